@@ -1,0 +1,114 @@
+-- Kumiwake schema, version 1. Applied on first use of a database (every statement is idempotent).
+-- Column names and types mirror ../src/import/columns.ts; a test checks the two agree.
+
+CREATE TABLE IF NOT EXISTS schema_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+INSERT OR IGNORE INTO schema_info VALUES ('version', '1');
+
+CREATE TABLE IF NOT EXISTS customers (
+  customer_id        VARCHAR NOT NULL,
+  store_id           VARCHAR,
+  name               VARCHAR,
+  name_kana          VARCHAR,
+  gender             VARCHAR,
+  birthday           DATE,
+  email_pc           VARCHAR,
+  email_mobile       VARCHAR,
+  is_smartphone      BOOLEAN,
+  phone_mobile       VARCHAR,
+  phone_home         VARCHAR,
+  postal_code        VARCHAR,
+  prefecture         VARCHAR,
+  address            VARCHAR,
+  mail_permission    VARCHAR,
+  mail_status        VARCHAR DEFAULT 'normal',
+  bounce_count       BIGINT,
+  dm_permission      VARCHAR,
+  line_linked        BOOLEAN,
+  line_status        VARCHAR,
+  status             VARCHAR,
+  customer_class     VARCHAR,
+  registration_route VARCHAR,
+  registered_at      TIMESTAMP,
+  withdrawn          BOOLEAN,
+  deleted            BOOLEAN,
+  points             BIGINT,
+  points_expire_at   DATE,
+  last_login_at      TIMESTAMP,
+  score              BIGINT,
+  remark_1 VARCHAR, remark_2 VARCHAR, remark_3 VARCHAR, remark_4 VARCHAR, remark_5 VARCHAR,
+  remark_6 VARCHAR, remark_7 VARCHAR, remark_8 VARCHAR, remark_9 VARCHAR, remark_10 VARCHAR,
+  tags               VARCHAR[]
+);
+
+-- Custom attribute groups (`attr:NAME` columns): one row per customer and group with a value.
+-- A customer without a row for a group has the group's "unselected" (empty) value.
+CREATE TABLE IF NOT EXISTS customer_attributes (
+  customer_id VARCHAR NOT NULL,
+  name        VARCHAR NOT NULL,
+  value       VARCHAR NOT NULL
+);
+
+-- One row per order line. `groups` maps each order attribute group (`group:NAME` column) of the
+-- file to the line's value; an empty cell is a NULL value.
+CREATE TABLE IF NOT EXISTS purchases (
+  order_id     VARCHAR NOT NULL,
+  line_no      BIGINT NOT NULL,
+  customer_id  VARCHAR NOT NULL,
+  store_id     VARCHAR,
+  ordered_at   TIMESTAMP NOT NULL,
+  shipped_at   TIMESTAMP,
+  product_code VARCHAR NOT NULL,
+  product_name VARCHAR,
+  category     VARCHAR,
+  quantity     BIGINT DEFAULT 1,
+  amount       DECIMAL(18, 4),
+  unit_price   DECIMAL(18, 4),
+  order_code   VARCHAR,
+  media        VARCHAR,
+  status       VARCHAR,
+  counted      BOOLEAN DEFAULT true,
+  remark       VARCHAR,
+  groups       MAP(VARCHAR, VARCHAR)
+);
+
+CREATE TABLE IF NOT EXISTS products (
+  product_code VARCHAR NOT NULL,
+  product_name VARCHAR,
+  category     VARCHAR,
+  price        DECIMAL(18, 4)
+);
+
+CREATE TABLE IF NOT EXISTS mails (
+  mail_id  VARCHAR NOT NULL,
+  kind     VARCHAR,
+  subject  VARCHAR,
+  sent_at  TIMESTAMP,
+  store_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS mail_events (
+  customer_id VARCHAR NOT NULL,
+  mail_id     VARCHAR NOT NULL,
+  event       VARCHAR NOT NULL,
+  occurred_at TIMESTAMP NOT NULL
+);
+
+-- One row per import command, whatever its outcome.
+CREATE SEQUENCE IF NOT EXISTS import_seq;
+CREATE TABLE IF NOT EXISTS imports (
+  import_id     BIGINT PRIMARY KEY DEFAULT nextval('import_seq'),
+  table_name    VARCHAR NOT NULL,
+  mode          VARCHAR NOT NULL,
+  files         VARCHAR[] NOT NULL,
+  encodings     VARCHAR[],
+  started_at    TIMESTAMP NOT NULL,
+  finished_at   TIMESTAMP NOT NULL,
+  duration_ms   BIGINT NOT NULL,
+  rows_read     BIGINT,
+  rows_loaded   BIGINT,
+  rows_skipped  BIGINT,
+  rows_rejected BIGINT,
+  rejects_file  VARCHAR,
+  outcome       VARCHAR NOT NULL,  -- 'ok' | 'rejected' | 'failed'
+  error         VARCHAR
+);

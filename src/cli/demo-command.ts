@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { Database } from '../db/database.js';
+import { customers, mailEvents, mails, products, purchases } from '../import/columns.js';
+import { importFiles } from '../import/run-import.js';
+import { emit, type GlobalArgs } from './output.js';
+
+const SAMPLE_DIR = new URL('../../data/sample/', import.meta.url).pathname;
+
+/**
+ * `npm start`: loads the sample shop into the database (created if missing) and prints what it
+ * holds. A database that holds the user's own data is never overwritten.
+ */
+export function demoCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
+  return yargs.command('demo', 'load the sample shop into the database and show what it holds', (y) => y, async (argv) => {
+    const fresh = !existsSync(argv.db);
+    const db = await Database.open(argv.db);
+    try {
+      const [marker] = await db.all<{ value: string }>(`SELECT value FROM schema_info WHERE key = 'sample_data'`);
+      const [{ n }] = (await db.all<{ n: bigint }>('SELECT count(*) AS n FROM customers')) as [{ n: bigint }];
+      const loads: string[] = [];
+      if (fresh || marker || n === 0n) {
+        const plan = [
+          [customers, 'customers.csv'], [products, 'products.csv'], [purchases, 'purchases.csv'], [mails, 'mails.csv'], [mailEvents, 'mail_events.csv'],
+        ] as const;
+        for (const [table, file] of plan) {
+          const result = await importFiles(db, { table, files: [join(SAMPLE_DIR, file)], mode: 'replace' });
+          loads.push(`  ${table.table.padEnd(12)} ${String(result.rowsLoaded).padStart(7)} rows from data/sample/${file} (${result.encodings[0]})`);
+        }
+        await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('sample_data', '1')`);
+      }
+      const counts = await db.all<{ table: string; n: bigint }>(
+        `SELECT 'customers' AS "table", count(*) AS n FROM customers UNION ALL SELECT 'purchases', count(*) FROM purchases
+         UNION ALL SELECT 'products', count(*) FROM products UNION ALL SELECT 'mails', count(*) FROM mails
+         UNION ALL SELECT 'mail_events', count(*) FROM mail_events`,
+      );
+      emit(argv, { db: db.path, loaded: loads.length > 0, tables: Object.fromEntries(counts.map((c) => [c.table, Number(c.n)])) }, () =>
+        [
+          loads.length > 0 ? `Loaded the sample shop into ${db.path}:` : `${db.path} holds your own data; the sample was not loaded.`,
+          ...loads,
+          'Tables now hold:',
+          ...counts.map((c) => `  ${c.table.padEnd(12)} ${String(c.n).padStart(7)} rows`),
+        ].join('\n'),
+      );
+    } finally {
+      db.close();
+    }
+  });
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { defaultDbPath } from '../db/database.js';
+import { importCommand } from './import-command.js';
+import { generateCommand } from './generate-command.js';
+import { demoCommand } from './demo-command.js';
+import { reportError, type GlobalArgs } from './output.js';
+
+const argv = hideBin(process.argv);
+const wantsJson = argv.includes('--json');
+
+const base = yargs(argv)
+  .scriptName('kumiwake')
+  .usage('$0 <command> [options]')
+  .option('db', { type: 'string', default: defaultDbPath(), describe: 'database file (env KUMIWAKE_DB)', global: true })
+  .option('tz', { type: 'string', default: 'Asia/Tokyo', describe: 'time zone of dates and timestamps', global: true })
+  .option('json', { type: 'boolean', default: false, describe: 'machine-readable output on stdout', global: true })
+  .strict()
+  .demandCommand(1, 'name a command (see --help)')
+  .recommendCommands()
+  .help()
+  .fail((message, error) => {
+    if (error) throw error;
+    throw Object.assign(new Error(message), { usage: true });
+  }) as unknown as Argv<GlobalArgs>;
+
+const commands = [importCommand, generateCommand, demoCommand];
+const cli = commands.reduce((y, add) => add(y), base);
+
+try {
+  await cli.parseAsync();
+} catch (error) {
+  if (error instanceof Error && (error as { usage?: boolean }).usage) {
+    process.stderr.write(`kumiwake: ${error.message}\nRun kumiwake --help for usage.\n`);
+    process.exitCode = 2;
+  } else {
+    process.exitCode = reportError(error, wantsJson);
+  }
+}

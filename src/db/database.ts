@@ -1,0 +1,116 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DatabaseBusyError, KumiwakeError } from '../errors.js';
+import { log } from '../log.js';
+
+export const DEFAULT_DB_PATH = 'data/kumiwake.duckdb';
+const SCHEMA_FILE = new URL('../../sql/schema.sql', import.meta.url);
+
+export interface OpenOptions {
+  /** open without writing; several read-only processes may share a file, but not with a writer */
+  readonly readOnly?: boolean;
+  /** how long to wait for another process to release the file (default KUMIWAKE_LOCK_TIMEOUT, 60 s) */
+  readonly lockTimeoutMs?: number;
+  /** called once when the file is busy and we start waiting */
+  readonly onWait?: (path: string) => void;
+}
+
+export function defaultDbPath(): string {
+  return process.env.KUMIWAKE_DB || DEFAULT_DB_PATH;
+}
+
+function lockTimeoutFromEnv(): number {
+  const seconds = Number(process.env.KUMIWAKE_LOCK_TIMEOUT ?? '60');
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 60_000;
+}
+
+const isLockError = (e: unknown): boolean => e instanceof Error && /Could not set lock on file|Conflicting lock is held/i.test(e.message);
+
+/** One open DuckDB database with a single connection. */
+export class Database {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  /**
+   * Opens (and on first use creates) a database file. DuckDB lets one process write a file at a
+   * time; when another process holds it we wait, bounded, and then give a clear "busy" error.
+   */
+  static async open(path: string, options: OpenOptions = {}): Promise<Database> {
+    const file = path === ':memory:' ? path : resolve(path);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const timeout = options.lockTimeoutMs ?? lockTimeoutFromEnv();
+    const started = Date.now();
+    let warned = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const config: Record<string, string> = {};
+        if (options.readOnly) config.access_mode = 'READ_ONLY';
+        const memory = process.env.KUMIWAKE_MEMORY_LIMIT ?? '640MB';
+        config.memory_limit = memory;
+        const instance = await DuckDBInstance.create(file, config);
+        const conn = await instance.connect();
+        const db = new Database(file, instance, conn);
+        if (!options.readOnly) await db.applySchema();
+        return db;
+      } catch (e) {
+        if (!isLockError(e)) {
+          if (options.readOnly && e instanceof Error && /does not exist|Cannot open database/i.test(e.message)) {
+            throw new KumiwakeError('database-missing', `no database at ${file}: import data first`, 2);
+          }
+          throw e;
+        }
+        const waited = Date.now() - started;
+        if (waited >= timeout) throw new DatabaseBusyError(file, waited);
+        if (!warned) {
+          warned = true;
+          (options.onWait ?? defaultOnWait)(file);
+        }
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** Math.min(attempt, 4), 1000)));
+      }
+    }
+  }
+
+  private async applySchema(): Promise<void> {
+    await this.conn.run(readFileSync(SCHEMA_FILE, 'utf8'));
+  }
+
+  async run(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** Rows as plain JS objects (BIGINT as bigint, TIMESTAMP as Date, DECIMAL as number). */
+  async all<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Runs `work` in one transaction: all of it commits, or none of it does. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.conn.run('COMMIT');
+      return result;
+    } catch (e) {
+      try {
+        await this.conn.run('ROLLBACK');
+      } catch (rollbackError) {
+        log.warn({ err: rollbackError }, 'rollback failed');
+      }
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function defaultOnWait(path: string): void {
+  process.stderr.write(`database ${path} is in use by another kumiwake process; waiting for it...\n`);
+}

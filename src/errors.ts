@@ -1,0 +1,42 @@
+/**
+ * Typed errors. A user-fixable fault carries a code and a location (file:line or a JSON path);
+ * the CLI prints the message and exits with `exitCode` (2 = bad input, 1 = runtime failure).
+ * Anything else reaching the CLI is a broken invariant and is reported as an internal error.
+ */
+export class KumiwakeError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode: 1 | 2 = 2,
+  ) {
+    super(message);
+    this.name = 'KumiwakeError';
+  }
+}
+
+/** A rejected input file: names the file, the line (1-based, physical) and the column. */
+export class ImportError extends KumiwakeError {
+  constructor(
+    code: string,
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly column: string | undefined,
+    readonly reason: string,
+  ) {
+    super(code, `${file}${line !== undefined ? `:${line}` : ''}: ${column !== undefined ? `column ${column}: ` : ''}${reason}`, 2);
+    this.name = 'ImportError';
+  }
+}
+
+/** The database is held by another process for longer than the bounded wait. */
+export class DatabaseBusyError extends KumiwakeError {
+  constructor(readonly path: string, waitedMs: number) {
+    super(
+      'database-busy',
+      `database is busy: ${path} is held by another kumiwake process (waited ${Math.round(waitedMs / 1000)} s). ` +
+        'Try again when it has finished, or raise KUMIWAKE_LOCK_TIMEOUT (seconds).',
+      1,
+    );
+    this.name = 'DatabaseBusyError';
+  }
+}

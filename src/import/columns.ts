@@ -1,0 +1,185 @@
+/**
+ * The canonical input columns of data-model.md: names, Japanese aliases, value types.
+ * The schema in sql/schema.sql must hold every column listed here (a test checks it).
+ */
+export type ValueType = 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'timestamp' | 'enum' | 'tags';
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly type: ValueType;
+  readonly required?: boolean;
+  /** enum spellings (compared lower-cased) → canonical value */
+  readonly values?: Readonly<Record<string, string>>;
+  /** SQL literal used when the cell is empty or the column is absent */
+  readonly default?: string;
+  /** enum: spellings outside `values` are kept as written instead of refused */
+  readonly open?: boolean;
+}
+
+export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail_events';
+
+export interface TableDef {
+  readonly table: TableName;
+  readonly key: readonly string[];
+  readonly columns: readonly ColumnDef[];
+  /** prefix of free-named columns (`attr:` for customers, `group:` for purchases) */
+  readonly groupPrefix?: 'attr:' | 'group:';
+}
+
+const col = (name: string, type: ValueType, aliases: string[] = [], extra: Partial<ColumnDef> = {}): ColumnDef => ({
+  name,
+  type,
+  aliases,
+  ...extra,
+});
+
+const BOOLEAN_TRUE = ['true', '1', 'yes', 'y', 't', 'はい', '○', '〇', '◯', '有', 'あり'];
+const BOOLEAN_FALSE = ['false', '0', 'no', 'n', 'f', 'いいえ', '×', '✕', '無', 'なし'];
+export const booleanSpellings = { true: BOOLEAN_TRUE, false: BOOLEAN_FALSE };
+
+const remarks = Array.from({ length: 10 }, (_, i) => col(`remark_${i + 1}`, 'text', [`備考${i + 1}`]));
+
+export const customers: TableDef = {
+  table: 'customers',
+  key: ['customer_id'],
+  groupPrefix: 'attr:',
+  columns: [
+    col('customer_id', 'text', ['会員番号', '顧客ID'], { required: true }),
+    col('store_id', 'text', ['登録店舗', '店舗']),
+    col('name', 'text', ['氏名', '名前']),
+    col('name_kana', 'text', ['フリガナ', '氏名(カナ)']),
+    col('gender', 'enum', ['性別'], {
+      values: { female: 'female', '女性': 'female', '女': 'female', f: 'female', '2': 'female',
+        male: 'male', '男性': 'male', '男': 'male', m: 'male', '1': 'male',
+        unknown: 'unknown', '不明': 'unknown', '0': 'unknown' },
+    }),
+    col('birthday', 'date', ['誕生日', '生年月日']),
+    col('email_pc', 'text', ['PCメールアドレス', 'メールアドレス']),
+    col('email_mobile', 'text', ['携帯メールアドレス']),
+    col('is_smartphone', 'boolean', ['スマホ区分']),
+    col('phone_mobile', 'text', ['携帯電話番号']),
+    col('phone_home', 'text', ['自宅電話番号', '電話番号']),
+    col('postal_code', 'text', ['郵便番号']),
+    col('prefecture', 'text', ['都道府県']),
+    col('address', 'text', ['住所']),
+    col('mail_permission', 'enum', ['送信許可'], {
+      values: { pc: 'pc', mobile: 'mobile', '携帯': 'mobile', both: 'both', '両方': 'both', 'pc・携帯': 'both',
+        refused: 'refused', '送信拒否': 'refused', '拒否': 'refused' },
+    }),
+    col('mail_status', 'enum', ['送信状態'], {
+      default: "'normal'",
+      values: { normal: 'normal', '正常': 'normal', '通常': 'normal', address_error: 'address_error',
+        'アドレスエラー': 'address_error', invalid: 'invalid', '無効': 'invalid', spam: 'spam', 'スパム': 'spam',
+        temp_error: 'temp_error', '一時エラー': 'temp_error' },
+    }),
+    col('bounce_count', 'integer', ['不達回数']),
+    col('dm_permission', 'enum', ['DM配信'], {
+      values: { allowed: 'allowed', '許可': 'allowed', '可': 'allowed', refused: 'refused', '拒否': 'refused',
+        '不可': 'refused', test: 'test', 'テスト': 'test' },
+    }),
+    col('line_linked', 'boolean', ['LINE連携']),
+    col('line_status', 'enum', ['LINE配信状態'], {
+      values: { normal: 'normal', '正常': 'normal', '通常': 'normal', address_error: 'address_error',
+        'アドレスエラー': 'address_error' },
+    }),
+    col('status', 'text', ['顧客ステータス']),
+    col('customer_class', 'text', ['顧客区分']),
+    col('registration_route', 'text', ['登録経路']),
+    col('registered_at', 'timestamp', ['登録日時']),
+    col('withdrawn', 'boolean', ['退会']),
+    col('deleted', 'boolean', ['削除']),
+    col('points', 'integer', ['保有ポイント']),
+    col('points_expire_at', 'date', ['ポイント有効期限']),
+    col('last_login_at', 'timestamp', ['最終ログイン日時']),
+    col('score', 'integer', ['スコア']),
+    ...remarks,
+    col('tags', 'tags', ['タグ']),
+  ],
+};
+
+export const purchases: TableDef = {
+  table: 'purchases',
+  key: ['order_id', 'line_no'],
+  groupPrefix: 'group:',
+  columns: [
+    col('order_id', 'text', ['受注番号', '注文番号'], { required: true }),
+    col('line_no', 'integer', ['明細番号']),
+    col('customer_id', 'text', ['会員番号', '顧客ID'], { required: true }),
+    col('store_id', 'text', ['購入店舗', '店舗']),
+    col('ordered_at', 'timestamp', ['購入日時', '購入日', '受注日'], { required: true }),
+    col('shipped_at', 'timestamp', ['発送日時', '発送日']),
+    col('product_code', 'text', ['商品コード', '商品番号'], { required: true }),
+    col('product_name', 'text', ['商品名']),
+    col('category', 'text', ['商品カテゴリ']),
+    col('quantity', 'integer', ['数量'], { default: '1' }),
+    col('amount', 'decimal', ['売上', '金額', '小計']),
+    col('unit_price', 'decimal', ['単価', '販売価格']),
+    col('order_code', 'text', ['受注コード']),
+    col('media', 'text', ['メディア', '流入元']),
+    col('status', 'enum', ['決済状況', '状態'], {
+      open: true,
+      values: { cancelled: 'cancelled', canceled: 'cancelled', cancel: 'cancelled', 'キャンセル': 'cancelled',
+        '取消': 'cancelled', '取り消し': 'cancelled' },
+    }),
+    col('counted', 'boolean', ['集計対象'], { default: 'true' }),
+    col('remark', 'text', ['商品備考']),
+  ],
+};
+
+export const products: TableDef = {
+  table: 'products',
+  key: ['product_code'],
+  columns: [
+    col('product_code', 'text', ['商品コード', '商品番号'], { required: true }),
+    col('product_name', 'text', ['商品名']),
+    col('category', 'text', ['商品カテゴリ']),
+    col('price', 'decimal', ['価格']),
+  ],
+};
+
+export const mails: TableDef = {
+  table: 'mails',
+  key: ['mail_id'],
+  columns: [
+    col('mail_id', 'text', ['メールID', '配信ID'], { required: true }),
+    col('kind', 'enum', ['配信種別'], {
+      values: { manual: 'manual', '手動': 'manual', scheduled: 'scheduled', '曜日日時': 'scheduled',
+        '予約': 'scheduled', scenario: 'scenario', 'シナリオ': 'scenario', auto: 'auto', '自動': 'auto' },
+    }),
+    col('subject', 'text', ['件名', 'メール件名']),
+    col('sent_at', 'timestamp', ['送信日時']),
+    col('store_id', 'text', ['店舗']),
+  ],
+};
+
+export const mailEvents: TableDef = {
+  table: 'mail_events',
+  key: [],
+  columns: [
+    col('customer_id', 'text', ['会員番号', '顧客ID'], { required: true }),
+    col('mail_id', 'text', ['メールID', '配信ID'], { required: true }),
+    col('event', 'enum', ['イベント'], {
+      required: true,
+      values: { send: 'send', '送信': 'send', open: 'open', '開封': 'open', click: 'click', 'クリック': 'click',
+        qr: 'qr', 'qr読込': 'qr', 'qr読み込み': 'qr', bounce: 'bounce', '不達': 'bounce' },
+    }),
+    col('occurred_at', 'timestamp', ['日時'], { required: true }),
+  ],
+};
+
+/** CLI names (`mail-events`) to table definitions. */
+export const tablesByCliName: Readonly<Record<string, TableDef>> = {
+  customers,
+  purchases,
+  products,
+  mails,
+  'mail-events': mailEvents,
+};
+
+export const allTables: readonly TableDef[] = [customers, purchases, products, mails, mailEvents];
+
+/** The Japanese label of a canonical column: its first alias. */
+export function japaneseLabel(table: TableDef, column: string): string {
+  return table.columns.find((c) => c.name === column)?.aliases[0] ?? column;
+}

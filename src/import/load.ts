@@ -1,0 +1,137 @@
+import type { Database } from '../db/database.js';
+import { sqlIdent } from '../db/sql-text.js';
+import type { TableDef } from './columns.js';
+import { STAGE_TABLE, type StagePlan } from './stage.js';
+
+export type ImportMode = 'upsert' | 'replace' | 'append';
+
+const q = sqlIdent;
+
+/** Empties what a `replace` import replaces. */
+export async function emptyTable(db: Database, table: TableDef): Promise<void> {
+  await db.run(`DELETE FROM ${q(table.table)}`);
+  if (table.table === 'customers') await db.run('DELETE FROM customer_attributes');
+}
+
+export async function isEmpty(db: Database, table: string): Promise<boolean> {
+  return (await db.all(`SELECT 1 FROM ${q(table)} LIMIT 1`)).length === 0;
+}
+
+/** The table's columns this file fills, and the SQL giving each from a staged row. */
+function targetColumns(table: TableDef, plan: StagePlan): { names: string[]; select: string[] } {
+  const has = (name: string) => plan.columns.some((c) => c.name === name);
+  const names = plan.columns.map((c) => c.name);
+  const select = names.map((c) => q(c));
+  if (table.table === 'purchases') {
+    if (!has('line_no')) {
+      // The line's position within its order in the file, counted over every row of the file so
+      // that a rejected line does not renumber the others.
+      names.push('line_no');
+      select.push('row_number() OVER (PARTITION BY order_id ORDER BY _pos) AS line_no');
+    }
+    if (plan.hasGroupMap) {
+      names.push('groups');
+      select.push('groups');
+    }
+    const fromPrice = has('unit_price') ? `CAST(${has('quantity') ? 'quantity' : '1'} * unit_price AS DECIMAL(18, 4))` : 'NULL';
+    if (has('amount')) select[names.indexOf('amount')] = `COALESCE(amount, ${fromPrice}) AS amount`;
+    else {
+      names.push('amount');
+      select.push(`${fromPrice} AS amount`);
+    }
+  }
+  return { names, select };
+}
+
+/**
+ * Can the file go straight from the CSV reader into the table, without a stage? Only when every
+ * row is good, the table is empty (nothing to merge with) and nothing needs the file order.
+ */
+export function canLoadDirectly(table: TableDef, plan: StagePlan): boolean {
+  const derivesLineNo = table.table === 'purchases' && !plan.columns.some((c) => c.name === 'line_no');
+  return !derivesLineNo && plan.groupColumns.length === 0;
+}
+
+/**
+ * Inserts the file's rows straight from the CSV reader into an empty table. Returns false (and
+ * leaves the table empty again) when a key repeats within the file: the staged path then keeps
+ * each key's last row.
+ */
+export async function loadDirectly(db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<boolean> {
+  const { names, select } = targetColumns(table, plan);
+  const rows = `SELECT ${select.join(', ')} FROM (${plan.select}) WHERE NOT _skip`;
+  const target = q(table.table);
+  const distinct = table.table === 'mail_events' ? 'DISTINCT ' : '';
+  await db.run(`INSERT INTO ${target} (${names.map(q).join(', ')}) SELECT ${distinct}* FROM (${rows})`, { path });
+  if (table.key.length === 0 || mode === 'append') return true;
+  const repeated = await db.all(`SELECT 1 FROM ${target} GROUP BY ${table.key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`);
+  if (repeated.length === 0) return true;
+  await db.run(`DELETE FROM ${target}`);
+  return false;
+}
+
+/**
+ * Moves the good rows of the stage table into the table. Upsert (and replace, after emptying)
+ * merges by the table's key: a key seen twice in one file keeps its last row; an existing row gets
+ * the columns the file has and keeps the others. Mail events have no key: an event already
+ * stored is not stored again.
+ */
+export async function loadStage(db: Database, table: TableDef, plan: StagePlan, mode: ImportMode): Promise<void> {
+  const { names, select } = targetColumns(table, plan);
+  const key = table.key;
+  const source = `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE})`;
+  const derivesLineNo = !plan.columns.some((c) => c.name === 'line_no') && table.table === 'purchases';
+  // Collapsing repeated keys needs a window over the whole file: pay for it only when a key repeats.
+  const dedupe = key.length > 0 && mode !== 'append' && !derivesLineNo && (await hasRepeatedKey(db, key));
+  const rowsOf = (columns: string): string =>
+    `SELECT ${columns} FROM ${source} WHERE _bad IS NULL AND NOT _skip` +
+    (dedupe ? ` QUALIFY row_number() OVER (PARTITION BY ${key.map(q).join(', ')} ORDER BY _pos DESC) = 1` : '');
+  // Window functions run before WHERE: number the lines over the whole file, then filter.
+  const rows = derivesLineNo
+    ? `SELECT * EXCLUDE (_ok) FROM (SELECT ${select.join(', ')}, _bad IS NULL AND NOT _skip AS _ok FROM ${source}) WHERE _ok`
+    : rowsOf(select.join(', '));
+  const target = q(table.table);
+  const columnList = names.map(q).join(', ');
+
+  if (table.table === 'mail_events') {
+    const fresh = (await isEmpty(db, 'mail_events'))
+      ? `SELECT DISTINCT * FROM (${rows})`
+      : `SELECT * FROM (${rows}) EXCEPT SELECT ${columnList} FROM mail_events`;
+    await db.run(`INSERT INTO mail_events (${columnList}) ${fresh}`);
+    return;
+  }
+  if (mode === 'append' || (await isEmpty(db, table.table))) {
+    await db.run(`INSERT INTO ${target} (${columnList}) ${rows}`);
+  } else {
+    const on = key.map((k) => `${target}.${q(k)} = s.${q(k)}`).join(' AND ');
+    const updates = names.filter((c) => !key.includes(c)).map((c) => `${q(c)} = s.${q(c)}`);
+    // Columns the file lacks take the schema's defaults on insert and keep their values on update.
+    const insertValues = names.map((c) => `s.${q(c)}`).join(', ');
+    await db.run(`MERGE INTO ${target} USING (${rows}) AS s ON (${on})
+      ${updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : ''}
+      WHEN NOT MATCHED THEN INSERT (${columnList}) VALUES (${insertValues})`);
+  }
+  if (plan.groupColumns.length > 0) {
+    await loadAttributes(db, plan, rowsOf(['customer_id', ...plan.groupColumns.map((g) => g.stageColumn)].join(', ')));
+  }
+}
+
+/** Customer attribute groups: the file's value replaces the stored one; an empty cell clears it. */
+async function loadAttributes(db: Database, plan: StagePlan, rows: string): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE kumiwake_attr_rows AS ${rows}`);
+  for (const group of plan.groupColumns) {
+    await db.run(`DELETE FROM customer_attributes WHERE name = $name AND customer_id IN (SELECT customer_id FROM kumiwake_attr_rows)`, { name: group.name });
+    await db.run(
+      `INSERT INTO customer_attributes SELECT customer_id, $name, ${group.stageColumn} FROM kumiwake_attr_rows WHERE ${group.stageColumn} IS NOT NULL`,
+      { name: group.name },
+    );
+  }
+  await db.run('DROP TABLE kumiwake_attr_rows');
+}
+
+async function hasRepeatedKey(db: Database, key: readonly string[]): Promise<boolean> {
+  const rows = await db.all(
+    `SELECT 1 FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip GROUP BY ${key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`,
+  );
+  return rows.length > 0;
+}

@@ -1,0 +1,259 @@
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { Database } from '../db/database.js';
+import { ImportError, KumiwakeError } from '../errors.js';
+import { csvRow } from '../csv-text.js';
+import { log } from '../log.js';
+import { progressBar, withPolledProgress } from '../progress.js';
+import type { TableDef } from './columns.js';
+import { csvReaderError } from './csv-errors.js';
+import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from './encoding.js';
+import { mapHeader } from './header.js';
+import { lineNumbersOfRecords } from './line-numbers.js';
+import { canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, type ImportMode } from './load.js';
+import { emptyMapping, loadMapping } from './mapping.js';
+import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
+import { typeDescription } from './values.js';
+import { refreshDerivedTables } from './derived.js';
+
+export interface ImportOptions {
+  readonly table: TableDef;
+  readonly files: readonly string[];
+  readonly encoding?: EncodingOption;
+  readonly mode?: ImportMode;
+  readonly mappingFile?: string;
+  readonly maxRejects?: number;
+  /** show progress bars (default: when stderr is a terminal) */
+  readonly progress?: boolean;
+}
+
+export interface ImportResult {
+  readonly table: string;
+  readonly files: string[];
+  readonly encodings: Encoding[];
+  readonly rowsRead: number;
+  readonly rowsLoaded: number;
+  readonly rowsSkipped: number;
+  readonly rowsRejected: number;
+  readonly rejectsFile: string | null;
+  readonly durationMs: number;
+}
+
+interface Reject { file: string; line: number; column: string; value: string; reason: string }
+
+const BIG_FILE = 16 << 20;
+
+/** Imports files into one table in a single transaction: all files load, or nothing changes. */
+export async function importFiles(db: Database, options: ImportOptions): Promise<ImportResult> {
+  const started = new Date();
+  const mode = options.mode ?? 'upsert';
+  const files = options.files.map((f) => resolve(f));
+  for (const file of files) {
+    if (!existsSync(file) || !statSync(file).isFile()) throw new ImportError('file-missing', file, undefined, undefined, 'no such file');
+  }
+  const mapping = options.mappingFile ? loadMapping(options.mappingFile) : emptyMapping;
+  const workDir = db.path === ':memory:' ? join(tmpdir(), `kumiwake-${process.pid}`) : join(dirname(db.path), '.kumiwake-tmp');
+  const forcedCp932 = new Set<string>();
+  try {
+    for (;;) {
+      try {
+        const result = await attempt(db, options, files, mode, mapping, workDir, forcedCp932, started);
+        log.info({ import: result }, 'import finished');
+        return result;
+      } catch (e) {
+        // A file whose first megabyte looked like UTF-8 but is not: read it again as CP932.
+        if (e instanceof ImportError && e.code === 'csv-encoding' && (options.encoding ?? 'auto') === 'auto' && !forcedCp932.has(e.file)) {
+          const original = files.find((f) => e.file === f);
+          if (original) {
+            log.info({ file: original }, 'not UTF-8 past the first megabyte; reading it as CP932');
+            forcedCp932.add(original);
+            continue;
+          }
+        }
+        await recordFailure(db, options, files, mode, started, e);
+        throw e;
+      }
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function attempt(
+  db: Database, options: ImportOptions, files: string[], mode: ImportMode, mapping: ReturnType<typeof loadMapping>,
+  workDir: string, forcedCp932: Set<string>, started: Date,
+): Promise<ImportResult> {
+  const table = options.table;
+  const showProgress = options.progress ?? process.stderr.isTTY === true;
+  // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8.
+  const readable: Array<{ file: string; path: string; encoding: Encoding }> = [];
+  for (const file of files) {
+    const encoding: Encoding = forcedCp932.has(file) ? 'cp932' : options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
+    if (encoding === 'utf-8') {
+      readable.push({ file, path: file, encoding });
+      continue;
+    }
+    mkdirSync(workDir, { recursive: true });
+    const copy = join(workDir, `${readable.length}-${basename(file)}.utf8.csv`);
+    const size = statSync(file).size;
+    const bar = progressBar(`decoding ${basename(file)}`, showProgress && size > BIG_FILE);
+    await transcodeToUtf8(file, copy, (n) => bar.update(n / size));
+    bar.stop();
+    readable.push({ file, path: copy, encoding });
+  }
+
+  const headers: string[][] = [];
+  for (const r of readable) headers.push(await readHeader(db, r.file, r.path));
+
+  let rowsRead = 0;
+  let rowsLoaded = 0;
+  let rowsSkipped = 0;
+  const rejects: Reject[] = [];
+  const maxRejects = options.maxRejects ?? 0;
+
+  return db.transaction(async () => {
+    if (mode === 'replace') await emptyTable(db, table);
+    for (const [i, r] of readable.entries()) {
+      const header = headers[i]!;
+      const mapped = mapHeader(table, header, r.file, mapping, options.mappingFile);
+      const plan = planStage(table, mapped, header.length, mapping, options.mappingFile);
+      const showBar = showProgress && statSync(r.path).size > BIG_FILE;
+      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar);
+      rowsRead += counts.read;
+      rowsSkipped += counts.skipped;
+      rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
+      rejects.push(...counts.rejects);
+    }
+    if (table.table === 'purchases' || table.table === 'products') await refreshDerivedTables(db);
+
+    const rejectsFile = rejects.length > 0 ? writeRejects(db, table, rejects) : null;
+    const finished = new Date();
+    const result: ImportResult = {
+      table: table.table,
+      files,
+      encodings: readable.map((r) => r.encoding),
+      rowsRead,
+      rowsLoaded,
+      rowsSkipped,
+      rowsRejected: rejects.length,
+      rejectsFile,
+      durationMs: finished.getTime() - started.getTime(),
+    };
+    await db.run(
+      `INSERT INTO imports (table_name, mode, files, encodings, started_at, finished_at, duration_ms, rows_read, rows_loaded, rows_skipped, rows_rejected, rejects_file, outcome)
+       VALUES ($table, $mode, $files::VARCHAR[], $encodings::VARCHAR[], $started::TIMESTAMP, $finished::TIMESTAMP, $duration, $read, $loaded, $skipped, $rejected, $rejectsFile, 'ok')`,
+      {
+        table: table.table, mode, files: JSON.stringify(files), encodings: JSON.stringify(result.encodings),
+        started: started.toISOString(), finished: finished.toISOString(), duration: result.durationMs,
+        read: rowsRead, loaded: rowsLoaded, skipped: rowsSkipped, rejected: rejects.length, rejectsFile,
+      },
+    );
+    return result;
+  });
+}
+
+interface FileCounts { read: number; skipped: number; rejects: Reject[] }
+
+/**
+ * Loads one file. The fast path validates the file in one pass over the CSV reader and inserts it
+ * in a second, never materialising it; it applies when the table is empty and nothing needs the
+ * file's order. Otherwise (or when a row is bad) the file is staged in a temporary table in file
+ * order, where bad rows are traced to their lines and the good ones merged into the table.
+ */
+async function loadFile(
+  db: Database, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number, showBar: boolean,
+): Promise<FileCounts> {
+  const started = Date.now();
+  const withReader = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await withPolledProgress(progressBar(`${label} ${basename(r.file)}`, showBar), () => db.conn.progress.percentage, work());
+    } catch (e) {
+      throw csvReaderError(e, r.file) ?? e;
+    }
+  };
+  const countsSql = (from: string) =>
+    `SELECT count(*) AS total, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE _bad IS NOT NULL) AS bad FROM ${from}`;
+  type Stats = { total: bigint; skipped: bigint; bad: bigint };
+
+  if (canLoadDirectly(table, plan) && (await isEmpty(db, table.table))) {
+    const [stats] = await withReader('checking', () => db.all<Stats>(countsSql(`(${plan.select})`), { path: r.path }));
+    if (stats!.bad === 0n) {
+      const loaded = await withReader('loading', () => loadDirectly(db, table, plan, r.path, mode));
+      log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded }, 'file loaded');
+      if (loaded) return { read: Number(stats!.total), skipped: Number(stats!.skipped), rejects: [] };
+    }
+  }
+
+  await withReader('reading', () => db.run(plan.sql, { path: r.path }));
+  const [stats] = await db.all<Stats>(countsSql(STAGE_TABLE));
+  const bad = Number(stats!.bad);
+  let rejects: Reject[] = [];
+  if (bad > 0) {
+    const badRows = await db.all<{ record: bigint; column: string; value: string | null }>(
+      // Row ids of a table made inside a transaction do not start at 0, but they keep file order.
+      `SELECT (rowid - (SELECT min(rowid) FROM ${STAGE_TABLE}))::BIGINT AS record, _bad AS column, _bad_value AS value
+       FROM ${STAGE_TABLE} WHERE _bad IS NOT NULL ORDER BY rowid LIMIT ${Math.min(bad, allowedRejects + 1)}`,
+    );
+    const lines = await lineNumbersOfRecords(r.path, badRows.map((b) => Number(b.record)));
+    rejects = badRows.map((b) => {
+      const column = table.columns.find((c) => c.name === b.column)!;
+      const reason = b.value === null ? 'required value is missing' : `cannot read "${b.value}" as ${typeDescription(column)}`;
+      return { file: r.file, line: lines.get(Number(b.record)) ?? Number(b.record) + 2, column: b.column, value: b.value ?? '', reason };
+    });
+    if (bad > allowedRejects) {
+      const first = rejects[0]!;
+      const more = bad > 1 ? ` (${bad} bad rows in this file; --max-rejects allows ${Math.max(allowedRejects, 0)} more)` : '';
+      throw new ImportError('bad-value', r.file, first.line, first.column, `${first.reason}${more}`);
+    }
+  }
+  await loadStage(db, table, plan, mode);
+  await db.run(`DROP TABLE ${STAGE_TABLE}`);
+  log.debug({ file: r.file, ms: Date.now() - started, path: 'staged' }, 'file loaded');
+  return { read: Number(stats!.total), skipped: Number(stats!.skipped), rejects };
+}
+
+async function readHeader(db: Database, file: string, path: string): Promise<string[]> {
+  if (statSync(path).size === 0) throw new ImportError('file-empty', file, undefined, undefined, 'the file is empty (a header line is required)');
+  try {
+    const reader = await db.conn.runAndReadAll(
+      `SELECT * FROM read_csv($path, header = false, all_varchar = true, delim = ',', quote = '"', escape = '"',
+         strict_mode = true, max_line_size = 33554432, sample_size = 1) LIMIT 1`,
+      { path },
+    );
+    const row = reader.getRowsJS()[0];
+    if (!row) throw new ImportError('file-empty', file, undefined, undefined, 'the file has no header line');
+    return row.map((cell) => (cell === null ? '' : String(cell)));
+  } catch (e) {
+    if (e instanceof KumiwakeError) throw e;
+    throw csvReaderError(e, file) ?? e;
+  }
+}
+
+function writeRejects(db: Database, table: TableDef, rejects: Reject[]): string {
+  const dir = join(db.path === ':memory:' ? tmpdir() : dirname(db.path), 'rejects');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  const path = join(dir, `${stamp}-${table.table}-${process.pid}.csv`);
+  const body = [csvRow(['file', 'line', 'column', 'value', 'reason']), ...rejects.map((r) => csvRow([r.file, String(r.line), r.column, r.value, r.reason]))].join('');
+  writeFileSync(`${path}.tmp`, `\uFEFF${body}`);
+  renameSync(`${path}.tmp`, path);
+  return path;
+}
+
+async function recordFailure(db: Database, options: ImportOptions, files: string[], mode: ImportMode, started: Date, error: unknown): Promise<void> {
+  const finished = new Date();
+  try {
+    await db.run(
+      `INSERT INTO imports (table_name, mode, files, started_at, finished_at, duration_ms, outcome, error)
+       VALUES ($table, $mode, $files::VARCHAR[], $started::TIMESTAMP, $finished::TIMESTAMP, $duration, $outcome, $error)`,
+      {
+        table: options.table.table, mode, files: JSON.stringify(files), started: started.toISOString(), finished: finished.toISOString(),
+        duration: finished.getTime() - started.getTime(), outcome: error instanceof KumiwakeError ? 'rejected' : 'failed',
+        error: error instanceof Error ? error.message : String(error),
+      },
+    );
+  } catch (e) {
+    log.warn({ err: e }, 'could not record the failed import');
+  }
+}

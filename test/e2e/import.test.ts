@@ -1,0 +1,195 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { query, runCli, snapshot, tempDir, writeCsv } from '../helpers/cli.js';
+
+const CUSTOMERS_JA = [
+  '会員番号,氏名,フリガナ,性別,生年月日,PCメールアドレス,送信許可,送信状態,DM配信,LINE連携,退会,登録日時,タグ,attr:会員ランク,備考1',
+  '000123,山田 花子,ヤマダ ハナコ,女性,1980/02/29,hanako@example.jp,PC,正常,許可,○,×,2024/01/05 9:30,vip;newsletter,ゴールド,メモ',
+  '000124,佐藤 太郎,サトウ タロウ,男性,1975-12-01,,携帯,アドレスエラー,拒否,いいえ,はい,2023-06-01 10:00:00,sample、vip,,',
+  '000125,鈴木 一郎,スズキ イチロウ,不明,,,送信拒否,,テスト,0,1,2022/12/31,,シルバー,"複数行の\r\nメモ"',
+].join('\r\n');
+
+function purchasesCsv(lines: number, badAt?: number): string {
+  const rows = ['order_id,customer_id,ordered_at,product_code,quantity,unit_price,status'];
+  for (let i = 0; i < lines; i++) {
+    const when = i === badAt ? '2024-13-45 10:00' : `2024-0${1 + (i % 9)}-1${i % 10} 1${i % 10}:00`;
+    rows.push(`O${Math.floor(i / 3)},${String(i % 50).padStart(5, '0')},${when},P${i % 7},${1 + (i % 3)},${100 * (1 + (i % 5))},${i % 17 === 0 ? 'キャンセル' : '完了'}`);
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+describe('kumiwake import', () => {
+  let dir: string;
+  let db: string;
+  beforeAll(() => {
+    dir = tempDir();
+    db = join(dir, 'k.duckdb');
+  });
+
+  for (const encoding of ['utf-8', 'utf-8-bom', 'cp932'] as const) {
+    it(`loads Japanese headers and value spellings from ${encoding}`, async () => {
+      const file = writeCsv(join(dir, `customers-${encoding}.csv`), CUSTOMERS_JA, encoding);
+      const dbFile = join(dir, `enc-${encoding}.duckdb`);
+      const r = runCli(['import', 'customers', file, '--db', dbFile, '--json']);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({ table: 'customers', rowsRead: 3, rowsLoaded: 3, rowsRejected: 0, rejectsFile: null });
+      const rows = await query<Record<string, unknown>>(dbFile, 'SELECT * FROM customers ORDER BY customer_id');
+      expect(rows.map((c) => c.customer_id)).toEqual(['000123', '000124', '000125']);
+      expect(rows[0]).toMatchObject({
+        name: '山田 花子', name_kana: 'ヤマダ ハナコ', gender: 'female', mail_permission: 'pc', mail_status: 'normal',
+        dm_permission: 'allowed', line_linked: true, withdrawn: false, tags: ['vip', 'newsletter'], remark_1: 'メモ',
+      });
+      expect(String(rows[0]!.birthday)).toContain('1980');
+      expect((rows[0]!.registered_at as Date).toISOString()).toBe('2024-01-05T09:30:00.000Z');
+      expect(rows[1]).toMatchObject({ gender: 'male', mail_permission: 'mobile', mail_status: 'address_error', dm_permission: 'refused', line_linked: false, withdrawn: true, tags: ['sample', 'vip'], email_pc: null });
+      expect(rows[2]).toMatchObject({ gender: 'unknown', mail_permission: 'refused', mail_status: 'normal', dm_permission: 'test', birthday: null, remark_1: '複数行の\r\nメモ' });
+      const attrs = await query(dbFile, 'SELECT customer_id, name, value FROM customer_attributes ORDER BY customer_id');
+      expect(attrs).toEqual([
+        { customer_id: '000123', name: '会員ランク', value: 'ゴールド' },
+        { customer_id: '000125', name: '会員ランク', value: 'シルバー' },
+      ]);
+    });
+  }
+
+  it('refuses a file with one bad timestamp deep inside, naming its line, and changes nothing', async () => {
+    const good = writeCsv(join(dir, 'p-good.csv'), purchasesCsv(300));
+    expect(runCli(['import', 'purchases', good, '--db', db]).code).toBe(0);
+    const before = await snapshot(db);
+    const bad = writeCsv(join(dir, 'p-bad.csv'), purchasesCsv(20000, 15000));
+    const r = runCli(['import', 'purchases', bad, '--db', db, '--mode', 'replace']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}:15002: column ordered_at: cannot read "2024-13-45 10:00" as a timestamp`);
+    expect(await snapshot(db)).toBe(before);
+    const [record] = await query<{ outcome: string; error: string }>(db, 'SELECT outcome, error FROM imports ORDER BY import_id DESC LIMIT 1');
+    expect(record).toMatchObject({ outcome: 'rejected' });
+    expect(record!.error).toContain(':15002:');
+  });
+
+  it('counts physical lines when quoted fields hold newlines', () => {
+    const text = 'order_id,customer_id,ordered_at,product_code,remark\nO1,1,2024-01-01,P1,"two\nlines"\nO2,1,2024-01-01,P1,ok\nO3,1,yesterday,P1,x\n';
+    const file = writeCsv(join(dir, 'p-multiline.csv'), text);
+    const r = runCli(['import', 'purchases', file, '--db', join(dir, 'ml.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:5: column ordered_at: cannot read "yesterday" as a timestamp`);
+  });
+
+  it('loads every file of a command or none', async () => {
+    const dbFile = join(dir, 'multi.duckdb');
+    const a = writeCsv(join(dir, 'multi-a.csv'), purchasesCsv(100));
+    const b = writeCsv(join(dir, 'multi-b.csv'), purchasesCsv(100, 50).replace(/O(\d+),/g, 'X$1,'));
+    const r = runCli(['import', 'purchases', a, b, '--db', dbFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${b}:52:`);
+    expect(await query(dbFile, 'SELECT * FROM purchases')).toEqual([]);
+  });
+
+  it('sets aside up to --max-rejects bad rows in a rejects CSV', async () => {
+    const dbFile = join(dir, 'rejects.duckdb');
+    const text = 'customer_id,gender,birthday,points\n1,F,2000-01-01,10\n2,X,2000-01-01,10\n3,M,2000-02-30,10\n4,M,,1,000\n';
+    const file = writeCsv(join(dir, 'c-rejects.csv'), text.replace('1,000', '"1,000"'));
+    const refused = runCli(['import', 'customers', file, '--db', dbFile, '--max-rejects', '1']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${file}:3: column gender: cannot read "X" as one of female/male/unknown (2 bad rows`);
+    const r = runCli(['import', 'customers', file, '--db', dbFile, '--max-rejects', '2', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ rowsRead: 4, rowsLoaded: 2, rowsRejected: 2 });
+    expect(existsSync(out.rejectsFile)).toBe(true);
+    const rejects = readFileSync(out.rejectsFile, 'utf8');
+    expect(rejects).toContain(`${file},3,gender,X,"cannot read ""X"" as one of female/male/unknown"\r\n`);
+    expect(rejects).toContain(`${file},4,birthday,2000-02-30,"cannot read ""2000-02-30"" as a date"\r\n`);
+    const rows = await query<{ customer_id: string; points: bigint }>(dbFile, 'SELECT customer_id, points FROM customers ORDER BY 1');
+    expect(rows).toEqual([{ customer_id: '1', points: 10n }, { customer_id: '4', points: 1000n }]);
+  });
+
+  it('refuses unknown, duplicate and missing columns, naming file and column', () => {
+    const dbFile = join(dir, 'headers.duckdb');
+    const unknown = writeCsv(join(dir, 'h-unknown.csv'), 'customer_id,好きな色\n1,赤\n');
+    let r = runCli(['import', 'customers', unknown, '--db', dbFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${unknown}:1: column 好きな色: is not a column of customers`);
+    const duplicate = writeCsv(join(dir, 'h-dup.csv'), 'customer_id,PCメールアドレス,email_pc\n1,a@x.jp,b@x.jp\n');
+    r = runCli(['import', 'customers', duplicate, '--db', dbFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('both map to email_pc');
+    const missing = writeCsv(join(dir, 'h-missing.csv'), 'order_id,customer_id,product_code\nO1,1,P1\n');
+    r = runCli(['import', 'purchases', missing, '--db', dbFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${missing}:1: column ordered_at: required column is missing`);
+    const empty = writeCsv(join(dir, 'h-empty.csv'), '');
+    r = runCli(['import', 'customers', empty, '--db', dbFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${empty}: the file is empty`);
+  });
+
+  it('renames and ignores columns with a mapping file', async () => {
+    const dbFile = join(dir, 'mapping.duckdb');
+    const file = writeCsv(join(dir, 'm.csv'), 'ID,Mail,Memo\n007,a@x.jp,skip me\n');
+    const mapping = writeCsv(join(dir, 'm.json'), JSON.stringify({ columns: { ID: 'customer_id', Mail: 'email_pc', Memo: null } }));
+    const r = runCli(['import', 'customers', file, '--db', dbFile, '--mapping', mapping]);
+    expect(r.code).toBe(0);
+    expect(await query(dbFile, 'SELECT customer_id, email_pc FROM customers')).toEqual([{ customer_id: '007', email_pc: 'a@x.jp' }]);
+    const badMapping = writeCsv(join(dir, 'm-bad.json'), JSON.stringify({ columns: { ID: 'no_such_column' } }));
+    const bad = runCli(['import', 'customers', file, '--db', dbFile, '--mapping', badMapping]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${badMapping}: columns."ID": "no_such_column" is not a column of customers`);
+  });
+
+  it('upserts by key keeping columns the file lacks, replaces, and appends', async () => {
+    const dbFile = join(dir, 'modes.duckdb');
+    const first = writeCsv(join(dir, 'mode-1.csv'), 'customer_id,name,email_pc\n1,A,a@x.jp\n2,B,b@x.jp\n');
+    const second = writeCsv(join(dir, 'mode-2.csv'), 'customer_id,email_pc\n2,new@x.jp\n3,c@x.jp\n3,c2@x.jp\n');
+    expect(runCli(['import', 'customers', first, '--db', dbFile]).code).toBe(0);
+    expect(runCli(['import', 'customers', second, '--db', dbFile]).code).toBe(0);
+    expect(await query(dbFile, 'SELECT customer_id, name, email_pc, mail_status FROM customers ORDER BY 1')).toEqual([
+      { customer_id: '1', name: 'A', email_pc: 'a@x.jp', mail_status: 'normal' },
+      { customer_id: '2', name: 'B', email_pc: 'new@x.jp', mail_status: 'normal' },
+      { customer_id: '3', name: null, email_pc: 'c2@x.jp', mail_status: 'normal' },
+    ]);
+    expect(runCli(['import', 'customers', first, '--db', dbFile, '--mode', 'replace']).code).toBe(0);
+    expect(await query(dbFile, 'SELECT customer_id FROM customers ORDER BY 1')).toEqual([{ customer_id: '1' }, { customer_id: '2' }]);
+    expect(runCli(['import', 'customers', first, '--db', dbFile, '--mode', 'append']).code).toBe(0);
+    expect(await query(dbFile, 'SELECT count(*)::INT AS n FROM customers')).toEqual([{ n: 4 }]);
+  });
+
+  it('numbers order lines, derives amounts and keeps a mail event once', async () => {
+    const dbFile = join(dir, 'lines.duckdb');
+    const file = writeCsv(join(dir, 'lines.csv'), 'order_id,customer_id,ordered_at,product_code,quantity,unit_price\nA,1,2024-01-01,P1,2,150\nB,1,2024-01-02,P2,,99\nA,1,2024-01-01,P3,1,10\n');
+    expect(runCli(['import', 'purchases', file, '--db', dbFile]).code).toBe(0);
+    const rows = await query(dbFile, 'SELECT order_id, line_no::INT AS line_no, product_code, quantity::INT AS quantity, amount::DOUBLE AS amount, counted FROM purchases ORDER BY 1, 2');
+    expect(rows).toEqual([
+      { order_id: 'A', line_no: 1, product_code: 'P1', quantity: 2, amount: 300, counted: true },
+      { order_id: 'A', line_no: 2, product_code: 'P3', quantity: 1, amount: 10, counted: true },
+      { order_id: 'B', line_no: 1, product_code: 'P2', quantity: 1, amount: 99, counted: true },
+    ]);
+    const events = writeCsv(join(dir, 'events.csv'), '会員番号,メールID,イベント,日時\n1,M1,開封,2024-01-01 10:00\n1,M1,開封,2024-01-01 10:00\n1,M1,QR読込,2024/01/02 8:00\n');
+    const r = runCli(['import', 'mail-events', events, '--db', dbFile, '--json']);
+    expect(r.code).toBe(0);
+    expect(runCli(['import', 'mail-events', events, '--db', dbFile]).code).toBe(0);
+    expect(await query(dbFile, 'SELECT event, count(*)::INT AS n FROM mail_events GROUP BY 1 ORDER BY 1')).toEqual([
+      { event: 'open', n: 1 },
+      { event: 'qr', n: 1 },
+    ]);
+  });
+
+  it('reads a CP932 file whose first megabyte is plain ASCII', async () => {
+    const dbFile = join(dir, 'late-cp932.duckdb');
+    const ascii = Array.from({ length: 40000 }, (_, i) => `M${i},manual,Sale ${i},2024-01-01 10:00`).join('\n');
+    const file = writeCsv(join(dir, 'late.csv'), `mail_id,kind,subject,sent_at\n${ascii}\nM-last,手動,セールのお知らせ,2024-01-02 10:00\n`, 'cp932');
+    const r = runCli(['import', 'mails', file, '--db', dbFile, '--json']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(await query(dbFile, `SELECT kind, subject FROM mails WHERE mail_id = 'M-last'`)).toEqual([{ kind: 'manual', subject: 'セールのお知らせ' }]);
+  });
+
+  it('records every import with its counts', async () => {
+    const rows = await query<{ table_name: string; outcome: string; rows_loaded: bigint | null }>(db, 'SELECT table_name, outcome, rows_loaded FROM imports ORDER BY import_id');
+    expect(rows.map((r) => [r.table_name, r.outcome, r.rows_loaded])).toEqual([
+      ['purchases', 'ok', 300n],
+      ['purchases', 'rejected', null],
+    ]);
+  });
+});

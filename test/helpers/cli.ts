@@ -1,0 +1,68 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+export function tempDir(prefix = 'kumiwake-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export type FileEncoding = 'utf-8' | 'utf-8-bom' | 'cp932';
+
+/** Writes CSV text in the given encoding. */
+export function writeCsv(path: string, text: string, encoding: FileEncoding = 'utf-8'): string {
+  const bytes = encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(encoding === 'utf-8-bom' ? `\uFEFF${text}` : text, 'utf8');
+  writeFileSync(path, bytes);
+  return path;
+}
+
+/** Reads rows from a database file (opened read-only, closed after). */
+export async function query<T = Record<string, unknown>>(dbPath: string, sql: string): Promise<T[]> {
+  const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    return (await conn.runAndReadAll(sql)).getRowObjectsJS() as T[];
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** A snapshot of every table's contents, to prove a refused import changed nothing. */
+export async function snapshot(dbPath: string): Promise<string> {
+  const tables = ['customers', 'customer_attributes', 'purchases', 'products', 'mails', 'mail_events'];
+  const parts: string[] = [];
+  for (const t of tables) {
+    const rows = await query(dbPath, `SELECT * FROM ${t} ORDER BY ALL`);
+    parts.push(`${t}:${JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  }
+  return parts.join('\n');
+}
+
+export const sharedData = new URL('../../../shared/data/external/', import.meta.url).pathname;
