@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { detectEncoding, looksLikeUtf8 } from '../../src/import/encoding.js';
+import { lineNumbersOfRecords } from '../../src/import/line-numbers.js';
+import { tempDir, writeCsv } from '../helpers/cli.js';
+
+describe('encoding detection', () => {
+  const dir = tempDir();
+  it('tells UTF-8, UTF-8 with BOM and CP932 apart', () => {
+    const text = '会員番号,氏名\n1,山田 花子\n';
+    expect(detectEncoding(writeCsv(join(dir, 'a.csv'), text, 'utf-8'))).toBe('utf-8');
+    expect(detectEncoding(writeCsv(join(dir, 'b.csv'), text, 'utf-8-bom'))).toBe('utf-8');
+    expect(detectEncoding(writeCsv(join(dir, 'c.csv'), text, 'cp932'))).toBe('cp932');
+    expect(detectEncoding(writeCsv(join(dir, 'd.csv'), 'ｶﾀｶﾅ,①\n', 'cp932'))).toBe('cp932');
+  });
+  it('does not mistake a UTF-8 character cut by the sample end for CP932', () => {
+    const bytes = Buffer.from('あいう', 'utf8').subarray(0, 7);
+    expect(looksLikeUtf8(bytes, true)).toBe(true);
+    expect(looksLikeUtf8(bytes, false)).toBe(false);
+    expect(looksLikeUtf8(iconv.encode('あいう', 'cp932'), true)).toBe(false);
+  });
+});
+
+describe('lineNumbersOfRecords', () => {
+  const dir = tempDir();
+  it('maps records to physical lines across quoted newlines, CRLF and blank lines', async () => {
+    const text = 'a,b\r\n1,"x\r\ny"\r\n\r\n2,z\r\n3,"""q"""\r\n4,"p\nq\nr"\n5,last';
+    const file = writeCsv(join(dir, 'l.csv'), text);
+    const lines = await lineNumbersOfRecords(file, [0, 1, 2, 3, 4]);
+    expect([...lines.entries()].sort((a, b) => a[0] - b[0])).toEqual([[0, 2], [1, 5], [2, 6], [3, 7], [4, 10]]);
+  });
+});
