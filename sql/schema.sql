@@ -112,3 +112,26 @@ CREATE TABLE IF NOT EXISTS imports (
   outcome       VARCHAR NOT NULL,  -- 'ok' | 'rejected' | 'failed'
   error         VARCHAR
 );
+
+-- Lifetime purchase figures per customer over the counted lines (counted, not cancelled), kept
+-- up to date by every purchases import (sql/customer-summary.sql), so that RFM conditions
+-- without a window or scope filter read one row per customer instead of every order line.
+-- An order's time is the earliest ordered_at of its counted lines; ties between orders go to
+-- the larger order_id.
+CREATE TABLE IF NOT EXISTS customer_summary (
+  customer_id      VARCHAR NOT NULL,
+  order_count      BIGINT NOT NULL,
+  sales            DECIMAL(38, 4) NOT NULL,
+  first_ordered_at TIMESTAMP NOT NULL,
+  last_ordered_at  TIMESTAMP NOT NULL,
+  last_shipped_at  TIMESTAMP,
+  first_order_id   VARCHAR NOT NULL,
+  last_order_id    VARCHAR NOT NULL
+);
+
+-- Saved segment definitions (JSON text), by name.
+CREATE TABLE IF NOT EXISTS segments (
+  name       VARCHAR PRIMARY KEY,
+  definition VARCHAR NOT NULL,
+  saved_at   TIMESTAMP NOT NULL
+);

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { KumiwakeError } from '../errors.js';
 import { generateSampleData } from '../generate/generate.js';
 import { emit, type GlobalArgs } from './output.js';
-import { todayIn } from '../dates.js';
+import { formatDate, todayIn } from '../model/dates.js';
 
 export function generateCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs.command(
@@ -16,7 +16,7 @@ export function generateCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('until', { type: 'string', describe: 'last day of the history, YYYY-MM-DD (default: today)' }),
     async (argv) => {
       if (!Number.isInteger(argv.customers) || argv.customers < 1) throw new KumiwakeError('bad-argument', '--customers must be a whole number, 1 or more');
-      const until = argv.until ?? todayIn(argv.tz);
+      const until = argv.until ?? formatDate(todayIn(argv.tz));
       if (!/^\d{4}-\d{2}-\d{2}$/.test(until)) throw new KumiwakeError('bad-argument', '--until must be YYYY-MM-DD');
       const started = Date.now();
       const files = await generateSampleData({ customers: argv.customers, outDir: argv.out, seed: argv.seed, until });

@@ -5,6 +5,7 @@ import { defaultDbPath } from '../db/database.js';
 import { importCommand } from './import-command.js';
 import { generateCommand } from './generate-command.js';
 import { demoCommand } from './demo-command.js';
+import { countCommand, segmentsCommand } from './segment-commands.js';
 import { reportError, type GlobalArgs } from './output.js';
 
 const argv = hideBin(process.argv);
@@ -25,7 +26,7 @@ const base = yargs(argv)
     throw Object.assign(new Error(message), { usage: true });
   }) as unknown as Argv<GlobalArgs>;
 
-const commands = [importCommand, generateCommand, demoCommand];
+const commands = [importCommand, countCommand, segmentsCommand, generateCommand, demoCommand];
 const cli = commands.reduce((y, add) => add(y), base);
 
 try {

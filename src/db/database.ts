@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, VARCHAR, listValue, type DuckDBValue } from '@duckdb/node-api';
+import { FOLD_MACRO_SQL } from '../dialect/duckdb.js';
 import { DatabaseBusyError, KumiwakeError } from '../errors.js';
 import { log } from '../log.js';
 
@@ -55,6 +56,7 @@ export class Database {
         const conn = await instance.connect();
         const db = new Database(file, instance, conn);
         if (!options.readOnly) await db.applySchema();
+        await db.registerFunctions();
         return db;
       } catch (e) {
         if (!isLockError(e)) {
@@ -76,6 +78,32 @@ export class Database {
 
   private async applySchema(): Promise<void> {
     await this.conn.run(readFileSync(SCHEMA_FILE, 'utf8'));
+  }
+
+  /** Text folding for segment conditions (see dialect/duckdb.ts). */
+  private async registerFunctions(): Promise<void> {
+    this.conn.registerScalarFunction(
+      DuckDBScalarFunction.create({
+        name: 'kumiwake_nfkc',
+        returnType: VARCHAR,
+        parameterTypes: [VARCHAR],
+        mainFunction: (_info, input, output) => {
+          const vector = input.getColumnVector(0);
+          for (let row = 0; row < input.rowCount; row++) {
+            const value = vector.getItem(row);
+            output.setItem(row, value === null ? null : String(value).normalize('NFKC').toLowerCase());
+          }
+          output.flush();
+        },
+      }),
+    );
+    await this.conn.run(FOLD_MACRO_SQL);
+  }
+
+  /** Runs a compiled query (Kysely's `{sql, parameters}`); JS arrays bind as DuckDB lists. */
+  async query<T = Record<string, unknown>>(compiled: { readonly sql: string; readonly parameters: readonly unknown[] }): Promise<T[]> {
+    const values = compiled.parameters.map((p) => (Array.isArray(p) ? listValue(p as DuckDBValue[]) : (p as DuckDBValue)));
+    return this.all<T>(compiled.sql, values);
   }
 
   async run(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {

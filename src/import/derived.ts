@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { Database } from '../db/database.js';
 
-/** Rebuilds the per-order and per-customer purchase figures after purchases or products change. */
-export async function refreshDerivedTables(_db: Database): Promise<void> {
-  // Filled in by the planner's summary tables.
+const SUMMARY_SQL = new URL('../../sql/customer-summary.sql', import.meta.url);
+
+/** Rebuilds the per-customer lifetime purchase figures after purchases change. */
+export async function refreshDerivedTables(db: Database): Promise<void> {
+  await db.run(readFileSync(SUMMARY_SQL, 'utf8'));
 }

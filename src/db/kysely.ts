@@ -1,0 +1,57 @@
+import {
+  CompiledQuery, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
+  type DatabaseConnection, type Dialect, type Driver, type QueryResult,
+} from 'kysely';
+import type { Database } from './database.js';
+
+/** Kysely over our DuckDB connection: Postgres-style quoting and `$n` placeholders, which DuckDB reads. */
+class DuckDbConnection implements DatabaseConnection {
+  constructor(private readonly db: Database) {}
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const rows = await this.db.query<R>({ sql: compiled.sql, parameters: compiled.parameters });
+    return { rows };
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('INTERNAL ERROR: streaming through Kysely is not supported; use Database.stream');
+  }
+}
+
+class DuckDbDriver implements Driver {
+  private readonly connection: DuckDbConnection;
+  constructor(private readonly db: Database) {
+    this.connection = new DuckDbConnection(db);
+  }
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return this.connection;
+  }
+  async beginTransaction(): Promise<void> {
+    await this.db.run('BEGIN TRANSACTION');
+  }
+  async commitTransaction(): Promise<void> {
+    await this.db.run('COMMIT');
+  }
+  async rollbackTransaction(): Promise<void> {
+    await this.db.run('ROLLBACK');
+  }
+  async releaseConnection(): Promise<void> {}
+  async destroy(): Promise<void> {}
+}
+
+/** The tables Kysely queries are typed against. */
+export interface Tables {
+  segments: { name: string; definition: string; saved_at: string };
+}
+
+export function kyselyFor(db: Database): Kysely<Tables> {
+  const dialect: Dialect = {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DuckDbDriver(db),
+    createIntrospector: (k) => new PostgresIntrospector(k),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
+  return new Kysely<Tables>({ dialect });
+}

@@ -1,0 +1,43 @@
+import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Dialect } from 'kysely';
+import type { Sql, SqlDialect } from './dialect.js';
+
+/**
+ * Characters NFKC may change (compatibility forms: full-width and half-width forms, enclosed and
+ * squared CJK, letterlike symbols, combining marks, ...). Text without them is folded by DuckDB's
+ * own lower(); text with them goes through the JavaScript `kumiwake_nfkc` function (registered on
+ * every connection), which is exact but slower, so it only sees the rows that need it.
+ */
+export const NFKC_SENSITIVE = '[\\x{00A0}-\\x{00BF}\\x{0300}-\\x{036F}\\x{2000}-\\x{2FDF}\\x{3000}\\x{3099}-\\x{309C}\\x{3131}-\\x{318E}\\x{3200}-\\x{33FF}\\x{F900}-\\x{FAFF}\\x{FB00}-\\x{FB4F}\\x{FE30}-\\x{FE6F}\\x{FF00}-\\x{FFEF}]';
+
+export const FOLD_MACRO_SQL = `CREATE OR REPLACE TEMP MACRO kumiwake_fold(x) AS
+  CASE WHEN regexp_matches(x, '${NFKC_SENSITIVE}') THEN kumiwake_nfkc(x) ELSE lower(x) END`;
+
+const compileOnly: Dialect = {
+  createAdapter: () => new PostgresAdapter(),
+  createDriver: () => new DummyDriver(),
+  createIntrospector: (db) => new PostgresIntrospector(db),
+  createQueryCompiler: () => new PostgresQueryCompiler(),
+};
+
+const list = (values: readonly (string | number)[]): Sql =>
+  values.every((v) => typeof v === 'number') ? sql`${values}::DOUBLE[]` : sql`${values.map(String)}::VARCHAR[]`;
+
+export const duckdbDialect: SqlDialect = {
+  name: 'duckdb',
+  kysely: compileOnly,
+  fold: (text) => sql`kumiwake_fold(${text})`,
+  inList: (expr, values) => (values.length === 0 ? sql`false` : sql`${expr} IN (SELECT unnest(${list(values)}))`),
+  timestamp: (value) => sql`CAST(${value} AS TIMESTAMP)`,
+  date: (value) => sql`CAST(${value} AS DATE)`,
+  monthDay: (date) => sql`(month(${date}) * 100 + day(${date}))`,
+  fullYears: (birth, asOf) =>
+    sql`(year(CAST(${asOf} AS DATE)) - year(${birth}) - CASE WHEN month(CAST(${asOf} AS DATE)) * 100 + day(CAST(${asOf} AS DATE)) < month(${birth}) * 100 + day(${birth}) THEN 1 ELSE 0 END)`,
+  daysUntil: (start, asOf) => sql`date_diff('day', CAST(${start} AS DATE), CAST(${asOf} AS DATE))`,
+  tryInteger: (text) => sql`TRY_CAST(trim(${text}) AS HUGEINT)`,
+  mapValue: (map, key) => sql`map_extract_value(${map}, ${key})`,
+  listHasAny: (listExpr, values) => sql`list_has_any(${listExpr}, ${list(values)})`,
+  listHasAll: (listExpr, values) => sql`list_has_all(${listExpr}, ${list(values)})`,
+  foldList: (listExpr) => sql`list_transform(${listExpr}, t -> kumiwake_fold(t))`,
+  argMax: (arg, keys) => sql`arg_max({'v': ${arg}}, {${sql.join(keys.map((k, i) => sql`${sql.lit(`k${i}`)}: ${k}`))}}).v`,
+  argMin: (arg, keys) => sql`arg_min({'v': ${arg}}, {${sql.join(keys.map((k, i) => sql`${sql.lit(`k${i}`)}: ${k}`))}}).v`,
+};

@@ -1,0 +1,100 @@
+/**
+ * Segment definition, version 1 (../shared/spec/segment-definition.md): plain JSON data.
+ * These types describe a definition that passed `validateDefinition`.
+ */
+export type DateValue = string;
+
+export interface DateRange {
+  readonly from?: DateValue;
+  readonly to?: DateValue;
+}
+
+export interface NumberRange {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface SegmentDefinition {
+  readonly version?: 1;
+  readonly name?: string;
+  readonly description?: string;
+  readonly includeDeleted?: boolean;
+  readonly where?: Condition;
+}
+
+export type Condition = AllGroup | AnyGroup | NotGroup | Leaf;
+
+export interface AllGroup { readonly all: readonly Condition[] }
+export interface AnyGroup { readonly any: readonly Condition[] }
+export interface NotGroup { readonly not: Condition }
+
+export type Leaf = FieldLeaf | BirthdayLeaf | AgeLeaf | TenureLeaf | TagsLeaf | PurchasesLeaf | MailLeaf | ReachableLeaf | SegmentLeaf;
+export type LeafKind = Leaf['kind'];
+
+export type FieldOp =
+  | 'eq' | 'ne' | 'in' | 'not_in' | 'between' | 'contains' | 'starts_with' | 'ends_with' | 'is_empty' | 'is_not_empty';
+
+export type Scalar = string | number | boolean;
+
+export interface FieldLeaf {
+  readonly kind: 'field';
+  readonly field: string;
+  readonly op: FieldOp;
+  readonly value?: Scalar;
+  readonly values?: readonly Scalar[];
+  readonly min?: number | string;
+  readonly max?: number | string;
+}
+
+export interface BirthdayLeaf { readonly kind: 'birthday'; readonly from: string; readonly to: string }
+export interface AgeLeaf extends NumberRange { readonly kind: 'age' }
+export interface TenureLeaf extends NumberRange { readonly kind: 'tenure' }
+export interface TagsLeaf { readonly kind: 'tags'; readonly tags: readonly string[]; readonly match?: 'any' | 'all' }
+
+export interface ProductRow {
+  readonly products?: readonly string[];
+  readonly categories?: readonly string[];
+  readonly count: NumberRange;
+  readonly unit?: 'orders' | 'quantity';
+}
+
+export interface PurchasesLeaf {
+  readonly kind: 'purchases';
+  readonly window?: DateRange & { readonly on?: 'ordered' | 'shipped' };
+  readonly stores?: readonly string[];
+  readonly media?: readonly string[];
+  readonly orderCodes?: { readonly min?: string; readonly max?: string };
+  readonly groups?: Readonly<Record<string, readonly string[]>>;
+  readonly orderCount?: NumberRange;
+  readonly sales?: NumberRange;
+  readonly firstOrderedAt?: DateRange;
+  readonly lastOrderedAt?: DateRange;
+  readonly lastShippedAt?: DateRange;
+  readonly firstOrderProducts?: readonly string[];
+  readonly lastOrderProducts?: readonly string[];
+  readonly products?: readonly ProductRow[];
+}
+
+export type MailEvent = 'send' | 'open' | 'click' | 'qr';
+
+export interface MailFilter {
+  readonly kinds?: ReadonlyArray<'manual' | 'scheduled' | 'scenario' | 'auto'>;
+  readonly subjectContains?: string;
+  readonly sent?: DateRange;
+  readonly stores?: readonly string[];
+}
+
+export interface MailLeaf {
+  readonly kind: 'mail';
+  readonly event: MailEvent;
+  readonly mails?: readonly string[];
+  readonly mailFilter?: MailFilter;
+  readonly match?: 'any' | 'all';
+  readonly window?: DateRange;
+}
+
+export type Channel = 'email' | 'email_pc' | 'email_mobile' | 'line' | 'dm';
+export interface ReachableLeaf { readonly kind: 'reachable'; readonly channel: Channel }
+export interface SegmentLeaf { readonly kind: 'segment'; readonly name: string }
+
+export const LEAF_KINDS: readonly LeafKind[] = ['field', 'birthday', 'age', 'tenure', 'tags', 'purchases', 'mail', 'reachable', 'segment'];

@@ -1,0 +1,27 @@
+import { customers, type ColumnDef } from '../import/columns.js';
+
+/** A customer field a `field` condition can test. */
+export interface FieldInfo {
+  readonly name: string;
+  /** 'attr' for custom attribute groups (`attr:NAME`) */
+  readonly type: ColumnDef['type'] | 'attr';
+  readonly column?: ColumnDef;
+  readonly attribute?: string;
+}
+
+export function lookupField(name: string): FieldInfo | undefined {
+  if (name.startsWith('attr:')) {
+    const attribute = name.slice(5);
+    return attribute.trim() === '' ? undefined : { name, type: 'attr', attribute };
+  }
+  const column = customers.columns.find((c) => c.name === name);
+  return column ? { name, type: column.type, column } : undefined;
+}
+
+export const fieldNames = (): string[] => customers.columns.map((c) => c.name);
+
+/** Canonical value of an enum field for a spelling (`女性` → `female`), or undefined. */
+export function canonicalEnumValue(column: ColumnDef, value: string): string | undefined {
+  const key = value.normalize('NFKC').trim().toLowerCase();
+  return column.values?.[key] ?? Object.values(column.values ?? {}).find((v) => v === key);
+}

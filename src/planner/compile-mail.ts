@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import type { Sql } from '../dialect/dialect.js';
+import type { MailLeaf } from '../model/definition.js';
+import type { PlannerContext } from './context.js';
+import { foldText } from './compile-field.js';
+import { inDateRange } from './ranges.js';
+
+/** The mails a leaf selects, as a query of `mail_id`s (ids listed, or a filter over the catalog). */
+export function selectedMails(leaf: MailLeaf, ctx: PlannerContext): Sql {
+  const d = ctx.dialect;
+  if (leaf.mails) return sql`SELECT DISTINCT unnest(${[...new Set(leaf.mails.map(String))]}::VARCHAR[]) AS mail_id`;
+  const filter = leaf.mailFilter!;
+  const tests: Sql[] = [sql`true`];
+  if (filter.kinds) tests.push(d.inList(sql.ref('kind'), [...filter.kinds]));
+  if (filter.stores) tests.push(d.inList(sql.ref('store_id'), filter.stores.map(String)));
+  if (filter.subjectContains !== undefined) {
+    tests.push(sql`strpos(${d.fold(sql.ref('subject'))}, ${foldText(filter.subjectContains)}) > 0`);
+  }
+  if (filter.sent) tests.push(inDateRange(ctx, sql.ref('sent_at'), filter.sent));
+  return sql`SELECT DISTINCT mail_id FROM mails WHERE ${sql.join(tests, sql` AND `)}`;
+}
+
+/**
+ * A `mail` condition: the customer has such an event, inside the window, for at least one
+ * (`any`) or every (`all`) selected mail. An empty selection matches no one.
+ */
+export function compileMail(leaf: MailLeaf, ctx: PlannerContext): Sql<boolean> {
+  if (leaf.mails && leaf.mails.length === 0) {
+    ctx.notes.push(`a mail condition lists no mails: it matches no one`);
+    return sql`false`;
+  }
+  const alias = ctx.join(`mail:${JSON.stringify(leaf)}`, () => {
+    const selected = ctx.cte(`mails:${JSON.stringify(leaf.mails ?? leaf.mailFilter)}`, () => selectedMails(leaf, ctx));
+    const window = leaf.window ? sql` AND ${inDateRange(ctx, sql.ref('e.occurred_at'), leaf.window)}` : sql``;
+    const events = sql`FROM mail_events e WHERE e.event = ${leaf.event} AND e.mail_id IN (SELECT mail_id FROM ${sql.table(selected)})${window}`;
+    return leaf.match === 'all'
+      ? sql`SELECT e.customer_id ${events} GROUP BY e.customer_id
+            HAVING count(DISTINCT e.mail_id) = (SELECT count(*) FROM ${sql.table(selected)})`
+      : sql`SELECT DISTINCT e.customer_id ${events}`;
+  });
+  return sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`;
+}

@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import type { Sql } from '../dialect/dialect.js';
+import type { NumberRange, PurchasesLeaf } from '../model/definition.js';
+import type { PlannerContext } from './context.js';
+import { lineInScope, lineMatchesProducts, orderFigures, scopeKey } from './purchase-scope.js';
+import { inDateRange, inNumberRange, isTrue } from './ranges.js';
+
+/**
+ * A `purchases` condition: every figure given must hold. A customer with no order in scope has
+ * order count 0, sales 0 and every product row at 0, and no first or last order: the LEFT JOINs
+ * leave NULLs for them, which COALESCE turns into those values, so `{"min": 0, "max": 0}` selects
+ * customers without any purchase row, and date conditions are false for them.
+ */
+export function compilePurchases(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean> {
+  const tests: Sql<boolean>[] = [];
+  const key = scopeKey(leaf);
+  const needsFigures = leaf.orderCount || leaf.sales || leaf.firstOrderedAt || leaf.lastOrderedAt || leaf.lastShippedAt;
+  if (needsFigures) {
+    const f = ctx.join(`figures:${key}`, () => sql`SELECT * FROM ${orderFigures(leaf, ctx)}`);
+    const col = (name: string) => ctx.column(f, name);
+    if (leaf.orderCount) tests.push(isTrue(inNumberRange(sql`COALESCE(${col('order_count')}, 0)`, leaf.orderCount)));
+    if (leaf.sales) tests.push(isTrue(inNumberRange(sql`COALESCE(${col('sales')}, 0)`, leaf.sales)));
+    if (leaf.firstOrderedAt) tests.push(isTrue(inDateRange(ctx, col('first_ordered_at'), leaf.firstOrderedAt)));
+    if (leaf.lastOrderedAt) tests.push(isTrue(inDateRange(ctx, col('last_ordered_at'), leaf.lastOrderedAt)));
+    if (leaf.lastShippedAt) tests.push(isTrue(inDateRange(ctx, col('last_shipped_at'), leaf.lastShippedAt)));
+  }
+  for (const [which, codes] of [['first', leaf.firstOrderProducts], ['last', leaf.lastOrderProducts]] as const) {
+    if (!codes) continue;
+    const alias = ctx.join(`${which}-products:${key}:${JSON.stringify(codes)}`, () =>
+      sql`SELECT DISTINCT f.customer_id FROM ${orderFigures(leaf, ctx)} f
+          JOIN purchases p ON p.order_id = f.${sql.ref(`${which}_order_id`)} AND p.customer_id = f.customer_id
+          WHERE ${lineInScope(leaf, ctx)} AND ${ctx.dialect.inList(sql.ref('p.product_code'), codes.map(String))}`);
+    tests.push(sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`);
+  }
+  if (leaf.products && leaf.products.length > 0) tests.push(...compileProductRows(leaf, ctx));
+  return tests.length === 1 ? tests[0]! : sql`(${sql.join(tests, sql` AND `)})`;
+}
+
+/**
+ * Product rows: per row, the number of orders in scope with a matching line (or the quantity
+ * of the matching lines), all rows from one pass over the lines that match any row.
+ */
+function compileProductRows(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean>[] {
+  const rows = leaf.products!;
+  const matches = rows.map((row) => lineMatchesProducts(ctx, row.products, row.categories));
+  const alias = ctx.join(`product-rows:${scopeKey(leaf)}:${JSON.stringify(rows)}`, () => {
+    const perOrder = rows.map((row, i) =>
+      row.unit === 'quantity'
+        ? sql`sum(CASE WHEN ${matches[i]!} THEN COALESCE(p.quantity, 1) END) AS ${sql.ref(`m${i}`)}`
+        : sql`bool_or(${matches[i]!}) AS ${sql.ref(`m${i}`)}`);
+    const perCustomer = rows.map((row, i) =>
+      row.unit === 'quantity' ? sql`sum(${sql.ref(`m${i}`)}) AS ${sql.ref(`f${i}`)}` : sql`count(*) FILTER (WHERE ${sql.ref(`m${i}`)}) AS ${sql.ref(`f${i}`)}`);
+    return sql`SELECT customer_id, ${sql.join(perCustomer)} FROM (
+        SELECT p.customer_id, p.order_id, ${sql.join(perOrder)} FROM purchases p
+        WHERE ${lineInScope(leaf, ctx)} AND (${sql.join(matches, sql` OR `)})
+        GROUP BY p.customer_id, p.order_id)
+      GROUP BY customer_id`;
+  });
+  return rows.map((row, i) => isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, `f${i}`)}, 0)`, row.count as NumberRange)));
+}
+

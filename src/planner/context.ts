@@ -1,0 +1,89 @@
+import { sql } from 'kysely';
+import type { Sql, SqlDialect } from '../dialect/dialect.js';
+import { formatDate, type LocalDate } from '../model/dates.js';
+import type { SegmentDefinition } from '../model/definition.js';
+
+/** A derived table keyed by customer_id, LEFT JOINed to the customers of one query level. */
+export interface Join {
+  readonly key: string;
+  readonly alias: string;
+  readonly query: Sql;
+}
+
+/** A named subquery hoisted into the statement's WITH clause. */
+export interface Cte {
+  readonly key: string;
+  readonly name: string;
+  readonly query: Sql;
+}
+
+interface Shared {
+  counter: number;
+  readonly ctes: Cte[];
+  readonly notes: string[];
+}
+
+/**
+ * State of one compilation: the as-of date, the dialect, the derived tables the conditions asked
+ * for. A saved segment referenced by another compiles in a child context: its own joins, the
+ * statement's shared WITH clause and alias counter.
+ */
+export class PlannerContext {
+  readonly joins: Join[] = [];
+
+  private constructor(
+    readonly dialect: SqlDialect,
+    readonly asOf: LocalDate,
+    readonly lookupSegment: (name: string) => SegmentDefinition | undefined,
+    private readonly shared: Shared,
+  ) {}
+
+  static create(dialect: SqlDialect, asOf: LocalDate, lookupSegment: (name: string) => SegmentDefinition | undefined): PlannerContext {
+    return new PlannerContext(dialect, asOf, lookupSegment, { counter: 0, ctes: [], notes: [] });
+  }
+
+  get asOfText(): string {
+    return formatDate(this.asOf);
+  }
+
+  get ctes(): readonly Cte[] {
+    return this.shared.ctes;
+  }
+
+  /** Things worth telling the user, e.g. an empty mail selection. */
+  get notes(): string[] {
+    return this.shared.notes;
+  }
+
+  child(): PlannerContext {
+    return new PlannerContext(this.dialect, this.asOf, this.lookupSegment, this.shared);
+  }
+
+  private nextName(prefix: string): string {
+    this.shared.counter += 1;
+    return `${prefix}${this.shared.counter}`;
+  }
+
+  /** LEFT JOINs a derived table (once per key at this level) and returns its alias. */
+  join(key: string, build: () => Sql): string {
+    const existing = this.joins.find((j) => j.key === key);
+    if (existing) return existing.alias;
+    const alias = this.nextName('j');
+    this.joins.push({ key, alias, query: build() });
+    return alias;
+  }
+
+  /** Adds a WITH subquery (once per key in the statement) and returns its name. */
+  cte(key: string, build: () => Sql): string {
+    const existing = this.shared.ctes.find((c) => c.key === key);
+    if (existing) return existing.name;
+    const name = this.nextName('w');
+    this.shared.ctes.push({ key, name, query: build() });
+    return name;
+  }
+
+  /** A column of a joined derived table. */
+  column(alias: string, name: string): Sql {
+    return sql.ref(`${alias}.${name}`);
+  }
+}

@@ -1,0 +1,68 @@
+import { sql } from 'kysely';
+import type { Sql } from '../dialect/dialect.js';
+import type { PurchasesLeaf } from '../model/definition.js';
+import type { PlannerContext } from './context.js';
+import { inDateRange } from './ranges.js';
+
+/** Does the leaf narrow the lines beyond "counted" (a window or a scope filter)? */
+export function isScoped(leaf: PurchasesLeaf): boolean {
+  return leaf.window !== undefined || leaf.stores !== undefined || leaf.media !== undefined || leaf.orderCodes !== undefined || leaf.groups !== undefined;
+}
+
+/** Identifies a scope: leaves with equal scopes share their derived tables. */
+export function scopeKey(leaf: PurchasesLeaf): string {
+  return JSON.stringify([leaf.window ?? null, leaf.stores ?? null, leaf.media ?? null, leaf.orderCodes ?? null, leaf.groups ?? null]);
+}
+
+/**
+ * The lines in scope, as a condition on the purchases row `p`: counted (`counted` not false,
+ * status not cancelled) and inside every scope filter given. In a WHERE clause, so NULL = out.
+ */
+export function lineInScope(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean> {
+  const d = ctx.dialect;
+  const tests: Sql[] = [sql`p.counted IS NOT false`, sql`p.status IS DISTINCT FROM 'cancelled'`];
+  if (leaf.window) {
+    const on = leaf.window.on === 'shipped' ? sql.ref('p.shipped_at') : sql.ref('p.ordered_at');
+    tests.push(inDateRange(ctx, on, leaf.window));
+  }
+  if (leaf.stores) tests.push(d.inList(sql.ref('p.store_id'), leaf.stores.map(String)));
+  if (leaf.media) tests.push(d.inList(sql.ref('p.media'), leaf.media.map(String)));
+  if (leaf.orderCodes?.min !== undefined) tests.push(sql`p.order_code >= ${leaf.orderCodes.min}`);
+  if (leaf.orderCodes?.max !== undefined) tests.push(sql`p.order_code <= ${leaf.orderCodes.max}`);
+  for (const [name, values] of Object.entries(leaf.groups ?? {})) {
+    tests.push(d.inList(d.mapValue(sql.ref('p.groups'), name), values.map(String)));
+  }
+  return sql`(${sql.join(tests, sql` AND `)})`;
+}
+
+/** A line's product is one of the codes, or its category (the line's, else the product master's) one of the categories. */
+export function lineMatchesProducts(ctx: PlannerContext, products: readonly string[] | undefined, categories: readonly string[] | undefined): Sql<boolean> {
+  const d = ctx.dialect;
+  const tests: Sql[] = [];
+  if (products && products.length > 0) tests.push(d.inList(sql.ref('p.product_code'), products.map(String)));
+  if (categories && categories.length > 0) {
+    const cats = categories.map(String);
+    tests.push(sql`(${d.inList(sql.ref('p.category'), cats)} OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE ${d.inList(sql.ref('category'), cats)})))`);
+  }
+  return tests.length === 0 ? sql`false` : sql`(${sql.join(tests, sql` OR `)})`;
+}
+
+/**
+ * Per-customer order figures over the lines in scope: order count, sales, first and last order
+ * (time, id) and the last order's shipping time. Lifetime figures come from customer_summary,
+ * kept by the purchases import; scoped ones are aggregated from the lines, once per scope.
+ */
+export function orderFigures(leaf: PurchasesLeaf, ctx: PlannerContext): Sql {
+  if (!isScoped(leaf)) return sql`customer_summary`;
+  const d = ctx.dialect;
+  const name = ctx.cte(`orders:${scopeKey(leaf)}`, () => {
+    const order = [sql.ref('ts'), sql.ref('order_id')];
+    return sql`SELECT customer_id, count(*) AS order_count, COALESCE(sum(sales), 0) AS sales,
+        min(ts) AS first_ordered_at, max(ts) AS last_ordered_at, ${d.argMax(sql.ref('shipped'), order)} AS last_shipped_at,
+        ${d.argMin(sql.ref('order_id'), order)} AS first_order_id, ${d.argMax(sql.ref('order_id'), order)} AS last_order_id
+      FROM (SELECT p.customer_id, p.order_id, min(p.ordered_at) AS ts, max(p.shipped_at) AS shipped, sum(p.amount) AS sales
+            FROM purchases p WHERE ${lineInScope(leaf, ctx)} GROUP BY p.customer_id, p.order_id)
+      GROUP BY customer_id`;
+  });
+  return sql.table(name);
+}

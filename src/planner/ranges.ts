@@ -1,0 +1,25 @@
+import { sql } from 'kysely';
+import type { Sql } from '../dialect/dialect.js';
+import { resolveRange, type LocalDate } from '../model/dates.js';
+import type { DateRange, NumberRange } from '../model/definition.js';
+import type { PlannerContext } from './context.js';
+
+/** `value` inside an inclusive number range. NULL-valued when `value` is NULL: wrap in COALESCE. */
+export function inNumberRange(value: Sql, range: NumberRange): Sql<boolean> {
+  const tests: Sql[] = [];
+  if (range.min !== undefined) tests.push(sql`${value} >= ${range.min}`);
+  if (range.max !== undefined) tests.push(sql`${value} <= ${range.max}`);
+  return tests.length === 0 ? sql`true` : sql`(${sql.join(tests, sql` AND `)})`;
+}
+
+/** `value` inside a date range (whole-day `to` included). NULL-valued when `value` is NULL. */
+export function inDateRange(ctx: PlannerContext, value: Sql, range: DateRange, asOf: LocalDate = ctx.asOf): Sql<boolean> {
+  const resolved = resolveRange(range, asOf);
+  const tests: Sql[] = [];
+  if (resolved.from !== undefined) tests.push(sql`${value} >= ${ctx.dialect.timestamp(resolved.from)}`);
+  if (resolved.to !== undefined) tests.push(resolved.toExclusive ? sql`${value} < ${ctx.dialect.timestamp(resolved.to)}` : sql`${value} <= ${ctx.dialect.timestamp(resolved.to)}`);
+  return tests.length === 0 ? sql`${value} IS NOT NULL` : sql`(${sql.join(tests, sql` AND `)})`;
+}
+
+/** Makes a possibly-NULL condition two-valued: unknown is false. */
+export const isTrue = (condition: Sql): Sql<boolean> => sql`COALESCE(${condition}, false)`;

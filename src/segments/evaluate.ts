@@ -1,0 +1,50 @@
+import type { Database } from '../db/database.js';
+import { duckdbDialect } from '../dialect/duckdb.js';
+import { log } from '../log.js';
+import { formatDate, type LocalDate } from '../model/dates.js';
+import type { SegmentDefinition } from '../model/definition.js';
+import { validateDefinition } from '../model/validate.js';
+import { compileCount, compileMailSelectionCount, compileMembers, type CompiledSegment } from '../planner/compile-segment.js';
+import { leavesOf } from '../model/walk.js';
+import type { SegmentStore } from './store.js';
+
+export interface CountResult {
+  readonly count: number;
+  readonly reachable: { readonly email: number; readonly line: number; readonly dm: number };
+  readonly asOf: string;
+  readonly elapsedMs: number;
+}
+
+/** Validates a definition (saved segments it refers to included) and plans its count. */
+export function planCount(definition: unknown, store: SegmentStore, asOf: LocalDate): CompiledSegment {
+  const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
+  return compileCount(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup });
+}
+
+export function planMembers(definition: unknown, store: SegmentStore, asOf: LocalDate): CompiledSegment {
+  const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
+  return compileMembers(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup });
+}
+
+export async function countSegment(db: Database, definition: unknown, store: SegmentStore, asOf: LocalDate): Promise<CountResult> {
+  const started = performance.now();
+  const plan = planCount(definition, store, asOf);
+  for (const note of plan.notes) log.warn({ segment: (definition as SegmentDefinition).name }, note);
+  await warnOnEmptyMailSelections(db, definition as SegmentDefinition, store, asOf);
+  const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(plan);
+  return {
+    count: Number(row!.count),
+    reachable: { email: Number(row!.email), line: Number(row!.line), dm: Number(row!.dm) },
+    asOf: formatDate(asOf),
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+/** An empty mail selection matches no one; the log says so (segment-definition.md, mail). */
+async function warnOnEmptyMailSelections(db: Database, definition: SegmentDefinition, store: SegmentStore, asOf: LocalDate): Promise<void> {
+  for (const leaf of leavesOf(definition.where)) {
+    if (leaf.kind !== 'mail' || !leaf.mailFilter) continue;
+    const [row] = await db.query<{ n: bigint }>(compileMailSelectionCount(leaf, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup }));
+    if (row!.n === 0n) log.warn({ segment: definition.name, mailFilter: leaf.mailFilter }, 'the mail filter selects no mail: the condition matches no one');
+  }
+}
