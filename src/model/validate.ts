@@ -204,6 +204,7 @@ class Validator {
       else {
         this.keys(codes, at(path, 'orderCodes'), ['min', 'max'], 'an order code range');
         for (const k of ['min', 'max']) if (codes[k] !== undefined && typeof codes[k] !== 'string') this.fault(at(at(path, 'orderCodes'), k), 'an order code is a text');
+        if (codes.min === undefined && codes.max === undefined) this.fault(at(path, 'orderCodes'), 'give "min", "max" or both');
         if (typeof codes.min === 'string' && typeof codes.max === 'string' && codes.min > codes.max) this.fault(at(path, 'orderCodes'), `min "${codes.min}" comes after max "${codes.max}"`);
       }
     }
@@ -334,6 +335,9 @@ class Validator {
 
   private dateOrder(value: { from?: Json; to?: Json }, path: string, fromName: string, toName: string): void {
     if (typeof value.from !== 'string' || typeof value.to !== 'string' || dateValueProblem(value.from) || dateValueProblem(value.to)) return;
+    // Only a range that is empty on every day is a fault; one mixing a fixed date and a relative
+    // one (from 2024-06-01 to today) may be empty on some days and not others, and is then empty.
+    if (value.from.startsWith('today') !== value.to.startsWith('today')) return;
     const range = resolveRange({ from: value.from, to: value.to }, this.options.asOf);
     if (rangeIsEmpty(range)) this.fault(path, `${fromName} ${value.from} is after ${toName} ${value.to} (on ${range.from!.slice(0, 10)} as of the evaluation date)`);
   }

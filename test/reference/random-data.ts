@@ -1,0 +1,155 @@
+import type { Database } from '../../src/db/database.js';
+import { refreshDerivedTables } from '../../src/import/derived.js';
+import type { CustomerRow, Dataset, MailEventRow, MailRow, ProductRow, PurchaseRow } from './model.js';
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same data. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const vocabulary = {
+  names: ['山田 花子', 'ヤマダ ハナコ', 'ﾔﾏﾀﾞ ﾊﾅｺ', 'Yamada Hanako', 'YAMADA HANAKO', '佐藤 太郎', 'Ｓａｔｏ', "O'Brien; DROP TABLE customers; --", '  '],
+  prefectures: ['東京都', '大阪府', '北海道', 'ＴＯＫＹＯ', 'tokyo'],
+  statuses: ['一般ユーザー', '優良ユーザー', 'VIP', 'vip'],
+  ranks: ['ゴールド', 'シルバー', 'ｺﾞｰﾙﾄﾞ'],
+  tags: ['vip', 'VIP', 'newsletter', 'ｻﾝﾌﾟﾙ', 'サンプル', "x'); --"],
+  products: ['P1', 'P2', 'P3', 'P4', 'P5', "x'); DROP TABLE purchases; --", 'P7'],
+  categories: ['化粧品', 'スキンケア', 'サプリ'],
+  stores: ['100', '200'],
+  media: ['google', 'line', 'mail'],
+  mails: ['M1', 'M2', 'M3', 'S1', 'S2'],
+  subjects: ['【セール】春', 'セール', '新商品', 'ｾｰﾙ情報', null],
+};
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+export interface DatasetShape {
+  customers: number;
+  orders: number;
+  events: number;
+  emptyPurchases?: boolean;
+  emptyEvents?: boolean;
+  emptyProducts?: boolean;
+}
+
+/** Random shop data with the edge cases the spec cares about: missing values, ties, cancellations, Feb 29. */
+export function randomDataset(seed: number, shape: DatasetShape): Dataset {
+  const r = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const maybe = <T>(p: number, v: () => T): T | null => (r() < p ? v() : null);
+  const day = (fromYear: number, years: number) => {
+    if (r() < 0.05) return `${pick([2020, 2024])}-02-29`;
+    const t = new Date(Date.UTC(fromYear, 0, 1) + Math.floor(r() * years * 365) * 86400000);
+    return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  };
+  const time = (fromYear: number, years: number) => `${day(fromYear, years)} ${pad(Math.floor(r() * 24))}:${pad(pick([0, 0, 30, 59]))}:00`;
+
+  const customers: CustomerRow[] = [];
+  const attributes = new Map<string, Map<string, string>>();
+  for (let i = 0; i < shape.customers; i++) {
+    const id = r() < 0.1 ? `C${i}` : pad(i, 5);
+    customers.push({
+      customer_id: id,
+      name: maybe(0.9, () => pick(vocabulary.names)),
+      name_kana: maybe(0.5, () => pick(['ヤマダ', 'ﾔﾏﾀﾞ', 'サトウ'])),
+      gender: maybe(0.9, () => pick(['female', 'male', 'unknown'])),
+      birthday: maybe(0.85, () => day(1950, 60)),
+      email_pc: maybe(0.6, () => pick([`u${i}@example.jp`, `U${i}@EXAMPLE.JP`, ' '])),
+      email_mobile: maybe(0.4, () => `m${i}@mobile.example.jp`),
+      mail_permission: maybe(0.9, () => pick(['pc', 'mobile', 'both', 'refused'])),
+      mail_status: maybe(0.8, () => pick(['normal', 'normal', 'normal', 'address_error', 'spam'])),
+      bounce_count: maybe(0.7, () => Math.floor(r() * 5)),
+      dm_permission: maybe(0.8, () => pick(['allowed', 'allowed', 'refused', 'test'])),
+      line_linked: maybe(0.8, () => r() < 0.4),
+      line_status: maybe(0.3, () => pick(['normal', 'address_error'])),
+      postal_code: maybe(0.8, () => pick(['100-0001', '530-0001', ' '])),
+      address: maybe(0.8, () => pick(['千代田区1-1', '北区2-2'])),
+      prefecture: maybe(0.9, () => pick(vocabulary.prefectures)),
+      status: maybe(0.8, () => pick(vocabulary.statuses)),
+      registered_at: maybe(0.9, () => time(2019, 7)),
+      last_login_at: maybe(0.7, () => time(2023, 3)),
+      withdrawn: maybe(0.9, () => r() < 0.1),
+      deleted: maybe(0.9, () => r() < 0.1),
+      points: maybe(0.8, () => Math.floor(r() * 3000)),
+      score: maybe(0.5, () => Math.floor(r() * 200) - 50),
+      is_smartphone: maybe(0.7, () => r() < 0.5),
+      remark_1: maybe(0.3, () => pick(['要確認', 'memo 100%', 'a_b'])),
+      tags: maybe(0.7, () => Array.from({ length: Math.floor(r() * 3) }, () => pick(vocabulary.tags))),
+    });
+    if (r() < 0.6) attributes.set(id, new Map([['会員ランク', pick(vocabulary.ranks)]]));
+  }
+
+  const products: ProductRow[] = shape.emptyProducts ? [] : vocabulary.products.slice(0, 6).map((code) => ({ product_code: code, category: maybe(0.8, () => pick(vocabulary.categories)) }));
+  const purchases: PurchaseRow[] = [];
+  if (!shape.emptyPurchases) {
+    for (let o = 0; o < shape.orders; o++) {
+      // A quarter of the orders tie with the customer's previous order on ordered_at.
+      const previous = purchases.at(-1);
+      const tie = previous !== undefined && r() < 0.25;
+      const customer = tie ? previous.customer_id : r() < 0.05 ? `GUEST${o}` : pick(customers).customer_id;
+      const orderedAt = tie ? previous.ordered_at : time(2022, 3.5);
+      const orderId = `O${pad(Math.floor(r() * 1000), 3)}`;
+      if (purchases.some((p) => p.order_id === orderId)) continue;
+      const cancelled = r() < 0.1;
+      const lines = 1 + Math.floor(r() * 3);
+      for (let l = 1; l <= lines; l++) {
+        purchases.push({
+          order_id: orderId, line_no: l, customer_id: customer,
+          store_id: maybe(0.9, () => pick(vocabulary.stores)),
+          ordered_at: orderedAt,
+          shipped_at: maybe(0.7, () => time(2022, 3.5)),
+          product_code: pick(vocabulary.products),
+          category: maybe(0.4, () => pick(vocabulary.categories)),
+          quantity: maybe(0.9, () => 1 + Math.floor(r() * 3)),
+          amount: maybe(0.95, () => 100 * Math.floor(r() * 50)),
+          order_code: maybe(0.8, () => `A${pad(Math.floor(r() * 20), 4)}`),
+          media: maybe(0.8, () => pick(vocabulary.media)),
+          status: cancelled ? 'cancelled' : maybe(0.5, () => '完了'),
+          counted: r() < 0.05 ? false : maybe(0.9, () => true),
+          groups: { 管理: maybe(0.7, () => pick(['VIP', '通常'])) },
+        });
+      }
+    }
+  }
+  const mails: MailRow[] = vocabulary.mails.slice(0, 4).map((id) => ({
+    mail_id: id, kind: maybe(0.9, () => pick(['manual', 'scheduled', 'scenario', 'auto'])), subject: pick(vocabulary.subjects),
+    sent_at: maybe(0.9, () => time(2024, 1.5)), store_id: maybe(0.8, () => pick(vocabulary.stores)),
+  }));
+  const events: MailEventRow[] = [];
+  if (!shape.emptyEvents) {
+    for (let e = 0; e < shape.events; e++) {
+      events.push({ customer_id: pick(customers).customer_id, mail_id: pick(vocabulary.mails), event: pick(['send', 'send', 'open', 'click', 'qr', 'bounce']), occurred_at: time(2024, 1.5) });
+    }
+  }
+  return { customers, attributes, purchases, products, mails, events };
+}
+
+const customerColumns = ['customer_id', 'name', 'name_kana', 'gender', 'birthday', 'email_pc', 'email_mobile', 'mail_permission', 'mail_status', 'bounce_count',
+  'dm_permission', 'line_linked', 'line_status', 'postal_code', 'address', 'prefecture', 'status', 'registered_at', 'last_login_at', 'withdrawn', 'deleted',
+  'points', 'score', 'is_smartphone', 'remark_1'];
+
+/** Writes a dataset into the (schema-only) database, as an import would leave it. */
+export async function loadDataset(db: Database, data: Dataset): Promise<void> {
+  for (const c of data.customers) {
+    const values = customerColumns.map((k) => (c[k] === undefined ? null : c[k])) as (string | number | boolean | null)[];
+    await db.run(`INSERT INTO customers (${customerColumns.join(', ')}, tags) VALUES (${customerColumns.map((_, i) => `$${i + 1}`).join(', ')}, from_json($${customerColumns.length + 1}, '["VARCHAR"]'))`,
+      [...values, c.tags === null ? null : JSON.stringify(c.tags)]);
+  }
+  for (const [id, attrs] of data.attributes) for (const [name, value] of attrs) await db.run('INSERT INTO customer_attributes VALUES ($1, $2, $3)', [id, name, value]);
+  for (const p of data.products) await db.run('INSERT INTO products (product_code, category) VALUES ($1, $2)', [p.product_code, p.category]);
+  for (const p of data.purchases) {
+    await db.run(`INSERT INTO purchases (order_id, line_no, customer_id, store_id, ordered_at, shipped_at, product_code, category, quantity, amount, order_code, media, status, counted, groups)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, map(['管理'], [$15]))`,
+      [p.order_id, p.line_no, p.customer_id, p.store_id, p.ordered_at, p.shipped_at, p.product_code, p.category, p.quantity, p.amount, p.order_code, p.media, p.status, p.counted, p.groups['管理'] ?? null]);
+  }
+  for (const m of data.mails) await db.run('INSERT INTO mails VALUES ($1, $2, $3, $4, $5)', [m.mail_id, m.kind, m.subject, m.sent_at, m.store_id]);
+  for (const e of data.events) await db.run('INSERT INTO mail_events VALUES ($1, $2, $3, $4)', [e.customer_id, e.mail_id, e.event, e.occurred_at]);
+  await refreshDerivedTables(db);
+}
