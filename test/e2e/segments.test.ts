@@ -1,0 +1,213 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { query, runCli, tempDir } from '../helpers/cli.js';
+
+const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
+const AS_OF = '2025-03-31';
+
+/**
+ * One rule of segment-definition.md per case, on test/fixtures/shop (5 customers, 004 deleted).
+ * Expected members were worked out by hand from the fixture; see the comments.
+ */
+describe('kumiwake count on a known shop', () => {
+  let dir: string;
+  let db: string;
+  let n = 0;
+  beforeAll(() => {
+    dir = tempDir();
+    db = join(dir, 'shop.duckdb');
+    for (const [table, file] of [['customers', 'customers'], ['products', 'products'], ['purchases', 'purchases'], ['mails', 'mails'], ['mail-events', 'mail_events']]) {
+      const r = runCli(['import', table!, join(SHOP, `${file}.csv`), '--db', db]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+  });
+
+  const count = (where: unknown, extra: Record<string, unknown> = {}, asOf = AS_OF, dbFile = db) => {
+    const file = join(dir, `def-${++n}.json`);
+    writeFileSync(file, JSON.stringify({ version: 1, ...extra, ...(where === undefined ? {} : { where }) }));
+    const r = runCli(['count', file, '--db', dbFile, '--as-of', asOf, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as { count: number; reachable: { email: number; line: number; dm: number }; asOf: string };
+  };
+  const members = (where: unknown, extra: Record<string, unknown> = {}) => count(where, extra).count;
+
+  it('counts every visible customer, with reachable counts, when there is no where', () => {
+    expect(count(undefined)).toMatchObject({ count: 4, reachable: { email: 1, line: 1, dm: 1 }, asOf: AS_OF });
+    expect(count(undefined, { includeDeleted: true }).count).toBe(5);
+  });
+
+  it('0~0 orders selects customers with only cancelled or uncounted lines and those without any line', () => {
+    expect(members({ kind: 'purchases', orderCount: { min: 0, max: 0 } })).toBe(2); // 002, 005
+    expect(members({ kind: 'purchases', orderCount: { min: 1 } })).toBe(2); // 001, 003
+    expect(members({ not: { kind: 'purchases', orderCount: { min: 1 } } })).toBe(2);
+  });
+
+  it('product rows use the product master category when the line has none, and 0~0 includes non-buyers', () => {
+    expect(members({ kind: 'purchases', products: [{ categories: ['化粧品'], count: { min: 1 } }] })).toBe(2); // 001 (O1 P1), 003 (O6 P1)
+    expect(members({ kind: 'purchases', products: [{ categories: ['化粧品'], count: { min: 0, max: 0 } }] })).toBe(2); // 002, 005
+    expect(members({ kind: 'purchases', products: [{ products: ['P2'], count: { min: 2 }, unit: 'quantity' }] })).toBe(1); // 001: quantity 2
+    expect(members({ kind: 'purchases', products: [{ products: ['P1'], count: { min: 1 } }, { categories: ['サプリ'], count: { min: 1 } }] })).toBe(2);
+  });
+
+  it('breaks ties on ordered_at by the larger order_id', () => {
+    // 003's orders O5 (P3) and O6 (P1) share ordered_at: O6 is the last, O5 the first.
+    expect(members({ kind: 'purchases', lastOrderProducts: ['P1'] })).toBe(2); // 001 (O1), 003 (O6)
+    expect(members({ kind: 'purchases', firstOrderProducts: ['P1'] })).toBe(0);
+    expect(members({ kind: 'purchases', firstOrderProducts: ['P3'] })).toBe(2); // 001 (O2), 003 (O5)
+    expect(members({ kind: 'purchases', lastShippedAt: { from: '2025-01-03' } })).toBe(2); // 001 (O1 shipped 03-31), 003 (O6 shipped 01-03)
+    expect(members({ kind: 'purchases', lastShippedAt: { from: '2025-01-03 12:00:00' } })).toBe(1);
+  });
+
+  it('includes the whole day of a date-only "to"', () => {
+    expect(members({ kind: 'purchases', window: { from: '2025-03-30', to: '2025-03-30' }, orderCount: { min: 1 } })).toBe(1); // O1 at 23:59:59
+    expect(members({ kind: 'purchases', window: { to: '2025-03-29' }, sales: { min: 4000 } })).toBe(0);
+    expect(members({ kind: 'purchases', window: { from: 'today-1d', to: 'today' }, sales: { min: 1500, max: 1500 } })).toBe(1);
+  });
+
+  it('clamps month steps to the end of the month (2025-03-31 minus 1m is 2025-02-28)', () => {
+    // With 004 included: last orders 001 2025-03-30, 003 2024-12-31, 004 2025-03-01.
+    expect(members({ kind: 'purchases', lastOrderedAt: { to: 'today-1m' } }, { includeDeleted: true })).toBe(1);
+    expect(members({ kind: 'purchases', lastOrderedAt: { to: 'today-1m' } }, { includeDeleted: true })).toBe(1);
+    expect(count({ kind: 'purchases', lastOrderedAt: { from: 'today-1m' } }, { includeDeleted: true }, '2025-03-31').count).toBe(2);
+  });
+
+  it('scopes figures by store, media, order code, and counts sales of counted lines only', () => {
+    expect(members({ kind: 'purchases', stores: ['200'], orderCount: { min: 1 } })).toBe(1);
+    expect(members({ kind: 'purchases', media: ['google'], sales: { min: 1500 } })).toBe(1);
+    expect(members({ kind: 'purchases', orderCodes: { min: 'A0100' }, orderCount: { min: 1 } })).toBe(1);
+    expect(members({ kind: 'purchases', sales: { min: 4500, max: 4500 } })).toBe(1); // 001: 1000 + 500 + 3000
+    expect(members({ kind: 'purchases', sales: { max: 0 } })).toBe(2); // 002 (cancelled, uncounted), 005
+  });
+
+  it('compares text after NFKC and case folding, and treats a missing value as unequal', () => {
+    expect(members({ kind: 'field', field: 'name', op: 'eq', value: 'ヤマダ ハナコ' })).toBe(1);
+    expect(members({ kind: 'field', field: 'name', op: 'starts_with', value: 'ﾔﾏ' })).toBe(1);
+    expect(members({ kind: 'field', field: 'email_pc', op: 'eq', value: 'A@X.JP' })).toBe(1);
+    expect(members({ kind: 'field', field: 'prefecture', op: 'ne', value: '東京都' })).toBe(3); // 002, 003 (empty), 005
+    expect(members({ not: { kind: 'field', field: 'prefecture', op: 'eq', value: '東京都' } })).toBe(3);
+    expect(members({ kind: 'field', field: 'prefecture', op: 'not_in', values: ['東京都', '大阪府'] })).toBe(2);
+    expect(members({ kind: 'field', field: 'prefecture', op: 'is_empty' })).toBe(1);
+    expect(members({ kind: 'field', field: 'gender', op: 'eq', value: '女性' })).toBe(2);
+    expect(members({ kind: 'field', field: 'customer_id', op: 'between', min: 1, max: 2 })).toBe(2);
+  });
+
+  it('evaluates birthday windows (year wrap, Feb 29), age and tenure at the as-of date', () => {
+    expect(members({ kind: 'birthday', from: '02-28', to: '02-29' })).toBe(2);
+    expect(members({ kind: 'birthday', from: '12-20', to: '01-10' })).toBe(1); // 005; 004 is deleted
+    expect(members({ kind: 'age', min: 25, max: 35 })).toBe(2);
+    expect(count({ kind: 'age', min: 25, max: 25 }, {}, '2025-02-28').count).toBe(0); // 002 born 02-29 is still 24
+    expect(count({ kind: 'age', min: 25, max: 25 }, {}, '2025-03-01').count).toBe(1);
+    expect(members({ kind: 'tenure', max: 30 })).toBe(1);
+    expect(members({ kind: 'tags', tags: ['VIP'] })).toBe(2);
+    expect(members({ kind: 'tags', tags: ['vip', 'newsletter'], match: 'all' })).toBe(1);
+  });
+
+  it('reads reachability from permission, status, bounces and withdrawal', () => {
+    expect(members({ kind: 'reachable', channel: 'email' })).toBe(1);
+    expect(members({ kind: 'reachable', channel: 'email_mobile' })).toBe(0);
+    expect(members({ kind: 'reachable', channel: 'line' })).toBe(1);
+    expect(members({ kind: 'reachable', channel: 'dm' })).toBe(1);
+  });
+
+  it('selects mail events by ids or by filter, any or all, inside windows, and excludes with not', () => {
+    expect(members({ kind: 'mail', event: 'open', mails: ['M1', 'M2'], match: 'all' })).toBe(1);
+    expect(members({ kind: 'mail', event: 'open', mails: ['M1', 'M2'] })).toBe(2);
+    expect(members({ kind: 'mail', event: 'open', mails: ['M1', 'M2'], window: { from: '2025-01-01' } })).toBe(1);
+    expect(members({ not: { kind: 'mail', event: 'open', mails: ['M1'] } })).toBe(2); // 003, 005
+    expect(members({ kind: 'mail', event: 'open', mailFilter: { subjectContains: 'セール' }, match: 'all' })).toBe(1);
+    expect(members({ kind: 'mail', event: 'open', mailFilter: { subjectContains: '存在しない' } })).toBe(0);
+    expect(members({ not: { kind: 'mail', event: 'open', mailFilter: { subjectContains: '存在しない' } } })).toBe(4);
+    expect(members({ kind: 'mail', event: 'open', mails: [] })).toBe(0);
+    expect(members({ not: { kind: 'mail', event: 'open', mails: [], match: 'all' } })).toBe(4);
+  });
+
+  it('treats empty groups as the spec says and keeps not exact over empty tables', () => {
+    expect(members({ all: [] })).toBe(4);
+    expect(members({ any: [] })).toBe(0);
+    expect(members({ not: { any: [] } })).toBe(4);
+    const empty = join(dir, 'empty.duckdb');
+    expect(runCli(['import', 'customers', join(SHOP, 'customers.csv'), '--db', empty]).code).toBe(0);
+    expect(count({ not: { kind: 'mail', event: 'open', mails: ['M1'] } }, {}, AS_OF, empty).count).toBe(4);
+    expect(count({ not: { kind: 'purchases', orderCount: { min: 1 } } }, {}, AS_OF, empty).count).toBe(4);
+    expect(count({ kind: 'purchases', products: [{ categories: ['化粧品'], count: { max: 0 } }] }, {}, AS_OF, empty).count).toBe(4);
+    expect(count({ kind: 'purchases', window: { from: 'today-30d' }, orderCount: { min: 0, max: 0 } }, {}, AS_OF, empty).count).toBe(4);
+  });
+
+  it('treats hostile values as data', async () => {
+    expect(members({ kind: 'purchases', products: [{ products: ["x'); DROP TABLE customers; --"], count: { min: 1 } }] })).toBe(0);
+    expect(members({ kind: 'field', field: "attr:x'; DROP TABLE customers; --", op: 'eq', value: "'; --" })).toBe(0);
+    expect(members({ kind: 'tags', tags: ['"; DELETE FROM purchases; --'] })).toBe(0);
+    expect(await query(db, 'SELECT count(*)::INT AS n FROM purchases')).toEqual([{ n: 9 }]);
+  });
+
+  it('saves, lists, shows and deletes segments, and refers to them', () => {
+    const file = join(dir, 'buyers.json');
+    writeFileSync(file, JSON.stringify({ version: 1, description: 'bought once or more', where: { kind: 'purchases', orderCount: { min: 1 } } }));
+    expect(runCli(['segments', 'save', 'buyers', file, '--db', db]).code).toBe(0);
+    const list = runCli(['segments', 'list', '--db', db, '--json']);
+    expect(JSON.parse(list.stdout).map((s: { name: string }) => s.name)).toEqual(['buyers']);
+    expect(JSON.parse(runCli(['segments', 'show', 'buyers', '--db', db, '--json']).stdout).definition.description).toBe('bought once or more');
+    expect(members({ kind: 'segment', name: 'buyers' })).toBe(2);
+    expect(members({ not: { kind: 'segment', name: 'buyers' } })).toBe(2);
+    const saved = runCli(['count', '--segment', 'buyers', '--db', db, '--as-of', AS_OF, '--json']);
+    expect(JSON.parse(saved.stdout).count).toBe(2);
+    const user = join(dir, 'user.json');
+    writeFileSync(user, JSON.stringify({ where: { all: [{ kind: 'segment', name: 'buyers' }, { kind: 'reachable', channel: 'email' }] } }));
+    expect(runCli(['segments', 'save', 'mailable-buyers', user, '--db', db]).code).toBe(0);
+    const refused = runCli(['segments', 'delete', 'buyers', '--db', db]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('segment "buyers" is used by "mailable-buyers"');
+    expect(runCli(['segments', 'delete', 'mailable-buyers', '--db', db]).code).toBe(0);
+    expect(runCli(['segments', 'delete', 'buyers', '--db', db]).code).toBe(0);
+  });
+
+  it('refuses unknown segments and cycles, naming the JSON path', () => {
+    const a = join(dir, 'a.json');
+    writeFileSync(a, JSON.stringify({ where: { any: [{ kind: 'segment', name: 'b' }] } }));
+    let r = runCli(['segments', 'save', 'a', a, '--db', db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('where.any[0].name: there is no saved segment "b"');
+    const b = join(dir, 'b.json');
+    writeFileSync(b, JSON.stringify({ where: { kind: 'age', min: 20 } }));
+    expect(runCli(['segments', 'save', 'b', b, '--db', db]).code).toBe(0);
+    expect(runCli(['segments', 'save', 'a', a, '--db', db]).code).toBe(0);
+    writeFileSync(b, JSON.stringify({ where: { not: { kind: 'segment', name: 'a' } } }));
+    r = runCli(['segments', 'save', 'b', b, '--db', db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('where.not.name: segments refer to each other in a cycle: b → a → b');
+  });
+
+  it('reports every fault of a definition with its JSON path, before any SQL runs', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ version: 1, where: { all: [
+      { kind: 'field', field: 'colour', op: 'eq', value: 'red' },
+      { kind: 'purchases', lastOrderedAt: { to: '2024-13-01' } },
+      { kind: 'purchases', products: [{ products: ['P1'], count: { min: 3, max: 1 } }, { count: { min: 1 } }] },
+      { kind: 'mail', event: 'opened', mails: ['M1'] },
+      { kind: 'shopping' },
+    ] } }));
+    const r = runCli(['count', file, '--db', db, '--json']);
+    expect(r.code).toBe(2);
+    for (const fault of [
+      'where.all[0].field: "colour" is not a customer field',
+      'where.all[1].lastOrderedAt.to: "2024-13-01" is not a date',
+      'where.all[2].products[0].count: min 3 is greater than max 1',
+      'where.all[2].products[1]: a product row names products, categories or both',
+      'where.all[3].event: unknown event "opened"',
+      'where.all[4].kind: unknown condition kind "shopping"',
+    ]) expect(r.stderr).toContain(fault);
+    expect(JSON.parse(r.stdout).error.code).toBe('invalid-definition');
+  });
+
+  it('explains the SQL with bound parameters, never pasted values', () => {
+    const file = join(dir, 'explain.json');
+    writeFileSync(file, JSON.stringify({ where: { kind: 'purchases', products: [{ products: ["x'); DROP TABLE customers; --"], count: { min: 1 } }] } }));
+    const r = runCli(['explain', file, '--db', db, '--json', '--as-of', AS_OF]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.sql).toMatch(/FROM customers AS c/);
+    expect(out.sql).not.toContain('DROP TABLE');
+    expect(JSON.stringify(out.parameters)).toContain('DROP TABLE');
+  });
+});
