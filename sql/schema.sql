@@ -38,18 +38,12 @@ CREATE TABLE IF NOT EXISTS customers (
   remark_1 VARCHAR, remark_2 VARCHAR, remark_3 VARCHAR, remark_4 VARCHAR, remark_5 VARCHAR,
   remark_6 VARCHAR, remark_7 VARCHAR, remark_8 VARCHAR, remark_9 VARCHAR, remark_10 VARCHAR,
   tags               VARCHAR[]
+  -- plus one VARCHAR column "attr:NAME" per custom attribute group ever imported (NULL = unselected),
+  -- added by the import that first brings it
 );
 
--- Custom attribute groups (`attr:NAME` columns): one row per customer and group with a value.
--- A customer without a row for a group has the group's "unselected" (empty) value.
-CREATE TABLE IF NOT EXISTS customer_attributes (
-  customer_id VARCHAR NOT NULL,
-  name        VARCHAR NOT NULL,
-  value       VARCHAR NOT NULL
-);
-
--- One row per order line. `groups` maps each order attribute group (`group:NAME` column) of the
--- file to the line's value; an empty cell is a NULL value.
+-- One row per order line, plus one VARCHAR column "group:NAME" per order attribute group ever
+-- imported (LTV-Lab 履歴グループ), added by the import that first brings it.
 CREATE TABLE IF NOT EXISTS purchases (
   order_id     VARCHAR NOT NULL,
   line_no      BIGINT NOT NULL,
@@ -67,8 +61,7 @@ CREATE TABLE IF NOT EXISTS purchases (
   media        VARCHAR,
   status       VARCHAR,
   counted      BOOLEAN DEFAULT true,
-  remark       VARCHAR,
-  groups       MAP(VARCHAR, VARCHAR)
+  remark       VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS products (

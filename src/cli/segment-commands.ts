@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { Database } from '../db/database.js';
-import { countSegment, planCount } from '../segments/evaluate.js';
+import { countSegment, planCount, schemaInfo } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
 import { asOfDate, parseDefinitionFile, readDefinition } from './definition-input.js';
 import { emit, type GlobalArgs } from './output.js';
@@ -30,8 +30,8 @@ export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           `${result.count.toLocaleString('en')} customers as of ${result.asOf} (email ${result.reachable.email.toLocaleString('en')}, LINE ${result.reachable.line.toLocaleString('en')}, DM ${result.reachable.dm.toLocaleString('en')}) in ${result.elapsedMs} ms`);
       }))
     .command('explain [definition]', 'print the SQL the planner produces for a segment', definitionArgs, async (argv) =>
-      withStore(argv.db, true, async (_db, store) => {
-        const plan = planCount(readDefinition(argv.definition, argv.segment, store), store, asOfDate(argv['as-of'], argv.tz));
+      withStore(argv.db, true, async (db, store) => {
+        const plan = planCount(readDefinition(argv.definition, argv.segment, store), store, asOfDate(argv['as-of'], argv.tz), await schemaInfo(db));
         emit(argv, { sql: plan.sql, parameters: plan.parameters }, () =>
           `${plan.sql}\n-- parameters: ${JSON.stringify(plan.parameters.map((p) => (Array.isArray(p) && p.length > 20 ? `[${p.length} values]` : p)))}`);
       }));

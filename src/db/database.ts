@@ -110,6 +110,11 @@ export class Database {
     await this.conn.run(sql, params);
   }
 
+  /** Runs a statement and returns how many rows it inserted, updated or deleted. */
+  async change(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<number> {
+    return (await this.conn.run(sql, params)).rowsChanged;
+  }
+
   /** Rows as plain JS objects (BIGINT as bigint, TIMESTAMP as Date, DECIMAL as number). */
   async all<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
     const reader = await this.conn.runAndReadAll(sql, params);

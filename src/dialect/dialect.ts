@@ -26,8 +26,6 @@ export interface SqlDialect {
   daysUntil(start: Sql, asOf: string): Sql<number>;
   /** the text as an integer, NULL when it is not one */
   tryInteger(text: Sql): Sql<number>;
-  /** the value of `key` in a map column, NULL when absent */
-  mapValue(map: Sql, key: string): Sql<string>;
   /** a text list holds any / all of the folded values */
   listHasAny(list: Sql, values: readonly string[]): Sql<boolean>;
   listHasAll(list: Sql, values: readonly string[]): Sql<boolean>;

@@ -34,7 +34,6 @@ export const duckdbDialect: SqlDialect = {
     sql`(year(CAST(${asOf} AS DATE)) - year(${birth}) - CASE WHEN month(CAST(${asOf} AS DATE)) * 100 + day(CAST(${asOf} AS DATE)) < month(${birth}) * 100 + day(${birth}) THEN 1 ELSE 0 END)`,
   daysUntil: (start, asOf) => sql`date_diff('day', CAST(${start} AS DATE), CAST(${asOf} AS DATE))`,
   tryInteger: (text) => sql`TRY_CAST(trim(${text}) AS HUGEINT)`,
-  mapValue: (map, key) => sql`map_extract_value(${map}, ${key})`,
   listHasAny: (listExpr, values) => sql`list_has_any(${listExpr}, ${list(values)})`,
   listHasAll: (listExpr, values) => sql`list_has_all(${listExpr}, ${list(values)})`,
   foldList: (listExpr) => sql`list_transform(${listExpr}, t -> kumiwake_fold(t))`,

@@ -37,7 +37,9 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.until)) throw new Error('INTERNAL ERROR: until must be YYYY-MM-DD');
   const out = resolve(options.outDir);
   mkdirSync(out, { recursive: true });
-  const instance = await DuckDBInstance.create(':memory:', { memory_limit: process.env.KUMIWAKE_MEMORY_LIMIT ?? '2GB' });
+  // Sorting 30M generated events needs room to spill: give the in-memory database a temp folder.
+  const spill = join(out, '.generate-tmp');
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: '2GB', temp_directory: spill });
   const conn = await instance.connect();
   const run = (sql: string) => conn.run(sql);
   const guests = Math.max(1, Math.floor(n / 200));
@@ -117,7 +119,7 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
         strftime(o.ordered_at, '%Y-%m-%d %H:%M:%S') AS ordered_at,
         CASE WHEN NOT o.cancelled AND o.ordered_at < until_ts() - INTERVAL 3 DAY
              THEN strftime(o.ordered_at + INTERVAL (1 + floor(u(o.j * 1000 + o.k, 'ship') * 3)::INT) DAY, '%Y-%m-%d %H:%M:%S') END AS shipped_at,
-        pr.product_code, pr.product_name,
+        pr.product_code,
         CASE WHEN u(o.j * 1000 + o.k + l, 'nocat') < 0.3 THEN NULL ELSE pr.category END AS category,
         q AS quantity, pr.price * q AS amount, pr.price AS unit_price,
         'A' || lpad((hash(o.j, o.k, 'code') % 2000)::VARCHAR, 4, '0') AS order_code,
@@ -156,6 +158,7 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
   } finally {
     conn.closeSync();
     instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
   }
 }
 

@@ -7,10 +7,22 @@ export type ImportMode = 'upsert' | 'replace' | 'append';
 
 const q = sqlIdent;
 
+/** Adds the `attr:NAME` / `group:NAME` columns the table does not have yet; returns those added. */
+export async function addGroupColumns(db: Database, table: TableDef, columns: readonly string[]): Promise<string[]> {
+  const existing = new Set((await db.all<{ name: string }>(
+    `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t`, { t: table.table })).map((r) => r.name));
+  const added = [...new Set(columns)].filter((c) => !existing.has(c));
+  for (const column of added) await db.run(`ALTER TABLE ${q(table.table)} ADD COLUMN ${q(column)} VARCHAR`);
+  return added;
+}
+
+export async function dropColumns(db: Database, table: TableDef, columns: readonly string[]): Promise<void> {
+  for (const column of columns) await db.run(`ALTER TABLE ${q(table.table)} DROP COLUMN IF EXISTS ${q(column)}`);
+}
+
 /** Empties what a `replace` import replaces. */
 export async function emptyTable(db: Database, table: TableDef): Promise<void> {
   await db.run(`DELETE FROM ${q(table.table)}`);
-  if (table.table === 'customers') await db.run('DELETE FROM customer_attributes');
 }
 
 export async function isEmpty(db: Database, table: string): Promise<boolean> {
@@ -20,7 +32,7 @@ export async function isEmpty(db: Database, table: string): Promise<boolean> {
 /** The table's columns this file fills, and the SQL giving each from a staged row. */
 function targetColumns(table: TableDef, plan: StagePlan): { names: string[]; select: string[] } {
   const has = (name: string) => plan.columns.some((c) => c.name === name);
-  const names = plan.columns.map((c) => c.name);
+  const names = [...plan.columns.map((c) => c.name), ...plan.groupColumns];
   const select = names.map((c) => q(c));
   if (table.table === 'purchases') {
     if (!has('line_no')) {
@@ -28,10 +40,6 @@ function targetColumns(table: TableDef, plan: StagePlan): { names: string[]; sel
       // that a rejected line does not renumber the others.
       names.push('line_no');
       select.push('row_number() OVER (PARTITION BY order_id ORDER BY _pos) AS line_no');
-    }
-    if (plan.hasGroupMap) {
-      names.push('groups');
-      select.push('groups');
     }
     const fromPrice = has('unit_price') ? `CAST(${has('quantity') ? 'quantity' : '1'} * unit_price AS DECIMAL(18, 4))` : 'NULL';
     if (has('amount')) select[names.indexOf('amount')] = `COALESCE(amount, ${fromPrice}) AS amount`;
@@ -45,29 +53,32 @@ function targetColumns(table: TableDef, plan: StagePlan): { names: string[]; sel
 
 /**
  * Can the file go straight from the CSV reader into the table, without a stage? Only when every
- * row is good, the table is empty (nothing to merge with) and nothing needs the file order.
+ * row is good, the table is empty (nothing to merge with) and nothing needs the file order
+ * (a purchases file without line numbers is numbered by position).
  */
 export function canLoadDirectly(table: TableDef, plan: StagePlan): boolean {
-  const derivesLineNo = table.table === 'purchases' && !plan.columns.some((c) => c.name === 'line_no');
-  return !derivesLineNo && plan.groupColumns.length === 0;
+  return !(table.table === 'purchases' && !plan.columns.some((c) => c.name === 'line_no'));
 }
 
 /**
- * Inserts the file's rows straight from the CSV reader into an empty table. Returns false (and
- * leaves the table empty again) when a key repeats within the file: the staged path then keeps
- * each key's last row.
+ * Inserts the file's good rows straight from the CSV reader into an empty table and returns how
+ * many went in, or undefined (leaving the table empty again) when a key repeats within the file:
+ * the staged path then keeps each key's last row. Mail events keep one row per distinct event.
  */
-export async function loadDirectly(db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<boolean> {
+export async function loadDirectly(db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<number | undefined> {
   const { names, select } = targetColumns(table, plan);
-  const rows = `SELECT ${select.join(', ')} FROM (${plan.select}) WHERE NOT _skip`;
+  const rows = `SELECT ${select.join(', ')} FROM (${plan.select}) WHERE NOT _skip AND _bad IS NULL`;
   const target = q(table.table);
   const distinct = table.table === 'mail_events' ? 'DISTINCT ' : '';
-  await db.run(`INSERT INTO ${target} (${names.map(q).join(', ')}) SELECT ${distinct}* FROM (${rows})`, { path });
-  if (table.key.length === 0 || mode === 'append') return true;
-  const repeated = await db.all(`SELECT 1 FROM ${target} GROUP BY ${table.key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`);
-  if (repeated.length === 0) return true;
-  await db.run(`DELETE FROM ${target}`);
-  return false;
+  const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) SELECT ${distinct}* FROM (${rows})`, { path });
+  if (table.key.length > 0 && mode !== 'append') {
+    const repeated = await db.all(`SELECT 1 FROM ${target} GROUP BY ${table.key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`);
+    if (repeated.length > 0) {
+      await db.run(`DELETE FROM ${target}`);
+      return undefined;
+    }
+  }
+  return inserted;
 }
 
 /**
@@ -111,22 +122,6 @@ export async function loadStage(db: Database, table: TableDef, plan: StagePlan, 
       ${updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : ''}
       WHEN NOT MATCHED THEN INSERT (${columnList}) VALUES (${insertValues})`);
   }
-  if (plan.groupColumns.length > 0) {
-    await loadAttributes(db, plan, rowsOf(['customer_id', ...plan.groupColumns.map((g) => g.stageColumn)].join(', ')));
-  }
-}
-
-/** Customer attribute groups: the file's value replaces the stored one; an empty cell clears it. */
-async function loadAttributes(db: Database, plan: StagePlan, rows: string): Promise<void> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE kumiwake_attr_rows AS ${rows}`);
-  for (const group of plan.groupColumns) {
-    await db.run(`DELETE FROM customer_attributes WHERE name = $name AND customer_id IN (SELECT customer_id FROM kumiwake_attr_rows)`, { name: group.name });
-    await db.run(
-      `INSERT INTO customer_attributes SELECT customer_id, $name, ${group.stageColumn} FROM kumiwake_attr_rows WHERE ${group.stageColumn} IS NOT NULL`,
-      { name: group.name },
-    );
-  }
-  await db.run('DROP TABLE kumiwake_attr_rows');
 }
 
 async function hasRepeatedKey(db: Database, key: readonly string[]): Promise<boolean> {

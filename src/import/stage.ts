@@ -15,10 +15,8 @@ export interface StagePlan {
   readonly sql: string;
   /** canonical columns the stage holds a value for (present in the file or set by a rule) */
   readonly columns: readonly ColumnDef[];
-  /** customers: stage column holding each attribute group's raw value */
-  readonly groupColumns: ReadonlyArray<{ readonly name: string; readonly stageColumn: string }>;
-  /** purchases: the stage has a `groups` MAP column */
-  readonly hasGroupMap: boolean;
+  /** the table's `attr:NAME` / `group:NAME` columns the file fills (created by the load if new) */
+  readonly groupColumns: readonly string[];
 }
 
 /**
@@ -81,15 +79,13 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
   const badColumn = badTests.length > 0 ? `CASE WHEN _skip THEN NULL ${badTests.map((b) => `WHEN ${b.test} THEN ${sqlString(b.name)}`).join(' ')} END` : 'NULL';
   const badValue = badTests.length > 0 ? `CASE WHEN _skip THEN NULL ${badTests.map((b) => `WHEN ${b.test} THEN ${b.raw}`).join(' ')} END` : 'NULL';
 
-  const hasGroupMap = table.groupPrefix === 'group:' && header.groups.length > 0;
+  const groupColumns = header.groups.map((g) => `${table.groupPrefix}${g.name}`);
   const finalSelect = [
     ...columns.map((c) => {
       const t = sqlIdent(`t_${c.name}`);
       return `${c.default !== undefined ? `COALESCE(${t}, ${c.default})` : t} AS ${sqlIdent(c.name)}`;
     }),
-    ...(hasGroupMap
-      ? [`map([${header.groups.map((g) => sqlString(g.name)).join(', ')}], [${header.groups.map((_, i) => `g${i}`).join(', ')}]) AS groups`]
-      : header.groups.map((_, i) => `g${i}`)),
+    ...groupColumns.map((name, i) => `g${i} AS ${sqlIdent(name)}`),
     '_skip',
     `${badColumn} AS _bad`,
     `${badValue} AS _bad_value`,
@@ -102,15 +98,16 @@ FROM (
   FROM (
     SELECT ${rawSelect.join(',\n      ')}
     FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', strict_mode = true,
-                  null_padding = false, max_line_size = 33554432, columns = {${csvColumns}})
+                  null_padding = false, max_line_size = 33554432, buffer_size = 33554432, columns = {${csvColumns}})
   )
 )`;
   return {
     select,
-    sql: `CREATE OR REPLACE TEMP TABLE ${STAGE_TABLE} AS ${select}`,
+    // A regular table, not TEMP: inside the import transaction DuckDB writes a large one to the
+    // database file as it grows instead of holding it in memory; it never outlives the transaction.
+    sql: `CREATE OR REPLACE TABLE ${STAGE_TABLE} AS ${select}`,
     columns,
-    groupColumns: hasGroupMap ? [] : header.groups.map((g, i) => ({ name: g.name, stageColumn: `g${i}` })),
-    hasGroupMap,
+    groupColumns,
   };
 }
 

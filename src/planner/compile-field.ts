@@ -12,10 +12,8 @@ const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 function columnOf(ctx: PlannerContext, field: FieldInfo): Sql {
   if (field.type !== 'attr') return sql.ref(`c.${field.name}`);
-  const name = field.attribute!;
-  const alias = ctx.join(`attr:${name}`, () =>
-    sql`SELECT customer_id, max(value) AS value FROM customer_attributes WHERE name = ${name} GROUP BY customer_id`);
-  return ctx.column(alias, 'value');
+  // An attribute group never imported is "unselected" for everyone.
+  return ctx.schema.customerColumns.has(field.name) ? sql`c.${sql.id(field.name)}` : sql`CAST(NULL AS VARCHAR)`;
 }
 
 function isBlank(field: FieldInfo, x: Sql): Sql<boolean> {

@@ -4,13 +4,15 @@ import type { LocalDate } from '../model/dates.js';
 import type { MailLeaf, SegmentDefinition } from '../model/definition.js';
 import { selectedMails } from './compile-mail.js';
 import { compileCondition } from './compile-condition.js';
-import { PlannerContext } from './context.js';
+import { emptySchema, PlannerContext, type SchemaInfo } from './context.js';
 import { reachable } from './compile-reachable.js';
 
 export interface PlanOptions {
   readonly dialect: SqlDialect;
   readonly asOf: LocalDate;
   readonly lookupSegment: (name: string) => SegmentDefinition | undefined;
+  /** the database's attr:/group: columns (default: none) */
+  readonly schema?: SchemaInfo;
 }
 
 export interface CompiledSegment {
@@ -39,7 +41,7 @@ function withClause(ctx: PlannerContext): Sql {
 }
 
 function compile(statement: (ctx: PlannerContext) => Sql, options: PlanOptions): CompiledSegment {
-  const ctx = PlannerContext.create(options.dialect, options.asOf, options.lookupSegment);
+  const ctx = PlannerContext.create(options.dialect, options.asOf, options.lookupSegment, options.schema ?? emptySchema);
   const body = statement(ctx);
   const kysely = new Kysely<Record<string, never>>({ dialect: options.dialect.kysely });
   const compiled: CompiledQuery = sql`${withClause(ctx)}${body}`.compile(kysely);

@@ -17,6 +17,14 @@ export interface Cte {
   readonly query: Sql;
 }
 
+/** Which dynamic columns (`attr:NAME` on customers, `group:NAME` on purchases) the database has. */
+export interface SchemaInfo {
+  readonly customerColumns: ReadonlySet<string>;
+  readonly purchaseColumns: ReadonlySet<string>;
+}
+
+export const emptySchema: SchemaInfo = { customerColumns: new Set(), purchaseColumns: new Set() };
+
 interface Shared {
   counter: number;
   readonly ctes: Cte[];
@@ -35,11 +43,12 @@ export class PlannerContext {
     readonly dialect: SqlDialect,
     readonly asOf: LocalDate,
     readonly lookupSegment: (name: string) => SegmentDefinition | undefined,
+    readonly schema: SchemaInfo,
     private readonly shared: Shared,
   ) {}
 
-  static create(dialect: SqlDialect, asOf: LocalDate, lookupSegment: (name: string) => SegmentDefinition | undefined): PlannerContext {
-    return new PlannerContext(dialect, asOf, lookupSegment, { counter: 0, ctes: [], notes: [] });
+  static create(dialect: SqlDialect, asOf: LocalDate, lookupSegment: (name: string) => SegmentDefinition | undefined, schema: SchemaInfo): PlannerContext {
+    return new PlannerContext(dialect, asOf, lookupSegment, schema, { counter: 0, ctes: [], notes: [] });
   }
 
   get asOfText(): string {
@@ -56,7 +65,7 @@ export class PlannerContext {
   }
 
   child(): PlannerContext {
-    return new PlannerContext(this.dialect, this.asOf, this.lookupSegment, this.shared);
+    return new PlannerContext(this.dialect, this.asOf, this.lookupSegment, this.schema, this.shared);
   }
 
   private nextName(prefix: string): string {

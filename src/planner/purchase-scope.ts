@@ -30,7 +30,8 @@ export function lineInScope(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boole
   if (leaf.orderCodes?.min !== undefined) tests.push(sql`p.order_code >= ${leaf.orderCodes.min}`);
   if (leaf.orderCodes?.max !== undefined) tests.push(sql`p.order_code <= ${leaf.orderCodes.max}`);
   for (const [name, values] of Object.entries(leaf.groups ?? {})) {
-    tests.push(d.inList(d.mapValue(sql.ref('p.groups'), name), values.map(String)));
+    const column = `group:${name}`;
+    tests.push(ctx.schema.purchaseColumns.has(column) ? d.inList(sql`p.${sql.id(column)}`, values.map(String)) : sql`false`);
   }
   return sql`(${sql.join(tests, sql` AND `)})`;
 }

@@ -7,6 +7,7 @@ import { validateDefinition } from '../model/validate.js';
 import { compileCount, compileMailSelectionCount, compileMembers, type CompiledSegment } from '../planner/compile-segment.js';
 import { leavesOf } from '../model/walk.js';
 import type { SegmentStore } from './store.js';
+import type { SchemaInfo } from '../planner/context.js';
 
 export interface CountResult {
   readonly count: number;
@@ -16,19 +17,31 @@ export interface CountResult {
 }
 
 /** Validates a definition (saved segments it refers to included) and plans its count. */
-export function planCount(definition: unknown, store: SegmentStore, asOf: LocalDate): CompiledSegment {
+export function planCount(definition: unknown, store: SegmentStore, asOf: LocalDate, schema?: SchemaInfo): CompiledSegment {
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  return compileCount(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup });
+  return compileCount(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup, schema });
 }
 
-export function planMembers(definition: unknown, store: SegmentStore, asOf: LocalDate): CompiledSegment {
+export function planMembers(definition: unknown, store: SegmentStore, asOf: LocalDate, schema?: SchemaInfo): CompiledSegment {
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  return compileMembers(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup });
+  return compileMembers(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup, schema });
+}
+
+/** The attr:/group: columns this database has, for the planner. */
+export async function schemaInfo(db: Database): Promise<SchemaInfo> {
+  const rows = await db.all<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns
+     WHERE (table_name = 'customers' AND starts_with(column_name, 'attr:')) OR (table_name = 'purchases' AND starts_with(column_name, 'group:'))`,
+  );
+  return {
+    customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),
+    purchaseColumns: new Set(rows.filter((r) => r.table_name === 'purchases').map((r) => r.column_name)),
+  };
 }
 
 export async function countSegment(db: Database, definition: unknown, store: SegmentStore, asOf: LocalDate): Promise<CountResult> {
   const started = performance.now();
-  const plan = planCount(definition, store, asOf);
+  const plan = planCount(definition, store, asOf, await schemaInfo(db));
   for (const note of plan.notes) log.warn({ segment: (definition as SegmentDefinition).name }, note);
   await warnOnEmptyMailSelections(db, definition as SegmentDefinition, store, asOf);
   const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(plan);

@@ -46,10 +46,11 @@ describe('kumiwake import', () => {
       expect((rows[0]!.registered_at as Date).toISOString()).toBe('2024-01-05T09:30:00.000Z');
       expect(rows[1]).toMatchObject({ gender: 'male', mail_permission: 'mobile', mail_status: 'address_error', dm_permission: 'refused', line_linked: false, withdrawn: true, tags: ['sample', 'vip'], email_pc: null });
       expect(rows[2]).toMatchObject({ gender: 'unknown', mail_permission: 'refused', mail_status: 'normal', dm_permission: 'test', birthday: null, remark_1: '複数行の\r\nメモ' });
-      const attrs = await query(dbFile, 'SELECT customer_id, name, value FROM customer_attributes ORDER BY customer_id');
+      const attrs = await query(dbFile, `SELECT customer_id, "attr:会員ランク" AS rank FROM customers ORDER BY customer_id`);
       expect(attrs).toEqual([
-        { customer_id: '000123', name: '会員ランク', value: 'ゴールド' },
-        { customer_id: '000125', name: '会員ランク', value: 'シルバー' },
+        { customer_id: '000123', rank: 'ゴールド' },
+        { customer_id: '000124', rank: null },
+        { customer_id: '000125', rank: 'シルバー' },
       ]);
     });
   }

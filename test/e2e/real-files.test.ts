@@ -25,7 +25,7 @@ describe.skipIf(!present)('UCI Online Retail, imported as purchases with data/ma
     const [flags] = await query<Record<string, number>>(
       db,
       `SELECT count(*) FILTER (WHERE starts_with(order_id, 'C'))::INT AS c_lines, count(*) FILTER (WHERE status = 'cancelled')::INT AS cancelled,
-              count(*) FILTER (WHERE NOT counted)::INT AS uncounted, count(DISTINCT groups['country'])::INT AS countries FROM purchases`,
+              count(*) FILTER (WHERE NOT counted)::INT AS uncounted, count(DISTINCT "group:country")::INT AS countries FROM purchases`,
     );
     expect(flags!.c_lines).toBe(flags!.cancelled);
     expect(flags!.c_lines).toBe(8905);

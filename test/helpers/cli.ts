@@ -56,7 +56,7 @@ export async function query<T = Record<string, unknown>>(dbPath: string, sql: st
 
 /** A snapshot of every table's contents, to prove a refused import changed nothing. */
 export async function snapshot(dbPath: string): Promise<string> {
-  const tables = ['customers', 'customer_attributes', 'purchases', 'products', 'mails', 'mail_events'];
+  const tables = ['customers', 'purchases', 'products', 'mails', 'mail_events'];
   const parts: string[] = [];
   for (const t of tables) {
     const rows = await query(dbPath, `SELECT * FROM ${t} ORDER BY ALL`);

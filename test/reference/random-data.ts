@@ -137,16 +137,20 @@ const customerColumns = ['customer_id', 'name', 'name_kana', 'gender', 'birthday
 
 /** Writes a dataset into the (schema-only) database, as an import would leave it. */
 export async function loadDataset(db: Database, data: Dataset): Promise<void> {
+  await db.run(`ALTER TABLE customers ADD COLUMN "attr:会員ランク" VARCHAR`);
+  await db.run(`ALTER TABLE purchases ADD COLUMN "group:管理" VARCHAR`);
   for (const c of data.customers) {
     const values = customerColumns.map((k) => (c[k] === undefined ? null : c[k])) as (string | number | boolean | null)[];
-    await db.run(`INSERT INTO customers (${customerColumns.join(', ')}, tags) VALUES (${customerColumns.map((_, i) => `$${i + 1}`).join(', ')}, from_json($${customerColumns.length + 1}, '["VARCHAR"]'))`,
-      [...values, c.tags === null ? null : JSON.stringify(c.tags)]);
+    const rank = data.attributes.get(c.customer_id)?.get('会員ランク');
+    const n = customerColumns.length;
+    await db.run(`INSERT INTO customers (${customerColumns.join(', ')}, tags, "attr:会員ランク") VALUES (${customerColumns.map((_, i) => `$${i + 1}`).join(', ')},
+        from_json($${n + 1}, '["VARCHAR"]'), $${n + 2})`,
+      [...values, c.tags === null ? null : JSON.stringify(c.tags), rank ?? null]);
   }
-  for (const [id, attrs] of data.attributes) for (const [name, value] of attrs) await db.run('INSERT INTO customer_attributes VALUES ($1, $2, $3)', [id, name, value]);
   for (const p of data.products) await db.run('INSERT INTO products (product_code, category) VALUES ($1, $2)', [p.product_code, p.category]);
   for (const p of data.purchases) {
-    await db.run(`INSERT INTO purchases (order_id, line_no, customer_id, store_id, ordered_at, shipped_at, product_code, category, quantity, amount, order_code, media, status, counted, groups)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, map(['管理'], [$15]))`,
+    await db.run(`INSERT INTO purchases (order_id, line_no, customer_id, store_id, ordered_at, shipped_at, product_code, category, quantity, amount, order_code, media, status, counted, "group:管理")
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [p.order_id, p.line_no, p.customer_id, p.store_id, p.ordered_at, p.shipped_at, p.product_code, p.category, p.quantity, p.amount, p.order_code, p.media, p.status, p.counted, p.groups['管理'] ?? null]);
   }
   for (const m of data.mails) await db.run('INSERT INTO mails VALUES ($1, $2, $3, $4, $5)', [m.mail_id, m.kind, m.subject, m.sent_at, m.store_id]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
-import { countSegment, planMembers } from '../../src/segments/evaluate.js';
+import { countSegment, planMembers, schemaInfo } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
 import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
@@ -42,7 +42,7 @@ for (const scenario of scenarios) {
         fc.asyncProperty(definition, async (def) => {
           let plan;
           try {
-            plan = planMembers(def, store, asOf);
+            plan = planMembers(def, store, asOf, await schemaInfo(db));
           } catch (e) {
             // A range that is empty on every day (from today to today-2y) is refused, not evaluated.
             expect((e as Error).message).toMatch(/is after/);

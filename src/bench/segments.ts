@@ -1,0 +1,103 @@
+/**
+ * The benchmark's segment suite: one segment per condition kind plus combined LTV-style ones,
+ * each with a hand-written DuckDB query over the raw tables that counts the same customers
+ * (the floor the planner is compared with). Values fit `kumiwake generate` data.
+ */
+export interface BenchSegment {
+  readonly name: string;
+  readonly definition: Record<string, unknown>;
+  /** hand-written, tuned DuckDB SQL returning one row with the count; `:asof` is the as-of date */
+  readonly handSql: string;
+}
+
+const counted = `counted IS NOT false AND status IS DISTINCT FROM 'cancelled'`;
+const visible = `NOT COALESCE(c.deleted, false)`;
+
+export const benchSegments: readonly BenchSegment[] = [
+  {
+    name: 'attributes',
+    definition: { where: { all: [
+      { kind: 'field', field: 'prefecture', op: 'in', values: ['東京都', '神奈川県', '千葉県', '埼玉県'] },
+      { kind: 'field', field: 'gender', op: 'eq', value: 'female' },
+      { kind: 'age', min: 30, max: 49 },
+    ] } },
+    handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県') AND gender = 'female'
+      AND year(DATE ':asof') - year(birthday) - CASE WHEN month(DATE ':asof') * 100 + day(DATE ':asof') < month(birthday) * 100 + day(birthday) THEN 1 ELSE 0 END BETWEEN 30 AND 49`,
+  },
+  {
+    name: 'lifetime RFM',
+    definition: { where: { kind: 'purchases', orderCount: { min: 3 }, sales: { min: 30000 }, lastOrderedAt: { from: 'today-180d' } } },
+    handSql: `SELECT count(*) FROM customers c JOIN (
+        SELECT customer_id, count(DISTINCT order_id) AS n, sum(amount) AS s, max(ordered_at) AS last FROM purchases WHERE ${counted} GROUP BY customer_id
+      ) p USING (customer_id) WHERE ${visible} AND n >= 3 AND s >= 30000 AND last >= DATE ':asof' - INTERVAL 180 DAY`,
+  },
+  {
+    name: 'dormant repeaters',
+    definition: { where: { kind: 'purchases', orderCount: { min: 2 }, lastOrderedAt: { to: 'today-180d' } } },
+    handSql: `SELECT count(*) FROM customers c JOIN (
+        SELECT customer_id, count(DISTINCT order_id) AS n, max(ordered_at) AS last FROM purchases WHERE ${counted} GROUP BY customer_id
+      ) p USING (customer_id) WHERE ${visible} AND n >= 2 AND last < DATE ':asof' - INTERVAL 179 DAY`,
+  },
+  {
+    name: 'product rows',
+    definition: { where: { kind: 'purchases', products: [{ products: ['P00001', 'P00002'], count: { min: 2 } }] } },
+    handSql: `SELECT count(*) FROM customers c JOIN (
+        SELECT customer_id FROM purchases WHERE ${counted} AND product_code IN ('P00001', 'P00002') GROUP BY customer_id HAVING count(DISTINCT order_id) >= 2
+      ) p USING (customer_id) WHERE ${visible}`,
+  },
+  {
+    name: 'never bought a category (0~0)',
+    definition: { where: { kind: 'purchases', products: [{ categories: ['化粧品'], count: { min: 0, max: 0 } }] } },
+    handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND customer_id NOT IN (
+        SELECT customer_id FROM purchases p WHERE ${counted} AND (p.category = '化粧品' OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE category = '化粧品'))))`,
+  },
+  {
+    name: 'bought in the last 90 days',
+    definition: { where: { kind: 'purchases', window: { from: 'today-90d' }, orderCount: { min: 1 } } },
+    handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND customer_id IN (
+        SELECT customer_id FROM purchases WHERE ${counted} AND ordered_at >= DATE ':asof' - INTERVAL 90 DAY)`,
+  },
+  {
+    name: 'opened one of three mails',
+    definition: { where: { kind: 'mail', event: 'open', mails: ['M0098', 'M0099', 'M0100'], window: { from: 'today-90d' } } },
+    handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND customer_id IN (
+        SELECT customer_id FROM mail_events WHERE event = 'open' AND mail_id IN ('M0098', 'M0099', 'M0100') AND occurred_at >= DATE ':asof' - INTERVAL 90 DAY)`,
+  },
+  {
+    name: 'did not click a scenario mail',
+    definition: { where: { not: { kind: 'mail', event: 'click', mailFilter: { kinds: ['scenario'] } } } },
+    handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND customer_id NOT IN (
+        SELECT customer_id FROM mail_events WHERE event = 'click' AND mail_id IN (SELECT mail_id FROM mails WHERE kind = 'scenario'))`,
+  },
+  {
+    name: 'reachable by email',
+    definition: { where: { kind: 'reachable', channel: 'email' } },
+    handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND NOT COALESCE(withdrawn, false) AND COALESCE(mail_status, 'normal') = 'normal' AND COALESCE(bounce_count, 0) < 3
+      AND ((email_pc IS NOT NULL AND trim(email_pc) <> '' AND mail_permission IN ('pc', 'both')) OR (email_mobile IS NOT NULL AND trim(email_mobile) <> '' AND mail_permission IN ('mobile', 'both')))`,
+  },
+  {
+    name: 'birthday month and tags',
+    definition: { where: { all: [{ kind: 'birthday', from: '12-01', to: '12-31' }, { kind: 'tags', tags: ['vip', 'newsletter'] }] } },
+    handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND month(birthday) = 12 AND list_has_any(tags, ['vip', 'newsletter'])`,
+  },
+  {
+    name: 'combined LTV',
+    definition: { where: { all: [
+      { kind: 'field', field: 'prefecture', op: 'in', values: ['東京都', '神奈川県', '千葉県', '埼玉県', '大阪府'] },
+      { kind: 'purchases', orderCount: { min: 2 }, sales: { min: 10000 } },
+      { kind: 'purchases', products: [{ products: ['P00001'], count: { min: 1 } }, { products: ['P00003'], count: { min: 1 } }, { categories: ['サプリメント'], count: { min: 0, max: 0 } }] },
+      { kind: 'purchases', window: { from: 'today-365d' }, orderCount: { min: 1 } },
+      { not: { kind: 'mail', event: 'open', mails: ['M0090', 'M0091', 'M0092'] } },
+    ] } },
+    handSql: `SELECT count(*) FROM customers c
+      JOIN (SELECT customer_id, count(DISTINCT order_id) AS n, sum(amount) AS s,
+                   count(DISTINCT order_id) FILTER (WHERE product_code = 'P00001') AS p1,
+                   count(DISTINCT order_id) FILTER (WHERE product_code = 'P00003') AS p3,
+                   count(*) FILTER (WHERE category = 'サプリメント' OR (category IS NULL AND product_code IN (SELECT product_code FROM products WHERE category = 'サプリメント'))) AS supplements,
+                   max(ordered_at) AS last
+            FROM purchases WHERE ${counted} GROUP BY customer_id) p USING (customer_id)
+      WHERE ${visible} AND prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府') AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1
+        AND supplements = 0 AND last >= DATE ':asof' - INTERVAL 365 DAY
+        AND customer_id NOT IN (SELECT customer_id FROM mail_events WHERE event = 'open' AND mail_id IN ('M0090', 'M0091', 'M0092'))`,
+  },
+];
