@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { NumberRange, PurchasesLeaf } from '../model/definition.js';
 import type { PlannerContext } from './context.js';
-import { lineInScope, lineMatchesProducts, orderFigures, scopeKey } from './purchase-scope.js';
+import { isScoped, lineInScope, lineMatchesProducts, orderFigures, scopeKey } from './purchase-scope.js';
 import { inDateRange, inNumberRange, isTrue } from './ranges.js';
 
 /**
@@ -15,7 +15,13 @@ export function compilePurchases(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<
   const tests: Sql<boolean>[] = [];
   const key = scopeKey(leaf);
   const needsFigures = leaf.orderCount || leaf.sales || leaf.firstOrderedAt || leaf.lastOrderedAt || leaf.lastShippedAt;
-  if (needsFigures) {
+  const onlyPresence = leaf.orderCount && !leaf.sales && !leaf.firstOrderedAt && !leaf.lastOrderedAt && !leaf.lastShippedAt ? presence(leaf.orderCount) : undefined;
+  if (onlyPresence && isScoped(leaf)) {
+    // "Ordered at least once / never in scope" needs no order figures, only who has a line in scope.
+    const alias = ctx.join(`presence:${key}`, () => sql`SELECT DISTINCT p.customer_id FROM purchases p WHERE ${lineInScope(leaf, ctx)}`);
+    const has = sql<boolean>`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`;
+    tests.push(onlyPresence === 'some' ? has : onlyPresence === 'none' ? sql`(NOT ${has})` : sql`true`);
+  } else if (needsFigures) {
     const f = ctx.join(`figures:${key}`, () => sql`SELECT * FROM ${orderFigures(leaf, ctx)}`);
     const col = (name: string) => ctx.column(f, name);
     if (leaf.orderCount) tests.push(isTrue(inNumberRange(sql`COALESCE(${col('order_count')}, 0)`, leaf.orderCount)));
@@ -43,6 +49,17 @@ export function compilePurchases(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<
 function compileProductRows(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean>[] {
   const rows = leaf.products!;
   const matches = rows.map((row) => lineMatchesProducts(ctx, row.products, row.categories));
+  const presences = rows.map((row) => (row.unit === 'quantity' ? undefined : presence(row.count)));
+  if (presences.every((p) => p !== undefined)) {
+    // Every row asks "bought at least once" or "never": one pass grouped by customer, no orders.
+    const alias = ctx.join(`product-presence:${scopeKey(leaf)}:${JSON.stringify(rows)}`, () =>
+      sql`SELECT p.customer_id, ${sql.join(matches.map((m, i) => sql`bool_or(${m}) AS ${sql.ref(`f${i}`)}`))}
+          FROM purchases p WHERE ${lineInScope(leaf, ctx)} AND (${sql.join(matches, sql` OR `)}) GROUP BY p.customer_id`);
+    return presences.map((p, i) => {
+      const has = isTrue(ctx.column(alias, `f${i}`));
+      return p === 'some' ? has : p === 'none' ? sql<boolean>`(NOT ${has})` : sql<boolean>`true`;
+    });
+  }
   const alias = ctx.join(`product-rows:${scopeKey(leaf)}:${JSON.stringify(rows)}`, () => {
     const perOrder = rows.map((row, i) =>
       row.unit === 'quantity'
@@ -59,3 +76,13 @@ function compileProductRows(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boole
   return rows.map((row, i) => isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, `f${i}`)}, 0)`, row.count as NumberRange)));
 }
 
+
+/**
+ * A count range that only asks whether there is anything: `some` (min 1, no max), `none`
+ * (max 0), `any` (no bound above 0: true for everyone); undefined when the count itself matters.
+ */
+function presence(range: NumberRange): 'some' | 'none' | 'any' | undefined {
+  const min = range.min ?? 0;
+  if (range.max === undefined) return min <= 0 ? 'any' : min === 1 ? 'some' : undefined;
+  return range.max === 0 && min <= 0 ? 'none' : undefined;
+}

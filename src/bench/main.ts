@@ -1,0 +1,48 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { generateSampleData } from '../generate/generate.js';
+import { parseLocalDate } from '../model/dates.js';
+import { benchCounts, type CountFigure } from './run-counts.js';
+import { benchImports, benchFiles, type ImportFigure } from './run-imports.js';
+
+/**
+ * `npm run bench`: generates (and caches under data/cache/) the reference data set, imports it
+ * next to DuckDB's own read_csv, and counts the segment suite next to hand-written DuckDB queries.
+ */
+const argv = await yargs(hideBin(process.argv))
+  .option('scale', { type: 'number', default: 1, describe: '0.1, 1 or 3 times 1,000,000 customers' })
+  .option('runs', { type: 'number', default: 5, describe: 'timed runs per count (median reported), after one warm-up' })
+  .option('skip-import', { type: 'boolean', default: false, describe: 'reuse the database of an earlier run' })
+  .option('json', { type: 'string', describe: 'also write the figures to this JSON file' })
+  .strict()
+  .parse();
+
+const UNTIL = '2026-10-31';
+const root = resolve(new URL('../../data/cache/', import.meta.url).pathname);
+const dataDir = join(root, `bench-${argv.scale}x`);
+const dbPath = join(root, `bench-${argv.scale}x.duckdb`);
+mkdirSync(root, { recursive: true });
+
+if (!benchFiles.every((f) => existsSync(join(dataDir, f.file)))) {
+  process.stderr.write(`generating ${argv.scale * 1_000_000} customers into ${dataDir} (cached for later runs)...\n`);
+  await generateSampleData({ customers: Math.round(argv.scale * 1_000_000), outDir: dataDir, seed: 42, until: UNTIL });
+}
+
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+let imports: ImportFigure[] = [];
+if (!argv['skip-import'] || !existsSync(dbPath)) {
+  process.stdout.write(`\nImport (${argv.scale}x)                     MB       rows   kumiwake  read_csv  ratio   MB/s  peak MB\n`);
+  imports = benchImports(dataDir, dbPath, (f) =>
+    process.stdout.write(`  ${f.table.padEnd(12)} ${f.file.padEnd(16)} ${pad(f.megabytes.toFixed(0), 6)} ${pad(f.rows, 10)} ${pad(f.seconds.toFixed(1), 9)} s ${f.floorSeconds === undefined ? '   (CP932)' : pad(f.floorSeconds.toFixed(1), 7) + ' s'} ${f.floorSeconds === undefined ? '     ' : pad((f.seconds / f.floorSeconds).toFixed(2), 6)} ${pad((f.megabytes / f.seconds).toFixed(0), 6)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
+}
+
+process.stdout.write(`\nCounts (${argv.scale}x, median of ${argv.runs})              customers   planner  hand-written  ratio   kumiwake count\n`);
+const counts: CountFigure[] = await benchCounts(dbPath, parseLocalDate(UNTIL)!, argv.runs, (f) => {
+  if (f.count !== f.handCount) process.stdout.write(`  !! ${f.name}: planner ${f.count} != hand-written ${f.handCount}\n`);
+  process.stdout.write(`  ${f.name.padEnd(34)} ${pad(f.count, 9)} ${pad(f.medianMs.toFixed(0), 7)} ms ${pad(f.handMedianMs.toFixed(0), 9)} ms ${pad((f.medianMs / f.handMedianMs).toFixed(2), 6)} ${pad(f.commandMedianMs.toFixed(0), 10)} ms\n`);
+});
+
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, until: UNTIL, imports, counts }, null, 2)}\n`);
+if (counts.some((c) => c.count !== c.handCount)) process.exitCode = 1;

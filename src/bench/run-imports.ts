@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ImportFigure {
+  readonly table: string;
+  readonly file: string;
+  readonly megabytes: number;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly peakMegabytes: number;
+  /** DuckDB's own read_csv into a table, same file, default settings; undefined for CP932 files */
+  readonly floorSeconds?: number;
+}
+
+export const benchFiles = [
+  { table: 'customers', file: 'customers.csv', cp932: true },
+  { table: 'products', file: 'products.csv', cp932: false },
+  { table: 'purchases', file: 'purchases.csv', cp932: false },
+  { table: 'mails', file: 'mails.csv', cp932: true },
+  { table: 'mail-events', file: 'mail_events.csv', cp932: false },
+] as const;
+
+const CLI = new URL('../cli/main.js', import.meta.url).pathname;
+const FLOOR = new URL('./floor-child.js', import.meta.url).pathname;
+
+/** Runs a child node process under /usr/bin/time to read its peak resident memory. */
+function measured(args: string[]): { seconds: number; peakMegabytes: number; stdout: string } {
+  const started = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'KUMIWAKE_MAXRSS=%M', process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, KUMIWAKE_LOG_LEVEL: 'warn' }, maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - started) / 1000;
+  if (r.status !== 0) throw new Error(`benchmark step failed: ${args.join(' ')}\n${r.stderr}`);
+  const rss = /KUMIWAKE_MAXRSS=(\d+)/.exec(r.stderr);
+  return { seconds, peakMegabytes: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
+}
+
+/** Imports every file of the data set into a fresh database, next to DuckDB's read_csv of the same file. */
+export function benchImports(dataDir: string, dbPath: string, onFigure: (f: ImportFigure) => void): ImportFigure[] {
+  rmSync(dbPath, { force: true });
+  rmSync(`${dbPath}.wal`, { force: true });
+  const figures: ImportFigure[] = [];
+  for (const { table, file, cp932 } of benchFiles) {
+    const path = join(dataDir, file);
+    const run = measured([CLI, 'import', table, path, '--db', dbPath, '--json']);
+    const rows = JSON.parse(run.stdout).rowsLoaded as number;
+    let floorSeconds: number | undefined;
+    if (!cp932) {
+      const floorDb = `${dbPath}.floor`;
+      rmSync(floorDb, { force: true });
+      const out = measured([FLOOR, path, floorDb]);
+      floorSeconds = JSON.parse(out.stdout).seconds;
+      rmSync(floorDb, { force: true });
+    }
+    const figure = { table, file, megabytes: statSync(path).size / 1e6, rows, seconds: run.seconds, peakMegabytes: run.peakMegabytes, floorSeconds };
+    figures.push(figure);
+    onFigure(figure);
+  }
+  return figures;
+}
