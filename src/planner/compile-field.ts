@@ -3,7 +3,7 @@ import type { Sql } from '../dialect/dialect.js';
 import type { FieldLeaf, Scalar } from '../model/definition.js';
 import { canonicalEnumValue, lookupField, type FieldInfo } from '../model/fields.js';
 import type { PlannerContext } from './context.js';
-import { inDateRange, inNumberRange, isTrue } from './ranges.js';
+import { inDateRange, inNumberRange, isBlankText, isTrue } from './ranges.js';
 
 /** NFKC + case folding of a value, the same as the dialect's fold() does to a column. */
 export const foldText = (value: string): string => value.normalize('NFKC').toLowerCase();
@@ -17,7 +17,7 @@ function columnOf(ctx: PlannerContext, field: FieldInfo): Sql {
 }
 
 function isBlank(field: FieldInfo, x: Sql): Sql<boolean> {
-  if (field.type === 'text' || field.type === 'attr' || field.type === 'enum') return sql`(${x} IS NULL OR trim(${x}) = '')`;
+  if (field.type === 'text' || field.type === 'attr' || field.type === 'enum') return isBlankText(x);
   if (field.type === 'tags') return sql`(${x} IS NULL OR len(${x}) = 0)`;
   return sql`(${x} IS NULL)`;
 }
@@ -39,7 +39,8 @@ export function compileField(leaf: FieldLeaf, ctx: PlannerContext): Sql<boolean>
       const text = String(v);
       return foldText(field.type === 'enum' ? canonicalEnumValue(field.column!, text) ?? text : text);
     };
-    const folded = d.fold(x);
+    // Enum columns hold the canonical, lower-case spellings the import wrote: no folding needed.
+    const folded = field.type === 'enum' ? x : d.fold(x);
     const equals = (v: Scalar) => (String(v) === '' ? isBlank(field, x) : isTrue(sql`${folded} = ${canonical(v)}`));
     const like = (pattern: string) => isTrue(sql`${folded} LIKE ${pattern} ESCAPE '\\'`);
     switch (leaf.op) {

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { Channel, ReachableLeaf } from '../model/definition.js';
-import { isTrue } from './ranges.js';
+import { isBlankText, isTrue } from './ranges.js';
 
-const present = (column: string) => sql`(c.${sql.ref(column)} IS NOT NULL AND trim(c.${sql.ref(column)}) <> '')`;
+const present = (column: string) => sql`(NOT ${isBlankText(sql.ref(`c.${column}`))})`;
 const active = sql`NOT COALESCE(c.withdrawn, false) AND NOT COALESCE(c.deleted, false)`;
 
 function email(address: 'email_pc' | 'email_mobile'): Sql<boolean> {
