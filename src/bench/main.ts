@@ -33,9 +33,9 @@ if (!benchFiles.every((f) => existsSync(join(dataDir, f.file)))) {
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 let imports: ImportFigure[] = [];
 if (!argv['skip-import'] || !existsSync(dbPath)) {
-  process.stdout.write(`\nImport (${argv.scale}x)                     MB       rows   kumiwake  read_csv  ratio   MB/s  peak MB\n`);
-  imports = benchImports(dataDir, dbPath, (f) =>
-    process.stdout.write(`  ${f.table.padEnd(12)} ${f.file.padEnd(16)} ${pad(f.megabytes.toFixed(0), 6)} ${pad(f.rows, 10)} ${pad(f.seconds.toFixed(1), 9)} s ${f.floorSeconds === undefined ? '   (CP932)' : pad(f.floorSeconds.toFixed(1), 7) + ' s'} ${f.floorSeconds === undefined ? '     ' : pad((f.seconds / f.floorSeconds).toFixed(2), 6)} ${pad((f.megabytes / f.seconds).toFixed(0), 6)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
+  process.stdout.write(`\nImport (${argv.scale}x)                     MB       rows   kumiwake  read_csv  ratio   MB/s  peak MB  command\n`);
+  imports = await benchImports(dataDir, dbPath, (f) =>
+    process.stdout.write(`  ${f.table.padEnd(12)} ${f.file.padEnd(16)} ${pad(f.megabytes.toFixed(0), 6)} ${pad(f.rows, 10)} ${pad(f.seconds.toFixed(2), 9)} s ${f.floorSeconds === undefined ? '   (CP932)' : pad(f.floorSeconds.toFixed(2), 7) + ' s'} ${f.floorSeconds === undefined ? '      ' : pad((f.seconds / f.floorSeconds).toFixed(2), 6)} ${pad((f.megabytes / f.seconds).toFixed(0), 6)} ${pad(f.peakMegabytes.toFixed(0), 8)} ${pad(f.commandSeconds.toFixed(1), 6)} s\n`));
 }
 
 process.stdout.write(`\nCounts (${argv.scale}x, median of ${argv.runs})              customers   planner  hand-written  ratio   kumiwake count\n`);

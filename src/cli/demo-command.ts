@@ -1,12 +1,19 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { Database } from '../db/database.js';
 import { customers, mailEvents, mails, products, purchases } from '../import/columns.js';
 import { importFiles } from '../import/run-import.js';
 import { emit, type GlobalArgs } from './output.js';
+import { parseDefinitionFile } from './definition-input.js';
+import { parseLocalDate } from '../model/dates.js';
+import { countSegment, type CountResult } from '../segments/evaluate.js';
+import { SegmentStore } from '../segments/store.js';
 
 const SAMPLE_DIR = new URL('../../data/sample/', import.meta.url).pathname;
+const SEGMENT_DIR = new URL('../../data/segments/', import.meta.url).pathname;
+/** The sample shop's history ends on this day (kumiwake generate --until): its segments are counted as of it. */
+const SAMPLE_AS_OF = '2026-10-31';
 
 /**
  * `npm start`: loads the sample shop into the database (created if missing) and prints what it
@@ -35,12 +42,22 @@ export function demoCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
          UNION ALL SELECT 'products', count(*) FROM products UNION ALL SELECT 'mails', count(*) FROM mails
          UNION ALL SELECT 'mail_events', count(*) FROM mail_events`,
       );
-      emit(argv, { db: db.path, loaded: loads.length > 0, tables: Object.fromEntries(counts.map((c) => [c.table, Number(c.n)])) }, () =>
+      const store = await SegmentStore.load(db);
+      const asOf = parseLocalDate(SAMPLE_AS_OF)!;
+      const segments: Array<{ file: string } & CountResult> = [];
+      for (const file of readdirSync(SEGMENT_DIR).filter((f) => f.endsWith('.json')).sort()) {
+        const definition = parseDefinitionFile(join(SEGMENT_DIR, file));
+        segments.push({ file: `data/segments/${file}`, ...(await countSegment(db, definition, store, asOf)) });
+      }
+      emit(argv, { db: db.path, loaded: loads.length > 0, tables: Object.fromEntries(counts.map((c) => [c.table, Number(c.n)])), segments }, () =>
         [
           loads.length > 0 ? `Loaded the sample shop into ${db.path}:` : `${db.path} holds your own data; the sample was not loaded.`,
           ...loads,
           'Tables now hold:',
           ...counts.map((c) => `  ${c.table.padEnd(12)} ${String(c.n).padStart(7)} rows`),
+          `Sample segments, as of ${SAMPLE_AS_OF} (count, then reachable by email / LINE / DM):`,
+          ...segments.map((s) => `  ${s.file.padEnd(46)} ${String(s.count).padStart(5)}   ${s.reachable.email} / ${s.reachable.line} / ${s.reachable.dm}`),
+          `Try: npx kumiwake count data/segments/dormant-repeaters.json --as-of ${SAMPLE_AS_OF}`,
         ].join('\n'),
       );
     } finally {

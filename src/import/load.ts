@@ -60,14 +60,20 @@ export function canLoadDirectly(table: TableDef, plan: StagePlan): boolean {
   return !(table.table === 'purchases' && !plan.columns.some((c) => c.name === 'line_no'));
 }
 
+/** Raised (inside DuckDB, by `error()`) when the direct path meets a bad row. */
+export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
+
 /**
- * Inserts the file's good rows straight from the CSV reader into an empty table and returns how
- * many went in, or undefined (leaving the table empty again) when a key repeats within the file:
- * the staged path then keeps each key's last row. Mail events keep one row per distinct event.
+ * Inserts the file's rows straight from the CSV reader into an empty table, in one pass, and
+ * returns how many went in, or undefined (leaving the table empty again) when a key repeats
+ * within the file: the staged path then keeps each key's last row. A bad row stops the insert
+ * with BAD_ROW_SIGNAL (the transaction is then rolled back and the import staged, which finds
+ * the row's line). Mail events keep one row per distinct event.
  */
 export async function loadDirectly(db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<number | undefined> {
   const { names, select } = targetColumns(table, plan);
-  const rows = `SELECT ${select.join(', ')} FROM (${plan.select}) WHERE NOT _skip AND _bad IS NULL`;
+  const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
+  const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) WHERE NOT _skip`;
   const target = q(table.table);
   const distinct = table.table === 'mail_events' ? 'DISTINCT ' : '';
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) SELECT ${distinct}* FROM (${rows})`, { path });

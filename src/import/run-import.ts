@@ -11,7 +11,7 @@ import { csvReaderError } from './csv-errors.js';
 import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from './encoding.js';
 import { mapHeader } from './header.js';
 import { lineNumbersOfRecords } from './line-numbers.js';
-import { addGroupColumns, canLoadDirectly, dropColumns, emptyTable, isEmpty, loadDirectly, loadStage, type ImportMode } from './load.js';
+import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, dropColumns, emptyTable, isEmpty, loadDirectly, loadStage, type ImportMode } from './load.js';
 import { emptyMapping, loadMapping } from './mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
@@ -55,13 +55,18 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
   const mapping = options.mappingFile ? loadMapping(options.mappingFile) : emptyMapping;
   const workDir = db.path === ':memory:' ? join(tmpdir(), `kumiwake-${process.pid}`) : join(dirname(db.path), '.kumiwake-tmp');
   const forcedCp932 = new Set<string>();
+  let staged = (options.maxRejects ?? 0) > 0;
   try {
     for (;;) {
       try {
-        const result = await attempt(db, options, files, mode, mapping, workDir, forcedCp932, started);
+        const result = await attempt(db, options, files, mode, mapping, workDir, forcedCp932, started, staged);
         log.info({ import: result }, 'import finished');
         return result;
       } catch (e) {
+        if (e instanceof StageNeeded && !staged) {
+          staged = true;
+          continue;
+        }
         // A file whose first megabyte looked like UTF-8 but is not: read it again as CP932.
         if (e instanceof ImportError && e.code === 'csv-encoding' && (options.encoding ?? 'auto') === 'auto' && !forcedCp932.has(e.file)) {
           const original = files.find((f) => e.file === f);
@@ -82,7 +87,7 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
 
 async function attempt(
   db: Database, options: ImportOptions, files: string[], mode: ImportMode, mapping: ReturnType<typeof loadMapping>,
-  workDir: string, forcedCp932: Set<string>, started: Date,
+  workDir: string, forcedCp932: Set<string>, started: Date, staged: boolean,
 ): Promise<ImportResult> {
   const table = options.table;
   const showProgress = options.progress ?? process.stderr.isTTY === true;
@@ -124,7 +129,7 @@ async function attempt(
     for (const [i, r] of readable.entries()) {
       const plan = plans[i]!;
       const showBar = showProgress && statSync(r.path).size > BIG_FILE;
-      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar);
+      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar, staged);
       rowsRead += counts.read;
       rowsSkipped += counts.skipped;
       rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
@@ -169,40 +174,35 @@ const countsSql = (from: string) =>
   `SELECT count(*) AS total, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE _bad IS NOT NULL) AS bad FROM ${from}`;
 type Stats = { total: bigint; skipped: bigint; bad: bigint };
 
+
+/** The direct path met a bad row: the import is run again, staged, to find and report it. */
+class StageNeeded extends Error {}
+
 /**
- * The fast path, for an empty table: insert the good rows straight from the CSV reader, then
- * count the file's rows (a pass that types nothing). If some row was neither inserted nor skipped,
- * it was bad: the insert is undone and undefined returned, for the staged path to trace it.
- * Mail events are inserted DISTINCT, so their bad rows are counted before instead.
+ * The fast path, for an empty table: one pass inserting the rows straight from the CSV reader.
+ * Rows read are the rows inserted, plus those skipped by the mapping (counted in a pass that
+ * types nothing), or for mail events, stored DISTINCT, counted the same way.
  */
 async function loadWithoutStage(
   db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun,
 ): Promise<{ read: number; skipped: number } | undefined> {
-  if (table.table === 'mail_events') {
-    const [stats] = await withReader('checking', () => db.all<Stats>(countsSql(`(${plan.select})`), { path }));
-    if (stats!.bad > 0n) return undefined;
-    await withReader('loading', () => loadDirectly(db, table, plan, path, mode));
-    return { read: Number(stats!.total), skipped: Number(stats!.skipped) };
-  }
   // Without a stage nothing needs file order, and not keeping it lets DuckDB write each thread's
   // rows as they come instead of holding them back for ordering: less memory, more speed.
   await db.run('SET preserve_insertion_order = false');
   let inserted: number | undefined;
   try {
     inserted = await withReader('loading', () => loadDirectly(db, table, plan, path, mode));
+  } catch (e) {
+    if (e instanceof Error && e.message.includes(BAD_ROW_SIGNAL)) throw new StageNeeded();
+    throw e;
   } finally {
     await db.run('SET preserve_insertion_order = true').catch(() => undefined);
   }
   if (inserted === undefined) return undefined;
+  if (!plan.skips && table.table !== 'mail_events') return { read: inserted, skipped: 0 };
   const [counts] = await db.all<{ total: bigint; skipped: bigint }>(
     `SELECT count(*) AS total, count(*) FILTER (WHERE _skip) AS skipped FROM (${plan.select})`, { path });
-  const read = Number(counts!.total);
-  const skipped = Number(counts!.skipped);
-  if (inserted + skipped !== read) {
-    await emptyTable(db, table);
-    return undefined;
-  }
-  return { read, skipped };
+  return { read: Number(counts!.total), skipped: Number(counts!.skipped) };
 }
 
 /**
@@ -212,7 +212,7 @@ async function loadWithoutStage(
  * order, where bad rows are traced to their lines and the good ones merged into the table.
  */
 async function loadFile(
-  db: Database, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number, showBar: boolean,
+  db: Database, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number, showBar: boolean, staged: boolean,
 ): Promise<FileCounts> {
   const started = Date.now();
   const withReader: ReaderRun = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
@@ -222,7 +222,7 @@ async function loadFile(
       throw csvReaderError(e, r.file) ?? e;
     }
   };
-  if (canLoadDirectly(table, plan) && (await isEmpty(db, table.table))) {
+  if (!staged && canLoadDirectly(table, plan) && (await isEmpty(db, table.table))) {
     const direct = await loadWithoutStage(db, table, plan, r.path, mode, withReader);
     log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded: direct !== undefined }, 'file loaded');
     if (direct) return { ...direct, rejects: [] };

@@ -15,6 +15,8 @@ export interface StagePlan {
   readonly sql: string;
   /** canonical columns the stage holds a value for (present in the file or set by a rule) */
   readonly columns: readonly ColumnDef[];
+  /** the mapping skips some rows (skipIfEmpty) */
+  readonly skips: boolean;
   /** the table's `attr:NAME` / `group:NAME` columns the file fills (created by the load if new) */
   readonly groupColumns: readonly string[];
 }
@@ -108,6 +110,7 @@ FROM (
     sql: `CREATE OR REPLACE TABLE ${STAGE_TABLE} AS ${select}`,
     columns,
     groupColumns,
+    skips: skip.length > 0,
   };
 }
 
