@@ -50,7 +50,7 @@ export class Database {
       try {
         const config: Record<string, string> = {};
         if (options.readOnly) config.access_mode = 'READ_ONLY';
-        const memory = process.env.KUMIWAKE_MEMORY_LIMIT ?? '640MB';
+        const memory = process.env.KUMIWAKE_MEMORY_LIMIT ?? '512MB';
         config.memory_limit = memory;
         const instance = await DuckDBInstance.create(file, config);
         const conn = await instance.connect();

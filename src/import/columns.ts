@@ -178,8 +178,3 @@ export const tablesByCliName: Readonly<Record<string, TableDef>> = {
 };
 
 export const allTables: readonly TableDef[] = [customers, purchases, products, mails, mailEvents];
-
-/** The Japanese label of a canonical column: its first alias. */
-export function japaneseLabel(table: TableDef, column: string): string {
-  return table.columns.find((c) => c.name === column)?.aliases[0] ?? column;
-}

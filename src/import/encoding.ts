@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, readSync, closeSync } from 'node:fs';
 
 export type Encoding = 'utf-8' | 'cp932';
 export type EncodingOption = 'auto' | Encoding;
@@ -53,8 +53,4 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
   }
   out.end(decoder.decode());
   await finished;
-}
-
-export function fileSize(path: string): number {
-  return statSync(path).size;
 }

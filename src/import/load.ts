@@ -68,15 +68,16 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
  * returns how many went in, or undefined (leaving the table empty again) when a key repeats
  * within the file: the staged path then keeps each key's last row. A bad row stops the insert
  * with BAD_ROW_SIGNAL (the transaction is then rolled back and the import staged, which finds
- * the row's line). Mail events keep one row per distinct event.
+ * the row's line). Mail events keep one row per distinct event; the count returned is of the
+ * rows the file brought, duplicates included.
  */
 export async function loadDirectly(db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<number | undefined> {
   const { names, select } = targetColumns(table, plan);
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
   const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) WHERE NOT _skip`;
   const target = q(table.table);
-  const distinct = table.table === 'mail_events' ? 'DISTINCT ' : '';
-  const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) SELECT ${distinct}* FROM (${rows})`, { path });
+  const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
+  if (table.table === 'mail_events') await keepEventsOnce(db);
   if (table.key.length > 0 && mode !== 'append') {
     const repeated = await db.all(`SELECT 1 FROM ${target} GROUP BY ${table.key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`);
     if (repeated.length > 0) {
@@ -85,6 +86,21 @@ export async function loadDirectly(db: Database, table: TableDef, plan: StagePla
     }
   }
   return inserted;
+}
+
+/**
+ * Mail events are kept once. Hashing every event and counting distinct hashes is far cheaper than
+ * DISTINCT over the rows; only when two hashes collide (a duplicate, or rarely a hash collision)
+ * is the table rebuilt with DISTINCT. Runs on the direct path, where the table held only this file.
+ */
+async function keepEventsOnce(db: Database): Promise<void> {
+  const [check] = await db.all<{ unique: boolean }>(
+    'SELECT count(*) = count(DISTINCT hash(customer_id, mail_id, event, occurred_at)) AS unique FROM mail_events');
+  if (check!.unique) return;
+  await db.run('CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM mail_events');
+  await db.run('DELETE FROM mail_events');
+  await db.run('INSERT INTO mail_events SELECT * FROM kumiwake_events_once');
+  await db.run('DROP TABLE kumiwake_events_once');
 }
 
 /**

@@ -181,7 +181,7 @@ class StageNeeded extends Error {}
 /**
  * The fast path, for an empty table: one pass inserting the rows straight from the CSV reader.
  * Rows read are the rows inserted, plus those skipped by the mapping (counted in a pass that
- * types nothing), or for mail events, stored DISTINCT, counted the same way.
+ * types nothing).
  */
 async function loadWithoutStage(
   db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun,
@@ -199,7 +199,7 @@ async function loadWithoutStage(
     await db.run('SET preserve_insertion_order = true').catch(() => undefined);
   }
   if (inserted === undefined) return undefined;
-  if (!plan.skips && table.table !== 'mail_events') return { read: inserted, skipped: 0 };
+  if (!plan.skips) return { read: inserted, skipped: 0 };
   const [counts] = await db.all<{ total: bigint; skipped: bigint }>(
     `SELECT count(*) AS total, count(*) FILTER (WHERE _skip) AS skipped FROM (${plan.select})`, { path });
   return { read: Number(counts!.total), skipped: Number(counts!.skipped) };
