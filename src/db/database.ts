@@ -80,7 +80,7 @@ export class Database {
     await this.conn.run(readFileSync(SCHEMA_FILE, 'utf8'));
   }
 
-  /** Text folding for segment conditions (see dialect/duckdb.ts). */
+  /** Text folding for segment conditions (see dialect/duckdb.ts), and progress tracking. */
   private async registerFunctions(): Promise<void> {
     this.conn.registerScalarFunction(
       DuckDBScalarFunction.create({
@@ -98,6 +98,10 @@ export class Database {
       }),
     );
     await this.conn.run(FOLD_MACRO_SQL);
+    // Let DuckDB track query progress (polled for our own progress bars), without printing its own.
+    await this.conn.run('SET enable_progress_bar = true');
+    await this.conn.run('SET enable_progress_bar_print = false');
+    await this.conn.run('SET progress_bar_time = 0');
   }
 
   /** Runs a compiled query (Kysely's `{sql, parameters}`); JS arrays bind as DuckDB lists. */
