@@ -61,7 +61,10 @@ CREATE TABLE IF NOT EXISTS purchases (
   media        VARCHAR,
   status       VARCHAR,
   counted      BOOLEAN DEFAULT true,
-  remark       VARCHAR
+  remark       VARCHAR,
+  -- the product master's category of product_code, kept by the purchases and products imports
+  -- (sql/product-categories.sql): a line's category is its own, else this one
+  product_category VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS products (

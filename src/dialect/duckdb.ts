@@ -19,6 +19,8 @@ const compileOnly: Dialect = {
   createQueryCompiler: () => new PostgresQueryCompiler(),
 };
 
+const SHORT_LIST = 64;
+
 const list = (values: readonly (string | number)[]): Sql =>
   values.every((v) => typeof v === 'number') ? sql`${values}::DOUBLE[]` : sql`${values.map(String)}::VARCHAR[]`;
 
@@ -26,7 +28,12 @@ export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   kysely: compileOnly,
   fold: (text) => sql`kumiwake_fold(${text})`,
-  inList: (expr, values) => (values.length === 0 ? sql`false` : sql`${expr} IN (SELECT unnest(${list(values)}))`),
+  // A short list becomes a plain IN (one parameter per value), which DuckDB evaluates as a filter;
+  // a long one (up to 1,000,000 values) one list parameter joined as a set.
+  inList: (expr, values) =>
+    values.length === 0 ? sql`false`
+      : values.length <= SHORT_LIST ? sql`${expr} IN (${sql.join(values.map((v) => sql`${v}`))})`
+        : sql`${expr} IN (SELECT unnest(${list(values)}))`,
   timestamp: (value) => sql`CAST(${value} AS TIMESTAMP)`,
   date: (value) => sql`CAST(${value} AS DATE)`,
   monthDay: (date) => sql`(month(${date}) * 100 + day(${date}))`,

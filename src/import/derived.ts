@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Database } from '../db/database.js';
 
-const SUMMARY_SQL = new URL('../../sql/customer-summary.sql', import.meta.url);
+const sqlFile = (name: string) => readFileSync(new URL(`../../sql/${name}`, import.meta.url), 'utf8');
 
-/** Rebuilds the per-customer lifetime purchase figures after purchases change. */
-export async function refreshDerivedTables(db: Database): Promise<void> {
-  await db.run(readFileSync(SUMMARY_SQL, 'utf8'));
+/**
+ * Rebuilds what is derived from purchases and products after either changes: the master category
+ * copied onto order lines, and the per-customer lifetime purchase figures.
+ */
+export async function refreshDerivedTables(db: Database, changed: 'purchases' | 'products'): Promise<void> {
+  await db.run(sqlFile('product-categories.sql'));
+  if (changed === 'purchases') await db.run(sqlFile('customer-summary.sql'));
 }

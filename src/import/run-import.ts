@@ -135,7 +135,7 @@ async function attempt(
       rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
       rejects.push(...counts.rejects);
     }
-    if (table.table === 'purchases') await refreshDerivedTables(db);
+    if (table.table === 'purchases' || table.table === 'products') await refreshDerivedTables(db, table.table);
 
     const rejectsFile = rejects.length > 0 ? writeRejects(db, table, rejects) : null;
     const finished = new Date();

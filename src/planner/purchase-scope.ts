@@ -43,7 +43,7 @@ export function lineMatchesProducts(ctx: PlannerContext, products: readonly stri
   if (products && products.length > 0) tests.push(d.inList(sql.ref('p.product_code'), products.map(String)));
   if (categories && categories.length > 0) {
     const cats = categories.map(String);
-    tests.push(sql`(${d.inList(sql.ref('p.category'), cats)} OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE ${d.inList(sql.ref('category'), cats)})))`);
+    tests.push(d.inList(sql`COALESCE(p.category, p.product_category)`, cats));
   }
   return tests.length === 0 ? sql`false` : sql`(${sql.join(tests, sql` OR `)})`;
 }

@@ -134,6 +134,17 @@ describe('kumiwake count on a known shop', () => {
     expect(count({ kind: 'purchases', window: { from: 'today-30d' }, orderCount: { min: 0, max: 0 } }, {}, AS_OF, empty).count).toBe(4);
   });
 
+  it('takes categories from a product master imported after the purchases', () => {
+    const late = join(dir, 'late-master.duckdb');
+    for (const [table, file] of [['customers', 'customers'], ['purchases', 'purchases']]) {
+      expect(runCli(['import', table!, join(SHOP, `${file}.csv`), '--db', late]).code).toBe(0);
+    }
+    const bought = { kind: 'purchases', products: [{ categories: ['化粧品'], count: { min: 1 } }] };
+    expect(count(bought, {}, AS_OF, late).count).toBe(0);
+    expect(runCli(['import', 'products', join(SHOP, 'products.csv'), '--db', late]).code).toBe(0);
+    expect(count(bought, {}, AS_OF, late).count).toBe(2);
+  });
+
   it('treats hostile values as data', async () => {
     expect(members({ kind: 'purchases', products: [{ products: ["x'); DROP TABLE customers; --"], count: { min: 1 } }] })).toBe(0);
     expect(members({ kind: 'field', field: "attr:x'; DROP TABLE customers; --", op: 'eq', value: "'; --" })).toBe(0);
