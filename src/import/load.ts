@@ -41,6 +41,9 @@ function targetColumns(table: TableDef, plan: StagePlan): { names: string[]; sel
       names.push('line_no');
       select.push('row_number() OVER (PARTITION BY order_id ORDER BY _pos) AS line_no');
     }
+    // The product master's category, copied as the lines go in (see sql/product-categories.sql).
+    names.push('product_category');
+    select.push('(SELECT max(m.category) FROM products AS m WHERE m.product_code = src.product_code) AS product_category');
     const fromPrice = has('unit_price') ? `CAST(${has('quantity') ? 'quantity' : '1'} * unit_price AS DECIMAL(18, 4))` : 'NULL';
     if (has('amount')) select[names.indexOf('amount')] = `COALESCE(amount, ${fromPrice}) AS amount`;
     else {
@@ -74,7 +77,7 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
 export async function loadDirectly(db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<number | undefined> {
   const { names, select } = targetColumns(table, plan);
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
-  const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) WHERE NOT _skip`;
+  const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) AS src WHERE NOT _skip`;
   const target = q(table.table);
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
   if (table.table === 'mail_events') await keepEventsOnce(db);
@@ -112,7 +115,7 @@ async function keepEventsOnce(db: Database): Promise<void> {
 export async function loadStage(db: Database, table: TableDef, plan: StagePlan, mode: ImportMode): Promise<void> {
   const { names, select } = targetColumns(table, plan);
   const key = table.key;
-  const source = `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE})`;
+  const source = `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE}) AS src`;
   const derivesLineNo = !plan.columns.some((c) => c.name === 'line_no') && table.table === 'purchases';
   // Collapsing repeated keys needs a window over the whole file: pay for it only when a key repeats.
   const dedupe = key.length > 0 && mode !== 'append' && !derivesLineNo && (await hasRepeatedKey(db, key));

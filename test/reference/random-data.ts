@@ -155,5 +155,6 @@ export async function loadDataset(db: Database, data: Dataset): Promise<void> {
   }
   for (const m of data.mails) await db.run('INSERT INTO mails VALUES ($1, $2, $3, $4, $5)', [m.mail_id, m.kind, m.subject, m.sent_at, m.store_id]);
   for (const e of data.events) await db.run('INSERT INTO mail_events VALUES ($1, $2, $3, $4)', [e.customer_id, e.mail_id, e.event, e.occurred_at]);
+  await refreshDerivedTables(db, 'products');
   await refreshDerivedTables(db, 'purchases');
 }
