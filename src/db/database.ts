@@ -50,7 +50,9 @@ export class Database {
       try {
         const config: Record<string, string> = {};
         if (options.readOnly) config.access_mode = 'READ_ONLY';
-        const memory = process.env.KUMIWAKE_MEMORY_LIMIT ?? '512MB';
+        // Imports stay well under 1 GB of process memory (DuckDB allocates some beyond its limit);
+        // read-only work (counts) may use more for its hash tables.
+        const memory = process.env.KUMIWAKE_MEMORY_LIMIT ?? (options.readOnly ? '1GB' : '400MB');
         config.memory_limit = memory;
         const instance = await DuckDBInstance.create(file, config);
         const conn = await instance.connect();
