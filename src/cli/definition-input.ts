@@ -13,7 +13,9 @@ export function readDefinition(file: string | undefined, segment: string | undef
   return parseDefinitionFile(file);
 }
 
-export function parseDefinitionFile(file: string): unknown {
+export function parseDefinitionFile(given: string): unknown {
+  // yargs hands a lone "-" (standard input) over as an empty string.
+  const file = given === '' ? '-' : given;
   let text: string;
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { query, runCli, tempDir } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, query, runCli, tempDir } from '../helpers/cli.js';
 
 const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
 const AS_OF = '2025-03-31';
@@ -187,6 +188,14 @@ describe('kumiwake count on a known shop', () => {
     r = runCli(['segments', 'save', 'b', b, '--db', db]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('where.not.name: segments refer to each other in a cycle: b → a → b');
+  });
+
+  it('reads a definition from standard input', () => {
+    const r = spawnSync(process.execPath, [CLI, 'count', '-', '--db', db, '--as-of', AS_OF, '--json'], {
+      input: JSON.stringify({ where: { kind: 'purchases', orderCount: { min: 1 } } }), encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).count).toBe(2);
   });
 
   it('reports every fault of a definition with its JSON path, before any SQL runs', () => {
