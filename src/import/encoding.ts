@@ -1,4 +1,6 @@
 import { createReadStream, createWriteStream, openSync, readSync, closeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 
 export type Encoding = 'utf-8' | 'cp932';
 export type EncodingOption = 'auto' | Encoding;
@@ -33,24 +35,67 @@ export function looksLikeUtf8(bytes: Uint8Array, truncated: boolean): boolean {
   }
 }
 
+const DECODER_WORKER = `
+  const { parentPort } = require('node:worker_threads');
+  const decoder = new TextDecoder('shift_jis');
+  parentPort.on('message', ({ id, bytes }) => {
+    const utf8 = Buffer.from(decoder.decode(bytes), 'utf8');
+    parentPort.postMessage({ id, utf8 }, [utf8.buffer]);
+  });`;
+
+const CHUNK = 8 << 20;
+
 /**
- * Streams a CP932 file into a UTF-8 copy at `target`, reporting bytes read. Node's TextDecoder
- * "shift_jis" is the WHATWG Shift_JIS decoder, which is Windows' CP932 (NEC and IBM extensions
- * included), and runs in ICU: about 1.5x faster than a JavaScript decoder here.
+ * Streams a CP932 file into a UTF-8 copy at `target`, reporting bytes read. The file is cut into
+ * chunks at line ends (0x0A is never part of a CP932 character) and decoded by one worker per
+ * core while this thread reads and writes in order. Node's TextDecoder "shift_jis" is the WHATWG
+ * Shift_JIS decoder, which is Windows' CP932 (NEC and IBM extensions included).
  */
 export async function transcodeToUtf8(source: string, target: string, onBytes?: (bytesRead: number) => void): Promise<void> {
-  const decoder = new TextDecoder('shift_jis');
+  const workers = Array.from({ length: Math.max(1, Math.min(4, availableParallelism())) }, () => new Worker(DECODER_WORKER, { eval: true }));
+  const pending = new Map<number, { resolve: (utf8: Uint8Array) => void; reject: (e: Error) => void }>();
+  for (const worker of workers) {
+    worker.on('message', ({ id, utf8 }: { id: number; utf8: Uint8Array }) => {
+      pending.get(id)?.resolve(utf8);
+      pending.delete(id);
+    });
+    worker.on('error', (e) => {
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
+    });
+  }
+  const decode = (id: number, bytes: Buffer) =>
+    new Promise<Uint8Array>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      workers[id % workers.length]!.postMessage({ id, bytes });
+    });
   const out = createWriteStream(target);
   const finished = new Promise<void>((resolve, reject) => {
     out.on('finish', resolve);
     out.on('error', reject);
   });
-  let read = 0;
-  for await (const chunk of createReadStream(source, { highWaterMark: 1 << 22 }) as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    onBytes?.(read);
-    if (!out.write(decoder.decode(chunk, { stream: true }))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  const write = async (bytes: Uint8Array) => {
+    if (!out.write(bytes)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  };
+  try {
+    const inFlight: Promise<Uint8Array>[] = [];
+    let carry = Buffer.alloc(0);
+    let read = 0;
+    let id = 0;
+    for await (const chunk of createReadStream(source, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      onBytes?.(read);
+      const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = data.lastIndexOf(0x0a) + 1;
+      carry = Buffer.from(data.subarray(cut));
+      if (cut > 0) inFlight.push(decode(id++, data.subarray(0, cut)));
+      while (inFlight.length > workers.length * 2) await write(await inFlight.shift()!);
+    }
+    if (carry.length > 0) inFlight.push(decode(id++, carry));
+    for (const next of inFlight) await write(await next);
+    out.end();
+    await finished;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
   }
-  out.end(decoder.decode());
-  await finished;
 }
