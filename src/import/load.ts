@@ -16,10 +16,6 @@ export async function addGroupColumns(db: Database, table: TableDef, columns: re
   return added;
 }
 
-export async function dropColumns(db: Database, table: TableDef, columns: readonly string[]): Promise<void> {
-  for (const column of columns) await db.run(`ALTER TABLE ${q(table.table)} DROP COLUMN IF EXISTS ${q(column)}`);
-}
-
 /** Empties what a `replace` import replaces. */
 export async function emptyTable(db: Database, table: TableDef): Promise<void> {
   await db.run(`DELETE FROM ${q(table.table)}`);

@@ -11,7 +11,7 @@ import { csvReaderError } from './csv-errors.js';
 import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from './encoding.js';
 import { mapHeader } from './header.js';
 import { lineNumbersOfRecords } from './line-numbers.js';
-import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, dropColumns, emptyTable, isEmpty, loadDirectly, loadStage, type ImportMode } from './load.js';
+import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, type ImportMode } from './load.js';
 import { emptyMapping, loadMapping } from './mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
@@ -120,51 +120,45 @@ async function attempt(
   const rejects: Reject[] = [];
   const maxRejects = options.maxRejects ?? 0;
 
-  // New attr:/group: columns are added before the import's transaction and dropped again if it
-  // fails, so that the load itself writes into a table whose shape is settled.
-  const added = await addGroupColumns(db, table, plans.flatMap((p) => p.groupColumns));
-  try {
-    return await db.transaction(async () => {
-      if (mode === 'replace') await emptyTable(db, table);
-      for (const [i, r] of readable.entries()) {
-        const plan = plans[i]!;
-        const showBar = showProgress && statSync(r.path).size > BIG_FILE;
-        const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar, staged);
-        rowsRead += counts.read;
-        rowsSkipped += counts.skipped;
-        rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
-        rejects.push(...counts.rejects);
-      }
-      if (table.table === 'purchases' || table.table === 'products') await refreshDerivedTables(db, table.table);
+  return db.transaction(async () => {
+    // New attr:/group: columns are part of the transaction: a failed import leaves no trace.
+    await addGroupColumns(db, table, plans.flatMap((p) => p.groupColumns));
+    if (mode === 'replace') await emptyTable(db, table);
+    for (const [i, r] of readable.entries()) {
+      const plan = plans[i]!;
+      const showBar = showProgress && statSync(r.path).size > BIG_FILE;
+      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar, staged);
+      rowsRead += counts.read;
+      rowsSkipped += counts.skipped;
+      rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
+      rejects.push(...counts.rejects);
+    }
+    if (table.table === 'purchases' || table.table === 'products') await refreshDerivedTables(db, table.table);
 
-      const rejectsFile = rejects.length > 0 ? writeRejects(db, table, rejects) : null;
-      const finished = new Date();
-      const result: ImportResult = {
-        table: table.table,
-        files,
-        encodings: readable.map((r) => r.encoding),
-        rowsRead,
-        rowsLoaded,
-        rowsSkipped,
-        rowsRejected: rejects.length,
-        rejectsFile,
-        durationMs: finished.getTime() - started.getTime(),
-      };
-      await db.run(
-        `INSERT INTO imports (table_name, mode, files, encodings, started_at, finished_at, duration_ms, rows_read, rows_loaded, rows_skipped, rows_rejected, rejects_file, outcome)
-         VALUES ($table, $mode, $files::VARCHAR[], $encodings::VARCHAR[], $started::TIMESTAMP, $finished::TIMESTAMP, $duration, $read, $loaded, $skipped, $rejected, $rejectsFile, 'ok')`,
-        {
-          table: table.table, mode, files: JSON.stringify(files), encodings: JSON.stringify(result.encodings),
-          started: started.toISOString(), finished: finished.toISOString(), duration: result.durationMs,
-          read: rowsRead, loaded: rowsLoaded, skipped: rowsSkipped, rejected: rejects.length, rejectsFile,
-        },
-      );
-      return result;
-    });
-  } catch (e) {
-    await dropColumns(db, table, added);
-    throw e;
-  }
+    const rejectsFile = rejects.length > 0 ? writeRejects(db, table, rejects) : null;
+    const finished = new Date();
+    const result: ImportResult = {
+      table: table.table,
+      files,
+      encodings: readable.map((r) => r.encoding),
+      rowsRead,
+      rowsLoaded,
+      rowsSkipped,
+      rowsRejected: rejects.length,
+      rejectsFile,
+      durationMs: finished.getTime() - started.getTime(),
+    };
+    await db.run(
+      `INSERT INTO imports (table_name, mode, files, encodings, started_at, finished_at, duration_ms, rows_read, rows_loaded, rows_skipped, rows_rejected, rejects_file, outcome)
+       VALUES ($table, $mode, $files::VARCHAR[], $encodings::VARCHAR[], $started::TIMESTAMP, $finished::TIMESTAMP, $duration, $read, $loaded, $skipped, $rejected, $rejectsFile, 'ok')`,
+      {
+        table: table.table, mode, files: JSON.stringify(files), encodings: JSON.stringify(result.encodings),
+        started: started.toISOString(), finished: finished.toISOString(), duration: result.durationMs,
+        read: rowsRead, loaded: rowsLoaded, skipped: rowsSkipped, rejected: rejects.length, rejectsFile,
+      },
+    );
+    return result;
+  });
 }
 
 interface FileCounts { read: number; skipped: number; rejects: Reject[] }
