@@ -194,7 +194,7 @@ class Validator {
       else {
         this.keys(value.window, at(path, 'window'), ['from', 'to', 'on'], 'a window');
         if (value.window.on !== undefined && value.window.on !== 'ordered' && value.window.on !== 'shipped') this.fault(at(at(path, 'window'), 'on'), 'on is "ordered" or "shipped"');
-        this.dateRange(value.window, at(path, 'window'), ['on']);
+        this.dateRange(value.window, at(path, 'window'));
       }
     }
     for (const key of ['stores', 'media', 'firstOrderProducts', 'lastOrderProducts']) if (value[key] !== undefined) this.textList(value[key], at(path, key), true);
@@ -219,7 +219,7 @@ class Validator {
       if (!isObject(value[key])) this.fault(at(path, key), 'a date range is {"from": D, "to": D}');
       else {
         this.keys(value[key] as Record<string, Json>, at(path, key), ['from', 'to'], 'a date range');
-        this.dateRange(value[key] as Record<string, Json>, at(path, key), []);
+        this.dateRange(value[key] as Record<string, Json>, at(path, key));
       }
     }
     if (value.products !== undefined) {
@@ -263,7 +263,7 @@ class Validator {
           if (!isObject(filter.sent)) this.fault(at(fpath, 'sent'), 'a date range is {"from": D, "to": D}');
           else {
             this.keys(filter.sent, at(fpath, 'sent'), ['from', 'to'], 'a date range');
-            this.dateRange(filter.sent, at(fpath, 'sent'), []);
+            this.dateRange(filter.sent, at(fpath, 'sent'));
           }
         }
       }
@@ -272,7 +272,7 @@ class Validator {
       if (!isObject(value.window)) this.fault(at(path, 'window'), 'a window is {"from": D, "to": D}');
       else {
         this.keys(value.window, at(path, 'window'), ['from', 'to'], 'a window');
-        this.dateRange(value.window, at(path, 'window'), []);
+        this.dateRange(value.window, at(path, 'window'));
       }
     }
   }
@@ -320,7 +320,7 @@ class Validator {
     if (typeof value.min === 'number' && typeof value.max === 'number' && value.min > value.max) this.fault(path, `min ${value.min} is greater than max ${value.max}`);
   }
 
-  private dateRange(value: Record<string, Json>, path: string, _extra: readonly string[]): void {
+  private dateRange(value: Record<string, Json>, path: string): void {
     let ok = true;
     for (const key of ['from', 'to']) {
       if (value[key] === undefined) continue;
