@@ -146,6 +146,12 @@ describe('kumiwake count on a known shop', () => {
     expect(count(bought, {}, AS_OF, late).count).toBe(2);
   });
 
+  it('takes a list of 200,000 values as one parameter', () => {
+    const values = [...Array.from({ length: 200_000 }, (_, i) => `X${i}`), '001', '003'];
+    expect(members({ kind: 'field', field: 'customer_id', op: 'in', values })).toBe(2);
+    expect(members({ kind: 'field', field: 'customer_id', op: 'not_in', values })).toBe(2);
+  });
+
   it('treats hostile values as data', async () => {
     expect(members({ kind: 'purchases', products: [{ products: ["x'); DROP TABLE customers; --"], count: { min: 1 } }] })).toBe(0);
     expect(members({ kind: 'field', field: "attr:x'; DROP TABLE customers; --", op: 'eq', value: "'; --" })).toBe(0);
