@@ -77,12 +77,9 @@ export async function loadDirectly(db: Database, table: TableDef, plan: StagePla
   const target = q(table.table);
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
   if (table.table === 'mail_events') await keepEventsOnce(db);
-  if (table.key.length > 0 && mode !== 'append') {
-    const repeated = await db.all(`SELECT 1 FROM ${target} GROUP BY ${table.key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`);
-    if (repeated.length > 0) {
-      await db.run(`DELETE FROM ${target}`);
-      return undefined;
-    }
+  if (table.key.length > 0 && mode !== 'append' && (await repeatsKey(db, target, table.key))) {
+    await db.run(`DELETE FROM ${target}`);
+    return undefined;
   }
   return inserted;
 }
@@ -114,14 +111,13 @@ export async function loadStage(db: Database, table: TableDef, plan: StagePlan, 
   const source = `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE}) AS src`;
   const derivesLineNo = !plan.columns.some((c) => c.name === 'line_no') && table.table === 'purchases';
   // Collapsing repeated keys needs a window over the whole file: pay for it only when a key repeats.
-  const dedupe = key.length > 0 && mode !== 'append' && !derivesLineNo && (await hasRepeatedKey(db, key));
-  const rowsOf = (columns: string): string =>
-    `SELECT ${columns} FROM ${source} WHERE _bad IS NULL AND NOT _skip` +
-    (dedupe ? ` QUALIFY row_number() OVER (PARTITION BY ${key.map(q).join(', ')} ORDER BY _pos DESC) = 1` : '');
+  const good = '_bad IS NULL AND NOT _skip';
+  const dedupe = key.length > 0 && mode !== 'append' && !derivesLineNo && (await repeatsKey(db, `${STAGE_TABLE} WHERE ${good}`, key));
   // Window functions run before WHERE: number the lines over the whole file, then filter.
   const rows = derivesLineNo
-    ? `SELECT * EXCLUDE (_ok) FROM (SELECT ${select.join(', ')}, _bad IS NULL AND NOT _skip AS _ok FROM ${source}) WHERE _ok`
-    : rowsOf(select.join(', '));
+    ? `SELECT * EXCLUDE (_ok) FROM (SELECT ${select.join(', ')}, ${good} AS _ok FROM ${source}) WHERE _ok`
+    : `SELECT ${select.join(', ')} FROM ${source} WHERE ${good}` +
+      (dedupe ? ` QUALIFY row_number() OVER (PARTITION BY ${key.map(q).join(', ')} ORDER BY _pos DESC) = 1` : '');
   const target = q(table.table);
   const columnList = names.map(q).join(', ');
 
@@ -145,9 +141,8 @@ export async function loadStage(db: Database, table: TableDef, plan: StagePlan, 
   }
 }
 
-async function hasRepeatedKey(db: Database, key: readonly string[]): Promise<boolean> {
-  const rows = await db.all(
-    `SELECT 1 FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip GROUP BY ${key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`,
-  );
+/** Does a key repeat among the rows of `from` (a table, optionally with a WHERE clause)? */
+async function repeatsKey(db: Database, from: string, key: readonly string[]): Promise<boolean> {
+  const rows = await db.all(`SELECT 1 FROM ${from} GROUP BY ${key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`);
   return rows.length > 0;
 }

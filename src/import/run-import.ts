@@ -55,11 +55,12 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
   const mapping = options.mappingFile ? loadMapping(options.mappingFile) : emptyMapping;
   const workDir = db.path === ':memory:' ? join(tmpdir(), `kumiwake-${process.pid}`) : join(dirname(db.path), '.kumiwake-tmp');
   const forcedCp932 = new Set<string>();
+  const decoded = new Map<string, string>();
   let staged = (options.maxRejects ?? 0) > 0;
   try {
     for (;;) {
       try {
-        const result = await attempt(db, options, files, mode, mapping, workDir, forcedCp932, started, staged);
+        const result = await attempt(db, options, files, mode, mapping, workDir, { forcedCp932, decoded }, started, staged);
         log.info({ import: result }, 'import finished');
         return result;
       } catch (e) {
@@ -87,16 +88,23 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
 
 async function attempt(
   db: Database, options: ImportOptions, files: string[], mode: ImportMode, mapping: ReturnType<typeof loadMapping>,
-  workDir: string, forcedCp932: Set<string>, started: Date, staged: boolean,
+  workDir: string, encodings: { forcedCp932: Set<string>; decoded: Map<string, string> }, started: Date, staged: boolean,
 ): Promise<ImportResult> {
+  const { forcedCp932, decoded } = encodings;
   const table = options.table;
   const showProgress = options.progress ?? process.stderr.isTTY === true;
-  // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8.
+  // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8. A copy made by an
+  // earlier attempt of this command (one that had to be staged) is used again.
   const readable: Array<{ file: string; path: string; encoding: Encoding }> = [];
   for (const file of files) {
     const encoding: Encoding = forcedCp932.has(file) ? 'cp932' : options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
     if (encoding === 'utf-8') {
       readable.push({ file, path: file, encoding });
+      continue;
+    }
+    const earlier = decoded.get(file);
+    if (earlier) {
+      readable.push({ file, path: earlier, encoding });
       continue;
     }
     mkdirSync(workDir, { recursive: true });
@@ -105,6 +113,7 @@ async function attempt(
     const bar = progressBar(`decoding ${basename(file)}`, showProgress && size > BIG_FILE);
     await transcodeToUtf8(file, copy, (n) => bar.update(n / size));
     bar.stop();
+    decoded.set(file, copy);
     readable.push({ file, path: copy, encoding });
   }
 
@@ -164,10 +173,6 @@ async function attempt(
 interface FileCounts { read: number; skipped: number; rejects: Reject[] }
 
 type ReaderRun = <T>(label: string, work: () => Promise<T>) => Promise<T>;
-const countsSql = (from: string) =>
-  `SELECT count(*) AS total, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE _bad IS NOT NULL) AS bad FROM ${from}`;
-type Stats = { total: bigint; skipped: bigint; bad: bigint };
-
 
 /** The direct path met a bad row: the import is run again, staged, to find and report it. */
 class StageNeeded extends Error {}
@@ -200,10 +205,9 @@ async function loadWithoutStage(
 }
 
 /**
- * Loads one file. The fast path validates the file in one pass over the CSV reader and inserts it
- * in a second, never materialising it; it applies when the table is empty and nothing needs the
- * file's order. Otherwise (or when a row is bad) the file is staged in a temporary table in file
- * order, where bad rows are traced to their lines and the good ones merged into the table.
+ * Loads one file: straight from the CSV reader when the table is empty and nothing needs the
+ * file's order (loadWithoutStage); otherwise staged in a table kept in file order, where bad rows
+ * are traced to their lines and the good ones merged into the table.
  */
 async function loadFile(
   db: Database, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number, showBar: boolean, staged: boolean,
@@ -223,7 +227,8 @@ async function loadFile(
   }
 
   await withReader('reading', () => db.run(plan.sql, { path: r.path }));
-  const [stats] = await db.all<Stats>(countsSql(STAGE_TABLE));
+  const [stats] = await db.all<{ total: bigint; skipped: bigint; bad: bigint }>(
+    `SELECT count(*) AS total, count(*) FILTER (WHERE _skip) AS skipped, count(*) FILTER (WHERE _bad IS NOT NULL) AS bad FROM ${STAGE_TABLE}`);
   const bad = Number(stats!.bad);
   let rejects: Reject[] = [];
   if (bad > 0) {

@@ -69,6 +69,13 @@ describe('kumiwake import', () => {
     expect(record!.error).toContain(':15002:');
   });
 
+  it('names the line of a bad value in a CP932 file', () => {
+    const file = writeCsv(join(dir, 'bad-cp932.csv'), '会員番号,氏名,生年月日\n1,山田,2000-01-01\n2,佐藤,2000-13-01\n', 'cp932');
+    const r = runCli(['import', 'customers', file, '--db', join(dir, 'bad-cp932.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:3: column birthday: cannot read "2000-13-01" as a date`);
+  });
+
   it('counts physical lines when quoted fields hold newlines', () => {
     const text = 'order_id,customer_id,ordered_at,product_code,remark\nO1,1,2024-01-01,P1,"two\nlines"\nO2,1,2024-01-01,P1,ok\nO3,1,yesterday,P1,x\n';
     const file = writeCsv(join(dir, 'p-multiline.csv'), text);
