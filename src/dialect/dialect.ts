@@ -16,8 +16,6 @@ export interface SqlDialect {
   inList(expr: Sql, values: readonly (string | number)[]): Sql<boolean>;
   /** a timestamp (`YYYY-MM-DD HH:MM:SS`, local time) as a bound parameter */
   timestamp(value: string): Sql;
-  /** a date (`YYYY-MM-DD`) as a bound parameter */
-  date(value: string): Sql;
   /** month * 100 + day of a date expression */
   monthDay(date: Sql): Sql<number>;
   /** full years from `birth` to the date `asOf` */

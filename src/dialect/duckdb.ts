@@ -21,6 +21,9 @@ const compileOnly: Dialect = {
 
 const SHORT_LIST = 64;
 
+/** Keys compared in order, as one struct. */
+const orderKey = (keys: readonly Sql[]): Sql => sql`{${sql.join(keys.map((k, i) => sql`${sql.lit(`k${i}`)}: ${k}`))}}`;
+
 const list = (values: readonly (string | number)[]): Sql =>
   values.every((v) => typeof v === 'number') ? sql`${values}::DOUBLE[]` : sql`${values.map(String)}::VARCHAR[]`;
 
@@ -35,7 +38,6 @@ export const duckdbDialect: SqlDialect = {
       : values.length <= SHORT_LIST ? sql`${expr} IN (${sql.join(values.map((v) => sql`${v}`))})`
         : sql`${expr} IN (SELECT unnest(${list(values)}))`,
   timestamp: (value) => sql`CAST(${value} AS TIMESTAMP)`,
-  date: (value) => sql`CAST(${value} AS DATE)`,
   monthDay: (date) => sql`(month(${date}) * 100 + day(${date}))`,
   fullYears: (birth, asOf) =>
     sql`(year(CAST(${asOf} AS DATE)) - year(${birth}) - CASE WHEN month(CAST(${asOf} AS DATE)) * 100 + day(CAST(${asOf} AS DATE)) < month(${birth}) * 100 + day(${birth}) THEN 1 ELSE 0 END)`,
@@ -44,6 +46,7 @@ export const duckdbDialect: SqlDialect = {
   listHasAny: (listExpr, values) => sql`list_has_any(${listExpr}, ${list(values)})`,
   listHasAll: (listExpr, values) => sql`list_has_all(${listExpr}, ${list(values)})`,
   foldList: (listExpr) => sql`list_transform(${listExpr}, t -> kumiwake_fold(t))`,
-  argMax: (arg, keys) => sql`arg_max({'v': ${arg}}, {${sql.join(keys.map((k, i) => sql`${sql.lit(`k${i}`)}: ${k}`))}}).v`,
-  argMin: (arg, keys) => sql`arg_min({'v': ${arg}}, {${sql.join(keys.map((k, i) => sql`${sql.lit(`k${i}`)}: ${k}`))}}).v`,
+  // The arg is wrapped in a struct so that a NULL arg (a last order never shipped) is still returned.
+  argMax: (arg, keys) => sql`arg_max({'v': ${arg}}, ${orderKey(keys)}).v`,
+  argMin: (arg, keys) => sql`arg_min({'v': ${arg}}, ${orderKey(keys)}).v`,
 };

@@ -19,8 +19,7 @@ export function compilePurchases(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<
   if (onlyPresence && isScoped(leaf)) {
     // "Ordered at least once / never in scope" needs no order figures, only who has a line in scope.
     const alias = ctx.join(`presence:${key}`, () => sql`SELECT DISTINCT p.customer_id FROM purchases p WHERE ${lineInScope(leaf, ctx)}`);
-    const has = sql<boolean>`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`;
-    tests.push(onlyPresence === 'some' ? has : onlyPresence === 'none' ? sql`(NOT ${has})` : sql`true`);
+    tests.push(presenceTest(onlyPresence, sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`));
   } else if (needsFigures) {
     const f = ctx.join(`figures:${key}`, () => sql`SELECT * FROM ${orderFigures(leaf, ctx)}`);
     const col = (name: string) => ctx.column(f, name);
@@ -55,10 +54,7 @@ function compileProductRows(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boole
     const alias = ctx.join(`product-presence:${scopeKey(leaf)}:${JSON.stringify(rows)}`, () =>
       sql`SELECT p.customer_id, ${sql.join(matches.map((m, i) => sql`bool_or(${m}) AS ${sql.ref(`f${i}`)}`))}
           FROM purchases p WHERE ${lineInScope(leaf, ctx)} AND (${sql.join(matches, sql` OR `)}) GROUP BY p.customer_id`);
-    return presences.map((p, i) => {
-      const has = isTrue(ctx.column(alias, `f${i}`));
-      return p === 'some' ? has : p === 'none' ? sql<boolean>`(NOT ${has})` : sql<boolean>`true`;
-    });
+    return presences.map((p, i) => presenceTest(p!, isTrue(ctx.column(alias, `f${i}`))));
   }
   const alias = ctx.join(`product-rows:${scopeKey(leaf)}:${JSON.stringify(rows)}`, () => {
     const perOrder = rows.map((row, i) =>
@@ -85,4 +81,9 @@ function presence(range: NumberRange): 'some' | 'none' | 'any' | undefined {
   const min = range.min ?? 0;
   if (range.max === undefined) return min <= 0 ? 'any' : min === 1 ? 'some' : undefined;
   return range.max === 0 && min <= 0 ? 'none' : undefined;
+}
+
+/** The test a presence asks of "has something in scope". */
+function presenceTest(presence: 'some' | 'none' | 'any', has: Sql<boolean>): Sql<boolean> {
+  return presence === 'some' ? has : presence === 'none' ? sql`(NOT ${has})` : sql`true`;
 }
