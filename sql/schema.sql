@@ -131,3 +131,25 @@ CREATE TABLE IF NOT EXISTS segments (
   definition VARCHAR NOT NULL,
   saved_at   TIMESTAMP NOT NULL
 );
+
+-- One row per job run (kumiwake run / schedule): what ran, for which as-of date, how it ended.
+-- Times are UTC; scheduled_for is the cron occurrence in the job's own time zone (local time).
+CREATE SEQUENCE IF NOT EXISTS job_run_seq START 1;
+CREATE TABLE IF NOT EXISTS job_runs (
+  run_id          BIGINT PRIMARY KEY DEFAULT nextval('job_run_seq'),
+  job             VARCHAR NOT NULL,
+  segment         VARCHAR,            -- the saved segment's name, or the inline definition's name
+  trigger         VARCHAR NOT NULL,   -- 'manual' | 'schedule' | 'catch-up'
+  scheduled_for   TIMESTAMP,
+  as_of           DATE,
+  started_at      TIMESTAMP NOT NULL,
+  finished_at     TIMESTAMP,
+  status          VARCHAR NOT NULL,   -- 'running' | 'succeeded' | 'failed' | 'interrupted' | 'skipped'
+  count           BIGINT,
+  reachable_email BIGINT,
+  reachable_line  BIGINT,
+  reachable_dm    BIGINT,
+  files           VARCHAR[],
+  error           VARCHAR,
+  pid             INTEGER
+);

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Argv } from 'yargs';
 import { Database } from '../db/database.js';
 import { customers, mailEvents, mails, products, purchases } from '../import/columns.js';
@@ -9,9 +9,12 @@ import { parseDefinitionFile } from './definition-input.js';
 import { parseLocalDate } from '../model/dates.js';
 import { countSegment, type CountResult } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
+import { listJobFiles } from '../jobs/job-file.js';
+import { runJob, type RunOutcome } from '../jobs/run-job.js';
 
 const SAMPLE_DIR = new URL('../../data/sample/', import.meta.url).pathname;
 const SEGMENT_DIR = new URL('../../data/segments/', import.meta.url).pathname;
+const JOBS_DIR = new URL('../../jobs/', import.meta.url).pathname;
 /** The sample shop's history ends on this day (kumiwake generate --until): its segments are counted as of it. */
 const SAMPLE_AS_OF = '2026-10-31';
 
@@ -48,8 +51,15 @@ export function demoCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       for (const file of readdirSync(SEGMENT_DIR).filter((f) => f.endsWith('.json')).sort()) {
         const definition = parseDefinitionFile(join(SEGMENT_DIR, file));
         segments.push({ file: `data/segments/${file}`, ...(await countSegment(db, definition, store, asOf)) });
+        // The sample jobs name these saved segments; a segment the user saved under the name is kept.
+        const name = (definition as { name?: string }).name;
+        if (name && !store.get(name)) await store.save(name, definition, asOf);
       }
-      emit(argv, { db: db.path, loaded: loads.length > 0, tables: Object.fromEntries(counts.map((c) => [c.table, Number(c.n)])), segments }, () =>
+      db.close();
+      // The sample jobs, run now as of the sample's last day: the files they write and the history.
+      const runs: RunOutcome[] = [];
+      for (const file of listJobFiles(JOBS_DIR)) runs.push(await runJob(file, { dbPath: argv.db, trigger: 'manual', asOf }));
+      emit(argv, { db: db.path, loaded: loads.length > 0, jobs: runs.map((r) => ({ job: r.job, status: r.status, count: r.counted?.count, files: r.files })), tables: Object.fromEntries(counts.map((c) => [c.table, Number(c.n)])), segments }, () =>
         [
           loads.length > 0 ? `Loaded the sample shop into ${db.path}:` : `${db.path} holds your own data; the sample was not loaded.`,
           ...loads,
@@ -57,11 +67,16 @@ export function demoCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           ...counts.map((c) => `  ${c.table.padEnd(12)} ${String(c.n).padStart(7)} rows`),
           `Sample segments, as of ${SAMPLE_AS_OF} (count, then reachable by email / LINE / DM):`,
           ...segments.map((s) => `  ${s.file.padEnd(46)} ${String(s.count).padStart(5)}   ${s.reachable.email} / ${s.reachable.line} / ${s.reachable.dm}`),
+          `Sample jobs (jobs/*.json), run as of ${SAMPLE_AS_OF}:`,
+          ...runs.flatMap((r) => [`  ${r.job.padEnd(28)} ${r.status.padEnd(10)} ${String(r.counted?.count ?? '-').padStart(5)} customers`,
+            ...r.files.map((f) => `    ${relative(process.cwd(), f)}`), ...(r.error ? [`    ${(r.error as Error).message}`] : [])]),
           `Try: npx kumiwake count data/segments/dormant-repeaters.json --as-of ${SAMPLE_AS_OF}`,
+          '     npx kumiwake history',
+          `     npx kumiwake export --segment dormant-repeaters --as-of ${SAMPLE_AS_OF} --out data/out/dormant.xlsx`,
         ].join('\n'),
       );
     } finally {
-      db.close();
+      if (db.isOpen) db.close();
     }
   });
 }

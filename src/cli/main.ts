@@ -5,6 +5,8 @@ import { defaultDbPath } from '../db/database.js';
 import { importCommand } from './import-command.js';
 import { generateCommand } from './generate-command.js';
 import { demoCommand } from './demo-command.js';
+import { exportCommand } from './export-command.js';
+import { jobCommands } from './job-commands.js';
 import { countCommand, segmentsCommand } from './segment-commands.js';
 import { reportError, type GlobalArgs } from './output.js';
 
@@ -26,7 +28,7 @@ const base = yargs(argv)
     throw Object.assign(new Error(message), { usage: true });
   }) as unknown as Argv<GlobalArgs>;
 
-const commands = [importCommand, countCommand, segmentsCommand, generateCommand, demoCommand];
+const commands = [importCommand, countCommand, exportCommand, segmentsCommand, jobCommands, generateCommand, demoCommand];
 const cli = commands.reduce((y, add) => add(y), base);
 
 try {
@@ -36,6 +38,8 @@ try {
     process.stderr.write(`kumiwake: ${error.message}\nRun kumiwake --help for usage.\n`);
     process.exitCode = 2;
   } else {
-    process.exitCode = reportError(error, wantsJson);
+    const status = reportError(error, wantsJson);
+    // An interrupt keeps the signal's status (130 SIGINT, 143 SIGTERM) set by its handler.
+    if (process.exitCode !== 130 && process.exitCode !== 143) process.exitCode = status;
   }
 }

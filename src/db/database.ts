@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, VARCHAR, listValue, type DuckDBValue } from '@duckdb/node-api';
 import { FOLD_MACRO_SQL } from '../dialect/duckdb.js';
 import { DatabaseBusyError, KumiwakeError } from '../errors.js';
+import { InterruptedError } from '../interrupt.js';
 import { log } from '../log.js';
+import { sqlString } from './sql-text.js';
 
 export const DEFAULT_DB_PATH = 'data/kumiwake.duckdb';
 const SCHEMA_FILE = new URL('../../sql/schema.sql', import.meta.url);
@@ -127,6 +129,41 @@ export class Database {
     return reader.getRowObjectsJS() as T[];
   }
 
+  /**
+   * Runs a long statement (an export's COPY) that an abort signal interrupts inside DuckDB,
+   * reporting DuckDB's own progress estimate (0..1) as it goes.
+   */
+  async runInterruptible(sql: string, signal: AbortSignal | undefined, onProgress: (fraction: number) => void): Promise<void> {
+    const interrupt = () => this.conn.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
+    const timer = setInterval(() => {
+      const percentage = this.conn.progress.percentage;
+      if (percentage >= 0) onProgress(percentage / 100);
+    }, 250);
+    try {
+      if (signal?.aborted) throw new InterruptedError(String(signal.reason));
+      await this.conn.run(sql);
+      onProgress(1);
+    } catch (e) {
+      if (signal?.aborted) throw new InterruptedError(String(signal.reason));
+      throw e;
+    } finally {
+      clearInterval(timer);
+      signal?.removeEventListener('abort', interrupt);
+    }
+  }
+
+  /** Runs `work` with DuckDB's memory limit lowered (or raised) to `limit`, then puts it back. */
+  async withMemoryLimit<T>(limit: string, work: () => Promise<T>): Promise<T> {
+    const [row] = await this.all<{ value: string }>(`SELECT current_setting('memory_limit') AS value`);
+    await this.conn.run(`SET memory_limit = ${sqlString(limit)}`);
+    try {
+      return await work();
+    } finally {
+      await this.conn.run(`SET memory_limit = ${sqlString(row!.value)}`);
+    }
+  }
+
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.conn.run('BEGIN TRANSACTION');
@@ -144,7 +181,15 @@ export class Database {
     }
   }
 
+  private closed = false;
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.conn.closeSync();
     this.instance.closeSync();
   }

@@ -1,6 +1,6 @@
 import {
   CompiledQuery, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
-  type DatabaseConnection, type Dialect, type Driver, type QueryResult,
+  type DatabaseConnection, type Dialect, type Driver, type Generated, type QueryResult,
 } from 'kysely';
 import type { Database } from './database.js';
 
@@ -44,6 +44,27 @@ class DuckDbDriver implements Driver {
 /** The tables Kysely queries are typed against. */
 export interface Tables {
   segments: { name: string; definition: string; saved_at: string };
+  job_runs: JobRunRow;
+}
+
+/** A row of job_runs (sql/schema.sql); timestamps are written as UTC text and read back as Date. */
+export interface JobRunRow {
+  run_id: Generated<bigint>;
+  job: string;
+  segment: string | null;
+  trigger: 'manual' | 'schedule' | 'catch-up';
+  scheduled_for: string | Date | null;
+  as_of: string | Date | null;
+  started_at: string | Date;
+  finished_at: string | Date | null;
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted' | 'skipped';
+  count: bigint | number | null;
+  reachable_email: bigint | number | null;
+  reachable_line: bigint | number | null;
+  reachable_dm: bigint | number | null;
+  files: string[] | null;
+  error: string | null;
+  pid: number | null;
 }
 
 export function kyselyFor(db: Database): Kysely<Tables> {

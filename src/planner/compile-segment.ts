@@ -60,9 +60,15 @@ export function compileCount(definition: SegmentDefinition, options: PlanOptions
   }, options);
 }
 
-/** The customers' ids, and for exports the columns asked for. */
+/** The customers' ids. */
 export function compileMembers(definition: SegmentDefinition, options: PlanOptions): CompiledSegment {
   return compile((ctx) => sql`SELECT c.customer_id ${fromClause(definition, ctx)}`, options);
+}
+
+/** The customers' ids with whether each is reachable by email, LINE and DM (exports, job runs). */
+export function compileMemberFlags(definition: SegmentDefinition, options: PlanOptions): CompiledSegment {
+  return compile((ctx) => sql`SELECT c.customer_id, ${reachable('email')} AS email, ${reachable('line')} AS line,
+    ${reachable('dm')} AS dm ${fromClause(definition, ctx)}`, options);
 }
 
 /** How many mails a mail condition selects (an empty selection matches no one: worth a log line). */

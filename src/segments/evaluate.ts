@@ -4,7 +4,7 @@ import { log } from '../log.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';
 import { validateDefinition } from '../model/validate.js';
-import { compileCount, compileMailSelectionCount, compileMembers, type CompiledSegment } from '../planner/compile-segment.js';
+import { compileCount, compileMailSelectionCount, compileMemberFlags, compileMembers, type CompiledSegment } from '../planner/compile-segment.js';
 import { leavesOf } from '../model/walk.js';
 import type { SegmentStore } from './store.js';
 import type { SchemaInfo } from '../planner/context.js';
@@ -45,6 +45,28 @@ export async function countSegment(db: Database, definition: unknown, store: Seg
   for (const note of plan.notes) log.warn({ segment: (definition as SegmentDefinition).name }, note);
   await warnOnEmptyMailSelections(db, definition as SegmentDefinition, store, asOf);
   const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(plan);
+  return {
+    count: Number(row!.count),
+    reachable: { email: Number(row!.email), line: Number(row!.line), dm: Number(row!.dm) },
+    asOf: formatDate(asOf),
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * Evaluates a definition once into a temp table `table` (customer_id and reachable flags) for
+ * the writers to read, and counts it: the count and the lists come from the same evaluation.
+ */
+export async function materializeMembers(db: Database, definition: unknown, store: SegmentStore, asOf: LocalDate, table: string): Promise<CountResult> {
+  const started = performance.now();
+  const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
+  const plan = compileMemberFlags(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup, schema: await schemaInfo(db) });
+  for (const note of plan.notes) log.warn({ segment: valid.name }, note);
+  await warnOnEmptyMailSelections(db, valid, store, asOf);
+  await db.query({ sql: `CREATE OR REPLACE TEMP TABLE ${table} AS ${plan.sql}`, parameters: plan.parameters });
+  const [row] = await db.all<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(
+    `SELECT count(*) AS count, count(*) FILTER (WHERE email) AS email, count(*) FILTER (WHERE line) AS line, count(*) FILTER (WHERE dm) AS dm FROM ${table}`,
+  );
   return {
     count: Number(row!.count),
     reachable: { email: Number(row!.email), line: Number(row!.line), dm: Number(row!.dm) },

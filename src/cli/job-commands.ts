@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { Database } from '../db/database.js';
+import { KumiwakeError } from '../errors.js';
+import { RunHistory, type RunRecord } from '../jobs/history.js';
+import { jobFileFor } from '../jobs/job-file.js';
+import { runJob, type RunOutcome } from '../jobs/run-job.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import { wallClock } from '../jobs/local-time.js';
+import { abortOnSignals } from '../interrupt.js';
+import { asOfDate } from './definition-input.js';
+import { emit, type GlobalArgs } from './output.js';
+
+const DEFAULT_JOBS_DIR = 'jobs';
+
+const seconds = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  return (Number.isFinite(value) && value >= 0 ? value : fallback) * 1000;
+};
+/** A scheduled run waits longer for the database than an interactive command: an import may be running. */
+const jobLockTimeoutMs = () => seconds('KUMIWAKE_JOB_LOCK_TIMEOUT', 1800);
+
+function describeOutcome(o: RunOutcome): string {
+  const counted = o.counted ? `${o.counted.count.toLocaleString('en')} customers as of ${o.asOf} (email ${o.counted.reachable.email}, LINE ${o.counted.reachable.line}, DM ${o.counted.reachable.dm})` : '';
+  const files = o.files.map((f) => `\n  wrote ${f}`).join('');
+  const error = o.error ? `: ${o.error instanceof Error ? o.error.message : String(o.error)}` : '';
+  return `job ${o.job} (run ${o.runId ?? '-'}) ${o.status}${counted ? `: ${counted}` : ''}${error}${files}`;
+}
+
+/** Exit status of a run: 2 when the job or its segment is bad input, 1 for other failures. */
+function exitStatusOf(outcomes: readonly RunOutcome[]): number {
+  const failed = outcomes.filter((o) => o.status !== 'succeeded');
+  if (failed.length === 0) return 0;
+  return failed.every((o) => o.error instanceof KumiwakeError && o.error.exitCode === 2) ? 2 : 1;
+}
+
+function runRecordLine(r: RunRecord, previous: RunRecord | undefined, tz: string): string {
+  const started = wallClock(new Date(r.startedAt), tz);
+  const delta = r.count !== null && previous?.count != null ? r.count - previous.count : undefined;
+  const change = delta === undefined ? '' : ` (${delta >= 0 ? '+' : ''}${delta.toLocaleString('en')})`;
+  const count = r.count === null ? '' : `${r.count.toLocaleString('en')}${change}`;
+  return `${String(r.runId).padStart(5)}  ${started}  ${r.job.padEnd(24)} ${(r.segment ?? '').padEnd(26)} ${(r.asOf ?? '').padEnd(10)}  ${r.status.padEnd(11)} ${count.padStart(18)}${r.error ? `  ${r.error.split('\n')[0]}` : ''}`;
+}
+
+export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
+  return yargs
+    .command('run <jobs..>', 'run jobs now (names in the jobs folder, or job files); each is recorded in the history',
+      (y) => y
+        .positional('jobs', { type: 'string', array: true, demandOption: true })
+        .option('jobs-dir', { type: 'string', default: process.env.KUMIWAKE_JOBS ?? DEFAULT_JOBS_DIR, describe: 'folder of job files (env KUMIWAKE_JOBS)' })
+        .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today in the job\'s time zone)' }),
+      async (argv) => {
+        const { signal, dispose } = abortOnSignals();
+        try {
+          const asOf = argv['as-of'] === undefined ? undefined : asOfDate(argv['as-of'], argv.tz);
+          const outcomes: RunOutcome[] = [];
+          for (const job of argv.jobs as string[]) {
+            if (signal.aborted) break;
+            outcomes.push(await runJob(jobFileFor(job, argv['jobs-dir']), { dbPath: argv.db, trigger: 'manual', asOf, signal }));
+          }
+          const records = outcomes.map((o) => ({ job: o.job, runId: o.runId, status: o.status, asOf: o.asOf, count: o.counted?.count, reachable: o.counted?.reachable, files: o.files, error: o.error === undefined ? undefined : o.error instanceof Error ? o.error.message : String(o.error) }));
+          emit(argv, records.length === 1 ? records[0] : records, () => outcomes.map(describeOutcome).join('\n'));
+          if (process.exitCode !== 130 && process.exitCode !== 143) process.exitCode = exitStatusOf(outcomes);
+        } finally {
+          dispose();
+        }
+      })
+    .command('schedule', 'run the jobs on their cron schedules until stopped (SIGTERM or Ctrl-C)',
+      (y) => y.option('jobs-dir', { type: 'string', default: process.env.KUMIWAKE_JOBS ?? DEFAULT_JOBS_DIR, describe: 'folder of job files (env KUMIWAKE_JOBS)' }),
+      async (argv) => {
+        const scheduler = new Scheduler({
+          dbPath: argv.db, jobsDir: resolve(argv['jobs-dir']), graceMs: seconds('KUMIWAKE_STOP_GRACE', 60), lockTimeoutMs: jobLockTimeoutMs(),
+          onStarted: (jobs) => emit(argv, { scheduled: jobs.map((j) => ({ job: j.job.name, schedule: j.job.schedule, timezone: j.job.timezone, next: j.next?.toISOString() ?? null })) }, () =>
+            [`scheduling ${jobs.length} job(s) from ${resolve(argv['jobs-dir'])}; stop with Ctrl-C or SIGTERM`,
+              ...jobs.map((j) => `  ${j.job.name.padEnd(28)} ${j.job.schedule!.padEnd(16)} ${j.job.timezone.padEnd(12)} next ${j.next ? wallClock(j.next, j.job.timezone) : '-'}`)].join('\n')),
+          onRun: (outcome) => emit(argv, { job: outcome.job, runId: outcome.runId, status: outcome.status, asOf: outcome.asOf, count: outcome.counted?.count, files: outcome.files }, () => describeOutcome(outcome)),
+        });
+        const onSignal = (name: NodeJS.Signals) => scheduler.stop(name);
+        process.on('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+        try {
+          await scheduler.run();
+        } finally {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+        }
+      })
+    .command('history', 'past job runs with their counts: how a segment\'s size moves',
+      (y) => y
+        .option('segment', { type: 'string', describe: 'only runs of this segment' })
+        .option('job', { type: 'string', describe: 'only runs of this job' })
+        .option('limit', { type: 'number', default: 50, describe: 'the latest N runs' }),
+      async (argv) => {
+        const db = await Database.open(argv.db, { readOnly: true });
+        try {
+          const runs = await new RunHistory(db).list({ segment: argv.segment, job: argv.job, limit: argv.limit });
+          emit(argv, runs, () => runs.length === 0 ? 'no runs recorded yet' : [
+            `  run  started (${argv.tz})  job                      segment                    as of       status                 count`,
+            ...runs.map((r, i) => runRecordLine(r, runs.slice(0, i).reverse().find((p) => p.segment === r.segment && p.count !== null), argv.tz)),
+          ].join('\n'));
+        } finally {
+          db.close();
+        }
+      });
+}

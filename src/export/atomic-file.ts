@@ -1,0 +1,99 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { log } from '../log.js';
+import { processIsAlive } from '../processes.js';
+
+/** Temp files of this process not yet committed, removed by `abortPendingFiles` on a signal. */
+const pending = new Set<AtomicFile>();
+
+const TEMP_MARK = '.kumiwake-';
+
+/**
+ * A file that appears whole or not at all: written to a temp file beside the target (same
+ * directory, so the rename is atomic), flushed to disk, then renamed over the target. A failed or
+ * interrupted write removes its temp file; a killed process leaves one, which the next export
+ * into the same directory removes (its process is gone).
+ */
+export class AtomicFile {
+  private done = false;
+
+  private constructor(readonly target: string, readonly tempPath: string) {}
+
+  static create(target: string): AtomicFile {
+    const path = resolve(target);
+    mkdirSync(dirname(path), { recursive: true });
+    removeStaleTempFiles(dirname(path));
+    const temp = join(dirname(path), `.${basename(path)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    const file = new AtomicFile(path, temp);
+    pending.add(file);
+    return file;
+  }
+
+  /** A second temp path for intermediate output (e.g. UTF-8 before CP932), cleaned up with this one. */
+  sidePath(suffix: string): string {
+    return `${this.tempPath}.${suffix}`;
+  }
+
+  commit(): void {
+    const fd = openSync(this.tempPath, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(this.tempPath, this.target);
+    this.done = true;
+    pending.delete(this);
+    this.removeSideFiles();
+  }
+
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    pending.delete(this);
+    removeQuietly(this.tempPath);
+    this.removeSideFiles();
+  }
+
+  private removeSideFiles(): void {
+    const dir = dirname(this.tempPath);
+    const prefix = `${basename(this.tempPath)}.`;
+    for (const name of safeReaddir(dir)) if (name.startsWith(prefix)) removeQuietly(join(dir, name));
+  }
+}
+
+/** Synchronous, for signal handlers: removes every temp file this process has not committed. */
+export function abortPendingFiles(): void {
+  for (const file of [...pending]) file.abort();
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log.warn({ err: e, path }, 'could not remove a temp file');
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Temp files left by killed exports (their process is gone) are removed. */
+export function removeStaleTempFiles(dir: string): void {
+  const pattern = /\.kumiwake-(\d+)-[0-9a-f]{8}\.tmp(\..*)?$/;
+  for (const name of safeReaddir(dir)) {
+    const match = pattern.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid !== process.pid && !processIsAlive(pid)) {
+      log.info({ file: join(dir, name) }, 'removing a temp file left by an interrupted export');
+      removeQuietly(join(dir, name));
+    }
+  }
+}

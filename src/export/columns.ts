@@ -1,0 +1,67 @@
+import { KumiwakeError } from '../errors.js';
+import { customers } from '../import/columns.js';
+import { sqlIdent } from '../db/sql-text.js';
+
+/** How an export column's values are written: text stays text (ids, phone numbers keep leading zeros). */
+export type ExportType = 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'timestamp' | 'tags';
+
+export interface ExportColumn {
+  /** canonical name (`--columns`, `--headers canonical`) */
+  readonly name: string;
+  /** the Japanese label (`--headers ja`) */
+  readonly label: string;
+  readonly type: ExportType;
+  /** SQL over `c` (customers) and `s` (customer_summary) */
+  readonly expression: string;
+}
+
+/**
+ * Lifetime purchase figures (segment-definition.md, purchases without a window), from
+ * customer_summary. A customer without counted orders has 0 orders and 0 sales.
+ */
+const figures: readonly ExportColumn[] = [
+  { name: 'order_count', label: '購入回数', type: 'integer', expression: 'COALESCE(s.order_count, 0)' },
+  { name: 'total_sales', label: '累計購入金額', type: 'decimal', expression: 'COALESCE(s.sales, 0)' },
+  { name: 'first_ordered_at', label: '初回購入日時', type: 'timestamp', expression: 's.first_ordered_at' },
+  { name: 'last_ordered_at', label: '最終購入日時', type: 'timestamp', expression: 's.last_ordered_at' },
+];
+
+function customerColumn(name: string): ExportColumn | undefined {
+  const def = customers.columns.find((c) => c.name === name);
+  if (!def) return undefined;
+  const type: ExportType = def.type === 'enum' ? 'text' : def.type;
+  return { name, label: def.aliases[0] ?? name, type, expression: `c.${sqlIdent(name)}` };
+}
+
+/** What `--columns` defaults to: who the customer is, how to reach them, what they bought. */
+export const DEFAULT_EXPORT_COLUMNS = [
+  'customer_id', 'name', 'name_kana', 'email_pc', 'email_mobile', 'phone_mobile', 'postal_code', 'prefecture', 'address',
+  'order_count', 'total_sales', 'first_ordered_at', 'last_ordered_at',
+] as const;
+
+/** Every column an export can name (attr:NAME columns of this database included), for messages. */
+export function exportableColumnNames(attrColumns: Iterable<string>): string[] {
+  return [...customers.columns.map((c) => c.name), ...attrColumns, ...figures.map((f) => f.name)];
+}
+
+/**
+ * Resolves `--columns` names. Unknown or repeated names are refused, naming them and what
+ * exists; `attr:NAME` columns are accepted when this database has them.
+ */
+export function resolveExportColumns(names: readonly string[], attrColumns: ReadonlySet<string>, where = '--columns'): ExportColumn[] {
+  if (names.length === 0) throw new KumiwakeError('bad-columns', `${where}: name at least one column`);
+  const seen = new Set<string>();
+  return names.map((raw, i) => {
+    const name = raw.trim();
+    if (seen.has(name)) throw new KumiwakeError('bad-columns', `${where}[${i}]: column "${name}" is named twice`);
+    seen.add(name);
+    const column =
+      customerColumn(name) ??
+      figures.find((f) => f.name === name) ??
+      (attrColumns.has(name) ? { name, label: name.slice('attr:'.length), type: 'text' as const, expression: `c.${sqlIdent(name)}` } : undefined);
+    if (!column) {
+      throw new KumiwakeError('bad-columns', `${where}[${i}]: unknown column "${name}"; known: ${exportableColumnNames(attrColumns).join(', ')}`);
+    }
+    return column;
+  });
+}

@@ -1,0 +1,108 @@
+import { once } from 'node:events';
+import ExcelJS from 'exceljs';
+import type { Database } from '../db/database.js';
+import { sqlIdent } from '../db/sql-text.js';
+import type { ExportColumn } from './columns.js';
+import { exportSelect, headerOf } from './select.js';
+import { streamColumns, type ExportWriter } from './writer.js';
+
+/** Excel's limit is 1,048,576 rows a sheet, the header row included. */
+export const XLSX_MAX_ROWS = 1_048_576;
+
+const NUMBER_FORMATS: Record<ExportColumn['type'], string | undefined> = {
+  text: '@', // typed-in edits stay text too: ids and phone numbers keep their leading zeros
+  tags: '@',
+  integer: '#,##0',
+  decimal: '#,##0',
+  boolean: undefined,
+  date: 'yyyy-mm-dd',
+  timestamp: 'yyyy-mm-dd hh:mm:ss',
+};
+
+/** Display width in Excel's character units: CJK and other wide characters count double. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{20000}-\u{3fffd}]/u.test(ch) ? 2 : 1;
+  return width;
+}
+
+/**
+ * Widest value per column, in one aggregate over the export (a streaming sheet cannot change its
+ * widths after the rows are written). UTF-8 byte length tells wide characters (3 bytes) from ASCII.
+ */
+async function columnWidths(db: Database, columns: readonly ExportColumn[], select: string): Promise<number[]> {
+  const fixed: Partial<Record<ExportColumn['type'], number>> = { date: 10, timestamp: 19, boolean: 5 };
+  const measures = columns.map((c, i) => {
+    const v = `CAST(x.${sqlIdent(`c${i}`)} AS VARCHAR)`;
+    return `COALESCE(max(length(${v}) + (strlen(${v}) - length(${v})) // 2), 0)::INTEGER AS ${sqlIdent(`w${i}`)}`;
+  });
+  const renamed = columns.map((_, i) => sqlIdent(`c${i}`)).join(', ');
+  const [row] = await db.all<Record<string, number>>(`SELECT ${measures.join(', ')} FROM (${select}) AS x(${renamed})`);
+  return columns.map((c, i) => fixed[c.type] ?? Math.min(row![`w${i}`]!, 60));
+}
+
+/** How much uncompressed sheet XML may wait for the zip compressor before the writer pauses. */
+const MAX_PENDING_BYTES = 8 << 20;
+
+/**
+ * exceljs's sheet stream hands rows to the zip compressor without backpressure: on a fast source
+ * the rows pile up in memory (about 1 GB for a million rows). Waiting for the compressor to
+ * drain after each chunk keeps memory flat. The sheet stream's pipes are exceljs internals.
+ */
+async function compressorCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
+  type Sink = NodeJS.EventEmitter & { _writableState?: { length?: number } };
+  const pipes = (sheet as unknown as { stream?: { pipes?: Sink[] } }).stream?.pipes ?? [];
+  for (const sink of pipes) {
+    // exceljs pipes into readable-stream v2 streams, which lack `writableLength`.
+    if ((sink._writableState?.length ?? 0) > MAX_PENDING_BYTES) await once(sink, 'drain');
+  }
+}
+
+/**
+ * Excel through exceljs's streaming writer: rows go to disk as they come, so memory stays flat
+ * whatever the list's size. Rows beyond a sheet's limit continue on further sheets.
+ */
+export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
+  return async ({ db, file, columns, headers, rowCount, signal, progress }) => {
+    const select = exportSelect(columns, headers, 'typed');
+    const headerRow = columns.map((c) => headerOf(c, headers));
+    const widths = (await columnWidths(db, columns, select)).map((w, i) => Math.max(w, displayWidth(headerRow[i]!)) + 2);
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file.tempPath, useStyles: true, useSharedStrings: false });
+    let sheet: ExcelJS.Worksheet | undefined;
+    let sheetRows = 0;
+    let sheetCount = 0;
+    let written = 0;
+    const startSheet = () => {
+      sheetCount++;
+      sheet = workbook.addWorksheet(sheetCount === 1 ? 'customers' : `customers ${sheetCount}`, { views: [{ state: 'frozen', ySplit: 1 }] });
+      sheet.columns = columns.map((c, i) => ({ key: `c${i}`, width: widths[i], style: NUMBER_FORMATS[c.type] ? { numFmt: NUMBER_FORMATS[c.type] } : {} }));
+      const header = sheet.addRow(headerRow);
+      header.font = { bold: true };
+      header.commit();
+      sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+      sheetRows = 0;
+    };
+    startSheet();
+    for await (const data of streamColumns(db, select, signal)) {
+      const n = data[0]!.length;
+      for (let r = 0; r < n; r++) {
+        if (sheetRows === rowsPerSheet) {
+          sheet!.commit();
+          startSheet();
+        }
+        const values = new Array<unknown>(data.length);
+        for (let c = 0; c < data.length; c++) {
+          const v = data[c]![r];
+          values[c] = Array.isArray(v) ? v.join(';') : v;
+        }
+        sheet!.addRow(values).commit();
+        sheetRows++;
+      }
+      written += n;
+      progress(rowCount === 0 ? 1 : written / rowCount);
+      await compressorCaughtUp(sheet!);
+    }
+    sheet!.commit();
+    await workbook.commit();
+  };
+}

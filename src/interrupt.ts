@@ -1,0 +1,31 @@
+import { KumiwakeError } from './errors.js';
+
+/** Work abandoned on a signal (SIGINT, SIGTERM) or a stop request; nothing half-done is left. */
+export class InterruptedError extends KumiwakeError {
+  constructor(reason: string) {
+    super('interrupted', `interrupted (${reason}); nothing was left half-written`, 1);
+    this.name = 'InterruptedError';
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? 'stopped'));
+}
+
+/**
+ * An AbortSignal that fires on the first SIGINT or SIGTERM, for one-shot commands (export, run).
+ * The command unwinds through its cleanup and exits 130 (SIGINT) or 143 (SIGTERM).
+ */
+export function abortOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+    const handler = () => {
+      if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
+      process.exitCode = name === 'SIGINT' ? 130 : 143;
+      controller.abort(name);
+    };
+    process.on(name, handler);
+    return () => process.off(name, handler);
+  });
+  return { signal: controller.signal, dispose: () => handlers.forEach((off) => off()) };
+}

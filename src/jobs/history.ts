@@ -1,0 +1,107 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { kyselyFor, type JobRunRow, type Tables } from '../db/kysely.js';
+import type { CountResult } from '../segments/evaluate.js';
+
+export type RunStatus = JobRunRow['status'];
+export type RunTrigger = JobRunRow['trigger'];
+
+/** A run as `kumiwake history --json` prints it. */
+export interface RunRecord {
+  readonly runId: number;
+  readonly job: string;
+  readonly segment: string | null;
+  readonly trigger: RunTrigger;
+  readonly scheduledFor: string | null;
+  readonly asOf: string | null;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly status: RunStatus;
+  readonly count: number | null;
+  readonly reachable: { readonly email: number; readonly line: number; readonly dm: number } | null;
+  readonly files: readonly string[];
+  readonly error: string | null;
+}
+
+/** UTC wall-clock text for a TIMESTAMP column. */
+export const utcText = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
+const iso = (value: string | Date | null) => (value === null ? null : value instanceof Date ? value.toISOString() : value);
+const num = (value: bigint | number | null) => (value === null ? null : Number(value));
+
+/** The run history (job_runs): a row when a run starts, completed when it ends. */
+export class RunHistory {
+  private readonly k: Kysely<Tables>;
+  constructor(db: Database) {
+    this.k = kyselyFor(db);
+  }
+
+  async start(run: { job: string; segment: string | null; trigger: RunTrigger; scheduledFor?: string; asOf?: string; status?: RunStatus; error?: string }): Promise<number> {
+    const now = utcText(new Date());
+    const finished = run.status !== undefined && run.status !== 'running';
+    const row = await this.k
+      .insertInto('job_runs')
+      .values({
+        job: run.job, segment: run.segment, trigger: run.trigger,
+        scheduled_for: run.scheduledFor ?? null,
+        as_of: run.asOf ?? null, started_at: now, finished_at: finished ? now : null,
+        status: run.status ?? 'running', count: null, reachable_email: null, reachable_line: null, reachable_dm: null,
+        files: null, error: run.error ?? null, pid: process.pid,
+      })
+      .returning('run_id')
+      .executeTakeFirstOrThrow();
+    return Number(row.run_id);
+  }
+
+  async finish(runId: number, outcome: { status: RunStatus; segment?: string; asOf?: string; counted?: CountResult; files: readonly string[]; error?: string }): Promise<void> {
+    await this.k
+      .updateTable('job_runs')
+      .set({
+        finished_at: utcText(new Date()),
+        status: outcome.status,
+        ...(outcome.segment !== undefined ? { segment: outcome.segment } : {}),
+        ...(outcome.asOf !== undefined ? { as_of: outcome.asOf } : {}),
+        count: outcome.counted?.count ?? null,
+        reachable_email: outcome.counted?.reachable.email ?? null,
+        reachable_line: outcome.counted?.reachable.line ?? null,
+        reachable_dm: outcome.counted?.reachable.dm ?? null,
+        files: [...outcome.files],
+        error: outcome.error ?? null,
+      })
+      .where('run_id', '=', BigInt(runId))
+      .execute();
+  }
+
+  /** Runs left 'running' by a process that is gone (killed, machine down) are marked interrupted. */
+  async closeAbandonedRuns(isAlive: (pid: number) => boolean): Promise<number> {
+    const open = await this.k.selectFrom('job_runs').select(['run_id', 'pid']).where('status', '=', 'running').execute();
+    const abandoned = open.filter((r) => r.pid === null || (r.pid !== process.pid && !isAlive(r.pid)));
+    for (const run of abandoned) {
+      await this.k.updateTable('job_runs')
+        .set({ status: 'interrupted', finished_at: utcText(new Date()), error: 'the process running it stopped before it finished' })
+        .where('run_id', '=', run.run_id).execute();
+    }
+    return abandoned.length;
+  }
+
+  /** The latest cron occurrence a job was run (or skipped) for: local time text, `YYYY-MM-DD HH:MM`. */
+  async lastScheduledFor(job: string): Promise<string | undefined> {
+    const row = await this.k.selectFrom('job_runs').select((eb) => eb.fn.max('scheduled_for').as('latest')).where('job', '=', job).executeTakeFirst();
+    const latest = row?.latest as Date | null | undefined;
+    return latest ? utcText(latest).slice(0, 16) : undefined;
+  }
+
+  async list(filter: { job?: string; segment?: string; limit?: number }): Promise<RunRecord[]> {
+    let query = this.k.selectFrom('job_runs').selectAll();
+    if (filter.job) query = query.where('job', '=', filter.job);
+    if (filter.segment) query = query.where('segment', '=', filter.segment);
+    const rows = await query.orderBy('run_id', 'desc').limit(filter.limit ?? 50).execute();
+    return rows.reverse().map((r) => ({
+      runId: Number(r.run_id), job: r.job, segment: r.segment, trigger: r.trigger,
+      scheduledFor: iso(r.scheduled_for)?.replace(/\.000Z$|Z$/, '') ?? null,
+      asOf: r.as_of === null ? null : iso(r.as_of)!.slice(0, 10),
+      startedAt: iso(r.started_at)!, finishedAt: iso(r.finished_at), status: r.status, count: num(r.count),
+      reachable: r.count === null ? null : { email: num(r.reachable_email)!, line: num(r.reachable_line)!, dm: num(r.reachable_dm)! },
+      files: r.files ?? [], error: r.error,
+    }));
+  }
+}

@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { KumiwakeError } from '../errors.js';
+import { CSV_ENCODINGS, EXPORT_FORMATS, formatOf, type OutputSpec } from '../export/export-segment.js';
+
+/**
+ * A job file in jobs/ (see README, "Jobs"): which segment, when, and where its lists go.
+ * The job's name is its file name without `.json`.
+ */
+const outputSchema = z
+  .object({
+    path: z.string().min(1),
+    format: z.enum(EXPORT_FORMATS).optional(),
+    columns: z.array(z.string().min(1)).min(1).optional(),
+    encoding: z.enum(CSV_ENCODINGS).optional(),
+    headers: z.enum(['canonical', 'ja']).optional(),
+  })
+  .strict();
+
+const jobSchema = z
+  .object({
+    description: z.string().optional(),
+    segment: z.string().min(1).optional(),
+    definition: z.record(z.string(), z.unknown()).optional(),
+    schedule: z.string().min(1).optional(),
+    timezone: z.string().default('Asia/Tokyo'),
+    missed: z.enum(['run-latest', 'skip']).default('run-latest'),
+    enabled: z.boolean().default(true),
+    outputs: z.array(outputSchema).default([]),
+  })
+  .strict();
+
+export type JobSpec = z.infer<typeof jobSchema> & { readonly name: string; readonly file: string };
+
+const JOB_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.\-]{0,99}$/u;
+const TOKENS = ['job', 'segment', 'date', 'time'] as const;
+
+const fault = (file: string, path: string, message: string) => new KumiwakeError('job-invalid', `${file}: ${path}: ${message}`);
+
+/** Reads and checks one job file; every fault names the file and the JSON path. */
+export function loadJob(file: string): JobSpec {
+  const name = basename(file).replace(/\.json$/i, '');
+  if (!JOB_NAME.test(name)) throw fault(file, '(file name)', 'a job name is letters, digits, "_", "." and "-" (the file name without .json)');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new KumiwakeError(code === 'ENOENT' ? 'job-missing' : 'job-invalid', `${file}: ${code === 'ENOENT' ? 'no such job file' : `not valid JSON: ${(e as Error).message}`}`);
+  }
+  const parsed = jobSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw fault(file, issue.path.length > 0 ? `$.${issue.path.join('.')}` : '$', issue.message);
+  }
+  const job = parsed.data;
+  if ((job.segment === undefined) === (job.definition === undefined)) throw fault(file, '$', 'give either "segment" (a saved segment\'s name) or "definition" (inline), not both or neither');
+  if (job.schedule !== undefined) {
+    const check = cron.validateDetailed(job.schedule);
+    if (!check.valid) throw fault(file, '$.schedule', `"${job.schedule}" is not a cron schedule: ${check.errors.map((e) => e.message).join('; ')}`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: job.timezone });
+  } catch {
+    throw fault(file, '$.timezone', `"${job.timezone}" is not a time zone (e.g. Asia/Tokyo)`);
+  }
+  job.outputs.forEach((output, i) => {
+    for (const match of output.path.matchAll(/\{([^}]*)\}/g)) {
+      if (!(TOKENS as readonly string[]).includes(match[1]!)) throw fault(file, `$.outputs[${i}].path`, `unknown placeholder {${match[1]}}; known: ${TOKENS.map((t) => `{${t}}`).join(' ')}`);
+    }
+    if (output.encoding && formatOf(output) !== 'csv') {
+      throw fault(file, `$.outputs[${i}].encoding`, 'an encoding applies to CSV outputs only');
+    }
+  });
+  return { ...job, name, file: resolve(file) };
+}
+
+/** The job files of a folder, sorted by name; a bad file is reported, not fatal to the others. */
+export function listJobFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => join(dir, f));
+  } catch (e) {
+    throw new KumiwakeError('jobs-missing', `${dir}: cannot read the jobs folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** `kumiwake run JOB`: a path to a job file, or a job's name in the jobs folder. */
+export function jobFileFor(jobOrPath: string, jobsDir: string): string {
+  return jobOrPath.endsWith('.json') || jobOrPath.includes('/') ? jobOrPath : join(jobsDir, `${jobOrPath}.json`);
+}
+
+/** A placeholder's value becomes one path component: separators and dot-dot cannot escape. */
+const pathSafe = (value: string) => value.replace(/[^\p{L}\p{N}_.\-]/gu, '_').replace(/^\.+/, '_');
+
+/**
+ * An output's path for one run: placeholders filled in, relative paths resolved against the
+ * folder that holds the jobs folder (the project), whatever the working directory.
+ */
+export function outputFor(job: JobSpec, index: number, values: { segment: string; date: string; time: string }): OutputSpec {
+  const output = job.outputs[index]!;
+  const filled = output.path.replace(/\{(job|segment|date|time)\}/g, (_, token: (typeof TOKENS)[number]) =>
+    pathSafe(token === 'job' ? job.name : values[token]));
+  const base = dirname(dirname(job.file));
+  return { ...output, path: isAbsolute(filled) ? filled : resolve(base, filled) };
+}

@@ -1,0 +1,114 @@
+import { basename } from 'node:path';
+import { Database } from '../db/database.js';
+import { KumiwakeError } from '../errors.js';
+import { writeExport } from '../export/export-segment.js';
+import { MEMBERS_TABLE } from '../export/select.js';
+import { InterruptedError } from '../interrupt.js';
+import { log } from '../log.js';
+import { formatDate, parseLocalDate, type LocalDate } from '../model/dates.js';
+import type { SegmentDefinition } from '../model/definition.js';
+import { processIsAlive } from '../processes.js';
+import { materializeMembers, type CountResult } from '../segments/evaluate.js';
+import { SegmentStore } from '../segments/store.js';
+import { RunHistory, type RunStatus, type RunTrigger } from './history.js';
+import { JobLock } from './job-lock.js';
+import { loadJob, outputFor, type JobSpec } from './job-file.js';
+import { wallClock } from './local-time.js';
+
+export interface RunOptions {
+  readonly dbPath: string;
+  readonly trigger: RunTrigger;
+  /** the cron occurrence this run is for, local time in the job's zone (`YYYY-MM-DD HH:MM`) */
+  readonly scheduledFor?: string;
+  /** default: the scheduled occurrence's date, else today in the job's zone */
+  readonly asOf?: LocalDate;
+  readonly signal?: AbortSignal;
+  /** how long to wait for the database when another process holds it */
+  readonly lockTimeoutMs?: number;
+}
+
+export interface RunOutcome {
+  readonly job: string;
+  readonly runId?: number;
+  readonly status: RunStatus;
+  readonly asOf?: string;
+  readonly counted?: CountResult;
+  readonly files: readonly string[];
+  readonly error?: unknown;
+}
+
+/** Why a run failed, as the history keeps it: the planner's or importer's own message. */
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Runs one job: evaluates its segment once, writes every output (each whole or not at all) and
+ * records the run. Never throws for a fault of the job itself: a bad job file, an invalid
+ * segment or a failed output is recorded in the history and returned.
+ */
+export async function runJob(jobFile: string, options: RunOptions): Promise<RunOutcome> {
+  const name = basename(jobFile).replace(/\.json$/i, '');
+  let job: JobSpec;
+  try {
+    job = loadJob(jobFile);
+  } catch (error) {
+    return recordUnrunnable(name, options, 'failed', error);
+  }
+  const lock = JobLock.acquire(options.dbPath, job.name);
+  if ('heldBy' in lock) {
+    const error = new KumiwakeError('job-running', `job ${job.name} is already running (process ${lock.heldBy}); this run was skipped`, 1);
+    return recordUnrunnable(job.name, options, 'skipped', error, job.segment);
+  }
+  try {
+    return await runLocked(job, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome> {
+  const asOf = options.asOf ?? parseLocalDate((options.scheduledFor ?? wallClock(new Date(), job.timezone)).slice(0, 10))!;
+  const time = (options.scheduledFor ?? wallClock(new Date(), job.timezone)).slice(11, 16).replace(':', '');
+  const db = await Database.open(options.dbPath, { lockTimeoutMs: options.lockTimeoutMs });
+  const files: string[] = [];
+  let runId: number | undefined;
+  let counted: CountResult | undefined;
+  let segment = job.segment ?? null;
+  try {
+    const history = new RunHistory(db);
+    await history.closeAbandonedRuns(processIsAlive);
+    runId = await history.start({ job: job.name, segment, trigger: options.trigger, scheduledFor: options.scheduledFor, asOf: formatDate(asOf) });
+    try {
+      const store = await SegmentStore.load(db);
+      const definition: unknown = job.segment !== undefined ? store.require(job.segment).definition : job.definition;
+      segment ??= String((definition as Partial<SegmentDefinition>).name ?? job.name);
+      counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE);
+      for (let i = 0; i < job.outputs.length; i++) {
+        if (options.signal?.aborted) throw new InterruptedError(String(options.signal.reason));
+        const written = await writeExport(db, outputFor(job, i, { segment, date: formatDate(asOf), time }), counted.count, options.signal);
+        files.push(written.path);
+      }
+      await history.finish(runId, { status: 'succeeded', segment, counted, files });
+      log.info({ job: job.name, runId, count: counted.count, files }, 'job run succeeded');
+      return { job: job.name, runId, status: 'succeeded', asOf: formatDate(asOf), counted, files };
+    } catch (error) {
+      const status: RunStatus = error instanceof InterruptedError || options.signal?.aborted ? 'interrupted' : 'failed';
+      await history.finish(runId, { status, segment: segment ?? undefined, counted, files, error: messageOf(error) });
+      log.error({ job: job.name, runId, status, err: messageOf(error) }, `job run ${status}`);
+      return { job: job.name, runId, status, asOf: formatDate(asOf), counted, files, error };
+    }
+  } finally {
+    db.close();
+  }
+}
+
+/** A run that could not start (bad job file, already running) is still in the history. */
+async function recordUnrunnable(job: string, options: RunOptions, status: RunStatus, error: unknown, segment?: string): Promise<RunOutcome> {
+  log.error({ job, status, err: messageOf(error) }, `job run ${status}`);
+  const db = await Database.open(options.dbPath, { lockTimeoutMs: options.lockTimeoutMs });
+  try {
+    const runId = await new RunHistory(db).start({ job, segment: segment ?? null, trigger: options.trigger, scheduledFor: options.scheduledFor, status, error: messageOf(error) });
+    return { job, runId, status, files: [], error };
+  } finally {
+    db.close();
+  }
+}

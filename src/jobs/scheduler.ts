@@ -1,0 +1,165 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { Database } from '../db/database.js';
+import { log } from '../log.js';
+import { RunHistory, type RunTrigger } from './history.js';
+import { listJobFiles, loadJob, type JobSpec } from './job-file.js';
+import { wallClock } from './local-time.js';
+import { latestMissedOccurrence } from './missed-runs.js';
+import { runJob, type RunOutcome } from './run-job.js';
+
+export interface SchedulerOptions {
+  readonly dbPath: string;
+  readonly jobsDir: string;
+  /** how long a running job may finish after a stop request before it is abandoned */
+  readonly graceMs: number;
+  /** how long a run waits for the database when another process holds it */
+  readonly lockTimeoutMs: number;
+  readonly onStarted?: (jobs: ReadonlyArray<{ job: JobSpec; next: Date | null }>) => void;
+  readonly onRun?: (outcome: RunOutcome) => void;
+}
+
+interface QueuedRun {
+  readonly job: JobSpec;
+  readonly trigger: RunTrigger;
+  readonly scheduledFor: string;
+}
+
+/**
+ * `kumiwake schedule`: one cron task per job; runs go through one queue, one at a time (DuckDB
+ * has one writer), and a job already queued or running is not queued again (recorded as
+ * skipped). The database is opened per run only, so imports and ad-hoc commands can use it
+ * between runs. `stop()` lets the running job finish within the grace period, then abandons it.
+ */
+export class Scheduler {
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly queue: QueuedRun[] = [];
+  private running: { name: string; abort: AbortController; done: Promise<void> } | undefined;
+  private stopping = false;
+  private idle: (() => void) | undefined;
+  private readonly skips: Array<QueuedRun> = [];
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  /** Loads the jobs, queues missed runs per their policy, starts the cron tasks; resolves when stopped. */
+  async run(): Promise<void> {
+    const jobs = this.loadJobs();
+    await this.queueMissedRuns(jobs);
+    for (const job of jobs) {
+      const task = cron.schedule(job.schedule!, (context) => this.enqueue({ job, trigger: 'schedule', scheduledFor: wallClock(context.date, job.timezone) }), {
+        timezone: job.timezone, name: job.name,
+      });
+      this.tasks.push(task);
+    }
+    this.options.onStarted?.(jobs.map((job, i) => ({ job, next: this.tasks[i]!.getNextRun() })));
+    this.pump();
+    await new Promise<void>((resolve) => (this.idle = resolve));
+  }
+
+  /** First call: no new runs, the running one may finish within the grace period. Second call: abandon it now. */
+  stop(reason: string): void {
+    if (this.stopping) {
+      this.running?.abort.abort(reason);
+      return;
+    }
+    this.stopping = true;
+    for (const task of this.tasks) void task.stop();
+    this.queue.length = 0;
+    log.info({ reason, running: this.running?.name }, 'scheduler stopping');
+    if (!this.running) return this.idle?.();
+    const timer = setTimeout(() => this.running?.abort.abort(`${reason}, grace period over`), this.options.graceMs);
+    void this.running.done.finally(() => clearTimeout(timer));
+  }
+
+  private loadJobs(): JobSpec[] {
+    const jobs: JobSpec[] = [];
+    for (const file of listJobFiles(this.options.jobsDir)) {
+      try {
+        const job = loadJob(file);
+        if (!job.enabled) log.info({ job: job.name }, 'job disabled: not scheduled');
+        else if (job.schedule === undefined) log.info({ job: job.name }, 'job has no schedule: run it with kumiwake run');
+        else jobs.push(job);
+      } catch (error) {
+        // One bad job file never stops the others; it is fixed and picked up at the next start.
+        log.error({ file, err: (error as Error).message }, 'job file not scheduled');
+        process.stderr.write(`kumiwake: ${(error as Error).message} (not scheduled)\n`);
+      }
+    }
+    return jobs;
+  }
+
+  /** A job with `missed: "run-latest"` whose latest occurrence passed unrun while we were down runs once now. */
+  private async queueMissedRuns(jobs: readonly JobSpec[]): Promise<void> {
+    const wanting = jobs.filter((j) => j.missed === 'run-latest');
+    if (wanting.length === 0) return;
+    const db = await Database.open(this.options.dbPath, { lockTimeoutMs: this.options.lockTimeoutMs });
+    try {
+      const history = new RunHistory(db);
+      for (const job of wanting) {
+        const last = await history.lastScheduledFor(job.name);
+        if (last === undefined) continue; // never scheduled before: nothing was missed
+        const missed = latestMissedOccurrence(job.schedule!, job.timezone, last, new Date());
+        if (missed) {
+          log.info({ job: job.name, scheduledFor: missed }, 'catching up a run missed while the scheduler was down');
+          this.enqueue({ job, trigger: 'catch-up', scheduledFor: missed });
+        }
+      }
+    } finally {
+      db.close();
+    }
+  }
+
+  private enqueue(run: QueuedRun): void {
+    if (this.stopping) return;
+    if (this.running?.name === run.job.name || this.queue.some((q) => q.job.name === run.job.name)) {
+      log.warn({ job: run.job.name, scheduledFor: run.scheduledFor }, 'job still running or queued: this occurrence is skipped');
+      this.skips.push(run);
+    } else {
+      this.queue.push(run);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.running) return;
+    const next = this.queue.shift();
+    if (!next) {
+      if (this.skips.length > 0) return void this.recordSkips();
+      if (this.stopping) this.idle?.();
+      return;
+    }
+    const abort = new AbortController();
+    const done = runJob(next.job.file, {
+      dbPath: this.options.dbPath, trigger: next.trigger, scheduledFor: next.scheduledFor, signal: abort.signal, lockTimeoutMs: this.options.lockTimeoutMs,
+    })
+      .then((outcome) => this.options.onRun?.(outcome))
+      .catch((error) => log.error({ job: next.job.name, err: (error as Error).message }, 'job run could not be recorded'))
+      .finally(() => {
+        this.running = undefined;
+        this.pump();
+      });
+    this.running = { name: next.job.name, abort, done };
+  }
+
+  /** Skipped occurrences go into the history once the database is free. */
+  private recordSkips(): void {
+    const skips = this.skips.splice(0);
+    const record = async () => {
+      const db = await Database.open(this.options.dbPath, { lockTimeoutMs: this.options.lockTimeoutMs });
+      try {
+        const history = new RunHistory(db);
+        for (const s of skips) {
+          await history.start({ job: s.job.name, segment: s.job.segment ?? null, trigger: s.trigger, scheduledFor: s.scheduledFor, status: 'skipped', error: 'the previous run of this job was still running' });
+        }
+      } finally {
+        db.close();
+      }
+    };
+    const done = record()
+      .catch((error) => log.error({ err: (error as Error).message }, 'skipped runs could not be recorded'))
+      .finally(() => {
+        this.running = undefined;
+        this.pump();
+      });
+    this.running = { name: '(history)', abort: new AbortController(), done };
+  }
+}
