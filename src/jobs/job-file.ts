@@ -53,25 +53,25 @@ export function loadJob(file: string): JobSpec {
   const parsed = jobSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw fault(file, issue.path.length > 0 ? `$.${issue.path.join('.')}` : '$', issue.message);
+    throw fault(file, issue.path.length > 0 ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') : '(top level)', issue.message);
   }
   const job = parsed.data;
-  if ((job.segment === undefined) === (job.definition === undefined)) throw fault(file, '$', 'give either "segment" (a saved segment\'s name) or "definition" (inline), not both or neither');
+  if ((job.segment === undefined) === (job.definition === undefined)) throw fault(file, '(top level)', 'give either "segment" (a saved segment\'s name) or "definition" (inline), not both or neither');
   if (job.schedule !== undefined) {
     const check = cron.validateDetailed(job.schedule);
-    if (!check.valid) throw fault(file, '$.schedule', `"${job.schedule}" is not a cron schedule: ${check.errors.map((e) => e.message).join('; ')}`);
+    if (!check.valid) throw fault(file, 'schedule', `"${job.schedule}" is not a cron schedule: ${check.errors.map((e) => e.message).join('; ')}`);
   }
   try {
     new Intl.DateTimeFormat('en', { timeZone: job.timezone });
   } catch {
-    throw fault(file, '$.timezone', `"${job.timezone}" is not a time zone (e.g. Asia/Tokyo)`);
+    throw fault(file, 'timezone', `"${job.timezone}" is not a time zone (e.g. Asia/Tokyo)`);
   }
   job.outputs.forEach((output, i) => {
     for (const match of output.path.matchAll(/\{([^}]*)\}/g)) {
-      if (!(TOKENS as readonly string[]).includes(match[1]!)) throw fault(file, `$.outputs[${i}].path`, `unknown placeholder {${match[1]}}; known: ${TOKENS.map((t) => `{${t}}`).join(' ')}`);
+      if (!(TOKENS as readonly string[]).includes(match[1]!)) throw fault(file, `outputs[${i}].path`, `unknown placeholder {${match[1]}}; known: ${TOKENS.map((t) => `{${t}}`).join(' ')}`);
     }
     if (output.encoding && formatOf(output) !== 'csv') {
-      throw fault(file, `$.outputs[${i}].encoding`, 'an encoding applies to CSV outputs only');
+      throw fault(file, `outputs[${i}].encoding`, 'an encoding applies to CSV outputs only');
     }
   });
   return { ...job, name, file: resolve(file) };

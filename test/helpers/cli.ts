@@ -66,3 +66,36 @@ export async function snapshot(dbPath: string): Promise<string> {
 }
 
 export const sharedData = new URL('../../../shared/data/external/', import.meta.url).pathname;
+
+/** RFC 4180 CSV text → rows (quoted fields with commas, quotes and line breaks included). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; }
+    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
+    else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+    else field += ch;
+  }
+  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+/** Imports test/fixtures/shop into a new database; returns its path. */
+export function importShop(dir: string): string {
+  const shop = new URL('../fixtures/shop/', import.meta.url).pathname;
+  const db = join(dir, 'shop.duckdb');
+  for (const [table, file] of [['customers', 'customers'], ['products', 'products'], ['purchases', 'purchases'], ['mails', 'mails'], ['mail-events', 'mail_events']] as const) {
+    const r = runCli(['import', table, join(shop, `${file}.csv`), '--db', db]);
+    if (r.code !== 0) throw new Error(r.stderr);
+  }
+  return db;
+}
