@@ -6,6 +6,7 @@ import { generateSampleData } from '../generate/generate.js';
 import { parseLocalDate } from '../model/dates.js';
 import { benchCounts, type CountFigure } from './run-counts.js';
 import { benchImports, benchFiles, type ImportFigure } from './run-imports.js';
+import { BENCH_EXPORT_COLUMNS, benchExports, type ExportFigure } from './run-exports.js';
 
 /**
  * `npm run bench`: generates (and caches under data/cache/) the reference data set, imports it
@@ -15,6 +16,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('scale', { type: 'number', default: 1, describe: '0.1, 1 or 3 times 1,000,000 customers' })
   .option('runs', { type: 'number', default: 5, describe: 'timed runs per count (median reported), after one warm-up' })
   .option('skip-import', { type: 'boolean', default: false, describe: 'reuse the database of an earlier run' })
+  .option('skip-counts', { type: 'boolean', default: false, describe: 'leave out the segment counts' })
   .option('json', { type: 'string', describe: 'also write the figures to this JSON file' })
   .strict()
   .parse();
@@ -38,11 +40,15 @@ if (!argv['skip-import'] || !existsSync(dbPath)) {
     process.stdout.write(`  ${f.table.padEnd(12)} ${f.file.padEnd(16)} ${pad(f.megabytes.toFixed(0), 6)} ${pad(f.rows, 10)} ${pad(f.seconds.toFixed(2), 9)} s ${f.floorSeconds === undefined ? '   (CP932)' : pad(f.floorSeconds.toFixed(2), 7) + ' s'} ${f.floorSeconds === undefined ? '      ' : pad((f.seconds / f.floorSeconds).toFixed(2), 6)} ${pad((f.megabytes / f.seconds).toFixed(0), 6)} ${pad(f.peakMegabytes.toFixed(0), 8)} ${pad(f.commandSeconds.toFixed(1), 6)} s\n`));
 }
 
-process.stdout.write(`\nCounts (${argv.scale}x, median of ${argv.runs})              customers   planner  hand-written  ratio   kumiwake count\n`);
-const counts: CountFigure[] = await benchCounts(dbPath, parseLocalDate(UNTIL)!, argv.runs, (f) => {
+if (!argv['skip-counts']) process.stdout.write(`\nCounts (${argv.scale}x, median of ${argv.runs})              customers   planner  hand-written  ratio   kumiwake count\n`);
+const counts: CountFigure[] = argv['skip-counts'] ? [] : await benchCounts(dbPath, parseLocalDate(UNTIL)!, argv.runs, (f) => {
   if (f.count !== f.handCount) process.stdout.write(`  !! ${f.name}: planner ${f.count} != hand-written ${f.handCount}\n`);
   process.stdout.write(`  ${f.name.padEnd(34)} ${pad(f.count, 9)} ${pad(f.medianMs.toFixed(0), 7)} ms ${pad(f.handMedianMs.toFixed(0), 9)} ms ${pad((f.medianMs / f.handMedianMs).toFixed(2), 6)} ${pad(f.commandMedianMs.toFixed(0), 10)} ms\n`);
 });
 
-if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, until: UNTIL, imports, counts }, null, 2)}\n`);
+process.stdout.write(`\nExports (${argv.scale}x, every customer, 10 columns: ${BENCH_EXPORT_COLUMNS})\n  format        rows      MB   seconds  peak MB\n`);
+const exports: ExportFigure[] = benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
+  process.stdout.write(`  ${f.format.padEnd(8)} ${pad(f.rows, 10)} ${pad(f.megabytes.toFixed(0), 7)} ${pad(f.seconds.toFixed(2), 9)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
+
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, until: UNTIL, imports, counts, exports }, null, 2)}\n`);
 if (counts.some((c) => c.count !== c.handCount)) process.exitCode = 1;

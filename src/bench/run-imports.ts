@@ -29,7 +29,7 @@ const CLI = new URL('../cli/main.js', import.meta.url).pathname;
 const FLOOR = new URL('./floor-child.js', import.meta.url).pathname;
 
 /** Runs a child node process under /usr/bin/time to read its peak resident memory. */
-function measured(args: string[]): { seconds: number; peakMegabytes: number; stdout: string } {
+export function measured(args: string[]): { seconds: number; peakMegabytes: number; stdout: string } {
   const started = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', 'KUMIWAKE_MAXRSS=%M', process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, KUMIWAKE_LOG_LEVEL: 'warn' }, maxBuffer: 1 << 26 });
   const seconds = (performance.now() - started) / 1000;

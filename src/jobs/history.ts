@@ -64,7 +64,8 @@ export class RunHistory {
         reachable_email: outcome.counted?.reachable.email ?? null,
         reachable_line: outcome.counted?.reachable.line ?? null,
         reachable_dm: outcome.counted?.reachable.dm ?? null,
-        files: [...outcome.files],
+        // An empty JS array cannot be bound (its element type is unknown): no files is NULL.
+        files: outcome.files.length > 0 ? [...outcome.files] : null,
         error: outcome.error ?? null,
       })
       .where('run_id', '=', BigInt(runId))

@@ -14,11 +14,12 @@ export function latestMissedOccurrence(schedule: string, timeZone: string, since
     const minute = 60_000;
     let t = Math.floor(now.getTime() / minute) * minute;
     const stop = t - MISSED_LOOKBACK_DAYS * 24 * 60 * minute;
+    // Backwards from now, the first occurrence is the latest: missed if it is after `since`.
     for (; t > stop; t -= minute) {
       const moment = new Date(t);
+      if (!task.match(moment)) continue;
       const local = wallClock(moment, timeZone);
-      if (local <= since) return undefined;
-      if (task.match(moment)) return local;
+      return local > since ? local : undefined;
     }
     return undefined;
   } finally {

@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, importShop, parseCsv, runCli, tempDir } from '../helpers/cli.js';
+
+const AS_OF = '2025-03-31';
+type Run = { job: string; status: string; count: number | null; asOf: string | null; trigger: string; scheduledFor: string | null; files: string[]; error: string | null };
+
+/** A project folder: jobs/ beside the database, outputs resolved against the project. */
+function project(): { root: string; db: string; jobs: string } {
+  const root = tempDir();
+  const db = importShop(root);
+  const jobs = join(root, 'jobs');
+  mkdirSync(jobs);
+  return { root, db, jobs };
+}
+const writeJob = (jobs: string, name: string, job: unknown) => writeFileSync(join(jobs, `${name}.json`), typeof job === 'string' ? job : JSON.stringify(job));
+const history = (db: string, ...args: string[]): Run[] => {
+  const r = runCli(['history', '--db', db, '--json', ...args]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Run[];
+};
+async function execSql(db: string, sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(db);
+  const conn = await instance.connect();
+  await conn.run(sql);
+  conn.closeSync();
+  instance.closeSync();
+}
+
+const reachableByEmail = { version: 1, name: 'emailable', where: { kind: 'reachable', channel: 'email' } };
+
+describe('kumiwake run', () => {
+  let p: ReturnType<typeof project>;
+  beforeAll(() => {
+    p = project();
+    writeJob(p.jobs, 'emailable', { definition: reachableByEmail, outputs: [
+      { path: 'out/{job}/{date}.csv', columns: ['customer_id', 'email_pc'], encoding: 'utf-8' },
+      { path: 'out/{job}/{segment}-{date}.xlsx' },
+    ] });
+    writeJob(p.jobs, 'bad-segment', { definition: { version: 1, where: { kind: 'purchases', orderCount: { min: 3, max: 1 } } }, outputs: [{ path: 'out/bad.csv' }] });
+    writeJob(p.jobs, 'bad-file', '{ "segment": "x", ');
+    writeJob(p.jobs, 'unknown-saved', { segment: 'no-such-segment', outputs: [] });
+  });
+
+  it('evaluates the segment, writes every output under the project and records the run', () => {
+    const r = runCli(['run', 'emailable', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const csv = join(p.root, 'out', 'emailable', `${AS_OF}.csv`);
+    const xlsx = join(p.root, 'out', 'emailable', `emailable-${AS_OF}.xlsx`);
+    expect(JSON.parse(r.stdout)).toMatchObject({ job: 'emailable', status: 'succeeded', asOf: AS_OF, count: 1, reachable: { email: 1 }, files: [csv, xlsx] });
+    expect(parseCsv(readFileSync(csv, 'utf8'))).toEqual([['customer_id', 'email_pc'], ['001', 'a@x.jp']]);
+    expect(existsSync(xlsx)).toBe(true);
+    const [run] = history(p.db, '--job', 'emailable');
+    expect(run).toMatchObject({ job: 'emailable', segment: 'emailable', trigger: 'manual', status: 'succeeded', asOf: AS_OF, count: 1, reachable: { email: 1, line: 1, dm: 1 }, files: [csv, xlsx], error: null });
+  });
+
+  it('records an invalid segment with the planner\'s message, and the other jobs of the command still run', () => {
+    const r = runCli(['run', 'bad-segment', 'emailable', 'bad-file', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--json']);
+    expect(r.code).toBe(2);
+    const outcomes = JSON.parse(r.stdout) as Array<{ job: string; status: string; error?: string }>;
+    expect(outcomes.map((o) => [o.job, o.status])).toEqual([['bad-segment', 'failed'], ['emailable', 'succeeded'], ['bad-file', 'failed']]);
+    const runs = history(p.db);
+    const bad = runs.filter((x) => x.job === 'bad-segment').at(-1)!;
+    expect(bad.error).toMatch(/where\.orderCount: .*min.*max/);
+    expect(runs.filter((x) => x.job === 'bad-file').at(-1)!.error).toMatch(/bad-file\.json: not valid JSON/);
+    expect(existsSync(join(p.root, 'out', 'bad.csv'))).toBe(false);
+  });
+
+  it('records a job naming a saved segment that does not exist', () => {
+    const r = runCli(['run', 'unknown-saved', '--jobs-dir', p.jobs, '--db', p.db]);
+    expect(r.code).toBe(2);
+    expect(history(p.db, '--job', 'unknown-saved').at(-1)).toMatchObject({ status: 'failed', error: expect.stringContaining('no-such-segment') });
+  });
+
+  it('skips a job that another live process is running, and takes over the lock of a dead one', () => {
+    const lockDir = join(p.root, '.kumiwake-jobs');
+    mkdirSync(lockDir, { recursive: true });
+    writeFileSync(join(lockDir, 'emailable.lock'), String(process.pid)); // this test process is alive
+    let r = runCli(['run', 'emailable', '--jobs-dir', p.jobs, '--db', p.db]);
+    expect(r.code).toBe(1);
+    expect(history(p.db, '--job', 'emailable').at(-1)).toMatchObject({ status: 'skipped', error: expect.stringContaining(`already running (process ${process.pid})`) });
+    writeFileSync(join(lockDir, 'emailable.lock'), '999999999'); // no such process
+    r = runCli(['run', 'emailable', '--jobs-dir', p.jobs, '--db', p.db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(lockDir)).toEqual([]);
+  });
+
+  it('marks a run left "running" by a killed process as interrupted', async () => {
+    await execSql(p.db, `INSERT INTO job_runs (job, trigger, started_at, status, pid) VALUES ('ghost', 'schedule', TIMESTAMP '2025-01-01 00:00', 'running', 999999999)`);
+    expect(runCli(['run', 'emailable', '--jobs-dir', p.jobs, '--db', p.db]).code).toBe(0);
+    expect(history(p.db, '--job', 'ghost')[0]).toMatchObject({ status: 'interrupted', error: expect.stringContaining('stopped before it finished') });
+  });
+
+  it('shows the count trend of a segment over its runs', () => {
+    for (const asOf of ['2025-03-01', '2025-03-31']) expect(runCli(['run', 'emailable', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', asOf]).code).toBe(0);
+    const r = runCli(['history', '--segment', 'emailable', '--db', p.db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/emailable\s+emailable\s+2025-03-31\s+succeeded\s+1 \(\+0\)/);
+    expect(history(p.db, '--segment', 'emailable').every((x) => x.segment === 'emailable')).toBe(true);
+  });
+});
+
+/** Runs `kumiwake schedule` until `until(stdout)` holds, then sends SIGTERM. */
+async function scheduleUntil(args: string[], until: (stdout: string) => boolean, env: Record<string, string> = {}, timeoutMs = 60_000) {
+  const child = spawn(process.execPath, [CLI, 'schedule', ...args], { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + timeoutMs;
+  while (!until(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGTERM');
+  return { code: await exited, stdout, stderr };
+}
+
+describe('kumiwake schedule', () => {
+  it('runs jobs on their schedule, reports a broken job file without stopping, and stops cleanly on SIGTERM', async () => {
+    const p = project();
+    writeJob(p.jobs, 'every-second', { definition: reachableByEmail, schedule: '* * * * * *', outputs: [{ path: 'out/{job}.csv' }] });
+    writeJob(p.jobs, 'broken', { definition: reachableByEmail, schedule: '61 * * * *' });
+    const r = await scheduleUntil(['--jobs-dir', p.jobs, '--db', p.db], (out) => (out.match(/succeeded/g) ?? []).length >= 2);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/scheduling 1 job\(s\)/);
+    expect(r.stderr).toMatch(/broken\.json: schedule: "61 \* \* \* \*" is not a cron schedule/);
+    const runs = history(p.db, '--job', 'every-second');
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(runs.every((x) => x.trigger === 'schedule' && x.scheduledFor !== null)).toBe(true);
+    expect(runs.filter((x) => x.status === 'running')).toEqual([]);
+    expect(existsSync(join(p.root, 'out', 'every-second.csv'))).toBe(true);
+  });
+
+  it('catches up the latest run missed while it was down (missed: run-latest), not with missed: skip', async () => {
+    const p = project();
+    const daily = (missed: string) => ({ definition: reachableByEmail, schedule: '0 0 * * *', timezone: 'Asia/Tokyo', missed, outputs: [] });
+    writeJob(p.jobs, 'catch-me', daily('run-latest'));
+    writeJob(p.jobs, 'let-go', daily('skip'));
+    for (const job of ['catch-me', 'let-go']) {
+      await execSql(p.db, `INSERT INTO job_runs (job, trigger, scheduled_for, started_at, finished_at, status) VALUES ('${job}', 'schedule', now()::TIMESTAMP - INTERVAL 3 DAY, now()::TIMESTAMP - INTERVAL 3 DAY, now()::TIMESTAMP - INTERVAL 3 DAY, 'succeeded')`);
+    }
+    const r = await scheduleUntil(['--jobs-dir', p.jobs, '--db', p.db], (out) => out.includes('catch-me'), {});
+    expect(r.code).toBe(0);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
+    const caught = history(p.db, '--job', 'catch-me').at(-1)!;
+    expect(caught).toMatchObject({ trigger: 'catch-up', status: 'succeeded', asOf: today, scheduledFor: `${today}T00:00:00` });
+    expect(history(p.db, '--job', 'let-go')).toHaveLength(1);
+  });
+
+  it('on SIGTERM with no grace left abandons the running job: marked interrupted, no partial file', async () => {
+    const p = project();
+    const rows = ['customer_id,name,address'];
+    for (let i = 0; i < 60_000; i++) rows.push(`${i},顧客 ${i},住所 ${i}`);
+    writeFileSync(join(p.root, 'many.csv'), `${rows.join('\n')}\n`);
+    expect(runCli(['import', 'customers', join(p.root, 'many.csv'), '--db', p.db]).code).toBe(0);
+    writeJob(p.jobs, 'slow', { definition: { version: 1 }, schedule: '* * * * * *', outputs: [{ path: 'out/slow.xlsx' }, { path: 'out/slow-2.xlsx' }] });
+    const out = join(p.root, 'out');
+    const r = await scheduleUntil(['--jobs-dir', p.jobs, '--db', p.db], () => existsSync(out) && readdirSync(out).some((f) => f.includes('.kumiwake-')), { KUMIWAKE_STOP_GRACE: '0' });
+    expect(r.code).toBe(0);
+    const runs = history(p.db, '--job', 'slow');
+    expect(runs.at(-1)).toMatchObject({ status: 'interrupted' });
+    expect(readdirSync(out).filter((f) => f.includes('.kumiwake-'))).toEqual([]);
+  });
+});
+
+describe('job files', () => {
+  it('are refused with the file and the JSON path of the fault', () => {
+    const p = project();
+    const cases: Array<[unknown, RegExp]> = [
+      [{ definition: reachableByEmail, outputs: [{ path: 'out/{jobname}.csv' }] }, /outputs\[0\]\.path: unknown placeholder \{jobname\}/],
+      [{ definition: reachableByEmail, timezone: 'Mars/Olympus' }, /timezone: "Mars\/Olympus" is not a time zone/],
+      [{ definition: reachableByEmail, segment: 'both' }, /\(top level\): give either "segment" .* or "definition"/],
+      [{ definition: reachableByEmail, outputs: [{ path: 'x.xlsx', encoding: 'cp932' }] }, /outputs\[0\]\.encoding: an encoding applies to CSV outputs only/],
+      [{ definition: reachableByEmail, outputs: [{ path: 'x.csv', format: 'pdf' }] }, /outputs\[0\]\.format: /],
+    ];
+    cases.forEach(([job, message], i) => {
+      writeJob(p.jobs, `case-${i}`, job);
+      const r = runCli(['run', `case-${i}`, '--jobs-dir', p.jobs, '--db', p.db]);
+      expect(r.code).toBe(2);
+      expect(r.stdout + r.stderr).toMatch(new RegExp(`case-${i}\\.json: ${message.source}`));
+    });
+  });
+
+  it('keep placeholders inside one path component: a segment name cannot climb out of the folder', () => {
+    const p = project();
+    writeJob(p.jobs, 'escape', { definition: { version: 1, name: '../../etc/evil', where: { kind: 'reachable', channel: 'email' } }, outputs: [{ path: 'out/{segment}.csv' }] });
+    const r = runCli(['run', 'escape', '--jobs-dir', p.jobs, '--db', p.db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [file] = JSON.parse(r.stdout).files as string[];
+    expect(dirname(file!)).toBe(join(p.root, 'out'));
+    expect(basename(file!)).toBe('__.._etc_evil.csv');
+  });
+});
+

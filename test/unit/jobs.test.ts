@@ -1,0 +1,79 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { latestMissedOccurrence } from '../../src/jobs/missed-runs.js';
+import { loadJob, outputFor } from '../../src/jobs/job-file.js';
+import { wallClock } from '../../src/jobs/local-time.js';
+import { resolveExportColumns } from '../../src/export/columns.js';
+import { displayWidth } from '../../src/export/write-xlsx.js';
+import { tempDir } from '../helpers/cli.js';
+
+describe('missed runs', () => {
+  const mondayNine = (since: string, now: string) => latestMissedOccurrence('0 9 * * 1', 'Asia/Tokyo', since, new Date(now));
+
+  it('finds the latest occurrence after the last recorded one, in the job\'s time zone', () => {
+    // 2026-11-23 is a Monday; 03:00Z is 12:00 in Tokyo, after that day's 09:00.
+    expect(mondayNine('2026-11-09 09:00', '2026-11-23T03:00:00Z')).toBe('2026-11-23 09:00');
+    // Sunday 21:00 in Tokyo: the latest Monday 09:00 is the week before.
+    expect(mondayNine('2026-11-09 09:00', '2026-11-22T12:00:00Z')).toBe('2026-11-16 09:00');
+    // 23:59Z on Sunday is already Monday 08:59 in Tokyo: not yet 09:00.
+    expect(mondayNine('2026-11-09 09:00', '2026-11-22T23:59:00Z')).toBe('2026-11-16 09:00');
+    expect(mondayNine('2026-11-09 09:00', '2026-11-23T00:00:00Z')).toBe('2026-11-23 09:00');
+  });
+
+  it('finds nothing when the latest occurrence already ran, or lies beyond the lookback', () => {
+    expect(mondayNine('2026-11-23 09:00', '2026-11-23T03:00:00Z')).toBeUndefined();
+    expect(latestMissedOccurrence('0 0 1 1 *', 'Asia/Tokyo', '2024-01-01 00:00', new Date('2026-11-23T03:00:00Z'))).toBeUndefined();
+  });
+
+  it('writes wall-clock times in the zone asked for', () => {
+    expect(wallClock(new Date('2026-11-22T15:30:00Z'), 'Asia/Tokyo')).toBe('2026-11-23 00:30');
+    expect(wallClock(new Date('2026-11-22T15:30:00Z'), 'UTC')).toBe('2026-11-22 15:30');
+  });
+});
+
+describe('job files', () => {
+  const dir = tempDir();
+  const jobs = join(dir, 'jobs');
+  mkdirSync(jobs);
+  const job = (name: string, body: unknown) => {
+    writeFileSync(join(jobs, `${name}.json`), JSON.stringify(body));
+    return loadJob(join(jobs, `${name}.json`));
+  };
+
+  it('take defaults: Asia/Tokyo, catch up the latest missed run, enabled', () => {
+    expect(job('minimal', { segment: 'vip' })).toMatchObject({ name: 'minimal', timezone: 'Asia/Tokyo', missed: 'run-latest', enabled: true, outputs: [] });
+  });
+
+  it('fill an output path\'s placeholders and resolve it against the project (the folder holding jobs/)', () => {
+    const spec = job('weekly', { segment: 'vip', outputs: [{ path: 'data/out/{job}/{segment}-{date}-{time}.csv' }, { path: '/abs/{date}.xlsx' }] });
+    expect(outputFor(spec, 0, { segment: 'vip', date: '2026-11-23', time: '0900' }).path).toBe(join(dir, 'data/out/weekly/vip-2026-11-23-0900.csv'));
+    expect(outputFor(spec, 1, { segment: 'vip', date: '2026-11-23', time: '0900' }).path).toBe('/abs/2026-11-23.xlsx');
+  });
+
+  it('refuse unknown keys and bad values with the JSON path', () => {
+    expect(() => job('typo', { segment: 'vip', shedule: '0 9 * * 1' })).toThrow(/typo\.json: \(top level\): Unrecognized key.*shedule/);
+    expect(() => job('zone', { segment: 'vip', outputs: [{ path: 'a.csv', headers: 'kanji' }] })).toThrow(/zone\.json: outputs\[0\]\.headers: /);
+    expect(() => job('cron', { segment: 'vip', schedule: '0 9 * *' })).toThrow(/cron\.json: schedule: "0 9 \* \*" is not a cron schedule/);
+  });
+});
+
+describe('export columns', () => {
+  it('accept canonical customer columns, attr: columns of the database and the figures, with Japanese labels', () => {
+    const cols = resolveExportColumns(['customer_id', 'attr:会員ランク', 'total_sales'], new Set(['attr:会員ランク']));
+    expect(cols.map((c) => [c.name, c.label, c.type])).toEqual([
+      ['customer_id', '会員番号', 'text'], ['attr:会員ランク', '会員ランク', 'text'], ['total_sales', '累計購入金額', 'decimal'],
+    ]);
+  });
+
+  it('refuse unknown and repeated columns, naming them', () => {
+    expect(() => resolveExportColumns(['customer_id', 'attr:none'], new Set())).toThrow(/--columns\[1\]: unknown column "attr:none"/);
+    expect(() => resolveExportColumns(['name', 'name'], new Set())).toThrow(/--columns\[1\]: column "name" is named twice/);
+  });
+
+  it('measure display widths with wide characters counted double', () => {
+    expect(displayWidth('会員番号')).toBe(8);
+    expect(displayWidth('ﾔﾏﾀﾞ')).toBe(4);
+    expect(displayWidth('abc')).toBe(3);
+  });
+});
