@@ -9,7 +9,7 @@ import { parseDefinitionFile } from './definition-input.js';
 import { parseLocalDate } from '../model/dates.js';
 import { countSegment, type CountResult } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
-import { listJobFiles } from '../jobs/job-file.js';
+import { defaultOutputRoot, listJobFiles } from '../jobs/job-file.js';
 import { runJob, type RunOutcome } from '../jobs/run-job.js';
 
 const SAMPLE_DIR = new URL('../../data/sample/', import.meta.url).pathname;
@@ -58,7 +58,7 @@ export function demoCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       db.close();
       // The sample jobs, run now as of the sample's last day: the files they write and the history.
       const runs: RunOutcome[] = [];
-      for (const file of listJobFiles(JOBS_DIR)) runs.push(await runJob(file, { dbPath: argv.db, trigger: 'manual', asOf }));
+      for (const file of listJobFiles(JOBS_DIR)) runs.push(await runJob(file, { dbPath: argv.db, trigger: 'manual', asOf, outputRoot: defaultOutputRoot(JOBS_DIR) }));
       emit(argv, { db: db.path, loaded: loads.length > 0, jobs: runs.map((r) => ({ job: r.job, status: r.status, count: r.counted?.count, files: r.files })), tables: Object.fromEntries(counts.map((c) => [c.table, Number(c.n)])), segments }, () =>
         [
           loads.length > 0 ? `Loaded the sample shop into ${db.path}:` : `${db.path} holds your own data; the sample was not loaded.`,

@@ -35,7 +35,7 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           columns: argv.columns?.split(',').map((c) => c.trim()).filter((c) => c !== ''),
           encoding: argv.encoding,
           headers: argv.headers,
-        }, counted.count, signal);
+        }, counted.count, signal, argv.definition !== undefined ? [argv.definition === '' ? '-' : argv.definition] : []);
         emit(argv, { ...counted, files: [file.path], elapsedMs: counted.elapsedMs + file.elapsedMs }, () =>
           `${counted.count.toLocaleString('en')} customers as of ${counted.asOf} written to ${file.path} (${file.format}, ${(file.bytes / 1e6).toFixed(1)} MB) in ${((counted.elapsedMs + file.elapsedMs) / 1000).toFixed(1)} s`);
       } finally {

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { Database } from '../db/database.js';
 import { KumiwakeError } from '../errors.js';
 import { RunHistory, type RunRecord } from '../jobs/history.js';
-import { jobFileFor } from '../jobs/job-file.js';
+import { defaultOutputRoot, jobFileFor } from '../jobs/job-file.js';
 import { runJob, type RunOutcome } from '../jobs/run-job.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { wallClock } from '../jobs/local-time.js';
@@ -12,6 +12,10 @@ import { asOfDate } from './definition-input.js';
 import { emit, type GlobalArgs } from './output.js';
 
 const DEFAULT_JOBS_DIR = 'jobs';
+
+const jobsDirOption = { type: 'string', default: process.env.KUMIWAKE_JOBS ?? DEFAULT_JOBS_DIR, describe: 'folder of job files (env KUMIWAKE_JOBS)' } as const;
+const outDirOption = { type: 'string', describe: 'folder job outputs stay inside (env KUMIWAKE_OUTPUT_DIR; default data/out beside the jobs folder)' } as const;
+const outputRoot = (argv: { 'jobs-dir': string; 'out-dir'?: string }) => (argv['out-dir'] ? resolve(argv['out-dir']) : defaultOutputRoot(argv['jobs-dir']));
 
 const seconds = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -47,7 +51,8 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .command('run <jobs..>', 'run jobs now (names in the jobs folder, or job files); each is recorded in the history',
       (y) => y
         .positional('jobs', { type: 'string', array: true, demandOption: true })
-        .option('jobs-dir', { type: 'string', default: process.env.KUMIWAKE_JOBS ?? DEFAULT_JOBS_DIR, describe: 'folder of job files (env KUMIWAKE_JOBS)' })
+        .option('jobs-dir', jobsDirOption)
+        .option('out-dir', outDirOption)
         .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today in the job\'s time zone)' }),
       async (argv) => {
         const { signal, dispose } = abortOnSignals();
@@ -56,7 +61,7 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           const outcomes: RunOutcome[] = [];
           for (const job of argv.jobs as string[]) {
             if (signal.aborted) break;
-            outcomes.push(await runJob(jobFileFor(job, argv['jobs-dir']), { dbPath: argv.db, trigger: 'manual', asOf, signal }));
+            outcomes.push(await runJob(jobFileFor(job, argv['jobs-dir']), { dbPath: argv.db, trigger: 'manual', asOf, signal, outputRoot: outputRoot(argv) }));
           }
           const records = outcomes.map((o) => ({ job: o.job, runId: o.runId, status: o.status, asOf: o.asOf, count: o.counted?.count, reachable: o.counted?.reachable, files: o.files, error: o.error === undefined ? undefined : o.error instanceof Error ? o.error.message : String(o.error) }));
           emit(argv, records.length === 1 ? records[0] : records, () => outcomes.map(describeOutcome).join('\n'));
@@ -66,10 +71,10 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         }
       })
     .command('schedule', 'run the jobs on their cron schedules until stopped (SIGTERM or Ctrl-C)',
-      (y) => y.option('jobs-dir', { type: 'string', default: process.env.KUMIWAKE_JOBS ?? DEFAULT_JOBS_DIR, describe: 'folder of job files (env KUMIWAKE_JOBS)' }),
+      (y) => y.option('jobs-dir', jobsDirOption).option('out-dir', outDirOption),
       async (argv) => {
         const scheduler = new Scheduler({
-          dbPath: argv.db, jobsDir: resolve(argv['jobs-dir']), graceMs: seconds('KUMIWAKE_STOP_GRACE', 60), lockTimeoutMs: jobLockTimeoutMs(),
+          dbPath: argv.db, jobsDir: resolve(argv['jobs-dir']), outputRoot: outputRoot(argv), graceMs: seconds('KUMIWAKE_STOP_GRACE', 60), lockTimeoutMs: jobLockTimeoutMs(),
           onStarted: (jobs) => emit(argv, { scheduled: jobs.map((j) => ({ job: j.job.name, schedule: j.job.schedule, timezone: j.job.timezone, next: j.next?.toISOString() ?? null })) }, () =>
             [`scheduling ${jobs.length} job(s) from ${resolve(argv['jobs-dir'])}; stop with Ctrl-C or SIGTERM`,
               ...jobs.map((j) => `  ${j.job.name.padEnd(28)} ${j.job.schedule!.padEnd(16)} ${j.job.timezone.padEnd(12)} next ${j.next ? wallClock(j.next, j.job.timezone) : '-'}`)].join('\n')),

@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { KumiwakeError } from '../errors.js';
 import { log } from '../log.js';
@@ -60,6 +60,25 @@ function rowsPerSheetFromEnv(): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+/** realpath, or the resolved path when the file does not exist. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** An export never replaces the database or the file it was asked to read (the definition). */
+function refuseOverwritingInputs(target: string, inputs: readonly string[]): void {
+  const real = realPath(target);
+  for (const input of inputs) {
+    if (input !== '-' && realPath(input) === real) {
+      throw new KumiwakeError('export-overwrites-input', `--out ${target}: that is ${input}, an input of this command; choose another file`);
+    }
+  }
+}
+
 /**
  * DuckDB's memory while writing: the sort by customer_id spills beyond it, so that an export of a
  * million customers stays under 600 MB of process memory with exceljs and Node included.
@@ -72,8 +91,9 @@ function exportMemoryLimit(): string {
  * Writes the evaluated segment (the members table made by `materializeMembers`) to one file,
  * whole or not at all: a failure or an interrupt leaves the target as it was.
  */
-export async function writeExport(db: Database, spec: OutputSpec, rowCount: number, signal?: AbortSignal): Promise<WrittenFile> {
+export async function writeExport(db: Database, spec: OutputSpec, rowCount: number, signal?: AbortSignal, inputs: readonly string[] = []): Promise<WrittenFile> {
   const started = performance.now();
+  refuseOverwritingInputs(spec.path, [db.path, `${db.path}.wal`, ...inputs]);
   const format = formatOf(spec);
   const attrColumns = (await schemaInfo(db)).customerColumns;
   const columns = resolveExportColumns(spec.columns ?? DEFAULT_EXPORT_COLUMNS, attrColumns);

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
@@ -70,6 +70,9 @@ export function loadJob(file: string): JobSpec {
     for (const match of output.path.matchAll(/\{([^}]*)\}/g)) {
       if (!(TOKENS as readonly string[]).includes(match[1]!)) throw fault(file, `outputs[${i}].path`, `unknown placeholder {${match[1]}}; known: ${TOKENS.map((t) => `{${t}}`).join(' ')}`);
     }
+    if (isAbsolute(output.path) || output.path.split(/[\\/]/).includes('..')) {
+      throw fault(file, `outputs[${i}].path`, `"${output.path}" must stay inside the output folder: a relative path without ".."`);
+    }
     if (output.encoding && formatOf(output) !== 'csv') {
       throw fault(file, `outputs[${i}].encoding`, 'an encoding applies to CSV outputs only');
     }
@@ -95,13 +98,31 @@ export function jobFileFor(jobOrPath: string, jobsDir: string): string {
 const pathSafe = (value: string) => value.replace(/[^\p{L}\p{N}_.\-]/gu, '_').replace(/^\.+/, '_');
 
 /**
- * An output's path for one run: placeholders filled in, relative paths resolved against the
- * folder that holds the jobs folder (the project), whatever the working directory.
+ * The folder job outputs go to: KUMIWAKE_OUTPUT_DIR, else data/out in the project (the folder
+ * that holds the jobs folder), whatever the working directory.
  */
-export function outputFor(job: JobSpec, index: number, values: { segment: string; date: string; time: string }): OutputSpec {
+export function defaultOutputRoot(jobsDir: string): string {
+  return resolve(process.env.KUMIWAKE_OUTPUT_DIR ?? join(dirname(resolve(jobsDir)), 'data', 'out'));
+}
+
+/**
+ * An output's path for one run: placeholders filled in, resolved inside the output folder. A
+ * symbolic link on the way that leads outside the folder is refused when the run writes.
+ */
+export function outputFor(job: JobSpec, index: number, values: { segment: string; date: string; time: string }, outputRoot: string): OutputSpec {
   const output = job.outputs[index]!;
   const filled = output.path.replace(/\{(job|segment|date|time)\}/g, (_, token: (typeof TOKENS)[number]) =>
     pathSafe(token === 'job' ? job.name : values[token]));
-  const base = dirname(dirname(job.file));
-  return { ...output, path: isAbsolute(filled) ? filled : resolve(base, filled) };
+  return { ...output, path: resolve(outputRoot, filled) };
+}
+
+/** Refuses a path whose real location (symbolic links followed) is outside the output folder. */
+export function assertInsideOutputRoot(path: string, outputRoot: string, where: string): void {
+  mkdirSync(outputRoot, { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
+  const root = realpathSync(outputRoot);
+  const folder = realpathSync(dirname(path));
+  if (folder !== root && !folder.startsWith(root + sep)) {
+    throw new KumiwakeError('output-escapes', `${where}: ${path} leads outside the output folder ${root} (through a symbolic link)`);
+  }
 }

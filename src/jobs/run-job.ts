@@ -12,7 +12,7 @@ import { materializeMembers, type CountResult } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
 import { RunHistory, type RunStatus, type RunTrigger } from './history.js';
 import { JobLock } from './job-lock.js';
-import { loadJob, outputFor, type JobSpec } from './job-file.js';
+import { assertInsideOutputRoot, loadJob, outputFor, type JobSpec } from './job-file.js';
 import { wallClock } from './local-time.js';
 
 export interface RunOptions {
@@ -23,6 +23,8 @@ export interface RunOptions {
   /** default: the scheduled occurrence's date, else today in the job's zone */
   readonly asOf?: LocalDate;
   readonly signal?: AbortSignal;
+  /** the folder every output of the job must stay inside */
+  readonly outputRoot: string;
   /** how long to wait for the database when another process holds it */
   readonly lockTimeoutMs?: number;
 }
@@ -84,7 +86,9 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
       counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE);
       for (let i = 0; i < job.outputs.length; i++) {
         if (options.signal?.aborted) throw new InterruptedError(String(options.signal.reason));
-        const written = await writeExport(db, outputFor(job, i, { segment, date: formatDate(asOf), time }), counted.count, options.signal);
+        const output = outputFor(job, i, { segment, date: formatDate(asOf), time }, options.outputRoot);
+        assertInsideOutputRoot(output.path, options.outputRoot, `${job.file}: outputs[${i}].path`);
+        const written = await writeExport(db, output, counted.count, options.signal);
         files.push(written.path);
       }
       await history.finish(runId, { status: 'succeeded', segment, counted, files });

@@ -10,6 +10,8 @@ import { runJob, type RunOutcome } from './run-job.js';
 export interface SchedulerOptions {
   readonly dbPath: string;
   readonly jobsDir: string;
+  /** the folder every job output stays inside */
+  readonly outputRoot: string;
   /** how long a running job may finish after a stop request before it is abandoned */
   readonly graceMs: number;
   /** how long a run waits for the database when another process holds it */
@@ -130,6 +132,7 @@ export class Scheduler {
     const abort = new AbortController();
     const done = runJob(next.job.file, {
       dbPath: this.options.dbPath, trigger: next.trigger, scheduledFor: next.scheduledFor, signal: abort.signal, lockTimeoutMs: this.options.lockTimeoutMs,
+      outputRoot: this.options.outputRoot,
     })
       .then((outcome) => this.options.onRun?.(outcome))
       .catch((error) => log.error({ job: next.job.name, err: (error as Error).message }, 'job run could not be recorded'))

@@ -157,6 +157,17 @@ describe('kumiwake export', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('never overwrites the database or its own definition file', async () => {
+    const before = await query(db, 'SELECT count(*)::INT AS n FROM customers');
+    let r = runCli(['export', everyone, '--db', db, '--out', db]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('an input of this command');
+    r = runCli(['export', everyone, '--db', db, '--out', everyone, '--format', 'csv']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(readFileSync(everyone, 'utf8'))).toEqual({ version: 1, name: 'everyone' });
+    expect(await query(db, 'SELECT count(*)::INT AS n FROM customers')).toEqual(before);
+  });
+
   it('leaves the earlier file in place and no temp file when the write fails', () => {
     const target = join(dir, 'keep.csv');
     writeFileSync(target, 'earlier list\n');

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,10 +37,10 @@ describe('kumiwake run', () => {
   beforeAll(() => {
     p = project();
     writeJob(p.jobs, 'emailable', { definition: reachableByEmail, outputs: [
-      { path: 'out/{job}/{date}.csv', columns: ['customer_id', 'email_pc'], encoding: 'utf-8' },
-      { path: 'out/{job}/{segment}-{date}.xlsx' },
+      { path: '{job}/{date}.csv', columns: ['customer_id', 'email_pc'], encoding: 'utf-8' },
+      { path: '{job}/{segment}-{date}.xlsx' },
     ] });
-    writeJob(p.jobs, 'bad-segment', { definition: { version: 1, where: { kind: 'purchases', orderCount: { min: 3, max: 1 } } }, outputs: [{ path: 'out/bad.csv' }] });
+    writeJob(p.jobs, 'bad-segment', { definition: { version: 1, where: { kind: 'purchases', orderCount: { min: 3, max: 1 } } }, outputs: [{ path: 'bad.csv' }] });
     writeJob(p.jobs, 'bad-file', '{ "segment": "x", ');
     writeJob(p.jobs, 'unknown-saved', { segment: 'no-such-segment', outputs: [] });
   });
@@ -48,8 +48,8 @@ describe('kumiwake run', () => {
   it('evaluates the segment, writes every output under the project and records the run', () => {
     const r = runCli(['run', 'emailable', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const csv = join(p.root, 'out', 'emailable', `${AS_OF}.csv`);
-    const xlsx = join(p.root, 'out', 'emailable', `emailable-${AS_OF}.xlsx`);
+    const csv = join(p.root, 'data', 'out', 'emailable', `${AS_OF}.csv`);
+    const xlsx = join(p.root, 'data', 'out', 'emailable', `emailable-${AS_OF}.xlsx`);
     expect(JSON.parse(r.stdout)).toMatchObject({ job: 'emailable', status: 'succeeded', asOf: AS_OF, count: 1, reachable: { email: 1 }, files: [csv, xlsx] });
     expect(parseCsv(readFileSync(csv, 'utf8'))).toEqual([['customer_id', 'email_pc'], ['001', 'a@x.jp']]);
     expect(existsSync(xlsx)).toBe(true);
@@ -66,7 +66,7 @@ describe('kumiwake run', () => {
     const bad = runs.filter((x) => x.job === 'bad-segment').at(-1)!;
     expect(bad.error).toMatch(/where\.orderCount: .*min.*max/);
     expect(runs.filter((x) => x.job === 'bad-file').at(-1)!.error).toMatch(/bad-file\.json: not valid JSON/);
-    expect(existsSync(join(p.root, 'out', 'bad.csv'))).toBe(false);
+    expect(existsSync(join(p.root, 'data', 'out', 'bad.csv'))).toBe(false);
   });
 
   it('records a job naming a saved segment that does not exist', () => {
@@ -120,7 +120,7 @@ async function scheduleUntil(args: string[], until: (stdout: string) => boolean,
 describe('kumiwake schedule', () => {
   it('runs jobs on their schedule, reports a broken job file without stopping, and stops cleanly on SIGTERM', async () => {
     const p = project();
-    writeJob(p.jobs, 'every-second', { definition: reachableByEmail, schedule: '* * * * * *', outputs: [{ path: 'out/{job}.csv' }] });
+    writeJob(p.jobs, 'every-second', { definition: reachableByEmail, schedule: '* * * * * *', outputs: [{ path: '{job}.csv' }] });
     writeJob(p.jobs, 'broken', { definition: reachableByEmail, schedule: '61 * * * *' });
     const r = await scheduleUntil(['--jobs-dir', p.jobs, '--db', p.db], (out) => (out.match(/succeeded/g) ?? []).length >= 2);
     expect(r.code).toBe(0);
@@ -130,7 +130,7 @@ describe('kumiwake schedule', () => {
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.every((x) => x.trigger === 'schedule' && x.scheduledFor !== null)).toBe(true);
     expect(runs.filter((x) => x.status === 'running')).toEqual([]);
-    expect(existsSync(join(p.root, 'out', 'every-second.csv'))).toBe(true);
+    expect(existsSync(join(p.root, 'data', 'out', 'every-second.csv'))).toBe(true);
   });
 
   it('catches up the latest run missed while it was down (missed: run-latest), not with missed: skip', async () => {
@@ -155,8 +155,8 @@ describe('kumiwake schedule', () => {
     for (let i = 0; i < 60_000; i++) rows.push(`${i},顧客 ${i},住所 ${i}`);
     writeFileSync(join(p.root, 'many.csv'), `${rows.join('\n')}\n`);
     expect(runCli(['import', 'customers', join(p.root, 'many.csv'), '--db', p.db]).code).toBe(0);
-    writeJob(p.jobs, 'slow', { definition: { version: 1 }, schedule: '* * * * * *', outputs: [{ path: 'out/slow.xlsx' }, { path: 'out/slow-2.xlsx' }] });
-    const out = join(p.root, 'out');
+    writeJob(p.jobs, 'slow', { definition: { version: 1 }, schedule: '* * * * * *', outputs: [{ path: 'slow.xlsx' }, { path: 'slow-2.xlsx' }] });
+    const out = join(p.root, 'data', 'out');
     const r = await scheduleUntil(['--jobs-dir', p.jobs, '--db', p.db], () => existsSync(out) && readdirSync(out).some((f) => f.includes('.kumiwake-')), { KUMIWAKE_STOP_GRACE: '0' });
     expect(r.code).toBe(0);
     const runs = history(p.db, '--job', 'slow');
@@ -169,11 +169,13 @@ describe('job files', () => {
   it('are refused with the file and the JSON path of the fault', () => {
     const p = project();
     const cases: Array<[unknown, RegExp]> = [
-      [{ definition: reachableByEmail, outputs: [{ path: 'out/{jobname}.csv' }] }, /outputs\[0\]\.path: unknown placeholder \{jobname\}/],
+      [{ definition: reachableByEmail, outputs: [{ path: '{jobname}.csv' }] }, /outputs\[0\]\.path: unknown placeholder \{jobname\}/],
       [{ definition: reachableByEmail, timezone: 'Mars/Olympus' }, /timezone: "Mars\/Olympus" is not a time zone/],
       [{ definition: reachableByEmail, segment: 'both' }, /\(top level\): give either "segment" .* or "definition"/],
       [{ definition: reachableByEmail, outputs: [{ path: 'x.xlsx', encoding: 'cp932' }] }, /outputs\[0\]\.encoding: an encoding applies to CSV outputs only/],
       [{ definition: reachableByEmail, outputs: [{ path: 'x.csv', format: 'pdf' }] }, /outputs\[0\]\.format: /],
+      [{ definition: reachableByEmail, outputs: [{ path: '../../x.csv' }] }, /outputs\[0\]\.path: "\.\.\/\.\.\/x\.csv" must stay inside the output folder/],
+      [{ definition: reachableByEmail, outputs: [{ path: '/tmp/x.csv' }] }, /outputs\[0\]\.path: "\/tmp\/x\.csv" must stay inside the output folder/],
     ];
     cases.forEach(([job, message], i) => {
       writeJob(p.jobs, `case-${i}`, job);
@@ -185,12 +187,29 @@ describe('job files', () => {
 
   it('keep placeholders inside one path component: a segment name cannot climb out of the folder', () => {
     const p = project();
-    writeJob(p.jobs, 'escape', { definition: { version: 1, name: '../../etc/evil', where: { kind: 'reachable', channel: 'email' } }, outputs: [{ path: 'out/{segment}.csv' }] });
+    writeJob(p.jobs, 'escape', { definition: { version: 1, name: '../../etc/evil', where: { kind: 'reachable', channel: 'email' } }, outputs: [{ path: '{segment}.csv' }] });
     const r = runCli(['run', 'escape', '--jobs-dir', p.jobs, '--db', p.db, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const [file] = JSON.parse(r.stdout).files as string[];
-    expect(dirname(file!)).toBe(join(p.root, 'out'));
+    expect(dirname(file!)).toBe(join(p.root, 'data', 'out'));
     expect(basename(file!)).toBe('__.._etc_evil.csv');
+  });
+
+  it('refuse to write through a symbolic link that leads outside the output folder', () => {
+    const p = project();
+    const outside = tempDir();
+    mkdirSync(join(p.root, 'data', 'out'), { recursive: true });
+    symlinkSync(outside, join(p.root, 'data', 'out', 'shared'));
+    writeJob(p.jobs, 'via-link', { definition: reachableByEmail, outputs: [{ path: 'shared/{date}.csv' }] });
+    const r = runCli(['run', 'via-link', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF]);
+    expect(r.code).toBe(2);
+    expect(history(p.db, '--job', 'via-link').at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/outputs\[0\]\.path: .* leads outside the output folder/) });
+    expect(readdirSync(outside)).toEqual([]);
+    // --out-dir (or KUMIWAKE_OUTPUT_DIR) moves the output folder.
+    const elsewhere = tempDir();
+    writeJob(p.jobs, 'plain', { definition: reachableByEmail, outputs: [{ path: '{date}.csv' }] });
+    expect(runCli(['run', 'plain', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--out-dir', elsewhere]).code).toBe(0);
+    expect(readdirSync(elsewhere)).toEqual([`${AS_OF}.csv`]);
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestMissedOccurrence } from '../../src/jobs/missed-runs.js';
-import { loadJob, outputFor } from '../../src/jobs/job-file.js';
+import { defaultOutputRoot, loadJob, outputFor } from '../../src/jobs/job-file.js';
 import { wallClock } from '../../src/jobs/local-time.js';
 import { resolveExportColumns } from '../../src/export/columns.js';
 import { displayWidth } from '../../src/export/write-xlsx.js';
@@ -45,10 +45,16 @@ describe('job files', () => {
     expect(job('minimal', { segment: 'vip' })).toMatchObject({ name: 'minimal', timezone: 'Asia/Tokyo', missed: 'run-latest', enabled: true, outputs: [] });
   });
 
-  it('fill an output path\'s placeholders and resolve it against the project (the folder holding jobs/)', () => {
-    const spec = job('weekly', { segment: 'vip', outputs: [{ path: 'data/out/{job}/{segment}-{date}-{time}.csv' }, { path: '/abs/{date}.xlsx' }] });
-    expect(outputFor(spec, 0, { segment: 'vip', date: '2026-11-23', time: '0900' }).path).toBe(join(dir, 'data/out/weekly/vip-2026-11-23-0900.csv'));
-    expect(outputFor(spec, 1, { segment: 'vip', date: '2026-11-23', time: '0900' }).path).toBe('/abs/2026-11-23.xlsx');
+  it('fill an output path\'s placeholders inside the output folder, data/out of the project by default', () => {
+    const spec = job('weekly', { segment: 'vip', outputs: [{ path: '{job}/{segment}-{date}-{time}.csv' }] });
+    const root = defaultOutputRoot(jobs);
+    expect(root).toBe(join(dir, 'data', 'out'));
+    expect(outputFor(spec, 0, { segment: 'v/i.p', date: '2026-11-23', time: '0900' }, root).path).toBe(join(dir, 'data/out/weekly/v_i.p-2026-11-23-0900.csv'));
+  });
+
+  it('keep outputs inside the output folder', () => {
+    expect(() => job('up', { segment: 'vip', outputs: [{ path: 'a/../../b.csv' }] })).toThrow(/up\.json: outputs\[0\]\.path: .* must stay inside the output folder/);
+    expect(() => job('abs', { segment: 'vip', outputs: [{ path: '/etc/b.csv' }] })).toThrow(/abs\.json: outputs\[0\]\.path: .* must stay inside the output folder/);
   });
 
   it('refuse unknown keys and bad values with the JSON path', () => {
