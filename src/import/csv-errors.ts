@@ -1,10 +1,37 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { ImportError } from '../errors.js';
+
+/**
+ * The physical line where the file's last quoted field opens, if the file ends inside quotes.
+ * RFC 4180: a quote toggles quoting ("" inside a quoted field toggles twice and changes nothing).
+ */
+export function unclosedQuoteLine(path: string): number | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    let quoted = false;
+    let line = 1;
+    let openedAt = 0;
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+      for (let i = 0; i < n; i++) {
+        const b = buffer[i]!;
+        if (b === 0x22) {
+          quoted = !quoted;
+          if (quoted) openedAt = line;
+        } else if (b === 0x0a) line++;
+      }
+    }
+    return quoted ? openedAt : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Turns DuckDB's CSV reader errors into `FILE:LINE: reason`. DuckDB reports the line and a long
  * diagnostic; users need the line and one sentence.
  */
-export function csvReaderError(error: unknown, file: string): ImportError | undefined {
+export function csvReaderError(error: unknown, file: string, path = file): ImportError | undefined {
   if (!(error instanceof Error)) return undefined;
   const message = error.message;
   const lineMatch = /CSV Error on Line: (\d+)/.exec(message);
@@ -13,11 +40,114 @@ export function csvReaderError(error: unknown, file: string): ImportError | unde
   if (columns) return new ImportError('csv-columns', file, line, undefined, `expected ${columns[1]} fields but found ${columns[2]} (unbalanced quotes or a stray comma?)`);
   if (/unterminated quote/i.test(message)) return new ImportError('csv-quote', file, line, undefined, 'a quoted field is never closed');
   if (/Invalid unicode/i.test(message)) return new ImportError('csv-encoding', file, line, undefined, 'the bytes are not valid UTF-8 (use --encoding cp932 for Shift_JIS files)');
-  if (/Maximum line size/i.test(message)) return new ImportError('csv-line-size', file, line, undefined, 'a line is longer than 32 MB');
+  if (/Maximum line size|does not match the number of columns|Error when sniffing/i.test(message)) {
+    // DuckDB's reader (or its sniffer) reports these far from the cause: find it ourselves.
+    // A quote that is never closed swallows the rest of the file into one "line".
+    const opened = unclosedQuoteLine(path);
+    if (opened !== undefined) return new ImportError('csv-quote', file, opened, undefined, 'a quoted field opens here and is never closed (unbalanced ")');
+    const uneven = firstUnevenRecord(path);
+    if (uneven) return new ImportError('csv-columns', file, uneven.line, undefined, `expected ${uneven.expected} fields but found ${uneven.found} (unbalanced quotes or a stray comma?)`);
+    if (/Maximum line size/i.test(message)) return new ImportError('csv-line-size', file, line, undefined, 'a line is longer than 32 MB');
+  }
   if (/No files found|Could not open file|No such file/i.test(message)) return new ImportError('file-missing', file, undefined, undefined, 'cannot open the file');
   if (lineMatch || /CSV|sniff/i.test(message)) {
     const reason = message.split('\n').find((l) => l.trim() !== '' && !/^(Invalid Input Error|CSV Error on Line|Original Line)/.test(l.trim())) ?? 'the CSV cannot be read';
     return new ImportError('csv-invalid', file, line, undefined, reason.trim().slice(0, 300));
   }
   return undefined;
+}
+
+/**
+ * The first record (from its physical line) whose field count differs from the header's,
+ * counting commas outside quotes per RFC 4180. Byte-wise: `"`, `,` and LF never occur inside a
+ * multi-byte UTF-8 or CP932 character.
+ */
+export function firstUnevenRecord(path: string): { line: number; expected: number; found: number } | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    let quoted = false;
+    let line = 1;
+    let recordLine = 1;
+    let fields = 1;
+    let expected: number | undefined;
+    let empty = true;
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+      for (let i = 0; i < n; i++) {
+        const b = buffer[i]!;
+        if (b === 0x22) quoted = !quoted;
+        else if (b === 0x2c && !quoted) fields++;
+        else if (b === 0x0a) {
+          line++;
+          if (quoted) continue;
+          if (expected === undefined) expected = fields;
+          else if (fields !== expected && !empty) return { line: recordLine, expected, found: fields };
+          recordLine = line;
+          fields = 1;
+          empty = true;
+          continue;
+        }
+        if (b !== 0x0d) empty = false;
+      }
+    }
+    if (expected !== undefined && !empty && fields !== expected) return { line: recordLine, expected, found: fields };
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Lines longer than this are refused by the reader too (stage.ts max_line_size). */
+const MAX_RECORD_BYTES = 32 << 20;
+
+/** The file's first CSV record (UTF-8, BOM dropped), or undefined if it does not end within 32 MB. */
+export function readFirstRecord(path: string): string[] | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let quoted = false;
+    let total = 0;
+    for (let n; total < MAX_RECORD_BYTES; ) {
+      const buffer = Buffer.alloc(1 << 16);
+      n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      let end = -1;
+      for (let i = 0; i < n; i++) {
+        if (buffer[i] === 0x22) quoted = !quoted;
+        else if (buffer[i] === 0x0a && !quoted) {
+          end = i;
+          break;
+        }
+      }
+      chunks.push(buffer.subarray(0, end === -1 ? n : end));
+      total += n;
+      if (end !== -1) return parseRecord(Buffer.concat(chunks).toString('utf8'));
+    }
+    return quoted || total >= MAX_RECORD_BYTES ? undefined : parseRecord(Buffer.concat(chunks).toString('utf8'));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseRecord(text: string): string[] {
+  const line = text.replace(/^\uFEFF/, '').replace(/\r$/, '');
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
 }

@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream, openSync, readSync, closeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { ImportError } from '../errors.js';
 
 export type Encoding = 'utf-8' | 'cp932';
 export type EncodingOption = 'auto' | Encoding;
@@ -18,9 +19,44 @@ export function detectEncoding(path: string): Encoding {
   try {
     const buffer = Buffer.alloc(SAMPLE_BYTES);
     const length = readSync(fd, buffer, 0, SAMPLE_BYTES, 0);
-    return looksLikeUtf8(buffer.subarray(0, length), length === SAMPLE_BYTES) ? 'utf-8' : 'cp932';
+    if (looksLikeUtf8(buffer.subarray(0, length), length === SAMPLE_BYTES)) return 'utf-8';
+    refuseMixedEncodings(path, buffer.subarray(0, length), length === SAMPLE_BYTES);
+    return 'cp932';
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * A file whose lines are partly UTF-8 (with non-ASCII text) and partly not was put together
+ * from two sources (e.g. a UTF-8 file appended to a CP932 one): read as either encoding, some
+ * names would turn to mojibake. It is refused; `--encoding` forces one reading.
+ */
+function refuseMixedEncodings(path: string, sample: Uint8Array, truncated: boolean): void {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  let utf8Line: number | undefined;
+  let otherLine: number | undefined;
+  let start = 0;
+  for (let line = 1; start < sample.length && (utf8Line === undefined || otherLine === undefined); line++) {
+    let end = sample.indexOf(0x0a, start);
+    if (end === -1) {
+      if (truncated) break; // the sample's last line may be cut inside a character
+      end = sample.length;
+    }
+    const bytes = sample.subarray(start, end);
+    if (bytes.some((b) => b >= 0x80)) {
+      try {
+        strict.decode(bytes);
+        utf8Line ??= line;
+      } catch {
+        otherLine ??= line;
+      }
+    }
+    start = end + 1;
+  }
+  if (utf8Line !== undefined && otherLine !== undefined) {
+    throw new ImportError('encoding-mixed', path, Math.max(utf8Line, otherLine), undefined,
+      `mixed encodings: line ${utf8Line} is UTF-8 but line ${otherLine} is not (Shift_JIS?); save the file in one encoding, or force one reading with --encoding`);
   }
 }
 

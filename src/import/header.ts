@@ -36,7 +36,19 @@ function resolveName(table: TableDef, name: string): ColumnTarget | undefined {
 }
 
 /** Maps a file's header cells to canonical columns, refusing unknown, duplicate and missing columns. */
+/** More columns than any shop export has: a wider header is a broken file, not data. */
+export const MAX_COLUMNS = 1000;
+
+/** A header cell as a message shows it: control bytes and undecodable ones as "?", at most 40 characters. */
+const shown = (cell: string): string => {
+  const clean = cell.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean;
+};
+
 export function mapHeader(table: TableDef, header: readonly string[], file: string, mapping: Mapping, mappingFile?: string): MappedHeader {
+  if (header.length > MAX_COLUMNS) {
+    throw new ImportError('header-too-wide', file, 1, undefined, `the header has ${header.length.toLocaleString('en')} columns; at most ${MAX_COLUMNS.toLocaleString('en')} are read (is this the right file?)`);
+  }
   const renames = new Map(Object.entries(mapping.columns).map(([from, to]) => [normaliseHeader(from), to]));
   const seenHeader = new Map<string, string>();
   const positionOf = new Map<string, number>();
@@ -46,7 +58,7 @@ export function mapHeader(table: TableDef, header: readonly string[], file: stri
     const key = normaliseHeader(cell);
     if (key === '') throw new ImportError('header-empty', file, 1, `#${position + 1}`, 'the header cell is empty; name the column or ignore it in a mapping file');
     const earlier = seenHeader.get(key);
-    if (earlier !== undefined) throw new ImportError('header-duplicate', file, 1, cell, `appears twice in the header (also as "${earlier}")`);
+    if (earlier !== undefined) throw new ImportError('header-duplicate', file, 1, shown(cell), `appears twice in the header (also as "${earlier}")`);
     seenHeader.set(key, cell);
 
     let target: ColumnTarget | undefined;
@@ -61,12 +73,12 @@ export function mapHeader(table: TableDef, header: readonly string[], file: stri
       target = resolveName(table, cell);
     }
     if (!target) {
-      throw new ImportError('header-unknown', file, 1, cell, `is not a column of ${table.table}; rename or ignore it with --mapping (known columns: ${table.columns.map((c) => c.name).join(', ')})`);
+      throw new ImportError('header-unknown', file, 1, shown(cell), `is not a column of ${table.table}; rename or ignore it with --mapping (known columns: ${table.columns.map((c) => c.name).join(', ')})`);
     }
     const name = target.kind === 'column' ? target.column.name : target.kind === 'group' ? `${table.groupPrefix}${target.name}` : '';
     const clash = target.kind === 'column' ? positionOf.get(name) : groups.find((g) => g.name === (target as { name: string }).name)?.position;
     if (clash !== undefined) {
-      throw new ImportError('header-duplicate', file, 1, cell, `and column "${header[clash]}" both map to ${name}`);
+      throw new ImportError('header-duplicate', file, 1, shown(cell), `and column "${header[clash]}" both map to ${name}`);
     }
     if (target.kind === 'column') positionOf.set(target.column.name, position);
     if (target.kind === 'group') groups.push({ name: target.name, position });

@@ -7,7 +7,7 @@ import { csvRow } from '../csv-text.js';
 import { log } from '../log.js';
 import { progressBar, withPolledProgress } from '../progress.js';
 import type { TableDef } from './columns.js';
-import { csvReaderError } from './csv-errors.js';
+import { csvReaderError, readFirstRecord } from './csv-errors.js';
 import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from './encoding.js';
 import { mapHeader } from './header.js';
 import { lineNumbersOfRecords } from './line-numbers.js';
@@ -217,7 +217,7 @@ async function loadFile(
     try {
       return await withPolledProgress(progressBar(`${label} ${basename(r.file)}`, showBar), () => db.conn.progress.percentage, work());
     } catch (e) {
-      throw csvReaderError(e, r.file) ?? e;
+      throw csvReaderError(e, r.file, r.path) ?? e;
     }
   };
   if (!staged && canLoadDirectly(table, plan) && (await isEmpty(db, table.table))) {
@@ -255,21 +255,17 @@ async function loadFile(
   return { read: Number(stats!.total), skipped: Number(stats!.skipped), rejects };
 }
 
-async function readHeader(db: Database, file: string, path: string): Promise<string[]> {
+/**
+ * The header record, read in JS (RFC 4180: quoted cells may hold commas, quotes, line breaks):
+ * DuckDB's reader sized for 32 MB lines would allocate a buffer per column of an absurdly wide
+ * header before we could refuse it.
+ */
+async function readHeader(_db: Database, file: string, path: string): Promise<string[]> {
   if (statSync(path).size === 0) throw new ImportError('file-empty', file, undefined, undefined, 'the file is empty (a header line is required)');
-  try {
-    const reader = await db.conn.runAndReadAll(
-      `SELECT * FROM read_csv($path, header = false, all_varchar = true, delim = ',', quote = '"', escape = '"',
-         strict_mode = true, max_line_size = 33554432, buffer_size = 33554432, sample_size = 1) LIMIT 1`,
-      { path },
-    );
-    const row = reader.getRowsJS()[0];
-    if (!row) throw new ImportError('file-empty', file, undefined, undefined, 'the file has no header line');
-    return row.map((cell) => (cell === null ? '' : String(cell)));
-  } catch (e) {
-    if (e instanceof KumiwakeError) throw e;
-    throw csvReaderError(e, file) ?? e;
-  }
+  const record = readFirstRecord(path);
+  if (record === undefined) throw new ImportError('csv-quote', file, 1, undefined, 'the header line never ends (a quoted field opens and is never closed?)');
+  if (record.length === 1 && record[0] === '') throw new ImportError('file-empty', file, 1, undefined, 'the header line is empty');
+  return record;
 }
 
 function writeRejects(db: Database, table: TableDef, rejects: Reject[]): string {

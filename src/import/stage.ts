@@ -30,7 +30,7 @@ export interface StagePlan {
  */
 export function planStage(table: TableDef, header: MappedHeader, width: number, mapping: Mapping, mappingFile = 'mapping'): StagePlan {
   const rawOf = new Map<string, string>();
-  for (const [name, position] of header.positionOf) rawOf.set(name, cellText(`c${position}`));
+  for (const [name, position] of header.positionOf) rawOf.set(name, cellText(cellRef(position)));
   const rawRef = (name: string, where: string): string => {
     const raw = rawOf.get(name);
     if (raw === undefined) throw new KumiwakeError('mapping-unknown-column', `${mappingFile}: ${where}: column "${name}" is not in the file`);
@@ -65,7 +65,7 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
 
   const rawSelect = [
     ...columns.map((c) => `${ruled.get(c.name)} AS ${sqlIdent(`r_${c.name}`)}`),
-    ...header.groups.map((g, i) => `${cellText(`c${g.position}`)} AS g${i}`),
+    ...header.groups.map((g, i) => `${cellText(cellRef(g.position))} AS g${i}`),
     `${skip.length > 0 ? skip.join(' OR ') : 'false'} AS _skip`,
   ];
   const typedSelect = columns.map((c) => `${typedExpression(c, sqlIdent(`r_${c.name}`))} AS ${sqlIdent(`t_${c.name}`)}`);
@@ -118,6 +118,14 @@ FROM (
  * A cell's text without surrounding blanks, NULL when empty. Trimming allocates a new string, so
  * it is done only for the rare cell that needs it: this is most of the reading cost otherwise.
  */
+/**
+ * A raw cell. The first cell of a line drops a byte-order mark: one in the middle of a file comes
+ * from files joined end to end, and would otherwise hide inside an id.
+ */
+function cellRef(position: number): string {
+  return position === 0 ? `CASE WHEN starts_with(c0, chr(65279)) THEN ltrim(c0, chr(65279)) ELSE c0 END` : `c${position}`;
+}
+
 function cellText(cell: string): string {
   return `CASE WHEN ${cell} = '' THEN NULL WHEN starts_with(${cell}, ' ') OR ends_with(${cell}, ' ') THEN NULLIF(trim(${cell}), '') ELSE ${cell} END`;
 }

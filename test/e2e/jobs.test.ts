@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, importShop, parseCsv, runCli, tempDir } from '../helpers/cli.js';
 
 const AS_OF = '2025-03-31';
-type Run = { job: string; status: string; count: number | null; asOf: string | null; trigger: string; scheduledFor: string | null; files: string[]; error: string | null };
+type Run = { job: string; startedAt: string; finishedAt: string | null; status: string; count: number | null; asOf: string | null; trigger: string; scheduledFor: string | null; files: string[]; error: string | null };
 
 /** A project folder: jobs/ beside the database, outputs resolved against the project. */
 function project(): { root: string; db: string; jobs: string } {
@@ -130,6 +130,8 @@ describe('kumiwake schedule', () => {
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.every((x) => x.trigger === 'schedule' && x.scheduledFor !== null)).toBe(true);
     expect(runs.filter((x) => x.status === 'running')).toEqual([]);
+    // Never overlapping: each run starts after the one before it finished.
+    runs.slice(1).forEach((run, i) => expect(run.startedAt >= runs[i]!.finishedAt!).toBe(true));
     expect(existsSync(join(p.root, 'data', 'out', 'every-second.csv'))).toBe(true);
   });
 

@@ -1,0 +1,78 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importShop, query, runCli, snapshot, tempDir } from '../helpers/cli.js';
+
+/**
+ * Broken and hostile CSVs: each loads correctly or is refused with FILE:LINE and a reason, the
+ * database unchanged, never an internal error or a stack trace.
+ */
+describe('hostile files', () => {
+  let dir: string;
+  let db: string;
+  beforeAll(() => {
+    dir = tempDir();
+    db = importShop(dir);
+  });
+
+  const file = (name: string, bytes: string | Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  const refused = async (path: string, message: RegExp, table = 'customers') => {
+    const before = await snapshot(db);
+    const r = runCli(['import', table, path, '--db', db]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(await snapshot(db)).toBe(before);
+  };
+  const customer = async (id: string) => (await query<{ name: string }>(db, `SELECT name FROM customers WHERE customer_id = '${id}'`))[0]?.name;
+
+  it('refuses an unbalanced quote, naming the line where the field opens', async () => {
+    await refused(file('unbalanced.csv', 'customer_id,name\n101,ok\n102,"never closed\n103,x\n'), /unbalanced\.csv:3: a quoted field opens here and is never closed/);
+  });
+
+  it('loads quoted line breaks, a 10 MB field and NUL bytes as data', async () => {
+    const r = runCli(['import', 'customers', file('odd.csv', `customer_id,name,address\n201,"two\nlines",a\n202,${'x'.repeat(10_000_000)},b\n203,"nul\u0000inside",c\n`), '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 3, rowsLoaded: 3 });
+    expect(await customer('201')).toBe('two\nlines');
+    expect((await customer('202'))?.length).toBe(10_000_000);
+    expect(await customer('203')).toBe('nul\u0000inside');
+  });
+
+  it('drops a byte-order mark in the middle of the file (files joined end to end) from the id it would hide in', async () => {
+    const r = runCli(['import', 'customers', file('bom-mid.csv', '\uFEFFcustomer_id,name\n301,a\n\uFEFF302,b\n'), '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await customer('302')).toBe('b');
+  });
+
+  it('refuses mixed encodings, naming the lines', async () => {
+    const bytes = Buffer.concat([Buffer.from('customer_id,name\n401,山田\n402,'), Buffer.from([0x8e, 0x52, 0x93, 0x63]), Buffer.from('\n')]);
+    await refused(file('mixed.csv', bytes), /mixed\.csv:3: mixed encodings: line 2 is UTF-8 but line 3 is not/);
+  });
+
+  it('refuses 10,000 columns, an empty file and random bytes; loads a header alone as no rows', async () => {
+    const header = ['customer_id', ...Array.from({ length: 9_999 }, (_, i) => `attr:c${i}`)].join(',');
+    await refused(file('wide.csv', `${header}\n1${',v'.repeat(9_999)}\n`), /wide\.csv:1: the header has 10,000 columns; at most 1,000/);
+    await refused(file('empty.csv', ''), /empty\.csv: the file is empty/);
+    let seed = 7;
+    const random = Buffer.from(Array.from({ length: 20_000 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff));
+    await refused(file('random.csv', random), /random\.csv(:\d+)?: /);
+    const before = await snapshot(db);
+    const r = runCli(['import', 'customers', file('header-only.csv', 'customer_id,name\n'), '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 0, rowsLoaded: 0 });
+    expect(await snapshot(db)).toBe(before);
+  });
+
+  it('refuses a row with too many fields and a bad value deep in a purchases file, whole', async () => {
+    await refused(file('extra.csv', 'customer_id,name\n501,a\n502,b,c\n'), /extra\.csv:3: expected 2 fields but found 3/);
+    const lines = ['order_id,customer_id,ordered_at,product_code'];
+    for (let i = 0; i < 5_000; i++) lines.push(`Z${i},001,2025-01-01 10:00,P1`);
+    lines.push('Zbad,001,2025-13-45 10:00,P1');
+    await refused(file('deep.csv', `${lines.join('\n')}\n`), /deep\.csv:5002: column ordered_at: cannot read "2025-13-45 10:00" as a timestamp/, 'purchases');
+  });
+});
