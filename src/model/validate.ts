@@ -11,9 +11,14 @@ export interface Fault {
 /** A definition that breaks the rules: every fault with its JSON path. */
 export class DefinitionError extends KumiwakeError {
   constructor(readonly faults: readonly Fault[]) {
-    super('invalid-definition', faults.map((f) => `${f.path}: ${f.message}`).join('\n'), 2);
+    super('invalid-definition', faults.map((f) => `${readablePath(f.path)}: ${f.message}`).join('\n'), 2);
     this.name = 'DefinitionError';
   }
+}
+
+/** A path for people: a step repeated many times (`.not.not.not…`) is shown once with its count. */
+export function readablePath(path: string): string {
+  return path.replace(/((\.[A-Za-z]+|\[\d+\])(?:\2){3,})/g, (run: string, _whole: string, step: string) => `${step}{×${run.length / step.length}}`);
 }
 
 export interface ValidateOptions {
@@ -29,7 +34,12 @@ export const MAX_LIST = 1_000_000;
 
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const at = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
+/** JSON path steps: `.key` for a plain name, `["…"]` for any other key (spaces, dots, quotes). */
+const at = (path: string, key: string | number) => {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === '' ? key : `${path}.${key}`;
+};
 const describe = (v: Json) => (typeof v === 'string' ? `"${v.slice(0, 80)}"` : Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v));
 
 /** Checks a definition against segment-definition.md; throws DefinitionError listing every fault. */
