@@ -213,6 +213,7 @@ async function loadFile(
   db: Database, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number, showBar: boolean, staged: boolean,
 ): Promise<FileCounts> {
   const started = Date.now();
+  log.debug({ file: r.file, mode, staged }, 'loading file');
   const withReader: ReaderRun = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
     try {
       return await withPolledProgress(progressBar(`${label} ${basename(r.file)}`, showBar), () => db.conn.progress.percentage, work());

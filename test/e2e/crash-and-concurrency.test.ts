@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, importShop, query, runCli, runCliAsync, snapshot, tempDir } from '../helpers/cli.js';
+
+/** A purchases file of `lines` new order lines for the shop's customers. */
+function purchasesFile(dir: string, lines: number, prefix: string): string {
+  const rows = ['order_id,line_no,customer_id,ordered_at,product_code,amount'];
+  for (let i = 0; i < lines; i++) rows.push(`${prefix}${Math.floor(i / 3)},${(i % 3) + 1},00${(i % 3) + 1},2025-0${(i % 9) + 1}-1${i % 10} 10:00,P${i % 3},${100 + (i % 50)}`);
+  const path = join(dir, `${prefix}.csv`);
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+
+describe('a process killed in the middle of an import', () => {
+  it('leaves the database exactly as it was, and the next commands work without repair', async () => {
+    const dir = tempDir();
+    const db = importShop(dir);
+    const file = purchasesFile(dir, 400_000, 'K');
+    const before = await snapshot(db);
+    const child = spawn(process.execPath, [CLI, 'import', 'purchases', file, '--db', db], { env: { ...process.env, KUMIWAKE_LOG_LEVEL: 'debug' } });
+    let stderr = '';
+    const killed = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve) => child.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.includes('loading file')) resolve();
+    }));
+    await new Promise((r) => setTimeout(r, 200)); // inside the load, before its commit
+    child.kill('SIGKILL');
+    expect(await killed).toBe('SIGKILL');
+    expect(await snapshot(db)).toBe(before);
+    const again = runCli(['import', 'purchases', purchasesFile(dir, 30, 'A'), '--db', db, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).rowsLoaded).toBe(30);
+    writeFileSync(join(dir, 'all.json'), JSON.stringify({ version: 1 }));
+    const count = runCli(['count', join(dir, 'all.json'), '--db', db, '--json']);
+    expect(count.code, count.stderr).toBe(0);
+    expect(JSON.parse(count.stdout).count).toBe(4);
+  });
+});
+
+describe('an import, counts and a job started together on one database', () => {
+  it('all finish correctly, waiting for each other; none prints a raw lock error', async () => {
+    const dir = tempDir();
+    const db = importShop(dir);
+    const jobs = join(dir, 'jobs');
+    mkdirSync(jobs);
+    writeFileSync(join(jobs, 'emailable.json'), JSON.stringify({ definition: { version: 1, where: { kind: 'reachable', channel: 'email' } }, outputs: [{ path: 'e.csv' }] }));
+    writeFileSync(join(dir, 'all.json'), JSON.stringify({ version: 1 }));
+    const file = purchasesFile(dir, 300_000, 'C');
+    const [before] = await query<{ n: number }>(db, 'SELECT count(*)::INT AS n FROM purchases');
+    const started = [
+      runCliAsync(['import', 'purchases', file, '--db', db, '--json']),
+      ...[1, 2, 3].map(() => runCliAsync(['count', join(dir, 'all.json'), '--db', db, '--json', '--as-of', '2025-03-31'])),
+      runCliAsync(['run', 'emailable', '--jobs-dir', jobs, '--db', db, '--json']),
+    ];
+    const results = await Promise.all(started);
+    for (const r of results) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/Could not set lock|Conflicting lock|IO Error|internal error/);
+    }
+    expect(JSON.parse(results[0]!.stdout).rowsLoaded).toBe(300_000);
+    for (const r of results.slice(1, 4)) expect(JSON.parse(r.stdout).count).toBe(4);
+    expect(JSON.parse(results[4]!.stdout)).toMatchObject({ status: 'succeeded', count: 1 });
+    expect(await query(db, 'SELECT count(*)::INT AS n FROM purchases')).toEqual([{ n: before!.n + 300_000 }]);
+  });
+});
