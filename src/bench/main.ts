@@ -7,6 +7,7 @@ import { parseLocalDate } from '../model/dates.js';
 import { benchCounts, type CountFigure } from './run-counts.js';
 import { benchImports, benchFiles, type ImportFigure } from './run-imports.js';
 import { BENCH_EXPORT_COLUMNS, benchExports, type ExportFigure } from './run-exports.js';
+import { benchPostgres, type PostgresFigure } from './run-postgres.js';
 
 /**
  * `npm run bench`: generates (and caches under data/cache/) the reference data set, imports it
@@ -17,6 +18,8 @@ const argv = await yargs(hideBin(process.argv))
   .option('runs', { type: 'number', default: 5, describe: 'timed runs per count (median reported), after one warm-up' })
   .option('skip-import', { type: 'boolean', default: false, describe: 'reuse the database of an earlier run' })
   .option('skip-counts', { type: 'boolean', default: false, describe: 'leave out the segment counts' })
+  .option('skip-postgres', { type: 'boolean', default: false, describe: 'leave out the PostgreSQL 15 comparison' })
+  .option('pg-runs', { type: 'number', default: 3, describe: 'timed runs per PostgreSQL count (median reported), after one warm-up' })
   .option('json', { type: 'string', describe: 'also write the figures to this JSON file' })
   .strict()
   .parse();
@@ -46,9 +49,19 @@ const counts: CountFigure[] = argv['skip-counts'] ? [] : await benchCounts(dbPat
   process.stdout.write(`  ${f.name.padEnd(34)} ${pad(f.count, 9)} ${pad(f.medianMs.toFixed(0), 7)} ms ${pad(f.handMedianMs.toFixed(0), 9)} ms ${pad((f.medianMs / f.handMedianMs).toFixed(2), 6)} ${pad(f.commandMedianMs.toFixed(0), 10)} ms\n`);
 });
 
+let postgres: PostgresFigure[] | { skipped: string } = { skipped: 'not asked for' };
+if (!argv['skip-counts'] && !argv['skip-postgres']) {
+  process.stdout.write(`\nPostgreSQL 15 (${argv.scale}x, median of ${argv['pg-runs']}, same tables, indexed)   customers  PostgreSQL   kumiwake  PG / kumiwake\n`);
+  postgres = await benchPostgres(dbPath, root, argv.scale, parseLocalDate(UNTIL)!, argv['pg-runs'], counts, (f) => {
+    if (f.pgCount !== f.count) process.stdout.write(`  !! ${f.name}: PostgreSQL ${f.pgCount} != kumiwake ${f.count}\n`);
+    process.stdout.write(`  ${f.name.padEnd(44)} ${pad(f.pgCount, 9)} ${pad(f.pgMedianMs.toFixed(0), 9)} ms ${pad(f.kumiwakeMs.toFixed(0), 7)} ms ${pad((f.pgMedianMs / f.kumiwakeMs).toFixed(1), 10)}x\n`);
+  }, (line) => process.stdout.write(`${line}\n`));
+  if (!Array.isArray(postgres)) process.stdout.write(`  skipped: ${postgres.skipped}\n`);
+}
+
 process.stdout.write(`\nExports (${argv.scale}x, every customer, 10 columns: ${BENCH_EXPORT_COLUMNS})\n  format        rows      MB   seconds  peak MB\n`);
 const exports: ExportFigure[] = benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
   process.stdout.write(`  ${f.format.padEnd(8)} ${pad(f.rows, 10)} ${pad(f.megabytes.toFixed(0), 7)} ${pad(f.seconds.toFixed(2), 9)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
 
-if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, until: UNTIL, imports, counts, exports }, null, 2)}\n`);
-if (counts.some((c) => c.count !== c.handCount)) process.exitCode = 1;
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, until: UNTIL, imports, counts, postgres, exports }, null, 2)}\n`);
+if (counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => p.pgCount !== p.count))) process.exitCode = 1;

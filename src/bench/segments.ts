@@ -8,7 +8,15 @@ export interface BenchSegment {
   readonly definition: Record<string, unknown>;
   /** hand-written, tuned DuckDB SQL returning one row with the count; `:asof` is the as-of date */
   readonly handSql: string;
+  /**
+   * hand-written PostgreSQL for the same customers over the raw tables, as the CRM products it
+   * stands for keep them, shaped for its indexes (EXISTS / NOT EXISTS, sargable ranges)
+   */
+  readonly pgSql: string;
 }
+
+const pgVisible = 'NOT COALESCE(c.deleted, false)';
+const pgCounted = `p.counted IS NOT false AND p.status IS DISTINCT FROM 'cancelled'`;
 
 const counted = `counted IS NOT false AND status IS DISTINCT FROM 'cancelled'`;
 const visible = `NOT COALESCE(c.deleted, false)`;
@@ -23,6 +31,8 @@ export const benchSegments: readonly BenchSegment[] = [
     ] } },
     handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県') AND gender = 'female'
       AND year(DATE ':asof') - year(birthday) - CASE WHEN month(DATE ':asof') * 100 + day(DATE ':asof') < month(birthday) * 100 + day(birthday) THEN 1 ELSE 0 END BETWEEN 30 AND 49`,
+    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県') AND gender = 'female'
+      AND birthday > DATE ':asof' - INTERVAL '50 years' AND birthday <= DATE ':asof' - INTERVAL '30 years'`,
   },
   {
     name: 'lifetime RFM',
@@ -30,6 +40,9 @@ export const benchSegments: readonly BenchSegment[] = [
     handSql: `SELECT count(*) FROM customers c JOIN (
         SELECT customer_id, count(DISTINCT order_id) AS n, sum(amount) AS s, max(ordered_at) AS last FROM purchases WHERE ${counted} GROUP BY customer_id
       ) p USING (customer_id) WHERE ${visible} AND n >= 3 AND s >= 30000 AND last >= DATE ':asof' - INTERVAL 180 DAY`,
+    pgSql: `SELECT count(*) FROM customers c JOIN (
+        SELECT p.customer_id, count(DISTINCT p.order_id) AS n, sum(p.amount) AS s, max(p.ordered_at) AS last FROM purchases p WHERE ${pgCounted} GROUP BY p.customer_id
+      ) p USING (customer_id) WHERE ${pgVisible} AND n >= 3 AND s >= 30000 AND last >= DATE ':asof' - INTERVAL '180 days'`,
   },
   {
     name: 'dormant repeaters',
@@ -37,6 +50,9 @@ export const benchSegments: readonly BenchSegment[] = [
     handSql: `SELECT count(*) FROM customers c JOIN (
         SELECT customer_id, count(DISTINCT order_id) AS n, max(ordered_at) AS last FROM purchases WHERE ${counted} GROUP BY customer_id
       ) p USING (customer_id) WHERE ${visible} AND n >= 2 AND last < DATE ':asof' - INTERVAL 179 DAY`,
+    pgSql: `SELECT count(*) FROM customers c JOIN (
+        SELECT p.customer_id, count(DISTINCT p.order_id) AS n, max(p.ordered_at) AS last FROM purchases p WHERE ${pgCounted} GROUP BY p.customer_id
+      ) p USING (customer_id) WHERE ${pgVisible} AND n >= 2 AND last < DATE ':asof' - INTERVAL '179 days'`,
   },
   {
     name: 'product rows',
@@ -44,41 +60,55 @@ export const benchSegments: readonly BenchSegment[] = [
     handSql: `SELECT count(*) FROM customers c JOIN (
         SELECT customer_id FROM purchases WHERE ${counted} AND product_code IN ('P00001', 'P00002') GROUP BY customer_id HAVING count(DISTINCT order_id) >= 2
       ) p USING (customer_id) WHERE ${visible}`,
+    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND c.customer_id IN (
+        SELECT p.customer_id FROM purchases p WHERE ${pgCounted} AND p.product_code IN ('P00001', 'P00002') GROUP BY p.customer_id HAVING count(DISTINCT p.order_id) >= 2)`,
   },
   {
     name: 'never bought a category (0~0)',
     definition: { where: { kind: 'purchases', products: [{ categories: ['化粧品'], count: { min: 0, max: 0 } }] } },
     handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND customer_id NOT IN (
         SELECT customer_id FROM purchases p WHERE ${counted} AND (p.category = '化粧品' OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE category = '化粧品'))))`,
+    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND NOT EXISTS (
+        SELECT 1 FROM purchases p WHERE p.customer_id = c.customer_id AND ${pgCounted}
+          AND (p.category = '化粧品' OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE category = '化粧品'))))`,
   },
   {
     name: 'bought in the last 90 days',
     definition: { where: { kind: 'purchases', window: { from: 'today-90d' }, orderCount: { min: 1 } } },
     handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND customer_id IN (
         SELECT customer_id FROM purchases WHERE ${counted} AND ordered_at >= DATE ':asof' - INTERVAL 90 DAY)`,
+    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND c.customer_id IN (
+        SELECT p.customer_id FROM purchases p WHERE ${pgCounted} AND p.ordered_at >= DATE ':asof' - INTERVAL '90 days')`,
   },
   {
     name: 'opened one of three mails',
     definition: { where: { kind: 'mail', event: 'open', mails: ['M0098', 'M0099', 'M0100'], window: { from: 'today-90d' } } },
     handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND customer_id IN (
         SELECT customer_id FROM mail_events WHERE event = 'open' AND mail_id IN ('M0098', 'M0099', 'M0100') AND occurred_at >= DATE ':asof' - INTERVAL 90 DAY)`,
+    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND c.customer_id IN (
+        SELECT customer_id FROM mail_events WHERE event = 'open' AND mail_id IN ('M0098', 'M0099', 'M0100') AND occurred_at >= DATE ':asof' - INTERVAL '90 days')`,
   },
   {
     name: 'did not click a scenario mail',
     definition: { where: { not: { kind: 'mail', event: 'click', mailFilter: { kinds: ['scenario'] } } } },
     handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND customer_id NOT IN (
         SELECT customer_id FROM mail_events WHERE event = 'click' AND mail_id IN (SELECT mail_id FROM mails WHERE kind = 'scenario'))`,
+    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND NOT EXISTS (
+        SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'click' AND e.mail_id IN (SELECT mail_id FROM mails WHERE kind = 'scenario'))`,
   },
   {
     name: 'reachable by email',
     definition: { where: { kind: 'reachable', channel: 'email' } },
     handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND NOT COALESCE(withdrawn, false) AND COALESCE(mail_status, 'normal') = 'normal' AND COALESCE(bounce_count, 0) < 3
       AND ((email_pc IS NOT NULL AND trim(email_pc) <> '' AND mail_permission IN ('pc', 'both')) OR (email_mobile IS NOT NULL AND trim(email_mobile) <> '' AND mail_permission IN ('mobile', 'both')))`,
+    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND NOT COALESCE(withdrawn, false) AND COALESCE(mail_status, 'normal') = 'normal' AND COALESCE(bounce_count, 0) < 3
+      AND ((email_pc IS NOT NULL AND trim(email_pc) <> '' AND mail_permission IN ('pc', 'both')) OR (email_mobile IS NOT NULL AND trim(email_mobile) <> '' AND mail_permission IN ('mobile', 'both')))`,
   },
   {
     name: 'birthday month and tags',
     definition: { where: { all: [{ kind: 'birthday', from: '12-01', to: '12-31' }, { kind: 'tags', tags: ['vip', 'newsletter'] }] } },
     handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND month(birthday) = 12 AND list_has_any(tags, ['vip', 'newsletter'])`,
+    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND extract(month FROM birthday) = 12 AND tags && ARRAY['vip', 'newsletter']`,
   },
   {
     name: 'combined LTV',
@@ -99,5 +129,16 @@ export const benchSegments: readonly BenchSegment[] = [
       WHERE ${visible} AND prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府') AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1
         AND supplements = 0 AND last >= DATE ':asof' - INTERVAL 365 DAY
         AND customer_id NOT IN (SELECT customer_id FROM mail_events WHERE event = 'open' AND mail_id IN ('M0090', 'M0091', 'M0092'))`,
+    pgSql: `SELECT count(*) FROM customers c
+      JOIN (SELECT p.customer_id, count(DISTINCT p.order_id) AS n, sum(p.amount) AS s,
+                   count(DISTINCT p.order_id) FILTER (WHERE p.product_code = 'P00001') AS p1,
+                   count(DISTINCT p.order_id) FILTER (WHERE p.product_code = 'P00003') AS p3,
+                   count(*) FILTER (WHERE p.category = 'サプリメント' OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE category = 'サプリメント'))) AS supplements,
+                   max(p.ordered_at) AS last
+            FROM purchases p WHERE ${pgCounted} AND p.customer_id IN (SELECT customer_id FROM customers WHERE prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府'))
+            GROUP BY p.customer_id) p USING (customer_id)
+      WHERE ${pgVisible} AND c.prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府') AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1
+        AND supplements = 0 AND last >= DATE ':asof' - INTERVAL '365 days'
+        AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'open' AND e.mail_id IN ('M0090', 'M0091', 'M0092'))`,
   },
 ];
