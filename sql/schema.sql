@@ -153,3 +153,13 @@ CREATE TABLE IF NOT EXISTS job_runs (
   error           VARCHAR,
   pid             INTEGER
 );
+
+-- The distinct values of the customers' low-cardinality text columns (prefecture, store, status,
+-- class, route, attr:NAME groups) and of their tags, rebuilt by every customers import
+-- (src/import/customer-values.ts). The planner folds these few values (NFKC, case) instead of
+-- every row's, and compares the rows exactly. A column is listed only when all its values are
+-- (at most 10,000); otherwise the planner folds row by row.
+CREATE TABLE IF NOT EXISTS customer_values (
+  column_name VARCHAR NOT NULL,
+  value       VARCHAR NOT NULL
+);

@@ -108,6 +108,12 @@ export class Database {
     await this.conn.run('SET progress_bar_time = 0');
   }
 
+  /** Whether a table exists (a database made by an older version, opened read-only, may lack one). */
+  async hasTable(name: string): Promise<boolean> {
+    const rows = await this.all('SELECT 1 FROM information_schema.tables WHERE table_name = $1', [name]);
+    return rows.length > 0;
+  }
+
   /** Runs a compiled query (Kysely's `{sql, parameters}`); JS arrays bind as DuckDB lists. */
   async query<T = Record<string, unknown>>(compiled: { readonly sql: string; readonly parameters: readonly unknown[] }): Promise<T[]> {
     const values = compiled.parameters.map((p) => (Array.isArray(p) ? listValue(p as DuckDBValue[]) : (p as DuckDBValue)));

@@ -24,8 +24,10 @@ const SHORT_LIST = 64;
 /** Keys compared in order, as one struct. */
 const orderKey = (keys: readonly Sql[]): Sql => sql`{${sql.join(keys.map((k, i) => sql`${sql.lit(`k${i}`)}: ${k}`))}}`;
 
+// An empty list is written out, not bound: a bound empty JS array has no element type.
 const list = (values: readonly (string | number)[]): Sql =>
-  values.every((v) => typeof v === 'number') ? sql`${values}::DOUBLE[]` : sql`${values.map(String)}::VARCHAR[]`;
+  values.length === 0 ? sql`CAST([] AS VARCHAR[])`
+    : values.every((v) => typeof v === 'number') ? sql`${values}::DOUBLE[]` : sql`${values.map(String)}::VARCHAR[]`;
 
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',

@@ -16,6 +16,7 @@ import { emptyMapping, loadMapping } from './mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
 import { refreshDerivedTables } from './derived.js';
+import { refreshCustomerValues } from './customer-values.js';
 
 export interface ImportOptions {
   readonly table: TableDef;
@@ -143,6 +144,7 @@ async function attempt(
       rejects.push(...counts.rejects);
     }
     if (table.table === 'purchases' || table.table === 'products') await refreshDerivedTables(db, table.table);
+    if (table.table === 'customers') await refreshCustomerValues(db);
 
     const rejectsFile = rejects.length > 0 ? writeRejects(db, table, rejects) : null;
     const finished = new Date();

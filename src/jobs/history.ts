@@ -31,7 +31,7 @@ const num = (value: bigint | number | null) => (value === null ? null : Number(v
 /** The run history (job_runs): a row when a run starts, completed when it ends. */
 export class RunHistory {
   private readonly k: Kysely<Tables>;
-  constructor(db: Database) {
+  constructor(private readonly db: Database) {
     this.k = kyselyFor(db);
   }
 
@@ -92,6 +92,7 @@ export class RunHistory {
   }
 
   async list(filter: { job?: string; segment?: string; limit?: number }): Promise<RunRecord[]> {
+    if (!(await this.db.hasTable('job_runs'))) return []; // a database from before jobs, opened read-only
     let query = this.k.selectFrom('job_runs').selectAll();
     if (filter.job) query = query.where('job', '=', filter.job);
     if (filter.segment) query = query.where('segment', '=', filter.segment);

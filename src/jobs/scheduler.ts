@@ -46,15 +46,18 @@ export class Scheduler {
   async run(): Promise<void> {
     const jobs = this.loadJobs();
     await this.queueMissedRuns(jobs);
-    for (const job of jobs) {
+    // Stopped while starting up: no tasks; a catch-up run already going ends as stop() says.
+    for (const job of this.stopping ? [] : jobs) {
       const task = cron.schedule(job.schedule!, (context) => this.enqueue({ job, trigger: 'schedule', scheduledFor: wallClock(context.date, job.timezone) }), {
         timezone: job.timezone, name: job.name,
       });
       this.tasks.push(task);
     }
-    this.options.onStarted?.(jobs.map((job, i) => ({ job, next: this.tasks[i]!.getNextRun() })));
+    if (!this.stopping) this.options.onStarted?.(jobs.map((job, i) => ({ job, next: this.tasks[i]!.getNextRun() })));
+    const idle = new Promise<void>((resolve) => (this.idle = resolve));
     this.pump();
-    await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.stopping && !this.running) return;
+    await idle;
   }
 
   /** First call: no new runs, the running one may finish within the grace period. Second call: abandon it now. */
@@ -93,20 +96,24 @@ export class Scheduler {
   private async queueMissedRuns(jobs: readonly JobSpec[]): Promise<void> {
     const wanting = jobs.filter((j) => j.missed === 'run-latest');
     if (wanting.length === 0) return;
+    // Looked up first and queued after the database is closed: a run opens it itself, and one
+    // process must never hold two instances of the same file.
+    const missed: QueuedRun[] = [];
     const db = await Database.open(this.options.dbPath, { lockTimeoutMs: this.options.lockTimeoutMs });
     try {
       const history = new RunHistory(db);
       for (const job of wanting) {
         const last = await history.lastScheduledFor(job.name);
         if (last === undefined) continue; // never scheduled before: nothing was missed
-        const missed = latestMissedOccurrence(job.schedule!, job.timezone, last, new Date());
-        if (missed) {
-          log.info({ job: job.name, scheduledFor: missed }, 'catching up a run missed while the scheduler was down');
-          this.enqueue({ job, trigger: 'catch-up', scheduledFor: missed });
-        }
+        const occurrence = latestMissedOccurrence(job.schedule!, job.timezone, last, new Date());
+        if (occurrence) missed.push({ job, trigger: 'catch-up', scheduledFor: occurrence });
       }
     } finally {
       db.close();
+    }
+    for (const run of missed) {
+      log.info({ job: run.job.name, scheduledFor: run.scheduledFor }, 'catching up a run missed while the scheduler was down');
+      this.enqueue(run);
     }
   }
 

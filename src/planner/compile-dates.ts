@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { AgeLeaf, BirthdayLeaf, TenureLeaf } from '../model/definition.js';
 import type { PlannerContext } from './context.js';
-import { inNumberRange, isTrue } from './ranges.js';
+import { inNumberRange, whenPresent } from './ranges.js';
 
 const monthDayNumber = (text: string) => Number(text.slice(0, 2)) * 100 + Number(text.slice(3, 5));
 
@@ -11,15 +11,15 @@ export function compileBirthday(leaf: BirthdayLeaf, ctx: PlannerContext): Sql<bo
   const md = ctx.dialect.monthDay(sql.ref('c.birthday'));
   const from = monthDayNumber(leaf.from);
   const to = monthDayNumber(leaf.to);
-  return isTrue(from <= to ? sql`${md} BETWEEN ${from} AND ${to}` : sql`(${md} >= ${from} OR ${md} <= ${to})`);
+  return whenPresent(sql.ref('c.birthday'), from <= to ? sql`${md} BETWEEN ${from} AND ${to}` : sql`(${md} >= ${from} OR ${md} <= ${to})`);
 }
 
 /** Full years at the as-of date; a birthday not yet reached this year does not count. */
 export function compileAge(leaf: AgeLeaf, ctx: PlannerContext): Sql<boolean> {
-  return isTrue(inNumberRange(ctx.dialect.fullYears(sql.ref('c.birthday'), ctx.asOfText), leaf));
+  return whenPresent(sql.ref('c.birthday'), inNumberRange(ctx.dialect.fullYears(sql.ref('c.birthday'), ctx.asOfText), leaf));
 }
 
 /** Days from the day of registration to the as-of date. */
 export function compileTenure(leaf: TenureLeaf, ctx: PlannerContext): Sql<boolean> {
-  return isTrue(inNumberRange(ctx.dialect.daysUntil(sql.ref('c.registered_at'), ctx.asOfText), leaf));
+  return whenPresent(sql.ref('c.registered_at'), inNumberRange(ctx.dialect.daysUntil(sql.ref('c.registered_at'), ctx.asOfText), leaf));
 }

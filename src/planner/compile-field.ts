@@ -3,7 +3,7 @@ import type { Sql } from '../dialect/dialect.js';
 import type { FieldLeaf, Scalar } from '../model/definition.js';
 import { canonicalEnumValue, lookupField, type FieldInfo } from '../model/fields.js';
 import type { PlannerContext } from './context.js';
-import { inDateRange, inNumberRange, isBlankText, isTrue } from './ranges.js';
+import { inDateRange, inNumberRange, isBlankText, isTrue, whenPresent } from './ranges.js';
 
 /** NFKC + case folding of a value, the same as the dialect's fold() does to a column. */
 export const foldText = (value: string): string => value.normalize('NFKC').toLowerCase();
@@ -20,6 +20,30 @@ function isBlank(field: FieldInfo, x: Sql): Sql<boolean> {
   if (field.type === 'text' || field.type === 'attr' || field.type === 'enum') return isBlankText(x);
   if (field.type === 'tags') return sql`(${x} IS NULL OR len(${x}) = 0)`;
   return sql`(${x} IS NULL)`;
+}
+
+/**
+ * A text condition on a column whose every distinct value is known (customer_values): the few
+ * values are folded here, and the rows compared exactly with those that match, which is what
+ * folding every row would select, at the cost of an exact IN. Undefined for other operators.
+ */
+function compileByDictionary(leaf: FieldLeaf, x: Sql, dictionary: readonly string[], canonical: (v: Scalar) => string, ctx: PlannerContext): Sql<boolean> | undefined {
+  const matching = (test: (folded: string) => boolean) => whenPresent(x, ctx.dialect.inList(x, dictionary.filter((v) => test(foldText(v)))));
+  const negate = (p: Sql<boolean>) => sql<boolean>`(NOT ${p})`;
+  const oneOf = (values: readonly Scalar[]) => {
+    const wanted = new Set(values.map(canonical));
+    return matching((f) => wanted.has(f));
+  };
+  switch (leaf.op) {
+    case 'eq': return String(leaf.value) === '' ? undefined : oneOf([leaf.value!]);
+    case 'ne': return String(leaf.value) === '' ? undefined : negate(oneOf([leaf.value!]));
+    case 'in': return (leaf.values ?? []).some((v) => String(v) === '') ? undefined : oneOf(leaf.values ?? []);
+    case 'not_in': return (leaf.values ?? []).some((v) => String(v) === '') ? undefined : negate(oneOf(leaf.values ?? []));
+    case 'contains': return matching((f) => f.includes(canonical(leaf.value!)));
+    case 'starts_with': return matching((f) => f.startsWith(canonical(leaf.value!)));
+    case 'ends_with': return matching((f) => f.endsWith(canonical(leaf.value!)));
+    default: return undefined;
+  }
 }
 
 /**
@@ -41,13 +65,18 @@ export function compileField(leaf: FieldLeaf, ctx: PlannerContext): Sql<boolean>
     };
     // Enum columns hold the canonical, lower-case spellings the import wrote: no folding needed.
     const folded = field.type === 'enum' ? x : d.fold(x);
-    const equals = (v: Scalar) => (String(v) === '' ? isBlank(field, x) : isTrue(sql`${folded} = ${canonical(v)}`));
-    const like = (pattern: string) => isTrue(sql`${folded} LIKE ${pattern} ESCAPE '\\'`);
+    const dictionary = field.type === 'enum' ? undefined : ctx.schema.customerValues?.get(field.name);
+    if (dictionary) {
+      const compiled = compileByDictionary(leaf, x, dictionary, canonical, ctx);
+      if (compiled) return compiled;
+    }
+    const equals = (v: Scalar) => (String(v) === '' ? isBlank(field, x) : whenPresent(x, sql`${folded} = ${canonical(v)}`));
+    const like = (pattern: string) => whenPresent(x, sql`${folded} LIKE ${pattern} ESCAPE '\\'`);
     switch (leaf.op) {
       case 'eq': return equals(leaf.value!);
       case 'ne': return negate(equals(leaf.value!));
-      case 'in': return isTrue(d.inList(folded, (leaf.values ?? []).map(canonical)));
-      case 'not_in': return negate(isTrue(d.inList(folded, (leaf.values ?? []).map(canonical))));
+      case 'in': return whenPresent(x, d.inList(folded, (leaf.values ?? []).map(canonical)));
+      case 'not_in': return negate(whenPresent(x, d.inList(folded, (leaf.values ?? []).map(canonical))));
       case 'contains': return like(`%${likeEscape(canonical(leaf.value!))}%`);
       case 'starts_with': return like(`${likeEscape(canonical(leaf.value!))}%`);
       case 'ends_with': return like(`%${likeEscape(canonical(leaf.value!))}`);
@@ -68,13 +97,17 @@ export function compileField(leaf: FieldLeaf, ctx: PlannerContext): Sql<boolean>
     }
   }
 
-  const equals = (v: Scalar) => isTrue(sql`${x} = ${v}`);
+  const equals = (v: Scalar) => whenPresent(x, sql`${x} = ${v}`);
   switch (leaf.op) {
     case 'eq': return equals(leaf.value!);
     case 'ne': return negate(equals(leaf.value!));
-    case 'in': return isTrue(d.inList(x, (leaf.values ?? []) as number[]));
-    case 'not_in': return negate(isTrue(d.inList(x, (leaf.values ?? []) as number[])));
-    case 'between': return isTrue(inNumberRange(x, { min: leaf.min as number | undefined, max: leaf.max as number | undefined }));
+    case 'in': return whenPresent(x, d.inList(x, (leaf.values ?? []) as number[]));
+    case 'not_in': return negate(whenPresent(x, d.inList(x, (leaf.values ?? []) as number[])));
+    case 'between': {
+      const range = { min: leaf.min as number | undefined, max: leaf.max as number | undefined };
+      // No bound at all holds for every customer, a missing value included (as before).
+      return range.min === undefined && range.max === undefined ? isTrue(sql`true`) : whenPresent(x, inNumberRange(x, range));
+    }
   }
   throw new Error(`INTERNAL ERROR: operator ${leaf.op} on ${field.type} passed validation`);
 }

@@ -21,6 +21,11 @@ export interface Cte {
 export interface SchemaInfo {
   readonly customerColumns: ReadonlySet<string>;
   readonly purchaseColumns: ReadonlySet<string>;
+  /**
+   * Every distinct value of some customers columns (and of `tags`), from customer_values: text
+   * conditions on them fold these values instead of every row's. A column not here is folded row by row.
+   */
+  readonly customerValues?: ReadonlyMap<string, readonly string[]>;
 }
 
 export const emptySchema: SchemaInfo = { customerColumns: new Set(), purchaseColumns: new Set() };

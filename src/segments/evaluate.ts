@@ -33,9 +33,19 @@ export async function schemaInfo(db: Database): Promise<SchemaInfo> {
     `SELECT table_name, column_name FROM information_schema.columns
      WHERE (table_name = 'customers' AND starts_with(column_name, 'attr:')) OR (table_name = 'purchases' AND starts_with(column_name, 'group:'))`,
   );
+  const values = (await db.hasTable('customer_values'))
+    ? await db.all<{ column_name: string; value: string }>('SELECT column_name, value FROM customer_values')
+    : [];
+  const customerValues = new Map<string, string[]>();
+  for (const { column_name, value } of values) {
+    const list = customerValues.get(column_name);
+    if (list) list.push(value);
+    else customerValues.set(column_name, [value]);
+  }
   return {
     customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),
     purchaseColumns: new Set(rows.filter((r) => r.table_name === 'purchases').map((r) => r.column_name)),
+    customerValues,
   };
 }
 

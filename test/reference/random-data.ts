@@ -1,5 +1,6 @@
 import type { Database } from '../../src/db/database.js';
 import { refreshDerivedTables } from '../../src/import/derived.js';
+import { refreshCustomerValues } from '../../src/import/customer-values.js';
 import type { CustomerRow, Dataset, MailEventRow, MailRow, ProductRow, PurchaseRow } from './model.js';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same data. */
@@ -136,7 +137,8 @@ const customerColumns = ['customer_id', 'name', 'name_kana', 'gender', 'birthday
   'points', 'score', 'is_smartphone', 'remark_1'];
 
 /** Writes a dataset into the (schema-only) database, as an import would leave it. */
-export async function loadDataset(db: Database, data: Dataset): Promise<void> {
+/** Loads a dataset; `dictionary: false` leaves customer_values empty, so text conditions fold row by row. */
+export async function loadDataset(db: Database, data: Dataset, options: { dictionary?: boolean } = {}): Promise<void> {
   await db.run(`ALTER TABLE customers ADD COLUMN "attr:会員ランク" VARCHAR`);
   await db.run(`ALTER TABLE purchases ADD COLUMN "group:管理" VARCHAR`);
   for (const c of data.customers) {
@@ -157,4 +159,5 @@ export async function loadDataset(db: Database, data: Dataset): Promise<void> {
   for (const e of data.events) await db.run('INSERT INTO mail_events VALUES ($1, $2, $3, $4)', [e.customer_id, e.mail_id, e.event, e.occurred_at]);
   await refreshDerivedTables(db, 'products');
   await refreshDerivedTables(db, 'purchases');
+  if (options.dictionary !== false) await refreshCustomerValues(db);
 }
