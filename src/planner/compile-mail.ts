@@ -29,14 +29,16 @@ export function compileMail(leaf: MailLeaf, ctx: PlannerContext): Sql<boolean> {
     ctx.notes.push(`a mail condition lists no mails: it matches no one`);
     return sql`false`;
   }
-  const alias = ctx.join(`mail:${JSON.stringify(leaf)}`, () => {
-    const selected = ctx.cte(`mails:${JSON.stringify(leaf.mails ?? leaf.mailFilter)}`, () => selectedMails(leaf, ctx));
-    const window = leaf.window ? sql` AND ${inDateRange(ctx, sql.ref('e.occurred_at'), leaf.window)}` : sql``;
-    const events = sql`FROM mail_events e WHERE e.event = ${leaf.event} AND e.mail_id IN (SELECT mail_id FROM ${sql.table(selected)})${window}`;
-    return leaf.match === 'all'
-      ? sql`SELECT e.customer_id ${events} GROUP BY e.customer_id
-            HAVING count(DISTINCT e.mail_id) = (SELECT count(*) FROM ${sql.table(selected)})`
-      : sql`SELECT DISTINCT e.customer_id ${events}`;
-  });
+  const selected = ctx.cte(`mails:${JSON.stringify(leaf.mails ?? leaf.mailFilter)}`, () => selectedMails(leaf, ctx));
+  const window = leaf.window ? sql` AND ${inDateRange(ctx, sql.ref('e.occurred_at'), leaf.window)}` : sql``;
+  const events = sql`FROM mail_events e WHERE e.event = ${leaf.event} AND e.mail_id IN (SELECT mail_id FROM ${sql.table(selected)})${window}`;
+  if (leaf.match !== 'all') {
+    // A plain IN lets DuckDB semi- or anti-join the events without first making them distinct.
+    // Two-valued: both customer_id columns are NOT NULL.
+    return sql`(c.customer_id IN (SELECT e.customer_id ${events}))`;
+  }
+  const alias = ctx.join(`mail:${JSON.stringify(leaf)}`, () =>
+    sql`SELECT e.customer_id ${events} GROUP BY e.customer_id
+        HAVING count(DISTINCT e.mail_id) = (SELECT count(*) FROM ${sql.table(selected)})`);
   return sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`;
 }
