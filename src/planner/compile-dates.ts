@@ -5,12 +5,20 @@ import type { PlannerContext } from './context.js';
 import { inNumberRange, whenPresent } from './ranges.js';
 
 const monthDayNumber = (text: string) => Number(text.slice(0, 2)) * 100 + Number(text.slice(3, 5));
+/** The last day of each month in any year (29 for February: a 29 February birthday is in February). */
+const LAST_DAY = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Birthday in a month-day window, inclusive; a window whose `from` is after `to` wraps the year end. */
 export function compileBirthday(leaf: BirthdayLeaf, ctx: PlannerContext): Sql<boolean> {
-  const md = ctx.dialect.monthDay(sql.ref('c.birthday'));
   const from = monthDayNumber(leaf.from);
   const to = monthDayNumber(leaf.to);
+  const wholeMonths = from % 100 === 1 && to % 100 === LAST_DAY[Math.floor(to / 100) - 1];
+  // Whole months (12-01 to 12-31, 02-01 to 02-29) compare the month alone: cheaper per row.
+  const md = wholeMonths ? sql`month(${sql.ref('c.birthday')})` : ctx.dialect.monthDay(sql.ref('c.birthday'));
+  if (wholeMonths) {
+    const [fromMonth, toMonth] = [Math.floor(from / 100), Math.floor(to / 100)];
+    return whenPresent(sql.ref('c.birthday'), fromMonth <= toMonth ? sql`${md} BETWEEN ${fromMonth} AND ${toMonth}` : sql`(${md} >= ${fromMonth} OR ${md} <= ${toMonth})`);
+  }
   return whenPresent(sql.ref('c.birthday'), from <= to ? sql`${md} BETWEEN ${from} AND ${to}` : sql`(${md} >= ${from} OR ${md} <= ${to})`);
 }
 

@@ -31,7 +31,10 @@ export function compileMail(leaf: MailLeaf, ctx: PlannerContext): Sql<boolean> {
   }
   const selected = ctx.cte(`mails:${JSON.stringify(leaf.mails ?? leaf.mailFilter)}`, () => selectedMails(leaf, ctx));
   const window = leaf.window ? sql` AND ${inDateRange(ctx, sql.ref('e.occurred_at'), leaf.window)}` : sql``;
-  const events = sql`FROM mail_events e WHERE e.event = ${leaf.event} AND e.mail_id IN (SELECT mail_id FROM ${sql.table(selected)})${window}`;
+  // Listed ids are compared as constants, which DuckDB pushes into the scan of the events.
+  const ofSelectedMails = leaf.mails ? ctx.dialect.inList(sql.ref('e.mail_id'), [...new Set(leaf.mails.map(String))])
+    : sql`e.mail_id IN (SELECT mail_id FROM ${sql.table(selected)})`;
+  const events = sql`FROM mail_events e WHERE e.event = ${leaf.event} AND ${ofSelectedMails}${window}`;
   if (leaf.match !== 'all') {
     // A plain IN lets DuckDB semi- or anti-join the events without first making them distinct.
     // Two-valued: both customer_id columns are NOT NULL.
