@@ -41,8 +41,11 @@ export const duckdbDialect: SqlDialect = {
         : sql`${expr} IN (SELECT unnest(${list(values)}))`,
   timestamp: (value) => sql`CAST(${value} AS TIMESTAMP)`,
   monthDay: (date) => sql`(month(${date}) * 100 + day(${date}))`,
-  fullYears: (birth, asOf) =>
-    sql`(year(CAST(${asOf} AS DATE)) - year(${birth}) - CASE WHEN month(CAST(${asOf} AS DATE)) * 100 + day(CAST(${asOf} AS DATE)) < month(${birth}) * 100 + day(${birth}) THEN 1 ELSE 0 END)`,
+  // The as-of year and month-day are plain numbers: nothing about the as-of date is recomputed per row.
+  fullYears: (birth, asOf) => {
+    const [year, month, day] = asOf.split('-').map(Number) as [number, number, number];
+    return sql`(${year} - year(${birth}) - CASE WHEN ${month * 100 + day} < month(${birth}) * 100 + day(${birth}) THEN 1 ELSE 0 END)`;
+  },
   daysUntil: (start, asOf) => sql`date_diff('day', CAST(${start} AS DATE), CAST(${asOf} AS DATE))`,
   tryInteger: (text) => sql`TRY_CAST(trim(${text}) AS HUGEINT)`,
   listHasAny: (listExpr, values) => sql`list_has_any(${listExpr}, ${list(values)})`,
