@@ -2,32 +2,6 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { ImportError } from '../errors.js';
 
 /**
- * The physical line where the file's last quoted field opens, if the file ends inside quotes.
- * RFC 4180: a quote toggles quoting ("" inside a quoted field toggles twice and changes nothing).
- */
-export function unclosedQuoteLine(path: string): number | undefined {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    let quoted = false;
-    let line = 1;
-    let openedAt = 0;
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
-      for (let i = 0; i < n; i++) {
-        const b = buffer[i]!;
-        if (b === 0x22) {
-          quoted = !quoted;
-          if (quoted) openedAt = line;
-        } else if (b === 0x0a) line++;
-      }
-    }
-    return quoted ? openedAt : undefined;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
  * Turns DuckDB's CSV reader errors into `FILE:LINE: reason`. DuckDB reports the line and a long
  * diagnostic; users need the line and one sentence.
  */
@@ -43,9 +17,8 @@ export function csvReaderError(error: unknown, file: string, path = file): Impor
   if (/Maximum line size|does not match the number of columns|Error when sniffing/i.test(message)) {
     // DuckDB's reader (or its sniffer) reports these far from the cause: find it ourselves.
     // A quote that is never closed swallows the rest of the file into one "line".
-    const opened = unclosedQuoteLine(path);
-    if (opened !== undefined) return new ImportError('csv-quote', file, opened, undefined, 'a quoted field opens here and is never closed (unbalanced ")');
-    const uneven = firstUnevenRecord(path);
+    const { unclosedQuoteLine, uneven } = diagnoseRecords(path);
+    if (unclosedQuoteLine !== undefined) return new ImportError('csv-quote', file, unclosedQuoteLine, undefined, 'a quoted field opens here and is never closed (unbalanced ")');
     if (uneven) return new ImportError('csv-columns', file, uneven.line, undefined, `expected ${uneven.expected} fields but found ${uneven.found} (unbalanced quotes or a stray comma?)`);
     if (/Maximum line size/i.test(message)) return new ImportError('csv-line-size', file, line, undefined, 'a line is longer than 32 MB');
   }
@@ -57,31 +30,47 @@ export function csvReaderError(error: unknown, file: string, path = file): Impor
   return undefined;
 }
 
+/** What one pass over a file that DuckDB could not read finds (see `diagnoseRecords`). */
+export interface RecordDiagnosis {
+  /** the physical line where the last quoted field opens, when the file ends inside quotes */
+  readonly unclosedQuoteLine?: number;
+  /** the first record (from its physical line) whose field count differs from the header's */
+  readonly uneven?: { readonly line: number; readonly expected: number; readonly found: number };
+}
+
 /**
- * The first record (from its physical line) whose field count differs from the header's,
- * counting commas outside quotes per RFC 4180. Byte-wise: `"`, `,` and LF never occur inside a
- * multi-byte UTF-8 or CP932 character.
+ * Reads the file once, byte by byte, as RFC 4180 has it: a quote toggles quoting ("" inside a
+ * quoted field toggles twice and changes nothing); commas outside quotes separate fields; LF
+ * outside quotes ends a record. `"`, `,` and LF never occur inside a multi-byte UTF-8 or CP932
+ * character. Only runs when an import has already failed.
  */
-export function firstUnevenRecord(path: string): { line: number; expected: number; found: number } | undefined {
+export function diagnoseRecords(path: string): RecordDiagnosis {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(1 << 20);
     let quoted = false;
     let line = 1;
+    let openedAt = 0;
     let recordLine = 1;
     let fields = 1;
     let expected: number | undefined;
     let empty = true;
+    let uneven: RecordDiagnosis['uneven'];
+    const endRecord = () => {
+      if (expected === undefined) expected = fields;
+      else if (uneven === undefined && fields !== expected && !empty) uneven = { line: recordLine, expected, found: fields };
+    };
     for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
       for (let i = 0; i < n; i++) {
         const b = buffer[i]!;
-        if (b === 0x22) quoted = !quoted;
-        else if (b === 0x2c && !quoted) fields++;
+        if (b === 0x22) {
+          quoted = !quoted;
+          if (quoted) openedAt = line;
+        } else if (b === 0x2c && !quoted) fields++;
         else if (b === 0x0a) {
           line++;
           if (quoted) continue;
-          if (expected === undefined) expected = fields;
-          else if (fields !== expected && !empty) return { line: recordLine, expected, found: fields };
+          endRecord();
           recordLine = line;
           fields = 1;
           empty = true;
@@ -90,8 +79,9 @@ export function firstUnevenRecord(path: string): { line: number; expected: numbe
         if (b !== 0x0d) empty = false;
       }
     }
-    if (expected !== undefined && !empty && fields !== expected) return { line: recordLine, expected, found: fields };
-    return undefined;
+    if (quoted) return { unclosedQuoteLine: openedAt };
+    if (!empty) endRecord();
+    return { uneven };
   } finally {
     closeSync(fd);
   }
