@@ -56,6 +56,11 @@ export class Database {
         // read-only work (counts) may use more for its hash tables.
         const memory = process.env.KUMIWAKE_MEMORY_LIMIT ?? (options.readOnly ? '1GB' : '400MB');
         config.memory_limit = memory;
+        // A new database file is written in the newest storage format of the DuckDB we ship
+        // (readable by DuckDB 1.5 and later): its string compression (DICT_FSST) is analysed in one
+        // pass instead of two, which makes a large import about a fifth faster. An existing file
+        // keeps the format it was made with.
+        config.storage_compatibility_version = 'latest';
         const instance = await DuckDBInstance.create(file, config);
         const conn = await instance.connect();
         const db = new Database(file, instance, conn);
