@@ -1,7 +1,9 @@
-import { createReadStream, createWriteStream, openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ImportError } from '../errors.js';
+import { throwIfAborted } from '../interrupt.js';
+import { buildCp932Tables, cp932ToUtf8, type Cp932Tables } from './cp932.js';
 
 export type Encoding = 'utf-8' | 'cp932';
 export type EncodingOption = 'auto' | Encoding;
@@ -71,24 +73,33 @@ export function looksLikeUtf8(bytes: Uint8Array, truncated: boolean): boolean {
   }
 }
 
+// The worker runs cp932ToUtf8's own source (a worker file would not exist when the TypeScript
+// sources run under the test runner); the tables are built once here and copied to each worker.
+// Each worker decodes into one buffer it keeps and sends back an exact-size copy: a fresh
+// three-times-larger buffer per chunk would leave hundreds of megabytes for the collector.
 const DECODER_WORKER = `
-  const { parentPort } = require('node:worker_threads');
-  const decoder = new TextDecoder('shift_jis');
-  parentPort.on('message', ({ id, bytes }) => {
-    const utf8 = Buffer.from(decoder.decode(bytes), 'utf8');
+  const { parentPort, workerData } = require('node:worker_threads');
+  const cp932ToUtf8 = ${cp932ToUtf8.toString()};
+  let scratch = new Uint8Array(0);
+  parentPort.on('message', ({ id, bytes, length }) => {
+    if (scratch.length < length * 3) scratch = new Uint8Array(length * 3);
+    const utf8 = cp932ToUtf8(bytes.subarray(0, length), workerData, scratch).slice();
     parentPort.postMessage({ id, utf8 }, [utf8.buffer]);
   });`;
 
-const CHUNK = 8 << 20;
+let tables: Cp932Tables | undefined;
+
+const CHUNK = 4 << 20;
 
 /**
- * Streams a CP932 file into a UTF-8 copy at `target`, reporting bytes read. The file is cut into
- * chunks at line ends (0x0A is never part of a CP932 character) and decoded by one worker per
- * core while this thread reads and writes in order. Node's TextDecoder "shift_jis" is the WHATWG
- * Shift_JIS decoder, which is Windows' CP932 (NEC and IBM extensions included).
+ * Writes a UTF-8 copy of a CP932 file at `target`, reporting bytes read. The file is cut into
+ * chunks at line ends (0x0A is never part of a CP932 character) and decoded (cp932.ts) by one
+ * worker per core while this thread reads and writes in order.
  */
-export async function transcodeToUtf8(source: string, target: string, onBytes?: (bytesRead: number) => void): Promise<void> {
-  const workers = Array.from({ length: Math.max(1, Math.min(4, availableParallelism())) }, () => new Worker(DECODER_WORKER, { eval: true }));
+export async function transcodeToUtf8(source: string, target: string, onBytes?: (bytesRead: number) => void, signal?: AbortSignal): Promise<void> {
+  tables ??= buildCp932Tables();
+  const workerData = tables;
+  const workers = Array.from({ length: Math.max(1, Math.min(4, availableParallelism())) }, () => new Worker(DECODER_WORKER, { eval: true, workerData }));
   const pending = new Map<number, { resolve: (utf8: Uint8Array) => void; reject: (e: Error) => void }>();
   for (const worker of workers) {
     worker.on('message', ({ id, utf8 }: { id: number; utf8: Uint8Array }) => {
@@ -100,38 +111,40 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
       pending.clear();
     });
   }
-  const decode = (id: number, bytes: Buffer) =>
+  // The chunk's memory moves to the worker (transferred, not copied); its first `length` bytes are decoded.
+  const decode = (id: number, bytes: Uint8Array, length: number) =>
     new Promise<Uint8Array>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      workers[id % workers.length]!.postMessage({ id, bytes });
+      workers[id % workers.length]!.postMessage({ id, bytes, length }, [bytes.buffer as ArrayBuffer]);
     });
-  const out = createWriteStream(target);
-  const finished = new Promise<void>((resolve, reject) => {
-    out.on('finish', resolve);
-    out.on('error', reject);
-  });
-  const write = async (bytes: Uint8Array) => {
-    if (!out.write(bytes)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  };
+  const input = openSync(source, 'r');
+  const output = openSync(target, 'w');
   try {
     const inFlight: Promise<Uint8Array>[] = [];
-    let carry = Buffer.alloc(0);
-    let read = 0;
-    let id = 0;
-    for await (const chunk of createReadStream(source, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
-      read += chunk.length;
-      onBytes?.(read);
-      const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      const cut = data.lastIndexOf(0x0a) + 1;
-      carry = Buffer.from(data.subarray(cut));
-      if (cut > 0) inFlight.push(decode(id++, data.subarray(0, cut)));
-      while (inFlight.length > workers.length * 2) await write(await inFlight.shift()!);
+    let carry = new Uint8Array(0);
+    let position = 0;
+    for (let id = 0; ; id++) {
+      throwIfAborted(signal);
+      const buffer = new Uint8Array(carry.length + CHUNK);
+      buffer.set(carry);
+      const read = readSync(input, buffer, carry.length, CHUNK, position);
+      position += read;
+      onBytes?.(position);
+      const filled = carry.length + read;
+      // At the end of the file the rest goes whole; before it, up to the last line end.
+      const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
+      carry = buffer.slice(cut, filled);
+      if (cut > 0) inFlight.push(decode(id, buffer, cut));
+      while (inFlight.length > (read === 0 ? 0 : workers.length * 2)) writeAll(output, await inFlight.shift()!);
+      if (read === 0) break;
     }
-    if (carry.length > 0) inFlight.push(decode(id++, carry));
-    for (const next of inFlight) await write(await next);
-    out.end();
-    await finished;
   } finally {
+    closeSync(input);
+    closeSync(output);
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
 }
