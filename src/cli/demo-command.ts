@@ -10,7 +10,7 @@ import { parseLocalDate } from '../model/dates.js';
 import { countSegment, type CountResult } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
 import { defaultOutputRoot, listJobFiles } from '../jobs/job-file.js';
-import { runJob, type RunOutcome } from '../jobs/run-job.js';
+import type { RunOutcome } from '../jobs/run-job.js';
 
 const SAMPLE_DIR = new URL('../../data/sample/', import.meta.url).pathname;
 const SEGMENT_DIR = new URL('../../data/segments/', import.meta.url).pathname;
@@ -57,6 +57,7 @@ export function demoCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       }
       db.close();
       // The sample jobs, run now as of the sample's last day: the files they write and the history.
+      const { runJob } = await import('../jobs/run-job.js');
       const runs: RunOutcome[] = [];
       for (const file of listJobFiles(JOBS_DIR)) runs.push(await runJob(file, { dbPath: argv.db, trigger: 'manual', asOf, outputRoot: defaultOutputRoot(JOBS_DIR) }));
       emit(argv, { db: db.path, loaded: loads.length > 0, jobs: runs.map((r) => ({ job: r.job, status: r.status, count: r.counted?.count, files: r.files })), tables: Object.fromEntries(counts.map((c) => [c.table, Number(c.n)])), segments }, () =>

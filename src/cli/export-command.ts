@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { Database } from '../db/database.js';
-import { CSV_ENCODINGS, EXPORT_FORMATS, writeExport } from '../export/export-segment.js';
+import { CSV_ENCODINGS, EXPORT_FORMATS } from '../export/formats.js';
 import { MEMBERS_TABLE } from '../export/select.js';
 import { abortOnSignals } from '../interrupt.js';
 import { materializeMembers } from '../segments/evaluate.js';
@@ -23,6 +23,8 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('encoding', { choices: CSV_ENCODINGS, describe: 'CSV encoding (default utf-8-bom, which Excel opens correctly)' })
         .option('headers', { choices: ['canonical', 'ja'] as const, default: 'canonical' as const, describe: 'column names, or the Japanese labels' }),
     async (argv) => {
+      // Loaded here, not at start-up: the writers bring exceljs and apache-arrow (see main.ts).
+      const { writeExport } = await import('../export/export-segment.js');
       const { signal, dispose } = abortOnSignals();
       const db = await Database.open(argv.db, { readOnly: true });
       try {

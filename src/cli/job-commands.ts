@@ -2,10 +2,9 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { Database } from '../db/database.js';
 import { KumiwakeError } from '../errors.js';
-import { RunHistory, type RunRecord } from '../jobs/history.js';
+import type { RunRecord } from '../jobs/history.js';
 import { defaultOutputRoot, jobFileFor } from '../jobs/job-file.js';
-import { runJob, type RunOutcome } from '../jobs/run-job.js';
-import { Scheduler } from '../jobs/scheduler.js';
+import type { RunOutcome } from '../jobs/run-job.js';
 import { wallClock } from '../jobs/local-time.js';
 import { abortOnSignals } from '../interrupt.js';
 import { asOfDate } from './definition-input.js';
@@ -55,6 +54,7 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('out-dir', outDirOption)
         .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today in the job\'s time zone)' }),
       async (argv) => {
+        const { runJob } = await import('../jobs/run-job.js');
         const { signal, dispose } = abortOnSignals();
         try {
           const asOf = argv['as-of'] === undefined ? undefined : asOfDate(argv['as-of'], argv.tz);
@@ -73,6 +73,7 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .command('schedule', 'run the jobs on their cron schedules until stopped (SIGTERM or Ctrl-C)',
       (y) => y.option('jobs-dir', jobsDirOption).option('out-dir', outDirOption),
       async (argv) => {
+        const { Scheduler } = await import('../jobs/scheduler.js');
         const scheduler = new Scheduler({
           dbPath: argv.db, jobsDir: resolve(argv['jobs-dir']), outputRoot: outputRoot(argv), graceMs: seconds('KUMIWAKE_STOP_GRACE', 60), lockTimeoutMs: jobLockTimeoutMs(),
           onStarted: (jobs) => emit(argv, { scheduled: jobs.map((j) => ({ job: j.job.name, schedule: j.job.schedule, timezone: j.job.timezone, next: j.next?.toISOString() ?? null })) }, () =>
@@ -96,6 +97,7 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('job', { type: 'string', describe: 'only runs of this job' })
         .option('limit', { type: 'number', default: 50, describe: 'the latest N runs' }),
       async (argv) => {
+        const { RunHistory } = await import('../jobs/history.js');
         const db = await Database.open(argv.db, { readOnly: true });
         try {
           const runs = await new RunHistory(db).list({ segment: argv.segment, job: argv.job, limit: argv.limit });

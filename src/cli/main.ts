@@ -28,6 +28,8 @@ const base = yargs(argv)
     throw Object.assign(new Error(message), { usage: true });
   }) as unknown as Argv<GlobalArgs>;
 
+// Each command loads what only it needs (the export writers, the scheduler) when it runs, so that
+// start-up, which every command and `--help` pays for, stays short.
 const commands = [importCommand, countCommand, exportCommand, segmentsCommand, jobCommands, generateCommand, demoCommand];
 const cli = commands.reduce((y, add) => add(y), base);
 

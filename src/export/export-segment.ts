@@ -1,5 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Database } from '../db/database.js';
 import { KumiwakeError } from '../errors.js';
 import { log } from '../log.js';
@@ -7,25 +7,14 @@ import { progressBar } from '../progress.js';
 import { schemaInfo } from '../segments/evaluate.js';
 import { AtomicFile } from './atomic-file.js';
 import { DEFAULT_EXPORT_COLUMNS, resolveExportColumns } from './columns.js';
-import type { HeaderStyle } from './select.js';
 import { arrowWriter } from './write-arrow.js';
-import { csvWriter, type CsvEncoding } from './write-csv.js';
+import { csvWriter } from './write-csv.js';
+import { formatOf, type ExportFormat, type OutputSpec } from './formats.js';
 import { parquetWriter } from './write-parquet.js';
 import { xlsxWriter } from './write-xlsx.js';
 import type { ExportWriter } from './writer.js';
 
-export const EXPORT_FORMATS = ['csv', 'xlsx', 'parquet', 'arrow'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const CSV_ENCODINGS = ['utf-8-bom', 'utf-8', 'cp932'] as const;
-
-/** One file to write from an evaluated segment (a CLI export, or one output of a job). */
-export interface OutputSpec {
-  readonly path: string;
-  readonly format?: ExportFormat;
-  readonly columns?: readonly string[];
-  readonly encoding?: CsvEncoding;
-  readonly headers?: HeaderStyle;
-}
+export { CSV_ENCODINGS, EXPORT_FORMATS, formatOf, type ExportFormat, type OutputSpec } from './formats.js';
 
 export interface WrittenFile {
   readonly path: string;
@@ -33,15 +22,6 @@ export interface WrittenFile {
   readonly rows: number;
   readonly bytes: number;
   readonly elapsedMs: number;
-}
-
-const FORMAT_BY_EXTENSION: Record<string, ExportFormat> = {
-  '.csv': 'csv', '.txt': 'csv', '.xlsx': 'xlsx', '.parquet': 'parquet', '.arrow': 'arrow', '.feather': 'arrow', '.ipc': 'arrow',
-};
-
-/** The format asked for, else the one the file name says, else CSV. */
-export function formatOf(spec: OutputSpec): ExportFormat {
-  return spec.format ?? FORMAT_BY_EXTENSION[extname(spec.path).toLowerCase()] ?? 'csv';
 }
 
 function writerFor(format: ExportFormat, spec: OutputSpec): ExportWriter {

@@ -9,7 +9,7 @@ import type { AtomicFile } from './atomic-file.js';
 import type { ExportWriter } from './writer.js';
 import { exportSelect } from './select.js';
 
-export type CsvEncoding = 'utf-8-bom' | 'utf-8' | 'cp932';
+import type { CsvEncoding } from './formats.js';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 

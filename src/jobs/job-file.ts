@@ -3,7 +3,7 @@ import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
-import { CSV_ENCODINGS, EXPORT_FORMATS, formatOf, type OutputSpec } from '../export/export-segment.js';
+import { CSV_ENCODINGS, EXPORT_FORMATS, formatOf, type OutputSpec } from '../export/formats.js';
 
 /**
  * A job file in jobs/ (see README, "Jobs"): which segment, when, and where its lists go.
