@@ -105,7 +105,7 @@ CREATE TABLE IF NOT EXISTS imports (
   rows_skipped  BIGINT,
   rows_rejected BIGINT,
   rejects_file  VARCHAR,
-  outcome       VARCHAR NOT NULL,  -- 'ok' | 'rejected' | 'failed'
+  outcome       VARCHAR NOT NULL,  -- 'ok' | 'rejected' | 'failed' | 'interrupted'
   error         VARCHAR
 );
 

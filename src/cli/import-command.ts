@@ -5,6 +5,7 @@ import { tablesByCliName } from '../import/columns.js';
 import type { EncodingOption } from '../import/encoding.js';
 import type { ImportMode } from '../import/load.js';
 import { importFiles } from '../import/run-import.js';
+import { abortOnSignals } from '../interrupt.js';
 import { emit, type GlobalArgs } from './output.js';
 
 export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
@@ -24,9 +25,11 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       if (!table) throw new KumiwakeError('bad-argument', `unknown table ${argv.table}`);
       const maxRejects = argv['max-rejects'];
       if (!Number.isInteger(maxRejects) || maxRejects < 0) throw new KumiwakeError('bad-argument', '--max-rejects must be a whole number, 0 or more');
+      const { signal, dispose } = abortOnSignals();
       const db = await Database.open(argv.db);
       try {
         const result = await importFiles(db, {
+          signal,
           table,
           files: argv.files as string[],
           encoding: argv.encoding as EncodingOption,
@@ -46,6 +49,7 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         );
       } finally {
         db.close();
+        dispose();
       }
     },
   );

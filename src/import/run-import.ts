@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Database } from '../db/database.js';
 import { ImportError, KumiwakeError } from '../errors.js';
+import { InterruptedError, throwIfAborted } from '../interrupt.js';
 import { csvRow } from '../csv-text.js';
 import { log } from '../log.js';
 import { progressBar, withPolledProgress } from '../progress.js';
@@ -27,6 +28,8 @@ export interface ImportOptions {
   readonly maxRejects?: number;
   /** show progress bars (default: when stderr is a terminal) */
   readonly progress?: boolean;
+  /** stops the import (SIGINT, SIGTERM): DuckDB is interrupted, the transaction rolled back */
+  readonly signal?: AbortSignal;
 }
 
 export interface ImportResult {
@@ -58,13 +61,16 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
   const forcedCp932 = new Set<string>();
   const decoded = new Map<string, string>();
   let staged = (options.maxRejects ?? 0) > 0;
+  const interrupt = () => db.conn.interrupt();
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     for (;;) {
       try {
         const result = await attempt(db, options, files, mode, mapping, workDir, { forcedCp932, decoded }, started, staged);
         log.info({ import: result }, 'import finished');
         return result;
-      } catch (e) {
+      } catch (caught) {
+        const e = options.signal?.aborted ? new InterruptedError(String(options.signal.reason)) : caught;
         if (e instanceof StageNeeded && !staged) {
           staged = true;
           continue;
@@ -83,6 +89,7 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
       }
     }
   } finally {
+    options.signal?.removeEventListener('abort', interrupt);
     rmSync(workDir, { recursive: true, force: true });
   }
 }
@@ -112,7 +119,7 @@ async function attempt(
     const copy = join(workDir, `${readable.length}-${basename(file)}.utf8.csv`);
     const size = statSync(file).size;
     const bar = progressBar(`decoding ${basename(file)}`, showProgress && size > BIG_FILE);
-    await transcodeToUtf8(file, copy, (n) => bar.update(n / size));
+    await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal);
     bar.stop();
     decoded.set(file, copy);
     readable.push({ file, path: copy, encoding });
@@ -135,6 +142,7 @@ async function attempt(
     await addGroupColumns(db, table, plans.flatMap((p) => p.groupColumns));
     if (mode === 'replace') await emptyTable(db, table);
     for (const [i, r] of readable.entries()) {
+      throwIfAborted(options.signal);
       const plan = plans[i]!;
       const showBar = showProgress && statSync(r.path).size > BIG_FILE;
       const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar, staged);
@@ -145,6 +153,8 @@ async function attempt(
     }
     if (table.table === 'purchases' || table.table === 'products') await refreshDerivedTables(db, table.table);
     if (table.table === 'customers') await refreshCustomerValues(db);
+    // A signal between two statements interrupts nothing inside DuckDB: stop here, before the commit.
+    throwIfAborted(options.signal);
 
     const rejectsFile = rejects.length > 0 ? writeRejects(db, table, rejects) : null;
     const finished = new Date();
@@ -290,7 +300,7 @@ async function recordFailure(db: Database, options: ImportOptions, files: string
        VALUES ($table, $mode, $files::VARCHAR[], $started::TIMESTAMP, $finished::TIMESTAMP, $duration, $outcome, $error)`,
       {
         table: options.table.table, mode, files: JSON.stringify(files), started: started.toISOString(), finished: finished.toISOString(),
-        duration: finished.getTime() - started.getTime(), outcome: error instanceof KumiwakeError ? 'rejected' : 'failed',
+        duration: finished.getTime() - started.getTime(), outcome: error instanceof InterruptedError ? 'interrupted' : error instanceof KumiwakeError ? 'rejected' : 'failed',
         error: error instanceof Error ? error.message : String(error),
       },
     );

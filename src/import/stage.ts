@@ -115,10 +115,6 @@ FROM (
 }
 
 /**
- * A cell's text without surrounding blanks, NULL when empty. Trimming allocates a new string, so
- * it is done only for the rare cell that needs it: this is most of the reading cost otherwise.
- */
-/**
  * A raw cell. The first cell of a line drops a byte-order mark: one in the middle of a file comes
  * from files joined end to end, and would otherwise hide inside an id.
  */
@@ -126,6 +122,10 @@ function cellRef(position: number): string {
   return position === 0 ? `CASE WHEN starts_with(c0, chr(65279)) THEN ltrim(c0, chr(65279)) ELSE c0 END` : `c${position}`;
 }
 
+/**
+ * A cell's text without surrounding blanks, NULL when empty. Trimming allocates a new string, so
+ * it is done only for the rare cell that needs it: this is most of the reading cost otherwise.
+ */
 function cellText(cell: string): string {
   return `CASE WHEN ${cell} = '' THEN NULL WHEN starts_with(${cell}, ' ') OR ends_with(${cell}, ' ') THEN NULLIF(trim(${cell}), '') ELSE ${cell} END`;
 }

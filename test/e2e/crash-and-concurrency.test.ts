@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, importShop, query, runCli, runCliAsync, snapshot, tempDir } from '../helpers/cli.js';
+import { CLI, importShop, query, runCli, runCliAsync, snapshot, tempDir, writeCsv } from '../helpers/cli.js';
 
 /** A purchases file of `lines` new order lines for the shop's customers. */
 function purchasesFile(dir: string, lines: number, prefix: string): string {
@@ -37,6 +37,30 @@ describe('a process killed in the middle of an import', () => {
     const count = runCli(['count', join(dir, 'all.json'), '--db', db, '--json']);
     expect(count.code, count.stderr).toBe(0);
     expect(JSON.parse(count.stdout).count).toBe(4);
+  });
+});
+
+describe('an import stopped with Ctrl-C (SIGINT)', () => {
+  it('rolls back, removes its decoded copy, records the import as interrupted and exits 130', async () => {
+    const dir = tempDir();
+    const db = importShop(dir);
+    // CP932, so that the import first writes a decoded UTF-8 copy beside the database.
+    const file = writeCsv(join(dir, 'k.csv'), readFileSync(purchasesFile(dir, 400_000, 'K'), 'utf8').replace('order_id', '受注番号'), 'cp932');
+    const before = await snapshot(db);
+    const child = spawn(process.execPath, [CLI, 'import', 'purchases', file, '--db', db], { env: { ...process.env, KUMIWAKE_LOG_LEVEL: 'debug' } });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.includes('loading file')) resolve();
+    }));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/interrupted \(SIGINT\)/);
+    expect(await snapshot(db)).toBe(before);
+    expect(existsSync(join(dirname(db), '.kumiwake-tmp'))).toBe(false);
+    const [last] = await query<{ outcome: string }>(db, 'SELECT outcome FROM imports ORDER BY import_id DESC LIMIT 1');
+    expect(last!.outcome).toBe('interrupted');
   });
 });
 
