@@ -5,7 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { generateSampleData } from '../generate/generate.js';
 import { parseLocalDate } from '../model/dates.js';
 import { benchCounts, type CountFigure } from './run-counts.js';
-import { benchImports, benchFiles, type ImportFigure } from './run-imports.js';
+import { benchImports, benchFiles, benchRepeatedImport, type ImportFigure, type RepeatedImportFigure } from './run-imports.js';
 import { BENCH_EXPORT_COLUMNS, benchExports, type ExportFigure } from './run-exports.js';
 import { benchPostgres, type PostgresFigure } from './run-postgres.js';
 
@@ -20,6 +20,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('skip-counts', { type: 'boolean', default: false, describe: 'leave out the segment counts' })
   .option('skip-postgres', { type: 'boolean', default: false, describe: 'leave out the PostgreSQL 15 comparison' })
   .option('pg-runs', { type: 'number', default: 3, describe: 'timed runs per PostgreSQL count (median reported), after one warm-up' })
+  .option('cp932-runs', { type: 'number', default: 5, describe: 'extra runs of the CP932 customers import, for its spread (0: none)' })
   .option('json', { type: 'string', describe: 'also write the figures to this JSON file' })
   .strict()
   .parse();
@@ -43,6 +44,19 @@ if (!argv['skip-import'] || !existsSync(dbPath)) {
     process.stdout.write(`  ${f.table.padEnd(12)} ${f.file.padEnd(16)} ${pad(f.megabytes.toFixed(0), 6)} ${pad(f.rows, 10)} ${pad(f.seconds.toFixed(2), 9)} s ${f.floorSeconds === undefined ? '   (CP932)' : pad(f.floorSeconds.toFixed(2), 7) + ' s'} ${f.floorSeconds === undefined ? '      ' : pad((f.seconds / f.floorSeconds).toFixed(2), 6)} ${pad((f.megabytes / f.seconds).toFixed(0), 6)} ${pad(f.peakMegabytes.toFixed(0), 8)} ${pad(f.commandSeconds.toFixed(1), 6)} s\n`));
 }
 
+let cp932: RepeatedImportFigure | undefined;
+if (!argv['skip-import'] && argv['cp932-runs'] > 0) {
+  cp932 = await benchRepeatedImport(dataDir, `${dbPath}.cp932`, 'customers', 'customers.csv', argv['cp932-runs']);
+  const spread = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${sorted[0]!.toFixed(2)}-${sorted.at(-1)!.toFixed(2)} s (median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} s)`;
+  };
+  const megabytesPerSecond = (seconds: number[]) => `${(cp932!.megabytes / Math.max(...seconds)).toFixed(0)}-${(cp932!.megabytes / Math.min(...seconds)).toFixed(0)} MB/s`;
+  const imports = cp932.runs.map((r) => r.seconds);
+  const commands = cp932.runs.map((r) => r.commandSeconds);
+  process.stdout.write(`  customers (CP932) over ${cp932.runs.length} more runs: import ${spread(imports)}, ${megabytesPerSecond(imports)}; whole command ${spread(commands)}, ${megabytesPerSecond(commands)}; peak ${Math.max(...cp932.runs.map((r) => r.peakMegabytes)).toFixed(0)} MB\n`);
+}
+
 if (!argv['skip-counts']) process.stdout.write(`\nCounts (${argv.scale}x, median of ${argv.runs})              customers   planner  hand-written  ratio   kumiwake count\n`);
 const counts: CountFigure[] = argv['skip-counts'] ? [] : await benchCounts(dbPath, parseLocalDate(UNTIL)!, argv.runs, (f) => {
   if (f.count !== f.handCount) process.stdout.write(`  !! ${f.name}: planner ${f.count} != hand-written ${f.handCount}\n`);
@@ -63,5 +77,5 @@ process.stdout.write(`\nExports (${argv.scale}x, every customer, 10 columns: ${B
 const exports: ExportFigure[] = benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
   process.stdout.write(`  ${f.format.padEnd(8)} ${pad(f.rows, 10)} ${pad(f.megabytes.toFixed(0), 7)} ${pad(f.seconds.toFixed(2), 9)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
 
-if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, until: UNTIL, imports, counts, postgres, exports }, null, 2)}\n`);
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, until: UNTIL, imports, cp932, counts, postgres, exports }, null, 2)}\n`);
 if (counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => p.pgCount !== p.count))) process.exitCode = 1;

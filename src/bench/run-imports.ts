@@ -72,3 +72,32 @@ export async function benchImports(dataDir: string, dbPath: string, onFigure: (f
   }
   return figures;
 }
+
+export interface RepeatedImportFigure {
+  readonly table: string;
+  readonly file: string;
+  readonly megabytes: number;
+  /** one entry per run, in run order */
+  readonly runs: ReadonlyArray<{ readonly seconds: number; readonly commandSeconds: number; readonly peakMegabytes: number }>;
+}
+
+/**
+ * The same import several times, each into a fresh scratch database: a single run of a
+ * few-second import says little on a shared machine, so the spread is reported.
+ */
+export async function benchRepeatedImport(dataDir: string, scratchDb: string, table: string, file: string, runs: number): Promise<RepeatedImportFigure> {
+  const path = join(dataDir, file);
+  const results: Array<RepeatedImportFigure['runs'][number]> = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      rmSync(scratchDb, { force: true });
+      rmSync(`${scratchDb}.wal`, { force: true });
+      const run = measured([CLI, 'import', table, path, '--db', scratchDb, '--json']);
+      results.push({ seconds: await lastImportSeconds(scratchDb), commandSeconds: run.seconds, peakMegabytes: run.peakMegabytes });
+    }
+  } finally {
+    rmSync(scratchDb, { force: true });
+    rmSync(`${scratchDb}.wal`, { force: true });
+  }
+  return { table, file, megabytes: statSync(path).size / 1e6, runs: results };
+}

@@ -25,8 +25,9 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       if (!table) throw new KumiwakeError('bad-argument', `unknown table ${argv.table}`);
       const maxRejects = argv['max-rejects'];
       if (!Number.isInteger(maxRejects) || maxRejects < 0) throw new KumiwakeError('bad-argument', '--max-rejects must be a whole number, 0 or more');
-      const { signal, dispose } = abortOnSignals();
       const db = await Database.open(argv.db);
+      // Taken only once the database is open: Ctrl-C while waiting for a busy database just quits.
+      const { signal, dispose } = abortOnSignals();
       try {
         const result = await importFiles(db, {
           signal,

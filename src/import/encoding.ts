@@ -112,11 +112,16 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
     });
   }
   // The chunk's memory moves to the worker (transferred, not copied); its first `length` bytes are decoded.
-  const decode = (id: number, bytes: Uint8Array, length: number) =>
-    new Promise<Uint8Array>((resolve, reject) => {
+  const decode = (id: number, bytes: Uint8Array, length: number) => {
+    const decoded = new Promise<Uint8Array>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       workers[id % workers.length]!.postMessage({ id, bytes, length }, [bytes.buffer as ArrayBuffer]);
     });
+    // A worker's failure rejects every chunk in flight; the first awaited one reports it, and the
+    // others must not end the process as unhandled rejections.
+    decoded.catch(() => undefined);
+    return decoded;
+  };
   const input = openSync(source, 'r');
   const output = openSync(target, 'w');
   try {

@@ -9,6 +9,7 @@ import { log } from '../log.js';
 import { progressBar, withPolledProgress } from '../progress.js';
 import type { TableDef } from './columns.js';
 import { csvReaderError, readFirstRecord } from './csv-errors.js';
+import { DecodedCopies } from './decoded-copies.js';
 import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from './encoding.js';
 import { mapHeader } from './header.js';
 import { lineNumbersOfRecords } from './line-numbers.js';
@@ -57,7 +58,8 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
     if (!existsSync(file) || !statSync(file).isFile()) throw new ImportError('file-missing', file, undefined, undefined, 'no such file');
   }
   const mapping = options.mappingFile ? loadMapping(options.mappingFile) : emptyMapping;
-  const workDir = db.path === ':memory:' ? join(tmpdir(), `kumiwake-${process.pid}`) : join(dirname(db.path), '.kumiwake-tmp');
+  const copies = DecodedCopies.forDatabase(db.path);
+  copies.removeAll(); // left by an import of this database that was killed
   const forcedCp932 = new Set<string>();
   const decoded = new Map<string, string>();
   let staged = (options.maxRejects ?? 0) > 0;
@@ -66,7 +68,7 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
   try {
     for (;;) {
       try {
-        const result = await attempt(db, options, files, mode, mapping, workDir, { forcedCp932, decoded }, started, staged);
+        const result = await attempt(db, options, files, mode, mapping, copies, { forcedCp932, decoded }, started, staged);
         log.info({ import: result }, 'import finished');
         return result;
       } catch (caught) {
@@ -90,13 +92,13 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
     }
   } finally {
     options.signal?.removeEventListener('abort', interrupt);
-    rmSync(workDir, { recursive: true, force: true });
+    copies.removeAll();
   }
 }
 
 async function attempt(
   db: Database, options: ImportOptions, files: string[], mode: ImportMode, mapping: ReturnType<typeof loadMapping>,
-  workDir: string, encodings: { forcedCp932: Set<string>; decoded: Map<string, string> }, started: Date, staged: boolean,
+  copies: DecodedCopies, encodings: { forcedCp932: Set<string>; decoded: Map<string, string> }, started: Date, staged: boolean,
 ): Promise<ImportResult> {
   const { forcedCp932, decoded } = encodings;
   const table = options.table;
@@ -115,12 +117,20 @@ async function attempt(
       readable.push({ file, path: earlier, encoding });
       continue;
     }
-    mkdirSync(workDir, { recursive: true });
-    const copy = join(workDir, `${readable.length}-${basename(file)}.utf8.csv`);
     const size = statSync(file).size;
+    let copy = copies.pathFor(file, readable.length, size);
     const bar = progressBar(`decoding ${basename(file)}`, showProgress && size > BIG_FILE);
-    await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal);
-    bar.stop();
+    try {
+      await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal);
+    } catch (e) {
+      // The RAM file system filled up after all (other processes use it too): decode to disk.
+      if (!(copies.isInRam(copy) && (e as NodeJS.ErrnoException).code === 'ENOSPC')) throw e;
+      rmSync(copy, { force: true });
+      copy = copies.pathFor(file, readable.length, size, false);
+      await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal);
+    } finally {
+      bar.stop();
+    }
     decoded.set(file, copy);
     readable.push({ file, path: copy, encoding });
   }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DecodedCopies } from '../../src/import/decoded-copies.js';
 import { CLI, importShop, query, runCli, runCliAsync, snapshot, tempDir, writeCsv } from '../helpers/cli.js';
 
 /** A purchases file of `lines` new order lines for the shop's customers. */
@@ -58,7 +59,7 @@ describe('an import stopped with Ctrl-C (SIGINT)', () => {
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/interrupted \(SIGINT\)/);
     expect(await snapshot(db)).toBe(before);
-    expect(existsSync(join(dirname(db), '.kumiwake-tmp'))).toBe(false);
+    for (const folder of DecodedCopies.forDatabase(db).folders) expect(existsSync(folder)).toBe(false);
     const [last] = await query<{ outcome: string }>(db, 'SELECT outcome FROM imports ORDER BY import_id DESC LIMIT 1');
     expect(last!.outcome).toBe('interrupted');
   });
