@@ -2,12 +2,6 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { defaultDbPath } from '../db/database.js';
-import { importCommand } from './import-command.js';
-import { generateCommand } from './generate-command.js';
-import { demoCommand } from './demo-command.js';
-import { exportCommand } from './export-command.js';
-import { jobCommands } from './job-commands.js';
-import { countCommand, segmentsCommand } from './segment-commands.js';
 import { reportError, type GlobalArgs } from './output.js';
 
 const argv = hideBin(process.argv);
@@ -28,9 +22,31 @@ const base = yargs(argv)
     throw Object.assign(new Error(message), { usage: true });
   }) as unknown as Argv<GlobalArgs>;
 
-// Each command loads what only it needs (the export writers, the scheduler) when it runs, so that
-// start-up, which every command and `--help` pays for, stays short.
-const commands = [importCommand, countCommand, exportCommand, segmentsCommand, jobCommands, generateCommand, demoCommand];
+type AddCommands = (y: Argv<GlobalArgs>) => Argv<GlobalArgs>;
+// Start-up is paid by every command: only the named command's module is loaded (the planner and
+// Kysely are not needed by an import, nor exceljs by a count). Help and anything unrecognised
+// load them all. Within a module, what only one handler needs (export writers, the scheduler)
+// is loaded when it runs.
+const segmentCommands = async (): Promise<AddCommands[]> => {
+  const m = await import('./segment-commands.js');
+  return [m.countCommand, m.segmentsCommand];
+};
+const jobCommands = async (): Promise<AddCommands[]> => [(await import('./job-commands.js')).jobCommands];
+const commandModules: Record<string, () => Promise<AddCommands[]>> = {
+  import: async () => [(await import('./import-command.js')).importCommand],
+  count: segmentCommands,
+  explain: segmentCommands,
+  segments: segmentCommands,
+  export: async () => [(await import('./export-command.js')).exportCommand],
+  run: jobCommands,
+  schedule: jobCommands,
+  history: jobCommands,
+  generate: async () => [(await import('./generate-command.js')).generateCommand],
+  demo: async () => [(await import('./demo-command.js')).demoCommand],
+};
+const named = argv.find((a) => !a.startsWith('-'));
+const loaders = named !== undefined && Object.hasOwn(commandModules, named) ? [commandModules[named]!] : [...new Set(Object.values(commandModules))];
+const commands = (await Promise.all(loaders.map((load) => load()))).flat();
 const cli = commands.reduce((y, add) => add(y), base);
 
 try {

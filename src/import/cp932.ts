@@ -4,10 +4,10 @@
  * Node's TextDecoder("shift_jis") goes through a JS string (UTF-16) and back to UTF-8 bytes:
  * two conversions and a 200 MB string for a 200 MB file. Here every character's UTF-8 bytes are
  * looked up in a table built once from that same decoder, so the characters are the decoder's own,
- * with two deliberate differences: ASCII bytes are copied as they are (ICU's converter turns the
+ * with one deliberate difference: ASCII bytes are copied as they are (ICU's converter turns the
  * control bytes 0x1A, 0x1C and 0x7F into one another; the WHATWG Encoding Standard does not).
- * A lead byte followed by a byte that cannot end it gives U+FFFD, and the second byte is read
- * again on its own when the decoder does so (always for an ASCII byte, as the Standard says).
+ * As with the decoder, a lead byte followed by a byte that cannot end it gives U+FFFD, and the
+ * second byte is then read again on its own when the decoder does so (always for an ASCII byte).
  */
 
 /** Four bytes per entry: byte 0 is the UTF-8 length (bit 7 set when the second byte is used), then up to three UTF-8 bytes. */
