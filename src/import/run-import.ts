@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Database } from '../db/database.js';
@@ -10,6 +10,7 @@ import { progressBar, withPolledProgress } from '../progress.js';
 import type { TableDef } from './columns.js';
 import { csvReaderError, readFirstRecord } from './csv-errors.js';
 import { DecodedCopies } from './decoded-copies.js';
+import { dropEofMark, endsWithEofMark } from './eof-mark.js';
 import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from './encoding.js';
 import { mapHeader } from './header.js';
 import { lineNumbersOfRecords } from './line-numbers.js';
@@ -83,6 +84,7 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
           if (original) {
             log.info({ file: original }, 'not UTF-8 past the first megabyte; reading it as CP932');
             forcedCp932.add(original);
+            decoded.delete(original); // a copy made for the UTF-8 reading (Ctrl-Z dropped) is not decoded
             continue;
           }
         }
@@ -103,21 +105,31 @@ async function attempt(
   const { forcedCp932, decoded } = encodings;
   const table = options.table;
   const showProgress = options.progress ?? process.stderr.isTTY === true;
-  // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8. A copy made by an
-  // earlier attempt of this command (one that had to be staged) is used again.
+  // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8 (and a UTF-8 file
+  // ending with Ctrl-Z is read from a copy without it). A copy made by an earlier attempt of this
+  // command (one that had to be staged) is used again.
   const readable: Array<{ file: string; path: string; encoding: Encoding }> = [];
   for (const file of files) {
     const encoding: Encoding = forcedCp932.has(file) ? 'cp932' : options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
-    if (encoding === 'utf-8') {
-      readable.push({ file, path: file, encoding });
-      continue;
-    }
     const earlier = decoded.get(file);
     if (earlier) {
       readable.push({ file, path: earlier, encoding });
       continue;
     }
     const size = statSync(file).size;
+    if (encoding === 'utf-8') {
+      if (!endsWithEofMark(file)) {
+        readable.push({ file, path: file, encoding });
+        continue;
+      }
+      const copy = copies.pathFor(file, readable.length, size);
+      copyFileSync(file, copy);
+      dropEofMark(copy);
+      log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
+      decoded.set(file, copy);
+      readable.push({ file, path: copy, encoding });
+      continue;
+    }
     let copy = copies.pathFor(file, readable.length, size);
     const bar = progressBar(`decoding ${basename(file)}`, showProgress && size > BIG_FILE);
     try {
@@ -130,6 +142,10 @@ async function attempt(
       await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal);
     } finally {
       bar.stop();
+    }
+    if (endsWithEofMark(copy)) {
+      dropEofMark(copy);
+      log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
     }
     decoded.set(file, copy);
     readable.push({ file, path: copy, encoding });

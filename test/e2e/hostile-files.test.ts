@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importShop, query, runCli, snapshot, tempDir } from '../helpers/cli.js';
@@ -29,6 +30,27 @@ describe('hostile files', () => {
     expect(await snapshot(db)).toBe(before);
   };
   const customer = async (id: string) => (await query<{ name: string }>(db, `SELECT name FROM customers WHERE customer_id = '${id}'`))[0]?.name;
+
+  it('loads UTF-8 and CP932 files ending with a DOS end-of-file mark (Ctrl-Z), which stay as they were', async () => {
+    const text = '会員番号,氏名\r\n901,山田 花子\r\n902,佐藤 ｶﾅ\r\n';
+    const utf8 = file('ctrl-z-utf8.csv', Buffer.concat([Buffer.from(text), Buffer.of(0x1a)]));
+    const cp932 = file('ctrl-z-cp932.csv', Buffer.concat([iconv.encode(text.replace(/90/g, '91'), 'cp932'), Buffer.of(0x1a)]));
+    for (const path of [utf8, cp932]) {
+      const r = runCli(['import', 'customers', path, '--db', db, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 2, rowsLoaded: 2 });
+      expect(readFileSync(path).at(-1)).toBe(0x1a);
+    }
+    expect(await customer('902')).toBe('佐藤 ｶﾅ');
+    expect(await customer('912')).toBe('佐藤 ｶﾅ');
+    // ASCII for the first megabyte (taken for UTF-8), CP932 after it: read again as CP932.
+    const ascii = Array.from({ length: 80_000 }, (_, i) => `${100_000 + i},name ${i}\r\n`).join('');
+    const late = file('ctrl-z-late-cp932.csv', Buffer.concat([Buffer.from(`customer_id,name\r\n${ascii}`), iconv.encode('921,髙橋 ﾀﾛｳ\r\n', 'cp932'), Buffer.of(0x1a)]));
+    const r = runCli(['import', 'customers', late, '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 80_001, rowsLoaded: 80_001 });
+    expect(await customer('921')).toBe('髙橋 ﾀﾛｳ');
+  });
 
   it('refuses an unbalanced quote, naming the line where the field opens', async () => {
     await refused(file('unbalanced.csv', 'customer_id,name\n101,ok\n102,"never closed\n103,x\n'), /unbalanced\.csv:3: a quoted field opens here and is never closed/);
