@@ -14,8 +14,6 @@ import { parquetWriter } from './write-parquet.js';
 import { xlsxWriter } from './write-xlsx.js';
 import type { ExportWriter } from './writer.js';
 
-export { CSV_ENCODINGS, EXPORT_FORMATS, formatOf, type ExportFormat, type OutputSpec } from './formats.js';
-
 export interface WrittenFile {
   readonly path: string;
   readonly format: ExportFormat;

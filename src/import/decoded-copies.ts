@@ -10,8 +10,8 @@ const RAM_SHARE = 0.25;
 const RAM_DIR = '/dev/shm';
 
 /**
- * Where the UTF-8 copies of an import's CP932 files go (DuckDB's reader reads UTF-8 only).
- * Writing a quarter-gigabyte copy to a disk file system costs more than decoding it; a RAM file
+ * Where the copies an import reads instead of the user's files go: the UTF-8 decodes of CP932
+ * files (DuckDB's reader reads UTF-8 only), and files read without a trailing Ctrl-Z. Writing a quarter-gigabyte copy to a disk file system costs more than decoding it; a RAM file
  * system (`/dev/shm`) takes it at memory speed. A copy goes there when it fits in a quarter of
  * the memory available, else beside the database. `KUMIWAKE_DECODE_DIR` names one folder for
  * every copy instead.
