@@ -54,7 +54,7 @@ export class Database {
         if (options.readOnly) config.access_mode = 'READ_ONLY';
         // Imports stay well under 1 GB of process memory (DuckDB allocates some beyond its limit);
         // read-only work (counts) may use more for its hash tables.
-        const memory = process.env.KUMIWAKE_MEMORY_LIMIT ?? (options.readOnly ? '1GB' : '400MB');
+        const memory = process.env.KUMIWAKE_MEMORY_LIMIT || (options.readOnly ? '1GB' : '400MB');
         config.memory_limit = memory;
         // A new database file is written in the newest storage format of the DuckDB we ship
         // (readable by DuckDB 1.5 and later): its string compression (DICT_FSST) is analysed in one
@@ -69,6 +69,9 @@ export class Database {
         return db;
       } catch (e) {
         if (!isLockError(e)) {
+          if (process.env.KUMIWAKE_MEMORY_LIMIT && e instanceof Error && /Failed to set config/i.test(e.message)) {
+            throw new KumiwakeError('bad-setting', `KUMIWAKE_MEMORY_LIMIT="${process.env.KUMIWAKE_MEMORY_LIMIT}" is not a memory size DuckDB reads (for example 400MB or 2GB)`, 2);
+          }
           if (options.readOnly && e instanceof Error && /does not exist|Cannot open database/i.test(e.message)) {
             throw new KumiwakeError('database-missing', `no database at ${file}: import data first`, 2);
           }

@@ -193,6 +193,16 @@ describe('kumiwake import', () => {
     expect(await query(dbFile, `SELECT kind, subject FROM mails WHERE mail_id = 'M-last'`)).toEqual([{ kind: 'manual', subject: 'セールのお知らせ' }]);
   });
 
+  it('refuses a memory limit DuckDB cannot read, naming the setting; an empty one means the default', () => {
+    const file = writeCsv(join(dir, 'one-mail.csv'), 'mail_id,kind\nM1,manual\n');
+    const bad = runCli(['import', 'mails', file, '--db', join(dir, 'limits.duckdb')], { KUMIWAKE_MEMORY_LIMIT: 'lots' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/KUMIWAKE_MEMORY_LIMIT="lots" is not a memory size/);
+    expect(bad.stderr).not.toMatch(/internal error/);
+    const empty = runCli(['import', 'mails', file, '--db', join(dir, 'limits.duckdb')], { KUMIWAKE_MEMORY_LIMIT: '' });
+    expect(empty.code, empty.stderr).toBe(0);
+  });
+
   it('records every import with its counts', async () => {
     const rows = await query<{ table_name: string; outcome: string; rows_loaded: bigint | null }>(db, 'SELECT table_name, outcome, rows_loaded FROM imports ORDER BY import_id');
     expect(rows.map((r) => [r.table_name, r.outcome, r.rows_loaded])).toEqual([
