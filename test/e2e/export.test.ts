@@ -26,6 +26,15 @@ describe('kumiwake export', () => {
   });
   const exportTo = (file: string, ...args: string[]) => runCli(['export', everyone, '--db', db, '--as-of', AS_OF, '--out', join(dir, file), '--json', ...args]);
   const columns = ['--columns', 'customer_id,name,order_count,total_sales,first_ordered_at,last_ordered_at'];
+  /** Imports `customersCsv` into a database of its own (NAME.duckdb) and exports everyone to NAME-out.csv. */
+  const exportOwnCustomers = (name: string, customersCsv: string, ...args: string[]) => {
+    const ownDb = join(dir, `${name}.duckdb`);
+    writeCsv(join(dir, `${name}.csv`), customersCsv);
+    expect(runCli(['import', 'customers', join(dir, `${name}.csv`), '--db', ownDb]).code).toBe(0);
+    const r = runCli(['export', everyone, '--db', ownDb, '--out', join(dir, `${name}-out.csv`), ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    return r;
+  };
 
   it('writes CSV as UTF-8 with a BOM by default, CRLF lines, ids with their leading zeros and the lifetime figures', () => {
     const r = exportTo('list.csv', ...columns);
@@ -57,22 +66,14 @@ describe('kumiwake export', () => {
   });
 
   it('quotes commas, quotes and line breaks per RFC 4180', () => {
-    const odd = join(dir, 'odd.duckdb');
-    writeCsv(join(dir, 'odd.csv'), 'customer_id,name,address\n0007,"Doe, ""Jane""","line 1\nline 2"\n0008,plain,\n');
-    expect(runCli(['import', 'customers', join(dir, 'odd.csv'), '--db', odd]).code).toBe(0);
-    const r = runCli(['export', everyone, '--db', odd, '--out', join(dir, 'odd-out.csv'), '--columns', 'customer_id,name,address', '--encoding', 'utf-8']);
-    expect(r.code, r.stderr).toBe(0);
+    exportOwnCustomers('odd', 'customer_id,name,address\n0007,"Doe, ""Jane""","line 1\nline 2"\n0008,plain,\n', '--columns', 'customer_id,name,address', '--encoding', 'utf-8');
     const text = readFileSync(join(dir, 'odd-out.csv'), 'utf8');
     expect(text).toContain('"Doe, ""Jane"""');
     expect(parseCsv(text)).toEqual([['customer_id', 'name', 'address'], ['0007', 'Doe, "Jane"', 'line 1\nline 2'], ['0008', 'plain', '']]);
   });
 
   it('writes CP932 with "?" for characters it cannot hold, and says so in the log', () => {
-    const emoji = join(dir, 'emoji.duckdb');
-    writeCsv(join(dir, 'emoji.csv'), 'customer_id,name\n1,髙橋 🍣\n');
-    expect(runCli(['import', 'customers', join(dir, 'emoji.csv'), '--db', emoji]).code).toBe(0);
-    const r = runCli(['export', everyone, '--db', emoji, '--out', join(dir, 'emoji-out.csv'), '--columns', 'customer_id,name', '--encoding', 'cp932']);
-    expect(r.code, r.stderr).toBe(0);
+    const r = exportOwnCustomers('emoji', 'customer_id,name\n1,髙橋 🍣\n', '--columns', 'customer_id,name', '--encoding', 'cp932');
     expect(iconv.decode(readFileSync(join(dir, 'emoji-out.csv')), 'cp932')).toBe('customer_id,name\r\n1,髙橋 ?\r\n');
     expect(r.stderr).toMatch(/"characters":1,.*CP932 cannot hold/);
   });
