@@ -62,6 +62,7 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
   const copies = DecodedCopies.forDatabase(db.path);
   copies.removeAll(); // left by an import of this database that was killed
   const forcedCp932 = new Set<string>();
+  // Copies made by an earlier attempt, by file and the encoding they were made for.
   const decoded = new Map<string, string>();
   let staged = (options.maxRejects ?? 0) > 0;
   const interrupt = () => db.conn.interrupt();
@@ -84,7 +85,6 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
           if (original) {
             log.info({ file: original }, 'not UTF-8 past the first megabyte; reading it as CP932');
             forcedCp932.add(original);
-            decoded.delete(original); // a copy made for the UTF-8 reading (Ctrl-Z dropped) is not decoded
             continue;
           }
         }
@@ -107,11 +107,11 @@ async function attempt(
   const showProgress = options.progress ?? process.stderr.isTTY === true;
   // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8 (and a UTF-8 file
   // ending with Ctrl-Z is read from a copy without it). A copy made by an earlier attempt of this
-  // command (one that had to be staged) is used again.
+  // command (one that had to be staged) is used again if it was made for the same encoding.
   const readable: Array<{ file: string; path: string; encoding: Encoding }> = [];
   for (const file of files) {
     const encoding: Encoding = forcedCp932.has(file) ? 'cp932' : options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
-    const earlier = decoded.get(file);
+    const earlier = decoded.get(`${encoding}:${file}`);
     if (earlier) {
       readable.push({ file, path: earlier, encoding });
       continue;
@@ -126,7 +126,7 @@ async function attempt(
       copyFileSync(file, copy);
       dropEofMark(copy);
       log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
-      decoded.set(file, copy);
+      decoded.set(`${encoding}:${file}`, copy);
       readable.push({ file, path: copy, encoding });
       continue;
     }
@@ -147,7 +147,7 @@ async function attempt(
       dropEofMark(copy);
       log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
     }
-    decoded.set(file, copy);
+    decoded.set(`${encoding}:${file}`, copy);
     readable.push({ file, path: copy, encoding });
   }
 
