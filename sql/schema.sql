@@ -124,6 +124,28 @@ CREATE TABLE IF NOT EXISTS customer_summary (
   first_order_id   VARCHAR NOT NULL,
   last_order_id    VARCHAR NOT NULL
 );
+-- The latest ordered_at of the customer's counted lines (a line time: an order's time is its
+-- earliest line's, so the earliest line time is first_ordered_at): "ordered in a window with no
+-- end" is one comparison with it.
+ALTER TABLE customer_summary ADD COLUMN IF NOT EXISTS last_line_at TIMESTAMP;
+
+-- Lifetime figures per customer and product, and per customer and category (a line's own
+-- category, else the product master's), over the counted lines: the orders with such a line and
+-- the quantity of those lines. Stored in product / category order, so a product row of a segment
+-- reads only the blocks of its products. Kept by the purchases and products imports
+-- (sql/purchase-summaries.sql); schema_info 'purchase_summaries' says they are built.
+CREATE TABLE IF NOT EXISTS customer_products (
+  product_code VARCHAR NOT NULL,
+  customer_id  VARCHAR NOT NULL,
+  order_count  BIGINT NOT NULL,
+  quantity     BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS customer_categories (
+  category    VARCHAR NOT NULL,
+  customer_id VARCHAR NOT NULL,
+  order_count BIGINT NOT NULL,
+  quantity    BIGINT NOT NULL
+);
 
 -- Saved segment definitions (JSON text), by name.
 CREATE TABLE IF NOT EXISTS segments (

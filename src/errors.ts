@@ -40,3 +40,19 @@ export class DatabaseBusyError extends KumiwakeError {
     this.name = 'DatabaseBusyError';
   }
 }
+
+/**
+ * DuckDB ran out of the memory it was given and could not spill the work to disk. Says which
+ * setting to raise; the transaction it ran in has been rolled back by the caller.
+ */
+export class OutOfMemoryError extends KumiwakeError {
+  constructor(readonly limit: string, readonly setting: string) {
+    super(
+      'out-of-memory',
+      `out of memory: the work needed more than DuckDB's memory limit of ${limit} and could not spill it to disk. ` +
+        `Nothing was changed. Raise the limit with ${setting} (for example ${setting}=2GB) and run the command again.`,
+      1,
+    );
+    this.name = 'OutOfMemoryError';
+  }
+}

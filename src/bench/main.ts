@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { generateSampleData } from '../generate/generate.js';
+import { fileOrders, generateSampleData } from '../generate/generate.js';
 import { parseLocalDate } from '../model/dates.js';
 import { benchCounts, type CountFigure } from './run-counts.js';
 import { benchImports, benchFiles, benchRepeatedImport, type ImportFigure, type RepeatedImportFigure } from './run-imports.js';
@@ -15,6 +15,7 @@ import { benchPostgres, type PostgresFigure } from './run-postgres.js';
  */
 const argv = await yargs(hideBin(process.argv))
   .option('scale', { type: 'number', default: 1, describe: '0.1, 1 or 3 times 1,000,000 customers' })
+  .option('order', { choices: fileOrders, default: 'date' as const, describe: 'order of the order lines and mail events in their files (date: as a cart exports them)' })
   .option('runs', { type: 'number', default: 5, describe: 'timed runs per count (median reported), after one warm-up' })
   .option('skip-import', { type: 'boolean', default: false, describe: 'reuse the database of an earlier run' })
   .option('skip-counts', { type: 'boolean', default: false, describe: 'leave out the segment counts' })
@@ -27,13 +28,13 @@ const argv = await yargs(hideBin(process.argv))
 
 const UNTIL = '2026-10-31';
 const root = resolve(new URL('../../data/cache/', import.meta.url).pathname);
-const dataDir = join(root, `bench-${argv.scale}x`);
-const dbPath = join(root, `bench-${argv.scale}x.duckdb`);
+const dataDir = join(root, `bench-${argv.scale}x-${argv.order}`);
+const dbPath = join(root, `bench-${argv.scale}x-${argv.order}.duckdb`);
 mkdirSync(root, { recursive: true });
 
 if (!benchFiles.every((f) => existsSync(join(dataDir, f.file)))) {
-  process.stderr.write(`generating ${argv.scale * 1_000_000} customers into ${dataDir} (cached for later runs)...\n`);
-  await generateSampleData({ customers: Math.round(argv.scale * 1_000_000), outDir: dataDir, seed: 42, until: UNTIL });
+  process.stderr.write(`generating ${argv.scale * 1_000_000} customers (lines and events in ${argv.order} order) into ${dataDir} (cached for later runs)...\n`);
+  await generateSampleData({ customers: Math.round(argv.scale * 1_000_000), outDir: dataDir, seed: 42, until: UNTIL, order: argv.order });
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);

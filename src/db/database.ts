@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, VARCHAR, listValue, type DuckDBValue } from '@duckdb/node-api';
 import { FOLD_MACRO_SQL } from '../dialect/fold.js';
-import { DatabaseBusyError, KumiwakeError } from '../errors.js';
+import { DatabaseBusyError, KumiwakeError, OutOfMemoryError } from '../errors.js';
 import { InterruptedError } from '../interrupt.js';
 import { log } from '../log.js';
 import { sqlString } from './sql-text.js';
@@ -64,6 +64,7 @@ export class Database {
         const instance = await DuckDBInstance.create(file, config);
         const conn = await instance.connect();
         const db = new Database(file, instance, conn);
+        db.memoryLimit = memory;
         if (!options.readOnly) await db.applySchema();
         await db.registerFunctions();
         return db;
@@ -129,18 +130,36 @@ export class Database {
   }
 
   async run(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
-    await this.conn.run(sql, params);
+    await this.translated(() => this.conn.run(sql, params), sql);
   }
 
   /** Runs a statement and returns how many rows it inserted, updated or deleted. */
   async change(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<number> {
-    return (await this.conn.run(sql, params)).rowsChanged;
+    return (await this.translated(() => this.conn.run(sql, params), sql)).rowsChanged;
   }
 
   /** Rows as plain JS objects (BIGINT as bigint, TIMESTAMP as Date, DECIMAL as number). */
   async all<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
+    const reader = await this.translated(() => this.conn.runAndReadAll(sql, params), sql);
     return reader.getRowObjectsJS() as T[];
+  }
+
+  /** The setting a user raises when this database runs out of memory (exports have their own). */
+  memorySetting = 'KUMIWAKE_MEMORY_LIMIT';
+  /** DuckDB's memory limit now, as the user wrote it (for messages). */
+  memoryLimit = '';
+
+  /** DuckDB's out-of-memory error becomes a sentence naming the limit and the setting to raise. */
+  private async translated<T>(work: () => Promise<T>, sql?: string): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof Error && /^Out of Memory Error/.test(e.message)) {
+        log.warn({ err: e, sql: sql?.slice(0, 2000) }, 'DuckDB ran out of memory');
+        throw new OutOfMemoryError(this.memoryLimit, this.memorySetting);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -156,7 +175,7 @@ export class Database {
     }, 250);
     try {
       if (signal?.aborted) throw new InterruptedError(String(signal.reason));
-      await this.conn.run(sql);
+      await this.run(sql);
       onProgress(1);
     } catch (e) {
       if (signal?.aborted) throw new InterruptedError(String(signal.reason));
@@ -167,13 +186,21 @@ export class Database {
     }
   }
 
-  /** Runs `work` with DuckDB's memory limit lowered (or raised) to `limit`, then puts it back. */
-  async withMemoryLimit<T>(limit: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` with DuckDB's memory limit lowered (or raised) to `limit`, then puts it back;
+   * running out of memory meanwhile names `setting` as the one to raise.
+   */
+  async withMemoryLimit<T>(limit: string, work: () => Promise<T>, setting = this.memorySetting): Promise<T> {
     const [row] = await this.all<{ value: string }>(`SELECT current_setting('memory_limit') AS value`);
+    const outer = { setting: this.memorySetting, limit: this.memoryLimit };
     await this.conn.run(`SET memory_limit = ${sqlString(limit)}`);
+    this.memorySetting = setting;
+    this.memoryLimit = limit;
     try {
       return await work();
     } finally {
+      this.memorySetting = outer.setting;
+      this.memoryLimit = outer.limit;
       await this.conn.run(`SET memory_limit = ${sqlString(row!.value)}`);
     }
   }

@@ -84,7 +84,7 @@ export async function writeExport(db: Database, spec: OutputSpec, rowCount: numb
   const bar = progressBar(`exporting ${basename(spec.path)}`, process.stderr.isTTY === true && rowCount > 100_000);
   try {
     await db.withMemoryLimit(exportMemoryLimit(format), () =>
-      write({ db, file, columns, headers: spec.headers ?? 'canonical', rowCount, signal, progress: (f) => bar.update(f) }));
+      write({ db, file, columns, headers: spec.headers ?? 'canonical', rowCount, signal, progress: (f) => bar.update(f) }), 'KUMIWAKE_EXPORT_MEMORY_LIMIT');
     file.commit();
   } catch (e) {
     file.abort();

@@ -12,7 +12,16 @@ export interface GenerateOptions {
   readonly seed?: number;
   /** the last day of the generated history, YYYY-MM-DD */
   readonly until: string;
+  /**
+   * The order of the order lines and mail events in their files. `date` (default) is a cart's own:
+   * lines by order date, each customer's spread over the whole file; `customer` groups them by
+   * customer; `shuffled` is random. The rows are the same whatever the order.
+   */
+  readonly order?: FileOrder;
 }
+
+export const fileOrders = ['date', 'customer', 'shuffled'] as const;
+export type FileOrder = (typeof fileOrders)[number];
 
 export interface GeneratedFiles {
   readonly customers: string;
@@ -37,15 +46,23 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.until)) throw new Error('INTERNAL ERROR: until must be YYYY-MM-DD');
   const out = resolve(options.outDir);
   mkdirSync(out, { recursive: true });
-  // Sorting 30M generated events needs room to spill: give the in-memory database a temp folder.
+  // Sorting 20M lines or 30M events by date needs room to spill: the working tables live in a
+  // scratch database file (removed at the end), with a temp folder beside it.
   const spill = join(out, '.generate-tmp');
-  const instance = await DuckDBInstance.create(':memory:', { memory_limit: '2GB', temp_directory: spill });
+  rmSync(spill, { recursive: true, force: true });
+  mkdirSync(spill, { recursive: true });
+  const instance = await DuckDBInstance.create(join(spill, 'generate.duckdb'), { memory_limit: '2GB', temp_directory: join(spill, 'spill') });
   const conn = await instance.connect();
   const run = (sql: string) => conn.run(sql);
   const guests = Math.max(1, Math.floor(n / 200));
   const productCount = Math.max(50, Math.min(2000, Math.floor(n / 500)));
   const mailCount = n >= 10_000 ? 100 : 30;
   const until = sqlString(options.until);
+  const order = options.order ?? 'date';
+  if (!fileOrders.includes(order)) throw new Error(`INTERNAL ERROR: unknown file order ${String(order)}`);
+  // A random order that is the same for the same seed: a hash of the row's identity.
+  const lineOrder = { date: 'o.ordered_at, o.j, o.k, l', customer: 'o.j, o.k, l', shuffled: `hash(o.j, o.k, l, ${seed})` }[order];
+  const eventOrder = { date: 'occurred_at, m, j, o', customer: 'j, m, o', shuffled: `hash(j, m, o, ${seed})` }[order];
   const weightedPrefectures = v.prefectures.flatMap(([name, w]) => Array<string>(w).fill(name));
   try {
     await run(`CREATE MACRO u(k, salt) AS (hash(k, salt, ${seed}) % 1000000007) / 1000000007.0`);
@@ -130,7 +147,7 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
       FROM orders o, range(o.lines) r(l),
         LATERAL (SELECT 1 + floor(pow(u(o.j * 1000 + o.k + l, 'prod'), 2) * ${productCount})::INT AS p, 1 + floor(pow(u(o.j * 1000 + o.k + l, 'qty'), 3) * 3)::INT AS q) pick_line
         JOIN products pr ON pr.p = pick_line.p
-      ORDER BY o.j, o.k, l`, purchasesFile, 'utf-8');
+      ORDER BY ${lineOrder}`, purchasesFile, 'utf-8');
 
     await run(`CREATE TABLE mails AS SELECT m,
         CASE WHEN u(m, 'kind') < 0.2 THEN 'S' ELSE 'M' END || lpad(m::VARCHAR, 4, '0') AS mail_id,
@@ -143,16 +160,16 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
     await copy(run, `SELECT mail_id AS "メールID", kind AS "配信種別", subject AS "件名", strftime(sent_at, '%Y/%m/%d %H:%M') AS "送信日時", store_id AS "店舗" FROM mails ORDER BY m`, mailsFile, 'cp932');
 
     const mailEventsFile = join(out, 'mail_events.csv');
-    await copy(run, `WITH sends AS (
+    await run(`CREATE TABLE sends AS
         SELECT p.j, p.customer_id, m.m, m.mail_id, m.sent_at, hash(p.j, m.m) AS h FROM people p, mails m
-        WHERE p.j <= ${n} AND u(p.j * 1000 + m.m, 'sent') < 0.2)
-      SELECT customer_id, mail_id, event, strftime(occurred_at, '%Y-%m-%d %H:%M:%S') AS occurred_at FROM (
+        WHERE p.j <= ${n} AND u(p.j * 1000 + m.m, 'sent') < 0.2`);
+    await copy(run, `SELECT customer_id, mail_id, event, strftime(occurred_at, '%Y-%m-%d %H:%M:%S') AS occurred_at FROM (
         SELECT j, m, 0 AS o, customer_id, mail_id, 'send' AS event, sent_at AS occurred_at FROM sends
         UNION ALL SELECT j, m, 1, customer_id, mail_id, 'bounce', sent_at + INTERVAL 1 MINUTE FROM sends WHERE u(h, 'bounce') < 0.01
         UNION ALL SELECT j, m, 2, customer_id, mail_id, 'open', sent_at + INTERVAL (1 + floor(u(h, 'ot') * 4000)::INT) MINUTE FROM sends WHERE u(h, 'bounce') >= 0.01 AND u(h, 'open') < 0.25
         UNION ALL SELECT j, m, 3, customer_id, mail_id, 'click', sent_at + INTERVAL (4001 + floor(u(h, 'ct') * 1000)::INT) MINUTE FROM sends WHERE u(h, 'bounce') >= 0.01 AND u(h, 'open') < 0.25 AND u(h, 'click') < 0.3
         UNION ALL SELECT j, m, 4, customer_id, mail_id, 'qr', sent_at + INTERVAL (1 + floor(u(h, 'qt') * 9000)::INT) MINUTE FROM sends WHERE u(h, 'qr') < 0.02
-      ) ORDER BY m, j, o`, mailEventsFile, 'utf-8');
+      ) ORDER BY ${eventOrder}`, mailEventsFile, 'utf-8');
 
     return { customers: customersFile, products: productsFile, purchases: purchasesFile, mails: mailsFile, mailEvents: mailEventsFile };
   } finally {

@@ -3,12 +3,58 @@ import type { Database } from '../db/database.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../sql/${name}`, import.meta.url), 'utf8');
 
+/** The customers whose purchase summaries an import changes (filled by the staged load). */
+export const TOUCHED_TABLE = 'kumiwake_touched';
+
+/**
+ * Which customers' summaries to rebuild: everyone, or those listed in TOUCHED_TABLE (an upsert of
+ * a few lines into a large table rebuilds only the customers it touched).
+ */
+export type SummaryScope = 'all' | 'touched';
+
 /**
  * Rebuilds what is derived from purchases and products after either changes: the per-customer
- * lifetime purchase figures, and the master category copied onto the order lines (new lines get
- * it as they are inserted; a products import brings it up to date on the lines already stored).
+ * lifetime purchase figures, per customer and product / category, and the master category copied
+ * onto the order lines (new lines get it as they are inserted; a products import brings it up to
+ * date on the lines already stored, which changes the category summaries of everyone).
  */
-export async function refreshDerivedTables(db: Database, changed: 'purchases' | 'products'): Promise<void> {
-  if (changed === 'purchases') await db.run(sqlFile('customer-summary.sql'));
-  else await db.run(sqlFile('product-categories.sql'));
+export async function refreshDerivedTables(db: Database, changed: 'purchases' | 'products', scope: SummaryScope = 'all'): Promise<void> {
+  if (changed === 'products') {
+    await db.run(sqlFile('product-categories.sql'));
+    scope = 'all';
+  }
+  const everyone = scope === 'all';
+  const statements = sqlFile('purchase-summaries.sql')
+    .replaceAll(':scope', everyone ? 'true' : `customer_id IN (SELECT customer_id FROM ${TOUCHED_TABLE})`)
+    .replaceAll(':order_products', everyone ? 'ORDER BY product_code, customer_id' : '')
+    .replaceAll(':order_categories', everyone ? 'ORDER BY category, customer_id' : '');
+  for (const statement of splitStatements(statements)) await db.run(statement);
+  await forgetTouched(db);
+}
+
+/**
+ * After a purchases import: rebuild the summaries of the customers the staged loads touched, or of
+ * everyone when the table was replaced or loaded directly (nothing was noted), when they were
+ * never built, or when the import brought a large share of the lines (a rebuild is then cheaper).
+ */
+export async function summaryScope(db: Database, mode: string, rowsRead: number): Promise<SummaryScope> {
+  const [state] = await db.all<{ touched: bigint; built: bigint; lines: bigint }>(
+    `SELECT (SELECT count(*) FROM information_schema.tables WHERE table_name = '${TOUCHED_TABLE}') AS touched,
+            (SELECT count(*) FROM schema_info WHERE key = 'purchase_summaries') AS built,
+            (SELECT count(*) FROM purchases) AS lines`);
+  const partial = mode !== 'replace' && state!.touched > 0n && state!.built > 0n && rowsRead * 4 < Number(state!.lines);
+  return partial ? 'touched' : 'all';
+}
+
+/** Drops the list of touched customers (it lives only inside an import's transaction). */
+export async function forgetTouched(db: Database): Promise<void> {
+  await db.run(`DROP TABLE IF EXISTS ${TOUCHED_TABLE}`);
+}
+
+/** The statements of a SQL file, one by one (each is its own step for DuckDB's memory). */
+function splitStatements(text: string): string[] {
+  return text
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s !== '');
 }

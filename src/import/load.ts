@@ -2,6 +2,7 @@ import type { Database } from '../db/database.js';
 import { sqlIdent } from '../db/sql-text.js';
 import type { TableDef } from './columns.js';
 import { STAGE_TABLE, type StagePlan } from './stage.js';
+import { TOUCHED_TABLE } from './derived.js';
 
 export type ImportMode = 'upsert' | 'replace' | 'append';
 
@@ -105,7 +106,7 @@ async function keepEventsOnce(db: Database): Promise<void> {
  * the columns the file has and keeps the others. Mail events have no key: an event already
  * stored is not stored again.
  */
-export async function loadStage(db: Database, table: TableDef, plan: StagePlan, mode: ImportMode): Promise<void> {
+export async function loadStage(db: Database, table: TableDef, plan: StagePlan, mode: ImportMode, batchRows = MERGE_BATCH_ROWS): Promise<void> {
   const { names, select } = targetColumns(table, plan);
   const key = table.key;
   const source = `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE}) AS src`;
@@ -120,6 +121,7 @@ export async function loadStage(db: Database, table: TableDef, plan: StagePlan, 
       (dedupe ? ` QUALIFY row_number() OVER (PARTITION BY ${key.map(q).join(', ')} ORDER BY _pos DESC) = 1` : '');
   const target = q(table.table);
   const columnList = names.map(q).join(', ');
+  if (table.table === 'purchases' && mode !== 'replace') await noteTouchedCustomers(db, plan, key, target);
 
   if (table.table === 'mail_events') {
     const fresh = (await isEmpty(db, 'mail_events'))
@@ -135,14 +137,43 @@ export async function loadStage(db: Database, table: TableDef, plan: StagePlan, 
     const updates = names.filter((c) => !key.includes(c)).map((c) => `${q(c)} = s.${q(c)}`);
     // Columns the file lacks take the schema's defaults on insert and keep their values on update.
     const insertValues = names.map((c) => `s.${q(c)}`).join(', ');
-    await db.run(`MERGE INTO ${target} USING (${rows}) AS s ON (${on})
-      ${updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : ''}
-      WHEN NOT MATCHED THEN INSERT (${columnList}) VALUES (${insertValues})`);
+    // A merge holds its source's join table in memory: a large file is merged in batches of about
+    // MERGE_BATCH_ROWS, split by a hash of the key's first column (which keeps every row of one
+    // order together, for line numbering and for collapsing repeated keys).
+    const [{ n }] = (await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${STAGE_TABLE}`)) as [{ n: bigint }];
+    const batches = Math.max(1, Math.ceil(Number(n) / batchRows));
+    for (let batch = 0; batch < batches; batch++) {
+      const part = batches === 1 ? rows : rows.replace(source, batchSource(key[0]!, batches, batch));
+      await db.run(`MERGE INTO ${target} USING (${part}) AS s ON (${on})
+        ${updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : ''}
+        WHEN NOT MATCHED THEN INSERT (${columnList}) VALUES (${insertValues})`);
+    }
   }
+}
+
+/** Rows of the stage a merge takes at once (see loadStage). */
+export const MERGE_BATCH_ROWS = 1_000_000;
+
+/** The stage's rows of one merge batch, in file order (`_pos`). */
+function batchSource(column: string, batches: number, batch: number): string {
+  return `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE} WHERE hash(${q(column)}) % ${batches} = ${batch}) AS src`;
 }
 
 /** Does a key repeat among the rows of `from` (a table, optionally with a WHERE clause)? */
 async function repeatsKey(db: Database, from: string, key: readonly string[]): Promise<boolean> {
   const rows = await db.all(`SELECT 1 FROM ${from} GROUP BY ${key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`);
   return rows.length > 0;
+}
+
+/**
+ * Records the customers whose purchase summaries the staged rows change: the customers of the
+ * file's good rows, and those of stored lines the file replaces (a line may move to another
+ * customer). A file without line numbers matches stored lines by order: a superset, which is safe.
+ */
+async function noteTouchedCustomers(db: Database, plan: StagePlan, key: readonly string[], target: string): Promise<void> {
+  await db.run(`CREATE TABLE IF NOT EXISTS ${TOUCHED_TABLE} (customer_id VARCHAR NOT NULL)`);
+  await db.run(`INSERT INTO ${TOUCHED_TABLE} SELECT DISTINCT customer_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip AND customer_id IS NOT NULL`);
+  const on = key.filter((k) => plan.columns.some((c) => c.name === k)).map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
+  await db.run(`INSERT INTO ${TOUCHED_TABLE} SELECT DISTINCT t.customer_id FROM ${target} AS t
+    WHERE EXISTS (SELECT 1 FROM ${STAGE_TABLE} AS s WHERE ${on} AND s._bad IS NULL AND NOT s._skip)`);
 }

@@ -18,7 +18,7 @@ import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, 
 import { emptyMapping, loadMapping } from './mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
-import { refreshDerivedTables } from './derived.js';
+import { refreshDerivedTables, summaryScope } from './derived.js';
 import { refreshCustomerValues } from './customer-values.js';
 
 export interface ImportOptions {
@@ -32,6 +32,8 @@ export interface ImportOptions {
   readonly progress?: boolean;
   /** stops the import (SIGINT, SIGTERM): DuckDB is interrupted, the transaction rolled back */
   readonly signal?: AbortSignal;
+  /** rows of a file merged into a non-empty table at once (default MERGE_BATCH_ROWS; tests lower it) */
+  readonly mergeBatchRows?: number;
 }
 
 export interface ImportResult {
@@ -171,13 +173,14 @@ async function attempt(
       throwIfAborted(options.signal);
       const plan = plans[i]!;
       const showBar = showProgress && statSync(r.path).size > BIG_FILE;
-      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar, staged);
+      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar, staged, options.mergeBatchRows);
       rowsRead += counts.read;
       rowsSkipped += counts.skipped;
       rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
       rejects.push(...counts.rejects);
     }
-    if (table.table === 'purchases' || table.table === 'products') await refreshDerivedTables(db, table.table);
+    if (table.table === 'products') await refreshDerivedTables(db, 'products');
+    if (table.table === 'purchases') await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
     if (table.table === 'customers') await refreshCustomerValues(db);
     // A signal between two statements interrupts nothing inside DuckDB: stop here, before the commit.
     throwIfAborted(options.signal);
@@ -249,6 +252,7 @@ async function loadWithoutStage(
  */
 async function loadFile(
   db: Database, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number, showBar: boolean, staged: boolean,
+  mergeBatchRows?: number,
 ): Promise<FileCounts> {
   const started = Date.now();
   log.debug({ file: r.file, mode, staged }, 'loading file');
@@ -288,7 +292,7 @@ async function loadFile(
       throw new ImportError('bad-value', r.file, first.line, first.column, `${first.reason}${more}`);
     }
   }
-  await loadStage(db, table, plan, mode);
+  await loadStage(db, table, plan, mode, mergeBatchRows);
   await db.run(`DROP TABLE ${STAGE_TABLE}`);
   log.debug({ file: r.file, ms: Date.now() - started, path: 'staged' }, 'file loaded');
   return { read: Number(stats!.total), skipped: Number(stats!.skipped), rejects };

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
-import type { NumberRange, PurchasesLeaf } from '../model/definition.js';
+import type { NumberRange, ProductRow, PurchasesLeaf } from '../model/definition.js';
 import type { PlannerContext } from './context.js';
 import { isScoped, lineInScope, lineMatchesProducts, orderFigures, scopeKey } from './purchase-scope.js';
 import { inDateRange, inNumberRange, isTrue } from './ranges.js';
+import { resolveRange } from '../model/dates.js';
 
 /**
  * A `purchases` condition: every figure given must hold. A customer with no order in scope has
@@ -16,7 +17,12 @@ export function compilePurchases(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<
   const key = scopeKey(leaf);
   const needsFigures = leaf.orderCount || leaf.sales || leaf.firstOrderedAt || leaf.lastOrderedAt || leaf.lastShippedAt;
   const onlyPresence = leaf.orderCount && !leaf.sales && !leaf.firstOrderedAt && !leaf.lastOrderedAt && !leaf.lastShippedAt ? presence(leaf.orderCount) : undefined;
-  if (onlyPresence && isScoped(leaf)) {
+  const lineTime = onlyPresence && isScoped(leaf) ? openWindowLineTime(leaf, ctx) : undefined;
+  if (onlyPresence && lineTime) {
+    // Ordered in a window open at one end: the customer's latest (or earliest) counted line time.
+    const f = ctx.join(`figures:${scopeKey({ kind: 'purchases' })}`, () => sql`SELECT * FROM customer_summary`);
+    tests.push(presenceTest(onlyPresence, isTrue(inDateRange(ctx, ctx.column(f, lineTime), leaf.window!))));
+  } else if (onlyPresence && isScoped(leaf)) {
     // "Ordered at least once / never in scope" needs no order figures, only who has a line in scope.
     const alias = ctx.join(`presence:${key}`, () => sql`SELECT DISTINCT p.customer_id FROM purchases p WHERE ${lineInScope(leaf, ctx)}`);
     tests.push(presenceTest(onlyPresence, sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`));
@@ -42,11 +48,68 @@ export function compilePurchases(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<
 }
 
 /**
+ * The customer_summary column that answers "has a counted line ordered in the window" when the
+ * leaf's only scope is an order-time window open at one end: the latest line time for a window
+ * with no end, the earliest (first_ordered_at: an order's time is its earliest line's) for one
+ * with no start. Undefined when the lines must decide.
+ */
+function openWindowLineTime(leaf: PurchasesLeaf, ctx: PlannerContext): 'last_line_at' | 'first_ordered_at' | undefined {
+  const window = leaf.window;
+  if (!ctx.schema.purchaseSummaries || !window || (window.on ?? 'ordered') !== 'ordered') return undefined;
+  if (leaf.stores || leaf.media || leaf.orderCodes || leaf.groups) return undefined;
+  const range = resolveRange(window, ctx.asOf);
+  if (range.to === undefined) return 'last_line_at';
+  if (range.from === undefined) return 'first_ordered_at';
+  return undefined;
+}
+
+/**
  * Product rows: per row, the number of orders in scope with a matching line (or the quantity
  * of the matching lines), all rows from one pass over the lines that match any row.
  */
 function compileProductRows(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean>[] {
-  const rows = leaf.products!;
+  const all = leaf.products!;
+  const fromSummaries = all.map((row) => (isScoped(leaf) || !ctx.schema.purchaseSummaries ? undefined : productRowFromSummaries(row, ctx)));
+  const rest = all.filter((_, i) => fromSummaries[i] === undefined);
+  const fromLines = rest.length > 0 ? compileProductRowsFromLines(leaf, rest, ctx) : [];
+  return fromSummaries.map((test) => test ?? fromLines.shift()!);
+}
+
+/**
+ * A lifetime product row read from customer_products / customer_categories, when they give it
+ * exactly: one product or one category (orders or quantity); several products, or several
+ * categories, for a quantity (their lines are disjoint) or for "at least once" / "never"; products
+ * and categories together for "at least once" / "never". Otherwise undefined: the lines decide
+ * (an order holding two of the listed products counts once, which the summaries cannot tell).
+ */
+function productRowFromSummaries(row: ProductRow, ctx: PlannerContext): Sql<boolean> | undefined {
+  const d = ctx.dialect;
+  const products = (row.products ?? []).map(String);
+  const categories = (row.categories ?? []).map(String);
+  const quantity = row.unit === 'quantity';
+  const whether = quantity ? undefined : presence(row.count);
+  const sources = [
+    ...(products.length > 0 ? [{ table: 'customer_products', column: 'product_code', values: products }] : []),
+    ...(categories.length > 0 ? [{ table: 'customer_categories', column: 'category', values: categories }] : []),
+  ];
+  if (sources.length === 0) return undefined;
+  const select = (figure: Sql) => sources.map((src) =>
+    sql`SELECT customer_id, ${figure} FROM ${sql.table(src.table)} AS s WHERE ${d.inList(sql.ref(`s.${src.column}`), src.values)}`);
+  if (whether !== undefined) {
+    if (whether === 'any') return sql`true`;
+    const alias = ctx.join(`summary-presence:${JSON.stringify(sources)}`, () =>
+      sql`SELECT DISTINCT customer_id FROM (${sql.join(select(sql`1 AS one`), sql` UNION ALL `)})`);
+    return presenceTest(whether, sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`);
+  }
+  const single = sources.length === 1 && sources[0]!.values.length === 1;
+  if (sources.length > 1 || (!quantity && !single)) return undefined;
+  const figure = quantity ? 'quantity' : 'order_count';
+  const alias = ctx.join(`summary-${figure}:${JSON.stringify(sources)}`, () =>
+    sql`SELECT customer_id, sum(f) AS f FROM (${select(sql`${sql.ref(`s.${figure}`)} AS f`)[0]!}) GROUP BY customer_id`);
+  return isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, 'f')}, 0)`, row.count as NumberRange));
+}
+
+function compileProductRowsFromLines(leaf: PurchasesLeaf, rows: readonly ProductRow[], ctx: PlannerContext): Sql<boolean>[] {
   const matches = rows.map((row) => lineMatchesProducts(ctx, row.products, row.categories));
   const presences = rows.map((row) => (row.unit === 'quantity' ? undefined : presence(row.count)));
   if (presences.every((p) => p !== undefined)) {

@@ -26,6 +26,11 @@ export interface SchemaInfo {
    * conditions on them fold these values instead of every row's. A column not here is folded row by row.
    */
   readonly customerValues?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * customer_products, customer_categories and customer_summary.last_line_at are built (by the
+   * imports of this version): lifetime product rows and open-ended windows read them.
+   */
+  readonly purchaseSummaries?: boolean;
 }
 
 export const emptySchema: SchemaInfo = { customerColumns: new Set(), purchaseColumns: new Set() };

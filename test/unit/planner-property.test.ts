@@ -60,3 +60,47 @@ for (const scenario of scenarios) {
     });
   });
 }
+
+/**
+ * The summary paths of the planner (customer_products / customer_categories for lifetime product
+ * rows, customer_summary.last_line_at for windows open at one end), each on its own, against the
+ * reference evaluator: random definitions reach them only now and then.
+ */
+describe('planner = reference evaluator on the conditions the purchase summaries answer', () => {
+  let db: Database;
+  let store: SegmentStore;
+  let reference: ReferenceEvaluator;
+  const asOf = parseLocalDate('2025-03-31')!;
+  beforeAll(async () => {
+    db = await Database.open(':memory:');
+    const data = randomDataset(11, { customers: 80, orders: 400, events: 10 });
+    await loadDataset(db, data);
+    store = await SegmentStore.load(db);
+    reference = new ReferenceEvaluator(data, new Map(), enumValue);
+  });
+  afterAll(() => db.close());
+
+  const rows = [
+    ...[1, 2, 3].flatMap((n) => [{ min: n }, { min: n, max: n }, { max: n }]).flatMap((count) => [
+      { products: ['P1'], count }, { products: ['P2'], count, unit: 'quantity' }, { categories: ['化粧品'], count },
+      { categories: ['スキンケア', 'サプリ'], count, unit: 'quantity' }, { products: ['P1', 'P3'], count, unit: 'quantity' },
+      { products: ['P1', 'P3'], count }, { products: ['P4'], categories: ['サプリ'], count },
+    ]),
+    { products: ['P1', 'P2'], count: { min: 0, max: 0 } }, { products: ['P5'], categories: ['化粧品'], count: { min: 1 } },
+    { categories: ['サプリ', '化粧品'], count: { min: 0, max: 0 } },
+  ];
+  const windows = [{ from: '2024-06-01' }, { from: 'today-90d' }, { to: '2023-12-31' }, { to: 'today-1y' }, { from: '2024-01-01', to: '2024-06-30' }];
+  const definitions = [
+    ...rows.map((row) => ({ where: { kind: 'purchases', products: [row] } })),
+    ...windows.flatMap((window) => [{ min: 1 }, { min: 0, max: 0 }].map((orderCount) => ({ where: { kind: 'purchases', window, orderCount } }))),
+  ];
+
+  it(`gives the same customers for ${definitions.length} definitions`, async () => {
+    const schema = await schemaInfo(db);
+    expect(schema.purchaseSummaries).toBe(true);
+    for (const def of definitions) {
+      const got = (await db.query<{ customer_id: string }>(planMembers(def, store, asOf, schema))).map((r) => r.customer_id).sort();
+      expect(got, JSON.stringify(def)).toEqual([...reference.members(def, asOf)].sort());
+    }
+  });
+});

@@ -1,0 +1,49 @@
+-- Rebuilds the purchase summaries (see schema.sql) for the customers in scope. Runs inside the
+-- import's transaction. :scope is replaced by a condition on customer_id ("true" for everyone,
+-- or membership of kumiwake_touched); a full rebuild writes product and category rows in
+-- product / category order so that segment conditions on a product read only its blocks.
+DELETE FROM customer_summary WHERE :scope;
+INSERT INTO customer_summary (customer_id, order_count, sales, first_ordered_at, last_ordered_at, last_shipped_at,
+                              first_order_id, last_order_id, last_line_at)
+SELECT customer_id,
+       count(*) AS order_count,
+       COALESCE(sum(sales), 0) AS sales,
+       min(ts) AS first_ordered_at,
+       max(ts) AS last_ordered_at,
+       arg_max({'v': shipped}, {'t': ts, 'o': order_id}).v AS last_shipped_at,
+       arg_min(order_id, {'t': ts, 'o': order_id}) AS first_order_id,
+       arg_max(order_id, {'t': ts, 'o': order_id}) AS last_order_id,
+       max(ts_last) AS last_line_at
+FROM (
+  SELECT customer_id, order_id, min(ordered_at) AS ts, max(ordered_at) AS ts_last, max(shipped_at) AS shipped, sum(amount) AS sales
+  FROM purchases
+  WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND :scope
+  GROUP BY customer_id, order_id
+)
+GROUP BY customer_id;
+
+DELETE FROM customer_products WHERE :scope;
+INSERT INTO customer_products
+SELECT product_code, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS quantity
+FROM (
+  SELECT product_code, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
+  FROM purchases
+  WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND :scope
+  GROUP BY product_code, customer_id, order_id
+)
+GROUP BY product_code, customer_id
+:order_products;
+
+DELETE FROM customer_categories WHERE :scope;
+INSERT INTO customer_categories
+SELECT category, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS quantity
+FROM (
+  SELECT COALESCE(category, product_category) AS category, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
+  FROM purchases
+  WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND COALESCE(category, product_category) IS NOT NULL AND :scope
+  GROUP BY ALL
+)
+GROUP BY category, customer_id
+:order_categories;
+
+INSERT OR REPLACE INTO schema_info VALUES ('purchase_summaries', '1');

@@ -1,0 +1,92 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Database } from '../../src/db/database.js';
+import { purchases } from '../../src/import/columns.js';
+import { refreshDerivedTables, summaryScope } from '../../src/import/derived.js';
+import { importFiles } from '../../src/import/run-import.js';
+import { tempDir } from '../helpers/cli.js';
+
+const HEADER = 'order_id,line_no,customer_id,ordered_at,product_code,category,quantity,amount,status';
+const line = (order: number, no: number, customer: number, day: number, product: number, amount: number, status = '完了') =>
+  `O${order},${no},C${String(customer).padStart(3, '0')},2024-${String(1 + (day % 12)).padStart(2, '0')}-${String(1 + (day % 28)).padStart(2, '0')} 10:00,P${product},${product % 3 === 0 ? 'サプリ' : ''},${1 + (order % 3)},${amount},${status}`;
+
+/** Every summary row, as sorted text: equal tables give equal text. */
+async function summaries(db: Database): Promise<string> {
+  const dump = async (sql: string) => (await db.all(sql)).map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v))).join('\n');
+  return [
+    await dump('SELECT * FROM customer_summary ORDER BY customer_id'),
+    await dump('SELECT * FROM customer_products ORDER BY product_code, customer_id'),
+    await dump('SELECT * FROM customer_categories ORDER BY category, customer_id'),
+  ].join('\n--\n');
+}
+
+describe('purchase summaries kept by imports', () => {
+  let dir: string;
+  let db: Database;
+  beforeAll(async () => {
+    dir = tempDir();
+    db = await Database.open(join(dir, 's.duckdb'));
+    const lines = [HEADER];
+    for (let order = 0; order < 150; order++) {
+      for (let no = 1; no <= 2; no++) lines.push(line(order, no, order % 40, order, (order * no) % 7, 1000 + order * 10));
+    }
+    lines.push(line(999, 1, 77, 3, 1, 500)); // customer C077's only line: the upsert moves it away
+    writeFileSync(join(dir, 'a.csv'), `${lines.join('\n')}\n`);
+    await importFiles(db, { table: purchases, files: [join(dir, 'a.csv')] });
+  });
+  afterAll(() => db.close());
+
+  it('rebuild only the touched customers on a small upsert, with the same result as a full rebuild', async () => {
+    const changed = [
+      HEADER,
+      line(999, 1, 78, 3, 1, 500), // moved from C077 to C078
+      line(5, 1, 5, 5, 2, 99999), // new amount
+      line(6, 2, 6, 6, 3, 1060, 'キャンセル'), // cancelled
+      line(500, 1, 3, 11, 4, 700), // a new order of an existing customer
+      line(501, 1, 90, 12, 6, 800), // a new customer
+    ];
+    writeFileSync(join(dir, 'b.csv'), `${changed.join('\n')}\n`);
+    // The scope the import will choose: a small upsert into a built table touches some customers only.
+    await db.transaction(async () => {
+      await db.run('CREATE TABLE kumiwake_touched (customer_id VARCHAR)');
+      expect(await summaryScope(db, 'upsert', 5)).toBe('touched');
+      expect(await summaryScope(db, 'replace', 5)).toBe('all');
+      expect(await summaryScope(db, 'upsert', 200)).toBe('all');
+      await db.run('DROP TABLE kumiwake_touched');
+    });
+    await importFiles(db, { table: purchases, files: [join(dir, 'b.csv')] });
+    const incremental = await summaries(db);
+    expect(incremental).not.toMatch(/"C077"/);
+    expect(incremental).toMatch(/"customer_id":"C090"/);
+    await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all'));
+    expect(incremental).toBe(await summaries(db));
+  });
+});
+
+describe('upserts into a large table', () => {
+  it('merge in batches with the same result as one merge (repeated keys, derived line numbers)', async () => {
+    const dir = tempDir();
+    const first = [HEADER];
+    for (let order = 0; order < 60; order++) for (let no = 1; no <= 2; no++) first.push(line(order, no, order % 9, order, no, 100 + order));
+    writeFileSync(join(dir, 'first.csv'), `${first.join('\n')}\n`);
+    // No line numbers (numbered by position within the order), orders spread over the file, one order repeated.
+    const second = ['order_id,customer_id,ordered_at,product_code,amount'];
+    for (let i = 0; i < 90; i++) second.push(`O${(i * 7) % 45},C00${i % 5},2024-05-0${1 + (i % 9)} 10:00,P${i % 4},${i}`);
+    writeFileSync(join(dir, 'second.csv'), `${second.join('\n')}\n`);
+    const results: string[] = [];
+    for (const mergeBatchRows of [1_000_000, 7]) {
+      const db = await Database.open(join(dir, `b${mergeBatchRows}.duckdb`));
+      try {
+        await importFiles(db, { table: purchases, files: [join(dir, 'first.csv')] });
+        await importFiles(db, { table: purchases, files: [join(dir, 'second.csv')], mergeBatchRows });
+        const rows = await db.all('SELECT order_id, line_no, customer_id, amount::VARCHAR AS amount, product_code FROM purchases ORDER BY order_id, line_no');
+        results.push(JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v)) + (await summaries(db)));
+      } finally {
+        db.close();
+      }
+    }
+    expect(results[1]).toBe(results[0]);
+    expect(results[0]).toMatch(/"order_id":"O44","line_no":"2"/);
+  });
+});
