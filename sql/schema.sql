@@ -110,7 +110,7 @@ CREATE TABLE IF NOT EXISTS imports (
 );
 
 -- Lifetime purchase figures per customer over the counted lines (counted, not cancelled), kept
--- up to date by every purchases import (sql/customer-summary.sql), so that RFM conditions
+-- up to date by every purchases import (sql/purchase-summaries.sql), so that RFM conditions
 -- without a window or scope filter read one row per customer instead of every order line.
 -- An order's time is the earliest ordered_at of its counted lines; ties between orders go to
 -- the larger order_id.

@@ -5,7 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { fileOrders, generateSampleData } from '../generate/generate.js';
 import { parseLocalDate } from '../model/dates.js';
 import { benchCounts, type CountFigure } from './run-counts.js';
-import { benchImports, benchFiles, benchRepeatedImport, type ImportFigure, type RepeatedImportFigure } from './run-imports.js';
+import { benchImports, benchFiles, benchRepeatedImport, benchUpsert, type ImportFigure, type RepeatedImportFigure, type UpsertFigure } from './run-imports.js';
 import { BENCH_EXPORT_COLUMNS, benchExports, type ExportFigure } from './run-exports.js';
 import { benchPostgres, type PostgresFigure } from './run-postgres.js';
 
@@ -74,9 +74,16 @@ if (!argv['skip-counts'] && !argv['skip-postgres']) {
   if (!Array.isArray(postgres)) process.stdout.write(`  skipped: ${postgres.skipped}\n`);
 }
 
+let upsert: UpsertFigure | undefined;
+const fullPurchases = imports.find((f) => f.table === 'purchases');
+if (fullPurchases) {
+  upsert = await benchUpsert(dataDir, dbPath, fullPurchases.seconds);
+  process.stdout.write(`\nUpsert of 1% of the order lines (${upsert.lines} lines, whole orders, amounts changed): ${upsert.seconds.toFixed(2)} s, ${(100 * upsert.seconds / upsert.fullSeconds).toFixed(1)}% of the full import; peak ${upsert.peakMegabytes.toFixed(0)} MB\n`);
+}
+
 process.stdout.write(`\nExports (${argv.scale}x, every customer, 10 columns: ${BENCH_EXPORT_COLUMNS})\n  format        rows      MB   seconds  peak MB\n`);
 const exports: ExportFigure[] = benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
   process.stdout.write(`  ${f.format.padEnd(8)} ${pad(f.rows, 10)} ${pad(f.megabytes.toFixed(0), 7)} ${pad(f.seconds.toFixed(2), 9)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
 
-if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, until: UNTIL, imports, cp932, counts, postgres, exports }, null, 2)}\n`);
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, until: UNTIL, imports, cp932, counts, upsert, postgres, exports }, null, 2)}\n`);
 if (counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => p.pgCount !== p.count))) process.exitCode = 1;

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Database } from '../db/database.js';
 
 export interface ImportFigure {
@@ -100,4 +101,32 @@ export async function benchRepeatedImport(dataDir: string, scratchDb: string, ta
     rmSync(`${scratchDb}.wal`, { force: true });
   }
   return { table, file, megabytes: statSync(path).size / 1e6, runs: results };
+}
+
+export interface UpsertFigure {
+  readonly lines: number;
+  readonly seconds: number;
+  readonly peakMegabytes: number;
+  /** the full purchases import of the same run, for the ratio */
+  readonly fullSeconds: number;
+}
+
+/**
+ * An upsert of 1% of the order lines (whole orders, amounts changed) into the loaded database:
+ * the merge and the summaries of the touched customers only.
+ */
+export async function benchUpsert(dataDir: string, dbPath: string, fullSeconds: number): Promise<UpsertFigure> {
+  const changed = join(dataDir, 'purchases-1pct.csv');
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    await conn.run(`COPY (SELECT * REPLACE (CAST(CAST(amount AS DECIMAL(18, 4)) + 1 AS VARCHAR) AS amount)
+      FROM read_csv($file, all_varchar = true) WHERE hash(order_id) % 100 = 0) TO '${changed.replaceAll("'", "''")}' (FORMAT csv, HEADER true)`, { file: join(dataDir, 'purchases.csv') });
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+  const run = measured([CLI, 'import', 'purchases', changed, '--db', dbPath, '--json']);
+  const lines = JSON.parse(run.stdout).rowsLoaded as number;
+  return { lines, seconds: await lastImportSeconds(dbPath), peakMegabytes: run.peakMegabytes, fullSeconds };
 }

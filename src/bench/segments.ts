@@ -20,6 +20,8 @@ const pgCounted = `p.counted IS NOT false AND p.status IS DISTINCT FROM 'cancell
 
 const counted = `counted IS NOT false AND status IS DISTINCT FROM 'cancelled'`;
 const visible = `NOT COALESCE(c.deleted, false)`;
+const reachableEmail = `NOT COALESCE(withdrawn, false) AND COALESCE(mail_status, 'normal') = 'normal' AND COALESCE(bounce_count, 0) < 3
+      AND ((email_pc IS NOT NULL AND trim(email_pc) <> '' AND mail_permission IN ('pc', 'both')) OR (email_mobile IS NOT NULL AND trim(email_mobile) <> '' AND mail_permission IN ('mobile', 'both')))`;
 
 export const benchSegments: readonly BenchSegment[] = [
   {
@@ -111,13 +113,13 @@ export const benchSegments: readonly BenchSegment[] = [
     pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND extract(month FROM birthday) = 12 AND tags && ARRAY['vip', 'newsletter']`,
   },
   {
-    name: 'combined LTV',
+    name: 'combined (area, RFM, products, window)',
     definition: { where: { all: [
       { kind: 'field', field: 'prefecture', op: 'in', values: ['東京都', '神奈川県', '千葉県', '埼玉県', '大阪府'] },
       { kind: 'purchases', orderCount: { min: 2 }, sales: { min: 10000 } },
       { kind: 'purchases', products: [{ products: ['P00001'], count: { min: 1 } }, { products: ['P00003'], count: { min: 1 } }, { categories: ['サプリメント'], count: { min: 0, max: 0 } }] },
       { kind: 'purchases', window: { from: 'today-365d' }, orderCount: { min: 1 } },
-      { not: { kind: 'mail', event: 'open', mails: ['M0090', 'M0091', 'M0092'] } },
+      { not: { kind: 'mail', event: 'open', mails: ['M0091', 'M0092', 'M0093'] } },
     ] } },
     handSql: `SELECT count(*) FROM customers c
       JOIN (SELECT customer_id, count(DISTINCT order_id) AS n, sum(amount) AS s,
@@ -128,7 +130,7 @@ export const benchSegments: readonly BenchSegment[] = [
             FROM purchases WHERE ${counted} GROUP BY customer_id) p USING (customer_id)
       WHERE ${visible} AND prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府') AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1
         AND supplements = 0 AND last >= DATE ':asof' - INTERVAL 365 DAY
-        AND customer_id NOT IN (SELECT customer_id FROM mail_events WHERE event = 'open' AND mail_id IN ('M0090', 'M0091', 'M0092'))`,
+        AND customer_id NOT IN (SELECT customer_id FROM mail_events WHERE event = 'open' AND mail_id IN ('M0091', 'M0092', 'M0093'))`,
     pgSql: `SELECT count(*) FROM customers c
       JOIN (SELECT p.customer_id, count(DISTINCT p.order_id) AS n, sum(p.amount) AS s,
                    count(DISTINCT p.order_id) FILTER (WHERE p.product_code = 'P00001') AS p1,
@@ -139,6 +141,41 @@ export const benchSegments: readonly BenchSegment[] = [
             GROUP BY p.customer_id) p USING (customer_id)
       WHERE ${pgVisible} AND c.prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府') AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1
         AND supplements = 0 AND last >= DATE ':asof' - INTERVAL '365 days'
-        AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'open' AND e.mail_id IN ('M0090', 'M0091', 'M0092'))`,
+        AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'open' AND e.mail_id IN ('M0091', 'M0092', 'M0093'))`,
+  },
+  {
+    // The LTV-Lab style search of issue 11: attributes, lifetime RFM, three product rows (one 0~0),
+    // no order in the last 365 days, no click on five mails, reachable by email.
+    name: 'combined LTV',
+    definition: { where: { all: [
+      { kind: 'field', field: 'gender', op: 'eq', value: 'female' },
+      { kind: 'age', min: 30, max: 59 },
+      { kind: 'purchases', orderCount: { min: 2 }, sales: { min: 10000 } },
+      { kind: 'purchases', products: [{ products: ['P00001'], count: { min: 1 } }, { products: ['P00003'], count: { min: 1 } }, { categories: ['サプリメント'], count: { min: 0, max: 0 } }] },
+      { kind: 'purchases', window: { from: 'today-365d' }, orderCount: { min: 0, max: 0 } },
+      { not: { kind: 'mail', event: 'click', mails: ['M0096', 'M0097', 'M0098', 'M0099', 'M0100'] } },
+      { kind: 'reachable', channel: 'email' },
+    ] } },
+    handSql: `SELECT count(*) FROM customers c
+      JOIN (SELECT customer_id, count(DISTINCT order_id) AS n, sum(amount) AS s,
+                   count(*) FILTER (WHERE product_code = 'P00001') AS p1,
+                   count(*) FILTER (WHERE product_code = 'P00003') AS p3,
+                   count(*) FILTER (WHERE category = 'サプリメント' OR (category IS NULL AND product_code IN (SELECT product_code FROM products WHERE category = 'サプリメント'))) AS supplements,
+                   max(ordered_at) AS last
+            FROM purchases WHERE ${counted} GROUP BY customer_id) p USING (customer_id)
+      WHERE ${visible} AND gender = 'female' AND year(DATE ':asof') - year(birthday) - CASE WHEN month(DATE ':asof') * 100 + day(DATE ':asof') < month(birthday) * 100 + day(birthday) THEN 1 ELSE 0 END BETWEEN 30 AND 59 AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1
+        AND supplements = 0 AND last < DATE ':asof' - INTERVAL 365 DAY AND ${reachableEmail}
+        AND customer_id NOT IN (SELECT customer_id FROM mail_events WHERE event = 'click' AND mail_id IN ('M0096', 'M0097', 'M0098', 'M0099', 'M0100'))`,
+    pgSql: `SELECT count(*) FROM customers c
+      JOIN (SELECT p.customer_id, count(DISTINCT p.order_id) AS n, sum(p.amount) AS s,
+                   count(*) FILTER (WHERE p.product_code = 'P00001') AS p1,
+                   count(*) FILTER (WHERE p.product_code = 'P00003') AS p3,
+                   count(*) FILTER (WHERE p.category = 'サプリメント' OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE category = 'サプリメント'))) AS supplements,
+                   max(p.ordered_at) AS last
+            FROM purchases p WHERE ${pgCounted} AND p.customer_id IN (SELECT customer_id FROM customers WHERE gender = 'female')
+            GROUP BY p.customer_id) p USING (customer_id)
+      WHERE ${pgVisible} AND c.gender = 'female' AND c.birthday > DATE ':asof' - INTERVAL '60 years' AND c.birthday <= DATE ':asof' - INTERVAL '30 years'
+        AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1 AND supplements = 0 AND last < DATE ':asof' - INTERVAL '365 days' AND ${reachableEmail}
+        AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'click' AND e.mail_id IN ('M0096', 'M0097', 'M0098', 'M0099', 'M0100'))`,
   },
 ];

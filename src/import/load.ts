@@ -106,7 +106,7 @@ async function keepEventsOnce(db: Database): Promise<void> {
  * the columns the file has and keeps the others. Mail events have no key: an event already
  * stored is not stored again.
  */
-export async function loadStage(db: Database, table: TableDef, plan: StagePlan, mode: ImportMode, batchRows = MERGE_BATCH_ROWS): Promise<void> {
+export async function loadStage(db: Database, table: TableDef, plan: StagePlan, mode: ImportMode): Promise<void> {
   const { names, select } = targetColumns(table, plan);
   const key = table.key;
   const source = `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE}) AS src`;
@@ -137,26 +137,10 @@ export async function loadStage(db: Database, table: TableDef, plan: StagePlan, 
     const updates = names.filter((c) => !key.includes(c)).map((c) => `${q(c)} = s.${q(c)}`);
     // Columns the file lacks take the schema's defaults on insert and keep their values on update.
     const insertValues = names.map((c) => `s.${q(c)}`).join(', ');
-    // A merge holds its source's join table in memory: a large file is merged in batches of about
-    // MERGE_BATCH_ROWS, split by a hash of the key's first column (which keeps every row of one
-    // order together, for line numbering and for collapsing repeated keys).
-    const [{ n }] = (await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${STAGE_TABLE}`)) as [{ n: bigint }];
-    const batches = Math.max(1, Math.ceil(Number(n) / batchRows));
-    for (let batch = 0; batch < batches; batch++) {
-      const part = batches === 1 ? rows : rows.replace(source, batchSource(key[0]!, batches, batch));
-      await db.run(`MERGE INTO ${target} USING (${part}) AS s ON (${on})
-        ${updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : ''}
-        WHEN NOT MATCHED THEN INSERT (${columnList}) VALUES (${insertValues})`);
-    }
+    await db.run(`MERGE INTO ${target} USING (${rows}) AS s ON (${on})
+      ${updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : ''}
+      WHEN NOT MATCHED THEN INSERT (${columnList}) VALUES (${insertValues})`);
   }
-}
-
-/** Rows of the stage a merge takes at once (see loadStage). */
-export const MERGE_BATCH_ROWS = 1_000_000;
-
-/** The stage's rows of one merge batch, in file order (`_pos`). */
-function batchSource(column: string, batches: number, batch: number): string {
-  return `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE} WHERE hash(${q(column)}) % ${batches} = ${batch}) AS src`;
 }
 
 /** Does a key repeat among the rows of `from` (a table, optionally with a WHERE clause)? */

@@ -32,8 +32,6 @@ export interface ImportOptions {
   readonly progress?: boolean;
   /** stops the import (SIGINT, SIGTERM): DuckDB is interrupted, the transaction rolled back */
   readonly signal?: AbortSignal;
-  /** rows of a file merged into a non-empty table at once (default MERGE_BATCH_ROWS; tests lower it) */
-  readonly mergeBatchRows?: number;
 }
 
 export interface ImportResult {
@@ -173,7 +171,7 @@ async function attempt(
       throwIfAborted(options.signal);
       const plan = plans[i]!;
       const showBar = showProgress && statSync(r.path).size > BIG_FILE;
-      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar, staged, options.mergeBatchRows);
+      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar, staged);
       rowsRead += counts.read;
       rowsSkipped += counts.skipped;
       rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
@@ -252,7 +250,6 @@ async function loadWithoutStage(
  */
 async function loadFile(
   db: Database, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number, showBar: boolean, staged: boolean,
-  mergeBatchRows?: number,
 ): Promise<FileCounts> {
   const started = Date.now();
   log.debug({ file: r.file, mode, staged }, 'loading file');
@@ -292,7 +289,7 @@ async function loadFile(
       throw new ImportError('bad-value', r.file, first.line, first.column, `${first.reason}${more}`);
     }
   }
-  await loadStage(db, table, plan, mode, mergeBatchRows);
+  await loadStage(db, table, plan, mode);
   await db.run(`DROP TABLE ${STAGE_TABLE}`);
   log.debug({ file: r.file, ms: Date.now() - started, path: 'staged' }, 'file loaded');
   return { read: Number(stats!.total), skipped: Number(stats!.skipped), rejects };

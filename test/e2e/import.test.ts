@@ -210,4 +210,16 @@ describe('kumiwake import', () => {
       ['purchases', 'rejected', null],
     ]);
   });
+
+  it('says in a sentence when DuckDB runs out of memory, names the setting, and changes nothing', async () => {
+    const dbFile = join(dir, 'oom.duckdb');
+    const sample = new URL('../../data/sample/purchases.csv', import.meta.url).pathname;
+    expect(runCli(['import', 'purchases', writeCsv(join(dir, 'few.csv'), purchasesCsv(30)), '--db', dbFile]).code).toBe(0);
+    const before = await snapshot(dbFile);
+    const r = runCli(['import', 'purchases', sample, '--db', dbFile, '--mode', 'replace'], { KUMIWAKE_MEMORY_LIMIT: '8MB' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stderr).toMatch(/out of memory: .* memory limit of 8MB .*KUMIWAKE_MEMORY_LIMIT/);
+    expect(await snapshot(dbFile)).toBe(before);
+  });
 });

@@ -63,30 +63,3 @@ describe('purchase summaries kept by imports', () => {
     expect(incremental).toBe(await summaries(db));
   });
 });
-
-describe('upserts into a large table', () => {
-  it('merge in batches with the same result as one merge (repeated keys, derived line numbers)', async () => {
-    const dir = tempDir();
-    const first = [HEADER];
-    for (let order = 0; order < 60; order++) for (let no = 1; no <= 2; no++) first.push(line(order, no, order % 9, order, no, 100 + order));
-    writeFileSync(join(dir, 'first.csv'), `${first.join('\n')}\n`);
-    // No line numbers (numbered by position within the order), orders spread over the file, one order repeated.
-    const second = ['order_id,customer_id,ordered_at,product_code,amount'];
-    for (let i = 0; i < 90; i++) second.push(`O${(i * 7) % 45},C00${i % 5},2024-05-0${1 + (i % 9)} 10:00,P${i % 4},${i}`);
-    writeFileSync(join(dir, 'second.csv'), `${second.join('\n')}\n`);
-    const results: string[] = [];
-    for (const mergeBatchRows of [1_000_000, 7]) {
-      const db = await Database.open(join(dir, `b${mergeBatchRows}.duckdb`));
-      try {
-        await importFiles(db, { table: purchases, files: [join(dir, 'first.csv')] });
-        await importFiles(db, { table: purchases, files: [join(dir, 'second.csv')], mergeBatchRows });
-        const rows = await db.all('SELECT order_id, line_no, customer_id, amount::VARCHAR AS amount, product_code FROM purchases ORDER BY order_id, line_no');
-        results.push(JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v)) + (await summaries(db)));
-      } finally {
-        db.close();
-      }
-    }
-    expect(results[1]).toBe(results[0]);
-    expect(results[0]).toMatch(/"order_id":"O44","line_no":"2"/);
-  });
-});
