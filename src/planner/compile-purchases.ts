@@ -65,7 +65,7 @@ function openWindowLineTime(leaf: PurchasesLeaf, ctx: PlannerContext): 'last_lin
 
 /**
  * Product rows: per row, the number of orders in scope with a matching line (or the quantity
- * of the matching lines), all rows from one pass over the lines that match any row.
+ * of the matching lines); from the summaries where they give it exactly, else from the lines.
  */
 function compileProductRows(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean>[] {
   const all = leaf.products!;
@@ -109,6 +109,7 @@ function productRowFromSummaries(row: ProductRow, ctx: PlannerContext): Sql<bool
   return isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, 'f')}, 0)`, row.count as NumberRange));
 }
 
+/** Product rows counted from the lines, all rows from one pass over the lines that match any row. */
 function compileProductRowsFromLines(leaf: PurchasesLeaf, rows: readonly ProductRow[], ctx: PlannerContext): Sql<boolean>[] {
   const matches = rows.map((row) => lineMatchesProducts(ctx, row.products, row.categories));
   const presences = rows.map((row) => (row.unit === 'quantity' ? undefined : presence(row.count)));
