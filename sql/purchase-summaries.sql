@@ -1,7 +1,8 @@
--- Rebuilds the purchase summaries (see schema.sql) for the customers in scope. Runs inside the
--- import's transaction. :scope is replaced by a condition on customer_id ("true" for everyone,
--- or membership of kumiwake_touched); a full rebuild writes product and category rows in
--- product / category order so that segment conditions on a product read only its blocks.
+-- Rebuilds the order and product summaries (see schema.sql) for the customers in scope; the
+-- category summary is customer-categories.sql. Runs inside the import's transaction. :scope is
+-- replaced by a condition on customer_id ("true" for everyone, or membership of kumiwake_touched);
+-- a full rebuild writes product rows in product order so that a condition on a product reads only
+-- its blocks.
 DELETE FROM customer_summary WHERE :scope;
 INSERT INTO customer_summary (customer_id, order_count, sales, first_ordered_at, last_ordered_at, last_shipped_at,
                               first_order_id, last_order_id, last_line_at)
@@ -33,17 +34,3 @@ FROM (
 )
 GROUP BY product_code, customer_id
 :order_products;
-
-DELETE FROM customer_categories WHERE :scope;
-INSERT INTO customer_categories
-SELECT category, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS quantity
-FROM (
-  SELECT COALESCE(category, product_category) AS category, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
-  FROM purchases
-  WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND COALESCE(category, product_category) IS NOT NULL AND :scope
-  GROUP BY ALL
-)
-GROUP BY category, customer_id
-:order_categories;
-
-INSERT OR REPLACE INTO schema_info VALUES ('purchase_summaries', '1');

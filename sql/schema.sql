@@ -133,7 +133,8 @@ ALTER TABLE customer_summary ADD COLUMN IF NOT EXISTS last_line_at TIMESTAMP;
 -- category, else the product master's), over the counted lines: the orders with such a line and
 -- the quantity of those lines. Stored in product / category order, so a product row of a segment
 -- reads only the blocks of its products. Kept by the purchases and products imports
--- (sql/purchase-summaries.sql); schema_info 'purchase_summaries' says they are built.
+-- (sql/purchase-summaries.sql, sql/customer-categories.sql); schema_info 'purchase_summaries'
+-- says they are built.
 CREATE TABLE IF NOT EXISTS customer_products (
   product_code VARCHAR NOT NULL,
   customer_id  VARCHAR NOT NULL,

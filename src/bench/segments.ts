@@ -20,6 +20,9 @@ const pgCounted = `p.counted IS NOT false AND p.status IS DISTINCT FROM 'cancell
 
 const counted = `counted IS NOT false AND status IS DISTINCT FROM 'cancelled'`;
 const visible = `NOT COALESCE(c.deleted, false)`;
+/** Age at the as-of date in whole years (a year older on the birthday itself) within [min, max]. */
+const ageBetween = (min: number, max: number) =>
+  `year(DATE ':asof') - year(birthday) - CASE WHEN month(DATE ':asof') * 100 + day(DATE ':asof') < month(birthday) * 100 + day(birthday) THEN 1 ELSE 0 END BETWEEN ${min} AND ${max}`;
 const reachableEmail = `NOT COALESCE(withdrawn, false) AND COALESCE(mail_status, 'normal') = 'normal' AND COALESCE(bounce_count, 0) < 3
       AND ((email_pc IS NOT NULL AND trim(email_pc) <> '' AND mail_permission IN ('pc', 'both')) OR (email_mobile IS NOT NULL AND trim(email_mobile) <> '' AND mail_permission IN ('mobile', 'both')))`;
 
@@ -32,7 +35,7 @@ export const benchSegments: readonly BenchSegment[] = [
       { kind: 'age', min: 30, max: 49 },
     ] } },
     handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県') AND gender = 'female'
-      AND year(DATE ':asof') - year(birthday) - CASE WHEN month(DATE ':asof') * 100 + day(DATE ':asof') < month(birthday) * 100 + day(birthday) THEN 1 ELSE 0 END BETWEEN 30 AND 49`,
+      AND ${ageBetween(30, 49)}`,
     pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県') AND gender = 'female'
       AND birthday > DATE ':asof' - INTERVAL '50 years' AND birthday <= DATE ':asof' - INTERVAL '30 years'`,
   },
@@ -101,10 +104,8 @@ export const benchSegments: readonly BenchSegment[] = [
   {
     name: 'reachable by email',
     definition: { where: { kind: 'reachable', channel: 'email' } },
-    handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND NOT COALESCE(withdrawn, false) AND COALESCE(mail_status, 'normal') = 'normal' AND COALESCE(bounce_count, 0) < 3
-      AND ((email_pc IS NOT NULL AND trim(email_pc) <> '' AND mail_permission IN ('pc', 'both')) OR (email_mobile IS NOT NULL AND trim(email_mobile) <> '' AND mail_permission IN ('mobile', 'both')))`,
-    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND NOT COALESCE(withdrawn, false) AND COALESCE(mail_status, 'normal') = 'normal' AND COALESCE(bounce_count, 0) < 3
-      AND ((email_pc IS NOT NULL AND trim(email_pc) <> '' AND mail_permission IN ('pc', 'both')) OR (email_mobile IS NOT NULL AND trim(email_mobile) <> '' AND mail_permission IN ('mobile', 'both')))`,
+    handSql: `SELECT count(*) FROM customers c WHERE ${visible} AND ${reachableEmail}`,
+    pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND ${reachableEmail}`,
   },
   {
     name: 'birthday month and tags',
@@ -163,7 +164,7 @@ export const benchSegments: readonly BenchSegment[] = [
                    count(*) FILTER (WHERE category = 'サプリメント' OR (category IS NULL AND product_code IN (SELECT product_code FROM products WHERE category = 'サプリメント'))) AS supplements,
                    max(ordered_at) AS last
             FROM purchases WHERE ${counted} GROUP BY customer_id) p USING (customer_id)
-      WHERE ${visible} AND gender = 'female' AND year(DATE ':asof') - year(birthday) - CASE WHEN month(DATE ':asof') * 100 + day(DATE ':asof') < month(birthday) * 100 + day(birthday) THEN 1 ELSE 0 END BETWEEN 30 AND 59 AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1
+      WHERE ${visible} AND gender = 'female' AND ${ageBetween(30, 59)} AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1
         AND supplements = 0 AND last < DATE ':asof' - INTERVAL 365 DAY AND ${reachableEmail}
         AND customer_id NOT IN (SELECT customer_id FROM mail_events WHERE event = 'click' AND mail_id IN ('M0096', 'M0097', 'M0098', 'M0099', 'M0100'))`,
     pgSql: `SELECT count(*) FROM customers c

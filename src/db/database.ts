@@ -117,6 +117,11 @@ export class Database {
     await this.conn.run('SET progress_bar_time = 0');
   }
 
+  /** Whether schema_info holds `key` (a mark such as 'purchase_summaries': derived tables are built). */
+  async hasSchemaMark(key: string): Promise<boolean> {
+    return (await this.all('SELECT 1 FROM schema_info WHERE key = $1', [key])).length > 0;
+  }
+
   /** Whether a table exists (a database made by an older version, opened read-only, may lack one). */
   async hasTable(name: string): Promise<boolean> {
     const rows = await this.all('SELECT 1 FROM information_schema.tables WHERE table_name = $1', [name]);
@@ -191,7 +196,6 @@ export class Database {
    * running out of memory meanwhile names `setting` as the one to raise.
    */
   async withMemoryLimit<T>(limit: string, work: () => Promise<T>, setting = this.memorySetting): Promise<T> {
-    const [row] = await this.all<{ value: string }>(`SELECT current_setting('memory_limit') AS value`);
     const outer = { setting: this.memorySetting, limit: this.memoryLimit };
     await this.conn.run(`SET memory_limit = ${sqlString(limit)}`);
     this.memorySetting = setting;
@@ -201,7 +205,7 @@ export class Database {
     } finally {
       this.memorySetting = outer.setting;
       this.memoryLimit = outer.limit;
-      await this.conn.run(`SET memory_limit = ${sqlString(row!.value)}`);
+      await this.conn.run(`SET memory_limit = ${sqlString(outer.limit)}`);
     }
   }
 

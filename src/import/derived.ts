@@ -12,25 +12,33 @@ export const TOUCHED_TABLE = 'kumiwake_touched';
  */
 export type SummaryScope = 'all' | 'touched';
 
+/** The schema_info key saying the purchase summaries are built (the planner reads them only then). */
+export const SUMMARIES_MARK = 'purchase_summaries';
+
 /**
  * Rebuilds what is derived from purchases and products after either changes: the per-customer
  * lifetime purchase figures, per customer and product / category, and the master category copied
  * onto the order lines (new lines get it as they are inserted; a products import brings it up to
- * date on the lines already stored, which changes the category summaries of everyone).
+ * date on the lines already stored, which changes only the category summary, everyone's).
  */
 export async function refreshDerivedTables(db: Database, changed: 'purchases' | 'products', scope: SummaryScope = 'all'): Promise<void> {
-  if (changed === 'products') {
-    await db.run(sqlFile('product-categories.sql'));
-    scope = 'all';
+  const built = await summariesBuilt(db);
+  if (changed === 'products') await db.run(sqlFile('product-categories.sql'));
+  const files = changed === 'products' && built ? ['customer-categories.sql'] : ['purchase-summaries.sql', 'customer-categories.sql'];
+  const everyone = changed === 'products' || scope === 'all';
+  for (const file of files) {
+    const statements = sqlFile(file)
+      .replaceAll(':scope', everyone ? 'true' : `customer_id IN (SELECT customer_id FROM ${TOUCHED_TABLE})`)
+      .replaceAll(':order_products', everyone ? 'ORDER BY product_code, customer_id' : '')
+      .replaceAll(':order_categories', everyone ? 'ORDER BY category, customer_id' : '');
+    for (const statement of splitStatements(statements)) await db.run(statement);
   }
-  const everyone = scope === 'all';
-  const statements = sqlFile('purchase-summaries.sql')
-    .replaceAll(':scope', everyone ? 'true' : `customer_id IN (SELECT customer_id FROM ${TOUCHED_TABLE})`)
-    .replaceAll(':order_products', everyone ? 'ORDER BY product_code, customer_id' : '')
-    .replaceAll(':order_categories', everyone ? 'ORDER BY category, customer_id' : '');
-  for (const statement of splitStatements(statements)) await db.run(statement);
+  if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
   await forgetTouched(db);
 }
+
+/** Have the purchase summaries been built in this database (by an import of this version)? */
+const summariesBuilt = (db: Database) => db.hasSchemaMark(SUMMARIES_MARK);
 
 /**
  * After a purchases import: rebuild the summaries of the customers the staged loads touched, or of
@@ -38,11 +46,10 @@ export async function refreshDerivedTables(db: Database, changed: 'purchases' | 
  * never built, or when the import brought a large share of the lines (a rebuild is then cheaper).
  */
 export async function summaryScope(db: Database, mode: string, rowsRead: number): Promise<SummaryScope> {
-  const [state] = await db.all<{ touched: bigint; built: bigint; lines: bigint }>(
+  const [state] = await db.all<{ touched: bigint; lines: bigint }>(
     `SELECT (SELECT count(*) FROM information_schema.tables WHERE table_name = '${TOUCHED_TABLE}') AS touched,
-            (SELECT count(*) FROM schema_info WHERE key = 'purchase_summaries') AS built,
             (SELECT count(*) FROM purchases) AS lines`);
-  const partial = mode !== 'replace' && state!.touched > 0n && state!.built > 0n && rowsRead * 4 < Number(state!.lines);
+  const partial = mode !== 'replace' && state!.touched > 0n && (await summariesBuilt(db)) && rowsRead * 4 < Number(state!.lines);
   return partial ? 'touched' : 'all';
 }
 

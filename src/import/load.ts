@@ -121,7 +121,8 @@ export async function loadStage(db: Database, table: TableDef, plan: StagePlan, 
       (dedupe ? ` QUALIFY row_number() OVER (PARTITION BY ${key.map(q).join(', ')} ORDER BY _pos DESC) = 1` : '');
   const target = q(table.table);
   const columnList = names.map(q).join(', ');
-  if (table.table === 'purchases' && mode !== 'replace') await noteTouchedCustomers(db, plan, key, target);
+  // Into an empty table, everyone's summaries are rebuilt anyway: nothing to note.
+  if (table.table === 'purchases' && mode !== 'replace' && !(await isEmpty(db, 'purchases'))) await noteTouchedCustomers(db, plan, key, target);
 
   if (table.table === 'mail_events') {
     const fresh = (await isEmpty(db, 'mail_events'))

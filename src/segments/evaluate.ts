@@ -42,9 +42,9 @@ export async function schemaInfo(db: Database): Promise<SchemaInfo> {
     if (list) list.push(value);
     else customerValues.set(column_name, [value]);
   }
-  const [summaries] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM schema_info WHERE key = 'purchase_summaries'`);
   return {
-    purchaseSummaries: summaries!.n > 0n,
+    // The mark set by refreshDerivedTables (src/import/derived.ts) once the summaries are built.
+    purchaseSummaries: await db.hasSchemaMark('purchase_summaries'),
     customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),
     purchaseColumns: new Set(rows.filter((r) => r.table_name === 'purchases').map((r) => r.column_name)),
     customerValues,

@@ -1,0 +1,14 @@
+-- Rebuilds the category summary (see schema.sql) for the customers in scope, as
+-- purchase-summaries.sql does the others; run on its own after a products import, which may move
+-- categories. A full rebuild writes rows in category order.
+DELETE FROM customer_categories WHERE :scope;
+INSERT INTO customer_categories
+SELECT category, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS quantity
+FROM (
+  SELECT COALESCE(category, product_category) AS category, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
+  FROM purchases
+  WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND COALESCE(category, product_category) IS NOT NULL AND :scope
+  GROUP BY ALL
+)
+GROUP BY category, customer_id
+:order_categories;
