@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Argv } from 'yargs';
 import { Database } from '../db/database.js';
-import { customers, mailEvents, mails, products, purchases } from '../import/columns.js';
+import { customers, mailEvents, mails, products, purchases } from '../catalog/tables.js';
 import { importFiles } from '../import/run-import.js';
 import { emit, type GlobalArgs } from './output.js';
 import { parseDefinitionFile } from './definition-input.js';

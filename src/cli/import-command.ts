@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { Database } from '../db/database.js';
 import { KumiwakeError } from '../errors.js';
-import { tablesByCliName } from '../import/columns.js';
+import { tablesByCliName } from '../catalog/tables.js';
 import type { EncodingOption } from '../import/encoding.js';
 import type { ImportMode } from '../import/load.js';
 import { importFiles } from '../import/run-import.js';

@@ -1,5 +1,5 @@
 import { KumiwakeError } from '../errors.js';
-import { customers } from '../import/columns.js';
+import { customerFigures, customers, type FigureDef } from '../catalog/tables.js';
 import { sqlIdent } from '../db/sql-text.js';
 
 /** How an export column's values are written: text stays text (ids, phone numbers keep leading zeros). */
@@ -19,18 +19,19 @@ export interface ExportColumn {
  * Lifetime purchase figures (segment-definition.md, purchases without a window), from
  * customer_summary. A customer without counted orders has 0 orders and 0 sales.
  */
-const figures: readonly ExportColumn[] = [
-  { name: 'order_count', label: '購入回数', type: 'integer', expression: 'COALESCE(s.order_count, 0)' },
-  { name: 'total_sales', label: '累計購入金額', type: 'decimal', expression: 'COALESCE(s.sales, 0)' },
-  { name: 'first_ordered_at', label: '初回購入日時', type: 'timestamp', expression: 's.first_ordered_at' },
-  { name: 'last_ordered_at', label: '最終購入日時', type: 'timestamp', expression: 's.last_ordered_at' },
-];
+const figureExpressions: Record<FigureDef['name'], string> = {
+  order_count: 'COALESCE(s.order_count, 0)',
+  total_sales: 'COALESCE(s.sales, 0)',
+  first_ordered_at: 's.first_ordered_at',
+  last_ordered_at: 's.last_ordered_at',
+};
+const figures: readonly ExportColumn[] = customerFigures.map((f) => ({ ...f, expression: figureExpressions[f.name] }));
 
 function customerColumn(name: string): ExportColumn | undefined {
   const def = customers.columns.find((c) => c.name === name);
   if (!def) return undefined;
   const type: ExportType = def.type === 'enum' ? 'text' : def.type;
-  return { name, label: def.aliases[0] ?? name, type, expression: `c.${sqlIdent(name)}` };
+  return { name, label: def.label, type, expression: `c.${sqlIdent(name)}` };
 }
 
 /** What `--columns` defaults to: who the customer is, how to reach them, what they bought. */

@@ -1,5 +1,5 @@
 import { ImportError, KumiwakeError } from '../errors.js';
-import type { ColumnDef, TableDef } from './columns.js';
+import type { ColumnDef, TableDef } from '../catalog/tables.js';
 import type { Mapping } from './mapping.js';
 
 /** Where one column of the file goes. */

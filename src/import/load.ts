@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.js';
 import { sqlIdent } from '../db/sql-text.js';
-import type { TableDef } from './columns.js';
+import type { TableDef } from '../catalog/tables.js';
 import { STAGE_TABLE, type StagePlan } from './stage.js';
 import { TOUCHED_TABLE } from './derived.js';
 

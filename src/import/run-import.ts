@@ -7,7 +7,7 @@ import { InterruptedError, throwIfAborted } from '../interrupt.js';
 import { csvRow } from '../csv-text.js';
 import { log } from '../log.js';
 import { progressBar, withPolledProgress } from '../progress.js';
-import type { TableDef } from './columns.js';
+import type { TableDef } from '../catalog/tables.js';
 import { csvReaderError, readFirstRecord } from './csv-errors.js';
 import { DecodedCopies } from './decoded-copies.js';
 import { dropEofMark, endsWithEofMark } from './eof-mark.js';

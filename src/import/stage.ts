@@ -1,6 +1,6 @@
 import { sqlIdent, sqlString } from '../db/sql-text.js';
 import { KumiwakeError } from '../errors.js';
-import type { ColumnDef, TableDef } from './columns.js';
+import type { ColumnDef, TableDef } from '../catalog/tables.js';
 import type { MappedHeader } from './header.js';
 import type { Mapping, RuleCondition } from './mapping.js';
 import { typedExpression } from './values.js';

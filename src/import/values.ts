@@ -1,5 +1,5 @@
 import { sqlString } from '../db/sql-text.js';
-import { booleanSpellings, type ColumnDef } from './columns.js';
+import { booleanSpellings, type ColumnDef } from '../catalog/tables.js';
 
 /**
  * SQL that reads one trimmed, non-empty raw text value (`raw`, NULL when the cell is empty)

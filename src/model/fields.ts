@@ -1,4 +1,4 @@
-import { customers, type ColumnDef } from '../import/columns.js';
+import { customers, type ColumnDef } from '../catalog/tables.js';
 
 /** A customer field a `field` condition can test. */
 export interface FieldInfo {

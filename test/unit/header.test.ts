@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customers, purchases } from '../../src/import/columns.js';
+import { customers, purchases } from '../../src/catalog/tables.js';
 import { mapHeader } from '../../src/import/header.js';
 import { emptyMapping } from '../../src/import/mapping.js';
 import { ImportError, KumiwakeError } from '../../src/errors.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
 import { KumiwakeError } from '../../src/errors.js';
-import { customers, purchases, type TableDef } from '../../src/import/columns.js';
+import { customers, purchases, type TableDef } from '../../src/catalog/tables.js';
 import { importFiles } from '../../src/import/run-import.js';
 import { tempDir } from '../helpers/cli.js';
 

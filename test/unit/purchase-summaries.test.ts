@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
-import { purchases } from '../../src/import/columns.js';
+import { purchases } from '../../src/catalog/tables.js';
 import { refreshDerivedTables, summaryScope } from '../../src/import/derived.js';
 import { importFiles } from '../../src/import/run-import.js';
 import { tempDir } from '../helpers/cli.js';

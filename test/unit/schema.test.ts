@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
-import { allTables } from '../../src/import/columns.js';
+import { allTables } from '../../src/catalog/tables.js';
 
 const duckType = { text: 'VARCHAR', integer: 'BIGINT', decimal: 'DECIMAL(18,4)', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP', enum: 'VARCHAR', tags: 'VARCHAR[]' };
 

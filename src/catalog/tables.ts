@@ -1,12 +1,16 @@
 /**
- * The canonical input columns of data-model.md: names, Japanese aliases, value types.
- * The schema in sql/schema.sql must hold every column listed here (a test checks it).
+ * The catalog: every table and column of the data model (src/catalog/data-model.md) with its
+ * Japanese aliases and label, its value type and its enum spellings. Import, model, planner and
+ * export all read it; it imports nothing of ours. sql/schema.sql must hold every column listed
+ * here with its type and default (test/unit/schema.test.ts checks it).
  */
 export type ValueType = 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'timestamp' | 'enum' | 'tags';
 
 export interface ColumnDef {
   readonly name: string;
   readonly aliases: readonly string[];
+  /** the Japanese label (export headers `--headers ja`): the first alias */
+  readonly label: string;
   readonly type: ValueType;
   readonly required?: boolean;
   /** enum spellings (compared lower-cased) → canonical value */
@@ -31,6 +35,7 @@ const col = (name: string, type: ValueType, aliases: string[] = [], extra: Parti
   name,
   type,
   aliases,
+  label: aliases[0] ?? name,
   ...extra,
 });
 
@@ -178,3 +183,20 @@ export const tablesByCliName: Readonly<Record<string, TableDef>> = {
 };
 
 export const allTables: readonly TableDef[] = [customers, purchases, products, mails, mailEvents];
+
+/**
+ * Lifetime purchase figures per customer (customer_summary), which exports can add as columns.
+ * A customer without counted orders has 0 orders and 0 sales.
+ */
+export interface FigureDef {
+  readonly name: 'order_count' | 'total_sales' | 'first_ordered_at' | 'last_ordered_at';
+  readonly label: string;
+  readonly type: 'integer' | 'decimal' | 'timestamp';
+}
+
+export const customerFigures: readonly FigureDef[] = [
+  { name: 'order_count', label: '購入回数', type: 'integer' },
+  { name: 'total_sales', label: '累計購入金額', type: 'decimal' },
+  { name: 'first_ordered_at', label: '初回購入日時', type: 'timestamp' },
+  { name: 'last_ordered_at', label: '最終購入日時', type: 'timestamp' },
+];
