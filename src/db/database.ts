@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, VARCHAR, listValue, type DuckDBValue } from '@duckdb/node-api';
-import { FOLD_MACRO_SQL } from '../dialect/fold.js';
+import { FOLD_MACRO_SQL } from '../dialect/duckdb/fold.js';
 import { DatabaseBusyError, KumiwakeError, OutOfMemoryError } from '../errors.js';
 import { InterruptedError } from '../interrupt.js';
 import { log } from '../log.js';

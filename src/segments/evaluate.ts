@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.js';
-import { duckdbDialect } from '../dialect/duckdb.js';
+import { duckdbDialect } from '../dialect/duckdb/dialect.js';
 import { log } from '../log.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duckdbDialect } from '../../src/dialect/duckdb.js';
+import { duckdbDialect } from '../../src/dialect/duckdb/dialect.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { validateDefinition, DefinitionError } from '../../src/model/validate.js';
 import { compileCount } from '../../src/planner/compile-segment.js';

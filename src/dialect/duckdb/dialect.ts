@@ -1,5 +1,5 @@
 import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Dialect } from 'kysely';
-import type { Sql, SqlDialect } from './dialect.js';
+import type { Sql, SqlDialect } from '../dialect.js';
 
 const compileOnly: Dialect = {
   createAdapter: () => new PostgresAdapter(),
