@@ -2,34 +2,71 @@ import type { Dialect as KyselyDialect, RawBuilder } from 'kysely';
 
 export type Sql<T = unknown> = RawBuilder<T>;
 
+/** Where a needle must sit in a text for `textMatches`. */
+export type TextMatch = 'contains' | 'starts_with' | 'ends_with';
+
 /**
  * What differs between SQL engines. Condition compilers never write an engine's quoting,
- * parameter syntax, date arithmetic or text folding themselves: they ask the dialect.
+ * parameter syntax, functions, type names or casts themselves: they ask the dialect, and
+ * write only plain SQL (SELECT, JOIN, CASE, COALESCE, count/sum/min/max, IN, comparisons).
+ * Every value reaches the SQL as a bound parameter.
  */
 export interface SqlDialect {
   readonly name: string;
   /** a compile-only Kysely dialect (quoting and placeholders of this engine) */
   readonly kysely: KyselyDialect;
+
+  // Text
   /** Unicode NFKC normalisation and case folding of a text expression */
   fold(text: Sql): Sql<string>;
-  /** `expr` is one of `values`, bound as a single list parameter (lists may be huge) */
+  /** a text is missing, empty or only spaces */
+  isBlankText(text: Sql): Sql<boolean>;
+  /** the text holds `needle` at that place, compared literally (no pattern characters) */
+  textMatches(text: Sql, where: TextMatch, needle: string): Sql<boolean>;
+  /** the text holds `needle` anywhere, by position rather than by pattern (same result as `textMatches(…, 'contains', …)`) */
+  hasSubstring(text: Sql, needle: string): Sql<boolean>;
+  /** the text as an integer, NULL when it is not one */
+  tryInteger(text: Sql): Sql<number>;
+  /** a NULL of the text type (a column the database does not have) */
+  nullText(): Sql<string>;
+
+  // Null-safe comparisons
+  /** `a <> b`, with NULL a value of its own (true when exactly one side is NULL) */
+  isDistinctFrom(a: Sql, b: Sql): Sql<boolean>;
+  /** a boolean that is true or NULL */
+  isNotFalse(condition: Sql): Sql<boolean>;
+
+  // Lists
+  /** `expr` is one of `values`; a long list is bound as a single list parameter (lists may be huge) */
   inList(expr: Sql, values: readonly (string | number)[]): Sql<boolean>;
+  /** a query of one text column named `column`, one row per distinct value */
+  textRows(values: readonly string[], column: string): Sql;
+  /** the number of elements of a list column */
+  listLength(list: Sql): Sql<number>;
+  /** a text list holds any / all of the values */
+  listHasAny(list: Sql, values: readonly string[]): Sql<boolean>;
+  listHasAll(list: Sql, values: readonly string[]): Sql<boolean>;
+  /** the list column, each element folded */
+  foldList(list: Sql): Sql;
+
+  // Dates and times
   /** a timestamp (`YYYY-MM-DD HH:MM:SS`, local time) as a bound parameter */
   timestamp(value: string): Sql;
+  /** the month (1-12) of a date expression */
+  month(date: Sql): Sql<number>;
   /** month * 100 + day of a date expression */
   monthDay(date: Sql): Sql<number>;
   /** full years from `birth` to the date `asOf` */
   fullYears(birth: Sql, asOf: string): Sql<number>;
   /** whole days from the day of `start` to the date `asOf` */
   daysUntil(start: Sql, asOf: string): Sql<number>;
-  /** the text as an integer, NULL when it is not one */
-  tryInteger(text: Sql): Sql<number>;
-  /** a text list holds any / all of the folded values */
-  listHasAny(list: Sql, values: readonly string[]): Sql<boolean>;
-  listHasAll(list: Sql, values: readonly string[]): Sql<boolean>;
-  /** the list column, each element folded */
-  foldList(list: Sql): Sql;
-  /** the struct-free "arg of the row with the greatest key" aggregate, keys compared in order */
+
+  // Aggregates
+  /** true when the condition holds for any row of the group */
+  boolOr(condition: Sql): Sql<boolean>;
+  /** how many rows of the group the condition holds for (0, never NULL) */
+  countWhere(condition: Sql): Sql<number>;
+  /** the arg of the row with the greatest / least keys (compared in order), a NULL arg included */
   argMax(arg: Sql, keys: readonly Sql[]): Sql;
   argMin(arg: Sql, keys: readonly Sql[]): Sql;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { Condition, Leaf } from '../model/definition.js';
-import type { PlannerContext } from './context.js';
+import type { ConditionCompiler, PlannerContext } from './context.js';
 import { compileAge, compileBirthday, compileTenure } from './compile-dates.js';
 import { compileField } from './compile-field.js';
 import { compileMail } from './compile-mail.js';
@@ -10,7 +10,7 @@ import { compileReachable } from './compile-reachable.js';
 import { compileSegmentRef } from './compile-segment-ref.js';
 import { compileTags } from './compile-tags.js';
 
-type Compiler<K extends Leaf['kind']> = (leaf: Extract<Leaf, { kind: K }>, ctx: PlannerContext) => Sql<boolean>;
+type Compiler<K extends Leaf['kind']> = (leaf: Extract<Leaf, { kind: K }>, ctx: PlannerContext, compileCondition: ConditionCompiler) => Sql<boolean>;
 
 /** One compiler per leaf kind: a kind without one does not type-check. */
 const compilers: { [K in Leaf['kind']]: Compiler<K> } = {
@@ -40,5 +40,5 @@ export function compileCondition(condition: Condition, ctx: PlannerContext): Sql
   }
   if ('not' in condition) return sql`(NOT ${compileCondition(condition.not, ctx)})`;
   const compile = compilers[condition.kind] as Compiler<typeof condition.kind>;
-  return compile(condition as never, ctx);
+  return compile(condition as never, ctx, compileCondition);
 }

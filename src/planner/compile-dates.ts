@@ -14,7 +14,7 @@ export function compileBirthday(leaf: BirthdayLeaf, ctx: PlannerContext): Sql<bo
   const to = monthDayNumber(leaf.to);
   const wholeMonths = from % 100 === 1 && to % 100 === LAST_DAY[Math.floor(to / 100) - 1];
   // Whole months (12-01 to 12-31, 02-01 to 02-29) compare the month alone: cheaper per row.
-  const md = wholeMonths ? sql`month(${sql.ref('c.birthday')})` : ctx.dialect.monthDay(sql.ref('c.birthday'));
+  const md = wholeMonths ? ctx.dialect.month(sql.ref('c.birthday')) : ctx.dialect.monthDay(sql.ref('c.birthday'));
   if (wholeMonths) {
     const [fromMonth, toMonth] = [Math.floor(from / 100), Math.floor(to / 100)];
     return whenPresent(sql.ref('c.birthday'), fromMonth <= toMonth ? sql`${md} BETWEEN ${fromMonth} AND ${toMonth}` : sql`(${md} >= ${fromMonth} OR ${md} <= ${toMonth})`);

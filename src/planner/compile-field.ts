@@ -1,24 +1,22 @@
 import { sql } from 'kysely';
-import type { Sql } from '../dialect/dialect.js';
+import type { Sql, TextMatch } from '../dialect/dialect.js';
 import type { FieldLeaf, Scalar } from '../model/definition.js';
 import { canonicalEnumValue, lookupField, type FieldInfo } from '../model/fields.js';
 import type { PlannerContext } from './context.js';
-import { inDateRange, inNumberRange, isBlankText, isTrue, whenPresent } from './ranges.js';
+import { inDateRange, inNumberRange, isTrue, whenPresent } from './ranges.js';
 
 /** NFKC + case folding of a value, the same as the dialect's fold() does to a column. */
 export const foldText = (value: string): string => value.normalize('NFKC').toLowerCase();
 
-const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function columnOf(ctx: PlannerContext, field: FieldInfo): Sql {
   if (field.type !== 'attr') return sql.ref(`c.${field.name}`);
   // An attribute group never imported is "unselected" for everyone.
-  return ctx.schema.customerColumns.has(field.name) ? sql`c.${sql.id(field.name)}` : sql`CAST(NULL AS VARCHAR)`;
+  return ctx.schema.customerColumns.has(field.name) ? sql`c.${sql.id(field.name)}` : ctx.dialect.nullText();
 }
 
-function isBlank(field: FieldInfo, x: Sql): Sql<boolean> {
-  if (field.type === 'text' || field.type === 'attr' || field.type === 'enum') return isBlankText(x);
-  if (field.type === 'tags') return sql`(${x} IS NULL OR len(${x}) = 0)`;
+function isBlank(ctx: PlannerContext, field: FieldInfo, x: Sql): Sql<boolean> {
+  if (field.type === 'text' || field.type === 'attr' || field.type === 'enum') return ctx.dialect.isBlankText(x);
+  if (field.type === 'tags') return sql`(${x} IS NULL OR ${ctx.dialect.listLength(x)} = 0)`;
   return sql`(${x} IS NULL)`;
 }
 
@@ -55,8 +53,8 @@ export function compileField(leaf: FieldLeaf, ctx: PlannerContext): Sql<boolean>
   const x = columnOf(ctx, field);
   const d = ctx.dialect;
   const negate = (p: Sql<boolean>) => sql<boolean>`(NOT ${p})`;
-  if (leaf.op === 'is_empty') return isBlank(field, x);
-  if (leaf.op === 'is_not_empty') return negate(isBlank(field, x));
+  if (leaf.op === 'is_empty') return isBlank(ctx, field, x);
+  if (leaf.op === 'is_not_empty') return negate(isBlank(ctx, field, x));
 
   if (field.type === 'text' || field.type === 'attr' || field.type === 'enum') {
     const canonical = (v: Scalar) => {
@@ -70,16 +68,16 @@ export function compileField(leaf: FieldLeaf, ctx: PlannerContext): Sql<boolean>
       const compiled = compileByDictionary(leaf, x, dictionary, canonical, ctx);
       if (compiled) return compiled;
     }
-    const equals = (v: Scalar) => (String(v) === '' ? isBlank(field, x) : whenPresent(x, sql`${folded} = ${canonical(v)}`));
-    const like = (pattern: string) => whenPresent(x, sql`${folded} LIKE ${pattern} ESCAPE '\\'`);
+    const equals = (v: Scalar) => (String(v) === '' ? isBlank(ctx, field, x) : whenPresent(x, sql`${folded} = ${canonical(v)}`));
+    const matches = (where: TextMatch) => whenPresent(x, d.textMatches(folded, where, canonical(leaf.value!)));
     switch (leaf.op) {
       case 'eq': return equals(leaf.value!);
       case 'ne': return negate(equals(leaf.value!));
       case 'in': return whenPresent(x, d.inList(folded, (leaf.values ?? []).map(canonical)));
       case 'not_in': return negate(whenPresent(x, d.inList(folded, (leaf.values ?? []).map(canonical))));
-      case 'contains': return like(`%${likeEscape(canonical(leaf.value!))}%`);
-      case 'starts_with': return like(`${likeEscape(canonical(leaf.value!))}%`);
-      case 'ends_with': return like(`%${likeEscape(canonical(leaf.value!))}`);
+      case 'contains':
+      case 'starts_with':
+      case 'ends_with': return matches(leaf.op);
       case 'between': // customer_id: LTV-Lab's member number range; non-integer ids never match
         return isTrue(inNumberRange(d.tryInteger(x), { min: leaf.min as number | undefined, max: leaf.max as number | undefined }));
     }

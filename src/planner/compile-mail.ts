@@ -8,13 +8,13 @@ import { inDateRange } from './ranges.js';
 /** The mails a leaf selects, as a query of `mail_id`s (ids listed, or a filter over the catalog). */
 export function selectedMails(leaf: MailLeaf, ctx: PlannerContext): Sql {
   const d = ctx.dialect;
-  if (leaf.mails) return sql`SELECT DISTINCT unnest(${[...new Set(leaf.mails.map(String))]}::VARCHAR[]) AS mail_id`;
+  if (leaf.mails) return d.textRows([...new Set(leaf.mails.map(String))], 'mail_id');
   const filter = leaf.mailFilter!;
   const tests: Sql[] = [sql`true`];
   if (filter.kinds) tests.push(d.inList(sql.ref('kind'), [...filter.kinds]));
   if (filter.stores) tests.push(d.inList(sql.ref('store_id'), filter.stores.map(String)));
   if (filter.subjectContains !== undefined) {
-    tests.push(sql`strpos(${d.fold(sql.ref('subject'))}, ${foldText(filter.subjectContains)}) > 0`);
+    tests.push(d.hasSubstring(d.fold(sql.ref('subject')), foldText(filter.subjectContains)));
   }
   if (filter.sent) tests.push(inDateRange(ctx, sql.ref('sent_at'), filter.sent));
   return sql`SELECT DISTINCT mail_id FROM mails WHERE ${sql.join(tests, sql` AND `)}`;

@@ -116,7 +116,7 @@ function compileProductRowsFromLines(leaf: PurchasesLeaf, rows: readonly Product
   if (presences.every((p) => p !== undefined)) {
     // Every row asks "bought at least once" or "never": one pass grouped by customer, no orders.
     const alias = ctx.join(`product-presence:${scopeKey(leaf)}:${JSON.stringify(rows)}`, () =>
-      sql`SELECT p.customer_id, ${sql.join(matches.map((m, i) => sql`bool_or(${m}) AS ${sql.ref(`f${i}`)}`))}
+      sql`SELECT p.customer_id, ${sql.join(matches.map((m, i) => sql`${ctx.dialect.boolOr(m)} AS ${sql.ref(`f${i}`)}`))}
           FROM purchases p WHERE ${lineInScope(leaf, ctx)} AND (${sql.join(matches, sql` OR `)}) GROUP BY p.customer_id`);
     return presences.map((p, i) => presenceTest(p!, isTrue(ctx.column(alias, `f${i}`))));
   }
@@ -124,9 +124,9 @@ function compileProductRowsFromLines(leaf: PurchasesLeaf, rows: readonly Product
     const perOrder = rows.map((row, i) =>
       row.unit === 'quantity'
         ? sql`sum(CASE WHEN ${matches[i]!} THEN COALESCE(p.quantity, 1) END) AS ${sql.ref(`m${i}`)}`
-        : sql`bool_or(${matches[i]!}) AS ${sql.ref(`m${i}`)}`);
+        : sql`${ctx.dialect.boolOr(matches[i]!)} AS ${sql.ref(`m${i}`)}`);
     const perCustomer = rows.map((row, i) =>
-      row.unit === 'quantity' ? sql`sum(${sql.ref(`m${i}`)}) AS ${sql.ref(`f${i}`)}` : sql`count(*) FILTER (WHERE ${sql.ref(`m${i}`)}) AS ${sql.ref(`f${i}`)}`);
+      row.unit === 'quantity' ? sql`sum(${sql.ref(`m${i}`)}) AS ${sql.ref(`f${i}`)}` : sql`${ctx.dialect.countWhere(sql.ref(`m${i}`))} AS ${sql.ref(`f${i}`)}`);
     return sql`SELECT customer_id, ${sql.join(perCustomer)} FROM (
         SELECT p.customer_id, p.order_id, ${sql.join(perOrder)} FROM purchases p
         WHERE ${lineInScope(leaf, ctx)} AND (${sql.join(matches, sql` OR `)})

@@ -6,6 +6,7 @@ import { selectedMails } from './compile-mail.js';
 import { compileCondition } from './compile-condition.js';
 import { emptySchema, PlannerContext, type SchemaInfo } from './context.js';
 import { reachable } from './compile-reachable.js';
+import { fromClause } from './members.js';
 
 export interface PlanOptions {
   readonly dialect: SqlDialect;
@@ -20,19 +21,6 @@ export interface CompiledSegment {
   readonly parameters: readonly unknown[];
   /** things the run should log (e.g. an empty mail selection) */
   readonly notes: readonly string[];
-}
-
-/** The customers of a definition: FROM customers, the joined derived tables and the predicate. */
-function fromClause(definition: SegmentDefinition, ctx: PlannerContext): Sql {
-  const predicate = definition.where ? compileCondition(definition.where, ctx) : sql`true`;
-  const visible = definition.includeDeleted ? sql`true` : sql`NOT COALESCE(c.deleted, false)`;
-  const joins = ctx.joins.map((j) => sql` LEFT JOIN (${j.query}) AS ${sql.ref(j.alias)} ON ${sql.ref(`${j.alias}.customer_id`)} = c.customer_id`);
-  return sql`FROM customers AS c${sql.join(joins, sql``)} WHERE ${visible} AND ${predicate}`;
-}
-
-/** SELECT c.customer_id of the definition's customers (used inside other statements). */
-export function membersQuery(definition: SegmentDefinition, ctx: PlannerContext): Sql {
-  return sql`SELECT c.customer_id ${fromClause(definition, ctx)}`;
 }
 
 function withClause(ctx: PlannerContext): Sql {
@@ -51,24 +39,25 @@ function compile(statement: (ctx: PlannerContext) => Sql, options: PlanOptions):
 /** count, and how many of them are reachable by email, LINE and DM. */
 export function compileCount(definition: SegmentDefinition, options: PlanOptions): CompiledSegment {
   return compile((ctx) => {
-    const from = fromClause(definition, ctx);
+    const from = fromClause(definition, ctx, compileCondition);
+    const d = ctx.dialect;
     return sql`SELECT count(*) AS count,
-      count(*) FILTER (WHERE ${reachable('email')}) AS email,
-      count(*) FILTER (WHERE ${reachable('line')}) AS line,
-      count(*) FILTER (WHERE ${reachable('dm')}) AS dm
+      ${d.countWhere(reachable('email', d))} AS email,
+      ${d.countWhere(reachable('line', d))} AS line,
+      ${d.countWhere(reachable('dm', d))} AS dm
       ${from}`;
   }, options);
 }
 
 /** The customers' ids. */
 export function compileMembers(definition: SegmentDefinition, options: PlanOptions): CompiledSegment {
-  return compile((ctx) => sql`SELECT c.customer_id ${fromClause(definition, ctx)}`, options);
+  return compile((ctx) => sql`SELECT c.customer_id ${fromClause(definition, ctx, compileCondition)}`, options);
 }
 
 /** The customers' ids with whether each is reachable by email, LINE and DM (exports, job runs). */
 export function compileMemberFlags(definition: SegmentDefinition, options: PlanOptions): CompiledSegment {
-  return compile((ctx) => sql`SELECT c.customer_id, ${reachable('email')} AS email, ${reachable('line')} AS line,
-    ${reachable('dm')} AS dm ${fromClause(definition, ctx)}`, options);
+  return compile((ctx) => sql`SELECT c.customer_id, ${reachable('email', ctx.dialect)} AS email, ${reachable('line', ctx.dialect)} AS line,
+    ${reachable('dm', ctx.dialect)} AS dm ${fromClause(definition, ctx, compileCondition)}`, options);
 }
 
 /** How many mails a mail condition selects (an empty selection matches no one: worth a log line). */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql, SqlDialect } from '../dialect/dialect.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
-import type { SegmentDefinition } from '../model/definition.js';
+import type { Condition, SegmentDefinition } from '../model/definition.js';
 
 /** A derived table keyed by customer_id, LEFT JOINed to the customers of one query level. */
 export interface Join {
@@ -32,6 +32,12 @@ export interface SchemaInfo {
    */
   readonly purchaseSummaries?: boolean;
 }
+
+/**
+ * compileCondition, handed to the compilers that nest whole definitions (a saved-segment
+ * reference) instead of imported by them: the planner's modules then import in one direction.
+ */
+export type ConditionCompiler = (condition: Condition, ctx: PlannerContext) => Sql<boolean>;
 
 export const emptySchema: SchemaInfo = { customerColumns: new Set(), purchaseColumns: new Set() };
 

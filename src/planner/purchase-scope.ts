@@ -20,7 +20,7 @@ export function scopeKey(leaf: PurchasesLeaf): string {
  */
 export function lineInScope(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean> {
   const d = ctx.dialect;
-  const tests: Sql[] = [sql`p.counted IS NOT false`, sql`p.status IS DISTINCT FROM 'cancelled'`];
+  const tests: Sql[] = [d.isNotFalse(sql`p.counted`), d.isDistinctFrom(sql`p.status`, sql`'cancelled'`)];
   if (leaf.window) {
     const on = leaf.window.on === 'shipped' ? sql.ref('p.shipped_at') : sql.ref('p.ordered_at');
     tests.push(inDateRange(ctx, on, leaf.window));

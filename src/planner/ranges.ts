@@ -21,13 +21,6 @@ export function inDateRange(ctx: PlannerContext, value: Sql, range: DateRange, a
   return tests.length === 0 ? sql`${value} IS NOT NULL` : sql`(${sql.join(tests, sql` AND `)})`;
 }
 
-/**
- * A text is blank: missing, empty or only spaces. Imported text is trimmed already, so trim() (which
- * copies the string) only runs on the rare value that starts or ends with a space.
- */
-export const isBlankText = (x: Sql): Sql<boolean> =>
-  sql`(CASE WHEN ${x} IS NULL THEN true WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN trim(${x}) = '' ELSE ${x} = '' END)`;
-
 /** Makes a possibly-NULL condition two-valued: unknown is false. */
 export const isTrue = (condition: Sql): Sql<boolean> => sql`COALESCE(${condition}, false)`;
 

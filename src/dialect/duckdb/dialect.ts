@@ -1,5 +1,5 @@
 import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Dialect } from 'kysely';
-import type { Sql, SqlDialect } from '../dialect.js';
+import type { Sql, SqlDialect, TextMatch } from '../dialect.js';
 
 const compileOnly: Dialect = {
   createAdapter: () => new PostgresAdapter(),
@@ -18,17 +18,49 @@ const list = (values: readonly (string | number)[]): Sql =>
   values.length === 0 ? sql`CAST([] AS VARCHAR[])`
     : values.every((v) => typeof v === 'number') ? sql`${values}::DOUBLE[]` : sql`${values.map(String)}::VARCHAR[]`;
 
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+const likePattern: Record<TextMatch, (escaped: string) => string> = {
+  contains: (e) => `%${e}%`,
+  starts_with: (e) => `${e}%`,
+  ends_with: (e) => `%${e}`,
+};
+
+// Column names come from the planner, never from a definition; checked all the same, as they are not bound.
+const columnName = (name: string): Sql => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`INTERNAL ERROR: ${JSON.stringify(name)} is not a plain column name`);
+  return sql.raw(name);
+};
+
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   kysely: compileOnly,
+
   fold: (text) => sql`kumiwake_fold(${text})`,
+  // Imported text is trimmed already, so trim() (which copies the string) only runs on the rare
+  // value that starts or ends with a space.
+  isBlankText: (x) => sql`(CASE WHEN ${x} IS NULL THEN true WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN trim(${x}) = '' ELSE ${x} = '' END)`,
+  textMatches: (text, where, needle) => sql`${text} LIKE ${likePattern[where](likeEscape(needle))} ESCAPE '\\'`,
+  hasSubstring: (text, needle) => sql`strpos(${text}, ${needle}) > 0`,
+  tryInteger: (text) => sql`TRY_CAST(trim(${text}) AS HUGEINT)`,
+  nullText: () => sql`CAST(NULL AS VARCHAR)`,
+
+  isDistinctFrom: (a, b) => sql`${a} IS DISTINCT FROM ${b}`,
+  isNotFalse: (condition) => sql`${condition} IS NOT false`,
+
   // A short list becomes a plain IN (one parameter per value), which DuckDB evaluates as a filter;
   // a long one (up to 1,000,000 values) one list parameter joined as a set.
   inList: (expr, values) =>
     values.length === 0 ? sql`false`
       : values.length <= SHORT_LIST ? sql`${expr} IN (${sql.join(values.map((v) => sql`${v}`))})`
         : sql`${expr} IN (SELECT unnest(${list(values)}))`,
+  textRows: (values, column) => sql`SELECT DISTINCT unnest(${list(values)}) AS ${columnName(column)}`,
+  listLength: (listExpr) => sql`len(${listExpr})`,
+  listHasAny: (listExpr, values) => sql`list_has_any(${listExpr}, ${list(values)})`,
+  listHasAll: (listExpr, values) => sql`list_has_all(${listExpr}, ${list(values)})`,
+  foldList: (listExpr) => sql`list_transform(${listExpr}, t -> kumiwake_fold(t))`,
+
   timestamp: (value) => sql`CAST(${value} AS TIMESTAMP)`,
+  month: (date) => sql`month(${date})`,
   monthDay: (date) => sql`(month(${date}) * 100 + day(${date}))`,
   // The as-of year and month-day are plain numbers: nothing about the as-of date is recomputed per row.
   fullYears: (birth, asOf) => {
@@ -36,10 +68,9 @@ export const duckdbDialect: SqlDialect = {
     return sql`(${year} - year(${birth}) - CASE WHEN ${month * 100 + day} < month(${birth}) * 100 + day(${birth}) THEN 1 ELSE 0 END)`;
   },
   daysUntil: (start, asOf) => sql`date_diff('day', CAST(${start} AS DATE), CAST(${asOf} AS DATE))`,
-  tryInteger: (text) => sql`TRY_CAST(trim(${text}) AS HUGEINT)`,
-  listHasAny: (listExpr, values) => sql`list_has_any(${listExpr}, ${list(values)})`,
-  listHasAll: (listExpr, values) => sql`list_has_all(${listExpr}, ${list(values)})`,
-  foldList: (listExpr) => sql`list_transform(${listExpr}, t -> kumiwake_fold(t))`,
+
+  boolOr: (condition) => sql`bool_or(${condition})`,
+  countWhere: (condition) => sql`count(*) FILTER (WHERE ${condition})`,
   // The arg is wrapped in a struct so that a NULL arg (a last order never shipped) is still returned.
   argMax: (arg, keys) => sql`arg_max({'v': ${arg}}, ${orderKey(keys)}).v`,
   argMin: (arg, keys) => sql`arg_min({'v': ${arg}}, ${orderKey(keys)}).v`,
