@@ -1,0 +1,10 @@
+-- text-operators: compileMembers, row by row
+-- definition: {"where":{"any":[{"kind":"field","field":"name","op":"contains","value":"50%_off\\'"},{"kind":"field","field":"name","op":"starts_with","value":"ﾔﾏﾀﾞ"},{"kind":"field","field":"name","op":"ends_with","value":"子"},{"kind":"field","field":"name","op":"ne","value":"Ｓａｔｏ"},{"kind":"field","field":"prefecture","op":"is_empty"},{"kind":"field","field":"customer_id","op":"between","min":100,"max":200}]}}
+SELECT c.customer_id FROM customers AS c WHERE NOT COALESCE(c.deleted, false) AND (("c"."name" IS NOT NULL AND kumiwake_fold("c"."name") LIKE $1 ESCAPE '\') OR ("c"."name" IS NOT NULL AND kumiwake_fold("c"."name") LIKE $2 ESCAPE '\') OR ("c"."name" IS NOT NULL AND kumiwake_fold("c"."name") LIKE $3 ESCAPE '\') OR (NOT ("c"."name" IS NOT NULL AND kumiwake_fold("c"."name") = $4)) OR (CASE WHEN "c"."prefecture" IS NULL THEN true WHEN starts_with("c"."prefecture", ' ') OR ends_with("c"."prefecture", ' ') THEN trim("c"."prefecture") = '' ELSE "c"."prefecture" = '' END) OR COALESCE((TRY_CAST(trim("c"."customer_id") AS HUGEINT) >= $5 AND TRY_CAST(trim("c"."customer_id") AS HUGEINT) <= $6), false))
+-- parameters:
+-- $1 = "%50\\%\\_off\\\\'%"
+-- $2 = "ヤマダ%"
+-- $3 = "%子"
+-- $4 = "sato"
+-- $5 = 100
+-- $6 = 200
