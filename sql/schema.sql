@@ -176,6 +176,9 @@ CREATE TABLE IF NOT EXISTS job_runs (
   error           VARCHAR,
   pid             INTEGER
 );
+-- The statement a run failed in, with its parameters as JSON (added after the first release).
+ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS error_sql VARCHAR;
+ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS error_parameters VARCHAR;
 
 -- The distinct values of the customers' low-cardinality text columns (prefecture, store, status,
 -- class, route, attr:NAME groups) and of their tags, rebuilt by every customers import

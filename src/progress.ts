@@ -1,29 +1,17 @@
-import cliProgress from 'cli-progress';
-
-/** A progress bar on stderr, shown only on a terminal and only for work that takes a while. */
+/**
+ * Progress of long work (decoding, loading, exporting). The library reports through a
+ * ProgressReporter it is given; the CLI gives one that draws bars on a terminal.
+ */
 export interface Progress {
   update(fraction: number): void;
   stop(): void;
 }
 
-const silent: Progress = { update() {}, stop() {} };
+/** Makes the display of one piece of work, e.g. `loading purchases.csv`. */
+export type ProgressReporter = (label: string) => Progress;
 
-export function progressBar(label: string, enabled = process.stderr.isTTY === true): Progress {
-  if (!enabled) return silent;
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {duration_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(100, 0);
-  return {
-    update(fraction) {
-      bar.update(Math.max(0, Math.min(100, Math.round(fraction * 100))));
-    },
-    stop() {
-      bar.stop();
-    },
-  };
-}
+export const silentProgress: Progress = { update() {}, stop() {} };
+export const noProgress: ProgressReporter = () => silentProgress;
 
 /** Polls a running DuckDB query's progress (percentage, or -1 when unknown) into a bar. */
 export async function withPolledProgress<T>(progress: Progress, poll: () => number, work: Promise<T>): Promise<T> {

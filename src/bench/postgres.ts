@@ -2,7 +2,7 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { Database } from '../db/database.js';
+import { DuckDBEngine } from '../engine/duckdb/engine.js';
 
 /**
  * PostgreSQL 15, the row store CRM products of this kind run on, set up by the benchmark on a
@@ -70,7 +70,7 @@ export class BenchPostgres {
     const source = JSON.stringify({ duckdbPath, mtime: statSync(duckdbPath).mtimeMs });
     if (existsSync(marker) && readFileSync(marker, 'utf8') === source) return;
     mkdirSync(workDir, { recursive: true });
-    const db = await Database.open(duckdbPath, { readOnly: true });
+    const db = await DuckDBEngine.open(duckdbPath, { readOnly: true });
     try {
       await this.client.query(SCHEMA);
       for (const [table, select] of Object.entries(EXPORTS)) {

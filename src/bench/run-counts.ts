@@ -1,4 +1,4 @@
-import { Database } from '../db/database.js';
+import { DuckDBEngine } from '../engine/duckdb/engine.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import { countSegment, planMembers, schemaInfo } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
@@ -30,7 +30,7 @@ async function timed(work: () => Promise<unknown>, runs: number): Promise<number
 
 /** Counts every suite segment with the planner and with its hand-written query; medians of `runs` after a warm-up. */
 export async function benchCounts(dbPath: string, asOf: LocalDate, runs: number, onFigure: (f: CountFigure) => void): Promise<CountFigure[]> {
-  const db = await Database.open(dbPath, { readOnly: true });
+  const db = await DuckDBEngine.open(dbPath, { readOnly: true });
   const figures: CountFigure[] = [];
   try {
     const store = await SegmentStore.load(db);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { Database } from '../db/database.js';
+import { DuckDBEngine } from '../engine/duckdb/engine.js';
 
 export interface ImportFigure {
   readonly table: string;
@@ -41,7 +41,7 @@ export function measured(args: string[]): { seconds: number; peakMegabytes: numb
 
 /** Imports every file of the data set into a fresh database, next to DuckDB's read_csv of the same file. */
 async function lastImportSeconds(dbPath: string): Promise<number> {
-  const db = await Database.open(dbPath, { readOnly: true });
+  const db = await DuckDBEngine.open(dbPath, { readOnly: true });
   try {
     const [row] = await db.all<{ ms: bigint }>('SELECT duration_ms AS ms FROM imports ORDER BY import_id DESC LIMIT 1');
     return Number(row!.ms) / 1000;

@@ -1,12 +1,9 @@
 import type { Argv } from 'yargs';
-import { Database } from '../db/database.js';
-import { CSV_ENCODINGS, EXPORT_FORMATS } from '../export/formats.js';
-import { MEMBERS_TABLE } from '../export/select.js';
-import { abortOnSignals } from '../interrupt.js';
-import { materializeMembers } from '../segments/evaluate.js';
-import { SegmentStore } from '../segments/store.js';
-import { asOfDate, readDefinition } from './definition-input.js';
+import { CSV_ENCODINGS, EXPORT_FORMATS } from '../index.js';
+import { withWorkspace } from './context.js';
+import { readSegmentInput } from './definition-input.js';
 import { emit, type GlobalArgs } from './output.js';
+import { abortOnSignals } from './signals.js';
 
 export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs.command(
@@ -23,25 +20,23 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('encoding', { choices: CSV_ENCODINGS, describe: 'CSV encoding (default utf-8-bom, which Excel opens correctly)' })
         .option('headers', { choices: ['canonical', 'ja'] as const, default: 'canonical' as const, describe: 'column names, or the Japanese labels' }),
     async (argv) => {
-      // Loaded here, not at start-up: the writers bring exceljs and apache-arrow (see main.ts).
-      const { writeExport } = await import('../export/export-segment.js');
       const { signal, dispose } = abortOnSignals();
-      const db = await Database.open(argv.db, { readOnly: true });
       try {
-        const store = await SegmentStore.load(db);
-        const definition = readDefinition(argv.definition, argv.segment, store);
-        const counted = await materializeMembers(db, definition, store, asOfDate(argv['as-of'], argv.tz), MEMBERS_TABLE);
-        const file = await writeExport(db, {
-          path: argv.out,
-          format: argv.format,
-          columns: argv.columns?.split(',').map((c) => c.trim()).filter((c) => c !== ''),
-          encoding: argv.encoding,
-          headers: argv.headers,
-        }, counted.count, signal, argv.definition !== undefined ? [argv.definition === '' ? '-' : argv.definition] : []);
-        emit(argv, { ...counted, files: [file.path], elapsedMs: counted.elapsedMs + file.elapsedMs }, () =>
-          `${counted.count.toLocaleString('en')} customers as of ${counted.asOf} written to ${file.path} (${file.format}, ${(file.bytes / 1e6).toFixed(1)} MB) in ${((counted.elapsedMs + file.elapsedMs) / 1000).toFixed(1)} s`);
+        await withWorkspace(argv, { readOnly: true, signal }, async (workspace) => {
+          const result = await workspace.export(readSegmentInput(argv.definition, argv.segment), {
+            asOf: argv['as-of'],
+            out: argv.out,
+            format: argv.format,
+            columns: argv.columns?.split(',').map((c) => c.trim()).filter((c) => c !== ''),
+            encoding: argv.encoding,
+            headers: argv.headers,
+            inputs: argv.definition !== undefined ? [argv.definition === '' ? '-' : argv.definition] : [],
+          });
+          const { file } = result;
+          emit(argv, { count: result.count, reachable: result.reachable, asOf: result.asOf, elapsedMs: result.elapsedMs, files: [file.path] }, () =>
+            `${result.count.toLocaleString('en')} customers as of ${result.asOf} written to ${file.path} (${file.format}, ${(file.bytes / 1e6).toFixed(1)} MB) in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+        });
       } finally {
-        db.close();
         dispose();
       }
     },

@@ -1,8 +1,6 @@
 import type { Argv } from 'yargs';
-import { KumiwakeError } from '../errors.js';
-import { fileOrders, generateSampleData } from '../generate/generate.js';
+import { fileOrders, formatDate, generateSampleData, KumiwakeError, todayIn } from '../index.js';
 import { emit, type GlobalArgs } from './output.js';
-import { formatDate, todayIn } from '../model/dates.js';
 
 export function generateCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs.command(

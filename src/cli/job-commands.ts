@@ -1,27 +1,13 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { Database } from '../db/database.js';
-import { KumiwakeError } from '../errors.js';
-import type { RunRecord } from '../jobs/history.js';
-import { defaultOutputRoot, jobFileFor } from '../jobs/job-file.js';
-import type { RunOutcome } from '../jobs/run-job.js';
-import { wallClock } from '../jobs/local-time.js';
-import { abortOnSignals } from '../interrupt.js';
-import { asOfDate } from './definition-input.js';
+import { KumiwakeError, wallClock, type RunOutcome, type RunRecord } from '../index.js';
+import { config, withWorkspace } from './context.js';
 import { emit, type GlobalArgs } from './output.js';
+import { abortOnSignals } from './signals.js';
 
-const DEFAULT_JOBS_DIR = 'jobs';
-
-const jobsDirOption = { type: 'string', default: process.env.KUMIWAKE_JOBS ?? DEFAULT_JOBS_DIR, describe: 'folder of job files (env KUMIWAKE_JOBS)' } as const;
+const jobsDirOption = { type: 'string', default: config.jobsDir, describe: 'folder of job files (env KUMIWAKE_JOBS)' } as const;
 const outDirOption = { type: 'string', describe: 'folder job outputs stay inside (env KUMIWAKE_OUTPUT_DIR; default data/out beside the jobs folder)' } as const;
-const outputRoot = (argv: { 'jobs-dir': string; 'out-dir'?: string }) => (argv['out-dir'] ? resolve(argv['out-dir']) : defaultOutputRoot(argv['jobs-dir']));
-
-const seconds = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  return (Number.isFinite(value) && value >= 0 ? value : fallback) * 1000;
-};
-/** A scheduled run waits longer for the database than an interactive command: an import may be running. */
-const jobLockTimeoutMs = () => seconds('KUMIWAKE_JOB_LOCK_TIMEOUT', 1800);
+const outputRoot = (argv: { 'out-dir'?: string }) => (argv['out-dir'] ? resolve(argv['out-dir']) : config.outputDir);
 
 function describeOutcome(o: RunOutcome): string {
   const counted = o.counted ? `${o.counted.count.toLocaleString('en')} customers as of ${o.asOf} (email ${o.counted.reachable.email}, LINE ${o.counted.reachable.line}, DM ${o.counted.reachable.dm})` : '';
@@ -54,59 +40,56 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('out-dir', outDirOption)
         .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today in the job\'s time zone)' }),
       async (argv) => {
-        const { runJob } = await import('../jobs/run-job.js');
         const { signal, dispose } = abortOnSignals();
         try {
-          const asOf = argv['as-of'] === undefined ? undefined : asOfDate(argv['as-of'], argv.tz);
-          const outcomes: RunOutcome[] = [];
-          for (const job of argv.jobs as string[]) {
-            if (signal.aborted) break;
-            outcomes.push(await runJob(jobFileFor(job, argv['jobs-dir']), { dbPath: argv.db, trigger: 'manual', asOf, signal, outputRoot: outputRoot(argv) }));
-          }
-          const records = outcomes.map((o) => ({ job: o.job, runId: o.runId, status: o.status, asOf: o.asOf, count: o.counted?.count, reachable: o.counted?.reachable, files: o.files, error: o.error === undefined ? undefined : o.error instanceof Error ? o.error.message : String(o.error) }));
-          emit(argv, records.length === 1 ? records[0] : records, () => outcomes.map(describeOutcome).join('\n'));
-          if (process.exitCode !== 130 && process.exitCode !== 143) process.exitCode = exitStatusOf(outcomes);
+          // A job run waits longer for a busy database than a command: an import may be running.
+          await withWorkspace(argv, { signal, lockTimeoutMs: config.jobLockTimeoutMs }, async (workspace) => {
+            const outcomes: RunOutcome[] = [];
+            for (const job of argv.jobs as string[]) {
+              if (signal.aborted) break;
+              outcomes.push(await workspace.runJob(job, { jobsDir: argv['jobs-dir'], asOf: argv['as-of'], outputRoot: outputRoot(argv) }));
+            }
+            const records = outcomes.map((o) => ({ job: o.job, runId: o.runId, status: o.status, asOf: o.asOf, count: o.counted?.count, reachable: o.counted?.reachable, files: o.files, error: o.error === undefined ? undefined : o.error instanceof Error ? o.error.message : String(o.error) }));
+            emit(argv, records.length === 1 ? records[0] : records, () => outcomes.map(describeOutcome).join('\n'));
+            if (process.exitCode !== 130 && process.exitCode !== 143) process.exitCode = exitStatusOf(outcomes);
+          });
         } finally {
           dispose();
         }
       })
     .command('schedule', 'run the jobs on their cron schedules until stopped (SIGTERM or Ctrl-C)',
       (y) => y.option('jobs-dir', jobsDirOption).option('out-dir', outDirOption),
-      async (argv) => {
-        const { Scheduler } = await import('../jobs/scheduler.js');
-        const scheduler = new Scheduler({
-          dbPath: argv.db, jobsDir: resolve(argv['jobs-dir']), outputRoot: outputRoot(argv), graceMs: seconds('KUMIWAKE_STOP_GRACE', 60), lockTimeoutMs: jobLockTimeoutMs(),
-          onStarted: (jobs) => emit(argv, { scheduled: jobs.map((j) => ({ job: j.job.name, schedule: j.job.schedule, timezone: j.job.timezone, next: j.next?.toISOString() ?? null })) }, () =>
-            [`scheduling ${jobs.length} job(s) from ${resolve(argv['jobs-dir'])}; stop with Ctrl-C or SIGTERM`,
-              ...jobs.map((j) => `  ${j.job.name.padEnd(28)} ${j.job.schedule!.padEnd(16)} ${j.job.timezone.padEnd(12)} next ${j.next ? wallClock(j.next, j.job.timezone) : '-'}`)].join('\n')),
-          onRun: (outcome) => emit(argv, { job: outcome.job, runId: outcome.runId, status: outcome.status, asOf: outcome.asOf, count: outcome.counted?.count, files: outcome.files }, () => describeOutcome(outcome)),
-        });
-        const onSignal = (name: NodeJS.Signals) => scheduler.stop(name);
-        process.on('SIGTERM', onSignal);
-        process.on('SIGINT', onSignal);
-        try {
-          await scheduler.run();
-        } finally {
-          process.off('SIGTERM', onSignal);
-          process.off('SIGINT', onSignal);
-        }
-      })
+      async (argv) =>
+        withWorkspace(argv, { lockTimeoutMs: config.jobLockTimeoutMs }, async (workspace) => {
+          const schedule = workspace.schedule({
+            jobsDir: argv['jobs-dir'], outputRoot: outputRoot(argv), graceMs: config.stopGraceMs,
+            onJobFileError: (_file, message) => process.stderr.write(`kumiwake: ${message} (not scheduled)\n`),
+            onStarted: (jobs) => emit(argv, { scheduled: jobs.map((j) => ({ job: j.job.name, schedule: j.job.schedule, timezone: j.job.timezone, next: j.next?.toISOString() ?? null })) }, () =>
+              [`scheduling ${jobs.length} job(s) from ${resolve(argv['jobs-dir'])}; stop with Ctrl-C or SIGTERM`,
+                ...jobs.map((j) => `  ${j.job.name.padEnd(28)} ${(j.job.schedule ?? '').padEnd(16)} ${j.job.timezone.padEnd(12)} next ${j.next ? wallClock(j.next, j.job.timezone) : '-'}`)].join('\n')),
+            onRun: (outcome) => emit(argv, { job: outcome.job, runId: outcome.runId, status: outcome.status, asOf: outcome.asOf, count: outcome.counted?.count, files: outcome.files }, () => describeOutcome(outcome)),
+          });
+          const onSignal = (name: NodeJS.Signals) => schedule.stop(name);
+          process.on('SIGTERM', onSignal);
+          process.on('SIGINT', onSignal);
+          try {
+            await schedule.done;
+          } finally {
+            process.off('SIGTERM', onSignal);
+            process.off('SIGINT', onSignal);
+          }
+        }))
     .command('history', 'past job runs with their counts: how a segment\'s size moves',
       (y) => y
         .option('segment', { type: 'string', describe: 'only runs of this segment' })
         .option('job', { type: 'string', describe: 'only runs of this job' })
         .option('limit', { type: 'number', default: 50, describe: 'the latest N runs' }),
-      async (argv) => {
-        const { RunHistory } = await import('../jobs/history.js');
-        const db = await Database.open(argv.db, { readOnly: true });
-        try {
-          const runs = await new RunHistory(db).list({ segment: argv.segment, job: argv.job, limit: argv.limit });
+      async (argv) =>
+        withWorkspace(argv, { readOnly: true }, async (workspace) => {
+          const runs = await workspace.history({ segment: argv.segment, job: argv.job, limit: argv.limit });
           emit(argv, runs, () => runs.length === 0 ? 'no runs recorded yet' : [
             `  run  started (${argv.tz})  job                      segment                    as of       status                 count`,
             ...runs.map((r, i) => runRecordLine(r, runs.slice(0, i).reverse().find((p) => p.segment === r.segment && p.count !== null), argv.tz)),
           ].join('\n'));
-        } finally {
-          db.close();
-        }
-      });
+        }));
 }

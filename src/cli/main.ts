@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { defaultDbPath } from '../db/database.js';
+import { config } from './context.js';
 import { reportError, type GlobalArgs } from './output.js';
 
 const argv = hideBin(process.argv);
@@ -10,7 +10,7 @@ const wantsJson = argv.includes('--json');
 const base = yargs(argv)
   .scriptName('kumiwake')
   .usage('$0 <command> [options]')
-  .option('db', { type: 'string', default: defaultDbPath(), describe: 'database file (env KUMIWAKE_DB)', global: true })
+  .option('db', { type: 'string', default: config.db, describe: 'database file (env KUMIWAKE_DB)', global: true })
   .option('tz', { type: 'string', default: 'Asia/Tokyo', describe: 'time zone of dates and timestamps', global: true })
   .option('json', { type: 'boolean', default: false, describe: 'machine-readable output on stdout', global: true })
   .strict()
@@ -36,6 +36,7 @@ const commandModules: Record<string, () => Promise<AddCommands[]>> = {
   import: async () => [(await import('./import-command.js')).importCommand],
   count: segmentCommands,
   explain: segmentCommands,
+  schema: segmentCommands,
   segments: segmentCommands,
   export: async () => [(await import('./export-command.js')).exportCommand],
   run: jobCommands,

@@ -1,5 +1,5 @@
-import { KumiwakeError } from '../errors.js';
-import { log } from '../log.js';
+import { KumiwakeError } from '../index.js';
+import { log } from './context.js';
 
 export interface GlobalArgs {
   readonly db: string;
@@ -15,12 +15,15 @@ export function emit(args: GlobalArgs, json: unknown, human: () => string): void
 /** Reports an error as one clear message and sets the exit status; never a bare stack trace. */
 export function reportError(error: unknown, json: boolean): number {
   if (error instanceof KumiwakeError) {
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+    // A definition's faults, each with its code and JSON path, for editors and the web builder.
+    const faults = (error as { faults?: unknown }).faults;
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message, ...(faults ? { faults } : {}) } })}\n`);
     process.stderr.write(`kumiwake: ${error.message}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  log.error({ err: error }, 'internal error');
+  const query = error as { sql?: string; parameters?: unknown };
+  log().error({ err: error, ...(query.sql ? { sql: query.sql.slice(0, 4000) } : {}) }, 'internal error');
   if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'internal', message } })}\n`);
   process.stderr.write(`kumiwake: internal error: ${message.split('\n')[0]}\n`);
   return 1;

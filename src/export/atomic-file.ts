@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { log } from '../log.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { processIsAlive } from '../processes.js';
 
 /** Temp files of this process not yet committed, removed by `abortPendingFiles` on a signal. */
@@ -18,14 +18,14 @@ const TEMP_MARK = '.kumiwake-';
 export class AtomicFile {
   private done = false;
 
-  private constructor(readonly target: string, readonly tempPath: string) {}
+  private constructor(readonly target: string, readonly tempPath: string, private readonly log: Logger) {}
 
-  static create(target: string): AtomicFile {
+  static create(target: string, log: Logger = silentLogger): AtomicFile {
     const path = resolve(target);
     mkdirSync(dirname(path), { recursive: true });
-    removeStaleTempFiles(dirname(path));
+    removeStaleTempFiles(dirname(path), log);
     const temp = join(dirname(path), `.${basename(path)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-    const file = new AtomicFile(path, temp);
+    const file = new AtomicFile(path, temp, log);
     pending.add(file);
     return file;
   }
@@ -52,14 +52,14 @@ export class AtomicFile {
     if (this.done) return;
     this.done = true;
     pending.delete(this);
-    removeQuietly(this.tempPath);
+    removeQuietly(this.tempPath, this.log);
     this.removeSideFiles();
   }
 
   private removeSideFiles(): void {
     const dir = dirname(this.tempPath);
     const prefix = `${basename(this.tempPath)}.`;
-    for (const name of safeReaddir(dir)) if (name.startsWith(prefix)) removeQuietly(join(dir, name));
+    for (const name of safeReaddir(dir)) if (name.startsWith(prefix)) removeQuietly(join(dir, name), this.log);
   }
 }
 
@@ -68,7 +68,7 @@ export function abortPendingFiles(): void {
   for (const file of [...pending]) file.abort();
 }
 
-function removeQuietly(path: string): void {
+function removeQuietly(path: string, log: Logger = silentLogger): void {
   try {
     unlinkSync(path);
   } catch (e) {
@@ -85,7 +85,7 @@ function safeReaddir(dir: string): string[] {
 }
 
 /** Temp files left by killed exports (their process is gone) are removed. */
-export function removeStaleTempFiles(dir: string): void {
+export function removeStaleTempFiles(dir: string, log: Logger = silentLogger): void {
   const pattern = /\.kumiwake-(\d+)-[0-9a-f]{8}\.tmp(\..*)?$/;
   for (const name of safeReaddir(dir)) {
     const match = pattern.exec(name);
@@ -93,7 +93,7 @@ export function removeStaleTempFiles(dir: string): void {
     const pid = Number(match[1]);
     if (pid !== process.pid && !processIsAlive(pid)) {
       log.info({ file: join(dir, name) }, 'removing a temp file left by an interrupted export');
-      removeQuietly(join(dir, name));
+      removeQuietly(join(dir, name), log);
     }
   }
 }

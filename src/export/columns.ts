@@ -1,6 +1,6 @@
 import { KumiwakeError } from '../errors.js';
 import { customerFigures, customers, type FigureDef } from '../catalog/tables.js';
-import { sqlIdent } from '../db/sql-text.js';
+import { sqlIdent } from '../engine/duckdb/sql-text.js';
 
 /** How an export column's values are written: text stays text (ids, phone numbers keep leading zeros). */
 export type ExportType = 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'timestamp' | 'tags';

@@ -1,9 +1,9 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { Database } from '../db/database.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
 import { KumiwakeError } from '../errors.js';
-import { log } from '../log.js';
-import { progressBar } from '../progress.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { noProgress, silentProgress, type ProgressReporter } from '../progress.js';
 import { schemaInfo } from '../segments/evaluate.js';
 import { AtomicFile } from './atomic-file.js';
 import { DEFAULT_EXPORT_COLUMNS, resolveExportColumns } from './columns.js';
@@ -22,20 +22,28 @@ export interface WrittenFile {
   readonly elapsedMs: number;
 }
 
-function writerFor(format: ExportFormat, spec: OutputSpec): ExportWriter {
+function writerFor(format: ExportFormat, spec: OutputSpec, settings: ExportSettings): ExportWriter {
   if (spec.encoding && format !== 'csv') throw new KumiwakeError('bad-argument', `an encoding applies to CSV only, not to ${format}`);
   switch (format) {
     case 'csv': return csvWriter(spec.encoding ?? 'utf-8-bom');
-    case 'xlsx': return xlsxWriter(rowsPerSheetFromEnv());
+    case 'xlsx': return xlsxWriter(settings.xlsxRowsPerSheet);
     case 'parquet': return parquetWriter;
     case 'arrow': return arrowWriter;
   }
 }
 
-/** Excel's sheet limit; KUMIWAKE_XLSX_ROWS_PER_SHEET lowers it (tests of the sheet roll-over). */
-function rowsPerSheetFromEnv(): number | undefined {
-  const n = Number(process.env.KUMIWAKE_XLSX_ROWS_PER_SHEET);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+export interface ExportSettings {
+  readonly signal?: AbortSignal;
+  /** files this command reads (the definition): the export never replaces them */
+  readonly inputs?: readonly string[];
+  readonly logger?: Logger;
+  /** shows the progress of a list long enough to take a while */
+  readonly progress?: ProgressReporter;
+  /** DuckDB's memory while writing (default by format, see below), and the setting named when it is too small */
+  readonly memoryLimit?: string;
+  readonly memorySetting?: string;
+  /** rows per Excel sheet, below Excel's own limit (tests of the sheet roll-over) */
+  readonly xlsxRowsPerSheet?: number;
 }
 
 /** realpath, or the resolved path when the file does not exist. */
@@ -65,26 +73,29 @@ function refuseOverwritingInputs(target: string, inputs: readonly string[]): voi
  * 490-650 MB, with 128 MB at 390-450 MB, in the same time). CSV and Parquet, written by DuckDB in
  * about 2 s, would be half again slower with 128 MB.
  */
-function exportMemoryLimit(format: ExportFormat): string {
-  return process.env.KUMIWAKE_EXPORT_MEMORY_LIMIT || (format === 'xlsx' ? '128MB' : '200MB');
+function defaultMemoryLimit(format: ExportFormat): string {
+  return format === 'xlsx' ? '128MB' : '200MB';
 }
 
 /**
  * Writes the evaluated segment (the members table made by `materializeMembers`) to one file,
  * whole or not at all: a failure or an interrupt leaves the target as it was.
  */
-export async function writeExport(db: Database, spec: OutputSpec, rowCount: number, signal?: AbortSignal, inputs: readonly string[] = []): Promise<WrittenFile> {
+export async function writeExport(db: DuckDBEngine, spec: OutputSpec, rowCount: number, settings: ExportSettings = {}): Promise<WrittenFile> {
   const started = performance.now();
-  refuseOverwritingInputs(spec.path, [db.path, `${db.path}.wal`, ...inputs]);
+  const { signal } = settings;
+  const log = settings.logger ?? silentLogger;
+  refuseOverwritingInputs(spec.path, [db.path, `${db.path}.wal`, ...(settings.inputs ?? [])]);
   const format = formatOf(spec);
   const attrColumns = (await schemaInfo(db)).customerColumns;
   const columns = resolveExportColumns(spec.columns ?? DEFAULT_EXPORT_COLUMNS, attrColumns);
-  const write = writerFor(format, spec);
-  const file = AtomicFile.create(spec.path);
-  const bar = progressBar(`exporting ${basename(spec.path)}`, process.stderr.isTTY === true && rowCount > 100_000);
+  const write = writerFor(format, spec, settings);
+  const file = AtomicFile.create(spec.path, log);
+  const bar = rowCount > 100_000 ? (settings.progress ?? noProgress)(`exporting ${basename(spec.path)}`) : silentProgress;
   try {
-    await db.withMemoryLimit(exportMemoryLimit(format), () =>
-      write({ db, file, columns, headers: spec.headers ?? 'canonical', rowCount, signal, progress: (f) => bar.update(f) }), 'KUMIWAKE_EXPORT_MEMORY_LIMIT');
+    await db.withMemoryLimit(settings.memoryLimit || defaultMemoryLimit(format), () =>
+      write({ db, file, columns, headers: spec.headers ?? 'canonical', rowCount, signal, progress: (f) => bar.update(f), logger: log }),
+    settings.memorySetting ?? 'exportMemoryLimit');
     file.commit();
   } catch (e) {
     file.abort();

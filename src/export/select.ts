@@ -1,4 +1,4 @@
-import { sqlIdent } from '../db/sql-text.js';
+import { sqlIdent } from '../engine/duckdb/sql-text.js';
 import type { ExportColumn } from './columns.js';
 
 /** The evaluated segment, materialised once per export run (see export-segment.ts). */
@@ -31,11 +31,14 @@ export type Rendering = 'text' | 'typed' | 'native';
 
 /**
  * SELECT of the export's columns over the members table, one row per customer, ordered by
- * customer_id so that two runs over the same data write the same file.
+ * customer_id (after `sort`, when given) so that two runs over the same data give the same rows.
  */
-export function exportSelect(columns: readonly ExportColumn[], headers: HeaderStyle, rendering: Rendering): string {
+export function exportSelect(
+  columns: readonly ExportColumn[], headers: HeaderStyle, rendering: Rendering, sort?: { readonly column: ExportColumn; readonly descending: boolean },
+): string {
   const render = rendering === 'text' ? asText : rendering === 'typed' ? asTyped : (c: ExportColumn) => c.expression;
   const list = columns.map((c) => `${render(c)} AS ${sqlIdent(headerOf(c, headers))}`).join(', ');
+  const first = sort ? `${sort.column.expression} ${sort.descending ? 'DESC' : 'ASC'} NULLS LAST, ` : '';
   return `SELECT ${list} FROM ${MEMBERS_TABLE} AS m JOIN customers AS c ON c.customer_id = m.customer_id
-    LEFT JOIN customer_summary AS s ON s.customer_id = m.customer_id ORDER BY c.customer_id`;
+    LEFT JOIN customer_summary AS s ON s.customer_id = m.customer_id ORDER BY ${first}c.customer_id`;
 }

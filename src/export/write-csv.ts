@@ -2,9 +2,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
-import type { Database } from '../db/database.js';
-import { sqlString } from '../db/sql-text.js';
-import { log } from '../log.js';
+import type { Logger } from '../logger.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { sqlString } from '../engine/duckdb/sql-text.js';
 import type { AtomicFile } from './atomic-file.js';
 import type { ExportWriter } from './writer.js';
 import { exportSelect } from './select.js';
@@ -18,15 +18,15 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * a BOM or CP932, one streaming pass that prefixes or re-encodes it.
  */
 export function csvWriter(encoding: CsvEncoding): ExportWriter {
-  return async ({ db, file, columns, headers, signal, progress }) => {
+  return async ({ db, file, columns, headers, signal, progress, logger }) => {
     const utf8Path = encoding === 'utf-8' ? file.tempPath : file.sidePath('utf8');
     await copyCsv(db, exportSelect(columns, headers, 'text'), utf8Path, signal, progress);
     if (encoding === 'utf-8-bom') await rewrite(utf8Path, file, [], signal, BOM);
-    if (encoding === 'cp932') await rewrite(utf8Path, file, [cp932Encoder(file.target)], signal);
+    if (encoding === 'cp932') await rewrite(utf8Path, file, [cp932Encoder(file.target, logger)], signal);
   };
 }
 
-async function copyCsv(db: Database, select: string, path: string, signal: AbortSignal | undefined, progress: (fraction: number) => void): Promise<void> {
+async function copyCsv(db: DuckDBEngine, select: string, path: string, signal: AbortSignal | undefined, progress: (fraction: number) => void): Promise<void> {
   await db.runInterruptible(`COPY (${select}) TO ${sqlString(path)} (FORMAT csv, HEADER true, NEW_LINE '\r\n')`, signal, progress);
 }
 
@@ -40,7 +40,7 @@ async function rewrite(from: string, file: AtomicFile, transforms: Transform[], 
  * UTF-8 → CP932. A character CP932 cannot hold (emoji, some rare kanji) becomes "?", as in every
  * Japanese Excel export; how many there were is logged.
  */
-function cp932Encoder(target: string): Transform {
+function cp932Encoder(target: string, log: Logger): Transform {
   const decoder = new TextDecoder('utf-8');
   let unmappable = 0;
   const encode = (text: string): Buffer => {

@@ -1,4 +1,4 @@
-import { sqlString } from '../db/sql-text.js';
+import { sqlString } from '../engine/duckdb/sql-text.js';
 import { exportSelect } from './select.js';
 import type { ExportWriter } from './writer.js';
 

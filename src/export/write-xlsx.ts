@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
-import type { Database } from '../db/database.js';
-import { sqlIdent } from '../db/sql-text.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { sqlIdent } from '../engine/duckdb/sql-text.js';
 import type { ExportColumn } from './columns.js';
 import { exportSelect, headerOf } from './select.js';
 import { streamColumns, type ExportWriter } from './writer.js';
@@ -30,7 +30,7 @@ export function displayWidth(text: string): number {
  * Widest value per column, in one aggregate over the export (a streaming sheet cannot change its
  * widths after the rows are written). UTF-8 byte length tells wide characters (3 bytes) from ASCII.
  */
-async function columnWidths(db: Database, columns: readonly ExportColumn[], select: string): Promise<number[]> {
+async function columnWidths(db: DuckDBEngine, columns: readonly ExportColumn[], select: string): Promise<number[]> {
   const fixed: Partial<Record<ExportColumn['type'], number>> = { date: 10, timestamp: 19, boolean: 5 };
   const measures = columns.map((c, i) => {
     const v = `CAST(x.${sqlIdent(`c${i}`)} AS VARCHAR)`;

@@ -1,5 +1,5 @@
-import type { Database } from '../db/database.js';
-import { sqlIdent, sqlString } from '../db/sql-text.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { sqlIdent, sqlString } from '../engine/duckdb/sql-text.js';
 
 /** Text columns whose values repeat across customers (a handful of prefectures, statuses, ...). */
 export const DICTIONARY_COLUMNS = ['prefecture', 'store_id', 'status', 'customer_class', 'registration_route'] as const;
@@ -10,7 +10,7 @@ export const MAX_DICTIONARY_VALUES = 10_000;
  * Rebuilds customer_values (see sql/schema.sql) inside the import's transaction, so that the
  * dictionary always holds every value its columns have.
  */
-export async function refreshCustomerValues(db: Database): Promise<void> {
+export async function refreshCustomerValues(db: DuckDBEngine): Promise<void> {
   const attrs = await db.all<{ name: string }>(
     `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'customers' AND starts_with(column_name, 'attr:')`);
   await db.run('DELETE FROM customer_values');

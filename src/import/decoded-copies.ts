@@ -13,8 +13,8 @@ const RAM_DIR = '/dev/shm';
  * Where the copies an import reads instead of the user's files go: the UTF-8 decodes of CP932
  * files (DuckDB's reader reads UTF-8 only), and files read without a trailing Ctrl-Z. Writing a quarter-gigabyte copy to a disk file system costs more than decoding it; a RAM file
  * system (`/dev/shm`) takes it at memory speed. A copy goes there when it fits in a quarter of
- * the memory available, else beside the database. `KUMIWAKE_DECODE_DIR` names one folder for
- * every copy instead.
+ * the memory available, else beside the database. A forced folder (the CLI's
+ * `KUMIWAKE_DECODE_DIR`) takes every copy instead.
  *
  * The folders are named after the database, which an import holds for writing: an import never
  * shares them, and what one killed before it could clean up left is removed (`removeAll`) by the
@@ -25,9 +25,10 @@ export class DecodedCopies {
 
   private constructor(private readonly diskDir: string, private readonly ramDir: string | undefined) {}
 
-  static forDatabase(dbPath: string): DecodedCopies {
+  /** `forcedDir`: one folder for every copy (the CLI's KUMIWAKE_DECODE_DIR) */
+  static forDatabase(dbPath: string, forcedDir?: string): DecodedCopies {
     const name = dbPath === ':memory:' ? `kumiwake-${process.pid}` : `kumiwake-${createHash('sha256').update(dbPath).digest('hex').slice(0, 16)}`;
-    const forced = process.env.KUMIWAKE_DECODE_DIR;
+    const forced = forcedDir;
     if (forced) return new DecodedCopies(join(resolve(forced), name), undefined);
     const diskDir = dbPath === ':memory:' ? join(tmpdir(), name) : join(dirname(dbPath), '.kumiwake-tmp');
     return new DecodedCopies(diskDir, existsSync(RAM_DIR) ? join(RAM_DIR, name) : undefined);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Database } from '../db/database.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../sql/${name}`, import.meta.url), 'utf8');
 
@@ -21,7 +21,7 @@ export const SUMMARIES_MARK = 'purchase_summaries';
  * onto the order lines (new lines get it as they are inserted; a products import brings it up to
  * date on the lines already stored, which changes only the category summary, everyone's).
  */
-export async function refreshDerivedTables(db: Database, changed: 'purchases' | 'products', scope: SummaryScope = 'all'): Promise<void> {
+export async function refreshDerivedTables(db: DuckDBEngine, changed: 'purchases' | 'products', scope: SummaryScope = 'all'): Promise<void> {
   const built = await summariesBuilt(db);
   if (changed === 'products') await db.run(sqlFile('product-categories.sql'));
   const files = changed === 'products' && built ? ['customer-categories.sql'] : ['purchase-summaries.sql', 'customer-categories.sql'];
@@ -38,14 +38,14 @@ export async function refreshDerivedTables(db: Database, changed: 'purchases' | 
 }
 
 /** Have the purchase summaries been built in this database (by an import of this version)? */
-const summariesBuilt = (db: Database) => db.hasSchemaMark(SUMMARIES_MARK);
+const summariesBuilt = (db: DuckDBEngine) => db.hasSchemaMark(SUMMARIES_MARK);
 
 /**
  * After a purchases import: rebuild the summaries of the customers the staged loads touched, or of
  * everyone when the table was replaced or loaded directly (nothing was noted), when they were
  * never built, or when the import brought a large share of the lines (a rebuild is then cheaper).
  */
-export async function summaryScope(db: Database, mode: string, rowsRead: number): Promise<SummaryScope> {
+export async function summaryScope(db: DuckDBEngine, mode: string, rowsRead: number): Promise<SummaryScope> {
   const [state] = await db.all<{ touched: bigint; lines: bigint }>(
     `SELECT (SELECT count(*) FROM information_schema.tables WHERE table_name = '${TOUCHED_TABLE}') AS touched,
             (SELECT count(*) FROM purchases) AS lines`);
@@ -54,7 +54,7 @@ export async function summaryScope(db: Database, mode: string, rowsRead: number)
 }
 
 /** Drops the list of touched customers (it lives only inside an import's transaction). */
-export async function forgetTouched(db: Database): Promise<void> {
+export async function forgetTouched(db: DuckDBEngine): Promise<void> {
   await db.run(`DROP TABLE IF EXISTS ${TOUCHED_TABLE}`);
 }
 

@@ -1,5 +1,5 @@
-import type { Database } from '../db/database.js';
-import { sqlIdent } from '../db/sql-text.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { sqlIdent } from '../engine/duckdb/sql-text.js';
 import type { TableDef } from '../catalog/tables.js';
 import { STAGE_TABLE, type StagePlan } from './stage.js';
 import { TOUCHED_TABLE } from './derived.js';
@@ -9,7 +9,7 @@ export type ImportMode = 'upsert' | 'replace' | 'append';
 const q = sqlIdent;
 
 /** Adds the `attr:NAME` / `group:NAME` columns the table does not have yet; returns those added. */
-export async function addGroupColumns(db: Database, table: TableDef, columns: readonly string[]): Promise<string[]> {
+export async function addGroupColumns(db: DuckDBEngine, table: TableDef, columns: readonly string[]): Promise<string[]> {
   const existing = new Set((await db.all<{ name: string }>(
     `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t`, { t: table.table })).map((r) => r.name));
   const added = [...new Set(columns)].filter((c) => !existing.has(c));
@@ -18,11 +18,11 @@ export async function addGroupColumns(db: Database, table: TableDef, columns: re
 }
 
 /** Empties what a `replace` import replaces. */
-export async function emptyTable(db: Database, table: TableDef): Promise<void> {
+export async function emptyTable(db: DuckDBEngine, table: TableDef): Promise<void> {
   await db.run(`DELETE FROM ${q(table.table)}`);
 }
 
-export async function isEmpty(db: Database, table: string): Promise<boolean> {
+export async function isEmpty(db: DuckDBEngine, table: string): Promise<boolean> {
   return (await db.all(`SELECT 1 FROM ${q(table)} LIMIT 1`)).length === 0;
 }
 
@@ -71,7 +71,7 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
  * the row's line). Mail events keep one row per distinct event; the count returned is of the
  * rows the file brought, duplicates included.
  */
-export async function loadDirectly(db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<number | undefined> {
+export async function loadDirectly(db: DuckDBEngine, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<number | undefined> {
   const { names, select } = targetColumns(table, plan);
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
   const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) AS src WHERE NOT _skip`;
@@ -90,7 +90,7 @@ export async function loadDirectly(db: Database, table: TableDef, plan: StagePla
  * DISTINCT over the rows; only when two hashes collide (a duplicate, or rarely a hash collision)
  * is the table rebuilt with DISTINCT. Runs on the direct path, where the table held only this file.
  */
-async function keepEventsOnce(db: Database): Promise<void> {
+async function keepEventsOnce(db: DuckDBEngine): Promise<void> {
   const [check] = await db.all<{ unique: boolean }>(
     'SELECT count(*) = count(DISTINCT hash(customer_id, mail_id, event, occurred_at)) AS unique FROM mail_events');
   if (check!.unique) return;
@@ -106,7 +106,7 @@ async function keepEventsOnce(db: Database): Promise<void> {
  * the columns the file has and keeps the others. Mail events have no key: an event already
  * stored is not stored again.
  */
-export async function loadStage(db: Database, table: TableDef, plan: StagePlan, mode: ImportMode): Promise<void> {
+export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePlan, mode: ImportMode): Promise<void> {
   const { names, select } = targetColumns(table, plan);
   const key = table.key;
   const source = `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE}) AS src`;
@@ -145,7 +145,7 @@ export async function loadStage(db: Database, table: TableDef, plan: StagePlan, 
 }
 
 /** Does a key repeat among the rows of `from` (a table, optionally with a WHERE clause)? */
-async function repeatsKey(db: Database, from: string, key: readonly string[]): Promise<boolean> {
+async function repeatsKey(db: DuckDBEngine, from: string, key: readonly string[]): Promise<boolean> {
   const rows = await db.all(`SELECT 1 FROM ${from} GROUP BY ${key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`);
   return rows.length > 0;
 }
@@ -155,7 +155,7 @@ async function repeatsKey(db: Database, from: string, key: readonly string[]): P
  * file's good rows, and those of stored lines the file replaces (a line may move to another
  * customer). A file without line numbers matches stored lines by order: a superset, which is safe.
  */
-async function noteTouchedCustomers(db: Database, plan: StagePlan, key: readonly string[], target: string): Promise<void> {
+async function noteTouchedCustomers(db: DuckDBEngine, plan: StagePlan, key: readonly string[], target: string): Promise<void> {
   await db.run(`CREATE TABLE IF NOT EXISTS ${TOUCHED_TABLE} (customer_id VARCHAR NOT NULL)`);
   await db.run(`INSERT INTO ${TOUCHED_TABLE} SELECT DISTINCT customer_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip AND customer_id IS NOT NULL`);
   const on = key.filter((k) => plan.columns.some((c) => c.name === k)).map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');

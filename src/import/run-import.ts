@@ -1,12 +1,12 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { Database } from '../db/database.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
 import { ImportError, KumiwakeError } from '../errors.js';
 import { InterruptedError, throwIfAborted } from '../interrupt.js';
 import { csvRow } from '../csv-text.js';
-import { log } from '../log.js';
-import { progressBar, withPolledProgress } from '../progress.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { noProgress, silentProgress, withPolledProgress, type ProgressReporter } from '../progress.js';
 import type { TableDef } from '../catalog/tables.js';
 import { csvReaderError, readFirstRecord } from './csv-errors.js';
 import { DecodedCopies } from './decoded-copies.js';
@@ -28,8 +28,11 @@ export interface ImportOptions {
   readonly mode?: ImportMode;
   readonly mappingFile?: string;
   readonly maxRejects?: number;
-  /** show progress bars (default: when stderr is a terminal) */
-  readonly progress?: boolean;
+  /** shows the progress of files large enough to take a while (default: none) */
+  readonly progress?: ProgressReporter;
+  readonly logger?: Logger;
+  /** one folder for the decoded copies of CP932 files, instead of RAM or beside the database */
+  readonly decodeDir?: string;
   /** stops the import (SIGINT, SIGTERM): DuckDB is interrupted, the transaction rolled back */
   readonly signal?: AbortSignal;
 }
@@ -51,7 +54,7 @@ interface Reject { file: string; line: number; column: string; value: string; re
 const BIG_FILE = 16 << 20;
 
 /** Imports files into one table in a single transaction: all files load, or nothing changes. */
-export async function importFiles(db: Database, options: ImportOptions): Promise<ImportResult> {
+export async function importFiles(db: DuckDBEngine, options: ImportOptions): Promise<ImportResult> {
   const started = new Date();
   const mode = options.mode ?? 'upsert';
   const files = options.files.map((f) => resolve(f));
@@ -59,13 +62,14 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
     if (!existsSync(file) || !statSync(file).isFile()) throw new ImportError('file-missing', file, undefined, undefined, 'no such file');
   }
   const mapping = options.mappingFile ? loadMapping(options.mappingFile) : emptyMapping;
-  const copies = DecodedCopies.forDatabase(db.path);
+  const log = options.logger ?? silentLogger;
+  const copies = DecodedCopies.forDatabase(db.path, options.decodeDir);
   copies.removeAll(); // left by an import of this database that was killed
   const forcedCp932 = new Set<string>();
   // Copies made by an earlier attempt, by file and the encoding they were made for.
   const decoded = new Map<string, string>();
   let staged = (options.maxRejects ?? 0) > 0;
-  const interrupt = () => db.conn.interrupt();
+  const interrupt = () => db.interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     for (;;) {
@@ -99,12 +103,13 @@ export async function importFiles(db: Database, options: ImportOptions): Promise
 }
 
 async function attempt(
-  db: Database, options: ImportOptions, files: string[], mode: ImportMode, mapping: ReturnType<typeof loadMapping>,
+  db: DuckDBEngine, options: ImportOptions, files: string[], mode: ImportMode, mapping: ReturnType<typeof loadMapping>,
   copies: DecodedCopies, encodings: { forcedCp932: Set<string>; decoded: Map<string, string> }, started: Date, staged: boolean,
 ): Promise<ImportResult> {
   const { forcedCp932, decoded } = encodings;
   const table = options.table;
-  const showProgress = options.progress ?? process.stderr.isTTY === true;
+  const log = options.logger ?? silentLogger;
+  const progress = options.progress ?? noProgress;
   // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8 (and a UTF-8 file
   // ending with Ctrl-Z is read from a copy without it). A copy made by an earlier attempt of this
   // command (one that had to be staged) is used again if it was made for the same encoding.
@@ -131,7 +136,7 @@ async function attempt(
       continue;
     }
     let copy = copies.pathFor(file, readable.length, size);
-    const bar = progressBar(`decoding ${basename(file)}`, showProgress && size > BIG_FILE);
+    const bar = size > BIG_FILE ? progress(`decoding ${basename(file)}`) : silentProgress;
     try {
       await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal);
     } catch (e) {
@@ -170,8 +175,8 @@ async function attempt(
     for (const [i, r] of readable.entries()) {
       throwIfAborted(options.signal);
       const plan = plans[i]!;
-      const showBar = showProgress && statSync(r.path).size > BIG_FILE;
-      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, showBar, staged);
+      const fileProgress = statSync(r.path).size > BIG_FILE ? progress : noProgress;
+      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log }, staged);
       rowsRead += counts.read;
       rowsSkipped += counts.skipped;
       rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
@@ -222,7 +227,7 @@ class StageNeeded extends Error {}
  * types nothing).
  */
 async function loadWithoutStage(
-  db: Database, table: TableDef, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun,
+  db: DuckDBEngine, table: TableDef, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun,
 ): Promise<{ read: number; skipped: number } | undefined> {
   // Without a stage nothing needs file order, and not keeping it lets DuckDB write each thread's
   // rows as they come instead of holding them back for ordering: less memory, more speed.
@@ -249,13 +254,15 @@ async function loadWithoutStage(
  * are traced to their lines and the good ones merged into the table.
  */
 async function loadFile(
-  db: Database, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number, showBar: boolean, staged: boolean,
+  db: DuckDBEngine, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number,
+  report: { progress: ProgressReporter; log: Logger }, staged: boolean,
 ): Promise<FileCounts> {
+  const { log } = report;
   const started = Date.now();
   log.debug({ file: r.file, mode, staged }, 'loading file');
   const withReader: ReaderRun = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
     try {
-      return await withPolledProgress(progressBar(`${label} ${basename(r.file)}`, showBar), () => db.conn.progress.percentage, work());
+      return await withPolledProgress(report.progress(`${label} ${basename(r.file)}`), () => db.progressPercentage, work());
     } catch (e) {
       throw csvReaderError(e, r.file, r.path) ?? e;
     }
@@ -300,7 +307,7 @@ async function loadFile(
  * DuckDB's reader sized for 32 MB lines would allocate a buffer per column of an absurdly wide
  * header before we could refuse it.
  */
-async function readHeader(_db: Database, file: string, path: string): Promise<string[]> {
+async function readHeader(_db: DuckDBEngine, file: string, path: string): Promise<string[]> {
   if (statSync(path).size === 0) throw new ImportError('file-empty', file, undefined, undefined, 'the file is empty (a header line is required)');
   const record = readFirstRecord(path);
   if (record === undefined) throw new ImportError('csv-quote', file, 1, undefined, 'the header line never ends (a quoted field opens and is never closed?)');
@@ -308,7 +315,7 @@ async function readHeader(_db: Database, file: string, path: string): Promise<st
   return record;
 }
 
-function writeRejects(db: Database, table: TableDef, rejects: Reject[]): string {
+function writeRejects(db: DuckDBEngine, table: TableDef, rejects: Reject[]): string {
   const dir = join(db.path === ':memory:' ? tmpdir() : dirname(db.path), 'rejects');
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
@@ -319,7 +326,7 @@ function writeRejects(db: Database, table: TableDef, rejects: Reject[]): string 
   return path;
 }
 
-async function recordFailure(db: Database, options: ImportOptions, files: string[], mode: ImportMode, started: Date, error: unknown): Promise<void> {
+async function recordFailure(db: DuckDBEngine, options: ImportOptions, files: string[], mode: ImportMode, started: Date, error: unknown): Promise<void> {
   const finished = new Date();
   try {
     await db.run(
@@ -332,6 +339,6 @@ async function recordFailure(db: Database, options: ImportOptions, files: string
       },
     );
   } catch (e) {
-    log.warn({ err: e }, 'could not record the failed import');
+    (options.logger ?? silentLogger).warn({ err: e }, 'could not record the failed import');
   }
 }

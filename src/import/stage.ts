@@ -1,4 +1,4 @@
-import { sqlIdent, sqlString } from '../db/sql-text.js';
+import { sqlIdent, sqlString } from '../engine/duckdb/sql-text.js';
 import { KumiwakeError } from '../errors.js';
 import type { ColumnDef, TableDef } from '../catalog/tables.js';
 import type { MappedHeader } from './header.js';

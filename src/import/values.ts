@@ -1,4 +1,4 @@
-import { sqlString } from '../db/sql-text.js';
+import { sqlString } from '../engine/duckdb/sql-text.js';
 import { booleanSpellings, type ColumnDef } from '../catalog/tables.js';
 
 /**

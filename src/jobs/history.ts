@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/database.js';
-import { kyselyFor, type JobRunRow, type Tables } from '../db/kysely.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { kyselyFor, type JobRunRow, type Tables } from '../engine/duckdb/kysely.js';
 import type { CountResult } from '../segments/evaluate.js';
 
 export type RunStatus = JobRunRow['status'];
@@ -21,17 +21,23 @@ export interface RunRecord {
   readonly reachable: { readonly email: number; readonly line: number; readonly dm: number } | null;
   readonly files: readonly string[];
   readonly error: string | null;
+  /** the statement that failed, when a run failed in the engine */
+  readonly failedQuery: { readonly sql: string; readonly parameters: unknown } | null;
 }
 
 /** UTC wall-clock text for a TIMESTAMP column. */
 export const utcText = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
 const iso = (value: string | Date | null) => (value === null ? null : value instanceof Date ? value.toISOString() : value);
 const num = (value: bigint | number | null) => (value === null ? null : Number(value));
+/** Parameters as JSON (bigints as numbers, dates as ISO text); long lists shortened. */
+const jsonText = (parameters: readonly unknown[]) =>
+  JSON.stringify(parameters.map((p) => (Array.isArray(p) && p.length > 100 ? [...p.slice(0, 100), `… ${p.length - 100} more`] : p)),
+    (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value));
 
 /** The run history (job_runs): a row when a run starts, completed when it ends. */
 export class RunHistory {
   private readonly k: Kysely<Tables>;
-  constructor(private readonly db: Database) {
+  constructor(private readonly db: DuckDBEngine) {
     this.k = kyselyFor(db);
   }
 
@@ -52,7 +58,10 @@ export class RunHistory {
     return Number(row.run_id);
   }
 
-  async finish(runId: number, outcome: { status: RunStatus; segment?: string; asOf?: string; counted?: CountResult; files: readonly string[]; error?: string }): Promise<void> {
+  async finish(runId: number, outcome: {
+    status: RunStatus; segment?: string; asOf?: string; counted?: CountResult; files: readonly string[]; error?: string;
+    failedQuery?: { sql: string; parameters: readonly unknown[] };
+  }): Promise<void> {
     await this.k
       .updateTable('job_runs')
       .set({
@@ -67,6 +76,8 @@ export class RunHistory {
         // An empty JS array cannot be bound (its element type is unknown): no files is NULL.
         files: outcome.files.length > 0 ? [...outcome.files] : null,
         error: outcome.error ?? null,
+        error_sql: outcome.failedQuery?.sql ?? null,
+        error_parameters: outcome.failedQuery ? jsonText(outcome.failedQuery.parameters) : null,
       })
       .where('run_id', '=', BigInt(runId))
       .execute();
@@ -104,6 +115,7 @@ export class RunHistory {
       startedAt: iso(r.started_at)!, finishedAt: iso(r.finished_at), status: r.status, count: num(r.count),
       reachable: r.count === null ? null : { email: num(r.reachable_email)!, line: num(r.reachable_line)!, dm: num(r.reachable_dm)! },
       files: r.files ?? [], error: r.error,
+      failedQuery: r.error_sql ? { sql: r.error_sql, parameters: r.error_parameters ? JSON.parse(r.error_parameters) as unknown : [] } : null,
     }));
   }
 }

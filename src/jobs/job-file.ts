@@ -98,11 +98,11 @@ export function jobFileFor(jobOrPath: string, jobsDir: string): string {
 const pathSafe = (value: string) => value.replace(/[^\p{L}\p{N}_.\-]/gu, '_').replace(/^\.+/, '_');
 
 /**
- * The folder job outputs go to: KUMIWAKE_OUTPUT_DIR, else data/out in the project (the folder
- * that holds the jobs folder), whatever the working directory.
+ * The folder job outputs go to unless one is given (the CLI's --out-dir or KUMIWAKE_OUTPUT_DIR):
+ * data/out in the project (the folder that holds the jobs folder), whatever the working directory.
  */
 export function defaultOutputRoot(jobsDir: string): string {
-  return resolve(process.env.KUMIWAKE_OUTPUT_DIR ?? join(dirname(resolve(jobsDir)), 'data', 'out'));
+  return resolve(join(dirname(resolve(jobsDir)), 'data', 'out'));
 }
 
 /**

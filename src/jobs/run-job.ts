@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
-import { Database } from '../db/database.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { QueryError } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
-import { writeExport } from '../export/export-segment.js';
+import { writeExport, type ExportSettings } from '../export/export-segment.js';
 import { MEMBERS_TABLE } from '../export/select.js';
 import { InterruptedError } from '../interrupt.js';
-import { log } from '../log.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, parseLocalDate, type LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';
 import { processIsAlive } from '../processes.js';
@@ -15,8 +16,15 @@ import { JobLock } from './job-lock.js';
 import { assertInsideOutputRoot, loadJob, outputFor, type JobSpec } from './job-file.js';
 import { wallClock } from './local-time.js';
 
+/** How a run reaches the database: an engine opened for the run, or one already open. */
+export interface DatabaseAccess {
+  /** the database file: job locks are per database */
+  readonly path: string;
+  open(): Promise<{ readonly db: DuckDBEngine; release(): void }>;
+}
+
 export interface RunOptions {
-  readonly dbPath: string;
+  readonly database: DatabaseAccess;
   readonly trigger: RunTrigger;
   /** the cron occurrence this run is for, local time in the job's zone (`YYYY-MM-DD HH:MM`) */
   readonly scheduledFor?: string;
@@ -25,8 +33,9 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** the folder every output of the job must stay inside */
   readonly outputRoot: string;
-  /** how long to wait for the database when another process holds it */
-  readonly lockTimeoutMs?: number;
+  readonly logger?: Logger;
+  /** how outputs are written (memory limit, progress, rows per Excel sheet) */
+  readonly exportSettings?: Omit<ExportSettings, 'signal' | 'inputs'>;
 }
 
 export interface RunOutcome {
@@ -41,6 +50,8 @@ export interface RunOutcome {
 
 /** Why a run failed, as the history keeps it: the planner's or importer's own message. */
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** A failed statement is kept with the run, so the history says exactly what ran. */
+const failedQueryOf = (error: unknown) => (error instanceof QueryError ? { sql: error.sql, parameters: error.parameters } : undefined);
 
 /**
  * Runs one job: evaluates its segment once, writes every output (each whole or not at all) and
@@ -55,7 +66,7 @@ export async function runJob(jobFile: string, options: RunOptions): Promise<RunO
   } catch (error) {
     return recordUnrunnable(name, options, 'failed', error);
   }
-  const lock = JobLock.acquire(options.dbPath, job.name);
+  const lock = JobLock.acquire(options.database.path, job.name);
   if ('heldBy' in lock) {
     const error = new KumiwakeError('job-running', `job ${job.name} is already running (process ${lock.heldBy}); this run was skipped`, 1);
     return recordUnrunnable(job.name, options, 'skipped', error, job.segment);
@@ -70,7 +81,8 @@ export async function runJob(jobFile: string, options: RunOptions): Promise<RunO
 async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome> {
   const asOf = options.asOf ?? parseLocalDate((options.scheduledFor ?? wallClock(new Date(), job.timezone)).slice(0, 10))!;
   const time = (options.scheduledFor ?? wallClock(new Date(), job.timezone)).slice(11, 16).replace(':', '');
-  const db = await Database.open(options.dbPath, { lockTimeoutMs: options.lockTimeoutMs });
+  const log = options.logger ?? silentLogger;
+  const { db, release } = await options.database.open();
   const files: string[] = [];
   let runId: number | undefined;
   let counted: CountResult | undefined;
@@ -83,12 +95,12 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
       const store = await SegmentStore.load(db);
       const definition: unknown = job.segment !== undefined ? store.require(job.segment).definition : job.definition;
       segment ??= String((definition as Partial<SegmentDefinition>).name ?? job.name);
-      counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE);
+      counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log);
       for (let i = 0; i < job.outputs.length; i++) {
         if (options.signal?.aborted) throw new InterruptedError(String(options.signal.reason));
         const output = outputFor(job, i, { segment, date: formatDate(asOf), time }, options.outputRoot);
         assertInsideOutputRoot(output.path, options.outputRoot, `${job.file}: outputs[${i}].path`);
-        const written = await writeExport(db, output, counted.count, options.signal);
+        const written = await writeExport(db, output, counted.count, { ...options.exportSettings, logger: log, signal: options.signal });
         files.push(written.path);
       }
       await history.finish(runId, { status: 'succeeded', segment, counted, files });
@@ -96,23 +108,23 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
       return { job: job.name, runId, status: 'succeeded', asOf: formatDate(asOf), counted, files };
     } catch (error) {
       const status: RunStatus = error instanceof InterruptedError || options.signal?.aborted ? 'interrupted' : 'failed';
-      await history.finish(runId, { status, segment: segment ?? undefined, counted, files, error: messageOf(error) });
+      await history.finish(runId, { status, segment: segment ?? undefined, counted, files, error: messageOf(error), failedQuery: failedQueryOf(error) });
       log.error({ job: job.name, runId, status, err: messageOf(error) }, `job run ${status}`);
       return { job: job.name, runId, status, asOf: formatDate(asOf), counted, files, error };
     }
   } finally {
-    db.close();
+    release();
   }
 }
 
 /** A run that could not start (bad job file, already running) is still in the history. */
 async function recordUnrunnable(job: string, options: RunOptions, status: RunStatus, error: unknown, segment?: string): Promise<RunOutcome> {
-  log.error({ job, status, err: messageOf(error) }, `job run ${status}`);
-  const db = await Database.open(options.dbPath, { lockTimeoutMs: options.lockTimeoutMs });
+  (options.logger ?? silentLogger).error({ job, status, err: messageOf(error) }, `job run ${status}`);
+  const { db, release } = await options.database.open();
   try {
     const runId = await new RunHistory(db).start({ job, segment: segment ?? null, trigger: options.trigger, scheduledFor: options.scheduledFor, status, error: messageOf(error) });
     return { job, runId, status, files: [], error };
   } finally {
-    db.close();
+    release();
   }
 }

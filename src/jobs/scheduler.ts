@@ -1,21 +1,24 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { Database } from '../db/database.js';
-import { log } from '../log.js';
+import type { ExportSettings } from '../export/export-segment.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { RunHistory, type RunTrigger } from './history.js';
 import { listJobFiles, loadJob, type JobSpec } from './job-file.js';
 import { wallClock } from './local-time.js';
 import { latestMissedOccurrence } from './missed-runs.js';
-import { runJob, type RunOutcome } from './run-job.js';
+import { runJob, type DatabaseAccess, type RunOutcome } from './run-job.js';
 
 export interface SchedulerOptions {
-  readonly dbPath: string;
+  /** opens the database for each run only (so imports and other commands can use it between runs) */
+  readonly database: DatabaseAccess;
   readonly jobsDir: string;
   /** the folder every job output stays inside */
   readonly outputRoot: string;
   /** how long a running job may finish after a stop request before it is abandoned */
   readonly graceMs: number;
-  /** how long a run waits for the database when another process holds it */
-  readonly lockTimeoutMs: number;
+  readonly logger?: Logger;
+  readonly exportSettings?: Omit<ExportSettings, 'signal' | 'inputs'>;
+  /** a job file that cannot be read is skipped (the others still run); told here */
+  readonly onJobFileError?: (file: string, message: string) => void;
   readonly onStarted?: (jobs: ReadonlyArray<{ job: JobSpec; next: Date | null }>) => void;
   readonly onRun?: (outcome: RunOutcome) => void;
 }
@@ -40,7 +43,11 @@ export class Scheduler {
   private idle: (() => void) | undefined;
   private readonly skips: Array<QueuedRun> = [];
 
-  constructor(private readonly options: SchedulerOptions) {}
+  private readonly log: Logger;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.log = options.logger ?? silentLogger;
+  }
 
   /** Loads the jobs, queues missed runs per their policy, starts the cron tasks; resolves when stopped. */
   async run(): Promise<void> {
@@ -69,7 +76,7 @@ export class Scheduler {
     this.stopping = true;
     for (const task of this.tasks) void task.stop();
     this.queue.length = 0;
-    log.info({ reason, running: this.running?.name }, 'scheduler stopping');
+    this.log.info({ reason, running: this.running?.name }, 'scheduler stopping');
     if (!this.running) return this.idle?.();
     const timer = setTimeout(() => this.running?.abort.abort(`${reason}, grace period over`), this.options.graceMs);
     void this.running.done.finally(() => clearTimeout(timer));
@@ -80,13 +87,13 @@ export class Scheduler {
     for (const file of listJobFiles(this.options.jobsDir)) {
       try {
         const job = loadJob(file);
-        if (!job.enabled) log.info({ job: job.name }, 'job disabled: not scheduled');
-        else if (job.schedule === undefined) log.info({ job: job.name }, 'job has no schedule: run it with kumiwake run');
+        if (!job.enabled) this.log.info({ job: job.name }, 'job disabled: not scheduled');
+        else if (job.schedule === undefined) this.log.info({ job: job.name }, 'job has no schedule: run it with kumiwake run');
         else jobs.push(job);
       } catch (error) {
         // One bad job file never stops the others; it is fixed and picked up at the next start.
-        log.error({ file, err: (error as Error).message }, 'job file not scheduled');
-        process.stderr.write(`kumiwake: ${(error as Error).message} (not scheduled)\n`);
+        this.log.error({ file, err: (error as Error).message }, 'job file not scheduled');
+        this.options.onJobFileError?.(file, (error as Error).message);
       }
     }
     return jobs;
@@ -99,7 +106,7 @@ export class Scheduler {
     // Looked up first and queued after the database is closed: a run opens it itself, and one
     // process must never hold two instances of the same file.
     const missed: QueuedRun[] = [];
-    const db = await Database.open(this.options.dbPath, { lockTimeoutMs: this.options.lockTimeoutMs });
+    const { db, release } = await this.options.database.open();
     try {
       const history = new RunHistory(db);
       for (const job of wanting) {
@@ -109,10 +116,10 @@ export class Scheduler {
         if (occurrence) missed.push({ job, trigger: 'catch-up', scheduledFor: occurrence });
       }
     } finally {
-      db.close();
+      release();
     }
     for (const run of missed) {
-      log.info({ job: run.job.name, scheduledFor: run.scheduledFor }, 'catching up a run missed while the scheduler was down');
+      this.log.info({ job: run.job.name, scheduledFor: run.scheduledFor }, 'catching up a run missed while the scheduler was down');
       this.enqueue(run);
     }
   }
@@ -120,7 +127,7 @@ export class Scheduler {
   private enqueue(run: QueuedRun): void {
     if (this.stopping) return;
     if (this.running?.name === run.job.name || this.queue.some((q) => q.job.name === run.job.name)) {
-      log.warn({ job: run.job.name, scheduledFor: run.scheduledFor }, 'job still running or queued: this occurrence is skipped');
+      this.log.warn({ job: run.job.name, scheduledFor: run.scheduledFor }, 'job still running or queued: this occurrence is skipped');
       this.skips.push(run);
     } else {
       this.queue.push(run);
@@ -138,11 +145,11 @@ export class Scheduler {
     }
     const abort = new AbortController();
     const done = runJob(next.job.file, {
-      dbPath: this.options.dbPath, trigger: next.trigger, scheduledFor: next.scheduledFor, signal: abort.signal, lockTimeoutMs: this.options.lockTimeoutMs,
-      outputRoot: this.options.outputRoot,
+      database: this.options.database, trigger: next.trigger, scheduledFor: next.scheduledFor, signal: abort.signal,
+      outputRoot: this.options.outputRoot, logger: this.log, exportSettings: this.options.exportSettings,
     })
       .then((outcome) => this.options.onRun?.(outcome))
-      .catch((error) => log.error({ job: next.job.name, err: (error as Error).message }, 'job run could not be recorded'))
+      .catch((error) => this.log.error({ job: next.job.name, err: (error as Error).message }, 'job run could not be recorded'))
       .finally(() => {
         this.running = undefined;
         this.pump();
@@ -154,18 +161,18 @@ export class Scheduler {
   private recordSkips(): void {
     const skips = this.skips.splice(0);
     const record = async () => {
-      const db = await Database.open(this.options.dbPath, { lockTimeoutMs: this.options.lockTimeoutMs });
+      const { db, release } = await this.options.database.open();
       try {
         const history = new RunHistory(db);
         for (const s of skips) {
           await history.start({ job: s.job.name, segment: s.job.segment ?? null, trigger: s.trigger, scheduledFor: s.scheduledFor, status: 'skipped', error: 'the previous run of this job was still running' });
         }
       } finally {
-        db.close();
+        release();
       }
     };
     const done = record()
-      .catch((error) => log.error({ err: (error as Error).message }, 'skipped runs could not be recorded'))
+      .catch((error) => this.log.error({ err: (error as Error).message }, 'skipped runs could not be recorded'))
       .finally(() => {
         this.running = undefined;
         this.pump();

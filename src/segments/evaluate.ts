@@ -1,6 +1,6 @@
-import type { Database } from '../db/database.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
 import { duckdbDialect } from '../dialect/duckdb/dialect.js';
-import { log } from '../log.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';
 import { validateDefinition } from '../model/validate.js';
@@ -28,12 +28,12 @@ export function planMembers(definition: unknown, store: SegmentStore, asOf: Loca
 }
 
 /** The attr:/group: columns this database has, for the planner. */
-export async function schemaInfo(db: Database): Promise<SchemaInfo> {
-  const rows = await db.all<{ table_name: string; column_name: string }>(
-    `SELECT table_name, column_name FROM information_schema.columns
-     WHERE (table_name = 'customers' AND starts_with(column_name, 'attr:')) OR (table_name = 'purchases' AND starts_with(column_name, 'group:'))`,
-  );
-  const values = (await db.hasTable('customer_values'))
+export async function schemaInfo(db: DuckDBEngine): Promise<SchemaInfo> {
+  const columns = await db.introspect();
+  const rows = columns
+    .filter((c) => (c.table === 'customers' && c.column.startsWith('attr:')) || (c.table === 'purchases' && c.column.startsWith('group:')))
+    .map((c) => ({ table_name: c.table, column_name: c.column }));
+  const values = columns.some((c) => c.table === 'customer_values')
     ? await db.all<{ column_name: string; value: string }>('SELECT column_name, value FROM customer_values')
     : [];
   const customerValues = new Map<string, string[]>();
@@ -51,11 +51,11 @@ export async function schemaInfo(db: Database): Promise<SchemaInfo> {
   };
 }
 
-export async function countSegment(db: Database, definition: unknown, store: SegmentStore, asOf: LocalDate): Promise<CountResult> {
+export async function countSegment(db: DuckDBEngine, definition: unknown, store: SegmentStore, asOf: LocalDate, log: Logger = silentLogger): Promise<CountResult> {
   const started = performance.now();
   const plan = planCount(definition, store, asOf, await schemaInfo(db));
   for (const note of plan.notes) log.warn({ segment: (definition as SegmentDefinition).name }, note);
-  await warnOnEmptyMailSelections(db, definition as SegmentDefinition, store, asOf);
+  await warnOnEmptyMailSelections(db, definition as SegmentDefinition, store, asOf, log);
   const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(plan);
   return {
     count: Number(row!.count),
@@ -69,16 +69,21 @@ export async function countSegment(db: Database, definition: unknown, store: Seg
  * Evaluates a definition once into a temp table `table` (customer_id and reachable flags) for
  * the writers to read, and counts it: the count and the lists come from the same evaluation.
  */
-export async function materializeMembers(db: Database, definition: unknown, store: SegmentStore, asOf: LocalDate, table: string): Promise<CountResult> {
+export async function materializeMembers(
+  db: DuckDBEngine, definition: unknown, store: SegmentStore, asOf: LocalDate, table: string, log: Logger = silentLogger,
+): Promise<CountResult> {
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
   const plan = compileMemberFlags(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup, schema: await schemaInfo(db) });
   for (const note of plan.notes) log.warn({ segment: valid.name }, note);
-  await warnOnEmptyMailSelections(db, valid, store, asOf);
-  await db.query({ sql: `CREATE OR REPLACE TEMP TABLE ${table} AS ${plan.sql}`, parameters: plan.parameters });
-  const [row] = await db.all<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(
-    `SELECT count(*) AS count, count(*) FILTER (WHERE email) AS email, count(*) FILTER (WHERE line) AS line, count(*) FILTER (WHERE dm) AS dm FROM ${table}`,
-  );
+  await warnOnEmptyMailSelections(db, valid, store, asOf, log);
+  await db.query({ sql: `DROP TABLE IF EXISTS ${table}`, parameters: [] });
+  await db.query({ sql: `CREATE TEMP TABLE ${table} AS ${plan.sql}`, parameters: plan.parameters });
+  const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>({
+    sql: `SELECT count(*) AS count, sum(CASE WHEN email THEN 1 ELSE 0 END) AS email, sum(CASE WHEN line THEN 1 ELSE 0 END) AS line,
+      sum(CASE WHEN dm THEN 1 ELSE 0 END) AS dm FROM ${table}`,
+    parameters: [],
+  });
   return {
     count: Number(row!.count),
     reachable: { email: Number(row!.email), line: Number(row!.line), dm: Number(row!.dm) },
@@ -88,7 +93,7 @@ export async function materializeMembers(db: Database, definition: unknown, stor
 }
 
 /** An empty mail selection matches no one; the log says so (segment-definition.md, mail). */
-async function warnOnEmptyMailSelections(db: Database, definition: SegmentDefinition, store: SegmentStore, asOf: LocalDate): Promise<void> {
+async function warnOnEmptyMailSelections(db: DuckDBEngine, definition: SegmentDefinition, store: SegmentStore, asOf: LocalDate, log: Logger): Promise<void> {
   for (const leaf of leavesOf(definition.where)) {
     if (leaf.kind !== 'mail' || !leaf.mailFilter) continue;
     const [row] = await db.query<{ n: bigint }>(compileMailSelectionCount(leaf, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup }));

@@ -1,5 +1,5 @@
-import type { Database } from '../db/database.js';
-import { kyselyFor } from '../db/kysely.js';
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { kyselyFor } from '../engine/duckdb/kysely.js';
 import { KumiwakeError } from '../errors.js';
 import type { LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';
@@ -16,9 +16,9 @@ const NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.\-]{0,99}$/u;
 
 /** Saved segments, kept in the database beside the data they select. */
 export class SegmentStore {
-  private constructor(private readonly db: Database, private readonly byName: Map<string, SavedSegment>) {}
+  private constructor(private readonly db: DuckDBEngine, private readonly byName: Map<string, SavedSegment>) {}
 
-  static async load(db: Database): Promise<SegmentStore> {
+  static async load(db: DuckDBEngine): Promise<SegmentStore> {
     const rows = await kyselyFor(db).selectFrom('segments').selectAll().orderBy('name').execute();
     const byName = new Map<string, SavedSegment>();
     for (const row of rows) {
@@ -48,16 +48,40 @@ export class SegmentStore {
   async save(name: string, definition: unknown, asOf: LocalDate): Promise<SavedSegment> {
     if (!NAME.test(name)) throw new KumiwakeError('segment-name', `"${name}" is not a usable segment name (letters, digits, _ . -; at most 100)`);
     const lookup = (n: string) => (n === name ? definition : this.lookup(n));
-    const valid = validateDefinition(definition, { asOf, lookupSegment: lookup, segmentChain: [name] });
+    validateDefinition(definition, { asOf, lookupSegment: lookup, segmentChain: [name] });
+    // Saved as the user wrote it: the parsed form is the planner's, and may change between versions.
+    const written = definition as SegmentDefinition;
     const savedAt = new Date().toISOString().replace('T', ' ').replace('Z', '');
     await kyselyFor(this.db)
       .insertInto('segments')
-      .values({ name, definition: JSON.stringify(valid), saved_at: savedAt })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ definition: JSON.stringify(valid), saved_at: savedAt }))
+      .values({ name, definition: JSON.stringify(written), saved_at: savedAt })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ definition: JSON.stringify(written), saved_at: savedAt }))
       .execute();
-    const saved = { name, definition: valid, savedAt };
+    const saved = { name, definition: written, savedAt };
     this.byName.set(name, saved);
     return saved;
+  }
+
+  /**
+   * Renames a segment. The saved segments that refer to it are rewritten to the new name in the
+   * same transaction, so no reference is left dangling.
+   */
+  async rename(from: string, to: string): Promise<SavedSegment> {
+    const saved = this.require(from);
+    if (!NAME.test(to)) throw new KumiwakeError('segment-name', `"${to}" is not a usable segment name (letters, digits, _ . -; at most 100)`);
+    if (this.byName.has(to)) throw new KumiwakeError('segment-exists', `there is already a saved segment "${to}"; delete or rename it first`);
+    const users = this.list().filter((s) => s.name !== from && referencedSegments(s.definition.where).includes(from));
+    const rewritten = users.map((u) => ({ ...u, definition: renameReferences(u.definition, from, to) as SegmentDefinition }));
+    const k = kyselyFor(this.db);
+    await this.db.transaction(async () => {
+      await k.updateTable('segments').set({ name: to }).where('name', '=', from).execute();
+      for (const user of rewritten) await k.updateTable('segments').set({ definition: JSON.stringify(user.definition) }).where('name', '=', user.name).execute();
+    });
+    const renamed = { ...saved, name: to };
+    this.byName.delete(from);
+    this.byName.set(to, renamed);
+    for (const user of rewritten) this.byName.set(user.name, user);
+    return renamed;
   }
 
   /** Deletes a segment no other saved segment refers to. */
@@ -70,4 +94,13 @@ export class SegmentStore {
     await kyselyFor(this.db).deleteFrom('segments').where('name', '=', name).execute();
     this.byName.delete(name);
   }
+}
+
+/** A copy of a definition (as written) whose `segment` conditions naming `from` name `to`. */
+function renameReferences(value: unknown, from: string, to: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => renameReferences(v, from, to));
+  if (typeof value !== 'object' || value === null) return value;
+  const object = value as Record<string, unknown>;
+  if (object.kind === 'segment' && object.name === from) return { ...object, name: to };
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, renameReferences(v, from, to)]));
 }

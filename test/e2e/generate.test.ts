@@ -34,7 +34,7 @@ describe('kumiwake generate', () => {
       expect(JSON.parse(r.stdout).rowsLoaded, file).toBe(rows);
     }
     expect(await lineCount(db, 'customers')).toBe(400);
-    const [shape] = await query<Record<string, number>>(
+    const [shape] = await query<{ orders: number; cancelled: number; guests: number; last_day: string }>(
       db,
       `SELECT count(DISTINCT order_id)::INT AS orders, count(*) FILTER (WHERE status = 'cancelled')::INT AS cancelled,
               count(DISTINCT customer_id) FILTER (WHERE customer_id NOT IN (SELECT customer_id FROM customers))::INT AS guests,

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, importShop, parseCsv, runCli, tempDir } from '../helpers/cli.js';
 
 const AS_OF = '2025-03-31';
-type Run = { job: string; startedAt: string; finishedAt: string | null; status: string; count: number | null; asOf: string | null; trigger: string; scheduledFor: string | null; files: string[]; error: string | null };
+type Run = { job: string; segment: string | null; startedAt: string; finishedAt: string | null; status: string; count: number | null; asOf: string | null; trigger: string; scheduledFor: string | null; files: string[]; error: string | null };
 
 /** A project folder: jobs/ beside the database, outputs resolved against the project. */
 function project(): { root: string; db: string; jobs: string } {

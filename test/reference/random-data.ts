@@ -1,4 +1,4 @@
-import type { Database } from '../../src/db/database.js';
+import type { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { refreshDerivedTables } from '../../src/import/derived.js';
 import { refreshCustomerValues } from '../../src/import/customer-values.js';
 import type { CustomerRow, Dataset, MailEventRow, MailRow, ProductRow, PurchaseRow } from './model.js';
@@ -138,7 +138,7 @@ const customerColumns = ['customer_id', 'name', 'name_kana', 'gender', 'birthday
 
 /** Writes a dataset into the (schema-only) database, as an import would leave it. */
 /** Loads a dataset; `dictionary: false` leaves customer_values empty, so text conditions fold row by row. */
-export async function loadDataset(db: Database, data: Dataset, options: { dictionary?: boolean } = {}): Promise<void> {
+export async function loadDataset(db: DuckDBEngine, data: Dataset, options: { dictionary?: boolean } = {}): Promise<void> {
   await db.run(`ALTER TABLE customers ADD COLUMN "attr:会員ランク" VARCHAR`);
   await db.run(`ALTER TABLE purchases ADD COLUMN "group:管理" VARCHAR`);
   for (const c of data.customers) {

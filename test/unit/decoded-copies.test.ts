@@ -1,18 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DecodedCopies } from '../../src/import/decoded-copies.js';
 import { tempDir } from '../helpers/cli.js';
 
 describe('DecodedCopies', () => {
-  const saved = process.env.KUMIWAKE_DECODE_DIR;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.KUMIWAKE_DECODE_DIR;
-    else process.env.KUMIWAKE_DECODE_DIR = saved;
-  });
-
   it('puts a copy that fits in RAM under /dev/shm, a huge one beside the database, and removes both', () => {
-    delete process.env.KUMIWAKE_DECODE_DIR;
     const db = join(tempDir(), 'shop.duckdb');
     const copies = DecodedCopies.forDatabase(db);
     const small = copies.pathFor('/x/customers.csv', 0, 1 << 20);
@@ -27,7 +20,6 @@ describe('DecodedCopies', () => {
   });
 
   it('clears what a killed import left behind for the same database, and nothing of another', () => {
-    delete process.env.KUMIWAKE_DECODE_DIR;
     const dir = tempDir();
     const first = DecodedCopies.forDatabase(join(dir, 'a.duckdb'));
     const other = DecodedCopies.forDatabase(join(dir, 'other', 'b.duckdb'));
@@ -43,11 +35,10 @@ describe('DecodedCopies', () => {
     other.removeAll();
   });
 
-  it('writes every copy to KUMIWAKE_DECODE_DIR when it is set', () => {
+  it('writes every copy to the forced folder (the CLI\'s KUMIWAKE_DECODE_DIR) when one is given', () => {
     const forced = join(tempDir(), 'decode');
     mkdirSync(forced);
-    process.env.KUMIWAKE_DECODE_DIR = forced;
-    const copies = DecodedCopies.forDatabase(join(tempDir(), 'shop.duckdb'));
+    const copies = DecodedCopies.forDatabase(join(tempDir(), 'shop.duckdb'), forced);
     expect(copies.pathFor('/x/customers.csv', 0, 1 << 20).startsWith(`${forced}/`)).toBe(true);
     copies.removeAll();
     expect(existsSync(forced)).toBe(true);

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../src/db/database.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { KumiwakeError } from '../../src/errors.js';
 import { customers, purchases, type TableDef } from '../../src/catalog/tables.js';
 import { importFiles } from '../../src/import/run-import.js';
@@ -43,12 +43,12 @@ function mutate(text: string, next: () => number): Buffer {
 
 describe('imports of mutated files', () => {
   let dir: string;
-  let db: Database;
+  let db: DuckDBEngine;
   beforeAll(async () => {
     dir = tempDir();
-    db = await Database.open(join(dir, 'fuzz.duckdb'));
-    await importFiles(db, { table: customers, files: [join(SHOP, 'customers.csv')], progress: false });
-    await importFiles(db, { table: purchases, files: [join(SHOP, 'purchases.csv')], progress: false });
+    db = await DuckDBEngine.open(join(dir, 'fuzz.duckdb'));
+    await importFiles(db, { table: customers, files: [join(SHOP, 'customers.csv')] });
+    await importFiles(db, { table: purchases, files: [join(SHOP, 'purchases.csv')] });
   });
   afterAll(() => db.close());
 
@@ -68,7 +68,7 @@ describe('imports of mutated files', () => {
       writeFileSync(file, mutate(text, next));
       const before = await state();
       try {
-        await importFiles(db, { table, files: [file], mode: next() < 0.5 ? 'upsert' : 'replace', progress: false });
+        await importFiles(db, { table, files: [file], mode: next() < 0.5 ? 'upsert' : 'replace' });
         loaded++;
       } catch (error) {
         refused++;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../src/db/database.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
 import { countSegment, planMembers, schemaInfo } from '../../src/segments/evaluate.js';
@@ -23,12 +23,12 @@ const scenarios: Array<{ name: string; seed: number; shape: DatasetShape; asOf: 
 
 for (const scenario of scenarios) {
   describe(`planner = reference evaluator on random definitions: ${scenario.name}`, () => {
-    let db: Database;
+    let db: DuckDBEngine;
     let store: SegmentStore;
     let reference: ReferenceEvaluator;
     const asOf = parseLocalDate(scenario.asOf)!;
     beforeAll(async () => {
-      db = await Database.open(':memory:');
+      db = await DuckDBEngine.open(':memory:');
       const data = randomDataset(scenario.seed, scenario.shape);
       await loadDataset(db, data, { dictionary: scenario.dictionary });
       store = await SegmentStore.load(db);
@@ -67,12 +67,12 @@ for (const scenario of scenarios) {
  * reference evaluator: random definitions reach them only now and then.
  */
 describe('planner = reference evaluator on the conditions the purchase summaries answer', () => {
-  let db: Database;
+  let db: DuckDBEngine;
   let store: SegmentStore;
   let reference: ReferenceEvaluator;
   const asOf = parseLocalDate('2025-03-31')!;
   beforeAll(async () => {
-    db = await Database.open(':memory:');
+    db = await DuckDBEngine.open(':memory:');
     const data = randomDataset(11, { customers: 80, orders: 400, events: 10 });
     await loadDataset(db, data);
     store = await SegmentStore.load(db);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../src/db/database.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { purchases } from '../../src/catalog/tables.js';
 import { refreshDerivedTables, summaryScope } from '../../src/import/derived.js';
 import { importFiles } from '../../src/import/run-import.js';
@@ -12,7 +12,7 @@ const line = (order: number, no: number, customer: number, day: number, product:
   `O${order},${no},C${String(customer).padStart(3, '0')},2024-${String(1 + (day % 12)).padStart(2, '0')}-${String(1 + (day % 28)).padStart(2, '0')} 10:00,P${product},${product % 3 === 0 ? 'サプリ' : ''},${1 + (order % 3)},${amount},${status}`;
 
 /** Every summary row, as sorted text: equal tables give equal text. */
-async function summaries(db: Database): Promise<string> {
+async function summaries(db: DuckDBEngine): Promise<string> {
   const dump = async (sql: string) => (await db.all(sql)).map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v))).join('\n');
   return [
     await dump('SELECT * FROM customer_summary ORDER BY customer_id'),
@@ -23,10 +23,10 @@ async function summaries(db: Database): Promise<string> {
 
 describe('purchase summaries kept by imports', () => {
   let dir: string;
-  let db: Database;
+  let db: DuckDBEngine;
   beforeAll(async () => {
     dir = tempDir();
-    db = await Database.open(join(dir, 's.duckdb'));
+    db = await DuckDBEngine.open(join(dir, 's.duckdb'));
     const lines = [HEADER];
     for (let order = 0; order < 150; order++) {
       for (let no = 1; no <= 2; no++) lines.push(line(order, no, order % 40, order, (order * no) % 7, 1000 + order * 10));

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Database } from '../../src/db/database.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { allTables } from '../../src/catalog/tables.js';
 
 const duckType = { text: 'VARCHAR', integer: 'BIGINT', decimal: 'DECIMAL(18,4)', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP', enum: 'VARCHAR', tags: 'VARCHAR[]' };
 
 describe('sql/schema.sql', () => {
   it('holds every column of data-model.md with its type and default', async () => {
-    const db = await Database.open(':memory:');
+    const db = await DuckDBEngine.open(':memory:');
     try {
       for (const table of allTables) {
         const described = await db.all<{ column_name: string; column_type: string; default: string | null }>(

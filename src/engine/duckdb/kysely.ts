@@ -2,11 +2,11 @@ import {
   CompiledQuery, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
   type DatabaseConnection, type Dialect, type Driver, type Generated, type QueryResult,
 } from 'kysely';
-import type { Database } from './database.js';
+import type { DuckDBEngine } from './engine.js';
 
 /** Kysely over our DuckDB connection: Postgres-style quoting and `$n` placeholders, which DuckDB reads. */
 class DuckDbConnection implements DatabaseConnection {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: DuckDBEngine) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const rows = await this.db.query<R>({ sql: compiled.sql, parameters: compiled.parameters });
@@ -15,13 +15,13 @@ class DuckDbConnection implements DatabaseConnection {
 
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('INTERNAL ERROR: streaming through Kysely is not supported; use Database.stream');
+    throw new Error('INTERNAL ERROR: streaming through Kysely is not supported; use DuckDBEngine.stream');
   }
 }
 
 class DuckDbDriver implements Driver {
   private readonly connection: DuckDbConnection;
-  constructor(private readonly db: Database) {
+  constructor(private readonly db: DuckDBEngine) {
     this.connection = new DuckDbConnection(db);
   }
   async init(): Promise<void> {}
@@ -64,10 +64,13 @@ export interface JobRunRow {
   reachable_dm: bigint | number | null;
   files: string[] | null;
   error: string | null;
+  /** the statement that failed and its parameters (JSON), when the engine failed the run */
+  error_sql: string | null;
+  error_parameters: string | null;
   pid: number | null;
 }
 
-export function kyselyFor(db: Database): Kysely<Tables> {
+export function kyselyFor(db: DuckDBEngine): Kysely<Tables> {
   const dialect: Dialect = {
     createAdapter: () => new PostgresAdapter(),
     createDriver: () => new DuckDbDriver(db),

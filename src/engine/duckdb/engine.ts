@@ -1,51 +1,58 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, VARCHAR, listValue, type DuckDBValue } from '@duckdb/node-api';
-import { FOLD_MACRO_SQL } from '../dialect/duckdb/fold.js';
-import { DatabaseBusyError, KumiwakeError, OutOfMemoryError } from '../errors.js';
-import { InterruptedError } from '../interrupt.js';
-import { log } from '../log.js';
+import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, JSDuckDBValueConverter, VARCHAR, listValue, type DuckDBValue } from '@duckdb/node-api';
+import { FOLD_MACRO_SQL } from '../../dialect/duckdb/fold.js';
+import { DatabaseBusyError, KumiwakeError, OutOfMemoryError } from '../../errors.js';
+import { InterruptedError } from '../../interrupt.js';
+import { silentLogger, type Logger } from '../../logger.js';
+import { QueryError, type ColumnInfo, type CompiledQuery, type Engine } from '../engine.js';
 import { sqlString } from './sql-text.js';
 
 export const DEFAULT_DB_PATH = 'data/kumiwake.duckdb';
-const SCHEMA_FILE = new URL('../../sql/schema.sql', import.meta.url);
+const SCHEMA_FILE = new URL('../../../sql/schema.sql', import.meta.url);
 
 export interface OpenOptions {
   /** open without writing; several read-only processes may share a file, but not with a writer */
   readonly readOnly?: boolean;
-  /** how long to wait for another process to release the file (default KUMIWAKE_LOCK_TIMEOUT, 60 s) */
+  /** how long to wait for another process to release the file (default 60 s) */
   readonly lockTimeoutMs?: number;
   /** called once when the file is busy and we start waiting */
   readonly onWait?: (path: string) => void;
-}
-
-export function defaultDbPath(): string {
-  return process.env.KUMIWAKE_DB || DEFAULT_DB_PATH;
-}
-
-function lockTimeoutFromEnv(): number {
-  const seconds = Number(process.env.KUMIWAKE_LOCK_TIMEOUT ?? '60');
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 60_000;
+  /**
+   * DuckDB's memory limit, e.g. '400MB' (default: 400MB to write, 1GB read-only), and the
+   * setting a user raises when it is too small (named in the out-of-memory sentence)
+   */
+  readonly memoryLimit?: string;
+  readonly memorySetting?: string;
+  readonly logger?: Logger;
 }
 
 const isLockError = (e: unknown): boolean => e instanceof Error && /Could not set lock on file|Conflicting lock is held/i.test(e.message);
 
-/** One open DuckDB database with a single connection. */
-export class Database {
+/** One open DuckDB database file with a single connection. */
+export class DuckDBEngine implements Engine {
+  readonly dialectName = 'duckdb';
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
+    readonly logger: Logger,
   ) {}
+
+  get location(): string {
+    return this.path;
+  }
 
   /**
    * Opens (and on first use creates) a database file. DuckDB lets one process write a file at a
    * time; when another process holds it we wait, bounded, and then give a clear "busy" error.
    */
-  static async open(path: string, options: OpenOptions = {}): Promise<Database> {
+  static async open(path: string, options: OpenOptions = {}): Promise<DuckDBEngine> {
     const file = path === ':memory:' ? path : resolve(path);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const timeout = options.lockTimeoutMs ?? lockTimeoutFromEnv();
+    const timeout = options.lockTimeoutMs ?? 60_000;
+    const logger = options.logger ?? silentLogger;
     const started = Date.now();
     let warned = false;
     for (let attempt = 0; ; attempt++) {
@@ -54,7 +61,7 @@ export class Database {
         if (options.readOnly) config.access_mode = 'READ_ONLY';
         // Imports stay well under 1 GB of process memory (DuckDB allocates some beyond its limit);
         // read-only work (counts) may use more for its hash tables.
-        const memory = process.env.KUMIWAKE_MEMORY_LIMIT || (options.readOnly ? '1GB' : '400MB');
+        const memory = options.memoryLimit || (options.readOnly ? '1GB' : '400MB');
         config.memory_limit = memory;
         // A new database file is written in the newest storage format of the DuckDB we ship
         // (readable by DuckDB 1.5 and later): its string compression (DICT_FSST) is analysed in one
@@ -63,15 +70,16 @@ export class Database {
         config.storage_compatibility_version = 'latest';
         const instance = await DuckDBInstance.create(file, config);
         const conn = await instance.connect();
-        const db = new Database(file, instance, conn);
+        const db = new DuckDBEngine(file, instance, conn, logger);
         db.memoryLimit = memory;
+        if (options.memorySetting) db.memorySetting = options.memorySetting;
         if (!options.readOnly) await db.applySchema();
         await db.registerFunctions();
         return db;
       } catch (e) {
         if (!isLockError(e)) {
-          if (process.env.KUMIWAKE_MEMORY_LIMIT && e instanceof Error && /Failed to set config/i.test(e.message)) {
-            throw new KumiwakeError('bad-setting', `KUMIWAKE_MEMORY_LIMIT="${process.env.KUMIWAKE_MEMORY_LIMIT}" is not a memory size DuckDB reads (for example 400MB or 2GB)`, 2);
+          if (options.memoryLimit && e instanceof Error && /Failed to set config/i.test(e.message)) {
+            throw new KumiwakeError('bad-setting', `${options.memorySetting ?? 'the memory limit'}="${options.memoryLimit}" is not a memory size DuckDB reads (for example 400MB or 2GB)`, 2);
           }
           if (options.readOnly && e instanceof Error && /does not exist|Cannot open database/i.test(e.message)) {
             throw new KumiwakeError('database-missing', `no database at ${file}: import data first`, 2);
@@ -82,7 +90,7 @@ export class Database {
         if (waited >= timeout) throw new DatabaseBusyError(file, waited);
         if (!warned) {
           warned = true;
-          (options.onWait ?? defaultOnWait)(file);
+          (options.onWait ?? ((path: string) => logger.warn({ path }, 'database in use by another process; waiting')))(file);
         }
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** Math.min(attempt, 4), 1000)));
       }
@@ -129,39 +137,73 @@ export class Database {
   }
 
   /** Runs a compiled query (Kysely's `{sql, parameters}`); JS arrays bind as DuckDB lists. */
-  async query<T = Record<string, unknown>>(compiled: { readonly sql: string; readonly parameters: readonly unknown[] }): Promise<T[]> {
+  async query<T = Record<string, unknown>>(compiled: CompiledQuery): Promise<T[]> {
     const values = compiled.parameters.map((p) => (Array.isArray(p) ? listValue(p as DuckDBValue[]) : (p as DuckDBValue)));
     return this.all<T>(compiled.sql, values);
   }
 
+  /** Rows of `sql` as JS column arrays, one DuckDB chunk (~2,048 rows) at a time. */
+  async *stream(sql: string, signal?: AbortSignal): AsyncGenerator<unknown[][]> {
+    const result = await this.translated(() => this.conn.stream(sql), sql);
+    for (;;) {
+      if (signal?.aborted) throw new InterruptedError(String(signal.reason));
+      const chunk = await this.translated(() => result.fetchChunk(), sql);
+      if (!chunk || chunk.rowCount === 0) return;
+      yield chunk.convertColumns(JSDuckDBValueConverter);
+    }
+  }
+
+  interrupt(): void {
+    this.conn.interrupt();
+  }
+
+  /** DuckDB's estimate of the running statement's progress, 0..100, or -1 when it has none. */
+  get progressPercentage(): number {
+    return this.conn.progress.percentage;
+  }
+
+  async introspect(): Promise<ColumnInfo[]> {
+    const rows = await this.all<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`,
+    );
+    return rows.map((r) => ({ table: r.table_name, column: r.column_name, type: r.data_type }));
+  }
+
   async run(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
-    await this.translated(() => this.conn.run(sql, params), sql);
+    await this.translated(() => this.conn.run(sql, params), sql, params);
   }
 
   /** Runs a statement and returns how many rows it inserted, updated or deleted. */
   async change(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<number> {
-    return (await this.translated(() => this.conn.run(sql, params), sql)).rowsChanged;
+    return (await this.translated(() => this.conn.run(sql, params), sql, params)).rowsChanged;
   }
 
   /** Rows as plain JS objects (BIGINT as bigint, TIMESTAMP as Date, DECIMAL as number). */
   async all<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
-    const reader = await this.translated(() => this.conn.runAndReadAll(sql, params), sql);
+    const reader = await this.translated(() => this.conn.runAndReadAll(sql, params), sql, params);
     return reader.getRowObjectsJS() as T[];
   }
 
   /** The setting a user raises when this database runs out of memory (exports have their own). */
-  memorySetting = 'KUMIWAKE_MEMORY_LIMIT';
+  memorySetting = 'memoryLimit';
   /** DuckDB's memory limit now, as the user wrote it (for messages). */
   memoryLimit = '';
 
-  /** DuckDB's out-of-memory error becomes a sentence naming the limit and the setting to raise. */
-  private async translated<T>(work: () => Promise<T>, sql?: string): Promise<T> {
+  /**
+   * DuckDB's out-of-memory error becomes a sentence naming the limit and the setting to raise;
+   * any other failure a QueryError carrying the statement and its parameters.
+   */
+  private async translated<T>(work: () => Promise<T>, sql: string, params?: unknown): Promise<T> {
     try {
       return await work();
     } catch (e) {
       if (e instanceof Error && /^Out of Memory Error/.test(e.message)) {
-        log.warn({ err: e, sql: sql?.slice(0, 2000) }, 'DuckDB ran out of memory');
+        this.logger.warn({ err: e, sql: sql.slice(0, 2000) }, 'DuckDB ran out of memory');
         throw new OutOfMemoryError(this.memoryLimit, this.memorySetting);
+      }
+      if (e instanceof Error && !(e instanceof QueryError)) {
+        const parameters = params === undefined ? [] : Array.isArray(params) ? params : [params];
+        throw new QueryError(e.message, sql, parameters, { cause: e });
       }
       throw e;
     }
@@ -220,7 +262,7 @@ export class Database {
       try {
         await this.conn.run('ROLLBACK');
       } catch (rollbackError) {
-        log.warn({ err: rollbackError }, 'rollback failed');
+        this.logger.warn({ err: rollbackError }, 'rollback failed');
       }
       throw e;
     }
@@ -238,8 +280,4 @@ export class Database {
     this.conn.closeSync();
     this.instance.closeSync();
   }
-}
-
-function defaultOnWait(path: string): void {
-  process.stderr.write(`database ${path} is in use by another kumiwake process; waiting for it...\n`);
 }

@@ -1,0 +1,73 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KumiwakeError } from '../errors.js';
+import { listJobFiles } from '../jobs/job-file.js';
+import type { RunOutcome } from '../jobs/run-job.js';
+import type { CountResult } from '../segments/evaluate.js';
+import type { TableName, WorkspaceOptions } from './types.js';
+import { Workspace } from './workspace.js';
+
+const SAMPLE_DIR = new URL('../../data/sample/', import.meta.url).pathname;
+const SEGMENT_DIR = new URL('../../data/segments/', import.meta.url).pathname;
+const JOBS_DIR = new URL('../../jobs/', import.meta.url).pathname;
+/** The sample shop's history ends on this day (kumiwake generate --until): its segments are counted as of it. */
+export const SAMPLE_AS_OF = '2026-10-31';
+
+export interface DemoResult {
+  readonly db: string;
+  /** the sample was loaded now (false: the database holds the user's own data) */
+  readonly loaded: boolean;
+  readonly loads: ReadonlyArray<{ table: string; rows: number; file: string; encoding: string }>;
+  readonly tables: Record<string, number>;
+  readonly segments: ReadonlyArray<{ file: string } & CountResult>;
+  readonly jobs: readonly RunOutcome[];
+  readonly asOf: string;
+}
+
+function readJson(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new KumiwakeError('definition-json', `${file}: not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * `npm start`: loads the sample shop into the database (created if missing), counts the sample
+ * segments and runs the sample jobs as of the sample's last day. A database that holds the
+ * user's own data is never overwritten.
+ */
+export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
+  const fresh = !existsSync(options.db);
+  const workspace = new Workspace(options);
+  try {
+    const db = await workspace.database();
+    const [marker] = await db.all<{ value: string }>(`SELECT value FROM schema_info WHERE key = 'sample_data'`);
+    const before = await workspace.tableSizes();
+    const loads: Array<{ table: string; rows: number; file: string; encoding: string }> = [];
+    if (fresh || marker || before.customers === 0) {
+      const plan: ReadonlyArray<[TableName, string]> = [
+        ['customers', 'customers.csv'], ['products', 'products.csv'], ['purchases', 'purchases.csv'], ['mails', 'mails.csv'], ['mail-events', 'mail_events.csv'],
+      ];
+      for (const [table, file] of plan) {
+        const result = await workspace.import({ table, files: [join(SAMPLE_DIR, file)], mode: 'replace' });
+        loads.push({ table: result.table, rows: result.rowsLoaded, file: `data/sample/${file}`, encoding: result.encodings[0] ?? 'utf-8' });
+      }
+      await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('sample_data', '1')`);
+    }
+    const tables = await workspace.tableSizes();
+    const segments: Array<{ file: string } & CountResult> = [];
+    for (const file of readdirSync(SEGMENT_DIR).filter((f) => f.endsWith('.json')).sort()) {
+      const definition = readJson(join(SEGMENT_DIR, file));
+      segments.push({ file: `data/segments/${file}`, ...(await workspace.count({ definition }, { asOf: SAMPLE_AS_OF })) });
+      // The sample jobs name these saved segments; a segment the user saved under the name is kept.
+      const name = definition.name;
+      if (typeof name === 'string' && !(await workspace.segments.list()).some((s) => s.name === name)) await workspace.segments.save(name, definition);
+    }
+    const jobs: RunOutcome[] = [];
+    for (const file of listJobFiles(JOBS_DIR)) jobs.push(await workspace.runJob(file, { asOf: SAMPLE_AS_OF, jobsDir: JOBS_DIR }));
+    return { db: db.path, loaded: loads.length > 0, loads, tables, segments, jobs, asOf: SAMPLE_AS_OF };
+  } finally {
+    await workspace.close();
+  }
+}

@@ -1,0 +1,17 @@
+import { KumiwakeError } from '../errors.js';
+import { parseLocalDate, type LocalDate } from '../model/dates.js';
+import type { SegmentStore } from '../segments/store.js';
+import type { SegmentInput } from './types.js';
+
+/** The definition to check and plan: the saved segment's, or the one given. */
+export function resolveSegment(input: SegmentInput, store: SegmentStore): unknown {
+  if ('segment' in input) return store.require(input.segment).definition;
+  if ('definition' in input) return input.definition;
+  throw new KumiwakeError('bad-argument', 'name a saved segment ({ segment: NAME }) or give a definition ({ definition: {...} })');
+}
+
+export function parseAsOf(text: string): LocalDate {
+  const date = parseLocalDate(text);
+  if (!date) throw new KumiwakeError('bad-argument', `--as-of ${text} is not a date (YYYY-MM-DD)`);
+  return date;
+}

@@ -1,0 +1,36 @@
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { KumiwakeError } from '../errors.js';
+import { resolveExportColumns } from '../export/columns.js';
+import { exportSelect, MEMBERS_TABLE } from '../export/select.js';
+import type { Logger } from '../logger.js';
+import type { LocalDate } from '../model/dates.js';
+import { materializeMembers, schemaInfo } from '../segments/evaluate.js';
+import type { SegmentStore } from '../segments/store.js';
+import type { MembersPage, MembersRequest } from './types.js';
+
+const MAX_PAGE = 10_000;
+
+function wholeNumber(value: number | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new KumiwakeError('bad-argument', `${name} must be a whole number from 0 to ${max.toLocaleString('en')}, not ${value}`);
+  }
+  return value;
+}
+
+/** Evaluates a segment and returns one page of its customers, in a stable order. */
+export async function membersPage(
+  db: DuckDBEngine, definition: unknown, store: SegmentStore, asOf: LocalDate, request: MembersRequest, log: Logger,
+): Promise<MembersPage> {
+  const offset = wholeNumber(request.offset, 0, 'offset');
+  const limit = wholeNumber(request.limit, 100, 'limit', MAX_PAGE);
+  const attrColumns = (await schemaInfo(db)).customerColumns;
+  const columns = resolveExportColumns(request.columns ?? ['customer_id'], attrColumns, 'columns');
+  const sort = request.sort === undefined ? undefined : { column: resolveExportColumns([request.sort], attrColumns, 'sort')[0]!, descending: request.descending === true };
+  const counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log);
+  const rows = await db.query<Record<string, unknown>>({
+    sql: `${exportSelect(columns, 'canonical', 'typed', sort)} LIMIT ${limit} OFFSET ${offset}`,
+    parameters: [],
+  });
+  return { total: counted.count, asOf: counted.asOf, offset, rows };
+}

@@ -1,0 +1,38 @@
+import type { LocalDate } from '../model/dates.js';
+import type { SavedSegment, SegmentStore } from '../segments/store.js';
+
+/** The workspace's saved segments: kept in the database beside the data they select. */
+export class SavedSegments {
+  constructor(
+    private readonly store: () => Promise<SegmentStore>,
+    private readonly today: () => LocalDate,
+    private readonly assertWritable: () => void,
+  ) {}
+
+  /** Checks the definition (references and cycles included) and saves it, replacing one of that name. */
+  async save(name: string, definition: unknown): Promise<SavedSegment> {
+    this.assertWritable();
+    return (await this.store()).save(name, definition, this.today());
+  }
+
+  async list(): Promise<SavedSegment[]> {
+    return (await this.store()).list();
+  }
+
+  /** The saved segment of that name; a clear fault when there is none. */
+  async show(name: string): Promise<SavedSegment> {
+    return (await this.store()).require(name);
+  }
+
+  /** Renames a segment; the saved segments that refer to it follow. */
+  async rename(from: string, to: string): Promise<SavedSegment> {
+    this.assertWritable();
+    return (await this.store()).rename(from, to);
+  }
+
+  /** Deletes a segment no other saved segment refers to. */
+  async delete(name: string): Promise<void> {
+    this.assertWritable();
+    await (await this.store()).delete(name);
+  }
+}

@@ -1,0 +1,115 @@
+import type { CsvEncoding, ExportFormat } from '../export/formats.js';
+import type { HeaderStyle } from '../export/select.js';
+import type { EncodingOption } from '../import/encoding.js';
+import type { ImportMode } from '../import/load.js';
+import type { Logger } from '../logger.js';
+import type { ProgressReporter } from '../progress.js';
+
+export interface WorkspaceOptions {
+  /** the database file (created on first use unless read-only), or ':memory:' */
+  readonly db: string;
+  /** the time zone of dates and timestamps, and of "today" (default Asia/Tokyo) */
+  readonly tz?: string;
+  /** where the library logs (pino's call shape); default: nowhere */
+  readonly logger?: Logger;
+  /** stops running work (an import, an export, a job): nothing is left half-done */
+  readonly signal?: AbortSignal;
+  /** open without writing; several read-only processes may share a file */
+  readonly readOnly?: boolean;
+  /** shows the progress of long work (large files); default: none */
+  readonly progress?: ProgressReporter;
+  /** DuckDB's memory limit (default 400MB, 1GB read-only) */
+  readonly memoryLimit?: string;
+  /** DuckDB's memory while an export writes (default 200MB, Excel 128MB) */
+  readonly exportMemoryLimit?: string;
+  /**
+   * What a user sets to raise each limit, named in the out-of-memory sentence (the CLI passes
+   * its environment variables)
+   */
+  readonly settingNames?: { readonly memoryLimit?: string; readonly exportMemoryLimit?: string };
+  /** how long to wait for another process to release the database (default 60 s) */
+  readonly lockTimeoutMs?: number;
+  /** told once when the database is busy and the workspace starts waiting */
+  readonly onWait?: (path: string) => void;
+  /** rows per Excel sheet, below Excel's own limit */
+  readonly xlsxRowsPerSheet?: number;
+  /** one folder for decoded copies of CP932 files (default: RAM when it fits, else beside the database) */
+  readonly decodeDir?: string;
+}
+
+/**
+ * A segment to evaluate: a saved segment by name (`{ segment: 'dormant-repeaters' }`), or a
+ * definition as plain JSON data (`{ definition: {...} }`, src/model/segment-definition.md),
+ * checked before it runs.
+ */
+export type SegmentInput = { readonly segment: string } | { readonly definition: unknown };
+
+export interface EvaluateOptions {
+  /** evaluate as of this date, YYYY-MM-DD (default: today in the workspace's time zone) */
+  readonly asOf?: string;
+}
+
+export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail-events';
+
+export interface ImportRequest {
+  readonly table: TableName;
+  readonly files: readonly string[];
+  readonly encoding?: EncodingOption;
+  readonly mode?: ImportMode;
+  /** a JSON mapping file renaming or ignoring columns */
+  readonly mapping?: string;
+  /** bad rows to set aside in a rejects file before the import fails (default 0) */
+  readonly maxRejects?: number;
+}
+
+export interface MembersRequest extends EvaluateOptions {
+  /** columns of each row (default: customer_id); any export column */
+  readonly columns?: readonly string[];
+  /** the column to sort by (default customer_id), ascending unless `descending` */
+  readonly sort?: string;
+  readonly descending?: boolean;
+  /** rows to skip (default 0) and to return (default 100, at most 10,000) */
+  readonly offset?: number;
+  readonly limit?: number;
+}
+
+export interface MembersPage {
+  readonly total: number;
+  readonly asOf: string;
+  readonly offset: number;
+  readonly rows: ReadonlyArray<Record<string, unknown>>;
+}
+
+export interface ExportRequest extends EvaluateOptions {
+  /** the file to write; it appears whole or not at all */
+  readonly out: string;
+  /** default: from the file name (.csv .xlsx .parquet .arrow), else csv */
+  readonly format?: ExportFormat;
+  readonly columns?: readonly string[];
+  readonly encoding?: CsvEncoding;
+  readonly headers?: HeaderStyle;
+  /** files the caller read (a definition file): never overwritten by the export */
+  readonly inputs?: readonly string[];
+}
+
+export interface ExportResult {
+  readonly count: number;
+  readonly reachable: { readonly email: number; readonly line: number; readonly dm: number };
+  readonly asOf: string;
+  readonly file: { readonly path: string; readonly format: ExportFormat; readonly rows: number; readonly bytes: number };
+  readonly elapsedMs: number;
+}
+
+export interface RunJobRequest {
+  /** evaluate as of this date, YYYY-MM-DD (default: today in the job's time zone) */
+  readonly asOf?: string;
+  /** the folder every output stays inside (default: data/out beside the jobs folder) */
+  readonly outputRoot?: string;
+}
+
+export interface HistoryFilter {
+  readonly job?: string;
+  readonly segment?: string;
+  /** the latest N runs (default 50) */
+  readonly limit?: number;
+}

@@ -1,0 +1,202 @@
+import { tablesByCliName } from '../catalog/tables.js';
+import { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { KumiwakeError } from '../errors.js';
+import { MEMBERS_TABLE } from '../export/select.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { todayIn } from '../model/dates.js';
+import type { ImportResult } from '../import/run-import.js';
+import type { RunRecord } from '../jobs/history.js';
+import type { DatabaseAccess, RunOutcome } from '../jobs/run-job.js';
+import type { CountResult } from '../segments/evaluate.js';
+import { SegmentStore } from '../segments/store.js';
+import { parseAsOf, resolveSegment } from './inputs.js';
+import { membersPage } from './members.js';
+import { SavedSegments } from './saved-segments.js';
+import type {
+  EvaluateOptions, ExportRequest, ExportResult, HistoryFilter, ImportRequest, MembersPage, MembersRequest, RunJobRequest, SegmentInput, WorkspaceOptions,
+} from './types.js';
+import { startSchedule, type ScheduleRequest, type RunningSchedule } from './schedule.js';
+
+const DEFAULT_JOBS_DIR = 'jobs';
+
+/**
+ * One database, opened for a program's lifetime: the CLI opens one per command, a web server one
+ * per process. The database is opened on first use, so that a job run can take its job lock
+ * before it waits for the database (another process may be running the same job).
+ */
+export class Workspace {
+  readonly tz: string;
+  readonly segments: SavedSegments;
+  private engine: Promise<DuckDBEngine> | undefined;
+  private store: Promise<SegmentStore> | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly options: WorkspaceOptions) {
+    this.tz = options.tz ?? 'Asia/Tokyo';
+    this.log = options.logger ?? silentLogger;
+    try {
+      todayIn(this.tz);
+    } catch {
+      throw new KumiwakeError('bad-argument', `--tz ${this.tz} is not a time zone (e.g. Asia/Tokyo)`);
+    }
+    this.segments = new SavedSegments(() => this.savedStore(), () => todayIn(this.tz), () => this.assertWritable('save segments'));
+  }
+
+  /** The database file as the engine opened it (an absolute path). */
+  get path(): string {
+    return this.options.db;
+  }
+
+  /** Opens the database now (waiting while another process holds it), instead of on first use. */
+  async open(): Promise<void> {
+    await this.database();
+  }
+
+  /** The open engine (opened now if it is not yet); internal to the library's own modules. */
+  database(): Promise<DuckDBEngine> {
+    this.engine ??= DuckDBEngine.open(this.options.db, {
+      readOnly: this.options.readOnly,
+      lockTimeoutMs: this.options.lockTimeoutMs,
+      onWait: this.options.onWait,
+      memoryLimit: this.options.memoryLimit,
+      memorySetting: this.options.settingNames?.memoryLimit,
+      logger: this.log,
+    });
+    return this.engine;
+  }
+
+  private savedStore(): Promise<SegmentStore> {
+    this.store ??= this.database().then((db) => SegmentStore.load(db));
+    return this.store;
+  }
+
+  private assertWritable(what: string): void {
+    if (this.options.readOnly) throw new KumiwakeError('read-only', `cannot ${what}: the workspace is open read-only`, 2);
+  }
+
+  async import(request: ImportRequest): Promise<ImportResult> {
+    this.assertWritable('import');
+    const table = Object.hasOwn(tablesByCliName, request.table) ? tablesByCliName[request.table] : undefined;
+    if (!table) throw new KumiwakeError('bad-argument', `unknown table ${request.table} (expected ${Object.keys(tablesByCliName).join(', ')})`);
+    const maxRejects = request.maxRejects ?? 0;
+    if (!Number.isInteger(maxRejects) || maxRejects < 0) throw new KumiwakeError('bad-argument', '--max-rejects must be a whole number, 0 or more');
+    const { importFiles } = await import('../import/run-import.js');
+    const db = await this.database();
+    const result = await importFiles(db, {
+      table, files: request.files, encoding: request.encoding, mode: request.mode, mappingFile: request.mapping, maxRejects,
+      signal: this.options.signal, logger: this.log, progress: this.options.progress, decodeDir: this.options.decodeDir,
+    });
+    // A customers import may change what saved segments select, never the segments themselves.
+    return result;
+  }
+
+  /** How many customers a segment selects, and how many of them each channel reaches. */
+  async count(segment: SegmentInput, options: EvaluateOptions = {}): Promise<CountResult> {
+    const { countSegment } = await import('../segments/evaluate.js');
+    const [db, store] = [await this.database(), await this.savedStore()];
+    return countSegment(db, resolveSegment(segment, store), store, this.asOf(options), this.log);
+  }
+
+  /** One page of a segment's customers, sorted. */
+  async members(segment: SegmentInput, request: MembersRequest = {}): Promise<MembersPage> {
+    const [db, store] = [await this.database(), await this.savedStore()];
+    return membersPage(db, resolveSegment(segment, store), store, this.asOf(request), request, this.log);
+  }
+
+  /** The SQL the planner produces for a segment's count, with its parameters. */
+  async explain(segment: SegmentInput, options: EvaluateOptions = {}): Promise<{ sql: string; parameters: readonly unknown[] }> {
+    const { planCount, schemaInfo } = await import('../segments/evaluate.js');
+    const [db, store] = [await this.database(), await this.savedStore()];
+    const plan = planCount(resolveSegment(segment, store), store, this.asOf(options), await schemaInfo(db));
+    return { sql: plan.sql, parameters: plan.parameters };
+  }
+
+  /** Writes a segment's customers to one file (CSV, Excel, Parquet or Arrow), whole or not at all. */
+  async export(segment: SegmentInput, request: ExportRequest): Promise<ExportResult> {
+    const [{ materializeMembers }, { writeExport }] = await Promise.all([import('../segments/evaluate.js'), import('../export/export-segment.js')]);
+    const [db, store] = [await this.database(), await this.savedStore()];
+    const counted = await materializeMembers(db, resolveSegment(segment, store), store, this.asOf(request), MEMBERS_TABLE, this.log);
+    const spec = { path: request.out, format: request.format, columns: request.columns, encoding: request.encoding, headers: request.headers };
+    const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs: request.inputs });
+    const { path, format, rows, bytes } = file;
+    return { count: counted.count, reachable: counted.reachable, asOf: counted.asOf, file: { path, format, rows, bytes }, elapsedMs: counted.elapsedMs + file.elapsedMs };
+  }
+
+  /**
+   * Runs one job now (a name in the jobs folder, or a job file's path) and records it in the
+   * history. A fault of the job itself is recorded and returned, not thrown.
+   */
+  async runJob(job: string, request: RunJobRequest & { jobsDir?: string } = {}): Promise<RunOutcome> {
+    this.assertWritable('run jobs');
+    const [{ runJob }, { jobFileFor, defaultOutputRoot }] = await Promise.all([import('../jobs/run-job.js'), import('../jobs/job-file.js')]);
+    const jobsDir = request.jobsDir ?? DEFAULT_JOBS_DIR;
+    return runJob(jobFileFor(job, jobsDir), {
+      database: this.access(), trigger: 'manual', asOf: request.asOf === undefined ? undefined : parseAsOf(request.asOf),
+      signal: this.options.signal, outputRoot: request.outputRoot ?? defaultOutputRoot(jobsDir), logger: this.log, exportSettings: this.exportSettings(),
+    });
+  }
+
+  /** Runs the jobs of a folder on their cron schedules until `stop` (the database is opened per run). */
+  schedule(request: ScheduleRequest): RunningSchedule {
+    this.assertWritable('schedule jobs');
+    return startSchedule(request, { database: this.access(), logger: this.log, exportSettings: this.exportSettings() });
+  }
+
+  /** Past job runs, oldest first: how a segment's size moves. */
+  async history(filter: HistoryFilter = {}): Promise<RunRecord[]> {
+    const { RunHistory } = await import('../jobs/history.js');
+    return new RunHistory(await this.database()).list(filter);
+  }
+
+  /** Rows per table: what the database holds. */
+  async tableSizes(): Promise<Record<string, number>> {
+    const db = await this.database();
+    const sizes: Record<string, number> = {};
+    for (const table of ['customers', 'purchases', 'products', 'mails', 'mail_events']) {
+      const [row] = await db.query<{ n: bigint }>({ sql: `SELECT count(*) AS n FROM ${table}`, parameters: [] });
+      sizes[table] = Number(row?.n ?? 0);
+    }
+    return sizes;
+  }
+
+  async close(): Promise<void> {
+    const engine = this.engine;
+    this.engine = undefined;
+    this.store = undefined;
+    if (engine) (await engine.catch(() => undefined))?.close();
+  }
+
+  private asOf(options: EvaluateOptions) {
+    return options.asOf === undefined ? todayIn(this.tz) : parseAsOf(options.asOf);
+  }
+
+  private exportSettings() {
+    return {
+      logger: this.log, progress: this.options.progress, memoryLimit: this.options.exportMemoryLimit,
+      memorySetting: this.options.settingNames?.exportMemoryLimit, xlsxRowsPerSheet: this.options.xlsxRowsPerSheet,
+    };
+  }
+
+  /**
+   * How job runs reach the database: the workspace's engine when it is open (one process never
+   * opens a file twice), else one opened for the run and closed after it.
+   */
+  private access(): DatabaseAccess {
+    return {
+      path: this.options.db,
+      open: async () => {
+        if (this.engine) return { db: await this.engine, release: () => {} };
+        const db = await DuckDBEngine.open(this.options.db, {
+          lockTimeoutMs: this.options.lockTimeoutMs, onWait: this.options.onWait, memoryLimit: this.options.memoryLimit,
+          memorySetting: this.options.settingNames?.memoryLimit, logger: this.log,
+        });
+        return { db, release: () => db.close() };
+      },
+    };
+  }
+}
+
+/** Opens a workspace on a database file. */
+export async function openWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  return new Workspace(options);
+}

@@ -1,0 +1,43 @@
+import { openWorkspace, type Workspace, type WorkspaceOptions } from '../index.js';
+import { configFromEnv, type CliConfig } from './config.js';
+import { cliLogger } from './logger.js';
+import type { GlobalArgs } from './output.js';
+import { terminalProgress } from './progress-bar.js';
+
+export const config: CliConfig = configFromEnv();
+
+let logger: ReturnType<typeof cliLogger> | undefined;
+/** The CLI's JSON log on stderr (KUMIWAKE_LOG_LEVEL), made on first use. */
+export const log = () => (logger ??= cliLogger(config.logLevel));
+
+function onWait(path: string): void {
+  process.stderr.write(`database ${path} is in use by another kumiwake process; waiting for it...\n`);
+}
+
+/** A command's workspace options: the global flags, the environment's settings, terminal progress. */
+export function workspaceOptions(argv: GlobalArgs, extra: Partial<WorkspaceOptions> = {}): WorkspaceOptions {
+  return {
+    db: argv.db,
+    tz: argv.tz,
+    logger: log(),
+    progress: terminalProgress(),
+    memoryLimit: config.memoryLimit,
+    exportMemoryLimit: config.exportMemoryLimit,
+    settingNames: { memoryLimit: 'KUMIWAKE_MEMORY_LIMIT', exportMemoryLimit: 'KUMIWAKE_EXPORT_MEMORY_LIMIT' },
+    lockTimeoutMs: config.lockTimeoutMs,
+    onWait,
+    xlsxRowsPerSheet: config.xlsxRowsPerSheet,
+    decodeDir: config.decodeDir,
+    ...extra,
+  };
+}
+
+/** Opens the workspace for one command and closes it after, whatever happens. */
+export async function withWorkspace<T>(argv: GlobalArgs, extra: Partial<WorkspaceOptions>, work: (workspace: Workspace) => Promise<T>): Promise<T> {
+  const workspace = await openWorkspace(workspaceOptions(argv, extra));
+  try {
+    return await work(workspace);
+  } finally {
+    await workspace.close();
+  }
+}

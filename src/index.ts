@@ -1,0 +1,29 @@
+/**
+ * Kumiwake as a library: the one entry the CLI, the web server and embedding programs use.
+ * Everything else under src/ is internal and may change between versions.
+ */
+export { openWorkspace, Workspace } from './api/workspace.js';
+export type {
+  EvaluateOptions, ExportRequest, ExportResult, HistoryFilter, ImportRequest, MembersPage, MembersRequest, RunJobRequest, SegmentInput,
+  TableName, WorkspaceOptions,
+} from './api/types.js';
+export type { RunningSchedule, ScheduleRequest } from './api/schedule.js';
+export type { CountResult } from './segments/evaluate.js';
+export type { ImportResult } from './import/run-import.js';
+export type { RunOutcome } from './jobs/run-job.js';
+export type { RunRecord } from './jobs/history.js';
+export type { SavedSegment } from './segments/store.js';
+export type { Logger } from './logger.js';
+export type { Progress, ProgressReporter } from './progress.js';
+
+export { KumiwakeError, ImportError, DatabaseBusyError, OutOfMemoryError } from './errors.js';
+export { InterruptedError } from './interrupt.js';
+export { DefinitionError } from './model/validate.js';
+export { QueryError } from './engine/engine.js';
+
+export { CSV_ENCODINGS, EXPORT_FORMATS, type CsvEncoding, type ExportFormat } from './export/formats.js';
+export { tableNames } from './api/catalog-names.js';
+export { generateSampleData, fileOrders, type FileOrder, type GenerateOptions, type GeneratedFiles } from './generate/generate.js';
+export { runDemo, SAMPLE_AS_OF, type DemoResult } from './api/demo.js';
+export { wallClock } from './jobs/local-time.js';
+export { formatDate, todayIn } from './model/dates.js';
