@@ -1,6 +1,7 @@
 /**
- * Segment definition, version 1 (../shared/spec/segment-definition.md): plain JSON data.
- * These types describe a definition that passed `validateDefinition`.
+ * Segment definition, version 1 (segment-definition.md), as a user writes it: plain JSON data,
+ * and what a saved segment stores. `parseDefinition` checks it and makes a `Segment` of it
+ * (segment.ts), the form the planner takes.
  */
 export type DateValue = string;
 
@@ -14,22 +15,27 @@ export interface NumberRange {
   readonly max?: number;
 }
 
-export interface SegmentDefinition {
+export interface DefinitionInput {
   readonly version?: 1;
   readonly name?: string;
   readonly description?: string;
   readonly includeDeleted?: boolean;
-  readonly where?: Condition;
+  readonly where?: ConditionInput;
 }
 
-export type Condition = AllGroup | AnyGroup | NotGroup | Leaf;
+/** @deprecated the name of `DefinitionInput` before parsing gave a `Segment` */
+export type SegmentDefinition = DefinitionInput;
 
-export interface AllGroup { readonly all: readonly Condition[] }
-export interface AnyGroup { readonly any: readonly Condition[] }
-export interface NotGroup { readonly not: Condition }
+export type ConditionInput = AllGroup | AnyGroup | NotGroup | LeafInput;
+export type Condition = ConditionInput;
 
-export type Leaf = FieldLeaf | BirthdayLeaf | AgeLeaf | TenureLeaf | TagsLeaf | PurchasesLeaf | MailLeaf | ReachableLeaf | SegmentLeaf;
-export type LeafKind = Leaf['kind'];
+export interface AllGroup { readonly all: readonly ConditionInput[] }
+export interface AnyGroup { readonly any: readonly ConditionInput[] }
+export interface NotGroup { readonly not: ConditionInput }
+
+export type Leaf = LeafInput;
+export type LeafInput = FieldLeaf | BirthdayLeaf | AgeLeaf | TenureLeaf | TagsLeaf | PurchasesLeaf | MailLeaf | ReachableLeaf | SegmentLeaf;
+export type LeafKind = LeafInput['kind'];
 
 export type FieldOp =
   | 'eq' | 'ne' | 'in' | 'not_in' | 'between' | 'contains' | 'starts_with' | 'ends_with' | 'is_empty' | 'is_not_empty';
