@@ -9,7 +9,7 @@ export type {
 } from './api/types.js';
 export type { RunningSchedule, ScheduleRequest } from './api/schedule.js';
 export type { CountResult } from './segments/evaluate.js';
-export type { ImportResult } from './import/run-import.js';
+export type { ImportResult } from './engine/duckdb/import/run-import.js';
 export type { RunOutcome } from './jobs/run-job.js';
 export type { RunRecord } from './jobs/history.js';
 export type { SavedSegment } from './segments/store.js';

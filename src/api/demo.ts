@@ -53,7 +53,7 @@ export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
         const result = await workspace.import({ table, files: [join(SAMPLE_DIR, file)], mode: 'replace' });
         loads.push({ table: result.table, rows: result.rowsLoaded, file: `data/sample/${file}`, encoding: result.encodings[0] ?? 'utf-8' });
       }
-      await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('sample_data', '1')`);
+      await db.setSchemaMark('sample_data');
     }
     const tables = await workspace.tableSizes();
     const segments: Array<{ file: string } & CountResult> = [];

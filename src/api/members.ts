@@ -1,4 +1,5 @@
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import type { Engine } from '../engine/engine.js';
+import { dialectOf } from '../dialect/registry.js';
 import { KumiwakeError } from '../errors.js';
 import { resolveExportColumns } from '../export/columns.js';
 import { exportSelect, MEMBERS_TABLE } from '../export/select.js';
@@ -20,7 +21,7 @@ function wholeNumber(value: number | undefined, fallback: number, name: string, 
 
 /** Evaluates a segment and returns one page of its customers, in a stable order. */
 export async function membersPage(
-  db: DuckDBEngine, definition: unknown, store: SegmentStore, asOf: LocalDate, request: MembersRequest, log: Logger,
+  db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, request: MembersRequest, log: Logger,
 ): Promise<MembersPage> {
   const offset = wholeNumber(request.offset, 0, 'offset');
   const limit = wholeNumber(request.limit, 100, 'limit', MAX_PAGE);
@@ -29,7 +30,7 @@ export async function membersPage(
   const sort = request.sort === undefined ? undefined : { column: resolveExportColumns([request.sort], attrColumns, 'sort')[0]!, descending: request.descending === true };
   const counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log);
   const rows = await db.query<Record<string, unknown>>({
-    sql: `${exportSelect(columns, 'canonical', 'typed', sort)} LIMIT ${limit} OFFSET ${offset}`,
+    sql: `${exportSelect(dialectOf(db), columns, 'canonical', 'typed', sort)} LIMIT ${limit} OFFSET ${offset}`,
     parameters: [],
   });
   return { total: counted.count, asOf: counted.asOf, offset, rows };

@@ -1,7 +1,7 @@
 import type { CsvEncoding, ExportFormat } from '../export/formats.js';
 import type { HeaderStyle } from '../export/select.js';
 import type { EncodingOption } from '../import/encoding.js';
-import type { ImportMode } from '../import/load.js';
+import type { ImportMode } from '../engine/duckdb/import/load.js';
 import type { Logger } from '../logger.js';
 import type { ProgressReporter } from '../progress.js';
 

@@ -4,7 +4,7 @@ import { KumiwakeError } from '../errors.js';
 import { MEMBERS_TABLE } from '../export/select.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { todayIn } from '../model/dates.js';
-import type { ImportResult } from '../import/run-import.js';
+import type { ImportResult } from '../engine/duckdb/import/run-import.js';
 import type { RunRecord } from '../jobs/history.js';
 import type { DatabaseAccess, RunOutcome } from '../jobs/run-job.js';
 import type { CountResult } from '../segments/evaluate.js';
@@ -80,7 +80,7 @@ export class Workspace {
     if (!table) throw new KumiwakeError('bad-argument', `unknown table ${request.table} (expected ${Object.keys(tablesByCliName).join(', ')})`);
     const maxRejects = request.maxRejects ?? 0;
     if (!Number.isInteger(maxRejects) || maxRejects < 0) throw new KumiwakeError('bad-argument', '--max-rejects must be a whole number, 0 or more');
-    const { importFiles } = await import('../import/run-import.js');
+    const { importFiles } = await import('../engine/duckdb/import/run-import.js');
     const db = await this.database();
     const result = await importFiles(db, {
       table, files: request.files, encoding: request.encoding, mode: request.mode, mappingFile: request.mapping, maxRejects,
@@ -105,9 +105,9 @@ export class Workspace {
 
   /** The SQL the planner produces for a segment's count, with its parameters. */
   async explain(segment: SegmentInput, options: EvaluateOptions = {}): Promise<{ sql: string; parameters: readonly unknown[] }> {
-    const { planCount, schemaInfo } = await import('../segments/evaluate.js');
+    const { planCount, planTargetOf } = await import('../segments/evaluate.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    const plan = planCount(resolveSegment(segment, store), store, this.asOf(options), await schemaInfo(db));
+    const plan = planCount(resolveSegment(segment, store), store, this.asOf(options), await planTargetOf(db));
     return { sql: plan.sql, parameters: plan.parameters };
   }
 

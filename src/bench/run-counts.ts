@@ -1,6 +1,6 @@
 import { DuckDBEngine } from '../engine/duckdb/engine.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
-import { countSegment, planMembers, schemaInfo } from '../segments/evaluate.js';
+import { countSegment, planMembers, planTargetOf } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
 import { benchSegments } from './segments.js';
 
@@ -38,9 +38,9 @@ export async function benchCounts(dbPath: string, asOf: LocalDate, runs: number,
       const hand = segment.handSql.replaceAll(':asof', formatDate(asOf));
       let count = 0;
       let handCount = 0;
-      const schema = await schemaInfo(db);
+      const target = await planTargetOf(db);
       const medianMs = await timed(async () => {
-        const plan = planMembers(segment.definition, store, asOf, schema);
+        const plan = planMembers(segment.definition, store, asOf, target);
         const [row] = await db.query<{ n: bigint }>({ sql: `SELECT count(*) AS n FROM (${plan.sql})`, parameters: plan.parameters });
         count = Number(row!.n);
       }, runs);

@@ -1,7 +1,7 @@
 import { openWorkspace, type Workspace, type WorkspaceOptions } from '../index.js';
 import { configFromEnv, type CliConfig } from './config.js';
 import { cliLogger } from './logger.js';
-import type { GlobalArgs } from './output.js';
+import type { GlobalArgs } from './args.js';
 import { terminalProgress } from './progress-bar.js';
 
 export const config: CliConfig = configFromEnv();

@@ -1,11 +1,8 @@
 import { KumiwakeError } from '../index.js';
+import type { GlobalArgs } from './args.js';
 import { log } from './context.js';
 
-export interface GlobalArgs {
-  readonly db: string;
-  readonly tz: string;
-  readonly json: boolean;
-}
+export type { GlobalArgs } from './args.js';
 
 /** Writes a command's result: JSON on stdout with --json, else the human text. */
 export function emit(args: GlobalArgs, json: unknown, human: () => string): void {

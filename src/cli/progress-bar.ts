@@ -1,9 +1,11 @@
 import cliProgress from 'cli-progress';
-import { noProgress, type ProgressReporter } from '../progress.js';
+import type { Progress, ProgressReporter } from '../index.js';
+
+const silent: Progress = { update() {}, stop() {} };
 
 /** Progress bars on stderr, drawn only when stderr is a terminal. */
 export function terminalProgress(enabled = process.stderr.isTTY === true): ProgressReporter {
-  if (!enabled) return noProgress;
+  if (!enabled) return () => silent;
   return (label) => {
     const bar = new cliProgress.SingleBar(
       { format: `${label} [{bar}] {percentage}% | {duration_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },

@@ -69,4 +69,15 @@ export interface SqlDialect {
   /** the arg of the row with the greatest / least keys (compared in order), a NULL arg included */
   argMax(arg: Sql, keys: readonly Sql[]): Sql;
   argMin(arg: Sql, keys: readonly Sql[]): Sql;
+
+  // Writing lists (exports). These build SQL text over column expressions, never over values.
+  /** a quoted identifier (an export header may be any text) */
+  quoteIdentifier(name: string): string;
+  /** a decimal as text without trailing zeros (12345.0000 → 12345), a tag list joined by ';' */
+  decimalText(expression: string): string;
+  tagsText(expression: string): string;
+  /** a number as a double, which spreadsheets and Arrow readers take as it is */
+  asDouble(expression: string): string;
+  /** the width of a value as text in a spreadsheet cell: wide (CJK) characters count double */
+  displayWidth(expression: string): string;
 }

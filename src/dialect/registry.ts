@@ -5,3 +5,10 @@ import { duckdbDialect } from './duckdb/dialect.js';
 export const dialects: Readonly<Record<string, SqlDialect>> = {
   duckdb: duckdbDialect,
 };
+
+/** The dialect an engine speaks (`engine.dialectName`). */
+export function dialectOf(engine: { readonly dialectName: string }): SqlDialect {
+  const dialect = dialects[engine.dialectName];
+  if (!dialect) throw new Error(`INTERNAL ERROR: no SQL dialect "${engine.dialectName}" is registered`);
+  return dialect;
+}

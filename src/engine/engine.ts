@@ -1,3 +1,6 @@
+import type { Kysely } from 'kysely';
+import type { Tables } from './tables.js';
+
 /** A statement with its bound values, as a dialect compiles it (Kysely's shape). */
 export interface CompiledQuery {
   readonly sql: string;
@@ -30,6 +33,16 @@ export interface Engine {
   interrupt(): void;
   /** every table column of the database */
   introspect(): Promise<ColumnInfo[]>;
+  hasTable(name: string): Promise<boolean>;
+  /** Kumiwake's own tables (saved segments, job runs) through Kysely */
+  kysely(): Kysely<Tables>;
+  /** marks in schema_info, e.g. 'purchase_summaries' (derived tables are built) or 'sample_data' */
+  hasSchemaMark(key: string): Promise<boolean>;
+  setSchemaMark(key: string, value?: string): Promise<void>;
+  /** writes a query's rows to a file with the engine's own CSV or Parquet writer */
+  copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void): Promise<void>;
+  /** runs `work` with the engine's memory limited to `limit`; running out names `setting` */
+  withMemoryLimit<T>(limit: string, work: () => Promise<T>, setting?: string): Promise<T>;
   close(): void;
 }
 

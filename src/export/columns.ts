@@ -1,6 +1,5 @@
 import { KumiwakeError } from '../errors.js';
 import { customerFigures, customers, type FigureDef } from '../catalog/tables.js';
-import { sqlIdent } from '../engine/duckdb/sql-text.js';
 
 /** How an export column's values are written: text stays text (ids, phone numbers keep leading zeros). */
 export type ExportType = 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'timestamp' | 'tags';
@@ -11,8 +10,11 @@ export interface ExportColumn {
   /** the Japanese label (`--headers ja`) */
   readonly label: string;
   readonly type: ExportType;
-  /** SQL over `c` (customers) and `s` (customer_summary) */
-  readonly expression: string;
+  /**
+   * Where the values come from: a customers column (`c`), or a lifetime figure, plain SQL over
+   * customer_summary (`s`)
+   */
+  readonly source: { readonly column: string } | { readonly figure: string };
 }
 
 /**
@@ -25,13 +27,13 @@ const figureExpressions: Record<FigureDef['name'], string> = {
   first_ordered_at: 's.first_ordered_at',
   last_ordered_at: 's.last_ordered_at',
 };
-const figures: readonly ExportColumn[] = customerFigures.map((f) => ({ ...f, expression: figureExpressions[f.name] }));
+const figures: readonly ExportColumn[] = customerFigures.map((f) => ({ ...f, source: { figure: figureExpressions[f.name] } }));
 
 function customerColumn(name: string): ExportColumn | undefined {
   const def = customers.columns.find((c) => c.name === name);
   if (!def) return undefined;
   const type: ExportType = def.type === 'enum' ? 'text' : def.type;
-  return { name, label: def.label, type, expression: `c.${sqlIdent(name)}` };
+  return { name, label: def.label, type, source: { column: name } };
 }
 
 /** What `--columns` defaults to: who the customer is, how to reach them, what they bought. */
@@ -59,7 +61,7 @@ export function resolveExportColumns(names: readonly string[], attrColumns: Read
     const column =
       customerColumn(name) ??
       figures.find((f) => f.name === name) ??
-      (attrColumns.has(name) ? { name, label: name.slice('attr:'.length), type: 'text' as const, expression: `c.${sqlIdent(name)}` } : undefined);
+      (attrColumns.has(name) ? { name, label: name.slice('attr:'.length), type: 'text' as const, source: { column: name } } : undefined);
     if (!column) {
       throw new KumiwakeError('bad-columns', `${where}[${i}]: unknown column "${name}"; known: ${exportableColumnNames(attrColumns).join(', ')}`);
     }

@@ -1,6 +1,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import type { Engine } from '../engine/engine.js';
+import { dialectOf } from '../dialect/registry.js';
 import { KumiwakeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { noProgress, silentProgress, type ProgressReporter } from '../progress.js';
@@ -81,11 +82,11 @@ function defaultMemoryLimit(format: ExportFormat): string {
  * Writes the evaluated segment (the members table made by `materializeMembers`) to one file,
  * whole or not at all: a failure or an interrupt leaves the target as it was.
  */
-export async function writeExport(db: DuckDBEngine, spec: OutputSpec, rowCount: number, settings: ExportSettings = {}): Promise<WrittenFile> {
+export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number, settings: ExportSettings = {}): Promise<WrittenFile> {
   const started = performance.now();
   const { signal } = settings;
   const log = settings.logger ?? silentLogger;
-  refuseOverwritingInputs(spec.path, [db.path, `${db.path}.wal`, ...(settings.inputs ?? [])]);
+  refuseOverwritingInputs(spec.path, [db.location, `${db.location}.wal`, ...(settings.inputs ?? [])]);
   const format = formatOf(spec);
   const attrColumns = (await schemaInfo(db)).customerColumns;
   const columns = resolveExportColumns(spec.columns ?? DEFAULT_EXPORT_COLUMNS, attrColumns);
@@ -94,7 +95,7 @@ export async function writeExport(db: DuckDBEngine, spec: OutputSpec, rowCount: 
   const bar = rowCount > 100_000 ? (settings.progress ?? noProgress)(`exporting ${basename(spec.path)}`) : silentProgress;
   try {
     await db.withMemoryLimit(settings.memoryLimit || defaultMemoryLimit(format), () =>
-      write({ db, file, columns, headers: spec.headers ?? 'canonical', rowCount, signal, progress: (f) => bar.update(f), logger: log }),
+      write({ db, dialect: dialectOf(db), file, columns, headers: spec.headers ?? 'canonical', rowCount, signal, progress: (f) => bar.update(f), logger: log }),
     settings.memorySetting ?? 'exportMemoryLimit');
     file.commit();
   } catch (e) {

@@ -3,8 +3,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import type { Logger } from '../logger.js';
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
-import { sqlString } from '../engine/duckdb/sql-text.js';
+import type { Engine } from '../engine/engine.js';
 import type { AtomicFile } from './atomic-file.js';
 import type { ExportWriter } from './writer.js';
 import { exportSelect } from './select.js';
@@ -18,16 +17,12 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * a BOM or CP932, one streaming pass that prefixes or re-encodes it.
  */
 export function csvWriter(encoding: CsvEncoding): ExportWriter {
-  return async ({ db, file, columns, headers, signal, progress, logger }) => {
+  return async ({ db, dialect, file, columns, headers, signal, progress, logger }) => {
     const utf8Path = encoding === 'utf-8' ? file.tempPath : file.sidePath('utf8');
-    await copyCsv(db, exportSelect(columns, headers, 'text'), utf8Path, signal, progress);
+    await db.copyToFile(exportSelect(dialect, columns, headers, 'text'), utf8Path, 'csv', signal, progress);
     if (encoding === 'utf-8-bom') await rewrite(utf8Path, file, [], signal, BOM);
     if (encoding === 'cp932') await rewrite(utf8Path, file, [cp932Encoder(file.target, logger)], signal);
   };
-}
-
-async function copyCsv(db: DuckDBEngine, select: string, path: string, signal: AbortSignal | undefined, progress: (fraction: number) => void): Promise<void> {
-  await db.runInterruptible(`COPY (${select}) TO ${sqlString(path)} (FORMAT csv, HEADER true, NEW_LINE '\r\n')`, signal, progress);
 }
 
 async function rewrite(from: string, file: AtomicFile, transforms: Transform[], signal: AbortSignal | undefined, prefix?: Buffer): Promise<void> {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
-import { sqlIdent } from '../engine/duckdb/sql-text.js';
+import type { Engine } from '../engine/engine.js';
+import type { SqlDialect } from '../dialect/dialect.js';
 import type { ExportColumn } from './columns.js';
 import { exportSelect, headerOf } from './select.js';
 import { streamColumns, type ExportWriter } from './writer.js';
@@ -30,15 +30,12 @@ export function displayWidth(text: string): number {
  * Widest value per column, in one aggregate over the export (a streaming sheet cannot change its
  * widths after the rows are written). UTF-8 byte length tells wide characters (3 bytes) from ASCII.
  */
-async function columnWidths(db: DuckDBEngine, columns: readonly ExportColumn[], select: string): Promise<number[]> {
+async function columnWidths(db: Engine, d: SqlDialect, columns: readonly ExportColumn[], select: string): Promise<number[]> {
   const fixed: Partial<Record<ExportColumn['type'], number>> = { date: 10, timestamp: 19, boolean: 5 };
-  const measures = columns.map((c, i) => {
-    const v = `CAST(x.${sqlIdent(`c${i}`)} AS VARCHAR)`;
-    return `COALESCE(max(length(${v}) + (strlen(${v}) - length(${v})) // 2), 0)::INTEGER AS ${sqlIdent(`w${i}`)}`;
-  });
-  const renamed = columns.map((_, i) => sqlIdent(`c${i}`)).join(', ');
-  const [row] = await db.all<Record<string, number>>(`SELECT ${measures.join(', ')} FROM (${select}) AS x(${renamed})`);
-  return columns.map((c, i) => fixed[c.type] ?? Math.min(row![`w${i}`]!, 60));
+  const measures = columns.map((_, i) => `COALESCE(max(${d.displayWidth(`x.${d.quoteIdentifier(`c${i}`)}`)}), 0) AS ${d.quoteIdentifier(`w${i}`)}`);
+  const renamed = columns.map((_, i) => d.quoteIdentifier(`c${i}`)).join(', ');
+  const [row] = await db.query<Record<string, number | bigint>>({ sql: `SELECT ${measures.join(', ')} FROM (${select}) AS x(${renamed})`, parameters: [] });
+  return columns.map((c, i) => fixed[c.type] ?? Math.min(Number(row![`w${i}`]), 60));
 }
 
 /** How much uncompressed sheet XML may wait for the zip compressor before the writer pauses. */
@@ -63,10 +60,10 @@ async function compressorCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
  * whatever the list's size. Rows beyond a sheet's limit continue on further sheets.
  */
 export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
-  return async ({ db, file, columns, headers, rowCount, signal, progress }) => {
-    const select = exportSelect(columns, headers, 'typed');
+  return async ({ db, dialect, file, columns, headers, rowCount, signal, progress }) => {
+    const select = exportSelect(dialect, columns, headers, 'typed');
     const headerRow = columns.map((c) => headerOf(c, headers));
-    const widths = (await columnWidths(db, columns, select)).map((w, i) => Math.max(w, displayWidth(headerRow[i]!)) + 2);
+    const widths = (await columnWidths(db, dialect, columns, select)).map((w, i) => Math.max(w, displayWidth(headerRow[i]!)) + 2);
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file.tempPath, useStyles: true, useSharedStrings: false });
     let sheet: ExcelJS.Worksheet | undefined;
     let sheetRows = 0;

@@ -1,11 +1,14 @@
+import type { SqlDialect } from '../dialect/dialect.js';
 import type { Logger } from '../logger.js';
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { AtomicFile } from './atomic-file.js';
 import type { ExportColumn } from './columns.js';
 import type { HeaderStyle } from './select.js';
 
 export interface ExportContext {
-  readonly db: DuckDBEngine;
+  readonly db: Engine;
+  /** the engine's SQL dialect, for the select over the members table */
+  readonly dialect: SqlDialect;
   /** write to `file.tempPath`; the caller commits (renames) it when the writer returns */
   readonly file: AtomicFile;
   readonly columns: readonly ExportColumn[];
@@ -20,6 +23,6 @@ export interface ExportContext {
 export type ExportWriter = (context: ExportContext) => Promise<void>;
 
 /** Streams a query's rows as JS column arrays, a batch at a time. */
-export function streamColumns(db: DuckDBEngine, select: string, signal?: AbortSignal): AsyncGenerator<unknown[][]> {
+export function streamColumns(db: Engine, select: string, signal?: AbortSignal): AsyncGenerator<unknown[][]> {
   return db.stream(select, signal);
 }

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { sqlString } from '../engine/duckdb/sql-text.js';
+import { sqlString } from '../dialect/duckdb/sql-text.js';
 import * as v from './vocabulary.js';
 
 export interface GenerateOptions {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
-import { kyselyFor, type JobRunRow, type Tables } from '../engine/duckdb/kysely.js';
+import type { Engine } from '../engine/engine.js';
+import type { JobRunRow, Tables } from '../engine/tables.js';
 import type { CountResult } from '../segments/evaluate.js';
 
 export type RunStatus = JobRunRow['status'];
@@ -37,8 +37,8 @@ const jsonText = (parameters: readonly unknown[]) =>
 /** The run history (job_runs): a row when a run starts, completed when it ends. */
 export class RunHistory {
   private readonly k: Kysely<Tables>;
-  constructor(private readonly db: DuckDBEngine) {
-    this.k = kyselyFor(db);
+  constructor(private readonly db: Engine) {
+    this.k = db.kysely();
   }
 
   async start(run: { job: string; segment: string | null; trigger: RunTrigger; scheduledFor?: string; asOf?: string; status?: RunStatus; error?: string }): Promise<number> {

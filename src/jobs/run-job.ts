@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { QueryError } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
 import { writeExport, type ExportSettings } from '../export/export-segment.js';
@@ -20,7 +20,7 @@ import { wallClock } from './local-time.js';
 export interface DatabaseAccess {
   /** the database file: job locks are per database */
   readonly path: string;
-  open(): Promise<{ readonly db: DuckDBEngine; release(): void }>;
+  open(): Promise<{ readonly db: Engine; release(): void }>;
 }
 
 export interface RunOptions {

@@ -1,5 +1,6 @@
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
-import { duckdbDialect } from '../dialect/duckdb/dialect.js';
+import type { Engine } from '../engine/engine.js';
+import type { SqlDialect } from '../dialect/dialect.js';
+import { dialectOf } from '../dialect/registry.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';
@@ -16,25 +17,35 @@ export interface CountResult {
   readonly elapsedMs: number;
 }
 
-/** Validates a definition (saved segments it refers to included) and plans its count. */
-export function planCount(definition: unknown, store: SegmentStore, asOf: LocalDate, schema?: SchemaInfo): CompiledSegment {
-  const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  return compileCount(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup, schema });
+/** What a plan is made for: the engine's SQL dialect and the columns its database has. */
+export interface PlanTarget {
+  readonly dialect: SqlDialect;
+  readonly schema: SchemaInfo;
 }
 
-export function planMembers(definition: unknown, store: SegmentStore, asOf: LocalDate, schema?: SchemaInfo): CompiledSegment {
+export async function planTargetOf(db: Engine): Promise<PlanTarget> {
+  return { dialect: dialectOf(db), schema: await schemaInfo(db) };
+}
+
+/** Validates a definition (saved segments it refers to included) and plans its count. */
+export function planCount(definition: unknown, store: SegmentStore, asOf: LocalDate, target: PlanTarget): CompiledSegment {
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  return compileMembers(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup, schema });
+  return compileCount(valid, { dialect: target.dialect, asOf, lookupSegment: store.lookup, schema: target.schema });
+}
+
+export function planMembers(definition: unknown, store: SegmentStore, asOf: LocalDate, target: PlanTarget): CompiledSegment {
+  const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
+  return compileMembers(valid, { dialect: target.dialect, asOf, lookupSegment: store.lookup, schema: target.schema });
 }
 
 /** The attr:/group: columns this database has, for the planner. */
-export async function schemaInfo(db: DuckDBEngine): Promise<SchemaInfo> {
+export async function schemaInfo(db: Engine): Promise<SchemaInfo> {
   const columns = await db.introspect();
   const rows = columns
     .filter((c) => (c.table === 'customers' && c.column.startsWith('attr:')) || (c.table === 'purchases' && c.column.startsWith('group:')))
     .map((c) => ({ table_name: c.table, column_name: c.column }));
   const values = columns.some((c) => c.table === 'customer_values')
-    ? await db.all<{ column_name: string; value: string }>('SELECT column_name, value FROM customer_values')
+    ? await db.query<{ column_name: string; value: string }>({ sql: 'SELECT column_name, value FROM customer_values', parameters: [] })
     : [];
   const customerValues = new Map<string, string[]>();
   for (const { column_name, value } of values) {
@@ -51,9 +62,9 @@ export async function schemaInfo(db: DuckDBEngine): Promise<SchemaInfo> {
   };
 }
 
-export async function countSegment(db: DuckDBEngine, definition: unknown, store: SegmentStore, asOf: LocalDate, log: Logger = silentLogger): Promise<CountResult> {
+export async function countSegment(db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, log: Logger = silentLogger): Promise<CountResult> {
   const started = performance.now();
-  const plan = planCount(definition, store, asOf, await schemaInfo(db));
+  const plan = planCount(definition, store, asOf, await planTargetOf(db));
   for (const note of plan.notes) log.warn({ segment: (definition as SegmentDefinition).name }, note);
   await warnOnEmptyMailSelections(db, definition as SegmentDefinition, store, asOf, log);
   const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(plan);
@@ -70,11 +81,11 @@ export async function countSegment(db: DuckDBEngine, definition: unknown, store:
  * the writers to read, and counts it: the count and the lists come from the same evaluation.
  */
 export async function materializeMembers(
-  db: DuckDBEngine, definition: unknown, store: SegmentStore, asOf: LocalDate, table: string, log: Logger = silentLogger,
+  db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, table: string, log: Logger = silentLogger,
 ): Promise<CountResult> {
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  const plan = compileMemberFlags(valid, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup, schema: await schemaInfo(db) });
+  const plan = compileMemberFlags(valid, { dialect: dialectOf(db), asOf, lookupSegment: store.lookup, schema: await schemaInfo(db) });
   for (const note of plan.notes) log.warn({ segment: valid.name }, note);
   await warnOnEmptyMailSelections(db, valid, store, asOf, log);
   await db.query({ sql: `DROP TABLE IF EXISTS ${table}`, parameters: [] });
@@ -93,10 +104,10 @@ export async function materializeMembers(
 }
 
 /** An empty mail selection matches no one; the log says so (segment-definition.md, mail). */
-async function warnOnEmptyMailSelections(db: DuckDBEngine, definition: SegmentDefinition, store: SegmentStore, asOf: LocalDate, log: Logger): Promise<void> {
+async function warnOnEmptyMailSelections(db: Engine, definition: SegmentDefinition, store: SegmentStore, asOf: LocalDate, log: Logger): Promise<void> {
   for (const leaf of leavesOf(definition.where)) {
     if (leaf.kind !== 'mail' || !leaf.mailFilter) continue;
-    const [row] = await db.query<{ n: bigint }>(compileMailSelectionCount(leaf, { dialect: duckdbDialect, asOf, lookupSegment: store.lookup }));
+    const [row] = await db.query<{ n: bigint }>(compileMailSelectionCount(leaf, { dialect: dialectOf(db), asOf, lookupSegment: store.lookup }));
     if (row!.n === 0n) log.warn({ segment: definition.name, mailFilter: leaf.mailFilter }, 'the mail filter selects no mail: the condition matches no one');
   }
 }

@@ -1,5 +1,4 @@
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
-import { kyselyFor } from '../engine/duckdb/kysely.js';
+import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
 import type { LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';
@@ -16,10 +15,10 @@ const NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.\-]{0,99}$/u;
 
 /** Saved segments, kept in the database beside the data they select. */
 export class SegmentStore {
-  private constructor(private readonly db: DuckDBEngine, private readonly byName: Map<string, SavedSegment>) {}
+  private constructor(private readonly db: Engine, private readonly byName: Map<string, SavedSegment>) {}
 
-  static async load(db: DuckDBEngine): Promise<SegmentStore> {
-    const rows = await kyselyFor(db).selectFrom('segments').selectAll().orderBy('name').execute();
+  static async load(db: Engine): Promise<SegmentStore> {
+    const rows = await db.kysely().selectFrom('segments').selectAll().orderBy('name').execute();
     const byName = new Map<string, SavedSegment>();
     for (const row of rows) {
       byName.set(row.name, { name: row.name, definition: JSON.parse(row.definition) as SegmentDefinition, savedAt: String(row.saved_at) });
@@ -52,7 +51,7 @@ export class SegmentStore {
     // Saved as the user wrote it: the parsed form is the planner's, and may change between versions.
     const written = definition as SegmentDefinition;
     const savedAt = new Date().toISOString().replace('T', ' ').replace('Z', '');
-    await kyselyFor(this.db)
+    await this.db.kysely()
       .insertInto('segments')
       .values({ name, definition: JSON.stringify(written), saved_at: savedAt })
       .onConflict((oc) => oc.column('name').doUpdateSet({ definition: JSON.stringify(written), saved_at: savedAt }))
@@ -72,7 +71,7 @@ export class SegmentStore {
     if (this.byName.has(to)) throw new KumiwakeError('segment-exists', `there is already a saved segment "${to}"; delete or rename it first`);
     const users = this.list().filter((s) => s.name !== from && referencedSegments(s.definition.where).includes(from));
     const rewritten = users.map((u) => ({ ...u, definition: renameReferences(u.definition, from, to) as SegmentDefinition }));
-    const k = kyselyFor(this.db);
+    const k = this.db.kysely();
     await this.db.transaction(async () => {
       await k.updateTable('segments').set({ name: to }).where('name', '=', from).execute();
       for (const user of rewritten) await k.updateTable('segments').set({ definition: JSON.stringify(user.definition) }).where('name', '=', user.name).execute();
@@ -91,7 +90,7 @@ export class SegmentStore {
     if (users.length > 0) {
       throw new KumiwakeError('segment-in-use', `segment "${name}" is used by ${users.map((u) => `"${u.name}"`).join(', ')}; change those first`);
     }
-    await kyselyFor(this.db).deleteFrom('segments').where('name', '=', name).execute();
+    await this.db.kysely().deleteFrom('segments').where('name', '=', name).execute();
     this.byName.delete(name);
   }
 }

@@ -1,6 +1,6 @@
 import type { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
-import { refreshDerivedTables } from '../../src/import/derived.js';
-import { refreshCustomerValues } from '../../src/import/customer-values.js';
+import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js';
+import { refreshCustomerValues } from '../../src/engine/duckdb/import/customer-values.js';
 import type { CustomerRow, Dataset, MailEventRow, MailRow, ProductRow, PurchaseRow } from './model.js';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same data. */

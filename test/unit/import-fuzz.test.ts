@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { KumiwakeError } from '../../src/errors.js';
 import { customers, purchases, type TableDef } from '../../src/catalog/tables.js';
-import { importFiles } from '../../src/import/run-import.js';
+import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { tempDir } from '../helpers/cli.js';
 
 const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;

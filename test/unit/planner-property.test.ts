@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
-import { countSegment, planMembers, schemaInfo } from '../../src/segments/evaluate.js';
+import { countSegment, planMembers, planTargetOf, schemaInfo } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
 import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
@@ -42,7 +42,7 @@ for (const scenario of scenarios) {
         fc.asyncProperty(definition, async (def) => {
           let plan;
           try {
-            plan = planMembers(def, store, asOf, await schemaInfo(db));
+            plan = planMembers(def, store, asOf, await planTargetOf(db));
           } catch (e) {
             // A range that is empty on every day (from today to today-2y) is refused, not evaluated.
             expect((e as Error).message).toMatch(/is after/);
@@ -99,7 +99,7 @@ describe('planner = reference evaluator on the conditions the purchase summaries
     const schema = await schemaInfo(db);
     expect(schema.purchaseSummaries).toBe(true);
     for (const def of definitions) {
-      const got = (await db.query<{ customer_id: string }>(planMembers(def, store, asOf, schema))).map((r) => r.customer_id).sort();
+      const got = (await db.query<{ customer_id: string }>(planMembers(def, store, asOf, { ...(await planTargetOf(db)), schema }))).map((r) => r.customer_id).sort();
       expect(got, JSON.stringify(def)).toEqual([...reference.members(def, asOf)].sort());
     }
   });

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { purchases } from '../../src/catalog/tables.js';
-import { refreshDerivedTables, summaryScope } from '../../src/import/derived.js';
-import { importFiles } from '../../src/import/run-import.js';
+import { refreshDerivedTables, summaryScope } from '../../src/engine/duckdb/import/derived.js';
+import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { tempDir } from '../helpers/cli.js';
 
 const HEADER = 'order_id,line_no,customer_id,ordered_at,product_code,category,quantity,amount,status';

@@ -1,5 +1,6 @@
 import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Dialect } from 'kysely';
 import type { Sql, SqlDialect, TextMatch } from '../dialect.js';
+import { sqlIdent } from './sql-text.js';
 
 const compileOnly: Dialect = {
   createAdapter: () => new PostgresAdapter(),
@@ -74,4 +75,10 @@ export const duckdbDialect: SqlDialect = {
   // The arg is wrapped in a struct so that a NULL arg (a last order never shipped) is still returned.
   argMax: (arg, keys) => sql`arg_max({'v': ${arg}}, ${orderKey(keys)}).v`,
   argMin: (arg, keys) => sql`arg_min({'v': ${arg}}, ${orderKey(keys)}).v`,
+  quoteIdentifier: sqlIdent,
+  decimalText: (e) => `rtrim(rtrim(CAST(${e} AS VARCHAR), '0'), '.')`,
+  tagsText: (e) => `array_to_string(${e}, ';')`,
+  asDouble: (e) => `CAST(${e} AS DOUBLE)`,
+  // UTF-8 byte length tells a wide character (3 bytes) from ASCII (1): length + (bytes - length) / 2.
+  displayWidth: (e) => `(length(CAST(${e} AS VARCHAR)) + (strlen(CAST(${e} AS VARCHAR)) - length(CAST(${e} AS VARCHAR))) // 2)`,
 };

@@ -6,7 +6,10 @@ import { DatabaseBusyError, KumiwakeError, OutOfMemoryError } from '../../errors
 import { InterruptedError } from '../../interrupt.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { QueryError, type ColumnInfo, type CompiledQuery, type Engine } from '../engine.js';
-import { sqlString } from './sql-text.js';
+import { sqlString } from '../../dialect/duckdb/sql-text.js';
+import type { Kysely } from 'kysely';
+import type { Tables } from '../tables.js';
+import { kyselyFor } from './kysely.js';
 
 export const DEFAULT_DB_PATH = 'data/kumiwake.duckdb';
 const SCHEMA_FILE = new URL('../../../sql/schema.sql', import.meta.url);
@@ -125,10 +128,22 @@ export class DuckDBEngine implements Engine {
     await this.conn.run('SET progress_bar_time = 0');
   }
 
+  /** Sets a mark in schema_info (e.g. 'sample_data': the database holds the sample shop). */
+  async setSchemaMark(key: string, value = '1'): Promise<void> {
+    await this.run('INSERT OR REPLACE INTO schema_info VALUES ($1, $2)', [key, value]);
+  }
+
   /** Whether schema_info holds `key` (a mark such as 'purchase_summaries': derived tables are built). */
   async hasSchemaMark(key: string): Promise<boolean> {
     return (await this.all('SELECT 1 FROM schema_info WHERE key = $1', [key])).length > 0;
   }
+
+  kysely(): Kysely<Tables> {
+    this.kyselyInstance ??= kyselyFor(this);
+    return this.kyselyInstance;
+  }
+
+  private kyselyInstance: Kysely<Tables> | undefined;
 
   /** Whether a table exists (a database made by an older version, opened read-only, may lack one). */
   async hasTable(name: string): Promise<boolean> {
@@ -207,6 +222,15 @@ export class DuckDBEngine implements Engine {
       }
       throw e;
     }
+  }
+
+  /**
+   * Writes a query's rows to a file with DuckDB's own writers: CSV (RFC 4180, a header line, CRLF
+   * line ends) or Parquet (zstd); an abort interrupts it, progress is reported as 0..1.
+   */
+  async copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void): Promise<void> {
+    const options = format === 'csv' ? `FORMAT csv, HEADER true, NEW_LINE '\r\n'` : 'FORMAT parquet, COMPRESSION zstd';
+    await this.runInterruptible(`COPY (${select}) TO ${sqlString(path)} (${options})`, signal, onProgress);
   }
 
   /**

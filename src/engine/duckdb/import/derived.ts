@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import type { DuckDBEngine } from '../engine.js';
 
-const sqlFile = (name: string) => readFileSync(new URL(`../../sql/${name}`, import.meta.url), 'utf8');
+const sqlFile = (name: string) => readFileSync(new URL(`../../../../sql/${name}`, import.meta.url), 'utf8');
 
 /** The customers whose purchase summaries an import changes (filled by the staged load). */
 export const TOUCHED_TABLE = 'kumiwake_touched';

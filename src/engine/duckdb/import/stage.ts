@@ -1,8 +1,8 @@
-import { sqlIdent, sqlString } from '../engine/duckdb/sql-text.js';
-import { KumiwakeError } from '../errors.js';
-import type { ColumnDef, TableDef } from '../catalog/tables.js';
-import type { MappedHeader } from './header.js';
-import type { Mapping, RuleCondition } from './mapping.js';
+import { sqlIdent, sqlString } from '../../../dialect/duckdb/sql-text.js';
+import { KumiwakeError } from '../../../errors.js';
+import type { ColumnDef, TableDef } from '../../../catalog/tables.js';
+import type { MappedHeader } from '../../../import/header.js';
+import type { Mapping, RuleCondition } from '../../../import/mapping.js';
 import { typedExpression } from './values.js';
 
 export const STAGE_TABLE = 'kumiwake_stage';

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { ImportError } from '../errors.js';
+import { ImportError } from '../../../errors.js';
 
 /**
  * Turns DuckDB's CSV reader errors into `FILE:LINE: reason`. DuckDB reports the line and a long

@@ -1,5 +1,5 @@
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
-import { sqlIdent, sqlString } from '../engine/duckdb/sql-text.js';
+import type { DuckDBEngine } from '../engine.js';
+import { sqlIdent, sqlString } from '../../../dialect/duckdb/sql-text.js';
 
 /** Text columns whose values repeat across customers (a handful of prefectures, statuses, ...). */
 export const DICTIONARY_COLUMNS = ['prefecture', 'store_id', 'status', 'customer_class', 'registration_route'] as const;

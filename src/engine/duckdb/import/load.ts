@@ -1,6 +1,6 @@
-import type { DuckDBEngine } from '../engine/duckdb/engine.js';
-import { sqlIdent } from '../engine/duckdb/sql-text.js';
-import type { TableDef } from '../catalog/tables.js';
+import type { DuckDBEngine } from '../engine.js';
+import { sqlIdent } from '../../../dialect/duckdb/sql-text.js';
+import type { TableDef } from '../../../catalog/tables.js';
 import { STAGE_TABLE, type StagePlan } from './stage.js';
 import { TOUCHED_TABLE } from './derived.js';
 

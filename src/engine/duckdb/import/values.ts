@@ -1,5 +1,5 @@
-import { sqlString } from '../engine/duckdb/sql-text.js';
-import { booleanSpellings, type ColumnDef } from '../catalog/tables.js';
+import { sqlString } from '../../../dialect/duckdb/sql-text.js';
+import { booleanSpellings, type ColumnDef } from '../../../catalog/tables.js';
 
 /**
  * SQL that reads one trimmed, non-empty raw text value (`raw`, NULL when the cell is empty)

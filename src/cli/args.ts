@@ -1,0 +1,6 @@
+/** The options every command takes. */
+export interface GlobalArgs {
+  readonly db: string;
+  readonly tz: string;
+  readonly json: boolean;
+}

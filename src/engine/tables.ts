@@ -1,0 +1,30 @@
+import type { Generated } from 'kysely';
+
+/** The tables Kysely queries are typed against. */
+export interface Tables {
+  segments: { name: string; definition: string; saved_at: string };
+  job_runs: JobRunRow;
+}
+
+/** A row of job_runs (sql/schema.sql); timestamps are written as UTC text and read back as Date. */
+export interface JobRunRow {
+  run_id: Generated<bigint>;
+  job: string;
+  segment: string | null;
+  trigger: 'manual' | 'schedule' | 'catch-up';
+  scheduled_for: string | Date | null;
+  as_of: string | Date | null;
+  started_at: string | Date;
+  finished_at: string | Date | null;
+  status: 'running' | 'succeeded' | 'failed' | 'interrupted' | 'skipped';
+  count: bigint | number | null;
+  reachable_email: bigint | number | null;
+  reachable_line: bigint | number | null;
+  reachable_dm: bigint | number | null;
+  files: string[] | null;
+  error: string | null;
+  /** the statement that failed and its parameters (JSON), when the engine failed the run */
+  error_sql: string | null;
+  error_parameters: string | null;
+  pid: number | null;
+}
