@@ -23,6 +23,7 @@ export { QueryError } from './engine/engine.js';
 
 export { CSV_ENCODINGS, EXPORT_FORMATS, type CsvEncoding, type ExportFormat } from './export/formats.js';
 export { tableNames } from './api/catalog-names.js';
+export { definitionJsonSchema } from './model/json-schema.js';
 export { generateSampleData, fileOrders, type FileOrder, type GenerateOptions, type GeneratedFiles } from './generate/generate.js';
 export { runDemo, SAMPLE_AS_OF, type DemoResult } from './api/demo.js';
 export { wallClock } from './jobs/local-time.js';

@@ -26,7 +26,8 @@ export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           `${plan.sql}\n-- parameters: ${JSON.stringify(plan.parameters.map((p) => (Array.isArray(p) && p.length > 20 ? `[${p.length} values]` : p)))}`);
       }))
     .command('schema', "print the segment definition's JSON Schema (for editors and the web builder)", (y) => y, async (argv) => {
-      const schema = {} as Record<string, unknown>; // PENDING-SCHEMA
+      const { definitionJsonSchema } = await import('../index.js');
+      const schema = definitionJsonSchema();
       emit(argv, schema, () => JSON.stringify(schema, null, 2));
     });
 }

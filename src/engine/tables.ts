@@ -2,7 +2,7 @@ import type { Generated } from 'kysely';
 
 /** The tables Kysely queries are typed against. */
 export interface Tables {
-  segments: { name: string; definition: string; saved_at: string };
+  segments: { name: string; definition: string; saved_at: string | Date };
   job_runs: JobRunRow;
 }
 

@@ -11,6 +11,9 @@ export interface SavedSegment {
   readonly savedAt: string;
 }
 
+/** UTC `YYYY-MM-DD HH:MM:SS.mmm`, as `save` writes it; DuckDB reads the TIMESTAMP back as a Date. */
+const utcText = (value: string | Date) => (value instanceof Date ? value.toISOString().replace('T', ' ').replace('Z', '') : value);
+
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.\-]{0,99}$/u;
 
 /** Saved segments, kept in the database beside the data they select. */
@@ -21,7 +24,7 @@ export class SegmentStore {
     const rows = await db.kysely().selectFrom('segments').selectAll().orderBy('name').execute();
     const byName = new Map<string, SavedSegment>();
     for (const row of rows) {
-      byName.set(row.name, { name: row.name, definition: JSON.parse(row.definition) as SegmentDefinition, savedAt: String(row.saved_at) });
+      byName.set(row.name, { name: row.name, definition: JSON.parse(row.definition) as SegmentDefinition, savedAt: utcText(row.saved_at) });
     }
     return new SegmentStore(db, byName);
   }

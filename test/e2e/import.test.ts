@@ -76,6 +76,13 @@ describe('kumiwake import', () => {
     expect(r.stderr).toContain(`${file}:3: column birthday: cannot read "2000-13-01" as a date`);
   });
 
+  it('refuses an empty line_no cell as a bad row, naming its line (a key column the file gives)', () => {
+    const file = writeCsv(join(dir, 'empty-line-no.csv'), 'order_id,line_no,customer_id,ordered_at,product_code\nO1,1,1,2024-01-01,P1\nO1,,1,2024-01-01,P2\n');
+    const r = runCli(['import', 'purchases', file, '--db', join(dir, 'empty-line-no.duckdb')]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`${file}:3: column line_no: required value is missing`);
+  });
+
   it('counts physical lines when quoted fields hold newlines', () => {
     const text = 'order_id,customer_id,ordered_at,product_code,remark\nO1,1,2024-01-01,P1,"two\nlines"\nO2,1,2024-01-01,P1,ok\nO3,1,yesterday,P1,x\n';
     const file = writeCsv(join(dir, 'p-multiline.csv'), text);

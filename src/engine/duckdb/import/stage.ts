@@ -74,7 +74,8 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
     const r = sqlIdent(`r_${c.name}`);
     const t = sqlIdent(`t_${c.name}`);
     const tests: Array<[string, string]> = [];
-    if (c.required) tests.push([`${r} IS NULL`, c.name]);
+    // A key column given in the file must be filled (purchases' line_no): the row has no identity without it.
+    if (c.required || table.key.includes(c.name)) tests.push([`${r} IS NULL`, c.name]);
     if (c.type !== 'text') tests.push([`${r} IS NOT NULL AND ${t} IS NULL`, c.name]);
     return tests.map(([test, name]) => ({ test, name, raw: r }));
   });
