@@ -1,5 +1,5 @@
 -- Kumiwake schema, version 1. Applied on first use of a database (every statement is idempotent).
--- Column names and types mirror ../src/import/columns.ts; a test checks the two agree.
+-- Column names and types mirror the catalog, ../src/catalog/tables.ts; a test checks the two agree.
 
 CREATE TABLE IF NOT EXISTS schema_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 INSERT OR IGNORE INTO schema_info VALUES ('version', '1');

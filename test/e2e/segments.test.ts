@@ -8,7 +8,7 @@ const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
 const AS_OF = '2025-03-31';
 
 /**
- * One rule of segment-definition.md per case, on test/fixtures/shop (5 customers, 004 deleted).
+ * One rule of src/model/segment-definition.md per case, on test/fixtures/shop (5 customers, 004 deleted).
  * Expected members were worked out by hand from the fixture; see the comments.
  */
 describe('kumiwake count on a known shop', () => {

@@ -1,5 +1,5 @@
 /**
- * The reference evaluator: segment-definition.md applied to plain rows, written from the spec
+ * The reference evaluator: src/model/segment-definition.md applied to plain rows, written from the spec
  * and sharing no code with the planner or the SQL. The property test requires the planner's
  * customer set to equal this one.
  */

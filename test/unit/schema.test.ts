@@ -5,7 +5,7 @@ import { allTables } from '../../src/catalog/tables.js';
 const duckType = { text: 'VARCHAR', integer: 'BIGINT', decimal: 'DECIMAL(18,4)', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP', enum: 'VARCHAR', tags: 'VARCHAR[]' };
 
 describe('sql/schema.sql', () => {
-  it('holds every column of data-model.md with its type and default', async () => {
+  it('holds every column of the catalog (src/catalog/data-model.md) with its type and default', async () => {
     const db = await DuckDBEngine.open(':memory:');
     try {
       for (const table of allTables) {
