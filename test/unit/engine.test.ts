@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { QueryError } from '../../src/engine/engine.js';
+import { RunHistory } from '../../src/jobs/history.js';
+
+describe('the DuckDB engine behind the Engine interface', () => {
+  it('raises a QueryError carrying the statement and its parameters, with DuckDB\'s own message', async () => {
+    const db = await DuckDBEngine.open(':memory:');
+    try {
+      const error = await db.query({ sql: 'SELECT no_such_column FROM customers WHERE customer_id = $1', parameters: ['C001'] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QueryError);
+      expect(error).toMatchObject({ code: 'query-failed', sql: 'SELECT no_such_column FROM customers WHERE customer_id = $1', parameters: ['C001'] });
+      expect((error as Error).message).toMatch(/no_such_column/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lists the columns of its tables, and keeps schema marks', async () => {
+    const db = await DuckDBEngine.open(':memory:');
+    try {
+      const columns = await db.introspect();
+      expect(columns).toContainEqual({ table: 'customers', column: 'customer_id', type: 'VARCHAR' });
+      expect(await db.hasSchemaMark('sample_data')).toBe(false);
+      await db.setSchemaMark('sample_data');
+      expect(await db.hasSchemaMark('sample_data')).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps a failed statement with the job run in the history', async () => {
+    const db = await DuckDBEngine.open(':memory:');
+    try {
+      const history = new RunHistory(db);
+      const runId = await history.start({ job: 'weekly', segment: 'dormant', trigger: 'manual' });
+      const failure = new QueryError('Binder Error: no such column', 'SELECT x FROM t WHERE a = $1', [[1, 2, 3], 7n]);
+      await history.finish(runId, { status: 'failed', files: [], error: failure.message, failedQuery: { sql: failure.sql, parameters: failure.parameters } });
+      const [run] = await history.list({ job: 'weekly' });
+      expect(run).toMatchObject({ status: 'failed', error: 'Binder Error: no such column', failedQuery: { sql: 'SELECT x FROM t WHERE a = $1', parameters: [[1, 2, 3], 7] } });
+    } finally {
+      db.close();
+    }
+  });
+});
