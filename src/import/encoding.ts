@@ -99,32 +99,43 @@ const CHUNK = 4 << 20;
 export async function transcodeToUtf8(source: string, target: string, onBytes?: (bytesRead: number) => void, signal?: AbortSignal): Promise<void> {
   tables ??= buildCp932Tables();
   const workerData = tables;
-  const workers = Array.from({ length: Math.max(1, Math.min(4, availableParallelism())) }, () => new Worker(DECODER_WORKER, { eval: true, workerData }));
+  const workers: Worker[] = [];
   const pending = new Map<number, { resolve: (utf8: Uint8Array) => void; reject: (e: Error) => void }>();
-  for (const worker of workers) {
-    worker.on('message', ({ id, utf8 }: { id: number; utf8: Uint8Array }) => {
-      pending.get(id)?.resolve(utf8);
-      pending.delete(id);
-    });
-    worker.on('error', (e) => {
-      for (const p of pending.values()) p.reject(e);
-      pending.clear();
-    });
-  }
-  // The chunk's memory moves to the worker (transferred, not copied); its first `length` bytes are decoded.
-  const decode = (id: number, bytes: Uint8Array, length: number) => {
-    const decoded = new Promise<Uint8Array>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      workers[id % workers.length]!.postMessage({ id, bytes, length }, [bytes.buffer as ArrayBuffer]);
-    });
-    // A worker's failure rejects every chunk in flight; the first awaited one reports it, and the
-    // others must not end the process as unhandled rejections.
-    decoded.catch(() => undefined);
-    return decoded;
+  const failAll = (e: Error) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
   };
-  const input = openSync(source, 'r');
-  const output = openSync(target, 'w');
+  // A worker that ends on its own (out of memory) would leave its chunks waiting forever.
+  const onExit = (code: number) => failAll(new Error(`a CP932 decoder thread stopped (exit code ${code})`));
+  let input: number | undefined;
+  let output: number | undefined;
+  // Everything from the first worker on is inside the try: whatever fails (the target's folder
+  // removed, a full disk, a worker's crash), the files are closed and every worker is stopped;
+  // a worker left running would keep the process alive after the command has failed.
   try {
+    for (let i = 0; i < Math.max(1, Math.min(4, availableParallelism())); i++) {
+      const worker = new Worker(DECODER_WORKER, { eval: true, workerData });
+      workers.push(worker);
+      worker.on('message', ({ id, utf8 }: { id: number; utf8: Uint8Array }) => {
+        pending.get(id)?.resolve(utf8);
+        pending.delete(id);
+      });
+      worker.on('error', failAll);
+      worker.on('exit', onExit);
+    }
+    // The chunk's memory moves to the worker (transferred, not copied); its first `length` bytes are decoded.
+    const decode = (id: number, bytes: Uint8Array, length: number) => {
+      const decoded = new Promise<Uint8Array>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        workers[id % workers.length]!.postMessage({ id, bytes, length }, [bytes.buffer as ArrayBuffer]);
+      });
+      // A worker's failure rejects every chunk in flight; the first awaited one reports it, and the
+      // others must not end the process as unhandled rejections.
+      decoded.catch(() => undefined);
+      return decoded;
+    };
+    input = openSync(source, 'r');
+    output = openSync(target, 'w');
     const inFlight: Promise<Uint8Array>[] = [];
     let carry = new Uint8Array(0);
     let position = 0;
@@ -144,8 +155,15 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
       if (read === 0) break;
     }
   } finally {
-    closeSync(input);
-    closeSync(output);
+    for (const fd of [input, output]) {
+      if (fd === undefined) continue;
+      try {
+        closeSync(fd);
+      } catch {
+        // closing is best effort here: the error that brought us here is the one reported
+      }
+    }
+    for (const worker of workers) worker.off('exit', onExit);
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
