@@ -3,17 +3,15 @@
  * stay so that callers need not change.
  */
 import type { ParseOptions } from './conditions/context.js';
-import type { SegmentDefinition } from './definition.js';
 import { parseDefinition } from './parse.js';
+import type { Segment } from './segment.js';
 
 export { DefinitionError, readablePath, FAULT_CODES, type Fault, type FaultCode } from './faults.js';
 export { MAX_DEPTH, MAX_LIST } from './conditions/parts.js';
 export { parseDefinition };
 export type ValidateOptions = ParseOptions;
 
-/** Checks a definition against segment-definition.md; throws DefinitionError listing every fault. */
-export function validateDefinition(definition: unknown, options: ValidateOptions): SegmentDefinition {
-  parseDefinition(definition, options);
-  // Until the planner takes the parsed Segment, it compiles the definition as written.
-  return definition as SegmentDefinition;
+/** Parses a definition (segment-definition.md) into the `Segment` the planner takes; throws DefinitionError listing every fault. */
+export function validateDefinition(definition: unknown, options: ValidateOptions): Segment {
+  return parseDefinition(definition, options);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
-import type { Condition, Leaf } from '../model/definition.js';
-import type { ConditionCompiler, PlannerContext } from './context.js';
+import type { Condition, Leaf } from '../model/segment.js';
+import type { PlannerContext } from './context.js';
 import { compileAge, compileBirthday, compileTenure } from './compile-dates.js';
 import { compileField } from './compile-field.js';
 import { compileMail } from './compile-mail.js';
@@ -10,35 +10,36 @@ import { compileReachable } from './compile-reachable.js';
 import { compileSegmentRef } from './compile-segment-ref.js';
 import { compileTags } from './compile-tags.js';
 
-type Compiler<K extends Leaf['kind']> = (leaf: Extract<Leaf, { kind: K }>, ctx: PlannerContext, compileCondition: ConditionCompiler) => Sql<boolean>;
-
-/** One compiler per leaf kind: a kind without one does not type-check. */
-const compilers: { [K in Leaf['kind']]: Compiler<K> } = {
-  field: compileField,
-  birthday: compileBirthday,
-  age: compileAge,
-  tenure: compileTenure,
-  tags: compileTags,
-  purchases: compilePurchases,
-  mail: compileMail,
-  reachable: compileReachable,
-  segment: compileSegmentRef,
-};
+/** One compiler per leaf kind: the switch is exhaustive, so a kind without one does not type-check. */
+function compileLeaf(leaf: Leaf, ctx: PlannerContext): Sql<boolean> {
+  switch (leaf.kind) {
+    case 'field': return compileField(leaf, ctx);
+    case 'birthday': return compileBirthday(leaf, ctx);
+    case 'age': return compileAge(leaf, ctx);
+    case 'tenure': return compileTenure(leaf, ctx);
+    case 'tags': return compileTags(leaf, ctx);
+    case 'purchases': return compilePurchases(leaf, ctx);
+    case 'mail': return compileMail(leaf, ctx);
+    case 'reachable': return compileReachable(leaf, ctx);
+    case 'segment': return compileSegmentRef(leaf, ctx, compileCondition);
+  }
+}
 
 /**
  * A condition as a two-valued SQL predicate over the customer row `c` and the derived tables it
  * joins: never NULL, so NOT is the exact complement.
  */
 export function compileCondition(condition: Condition, ctx: PlannerContext): Sql<boolean> {
-  if ('all' in condition) {
-    const parts = condition.all.map((c) => compileCondition(c, ctx));
-    return parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` AND `)})`;
+  switch (condition.kind) {
+    case 'all': {
+      const parts = condition.conditions.map((c) => compileCondition(c, ctx));
+      return parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` AND `)})`;
+    }
+    case 'any': {
+      const parts = condition.conditions.map((c) => compileCondition(c, ctx));
+      return parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` OR `)})`;
+    }
+    case 'not': return sql`(NOT ${compileCondition(condition.condition, ctx)})`;
+    default: return compileLeaf(condition, ctx);
   }
-  if ('any' in condition) {
-    const parts = condition.any.map((c) => compileCondition(c, ctx));
-    return parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` OR `)})`;
-  }
-  if ('not' in condition) return sql`(NOT ${compileCondition(condition.not, ctx)})`;
-  const compile = compilers[condition.kind] as Compiler<typeof condition.kind>;
-  return compile(condition as never, ctx, compileCondition);
 }

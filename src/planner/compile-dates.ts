@@ -1,15 +1,15 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
-import type { AgeLeaf, BirthdayLeaf, TenureLeaf } from '../model/definition.js';
+import type { AgeCondition, BirthdayCondition, MonthDay, TenureCondition } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
 import { inNumberRange, whenPresent } from './ranges.js';
 
-const monthDayNumber = (text: string) => Number(text.slice(0, 2)) * 100 + Number(text.slice(3, 5));
+const monthDayNumber = (md: MonthDay) => md.month * 100 + md.day;
 /** The last day of each month in any year (29 for February: a 29 February birthday is in February). */
 const LAST_DAY = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Birthday in a month-day window, inclusive; a window whose `from` is after `to` wraps the year end. */
-export function compileBirthday(leaf: BirthdayLeaf, ctx: PlannerContext): Sql<boolean> {
+export function compileBirthday(leaf: BirthdayCondition, ctx: PlannerContext): Sql<boolean> {
   const from = monthDayNumber(leaf.from);
   const to = monthDayNumber(leaf.to);
   const wholeMonths = from % 100 === 1 && to % 100 === LAST_DAY[Math.floor(to / 100) - 1];
@@ -23,11 +23,11 @@ export function compileBirthday(leaf: BirthdayLeaf, ctx: PlannerContext): Sql<bo
 }
 
 /** Full years at the as-of date; a birthday not yet reached this year does not count. */
-export function compileAge(leaf: AgeLeaf, ctx: PlannerContext): Sql<boolean> {
+export function compileAge(leaf: AgeCondition, ctx: PlannerContext): Sql<boolean> {
   return whenPresent(sql.ref('c.birthday'), inNumberRange(ctx.dialect.fullYears(sql.ref('c.birthday'), ctx.asOfText), leaf));
 }
 
 /** Days from the day of registration to the as-of date. */
-export function compileTenure(leaf: TenureLeaf, ctx: PlannerContext): Sql<boolean> {
+export function compileTenure(leaf: TenureCondition, ctx: PlannerContext): Sql<boolean> {
   return whenPresent(sql.ref('c.registered_at'), inNumberRange(ctx.dialect.daysUntil(sql.ref('c.registered_at'), ctx.asOfText), leaf));
 }

@@ -1,18 +1,18 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
-import type { MailLeaf } from '../model/definition.js';
+import type { MailCondition } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
 import { foldText } from './compile-field.js';
 import { inDateRange } from './ranges.js';
 
 /** The mails a leaf selects, as a query of `mail_id`s (ids listed, or a filter over the catalog). */
-export function selectedMails(leaf: MailLeaf, ctx: PlannerContext): Sql {
+export function selectedMails(leaf: MailCondition, ctx: PlannerContext): Sql {
   const d = ctx.dialect;
-  if (leaf.mails) return d.textRows([...new Set(leaf.mails.map(String))], 'mail_id');
-  const filter = leaf.mailFilter!;
+  if (leaf.mails !== undefined) return d.textRows([...new Set(leaf.mails)], 'mail_id');
+  const filter = leaf.mailFilter;
   const tests: Sql[] = [sql`true`];
   if (filter.kinds) tests.push(d.inList(sql.ref('kind'), [...filter.kinds]));
-  if (filter.stores) tests.push(d.inList(sql.ref('store_id'), filter.stores.map(String)));
+  if (filter.stores) tests.push(d.inList(sql.ref('store_id'), filter.stores));
   if (filter.subjectContains !== undefined) {
     tests.push(d.hasSubstring(d.fold(sql.ref('subject')), foldText(filter.subjectContains)));
   }
@@ -24,7 +24,7 @@ export function selectedMails(leaf: MailLeaf, ctx: PlannerContext): Sql {
  * A `mail` condition: the customer has such an event, inside the window, for at least one
  * (`any`) or every (`all`) selected mail. An empty selection matches no one.
  */
-export function compileMail(leaf: MailLeaf, ctx: PlannerContext): Sql<boolean> {
+export function compileMail(leaf: MailCondition, ctx: PlannerContext): Sql<boolean> {
   if (leaf.mails && leaf.mails.length === 0) {
     ctx.notes.push(`a mail condition lists no mails: it matches no one`);
     return sql`false`;
@@ -32,7 +32,7 @@ export function compileMail(leaf: MailLeaf, ctx: PlannerContext): Sql<boolean> {
   const selected = ctx.cte(`mails:${JSON.stringify(leaf.mails ?? leaf.mailFilter)}`, () => selectedMails(leaf, ctx));
   const window = leaf.window ? sql` AND ${inDateRange(ctx, sql.ref('e.occurred_at'), leaf.window)}` : sql``;
   // Listed ids are compared as constants, which DuckDB pushes into the scan of the events.
-  const ofSelectedMails = leaf.mails ? ctx.dialect.inList(sql.ref('e.mail_id'), [...new Set(leaf.mails.map(String))])
+  const ofSelectedMails = leaf.mails ? ctx.dialect.inList(sql.ref('e.mail_id'), [...new Set(leaf.mails)])
     : sql`e.mail_id IN (SELECT mail_id FROM ${sql.table(selected)})`;
   const events = sql`FROM mail_events e WHERE e.event = ${leaf.event} AND ${ofSelectedMails}${window}`;
   if (leaf.match !== 'all') {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
-import type { NumberRange, ProductRow, PurchasesLeaf } from '../model/definition.js';
+import type { NumberRange, ProductRow, PurchasesCondition, PurchaseWindow } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
 import { isScoped, lineInScope, lineMatchesProducts, orderFigures, scopeKey } from './purchase-scope.js';
 import { inDateRange, inNumberRange, isTrue } from './ranges.js';
@@ -12,16 +12,16 @@ import { resolveRange } from '../model/dates.js';
  * leave NULLs for them, which COALESCE turns into those values, so `{"min": 0, "max": 0}` selects
  * customers without any purchase row, and date conditions are false for them.
  */
-export function compilePurchases(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean> {
+export function compilePurchases(leaf: PurchasesCondition, ctx: PlannerContext): Sql<boolean> {
   const tests: Sql<boolean>[] = [];
   const key = scopeKey(leaf);
   const needsFigures = leaf.orderCount || leaf.sales || leaf.firstOrderedAt || leaf.lastOrderedAt || leaf.lastShippedAt;
   const onlyPresence = leaf.orderCount && !leaf.sales && !leaf.firstOrderedAt && !leaf.lastOrderedAt && !leaf.lastShippedAt ? presence(leaf.orderCount) : undefined;
-  const lineTime = onlyPresence && isScoped(leaf) ? openWindowLineTime(leaf, ctx) : undefined;
-  if (onlyPresence && lineTime) {
+  const openWindow = onlyPresence && isScoped(leaf) ? openWindowLineTime(leaf, ctx) : undefined;
+  if (onlyPresence && openWindow) {
     // Ordered in a window open at one end: the customer's latest (or earliest) counted line time.
     const f = ctx.join(`figures:${scopeKey({ kind: 'purchases' })}`, () => sql`SELECT * FROM customer_summary`);
-    tests.push(presenceTest(onlyPresence, isTrue(inDateRange(ctx, ctx.column(f, lineTime), leaf.window!))));
+    tests.push(presenceTest(onlyPresence, isTrue(inDateRange(ctx, ctx.column(f, openWindow.column), openWindow.window))));
   } else if (onlyPresence && isScoped(leaf)) {
     // "Ordered at least once / never in scope" needs no order figures, only who has a line in scope.
     const alias = ctx.join(`presence:${key}`, () => sql`SELECT DISTINCT p.customer_id FROM purchases p WHERE ${lineInScope(leaf, ctx)}`);
@@ -40,11 +40,12 @@ export function compilePurchases(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<
     const alias = ctx.join(`${which}-products:${key}:${JSON.stringify(codes)}`, () =>
       sql`SELECT DISTINCT f.customer_id FROM ${orderFigures(leaf, ctx)} f
           JOIN purchases p ON p.order_id = f.${sql.ref(`${which}_order_id`)} AND p.customer_id = f.customer_id
-          WHERE ${lineInScope(leaf, ctx)} AND ${ctx.dialect.inList(sql.ref('p.product_code'), codes.map(String))}`);
+          WHERE ${lineInScope(leaf, ctx)} AND ${ctx.dialect.inList(sql.ref('p.product_code'), codes)}`);
     tests.push(sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`);
   }
-  if (leaf.products && leaf.products.length > 0) tests.push(...compileProductRows(leaf, ctx));
-  return tests.length === 1 ? tests[0]! : sql`(${sql.join(tests, sql` AND `)})`;
+  if (leaf.products && leaf.products.length > 0) tests.push(...compileProductRows(leaf, leaf.products, ctx));
+  const [only, ...more] = tests;
+  return only && more.length === 0 ? only : sql`(${sql.join(tests, sql` AND `)})`;
 }
 
 /**
@@ -53,13 +54,13 @@ export function compilePurchases(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<
  * with no end, the earliest (first_ordered_at: an order's time is its earliest line's) for one
  * with no start. Undefined when the lines must decide.
  */
-function openWindowLineTime(leaf: PurchasesLeaf, ctx: PlannerContext): 'last_line_at' | 'first_ordered_at' | undefined {
+function openWindowLineTime(leaf: PurchasesCondition, ctx: PlannerContext): { column: 'last_line_at' | 'first_ordered_at'; window: PurchaseWindow } | undefined {
   const window = leaf.window;
-  if (!ctx.schema.purchaseSummaries || !window || (window.on ?? 'ordered') !== 'ordered') return undefined;
+  if (!ctx.schema.purchaseSummaries || !window || window.on !== 'ordered') return undefined;
   if (leaf.stores || leaf.media || leaf.orderCodes || leaf.groups) return undefined;
   const range = resolveRange(window, ctx.asOf);
-  if (range.to === undefined) return 'last_line_at';
-  if (range.from === undefined) return 'first_ordered_at';
+  if (range.to === undefined) return { column: 'last_line_at', window };
+  if (range.from === undefined) return { column: 'first_ordered_at', window };
   return undefined;
 }
 
@@ -67,12 +68,15 @@ function openWindowLineTime(leaf: PurchasesLeaf, ctx: PlannerContext): 'last_lin
  * Product rows: per row, the number of orders in scope with a matching line (or the quantity
  * of the matching lines); from the summaries where they give it exactly, else from the lines.
  */
-function compileProductRows(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean>[] {
-  const all = leaf.products!;
-  const fromSummaries = all.map((row) => (isScoped(leaf) || !ctx.schema.purchaseSummaries ? undefined : productRowFromSummaries(row, ctx)));
-  const rest = all.filter((_, i) => fromSummaries[i] === undefined);
-  const fromLines = rest.length > 0 ? compileProductRowsFromLines(leaf, rest, ctx) : [];
-  return fromSummaries.map((test) => test ?? fromLines.shift()!);
+function compileProductRows(leaf: PurchasesCondition, rows: readonly ProductRow[], ctx: PlannerContext): Sql<boolean>[] {
+  const fromSummaries = new Map<ProductRow, Sql<boolean>>();
+  for (const row of rows) {
+    const test = isScoped(leaf) || !ctx.schema.purchaseSummaries ? undefined : productRowFromSummaries(row, ctx);
+    if (test) fromSummaries.set(row, test);
+  }
+  const rest = rows.filter((row) => !fromSummaries.has(row));
+  const fromLines = rest.length > 0 ? compileProductRowsFromLines(leaf, rest, ctx) : new Map<ProductRow, Sql<boolean>>();
+  return rows.flatMap((row) => fromSummaries.get(row) ?? fromLines.get(row) ?? []);
 }
 
 /**
@@ -84,8 +88,7 @@ function compileProductRows(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boole
  */
 function productRowFromSummaries(row: ProductRow, ctx: PlannerContext): Sql<boolean> | undefined {
   const d = ctx.dialect;
-  const products = (row.products ?? []).map(String);
-  const categories = (row.categories ?? []).map(String);
+  const { products, categories } = row;
   const quantity = row.unit === 'quantity';
   const whether = quantity ? undefined : presence(row.count);
   const sources = [
@@ -93,49 +96,53 @@ function productRowFromSummaries(row: ProductRow, ctx: PlannerContext): Sql<bool
     ...(categories.length > 0 ? [{ table: 'customer_categories', column: 'category', values: categories }] : []),
   ];
   if (sources.length === 0) return undefined;
-  const select = (figure: Sql) => sources.map((src) =>
-    sql`SELECT customer_id, ${figure} FROM ${sql.table(src.table)} AS s WHERE ${d.inList(sql.ref(`s.${src.column}`), src.values)}`);
+  const select = (src: (typeof sources)[number], figure: Sql) =>
+    sql`SELECT customer_id, ${figure} FROM ${sql.table(src.table)} AS s WHERE ${d.inList(sql.ref(`s.${src.column}`), src.values)}`;
   if (whether !== undefined) {
     if (whether === 'any') return sql`true`;
     const alias = ctx.join(`summary-presence:${JSON.stringify(sources)}`, () =>
-      sql`SELECT DISTINCT customer_id FROM (${sql.join(select(sql`1 AS one`), sql` UNION ALL `)})`);
+      sql`SELECT DISTINCT customer_id FROM (${sql.join(sources.map((src) => select(src, sql`1 AS one`)), sql` UNION ALL `)})`);
     return presenceTest(whether, sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`);
   }
-  const single = sources.length === 1 && sources[0]!.values.length === 1;
-  if (sources.length > 1 || (!quantity && !single)) return undefined;
+  const [source, ...others] = sources;
+  if (!source || others.length > 0 || (!quantity && source.values.length !== 1)) return undefined;
   const figure = quantity ? 'quantity' : 'order_count';
   const alias = ctx.join(`summary-${figure}:${JSON.stringify(sources)}`, () =>
-    sql`SELECT customer_id, sum(f) AS f FROM (${select(sql`${sql.ref(`s.${figure}`)} AS f`)[0]!}) GROUP BY customer_id`);
-  return isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, 'f')}, 0)`, row.count as NumberRange));
+    sql`SELECT customer_id, sum(f) AS f FROM (${select(source, sql`${sql.ref(`s.${figure}`)} AS f`)}) GROUP BY customer_id`);
+  return isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, 'f')}, 0)`, row.count));
 }
 
 /** Product rows counted from the lines, all rows from one pass over the lines that match any row. */
-function compileProductRowsFromLines(leaf: PurchasesLeaf, rows: readonly ProductRow[], ctx: PlannerContext): Sql<boolean>[] {
-  const matches = rows.map((row) => lineMatchesProducts(ctx, row.products, row.categories));
-  const presences = rows.map((row) => (row.unit === 'quantity' ? undefined : presence(row.count)));
-  if (presences.every((p) => p !== undefined)) {
+function compileProductRowsFromLines(leaf: PurchasesCondition, rows: readonly ProductRow[], ctx: PlannerContext): Map<ProductRow, Sql<boolean>> {
+  const d = ctx.dialect;
+  const parts = rows.map((row, i) => ({
+    row,
+    match: lineMatchesProducts(ctx, row.products, row.categories),
+    presence: row.unit === 'quantity' ? undefined : presence(row.count),
+    m: sql.ref(`m${i}`),
+    f: `f${i}`,
+  }));
+  const matchesAny = sql`(${sql.join(parts.map((p) => p.match), sql` OR `)})`;
+  const asked = parts.flatMap((p) => (p.presence ? [{ ...p, presence: p.presence }] : []));
+  if (asked.length === parts.length) {
     // Every row asks "bought at least once" or "never": one pass grouped by customer, no orders.
     const alias = ctx.join(`product-presence:${scopeKey(leaf)}:${JSON.stringify(rows)}`, () =>
-      sql`SELECT p.customer_id, ${sql.join(matches.map((m, i) => sql`${ctx.dialect.boolOr(m)} AS ${sql.ref(`f${i}`)}`))}
-          FROM purchases p WHERE ${lineInScope(leaf, ctx)} AND (${sql.join(matches, sql` OR `)}) GROUP BY p.customer_id`);
-    return presences.map((p, i) => presenceTest(p!, isTrue(ctx.column(alias, `f${i}`))));
+      sql`SELECT p.customer_id, ${sql.join(parts.map((p) => sql`${d.boolOr(p.match)} AS ${sql.ref(p.f)}`))}
+          FROM purchases p WHERE ${lineInScope(leaf, ctx)} AND ${matchesAny} GROUP BY p.customer_id`);
+    return new Map(asked.map((p) => [p.row, presenceTest(p.presence, isTrue(ctx.column(alias, p.f)))]));
   }
   const alias = ctx.join(`product-rows:${scopeKey(leaf)}:${JSON.stringify(rows)}`, () => {
-    const perOrder = rows.map((row, i) =>
-      row.unit === 'quantity'
-        ? sql`sum(CASE WHEN ${matches[i]!} THEN COALESCE(p.quantity, 1) END) AS ${sql.ref(`m${i}`)}`
-        : sql`${ctx.dialect.boolOr(matches[i]!)} AS ${sql.ref(`m${i}`)}`);
-    const perCustomer = rows.map((row, i) =>
-      row.unit === 'quantity' ? sql`sum(${sql.ref(`m${i}`)}) AS ${sql.ref(`f${i}`)}` : sql`${ctx.dialect.countWhere(sql.ref(`m${i}`))} AS ${sql.ref(`f${i}`)}`);
+    const perOrder = parts.map((p) =>
+      p.row.unit === 'quantity' ? sql`sum(CASE WHEN ${p.match} THEN COALESCE(p.quantity, 1) END) AS ${p.m}` : sql`${d.boolOr(p.match)} AS ${p.m}`);
+    const perCustomer = parts.map((p) => (p.row.unit === 'quantity' ? sql`sum(${p.m}) AS ${sql.ref(p.f)}` : sql`${d.countWhere(p.m)} AS ${sql.ref(p.f)}`));
     return sql`SELECT customer_id, ${sql.join(perCustomer)} FROM (
         SELECT p.customer_id, p.order_id, ${sql.join(perOrder)} FROM purchases p
-        WHERE ${lineInScope(leaf, ctx)} AND (${sql.join(matches, sql` OR `)})
+        WHERE ${lineInScope(leaf, ctx)} AND ${matchesAny}
         GROUP BY p.customer_id, p.order_id)
       GROUP BY customer_id`;
   });
-  return rows.map((row, i) => isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, `f${i}`)}, 0)`, row.count as NumberRange)));
+  return new Map(parts.map((p) => [p.row, isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, p.f)}, 0)`, p.row.count))]));
 }
-
 
 /**
  * A count range that only asks whether there is anything: `some` (min 1, no max), `none`

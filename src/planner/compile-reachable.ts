@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Sql, SqlDialect } from '../dialect/dialect.js';
-import type { Channel, ReachableLeaf } from '../model/definition.js';
+import type { Channel, ReachableCondition } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
 import { isTrue } from './ranges.js';
 
@@ -24,6 +24,6 @@ export function reachable(channel: Channel, d: SqlDialect): Sql<boolean> {
   }
 }
 
-export function compileReachable(leaf: ReachableLeaf, ctx: PlannerContext): Sql<boolean> {
+export function compileReachable(leaf: ReachableCondition, ctx: PlannerContext): Sql<boolean> {
   return reachable(leaf.channel, ctx.dialect);
 }

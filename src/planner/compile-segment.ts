@@ -1,7 +1,7 @@
 import { CompiledQuery, Kysely, sql } from 'kysely';
 import type { Sql, SqlDialect } from '../dialect/dialect.js';
 import type { LocalDate } from '../model/dates.js';
-import type { MailLeaf, SegmentDefinition } from '../model/definition.js';
+import type { MailCondition, Segment } from '../model/segment.js';
 import { selectedMails } from './compile-mail.js';
 import { compileCondition } from './compile-condition.js';
 import { emptySchema, PlannerContext, type SchemaInfo } from './context.js';
@@ -11,7 +11,6 @@ import { fromClause } from './members.js';
 export interface PlanOptions {
   readonly dialect: SqlDialect;
   readonly asOf: LocalDate;
-  readonly lookupSegment: (name: string) => SegmentDefinition | undefined;
   /** the database's attr:/group: columns (default: none) */
   readonly schema?: SchemaInfo;
 }
@@ -29,7 +28,7 @@ function withClause(ctx: PlannerContext): Sql {
 }
 
 function compile(statement: (ctx: PlannerContext) => Sql, options: PlanOptions): CompiledSegment {
-  const ctx = PlannerContext.create(options.dialect, options.asOf, options.lookupSegment, options.schema ?? emptySchema);
+  const ctx = PlannerContext.create(options.dialect, options.asOf, options.schema ?? emptySchema);
   const body = statement(ctx);
   const kysely = new Kysely<Record<string, never>>({ dialect: options.dialect.kysely });
   const compiled: CompiledQuery = sql`${withClause(ctx)}${body}`.compile(kysely);
@@ -37,7 +36,7 @@ function compile(statement: (ctx: PlannerContext) => Sql, options: PlanOptions):
 }
 
 /** count, and how many of them are reachable by email, LINE and DM. */
-export function compileCount(definition: SegmentDefinition, options: PlanOptions): CompiledSegment {
+export function compileCount(definition: Segment, options: PlanOptions): CompiledSegment {
   return compile((ctx) => {
     const from = fromClause(definition, ctx, compileCondition);
     const d = ctx.dialect;
@@ -50,17 +49,17 @@ export function compileCount(definition: SegmentDefinition, options: PlanOptions
 }
 
 /** The customers' ids. */
-export function compileMembers(definition: SegmentDefinition, options: PlanOptions): CompiledSegment {
+export function compileMembers(definition: Segment, options: PlanOptions): CompiledSegment {
   return compile((ctx) => sql`SELECT c.customer_id ${fromClause(definition, ctx, compileCondition)}`, options);
 }
 
 /** The customers' ids with whether each is reachable by email, LINE and DM (exports, job runs). */
-export function compileMemberFlags(definition: SegmentDefinition, options: PlanOptions): CompiledSegment {
+export function compileMemberFlags(definition: Segment, options: PlanOptions): CompiledSegment {
   return compile((ctx) => sql`SELECT c.customer_id, ${reachable('email', ctx.dialect)} AS email, ${reachable('line', ctx.dialect)} AS line,
     ${reachable('dm', ctx.dialect)} AS dm ${fromClause(definition, ctx, compileCondition)}`, options);
 }
 
 /** How many mails a mail condition selects (an empty selection matches no one: worth a log line). */
-export function compileMailSelectionCount(leaf: MailLeaf, options: PlanOptions): CompiledSegment {
+export function compileMailSelectionCount(leaf: MailCondition, options: PlanOptions): CompiledSegment {
   return compile((ctx) => sql`SELECT count(*) AS n FROM (${selectedMails(leaf, ctx)})`, options);
 }

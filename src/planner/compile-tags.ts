@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
-import type { TagsLeaf } from '../model/definition.js';
+import type { TagsCondition } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
 import { foldText } from './compile-field.js';
 import { isTrue, whenPresent } from './ranges.js';
 
 /** The customer carries any / all of the tags (compared like text: NFKC, case-folded). */
-export function compileTags(leaf: TagsLeaf, ctx: PlannerContext): Sql<boolean> {
-  const tags = [...new Set(leaf.tags.map((t) => foldText(String(t))))];
+export function compileTags(leaf: TagsCondition, ctx: PlannerContext): Sql<boolean> {
+  const tags = [...new Set(leaf.tags.map(foldText))];
   const dictionary = ctx.schema.customerValues?.get('tags');
   if (dictionary && tags.length > 0) {
     // Every tag any customer carries is known: fold those, and look for their exact spellings.

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql, SqlDialect } from '../dialect/dialect.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
-import type { Condition, SegmentDefinition } from '../model/definition.js';
+import type { Condition } from '../model/segment.js';
 
 /** A derived table keyed by customer_id, LEFT JOINed to the customers of one query level. */
 export interface Join {
@@ -58,13 +58,12 @@ export class PlannerContext {
   private constructor(
     readonly dialect: SqlDialect,
     readonly asOf: LocalDate,
-    readonly lookupSegment: (name: string) => SegmentDefinition | undefined,
     readonly schema: SchemaInfo,
     private readonly shared: Shared,
   ) {}
 
-  static create(dialect: SqlDialect, asOf: LocalDate, lookupSegment: (name: string) => SegmentDefinition | undefined, schema: SchemaInfo): PlannerContext {
-    return new PlannerContext(dialect, asOf, lookupSegment, schema, { counter: 0, ctes: [], notes: [] });
+  static create(dialect: SqlDialect, asOf: LocalDate, schema: SchemaInfo): PlannerContext {
+    return new PlannerContext(dialect, asOf, schema, { counter: 0, ctes: [], notes: [] });
   }
 
   get asOfText(): string {
@@ -81,7 +80,7 @@ export class PlannerContext {
   }
 
   child(): PlannerContext {
-    return new PlannerContext(this.dialect, this.asOf, this.lookupSegment, this.schema, this.shared);
+    return new PlannerContext(this.dialect, this.asOf, this.schema, this.shared);
   }
 
   private nextName(prefix: string): string {

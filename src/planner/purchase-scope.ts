@@ -1,16 +1,16 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
-import type { PurchasesLeaf } from '../model/definition.js';
+import type { PurchasesCondition } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
 import { inDateRange } from './ranges.js';
 
 /** Does the leaf narrow the lines beyond "counted" (a window or a scope filter)? */
-export function isScoped(leaf: PurchasesLeaf): boolean {
+export function isScoped(leaf: PurchasesCondition): boolean {
   return leaf.window !== undefined || leaf.stores !== undefined || leaf.media !== undefined || leaf.orderCodes !== undefined || leaf.groups !== undefined;
 }
 
 /** Identifies a scope: leaves with equal scopes share their derived tables. */
-export function scopeKey(leaf: PurchasesLeaf): string {
+export function scopeKey(leaf: PurchasesCondition): string {
   return JSON.stringify([leaf.window ?? null, leaf.stores ?? null, leaf.media ?? null, leaf.orderCodes ?? null, leaf.groups ?? null]);
 }
 
@@ -18,33 +18,30 @@ export function scopeKey(leaf: PurchasesLeaf): string {
  * The lines in scope, as a condition on the purchases row `p`: counted (`counted` not false,
  * status not cancelled) and inside every scope filter given. In a WHERE clause, so NULL = out.
  */
-export function lineInScope(leaf: PurchasesLeaf, ctx: PlannerContext): Sql<boolean> {
+export function lineInScope(leaf: PurchasesCondition, ctx: PlannerContext): Sql<boolean> {
   const d = ctx.dialect;
   const tests: Sql[] = [d.isNotFalse(sql`p.counted`), d.isDistinctFrom(sql`p.status`, sql`'cancelled'`)];
   if (leaf.window) {
     const on = leaf.window.on === 'shipped' ? sql.ref('p.shipped_at') : sql.ref('p.ordered_at');
     tests.push(inDateRange(ctx, on, leaf.window));
   }
-  if (leaf.stores) tests.push(d.inList(sql.ref('p.store_id'), leaf.stores.map(String)));
-  if (leaf.media) tests.push(d.inList(sql.ref('p.media'), leaf.media.map(String)));
+  if (leaf.stores) tests.push(d.inList(sql.ref('p.store_id'), leaf.stores));
+  if (leaf.media) tests.push(d.inList(sql.ref('p.media'), leaf.media));
   if (leaf.orderCodes?.min !== undefined) tests.push(sql`p.order_code >= ${leaf.orderCodes.min}`);
   if (leaf.orderCodes?.max !== undefined) tests.push(sql`p.order_code <= ${leaf.orderCodes.max}`);
   for (const [name, values] of Object.entries(leaf.groups ?? {})) {
     const column = `group:${name}`;
-    tests.push(ctx.schema.purchaseColumns.has(column) ? d.inList(sql`p.${sql.id(column)}`, values.map(String)) : sql`false`);
+    tests.push(ctx.schema.purchaseColumns.has(column) ? d.inList(sql`p.${sql.id(column)}`, values) : sql`false`);
   }
   return sql`(${sql.join(tests, sql` AND `)})`;
 }
 
 /** A line's product is one of the codes, or its category (the line's, else the product master's) one of the categories. */
-export function lineMatchesProducts(ctx: PlannerContext, products: readonly string[] | undefined, categories: readonly string[] | undefined): Sql<boolean> {
+export function lineMatchesProducts(ctx: PlannerContext, products: readonly string[], categories: readonly string[]): Sql<boolean> {
   const d = ctx.dialect;
   const tests: Sql[] = [];
-  if (products && products.length > 0) tests.push(d.inList(sql.ref('p.product_code'), products.map(String)));
-  if (categories && categories.length > 0) {
-    const cats = categories.map(String);
-    tests.push(d.inList(sql`COALESCE(p.category, p.product_category)`, cats));
-  }
+  if (products.length > 0) tests.push(d.inList(sql.ref('p.product_code'), products));
+  if (categories.length > 0) tests.push(d.inList(sql`COALESCE(p.category, p.product_category)`, categories));
   return tests.length === 0 ? sql`false` : sql`(${sql.join(tests, sql` OR `)})`;
 }
 
@@ -53,7 +50,7 @@ export function lineMatchesProducts(ctx: PlannerContext, products: readonly stri
  * (time, id) and the last order's shipping time. Lifetime figures come from customer_summary,
  * kept by the purchases import; scoped ones are aggregated from the lines, once per scope.
  */
-export function orderFigures(leaf: PurchasesLeaf, ctx: PlannerContext): Sql {
+export function orderFigures(leaf: PurchasesCondition, ctx: PlannerContext): Sql {
   if (!isScoped(leaf)) return sql`customer_summary`;
   const d = ctx.dialect;
   const name = ctx.cte(`orders:${scopeKey(leaf)}`, () => {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import { resolveRange, type LocalDate } from '../model/dates.js';
-import type { DateRange, NumberRange } from '../model/definition.js';
+import type { DateRange, NumberRange } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
 
 /** `value` inside an inclusive number range. NULL-valued when `value` is NULL: wrap in COALESCE. */

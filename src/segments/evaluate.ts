@@ -4,6 +4,7 @@ import { dialectOf } from '../dialect/registry.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';
+import type { Segment } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
 import { compileCount, compileMailSelectionCount, compileMemberFlags, compileMembers, type CompiledSegment } from '../planner/compile-segment.js';
 import { leavesOf } from '../model/walk.js';
@@ -30,12 +31,12 @@ export async function planTargetOf(db: Engine): Promise<PlanTarget> {
 /** Validates a definition (saved segments it refers to included) and plans its count. */
 export function planCount(definition: unknown, store: SegmentStore, asOf: LocalDate, target: PlanTarget): CompiledSegment {
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  return compileCount(valid, { dialect: target.dialect, asOf, lookupSegment: store.lookup, schema: target.schema });
+  return compileCount(valid, { dialect: target.dialect, asOf, schema: target.schema });
 }
 
 export function planMembers(definition: unknown, store: SegmentStore, asOf: LocalDate, target: PlanTarget): CompiledSegment {
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  return compileMembers(valid, { dialect: target.dialect, asOf, lookupSegment: store.lookup, schema: target.schema });
+  return compileMembers(valid, { dialect: target.dialect, asOf, schema: target.schema });
 }
 
 /** The attr:/group: columns this database has, for the planner. */
@@ -64,9 +65,11 @@ export async function schemaInfo(db: Engine): Promise<SchemaInfo> {
 
 export async function countSegment(db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, log: Logger = silentLogger): Promise<CountResult> {
   const started = performance.now();
-  const plan = planCount(definition, store, asOf, await planTargetOf(db));
+  const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
+  const target = await planTargetOf(db);
+  const plan = compileCount(valid, { dialect: target.dialect, asOf, schema: target.schema });
   for (const note of plan.notes) log.warn({ segment: (definition as SegmentDefinition).name }, note);
-  await warnOnEmptyMailSelections(db, definition as SegmentDefinition, store, asOf, log);
+  await warnOnEmptyMailSelections(db, valid, store, asOf, log);
   const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(plan);
   return {
     count: Number(row!.count),
@@ -85,7 +88,7 @@ export async function materializeMembers(
 ): Promise<CountResult> {
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  const plan = compileMemberFlags(valid, { dialect: dialectOf(db), asOf, lookupSegment: store.lookup, schema: await schemaInfo(db) });
+  const plan = compileMemberFlags(valid, { dialect: dialectOf(db), asOf, schema: await schemaInfo(db) });
   for (const note of plan.notes) log.warn({ segment: valid.name }, note);
   await warnOnEmptyMailSelections(db, valid, store, asOf, log);
   await db.query({ sql: `DROP TABLE IF EXISTS ${table}`, parameters: [] });
@@ -104,10 +107,10 @@ export async function materializeMembers(
 }
 
 /** An empty mail selection matches no one; the log says so (segment-definition.md, mail). */
-async function warnOnEmptyMailSelections(db: Engine, definition: SegmentDefinition, store: SegmentStore, asOf: LocalDate, log: Logger): Promise<void> {
+async function warnOnEmptyMailSelections(db: Engine, definition: Segment, store: SegmentStore, asOf: LocalDate, log: Logger): Promise<void> {
   for (const leaf of leavesOf(definition.where)) {
     if (leaf.kind !== 'mail' || !leaf.mailFilter) continue;
-    const [row] = await db.query<{ n: bigint }>(compileMailSelectionCount(leaf, { dialect: dialectOf(db), asOf, lookupSegment: store.lookup }));
+    const [row] = await db.query<{ n: bigint }>(compileMailSelectionCount(leaf, { dialect: dialectOf(db), asOf }));
     if (row!.n === 0n) log.warn({ segment: definition.name, mailFilter: leaf.mailFilter }, 'the mail filter selects no mail: the condition matches no one');
   }
 }

@@ -5,7 +5,6 @@ import { validateDefinition, DefinitionError } from '../../src/model/validate.js
 import { compileCount } from '../../src/planner/compile-segment.js';
 
 const asOf = parseLocalDate('2025-03-31')!;
-const noSegments = () => undefined;
 
 const combined = {
   version: 1,
@@ -22,7 +21,7 @@ const combined = {
 
 describe('compileCount', () => {
   it('binds every value as a parameter and shares derived tables between equal scopes', () => {
-    const plan = compileCount(validateDefinition(combined, { asOf }) as never, { dialect: duckdbDialect, asOf, lookupSegment: noSegments });
+    const plan = compileCount(validateDefinition(combined, { asOf }), { dialect: duckdbDialect, asOf });
     expect(plan.sql).not.toMatch(/東京都|P00001|M0001|化粧品/);
     expect(plan.parameters).toEqual(expect.arrayContaining(['東京都', '神奈川県', 'P00001', '化粧品', ['M0001', 'M0002']]));
     expect(plan.sql.match(/FROM customer_summary/g)).toHaveLength(1);
@@ -31,7 +30,7 @@ describe('compileCount', () => {
   it('binds a long list as one list parameter', () => {
     const codes = Array.from({ length: 100_000 }, (_, i) => `C${i}`);
     const def = validateDefinition({ where: { kind: 'field', field: 'customer_id', op: 'in', values: codes } }, { asOf });
-    const plan = compileCount(def as never, { dialect: duckdbDialect, asOf, lookupSegment: noSegments });
+    const plan = compileCount(def, { dialect: duckdbDialect, asOf });
     expect(plan.parameters.filter((p) => Array.isArray(p))).toEqual([codes.map((c) => c.toLowerCase())]);
     expect(plan.parameters.length).toBeLessThan(20);
   });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../src/db/database.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { KumiwakeError } from '../../src/errors.js';
 import { parseLocalDate } from '../../src/model/dates.js';
-import { DefinitionError } from '../../src/model/validate.js';
+import { DefinitionError, FAULT_CODES, parseDefinition } from '../../src/model/validate.js';
 import { countSegment } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { loadDataset, randomDataset } from '../reference/random-data.js';
@@ -40,16 +40,16 @@ const mutated = fc.tuple(definition, fc.nat(), fc.nat(), junk, fc.constantFrom('
 });
 
 describe('random and mutated definitions', () => {
-  let db: Database;
+  let db: DuckDBEngine;
   let store: SegmentStore;
   beforeAll(async () => {
-    db = await Database.open(':memory:');
+    db = await DuckDBEngine.open(':memory:');
     await loadDataset(db, randomDataset(11, { customers: 30, orders: 60, events: 60 }));
     store = await SegmentStore.load(db);
   });
   afterAll(() => db.close());
 
-  /** A count, or a validation error whose every fault names a JSON path; nothing else. */
+  /** A count, or a validation error whose every fault names a JSON path and has a code; nothing else. */
   const countOrRefusal = async (def: unknown) => {
     try {
       const result = await countSegment(db, def, store, asOf);
@@ -57,7 +57,10 @@ describe('random and mutated definitions', () => {
       return 'counted';
     } catch (error) {
       if (error instanceof DefinitionError) {
-        for (const fault of error.faults) expect(fault.path).toMatch(/^(\(top level\)|[a-zA-Z]+|\[")/);
+        for (const fault of error.faults) {
+          expect(fault.path).toMatch(/^(\(top level\)|[a-zA-Z]+|\[")/);
+          expect(FAULT_CODES).toContain(fault.code);
+        }
         expect(error.faults.length).toBeGreaterThan(0);
         return 'refused';
       }
@@ -99,5 +102,74 @@ describe('random and mutated definitions', () => {
     expect((await countSegment(db, { version: 1, where: { kind: 'field', field: 'customer_id', op: 'in', values: million } }, store, asOf)).count).toBeGreaterThanOrEqual(0);
     await expect(countSegment(db, { version: 1, where: { kind: 'field', field: 'customer_id', op: 'in', values: [...million, 'one more'] } }, store, asOf))
       .rejects.toThrow(/where\.values: a list holds at most 1,000,000 values/);
+  });
+
+  it('refuses 10,000 levels of "all" lists at the 101st level, with the code too-deep', async () => {
+    let where: unknown = { kind: 'age', min: 20 };
+    for (let i = 0; i < 10_000; i++) where = { all: [where] };
+    const refusal = await countSegment(db, { where }, store, asOf).then(() => undefined, (e: unknown) => e);
+    expect(refusal).toBeInstanceOf(DefinitionError);
+    expect((refusal as DefinitionError).faults).toEqual([{ code: 'too-deep', path: `where${'.all[0]'.repeat(100)}`, message: 'conditions are nested deeper than 100 levels' }]);
+  });
+});
+
+describe('fault codes', () => {
+  const faultsOf = (definition: unknown): Array<[string, string, string]> => {
+    const saved: Record<string, unknown> = { loop: { where: { kind: 'segment', name: 'loop' } }, broken: { where: { kind: 'age', min: 'x' } } };
+    try {
+      parseDefinition(definition, { asOf, lookupSegment: (name) => saved[name] });
+      return [];
+    } catch (e) {
+      if (!(e instanceof DefinitionError)) throw e;
+      return e.faults.map((f) => [f.code, f.path, f.message]);
+    }
+  };
+  const where = (condition: unknown) => faultsOf({ version: 1, where: condition });
+
+  it('gives each fault a stable code beside its path and sentence', () => {
+    expect(faultsOf([])).toEqual([['not-an-object', '(top level)', 'a segment definition must be a JSON object']]);
+    expect(faultsOf({ version: 2, colour: 'red' })).toEqual([
+      ['unknown-property', 'colour', 'unknown property of a segment definition (expected version, name, description, includeDeleted, where)'],
+      ['unsupported-version', 'version', 'version 2 is not supported (only 1)'],
+    ]);
+    const cases: Array<[unknown, string, string]> = [
+      [{}, 'missing-kind', 'where'],
+      [{ kind: 'shopping' }, 'unknown-kind', 'where.kind'],
+      [{ all: [], any: [] }, 'bad-group', 'where'],
+      [{ all: 1 }, 'not-a-list', 'where.all'],
+      [{ kind: 'field', field: 'colour', op: 'eq', value: 'red' }, 'unknown-field', 'where.field'],
+      [{ kind: 'field', field: 'name', op: 'like', value: 'x' }, 'unknown-operator', 'where.op'],
+      [{ kind: 'field', field: 'points', op: 'contains', value: 1 }, 'operator-not-for-type', 'where.op'],
+      [{ kind: 'field', field: 'name', op: 'eq' }, 'missing-operand', 'where'],
+      [{ kind: 'field', field: 'name', op: 'is_empty', value: 'x' }, 'unexpected-operand', 'where.value'],
+      [{ kind: 'field', field: 'gender', op: 'eq', value: 'x' }, 'unknown-enum-value', 'where.value'],
+      [{ kind: 'field', field: 'name', op: 'in', values: [{}] }, 'not-a-text', 'where.values[0]'],
+      [{ kind: 'age', min: 'x' }, 'not-a-number', 'where.min'],
+      [{ kind: 'age', min: 1.5 }, 'not-a-whole-number', 'where.min'],
+      [{ kind: 'tenure', min: -1 }, 'negative', 'where.min'],
+      [{ kind: 'age' }, 'empty-range', 'where'],
+      [{ kind: 'age', min: 3, max: 1 }, 'min-greater-than-max', 'where'],
+      [{ kind: 'purchases', lastOrderedAt: { to: '2024-13-01' } }, 'not-a-date', 'where.lastOrderedAt.to'],
+      [{ kind: 'purchases', lastOrderedAt: { from: '2025-01-01', to: '2024-01-01' } }, 'date-order', 'where.lastOrderedAt'],
+      [{ kind: 'purchases', window: { from: 'today' } }, 'needs-a-figure', 'where'],
+      [{ kind: 'purchases', products: [{ count: { min: 1 } }] }, 'empty-product-row', 'where.products[0]'],
+      [{ kind: 'birthday', from: '13-01', to: '12-31' }, 'not-a-month-day', 'where.from'],
+      [{ kind: 'tags', tags: [] }, 'empty-list', 'where.tags'],
+      [{ kind: 'tags', tags: ['vip'], match: 'most' }, 'unknown-match', 'where.match'],
+      [{ kind: 'reachable', channel: 'fax' }, 'unknown-channel', 'where.channel'],
+      [{ kind: 'mail', event: 'opened', mails: ['M1'] }, 'unknown-event', 'where.event'],
+      [{ kind: 'mail', event: 'open' }, 'mails-or-filter', 'where'],
+      [{ kind: 'segment', name: 'nope' }, 'unknown-segment', 'where.name'],
+      [{ kind: 'segment', name: 'loop' }, 'segment-cycle', 'where.name'],
+      [{ kind: 'segment', name: 'broken' }, 'invalid-saved-segment', 'where.name'],
+    ];
+    for (const [condition, code, path] of cases) expect(where(condition).map(([c, p]) => [c, p]), JSON.stringify(condition)).toEqual([[code, path]]);
+    expect(where({ kind: 'segment', name: 'broken' })[0]![2]).toBe('saved segment "broken" is invalid: where.min: min must be a number, not "x"');
+  });
+
+  it('lists every fault, at most 100, each list reporting its first bad value only', () => {
+    const many = Array.from({ length: 150 }, () => ({ kind: 'age', min: 'x' }));
+    expect(where({ all: many })).toHaveLength(100);
+    expect(where({ kind: 'field', field: 'points', op: 'in', values: ['a', 'b', 'c'] })).toEqual([['not-a-number', 'where.values[0]', 'points is a number, not "a"']]);
   });
 });

@@ -18,11 +18,8 @@ interface Tested<C extends string> {
 /** One value or a list of them, of the type the field compares. */
 type Values<T> = { readonly op: 'eq' | 'ne'; readonly value: T } | { readonly op: 'in' | 'not_in'; readonly values: readonly T[] };
 
-export interface EmptinessTest {
-  readonly kind: 'field';
-  readonly field: FieldInfo;
-  readonly op: 'is_empty' | 'is_not_empty';
-}
+/** One member per operator, so that testing the operator narrows the union. */
+export type EmptinessTest = { readonly kind: 'field'; readonly field: FieldInfo } & ({ readonly op: 'is_empty' } | { readonly op: 'is_not_empty' });
 export type TextTest = Tested<'text'> & (
   | Values<string>
   | { readonly op: 'contains' | 'starts_with' | 'ends_with'; readonly value: string }
