@@ -27,13 +27,11 @@ export interface DefinitionInput {
 export type SegmentDefinition = DefinitionInput;
 
 export type ConditionInput = AllGroup | AnyGroup | NotGroup | LeafInput;
-export type Condition = ConditionInput;
 
 export interface AllGroup { readonly all: readonly ConditionInput[] }
 export interface AnyGroup { readonly any: readonly ConditionInput[] }
 export interface NotGroup { readonly not: ConditionInput }
 
-export type Leaf = LeafInput;
 export type LeafInput = FieldLeaf | BirthdayLeaf | AgeLeaf | TenureLeaf | TagsLeaf | PurchasesLeaf | MailLeaf | ReachableLeaf | SegmentLeaf;
 export type LeafKind = LeafInput['kind'];
 
