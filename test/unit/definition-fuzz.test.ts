@@ -173,3 +173,30 @@ describe('fault codes', () => {
     expect(where({ kind: 'field', field: 'points', op: 'in', values: ['a', 'b', 'c'] })).toEqual([['not-a-number', 'where.values[0]', 'points is a number, not "a"']]);
   });
 });
+
+describe('parsed segments', () => {
+  const parse = (definition: unknown) => parseDefinition(definition, { asOf, lookupSegment: (name) => (name === 'vip' ? { where: { kind: 'tags', tags: ['vip'] } } : undefined) });
+
+  it('fill in the defaults, resolve the field and make enum spellings canonical', () => {
+    expect(parse({})).toEqual({ version: 1, includeDeleted: false, where: { kind: 'all', conditions: [] } });
+    const { where } = parse({ where: { all: [
+      { kind: 'field', field: 'gender', op: 'in', values: ['女性', 2] },
+      { kind: 'field', field: 'points', op: 'between', min: 10 },
+      { kind: 'tags', tags: ['vip', 7] },
+      { kind: 'purchases', window: { from: 'today-30d' }, orderCount: { min: 1 } },
+      { not: { kind: 'segment', name: 'vip' } },
+    ] } });
+    expect(where).toMatchObject({ kind: 'all', conditions: [
+      { kind: 'field', field: { name: 'gender', type: 'enum' }, compare: 'text', op: 'in', values: ['female', 'female'] },
+      { kind: 'field', field: { name: 'points', type: 'integer' }, compare: 'number', op: 'between', range: { min: 10 } },
+      { kind: 'tags', tags: ['vip', '7'], match: 'any' },
+      { kind: 'purchases', window: { from: 'today-30d', on: 'ordered' }, orderCount: { min: 1 } },
+      { kind: 'not', condition: { kind: 'segment', name: 'vip', definition: { where: { kind: 'tags', tags: ['vip'], match: 'any' } } } },
+    ] });
+  });
+
+  it('keep every order group, even one named __proto__', () => {
+    const { where } = parse(JSON.parse('{"where": {"kind": "purchases", "groups": {"__proto__": ["x"], "管理": ["VIP"]}, "orderCount": {"min": 1}}}'));
+    expect(where.kind === 'purchases' && Object.entries(where.groups ?? {})).toEqual([['__proto__', ['x']], ['管理', ['VIP']]]);
+  });
+});

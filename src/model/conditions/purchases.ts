@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { say } from '../faults.js';
 import { addFault } from './context.js';
-import { despiteFaults, checkDateOrder, present, dateRange, dateValue, fixedObject, numberRange, textList, type DateRange, type NumberRange } from './parts.js';
+import { checkDateOrder, dateRange, dateValue, despiteFaults, fixedObject, MAX_LIST, numberRange, present, textList, written, type DateRange, type NumberRange } from './parts.js';
 
 export interface PurchaseWindow extends DateRange {
   /** which time of a line the window tests */
@@ -55,7 +55,21 @@ const orderCodes = fixedObject({ min: orderCode, max: orderCode }, 'an order cod
     }
   }, despiteFaults);
 
-const groups = z.record(z.string(), textList(true), { error: say('not-an-object', 'groups maps an order group name to a list of values') });
+const groupValues = textList(true);
+
+/** Each entry parsed as a list; not z.record, which drops a key named `__proto__` (and with it a filter). */
+const groups = written({ type: 'object', additionalProperties: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1, maxItems: MAX_LIST } })
+  .transform((raw, ctx): Readonly<Record<string, readonly string[]>> => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      addFault(ctx, 'not-an-object', 'groups maps an order group name to a list of values');
+      return z.NEVER;
+    }
+    return Object.fromEntries(Object.entries(raw).map(([name, values]) => {
+      const parsed = groupValues.safeParse(values);
+      for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ ...issue, path: [name, ...issue.path] });
+      return [name, parsed.data ?? []];
+    }));
+  });
 
 const productRow = fixedObject({
   products: textList(true).optional(),
