@@ -71,10 +71,14 @@ const WHOLE_OBJECT: ReadonlyMap<FaultCode, readonly string[]> = new Map([
   ['unknown-property', []], ['needs-a-figure', []], ['empty-product-row', []], ['mails-or-filter', ['event', 'match']],
 ]);
 
+const isFaultCode = (code: string): code is FaultCode => (FAULT_CODES as readonly string[]).includes(code);
+
 function split(issue: Issue): { code: FaultCode; message: string } {
   const cut = issue.message.indexOf(SEPARATOR);
   if (cut < 0) throw new Error(`INTERNAL ERROR: a definition schema gave no fault code for "${issue.message}" at ${issue.path.join('.')}`);
-  return { code: issue.message.slice(0, cut) as FaultCode, message: issue.message.slice(cut + 1) };
+  const code = issue.message.slice(0, cut);
+  if (!isFaultCode(code)) throw new Error(`INTERNAL ERROR: "${code}" is not a fault code`);
+  return { code, message: issue.message.slice(cut + 1) };
 }
 
 const under = (path: readonly Step[], prefix: readonly Step[]) => prefix.length <= path.length && prefix.every((step, i) => path[i] === step);
@@ -96,7 +100,7 @@ export function faultsOf(issues: readonly Issue[]): Fault[] {
     const movesOver = (other: (typeof ordered)[number]) => under(other.issue.path, issue.path)
       && !(other.whole && samePath(other.issue.path, issue.path))
       && !after?.some((key) => under(other.issue.path, [...issue.path, key]));
-    if (after) while (i > 0 && movesOver(ordered[i - 1]!)) i--;
+    for (let before = ordered[i - 1]; after && before && movesOver(before); before = ordered[i - 1]) i--;
     ordered.splice(i, 0, { issue, code, message, whole: after !== undefined });
   }
   const faults: Fault[] = [];

@@ -58,13 +58,13 @@ export const condition: z.ZodType<Condition> = z.unknown().transform((value, ctx
   const context = parseContext();
   if (context.depth + 1 > MAX_DEPTH) return fail(ctx, 'too-deep', `conditions are nested deeper than ${MAX_DEPTH} levels`);
   if (!isObject(value)) return fail(ctx, 'not-an-object', `a condition must be an object, not ${describe(value)}`);
-  const groupKeys = (['all', 'any', 'not'] as const).filter((k) => k in value);
+  const [groupKey, ...otherGroupKeys] = (['all', 'any', 'not'] as const).filter((k) => k in value);
   let schema: z.ZodType<Condition>;
-  if (groupKeys.length > 0) {
-    if (groupKeys.length > 1 || 'kind' in value || Object.keys(value).length > 1) {
+  if (groupKey !== undefined) {
+    if (otherGroupKeys.length > 0 || 'kind' in value || Object.keys(value).length > 1) {
       return fail(ctx, 'bad-group', 'a group has exactly one of "all", "any" or "not" and nothing else');
     }
-    schema = groups[groupKeys[0]!];
+    schema = groups[groupKey];
   } else if (value.kind === undefined) {
     return fail(ctx, 'missing-kind', 'a condition needs a "kind" (or is a group with "all", "any" or "not")');
   } else if (!isLeafKind(value.kind)) {
