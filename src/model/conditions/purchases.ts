@@ -104,7 +104,12 @@ const purchasesShape = {
   firstOrderedAt: dateRange().optional(),
   lastOrderedAt: dateRange().optional(),
   lastShippedAt: dateRange().optional(),
-  products: z.array(productRow, { error: say('not-a-list', 'products is a list of product rows') }).optional(),
+  // An empty list of rows would select on nothing: refused like every other empty list.
+  products: z.array(productRow, { error: say('not-a-list', 'products is a list of product rows') })
+    .superRefine((rows, ctx) => {
+      if (rows.length === 0) addFault(ctx, 'empty-list', 'the list is empty');
+    })
+    .optional(),
 };
 
 export const purchasesCondition = fixedObject(purchasesShape, 'a purchases condition', 'a condition must be an object', ['kind', ...SCOPE, ...FIGURES])
