@@ -67,6 +67,10 @@ export interface MembersRequest extends EvaluateOptions {
   readonly columns?: readonly string[];
   /** the column to sort by (default customer_id), ascending unless `descending` */
   readonly sort?: string;
+  /** the field separator of the files: `,` (default), `\t` (TSV) or `;` */
+  readonly delimiter?: ',' | '\t' | ';';
+  /** let `mode: 'replace'` empty the table when the files hold no row (refused otherwise) */
+  readonly allowEmpty?: boolean;
   readonly descending?: boolean;
   /** rows to skip (default 0) and to return (default 100, at most 10,000) */
   readonly offset?: number;

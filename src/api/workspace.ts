@@ -108,6 +108,7 @@ export class Workspace {
     const { planCount, planTargetOf } = await import('../segments/evaluate.js');
     const [db, store] = [await this.database(), await this.savedStore()];
     const plan = planCount(resolveSegment(segment, store), store, this.asOf(options), await planTargetOf(db));
+      delimiter: request.delimiter, allowEmpty: request.allowEmpty, tz: this.tz,
     return { sql: plan.sql, parameters: plan.parameters };
   }
 

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { tableNames, type TableName } from '../index.js';
+import { tableNames, type ImportResult, type TableName } from '../index.js';
 import { withWorkspace } from './context.js';
 import { emit, type GlobalArgs } from './output.js';
 import { abortOnSignals } from './signals.js';
@@ -15,7 +15,9 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('encoding', { choices: ['auto', 'utf-8', 'cp932'] as const, default: 'auto' as const })
         .option('mode', { choices: ['upsert', 'replace', 'append'] as const, default: 'upsert' as const })
         .option('mapping', { type: 'string', describe: 'JSON file renaming or ignoring columns (see README)' })
-        .option('max-rejects', { type: 'number', default: 0, describe: 'skip up to N bad rows, written to a rejects CSV' }),
+        .option('max-rejects', { type: 'number', default: 0, describe: 'skip up to N bad rows, written to a rejects CSV' })
+        .option('delimiter', { choices: [',', 'tab', ';'] as const, default: ',' as const, describe: 'the field separator (tab: TSV files)' })
+        .option('allow-empty', { type: 'boolean', default: false, describe: 'let --mode replace empty the table when the files hold no row' }),
     async (argv) => {
       const controller = new AbortController();
       await withWorkspace(argv, { signal: controller.signal }, async (workspace) => {
@@ -31,16 +33,16 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
             mode: argv.mode,
             mapping: argv.mapping,
             maxRejects: argv['max-rejects'],
+            delimiter: argv.delimiter === 'tab' ? '\t' : argv.delimiter,
+            allowEmpty: argv['allow-empty'],
           });
           emit(
             argv,
-            { table: result.table, files: result.files, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsSkipped: result.rowsSkipped, rowsRejected: result.rowsRejected, rejectsFile: result.rejectsFile },
-            () =>
-              [
-                `${result.table}: ${result.rowsLoaded} of ${result.rowsRead} rows loaded from ${result.files.length} file(s) (${result.encodings.join(', ')}) in ${(result.durationMs / 1000).toFixed(1)} s`,
-                result.rowsSkipped > 0 ? `  ${result.rowsSkipped} rows skipped by the mapping's skipIfEmpty` : '',
-                result.rejectsFile ? `  ${result.rowsRejected} bad rows set aside in ${result.rejectsFile}` : '',
-              ].filter(Boolean).join('\n'),
+            {
+              table: result.table, files: result.files, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsSkipped: result.rowsSkipped,
+              rowsRejected: result.rowsRejected, rowsStored: result.rowsStored, unknownCustomers: result.unknownCustomers, rejectsFile: result.rejectsFile,
+            },
+            () => importSummary(result),
           );
         } finally {
           dispose();
@@ -48,4 +50,28 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       });
     },
   );
+}
+
+/** What a stored row of each table is, in the summary line. */
+const ROW_NAMES: Record<string, string> = { customers: 'customers', purchases: 'order lines', products: 'products', mails: 'mails', mail_events: 'mail events' };
+
+const n = (value: number) => value.toLocaleString('en');
+
+/**
+ * Rows read and rows stored, which differ when a key repeats (a customers import from a file of
+ * order lines stores one row per customer); then skipped and rejected rows, and customers the
+ * lines name that are not in customers, with how to load them.
+ */
+export function importSummary(result: ImportResult): string {
+  const what = ROW_NAMES[result.table] ?? 'rows';
+  const files = `${result.files.length} file${result.files.length === 1 ? '' : 's'} (${result.encodings.join(', ')})`;
+  return [
+    `${result.table}: ${n(result.rowsRead)} rows read from ${files}; ${n(result.rowsStored)} ${what} stored (new or updated) in ${(result.durationMs / 1000).toFixed(1)} s`,
+    result.rowsSkipped > 0 ? `  ${n(result.rowsSkipped)} rows skipped by the mapping's skipIfEmpty` : '',
+    result.rejectsFile ? `  ${n(result.rowsRejected)} bad rows set aside in ${result.rejectsFile}` : '',
+    result.unknownCustomers
+      ? `  ${n(result.unknownCustomers)} customer${result.unknownCustomers === 1 ? '' : 's'} of these ${what} ${result.unknownCustomers === 1 ? 'is' : 'are'} not in customers, so their ${what} count for no one: ` +
+        'load them with `kumiwake import customers FILE` (any order: segments see them once both are loaded)'
+      : '',
+  ].filter(Boolean).join('\n');
 }

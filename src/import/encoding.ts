@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import { ImportError } from '../errors.js';
 import { throwIfAborted } from '../interrupt.js';
@@ -8,57 +9,89 @@ import { buildCp932Tables, cp932ToUtf8, type Cp932Tables } from './cp932.js';
 export type Encoding = 'utf-8' | 'cp932';
 export type EncodingOption = 'auto' | Encoding;
 
-const SAMPLE_BYTES = 1 << 20;
+const BLOCK = 4 << 20;
 
 /**
- * Guesses a file's encoding from its first megabyte: a UTF-8 BOM or valid UTF-8 means UTF-8,
- * anything else is taken as CP932 (Windows Shift_JIS), the encoding of Japanese EC exports.
- * A file whose sample is plain ASCII reads the same either way; if a later byte turns out not to
- * be UTF-8, the importer retries the file as CP932.
+ * Decides a file's encoding from the whole file, never from a sample: valid UTF-8 throughout
+ * (with or without a BOM) is UTF-8; a file that is not UTF-8 anywhere it has non-ASCII text is
+ * CP932 (Windows Shift_JIS), the encoding of Japanese EC exports. A file in which some lines are
+ * UTF-8 and others are not is refused, naming the line, rather than read one way and turned to
+ * mojibake: a UTF-8 file with one bad byte deep inside, or two files joined end to end. So is a
+ * file starting with a UTF-8 byte-order mark that holds a line that is not UTF-8.
+ * Reads the file block by block, cut at line ends (0x0A is never part of a UTF-8 or CP932
+ * character): Node's native UTF-8 check runs at memory speed on the UTF-8 files that are the
+ * bulk of the data; only blocks that fail are checked line by line.
  */
 export function detectEncoding(path: string): Encoding {
   const fd = openSync(path, 'r');
+  let utf8At: number | undefined; // byte offset of the first line that is UTF-8 with non-ASCII text
+  let otherAt: number | undefined; // byte offset of the first line that is not UTF-8
+  let bom = false;
   try {
-    const buffer = Buffer.alloc(SAMPLE_BYTES);
-    const length = readSync(fd, buffer, 0, SAMPLE_BYTES, 0);
-    if (looksLikeUtf8(buffer.subarray(0, length), length === SAMPLE_BYTES)) return 'utf-8';
-    refuseMixedEncodings(path, buffer.subarray(0, length), length === SAMPLE_BYTES);
-    return 'cp932';
+    let carry = Buffer.alloc(0);
+    let position = 0;
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(carry.length + BLOCK);
+      carry.copy(buffer);
+      const read = readSync(fd, buffer, carry.length, BLOCK, position);
+      const start = position - carry.length; // file offset of buffer[0]
+      position += read;
+      const filled = carry.length + read;
+      if (start === 0) bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+      const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
+      const block = buffer.subarray(0, cut);
+      carry = Buffer.from(buffer.subarray(cut, filled));
+      if (isUtf8(block)) {
+        if (utf8At === undefined && !isAscii(block)) utf8At = start + firstNonAsciiLine(block);
+      } else {
+        for (let from = 0; from < block.length && otherAt === undefined; ) {
+          let to = block.indexOf(0x0a, from);
+          if (to === -1) to = block.length;
+          const line = block.subarray(from, to);
+          if (!isUtf8(line)) otherAt = start + from;
+          else if (utf8At === undefined && !isAscii(line)) utf8At = start + from;
+          from = to + 1;
+        }
+      }
+      if (otherAt !== undefined && (utf8At !== undefined || bom)) break;
+      if (read === 0) break;
+    }
   } finally {
     closeSync(fd);
   }
+  if (otherAt === undefined) return 'utf-8';
+  if (bom) {
+    const line = lineAt(path, otherAt);
+    throw new ImportError('encoding-mixed', path, line, undefined,
+      `line ${line} is not UTF-8, though the file starts with a UTF-8 byte-order mark; fix that line (nothing was read as another encoding)`);
+  }
+  if (utf8At === undefined) return 'cp932';
+  const [utf8Line, otherLine] = [lineAt(path, utf8At), lineAt(path, otherAt)];
+  throw new ImportError('encoding-mixed', path, Math.max(utf8Line, otherLine), undefined,
+    `mixed encodings: line ${utf8Line} is UTF-8 but line ${otherLine} is not (Shift_JIS, or a broken byte?); save the file in one encoding, or force one reading with --encoding (nothing is re-read or replaced silently)`);
 }
 
-/**
- * A file whose lines are partly UTF-8 (with non-ASCII text) and partly not was put together
- * from two sources (e.g. a UTF-8 file appended to a CP932 one): read as either encoding, some
- * names would turn to mojibake. It is refused; `--encoding` forces one reading.
- */
-function refuseMixedEncodings(path: string, sample: Uint8Array, truncated: boolean): void {
-  const strict = new TextDecoder('utf-8', { fatal: true });
-  let utf8Line: number | undefined;
-  let otherLine: number | undefined;
-  let start = 0;
-  for (let line = 1; start < sample.length && (utf8Line === undefined || otherLine === undefined); line++) {
-    let end = sample.indexOf(0x0a, start);
-    if (end === -1) {
-      if (truncated) break; // the sample's last line may be cut inside a character
-      end = sample.length;
+/** Offset, within a block of whole lines, of the first line holding a byte over 0x7F. */
+function firstNonAsciiLine(block: Buffer): number {
+  const at = block.findIndex((b) => b >= 0x80);
+  return at <= 0 ? 0 : block.lastIndexOf(0x0a, at) + 1;
+}
+
+/** The 1-based physical line holding byte `offset` (error path only). */
+function lineAt(path: string, offset: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(BLOCK);
+    let line = 1;
+    for (let position = 0; position < offset; ) {
+      const read = readSync(fd, buffer, 0, Math.min(BLOCK, offset - position), position);
+      if (read === 0) break;
+      for (let i = buffer.indexOf(0x0a, 0); i !== -1 && i < read; i = buffer.indexOf(0x0a, i + 1)) line++;
+      position += read;
     }
-    const bytes = sample.subarray(start, end);
-    if (bytes.some((b) => b >= 0x80)) {
-      try {
-        strict.decode(bytes);
-        utf8Line ??= line;
-      } catch {
-        otherLine ??= line;
-      }
-    }
-    start = end + 1;
-  }
-  if (utf8Line !== undefined && otherLine !== undefined) {
-    throw new ImportError('encoding-mixed', path, Math.max(utf8Line, otherLine), undefined,
-      `mixed encodings: line ${utf8Line} is UTF-8 but line ${otherLine} is not (Shift_JIS?); save the file in one encoding, or force one reading with --encoding`);
+    return line;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -92,11 +125,12 @@ let tables: Cp932Tables | undefined;
 const CHUNK = 4 << 20;
 
 /**
- * Writes a UTF-8 copy of a CP932 file at `target`, reporting bytes read. The file is cut into
+ * Writes a UTF-8 copy of a CP932 file at `target`, reporting bytes read, and says how many
+ * characters could not be decoded. The file is cut into
  * chunks at line ends (0x0A is never part of a CP932 character) and decoded (cp932.ts) by one
  * worker per core while this thread reads and writes in order.
  */
-export async function transcodeToUtf8(source: string, target: string, onBytes?: (bytesRead: number) => void, signal?: AbortSignal): Promise<void> {
+export async function transcodeToUtf8(source: string, target: string, onBytes?: (bytesRead: number) => void, signal?: AbortSignal): Promise<TranscodeResult> {
   tables ??= buildCp932Tables();
   const workerData = tables;
   const workers: Worker[] = [];
@@ -109,6 +143,11 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
   const onExit = (code: number) => failAll(new Error(`a CP932 decoder thread stopped (exit code ${code})`));
   let input: number | undefined;
   let output: number | undefined;
+  let undecodable = 0;
+  const write = (utf8: Uint8Array) => {
+    undecodable += countReplacements(utf8);
+    writeAll(output!, utf8);
+  };
   // Everything from the first worker on is inside the try: whatever fails (the target's folder
   // removed, a full disk, a worker's crash), the files are closed and every worker is stopped;
   // a worker left running would keep the process alive after the command has failed.
@@ -151,7 +190,7 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
       const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
       carry = buffer.slice(cut, filled);
       if (cut > 0) inFlight.push(decode(id, buffer, cut));
-      while (inFlight.length > (read === 0 ? 0 : workers.length * 2)) writeAll(output, await inFlight.shift()!);
+      while (inFlight.length > (read === 0 ? 0 : workers.length * 2)) write(await inFlight.shift()!);
       if (read === 0) break;
     }
   } finally {
@@ -166,6 +205,24 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
     for (const worker of workers) worker.off('exit', onExit);
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  return { undecodable };
+}
+
+export interface TranscodeResult {
+  /**
+   * Characters written as U+FFFD because their bytes are not CP932 (U+FFFD itself is not a CP932
+   * character, so every one in the copy stands for such bytes). The loader refuses their rows.
+   */
+  readonly undecodable: number;
+}
+
+const REPLACEMENT_UTF8 = Buffer.from('\uFFFD', 'utf8');
+
+function countReplacements(utf8: Uint8Array): number {
+  const bytes = Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength);
+  let n = 0;
+  for (let at = bytes.indexOf(REPLACEMENT_UTF8); at !== -1; at = bytes.indexOf(REPLACEMENT_UTF8, at + 3)) n++;
+  return n;
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {

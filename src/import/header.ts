@@ -9,8 +9,10 @@ export type ColumnTarget =
   | { readonly kind: 'ignore' };
 
 export interface MappedHeader {
-  /** one entry per column of the file, in file order */
+  /** one entry per column of the file, in file order (the first, when a mapping gives a header several) */
   readonly targets: readonly ColumnTarget[];
+  /** the header cells as the file has them (BOM dropped), in file order */
+  readonly cells: readonly string[];
   /** canonical column name → position in the file */
   readonly positionOf: ReadonlyMap<string, number>;
   /** attribute / order group name → position in the file */
@@ -49,48 +51,96 @@ export function mapHeader(table: TableDef, header: readonly string[], file: stri
   if (header.length > MAX_COLUMNS) {
     throw new ImportError('header-too-wide', file, 1, undefined, `the header has ${header.length.toLocaleString('en')} columns; at most ${MAX_COLUMNS.toLocaleString('en')} are read (is this the right file?)`);
   }
+  const where = mappingFile ?? 'mapping';
   const renames = new Map(Object.entries(mapping.columns).map(([from, to]) => [normaliseHeader(from), to]));
+  // Headers a derived column reads (concat): used, so not refused when they name no column.
+  const sources = new Set(Object.values(mapping.derive).flatMap((d) => ('concat' in d ? d.concat.map(normaliseHeader) : [])));
   const seenHeader = new Map<string, string>();
   const positionOf = new Map<string, number>();
   const groups: Array<{ name: string; position: number }> = [];
-  const targets: ColumnTarget[] = header.map((raw, position) => {
-    const cell = raw.replace(/^\uFEFF/, '');
+  const cells = header.map((raw) => raw.replace(/^\uFEFF/, ''));
+  const place = (target: ColumnTarget, cell: string, position: number): void => {
+    const name = target.kind === 'column' ? target.column.name : target.kind === 'group' ? `${table.groupPrefix}${target.name}` : '';
+    const clash = target.kind === 'column' ? positionOf.get(name) : target.kind === 'group' ? groups.find((g) => g.name === target.name)?.position : undefined;
+    if (clash !== undefined) {
+      throw new ImportError('header-duplicate', file, 1, shown(cell), clash === position ? `is mapped twice to ${name}` : `and column "${header[clash]}" both map to ${name}`);
+    }
+    if (target.kind === 'column') positionOf.set(target.column.name, position);
+    if (target.kind === 'group') groups.push({ name: target.name, position });
+  };
+  const targets: ColumnTarget[] = cells.map((cell, position) => {
     const key = normaliseHeader(cell);
     if (key === '') throw new ImportError('header-empty', file, 1, `#${position + 1}`, 'the header cell is empty; name the column or ignore it in a mapping file');
     const earlier = seenHeader.get(key);
     if (earlier !== undefined) throw new ImportError('header-duplicate', file, 1, shown(cell), `appears twice in the header (also as "${earlier}")`);
     seenHeader.set(key, cell);
 
-    let target: ColumnTarget | undefined;
     if (renames.has(key)) {
       const to = renames.get(key);
-      if (to === null || to === undefined || to === '') return { kind: 'ignore' };
-      target = resolveName(table, to);
-      if (!target) {
-        throw new KumiwakeError('mapping-unknown-target', `${mappingFile ?? 'mapping'}: columns."${cell}": "${to}" is not a column of ${table.table}`);
-      }
-    } else {
-      target = resolveName(table, cell);
+      const names = to === null || to === undefined || to === '' ? [] : Array.isArray(to) ? to : [to];
+      if (names.length === 0) return { kind: 'ignore' };
+      const resolved = names.map((n) => {
+        const target = resolveName(table, n);
+        if (!target) throw new KumiwakeError('mapping-unknown-target', `${where}: columns."${cell}": "${n}" is not a column of ${table.table}`);
+        place(target, cell, position);
+        return target;
+      });
+      return resolved[0]!;
     }
+    const target = resolveName(table, cell);
     if (!target) {
+      if (sources.has(key)) return { kind: 'ignore' };
       throw new ImportError('header-unknown', file, 1, shown(cell), `is not a column of ${table.table}; rename or ignore it with --mapping (known columns: ${table.columns.map((c) => c.name).join(', ')})`);
     }
-    const name = target.kind === 'column' ? target.column.name : target.kind === 'group' ? `${table.groupPrefix}${target.name}` : '';
-    const clash = target.kind === 'column' ? positionOf.get(name) : groups.find((g) => g.name === (target as { name: string }).name)?.position;
-    if (clash !== undefined) {
-      throw new ImportError('header-duplicate', file, 1, shown(cell), `and column "${header[clash]}" both map to ${name}`);
-    }
-    if (target.kind === 'column') positionOf.set(target.column.name, position);
-    if (target.kind === 'group') groups.push({ name: target.name, position });
+    place(target, cell, position);
     return target;
   });
 
-  const ruleSets = new Set(mapping.rules.flatMap((r) => Object.keys(r.set)));
+  for (const [target, derivation] of Object.entries(mapping.derive)) {
+    const column = table.columns.find((c) => c.name === target);
+    if (!column) throw new KumiwakeError('mapping-unknown-target', `${where}: derive."${target}": "${target}" is not a column of ${table.table} (derived columns are named by their canonical names)`);
+    const clash = positionOf.get(target);
+    if (clash !== undefined) throw new KumiwakeError('mapping-conflict', `${where}: derive."${target}": the file's column "${cells[clash]}" already gives ${target}; ignore it in "columns" or derive another column`);
+    if ('concat' in derivation) {
+      derivation.concat.forEach((source, i) => {
+        if (!seenHeader.has(normaliseHeader(source))) {
+          throw new ImportError('mapping-unknown-column', file, 1, shown(source), `is not a header of the file (${where}: derive."${target}".concat[${i}])`);
+        }
+      });
+    }
+  }
+
+  const supplied = new Set([...mapping.rules.flatMap((r) => Object.keys(r.set)), ...Object.keys(mapping.derive)]);
   for (const column of table.columns) {
-    if (column.required && !positionOf.has(column.name) && !ruleSets.has(column.name)) {
+    if (column.required && !positionOf.has(column.name) && !supplied.has(column.name)) {
       const names = [column.name, ...column.aliases].map((n) => `"${n}"`).join(' or ');
       throw new ImportError('header-missing', file, 1, column.name, `required column is missing (expected a header ${names})`);
     }
   }
-  return { targets, positionOf, groups };
+  return { targets, cells, positionOf, groups };
+}
+
+/**
+ * A header that reads as one column holding tabs or semicolons is a TSV or `;` file read with
+ * the wrong delimiter: say so, instead of "column a\tb\tc: is not a column".
+ */
+export function refuseWrongDelimiter(header: readonly string[], file: string, delimiter: string): void {
+  if (header.length !== 1) return;
+  const [cell] = header;
+  for (const [other, flag] of [['\t', 'tab'], [';', ';'], [',', ',']] as const) {
+    if (other !== delimiter && cell!.includes(other)) {
+      const name = other === '\t' ? 'tabs' : other === ';' ? 'semicolons' : 'commas';
+      throw new ImportError('header-delimiter', file, 1, undefined,
+        `the header is one column holding ${name}: is the file separated by ${name}? Read it with --delimiter ${flag === ';' ? "';'" : flag}`);
+    }
+  }
+}
+
+/** The canonical column a file header or alias names, if any (for hints in mapping errors). */
+export function canonicalNameOf(table: TableDef, name: string, mapping: Mapping): string | undefined {
+  const key = normaliseHeader(name);
+  const to = Object.entries(mapping.columns).find(([from]) => normaliseHeader(from) === key)?.[1];
+  const first = Array.isArray(to) ? to[0] : to;
+  const target = resolveName(table, typeof first === 'string' && first !== '' ? first : name);
+  return target?.kind === 'column' ? target.column.name : undefined;
 }

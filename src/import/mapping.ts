@@ -6,14 +6,20 @@ import { KumiwakeError } from '../errors.js';
  * A mapping file adapts a shop's own export to a canonical table without editing the file:
  *
  *   {
- *     "columns": { "InvoiceNo": "order_id", "Country": "group:country", "Memo": null },
+ *     "columns": { "InvoiceNo": "order_id", "Country": "group:country", "Mail": ["email_pc", "email_mobile"], "Memo": null },
+ *     "derive": {
+ *       "order_id": { "concat": ["Shop", "OrderNo"], "sep": "-" },
+ *       "line_no": { "numberWithin": ["order_id"] },
+ *       "store_id": { "constant": "web" }
+ *     },
  *     "skipIfEmpty": ["customer_id"],
  *     "rules": [ { "when": { "column": "order_id", "startsWith": "C" }, "set": { "status": "cancelled" } } ]
  *   }
  *
- * `columns` renames headers (null ignores the column); `skipIfEmpty` drops rows whose column is
- * empty (counted as skipped, not rejected); `rules` set a column's raw value on matching rows,
- * before the value is read by its type.
+ * `columns` renames headers (null ignores the column; a list feeds several columns from one);
+ * `derive` makes a column from others (concatenated headers, a constant, or the row's number
+ * within a group); `skipIfEmpty` drops rows whose column is empty (counted as skipped, not
+ * rejected); `rules` set a column's raw value on matching rows, before the value is read by its type.
  */
 const condition = z
   .object({
@@ -24,9 +30,16 @@ const condition = z
   })
   .strict();
 
+const derivation = z.union([
+  z.object({ concat: z.array(z.string().min(1)).min(1), sep: z.string().default('') }).strict(),
+  z.object({ constant: z.string() }).strict(),
+  z.object({ numberWithin: z.array(z.string().min(1)) }).strict(),
+]);
+
 const mappingSchema = z
   .object({
-    columns: z.record(z.string(), z.string().nullable()).default({}),
+    columns: z.record(z.string(), z.union([z.string(), z.array(z.string().min(1)).min(1), z.null()])).default({}),
+    derive: z.record(z.string(), derivation).default({}),
     skipIfEmpty: z.array(z.string().min(1)).default([]),
     rules: z
       .array(z.object({ when: condition, set: z.record(z.string(), z.string()) }).strict())
@@ -36,13 +49,15 @@ const mappingSchema = z
 
 export type Mapping = z.infer<typeof mappingSchema>;
 export type RuleCondition = z.infer<typeof condition>;
+export type Derivation = z.infer<typeof derivation>;
 
-export const emptyMapping: Mapping = { columns: {}, skipIfEmpty: [], rules: [] };
+export const emptyMapping: Mapping = { columns: {}, derive: {}, skipIfEmpty: [], rules: [] };
 
 export function loadMapping(path: string): Mapping {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    // A byte-order mark (Windows editors write one) is not part of the JSON.
+    json = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new KumiwakeError('mapping-unreadable', `${path}: cannot read the mapping file: ${(e as Error).message}`);
   }
@@ -50,7 +65,8 @@ export function loadMapping(path: string): Mapping {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    throw new KumiwakeError('mapping-invalid', `${path}: ${at}: ${issue.message}`);
+    const hint = issue.path[0] === 'derive' ? ' (a derived column is {"concat": [...], "sep": "-"}, {"constant": "..."} or {"numberWithin": [...]})' : '';
+    throw new KumiwakeError('mapping-invalid', `${path}: ${at}: ${issue.message}${hint}`);
   }
   return parsed.data;
 }

@@ -76,6 +76,28 @@ describe('hostile files', () => {
     await refused(file('mixed.csv', bytes), /mixed\.csv:3: mixed encodings: line 2 is UTF-8 but line 3 is not/);
   });
 
+  it('decides the encoding from the whole file: a UTF-8 file with one bad byte past the first megabyte is refused at that line, not re-read as CP932', async () => {
+    const names = Array.from({ length: 40_000 }, (_, i) => `${600_000 + i},山田 花子 ${i}\n`).join('');
+    const bytes = Buffer.concat([Buffer.from(`customer_id,name\n${names}`), Buffer.from('640000,髙橋 '), Buffer.of(0xff), Buffer.from('\n640001,最後\n')]);
+    expect(bytes.length).toBeGreaterThan(1 << 20);
+    await refused(file('late-bad-byte.csv', bytes), /late-bad-byte\.csv:40002: mixed encodings: line 2 is UTF-8 but line 40002 is not/);
+    // With a byte-order mark the file says it is UTF-8: the bad line is named.
+    await refused(file('bom-bad-byte.csv', Buffer.concat([Buffer.from('\uFEFFcustomer_id,name\n650000,ok\n650001,'), Buffer.of(0x8e, 0x52), Buffer.from('\n')])),
+      /bom-bad-byte\.csv:3: line 3 is not UTF-8, though the file starts with a UTF-8 byte-order mark/);
+  });
+
+  it('refuses bytes that are not CP932 with file:line and column instead of storing U+FFFD; --max-rejects sets the row aside', async () => {
+    const bytes = Buffer.concat([iconv.encode('会員番号,氏名,住所\r\n660000,山田,東京\r\n660001,', 'cp932'), Buffer.of(0x85, 0x40), iconv.encode(',大阪\r\n660002,佐藤,京都\r\n', 'cp932')]);
+    const path = file('bad-cp932.csv', bytes);
+    await refused(path, /bad-cp932\.csv:3: column 氏名: holds bytes that are not CP932/);
+    const r = runCli(['import', 'customers', path, '--db', db, '--max-rejects', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 3, rowsLoaded: 2, rowsRejected: 1, rowsStored: 2 });
+    expect(readFileSync(JSON.parse(r.stdout).rejectsFile, 'utf8')).toContain(`${path},3,氏名,`);
+    expect(await customer('660002')).toBe('佐藤');
+    expect(await customer('660001')).toBeUndefined();
+  });
+
   it('refuses 10,000 columns, an empty file and random bytes; loads a header alone as no rows', async () => {
     const header = ['customer_id', ...Array.from({ length: 9_999 }, (_, i) => `attr:c${i}`)].join(',');
     await refused(file('wide.csv', `${header}\n1${',v'.repeat(9_999)}\n`), /wide\.csv:1: the header has 10,000 columns; at most 1,000/);

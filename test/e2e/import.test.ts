@@ -230,3 +230,150 @@ describe('kumiwake import', () => {
     expect(await snapshot(dbFile)).toBe(before);
   });
 });
+
+describe('kumiwake import stores exactly what the file says, and says what it stored', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+  });
+  const json = (r: { code: number; stdout: string; stderr: string }) => {
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  };
+
+  it('reports customers stored, not lines loaded, for customers taken from a file of order lines', async () => {
+    const dbFile = join(dir, 'stored.duckdb');
+    const lines = writeCsv(join(dir, 'order-lines.csv'), 'Invoice,Customer,Country\n1,C1,Japan\n1,C1,Japan\n2,C2,France\n3,,Japan\n4,C1,Spain\n');
+    const mapping = writeCsv(join(dir, 'lines-to-customers.json'), JSON.stringify({ columns: { Invoice: null, Customer: 'customer_id', Country: 'attr:country' }, skipIfEmpty: ['customer_id'] }));
+    const out = json(runCli(['import', 'customers', lines, '--mapping', mapping, '--db', dbFile, '--json']));
+    expect(out).toMatchObject({ rowsRead: 5, rowsSkipped: 1, rowsLoaded: 4, rowsStored: 2, unknownCustomers: null });
+    const text = runCli(['import', 'customers', lines, '--mapping', mapping, '--db', dbFile]);
+    expect(text.stdout).toContain('customers: 5 rows read from 1 file (utf-8); 2 customers stored (new or updated)');
+    expect(await query(dbFile, `SELECT customer_id, "attr:country" AS country FROM customers ORDER BY 1`)).toEqual([
+      { customer_id: 'C1', country: 'Spain' }, { customer_id: 'C2', country: 'France' },
+    ]);
+  });
+
+  it('says how many customers of a purchases import are absent, and how to load them', () => {
+    const dbFile = join(dir, 'unknown.duckdb');
+    expect(runCli(['import', 'customers', writeCsv(join(dir, 'known.csv'), 'customer_id\nC1\n'), '--db', dbFile]).code).toBe(0);
+    const lines = writeCsv(join(dir, 'unknown-lines.csv'), 'order_id,customer_id,ordered_at,product_code\nA,C1,2024-01-01,P\nB,C2,2024-01-01,P\nC,C3,2024-01-01,P\nD,C3,2024-01-01,P\n');
+    expect(json(runCli(['import', 'purchases', lines, '--db', dbFile, '--json']))).toMatchObject({ rowsStored: 4, unknownCustomers: 2 });
+    const r = runCli(['import', 'purchases', lines, '--db', dbFile]);
+    expect(r.stdout).toMatch(/2 customers of these order lines are not in customers, so their order lines count for no one: load them with `kumiwake import customers FILE`/);
+    const events = writeCsv(join(dir, 'unknown-events.csv'), 'customer_id,mail_id,event,occurred_at\nC1,M1,open,2024-01-01 10:00\nC9,M1,open,2024-01-01 10:00\n');
+    expect(json(runCli(['import', 'mail-events', events, '--db', dbFile, '--json']))).toMatchObject({ rowsStored: 2, unknownCustomers: 1 });
+    expect(json(runCli(['import', 'mail-events', events, '--db', dbFile, '--json']))).toMatchObject({ rowsStored: 0, unknownCustomers: 1 });
+  });
+
+  it('refuses a fraction in an integer column with file:line instead of rounding it', async () => {
+    const dbFile = join(dir, 'fraction.duckdb');
+    const file = writeCsv(join(dir, 'fraction.csv'), 'order_id,customer_id,ordered_at,product_code,quantity\nA,1,2024-01-01,P,2\nB,1,2024-01-01,P,2.5\n');
+    const r = runCli(['import', 'purchases', file, '--db', dbFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}:3: column quantity: cannot read "2.5" as an integer`);
+    const exact = writeCsv(join(dir, 'exact.csv'), 'order_id,customer_id,ordered_at,product_code,quantity,unit_price\nA,1,2024-01-01,P,2.0,1.5\nB,1,2024-01-01,P,"1,200",0.25\n');
+    expect(runCli(['import', 'purchases', exact, '--db', dbFile]).code).toBe(0);
+    expect(await query(dbFile, 'SELECT order_id, quantity::INT AS q, amount::DOUBLE AS amount FROM purchases ORDER BY 1')).toEqual([
+      { order_id: 'A', q: 2, amount: 3 }, { order_id: 'B', q: 1200, amount: 300 },
+    ]);
+    const places = writeCsv(join(dir, 'places.csv'), 'order_id,customer_id,ordered_at,product_code,unit_price\nA,1,2024-01-01,P,0.00001\n');
+    const refused = runCli(['import', 'purchases', places, '--db', dbFile]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${places}:2: column unit_price: cannot read "0.00001" as a number (at most 4 decimals`);
+  });
+
+  it('converts timestamps with a zone offset to the configured zone (--tz), and reads Japanese dates and full-width digits', async () => {
+    const file = writeCsv(join(dir, 'zoned.csv'), [
+      'order_id,customer_id,ordered_at,product_code,quantity',
+      'A,1,2024-01-05T00:30:00-05:00,P,1', 'B,1,2024-01-05T00:30:00Z,P,1', 'C,1,2024-01-05 09:30:00 +0900,P,1',
+      'D,1,2024年1月5日,P,２', 'E,1,２０２４/０１/０５ ９:３０,P,1', 'F,1,2024-01-05 09:30:00,P,1',
+    ].join('\n'));
+    const tokyo = join(dir, 'tokyo.duckdb');
+    expect(runCli(['import', 'purchases', file, '--db', tokyo]).code).toBe(0);
+    const times = (db: string) => query<{ order_id: string; t: string; q: number }>(db, 'SELECT order_id, ordered_at::VARCHAR AS t, quantity::INT AS q FROM purchases ORDER BY 1');
+    expect(await times(tokyo)).toEqual([
+      { order_id: 'A', t: '2024-01-05 14:30:00', q: 1 }, { order_id: 'B', t: '2024-01-05 09:30:00', q: 1 }, { order_id: 'C', t: '2024-01-05 09:30:00', q: 1 },
+      { order_id: 'D', t: '2024-01-05 00:00:00', q: 2 }, { order_id: 'E', t: '2024-01-05 09:30:00', q: 1 }, { order_id: 'F', t: '2024-01-05 09:30:00', q: 1 },
+    ]);
+    const utc = join(dir, 'utc.duckdb');
+    expect(runCli(['import', 'purchases', file, '--db', utc, '--tz', 'UTC']).code).toBe(0);
+    expect((await times(utc)).map((r) => r.t).slice(0, 3)).toEqual(['2024-01-05 05:30:00', '2024-01-05 00:30:00', '2024-01-05 00:30:00']);
+  });
+
+  it('refuses --mode replace with a header-only file unless --allow-empty', async () => {
+    const dbFile = join(dir, 'replace-empty.duckdb');
+    expect(runCli(['import', 'customers', writeCsv(join(dir, 'two.csv'), 'customer_id\n1\n2\n'), '--db', dbFile]).code).toBe(0);
+    const empty = writeCsv(join(dir, 'header-only.csv'), 'customer_id,name\n');
+    const r = runCli(['import', 'customers', empty, '--db', dbFile, '--mode', 'replace']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${empty}: no row to load: --mode replace would leave customers empty. Add --allow-empty to empty it`);
+    expect(await query(dbFile, 'SELECT count(*)::INT AS n FROM customers')).toEqual([{ n: 2 }]);
+    expect(runCli(['import', 'customers', empty, '--db', dbFile, '--mode', 'replace', '--allow-empty']).code).toBe(0);
+    expect(await query(dbFile, 'SELECT count(*)::INT AS n FROM customers')).toEqual([{ n: 0 }]);
+  });
+
+  it('keeps ids exactly as written: width and case make different customers', async () => {
+    const dbFile = join(dir, 'ids.duckdb');
+    const file = writeCsv(join(dir, 'ids.csv'), 'customer_id,name\nＡＢ１,wide\nAB1,upper\nab1,lower\n');
+    expect(json(runCli(['import', 'customers', file, '--db', dbFile, '--json']))).toMatchObject({ rowsRead: 3, rowsStored: 3 });
+    expect(await query(dbFile, 'SELECT customer_id, name FROM customers ORDER BY name')).toEqual([
+      { customer_id: 'ab1', name: 'lower' }, { customer_id: 'AB1', name: 'upper' }, { customer_id: 'ＡＢ１', name: 'wide' },
+    ]);
+  });
+});
+
+describe('mapping files and delimiters', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+  });
+
+  it('combines columns, feeds two columns from one, numbers rows within a group and sets constants', async () => {
+    const dbFile = join(dir, 'derive.duckdb');
+    const file = writeCsv(join(dir, 'shop-export.csv'), 'Shop,No,Member,Date,Item\nweb,1,007,2024-01-05,P1\nweb,1,007,2024-01-05,P2\nstore,1,008,2024-01-06,P1\n');
+    const mapping = writeCsv(join(dir, 'derive.json'), `\uFEFF${JSON.stringify({
+      columns: { Member: 'customer_id', Date: ['ordered_at', 'shipped_at'], Item: 'product_code', No: null },
+      derive: { order_id: { concat: ['Shop', 'No'], sep: '-' }, line_no: { numberWithin: ['order_id'] }, media: { constant: 'csv-import' } },
+    })}`);
+    const r = runCli(['import', 'purchases', file, '--mapping', mapping, '--db', dbFile, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await query(dbFile, `SELECT order_id, line_no::INT AS line_no, customer_id, product_code, media, ordered_at = shipped_at AS same
+      FROM purchases ORDER BY 1, 2`)).toEqual([
+      { order_id: 'store-1', line_no: 1, customer_id: '008', product_code: 'P1', media: 'csv-import', same: true },
+      { order_id: 'web-1', line_no: 1, customer_id: '007', product_code: 'P1', media: 'csv-import', same: true },
+      { order_id: 'web-1', line_no: 2, customer_id: '007', product_code: 'P2', media: 'csv-import', same: true },
+    ]);
+  });
+
+  it('says to use the canonical name when a rule names a raw header', () => {
+    const file = writeCsv(join(dir, 'raw-rule.csv'), 'InvoiceNo,customer_id,ordered_at,product_code\nC1,1,2024-01-01,P\n');
+    const mapping = writeCsv(join(dir, 'raw-rule.json'), JSON.stringify({
+      columns: { InvoiceNo: 'order_id' }, rules: [{ when: { column: 'InvoiceNo', startsWith: 'C' }, set: { status: 'cancelled' } }],
+    }));
+    const r = runCli(['import', 'purchases', file, '--mapping', mapping, '--db', join(dir, 'raw-rule.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${mapping}: rules[0].when: "InvoiceNo" is a header of the file; rules and skipIfEmpty name canonical columns: use "order_id"`);
+  });
+
+  it('reads TSV and ; files with --delimiter, and hints at it when the header is one column holding tabs or semicolons', async () => {
+    const dbFile = join(dir, 'delimiters.duckdb');
+    const tsv = writeCsv(join(dir, 'customers.tsv'), 'customer_id\tname\taddress\n1\t山田\t"東京都, 千代田区"\n');
+    const semi = writeCsv(join(dir, 'customers-semi.csv'), 'customer_id;name\n2;佐藤\n');
+    let r = runCli(['import', 'customers', tsv, '--db', dbFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${tsv}:1: the header is one column holding tabs: is the file separated by tabs? Read it with --delimiter tab`);
+    r = runCli(['import', 'customers', semi, '--db', dbFile]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${semi}:1: the header is one column holding semicolons: is the file separated by semicolons? Read it with --delimiter ';'`);
+    expect(runCli(['import', 'customers', tsv, '--db', dbFile, '--delimiter', 'tab']).code).toBe(0);
+    expect(runCli(['import', 'customers', semi, '--db', dbFile, '--delimiter', ';']).code).toBe(0);
+    expect(await query(dbFile, 'SELECT customer_id, name, address FROM customers ORDER BY 1')).toEqual([
+      { customer_id: '1', name: '山田', address: '東京都, 千代田区' }, { customer_id: '2', name: '佐藤', address: null },
+    ]);
+    const uneven = writeCsv(join(dir, 'uneven.tsv'), 'customer_id\tname\n3\tx\ty\n');
+    r = runCli(['import', 'customers', uneven, '--db', dbFile, '--delimiter', 'tab']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${uneven}:2: expected 2 fields but found 3`);
+  });
+});

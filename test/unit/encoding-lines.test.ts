@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -29,5 +30,18 @@ describe('lineNumbersOfRecords', () => {
     const file = writeCsv(join(dir, 'l.csv'), text);
     const lines = await lineNumbersOfRecords(file, [0, 1, 2, 3, 4]);
     expect([...lines.entries()].sort((a, b) => a[0] - b[0])).toEqual([[0, 2], [1, 5], [2, 6], [3, 7], [4, 10]]);
+  });
+});
+
+describe('encoding decided from the whole file', () => {
+  const dir = tempDir();
+  it('refuses a UTF-8 file with a bad byte past the first megabyte, naming its line, and takes a late-CP932 ASCII file as CP932', () => {
+    const rows = Array.from({ length: 60_000 }, (_, i) => `${i},名前${i}\n`).join('');
+    const bad = join(dir, 'late.csv');
+    writeFileSync(bad, Buffer.concat([Buffer.from(`id,name\n${rows}`), Buffer.of(0x8e, 0x52), Buffer.from('\n')]));
+    expect(() => detectEncoding(bad)).toThrow(`${bad}:60002: mixed encodings: line 2 is UTF-8 but line 60002 is not`);
+    const ascii = join(dir, 'ascii-then-cp932.csv');
+    writeFileSync(ascii, Buffer.concat([Buffer.from(`id,name\n${Array.from({ length: 120_000 }, (_, i) => `${i},n${i}\n`).join('')}`), iconv.encode('x,山田\n', 'cp932')]));
+    expect(detectEncoding(ascii)).toBe('cp932');
   });
 });

@@ -5,7 +5,7 @@ import { ImportError } from '../../../errors.js';
  * Turns DuckDB's CSV reader errors into `FILE:LINE: reason`. DuckDB reports the line and a long
  * diagnostic; users need the line and one sentence.
  */
-export function csvReaderError(error: unknown, file: string, path = file): ImportError | undefined {
+export function csvReaderError(error: unknown, file: string, path = file, delimiter = ','): ImportError | undefined {
   if (!(error instanceof Error)) return undefined;
   const message = error.message;
   const lineMatch = /CSV Error on Line: (\d+)/.exec(message);
@@ -17,7 +17,7 @@ export function csvReaderError(error: unknown, file: string, path = file): Impor
   if (/Maximum line size|does not match the number of columns|Error when sniffing/i.test(message)) {
     // DuckDB's reader (or its sniffer) reports these far from the cause: find it ourselves.
     // A quote that is never closed swallows the rest of the file into one "line".
-    const { unclosedQuoteLine, uneven } = diagnoseRecords(path);
+    const { unclosedQuoteLine, uneven } = diagnoseRecords(path, delimiter);
     if (unclosedQuoteLine !== undefined) return new ImportError('csv-quote', file, unclosedQuoteLine, undefined, 'a quoted field opens here and is never closed (unbalanced ")');
     if (uneven) return new ImportError('csv-columns', file, uneven.line, undefined, `expected ${uneven.expected} fields but found ${uneven.found} (unbalanced quotes or a stray comma?)`);
     if (/Maximum line size/i.test(message)) return new ImportError('csv-line-size', file, line, undefined, 'a line is longer than 32 MB');
@@ -40,11 +40,12 @@ export interface RecordDiagnosis {
 
 /**
  * Reads the file once, byte by byte, as RFC 4180 has it: a quote toggles quoting ("" inside a
- * quoted field toggles twice and changes nothing); commas outside quotes separate fields; LF
+ * quoted field toggles twice and changes nothing); commas outside quotes (or the file's delimiter) separate fields; LF
  * outside quotes ends a record. `"`, `,` and LF never occur inside a multi-byte UTF-8 or CP932
  * character. Only runs when an import has already failed.
  */
-export function diagnoseRecords(path: string): RecordDiagnosis {
+export function diagnoseRecords(path: string, delimiter = ','): RecordDiagnosis {
+  const separator = delimiter.charCodeAt(0);
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(1 << 20);
@@ -66,7 +67,7 @@ export function diagnoseRecords(path: string): RecordDiagnosis {
         if (b === 0x22) {
           quoted = !quoted;
           if (quoted) openedAt = line;
-        } else if (b === 0x2c && !quoted) fields++;
+        } else if (b === separator && !quoted) fields++;
         else if (b === 0x0a) {
           line++;
           if (quoted) continue;
@@ -91,7 +92,7 @@ export function diagnoseRecords(path: string): RecordDiagnosis {
 const MAX_RECORD_BYTES = 32 << 20;
 
 /** The file's first CSV record (UTF-8, BOM dropped), or undefined if it does not end within 32 MB. */
-export function readFirstRecord(path: string): string[] | undefined {
+export function readFirstRecord(path: string, delimiter = ','): string[] | undefined {
   const fd = openSync(path, 'r');
   try {
     const chunks: Buffer[] = [];
@@ -111,15 +112,15 @@ export function readFirstRecord(path: string): string[] | undefined {
       }
       chunks.push(buffer.subarray(0, end === -1 ? n : end));
       total += n;
-      if (end !== -1) return parseRecord(Buffer.concat(chunks).toString('utf8'));
+      if (end !== -1) return parseRecord(Buffer.concat(chunks).toString('utf8'), delimiter);
     }
-    return quoted || total >= MAX_RECORD_BYTES ? undefined : parseRecord(Buffer.concat(chunks).toString('utf8'));
+    return quoted || total >= MAX_RECORD_BYTES ? undefined : parseRecord(Buffer.concat(chunks).toString('utf8'), delimiter);
   } finally {
     closeSync(fd);
   }
 }
 
-function parseRecord(text: string): string[] {
+function parseRecord(text: string, delimiter: string): string[] {
   const line = text.replace(/^\uFEFF/, '').replace(/\r$/, '');
   const cells: string[] = [];
   let cell = '';
@@ -133,7 +134,7 @@ function parseRecord(text: string): string[] {
       } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
+    else if (ch === delimiter) {
       cells.push(cell);
       cell = '';
     } else cell += ch;

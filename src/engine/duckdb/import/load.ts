@@ -28,9 +28,14 @@ export async function isEmpty(db: DuckDBEngine, table: string): Promise<boolean>
 
 /** The table's columns this file fills, and the SQL giving each from a staged row. */
 function targetColumns(table: TableDef, plan: StagePlan): { names: string[]; select: string[] } {
-  const has = (name: string) => plan.columns.some((c) => c.name === name);
+  const has = (name: string) => plan.columns.some((c) => c.name === name) || plan.numbered.some((n) => n.column.name === name);
   const names = [...plan.columns.map((c) => c.name), ...plan.groupColumns];
   const select = names.map((c) => q(c));
+  // Numbered by the mapping (`numberWithin`): the row's position within its group in the file.
+  for (const { column, within } of plan.numbered) {
+    names.push(column.name);
+    select.push(`row_number() OVER (${within.length > 0 ? `PARTITION BY ${within.map(q).join(', ')} ` : ''}ORDER BY _pos) AS ${q(column.name)}`);
+  }
   if (table.table === 'purchases') {
     if (!has('line_no')) {
       // The line's position within its order in the file, counted over every row of the file so
@@ -51,13 +56,17 @@ function targetColumns(table: TableDef, plan: StagePlan): { names: string[]; sel
   return { names, select };
 }
 
+/** Some column is numbered by file order: the rows need the stage, and windows over it. */
+const numbersRows = (table: TableDef, plan: StagePlan): boolean =>
+  plan.numbered.length > 0 || (table.table === 'purchases' && !plan.columns.some((c) => c.name === 'line_no'));
+
 /**
  * Can the file go straight from the CSV reader into the table, without a stage? Only when every
  * row is good, the table is empty (nothing to merge with) and nothing needs the file order
  * (a purchases file without line numbers is numbered by position).
  */
 export function canLoadDirectly(table: TableDef, plan: StagePlan): boolean {
-  return !(table.table === 'purchases' && !plan.columns.some((c) => c.name === 'line_no'));
+  return !numbersRows(table, plan);
 }
 
 /** Raised (inside DuckDB, by `error()`) when the direct path meets a bad row. */
@@ -71,18 +80,22 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
  * the row's line). Mail events keep one row per distinct event; the count returned is of the
  * rows the file brought, duplicates included.
  */
-export async function loadDirectly(db: DuckDBEngine, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<number | undefined> {
+export async function loadDirectly(db: DuckDBEngine, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<{ inserted: number; stored: number } | undefined> {
   const { names, select } = targetColumns(table, plan);
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
   const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) AS src WHERE NOT _skip`;
   const target = q(table.table);
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
-  if (table.table === 'mail_events') await keepEventsOnce(db);
+  if (table.table === 'mail_events') {
+    await keepEventsOnce(db);
+    const [events] = await db.all<{ n: bigint }>('SELECT count(*) AS n FROM mail_events');
+    return { inserted, stored: Number(events!.n) };
+  }
   if (table.key.length > 0 && mode !== 'append' && (await repeatsKey(db, target, table.key))) {
     await db.run(`DELETE FROM ${target}`);
     return undefined;
   }
-  return inserted;
+  return { inserted, stored: inserted };
 }
 
 /**
@@ -106,17 +119,20 @@ async function keepEventsOnce(db: DuckDBEngine): Promise<void> {
  * the columns the file has and keeps the others. Mail events have no key: an event already
  * stored is not stored again.
  */
-export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePlan, mode: ImportMode): Promise<void> {
+export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePlan, mode: ImportMode): Promise<number> {
   const { names, select } = targetColumns(table, plan);
   const key = table.key;
   const source = `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE}) AS src`;
-  const derivesLineNo = !plan.columns.some((c) => c.name === 'line_no') && table.table === 'purchases';
+  const ordered = numbersRows(table, plan);
+  // A key completed by numbering rows (line_no) cannot repeat within the file.
+  const numberedKey = key.some((k) => !plan.columns.some((c) => c.name === k));
   // Collapsing repeated keys needs a window over the whole file: pay for it only when a key repeats.
   const good = '_bad IS NULL AND NOT _skip';
-  const dedupe = key.length > 0 && mode !== 'append' && !derivesLineNo && (await repeatsKey(db, `${STAGE_TABLE} WHERE ${good}`, key));
-  // Window functions run before WHERE: number the lines over the whole file, then filter.
-  const rows = derivesLineNo
-    ? `SELECT * EXCLUDE (_ok) FROM (SELECT ${select.join(', ')}, ${good} AS _ok FROM ${source}) WHERE _ok`
+  const dedupe = key.length > 0 && mode !== 'append' && !numberedKey && (await repeatsKey(db, `${STAGE_TABLE} WHERE ${good}`, key));
+  const lastOfKey = ` QUALIFY row_number() OVER (PARTITION BY ${key.map(q).join(', ')} ORDER BY _p DESC) = 1`;
+  // Window functions run before WHERE: number the rows over the whole file, then filter.
+  const rows = ordered
+    ? `SELECT * EXCLUDE (_ok, _p) FROM (SELECT ${select.join(', ')}, _pos AS _p, ${good} AS _ok FROM ${source}) WHERE _ok` + (dedupe ? lastOfKey : '')
     : `SELECT ${select.join(', ')} FROM ${source} WHERE ${good}` +
       (dedupe ? ` QUALIFY row_number() OVER (PARTITION BY ${key.map(q).join(', ')} ORDER BY _pos DESC) = 1` : '');
   const target = q(table.table);
@@ -128,20 +144,18 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
     const fresh = (await isEmpty(db, 'mail_events'))
       ? `SELECT DISTINCT * FROM (${rows})`
       : `SELECT * FROM (${rows}) EXCEPT SELECT ${columnList} FROM mail_events`;
-    await db.run(`INSERT INTO mail_events (${columnList}) ${fresh}`);
-    return;
+    return db.change(`INSERT INTO mail_events (${columnList}) ${fresh}`);
   }
   if (mode === 'append' || (await isEmpty(db, table.table))) {
-    await db.run(`INSERT INTO ${target} (${columnList}) ${rows}`);
-  } else {
-    const on = key.map((k) => `${target}.${q(k)} = s.${q(k)}`).join(' AND ');
-    const updates = names.filter((c) => !key.includes(c)).map((c) => `${q(c)} = s.${q(c)}`);
-    // Columns the file lacks take the schema's defaults on insert and keep their values on update.
-    const insertValues = names.map((c) => `s.${q(c)}`).join(', ');
-    await db.run(`MERGE INTO ${target} USING (${rows}) AS s ON (${on})
-      ${updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : ''}
-      WHEN NOT MATCHED THEN INSERT (${columnList}) VALUES (${insertValues})`);
+    return db.change(`INSERT INTO ${target} (${columnList}) ${rows}`);
   }
+  const on = key.map((k) => `${target}.${q(k)} = s.${q(k)}`).join(' AND ');
+  const updates = names.filter((c) => !key.includes(c)).map((c) => `${q(c)} = s.${q(c)}`);
+  // Columns the file lacks take the schema's defaults on insert and keep their values on update.
+  const insertValues = names.map((c) => `s.${q(c)}`).join(', ');
+  return db.change(`MERGE INTO ${target} USING (${rows}) AS s ON (${on})
+    ${updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : ''}
+    WHEN NOT MATCHED THEN INSERT (${columnList}) VALUES (${insertValues})`);
 }
 
 /** Does a key repeat among the rows of `from` (a table, optionally with a WHERE clause)? */

@@ -12,7 +12,7 @@ import { csvReaderError, readFirstRecord } from './csv-errors.js';
 import { DecodedCopies } from '../../../import/decoded-copies.js';
 import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
 import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
-import { mapHeader } from '../../../import/header.js';
+import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
 import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, type ImportMode } from './load.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
@@ -35,6 +35,12 @@ export interface ImportOptions {
   readonly decodeDir?: string;
   /** stops the import (SIGINT, SIGTERM): DuckDB is interrupted, the transaction rolled back */
   readonly signal?: AbortSignal;
+  /** the zone timestamps written with an offset (`Z`, `+09:00`) are converted to (default Asia/Tokyo) */
+  readonly tz?: string;
+  /** the field separator: `,` (default), `\t` or `;` */
+  readonly delimiter?: ',' | '\t' | ';';
+  /** a `replace` that loads no row empties the table only when this is set */
+  readonly allowEmpty?: boolean;
 }
 
 export interface ImportResult {
@@ -45,11 +51,25 @@ export interface ImportResult {
   readonly rowsLoaded: number;
   readonly rowsSkipped: number;
   readonly rowsRejected: number;
+  /**
+   * Rows the table gained or had rewritten: a key repeated within a file counts once (customers
+   * from a file of order lines: one per customer), a mail event already stored not at all.
+   * Summed over the files of the command.
+   */
+  readonly rowsStored: number;
+  /**
+   * Purchases and mail events: how many customers of the rows loaded are not in `customers`
+   * (their lines and events count for no one until they are imported); null for other tables.
+   */
+  readonly unknownCustomers: number | null;
   readonly rejectsFile: string | null;
   readonly durationMs: number;
 }
 
 interface Reject { file: string; line: number; column: string; value: string; reason: string }
+
+/** Customers of the lines or events this import loads (kept inside its transaction). */
+const IMPORTED_CUSTOMERS = 'kumiwake_import_customers';
 
 const BIG_FILE = 16 << 20;
 
@@ -65,16 +85,15 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
   const log = options.logger ?? silentLogger;
   const copies = DecodedCopies.forDatabase(db.path, options.decodeDir);
   copies.removeAll(); // left by an import of this database that was killed
-  const forcedCp932 = new Set<string>();
   // Copies made by an earlier attempt, by file and the encoding they were made for.
-  const decoded = new Map<string, string>();
+  const decoded = new Map<string, { path: string; undecodable: number }>();
   let staged = (options.maxRejects ?? 0) > 0;
   const interrupt = () => db.interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     for (;;) {
       try {
-        const result = await attempt(db, options, files, mode, mapping, copies, { forcedCp932, decoded }, started, staged);
+        const result = await attempt(db, options, files, mode, mapping, copies, { decoded }, started, staged);
         log.info({ import: result }, 'import finished');
         return result;
       } catch (caught) {
@@ -82,15 +101,6 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
         if (e instanceof StageNeeded && !staged) {
           staged = true;
           continue;
-        }
-        // A file whose first megabyte looked like UTF-8 but is not: read it again as CP932.
-        if (e instanceof ImportError && e.code === 'csv-encoding' && (options.encoding ?? 'auto') === 'auto' && !forcedCp932.has(e.file)) {
-          const original = files.find((f) => e.file === f);
-          if (original) {
-            log.info({ file: original }, 'not UTF-8 past the first megabyte; reading it as CP932');
-            forcedCp932.add(original);
-            continue;
-          }
         }
         await recordFailure(db, options, files, mode, started, e);
         throw e;
@@ -104,47 +114,50 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
 
 async function attempt(
   db: DuckDBEngine, options: ImportOptions, files: string[], mode: ImportMode, mapping: ReturnType<typeof loadMapping>,
-  copies: DecodedCopies, encodings: { forcedCp932: Set<string>; decoded: Map<string, string> }, started: Date, staged: boolean,
+  copies: DecodedCopies, encodings: { decoded: Map<string, { path: string; undecodable: number }> }, started: Date, staged: boolean,
 ): Promise<ImportResult> {
-  const { forcedCp932, decoded } = encodings;
+  const { decoded } = encodings;
   const table = options.table;
   const log = options.logger ?? silentLogger;
   const progress = options.progress ?? noProgress;
   // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8 (and a UTF-8 file
   // ending with Ctrl-Z is read from a copy without it). A copy made by an earlier attempt of this
   // command (one that had to be staged) is used again if it was made for the same encoding.
-  const readable: Array<{ file: string; path: string; encoding: Encoding }> = [];
+  // The encoding is decided from the whole file (detectEncoding): a file is never re-read in
+  // another encoding, and bytes that are not CP932 are never replaced silently.
+  const readable: Array<{ file: string; path: string; encoding: Encoding; undecodable: number }> = [];
   for (const file of files) {
-    const encoding: Encoding = forcedCp932.has(file) ? 'cp932' : options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
+    const encoding: Encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
     const earlier = decoded.get(`${encoding}:${file}`);
     if (earlier) {
-      readable.push({ file, path: earlier, encoding });
+      readable.push({ file, path: earlier.path, encoding, undecodable: earlier.undecodable });
       continue;
     }
     const size = statSync(file).size;
     if (encoding === 'utf-8') {
       if (!endsWithEofMark(file)) {
-        readable.push({ file, path: file, encoding });
+        readable.push({ file, path: file, encoding, undecodable: 0 });
         continue;
       }
       const copy = copies.pathFor(file, readable.length, size);
       copyFileSync(file, copy);
       dropEofMark(copy);
       log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
-      decoded.set(`${encoding}:${file}`, copy);
-      readable.push({ file, path: copy, encoding });
+      decoded.set(`${encoding}:${file}`, { path: copy, undecodable: 0 });
+      readable.push({ file, path: copy, encoding, undecodable: 0 });
       continue;
     }
     let copy = copies.pathFor(file, readable.length, size);
     const bar = size > BIG_FILE ? progress(`decoding ${basename(file)}`) : silentProgress;
+    let undecodable: number;
     try {
-      await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal);
+      ({ undecodable } = await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal));
     } catch (e) {
       // The RAM file system filled up after all (other processes use it too): decode to disk.
       if (!(copies.isInRam(copy) && (e as NodeJS.ErrnoException).code === 'ENOSPC')) throw e;
       rmSync(copy, { force: true });
       copy = copies.pathFor(file, readable.length, size, false);
-      await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal);
+      ({ undecodable } = await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal));
     } finally {
       bar.stop();
     }
@@ -152,35 +165,54 @@ async function attempt(
       dropEofMark(copy);
       log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
     }
-    decoded.set(`${encoding}:${file}`, copy);
-    readable.push({ file, path: copy, encoding });
+    if (undecodable > 0) log.info({ file, undecodable }, 'bytes that are not CP932: their rows are bad rows');
+    decoded.set(`${encoding}:${file}`, { path: copy, undecodable });
+    readable.push({ file, path: copy, encoding, undecodable });
   }
 
+  const delimiter = options.delimiter ?? ',';
   const plans: StagePlan[] = [];
   for (const r of readable) {
-    const header = await readHeader(db, r.file, r.path);
-    plans.push(planStage(table, mapHeader(table, header, r.file, mapping, options.mappingFile), header.length, mapping, options.mappingFile));
+    const header = await readHeader(db, r.file, r.path, delimiter);
+    plans.push(planStage(table, mapHeader(table, header, r.file, mapping, options.mappingFile), header.length, mapping, {
+      mappingFile: options.mappingFile, delimiter, tz: options.tz, undecodable: r.undecodable > 0,
+    }));
   }
 
   let rowsRead = 0;
   let rowsLoaded = 0;
   let rowsSkipped = 0;
+  let rowsStored = 0;
   const rejects: Reject[] = [];
+  const withCustomers = table.table === 'purchases' || table.table === 'mail_events';
   const maxRejects = options.maxRejects ?? 0;
 
   return db.transaction(async () => {
     // New attr:/group: columns are part of the transaction: a failed import leaves no trace.
     await addGroupColumns(db, table, plans.flatMap((p) => p.groupColumns));
     if (mode === 'replace') await emptyTable(db, table);
+    if (withCustomers) await db.run(`CREATE OR REPLACE TABLE ${IMPORTED_CUSTOMERS} (customer_id VARCHAR)`);
     for (const [i, r] of readable.entries()) {
       throwIfAborted(options.signal);
       const plan = plans[i]!;
       const fileProgress = statSync(r.path).size > BIG_FILE ? progress : noProgress;
-      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log }, staged);
+      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, withCustomers }, staged);
       rowsRead += counts.read;
       rowsSkipped += counts.skipped;
+      rowsStored += counts.stored;
       rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
       rejects.push(...counts.rejects);
+    }
+    if (mode === 'replace' && rowsLoaded === 0 && !options.allowEmpty) {
+      throw new ImportError('replace-empty', files[0]!, undefined, undefined,
+        `no row to load${files.length > 1 ? ' in any file' : ''}: --mode replace would leave ${table.table} empty. Add --allow-empty to empty it, or check the file`);
+    }
+    let unknownCustomers: number | null = null;
+    if (withCustomers) {
+      const [unknown] = await db.all<{ n: bigint }>(
+        `SELECT count(DISTINCT i.customer_id) AS n FROM ${IMPORTED_CUSTOMERS} AS i WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = i.customer_id)`);
+      unknownCustomers = Number(unknown!.n);
+      await db.run(`DROP TABLE ${IMPORTED_CUSTOMERS}`);
     }
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
     if (table.table === 'purchases') await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
@@ -198,6 +230,8 @@ async function attempt(
       rowsLoaded,
       rowsSkipped,
       rowsRejected: rejects.length,
+      rowsStored,
+      unknownCustomers,
       rejectsFile,
       durationMs: finished.getTime() - started.getTime(),
     };
@@ -214,7 +248,7 @@ async function attempt(
   });
 }
 
-interface FileCounts { read: number; skipped: number; rejects: Reject[] }
+interface FileCounts { read: number; skipped: number; stored: number; rejects: Reject[] }
 
 type ReaderRun = <T>(label: string, work: () => Promise<T>) => Promise<T>;
 
@@ -228,11 +262,11 @@ class StageNeeded extends Error {}
  */
 async function loadWithoutStage(
   db: DuckDBEngine, table: TableDef, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun,
-): Promise<{ read: number; skipped: number } | undefined> {
+): Promise<{ read: number; skipped: number; stored: number } | undefined> {
   // Without a stage nothing needs file order, and not keeping it lets DuckDB write each thread's
   // rows as they come instead of holding them back for ordering: less memory, more speed.
   await db.run('SET preserve_insertion_order = false');
-  let inserted: number | undefined;
+  let inserted: { inserted: number; stored: number } | undefined;
   try {
     inserted = await withReader('loading', () => loadDirectly(db, table, plan, path, mode));
   } catch (e) {
@@ -242,10 +276,10 @@ async function loadWithoutStage(
     await db.run('SET preserve_insertion_order = true').catch(() => undefined);
   }
   if (inserted === undefined) return undefined;
-  if (!plan.skips) return { read: inserted, skipped: 0 };
+  if (!plan.skips) return { read: inserted.inserted, skipped: 0, stored: inserted.stored };
   const [counts] = await db.all<{ total: bigint; skipped: bigint }>(
     `SELECT count(*) AS total, count(*) FILTER (WHERE _skip) AS skipped FROM (${plan.select})`, { path });
-  return { read: Number(counts!.total), skipped: Number(counts!.skipped) };
+  return { read: Number(counts!.total), skipped: Number(counts!.skipped), stored: inserted.stored };
 }
 
 /**
@@ -255,7 +289,7 @@ async function loadWithoutStage(
  */
 async function loadFile(
   db: DuckDBEngine, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number,
-  report: { progress: ProgressReporter; log: Logger }, staged: boolean,
+  report: { progress: ProgressReporter; log: Logger; delimiter: string; withCustomers: boolean }, staged: boolean,
 ): Promise<FileCounts> {
   const { log } = report;
   const started = Date.now();
@@ -264,13 +298,17 @@ async function loadFile(
     try {
       return await withPolledProgress(report.progress(`${label} ${basename(r.file)}`), () => db.progressPercentage, work());
     } catch (e) {
-      throw csvReaderError(e, r.file, r.path) ?? e;
+      throw csvReaderError(e, r.file, r.path, report.delimiter) ?? e;
     }
   };
   if (!staged && canLoadDirectly(table, plan) && (await isEmpty(db, table.table))) {
     const direct = await loadWithoutStage(db, table, plan, r.path, mode, withReader);
     log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded: direct !== undefined }, 'file loaded');
-    if (direct) return { ...direct, rejects: [] };
+    if (direct) {
+      // The table was empty: it holds this file's rows only.
+      if (report.withCustomers) await db.run(`INSERT INTO ${IMPORTED_CUSTOMERS} SELECT DISTINCT customer_id FROM ${table.table}`);
+      return { ...direct, rejects: [] };
+    }
   }
 
   await withReader('reading', () => db.run(plan.sql, { path: r.path }));
@@ -279,15 +317,15 @@ async function loadFile(
   const bad = Number(stats!.bad);
   let rejects: Reject[] = [];
   if (bad > 0) {
-    const badRows = await db.all<{ record: bigint; column: string; value: string | null }>(
+    const badRows = await db.all<{ record: bigint; column: string; value: string | null; reason: string | null }>(
       // Row ids of a table made inside a transaction do not start at 0, but they keep file order.
-      `SELECT (rowid - (SELECT min(rowid) FROM ${STAGE_TABLE}))::BIGINT AS record, _bad AS column, _bad_value AS value
+      `SELECT (rowid - (SELECT min(rowid) FROM ${STAGE_TABLE}))::BIGINT AS record, _bad AS column, _bad_value AS value, _bad_reason AS reason
        FROM ${STAGE_TABLE} WHERE _bad IS NOT NULL ORDER BY rowid LIMIT ${Math.min(bad, allowedRejects + 1)}`,
     );
     const lines = await lineNumbersOfRecords(r.path, badRows.map((b) => Number(b.record)));
     rejects = badRows.map((b) => {
-      const column = table.columns.find((c) => c.name === b.column)!;
-      const reason = b.value === null ? 'required value is missing' : `cannot read "${b.value}" as ${typeDescription(column)}`;
+      const column = table.columns.find((c) => c.name === b.column);
+      const reason = b.reason ?? (b.value === null || !column ? 'required value is missing' : `cannot read "${b.value}" as ${typeDescription(column)}`);
       return { file: r.file, line: lines.get(Number(b.record)) ?? Number(b.record) + 2, column: b.column, value: b.value ?? '', reason };
     });
     if (bad > allowedRejects) {
@@ -296,10 +334,13 @@ async function loadFile(
       throw new ImportError('bad-value', r.file, first.line, first.column, `${first.reason}${more}`);
     }
   }
-  await loadStage(db, table, plan, mode);
+  const stored = await loadStage(db, table, plan, mode);
+  if (report.withCustomers) {
+    await db.run(`INSERT INTO ${IMPORTED_CUSTOMERS} SELECT DISTINCT customer_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip`);
+  }
   await db.run(`DROP TABLE ${STAGE_TABLE}`);
   log.debug({ file: r.file, ms: Date.now() - started, path: 'staged' }, 'file loaded');
-  return { read: Number(stats!.total), skipped: Number(stats!.skipped), rejects };
+  return { read: Number(stats!.total), skipped: Number(stats!.skipped), stored, rejects };
 }
 
 /**
@@ -307,11 +348,12 @@ async function loadFile(
  * DuckDB's reader sized for 32 MB lines would allocate a buffer per column of an absurdly wide
  * header before we could refuse it.
  */
-async function readHeader(_db: DuckDBEngine, file: string, path: string): Promise<string[]> {
+async function readHeader(_db: DuckDBEngine, file: string, path: string, delimiter: string): Promise<string[]> {
   if (statSync(path).size === 0) throw new ImportError('file-empty', file, undefined, undefined, 'the file is empty (a header line is required)');
-  const record = readFirstRecord(path);
+  const record = readFirstRecord(path, delimiter);
   if (record === undefined) throw new ImportError('csv-quote', file, 1, undefined, 'the header line never ends (a quoted field opens and is never closed?)');
   if (record.length === 1 && record[0] === '') throw new ImportError('file-empty', file, 1, undefined, 'the header line is empty');
+  refuseWrongDelimiter(record, file, delimiter);
   return record;
 }
 

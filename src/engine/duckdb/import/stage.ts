@@ -1,7 +1,7 @@
 import { sqlIdent, sqlString } from '../../../dialect/duckdb/sql-text.js';
 import { KumiwakeError } from '../../../errors.js';
 import type { ColumnDef, TableDef } from '../../../catalog/tables.js';
-import type { MappedHeader } from '../../../import/header.js';
+import { canonicalNameOf, normaliseHeader, type MappedHeader } from '../../../import/header.js';
 import type { Mapping, RuleCondition } from '../../../import/mapping.js';
 import { typedExpression } from './values.js';
 
@@ -13,28 +13,67 @@ export interface StagePlan {
   readonly select: string;
   /** materialises `select` as the stage table, in file order */
   readonly sql: string;
-  /** canonical columns the stage holds a value for (present in the file or set by a rule) */
+  /** canonical columns the stage holds a value for (present in the file, derived or set by a rule) */
   readonly columns: readonly ColumnDef[];
+  /** columns numbered at load time, by file order within groups of other columns (`numberWithin`) */
+  readonly numbered: ReadonlyArray<{ readonly column: ColumnDef; readonly within: readonly string[] }>;
   /** the mapping skips some rows (skipIfEmpty) */
   readonly skips: boolean;
   /** the table's `attr:NAME` / `group:NAME` columns the file fills (created by the load if new) */
   readonly groupColumns: readonly string[];
 }
 
+export interface StageOptions {
+  readonly mappingFile?: string;
+  /** the field separator: `,` (default), a tab or `;` */
+  readonly delimiter?: string;
+  /** the zone timestamps with an offset are converted to */
+  readonly tz?: string;
+  /** the copy holds U+FFFD for bytes that were not CP932: rows holding one are bad */
+  readonly undecodable?: boolean;
+}
+
+/** The reason of a bad row whose cell holds bytes that are not CP932 (decoded as U+FFFD). */
+export const UNDECODABLE_REASON = 'holds bytes that are not CP932 (they would be stored as "\uFFFD"); fix the file, or set the row aside with --max-rejects';
+
 /**
  * Builds the query that reads a CSV file with DuckDB's parallel reader, applies the mapping
- * rules, types every value and marks each row as good, skipped (`_skip`) or bad (`_bad` names the
- * first column that failed, `_bad_value` its text). The stage keeps file order, so its `rowid` is
- * the record's position in the file: that is how a bad value is traced back to its line.
+ * (derived columns, rules), types every value and marks each row as good, skipped (`_skip`) or
+ * bad (`_bad` names the first column that failed, `_bad_value` its text, `_bad_reason` a reason
+ * other than the column's type). The stage keeps file order, so its `rowid` is the record's
+ * position in the file: that is how a bad value is traced back to its line.
  * The file path is the bound parameter `$path`.
  */
-export function planStage(table: TableDef, header: MappedHeader, width: number, mapping: Mapping, mappingFile = 'mapping'): StagePlan {
+export function planStage(table: TableDef, header: MappedHeader, width: number, mapping: Mapping, options: StageOptions = {}): StagePlan {
+  const mappingFile = options.mappingFile ?? 'mapping';
   const rawOf = new Map<string, string>();
   for (const [name, position] of header.positionOf) rawOf.set(name, cellText(cellRef(position)));
+  const positionOfHeader = (name: string) => header.cells.findIndex((c) => normaliseHeader(c) === normaliseHeader(name));
+
+  // Derived columns: concatenated headers and constants are raw text like a file's own cell.
+  const numbered: Array<{ column: ColumnDef; within: string[] }> = [];
+  for (const [target, derivation] of Object.entries(mapping.derive)) {
+    const column = table.columns.find((c) => c.name === target)!;
+    if ('constant' in derivation) rawOf.set(target, derivation.constant.trim() === '' ? 'NULL' : sqlString(derivation.constant.trim()));
+    else if ('concat' in derivation) {
+      const parts = derivation.concat.map((source) => `COALESCE(${cellText(cellRef(positionOfHeader(source)))}, '')`);
+      rawOf.set(target, `NULLIF(concat_ws(${sqlString(derivation.sep)}, ${parts.join(', ')}), ${sqlString(derivation.sep.repeat(parts.length - 1))})`);
+    } else {
+      if (column.type !== 'integer') {
+        throw new KumiwakeError('mapping-invalid', `${mappingFile}: derive."${target}": numberWithin numbers rows, and ${target} is not an integer column`);
+      }
+      numbered.push({ column, within: derivation.numberWithin });
+    }
+  }
+
   const rawRef = (name: string, where: string): string => {
     const raw = rawOf.get(name);
-    if (raw === undefined) throw new KumiwakeError('mapping-unknown-column', `${mappingFile}: ${where}: column "${name}" is not in the file`);
-    return raw;
+    if (raw !== undefined) return raw;
+    const canonical = canonicalNameOf(table, name, mapping);
+    if (canonical !== undefined && canonical !== name && rawOf.has(canonical)) {
+      throw new KumiwakeError('mapping-raw-header', `${mappingFile}: ${where}: "${name}" is a header of the file; rules and skipIfEmpty name canonical columns: use "${canonical}"`);
+    }
+    throw new KumiwakeError('mapping-unknown-column', `${mappingFile}: ${where}: column "${name}" is not in the file`);
   };
   const condition = (when: RuleCondition, where: string): string => {
     const raw = rawRef(when.column, where);
@@ -51,7 +90,9 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
   mapping.rules.forEach((rule, i) => {
     for (const [target, value] of Object.entries(rule.set)) {
       if (!table.columns.some((c) => c.name === target)) {
-        throw new KumiwakeError('mapping-unknown-target', `${mappingFile}: rules[${i}].set: "${target}" is not a column of ${table.table}`);
+        const canonical = canonicalNameOf(table, target, mapping);
+        const hint = canonical ? `; rules name canonical columns: use "${canonical}"` : '';
+        throw new KumiwakeError('mapping-unknown-target', `${mappingFile}: rules[${i}].set: "${target}" is not a column of ${table.table}${hint}`);
       }
       const cases = ruleCases.get(target) ?? [];
       cases.push(`WHEN ${condition(rule.when, `rules[${i}].when`)} THEN ${sqlString(value)}`);
@@ -60,27 +101,39 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
   });
   for (const [target, cases] of ruleCases) ruled.set(target, `CASE ${cases.join(' ')} ELSE ${rawOf.get(target) ?? 'NULL'} END`);
 
-  const skip = mapping.skipIfEmpty.map((name) => `${rawRef(name, 'skipIfEmpty')} IS NULL`);
+  const skip = mapping.skipIfEmpty.map((name, i) => `${rawRef(name, `skipIfEmpty[${i}]`)} IS NULL`);
   const columns = table.columns.filter((c) => ruled.has(c.name));
+  for (const { column, within } of numbered) {
+    within.forEach((name, i) => {
+      if (!columns.some((c) => c.name === name)) rawRef(name, `derive."${column.name}".numberWithin[${i}]`);
+    });
+  }
 
   const rawSelect = [
     ...columns.map((c) => `${ruled.get(c.name)} AS ${sqlIdent(`r_${c.name}`)}`),
     ...header.groups.map((g, i) => `${cellText(cellRef(g.position))} AS g${i}`),
     `${skip.length > 0 ? skip.join(' OR ') : 'false'} AS _skip`,
+    // Bytes that were not CP932 became U+FFFD in the decoded copy: find the first such cell.
+    ...(options.undecodable
+      ? [`CASE ${Array.from({ length: width }, (_, i) => `WHEN contains(c${i}, chr(65533)) THEN ${i}`).join(' ')} END AS _undecodable`]
+      : ['NULL::INTEGER AS _undecodable']),
+    ...(options.undecodable ? Array.from({ length: width }, (_, i) => `c${i} AS u${i}`) : []),
   ];
-  const typedSelect = columns.map((c) => `${typedExpression(c, sqlIdent(`r_${c.name}`))} AS ${sqlIdent(`t_${c.name}`)}`);
+  const typedSelect = columns.map((c) => `${typedExpression(c, sqlIdent(`r_${c.name}`), { tz: options.tz })} AS ${sqlIdent(`t_${c.name}`)}`);
 
-  const badTests = columns.flatMap((c) => {
+  const badTests: Array<{ test: string; name: string; raw: string; reason?: string }> = [];
+  if (options.undecodable) {
+    for (let i = 0; i < width; i++) badTests.push({ test: `_undecodable = ${i}`, name: header.cells[i] ?? `#${i + 1}`, raw: `u${i}`, reason: UNDECODABLE_REASON });
+  }
+  for (const c of columns) {
     const r = sqlIdent(`r_${c.name}`);
     const t = sqlIdent(`t_${c.name}`);
-    const tests: Array<[string, string]> = [];
     // A key column given in the file must be filled (purchases' line_no): the row has no identity without it.
-    if (c.required || table.key.includes(c.name)) tests.push([`${r} IS NULL`, c.name]);
-    if (c.type !== 'text') tests.push([`${r} IS NOT NULL AND ${t} IS NULL`, c.name]);
-    return tests.map(([test, name]) => ({ test, name, raw: r }));
-  });
-  const badColumn = badTests.length > 0 ? `CASE WHEN _skip THEN NULL ${badTests.map((b) => `WHEN ${b.test} THEN ${sqlString(b.name)}`).join(' ')} END` : 'NULL';
-  const badValue = badTests.length > 0 ? `CASE WHEN _skip THEN NULL ${badTests.map((b) => `WHEN ${b.test} THEN ${b.raw}`).join(' ')} END` : 'NULL';
+    if (c.required || table.key.includes(c.name)) badTests.push({ test: `${r} IS NULL`, name: c.name, raw: r });
+    if (c.type !== 'text') badTests.push({ test: `${r} IS NOT NULL AND ${t} IS NULL`, name: c.name, raw: r });
+  }
+  const whenBad = (value: (b: (typeof badTests)[number]) => string) =>
+    badTests.length > 0 ? `CASE WHEN _skip THEN NULL ${badTests.map((b) => `WHEN ${b.test} THEN ${value(b)}`).join(' ')} END` : 'NULL';
 
   const groupColumns = header.groups.map((g) => `${table.groupPrefix}${g.name}`);
   const finalSelect = [
@@ -90,17 +143,19 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
     }),
     ...groupColumns.map((name, i) => `g${i} AS ${sqlIdent(name)}`),
     '_skip',
-    `${badColumn} AS _bad`,
-    `${badValue} AS _bad_value`,
+    `${whenBad((b) => sqlString(b.name))} AS _bad`,
+    `${whenBad((b) => b.raw)} AS _bad_value`,
+    `${whenBad((b) => (b.reason === undefined ? 'NULL' : sqlString(b.reason)))} AS _bad_reason`,
   ];
 
   const csvColumns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  const delimiter = options.delimiter ?? ',';
   const select = `SELECT ${finalSelect.join(',\n  ')}
 FROM (
   SELECT *, ${typedSelect.length > 0 ? typedSelect.join(',\n    ') : 'NULL AS _none'}
   FROM (
     SELECT ${rawSelect.join(',\n      ')}
-    FROM read_csv($path, header = true, delim = ',', quote = '"', escape = '"', strict_mode = true,
+    FROM read_csv($path, header = true, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', strict_mode = true,
                   null_padding = false, max_line_size = 33554432, buffer_size = 33554432, columns = {${csvColumns}})
   )
 )`;
@@ -110,6 +165,7 @@ FROM (
     // database file as it grows instead of holding it in memory; it never outlives the transaction.
     sql: `CREATE OR REPLACE TABLE ${STAGE_TABLE} AS ${select}`,
     columns,
+    numbered,
     groupColumns,
     skips: skip.length > 0,
   };

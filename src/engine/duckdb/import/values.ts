@@ -1,31 +1,47 @@
 import { sqlString } from '../../../dialect/duckdb/sql-text.js';
 import { booleanSpellings, type ColumnDef } from '../../../catalog/tables.js';
 
+/** How values are read: the zone timestamps with an offset are converted to. */
+export interface ValueOptions {
+  /** an IANA zone (the workspace's `tz`); default Asia/Tokyo */
+  readonly tz?: string;
+}
+
+/** Full-width digits and signs, read as their ASCII forms (`２０２４／１／５` = `2024/1/5`). */
+const FULL_WIDTH = '０１２３４５６７８９，．－＋：／　';
+const ASCII = '0123456789,.-+:/ ';
+const halfWidth = (x: string) => `translate(${x}, '${FULL_WIDTH}', '${ASCII}')`;
+
 /**
  * SQL that reads one trimmed, non-empty raw text value (`raw`, NULL when the cell is empty)
- * as the column's type. The result is NULL when the text cannot be read: the stage query
- * marks such a row as bad ("cannot read ... as a timestamp") unless the raw value was NULL.
+ * as the column's type. The result is NULL when the text cannot be read exactly: the stage
+ * query marks such a row as bad ("cannot read ... as an integer") unless the raw value was NULL.
+ * Nothing is rounded or cut: `2.5` is not an integer, `1.23456` not a 4-decimal number.
  */
-export function typedExpression(column: ColumnDef, raw: string): string {
+export function typedExpression(column: ColumnDef, raw: string, options: ValueOptions = {}): string {
   // COALESCE evaluates a fallback only for the rows the cheaper reading left NULL: the plain
   // cast reads almost every cell, and the string rewriting is paid for by the few others.
   switch (column.type) {
     case 'text':
       return raw;
     case 'integer':
-      return `COALESCE(TRY_CAST(${raw} AS BIGINT), TRY_CAST(replace(${raw}, ',', '') AS BIGINT))`;
-    case 'decimal':
-      return `COALESCE(TRY_CAST(${raw} AS DECIMAL(18, 4)),
-        TRY_CAST(replace(replace(replace(replace(${raw}, ',', ''), '¥', ''), '￥', ''), '円', '') AS DECIMAL(18, 4)))`;
+      // DuckDB's cast rounds `2.5` and reads `0x10` and `1e2`: only plain digits take the fast path.
+      return `CASE WHEN CAST(TRY_CAST(${raw} AS BIGINT) AS VARCHAR) = ${raw} THEN TRY_CAST(${raw} AS BIGINT)
+        ELSE ${exactInteger(`replace(${halfWidth(raw)}, ',', '')`)} END`;
+    case 'decimal': {
+      const money = `replace(replace(replace(replace(${halfWidth(raw)}, ',', ''), '¥', ''), '￥', ''), '円', '')`;
+      return `CASE WHEN ${atMostFourDecimals(raw)} THEN COALESCE(TRY_CAST(${raw} AS DECIMAL(18, 4)), ${exactDecimal(money)})
+        ELSE ${exactDecimal(money)} END`;
+    }
     case 'boolean': {
       const spelled = (exact: string) => `CASE WHEN ${exact} IN (${booleanSpellings.true.map(sqlString).join(', ')}) THEN true
         WHEN ${exact} IN (${booleanSpellings.false.map(sqlString).join(', ')}) THEN false END`;
       return `COALESCE(${spelled(raw)}, ${spelled(`lower(${raw})`)})`;
     }
     case 'date':
-      return `CAST(${timestampExpression(raw)} AS DATE)`;
+      return `CAST(${timestampExpression(raw, options.tz ?? 'Asia/Tokyo')} AS DATE)`;
     case 'timestamp':
-      return timestampExpression(raw);
+      return timestampExpression(raw, options.tz ?? 'Asia/Tokyo');
     case 'enum': {
       const spelled = (exact: string) =>
         `CASE ${exact} ${Object.entries(column.values ?? {})
@@ -38,12 +54,54 @@ export function typedExpression(column: ColumnDef, raw: string): string {
   }
 }
 
+/** `12`, `+3`, `-5`, `2.0` (a zero fraction is exact); NULL for `2.5`, `1e2`, `0x10`. */
+function exactInteger(x: string): string {
+  return `CASE WHEN regexp_full_match(${x}, '[+-]?[0-9]+(\\.0*)?') THEN TRY_CAST(regexp_extract(${x}, '^[+-]?[0-9]+') AS BIGINT) END`;
+}
+
+/** No more than four decimals, the stored scale (a cheap test: most cells pass it). */
+function atMostFourDecimals(x: string): string {
+  return `(NOT contains(${x}, '.') OR length(${x}) - strpos(${x}, '.') <= 4)`;
+}
+
+/** A number stored exactly in DECIMAL(18, 4): more decimals are refused unless they are zeros. */
+function exactDecimal(x: string): string {
+  return `CASE WHEN regexp_full_match(${x}, '[+-]?([0-9]+(\\.[0-9]{0,4}0*)?|\\.[0-9]{1,4}0*)') THEN TRY_CAST(${x} AS DECIMAL(18, 4))
+    WHEN ${atMostFourDecimals(x)} THEN TRY_CAST(${x} AS DECIMAL(18, 4)) END`;
+}
+
 /**
- * Dates `YYYY-MM-DD` and `YYYY/MM/DD`, optionally with ` H:MM[:SS]`, and compact `YYYYMMDD`.
- * DuckDB's own cast is the fast path; the rewrites only see what the cast refused.
+ * A local date and time: `2024-01-05`, `2024/01/05`, `20240105`, optionally with ` 9:30`,
+ * ` 09:30:00` or `T09:30:00`; in full-width digits; or written the Japanese way,
+ * `2024年1月5日` (with `9時30分` or `9:30`). DuckDB's own cast is the fast path; the rewrites only
+ * see what the cast refused.
  */
-function timestampExpression(raw: string): string {
-  return `COALESCE(TRY_CAST(${raw} AS TIMESTAMP), TRY_CAST(replace(${raw}, '/', '-') AS TIMESTAMP), try_strptime(${raw}, '%Y%m%d'))`;
+function localTimestamp(x: string): string {
+  const ascii = halfWidth(x);
+  const japanese = `trim(regexp_replace(regexp_replace(regexp_replace(replace(${ascii}, '/', '-'),
+      '^\\s*([0-9]{4})\\s*年\\s*([0-9]{1,2})\\s*月\\s*([0-9]{1,2})\\s*日', '\\1-\\2-\\3 '),
+      '([0-9]{1,2})\\s*時\\s*([0-9]{1,2})\\s*分\\s*([0-9]{1,2})\\s*秒$', '\\1:\\2:\\3'),
+      '([0-9]{1,2})\\s*時\\s*([0-9]{1,2})\\s*分$', '\\1:\\2'))`;
+  return `COALESCE(TRY_CAST(${x} AS TIMESTAMP), TRY_CAST(replace(${x}, '/', '-') AS TIMESTAMP), try_strptime(${x}, '%Y%m%d'),
+    TRY_CAST(${japanese} AS TIMESTAMP))`;
+}
+
+/**
+ * A timestamp. One that carries a zone (`Z`, `UTC`, `+09:00`, `+0900`, `-05`) is converted to the
+ * local time of `tz`: `2024-01-05T00:30:00-05:00` is 14:30 in Tokyo. DuckDB's TIMESTAMP cast
+ * would drop the offset silently, so such text never takes it. Telling them apart is cheap: a
+ * local timestamp has no `+`, no `Z`, and no `-` after the date's first ten characters.
+ */
+function timestampExpression(raw: string, tz: string): string {
+  const zoned = `(ends_with(${raw}, 'Z') OR ends_with(${raw}, 'z') OR ends_with(upper(${raw}), 'UTC') OR contains(${raw}, '+') OR contains(substr(${raw}, 11), '-'))`;
+  const zone = `regexp_extract(${raw}, '\\s*([zZ]|[uU][tT][cC]|[+-][0-9]{2}(:?[0-9]{2})?)$', 1)`;
+  const local = `regexp_extract(${raw}, '^(.*[0-9])\\s*([zZ]|[uU][tT][cC]|[+-][0-9]{2}(:?[0-9]{2})?)$', 1)`;
+  const digits = `replace(${zone}, ':', '')`;
+  const offset = `CASE WHEN upper(${zone}) IN ('Z', 'UTC') THEN '+00:00' ELSE left(${digits}, 3) || ':' || CASE WHEN length(${digits}) = 5 THEN right(${digits}, 2) ELSE '00' END END`;
+  // Only a time of day can carry an offset: `2024-01-05-05` is not 5 o'clock UTC-5.
+  const withOffset = `CASE WHEN ${local} <> '' AND contains(${local}, ':') THEN
+      timezone(${sqlString(tz)}, TRY_CAST(strftime(${localTimestamp(local)}, '%Y-%m-%d %H:%M:%S.%f') || ${offset} AS TIMESTAMPTZ)) END`;
+  return `CASE WHEN ${zoned} THEN ${withOffset} ELSE ${localTimestamp(raw)} END`;
 }
 
 /** The name of a type in an error message: `cannot read "x" as a timestamp`. */
@@ -52,9 +110,9 @@ export function typeDescription(column: ColumnDef): string {
     case 'enum':
       return `one of ${[...new Set(Object.values(column.values ?? {}))].sort().join('/')}`;
     case 'integer':
-      return 'an integer';
+      return 'an integer (a whole number: fractions are not rounded)';
     case 'decimal':
-      return 'a number';
+      return 'a number (at most 4 decimals: more are not rounded)';
     case 'boolean':
       return 'a boolean (true/false, 1/0, はい/いいえ, ○/×)';
     default:

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { typedExpression } from '../../src/engine/duckdb/import/values.js';
+import { customers, purchases, type ColumnDef } from '../../src/catalog/tables.js';
+import { sqlString } from '../../src/dialect/duckdb/sql-text.js';
+
+const column = (table: typeof customers, name: string): ColumnDef => table.columns.find((c) => c.name === name)!;
+
+/** The stored value of each text, read as `column` (null: refused). */
+describe('reading values exactly', () => {
+  let db: DuckDBEngine;
+  beforeAll(async () => {
+    db = await DuckDBEngine.open(':memory:');
+  });
+  afterAll(() => db.close());
+
+  const read = async (c: ColumnDef, texts: string[], tz?: string): Promise<unknown[]> => {
+    const rows = await db.all<{ v: unknown }>(
+      `SELECT CAST(${typedExpression(c, 'raw', { tz })} AS VARCHAR) AS v FROM (SELECT unnest([${texts.map(sqlString).join(', ')}]) AS raw, generate_subscripts([${texts.map(sqlString).join(', ')}], 1) AS i) ORDER BY i`);
+    return rows.map((r) => r.v);
+  };
+
+  it('reads whole numbers and refuses fractions in integer columns instead of rounding them', async () => {
+    expect(await read(column(purchases, 'quantity'), ['2', '+3', '-5', '1,234', '2.0', '007', '２', '2.5', '0.1', '1e2', '0x10', '1_000'])).toEqual(
+      ['2', '3', '-5', '1234', '2', '7', '2', null, null, null, null, null]);
+  });
+
+  it('refuses more decimals than are stored instead of rounding them', async () => {
+    expect(await read(column(purchases, 'unit_price'), ['2.55', '1.2345', '1.23450', '¥1,000', '1000円', '１,０００', '.5', '1.23456', '0.00001'])).toEqual(
+      ['2.5500', '1.2345', '1.2345', '1000.0000', '1000.0000', '1000.0000', '0.5000', null, null]);
+  });
+
+  it('converts timestamps with a zone offset to the configured zone', async () => {
+    const ordered = column(purchases, 'ordered_at');
+    const texts = ['2024-01-05T00:30:00-05:00', '2024-01-05T00:30:00Z', '2024-01-05 09:30:00 +0900', '2024-01-05 09:30:00+09', '2024-01-05 00:30:00 UTC', '2024-01-05 09:30:00.5+09:00', '2024-01-05 09:30:00'];
+    expect(await read(ordered, texts)).toEqual(
+      ['2024-01-05 14:30:00', '2024-01-05 09:30:00', '2024-01-05 09:30:00', '2024-01-05 09:30:00', '2024-01-05 09:30:00', '2024-01-05 09:30:00.5', '2024-01-05 09:30:00']);
+    expect(await read(ordered, ['2024-01-05T00:30:00Z', '2024-01-05 09:30:00 +0900'], 'UTC')).toEqual(['2024-01-05 00:30:00', '2024-01-05 00:30:00']);
+    expect(await read(ordered, ['2024-01-05 09:30 +9', '2024-01-05-05', 'tomorrow+1'])).toEqual([null, null, null]);
+    expect(await read(column(customers, 'birthday'), ['2024-01-05T20:00:00Z', '2024-01-05'])).toEqual(['2024-01-06', '2024-01-05']);
+  });
+
+  it('reads Japanese dates and full-width digits', async () => {
+    expect(await read(column(customers, 'birthday'), ['2024年1月5日', '２０２４年１月５日', '２０２４／０１／０５', '2024年13月5日'])).toEqual(['2024-01-05', '2024-01-05', '2024-01-05', null]);
+    expect(await read(column(purchases, 'ordered_at'), ['2024年1月5日 9時30分', '2024年1月5日 9:30', '2024年1月5日9時30分15秒', '２０２４－０１－０５　０９：３０'])).toEqual(
+      ['2024-01-05 09:30:00', '2024-01-05 09:30:00', '2024-01-05 09:30:15', '2024-01-05 09:30:00']);
+  });
+});
