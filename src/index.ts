@@ -21,7 +21,10 @@ export { InterruptedError } from './interrupt.js';
 export { DefinitionError } from './model/validate.js';
 export { QueryError } from './engine/engine.js';
 
-export { CSV_ENCODINGS, EXPORT_FORMATS, type CsvEncoding, type ExportFormat } from './export/formats.js';
+export {
+  CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type CsvFormulas, type ExportFormat, type HeaderStyle, type ValueStyle,
+} from './export/formats.js';
+export type { LostCharacter } from './export/writer.js';
 export { tableNames } from './api/catalog-names.js';
 export { definitionJsonSchema } from './model/json-schema.js';
 export { generateSampleData, fileOrders, type FileOrder, type GenerateOptions, type GeneratedFiles } from './generate/generate.js';

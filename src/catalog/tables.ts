@@ -19,6 +19,12 @@ export interface ColumnDef {
   readonly default?: string;
   /** enum: spellings outside `values` are kept as written instead of refused */
   readonly open?: boolean;
+  /**
+   * enum: each canonical value's Japanese label, written by exports with `--headers ja` (unless
+   * `--values canonical`); every label is also one of `values`' spellings, so an exported list
+   * imports again as it was
+   */
+  readonly valueLabels?: Readonly<Record<string, string>>;
 }
 
 export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail_events';
@@ -42,6 +48,8 @@ const col = (name: string, type: ValueType, aliases: string[] = [], extra: Parti
 const BOOLEAN_TRUE = ['true', '1', 'yes', 'y', 't', 'はい', '○', '〇', '◯', '有', 'あり'];
 const BOOLEAN_FALSE = ['false', '0', 'no', 'n', 'f', 'いいえ', '×', '✕', '無', 'なし'];
 export const booleanSpellings = { true: BOOLEAN_TRUE, false: BOOLEAN_FALSE };
+/** How exports write a boolean with Japanese values (`--headers ja`): ○ yes, × no. */
+export const booleanLabels: Readonly<Record<'true' | 'false', string>> = { true: '○', false: '×' };
 
 const remarks = Array.from({ length: 10 }, (_, i) => col(`remark_${i + 1}`, 'text', [`備考${i + 1}`]));
 
@@ -58,6 +66,7 @@ export const customers: TableDef = {
       values: { female: 'female', '女性': 'female', '女': 'female', f: 'female', '2': 'female',
         male: 'male', '男性': 'male', '男': 'male', m: 'male', '1': 'male',
         unknown: 'unknown', '不明': 'unknown', '0': 'unknown' },
+      valueLabels: { female: '女性', male: '男性', unknown: '不明' },
     }),
     col('birthday', 'date', ['誕生日', '生年月日']),
     col('email_pc', 'text', ['PCメールアドレス', 'メールアドレス']),
@@ -71,22 +80,26 @@ export const customers: TableDef = {
     col('mail_permission', 'enum', ['送信許可'], {
       values: { pc: 'pc', mobile: 'mobile', '携帯': 'mobile', both: 'both', '両方': 'both', 'pc・携帯': 'both',
         refused: 'refused', '送信拒否': 'refused', '拒否': 'refused' },
+      valueLabels: { pc: 'PC', mobile: '携帯', both: '両方', refused: '送信拒否' },
     }),
     col('mail_status', 'enum', ['送信状態'], {
       default: "'normal'",
       values: { normal: 'normal', '正常': 'normal', '通常': 'normal', address_error: 'address_error',
         'アドレスエラー': 'address_error', invalid: 'invalid', '無効': 'invalid', spam: 'spam', 'スパム': 'spam',
         temp_error: 'temp_error', '一時エラー': 'temp_error' },
+      valueLabels: { normal: '通常', address_error: 'アドレスエラー', invalid: '無効', spam: 'スパム', temp_error: '一時エラー' },
     }),
     col('bounce_count', 'integer', ['不達回数']),
     col('dm_permission', 'enum', ['DM配信'], {
       values: { allowed: 'allowed', '許可': 'allowed', '可': 'allowed', refused: 'refused', '拒否': 'refused',
         '不可': 'refused', test: 'test', 'テスト': 'test' },
+      valueLabels: { allowed: '許可', refused: '拒否', test: 'テスト' },
     }),
     col('line_linked', 'boolean', ['LINE連携']),
     col('line_status', 'enum', ['LINE配信状態'], {
       values: { normal: 'normal', '正常': 'normal', '通常': 'normal', address_error: 'address_error',
         'アドレスエラー': 'address_error' },
+      valueLabels: { normal: '通常', address_error: 'アドレスエラー' },
     }),
     col('status', 'text', ['顧客ステータス']),
     col('customer_class', 'text', ['顧客区分']),

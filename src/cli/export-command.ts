@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { CSV_ENCODINGS, EXPORT_FORMATS } from '../index.js';
+import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, VALUE_STYLES, type ExportResult } from '../index.js';
 import { withWorkspace } from './context.js';
 import { readSegmentInput } from './definition-input.js';
 import { emit, type GlobalArgs } from './output.js';
@@ -14,11 +14,13 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .positional('definition', { type: 'string', describe: 'segment definition JSON file, or - for standard input' })
         .option('segment', { type: 'string', describe: 'a saved segment instead of a file' })
         .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today)' })
-        .option('out', { type: 'string', demandOption: true, describe: 'the file to write' })
-        .option('format', { choices: EXPORT_FORMATS, describe: 'default: from the file name (.csv .xlsx .parquet .arrow), else csv' })
+        .option('out', { type: 'string', demandOption: true, describe: 'the file to write (a regular file; its extension names the format)' })
+        .option('format', { choices: EXPORT_FORMATS, describe: 'default: from the file name (.csv .xlsx .parquet .arrow); a name of another format is refused' })
         .option('columns', { type: 'string', describe: 'comma-separated customer columns and figures (order_count, total_sales, first_ordered_at, last_ordered_at)' })
         .option('encoding', { choices: CSV_ENCODINGS, describe: 'CSV encoding (default utf-8-bom, which Excel opens correctly)' })
-        .option('headers', { choices: ['canonical', 'ja'] as const, default: 'canonical' as const, describe: 'column names, or the Japanese labels' }),
+        .option('headers', { choices: HEADER_STYLES, default: 'canonical' as const, describe: 'column names, or the Japanese labels' })
+        .option('values', { choices: VALUE_STYLES, describe: 'CSV and Excel: enum values and booleans as stored, or Japanese (女性, 送信拒否, ○); default: ja with --headers ja' })
+        .option('csv-formulas', { choices: CSV_FORMULAS, describe: "CSV: cells starting with = + - @ (or a tab, a carriage return) get a leading ' (neutralise, the default), or are kept" }),
     async (argv) => {
       const { signal, dispose } = abortOnSignals();
       try {
@@ -30,15 +32,47 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
             columns: argv.columns?.split(',').map((c) => c.trim()).filter((c) => c !== ''),
             encoding: argv.encoding,
             headers: argv.headers,
+            values: argv.values,
+            csvFormulas: argv['csv-formulas'],
             inputs: argv.definition !== undefined ? [argv.definition === '' ? '-' : argv.definition] : [],
           });
           const { file } = result;
-          emit(argv, { count: result.count, reachable: result.reachable, asOf: result.asOf, elapsedMs: result.elapsedMs, files: [file.path] }, () =>
-            `${result.count.toLocaleString('en')} customers as of ${result.asOf} written to ${file.path} (${file.format}, ${(file.bytes / 1e6).toFixed(1)} MB) in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+          emit(
+            argv,
+            {
+              count: result.count, reachable: result.reachable, asOf: result.asOf, elapsedMs: result.elapsedMs, files: [file.path],
+              removed: file.removed, replaced: file.replaced, lostCharacters: file.lostCharacters,
+            },
+            () => [
+              `${result.count.toLocaleString('en')} customers as of ${result.asOf} written to ${file.path} (${file.format}, ${(file.bytes / 1e6).toFixed(1)} MB) in ${(result.elapsedMs / 1000).toFixed(1)} s`,
+              ...changedCharacters(file),
+            ].join('\n'),
+          );
         });
       } finally {
         dispose();
       }
     },
   );
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/** The human lines about characters the file could not hold as they were. */
+function changedCharacters(file: ExportResult['file']): string[] {
+  const lines: string[] = [];
+  const { xlsxInvalidCharacters } = file.removed;
+  if (xlsxInvalidCharacters > 0) {
+    lines.push(`warning: removed ${plural(xlsxInvalidCharacters, 'character', 'characters')} an Excel file cannot hold (control characters, U+FFFE, U+FFFF) from the cells`);
+  }
+  const { cp932LookAlikes } = file.replaced;
+  if (cp932LookAlikes > 0) lines.push(`${plural(cp932LookAlikes, 'character', 'characters')} written as the CP932 look-alike Windows uses (〜 as ～, − as －, …)`);
+  const lost = file.lostCharacters.reduce((n, c) => n + c.count, 0);
+  if (lost > 0) {
+    lines.push(`warning: ${plural(lost, 'character', 'characters')} CP932 cannot hold ${lost === 1 ? 'was' : 'were'} written as "?":`);
+    for (const c of file.lostCharacters) {
+      lines.push(`  ${c.character} ${c.codePoint} ×${c.count} in ${c.rows.length === 1 ? 'row' : 'rows'} ${c.rows.join(', ')}`);
+    }
+  }
+  return lines;
 }

@@ -80,4 +80,14 @@ export interface SqlDialect {
   asDouble(expression: string): string;
   /** the width of a value as text in a spreadsheet cell: wide (CJK) characters count double */
   displayWidth(expression: string): string;
+  /**
+   * a text a spreadsheet would take for a formula (it starts with =, +, -, @, a tab or a carriage
+   * return) with a leading ' (OWASP's advice against CSV injection); other texts as they are
+   */
+  formulaSafeText(expression: string): string;
+  /**
+   * a value as text, replaced by its label (`labels` keyed by the value's text: 'female', 'true');
+   * a value without a label as it is
+   */
+  labelledText(expression: string, labels: Readonly<Record<string, string>>): string;
 }

@@ -1,30 +1,48 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { silentLogger, type Logger } from '../logger.js';
 import { processIsAlive } from '../processes.js';
+import { checkTarget, writeFault } from './target.js';
 
 /** Temp files of this process not yet committed, removed by `abortPendingFiles` on a signal. */
 const pending = new Set<AtomicFile>();
 
 const TEMP_MARK = '.kumiwake-';
+/** The host as it appears in a temp file's name (a folder may be shared by several machines). */
+const host = () => hostname().replace(/[^A-Za-z0-9.-]/g, '_') || 'localhost';
+/** `.NAME.kumiwake-PID-RANDOM@HOST.tmp`, and side files `….tmp.SUFFIX` */
+const TEMP_NAME = /\.kumiwake-(\d+)-[0-9a-f]{8}@(.+?)\.tmp(\.[^.]*)?$/;
 
 /**
  * A file that appears whole or not at all: written to a temp file beside the target (same
  * directory, so the rename is atomic), flushed to disk, then renamed over the target. A failed or
  * interrupted write removes its temp file; a killed process leaves one, which the next export
- * into the same directory removes (its process is gone).
+ * into the same directory removes: the temp name carries the pid and the host, and only a file
+ * of this host whose process is gone is removed (never a live export's, nor another machine's
+ * sharing the folder, nor one whose name does not say).
  */
 export class AtomicFile {
   private done = false;
 
   private constructor(readonly target: string, readonly tempPath: string, private readonly log: Logger) {}
 
+  /**
+   * Checks the target (a regular file or nothing, in a folder), creates its folder and an empty
+   * temp file beside it: a place that cannot be written is refused here, naming the target.
+   */
   static create(target: string, log: Logger = silentLogger): AtomicFile {
+    checkTarget(target);
     const path = resolve(target);
-    mkdirSync(dirname(path), { recursive: true });
+    const temp = join(dirname(path), `.${basename(path)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}@${host()}.tmp`);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      closeSync(openSync(temp, 'wx'));
+    } catch (e) {
+      throw writeFault(target, e) ?? e;
+    }
     removeStaleTempFiles(dirname(path), log);
-    const temp = join(dirname(path), `.${basename(path)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     const file = new AtomicFile(path, temp, log);
     pending.add(file);
     return file;
@@ -42,6 +60,9 @@ export class AtomicFile {
     } finally {
       closeSync(fd);
     }
+    // The target was checked before the rows were written; something made in its place meanwhile
+    // (a folder, a device) is refused now, with the file's name.
+    checkTarget(this.target);
     renameSync(this.tempPath, this.target);
     this.done = true;
     pending.delete(this);
@@ -84,12 +105,15 @@ function safeReaddir(dir: string): string[] {
   }
 }
 
-/** Temp files left by killed exports (their process is gone) are removed. */
+/**
+ * Temp files left by killed exports are removed: those of this host whose process is gone. A
+ * file of a live process, of another host, or without a pid and host in its name is kept.
+ */
 export function removeStaleTempFiles(dir: string, log: Logger = silentLogger): void {
-  const pattern = /\.kumiwake-(\d+)-[0-9a-f]{8}\.tmp(\..*)?$/;
+  const here = host();
   for (const name of safeReaddir(dir)) {
-    const match = pattern.exec(name);
-    if (!match) continue;
+    const match = TEMP_NAME.exec(name);
+    if (!match || match[2] !== here) continue;
     const pid = Number(match[1]);
     if (pid !== process.pid && !processIsAlive(pid)) {
       log.info({ file: join(dir, name) }, 'removing a temp file left by an interrupted export');

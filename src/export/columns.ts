@@ -1,5 +1,5 @@
 import { KumiwakeError } from '../errors.js';
-import { customerFigures, customers, type FigureDef } from '../catalog/tables.js';
+import { booleanLabels, customerFigures, customers, type FigureDef } from '../catalog/tables.js';
 
 /** How an export column's values are written: text stays text (ids, phone numbers keep leading zeros). */
 export type ExportType = 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'timestamp' | 'tags';
@@ -15,6 +15,8 @@ export interface ExportColumn {
    * customer_summary (`s`)
    */
   readonly source: { readonly column: string } | { readonly figure: string };
+  /** Japanese labels of the values (enums: 女性, 送信拒否; booleans: ○ ×), keyed by the value as text */
+  readonly valueLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -33,7 +35,8 @@ function customerColumn(name: string): ExportColumn | undefined {
   const def = customers.columns.find((c) => c.name === name);
   if (!def) return undefined;
   const type: ExportType = def.type === 'enum' ? 'text' : def.type;
-  return { name, label: def.label, type, source: { column: name } };
+  const valueLabels = def.type === 'boolean' ? booleanLabels : def.valueLabels;
+  return { name, label: def.label, type, source: { column: name }, ...(valueLabels ? { valueLabels } : {}) };
 }
 
 /** What `--columns` defaults to: who the customer is, how to reach them, what they bought. */
@@ -67,4 +70,12 @@ export function resolveExportColumns(names: readonly string[], attrColumns: Read
     }
     return column;
   });
+}
+
+/**
+ * Checks column names where no database is at hand (a job file when it is read): every
+ * `attr:NAME` passes, as the database the job runs on decides which exist.
+ */
+export function checkExportColumnNames(names: readonly string[], where: string): void {
+  resolveExportColumns(names, new Set(names.map((n) => n.trim()).filter((n) => /^attr:./.test(n))), where);
 }

@@ -10,10 +10,13 @@ import { AtomicFile } from './atomic-file.js';
 import { DEFAULT_EXPORT_COLUMNS, resolveExportColumns } from './columns.js';
 import { arrowWriter } from './write-arrow.js';
 import { csvWriter } from './write-csv.js';
-import { formatOf, type ExportFormat, type OutputSpec } from './formats.js';
+import { formatOf, outputFault, pathFault, shownPath, valueStyleOf, type ExportFormat, type OutputSpec } from './formats.js';
+import { checkTarget, writeFault } from './target.js';
 import { parquetWriter } from './write-parquet.js';
 import { xlsxWriter } from './write-xlsx.js';
-import type { ExportWriter } from './writer.js';
+import type { ExportWriter, LostCharacter } from './writer.js';
+
+export type { LostCharacter } from './writer.js';
 
 export interface WrittenFile {
   readonly path: string;
@@ -21,10 +24,15 @@ export interface WrittenFile {
   readonly rows: number;
   readonly bytes: number;
   readonly elapsedMs: number;
+  /** characters taken out of the values to make a valid file: those XML forbids, in an Excel file */
+  readonly removed: { readonly xlsxInvalidCharacters: number };
+  /** characters written as another: CP932 look-alikes (〜 as ～, − as －, …) */
+  readonly replaced: { readonly cp932LookAlikes: number };
+  /** characters CP932 cannot hold, written as "?", with the rows they were in */
+  readonly lostCharacters: readonly LostCharacter[];
 }
 
 function writerFor(format: ExportFormat, spec: OutputSpec, settings: ExportSettings): ExportWriter {
-  if (spec.encoding && format !== 'csv') throw new KumiwakeError('bad-argument', `an encoding applies to CSV only, not to ${format}`);
   switch (format) {
     case 'csv': return csvWriter(spec.encoding ?? 'utf-8-bom');
     case 'xlsx': return xlsxWriter(settings.xlsxRowsPerSheet);
@@ -67,6 +75,20 @@ function refuseOverwritingInputs(target: string, inputs: readonly string[]): voi
 }
 
 /**
+ * Everything about an output that can be refused before the segment is evaluated: the path's
+ * shape and extension, the options of its format, the inputs it would replace, and the place
+ * (a folder, a device, a FIFO, a path under a file). Nothing is created.
+ */
+export function checkOutput(db: Engine, spec: OutputSpec, settings: Pick<ExportSettings, 'inputs'> = {}): void {
+  const shape = pathFault(spec.path);
+  if (shape) throw new KumiwakeError('bad-output', shape);
+  refuseOverwritingInputs(spec.path, [db.location, `${db.location}.wal`, ...(settings.inputs ?? [])]);
+  checkTarget(spec.path);
+  const fault = outputFault(spec);
+  if (fault) throw new KumiwakeError('bad-output', fault.message);
+}
+
+/**
  * DuckDB's memory while writing: the sort by customer_id spills beyond it, so that an export of a
  * million customers stays under 600 MB of process memory with the writer and Node included.
  * Excel gets less: exceljs and its zip stream hold more memory than the other writers, and at
@@ -78,6 +100,14 @@ function defaultMemoryLimit(format: ExportFormat): string {
   return format === 'xlsx' ? '128MB' : '200MB';
 }
 
+/** A failure while the file was written, as a sentence naming the file asked for (never the temp file). */
+function writeFailure(target: string, error: unknown): unknown {
+  if (error instanceof KumiwakeError && error.code === 'file-write-failed') {
+    return new KumiwakeError('export-write-failed', `cannot write ${shownPath(target)}: ${error.message}`, 1);
+  }
+  return writeFault(target, error, 1) ?? error;
+}
+
 /**
  * Writes the evaluated segment (the members table made by `materializeMembers`) to one file,
  * whole or not at all: a failure or an interrupt leaves the target as it was.
@@ -86,25 +116,33 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   const started = performance.now();
   const { signal } = settings;
   const log = settings.logger ?? silentLogger;
-  refuseOverwritingInputs(spec.path, [db.location, `${db.location}.wal`, ...(settings.inputs ?? [])]);
+  checkOutput(db, spec, settings);
   const format = formatOf(spec);
   const attrColumns = (await schemaInfo(db)).customerColumns;
   const columns = resolveExportColumns(spec.columns ?? DEFAULT_EXPORT_COLUMNS, attrColumns);
+  const cells = { values: valueStyleOf(spec), csvFormulas: spec.csvFormulas ?? 'neutralise' };
   const write = writerFor(format, spec, settings);
   const file = AtomicFile.create(spec.path, log);
   const bar = rowCount > 100_000 ? (settings.progress ?? noProgress)(`exporting ${basename(spec.path)}`) : silentProgress;
+  let report;
   try {
-    await db.withMemoryLimit(settings.memoryLimit || defaultMemoryLimit(format), () =>
-      write({ db, dialect: dialectOf(db), file, columns, headers: spec.headers ?? 'canonical', rowCount, signal, progress: (f) => bar.update(f), logger: log }),
+    report = await db.withMemoryLimit(settings.memoryLimit || defaultMemoryLimit(format), () =>
+      write({ db, dialect: dialectOf(db), file, columns, headers: spec.headers ?? 'canonical', cells, rowCount, signal, progress: (f) => bar.update(f), logger: log }),
     settings.memorySetting ?? 'exportMemoryLimit');
     file.commit();
   } catch (e) {
     file.abort();
-    throw e;
+    throw writeFailure(file.target, e);
   } finally {
     bar.stop();
   }
-  const written = { path: file.target, format, rows: rowCount, bytes: statSync(file.target).size, elapsedMs: Math.round(performance.now() - started) };
+  const written: WrittenFile = {
+    path: file.target, format, rows: rowCount, bytes: statSync(file.target).size, elapsedMs: Math.round(performance.now() - started),
+    removed: { xlsxInvalidCharacters: report?.xlsxInvalidCharacters ?? 0 },
+    replaced: { cp932LookAlikes: report?.cp932LookAlikes ?? 0 },
+    lostCharacters: report?.lostCharacters ?? [],
+  };
+  if (written.removed.xlsxInvalidCharacters > 0) log.warn({ file: file.target, characters: written.removed.xlsxInvalidCharacters }, 'characters Excel files cannot hold were removed');
   log.info(written, 'export written');
   return written;
 }

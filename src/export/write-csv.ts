@@ -2,10 +2,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
-import type { Logger } from '../logger.js';
-import type { Engine } from '../engine/engine.js';
 import type { AtomicFile } from './atomic-file.js';
-import type { ExportWriter } from './writer.js';
+import { MAX_ROWS_LISTED, type ExportWriter, type LostCharacter, type WriteReport } from './writer.js';
 import { exportSelect } from './select.js';
 
 import type { CsvEncoding } from './formats.js';
@@ -13,15 +11,21 @@ import type { CsvEncoding } from './formats.js';
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
- * CSV through DuckDB's own writer (RFC 4180 quoting, CRLF line ends, multi-threaded), then, for
+ * CSV through the engine's own writer (RFC 4180 quoting, CRLF line ends, multi-threaded), then, for
  * a BOM or CP932, one streaming pass that prefixes or re-encodes it.
  */
 export function csvWriter(encoding: CsvEncoding): ExportWriter {
-  return async ({ db, dialect, file, columns, headers, signal, progress, logger }) => {
+  return async ({ db, dialect, file, columns, headers, cells, signal, progress, logger }) => {
     const utf8Path = encoding === 'utf-8' ? file.tempPath : file.sidePath('utf8');
-    await db.copyToFile(exportSelect(dialect, columns, headers, 'text'), utf8Path, 'csv', signal, progress);
+    await db.copyToFile(exportSelect(dialect, columns, headers, 'text', undefined, cells), utf8Path, 'csv', signal, progress);
     if (encoding === 'utf-8-bom') await rewrite(utf8Path, file, [], signal, BOM);
-    if (encoding === 'cp932') await rewrite(utf8Path, file, [cp932Encoder(file.target, logger)], signal);
+    if (encoding !== 'cp932') return {};
+    const cp932 = new Cp932Csv();
+    await rewrite(utf8Path, file, [cp932Transform(cp932)], signal);
+    const report = cp932.report();
+    const lost = (report.lostCharacters ?? []).reduce((n, c) => n + c.count, 0);
+    if (lost > 0) logger.warn({ file: file.target, characters: lost, lostCharacters: report.lostCharacters }, 'characters CP932 cannot hold were written as "?"');
+    return report;
   };
 }
 
@@ -31,28 +35,117 @@ async function rewrite(from: string, file: AtomicFile, transforms: Transform[], 
   await pipeline([createReadStream(from, { highWaterMark: 1 << 20 }), ...transforms, out], { signal });
 }
 
-/**
- * UTF-8 → CP932. A character CP932 cannot hold (emoji, some rare kanji) becomes "?", as in every
- * Japanese Excel export; how many there were is logged.
- */
-function cp932Encoder(target: string, log: Logger): Transform {
-  const decoder = new TextDecoder('utf-8');
-  let unmappable = 0;
-  const encode = (text: string): Buffer => {
-    const bytes = iconv.encode(text, 'cp932');
-    unmappable += countOf(bytes, 0x3f) - countOf(text, '?');
-    return bytes;
-  };
+function cp932Transform(cp932: Cp932Csv): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
-      done(null, encode(decoder.decode(chunk, { stream: true })));
+      done(null, cp932.encode(chunk));
     },
     flush(done) {
-      const rest = encode(decoder.decode());
-      if (unmappable > 0) log.warn({ file: target, characters: unmappable }, 'characters CP932 cannot hold were written as "?"');
-      done(null, rest);
+      done(null, cp932.encode(undefined));
     },
   });
+}
+
+/**
+ * Characters CP932 lacks that Windows writes as their CP932 look-alike (WideCharToMultiByte's best
+ * fit), as Japanese Excel and most shop systems do, instead of "?".
+ */
+export const CP932_LOOK_ALIKES: Readonly<Record<string, string>> = {
+  '\u301C': '\uFF5E', // 〜 wave dash → ～ fullwidth tilde
+  '\u2212': '\uFF0D', // − minus sign → － fullwidth hyphen-minus
+  '\u2016': '\u2225', // ‖ double vertical line → ∥ parallel to
+  '\u00A2': '\uFFE0', // ¢ → ￠
+  '\u00A3': '\uFFE1', // £ → ￡
+  '\u00AC': '\uFFE2', // ¬ → ￢
+  '\u2014': '\u2015', // — em dash → ― horizontal bar
+  '\u00A6': '\uFFE4', // ¦ → ￤
+};
+const LOOK_ALIKE = new RegExp(`[${Object.keys(CP932_LOOK_ALIKES).join('')}]`, 'g');
+
+const codePointOf = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * UTF-8 CSV → CP932, chunk by chunk. Look-alikes are mapped as Windows maps them; a character
+ * CP932 still cannot hold (emoji, some rare kanji) becomes "?", as in every Japanese Excel export,
+ * and is reported with the rows it was in (the header is row 1; a quoted line break does not
+ * start a row).
+ */
+export class Cp932Csv {
+  private readonly decoder = new TextDecoder('utf-8');
+  private inQuotes = false;
+  private row = 1;
+  private lookAlikes = 0;
+  private readonly lost = new Map<string, { count: number; rows: number[] }>();
+  private readonly encodable = new Map<string, boolean>();
+
+  /** The next chunk of UTF-8 as CP932; `undefined` ends the input. */
+  encode(chunk: Buffer | undefined): Buffer {
+    const text = chunk === undefined ? this.decoder.decode() : this.decoder.decode(chunk, { stream: true });
+    const mapped = text.replace(LOOK_ALIKE, (ch) => (this.lookAlikes++, CP932_LOOK_ALIKES[ch]!));
+    const bytes = iconv.encode(mapped, 'cp932');
+    // "?" (0x3F) is never the second byte of a CP932 character: more of them than the text had were lost characters.
+    if (countOf(bytes, 0x3f) > countOf(mapped, '?')) this.findLost(mapped);
+    else this.countRows(mapped);
+    return bytes;
+  }
+
+  report(): WriteReport {
+    const lostCharacters: LostCharacter[] = [...this.lost].map(([character, { count, rows }]) => ({ character, codePoint: codePointOf(character), count, rows }));
+    return { cp932LookAlikes: this.lookAlikes, lostCharacters };
+  }
+
+  /** Follows the rows through a chunk without a lost character: jumps from quote to quote and line end to line end. */
+  private countRows(text: string): void {
+    let i = 0;
+    if (this.inQuotes) {
+      const close = text.indexOf('"');
+      if (close === -1) return;
+      this.inQuotes = false;
+      i = close + 1;
+    }
+    let quote = text.indexOf('"', i);
+    for (;;) {
+      const lineEnd = text.indexOf('\n', i);
+      if (lineEnd !== -1 && (quote === -1 || lineEnd < quote)) {
+        this.row++;
+        i = lineEnd + 1;
+        continue;
+      }
+      if (quote === -1) return;
+      const close = text.indexOf('"', quote + 1);
+      if (close === -1) {
+        this.inQuotes = true;
+        return;
+      }
+      i = close + 1;
+      quote = text.indexOf('"', i);
+    }
+  }
+
+  /** Character by character, for the rare chunk that lost some. */
+  private findLost(text: string): void {
+    for (const ch of text) {
+      if (ch === '"') this.inQuotes = !this.inQuotes;
+      else if (ch === '\n') {
+        if (!this.inQuotes) this.row++;
+      } else if (ch.charCodeAt(0) > 0x7f && !this.canEncode(ch)) {
+        const entry = this.lost.get(ch) ?? { count: 0, rows: [] };
+        entry.count++;
+        if (entry.rows.at(-1) !== this.row && entry.rows.length < MAX_ROWS_LISTED) entry.rows.push(this.row);
+        this.lost.set(ch, entry);
+      }
+    }
+  }
+
+  private canEncode(ch: string): boolean {
+    let known = this.encodable.get(ch);
+    if (known === undefined) {
+      const bytes = iconv.encode(ch, 'cp932');
+      known = !(bytes.length === 1 && bytes[0] === 0x3f);
+      this.encodable.set(ch, known);
+    }
+    return known;
+  }
 }
 
 function countOf(haystack: Buffer | string, needle: number | string): number {

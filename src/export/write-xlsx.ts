@@ -38,6 +38,20 @@ async function columnWidths(db: Engine, d: SqlDialect, columns: readonly ExportC
   return columns.map((c, i) => fixed[c.type] ?? Math.min(Number(row![`w${i}`]), 60));
 }
 
+/**
+ * Characters XML 1.0 forbids (C0 controls but tab, line feed and carriage return; U+FFFE and
+ * U+FFFF): one of them in a cell makes the whole workbook unreadable, so they are removed.
+ */
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+const XML_FORBIDDEN_ALL = new RegExp(XML_FORBIDDEN.source, 'g');
+
+/** A text with the characters XML forbids removed, and how many there were. */
+export function xmlSafeText(text: string): { readonly text: string; readonly removed: number } {
+  if (!XML_FORBIDDEN.test(text)) return { text, removed: 0 };
+  let removed = 0;
+  return { text: text.replace(XML_FORBIDDEN_ALL, () => (removed++, '')), removed };
+}
+
 /** How much uncompressed sheet XML may wait for the zip compressor before the writer pauses. */
 const MAX_PENDING_BYTES = 8 << 20;
 
@@ -60,9 +74,16 @@ async function compressorCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
  * whatever the list's size. Rows beyond a sheet's limit continue on further sheets.
  */
 export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
-  return async ({ db, dialect, file, columns, headers, rowCount, signal, progress }) => {
-    const select = exportSelect(dialect, columns, headers, 'typed');
-    const headerRow = columns.map((c) => headerOf(c, headers));
+  return async ({ db, dialect, file, columns, headers, cells, rowCount, signal, progress }) => {
+    const select = exportSelect(dialect, columns, headers, 'typed', undefined, cells);
+    let removed = 0;
+    const safe = (text: string): string => {
+      if (!XML_FORBIDDEN.test(text)) return text; // the usual case, without an allocation
+      const cleaned = xmlSafeText(text);
+      removed += cleaned.removed;
+      return cleaned.text;
+    };
+    const headerRow = columns.map((c) => safe(headerOf(c, headers)));
     const widths = (await columnWidths(db, dialect, columns, select)).map((w, i) => Math.max(w, displayWidth(headerRow[i]!)) + 2);
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file.tempPath, useStyles: true, useSharedStrings: false });
     let sheet: ExcelJS.Worksheet | undefined;
@@ -90,7 +111,7 @@ export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
         const values = new Array<unknown>(data.length);
         for (let c = 0; c < data.length; c++) {
           const v = data[c]![r];
-          values[c] = Array.isArray(v) ? v.join(';') : v;
+          values[c] = typeof v === 'string' ? safe(v) : Array.isArray(v) ? safe(v.join(';')) : v;
         }
         sheet!.addRow(values).commit();
         sheetRows++;
@@ -101,5 +122,6 @@ export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
     }
     sheet!.commit();
     await workbook.commit();
+    return { xlsxInvalidCharacters: removed };
   };
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Engine } from '../engine/engine.js';
 import type { AtomicFile } from './atomic-file.js';
 import type { ExportColumn } from './columns.js';
-import type { HeaderStyle } from './select.js';
+import type { CellStyle, HeaderStyle } from './select.js';
 
 export interface ExportContext {
   readonly db: Engine;
@@ -13,6 +13,8 @@ export interface ExportContext {
   readonly file: AtomicFile;
   readonly columns: readonly ExportColumn[];
   readonly headers: HeaderStyle;
+  /** enum values and booleans as stored or as labels; CSV formulas neutralised or kept */
+  readonly cells: CellStyle;
   /** how many customers the members table holds */
   readonly rowCount: number;
   readonly signal?: AbortSignal;
@@ -20,7 +22,28 @@ export interface ExportContext {
   readonly logger: Logger;
 }
 
-export type ExportWriter = (context: ExportContext) => Promise<void>;
+/** A character CP932 cannot hold, written as "?": where it was (rows of the file, the header is row 1). */
+export interface LostCharacter {
+  readonly character: string;
+  /** `U+1F363` */
+  readonly codePoint: string;
+  /** how many times it was lost */
+  readonly count: number;
+  /** the rows it was lost in, the first MAX_ROWS_LISTED of them */
+  readonly rows: readonly number[];
+}
+
+/** Rows listed per lost character; `count` says how many times it was lost in all. */
+export const MAX_ROWS_LISTED = 100;
+
+/** What a writer changed in the values to make a valid file (see WrittenFile). */
+export interface WriteReport {
+  readonly xlsxInvalidCharacters?: number;
+  readonly cp932LookAlikes?: number;
+  readonly lostCharacters?: readonly LostCharacter[];
+}
+
+export type ExportWriter = (context: ExportContext) => Promise<WriteReport | void>;
 
 /** Streams a query's rows as JS column arrays, a batch at a time. */
 export function streamColumns(db: Engine, select: string, signal?: AbortSignal): AsyncGenerator<unknown[][]> {

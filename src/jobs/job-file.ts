@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
-import { CSV_ENCODINGS, EXPORT_FORMATS, formatOf, type OutputSpec } from '../export/formats.js';
+import { checkExportColumnNames } from '../export/columns.js';
+import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, outputFault, VALUE_STYLES, type OutputSpec } from '../export/formats.js';
 
 /**
  * A job file in jobs/ (see README, "Jobs"): which segment, when, and where its lists go.
@@ -15,7 +16,9 @@ const outputSchema = z
     format: z.enum(EXPORT_FORMATS).optional(),
     columns: z.array(z.string().min(1)).min(1).optional(),
     encoding: z.enum(CSV_ENCODINGS).optional(),
-    headers: z.enum(['canonical', 'ja']).optional(),
+    headers: z.enum(HEADER_STYLES).optional(),
+    csvFormulas: z.enum(CSV_FORMULAS).optional(),
+    values: z.enum(VALUE_STYLES).optional(),
   })
   .strict();
 
@@ -73,8 +76,14 @@ export function loadJob(file: string): JobSpec {
     if (isAbsolute(output.path) || output.path.split(/[\\/]/).includes('..')) {
       throw fault(file, `outputs[${i}].path`, `"${output.path}" must stay inside the output folder: a relative path without ".."`);
     }
-    if (output.encoding && formatOf(output) !== 'csv') {
-      throw fault(file, `outputs[${i}].encoding`, 'an encoding applies to CSV outputs only');
+    const wrong = outputFault(output);
+    if (wrong) throw fault(file, `outputs[${i}].${wrong.key}`, wrong.message);
+    if (output.columns) {
+      try {
+        checkExportColumnNames(output.columns, `outputs[${i}].columns`);
+      } catch (e) {
+        throw new KumiwakeError('job-invalid', `${file}: ${(e as Error).message}`);
+      }
     }
   });
   return { ...job, name, file: resolve(file) };
@@ -116,12 +125,40 @@ export function outputFor(job: JobSpec, index: number, values: { segment: string
   return { ...output, path: resolve(outputRoot, filled) };
 }
 
-/** Refuses a path whose real location (symbolic links followed) is outside the output folder. */
+/**
+ * Where a path really is (symbolic links followed) as far as it exists, with the parts that do not
+ * exist yet after it. A broken symbolic link on the way is refused: where it leads is unknown.
+ */
+function realLocation(path: string, where: string): string {
+  const missing: string[] = [];
+  for (let at = resolve(path); ; at = dirname(at)) {
+    try {
+      return join(realpathSync(at), ...missing);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if (lstatOrUndefined(at)?.isSymbolicLink()) throw new KumiwakeError('output-escapes', `${where}: ${path} leads through the broken symbolic link ${at}`);
+      if (dirname(at) === at) return resolve(path);
+      missing.unshift(basename(at));
+    }
+  }
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a path whose real location (symbolic links followed) is outside the output folder.
+ * Checked before any folder is made: a link that leads out is refused without creating anything
+ * on the other side.
+ */
 export function assertInsideOutputRoot(path: string, outputRoot: string, where: string): void {
-  mkdirSync(outputRoot, { recursive: true });
-  mkdirSync(dirname(path), { recursive: true });
-  const root = realpathSync(outputRoot);
-  const folder = realpathSync(dirname(path));
+  const root = realLocation(outputRoot, where);
+  const folder = realLocation(dirname(path), where);
   if (folder !== root && !folder.startsWith(root + sep)) {
     throw new KumiwakeError('output-escapes', `${where}: ${path} leads outside the output folder ${root} (through a symbolic link)`);
   }

@@ -72,9 +72,10 @@ describe('kumiwake export', () => {
     expect(parseCsv(text)).toEqual([['customer_id', 'name', 'address'], ['0007', 'Doe, "Jane"', 'line 1\nline 2'], ['0008', 'plain', '']]);
   });
 
-  it('writes CP932 with "?" for characters it cannot hold, and says so in the log', () => {
+  it('writes CP932 with "?" for characters it cannot hold, and says which and in which rows', () => {
     const r = exportOwnCustomers('emoji', 'customer_id,name\n1,髙橋 🍣\n', '--columns', 'customer_id,name', '--encoding', 'cp932');
     expect(iconv.decode(readFileSync(join(dir, 'emoji-out.csv')), 'cp932')).toBe('customer_id,name\r\n1,髙橋 ?\r\n');
+    expect(r.stdout).toContain('warning: 1 character CP932 cannot hold was written as "?":\n  🍣 U+1F363 ×1 in row 2\n');
     expect(r.stderr).toMatch(/"characters":1,.*CP932 cannot hold/);
   });
 
@@ -149,7 +150,7 @@ describe('kumiwake export', () => {
     expect(r.stderr).toMatch(/--columns\[1\]: unknown column "shoe_size"; known: customer_id,/);
     r = runCli(['export', everyone, '--db', db, '--out', join(out, 'a.xlsx'), '--encoding', 'cp932']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('an encoding applies to CSV only');
+    expect(r.stderr).toContain('an encoding applies to CSV outputs only, not to xlsx');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ version: 1, where: { all: [{ kind: 'age', min: 'old' }] } }));
     r = runCli(['export', bad, '--db', db, '--out', join(out, 'b.csv')]);
@@ -169,16 +170,17 @@ describe('kumiwake export', () => {
     expect(await query(db, 'SELECT count(*)::INT AS n FROM customers')).toEqual(before);
   });
 
-  it('leaves the earlier file in place and no temp file when the write fails', () => {
+  it('refuses a folder as the file to write (exit 2, naming it), leaving no temp file and the earlier files in place', () => {
     const target = join(dir, 'keep.csv');
     writeFileSync(target, 'earlier list\n');
-    // A directory where the rename must land makes the last step fail after the rows are written.
     const blocked = join(dir, 'blocked.csv');
     mkdirSync(blocked);
     const r = runCli(['export', everyone, '--db', db, '--out', blocked]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`kumiwake: ${blocked}: is a folder, not a file`);
+    expect(r.stderr).not.toMatch(/internal error|\.kumiwake-/);
     expect(readdirSync(dir).filter((f) => f.includes('.kumiwake-'))).toEqual([]);
     expect(readFileSync(target, 'utf8')).toBe('earlier list\n');
-    expect(existsSync(join(blocked))).toBe(true);
+    expect(readdirSync(blocked)).toEqual([]);
   });
 });

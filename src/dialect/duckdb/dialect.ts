@@ -1,6 +1,6 @@
 import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Dialect } from 'kysely';
 import type { Sql, SqlDialect, TextMatch } from '../dialect.js';
-import { sqlIdent } from './sql-text.js';
+import { sqlIdent, sqlString } from './sql-text.js';
 
 const compileOnly: Dialect = {
   createAdapter: () => new PostgresAdapter(),
@@ -81,4 +81,9 @@ export const duckdbDialect: SqlDialect = {
   asDouble: (e) => `CAST(${e} AS DOUBLE)`,
   // UTF-8 byte length tells a wide character (3 bytes) from ASCII (1): length + (bytes - length) / 2.
   displayWidth: (e) => `(length(CAST(${e} AS VARCHAR)) + (strlen(CAST(${e} AS VARCHAR)) - length(CAST(${e} AS VARCHAR))) // 2)`,
+  formulaSafeText: (e) => `(CASE WHEN left(${e}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${e} ELSE ${e} END)`,
+  labelledText: (e, labels) => {
+    const cases = Object.entries(labels).map(([value, label]) => `WHEN ${sqlString(value)} THEN ${sqlString(label)}`);
+    return cases.length === 0 ? `CAST(${e} AS VARCHAR)` : `(CASE CAST(${e} AS VARCHAR) ${cases.join(' ')} ELSE CAST(${e} AS VARCHAR) END)`;
+  },
 };

@@ -1,0 +1,72 @@
+import { statSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { KumiwakeError } from '../errors.js';
+import { shownPath } from './formats.js';
+
+// The place an export writes to, checked before anything is created there, and the system's
+// refusals turned into sentences that name the file asked for (never a temp file's name).
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'the system does not permit it',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  ENOENT: 'that folder does not accept new files',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a file is in the way of a folder',
+  ENAMETOOLONG: 'the name is too long',
+  ELOOP: 'too many symbolic links',
+  EIO: 'an input/output error of the device',
+  EFBIG: 'the file is too large for the file system',
+  EMFILE: 'too many open files',
+};
+
+/** The system's refusal (an errno error) to create or write `target` as a sentence naming it; other errors: undefined. */
+export function writeFault(target: string, error: unknown, exitCode: 1 | 2 = 2): KumiwakeError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
+  return new KumiwakeError('export-unwritable', `cannot write ${shownPath(target)}: ${REASONS[code] ?? 'the system refused'} (${code})`, exitCode);
+}
+
+const refused = (message: string) => new KumiwakeError('export-target', message, 2);
+
+function statOf(path: string, target: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw writeFault(target, e) ?? e;
+  }
+}
+
+/**
+ * Refuses, before any folder or file is created, a target that is not a regular file or cannot
+ * become one: a folder, a device node, a FIFO or a socket (a rename would replace it), or a path
+ * under something that is not a folder. Symbolic links are followed: a link to /dev/null is refused.
+ */
+export function checkTarget(target: string): void {
+  const path = resolve(target);
+  const shown = shownPath(target);
+  const stats = statOf(path, target);
+  if (stats?.isDirectory()) throw refused(`${shown}: is a folder, not a file; give a file name inside it, such as ${join(target, 'list.csv')}`);
+  if (stats && !stats.isFile()) throw refused(`${shown}: is ${kindOf(stats)}, not a regular file; an export writes (and replaces) regular files only`);
+  if (stats) return;
+  // The first part of the path that exists must be a folder (the rest is created).
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const found = statOf(dir, target);
+    if (found && !found.isDirectory()) throw refused(`${shown}: ${shownPath(dir)} is ${found.isFile() ? 'a file' : kindOf(found)}, not a folder`);
+    if (found || dirname(dir) === dir) return;
+  }
+}
