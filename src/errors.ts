@@ -28,12 +28,16 @@ export class ImportError extends KumiwakeError {
   }
 }
 
-/** The database is held by another process for longer than the bounded wait. */
+/**
+ * The database is held by another process for longer than the bounded wait. `holder` says who,
+ * as far as it can be told: another kumiwake process, another program (a DuckDB shell, a
+ * notebook), or just "another process".
+ */
 export class DatabaseBusyError extends KumiwakeError {
-  constructor(readonly path: string, waitedMs: number) {
+  constructor(readonly path: string, waitedMs: number, readonly holder = 'another process') {
     super(
       'database-busy',
-      `database is busy: ${path} is held by another kumiwake process (waited ${Math.round(waitedMs / 1000)} s). ` +
+      `database is busy: ${path} is held by ${holder} (waited ${Math.round(waitedMs / 1000)} s). ` +
         'Try again when it has finished, or raise KUMIWAKE_LOCK_TIMEOUT (seconds).',
       1,
     );

@@ -15,7 +15,7 @@ export const SAMPLE_AS_OF = '2026-10-31';
 
 export interface DemoResult {
   readonly db: string;
-  /** the sample was loaded now (false: the database holds the user's own data) */
+  /** the sample was loaded now (false: the database holds the user's own data, and nothing else was done) */
   readonly loaded: boolean;
   readonly loads: ReadonlyArray<{ table: string; rows: number; file: string; encoding: string }>;
   readonly tables: Record<string, number>;
@@ -34,27 +34,29 @@ function readJson(file: string): Record<string, unknown> {
 
 /**
  * `npm start`: loads the sample shop into the database (created if missing), counts the sample
- * segments and runs the sample jobs as of the sample's last day. A database that holds the
- * user's own data is never overwritten.
+ * segments, saves them and runs the sample jobs as of the sample's last day. A database that
+ * holds the user's own data is never touched: nothing is loaded, saved or run, and the result
+ * only says what it holds (`loaded: false`, no segments, no jobs).
  */
 export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
   const fresh = !existsSync(options.db);
   const workspace = new Workspace(options);
   try {
     const db = await workspace.database();
-    const [marker] = await db.all<{ value: string }>(`SELECT value FROM schema_info WHERE key = 'sample_data'`);
+    const sample = fresh || (await db.hasSchemaMark('sample_data'));
     const before = await workspace.tableSizes();
-    const loads: Array<{ table: string; rows: number; file: string; encoding: string }> = [];
-    if (fresh || marker || before.customers === 0) {
-      const plan: ReadonlyArray<[TableName, string]> = [
-        ['customers', 'customers.csv'], ['products', 'products.csv'], ['purchases', 'purchases.csv'], ['mails', 'mails.csv'], ['mail-events', 'mail_events.csv'],
-      ];
-      for (const [table, file] of plan) {
-        const result = await workspace.import({ table, files: [join(SAMPLE_DIR, file)], mode: 'replace' });
-        loads.push({ table: result.table, rows: result.rowsLoaded, file: `data/sample/${file}`, encoding: result.encodings[0] ?? 'utf-8' });
-      }
-      await db.setSchemaMark('sample_data');
+    if (!sample && Object.values(before).some((rows) => rows > 0)) {
+      return { db: db.path, loaded: false, loads: [], tables: before, segments: [], jobs: [], asOf: SAMPLE_AS_OF };
     }
+    const loads: Array<{ table: string; rows: number; file: string; encoding: string }> = [];
+    const plan: ReadonlyArray<[TableName, string]> = [
+      ['customers', 'customers.csv'], ['products', 'products.csv'], ['purchases', 'purchases.csv'], ['mails', 'mails.csv'], ['mail-events', 'mail_events.csv'],
+    ];
+    for (const [table, file] of plan) {
+      const result = await workspace.import({ table, files: [join(SAMPLE_DIR, file)], mode: 'replace' });
+      loads.push({ table: result.table, rows: result.rowsLoaded, file: `data/sample/${file}`, encoding: result.encodings[0] ?? 'utf-8' });
+    }
+    await db.setSchemaMark('sample_data');
     const tables = await workspace.tableSizes();
     const segments: Array<{ file: string } & CountResult> = [];
     for (const file of readdirSync(SEGMENT_DIR).filter((f) => f.endsWith('.json')).sort()) {
@@ -66,7 +68,7 @@ export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
     }
     const jobs: RunOutcome[] = [];
     for (const file of listJobFiles(JOBS_DIR)) jobs.push(await workspace.runJob(file, { asOf: SAMPLE_AS_OF, jobsDir: JOBS_DIR }));
-    return { db: db.path, loaded: loads.length > 0, loads, tables, segments, jobs, asOf: SAMPLE_AS_OF };
+    return { db: db.path, loaded: true, loads, tables, segments, jobs, asOf: SAMPLE_AS_OF };
   } finally {
     await workspace.close();
   }

@@ -52,7 +52,12 @@ export class Workspace {
     await this.database();
   }
 
-  /** The open engine (opened now if it is not yet); internal to the library's own modules. */
+  /**
+   * The open engine (opened now if it is not yet); internal to the library's own modules. Opened
+   * for writing, it first clears what a killed command left on this database: job runs still
+   * `running` become `interrupted`, and decoded copies of processes that are gone are removed
+   * (the engine removes DuckDB's spill files).
+   */
   database(): Promise<DuckDBEngine> {
     this.engine ??= DuckDBEngine.open(this.options.db, {
       readOnly: this.options.readOnly,
@@ -61,8 +66,26 @@ export class Workspace {
       memoryLimit: this.options.memoryLimit,
       memorySetting: this.options.settingNames?.memoryLimit,
       logger: this.log,
+    }).then(async (db) => {
+      if (!this.options.readOnly) await this.clearAfterKilledCommands(db);
+      return db;
     });
     return this.engine;
+  }
+
+  /** Never fails the command: what cannot be cleared now is cleared by a later one. */
+  private async clearAfterKilledCommands(db: DuckDBEngine): Promise<void> {
+    try {
+      const [{ RunHistory }, { DecodedCopies }, { processIsAlive }] = await Promise.all([
+        import('../jobs/history.js'), import('../import/decoded-copies.js'), import('../processes.js'),
+      ]);
+      const runs = await new RunHistory(db).closeAbandonedRuns(processIsAlive);
+      if (runs > 0) this.log.info({ runs }, 'job runs left running by a process that is gone marked interrupted');
+      const folders = DecodedCopies.removeLeftovers(db.path, this.options.decodeDir);
+      if (folders.length > 0) this.log.info({ folders }, 'removed decoded copies left by a killed import');
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not clear what a killed command left behind');
+    }
   }
 
   private savedStore(): Promise<SegmentStore> {
@@ -84,6 +107,7 @@ export class Workspace {
     const db = await this.database();
     const result = await importFiles(db, {
       table, files: request.files, encoding: request.encoding, mode: request.mode, mappingFile: request.mapping, maxRejects,
+      delimiter: request.delimiter, allowEmpty: request.allowEmpty, tz: this.tz,
       signal: this.options.signal, logger: this.log, progress: this.options.progress, decodeDir: this.options.decodeDir,
     });
     // A customers import may change what saved segments select, never the segments themselves.
@@ -108,24 +132,18 @@ export class Workspace {
     const { planCount, planTargetOf } = await import('../segments/evaluate.js');
     const [db, store] = [await this.database(), await this.savedStore()];
     const plan = planCount(resolveSegment(segment, store), store, this.asOf(options), await planTargetOf(db));
-      delimiter: request.delimiter, allowEmpty: request.allowEmpty, tz: this.tz,
     return { sql: plan.sql, parameters: plan.parameters };
   }
 
   /** Writes a segment's customers to one file (CSV, Excel, Parquet or Arrow), whole or not at all. */
   async export(segment: SegmentInput, request: ExportRequest): Promise<ExportResult> {
-    const [{ materializeMembers }, { checkOutput, writeExport }] = await Promise.all([import('../segments/evaluate.js'), import('../export/export-segment.js')]);
+    const [{ materializeMembers }, { writeExport }] = await Promise.all([import('../segments/evaluate.js'), import('../export/export-segment.js')]);
     const [db, store] = [await this.database(), await this.savedStore()];
-    const { out, format: asked, columns, encoding, headers, csvFormulas, values, inputs } = request;
-    const spec = { path: out, format: asked, columns, encoding, headers, csvFormulas, values };
-    checkOutput(db, spec, { inputs }); // a target that cannot be written is refused before the segment runs
     const counted = await materializeMembers(db, resolveSegment(segment, store), store, this.asOf(request), MEMBERS_TABLE, this.log);
-    const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs });
-    const { path, format, rows, bytes, removed, replaced, lostCharacters } = file;
-    return {
-      count: counted.count, reachable: counted.reachable, asOf: counted.asOf,
-      file: { path, format, rows, bytes, removed, replaced, lostCharacters }, elapsedMs: counted.elapsedMs + file.elapsedMs,
-    };
+    const spec = { path: request.out, format: request.format, columns: request.columns, encoding: request.encoding, headers: request.headers };
+    const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs: request.inputs });
+    const { path, format, rows, bytes } = file;
+    return { count: counted.count, reachable: counted.reachable, asOf: counted.asOf, file: { path, format, rows, bytes }, elapsedMs: counted.elapsedMs + file.elapsedMs };
   }
 
   /**

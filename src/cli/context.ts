@@ -10,8 +10,9 @@ let logger: ReturnType<typeof cliLogger> | undefined;
 /** The CLI's JSON log on stderr (KUMIWAKE_LOG_LEVEL), made on first use. */
 export const log = () => (logger ??= cliLogger(config.logLevel));
 
-function onWait(path: string): void {
-  process.stderr.write(`database ${path} is in use by another kumiwake process; waiting for it...\n`);
+/** `holder`: who has the file, as far as the engine can tell ("another process" when it cannot). */
+function onWait(path: string, holder = 'another process'): void {
+  process.stderr.write(`database ${path} is in use by ${holder}; waiting for it...\n`);
 }
 
 /** A command's workspace options: the global flags, the environment's settings, terminal progress. */

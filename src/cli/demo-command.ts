@@ -6,15 +6,20 @@ import { emit, type GlobalArgs } from './output.js';
 
 /**
  * `npm start`: loads the sample shop into the database (created if missing) and prints what it
- * holds. A database that holds the user's own data is never overwritten.
+ * holds. A database that holds the user's own data is never touched (nothing loaded, saved or run).
  */
 export function demoCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs.command('demo', 'load the sample shop into the database and show what it holds', (y) => y, async (argv) => {
     const demo = await runDemo(workspaceOptions(argv));
     const { db, asOf } = demo;
     emit(argv, { db, loaded: demo.loaded, jobs: demo.jobs.map((r) => ({ job: r.job, status: r.status, count: r.counted?.count, files: r.files })), tables: demo.tables, segments: demo.segments }, () =>
-      [
-        demo.loaded ? `Loaded the sample shop into ${db}:` : `${db} holds your own data; the sample was not loaded.`,
+      !demo.loaded ? [
+        `${db} holds your own data: the sample was not loaded, no sample segment was saved and no sample job was run.`,
+        'It holds:',
+        ...Object.entries(demo.tables).map(([table, n]) => `  ${table.padEnd(12)} ${String(n).padStart(7)} rows`),
+        'To try the sample shop, give another database: npm start -- --db data/sample.duckdb (or KUMIWAKE_DB=data/sample.duckdb npm start)',
+      ].join('\n') : [
+        `Loaded the sample shop into ${db}:`,
         ...demo.loads.map((l) => `  ${l.table.padEnd(12)} ${String(l.rows).padStart(7)} rows from ${l.file} (${l.encoding})`),
         'Tables now hold:',
         ...Object.entries(demo.tables).map(([table, n]) => `  ${table.padEnd(12)} ${String(n).padStart(7)} rows`),

@@ -31,6 +31,24 @@ function runRecordLine(r: RunRecord, previous: RunRecord | undefined, tz: string
   return `${String(r.runId).padStart(5)}  ${started}  ${r.job.padEnd(24)} ${(r.segment ?? '').padEnd(26)} ${(r.asOf ?? '').padEnd(10)}  ${r.status.padEnd(11)} ${count.padStart(18)}${r.error ? `  ${r.error.split('\n')[0]}` : ''}`;
 }
 
+/**
+ * Calls `stop` once when the process that started this one goes away: `npx kumiwake schedule`
+ * stopped with SIGTERM ends npx but not always its node child, which would go on running jobs
+ * with no one to stop it. An orphan is adopted by another process (init or a subreaper), so its
+ * parent pid changes. (A scheduler started by init itself, pid 0 or 1 as parent, is not watched.)
+ */
+function watchParent(stop: () => void): NodeJS.Timeout | undefined {
+  const parent = process.ppid;
+  if (parent <= 1) return undefined;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    stop();
+  }, 500);
+  timer.unref();
+  return timer;
+}
+
 export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs
     .command('run <jobs..>', 'run jobs now (names in the jobs folder, or job files); each is recorded in the history',
@@ -72,9 +90,11 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           const onSignal = (name: NodeJS.Signals) => schedule.stop(name);
           process.on('SIGTERM', onSignal);
           process.on('SIGINT', onSignal);
+          const orphaned = watchParent(() => schedule.stop('the parent process exited'));
           try {
             await schedule.done;
           } finally {
+            clearInterval(orphaned);
             process.off('SIGTERM', onSignal);
             process.off('SIGINT', onSignal);
           }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Engine } from '../engine/engine.js';
 import type { JobRunRow, Tables } from '../engine/tables.js';
+import { processIsAlive } from '../processes.js';
 import type { CountResult } from '../segments/evaluate.js';
 
 export type RunStatus = JobRunRow['status'];
@@ -33,6 +34,8 @@ const num = (value: bigint | number | null) => (value === null ? null : Number(v
 const jsonText = (parameters: readonly unknown[]) =>
   JSON.stringify(parameters.map((p) => (Array.isArray(p) && p.length > 100 ? [...p.slice(0, 100), `… ${p.length - 100} more`] : p)),
     (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value));
+
+const ABANDONED = 'the process running it stopped before it finished';
 
 /** The run history (job_runs): a row when a run starts, completed when it ends. */
 export class RunHistory {
@@ -89,26 +92,37 @@ export class RunHistory {
     const abandoned = open.filter((r) => r.pid === null || (r.pid !== process.pid && !isAlive(r.pid)));
     for (const run of abandoned) {
       await this.k.updateTable('job_runs')
-        .set({ status: 'interrupted', finished_at: utcText(new Date()), error: 'the process running it stopped before it finished' })
+        .set({ status: 'interrupted', finished_at: utcText(new Date()), error: ABANDONED })
         .where('run_id', '=', run.run_id).execute();
     }
     return abandoned.length;
   }
 
-  /** The latest cron occurrence a job was run (or skipped) for: local time text, `YYYY-MM-DD HH:MM`. */
-  async lastScheduledFor(job: string): Promise<string | undefined> {
-    const row = await this.k.selectFrom('job_runs').select((eb) => eb.fn.max('scheduled_for').as('latest')).where('job', '=', job).executeTakeFirst();
+  /**
+   * The latest cron occurrence a job was run (or skipped) for: local time text, `YYYY-MM-DD HH:MM`.
+   * `handled`: only occurrences whose run ended (succeeded, failed or skipped); one whose run was
+   * interrupted (or killed, still `running`) did not produce its outputs and may be made up.
+   */
+  async lastScheduledFor(job: string, options: { handled?: boolean } = {}): Promise<string | undefined> {
+    let query = this.k.selectFrom('job_runs').select((eb) => eb.fn.max('scheduled_for').as('latest')).where('job', '=', job);
+    if (options.handled) query = query.where('status', 'in', ['succeeded', 'failed', 'skipped']);
+    const row = await query.executeTakeFirst();
     const latest = row?.latest as Date | null | undefined;
     return latest ? utcText(latest).slice(0, 16) : undefined;
   }
 
-  async list(filter: { job?: string; segment?: string; limit?: number }): Promise<RunRecord[]> {
+  /**
+   * Runs as recorded, oldest first. A run still `running` whose process is gone (killed) reads as
+   * `interrupted`, as the next command that writes will record it (a reader cannot record it).
+   */
+  async list(filter: { job?: string; segment?: string; limit?: number }, isAlive: (pid: number) => boolean = processIsAlive): Promise<RunRecord[]> {
     if (!(await this.db.hasTable('job_runs'))) return []; // a database from before jobs, opened read-only
     let query = this.k.selectFrom('job_runs').selectAll();
     if (filter.job) query = query.where('job', '=', filter.job);
     if (filter.segment) query = query.where('segment', '=', filter.segment);
     const rows = await query.orderBy('run_id', 'desc').limit(filter.limit ?? 50).execute();
-    return rows.reverse().map((r) => ({
+    const abandoned = (r: (typeof rows)[number]) => r.status === 'running' && (r.pid === null || (r.pid !== process.pid && !isAlive(r.pid)));
+    return rows.reverse().map((row) => (abandoned(row) ? { ...row, status: 'interrupted' as const, error: ABANDONED } : row)).map((r) => ({
       runId: Number(r.run_id), job: r.job, segment: r.segment, trigger: r.trigger,
       scheduledFor: iso(r.scheduled_for)?.replace(/\.000Z$|Z$/, '') ?? null,
       asOf: r.as_of === null ? null : iso(r.as_of)!.slice(0, 10),

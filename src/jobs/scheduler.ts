@@ -1,8 +1,11 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { ExportSettings } from '../export/export-segment.js';
+import { KumiwakeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
+import { processIsAlive } from '../processes.js';
 import { RunHistory, type RunTrigger } from './history.js';
 import { listJobFiles, loadJob, type JobSpec } from './job-file.js';
+import { SchedulerLock } from './job-lock.js';
 import { wallClock } from './local-time.js';
 import { latestMissedOccurrence } from './missed-runs.js';
 import { runJob, type DatabaseAccess, type RunOutcome } from './run-job.js';
@@ -34,6 +37,7 @@ interface QueuedRun {
  * has one writer), and a job already queued or running is not queued again (recorded as
  * skipped). The database is opened per run only, so imports and ad-hoc commands can use it
  * between runs. `stop()` lets the running job finish within the grace period, then abandons it.
+ * One scheduler per database (`SchedulerLock`): a second one is refused while the first lives.
  */
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
@@ -49,22 +53,34 @@ export class Scheduler {
     this.log = options.logger ?? silentLogger;
   }
 
-  /** Loads the jobs, queues missed runs per their policy, starts the cron tasks; resolves when stopped. */
+  /**
+   * Loads the jobs, queues missed runs per their policy, starts the cron tasks; resolves when
+   * stopped. Refuses to start (`scheduler-running`) while another scheduler runs on the database.
+   */
   async run(): Promise<void> {
-    const jobs = this.loadJobs();
-    await this.queueMissedRuns(jobs);
-    // Stopped while starting up: no tasks; a catch-up run already going ends as stop() says.
-    for (const job of this.stopping ? [] : jobs) {
-      const task = cron.schedule(job.schedule!, (context) => this.enqueue({ job, trigger: 'schedule', scheduledFor: wallClock(context.date, job.timezone) }), {
-        timezone: job.timezone, name: job.name,
-      });
-      this.tasks.push(task);
+    const lock = SchedulerLock.acquire(this.options.database.path);
+    if ('heldBy' in lock) {
+      throw new KumiwakeError('scheduler-running',
+        `a scheduler is already running on ${this.options.database.path}${lock.heldBy > 0 ? ` (process ${lock.heldBy})` : ''}; stop it first (one scheduler per database)`, 1);
     }
-    if (!this.stopping) this.options.onStarted?.(jobs.map((job, i) => ({ job, next: this.tasks[i]!.getNextRun() })));
-    const idle = new Promise<void>((resolve) => (this.idle = resolve));
-    this.pump();
-    if (this.stopping && !this.running) return;
-    await idle;
+    try {
+      const jobs = this.loadJobs();
+      await this.queueMissedRuns(jobs);
+      // Stopped while starting up: no tasks; a catch-up run already going ends as stop() says.
+      for (const job of this.stopping ? [] : jobs) {
+        const task = cron.schedule(job.schedule!, (context) => this.enqueue({ job, trigger: 'schedule', scheduledFor: wallClock(context.date, job.timezone) }), {
+          timezone: job.timezone, name: job.name,
+        });
+        this.tasks.push(task);
+      }
+      if (!this.stopping) this.options.onStarted?.(jobs.map((job, i) => ({ job, next: this.tasks[i]!.getNextRun() })));
+      const idle = new Promise<void>((resolve) => (this.idle = resolve));
+      this.pump();
+      if (this.stopping && !this.running) return;
+      await idle;
+    } finally {
+      lock.release();
+    }
   }
 
   /** First call: no new runs, the running one may finish within the grace period. Second call: abandon it now. */
@@ -99,20 +115,24 @@ export class Scheduler {
     return jobs;
   }
 
-  /** A job with `missed: "run-latest"` whose latest occurrence passed unrun while we were down runs once now. */
+  /**
+   * A job with `missed: "run-latest"` whose latest occurrence passed unrun while we were down runs
+   * once now. An occurrence whose run was interrupted or killed (left `running` by a process that
+   * is gone, marked `interrupted` here first) counts as unrun.
+   */
   private async queueMissedRuns(jobs: readonly JobSpec[]): Promise<void> {
-    const wanting = jobs.filter((j) => j.missed === 'run-latest');
-    if (wanting.length === 0) return;
     // Looked up first and queued after the database is closed: a run opens it itself, and one
     // process must never hold two instances of the same file.
     const missed: QueuedRun[] = [];
     const { db, release } = await this.options.database.open();
     try {
       const history = new RunHistory(db);
-      for (const job of wanting) {
-        const last = await history.lastScheduledFor(job.name);
-        if (last === undefined) continue; // never scheduled before: nothing was missed
-        const occurrence = latestMissedOccurrence(job.schedule!, job.timezone, last, new Date());
+      const closed = await history.closeAbandonedRuns(processIsAlive);
+      if (closed > 0) this.log.info({ runs: closed }, 'runs left running by a process that is gone marked interrupted');
+      for (const job of jobs.filter((j) => j.missed === 'run-latest')) {
+        if ((await history.lastScheduledFor(job.name)) === undefined) continue; // never scheduled before: nothing was missed
+        const handled = await history.lastScheduledFor(job.name, { handled: true });
+        const occurrence = latestMissedOccurrence(job.schedule!, job.timezone, handled ?? '', new Date());
         if (occurrence) missed.push({ job, trigger: 'catch-up', scheduledFor: occurrence });
       }
     } finally {

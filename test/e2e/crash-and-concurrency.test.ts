@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DecodedCopies } from '../../src/import/decoded-copies.js';
+import { DecodedCopies, hostName } from '../../src/import/decoded-copies.js';
 import { CLI, importShop, query, runCli, runCliAsync, snapshot, tempDir, writeCsv } from '../helpers/cli.js';
 
 /** A purchases file of `lines` new order lines for the shop's customers. */
@@ -59,7 +59,7 @@ describe('an import stopped with Ctrl-C (SIGINT)', () => {
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/interrupted \(SIGINT\)/);
     expect(await snapshot(db)).toBe(before);
-    for (const folder of DecodedCopies.forDatabase(db).folders) expect(existsSync(folder)).toBe(false);
+    for (const root of DecodedCopies.rootsFor(db)) expect(existsSync(root)).toBe(false);
     const [last] = await query<{ outcome: string }>(db, 'SELECT outcome FROM imports ORDER BY import_id DESC LIMIT 1');
     expect(last!.outcome).toBe('interrupted');
   });
@@ -89,5 +89,40 @@ describe('an import, counts and a job started together on one database', () => {
     for (const r of results.slice(1, 4)) expect(JSON.parse(r.stdout).count).toBe(4);
     expect(JSON.parse(results[4]!.stdout)).toMatchObject({ status: 'succeeded', count: 1 });
     expect(await query(db, 'SELECT count(*)::INT AS n FROM purchases')).toEqual([{ n: before!.n + 300_000 }]);
+  });
+});
+
+describe('the next command after a killed one', () => {
+  it('removes DuckDB\'s spill files and the decoded copies the killed process left, marks its job run interrupted, and keeps what a live process uses', async () => {
+    const dir = tempDir();
+    const db = importShop(dir);
+    // What a command killed with SIGKILL leaves: DuckDB's spill folder, a decoded copy (on disk and
+    // in RAM), a job run still "running".
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    mkdirSync(`${db}.tmp`);
+    writeFileSync(join(`${db}.tmp`, 'duckdb_temp_storage_S32K-0.tmp'), Buffer.alloc(1 << 16));
+    const killed = DecodedCopies.forDatabase(db, undefined, { pid: dead, host: hostName() });
+    const leftovers = [killed.pathFor('/x/customers.csv', 0, 1e15), killed.pathFor('/x/purchases.csv', 1, 1000)];
+    // A live process's copy (this test's), and a copy of another host sharing the folder.
+    const live = DecodedCopies.forDatabase(db).pathFor('/x/customers.csv', 0, 1e15);
+    const elsewhere = DecodedCopies.forDatabase(db, undefined, { pid: dead, host: 'another-host' }).pathFor('/x/customers.csv', 0, 1e15);
+    for (const path of [...leftovers, live, elsewhere]) writeFileSync(path, 'copy');
+    const instance = await import('@duckdb/node-api').then((m) => m.DuckDBInstance.create(db));
+    const conn = await instance.connect();
+    await conn.run(`INSERT INTO job_runs (job, trigger, started_at, status, pid) VALUES ('killed', 'manual', TIMESTAMP '2025-01-01 00:00', 'running', ${dead})`);
+    conn.closeSync();
+    instance.closeSync();
+
+    writeFileSync(join(dir, 'all.json'), JSON.stringify({ version: 1 }));
+    const r = runCli(['segments', 'save', 'everyone', join(dir, 'all.json'), '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(`${db}.tmp`)).toBe(false);
+    for (const path of leftovers) expect(existsSync(path)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(elsewhere)).toBe(true);
+    expect(await query(db, `SELECT status, error FROM job_runs WHERE job = 'killed'`)).toEqual([
+      { status: 'interrupted', error: 'the process running it stopped before it finished' },
+    ]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('shop.duckdb'))).toEqual(['shop.duckdb']);
   });
 });

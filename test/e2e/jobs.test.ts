@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, importShop, parseCsv, runCli, tempDir } from '../helpers/cli.js';
+import { CLI, importShop, parseCsv, query, runCli, tempDir, writeCsv } from '../helpers/cli.js';
 
 const AS_OF = '2025-03-31';
 type Run = { job: string; segment: string | null; startedAt: string; finishedAt: string | null; status: string; count: number | null; asOf: string | null; trigger: string; scheduledFor: string | null; files: string[]; error: string | null };
@@ -76,7 +76,7 @@ describe('kumiwake run', () => {
   });
 
   it('skips a job that another live process is running, and takes over the lock of a dead one', () => {
-    const lockDir = join(p.root, '.kumiwake-jobs');
+    const lockDir = join(p.root, '.kumiwake-jobs', 'shop.duckdb'); // per database
     mkdirSync(lockDir, { recursive: true });
     writeFileSync(join(lockDir, 'emailable.lock'), String(process.pid)); // this test process is alive
     let r = runCli(['run', 'emailable', '--jobs-dir', p.jobs, '--db', p.db]);
@@ -215,3 +215,129 @@ describe('job files', () => {
   });
 });
 
+
+/** The pid of a process that has ended. */
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+/** Whether a process runs (a zombie waiting for its parent to reap it does not). */
+const isRunning = (pid: number) => {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+const until = async (check: () => boolean, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return check();
+};
+/** A process's output so far, and its exit code once it has ended. */
+function watch(child: ChildProcess) {
+  const seen = { stdout: '', stderr: '', code: undefined as number | null | undefined };
+  child.stdout?.on('data', (d) => (seen.stdout += d));
+  child.stderr?.on('data', (d) => (seen.stderr += d));
+  child.on('exit', (code) => (seen.code = code));
+  return seen;
+}
+/** A database of 60,000 customers, so that a job writing two Excel files runs for a few seconds. */
+function bigProject() {
+  const p = project();
+  const rows = ['customer_id,name,address'];
+  for (let i = 0; i < 60_000; i++) rows.push(`${i},顧客 ${i},住所 ${i}`);
+  writeFileSync(join(p.root, 'many.csv'), `${rows.join('\n')}\n`);
+  const small = join(p.root, 'small.duckdb');
+  copyFileSync(p.db, small); // the same shop, small, in the same folder
+  expect(runCli(['import', 'customers', join(p.root, 'many.csv'), '--db', p.db]).code).toBe(0);
+  writeJob(p.jobs, 'slow', { definition: { version: 1 }, outputs: [{ path: 'slow.xlsx' }, { path: 'slow-2.xlsx' }] });
+  return { ...p, small };
+}
+
+describe('runs killed with SIGKILL, and jobs on two databases of one folder', () => {
+  it('a job running on one database does not block the same job on another; a killed run reads and is recorded as interrupted', async () => {
+    const p = bigProject();
+    const out = join(p.root, 'data', 'out');
+    const child = spawn(process.execPath, [CLI, 'run', 'slow', '--jobs-dir', p.jobs, '--db', p.db]);
+    const seen = watch(child);
+    expect(await until(() => existsSync(out) && readdirSync(out).some((f) => f.includes('.kumiwake-')), 60_000), seen.stderr).toBe(true);
+    // The same job on the other database of the folder runs (the job lock is per database).
+    const other = runCli(['run', 'slow', '--jobs-dir', p.jobs, '--db', p.small, '--out-dir', join(p.root, 'small-out'), '--json']);
+    expect(other.code, other.stderr).toBe(0);
+    expect(JSON.parse(other.stdout)).toMatchObject({ status: 'succeeded', count: 4 });
+    expect(seen.code).toBeUndefined(); // the first run was still going
+    child.kill('SIGKILL');
+    await until(() => seen.code !== undefined, 10_000);
+    expect(await query(p.db, `SELECT status FROM job_runs WHERE job = 'slow'`)).toEqual([{ status: 'running' }]);
+    // A reader shows it as it is (the process is gone) ...
+    expect(history(p.db, '--job', 'slow')).toMatchObject([{ status: 'interrupted', error: 'the process running it stopped before it finished' }]);
+    // ... and the next command that writes, whatever it is, records it.
+    writeFileSync(join(p.root, 'all.json'), JSON.stringify({ version: 1 }));
+    expect(runCli(['segments', 'save', 'everyone', join(p.root, 'all.json'), '--db', p.db]).code).toBe(0);
+    expect(await query(p.db, `SELECT status, error FROM job_runs WHERE job = 'slow'`)).toEqual([{ status: 'interrupted', error: 'the process running it stopped before it finished' }]);
+  });
+});
+
+describe('the scheduler after a kill', () => {
+  it('makes up an occurrence whose run was killed (missed: run-latest)', async () => {
+    const p = project();
+    writeJob(p.jobs, 'killed-daily', { definition: reachableByEmail, schedule: '0 0 * * *', timezone: 'Asia/Tokyo', missed: 'run-latest', outputs: [] });
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date());
+    await execSql(p.db, `INSERT INTO job_runs (job, trigger, scheduled_for, started_at, status, pid) VALUES ('killed-daily', 'schedule', TIMESTAMP '${today} 00:00', now()::TIMESTAMP, 'running', ${deadPid()})`);
+    const r = await scheduleUntil(['--jobs-dir', p.jobs, '--db', p.db], (out) => out.includes('job killed-daily ('), {}, 30_000);
+    expect(r.code).toBe(0);
+    expect(history(p.db, '--job', 'killed-daily')).toMatchObject([
+      { trigger: 'schedule', status: 'interrupted', scheduledFor: `${today}T00:00:00` },
+      { trigger: 'catch-up', status: 'succeeded', scheduledFor: `${today}T00:00:00`, asOf: today },
+    ]);
+  });
+
+  it('refuses a second scheduler on the same database, and takes over from one that was killed', async () => {
+    const p = project();
+    writeJob(p.jobs, 'hourly', { definition: reachableByEmail, schedule: '0 * * * *', outputs: [] });
+    const args = [CLI, 'schedule', '--jobs-dir', p.jobs, '--db', p.db];
+    const first = spawn(process.execPath, args);
+    const firstSeen = watch(first);
+    expect(await until(() => firstSeen.stdout.includes('scheduling'), 30_000), firstSeen.stderr).toBe(true);
+    const second = spawn(process.execPath, args);
+    const secondSeen = watch(second);
+    await until(() => secondSeen.code !== undefined, 20_000);
+    second.kill('SIGKILL'); // still running without the lock: the test fails below
+    expect(secondSeen.code).toBe(1);
+    expect(secondSeen.stderr).toContain(`a scheduler is already running on ${p.db} (process ${first.pid})`);
+    first.kill('SIGKILL');
+    await until(() => firstSeen.code !== undefined, 10_000);
+    const third = await scheduleUntil(['--jobs-dir', p.jobs, '--db', p.db], (out) => out.includes('scheduling'), {}, 30_000);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toContain('scheduling 1 job(s)');
+  });
+
+  it('stops when the process that started it goes away (npx ended by SIGTERM)', async () => {
+    const p = project();
+    writeJob(p.jobs, 'hourly', { definition: reachableByEmail, schedule: '0 * * * *', outputs: [] });
+    // A parent like npx: it starts the scheduler and is killed without passing the signal on.
+    const script = `const c = require('node:child_process').spawn(process.execPath, ${JSON.stringify([CLI, 'schedule', '--jobs-dir', p.jobs, '--db', p.db])}, { stdio: ['ignore', 'inherit', 'inherit'] });
+      console.log('scheduler ' + c.pid);`;
+    const parent = spawn(process.execPath, ['-e', script]);
+    const seen = watch(parent);
+    expect(await until(() => seen.stdout.includes('scheduling'), 30_000), seen.stderr).toBe(true);
+    const pid = Number(/scheduler (\d+)/.exec(seen.stdout)![1]);
+    parent.kill('SIGKILL');
+    const stopped = await until(() => !isRunning(pid), 15_000);
+    if (!stopped) process.kill(pid, 'SIGKILL');
+    expect(stopped).toBe(true);
+  });
+});
+
+describe('kumiwake demo (npm start) on a database holding the user\'s own data', () => {
+  it('only says so: no sample loaded, no segment saved, no job run', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'mine.duckdb');
+    expect(runCli(['import', 'customers', writeCsv(join(dir, 'c.csv'), 'customer_id,name\nX1,Mine\n'), '--db', db]).code).toBe(0);
+    const r = runCli(['demo', '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ loaded: false, jobs: [], segments: [], tables: { customers: 1, purchases: 0 } });
+    expect(await query(db, 'SELECT (SELECT count(*) FROM segments)::INT AS segments, (SELECT count(*) FROM job_runs)::INT AS runs, (SELECT count(*) FROM customers)::INT AS customers'))
+      .toEqual([{ segments: 0, runs: 0, customers: 1 }]);
+    const text = runCli(['demo', '--db', db]);
+    expect(text.stdout).toMatch(/holds your own data: the sample was not loaded, no sample segment was saved and no sample job was run/);
+  });
+});

@@ -10,6 +10,7 @@ import { sqlString } from '../../dialect/duckdb/sql-text.js';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../tables.js';
 import { kyselyFor } from './kysely.js';
+import { assertDatabaseFile, isInvalidDatabaseError, lockHolder, notADatabase, removeSpillLeftovers } from './file-checks.js';
 
 export const DEFAULT_DB_PATH = 'data/kumiwake.duckdb';
 const SCHEMA_FILE = new URL('../../../sql/schema.sql', import.meta.url);
@@ -19,8 +20,11 @@ export interface OpenOptions {
   readonly readOnly?: boolean;
   /** how long to wait for another process to release the file (default 60 s) */
   readonly lockTimeoutMs?: number;
-  /** called once when the file is busy and we start waiting */
-  readonly onWait?: (path: string) => void;
+  /**
+   * called once when the file is busy and we start waiting, with who holds it when that can be
+   * told ("another kumiwake process (pid N)", "another program (pid N: PROGRAM)"), else "another process"
+   */
+  readonly onWait?: (path: string, holder: string) => void;
   /**
    * DuckDB's memory limit, e.g. '400MB' (default: 400MB to write, 1GB read-only), and the
    * setting a user raises when it is too small (named in the out-of-memory sentence)
@@ -53,7 +57,11 @@ export class DuckDBEngine implements Engine {
    */
   static async open(path: string, options: OpenOptions = {}): Promise<DuckDBEngine> {
     const file = path === ':memory:' ? path : resolve(path);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      // A CSV, Parquet or JSON file named as the database would open as an in-memory database.
+      assertDatabaseFile(file);
+      mkdirSync(dirname(file), { recursive: true });
+    }
     const timeout = options.lockTimeoutMs ?? 60_000;
     const logger = options.logger ?? silentLogger;
     const started = Date.now();
@@ -72,6 +80,9 @@ export class DuckDBEngine implements Engine {
         // keeps the format it was made with.
         config.storage_compatibility_version = 'latest';
         const instance = await DuckDBInstance.create(file, config);
+        // Holding the file for writing, no other process has it open: what DuckDB spilled in a
+        // process that was killed is no one's.
+        if (!options.readOnly && file !== ':memory:') removeSpillLeftovers(file);
         const conn = await instance.connect();
         const db = new DuckDBEngine(file, instance, conn, logger);
         db.memoryLimit = memory;
@@ -87,13 +98,15 @@ export class DuckDBEngine implements Engine {
           if (options.readOnly && e instanceof Error && /does not exist|Cannot open database/i.test(e.message)) {
             throw new KumiwakeError('database-missing', `no database at ${file}: import data first`, 2);
           }
+          if (isInvalidDatabaseError(e)) throw notADatabase(file, 'an empty or damaged file');
           throw e;
         }
+        const holder = lockHolder((e as Error).message);
         const waited = Date.now() - started;
-        if (waited >= timeout) throw new DatabaseBusyError(file, waited);
+        if (waited >= timeout) throw new DatabaseBusyError(file, waited, holder);
         if (!warned) {
           warned = true;
-          (options.onWait ?? ((path: string) => logger.warn({ path }, 'database in use by another process; waiting')))(file);
+          (options.onWait ?? ((path: string) => logger.warn({ path, holder }, 'database in use by another process; waiting')))(file, holder);
         }
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** Math.min(attempt, 4), 1000)));
       }
@@ -230,17 +243,7 @@ export class DuckDBEngine implements Engine {
    */
   async copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void): Promise<void> {
     const options = format === 'csv' ? `FORMAT csv, HEADER true, NEW_LINE '\r\n'` : 'FORMAT parquet, COMPRESSION zstd';
-    try {
-      await this.runInterruptible(`COPY (${select}) TO ${sqlString(path)} (${options})`, signal, onProgress);
-    } catch (e) {
-      // The file system refused (no space, no permission): the reason, without the path (the
-      // caller names the file it was asked for, not the temp file it writes first).
-      if (e instanceof QueryError && /^IO Error\b/.test(e.message)) {
-        const reason = e.message.split(/:\s*/).filter((part) => !part.includes(path) && !/^IO Error$/.test(part)).at(-1);
-        throw new KumiwakeError('file-write-failed', reason ?? 'the file system refused', 1);
-      }
-      throw e;
-    }
+    await this.runInterruptible(`COPY (${select}) TO ${sqlString(path)} (${options})`, signal, onProgress);
   }
 
   /**
