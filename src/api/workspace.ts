@@ -137,13 +137,18 @@ export class Workspace {
 
   /** Writes a segment's customers to one file (CSV, Excel, Parquet or Arrow), whole or not at all. */
   async export(segment: SegmentInput, request: ExportRequest): Promise<ExportResult> {
-    const [{ materializeMembers }, { writeExport }] = await Promise.all([import('../segments/evaluate.js'), import('../export/export-segment.js')]);
+    const [{ materializeMembers }, { checkOutput, writeExport }] = await Promise.all([import('../segments/evaluate.js'), import('../export/export-segment.js')]);
     const [db, store] = [await this.database(), await this.savedStore()];
+    const { out, format: asked, columns, encoding, headers, csvFormulas, values, inputs } = request;
+    const spec = { path: out, format: asked, columns, encoding, headers, csvFormulas, values };
+    checkOutput(db, spec, { inputs }); // a target that cannot be written is refused before the segment runs
     const counted = await materializeMembers(db, resolveSegment(segment, store), store, this.asOf(request), MEMBERS_TABLE, this.log);
-    const spec = { path: request.out, format: request.format, columns: request.columns, encoding: request.encoding, headers: request.headers };
-    const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs: request.inputs });
-    const { path, format, rows, bytes } = file;
-    return { count: counted.count, reachable: counted.reachable, asOf: counted.asOf, file: { path, format, rows, bytes }, elapsedMs: counted.elapsedMs + file.elapsedMs };
+    const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs });
+    const { path, format, rows, bytes, removed, replaced, lostCharacters } = file;
+    return {
+      count: counted.count, reachable: counted.reachable, asOf: counted.asOf,
+      file: { path, format, rows, bytes, removed, replaced, lostCharacters }, elapsedMs: counted.elapsedMs + file.elapsedMs,
+    };
   }
 
   /**

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { silentLogger, type Logger } from '../logger.js';
 import { processIsAlive } from '../processes.js';
+import { checkTarget, writeFault } from './target.js';
 
 /** Temp files of this process not yet committed, removed by `abortPendingFiles` on a signal. */
 const pending = new Set<AtomicFile>();
@@ -27,11 +28,21 @@ export class AtomicFile {
 
   private constructor(readonly target: string, readonly tempPath: string, private readonly log: Logger) {}
 
+  /**
+   * Checks the target (a regular file or nothing, in a folder), creates its folder and an empty
+   * temp file beside it: a place that cannot be written is refused here, naming the target.
+   */
   static create(target: string, log: Logger = silentLogger): AtomicFile {
+    checkTarget(target);
     const path = resolve(target);
-    mkdirSync(dirname(path), { recursive: true });
-    removeStaleTempFiles(dirname(path), log);
     const temp = join(dirname(path), `.${basename(path)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}@${host()}.tmp`);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      closeSync(openSync(temp, 'wx'));
+    } catch (e) {
+      throw writeFault(target, e) ?? e;
+    }
+    removeStaleTempFiles(dirname(path), log);
     const file = new AtomicFile(path, temp, log);
     pending.add(file);
     return file;
@@ -49,6 +60,9 @@ export class AtomicFile {
     } finally {
       closeSync(fd);
     }
+    // The target was checked before the rows were written; something made in its place meanwhile
+    // (a folder, a device) is refused now, with the file's name.
+    checkTarget(this.target);
     renameSync(this.tempPath, this.target);
     this.done = true;
     pending.delete(this);

@@ -243,7 +243,17 @@ export class DuckDBEngine implements Engine {
    */
   async copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void): Promise<void> {
     const options = format === 'csv' ? `FORMAT csv, HEADER true, NEW_LINE '\r\n'` : 'FORMAT parquet, COMPRESSION zstd';
-    await this.runInterruptible(`COPY (${select}) TO ${sqlString(path)} (${options})`, signal, onProgress);
+    try {
+      await this.runInterruptible(`COPY (${select}) TO ${sqlString(path)} (${options})`, signal, onProgress);
+    } catch (e) {
+      // The file system refused (no space, no permission): the reason, without the path (the
+      // caller names the file it was asked for, not the temp file it writes first).
+      if (e instanceof QueryError && /^IO Error\b/.test(e.message)) {
+        const reason = e.message.split(/:\s*/).filter((part) => !part.includes(path) && !/^IO Error$/.test(part)).at(-1);
+        throw new KumiwakeError('file-write-failed', reason ?? 'the file system refused', 1);
+      }
+      throw e;
+    }
   }
 
   /**
