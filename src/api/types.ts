@@ -36,6 +36,12 @@ export interface WorkspaceOptions {
   readonly xlsxRowsPerSheet?: number;
   /** one folder for decoded copies of CP932 files (default: RAM when it fits, else beside the database) */
   readonly decodeDir?: string;
+  /**
+   * Keep each condition's customers between counts (a builder that changes one condition at a
+   * time: a second count evaluates only what changed). Costs a customer index and one bit per
+   * customer per condition kept; pays off from the second count on. Default off (one-shot counts).
+   */
+  readonly interactive?: boolean;
 }
 
 /**
@@ -61,6 +67,10 @@ export interface ImportRequest {
   readonly mapping?: string;
   /** bad rows to set aside in a rejects file before the import fails (default 0) */
   readonly maxRejects?: number;
+  /** the field separator of the files: `,` (default), `\t` (TSV) or `;` */
+  readonly delimiter?: ',' | '\t' | ';';
+  /** let `mode: 'replace'` empty the table when the files hold no row (refused otherwise) */
+  readonly allowEmpty?: boolean;
 }
 
 export interface MembersRequest extends EvaluateOptions {
@@ -68,10 +78,6 @@ export interface MembersRequest extends EvaluateOptions {
   readonly columns?: readonly string[];
   /** the column to sort by (default customer_id), ascending unless `descending` */
   readonly sort?: string;
-  /** the field separator of the files: `,` (default), `\t` (TSV) or `;` */
-  readonly delimiter?: ',' | '\t' | ';';
-  /** let `mode: 'replace'` empty the table when the files hold no row (refused otherwise) */
-  readonly allowEmpty?: boolean;
   readonly descending?: boolean;
   /** rows to skip (default 0) and to return (default 100, at most 10,000) */
   readonly offset?: number;

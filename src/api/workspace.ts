@@ -29,6 +29,7 @@ export class Workspace {
   readonly segments: SavedSegments;
   private engine: Promise<DuckDBEngine> | undefined;
   private store: Promise<SegmentStore> | undefined;
+  private sets: import('../segments/customer-sets.js').CustomerSets | undefined;
   private readonly log: Logger;
 
   constructor(private readonly options: WorkspaceOptions) {
@@ -116,8 +117,16 @@ export class Workspace {
 
   /** How many customers a segment selects, and how many of them each channel reaches. */
   async count(segment: SegmentInput, options: EvaluateOptions = {}): Promise<CountResult> {
-    const { countSegment } = await import('../segments/evaluate.js');
     const [db, store] = [await this.database(), await this.savedStore()];
+    if (this.options.interactive) {
+      const [{ CustomerSets, countWithSets }, { schemaInfo }, { dialectOf }] = await Promise.all([
+        import('../segments/customer-sets.js'), import('../segments/evaluate.js'), import('../dialect/registry.js'),
+      ]);
+      this.sets ??= new CustomerSets(db, dialectOf(db), () => schemaInfo(db));
+      const { count, reachable, asOf, elapsedMs } = await countWithSets(this.sets, resolveSegment(segment, store), store.lookup, this.asOf(options));
+      return { count, reachable, asOf, elapsedMs };
+    }
+    const { countSegment } = await import('../segments/evaluate.js');
     return countSegment(db, resolveSegment(segment, store), store, this.asOf(options), this.log);
   }
 
@@ -192,6 +201,7 @@ export class Workspace {
     const engine = this.engine;
     this.engine = undefined;
     this.store = undefined;
+    this.sets = undefined;
     if (engine) (await engine.catch(() => undefined))?.close();
   }
 

@@ -7,6 +7,7 @@ import { parseLocalDate } from '../model/dates.js';
 import { benchCounts, type CountFigure } from './run-counts.js';
 import { benchImports, benchFiles, benchRepeatedImport, benchUpsert, type ImportFigure, type RepeatedImportFigure, type UpsertFigure } from './run-imports.js';
 import { BENCH_EXPORT_COLUMNS, benchExports, type ExportFigure } from './run-exports.js';
+import { benchInteractive, type InteractiveFigure } from './run-interactive.js';
 import { benchPostgres, type PostgresFigure } from './run-postgres.js';
 
 /**
@@ -20,6 +21,8 @@ const argv = await yargs(hideBin(process.argv))
   .option('skip-import', { type: 'boolean', default: false, describe: 'reuse the database of an earlier run' })
   .option('skip-counts', { type: 'boolean', default: false, describe: 'leave out the segment counts' })
   .option('skip-postgres', { type: 'boolean', default: false, describe: 'leave out the PostgreSQL 15 comparison' })
+  .option('interactive-runs', { type: 'number', default: 20, describe: 'edited definitions per interactive series (0: none)' })
+  .option('skip-exports', { type: 'boolean', default: false, describe: 'leave out the exports' })
   .option('pg-runs', { type: 'number', default: 3, describe: 'timed runs per PostgreSQL count (median reported), after one warm-up' })
   .option('cp932-runs', { type: 'number', default: 5, describe: 'extra runs of the CP932 customers import, for its spread (0: none)' })
   .option('json', { type: 'string', describe: 'also write the figures to this JSON file' })
@@ -64,6 +67,13 @@ const counts: CountFigure[] = argv['skip-counts'] ? [] : await benchCounts(dbPat
   process.stdout.write(`  ${f.name.padEnd(34)} ${pad(f.count, 9)} ${pad(f.medianMs.toFixed(0), 7)} ms ${pad(f.handMedianMs.toFixed(0), 9)} ms ${pad((f.medianMs / f.handMedianMs).toFixed(2), 6)} ${pad(f.commandMedianMs.toFixed(0), 10)} ms\n`);
 });
 
+let interactive: InteractiveFigure[] = [];
+if (!argv['skip-counts'] && argv['interactive-runs'] > 0) {
+  process.stdout.write(`\nInteractive counts (${argv.scale}x, combined LTV, one condition changed per count, workspace kept open)\n  edited condition                   counts   first   median     p95   whole count  agree\n`);
+  interactive = await benchInteractive(dbPath, UNTIL, argv['interactive-runs'], (f) =>
+    process.stdout.write(`  ${f.edit.padEnd(34)} ${pad(f.counts, 6)} ${pad(f.firstMs.toFixed(0), 5)} ms ${pad(f.medianMs.toFixed(0), 5)} ms ${pad(f.p95Ms.toFixed(0), 5)} ms ${pad(f.wholeMedianMs.toFixed(0), 9)} ms  ${f.agree ? 'yes' : 'NO'}\n`));
+}
+
 let postgres: PostgresFigure[] | { skipped: string } = { skipped: 'not asked for' };
 if (!argv['skip-counts'] && !argv['skip-postgres']) {
   process.stdout.write(`\nPostgreSQL 15 (${argv.scale}x, median of ${argv['pg-runs']}, same tables, indexed)   customers  PostgreSQL   kumiwake  PG / kumiwake\n`);
@@ -81,9 +91,9 @@ if (fullPurchases) {
   process.stdout.write(`\nUpsert of 1% of the order lines (${upsert.lines} lines, whole orders, amounts changed): ${upsert.seconds.toFixed(2)} s, ${(100 * upsert.seconds / upsert.fullSeconds).toFixed(1)}% of the full import; peak ${upsert.peakMegabytes.toFixed(0)} MB\n`);
 }
 
-process.stdout.write(`\nExports (${argv.scale}x, every customer, 10 columns: ${BENCH_EXPORT_COLUMNS})\n  format        rows      MB   seconds  peak MB\n`);
-const exports: ExportFigure[] = benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
+if (!argv['skip-exports']) process.stdout.write(`\nExports (${argv.scale}x, every customer, 10 columns: ${BENCH_EXPORT_COLUMNS})\n  format        rows      MB   seconds  peak MB\n`);
+const exports: ExportFigure[] = argv['skip-exports'] ? [] : benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
   process.stdout.write(`  ${f.format.padEnd(8)} ${pad(f.rows, 10)} ${pad(f.megabytes.toFixed(0), 7)} ${pad(f.seconds.toFixed(2), 9)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
 
-if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, until: UNTIL, imports, cp932, counts, upsert, postgres, exports }, null, 2)}\n`);
-if (counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => p.pgCount !== p.count))) process.exitCode = 1;
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, until: UNTIL, imports, cp932, counts, interactive, upsert, postgres, exports }, null, 2)}\n`);
+if (interactive.some((f) => !f.agree) || counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => p.pgCount !== p.count))) process.exitCode = 1;

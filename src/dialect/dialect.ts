@@ -70,6 +70,21 @@ export interface SqlDialect {
   argMax(arg: Sql, keys: readonly Sql[]): Sql;
   argMin(arg: Sql, keys: readonly Sql[]): Sql;
 
+  // Customer sets (interactive counts): a set of customers as one value, one bit per customer
+  // index 0..size-1, combined without touching rows again.
+  /**
+   * a row's stable position in its table (`table` is the alias): 0..n-1 with gaps after deletes,
+   * unchanged while the table is not written
+   */
+  rowIndex(table: Sql): Sql<number>;
+  /** the set of the `index` values of the rows (`size` bits) */
+  customerSet(index: Sql, size: number): Sql;
+  /**
+   * The value `customerSet` returned, as the engine's driver hands it over, read into bytes where
+   * bit i (byte i >> 3, most significant bit first) is position i.
+   */
+  readCustomerSet(value: unknown, size: number): Uint8Array;
+
   // Writing lists (exports). These build SQL text over column expressions, never over values.
   /** a quoted identifier (an export header may be any text) */
   quoteIdentifier(name: string): string;

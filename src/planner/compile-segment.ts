@@ -53,6 +53,14 @@ export function compileMembers(definition: Segment, options: PlanOptions): Compi
   return compile((ctx) => sql`SELECT c.customer_id ${fromClause(definition, ctx, compileCondition)}`, options);
 }
 
+/**
+ * The customers' positions in the customers table (the dialect's row index), for customer sets:
+ * one bit per position, no join back to customer ids.
+ */
+export function compileMemberIndexes(definition: Segment, options: PlanOptions): CompiledSegment {
+  return compile((ctx) => sql`SELECT ${ctx.dialect.rowIndex(sql.ref('c'))} AS idx ${fromClause(definition, ctx, compileCondition)}`, options);
+}
+
 /** The customers' ids with whether each is reachable by email, LINE and DM (exports, job runs). */
 export function compileMemberFlags(definition: Segment, options: PlanOptions): CompiledSegment {
   return compile((ctx) => sql`SELECT c.customer_id, ${reachable('email', ctx.dialect)} AS email, ${reachable('line', ctx.dialect)} AS line,

@@ -32,6 +32,23 @@ const columnName = (name: string): Sql => {
   return sql.raw(name);
 };
 
+/**
+ * DuckDB's BITSTRING as the driver hands it over: byte 0 holds the number of padding bits, which
+ * lead the first data byte; bit i of the string follows them, most significant bit first.
+ */
+function readBitstring(value: unknown, size: number): Uint8Array {
+  const data = value instanceof Uint8Array ? value : (value as { data?: unknown } | null)?.data;
+  if (!(data instanceof Uint8Array) || data.length === 0) throw new Error('INTERNAL ERROR: a customer set is not a BITSTRING');
+  const padding = data[0]!;
+  const out = new Uint8Array(Math.ceil(size / 8));
+  for (let j = 0; j < out.length; j++) {
+    const high = data[1 + j] ?? 0;
+    const low = data[2 + j] ?? 0;
+    out[j] = padding === 0 ? high : ((high << padding) | (low >> (8 - padding))) & 0xff;
+  }
+  return out;
+}
+
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   kysely: compileOnly,
@@ -75,6 +92,11 @@ export const duckdbDialect: SqlDialect = {
   // The arg is wrapped in a struct so that a NULL arg (a last order never shipped) is still returned.
   argMax: (arg, keys) => sql`arg_max({'v': ${arg}}, ${orderKey(keys)}).v`,
   argMin: (arg, keys) => sql`arg_min({'v': ${arg}}, ${orderKey(keys)}).v`,
+  rowIndex: (table) => sql`${table}.rowid`,
+  // A BITSTRING of one bit per customer: 125 kB for a million customers.
+  // No rows make no bitstring (NULL): the empty set is all zeros.
+  customerSet: (index, size) => sql`COALESCE(bitstring_agg(${index}, 0, ${sql.lit(size - 1)}), bitstring('0', ${sql.lit(size)}))`,
+  readCustomerSet: readBitstring,
   quoteIdentifier: sqlIdent,
   decimalText: (e) => `rtrim(rtrim(CAST(${e} AS VARCHAR), '0'), '.')`,
   tagsText: (e) => `array_to_string(${e}, ';')`,

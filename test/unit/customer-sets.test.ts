@@ -1,0 +1,122 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialectOf } from '../../src/dialect/registry.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { parseLocalDate } from '../../src/model/dates.js';
+import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
+import { CustomerBitmap } from '../../src/segments/bitmap.js';
+import { CustomerSets, countWithSets } from '../../src/segments/customer-sets.js';
+import { countSegment, schemaInfo } from '../../src/segments/evaluate.js';
+import { SegmentStore } from '../../src/segments/store.js';
+import { ReferenceEvaluator } from '../reference/evaluate.js';
+import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
+import { definition } from '../reference/random-definitions.js';
+
+const savedVip = { version: 1, where: { any: [{ kind: 'tags', tags: ['vip'] }, { kind: 'purchases', sales: { min: 5000 } }] } };
+const enumValue = (field: string, v: string) => {
+  const info = lookupField(field);
+  return info?.type === 'enum' ? canonicalEnumValue(info.column!, v) ?? v : v;
+};
+
+const scenarios: Array<{ name: string; seed: number; shape: DatasetShape; asOf: string; runs: number }> = [
+  { name: 'a typical shop', seed: 21, shape: { customers: 60, orders: 160, events: 200 }, asOf: '2025-03-31', runs: 200 },
+  { name: 'empty purchase, product and mail-event tables', seed: 23, shape: { customers: 40, orders: 0, events: 0, emptyPurchases: true, emptyEvents: true, emptyProducts: true }, asOf: '2025-01-15', runs: 80 },
+];
+
+for (const scenario of scenarios) {
+  describe(`interactive counts (customer sets) = reference evaluator: ${scenario.name}`, () => {
+    let db: DuckDBEngine;
+    let store: SegmentStore;
+    let reference: ReferenceEvaluator;
+    let sets: CustomerSets;
+    const asOf = parseLocalDate(scenario.asOf)!;
+    beforeAll(async () => {
+      db = await DuckDBEngine.open(':memory:');
+      const data = randomDataset(scenario.seed, scenario.shape);
+      await loadDataset(db, data);
+      store = await SegmentStore.load(db);
+      await store.save('saved-vip', savedVip, asOf);
+      reference = new ReferenceEvaluator(data, new Map([['saved-vip', savedVip]]), enumValue);
+      sets = new CustomerSets(db, dialectOf(db), () => schemaInfo(db));
+    });
+    afterAll(() => db.close());
+
+    // One cache over all runs: later definitions reuse the sets of earlier leaves.
+    it(`counts ${scenario.runs} random definitions as the reference and the planner do`, async () => {
+      await fc.assert(
+        fc.asyncProperty(definition, async (def) => {
+          let counted;
+          try {
+            counted = await countWithSets(sets, def, store.lookup, asOf);
+          } catch (e) {
+            expect((e as Error).message).toMatch(/is after/);
+            return;
+          }
+          expect(counted.count, JSON.stringify(def)).toBe(reference.members(def, asOf).size);
+          const planned = await countSegment(db, def, store, asOf);
+          expect(counted.reachable, JSON.stringify(def)).toEqual(planned.reachable);
+        }),
+        { numRuns: scenario.runs, seed: scenario.seed },
+      );
+    });
+  });
+}
+
+describe('interactive counts reuse what did not change', () => {
+  it('evaluates only the changed condition, and starts over after an import', async () => {
+    const db = await DuckDBEngine.open(':memory:');
+    try {
+      const data = randomDataset(5, { customers: 50, orders: 120, events: 100 });
+      await loadDataset(db, data);
+      const store = await SegmentStore.load(db);
+      const asOf = parseLocalDate('2025-03-31')!;
+      const sets = new CustomerSets(db, dialectOf(db), () => schemaInfo(db));
+      const base = [{ kind: 'purchases', orderCount: { min: 1 } }, { kind: 'reachable', channel: 'email' }, { not: { kind: 'tags', tags: ['vip'] } }];
+      // Three leaves, and the base sets: everyone, the visible (not deleted), each channel's reachable.
+      const first = await countWithSets(sets, { where: { all: base } }, store.lookup, asOf);
+      expect(first.evaluated).toBe(3 + 5);
+      const changed = await countWithSets(sets, { where: { all: [{ kind: 'purchases', orderCount: { min: 2 } }, ...base.slice(1)] } }, store.lookup, asOf);
+      expect(changed.evaluated).toBe(1);
+      const again = await countWithSets(sets, { where: { all: base } }, store.lookup, asOf);
+      expect(again.evaluated).toBe(0);
+      expect(again.count).toBe(first.count);
+      // An import (a row in imports) means the data may have changed: every set is made again.
+      await db.run(`INSERT INTO imports (table_name, mode, files, started_at, finished_at, duration_ms, outcome) VALUES ('customers', 'upsert', ['x.csv'], now(), now(), 1, 'ok')`);
+      const afterImport = await countWithSets(sets, { where: { all: base } }, store.lookup, asOf);
+      expect(afterImport.evaluated).toBe(3 + 5);
+      // Deleted rows leave gaps in the positions: a complement must not count them.
+      await db.run(`DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM customers ORDER BY customer_id LIMIT 7 OFFSET 3)`);
+      for (const where of [{ not: { kind: 'tags', tags: ['vip'] } }, { any: [] }, { not: { any: [] } }, { not: { kind: 'reachable', channel: 'email' } }]) {
+        const viaSets = await countWithSets(sets, { where }, store.lookup, asOf);
+        const whole = await countSegment(db, { where }, store, asOf);
+        expect({ count: viaSets.count, reachable: viaSets.reachable }, JSON.stringify(where)).toEqual({ count: whole.count, reachable: whole.reachable });
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('a customer set read from the engine', () => {
+  it('has bit i for position i, whatever the padding of the engine\'s bitstring', async () => {
+    const db = await DuckDBEngine.open(':memory:');
+    try {
+      const dialect = dialectOf(db);
+      for (const size of [1, 2, 7, 8, 9, 15, 16, 17, 63, 100]) {
+        const positions = [...new Set([0, size - 1, Math.floor(size / 3), Math.floor(size / 2)])].filter((p) => p < size);
+        const [row] = await db.query<{ bits: unknown }>({
+          sql: `SELECT COALESCE(bitstring_agg(x, 0, ${size - 1}), bitstring('0', ${size})) AS bits FROM unnest($1::INTEGER[]) AS t(x)`,
+          parameters: [positions],
+        });
+        const bytes = dialect.readCustomerSet(row!.bits, size);
+        const set = CustomerBitmap.of(size, bytes);
+        const got = Array.from({ length: size }, (_, i) => i).filter((i) => ((bytes[i >> 3]! >> (7 - (i & 7))) & 1) === 1);
+        expect(got, `size ${size}`).toEqual([...positions].sort((a, b) => a - b));
+        expect(set.count()).toBe(positions.length);
+        expect(CustomerBitmap.of(size, new Uint8Array(Math.ceil(size / 8)).fill(0xff)).andNot(set).count()).toBe(size - positions.length);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
