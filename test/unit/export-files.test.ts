@@ -7,6 +7,8 @@ import { customers } from '../../src/catalog/tables.js';
 import { duckdbDialect } from '../../src/dialect/duckdb/dialect.js';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { outputFault } from '../../src/export/formats.js';
+import { writeExport } from '../../src/export/export-segment.js';
+import { MEMBERS_TABLE } from '../../src/export/select.js';
 import { checkTarget } from '../../src/export/target.js';
 import { Cp932Csv } from '../../src/export/write-csv.js';
 import { xmlSafeText } from '../../src/export/write-xlsx.js';
@@ -143,6 +145,31 @@ describe('output places', () => {
       expect(fault).toMatchObject({ code: 'bad-output', exitCode: 2, message: '"list\\u0000.csv": a path cannot hold a NUL character' });
     } finally {
       await shop.close();
+    }
+  });
+});
+
+describe('a failure while writing', () => {
+  it('names the file asked for, with the reason the system gave, never the temp file', async () => {
+    const db = await DuckDBEngine.open(':memory:');
+    try {
+      const refused = await db.copyToFile('SELECT 1 AS x', '/proc/kumiwake-nowhere/list.csv', 'csv', undefined, () => {}).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(KumiwakeError);
+      expect(refused).toMatchObject({ code: 'file-write-failed', exitCode: 1 });
+      expect((refused as Error).message).not.toContain('/proc');
+
+      await db.query({ sql: `CREATE TEMP TABLE ${MEMBERS_TABLE} AS SELECT customer_id FROM customers`, parameters: [] });
+      const dir = tempDir();
+      const target = join(dir, 'list.csv');
+      writeFileSync(target, 'earlier list');
+      db.copyToFile = async () => {
+        throw new KumiwakeError('file-write-failed', 'No space left on device', 1);
+      };
+      const failed = await writeExport(db, { path: target }, 0).catch((e: unknown) => e);
+      expect(failed).toMatchObject({ code: 'export-write-failed', exitCode: 1, message: `cannot write ${target}: No space left on device` });
+      expect(readdirSync(dir)).toEqual(['list.csv']); // the temp files are gone, the earlier file stays
+    } finally {
+      db.close();
     }
   });
 });
