@@ -53,7 +53,10 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
 }
 
 /** What a stored row of each table is, in the summary line. */
-const ROW_NAMES: Record<string, string> = { customers: 'customers', purchases: 'order lines', products: 'products', mails: 'mails', mail_events: 'mail events' };
+const ROW_NAMES: Record<string, readonly [string, string]> = {
+  customers: ['customer', 'customers'], purchases: ['order line', 'order lines'], products: ['product', 'products'],
+  mails: ['mail', 'mails'], mail_events: ['mail event', 'mail events'],
+};
 
 const n = (value: number) => value.toLocaleString('en');
 
@@ -63,10 +66,11 @@ const n = (value: number) => value.toLocaleString('en');
  * lines name that are not in customers, with how to load them.
  */
 export function importSummary(result: ImportResult): string {
-  const what = ROW_NAMES[result.table] ?? 'rows';
+  const [one, many] = ROW_NAMES[result.table] ?? ['row', 'rows'];
+  const what = many;
   const files = `${result.files.length} file${result.files.length === 1 ? '' : 's'} (${result.encodings.join(', ')})`;
   return [
-    `${result.table}: ${n(result.rowsRead)} rows read from ${files}; ${n(result.rowsStored)} ${what} stored (new or updated) in ${(result.durationMs / 1000).toFixed(1)} s`,
+    `${result.table}: ${n(result.rowsRead)} row${result.rowsRead === 1 ? "" : "s"} read from ${files}; ${n(result.rowsStored)} ${result.rowsStored === 1 ? one : many} stored (new or updated) in ${(result.durationMs / 1000).toFixed(1)} s`,
     result.rowsSkipped > 0 ? `  ${n(result.rowsSkipped)} rows skipped by the mapping's skipIfEmpty` : '',
     result.rejectsFile ? `  ${n(result.rowsRejected)} bad rows set aside in ${result.rejectsFile}` : '',
     result.unknownCustomers

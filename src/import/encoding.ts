@@ -44,11 +44,11 @@ export function detectEncoding(path: string): Encoding {
       if (isUtf8(block)) {
         if (utf8At === undefined && !isAscii(block)) utf8At = start + firstNonAsciiLine(block);
       } else {
-        for (let from = 0; from < block.length && otherAt === undefined; ) {
+        for (let from = 0; from < block.length && (otherAt === undefined || utf8At === undefined); ) {
           let to = block.indexOf(0x0a, from);
           if (to === -1) to = block.length;
           const line = block.subarray(from, to);
-          if (!isUtf8(line)) otherAt = start + from;
+          if (!isUtf8(line)) otherAt ??= start + from;
           else if (utf8At === undefined && !isAscii(line)) utf8At = start + from;
           from = to + 1;
         }
