@@ -1,5 +1,5 @@
 import { KumiwakeError } from '../errors.js';
-import { parseLocalDate, type LocalDate } from '../model/dates.js';
+import { DAY_RANGE_TEXT, parseLocalDate, type LocalDate } from '../model/dates.js';
 import type { SegmentStore } from '../segments/store.js';
 import type { SegmentInput } from './types.js';
 
@@ -10,8 +10,10 @@ export function resolveSegment(input: SegmentInput, store: SegmentStore): unknow
   throw new KumiwakeError('bad-argument', 'name a saved segment ({ segment: NAME }) or give a definition ({ definition: {...} })');
 }
 
+/** An as-of date: a calendar day from 0001-01-01 to 9999-12-31, as the tables hold. */
 export function parseAsOf(text: string): LocalDate {
   const date = parseLocalDate(text);
-  if (!date) throw new KumiwakeError('bad-argument', `--as-of ${text} is not a date (YYYY-MM-DD)`);
-  return date;
+  if (date) return date;
+  if (/^0000-\d{2}-\d{2}$/.test(text)) throw new KumiwakeError('bad-argument', `--as-of ${text} is out of range: dates run from ${DAY_RANGE_TEXT}`);
+  throw new KumiwakeError('bad-argument', `--as-of ${text} is not a date (YYYY-MM-DD)`);
 }

@@ -6,7 +6,7 @@ export const FAULT_CODES = [
   'not-an-object', 'unknown-property', 'unsupported-version', 'not-a-text', 'not-a-boolean', 'not-a-list',
   'too-deep', 'bad-group', 'missing-kind', 'unknown-kind', 'missing-property',
   'missing-name', 'unknown-field', 'unknown-operator', 'operator-not-for-type', 'missing-operand', 'unexpected-operand',
-  'not-a-number', 'not-a-whole-number', 'negative', 'empty-range', 'min-greater-than-max',
+  'not-a-number', 'not-a-whole-number', 'negative', 'empty-range', 'min-greater-than-max', 'out-of-range',
   'not-a-date', 'date-order', 'not-a-month-day',
   'empty-list', 'list-too-long', 'unknown-enum-value',
   'unknown-channel', 'unknown-event', 'unknown-mail-kind', 'unknown-match', 'unknown-unit', 'unknown-window-on',

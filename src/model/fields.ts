@@ -23,5 +23,7 @@ export const fieldNames = (): string[] => customers.columns.map((c) => c.name);
 /** Canonical value of an enum field for a spelling (`女性` → `female`), or undefined. */
 export function canonicalEnumValue(column: ColumnDef, value: string): string | undefined {
   const key = value.normalize('NFKC').trim().toLowerCase();
-  return column.values?.[key] ?? Object.values(column.values ?? {}).find((v) => v === key);
+  const spellings = column.values ?? {};
+  // Own spellings only: `constructor` or `__proto__` must not find what every object inherits.
+  return Object.hasOwn(spellings, key) ? spellings[key] : Object.values(spellings).find((v) => v === key);
 }

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { dateValueProblem } from '../dates.js';
 import { describe, say } from '../faults.js';
 import { canonicalEnumValue, fieldNames, lookupField, type FieldInfo } from '../fields.js';
 import { addFault } from './context.js';
-import { checkDateOrder, checkRange, fixedObject, MAX_LIST, written, type DateRange, type DateValue, type NumberRange } from './parts.js';
+import { checkDateOrder, checkRange, dateFault, fixedObject, MAX_LIST, numberRangeProblem, written, type DateRange, type DateValue, type NumberRange } from './parts.js';
 
 export const FIELD_OPS = ['eq', 'ne', 'in', 'not_in', 'between', 'contains', 'starts_with', 'ends_with', 'is_empty', 'is_not_empty'] as const;
 export type FieldOp = (typeof FIELD_OPS)[number];
@@ -134,12 +133,11 @@ function checkValue(v: unknown, field: FieldInfo, op: FieldOp, ctx: z.core.$Refi
   const fault = (code: Parameters<typeof addFault>[1], message: string) => (addFault(ctx, code, message, ...path), false);
   if (field.type === 'boolean') return typeof v === 'boolean' || fault('not-a-boolean', `${field.name} is true or false, not ${describe(v)}`);
   if (field.type === 'integer' || field.type === 'decimal') {
-    return (typeof v === 'number' && Number.isFinite(v)) || fault('not-a-number', `${field.name} is a number, not ${describe(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) return fault('not-a-number', `${field.name} is a number, not ${describe(v)}`);
+    const problem = numberRangeProblem(v, field.type === 'integer', field.name);
+    return problem === undefined || fault('out-of-range', problem);
   }
-  if (field.type === 'date' || field.type === 'timestamp') {
-    const problem = dateValueProblem(v);
-    return !problem || fault('not-a-date', problem);
-  }
+  if (field.type === 'date' || field.type === 'timestamp') return !dateFault(v, ctx, ...path);
   if (typeof v !== 'string' && typeof v !== 'number') return fault('not-a-text', `expected a text, not ${describe(v)}`);
   if (field.type === 'enum' && field.column && !op.endsWith('with') && op !== 'contains' && !canonicalEnumValue(field.column, String(v))) {
     return fault('unknown-enum-value', `${describe(v)} is not a value of ${field.name} (expected ${[...new Set(Object.values(field.column.values ?? {}))].join(', ')})`);
@@ -157,7 +155,12 @@ function checkList(v: unknown, field: FieldInfo, op: FieldOp, ctx: z.core.$Refin
 function checkBetween(leaf: Raw, field: FieldInfo, ctx: z.core.$RefinementCtx): void {
   if (leaf.min === undefined && leaf.max === undefined) addFault(ctx, 'empty-range', '"between" needs "min", "max" or both');
   if (field.name === 'customer_id') {
-    for (const k of ['min', 'max'] as const) if (leaf[k] !== undefined && !Number.isInteger(leaf[k])) addFault(ctx, 'not-a-whole-number', 'a member number range takes whole numbers', k);
+    for (const k of ['min', 'max'] as const) {
+      const v = leaf[k];
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isInteger(v)) addFault(ctx, 'not-a-whole-number', 'a member number range takes whole numbers', k);
+      else checkNumberRange(v, true, k, ctx);
+    }
     return checkRange(leaf, ctx, false);
   }
   if (field.type === 'date' || field.type === 'timestamp') {
@@ -167,6 +170,12 @@ function checkBetween(leaf: Raw, field: FieldInfo, ctx: z.core.$RefinementCtx): 
   for (const k of ['min', 'max'] as const) {
     const v = leaf[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) addFault(ctx, 'not-a-number', `${k} must be a number, not ${describe(v)}`, k);
+    else if (v !== undefined) checkNumberRange(v, field.type === 'integer', k, ctx);
   }
   checkRange(leaf, ctx, false);
+}
+
+function checkNumberRange(v: number, whole: boolean, key: 'min' | 'max', ctx: z.core.$RefinementCtx): void {
+  const problem = numberRangeProblem(v, whole, key);
+  if (problem !== undefined) addFault(ctx, 'out-of-range', problem, key);
 }

@@ -48,17 +48,42 @@ export interface RangeRules {
   readonly nonNegative?: boolean;
 }
 
+/**
+ * The numbers a definition may compare with, so that every one is stored and compared exactly:
+ * whole numbers up to 2^53 − 1 in size (what a JSON number holds exactly; BIGINT holds more),
+ * amounts below 10^14 in size (what DECIMAL(18, 4) holds).
+ */
+export const MAX_WHOLE = Number.MAX_SAFE_INTEGER;
+export const AMOUNT_LIMIT = 1e14;
+
+/** Why a number is out of the range its column can compare, or undefined. */
+export function numberRangeProblem(v: number, whole: boolean, key: string): string | undefined {
+  const [max, limit] = [MAX_WHOLE.toLocaleString('en'), AMOUNT_LIMIT.toLocaleString('en')];
+  if (whole && Math.abs(v) > MAX_WHOLE) return `${key} ${v} is out of range (whole numbers from -${max} to ${max})`;
+  if (!whole && Math.abs(v) >= AMOUNT_LIMIT) return `${key} ${v} is out of range (amounts above -${limit} and below ${limit})`;
+  return undefined;
+}
+
 /** One bound of a number range: a finite number, whole and not negative when the rules say so. */
 export function bound(key: 'min' | 'max', rules: RangeRules) {
   let schema = z.number({ error: (issue) => say('not-a-number', `${key} must be a number, not ${describe(issue.input)}`) });
   if (rules.integer) schema = schema.refine(Number.isInteger, { error: say('not-a-whole-number', `${key} must be a whole number`) });
+  schema = schema.superRefine((v, ctx) => {
+    const problem = numberRangeProblem(v, rules.integer === true, key);
+    if (problem !== undefined) addFault(ctx, 'out-of-range', problem);
+  }, { when: (payload) => typeof payload.value === 'number' && (!rules.integer || Number.isInteger(payload.value)) });
   if (rules.nonNegative) {
     schema = schema.refine((v) => v >= 0, {
       error: say('negative', `${key} cannot be negative`),
       when: (payload) => (rules.integer ? Number.isInteger(payload.value) : typeof payload.value === 'number'),
     });
   }
-  return schema.meta({ ...(rules.integer ? { type: 'integer' } : {}), ...(rules.nonNegative ? { minimum: 0 } : {}) }).optional();
+  const limit = rules.integer ? MAX_WHOLE : AMOUNT_LIMIT;
+  return schema.meta({
+    ...(rules.integer ? { type: 'integer' } : {}),
+    ...(rules.nonNegative ? { minimum: 0 } : rules.integer ? { minimum: -limit } : { exclusiveMinimum: -limit }),
+    ...(rules.integer ? { maximum: limit } : { exclusiveMaximum: limit }),
+  }).optional();
 }
 
 /** A range needs a bound, and its min cannot exceed its max. */
@@ -83,11 +108,20 @@ const DATE_PATTERN = '^(\\d{4}-\\d{2}-\\d{2}( \\d{2}:\\d{2}:\\d{2})?|today([+-]\
 /** `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS` or `today[±N(d|w|m|y)]`. */
 export const dateValue = z
   .string({ error: (issue) => say('not-a-date', dateValueProblem(issue.input) ?? 'a date must be a text') })
-  .superRefine((value, ctx) => {
-    const problem = dateValueProblem(value);
-    if (problem) addFault(ctx, 'not-a-date', problem);
-  })
+  .superRefine((value, ctx) => void dateFault(value, ctx))
   .meta({ pattern: DATE_PATTERN });
+
+/**
+ * A date value's fault, if any: `not-a-date`, or `out-of-range` for a relative value that lands
+ * before 0001-01-01 or after 9999-12-31 at the evaluation date.
+ */
+export function dateFault(value: unknown, ctx: z.core.$RefinementCtx, ...path: PropertyKey[]): boolean {
+  const problem = dateValueProblem(value);
+  if (problem) return (addFault(ctx, 'not-a-date', problem, ...path), true);
+  const outside = dateValueProblem(value, parseContext().asOf);
+  if (outside) return (addFault(ctx, 'out-of-range', outside, ...path), true);
+  return false;
+}
 
 export interface DateRange {
   readonly from?: DateValue;
@@ -99,9 +133,11 @@ export interface DateRange {
  * (from 2024-06-01 to today) may be empty on some days and not others, and is then empty.
  */
 export function checkDateOrder(from: unknown, to: unknown, ctx: z.core.$RefinementCtx, names: readonly [string, string] = ['from', 'to']): void {
-  if (typeof from !== 'string' || typeof to !== 'string' || dateValueProblem(from) || dateValueProblem(to)) return;
+  if (typeof from !== 'string' || typeof to !== 'string') return;
+  const { asOf } = parseContext();
+  if (dateValueProblem(from, asOf) || dateValueProblem(to, asOf)) return;
   if (from.startsWith('today') !== to.startsWith('today')) return;
-  const range = resolveRange({ from, to }, parseContext().asOf);
+  const range = resolveRange({ from, to }, asOf);
   if (rangeIsEmpty(range)) addFault(ctx, 'date-order', `${names[0]} ${from} is after ${names[1]} ${to} (on ${range.from?.slice(0, 10)} as of the evaluation date)`);
 }
 
