@@ -27,7 +27,7 @@ describe('a database held by another process', () => {
     const db = join(dir, 'busy.duckdb');
     expect(runCli(['demo', '--db', db]).code).toBe(0);
     const file = writeCsv(join(dir, 'c.csv'), 'customer_id\n1\n');
-    const released = await holdDatabase(db, 4000);
+    const released = await holdDatabase(db, 8000); // longer than the CLI takes to start and give up on a loaded machine
     const r = await runCliAsync(['import', 'customers', file, '--db', db], { KUMIWAKE_LOCK_TIMEOUT: '1' });
     expect(r.code).toBe(1);
     // The holder is a plain node program, not kumiwake: the messages say so, and never blame kumiwake.

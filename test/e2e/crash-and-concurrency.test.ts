@@ -126,3 +126,31 @@ describe('the next command after a killed one', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('shop.duckdb'))).toEqual(['shop.duckdb']);
   });
 });
+
+describe('a process killed right after it opened a database of an older version', () => {
+  it('leaves a database that opens: the schema change it made is already in the file, not only in the log', async () => {
+    const dir = tempDir();
+    const db = importShop(dir);
+    // A database from before a column was added to job_runs (whose run_id defaults to a sequence):
+    // DuckDB cannot replay such an ALTER TABLE from its write-ahead log, read-only or not.
+    const instance = await import('@duckdb/node-api').then((m) => m.DuckDBInstance.create(db));
+    const conn = await instance.connect();
+    await conn.run('ALTER TABLE job_runs DROP COLUMN error_parameters');
+    await conn.run('CHECKPOINT');
+    conn.closeSync();
+    instance.closeSync();
+    const engine = new URL('../../dist/engine/duckdb/engine.js', import.meta.url).href;
+    const script = `const { DuckDBEngine } = await import(${JSON.stringify(engine)});
+      await DuckDBEngine.open(${JSON.stringify(db)}); process.stdout.write('opened\\n'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+    let stdout = '';
+    const opened = new Promise<void>((resolve) => child.stdout.on('data', (d) => (stdout += d).includes('opened') && resolve()));
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    await opened;
+    child.kill('SIGKILL');
+    await exited;
+    const history = runCli(['history', '--db', db, '--json']);
+    expect(history.code, history.stderr).toBe(0);
+    expect(await query(db, `SELECT count(*)::INT AS n FROM information_schema.columns WHERE table_name = 'job_runs' AND column_name = 'error_parameters'`)).toEqual([{ n: 1 }]);
+  });
+});

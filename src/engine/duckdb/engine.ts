@@ -87,7 +87,14 @@ export class DuckDBEngine implements Engine {
         const db = new DuckDBEngine(file, instance, conn, logger);
         db.memoryLimit = memory;
         if (options.memorySetting) db.memorySetting = options.memorySetting;
-        if (!options.readOnly) await db.applySchema();
+        if (!options.readOnly) {
+          await db.applySchema();
+          // A schema change (a column added by a newer version) goes to the file at once: DuckDB
+          // cannot replay from its write-ahead log an ALTER TABLE of a table whose column defaults
+          // to a sequence (job_runs), so a process killed before its next checkpoint would leave a
+          // database no one can open. With nothing to write, this costs nothing.
+          await conn.run('CHECKPOINT');
+        }
         await db.registerFunctions();
         return db;
       } catch (e) {
