@@ -44,4 +44,9 @@ describe('encoding decided from the whole file', () => {
     writeFileSync(ascii, Buffer.concat([Buffer.from(`id,name\n${Array.from({ length: 120_000 }, (_, i) => `${i},n${i}\n`).join('')}`), iconv.encode('x,山田\n', 'cp932')]));
     expect(detectEncoding(ascii)).toBe('cp932');
   });
+  it('refuses a CP932 file with a UTF-8 tail, naming the UTF-8 line', () => {
+    const joined = join(dir, 'cp932-then-utf8.csv');
+    writeFileSync(joined, Buffer.concat([iconv.encode('id,name\n1,山田\n2,佐藤\n', 'cp932'), Buffer.from('3,鈴木\n')]));
+    expect(() => detectEncoding(joined)).toThrow(`${joined}:4: mixed encodings: line 4 is UTF-8 but line 2 is not`);
+  });
 });

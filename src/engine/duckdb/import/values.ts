@@ -93,9 +93,11 @@ function localTimestamp(x: string): string {
  * local timestamp has no `+`, no `Z`, and no `-` after the date's first ten characters.
  */
 function timestampExpression(raw: string, tz: string): string {
-  const zoned = `(ends_with(${raw}, 'Z') OR ends_with(${raw}, 'z') OR ends_with(upper(${raw}), 'UTC') OR contains(${raw}, '+') OR contains(substr(${raw}, 11), '-'))`;
-  const zone = `regexp_extract(${raw}, '\\s*([zZ]|[uU][tT][cC]|[+-][0-9]{2}(:?[0-9]{2})?)$', 1)`;
-  const local = `regexp_extract(${raw}, '^(.*[0-9])\\s*([zZ]|[uU][tT][cC]|[+-][0-9]{2}(:?[0-9]{2})?)$', 1)`;
+  // No upper(): it would allocate a string per cell on the path every timestamp takes.
+  const zoned = `(contains(${raw}, '+') OR contains(substr(${raw}, 11), '-') OR ends_with(${raw}, 'Z') OR ends_with(${raw}, 'z')
+    OR ends_with(${raw}, 'UTC') OR ends_with(${raw}, 'utc') OR ends_with(${raw}, 'Utc'))`;
+  const zone = `regexp_extract(${raw}, '\\s*([zZ]|UTC|utc|Utc|[+-][0-9]{2}(:?[0-9]{2})?)$', 1)`;
+  const local = `regexp_extract(${raw}, '^(.*[0-9])\\s*([zZ]|UTC|utc|Utc|[+-][0-9]{2}(:?[0-9]{2})?)$', 1)`;
   const digits = `replace(${zone}, ':', '')`;
   const offset = `CASE WHEN upper(${zone}) IN ('Z', 'UTC') THEN '+00:00' ELSE left(${digits}, 3) || ':' || CASE WHEN length(${digits}) = 5 THEN right(${digits}, 2) ELSE '00' END END`;
   // Only a time of day can carry an offset: `2024-01-05-05` is not 5 o'clock UTC-5.
