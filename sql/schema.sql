@@ -179,6 +179,8 @@ CREATE TABLE IF NOT EXISTS job_runs (
 -- The statement a run failed in, with its parameters as JSON (added after the first release).
 ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS error_sql VARCHAR;
 ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS error_parameters VARCHAR;
+-- The segment's warnings (names the data does not hold) as JSON, NULL when none (added after the first release).
+ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS warnings VARCHAR;
 
 -- The distinct values of the customers' low-cardinality text columns (prefecture, store, status,
 -- class, route, attr:NAME groups) and of their tags, rebuilt by every customers import

@@ -5,6 +5,7 @@ import type { EncodingOption } from '../import/encoding.js';
 import type { ImportMode } from '../engine/duckdb/import/load.js';
 import type { Logger } from '../logger.js';
 import type { ProgressReporter } from '../progress.js';
+import type { SegmentWarning } from '../segments/warnings.js';
 
 export interface WorkspaceOptions {
   /** the database file (created on first use unless read-only), or ':memory:' */
@@ -54,6 +55,12 @@ export type SegmentInput = { readonly segment: string } | { readonly definition:
 export interface EvaluateOptions {
   /** evaluate as of this date, YYYY-MM-DD (default: today in the workspace's time zone) */
   readonly asOf?: string;
+  /**
+   * Warnings (names the data does not hold: an unknown mail id, product, tag, a value that never
+   * occurs, …) are a fault: a `KumiwakeError` with code `strict-warnings` (exit 2) listing them
+   * with their paths, instead of the result's `warnings`.
+   */
+  readonly strict?: boolean;
 }
 
 export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail-events';
@@ -124,11 +131,15 @@ export interface ExportResult {
     readonly lostCharacters: readonly LostCharacter[];
   };
   readonly elapsedMs: number;
+  /** what the definition names that the data does not hold (see `CountResult`) */
+  readonly warnings: readonly SegmentWarning[];
 }
 
 export interface RunJobRequest {
   /** evaluate as of this date, YYYY-MM-DD (default: today in the job's time zone) */
   readonly asOf?: string;
+  /** warnings fail the run (as the job file's `"strict": true` does) */
+  readonly strict?: boolean;
   /** the folder every output stays inside (default: data/out beside the jobs folder) */
   readonly outputRoot?: string;
 }

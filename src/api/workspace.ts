@@ -123,11 +123,11 @@ export class Workspace {
         import('../segments/customer-sets.js'), import('../segments/evaluate.js'), import('../dialect/registry.js'),
       ]);
       this.sets ??= new CustomerSets(db, dialectOf(db), () => schemaInfo(db));
-      const { count, reachable, asOf, elapsedMs } = await countWithSets(this.sets, resolveSegment(segment, store), store.lookup, this.asOf(options));
-      return { count, reachable, asOf, elapsedMs };
+      const { count, reachable, asOf, elapsedMs, warnings } = await countWithSets(this.sets, resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
+      return { count, reachable, asOf, elapsedMs, warnings };
     }
     const { countSegment } = await import('../segments/evaluate.js');
-    return countSegment(db, resolveSegment(segment, store), store, this.asOf(options), this.log);
+    return countSegment(db, resolveSegment(segment, store), store, this.asOf(options), this.log, { strict: options.strict });
   }
 
   /** One page of a segment's customers, sorted. */
@@ -151,12 +151,12 @@ export class Workspace {
     const { out, format: asked, columns, encoding, headers, csvFormulas, values, inputs } = request;
     const spec = { path: out, format: asked, columns, encoding, headers, csvFormulas, values };
     checkOutput(db, spec, { inputs }); // a target that cannot be written is refused before the segment runs
-    const counted = await materializeMembers(db, resolveSegment(segment, store), store, this.asOf(request), MEMBERS_TABLE, this.log);
+    const counted = await materializeMembers(db, resolveSegment(segment, store), store, this.asOf(request), MEMBERS_TABLE, this.log, { strict: request.strict });
     const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs });
     const { path, format, rows, bytes, removed, replaced, lostCharacters } = file;
     return {
       count: counted.count, reachable: counted.reachable, asOf: counted.asOf,
-      file: { path, format, rows, bytes, removed, replaced, lostCharacters }, elapsedMs: counted.elapsedMs + file.elapsedMs,
+      file: { path, format, rows, bytes, removed, replaced, lostCharacters }, elapsedMs: counted.elapsedMs + file.elapsedMs, warnings: counted.warnings,
     };
   }
 
@@ -169,7 +169,7 @@ export class Workspace {
     const [{ runJob }, { jobFileFor, defaultOutputRoot }] = await Promise.all([import('../jobs/run-job.js'), import('../jobs/job-file.js')]);
     const jobsDir = request.jobsDir ?? DEFAULT_JOBS_DIR;
     return runJob(jobFileFor(job, jobsDir), {
-      database: this.access(), trigger: 'manual', asOf: request.asOf === undefined ? undefined : parseAsOf(request.asOf),
+      database: this.access(), trigger: 'manual', asOf: request.asOf === undefined ? undefined : parseAsOf(request.asOf), strict: request.strict,
       signal: this.options.signal, outputRoot: request.outputRoot ?? defaultOutputRoot(jobsDir), logger: this.log, exportSettings: this.exportSettings(),
     });
   }

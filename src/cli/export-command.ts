@@ -20,13 +20,15 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('encoding', { choices: CSV_ENCODINGS, describe: 'CSV encoding (default utf-8-bom, which Excel opens correctly)' })
         .option('headers', { choices: HEADER_STYLES, default: 'canonical' as const, describe: 'column names, or the Japanese labels' })
         .option('values', { choices: VALUE_STYLES, describe: 'CSV and Excel: enum values and booleans as stored, or Japanese (女性, 送信拒否, ○); default: ja with --headers ja' })
-        .option('csv-formulas', { choices: CSV_FORMULAS, describe: "CSV: cells starting with = + - @ (or a tab, a carriage return) get a leading ' (neutralise, the default), or are kept" }),
+        .option('csv-formulas', { choices: CSV_FORMULAS, describe: "CSV: cells starting with = + - @ (or a tab, a carriage return) get a leading ' (neutralise, the default), or are kept" })
+        .option('strict', { type: 'boolean', default: false, describe: 'names the data does not hold (unknown mail ids, products, tags, values) are a fault (exit 2) and nothing is written' }),
     async (argv) => {
       const { signal, dispose } = abortOnSignals();
       try {
         await withWorkspace(argv, { readOnly: true, signal }, async (workspace) => {
           const result = await workspace.export(readSegmentInput(argv.definition, argv.segment), {
             asOf: argv['as-of'],
+            strict: argv.strict,
             out: argv.out,
             format: argv.format,
             columns: argv.columns?.split(',').map((c) => c.trim()).filter((c) => c !== ''),

@@ -56,7 +56,8 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .positional('jobs', { type: 'string', array: true, demandOption: true })
         .option('jobs-dir', jobsDirOption)
         .option('out-dir', outDirOption)
-        .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today in the job\'s time zone)' }),
+        .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today in the job\'s time zone)' })
+        .option('strict', { type: 'boolean', default: false, describe: 'a segment naming what the data does not hold fails the run (as a job\'s "strict": true)' }),
       async (argv) => {
         const { signal, dispose } = abortOnSignals();
         try {
@@ -65,7 +66,7 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
             const outcomes: RunOutcome[] = [];
             for (const job of argv.jobs as string[]) {
               if (signal.aborted) break;
-              outcomes.push(await workspace.runJob(job, { jobsDir: argv['jobs-dir'], asOf: argv['as-of'], outputRoot: outputRoot(argv) }));
+              outcomes.push(await workspace.runJob(job, { jobsDir: argv['jobs-dir'], asOf: argv['as-of'], strict: argv.strict, outputRoot: outputRoot(argv) }));
             }
             const records = outcomes.map((o) => ({ job: o.job, runId: o.runId, status: o.status, asOf: o.asOf, count: o.counted?.count, reachable: o.counted?.reachable, files: o.files, error: o.error === undefined ? undefined : o.error instanceof Error ? o.error.message : String(o.error) }));
             emit(argv, records.length === 1 ? records[0] : records, () => outcomes.map(describeOutcome).join('\n'));

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { warningLine, type SegmentWarning } from '../index.js';
 import { withWorkspace } from './context.js';
 import { parseDefinitionFile, readSegmentInput } from './definition-input.js';
 import { emit, type GlobalArgs } from './output.js';
@@ -11,13 +12,18 @@ const definitionArgs = (y: Argv<GlobalArgs>) =>
 
 const readOnly = { readOnly: true } as const;
 
+/** A count's warnings in plain words, one line each, before the count. */
+const warningLines = (warnings: readonly SegmentWarning[]) => warnings.map((w) => `warning: ${warningLine(w)}\n`).join('');
+
 export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs
-    .command('count [definition]', 'count a segment and its reachable customers', definitionArgs, async (argv) =>
+    .command('count [definition]', 'count a segment and its reachable customers', (y) => definitionArgs(y)
+      .option('strict', { type: 'boolean', default: false, describe: 'names the data does not hold (unknown mail ids, products, tags, values) are a fault (exit 2), not warnings' }),
+    async (argv) =>
       withWorkspace(argv, readOnly, async (workspace) => {
-        const result = await workspace.count(readSegmentInput(argv.definition, argv.segment), { asOf: argv['as-of'] });
+        const result = await workspace.count(readSegmentInput(argv.definition, argv.segment), { asOf: argv['as-of'], strict: argv.strict });
         emit(argv, result, () =>
-          `${result.count.toLocaleString('en')} customers as of ${result.asOf} (email ${result.reachable.email.toLocaleString('en')}, LINE ${result.reachable.line.toLocaleString('en')}, DM ${result.reachable.dm.toLocaleString('en')}) in ${result.elapsedMs} ms`);
+          `${warningLines(result.warnings)}${result.count.toLocaleString('en')} customers as of ${result.asOf} (email ${result.reachable.email.toLocaleString('en')}, LINE ${result.reachable.line.toLocaleString('en')}, DM ${result.reachable.dm.toLocaleString('en')}) in ${result.elapsedMs} ms`);
       }))
     .command('explain [definition]', 'print the SQL the planner produces for a segment', definitionArgs, async (argv) =>
       withWorkspace(argv, readOnly, async (workspace) => {

@@ -26,5 +26,7 @@ export interface JobRunRow {
   /** the statement that failed and its parameters (JSON), when the engine failed the run */
   error_sql: string | null;
   error_parameters: string | null;
+  /** the run's warnings as JSON (src/segments/warnings.ts), NULL when none */
+  warnings: string | null;
   pid: number | null;
 }

@@ -3,6 +3,7 @@ import type { Engine } from '../engine/engine.js';
 import type { JobRunRow, Tables } from '../engine/tables.js';
 import { processIsAlive } from '../processes.js';
 import type { CountResult } from '../segments/evaluate.js';
+import type { SegmentWarning } from '../segments/warnings.js';
 
 export type RunStatus = JobRunRow['status'];
 export type RunTrigger = JobRunRow['trigger'];
@@ -24,6 +25,8 @@ export interface RunRecord {
   readonly error: string | null;
   /** the statement that failed, when a run failed in the engine */
   readonly failedQuery: { readonly sql: string; readonly parameters: unknown } | null;
+  /** what the segment named that the data did not hold (src/segments/warnings.ts); a strict run failed on them */
+  readonly warnings: readonly SegmentWarning[];
 }
 
 /** UTC wall-clock text for a TIMESTAMP column. */
@@ -64,7 +67,10 @@ export class RunHistory {
   async finish(runId: number, outcome: {
     status: RunStatus; segment?: string; asOf?: string; counted?: CountResult; files: readonly string[]; error?: string;
     failedQuery?: { sql: string; parameters: readonly unknown[] };
+    /** default: the count's warnings */
+    warnings?: readonly SegmentWarning[];
   }): Promise<void> {
+    const warnings = outcome.warnings ?? outcome.counted?.warnings ?? [];
     await this.k
       .updateTable('job_runs')
       .set({
@@ -81,6 +87,7 @@ export class RunHistory {
         error: outcome.error ?? null,
         error_sql: outcome.failedQuery?.sql ?? null,
         error_parameters: outcome.failedQuery ? jsonText(outcome.failedQuery.parameters) : null,
+        warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
       })
       .where('run_id', '=', BigInt(runId))
       .execute();
@@ -130,6 +137,7 @@ export class RunHistory {
       reachable: r.count === null ? null : { email: num(r.reachable_email)!, line: num(r.reachable_line)!, dm: num(r.reachable_dm)! },
       files: r.files ?? [], error: r.error,
       failedQuery: r.error_sql ? { sql: r.error_sql, parameters: r.error_parameters ? JSON.parse(r.error_parameters) as unknown : [] } : null,
+      warnings: r.warnings ? JSON.parse(r.warnings) as SegmentWarning[] : [],
     }));
   }
 }

@@ -31,6 +31,8 @@ const jobSchema = z
     timezone: z.string().default('Asia/Tokyo'),
     missed: z.enum(['run-latest', 'skip']).default('run-latest'),
     enabled: z.boolean().default(true),
+    /** warnings (names the data does not hold) fail the run instead of being recorded with it */
+    strict: z.boolean().default(false),
     outputs: z.array(outputSchema).default([]),
   })
   .strict();

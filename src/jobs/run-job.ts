@@ -11,6 +11,7 @@ import type { SegmentDefinition } from '../model/definition.js';
 import { processIsAlive } from '../processes.js';
 import { materializeMembers, type CountResult } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
+import { StrictWarningsError } from '../segments/warnings.js';
 import { RunHistory, type RunStatus, type RunTrigger } from './history.js';
 import { JobLock } from './job-lock.js';
 import { assertInsideOutputRoot, loadJob, outputFor, type JobSpec } from './job-file.js';
@@ -34,6 +35,8 @@ export interface RunOptions {
   /** the folder every output of the job must stay inside */
   readonly outputRoot: string;
   readonly logger?: Logger;
+  /** warnings fail the run, as the job file's `"strict": true` does */
+  readonly strict?: boolean;
   /** how outputs are written (memory limit, progress, rows per Excel sheet) */
   readonly exportSettings?: Omit<ExportSettings, 'signal' | 'inputs'>;
 }
@@ -95,7 +98,7 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
       const store = await SegmentStore.load(db);
       const definition: unknown = job.segment !== undefined ? store.require(job.segment).definition : job.definition;
       segment ??= String((definition as Partial<SegmentDefinition>).name ?? job.name);
-      counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log);
+      counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log, { strict: job.strict || options.strict === true });
       for (let i = 0; i < job.outputs.length; i++) {
         if (options.signal?.aborted) throw new InterruptedError(String(options.signal.reason));
         const output = outputFor(job, i, { segment, date: formatDate(asOf), time }, options.outputRoot);
@@ -104,11 +107,14 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
         files.push(written.path);
       }
       await history.finish(runId, { status: 'succeeded', segment, counted, files });
-      log.info({ job: job.name, runId, count: counted.count, files }, 'job run succeeded');
+      log.info({ job: job.name, runId, count: counted.count, files, ...(counted.warnings.length > 0 ? { warnings: counted.warnings } : {}) }, 'job run succeeded');
       return { job: job.name, runId, status: 'succeeded', asOf: formatDate(asOf), counted, files };
     } catch (error) {
       const status: RunStatus = error instanceof InterruptedError || options.signal?.aborted ? 'interrupted' : 'failed';
-      await history.finish(runId, { status, segment: segment ?? undefined, counted, files, error: messageOf(error), failedQuery: failedQueryOf(error) });
+      await history.finish(runId, {
+        status, segment: segment ?? undefined, counted, files, error: messageOf(error), failedQuery: failedQueryOf(error),
+        warnings: error instanceof StrictWarningsError ? error.warnings : undefined,
+      });
       log.error({ job: job.name, runId, status, err: messageOf(error) }, `job run ${status}`);
       return { job: job.name, runId, status, asOf: formatDate(asOf), counted, files, error };
     }

@@ -8,6 +8,9 @@ import { inDateRange, inNumberRange, isTrue, whenPresent } from './ranges.js';
 /** NFKC + case folding of a value, the same as the dialect's fold() does to a column. */
 export const foldText = (value: string): string => value.normalize('NFKC').toLowerCase();
 
+/** An empty value (or only spaces) in `eq`/`ne`/`in`/`not_in` stands for "unselected": a missing, empty or blank value. */
+const isEmptyValue = (value: string): boolean => value.trim() === '';
+
 function columnOf(ctx: PlannerContext, field: FieldInfo): Sql {
   if (field.type !== 'attr') return sql.ref(`c.${field.name}`);
   // An attribute group never imported is "unselected" for everyone.
@@ -32,10 +35,10 @@ function compileByDictionary(leaf: TextTest, x: Sql, dictionary: readonly string
     return matching((f) => wanted.has(f));
   };
   switch (leaf.op) {
-    case 'eq': return leaf.value === '' ? undefined : oneOf([leaf.value]);
-    case 'ne': return leaf.value === '' ? undefined : negate(oneOf([leaf.value]));
-    case 'in': return leaf.values.includes('') ? undefined : oneOf(leaf.values);
-    case 'not_in': return leaf.values.includes('') ? undefined : negate(oneOf(leaf.values));
+    case 'eq': return isEmptyValue(leaf.value) ? undefined : oneOf([leaf.value]);
+    case 'ne': return isEmptyValue(leaf.value) ? undefined : negate(oneOf([leaf.value]));
+    case 'in': return leaf.values.some(isEmptyValue) ? undefined : oneOf(leaf.values);
+    case 'not_in': return leaf.values.some(isEmptyValue) ? undefined : negate(oneOf(leaf.values));
     case 'contains': return matching((f) => f.includes(foldText(leaf.value)));
     case 'starts_with': return matching((f) => f.startsWith(foldText(leaf.value)));
     case 'ends_with': return matching((f) => f.endsWith(foldText(leaf.value)));
@@ -52,6 +55,12 @@ const negate = (p: Sql<boolean>) => sql<boolean>`(NOT ${p})`;
 function compileText(leaf: TextTest, x: Sql, ctx: PlannerContext): Sql<boolean> {
   const { field } = leaf;
   const d = ctx.dialect;
+  if ((leaf.op === 'in' || leaf.op === 'not_in') && leaf.values.some(isEmptyValue)) {
+    // An empty value in the list is the "unselected" customers: `in` includes them, `not_in` leaves them out.
+    const others = leaf.values.filter((v) => !isEmptyValue(v));
+    const selected = sql<boolean>`(${isBlank(ctx, field, x)} OR ${compileText({ ...leaf, op: 'in', values: others }, x, ctx)})`;
+    return leaf.op === 'in' ? selected : negate(selected);
+  }
   // Enum columns hold the canonical, lower-case spellings the import wrote: no folding needed.
   const folded = field.type === 'enum' ? x : d.fold(x);
   const dictionary = field.type === 'enum' ? undefined : ctx.schema.customerValues?.get(field.name);
@@ -59,7 +68,7 @@ function compileText(leaf: TextTest, x: Sql, ctx: PlannerContext): Sql<boolean> 
     const compiled = compileByDictionary(leaf, x, dictionary, ctx);
     if (compiled) return compiled;
   }
-  const equals = (v: string) => (v === '' ? isBlank(ctx, field, x) : whenPresent(x, sql`${folded} = ${foldText(v)}`));
+  const equals = (v: string) => (isEmptyValue(v) ? isBlank(ctx, field, x) : whenPresent(x, sql`${folded} = ${foldText(v)}`));
   switch (leaf.op) {
     case 'eq': return equals(leaf.value);
     case 'ne': return negate(equals(leaf.value));

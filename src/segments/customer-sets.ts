@@ -4,9 +4,10 @@ import type { Engine } from '../engine/engine.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Condition, Segment } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
-import { compileMemberIndexes } from '../planner/compile-segment.js';
+import { compileMailSelectionCount, compileMemberIndexes } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { CustomerBitmap } from './bitmap.js';
+import { assertNoWarnings, segmentWarnings, type SegmentWarning } from './warnings.js';
 
 /** Leaf sets kept at most (each one bit per customer: 125 kB at a million customers). */
 const MAX_SETS = 256;
@@ -31,6 +32,8 @@ export class CustomerSets {
   private size = 0;
   private readonly kept = new Map<string, { set: CustomerBitmap; used: number }>();
   private uses = 0;
+  /** warnings of the definitions counted, for the current data (the data's names only change with it) */
+  private readonly warned = new Map<string, readonly SegmentWarning[]>();
   private schema: SchemaInfo | undefined;
   private readonly kysely: Kysely<Record<string, never>>;
 
@@ -85,6 +88,24 @@ export class CustomerSets {
     return { count: selected.count(), reachable, evaluated };
   }
 
+  /** What the definition names that the data does not hold (src/segments/warnings.ts), kept with the sets. */
+  async warnings(segment: Segment, asOf: LocalDate): Promise<readonly SegmentWarning[]> {
+    const schema = await this.ensureCurrent(asOf);
+    const key = JSON.stringify(segment);
+    const known = this.warned.get(key);
+    if (known) return known;
+    const warnings = await segmentWarnings(this.db, segment, {
+      dialect: this.dialect, schema,
+      countSelectedMails: async (leaf) => {
+        const [row] = await this.db.query<{ n: unknown }>(compileMailSelectionCount(leaf, { dialect: this.dialect, asOf }));
+        return Number(row?.n ?? 0);
+      },
+    });
+    if (this.warned.size >= MAX_SETS) this.warned.clear();
+    this.warned.set(key, warnings);
+    return warnings;
+  }
+
   /** Starts over when the data or the as-of date changed since the sets were made. */
   private async ensureCurrent(asOf: LocalDate): Promise<SchemaInfo> {
     const [version] = await this.run<{ v: unknown; n: unknown; size: unknown }>(sql`SELECT (SELECT max(import_id) FROM imports) AS v,
@@ -92,6 +113,7 @@ export class CustomerSets {
     const current = `${String(version?.v ?? 0)}:${String(version?.n ?? 0)}:${String(version?.size ?? 0)}:${formatDate(asOf)}`;
     if (current === this.dataVersion && this.schema) return this.schema;
     this.kept.clear();
+    this.warned.clear();
     this.schema = await this.loadSchema();
     this.size = Number(version?.size ?? 0);
     this.dataVersion = current;
@@ -124,10 +146,12 @@ export class CustomerSets {
  * differs from an earlier one in one condition evaluates only that condition.
  */
 export async function countWithSets(
-  sets: CustomerSets, definition: unknown, lookupSegment: (name: string) => unknown, asOf: LocalDate,
-): Promise<SetCounts & { readonly asOf: string; readonly elapsedMs: number }> {
+  sets: CustomerSets, definition: unknown, lookupSegment: (name: string) => unknown, asOf: LocalDate, options: { readonly strict?: boolean } = {},
+): Promise<SetCounts & { readonly asOf: string; readonly elapsedMs: number; readonly warnings: readonly SegmentWarning[] }> {
   const started = performance.now();
   const segment = validateDefinition(definition, { asOf, lookupSegment });
+  const warnings = await sets.warnings(segment, asOf);
+  assertNoWarnings(warnings, options.strict);
   const counted = await sets.count(segment, asOf);
-  return { ...counted, asOf: formatDate(asOf), elapsedMs: Math.round(performance.now() - started) };
+  return { ...counted, asOf: formatDate(asOf), elapsedMs: Math.round(performance.now() - started), warnings };
 }

@@ -3,19 +3,25 @@ import type { SqlDialect } from '../dialect/dialect.js';
 import { dialectOf } from '../dialect/registry.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
-import type { SegmentDefinition } from '../model/definition.js';
 import type { Segment } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
 import { compileCount, compileMailSelectionCount, compileMemberFlags, compileMembers, type CompiledSegment } from '../planner/compile-segment.js';
-import { leavesOf } from '../model/walk.js';
 import type { SegmentStore } from './store.js';
 import type { SchemaInfo } from '../planner/context.js';
+import { assertNoWarnings, segmentWarnings, type SegmentWarning } from './warnings.js';
 
 export interface CountResult {
   readonly count: number;
   readonly reachable: { readonly email: number; readonly line: number; readonly dm: number };
   readonly asOf: string;
   readonly elapsedMs: number;
+  /** what the definition names that the data does not hold (src/segments/warnings.ts); empty when none */
+  readonly warnings: readonly SegmentWarning[];
+}
+
+export interface CountOptions {
+  /** warnings are a fault (`StrictWarningsError`, exit 2) instead of part of the result */
+  readonly strict?: boolean;
 }
 
 /** What a plan is made for: the engine's SQL dialect and the columns its database has. */
@@ -63,19 +69,21 @@ export async function schemaInfo(db: Engine): Promise<SchemaInfo> {
   };
 }
 
-export async function countSegment(db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, log: Logger = silentLogger): Promise<CountResult> {
+export async function countSegment(
+  db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, log: Logger = silentLogger, options: CountOptions = {},
+): Promise<CountResult> {
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
   const target = await planTargetOf(db);
   const plan = compileCount(valid, { dialect: target.dialect, asOf, schema: target.schema });
-  for (const note of plan.notes) log.warn({ segment: (definition as SegmentDefinition).name }, note);
-  await warnOnEmptyMailSelections(db, valid, store, asOf, log);
+  const warnings = await warningsOf(db, valid, asOf, target, log, options);
   const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(plan);
   return {
     count: Number(row!.count),
     reachable: { email: Number(row!.email), line: Number(row!.line), dm: Number(row!.dm) },
     asOf: formatDate(asOf),
     elapsedMs: Math.round(performance.now() - started),
+    warnings,
   };
 }
 
@@ -84,13 +92,13 @@ export async function countSegment(db: Engine, definition: unknown, store: Segme
  * the writers to read, and counts it: the count and the lists come from the same evaluation.
  */
 export async function materializeMembers(
-  db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, table: string, log: Logger = silentLogger,
+  db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, table: string, log: Logger = silentLogger, options: CountOptions = {},
 ): Promise<CountResult> {
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  const plan = compileMemberFlags(valid, { dialect: dialectOf(db), asOf, schema: await schemaInfo(db) });
-  for (const note of plan.notes) log.warn({ segment: valid.name }, note);
-  await warnOnEmptyMailSelections(db, valid, store, asOf, log);
+  const target = await planTargetOf(db);
+  const plan = compileMemberFlags(valid, { dialect: target.dialect, asOf, schema: target.schema });
+  const warnings = await warningsOf(db, valid, asOf, target, log, options);
   await db.query({ sql: `DROP TABLE IF EXISTS ${table}`, parameters: [] });
   await db.query({ sql: `CREATE TEMP TABLE ${table} AS ${plan.sql}`, parameters: plan.parameters });
   const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>({
@@ -103,14 +111,23 @@ export async function materializeMembers(
     reachable: { email: Number(row!.email), line: Number(row!.line), dm: Number(row!.dm) },
     asOf: formatDate(asOf),
     elapsedMs: Math.round(performance.now() - started),
+    warnings,
   };
 }
 
-/** An empty mail selection matches no one; the log says so (segment-definition.md, mail). */
-async function warnOnEmptyMailSelections(db: Engine, definition: Segment, store: SegmentStore, asOf: LocalDate, log: Logger): Promise<void> {
-  for (const leaf of leavesOf(definition.where)) {
-    if (leaf.kind !== 'mail' || !leaf.mailFilter) continue;
-    const [row] = await db.query<{ n: bigint }>(compileMailSelectionCount(leaf, { dialect: dialectOf(db), asOf }));
-    if (row!.n === 0n) log.warn({ segment: definition.name, mailFilter: leaf.mailFilter }, 'the mail filter selects no mail: the condition matches no one');
-  }
+/**
+ * The definition's warnings against the data (names it gives that the data does not hold),
+ * logged at debug level (they are in the result), or thrown as one fault when `strict`.
+ */
+export async function warningsOf(db: Engine, segment: Segment, asOf: LocalDate, target: PlanTarget, log: Logger, options: CountOptions): Promise<readonly SegmentWarning[]> {
+  const warnings = await segmentWarnings(db, segment, {
+    dialect: target.dialect, schema: target.schema,
+    countSelectedMails: async (leaf) => {
+      const [row] = await db.query<{ n: bigint }>(compileMailSelectionCount(leaf, { dialect: target.dialect, asOf }));
+      return Number(row?.n ?? 0);
+    },
+  });
+  for (const w of warnings) log.debug({ segment: segment.name, code: w.code, path: w.path, suggestions: w.suggestions }, w.message);
+  assertNoWarnings(warnings, options.strict);
+  return warnings;
 }

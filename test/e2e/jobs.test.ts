@@ -69,6 +69,25 @@ describe('kumiwake run', () => {
     expect(existsSync(join(p.root, 'data', 'out', 'bad.csv'))).toBe(false);
   });
 
+  it('keeps the warnings of a segment naming what the data does not hold; a strict job fails on them and writes nothing', () => {
+    const typo = { version: 1, name: 'typo', where: { not: { kind: 'mail', event: 'open', mails: ['M1', 'M3'] } } };
+    writeJob(p.jobs, 'warned', { definition: typo, outputs: [{ path: '{job}/{date}.csv', columns: ['customer_id'] }] });
+    writeJob(p.jobs, 'warned-strict', { definition: typo, strict: true, outputs: [{ path: '{job}/{date}.csv', columns: ['customer_id'] }] });
+    let r = runCli(['run', 'warned', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const warning = { code: 'unknown-mail', path: 'where.not.mails[1]', suggestions: ['M1', 'M2'] };
+    expect(history(p.db, '--job', 'warned')).toMatchObject([{ status: 'succeeded', count: 2, warnings: [warning] }]);
+    r = runCli(['run', 'warned-strict', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('where.not.mails[1]: there is no mail "M3"');
+    expect(existsSync(join(p.root, 'data', 'out', 'warned-strict'))).toBe(false);
+    expect(history(p.db, '--job', 'warned-strict')).toMatchObject([{ status: 'failed', count: null, warnings: [warning] }]);
+    // --strict on the command line does for any job what "strict": true does
+    r = runCli(['run', 'warned', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--strict']);
+    expect(r.code).toBe(2);
+    expect(history(p.db, '--job', 'warned').map((run) => run.status)).toEqual(['succeeded', 'failed']);
+  });
+
   it('records a job naming a saved segment that does not exist', () => {
     const r = runCli(['run', 'unknown-saved', '--jobs-dir', p.jobs, '--db', p.db]);
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -224,6 +224,52 @@ describe('kumiwake count on a known shop', () => {
       'where.all[4].kind: unknown condition kind "shopping"',
     ]) expect(r.stderr).toContain(fault);
     expect(JSON.parse(r.stdout).error.code).toBe('invalid-definition');
+  });
+
+  it('counts "unselected" inside a list: in ["", ...] includes customers without a value, not_in ["", ...] leaves them out', () => {
+    // prefecture: 001 東京都, 002 大阪府, 003 empty, 005 北海道 (004 deleted)
+    expect(members({ kind: 'field', field: 'prefecture', op: 'in', values: ['', '東京都'] })).toBe(2); // 001, 003
+    expect(members({ kind: 'field', field: 'prefecture', op: 'not_in', values: ['', '東京都'] })).toBe(2); // 002, 005
+    expect(members({ kind: 'field', field: 'attr:会員ランク', op: 'in', values: ['', 'プラチナ'] })).toBe(4); // never imported: unselected
+  });
+
+  it('warns of names the data does not hold, before the count, in --json, and fails with --strict', () => {
+    const file = join(dir, 'typo.json');
+    writeFileSync(file, JSON.stringify({ where: { all: [
+      { kind: 'field', field: 'prefecture', op: 'eq', value: '東京' },
+      { not: { kind: 'mail', event: 'open', mails: ['M1', 'M3'] } },
+    ] } }));
+    const json = runCli(['count', file, '--db', db, '--as-of', AS_OF, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ count: 0, warnings: [
+      { code: 'value-never-occurs', path: 'where.all[0].value', message: 'no customer has prefecture "東京"', suggestions: ['東京都'] },
+      { code: 'unknown-mail', path: 'where.all[1].not.mails[1]', suggestions: ['M1', 'M2'] },
+    ] });
+    const human = runCli(['count', file, '--db', db, '--as-of', AS_OF]);
+    expect(human.code).toBe(0);
+    expect(human.stdout.split('\n').slice(0, 3)).toEqual([
+      'warning: where.all[0].value: no customer has prefecture "東京" (did you mean "東京都"?)',
+      'warning: where.all[1].not.mails[1]: there is no mail "M3" (not in the mails, no mail event names it): the condition finds no event of it (did you mean "M1", "M2"?)',
+      expect.stringMatching(/^0 customers as of 2025-03-31/),
+    ]);
+    const strict = runCli(['count', file, '--db', db, '--as-of', AS_OF, '--strict', '--json']);
+    expect(strict.code).toBe(2);
+    expect(JSON.parse(strict.stdout).error.code).toBe('strict-warnings');
+    expect(strict.stderr).toContain('where.all[1].not.mails[1]: there is no mail "M3"');
+    const out = join(dir, 'typo.csv');
+    expect(runCli(['export', file, '--db', db, '--as-of', AS_OF, '--out', out, '--strict']).code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    expect(runCli(['count', file, '--db', db, '--as-of', AS_OF, '--strict']).code).toBe(2);
+  });
+
+  it('warns when order lines belong to customers not in customers, and when there are no customers', () => {
+    // O8 is customer 999's, who is not in customers.
+    const r = count({ kind: 'purchases', orderCount: { min: 1 } }) as unknown as { warnings: Array<{ code: string; message: string }> };
+    expect(r.warnings.map((w) => w.code)).toEqual(['customers-missing']);
+    expect(r.warnings[0]!.message).toMatch(/^1 of the 4 customers of the order lines is not in customers/);
+    const none = join(dir, 'no-customers.duckdb');
+    expect(runCli(['import', 'products', join(SHOP, 'products.csv'), '--db', none]).code).toBe(0);
+    expect((count({ kind: 'age', min: 20 }, {}, AS_OF, none) as unknown as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code)).toEqual(['no-customers']);
   });
 
   it('explains the SQL with bound parameters, never pasted values', () => {

@@ -119,13 +119,17 @@ export class ReferenceEvaluator {
     if (cond.op === 'is_empty') return missing;
     if (cond.op === 'is_not_empty') return !missing;
     const negated = cond.op === 'ne' || cond.op === 'not_in';
-    if (missing) return negated;
+    // An empty value (or only spaces) among the values asked for is the "unselected": it names the missing ones.
+    const unselected = (x: Json) => typeof x === 'string' && x.trim() === '';
+    const asksUnselected = cond.op === 'eq' || cond.op === 'ne' ? unselected(cond.value)
+      : cond.op === 'in' || cond.op === 'not_in' ? cond.values.some(unselected) : false;
+    if (missing) return negated ? !asksUnselected : asksUnselected;
     const isDate = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && (name.endsWith('_at') || name === 'birthday');
     let result: boolean;
     if (typeof v === 'string' && !isDate) {
       const norm = (x: Json) => fold(this.enumValue(name, String(x)));
       const text = fold(v);
-      const eq = (x: Json) => (String(x) === '' ? false : text === norm(x));
+      const eq = (x: Json) => (unselected(x) ? false : text === norm(x));
       switch (cond.op) {
         case 'eq': case 'ne': result = eq(cond.value); break;
         case 'in': case 'not_in': result = cond.values.some(eq); break;

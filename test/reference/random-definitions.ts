@@ -18,7 +18,9 @@ const textField = fc.record({
   field: fc.constantFrom('name', 'name_kana', 'prefecture', 'status', 'email_pc', 'remark_1', 'customer_id', 'attr:会員ランク', 'attr:無い属性'),
   op: fc.constantFrom('eq', 'ne', 'contains', 'starts_with', 'ends_with', 'is_empty', 'is_not_empty'),
 }).chain((leaf) => (leaf.op.startsWith('is_') ? fc.constant(leaf) : textValue.map((value) => ({ ...leaf, value }))));
-const listField = fc.record({ kind: fc.constant('field'), field: fc.constantFrom('prefecture', 'status', 'customer_id', 'attr:会員ランク'), op: fc.constantFrom('in', 'not_in'), values: fc.uniqueArray(textValue, { minLength: 1, maxLength: 4 }) });
+// '' (and '  ') in a list or as a value: the "unselected" customers (segment-definition.md, field).
+const listField = fc.record({ kind: fc.constant('field'), field: fc.constantFrom('prefecture', 'status', 'name', 'customer_id', 'attr:会員ランク', 'attr:無い属性'), op: fc.constantFrom('in', 'not_in'), values: fc.uniqueArray(fc.oneof({ arbitrary: textValue, weight: 4 }, fc.constantFrom('', '  ')), { minLength: 1, maxLength: 4 }) });
+const emptyValueField = fc.record({ kind: fc.constant('field'), field: fc.constantFrom('prefecture', 'name', 'attr:会員ランク', 'attr:無い属性'), op: fc.constantFrom('eq', 'ne'), value: fc.constantFrom('', '  ') });
 const enumField = fc.oneof(
   fc.record({ kind: fc.constant('field'), field: fc.constant('gender'), op: fc.constantFrom('eq', 'ne'), value: fc.constantFrom('female', 'male', '女性', 'unknown') }),
   fc.record({ kind: fc.constant('field'), field: fc.constant('mail_permission'), op: fc.constantFrom('in', 'not_in'), values: some(['pc', 'mobile', 'both', 'refused', '送信拒否']) }),
@@ -80,7 +82,7 @@ const mail = fc.record({
 
 /** Random leaves of every kind, with values from the random data's vocabulary and edge dates. */
 export const leaf = fc.oneof(
-  { arbitrary: textField, weight: 2 }, listField, enumField, numberField, dateField,
+  { arbitrary: textField, weight: 2 }, listField, emptyValueField, enumField, numberField, dateField,
   fc.record({ kind: fc.constant('birthday'), from: monthDay, to: monthDay }),
   fc.record({ kind: fc.constant('age'), min: fc.integer({ min: 10, max: 50 }), max: fc.integer({ min: 50, max: 90 }) }, { requiredKeys: ['kind'] }).filter((l) => 'min' in l || 'max' in l),
   fc.record({ kind: fc.constant('tenure') }).chain((l) => numberRange(0, 2500).map((r) => ({ ...l, ...r }))),
