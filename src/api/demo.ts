@@ -39,15 +39,23 @@ function readJson(file: string): Record<string, unknown> {
  * only says what it holds (`loaded: false`, no segments, no jobs).
  */
 export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
-  const fresh = !existsSync(options.db);
+  if (existsSync(options.db)) {
+    // Looked at read-only first: a database holding the user's data is not even opened to write
+    // (which would apply schema changes and clear after killed commands).
+    const reader = new Workspace({ ...options, readOnly: true });
+    try {
+      const db = await reader.database();
+      const tables = await reader.tableSizes();
+      if (!(await db.hasSchemaMark('sample_data')) && Object.values(tables).some((rows) => rows > 0)) {
+        return { db: db.path, loaded: false, loads: [], tables, segments: [], jobs: [], asOf: SAMPLE_AS_OF };
+      }
+    } finally {
+      await reader.close();
+    }
+  }
   const workspace = new Workspace(options);
   try {
     const db = await workspace.database();
-    const sample = fresh || (await db.hasSchemaMark('sample_data'));
-    const before = await workspace.tableSizes();
-    if (!sample && Object.values(before).some((rows) => rows > 0)) {
-      return { db: db.path, loaded: false, loads: [], tables: before, segments: [], jobs: [], asOf: SAMPLE_AS_OF };
-    }
     const loads: Array<{ table: string; rows: number; file: string; encoding: string }> = [];
     const plan: ReadonlyArray<[TableName, string]> = [
       ['customers', 'customers.csv'], ['products', 'products.csv'], ['purchases', 'purchases.csv'], ['mails', 'mails.csv'], ['mail-events', 'mail_events.csv'],

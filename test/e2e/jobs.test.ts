@@ -351,8 +351,10 @@ describe('kumiwake demo (npm start) on a database holding the user\'s own data',
     const dir = tempDir();
     const db = join(dir, 'mine.duckdb');
     expect(runCli(['import', 'customers', writeCsv(join(dir, 'c.csv'), 'customer_id,name\nX1,Mine\n'), '--db', db]).code).toBe(0);
+    const bytes = readFileSync(db);
     const r = runCli(['demo', '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(db).equals(bytes)).toBe(true); // not even opened to write
     expect(JSON.parse(r.stdout)).toMatchObject({ loaded: false, jobs: [], segments: [], tables: { customers: 1, purchases: 0 } });
     expect(await query(db, 'SELECT (SELECT count(*) FROM segments)::INT AS segments, (SELECT count(*) FROM job_runs)::INT AS runs, (SELECT count(*) FROM customers)::INT AS customers'))
       .toEqual([{ segments: 0, runs: 0, customers: 1 }]);
