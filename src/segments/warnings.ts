@@ -194,7 +194,10 @@ class Checker {
     const missing = await this.missing([...new Set(named.map((n) => n.value))], sources.small, sources.large);
     if (missing.size === 0) return;
     const candidates = await this.candidates(sources.candidates);
-    for (const { value, site } of named) if (missing.has(value)) this.add(code, site, say(value), suggest(value, candidates));
+    for (const { value, site } of named) {
+      if (this.full) break;
+      if (missing.has(value)) this.add(code, site, say(value), suggest(value, candidates));
+    }
   }
 }
 

@@ -90,6 +90,12 @@ for (const interactive of [false, true]) {
       expect(result.warnings).toEqual([{ code: 'unknown-tag', path: 'where.not.name', message: `saved segment "typo-${interactive}", where.tags[0]: no customer carries the tag "newsleter"`, suggestions: ['newsletter'] }]);
     });
 
+    it('reports at most 100 warnings, and looks up at most 20 names of a kind in the mail events', async () => {
+      expect((await count({ kind: 'tags', tags: Array.from({ length: 5000 }, (_, i) => `t${i}`) })).warnings).toHaveLength(100);
+      const mails = await count({ kind: 'mail', event: 'open', mails: Array.from({ length: 5000 }, (_, i) => `X${i}`) });
+      expect(mails.warnings.map((w) => w.path)).toEqual(Array.from({ length: 20 }, (_, i) => `where.mails[${i}]`));
+    });
+
     it('turns warnings into one fault under strict, listing them with their paths', async () => {
       const refused = await count({ kind: 'mail', event: 'open', mails: ['M3'] }, true).then(() => undefined, (e: unknown) => e);
       expect(refused).toBeInstanceOf(KumiwakeError);
@@ -100,6 +106,25 @@ for (const interactive of [false, true]) {
     });
   });
 }
+
+describe('warnings of an export', () => {
+  it('come with the result; under strict nothing is written', async () => {
+    const { mkdtempSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/kumiwake-warnings-`);
+    const shop = await openWorkspace({ db: ':memory:' });
+    try {
+      await shop.import({ table: 'customers', files: [`${SHOP}customers.csv`] });
+      const definition = { where: { kind: 'tags', tags: ['vipp'] } };
+      const written = await shop.export({ definition }, { out: `${dir}/a.csv`, asOf: AS_OF });
+      expect(written.warnings.map((w) => w.code)).toEqual(['unknown-tag']);
+      await expect(shop.export({ definition }, { out: `${dir}/b.csv`, asOf: AS_OF, strict: true })).rejects.toMatchObject({ code: 'strict-warnings' });
+      expect(existsSync(`${dir}/b.csv`)).toBe(false);
+    } finally {
+      await shop.close();
+    }
+  });
+});
 
 describe('warnings about the data itself', () => {
   it('says so when the customers table is empty', async () => {
