@@ -155,6 +155,19 @@ CREATE TABLE IF NOT EXISTS segments (
   saved_at   TIMESTAMP NOT NULL
 );
 
+-- The earlier versions of saved segments: a save that replaces a segment (--force) keeps the
+-- definition it replaces here. Version 1 is a name's first save; the current definition (in
+-- segments) is the version after the latest kept here. A rename takes the versions along, a
+-- delete removes them. Times are UTC.
+CREATE TABLE IF NOT EXISTS segment_versions (
+  name        VARCHAR NOT NULL,
+  version     INTEGER NOT NULL,
+  definition  VARCHAR NOT NULL,
+  saved_at    TIMESTAMP NOT NULL,
+  replaced_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (name, version)
+);
+
 -- One row per job run (kumiwake run / schedule): what ran, for which as-of date, how it ended.
 -- Times are UTC; scheduled_for is the cron occurrence in the job's own time zone (local time).
 CREATE SEQUENCE IF NOT EXISTS job_run_seq START 1;

@@ -1,5 +1,6 @@
 import type { LocalDate } from '../model/dates.js';
-import type { SavedSegment, SegmentStore } from '../segments/store.js';
+import type { SavedSegment, SegmentStore, SegmentVersion } from '../segments/store.js';
+import type { SaveSegmentOptions } from './types.js';
 
 /** The workspace's saved segments: kept in the database beside the data they select. */
 export class SavedSegments {
@@ -9,10 +10,19 @@ export class SavedSegments {
     private readonly assertWritable: () => void,
   ) {}
 
-  /** Checks the definition (references and cycles included) and saves it, replacing one of that name. */
-  async save(name: string, definition: unknown): Promise<SavedSegment> {
+  /**
+   * Checks the definition (references and cycles included) and saves it. A name already saved is
+   * refused (`segment-exists`) unless `force`; the definition it replaces is kept as a previous
+   * version (`history`). Saving the definition a name already holds writes nothing (`unchanged`).
+   */
+  async save(name: string, definition: unknown, options: SaveSegmentOptions = {}): Promise<SavedSegment> {
     this.assertWritable();
-    return (await this.store()).save(name, definition, this.today());
+    return (await this.store()).save(name, definition, this.today(), { force: options.force === true });
+  }
+
+  /** Every version of a saved segment, oldest first; the last is the current one. */
+  async history(name: string): Promise<SegmentVersion[]> {
+    return (await this.store()).history(name);
   }
 
   async list(): Promise<SavedSegment[]> {

@@ -52,6 +52,11 @@ export interface WorkspaceOptions {
  */
 export type SegmentInput = { readonly segment: string } | { readonly definition: unknown };
 
+export interface SaveSegmentOptions {
+  /** replace a segment of that name; the definition it held is kept as a previous version */
+  readonly force?: boolean;
+}
+
 export interface EvaluateOptions {
   /** evaluate as of this date, YYYY-MM-DD (default: today in the workspace's time zone) */
   readonly asOf?: string;

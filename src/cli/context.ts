@@ -1,14 +1,18 @@
 import { openWorkspace, type Workspace, type WorkspaceOptions } from '../index.js';
 import { configFromEnv, type CliConfig } from './config.js';
-import { cliLogger } from './logger.js';
+import { chooseLogFormat, cliLogger, type CliLogger, type LogFormat } from './logger.js';
 import type { GlobalArgs } from './args.js';
 import { terminalProgress } from './progress-bar.js';
 
 export const config: CliConfig = configFromEnv();
 
-let logger: ReturnType<typeof cliLogger> | undefined;
-/** The CLI's JSON log on stderr (KUMIWAKE_LOG_LEVEL), made on first use. */
-export const log = () => (logger ??= cliLogger(config.logLevel));
+let logFormatFlag: LogFormat | undefined;
+/** `--log-format`, set by the global option before any command runs. */
+export const setLogFormat = (format: LogFormat | undefined): void => void (logFormatFlag = format);
+
+let logger: CliLogger | undefined;
+/** The CLI's log on stderr (KUMIWAKE_LOG_LEVEL; JSON or plain lines, see logger.ts), made on first use. */
+export const log = (): CliLogger => (logger ??= cliLogger(config.logLevel, chooseLogFormat(logFormatFlag, process.stderr.isTTY === true, config.logLevel)));
 
 /** `holder`: who has the file, as far as the engine can tell ("another process" when it cannot). */
 function onWait(path: string, holder = 'another process'): void {

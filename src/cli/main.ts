@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { config } from './context.js';
+import { config, setLogFormat } from './context.js';
+import { LOG_FORMATS, type LogFormat } from './logger.js';
 import { reportError, type GlobalArgs } from './output.js';
 
 const argv = hideBin(process.argv);
@@ -13,6 +14,8 @@ const base = yargs(argv)
   .option('db', { type: 'string', default: config.db, describe: 'database file (env KUMIWAKE_DB)', global: true })
   .option('tz', { type: 'string', default: 'Asia/Tokyo', describe: 'time zone of dates and timestamps', global: true })
   .option('json', { type: 'boolean', default: false, describe: 'machine-readable output on stdout', global: true })
+  .option('log-format', { choices: LOG_FORMATS, describe: 'logs on stderr: json (pino lines) or pretty (warnings as plain lines); default pretty on a terminal, json otherwise or at debug level', global: true })
+  .middleware((args) => setLogFormat((args as { 'log-format'?: LogFormat })['log-format']))
   .strict()
   .demandCommand(1, 'name a command (see --help)')
   .recommendCommands()

@@ -20,7 +20,11 @@ export function reportError(error: unknown, json: boolean): number {
   }
   const message = error instanceof Error ? error.message : String(error);
   const query = error as { sql?: string; parameters?: unknown };
-  log().error({ err: error, ...(query.sql ? { sql: query.sql.slice(0, 4000) } : {}) }, 'internal error');
+  // Plain log lines would only repeat the line below; the details are for a JSON log (or debug).
+  const logger = log();
+  const details = { err: error, ...(query.sql ? { sql: query.sql.slice(0, 4000) } : {}) };
+  if (logger.format === 'json') logger.error(details, 'internal error');
+  else logger.debug(details, 'internal error');
   if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'internal', message } })}\n`);
   process.stderr.write(`kumiwake: internal error: ${message.split('\n')[0]}\n`);
   return 1;

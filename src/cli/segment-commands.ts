@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { warningLine, type SegmentWarning } from '../index.js';
+import { KumiwakeError, warningLine, type SavedSegment, type SegmentWarning } from '../index.js';
 import { withWorkspace } from './context.js';
 import { parseDefinitionFile, readSegmentInput } from './definition-input.js';
 import { emit, type GlobalArgs } from './output.js';
@@ -39,22 +39,32 @@ export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
 }
 
 export function segmentsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  return yargs.command('segments', 'save, list, show, rename and delete saved segments', (y) =>
+  return yargs.command('segments', 'save, list, show, history, rename and delete saved segments', (y) =>
     y
-      .command('save <name> <definition>', 'validate and save a definition under a name', (s) =>
-        s.positional('name', { type: 'string', demandOption: true }).positional('definition', { type: 'string', demandOption: true }),
+      .command('save <name> <definition>', 'validate and save a definition under a name (--force to replace one; earlier versions are kept)', (s) =>
+        s.positional('name', { type: 'string', demandOption: true }).positional('definition', { type: 'string', demandOption: true })
+          .option('force', { type: 'boolean', default: false, describe: 'replace a saved segment of that name (its definition stays in segments history)' }),
         async (argv) => withWorkspace(argv, {}, async (workspace) => {
-          const saved = await workspace.segments.save(argv.name, parseDefinitionFile(argv.definition));
-          emit(argv, saved, () => `saved segment "${saved.name}"`);
+          const saved = await workspace.segments.save(argv.name, parseDefinitionFile(argv.definition), { force: argv.force }).catch((error: unknown) => {
+            if (!(error instanceof KumiwakeError) || error.code !== 'segment-exists') throw error;
+            throw new KumiwakeError(error.code, `${error.message.replace(/; save with force.*$/, '')}; add --force to replace it (that version stays in kumiwake segments history ${argv.name})`);
+          });
+          emit(argv, saved, () => savedLine(saved));
         }))
       .command('list', 'list saved segments', (s) => s, async (argv) => withWorkspace(argv, readOnly, async (workspace) => {
         const all = await workspace.segments.list();
-        emit(argv, all, () => (all.length === 0 ? 'no saved segments' : all.map((s) => `${s.name}\t${s.savedAt}\t${s.definition.description ?? ''}`).join('\n')));
+        emit(argv, all, () => (all.length === 0 ? 'no saved segments' : all.map((s) => `${s.name}	${s.savedAt}	${s.definition.description ?? ''}`).join('\n')));
       }))
       .command('show <name>', 'print a saved segment', (s) => s.positional('name', { type: 'string', demandOption: true }), async (argv) =>
         withWorkspace(argv, readOnly, async (workspace) => {
           const saved = await workspace.segments.show(argv.name);
           emit(argv, saved, () => JSON.stringify(saved.definition, null, 2));
+        }))
+      .command('history <name>', "a saved segment's versions, oldest first", (s) => s.positional('name', { type: 'string', demandOption: true }), async (argv) =>
+        withWorkspace(argv, readOnly, async (workspace) => {
+          const versions = await workspace.segments.history(argv.name);
+          emit(argv, versions, () => versions.map((v) =>
+            `version ${v.version}  saved ${v.savedAt}  ${v.replacedAt === null ? 'current' : `replaced ${v.replacedAt}`}\n  ${JSON.stringify(v.definition)}`).join('\n'));
         }))
       .command('rename <name> <new-name>', 'rename a saved segment (the segments that refer to it follow)', (s) =>
         s.positional('name', { type: 'string', demandOption: true }).positional('new-name', { type: 'string', demandOption: true }),
@@ -62,10 +72,17 @@ export function segmentsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           const renamed = await workspace.segments.rename(argv.name, argv['new-name']);
           emit(argv, { renamed: argv.name, to: renamed.name }, () => `renamed segment "${argv.name}" to "${renamed.name}"`);
         }))
-      .command('delete <name>', 'delete a saved segment', (s) => s.positional('name', { type: 'string', demandOption: true }), async (argv) =>
+      .command('delete <name>', 'delete a saved segment and its earlier versions', (s) => s.positional('name', { type: 'string', demandOption: true }), async (argv) =>
         withWorkspace(argv, {}, async (workspace) => {
           await workspace.segments.delete(argv.name);
           emit(argv, { deleted: argv.name }, () => `deleted segment "${argv.name}"`);
         }))
-      .demandCommand(1, 'name a segments command: save, list, show, rename or delete'));
+      .demandCommand(1, 'name a segments command: save, list, show, history, rename or delete'));
+}
+
+/** What a save did, in a line: a new segment, a new version (the earlier one kept), or nothing. */
+function savedLine(saved: SavedSegment): string {
+  if (saved.unchanged) return `segment "${saved.name}" already holds this definition (version ${saved.version}, saved ${saved.savedAt}); nothing changed`;
+  const kept = saved.version > 1 ? `; version ${saved.version - 1} kept: kumiwake segments history ${saved.name}` : '';
+  return `saved segment "${saved.name}" (version ${saved.version}, ${saved.savedAt}${kept})`;
 }

@@ -79,6 +79,42 @@ describe('the library entry (src/index.ts, the package "exports")', () => {
     }
   });
 
+  it('refuses to replace a saved segment unless force, keeps its versions (history), and reads a database made before versions were kept', async () => {
+    const copy = join(dir, 'versions.duckdb');
+    writeFileSync(copy, readFileSync(db));
+    const shop = await openWorkspace({ db: copy, tz: 'Asia/Tokyo' });
+    const other = { where: { kind: 'reachable', channel: 'email' } };
+    try {
+      const first = await shop.segments.save('repeaters', definition);
+      expect(first).toMatchObject({ name: 'repeaters', version: 1 });
+      expect(first.savedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      expect(await shop.segments.save('repeaters', definition)).toMatchObject({ version: 1, unchanged: true, savedAt: first.savedAt });
+      await expect(shop.segments.save('repeaters', other)).rejects.toMatchObject({ code: 'segment-exists', exitCode: 2 });
+      expect((await shop.segments.show('repeaters')).definition).toEqual(definition);
+      expect(await shop.segments.save('repeaters', other, { force: true })).toMatchObject({ version: 2, definition: other });
+      const versions = await shop.segments.history('repeaters');
+      expect(versions.map((v) => [v.version, v.current, v.definition])).toEqual([[1, false, definition], [2, true, other]]);
+      expect(versions[0]!.replacedAt).toBe(versions[1]!.savedAt);
+      await expect(shop.segments.history('nobody')).rejects.toMatchObject({ code: 'segment-unknown' });
+    } finally {
+      await shop.close();
+    }
+    // A database from before segment_versions, opened read-only (no schema applied): counts and history still work.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(copy);
+    const conn = await instance.connect();
+    await conn.run('DROP TABLE segment_versions');
+    conn.closeSync();
+    instance.closeSync();
+    const old = await openWorkspace({ db: copy, readOnly: true });
+    try {
+      expect((await old.count({ segment: 'repeaters' }, { asOf: AS_OF })).count).toBeGreaterThan(0);
+      expect((await old.segments.history('repeaters')).map((v) => v.version)).toEqual([1]);
+    } finally {
+      await old.close();
+    }
+  });
+
   it('prints the definition JSON Schema with kumiwake schema; the sample segments and job definitions validate, a wrong kind does not', () => {
     const r = runCli(['schema', '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { CLI, query, runCli, tempDir } from '../helpers/cli.js';
+import { CLI, importShop, query, runCli, tempDir, writeCsv } from '../helpers/cli.js';
 
 const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
 const AS_OF = '2025-03-31';
@@ -281,5 +281,127 @@ describe('kumiwake count on a known shop', () => {
     expect(out.sql).toMatch(/FROM customers AS c/);
     expect(out.sql).not.toContain('DROP TABLE');
     expect(JSON.stringify(out.parameters)).toContain('DROP TABLE');
+  });
+});
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ISO_IN_TEXT = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
+
+/** Issue 13, item 6: a save never loses a definition, and times read the same everywhere. */
+describe('saves that keep history', () => {
+  const dir = tempDir();
+  const db = importShop(dir);
+  const file = (name: string, definition: unknown) => {
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, JSON.stringify(definition));
+    return path;
+  };
+  const v1 = file('v1', { description: 'bought once or more', where: { kind: 'purchases', orderCount: { min: 1 } } });
+  const v2 = file('v2', { where: { kind: 'reachable', channel: 'email' } });
+  type Version = { name: string; version: number; definition: { where: unknown }; savedAt: string; replacedAt: string | null; current: boolean };
+  const history = (name: string) => JSON.parse(runCli(['segments', 'history', name, '--db', db, '--json']).stdout) as Version[];
+
+  it('refuses to replace a saved segment without --force, keeps the version it replaces, and writes ISO 8601 times', () => {
+    let r = runCli(['segments', 'save', 'buyers', v1, '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^saved segment "buyers" \\(version 1, ${ISO_IN_TEXT}\\)\\n$`));
+    r = runCli(['segments', 'save', 'buyers', v1, '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^segment "buyers" already holds this definition \(version 1, saved .*\); nothing changed\n$/);
+
+    r = runCli(['segments', 'save', 'buyers', v2, '--db', db, '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^kumiwake: there is already a saved segment "buyers" \\(version 1, saved ${ISO_IN_TEXT}\\); add --force to replace it \\(that version stays in kumiwake segments history buyers\\)\\n$`));
+    expect(JSON.parse(r.stdout).error.code).toBe('segment-exists');
+    expect(JSON.parse(runCli(['segments', 'show', 'buyers', '--db', db, '--json']).stdout).definition.where).toEqual({ kind: 'purchases', orderCount: { min: 1 } });
+
+    r = runCli(['segments', 'save', 'buyers', v2, '--db', db, '--force', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const saved = JSON.parse(r.stdout) as { version: number; savedAt: string };
+    expect(saved).toMatchObject({ name: 'buyers', version: 2 });
+    expect(saved.savedAt).toMatch(ISO);
+    expect(runCli(['count', '--segment', 'buyers', '--db', db, '--as-of', AS_OF, '--json']).stdout).toContain('"count":1');
+
+    const versions = history('buyers');
+    expect(versions.map((v) => [v.version, v.current, v.definition.where])).toEqual([
+      [1, false, { kind: 'purchases', orderCount: { min: 1 } }],
+      [2, true, { kind: 'reachable', channel: 'email' }],
+    ]);
+    expect(versions[0]!.savedAt).toMatch(ISO);
+    expect(versions[0]!.replacedAt).toBe(versions[1]!.savedAt);
+    expect(versions[1]!.replacedAt).toBeNull();
+    const text = runCli(['segments', 'history', 'buyers', '--db', db]).stdout.split('\n');
+    expect(text[0]).toMatch(new RegExp(`^version 1  saved ${ISO_IN_TEXT}  replaced ${ISO_IN_TEXT}$`));
+    expect(text[1]).toBe('  {"description":"bought once or more","where":{"kind":"purchases","orderCount":{"min":1}}}');
+    expect(text[2]).toMatch(new RegExp(`^version 2  saved ${ISO_IN_TEXT}  current$`));
+
+    const list = runCli(['segments', 'list', '--db', db]).stdout;
+    expect(list).toMatch(new RegExp(`^buyers\\t${ISO_IN_TEXT}\\t\\n$`));
+    expect(JSON.parse(runCli(['segments', 'list', '--db', db, '--json']).stdout)[0].savedAt).toMatch(ISO);
+  });
+
+  it('moves the versions with a rename (references in earlier versions follow), and a delete removes them', async () => {
+    const user = (min: number) => file(`user-${min}`, { where: { all: [{ kind: 'segment', name: 'buyers' }, { kind: 'age', min }] } });
+    expect(runCli(['segments', 'save', 'older-buyers', user(20), '--db', db]).code).toBe(0);
+    expect(runCli(['segments', 'save', 'older-buyers', user(30), '--db', db, '--force']).code).toBe(0);
+    expect(runCli(['segments', 'rename', 'buyers', 'repeaters', '--db', db]).code).toBe(0);
+    expect(history('repeaters').map((v) => v.version)).toEqual([1, 2]);
+    const missing = runCli(['segments', 'history', 'buyers', '--db', db]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('there is no saved segment "buyers"');
+    expect(history('older-buyers').map((v) => JSON.stringify(v.definition))).toEqual([
+      expect.stringContaining('"name":"repeaters"'), expect.stringContaining('"name":"repeaters"'),
+    ]);
+    expect(runCli(['segments', 'delete', 'older-buyers', '--db', db]).code).toBe(0);
+    expect(runCli(['segments', 'delete', 'repeaters', '--db', db]).code).toBe(0);
+    expect(await query(db, 'SELECT count(*)::INT AS n FROM segment_versions')).toEqual([{ n: 0 }]);
+    // A name saved again after a delete starts a new history.
+    expect(runCli(['segments', 'save', 'repeaters', v1, '--db', db]).stdout).toContain('(version 1,');
+  });
+});
+
+/** Issue 13, item 6: pino JSON on stderr for programs; plain warning lines for a person. */
+describe('quiet, readable terminals', () => {
+  const dir = tempDir();
+  const customers = join(SHOP, 'customers.csv');
+  const isJsonLog = (line: string) => line.startsWith('{"level"');
+
+  it('writes JSON logs with --log-format json and when stderr is not a terminal, nothing but warnings with --log-format pretty', () => {
+    const db = join(dir, 'logs.duckdb');
+    let r = runCli(['import', 'customers', customers, '--db', db, '--log-format', 'pretty']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    r = runCli(['import', 'customers', customers, '--db', db]);
+    expect(r.stderr.split('\n').filter(Boolean).every(isJsonLog), r.stderr).toBe(true);
+    expect(r.stderr).toContain('"msg":"import finished"');
+    r = runCli(['import', 'customers', customers, '--db', db, '--log-format', 'json']);
+    expect(r.stderr).toContain('"msg":"import finished"');
+    r = runCli(['import', 'customers', customers, '--db', db, '--log-format', 'yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Invalid values');
+  });
+
+  it('prints a warning as a plain line', () => {
+    const db = join(dir, 'warn.duckdb');
+    expect(runCli(['import', 'customers', writeCsv(join(dir, 'c.csv'), 'customer_id,name\nC1,a\u0001b\n'), '--db', db]).code).toBe(0);
+    const everyone = join(dir, 'everyone.json');
+    writeFileSync(everyone, '{}');
+    const r = runCli(['export', everyone, '--db', db, '--out', join(dir, 'out.xlsx'), '--log-format', 'pretty']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`kumiwake: warning: characters Excel files cannot hold were removed (file: ${join(dir, 'out.xlsx')}, characters: 1)\n`);
+  });
+
+  it('gives a terminal readable lines by default, and JSON at debug level', () => {
+    const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+    if (!hasScript) return;
+    const db = join(dir, 'tty.duckdb');
+    // script(1) runs the command on a pseudo-terminal: stdout and stderr both are one.
+    const onTerminal = (env: string) => spawnSync('script', ['-qec', `${env} ${process.execPath} ${CLI} import customers ${customers} --db ${db}`, '/dev/null'], { encoding: 'utf8' });
+    let r = onTerminal('');
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/^customers: /);
+    expect(r.stdout).not.toContain('{"level"');
+    r = onTerminal('KUMIWAKE_LOG_LEVEL=debug');
+    expect(r.stdout).toContain('"msg":"import finished"');
   });
 });
