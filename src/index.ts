@@ -13,7 +13,8 @@ export { StrictWarningsError, WARNING_CODES, warningLine, type SegmentWarning, t
 export type { ImportResult } from './engine/duckdb/import/run-import.js';
 export type { RunOutcome } from './jobs/run-job.js';
 export type { RunRecord } from './jobs/history.js';
-export type { SavedSegment } from './segments/store.js';
+export type { SavedSegment, SegmentVersion } from './segments/store.js';
+export type { SaveSegmentOptions } from './api/types.js';
 export type { Logger } from './logger.js';
 export type { Progress, ProgressReporter } from './progress.js';
 
