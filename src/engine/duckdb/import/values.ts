@@ -82,8 +82,10 @@ function localTimestamp(x: string): string {
       '^\\s*([0-9]{4})\\s*年\\s*([0-9]{1,2})\\s*月\\s*([0-9]{1,2})\\s*日', '\\1-\\2-\\3 '),
       '([0-9]{1,2})\\s*時\\s*([0-9]{1,2})\\s*分\\s*([0-9]{1,2})\\s*秒$', '\\1:\\2:\\3'),
       '([0-9]{1,2})\\s*時\\s*([0-9]{1,2})\\s*分$', '\\1:\\2'))`;
-  return `COALESCE(TRY_CAST(${x} AS TIMESTAMP), TRY_CAST(replace(${x}, '/', '-') AS TIMESTAMP), try_strptime(${x}, '%Y%m%d'),
-    TRY_CAST(${japanese} AS TIMESTAMP))`;
+  // TIMESTAMP holds microseconds: a seventh fraction digit that is not zero would be cut off.
+  return `CASE WHEN strlen(${x}) > 26 AND regexp_matches(${x}, '\\.[0-9]{6}0*[1-9]') THEN NULL
+    ELSE COALESCE(TRY_CAST(${x} AS TIMESTAMP), TRY_CAST(replace(${x}, '/', '-') AS TIMESTAMP), try_strptime(${x}, '%Y%m%d'),
+    TRY_CAST(${japanese} AS TIMESTAMP)) END`;
 }
 
 /**
