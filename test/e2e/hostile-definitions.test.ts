@@ -72,7 +72,7 @@ describe('every fault is a fault, through count and segments save', () => {
       expect(saved.stderr).toContain(`${path}: `);
     });
     expect(JSON.parse(runCli(['segments', 'list', '--db', db, '--json']).stdout)).toEqual([]);
-  });
+  }, 600_000);
 
   it('refuses --as-of 0000-01-01 with a sentence, and a relative date that leaves year 1 at its path', () => {
     const file = join(dir, 'yesterday.json');

@@ -306,7 +306,7 @@ describe('inherited names, huge numbers and far dates', () => {
     await fc.assert(fc.asyncProperty(hostile, async (def) => { outcomes[await check(def)]++; }), { numRuns: 2000, seed: 19 });
     expect(outcomes.counted).toBeGreaterThan(50);
     expect(outcomes.refused).toBeGreaterThan(500);
-  });
+  }, 600_000);
 
   it('names the limits: out-of-range at the JSON path', () => {
     const faults = (where: unknown) => {
