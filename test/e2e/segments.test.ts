@@ -338,7 +338,7 @@ describe('saves that keep history', () => {
     const list = runCli(['segments', 'list', '--db', db]).stdout;
     expect(list).toMatch(new RegExp(`^buyers\\t${ISO_IN_TEXT}\\t\\n$`));
     expect(JSON.parse(runCli(['segments', 'list', '--db', db, '--json']).stdout)[0].savedAt).toMatch(ISO);
-  });
+  }, 300_000);
 
   it('moves the versions with a rename (references in earlier versions follow), and a delete removes them', async () => {
     const user = (min: number) => file(`user-${min}`, { where: { all: [{ kind: 'segment', name: 'buyers' }, { kind: 'age', min }] } });
@@ -357,7 +357,7 @@ describe('saves that keep history', () => {
     expect(await query(db, 'SELECT count(*)::INT AS n FROM segment_versions')).toEqual([{ n: 0 }]);
     // A name saved again after a delete starts a new history.
     expect(runCli(['segments', 'save', 'repeaters', v1, '--db', db]).stdout).toContain('(version 1,');
-  });
+  }, 300_000);
 });
 
 /** Issue 13, item 6: pino JSON on stderr for programs; plain warning lines for a person. */
