@@ -62,21 +62,25 @@ function compileText(leaf: TextTest, x: Sql, ctx: PlannerContext): Sql<boolean> 
     return leaf.op === 'in' ? selected : negate(selected);
   }
   // Enum columns hold the canonical, lower-case spellings the import wrote: no folding needed.
-  const folded = field.type === 'enum' ? x : d.fold(x);
-  const dictionary = field.type === 'enum' ? undefined : ctx.schema.customerValues?.get(field.name);
+  // Customer ids compare exactly, as the import keeps them (`AB1`, `ab1` and `ＡＢ１` are three
+  // customers there, so they are three here).
+  const exact = field.name === 'customer_id';
+  const folded = field.type === 'enum' || exact ? x : d.fold(x);
+  const norm = exact ? (v: string) => v : foldText;
+  const dictionary = field.type === 'enum' || exact ? undefined : ctx.schema.customerValues?.get(field.name);
   if (dictionary) {
     const compiled = compileByDictionary(leaf, x, dictionary, ctx);
     if (compiled) return compiled;
   }
-  const equals = (v: string) => (isEmptyValue(v) ? isBlank(ctx, field, x) : whenPresent(x, sql`${folded} = ${foldText(v)}`));
+  const equals = (v: string) => (isEmptyValue(v) ? isBlank(ctx, field, x) : whenPresent(x, sql`${folded} = ${norm(v)}`));
   switch (leaf.op) {
     case 'eq': return equals(leaf.value);
     case 'ne': return negate(equals(leaf.value));
-    case 'in': return whenPresent(x, d.inList(folded, leaf.values.map(foldText)));
-    case 'not_in': return negate(whenPresent(x, d.inList(folded, leaf.values.map(foldText))));
+    case 'in': return whenPresent(x, d.inList(folded, leaf.values.map(norm)));
+    case 'not_in': return negate(whenPresent(x, d.inList(folded, leaf.values.map(norm))));
     case 'contains':
     case 'starts_with':
-    case 'ends_with': return whenPresent(x, d.textMatches(folded, leaf.op, foldText(leaf.value)));
+    case 'ends_with': return whenPresent(x, d.textMatches(folded, leaf.op, norm(leaf.value)));
     case 'between': // customer_id: LTV-Lab's member number range; non-integer ids never match
       return isTrue(inNumberRange(d.tryInteger(x), leaf.range));
   }

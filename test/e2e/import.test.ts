@@ -322,15 +322,15 @@ describe('kumiwake import stores exactly what the file says, and says what it st
     ]);
   });
 
-  // Ids are exact on import; the planner still folds customer_id (segment-definition.md, "folded"),
-  // so `eq AB1` selects all three. Expected to fail until src/planner compares customer_id exactly
-  // (compile-field.ts compileText: no d.fold / foldText for customer_id); then make it an it().
-  it.fails('selects one customer for customer_id eq AB1 (needs the planner to compare customer_id exactly)', () => {
+  // Ids are exact on import, and so in definitions: `eq AB1` selects one of the three.
+  it('selects one customer for customer_id eq AB1, as the import kept three', () => {
     const dbFile = join(dir, 'ids.duckdb');
     const definition = writeCsv(join(dir, 'id-eq.json'), JSON.stringify({ where: { kind: 'field', field: 'customer_id', op: 'eq', value: 'AB1' } }));
     const r = runCli(['count', definition, '--db', dbFile, '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ count: 1 });
+    const wide = writeCsv(join(dir, 'id-in.json'), JSON.stringify({ where: { kind: 'field', field: 'customer_id', op: 'in', values: ['ＡＢ１', 'ab1'] } }));
+    expect(JSON.parse(runCli(['count', wide, '--db', dbFile, '--json']).stdout)).toMatchObject({ count: 2 });
   });
 });
 

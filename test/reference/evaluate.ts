@@ -127,8 +127,10 @@ export class ReferenceEvaluator {
     const isDate = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && (name.endsWith('_at') || name === 'birthday');
     let result: boolean;
     if (typeof v === 'string' && !isDate) {
-      const norm = (x: Json) => fold(this.enumValue(name, String(x)));
-      const text = fold(v);
+      // Customer ids are kept exactly as imported, and compared so; other text is folded.
+      const exact = name === 'customer_id';
+      const norm = (x: Json) => (exact ? String(x) : fold(this.enumValue(name, String(x))));
+      const text = exact ? v : fold(v);
       const eq = (x: Json) => (unselected(x) ? false : text === norm(x));
       switch (cond.op) {
         case 'eq': case 'ne': result = eq(cond.value); break;
