@@ -1,6 +1,5 @@
-import type { CsvEncoding, CsvFormulas, ExportFormat, ValueStyle } from '../export/formats.js';
-import type { HeaderStyle } from '../export/select.js';
-import type { LostCharacter } from '../export/writer.js';
+import type { WrittenFile } from '../export/export-segment.js';
+import type { OutputSpec } from '../export/formats.js';
 import type { EncodingOption } from '../import/encoding.js';
 import type { ImportMode } from '../engine/duckdb/import/load.js';
 import type { Logger } from '../logger.js';
@@ -103,18 +102,15 @@ export interface MembersPage {
   readonly rows: ReadonlyArray<Record<string, unknown>>;
 }
 
-export interface ExportRequest extends EvaluateOptions {
+/**
+ * One file of a segment's customers: what a job output takes (src/export/formats.ts
+ * `OutputSpec`: format, columns, encoding, headers, csvFormulas, values), with `out` for its path.
+ * The format comes from the file name (.csv .xlsx .parquet .arrow/.feather/.ipc) unless given; a
+ * name of another format is refused.
+ */
+export interface ExportRequest extends EvaluateOptions, Omit<OutputSpec, 'path'> {
   /** the file to write; it appears whole or not at all */
   readonly out: string;
-  /** default: from the file name (.csv .xlsx .parquet .arrow/.feather/.ipc); a name of another format is refused */
-  readonly format?: ExportFormat;
-  readonly columns?: readonly string[];
-  readonly encoding?: CsvEncoding;
-  readonly headers?: HeaderStyle;
-  /** CSV: cells starting with = + - @, a tab or a carriage return get a leading ' (`neutralise`, the default) or are kept */
-  readonly csvFormulas?: CsvFormulas;
-  /** CSV and Excel: enum values and booleans as stored, or their Japanese labels (女性, 送信拒否, ○); default: ja with Japanese headers */
-  readonly values?: ValueStyle;
   /** files the caller read (a definition file): never overwritten by the export */
   readonly inputs?: readonly string[];
 }
@@ -123,18 +119,8 @@ export interface ExportResult {
   readonly count: number;
   readonly reachable: { readonly email: number; readonly line: number; readonly dm: number };
   readonly asOf: string;
-  readonly file: {
-    readonly path: string;
-    readonly format: ExportFormat;
-    readonly rows: number;
-    readonly bytes: number;
-    /** characters XML forbids (C0 controls but tab and line ends, U+FFFE, U+FFFF), taken out of an Excel file's cells */
-    readonly removed: { readonly xlsxInvalidCharacters: number };
-    /** CP932: characters written as their look-alike, as Windows does (〜 as ～, − as －, …) */
-    readonly replaced: { readonly cp932LookAlikes: number };
-    /** CP932: characters it cannot hold, written as "?", each with the file's rows it was in (the header is row 1) */
-    readonly lostCharacters: readonly LostCharacter[];
-  };
+  /** the file written, with what had to change in it (removed, replaced and lost characters) */
+  readonly file: Omit<WrittenFile, 'elapsedMs'>;
   readonly elapsedMs: number;
   /** what the definition names that the data does not hold (see `CountResult`) */
   readonly warnings: readonly SegmentWarning[];
