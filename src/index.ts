@@ -31,5 +31,5 @@ export { tableNames } from './api/catalog-names.js';
 export { definitionJsonSchema } from './model/json-schema.js';
 export { generateSampleData, fileOrders, type FileOrder, type GenerateOptions, type GeneratedFiles } from './generate/generate.js';
 export { runDemo, SAMPLE_AS_OF, type DemoResult } from './api/demo.js';
-export { wallClock } from './jobs/local-time.js';
+export { isoInZone, wallClock } from './jobs/local-time.js';
 export { formatDate, todayIn } from './model/dates.js';

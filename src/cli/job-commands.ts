@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { KumiwakeError, wallClock, type RunOutcome, type RunRecord } from '../index.js';
+import { isoInZone, KumiwakeError, wallClock, type RunOutcome, type RunRecord } from '../index.js';
 import { config, withWorkspace } from './context.js';
 import { emit, type GlobalArgs } from './output.js';
 import { abortOnSignals } from './signals.js';
@@ -24,7 +24,7 @@ function exitStatusOf(outcomes: readonly RunOutcome[]): number {
 }
 
 function runRecordLine(r: RunRecord, previous: RunRecord | undefined, tz: string): string {
-  const started = wallClock(new Date(r.startedAt), tz);
+  const started = isoInZone(new Date(r.startedAt), tz);
   const delta = r.count !== null && previous?.count != null ? r.count - previous.count : undefined;
   const change = delta === undefined ? '' : ` (${delta >= 0 ? '+' : ''}${delta.toLocaleString('en')})`;
   const count = r.count === null ? '' : `${r.count.toLocaleString('en')}${change}`;
@@ -109,7 +109,7 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         withWorkspace(argv, { readOnly: true }, async (workspace) => {
           const runs = await workspace.history({ segment: argv.segment, job: argv.job, limit: argv.limit });
           emit(argv, runs, () => runs.length === 0 ? 'no runs recorded yet' : [
-            `  run  started (${argv.tz})  job                      segment                    as of       status                 count`,
+            `  run  started (${argv.tz})`.padEnd(33) + `  job                      segment                    as of       status                 count`,
             ...runs.map((r, i) => runRecordLine(r, runs.slice(0, i).reverse().find((p) => p.segment === r.segment && p.count !== null), argv.tz)),
           ].join('\n'));
         }));

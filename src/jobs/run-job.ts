@@ -115,7 +115,8 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
         status, segment: segment ?? undefined, counted, files, error: messageOf(error), failedQuery: failedQueryOf(error),
         warnings: error instanceof StrictWarningsError ? error.warnings : undefined,
       });
-      log.error({ job: job.name, runId, status, err: messageOf(error) }, `job run ${status}`);
+      // Info, not error: the caller reports the outcome (the CLI prints it); the JSON log keeps it.
+      log.info({ job: job.name, runId, status, err: messageOf(error) }, `job run ${status}`);
       return { job: job.name, runId, status, asOf: formatDate(asOf), counted, files, error };
     }
   } finally {

@@ -108,7 +108,7 @@ export class Scheduler {
         else jobs.push(job);
       } catch (error) {
         // One bad job file never stops the others; it is fixed and picked up at the next start.
-        this.log.error({ file, err: (error as Error).message }, 'job file not scheduled');
+        this.log.info({ file, err: (error as Error).message }, 'job file not scheduled');
         this.options.onJobFileError?.(file, (error as Error).message);
       }
     }

@@ -56,6 +56,15 @@ describe('hostile files', () => {
     await refused(file('unbalanced.csv', 'customer_id,name\n101,ok\n102,"never closed\n103,x\n'), /unbalanced\.csv:3: a quoted field opens here and is never closed/);
   });
 
+  it('names doubled carriage returns (\\r\\r\\n line ends) for what they are, not as a line longer than 32 MB', () => {
+    const path = join(dir, 'doubled-cr.csv');
+    writeFileSync(path, Buffer.from('customer_id,name\r\r\nC1,a\r\r\nC2,b\r\r\n'));
+    const r = runCli(['import', 'customers', path, '--db', join(dir, 'doubled-cr.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${path}:1: the line ends with "\\r\\r\\n"`);
+    expect(r.stderr).not.toMatch(/32 MB/);
+  });
+
   it('loads quoted line breaks, a 10 MB field and NUL bytes as data', async () => {
     const r = runCli(['import', 'customers', file('odd.csv', `customer_id,name,address\n201,"two\nlines",a\n202,${'x'.repeat(10_000_000)},b\n203,"nul\u0000inside",c\n`), '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -118,6 +118,8 @@ describe('kumiwake run', () => {
     const r = runCli(['history', '--segment', 'emailable', '--db', p.db]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/emailable\s+emailable\s+2025-03-31\s+succeeded\s+1 \(\+0\)/);
+    // Start times are ISO 8601 with the zone's offset (--tz, Asia/Tokyo by default).
+    expect(r.stdout).toMatch(/^\s+\d+\s+\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00\s+emailable/m);
     expect(history(p.db, '--segment', 'emailable').every((x) => x.segment === 'emailable')).toBe(true);
   });
 });

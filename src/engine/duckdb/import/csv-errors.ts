@@ -20,6 +20,11 @@ export function csvReaderError(error: unknown, file: string, path = file, delimi
     const { unclosedQuoteLine, uneven } = diagnoseRecords(path, delimiter);
     if (unclosedQuoteLine !== undefined) return new ImportError('csv-quote', file, unclosedQuoteLine, undefined, 'a quoted field opens here and is never closed (unbalanced ")');
     if (uneven) return new ImportError('csv-columns', file, uneven.line, undefined, `expected ${uneven.expected} fields but found ${uneven.found} (unbalanced quotes or a stray comma?)`);
+    const doubled = doubledCarriageReturnLine(path);
+    if (doubled !== undefined) {
+      return new ImportError('csv-line-ends', file, doubled, undefined,
+        'the line ends with "\\r\\r\\n" (a carriage return written twice, as some Windows tools do): save the file with ordinary line ends (CRLF or LF)');
+    }
     if (/Maximum line size/i.test(message)) return new ImportError('csv-line-size', file, line, undefined, 'a line is longer than 32 MB');
   }
   if (/No files found|Could not open file|No such file/i.test(message)) return new ImportError('file-missing', file, undefined, undefined, 'cannot open the file');
@@ -141,4 +146,20 @@ function parseRecord(text: string, delimiter: string): string[] {
   }
   cells.push(cell);
   return cells;
+}
+
+/** The first line (1-based) ending with CR CR LF in the file's first megabyte, if any. */
+function doubledCarriageReturnLine(path: string): number | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    const at = buffer.subarray(0, read).indexOf('\r\r\n');
+    if (at < 0) return undefined;
+    let line = 1;
+    for (let i = buffer.indexOf(10); i >= 0 && i < at; i = buffer.indexOf(10, i + 1)) line++;
+    return line;
+  } finally {
+    closeSync(fd);
+  }
 }
