@@ -30,8 +30,8 @@ export interface WorkspaceOptions {
   readonly settingNames?: { readonly memoryLimit?: string; readonly exportMemoryLimit?: string };
   /** how long to wait for another process to release the database (default 60 s) */
   readonly lockTimeoutMs?: number;
-  /** told once when the database is busy and the workspace starts waiting */
-  readonly onWait?: (path: string) => void;
+  /** told once when the database is busy and the workspace starts waiting, with who holds it (e.g. "another kumiwake process (pid 123)") */
+  readonly onWait?: (path: string, holder: string) => void;
   /** rows per Excel sheet, below Excel's own limit */
   readonly xlsxRowsPerSheet?: number;
   /** one folder for decoded copies of CP932 files (default: RAM when it fits, else beside the database) */

@@ -43,7 +43,7 @@ export class Workspace {
     this.segments = new SavedSegments(() => this.savedStore(), () => todayIn(this.tz), () => this.assertWritable('save segments'));
   }
 
-  /** The database file as the engine opened it (an absolute path). */
+  /** The database file as it was given (the engine resolves it to an absolute path). */
   get path(): string {
     return this.options.db;
   }
