@@ -3,9 +3,9 @@ import type { SqlDialect } from '../dialect/dialect.js';
 import type { Engine } from '../engine/engine.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import { at } from '../model/faults.js';
-import type { Condition, MailCondition, Segment } from '../model/segment.js';
+import type { Condition, Segment } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
-import { compileMailSelectionCount, compileMemberIndexes } from '../planner/compile-segment.js';
+import { compileMemberIndexes } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { CustomerBitmap } from './bitmap.js';
 import { assertNoWarnings, MAX_WARNINGS, segmentWarnings, type SegmentWarning } from './warnings.js';
@@ -96,13 +96,7 @@ export class CustomerSets {
    */
   async warnings(segment: Segment, asOf: LocalDate): Promise<readonly SegmentWarning[]> {
     const schema = await this.ensureCurrent(asOf);
-    const context = {
-      dialect: this.dialect, schema,
-      countSelectedMails: async (leaf: MailCondition) => {
-        const [row] = await this.db.query<{ n: unknown }>(compileMailSelectionCount(leaf, { dialect: this.dialect, asOf }));
-        return Number(row?.n ?? 0);
-      },
-    };
+    const context = { dialect: this.dialect, schema, asOf };
     const leaves: Array<{ path: string; leaf: Condition }> = [];
     collectLeafPaths(segment.where, 'where', leaves);
     // No leaf: only the whole data is checked (an empty customers table).

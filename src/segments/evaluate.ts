@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Segment } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
-import { compileCount, compileMailSelectionCount, compileMemberFlags, compileMembers, type CompiledSegment } from '../planner/compile-segment.js';
+import { compileCount, compileMemberFlags, compileMembers, type CompiledSegment } from '../planner/compile-segment.js';
 import type { SegmentStore } from './store.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { assertNoWarnings, segmentWarnings, type SegmentWarning } from './warnings.js';
@@ -120,13 +120,7 @@ export async function materializeMembers(
  * logged at debug level (they are in the result), or thrown as one fault when `strict`.
  */
 export async function warningsOf(db: Engine, segment: Segment, asOf: LocalDate, target: PlanTarget, log: Logger, options: CountOptions): Promise<readonly SegmentWarning[]> {
-  const warnings = await segmentWarnings(db, segment, {
-    dialect: target.dialect, schema: target.schema,
-    countSelectedMails: async (leaf) => {
-      const [row] = await db.query<{ n: bigint }>(compileMailSelectionCount(leaf, { dialect: target.dialect, asOf }));
-      return Number(row?.n ?? 0);
-    },
-  });
+  const warnings = await segmentWarnings(db, segment, { dialect: target.dialect, schema: target.schema, asOf });
   for (const w of warnings) log.debug({ segment: segment.name, code: w.code, path: w.path, suggestions: w.suggestions }, w.message);
   assertNoWarnings(warnings, options.strict);
   return warnings;

@@ -16,7 +16,9 @@ import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
 import { at, readablePath } from '../model/faults.js';
 import type { Condition, FieldCondition, Leaf, MailCondition, PurchasesCondition, Segment } from '../model/segment.js';
+import type { LocalDate } from '../model/dates.js';
 import { foldText } from '../planner/compile-field.js';
+import { compileMailSelectionCount } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
 
 /** Stable codes of warnings (segment-definition.md, "Warnings"). */
@@ -123,7 +125,7 @@ class Checker {
   readonly warnings: SegmentWarning[] = [];
   private readonly kysely: Kysely<Record<string, never>>;
 
-  constructor(private readonly db: Engine, private readonly dialect: SqlDialect, readonly schema: SchemaInfo) {
+  constructor(readonly db: Engine, readonly dialect: SqlDialect, readonly schema: SchemaInfo) {
     this.kysely = new Kysely<Record<string, never>>({ dialect: dialect.kysely });
   }
 
@@ -220,10 +222,11 @@ async function checkMails(checker: Checker, leaves: ReadonlyArray<Located<MailCo
 }
 
 /** A mail filter that selects no mail of the catalog matches no one. */
-async function checkMailFilters(checker: Checker, leaves: ReadonlyArray<Located<MailCondition>>, countSelected: (leaf: MailCondition) => Promise<number>): Promise<void> {
+async function checkMailFilters(checker: Checker, leaves: ReadonlyArray<Located<MailCondition>>, asOf: LocalDate): Promise<void> {
   for (const { leaf, site } of leaves) {
     if (!leaf.mailFilter || checker.full) continue;
-    if ((await countSelected(leaf)) === 0) checker.add('no-mail-selected', step(site, 'mailFilter'), 'the mail filter selects no mail: the condition matches no one');
+    const [selected] = await checker.db.query<{ n: unknown }>(compileMailSelectionCount(leaf, { dialect: checker.dialect, asOf }));
+    if (Number(selected?.n ?? 0) === 0) checker.add('no-mail-selected', step(site, 'mailFilter'), 'the mail filter selects no mail: the condition matches no one');
   }
 }
 
@@ -345,8 +348,8 @@ async function checkCustomers(checker: Checker, dialect: SqlDialect, firstPurcha
 export interface WarningContext {
   readonly dialect: SqlDialect;
   readonly schema: SchemaInfo;
-  /** how many mails of the catalog a mail filter selects at the as-of date */
-  readonly countSelectedMails: (leaf: MailCondition) => Promise<number>;
+  /** the as-of date a mail filter's `sent` range is resolved at */
+  readonly asOf: LocalDate;
 }
 
 /** The warnings of a parsed definition against the data, in reading order of the kinds checked; at most MAX_WARNINGS. */
@@ -362,7 +365,7 @@ export async function segmentWarnings(db: Engine, segment: Segment, context: War
   checkTags(checker, of('tags'));
   await checkPurchases(checker, purchases);
   await checkMails(checker, mails);
-  await checkMailFilters(checker, mails, context.countSelectedMails);
+  await checkMailFilters(checker, mails, context.asOf);
   return checker.warnings.slice(0, MAX_WARNINGS);
 }
 
