@@ -1,11 +1,11 @@
 import type { Engine } from '../engine/engine.js';
 import { dialectOf } from '../dialect/registry.js';
 import { KumiwakeError } from '../errors.js';
-import { resolveExportColumns } from '../export/columns.js';
+import { attributeColumns, resolveExportColumns } from '../export/columns.js';
 import { exportSelect, MEMBERS_TABLE } from '../export/select.js';
 import type { Logger } from '../logger.js';
 import type { LocalDate } from '../model/dates.js';
-import { materializeMembers, schemaInfo } from '../segments/evaluate.js';
+import { materializeMembers } from '../segments/evaluate.js';
 import type { SegmentStore } from '../segments/store.js';
 import type { MembersPage, MembersRequest } from './types.js';
 
@@ -25,7 +25,7 @@ export async function membersPage(
 ): Promise<MembersPage> {
   const offset = wholeNumber(request.offset, 0, 'offset');
   const limit = wholeNumber(request.limit, 100, 'limit', MAX_PAGE);
-  const attrColumns = (await schemaInfo(db)).customerColumns;
+  const attrColumns = await attributeColumns(db);
   const columns = resolveExportColumns(request.columns ?? ['customer_id'], attrColumns, 'columns');
   const sort = request.sort === undefined ? undefined : { column: resolveExportColumns([request.sort], attrColumns, 'sort')[0]!, descending: request.descending === true };
   const counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log);

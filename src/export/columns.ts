@@ -1,3 +1,4 @@
+import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
 import { booleanLabels, customerFigures, customers, type FigureDef } from '../catalog/tables.js';
 
@@ -78,4 +79,10 @@ export function resolveExportColumns(names: readonly string[], attrColumns: Read
  */
 export function checkExportColumnNames(names: readonly string[], where: string): void {
   resolveExportColumns(names, new Set(names.map((n) => n.trim()).filter((n) => /^attr:./.test(n))), where);
+}
+
+/** The `attr:NAME` columns this database's customers table has: an export may name them. */
+export async function attributeColumns(db: Engine): Promise<Set<string>> {
+  const columns = await db.introspect();
+  return new Set(columns.filter((c) => c.table === 'customers' && c.column.startsWith('attr:')).map((c) => c.column));
 }
