@@ -2,13 +2,12 @@ import { Kysely, sql, type RawBuilder } from 'kysely';
 import type { SqlDialect } from '../dialect/dialect.js';
 import type { Engine } from '../engine/engine.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
-import { at } from '../model/faults.js';
 import type { Condition, Segment } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
 import { compileMemberIndexes } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { CustomerBitmap } from './bitmap.js';
-import { assertNoWarnings, MAX_WARNINGS, segmentWarnings, type SegmentWarning } from './warnings.js';
+import { assertNoWarnings, segmentWarnings, warningsFromLeaves, type SegmentWarning } from './warnings.js';
 
 /** Leaf sets kept at most (each one bit per customer: 125 kB at a million customers). */
 const MAX_SETS = 256;
@@ -91,38 +90,19 @@ export class CustomerSets {
 
   /**
    * What the definition names that the data does not hold (src/segments/warnings.ts). Kept per
-   * leaf with the sets, like them: a count that changes one condition checks only that one. A
-   * leaf's warnings are found with the leaf alone and moved to its place in the definition.
+   * leaf with the sets, like them: a count that changes one condition checks only that one.
    */
   async warnings(segment: Segment, asOf: LocalDate): Promise<readonly SegmentWarning[]> {
-    const schema = await this.ensureCurrent(asOf);
-    const context = { dialect: this.dialect, schema, asOf };
-    const leaves: Array<{ path: string; leaf: Condition }> = [];
-    collectLeafPaths(segment.where, 'where', leaves);
-    // No leaf: only the whole data is checked (an empty customers table).
-    if (leaves.length === 0) return segmentWarnings(this.db, segment, context);
-    const found: SegmentWarning[] = [];
-    const seen = new Set<string>();
-    for (const { path, leaf } of leaves) {
+    const context = { dialect: this.dialect, schema: await this.ensureCurrent(asOf), asOf };
+    return warningsFromLeaves(segment, async (leaf) => {
       const key = JSON.stringify(leaf);
-      let own = this.warned.get(key);
-      if (!own) {
-        own = await segmentWarnings(this.db, { version: 1, includeDeleted: true, where: leaf }, context);
-        if (this.warned.size >= MAX_SETS) this.warned.clear();
-        this.warned.set(key, own);
-      }
-      for (const warning of own) {
-        const moved = warning.path === 'where' || warning.path.startsWith('where.') || warning.path.startsWith('where[')
-          ? `${path}${warning.path.slice('where'.length)}` : warning.path;
-        // What concerns the data as a whole (no customers, customers missing) is said once.
-        const once = warning.code === 'no-customers' || warning.code === 'customers-missing' ? `${warning.code} ${warning.message}` : `${moved} ${warning.code}`;
-        if (seen.has(once)) continue;
-        seen.add(once);
-        found.push({ ...warning, path: moved });
-      }
-    }
-    // In the order a one-shot count reports them: by check, then in reading order.
-    return found.map((w, i) => ({ w, i })).sort((a, b) => checkRank(a.w) - checkRank(b.w) || a.i - b.i).map(({ w }) => w).slice(0, MAX_WARNINGS);
+      const known = this.warned.get(key);
+      if (known) return known;
+      const own = await segmentWarnings(this.db, { version: 1, includeDeleted: true, where: leaf }, context);
+      if (this.warned.size >= MAX_SETS) this.warned.clear();
+      this.warned.set(key, own);
+      return own;
+    }, () => segmentWarnings(this.db, segment, context));
   }
 
   /** Starts over when the data or the as-of date changed since the sets were made. */
@@ -173,36 +153,4 @@ export async function countWithSets(
   assertNoWarnings(warnings, options.strict);
   const counted = await sets.count(segment, asOf);
   return { ...counted, asOf: formatDate(asOf), elapsedMs: Math.round(performance.now() - started), warnings };
-}
-
-/** Every leaf of a condition with its JSON path, in reading order. */
-function collectLeafPaths(condition: Condition, path: string, into: Array<{ path: string; leaf: Condition }>): void {
-  switch (condition.kind) {
-    case 'all':
-    case 'any':
-      condition.conditions.forEach((child, i) => collectLeafPaths(child, at(at(path, condition.kind), i), into));
-      return;
-    case 'not':
-      collectLeafPaths(condition.condition, at(path, 'not'), into);
-      return;
-    default:
-      into.push({ path, leaf: condition });
-  }
-}
-
-/** Where `segmentWarnings` reports a warning: the order of its checks. */
-function checkRank(w: SegmentWarning): number {
-  switch (w.code) {
-    case 'no-customers': case 'customers-missing': return 0;
-    case 'unknown-attribute': return 1;
-    case 'value-never-occurs': return /\.groups\b/.test(w.path) ? 3.4 : 1;
-    case 'unknown-tag': return 2;
-    case 'unknown-product': return 3;
-    case 'unknown-category': return 3.1;
-    case 'unknown-store': return 3.2;
-    case 'unknown-media': return 3.3;
-    case 'unknown-order-group': return 3.4;
-    case 'unknown-mail': return 4;
-    case 'no-mail-selected': return w.path.endsWith('.mailFilter') ? 5 : 4;
-  }
 }

@@ -386,3 +386,63 @@ export class StrictWarningsError extends KumiwakeError {
 export function assertNoWarnings(warnings: readonly SegmentWarning[], strict: boolean | undefined): void {
   if (strict && warnings.length > 0) throw new StrictWarningsError(warnings);
 }
+
+/**
+ * A definition's warnings from those of its leaves, each found with the leaf alone (the
+ * interactive counts keep them per leaf): moved to the leaf's place in the definition, what
+ * concerns the data as a whole said once, in the order `segmentWarnings` reports them.
+ * `whole` checks a definition without leaves (an empty customers table is all there is to say).
+ */
+export async function warningsFromLeaves(
+  segment: Segment, ofLeaf: (leaf: Condition) => Promise<readonly SegmentWarning[]>, whole: () => Promise<readonly SegmentWarning[]>,
+): Promise<readonly SegmentWarning[]> {
+  const leaves: Array<{ path: string; leaf: Condition }> = [];
+  leafPaths(segment.where, 'where', leaves);
+  if (leaves.length === 0) return whole();
+  const found: SegmentWarning[] = [];
+  const seen = new Set<string>();
+  for (const { path, leaf } of leaves) {
+    for (const warning of await ofLeaf(leaf)) {
+      const moved = warning.path === 'where' || warning.path.startsWith('where.') || warning.path.startsWith('where[')
+        ? `${path}${warning.path.slice('where'.length)}` : warning.path;
+      const once = warning.code === 'no-customers' || warning.code === 'customers-missing' ? `${warning.code} ${warning.message}` : `${moved} ${warning.code}`;
+      if (seen.has(once)) continue;
+      seen.add(once);
+      found.push({ ...warning, path: moved });
+    }
+  }
+  return found.map((w, i) => ({ w, i })).sort((a, b) => checkRank(a.w) - checkRank(b.w) || a.i - b.i).map(({ w }) => w).slice(0, MAX_WARNINGS);
+}
+
+/** Every leaf of a condition with its JSON path, in reading order (saved segments are leaves here). */
+function leafPaths(condition: Condition, path: string, into: Array<{ path: string; leaf: Condition }>): void {
+  switch (condition.kind) {
+    case 'all':
+    case 'any':
+      condition.conditions.forEach((child, i) => leafPaths(child, at(at(path, condition.kind), i), into));
+      return;
+    case 'not':
+      leafPaths(condition.condition, at(path, 'not'), into);
+      return;
+    default:
+      into.push({ path, leaf: condition });
+  }
+}
+
+/** Which of `segmentWarnings`' checks reports a warning: their order. */
+function checkRank(w: SegmentWarning): number {
+  switch (w.code) {
+    case 'no-customers': case 'customers-missing': return 0;
+    case 'unknown-attribute': return 1;
+    case 'value-never-occurs': return /\.groups\b/.test(w.path) ? 3.4 : 1;
+    case 'unknown-tag': return 2;
+    case 'unknown-product': return 3;
+    case 'unknown-category': return 3.1;
+    case 'unknown-store': return 3.2;
+    case 'unknown-media': return 3.3;
+    case 'unknown-order-group': return 3.4;
+    case 'unknown-mail': return 4;
+    case 'no-mail-selected': return w.path.endsWith('.mailFilter') ? 5 : 4;
+  }
+}
+
