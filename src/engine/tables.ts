@@ -1,5 +1,8 @@
 import type { Generated } from 'kysely';
 
+/** UTC `YYYY-MM-DD HH:MM:SS.mmm`: how Kumiwake's own TIMESTAMP columns are written. */
+export const utcText = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
+
 /** The tables Kysely queries are typed against. */
 export interface Tables {
   segments: { name: string; definition: string; saved_at: string | Date };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Engine } from '../engine/engine.js';
-import type { JobRunRow, Tables } from '../engine/tables.js';
+import { utcText, type JobRunRow, type Tables } from '../engine/tables.js';
 import { processIsAlive } from '../processes.js';
 import type { CountResult } from '../segments/evaluate.js';
 import type { SegmentWarning } from '../segments/warnings.js';
@@ -30,7 +30,6 @@ export interface RunRecord {
 }
 
 /** UTC wall-clock text for a TIMESTAMP column. */
-export const utcText = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
 const iso = (value: string | Date | null) => (value === null ? null : value instanceof Date ? value.toISOString() : value);
 const num = (value: bigint | number | null) => (value === null ? null : Number(value));
 /** Parameters as JSON (bigints as numbers, dates as ISO text); long lists shortened. */

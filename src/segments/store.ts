@@ -1,4 +1,5 @@
 import type { Engine } from '../engine/engine.js';
+import { utcText } from '../engine/tables.js';
 import { KumiwakeError } from '../errors.js';
 import type { LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';
@@ -41,9 +42,6 @@ interface VersionRow {
   saved_at: string | Date;
   replaced_at: string | Date;
 }
-
-/** UTC `YYYY-MM-DD HH:MM:SS.mmm`, as the TIMESTAMP columns are written. */
-const dbTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
 
 /** ISO 8601 in UTC from a TIMESTAMP read back (a Date, or UTC text without a zone). */
 function isoTime(value: string | Date): string {
@@ -121,12 +119,12 @@ export class SegmentStore {
     await this.db.transaction(async () => {
       if (existing) {
         await versionTable(this.db).insertInto('segment_versions')
-          .values({ name, version: existing.version, definition: existing.text, saved_at: dbTime(new Date(existing.savedAt)), replaced_at: dbTime(now) })
+          .values({ name, version: existing.version, definition: existing.text, saved_at: utcText(new Date(existing.savedAt)), replaced_at: utcText(now) })
           .execute();
       }
       await k.insertInto('segments')
-        .values({ name, definition: text, saved_at: dbTime(now) })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ definition: text, saved_at: dbTime(now) }))
+        .values({ name, definition: text, saved_at: utcText(now) })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ definition: text, saved_at: utcText(now) }))
         .execute();
     });
     const saved = { name, definition: written, savedAt: now.toISOString(), version: (existing?.version ?? 0) + 1, text };
