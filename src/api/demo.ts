@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KumiwakeError } from '../errors.js';
+import { readDefinitionFile } from './definition-file.js';
 import { listJobFiles } from '../jobs/job-file.js';
 import type { RunOutcome } from '../jobs/run-job.js';
 import type { CountResult } from '../segments/evaluate.js';
@@ -22,14 +22,6 @@ export interface DemoResult {
   readonly segments: ReadonlyArray<{ file: string } & CountResult>;
   readonly jobs: readonly RunOutcome[];
   readonly asOf: string;
-}
-
-function readJson(file: string): Record<string, unknown> {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new KumiwakeError('definition-json', `${file}: not valid JSON: ${(e as Error).message}`);
-  }
 }
 
 /**
@@ -68,7 +60,7 @@ export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
     const tables = await workspace.tableSizes();
     const segments: Array<{ file: string } & CountResult> = [];
     for (const file of readdirSync(SEGMENT_DIR).filter((f) => f.endsWith('.json')).sort()) {
-      const definition = readJson(join(SEGMENT_DIR, file));
+      const definition = readDefinitionFile(join(SEGMENT_DIR, file)) as Record<string, unknown>;
       segments.push({ file: `data/segments/${file}`, ...(await workspace.count({ definition }, { asOf: SAMPLE_AS_OF })) });
       // The sample jobs name these saved segments; a segment the user saved under the name is kept.
       const name = definition.name;
