@@ -42,9 +42,12 @@ export class CustomerSets {
     this.kysely = new Kysely<Record<string, never>>({ dialect: dialect.kysely });
   }
 
-  async count(segment: Segment, asOf: LocalDate): Promise<SetCounts> {
+  /** The count and reachable counts, with the warnings (thrown as one fault when `strict`). */
+  async count(segment: Segment, asOf: LocalDate, strict?: boolean): Promise<SetCounts & { readonly warnings: readonly SegmentWarning[] }> {
     const schema = await this.ensureCurrent(asOf);
-    if (this.size === 0) return { count: 0, reachable: { email: 0, line: 0, dm: 0 }, evaluated: 0 };
+    const warnings = await this.warnings(segment, asOf, schema);
+    assertNoWarnings(warnings, strict);
+    if (this.size === 0) return { count: 0, reachable: { email: 0, line: 0, dm: 0 }, evaluated: 0, warnings };
     const day = formatDate(asOf);
     let evaluated = 0;
     const setOf = async (key: string, leaf: Segment): Promise<CustomerBitmap> => {
@@ -85,15 +88,15 @@ export class CustomerSets {
     const reach = async (channel: 'email' | 'line' | 'dm') => selected.and(await setOf(`@${channel}`, base({ kind: 'reachable', channel }))).count();
     const reachable = { email: await reach('email'), line: await reach('line'), dm: await reach('dm') };
     this.evict();
-    return { count: selected.count(), reachable, evaluated };
+    return { count: selected.count(), reachable, evaluated, warnings };
   }
 
   /**
    * What the definition names that the data does not hold (src/segments/warnings.ts). Kept per
    * leaf with the sets, like them: a count that changes one condition checks only that one.
    */
-  async warnings(segment: Segment, asOf: LocalDate): Promise<readonly SegmentWarning[]> {
-    const context = { dialect: this.dialect, schema: await this.ensureCurrent(asOf), asOf };
+  private async warnings(segment: Segment, asOf: LocalDate, schema: SchemaInfo): Promise<readonly SegmentWarning[]> {
+    const context = { dialect: this.dialect, schema, asOf };
     return warningsFromLeaves(segment, async (leaf) => {
       const key = JSON.stringify(leaf);
       const known = this.warned.get(key);
@@ -149,8 +152,6 @@ export async function countWithSets(
 ): Promise<SetCounts & { readonly asOf: string; readonly elapsedMs: number; readonly warnings: readonly SegmentWarning[] }> {
   const started = performance.now();
   const segment = validateDefinition(definition, { asOf, lookupSegment });
-  const warnings = await sets.warnings(segment, asOf);
-  assertNoWarnings(warnings, options.strict);
-  const counted = await sets.count(segment, asOf);
-  return { ...counted, asOf: formatDate(asOf), elapsedMs: Math.round(performance.now() - started), warnings };
+  const counted = await sets.count(segment, asOf, options.strict);
+  return { ...counted, asOf: formatDate(asOf), elapsedMs: Math.round(performance.now() - started) };
 }
