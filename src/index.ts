@@ -9,6 +9,9 @@ export type {
 } from './api/types.js';
 export type { RunningSchedule, ScheduleRequest } from './api/schedule.js';
 export type { CountResult } from './segments/evaluate.js';
+export type { ConditionCount, ConditionCountsResult } from './segments/condition-counts.js';
+export type { OverlapResult } from './segments/overlap.js';
+export type { OverlapFileResult, OverlapOptions } from './api/insights-counts.js';
 export { StrictWarningsError, WARNING_CODES, warningLine, type SegmentWarning, type WarningCode } from './segments/warnings.js';
 export type { ImportResult } from './engine/duckdb/import/run-import.js';
 export type { RunOutcome } from './jobs/run-job.js';

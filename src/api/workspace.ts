@@ -144,6 +144,23 @@ export class Workspace {
     return { sql: plan.sql, parameters: plan.parameters };
   }
 
+  /**
+   * The count with every node of the definition counted (src/segments/condition-counts.ts): how many
+   * customers each node holds for alone, and, for the children of each `all`, in order (a funnel).
+   * One statement, not one per node; the count, reachable figures and warnings are `count`'s.
+   */
+  async conditionCounts(segment: SegmentInput, options: EvaluateOptions = {}): Promise<import('../segments/condition-counts.js').ConditionCountsResult> {
+    const { countConditions } = await import('../segments/condition-counts.js');
+    const [db, store] = [await this.database(), await this.savedStore()];
+    return countConditions(db, resolveSegment(segment, store), store, this.asOf(options), this.log, { strict: options.strict });
+  }
+
+  /** How many customers each pair of saved segments holds in common, as a matrix; with `out`, also as a CSV file. */
+  async overlap(names: readonly string[], options: import('./insights-counts.js').OverlapOptions = {}): Promise<import('./insights-counts.js').OverlapFileResult> {
+    const { overlap } = await import('./insights-counts.js');
+    return overlap(await this.database(), await this.savedStore(), names, this.asOf(options), options, this.log);
+  }
+
   /** Writes a segment's customers to one file (CSV, Excel, Parquet or Arrow), whole or not at all. */
   async export(segment: SegmentInput, request: ExportRequest): Promise<ExportResult> {
     const [{ materializeMembers }, { checkOutput, writeExport }] = await Promise.all([import('../segments/evaluate.js'), import('../export/export-segment.js')]);

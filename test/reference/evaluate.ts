@@ -57,6 +57,11 @@ export class ReferenceEvaluator {
     return out;
   }
 
+  /** The customers one condition (a node of a definition, as written) holds for, among those not deleted unless `includeDeleted`. */
+  nodeMembers(node: Json, asOf: Day, includeDeleted: boolean): Set<string> {
+    return new Set(this.data.customers.filter((c) => (includeDeleted || c.deleted !== true) && this.holds(node, c, asOf)).map((c) => c.customer_id));
+  }
+
   reachable(c: Json, channel: string): boolean {
     const active = c.withdrawn !== true && c.deleted !== true;
     const email = (address: string, permission: string) =>

@@ -1,0 +1,99 @@
+import type { Engine } from '../engine/engine.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { formatDate, type LocalDate } from '../model/dates.js';
+import type { Condition, DateRange, FieldCondition, NumberRange } from '../model/segment.js';
+import { validateDefinition } from '../model/validate.js';
+import { compileConditionCounts } from '../planner/compile-condition-counts.js';
+import { planTargetOf, warningsOf, type CountOptions, type CountResult } from './evaluate.js';
+import type { SegmentStore } from './store.js';
+
+/** One node of a definition's `where` tree and how many customers it holds for. */
+export interface ConditionCount {
+  /** the node's JSON path as written: `where`, `where.all[1]`, `where.all[2].not`, `where.any[0]` */
+  readonly path: string;
+  /** how deep the node sits (`where` is 0) */
+  readonly depth: number;
+  /** `all`, `any`, `not` or the leaf's kind */
+  readonly kind: Condition['kind'];
+  /** the node in a few words, for people */
+  readonly description: string;
+  /** customers of the definition's base (deleted ones out unless includeDeleted) the node alone holds for */
+  readonly alone: number;
+  /**
+   * For a child of an `all`: customers of the base its group's children up to this one (in order)
+   * all hold for; the last child's equals the group's `alone`. null for every other node.
+   */
+  readonly cumulative: number | null;
+}
+
+/** A count with the count of every node of its definition (`kumiwake count --conditions`). */
+export interface ConditionCountsResult extends CountResult {
+  /** every node of the `where` tree, in document order (depth first) */
+  readonly conditions: readonly ConditionCount[];
+}
+
+const quoted = (values: readonly unknown[]) => values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v))).join(', ');
+const range = (r: NumberRange | DateRange) => {
+  const { min, max, from, to } = r as NumberRange & DateRange;
+  return from !== undefined || to !== undefined ? `${from ?? ''}~${to ?? ''}` : `${min ?? ''}~${max ?? ''}`;
+};
+
+function fieldOperand(leaf: FieldCondition): string {
+  if ('values' in leaf) return ` ${quoted(leaf.values)}`;
+  if ('value' in leaf) return ` ${quoted([leaf.value])}`;
+  if ('range' in leaf) return ` ${range(leaf.range)}`;
+  return '';
+}
+
+/** A node in a few words: groups by their size, leaves by their kind and main operands. */
+export function describeCondition(condition: Condition): string {
+  switch (condition.kind) {
+    case 'all': return `all of ${condition.conditions.length}`;
+    case 'any': return `any of ${condition.conditions.length}`;
+    case 'not': return 'not';
+    case 'segment': return `in segment "${condition.name}"`;
+    case 'reachable': return `reachable by ${condition.channel}`;
+    case 'tags': return `tags ${condition.match ?? 'any'} of ${quoted(condition.tags)}`;
+    case 'age': case 'tenure': return `${condition.kind} ${range(condition)}`;
+    case 'birthday': return `birthday ${condition.from}~${condition.to}`;
+    case 'field': return `${condition.field.name} ${condition.op}${fieldOperand(condition)}`;
+    default: {
+      // purchases and mail: the operands as written, shortened
+      const { kind, ...rest } = condition;
+      const text = JSON.stringify(rest);
+      return `${kind} ${text.length > 100 ? `${text.slice(0, 99)}…` : text}`;
+    }
+  }
+}
+
+/**
+ * Counts a definition and every node of it in one statement (src/planner/compile-condition-counts.ts):
+ * the count, its reachable figures and warnings as `countSegment` gives them, and `conditions`.
+ */
+export async function countConditions(
+  db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, log: Logger = silentLogger, options: CountOptions = {},
+): Promise<ConditionCountsResult> {
+  const started = performance.now();
+  const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
+  const target = await planTargetOf(db);
+  const plan = compileConditionCounts(valid, { dialect: target.dialect, asOf, schema: target.schema });
+  const warnings = await warningsOf(db, valid, asOf, target, log, options);
+  const [row] = await db.query<Record<string, bigint | number | null>>(plan);
+  const figure = (column: string) => Number(row?.[column] ?? 0);
+  const conditions = plan.nodes.map((node): ConditionCount => ({
+    path: node.path,
+    depth: node.depth,
+    kind: node.condition.kind,
+    description: describeCondition(node.condition),
+    alone: figure(node.alone),
+    cumulative: node.cumulative === undefined ? null : figure(node.cumulative),
+  }));
+  return {
+    count: figure('count'),
+    reachable: { email: figure('email'), line: figure('line'), dm: figure('dm') },
+    asOf: formatDate(asOf),
+    elapsedMs: Math.round(performance.now() - started),
+    warnings,
+    conditions,
+  };
+}
