@@ -19,7 +19,9 @@
  *   import, export   never the planner
  *   segments, jobs   services
  *   api + index.ts   the public entry
- *   cli       the public entry (index.ts) and its own files only
+ *   cli       the public entry (index.ts), the web server and its own files only
+ *   server    the web builder's server: the public entry and its own files only
+ *   web       the browser page: its own files and npm packages only (bundled)
  *   bench, generate  tools; may import internals; nothing imports bench
  */
 
@@ -92,7 +94,32 @@ module.exports = {
         'src/cli/ uses the library through its public entry src/index.ts only ' +
         '(plus its own files, npm packages and node builtins).',
       from: { path: '^src/cli/' },
-      to: { path: '^src/', pathNot: '^src/(cli/|index\\.ts$)' },
+      to: { path: '^src/', pathNot: '^src/(cli/|server/|index\\.ts$)' },
+    },
+    {
+      name: 'server-only-public-entry',
+      severity: 'error',
+      comment:
+        'src/server/ (the web builder\'s server) is a client of the library like the CLI: it imports the public ' +
+        'entry src/index.ts and its own files only; only src/cli/ (kumiwake serve) imports it.',
+      from: { path: '^src/server/' },
+      to: { path: '^src/', pathNot: '^src/(server/|index\\.ts$)' },
+    },
+    {
+      name: 'only-cli-imports-server',
+      severity: 'error',
+      comment: 'The library never reaches up into the web server.',
+      from: { pathNot: '^src/(cli|server)/' },
+      to: { path: '^src/server/' },
+    },
+    {
+      name: 'web-page-imports-only-itself',
+      severity: 'error',
+      comment:
+        'src/web/ is the browser page, bundled by esbuild: it talks to the server over HTTP and imports no ' +
+        'module of ours outside src/web/ (node code must never reach a browser bundle).',
+      from: { path: '^src/web/' },
+      to: { path: '^src/', pathNot: '^src/web/' },
     },
     {
       name: 'nothing-imports-cli',
@@ -113,8 +140,8 @@ module.exports = {
       severity: 'error',
       comment:
         'A devDependency is not installed for users of the package: src/ may not import one, ' +
-        'except the benchmark (src/bench/ uses pg).',
-      from: { path: '^src/', pathNot: '^src/bench/' },
+        'except the benchmark (src/bench/ uses pg) and the page (src/web/, bundled into dist/web at build time).',
+      from: { path: '^src/', pathNot: '^src/(bench|web)/' },
       to: { dependencyTypes: ['npm-dev'] },
     },
     {

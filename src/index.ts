@@ -18,6 +18,7 @@ export type { RunOutcome } from './jobs/run-job.js';
 export type { RunRecord } from './jobs/history.js';
 export type { SavedSegment, SegmentVersion } from './segments/store.js';
 export type { SaveSegmentOptions } from './api/types.js';
+export type { BuilderCatalog, BuilderField, MailSearch, MailSummary } from './api/builder-catalog.js';
 export type { Logger } from './logger.js';
 export type { Progress, ProgressReporter } from './progress.js';
 

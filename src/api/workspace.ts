@@ -203,6 +203,16 @@ export class Workspace {
     return new RunHistory(await this.database()).list(filter);
   }
 
+  /** What a segment builder offers: customer fields with labels and choices, attribute and order groups, pick-list values. */
+  async builderCatalog(): Promise<import('./builder-catalog.js').BuilderCatalog> {
+    return (await import('./builder-catalog.js')).builderCatalog(await this.database());
+  }
+
+  /** Mails of the catalog for a mail picker: by subject or id, kind, store and send date, newest first. */
+  async mails(search: import('./builder-catalog.js').MailSearch = {}): Promise<import('./builder-catalog.js').MailSummary[]> {
+    return (await import('./builder-catalog.js')).searchMails(await this.database(), search);
+  }
+
   /** Rows per table: what the database holds. */
   async tableSizes(): Promise<Record<string, number>> {
     const db = await this.database();

@@ -17,6 +17,8 @@ export interface CliConfig {
   readonly decodeDir?: string;
   readonly outputDir?: string;
   readonly jobsDir: string;
+  /** `kumiwake serve`'s access token (KUMIWAKE_TOKEN); --token wins */
+  readonly token?: string;
 }
 
 export const DEFAULT_DB_PATH = 'data/kumiwake.duckdb';
@@ -42,5 +44,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): CliConfig {
     decodeDir: nonEmpty(env.KUMIWAKE_DECODE_DIR),
     outputDir: nonEmpty(env.KUMIWAKE_OUTPUT_DIR) === undefined ? undefined : resolve(env.KUMIWAKE_OUTPUT_DIR!),
     jobsDir: nonEmpty(env.KUMIWAKE_JOBS) ?? 'jobs',
+    token: nonEmpty(env.KUMIWAKE_TOKEN),
   };
 }

@@ -47,6 +47,7 @@ const commandModules: Record<string, () => Promise<AddCommands[]>> = {
   history: jobCommands,
   generate: async () => [(await import('./generate-command.js')).generateCommand],
   demo: async () => [(await import('./demo-command.js')).demoCommand],
+  serve: async () => [(await import('./serve-command.js')).serveCommand],
 };
 const named = argv.find((a) => !a.startsWith('-'));
 const loaders = named !== undefined && Object.hasOwn(commandModules, named) ? [commandModules[named]!] : [...new Set(Object.values(commandModules))];

@@ -1,0 +1,94 @@
+import { customers, mails as mailsTable } from '../catalog/tables.js';
+import type { Engine } from '../engine/engine.js';
+
+/** What a form offers for one customer field of a `field` condition. */
+export interface BuilderField {
+  readonly name: string;
+  /** the Japanese label of the catalog (the first alias) */
+  readonly label: string;
+  readonly type: 'text' | 'integer' | 'decimal' | 'boolean' | 'date' | 'timestamp' | 'enum' | 'tags';
+  /** enumerations: each canonical value with its Japanese label */
+  readonly choices?: ReadonlyArray<{ readonly value: string; readonly label: string }>;
+}
+
+/**
+ * What a segment builder offers beside the definition's JSON Schema: the customer fields with
+ * their labels and choices, the attribute and order groups this database holds, and the values
+ * the low-cardinality customer columns hold (for pick lists; the definition may name others).
+ */
+export interface BuilderCatalog {
+  readonly fields: readonly BuilderField[];
+  /** `attr:NAME` fields imported into this database */
+  readonly attributes: readonly string[];
+  /** order group names (the `groups` keys of a purchases condition) imported into this database */
+  readonly orderGroups: readonly string[];
+  /** column → its values (the dictionary of low-cardinality customer columns, at most 500 each) */
+  readonly values: Readonly<Record<string, readonly string[]>>;
+}
+
+/** One mail of the catalog, for a mail picker. */
+export interface MailSummary {
+  readonly mailId: string;
+  readonly subject: string | null;
+  /** local time as stored, `YYYY-MM-DD HH:MM:SS` */
+  readonly sentAt: string | null;
+  readonly kind: string | null;
+  readonly storeId: string | null;
+}
+
+export interface MailSearch {
+  /** text the subject or the mail id contains (NFKC, lower-cased, as a definition's subjectContains) */
+  readonly q?: string;
+  readonly kind?: string;
+  readonly store?: string;
+  /** sent on or after / on or before these days, YYYY-MM-DD */
+  readonly sentFrom?: string;
+  readonly sentTo?: string;
+  /** at most this many (default 100, at most 1,000), newest first */
+  readonly limit?: number;
+}
+
+const MAX_VALUES = 500;
+
+export async function builderCatalog(db: Engine): Promise<BuilderCatalog> {
+  const columns = await db.introspect();
+  const fields = customers.columns.map((c): BuilderField => ({
+    name: c.name, label: c.label, type: c.type,
+    ...(c.type === 'enum' ? { choices: [...new Set(Object.values(c.values ?? {}))].map((value) => ({ value, label: c.valueLabels?.[value] ?? value })) } : {}),
+  }));
+  const names = (table: string, prefix: string) => columns.filter((c) => c.table === table && c.column.startsWith(prefix)).map((c) => c.column).sort();
+  const values: Record<string, string[]> = {};
+  if (columns.some((c) => c.table === 'customer_values')) {
+    const rows = await db.query<{ column_name: string; value: string }>({ sql: 'SELECT column_name, value FROM customer_values ORDER BY column_name, value', parameters: [] });
+    for (const { column_name, value } of rows) {
+      const list = (values[column_name] ??= []);
+      if (list.length < MAX_VALUES) list.push(value);
+    }
+  }
+  return { fields, attributes: names('customers', 'attr:'), orderGroups: names('purchases', 'group:').map((c) => c.slice('group:'.length)), values };
+}
+
+const fold = (text: string) => text.normalize('NFKC').toLowerCase();
+
+/**
+ * The mails of the catalog that pass every filter given, newest first. The catalog is small (one
+ * row per mail sent), so it is read whole and filtered here, with the fold a definition's
+ * `subjectContains` uses.
+ */
+export async function searchMails(db: Engine, search: MailSearch): Promise<MailSummary[]> {
+  const limit = Math.min(Math.max(Math.trunc(search.limit ?? 100), 1), 1000);
+  const rows = await db.query<{ mail_id: string; subject: string | null; sent_at: string | null; kind: string | null; store_id: string | null }>({
+    sql: `SELECT ${mailsTable.columns.map((c) => (c.name === 'sent_at' ? 'CAST(sent_at AS TEXT) AS sent_at' : c.name)).join(', ')} FROM mails ORDER BY sent_at DESC NULLS LAST, mail_id`,
+    parameters: [],
+  });
+  const q = search.q === undefined || search.q.trim() === '' ? undefined : fold(search.q.trim());
+  const day = (at: string | null) => at?.slice(0, 10);
+  return rows
+    .filter((m) => q === undefined || fold(m.subject ?? '').includes(q) || fold(m.mail_id).includes(q))
+    .filter((m) => !search.kind || m.kind === search.kind)
+    .filter((m) => !search.store || m.store_id === search.store)
+    .filter((m) => !search.sentFrom || (day(m.sent_at) ?? '') >= search.sentFrom)
+    .filter((m) => !search.sentTo || (day(m.sent_at) ?? '\uffff') <= search.sentTo)
+    .slice(0, limit)
+    .map((m) => ({ mailId: m.mail_id, subject: m.subject, sentAt: m.sent_at?.slice(0, 19) ?? null, kind: m.kind, storeId: m.store_id }));
+}

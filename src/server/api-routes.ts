@@ -1,0 +1,58 @@
+import type { Hono } from 'hono';
+import { definitionJsonSchema, todayIn, type Workspace } from '../index.js';
+import type { OneAtATime } from './one-at-a-time.js';
+import { countBody, jsonBody, membersBody } from './requests.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * What the builder reads: the definition's schema and the catalog for its forms, the mail
+ * picker, live counts and member pages. Every segment arrives as a definition (or a saved
+ * segment's name) and goes through the library, which parses it as the CLI does.
+ */
+export function addApiRoutes(app: Hono, workspace: Workspace, turns: OneAtATime): void {
+  app.get('/api/schema', async (c) => {
+    const catalog = await turns.run(c.req.raw.signal, () => workspace.builderCatalog());
+    return c.json({ definitionSchema: definitionJsonSchema(), catalog, tz: workspace.tz, today: todayIn(workspace.tz) });
+  });
+
+  app.get('/api/mails', async (c) => {
+    const query = c.req.query();
+    const day = (value: string | undefined) => (value !== undefined && DATE.test(value) ? value : undefined);
+    const limit = Number(query.limit ?? 100);
+    const mails = await turns.run(c.req.raw.signal, () => workspace.mails({
+      q: query.q, kind: query.kind || undefined, store: query.store || undefined,
+      sentFrom: day(query.sentFrom), sentTo: day(query.sentTo), limit: Number.isFinite(limit) ? limit : 100,
+    }));
+    return c.json({ mails });
+  });
+
+  // The live count. Issue 15's per-condition and funnel counts plug in beside it (a `conditions`
+  // flag answered by the workspace method that computes them), with breakdowns at /api/breakdown.
+  app.post('/api/count', async (c) => {
+    const { input, asOf } = countBody(await jsonBody(c.req.raw));
+    const result = await turns.run(c.req.raw.signal, () => workspace.count(input, { asOf }));
+    return c.json(result);
+  });
+
+  app.post('/api/members', async (c) => {
+    const { input, request } = membersBody(await jsonBody(c.req.raw));
+    const page = await turns.run(c.req.raw.signal, () => workspace.members(input, request));
+    return c.json({ ...page, rows: page.rows.map(plainRow) });
+  });
+}
+
+/** Member rows as JSON can carry them: big integers as numbers or text, dates as ISO text. */
+function plainRow(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[key] = plainValue(value);
+  return out;
+}
+
+function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plainValue);
+  if (value !== null && typeof value === 'object') return String(value);
+  return value;
+}

@@ -1,0 +1,99 @@
+import type { MembersRequest, SegmentInput } from '../index.js';
+import { RequestFault } from './faults.js';
+
+/**
+ * The shapes the page sends, checked by hand and closed like a definition: an unknown property
+ * (`sql`, `query`, …) is refused, so nothing but a definition or a saved segment's name ever
+ * reaches the library, which parses the definition with the CLI's own parser.
+ */
+type Body = Record<string, unknown>;
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export async function jsonBody(request: Request): Promise<Body> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) throw new RequestFault('not-json', 'send the request body as application/json', 415);
+  const length = Number(request.headers.get('content-length') ?? 0);
+  if (length > MAX_BODY_BYTES) throw new RequestFault('too-large', `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413);
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new RequestFault('too-large', `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new RequestFault('not-json', `the request body is not JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestFault('not-an-object', 'the request body must be a JSON object');
+  return parsed as Body;
+}
+
+function closed(body: Body, allowed: readonly string[]): void {
+  for (const key of Object.keys(body)) {
+    if (!allowed.includes(key)) throw new RequestFault('unknown-property', `"${key}" is not a property of this request (expected ${allowed.join(', ')})`);
+  }
+}
+
+function optional<T>(body: Body, key: string, type: 'string' | 'number' | 'boolean'): T | undefined {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== type) throw new RequestFault('bad-argument', `"${key}" must be a ${type}`);
+  return value as T;
+}
+
+export function requiredText(body: Body, key: string): string {
+  const value = optional<string>(body, key, 'string');
+  if (value === undefined) throw new RequestFault('missing-property', `"${key}" is required`);
+  return value;
+}
+
+/** `{definition}` or `{segment: NAME}`: exactly one. */
+function segmentInput(body: Body): SegmentInput {
+  const hasDefinition = Object.hasOwn(body, 'definition');
+  const hasSegment = Object.hasOwn(body, 'segment');
+  if (hasDefinition === hasSegment) throw new RequestFault('segment-or-definition', 'give exactly one of "definition" (a segment definition) and "segment" (a saved segment\'s name)');
+  return hasDefinition ? { definition: body.definition } : { segment: requiredText(body, 'segment') };
+}
+
+export interface CountBody {
+  readonly input: SegmentInput;
+  readonly asOf?: string;
+}
+
+export function countBody(body: Body): CountBody {
+  closed(body, ['definition', 'segment', 'asOf']);
+  return { input: segmentInput(body), asOf: optional<string>(body, 'asOf', 'string') };
+}
+
+export function membersBody(body: Body): { input: SegmentInput; request: MembersRequest } {
+  closed(body, ['definition', 'segment', 'asOf', 'columns', 'sort', 'descending', 'offset', 'limit']);
+  const columns = body.columns;
+  if (columns !== undefined && (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string'))) {
+    throw new RequestFault('bad-argument', '"columns" must be a list of column names');
+  }
+  return {
+    input: segmentInput(body),
+    request: {
+      asOf: optional<string>(body, 'asOf', 'string'),
+      columns: columns as string[] | undefined,
+      sort: optional<string>(body, 'sort', 'string'),
+      descending: optional<boolean>(body, 'descending', 'boolean'),
+      offset: optional<number>(body, 'offset', 'number'),
+      limit: optional<number>(body, 'limit', 'number'),
+    },
+  };
+}
+
+/** POST /api/segments: a new saved segment (`force` replaces one of that name). */
+export function saveBody(body: Body): { name: string; definition: unknown; force: boolean } {
+  closed(body, ['name', 'definition', 'force']);
+  if (!Object.hasOwn(body, 'definition')) throw new RequestFault('missing-property', '"definition" is required');
+  return { name: requiredText(body, 'name'), definition: body.definition, force: optional<boolean>(body, 'force', 'boolean') === true };
+}
+
+/** PUT /api/segments/:name: `{definition}` saves over it, `{name}` renames it (not both). */
+export function updateBody(body: Body): { definition: unknown } | { rename: string } {
+  closed(body, ['definition', 'name']);
+  const hasDefinition = Object.hasOwn(body, 'definition');
+  if (hasDefinition === Object.hasOwn(body, 'name')) throw new RequestFault('definition-or-name', 'give exactly one of "definition" (save over the segment) and "name" (rename it)');
+  return hasDefinition ? { definition: body.definition } : { rename: requiredText(body, 'name') };
+}

@@ -1,0 +1,39 @@
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { KumiwakeError, type Logger, type Workspace } from '../index.js';
+import { createApp } from './app.js';
+import { checkServeOptions, displayUrl, type ServeOptions } from './options.js';
+
+export interface RunningServer {
+  /** the URL to open (a wildcard address shown as 127.0.0.1) */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const quiet = () => {};
+const silentLogger: Logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
+const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
+
+/** Starts the builder's server on one workspace; refuses an exposed host without a token. */
+export async function startServer(workspace: Workspace, options: ServeOptions, logger: Logger = silentLogger): Promise<RunningServer> {
+  const { host, port, token, webRoot } = checkServeOptions(options);
+  const app = createApp(workspace, { host, token, webRoot: webRoot ?? DEFAULT_WEB_ROOT, logger });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, hostname: host.replace(/^\[(.*)\]$/, '$1'), port }, () => resolve(started));
+    started.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new KumiwakeError('port-in-use', `port ${port} on ${host} is in use: choose another with --port`) :
+        error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' ? new KumiwakeError('bad-argument', `--host ${host} is not an address of this machine`) : error);
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    url: displayUrl(host, bound),
+    port: bound,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    }),
+  };
+}
