@@ -204,3 +204,12 @@ CREATE TABLE IF NOT EXISTS customer_values (
   column_name VARCHAR NOT NULL,
   value       VARCHAR NOT NULL
 );
+
+-- A shop's settings, one JSON value per name: 'rfm' holds fixed RFM cut points
+-- ({"r": [30, 60, 90, 180], "f": [...], "m": [...]}, kumiwake settings set rfm); without a row
+-- the scores are quintiles. Times are UTC.
+CREATE TABLE IF NOT EXISTS settings (
+  name   VARCHAR PRIMARY KEY,
+  value  VARCHAR NOT NULL,
+  set_at TIMESTAMP NOT NULL
+);

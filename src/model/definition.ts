@@ -32,7 +32,7 @@ export interface AllGroup { readonly all: readonly ConditionInput[] }
 export interface AnyGroup { readonly any: readonly ConditionInput[] }
 export interface NotGroup { readonly not: ConditionInput }
 
-export type LeafInput = FieldLeaf | BirthdayLeaf | AgeLeaf | TenureLeaf | TagsLeaf | PurchasesLeaf | MailLeaf | ReachableLeaf | SegmentLeaf;
+export type LeafInput = FieldLeaf | BirthdayLeaf | AgeLeaf | TenureLeaf | TagsLeaf | PurchasesLeaf | MailLeaf | ReachableLeaf | SegmentLeaf | RfmLeaf;
 export type LeafKind = LeafInput['kind'];
 
 export type FieldOp =
@@ -100,5 +100,13 @@ export interface MailLeaf {
 export type Channel = 'email' | 'email_pc' | 'email_mobile' | 'line' | 'dm';
 export interface ReachableLeaf { readonly kind: 'reachable'; readonly channel: Channel }
 export interface SegmentLeaf { readonly kind: 'segment'; readonly name: string }
+/** RFM scores (1–5) as inclusive ranges `[lo, hi]`, or a named cell (rfm-cells.ts); not both. */
+export interface RfmLeaf {
+  readonly kind: 'rfm';
+  readonly r?: readonly [number, number];
+  readonly f?: readonly [number, number];
+  readonly m?: readonly [number, number];
+  readonly cell?: string;
+}
 
-export const LEAF_KINDS: readonly LeafKind[] = ['field', 'birthday', 'age', 'tenure', 'tags', 'purchases', 'mail', 'reachable', 'segment'];
+export const LEAF_KINDS: readonly LeafKind[] = ['field', 'birthday', 'age', 'tenure', 'tags', 'purchases', 'mail', 'reachable', 'segment', 'rfm'];

@@ -12,6 +12,7 @@ export const FAULT_CODES = [
   'unknown-channel', 'unknown-event', 'unknown-mail-kind', 'unknown-match', 'unknown-unit', 'unknown-window-on',
   'needs-a-figure', 'empty-product-row', 'mails-or-filter',
   'unknown-segment', 'segment-cycle', 'invalid-saved-segment',
+  'unknown-cell', 'cell-or-scores',
 ] as const;
 export type FaultCode = (typeof FAULT_CODES)[number];
 
@@ -68,7 +69,7 @@ type Step = PropertyKey;
  * except before those of the properties named here.
  */
 const WHOLE_OBJECT: ReadonlyMap<FaultCode, readonly string[]> = new Map([
-  ['unknown-property', []], ['needs-a-figure', []], ['empty-product-row', []], ['mails-or-filter', ['event', 'match']],
+  ['unknown-property', []], ['needs-a-figure', []], ['empty-product-row', []], ['mails-or-filter', ['event', 'match']], ['cell-or-scores', []],
 ]);
 
 const isFaultCode = (code: string): code is FaultCode => (FAULT_CODES as readonly string[]).includes(code);

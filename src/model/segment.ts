@@ -11,11 +11,14 @@ import type { AllGroup, AnyGroup, NotGroup } from './conditions/groups.js';
 import type { MailCondition } from './conditions/mail.js';
 import type { PurchasesCondition } from './conditions/purchases.js';
 import type { ReachableCondition } from './conditions/reachable.js';
+import type { RfmCondition } from './conditions/rfm.js';
 import type { SegmentCondition } from './conditions/segment.js';
 import type { TagsCondition } from './conditions/tags.js';
 import type { TenureCondition } from './conditions/tenure.js';
 
 export type { AgeCondition, AllGroup, AnyGroup, BirthdayCondition, FieldCondition, MailCondition, NotGroup, PurchasesCondition, ReachableCondition, SegmentCondition, TagsCondition, TenureCondition };
+export type { RfmCondition };
+export type { ScoreRange } from './conditions/rfm.js';
 export type { BooleanTest, DateTest, EmptinessTest, NumberTest, TextTest } from './conditions/field.js';
 export type { MonthDay } from './conditions/birthday.js';
 export type { MailEvent, MailFilter } from './conditions/mail.js';
@@ -34,7 +37,7 @@ export interface Segment {
 
 export type Leaf =
   | FieldCondition | BirthdayCondition | AgeCondition | TenureCondition | TagsCondition
-  | PurchasesCondition | MailCondition | ReachableCondition | SegmentCondition;
+  | PurchasesCondition | MailCondition | ReachableCondition | SegmentCondition | RfmCondition;
 
 export type Group = AllGroup | AnyGroup | NotGroup;
 

@@ -7,6 +7,7 @@ import { compileField } from './compile-field.js';
 import { compileMail } from './compile-mail.js';
 import { compilePurchases } from './compile-purchases.js';
 import { compileReachable } from './compile-reachable.js';
+import { compileRfm } from './compile-rfm.js';
 import { compileSegmentRef } from './compile-segment-ref.js';
 import { compileTags } from './compile-tags.js';
 
@@ -22,6 +23,7 @@ function compileLeaf(leaf: Leaf, ctx: PlannerContext): Sql<boolean> {
     case 'mail': return compileMail(leaf, ctx);
     case 'reachable': return compileReachable(leaf, ctx);
     case 'segment': return compileSegmentRef(leaf, ctx, compileCondition);
+    case 'rfm': return compileRfm(leaf, ctx);
   }
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Sql, SqlDialect } from '../dialect/dialect.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Condition } from '../model/segment.js';
+import type { RfmSettings } from '../model/rfm-settings.js';
 
 /** A derived table keyed by customer_id, LEFT JOINed to the customers of one query level. */
 export interface Join {
@@ -31,6 +32,8 @@ export interface SchemaInfo {
    * imports of this version): lifetime product rows and open-ended windows read them.
    */
   readonly purchaseSummaries?: boolean;
+  /** the shop's fixed RFM cut points (settings table); a score without them is a quintile */
+  readonly rfm?: RfmSettings;
 }
 
 /**

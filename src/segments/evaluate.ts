@@ -9,6 +9,7 @@ import { compileCount, compileMemberFlags, compileMembers, type CompiledSegment 
 import type { SegmentStore } from './store.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { assertNoWarnings, segmentWarnings, type SegmentWarning } from './warnings.js';
+import { readSettings } from './settings.js';
 
 export interface CountResult {
   readonly count: number;
@@ -66,6 +67,8 @@ export async function schemaInfo(db: Engine): Promise<SchemaInfo> {
     customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),
     purchaseColumns: new Set(rows.filter((r) => r.table_name === 'purchases').map((r) => r.column_name)),
     customerValues,
+    // The shop's fixed RFM cut points, if it set them (kumiwake settings set rfm).
+    ...(await readSettings(db)),
   };
 }
 

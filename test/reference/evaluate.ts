@@ -4,6 +4,7 @@
  * customer set to equal this one.
  */
 import type { Dataset, PurchaseRow } from './model.js';
+import { rfmHolds, rfmScores, type CutPoints, type Scores } from './rfm.js';
 
 type Json = any; // definitions are validated before they reach here
 type Day = { y: number; m: number; d: number };
@@ -46,6 +47,10 @@ const inRange = (value: string | null | undefined, range: { from?: string; to?: 
 const inNumbers = (n: number, r: { min?: number; max?: number }) => (r.min === undefined || n >= r.min) && (r.max === undefined || n <= r.max);
 
 export class ReferenceEvaluator {
+  /** the shop's fixed RFM cut points (kumiwake settings set rfm); none: quintiles */
+  rfmCutPoints: CutPoints = {};
+  private rfmCache = new Map<string, Map<string, Scores>>();
+
   constructor(private readonly data: Dataset, private readonly saved: Map<string, Json>, private readonly enumValue: (field: string, v: string) => string) {}
 
   members(definition: Json, asOf: Day): Set<string> {
@@ -109,6 +114,11 @@ export class ReferenceEvaluator {
       case 'reachable': return this.reachable(c, cond.channel);
       case 'purchases': return this.purchases(cond, c.customer_id, asOf);
       case 'mail': return this.mail(cond, c.customer_id, asOf);
+      case 'rfm': {
+        const key = `${asOf.y}-${asOf.m}-${asOf.d}:${JSON.stringify(this.rfmCutPoints)}`;
+        if (!this.rfmCache.has(key)) this.rfmCache.set(key, rfmScores(this.data, asOf, this.rfmCutPoints));
+        return rfmHolds(cond, this.rfmCache.get(key)!.get(c.customer_id));
+      }
       case 'segment': {
         const def = this.saved.get(cond.name);
         return this.members(def, asOf).has(c.customer_id);

@@ -80,6 +80,13 @@ const mail = fc.record({
     .map((mailFilter) => ({ ...leaf, mailFilter })),
 ));
 
+const scoreRange = fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)]);
+/** RFM scores as ranges (any of r, f, m), or a named cell. */
+const rfm = fc.oneof(
+  fc.record({ kind: fc.constant('rfm'), r: scoreRange, f: scoreRange, m: scoreRange }, { requiredKeys: ['kind'] }),
+  fc.record({ kind: fc.constant('rfm'), cell: fc.constantFrom('champions', 'loyal', 'potential_loyalist', 'new_customers', 'promising', 'need_attention', 'about_to_sleep', 'at_risk', 'cannot_lose_them', 'hibernating', 'lost') }),
+);
+
 /** Random leaves of every kind, with values from the random data's vocabulary and edge dates. */
 export const leaf = fc.oneof(
   { arbitrary: textField, weight: 2 }, listField, emptyValueField, enumField, numberField, dateField,
@@ -91,6 +98,7 @@ export const leaf = fc.oneof(
   { arbitrary: purchases, weight: 6 },
   { arbitrary: mail, weight: 3 },
   fc.constant({ kind: 'segment', name: 'saved-vip' }),
+  { arbitrary: rfm, weight: 2 },
 );
 
 const clean = (value: unknown): unknown => JSON.parse(JSON.stringify(value));

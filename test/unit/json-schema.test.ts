@@ -33,7 +33,7 @@ describe('the JSON Schema of a definition', () => {
     const schema = definitionJsonSchema();
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     const kinds = JSON.stringify(schema).match(/"kind":\{"type":"string","const":"(\w+)"/g);
-    expect(kinds).toHaveLength(9);
+    expect(kinds).toHaveLength(10);
   });
 
   it.each(Object.keys(samples))('accepts the sample segment %s', (name) => {
@@ -59,6 +59,7 @@ describe('the JSON Schema of a definition', () => {
       { kind: 'purchases', orderCount: { min: 1.5 } },
       { kind: 'purchases', window: { from: 'yesterday' }, orderCount: { min: 1 } },
       { kind: 'purchases', stores: ['100'] },
+      { kind: 'rfm', r: [0, 5] }, { kind: 'rfm', f: [4] }, { kind: 'rfm', cell: 'vip' }, { kind: 'rfm', m: [1.5, 2] },
       { kind: 'mail', event: 'opened', mails: ['M1'] },
       { kind: 'mail', event: 'open' },
       { kind: 'field', field: 'colour', op: 'eq', value: 'red' },

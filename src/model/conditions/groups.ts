@@ -10,6 +10,7 @@ import { mailCondition } from './mail.js';
 import { fixedObject, MAX_DEPTH } from './parts.js';
 import { purchasesCondition } from './purchases.js';
 import { reachableCondition } from './reachable.js';
+import { rfmCondition } from './rfm.js';
 import { segmentCondition } from './segment.js';
 import { tagsCondition } from './tags.js';
 import { tenureCondition } from './tenure.js';
@@ -32,6 +33,7 @@ export const leafSchemas: { readonly [K in LeafKind]: z.ZodType<Extract<Leaf, { 
   mail: mailCondition,
   reachable: reachableCondition,
   segment: segmentCondition,
+  rfm: rfmCondition,
 };
 
 const NOT_A_CONDITION = 'a condition must be an object';

@@ -1,0 +1,44 @@
+import { sql } from 'kysely';
+import type { Engine } from '../engine/engine.js';
+import { utcText } from '../engine/tables.js';
+import { KumiwakeError } from '../errors.js';
+import { rfmSettingsFromJson, RFM_SCORES, type RfmSettings } from '../model/rfm-settings.js';
+
+/** The settings a shop can set (`kumiwake settings set NAME`). */
+export const SETTING_NAMES = ['rfm'] as const;
+export type SettingName = (typeof SETTING_NAMES)[number];
+
+export interface Settings {
+  /** fixed RFM cut points; absent: every score is a quintile */
+  readonly rfm?: RfmSettings;
+}
+
+const rows = async (db: Engine) => (await db.hasTable('settings')
+  // A database made before settings existed, opened read-only (no schema applied), has none.
+  ? db.query<{ name: string; value: string }>(sql`SELECT name, value FROM settings ORDER BY name`.compile(db.kysely()))
+  : []);
+
+/** The shop's settings, from the settings table (sql/schema.sql). */
+export async function readSettings(db: Engine): Promise<Settings> {
+  const rfm = (await rows(db)).find((r) => r.name === 'rfm');
+  return rfm ? { rfm: rfmSettingsFromJson(rfm.value) } : {};
+}
+
+/** Sets the RFM cut points: the scores given replace the whole setting, the others are quintiles. */
+export async function setRfmSettings(db: Engine, settings: RfmSettings): Promise<Settings> {
+  const value: Record<string, readonly number[]> = {};
+  for (const score of RFM_SCORES) if (settings[score]) value[score] = settings[score];
+  if (Object.keys(value).length === 0) throw new KumiwakeError('bad-argument', 'give cut points for at least one score: --r, --f or --m (e.g. --r 30,60,90,180)');
+  const text = JSON.stringify(value);
+  await db.query(sql`INSERT INTO settings (name, value, set_at) VALUES ('rfm', ${text}, ${utcText(new Date())})
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value, set_at = excluded.set_at`.compile(db.kysely()));
+  return readSettings(db);
+}
+
+/** Removes a setting (its default applies again); says whether there was one. */
+export async function unsetSetting(db: Engine, name: string): Promise<boolean> {
+  if (!(SETTING_NAMES as readonly string[]).includes(name)) throw new KumiwakeError('bad-argument', `unknown setting "${name}" (expected ${SETTING_NAMES.join(', ')})`);
+  const had = (await rows(db)).some((r) => r.name === name);
+  if (had) await db.query(sql`DELETE FROM settings WHERE name = ${name}`.compile(db.kysely()));
+  return had;
+}
