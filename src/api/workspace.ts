@@ -161,6 +161,23 @@ export class Workspace {
     return overlap(await this.database(), await this.savedStore(), names, this.asOf(options), options, this.log);
   }
 
+  /**
+   * Why a customer is in a segment or not (src/segments/why.ts): every node of the definition with
+   * whether it holds for them (as the count evaluates it) and the figures behind it.
+   */
+  async why(customerId: string, segment: SegmentInput, options: import('./why.js').WhyOptions = {}): Promise<import('../segments/why.js').WhyResult> {
+    const { why } = await import('./why.js');
+    const [db, store] = [await this.database(), await this.savedStore()];
+    return why(db, store, customerId, resolveSegment(segment, store), this.asOf(options));
+  }
+
+  /** One customer: the record, lifetime figures, latest orders and mail events, and the saved segments they are in. */
+  async customer(customerId: string, options: import('./why.js').CustomerOptions = {}): Promise<import('../segments/customer-record.js').CustomerRecord> {
+    const { customer } = await import('./why.js');
+    const [db, store] = [await this.database(), await this.savedStore()];
+    return customer(db, store, customerId, this.asOf(options), { orders: options.orders, events: options.events });
+  }
+
   /** Writes a segment's customers to one file (CSV, Excel, Parquet or Arrow), whole or not at all. */
   async export(segment: SegmentInput, request: ExportRequest): Promise<ExportResult> {
     const [{ materializeMembers }, { checkOutput, writeExport }] = await Promise.all([import('../segments/evaluate.js'), import('../export/export-segment.js')]);

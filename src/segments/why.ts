@@ -1,0 +1,96 @@
+import type { Engine } from '../engine/engine.js';
+import { formatDate, type LocalDate } from '../model/dates.js';
+import type { Condition } from '../model/segment.js';
+import { validateDefinition } from '../model/validate.js';
+import { compileNodeFlags, IN_COLUMN } from '../planner/compile-node-flags.js';
+import { assertCustomerExists } from './customer-row.js';
+import { planTargetOf } from './evaluate.js';
+import type { SegmentStore } from './store.js';
+import { leafFigures } from './why-figures.js';
+
+/** One node of the definition's tree for one customer. */
+export interface WhyNode {
+  /** the JSON path of the node in the definition (`where`, `where.all[1]`, `where.any[0].not`) */
+  readonly path: string;
+  /** `all`, `any`, `not` or the leaf's kind */
+  readonly kind: Condition['kind'];
+  /** the node's condition in a few words (`field prefecture eq "東京都"`) */
+  readonly label: string;
+  /** whether the node holds for the customer (as the count evaluates it) */
+  readonly holds: boolean;
+  /**
+   * What it looked at: a group's children that hold (`holding` of `children`); a field, date,
+   * tags or reachable leaf's values of the customer; a purchases leaf's order figures in its scope
+   * and matching product rows; a mail leaf's selected and matched mails and the events found.
+   */
+  readonly figures: Readonly<Record<string, unknown>>;
+}
+
+/** Why a customer is in a segment or not: `in` is membership of the count. */
+export interface WhyResult {
+  readonly customer_id: string;
+  readonly in: boolean;
+  readonly asOf: string;
+  /** the customer is deleted (out of every segment unless its definition has `includeDeleted`) */
+  readonly deleted: boolean;
+  readonly includeDeleted: boolean;
+  /** every node of the tree in reading order, parents before their children */
+  readonly nodes: readonly WhyNode[];
+}
+
+/**
+ * Each node's truth value for one customer, from one statement of the planner's own predicates
+ * restricted to that customer (so `in` is what the count decides), and the figures behind each
+ * leaf from small statements on that customer's rows. An unknown id is a fault (`unknown-customer`).
+ */
+export async function whyCustomer(db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, customerId: string): Promise<WhyResult> {
+  const segment = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
+  const target = await planTargetOf(db);
+  await assertCustomerExists(db, target, asOf, customerId);
+  const options = { dialect: target.dialect, asOf, schema: target.schema };
+  const plan = compileNodeFlags(segment, customerId, options);
+  const [row] = await db.query<Record<string, unknown>>(plan);
+  if (!row) throw new Error(`INTERNAL ERROR: customer ${customerId} exists but the flags statement returned no row`);
+  const holds = new Map(plan.nodes.map((n) => [n.path, row[n.column] === true]));
+  const nodes: WhyNode[] = [];
+  for (const node of plan.nodes) {
+    const { condition, path } = node;
+    let figures: Record<string, unknown>;
+    if (condition.kind === 'all' || condition.kind === 'any') {
+      const children = condition.conditions.map((_, i) => holds.get(`${path}.${condition.kind}[${i}]`) === true);
+      figures = { holding: children.filter(Boolean).length, children: children.length };
+    } else if (condition.kind === 'not') {
+      figures = {};
+    } else {
+      figures = await leafFigures(db, condition, customerId, row, options);
+    }
+    nodes.push({ path, kind: condition.kind, label: conditionLabel(condition), holds: holds.get(path) === true, figures });
+  }
+  return {
+    customer_id: customerId, in: row[IN_COLUMN] === true, asOf: formatDate(asOf),
+    deleted: row.deleted === true, includeDeleted: segment.includeDeleted, nodes,
+  };
+}
+
+const short = (value: unknown) => {
+  const text = JSON.stringify(value);
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+};
+
+/** A condition in a few words, for the human tree. */
+export function conditionLabel(condition: Condition): string {
+  switch (condition.kind) {
+    case 'all': case 'any': return condition.kind;
+    case 'not': return 'not';
+    case 'field': {
+      const { kind: _kind, field, op, ...operands } = condition as { kind: string; field: { name: string }; op: string } & Record<string, unknown>;
+      const operand = 'value' in operands ? short(operands.value) : 'values' in operands ? short(operands.values) : 'range' in operands ? short(operands.range) : '';
+      return `field ${field.name} ${op}${operand ? ` ${operand}` : ''}`;
+    }
+    case 'segment': return `segment ${condition.name}`;
+    default: {
+      const { kind, ...rest } = condition;
+      return `${kind} ${short(rest)}`;
+    }
+  }
+}
