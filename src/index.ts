@@ -10,7 +10,7 @@ export type {
 export type { RunningSchedule, ScheduleRequest } from './api/schedule.js';
 export type { CountResult } from './segments/evaluate.js';
 export type { ConditionCount, ConditionCountsResult } from './segments/condition-counts.js';
-export type { OverlapResult } from './segments/overlap.js';
+export { overlapCsv, type OverlapResult } from './segments/overlap.js';
 export type { OverlapFileResult, OverlapOptions } from './api/insights-counts.js';
 export type { WhyNode, WhyResult } from './segments/why.js';
 export type { CustomerMailEvent, CustomerOrder, CustomerRecord, OrderLine, RecordField, SegmentMembership } from './segments/customer-record.js';

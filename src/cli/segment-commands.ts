@@ -18,9 +18,15 @@ const warningLines = (warnings: readonly SegmentWarning[]) => warnings.map((w) =
 export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs
     .command('count [definition]', 'count a segment and its reachable customers', (y) => definitionArgs(y)
-      .option('strict', { type: 'boolean', default: false, describe: 'names the data does not hold (unknown mail ids, products, tags, values) are a fault (exit 2), not warnings' }),
+      .option('strict', { type: 'boolean', default: false, describe: 'names the data does not hold (unknown mail ids, products, tags, values) are a fault (exit 2), not warnings' })
+      .option('conditions', { type: 'boolean', default: false, describe: 'also count every condition of the definition alone, and the children of each all in order (a funnel)' }),
     async (argv) =>
       withWorkspace(argv, readOnly, async (workspace) => {
+        if (argv.conditions) {
+          const { conditionCountsText } = await import('./count-conditions-output.js');
+          const counted = await workspace.conditionCounts(readSegmentInput(argv.definition, argv.segment), { asOf: argv['as-of'], strict: argv.strict });
+          return emit(argv, counted, () => `${warningLines(counted.warnings)}${conditionCountsText(counted)}`);
+        }
         const result = await workspace.count(readSegmentInput(argv.definition, argv.segment), { asOf: argv['as-of'], strict: argv.strict });
         emit(argv, result, () =>
           `${warningLines(result.warnings)}${result.count.toLocaleString('en')} customers as of ${result.asOf} (email ${result.reachable.email.toLocaleString('en')}, LINE ${result.reachable.line.toLocaleString('en')}, DM ${result.reachable.dm.toLocaleString('en')}) in ${result.elapsedMs} ms`);

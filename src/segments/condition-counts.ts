@@ -1,9 +1,10 @@
 import type { Engine } from '../engine/engine.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
-import type { Condition, DateRange, FieldCondition, NumberRange } from '../model/segment.js';
+import type { Condition } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
 import { compileConditionCounts } from '../planner/compile-condition-counts.js';
+import { describeCondition } from './describe-condition.js';
 import { planTargetOf, warningsOf, type CountOptions, type CountResult } from './evaluate.js';
 import type { SegmentStore } from './store.js';
 
@@ -30,40 +31,6 @@ export interface ConditionCount {
 export interface ConditionCountsResult extends CountResult {
   /** every node of the `where` tree, in document order (depth first) */
   readonly conditions: readonly ConditionCount[];
-}
-
-const quoted = (values: readonly unknown[]) => values.map((v) => (typeof v === 'string' ? `"${v}"` : String(v))).join(', ');
-const range = (r: NumberRange | DateRange) => {
-  const { min, max, from, to } = r as NumberRange & DateRange;
-  return from !== undefined || to !== undefined ? `${from ?? ''}~${to ?? ''}` : `${min ?? ''}~${max ?? ''}`;
-};
-
-function fieldOperand(leaf: FieldCondition): string {
-  if ('values' in leaf) return ` ${quoted(leaf.values)}`;
-  if ('value' in leaf) return ` ${quoted([leaf.value])}`;
-  if ('range' in leaf) return ` ${range(leaf.range)}`;
-  return '';
-}
-
-/** A node in a few words: groups by their size, leaves by their kind and main operands. */
-export function describeCondition(condition: Condition): string {
-  switch (condition.kind) {
-    case 'all': return `all of ${condition.conditions.length}`;
-    case 'any': return `any of ${condition.conditions.length}`;
-    case 'not': return 'not';
-    case 'segment': return `in segment "${condition.name}"`;
-    case 'reachable': return `reachable by ${condition.channel}`;
-    case 'tags': return `tags ${condition.match ?? 'any'} of ${quoted(condition.tags)}`;
-    case 'age': case 'tenure': return `${condition.kind} ${range(condition)}`;
-    case 'birthday': return `birthday ${condition.from}~${condition.to}`;
-    case 'field': return `${condition.field.name} ${condition.op}${fieldOperand(condition)}`;
-    default: {
-      // purchases and mail: the operands as written, shortened
-      const { kind, ...rest } = condition;
-      const text = JSON.stringify(rest);
-      return `${kind} ${text.length > 100 ? `${text.slice(0, 99)}…` : text}`;
-    }
-  }
 }
 
 /**

@@ -1,0 +1,77 @@
+import type { Condition, DateRange, FieldCondition, MailCondition, NumberRange, ProductRow, PurchasesCondition } from '../model/segment.js';
+
+// A node of a definition in a few words, for people reading per-condition counts: not a
+// serialisation (the path locates the node in the definition), so long lists are shortened.
+
+const MAX_LISTED = 4;
+
+function quoted(values: readonly unknown[]): string {
+  const shown = values.slice(0, MAX_LISTED).map((v) => (typeof v === 'string' ? `"${v}"` : String(v)));
+  return values.length > MAX_LISTED ? `${shown.join(', ')} … (${values.length})` : shown.join(', ');
+}
+
+function range(r: NumberRange | DateRange): string {
+  const { min, max, from, to } = r as NumberRange & DateRange;
+  return from !== undefined || to !== undefined ? `${from ?? ''}~${to ?? ''}` : `${min ?? ''}~${max ?? ''}`;
+}
+
+function fieldOperand(leaf: FieldCondition): string {
+  if ('values' in leaf) return ` ${quoted(leaf.values)}`;
+  if ('value' in leaf) return ` ${quoted([leaf.value])}`;
+  if ('range' in leaf) return ` ${range(leaf.range)}`;
+  return '';
+}
+
+function productRow(row: ProductRow): string {
+  const named = [...(row.products.length > 0 ? [quoted(row.products)] : []), ...(row.categories.length > 0 ? [`category ${quoted(row.categories)}`] : [])];
+  return `${named.join(' or ')} ${range(row.count)} ${row.unit}`;
+}
+
+function purchases(leaf: PurchasesCondition): string {
+  const parts: string[] = [];
+  if (leaf.window) parts.push(`${leaf.window.on} ${range(leaf.window)}`);
+  if (leaf.stores) parts.push(`stores ${quoted(leaf.stores)}`);
+  if (leaf.media) parts.push(`media ${quoted(leaf.media)}`);
+  if (leaf.orderCodes) parts.push(`order codes ${leaf.orderCodes.min ?? ''}~${leaf.orderCodes.max ?? ''}`);
+  for (const [group, values] of Object.entries(leaf.groups ?? {})) parts.push(`${group} ${quoted(values)}`);
+  if (leaf.orderCount) parts.push(`orders ${range(leaf.orderCount)}`);
+  if (leaf.sales) parts.push(`sales ${range(leaf.sales)}`);
+  if (leaf.firstOrderedAt) parts.push(`first order ${range(leaf.firstOrderedAt)}`);
+  if (leaf.lastOrderedAt) parts.push(`last order ${range(leaf.lastOrderedAt)}`);
+  if (leaf.lastShippedAt) parts.push(`last shipped ${range(leaf.lastShippedAt)}`);
+  if (leaf.firstOrderProducts) parts.push(`first order holds ${quoted(leaf.firstOrderProducts)}`);
+  if (leaf.lastOrderProducts) parts.push(`last order holds ${quoted(leaf.lastOrderProducts)}`);
+  for (const row of leaf.products ?? []) parts.push(productRow(row));
+  return `purchases: ${parts.join(', ')}`;
+}
+
+function mail(leaf: MailCondition): string {
+  const f = leaf.mailFilter;
+  const selection = leaf.mails !== undefined ? quoted(leaf.mails)
+    : [f?.kinds && `kind ${quoted(f.kinds)}`, f?.subjectContains !== undefined && `subject contains ${quoted([f.subjectContains])}`,
+      f?.sent && `sent ${range(f.sent)}`, f?.stores && `stores ${quoted(f.stores)}`].filter(Boolean).join(', ') || 'every mail';
+  return `mail ${leaf.event} ${leaf.match} of ${selection}${leaf.window ? `, ${range(leaf.window)}` : ''}`;
+}
+
+/** A node in a few words: groups by their size, leaves by their kind and main operands. */
+export function describeCondition(condition: Condition): string {
+  switch (condition.kind) {
+    case 'all': return `all of ${condition.conditions.length}`;
+    case 'any': return `any of ${condition.conditions.length}`;
+    case 'not': return 'not';
+    case 'segment': return `in segment "${condition.name}"`;
+    case 'reachable': return `reachable by ${condition.channel}`;
+    case 'tags': return `tags ${condition.match} of ${quoted(condition.tags)}`;
+    case 'age': case 'tenure': return `${condition.kind} ${range(condition)}`;
+    case 'birthday': return `birthday ${condition.from}~${condition.to}`;
+    case 'field': return `${condition.field.name} ${condition.op}${fieldOperand(condition)}`;
+    case 'purchases': return purchases(condition);
+    case 'mail': return mail(condition);
+    default: {
+      // a kind added later reads as its operands until it has words of its own
+      const { kind, ...rest } = condition as { kind: string };
+      const text = JSON.stringify(rest);
+      return `${kind} ${text.length > 100 ? `${text.slice(0, 99)}…` : text}`;
+    }
+  }
+}
