@@ -1,0 +1,71 @@
+/** A fault of the server's JSON API: the status, the code, and a definition's faults with their paths. */
+export interface Fault {
+  readonly code: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly faults: readonly Fault[] = []) {
+    super(message);
+  }
+}
+
+/**
+ * Calls the server. Every request carries the header the server's cross-site check asks for;
+ * bodies are JSON, never SQL. An aborted request rejects with the AbortError.
+ */
+export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const response = await fetch(path, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { 'X-Kumiwake': '1', ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: init.signal,
+    credentials: 'same-origin',
+  });
+  const text = await response.text();
+  const data = text === '' ? undefined : JSON.parse(text);
+  if (!response.ok) {
+    const error = data?.error ?? { code: 'http', message: `HTTP ${response.status}` };
+    throw new ApiError(response.status, error.code, error.message, error.faults ?? []);
+  }
+  return data as T;
+}
+
+export interface CountAnswer {
+  readonly count: number;
+  readonly reachable: { readonly email: number; readonly line: number; readonly dm: number };
+  readonly asOf: string;
+  readonly elapsedMs: number;
+  readonly warnings: ReadonlyArray<{ code: string; path: string; message: string; suggestions: readonly string[] }>;
+}
+
+export interface SavedSegment {
+  readonly name: string;
+  readonly definition: unknown;
+  readonly version?: number;
+  readonly savedAt?: string;
+  readonly description?: string;
+}
+
+export interface Catalog {
+  readonly fields: ReadonlyArray<{ name: string; label: string; type: string; choices?: ReadonlyArray<{ value: string; label: string }> }>;
+  readonly attributes: readonly string[];
+  readonly orderGroups: readonly string[];
+  readonly values: Readonly<Record<string, readonly string[]>>;
+  readonly memberColumns: ReadonlyArray<{ name: string; label: string }>;
+}
+
+export interface SchemaAnswer {
+  readonly catalog: Catalog;
+  readonly tz: string;
+  readonly today: string;
+}
+
+export interface Mail {
+  readonly mailId: string;
+  readonly subject: string | null;
+  readonly sentAt: string | null;
+  readonly kind: string | null;
+  readonly storeId: string | null;
+}

@@ -1,0 +1,73 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, type CountAnswer, type SavedSegment, type SchemaAnswer } from './api.js';
+import { ConditionTree } from './condition-tree.js';
+import { CountBar } from './count-bar.js';
+import { EditorContext, type Editor } from './editor.js';
+import { LangContext, message, type Lang } from './i18n.js';
+import { JsonView } from './json-view.js';
+import { useLive } from './live.js';
+import { MembersTable } from './members-table.js';
+import { SegmentsPanel } from './segments-panel.js';
+import { getAt, setAt, type Json, type Path } from './tree.js';
+
+const EMPTY: Json = { where: { all: [] } };
+
+/**
+ * The builder: saved segments on the side; the condition tree (or its JSON) in the middle, with
+ * the live count above and the member preview below. One definition is the state; every view
+ * reads and edits it. Later panels (per-condition counts, breakdowns, jobs, downloads, imports)
+ * read the same definition.
+ */
+export function App() {
+  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('kumiwake.lang') === 'en' ? 'en' : 'ja'));
+  const [definition, setDefinition] = useState<Json | undefined>(EMPTY);
+  const [view, setView] = useState<'tree' | 'json'>('tree');
+  const [schema, setSchema] = useState<SchemaAnswer | undefined>(undefined);
+  const [segments, setSegments] = useState<readonly SavedSegment[]>([]);
+  const [current, setCurrent] = useState<string | undefined>(undefined);
+
+  const loadSegments = useCallback(() => api<{ segments: SavedSegment[] }>('/api/segments').then((r) => setSegments(r.segments)), []);
+  useEffect(() => {
+    api<SchemaAnswer>('/api/schema').then(setSchema, () => {});
+    void loadSegments();
+  }, []);
+  useEffect(() => {
+    localStorage.setItem('kumiwake.lang', lang);
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  const count = useLive<CountAnswer>(JSON.stringify(definition), (signal) => api<CountAnswer>('/api/count', { body: { definition }, signal }));
+  const editor: Editor = {
+    definition,
+    update: (path: Path, value: Json | undefined) => setDefinition((d) => setAt(d, path, value)),
+    change: (path: Path, f: (current: Json | undefined) => Json | undefined) => setDefinition((d) => setAt(d, path, f(getAt(d, path)))),
+    faults: count.error?.faults ?? [],
+    catalog: schema?.catalog,
+    savedNames: segments.map((s) => s.name).filter((n) => n !== current),
+  };
+  const t = (key: string) => message(lang, key);
+  return (
+    <LangContext.Provider value={lang}>
+      <EditorContext.Provider value={editor}>
+        <header class="top">
+          <h1>Kumiwake <span>{t('title')}</span>{current && <span class="current-name"> — {current}</span>}</h1>
+          <button type="button" class="lang" onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}>{t('language')}</button>
+        </header>
+        <main class="layout">
+          <SegmentsPanel segments={segments} current={current} definition={definition}
+            onOpen={(s) => { setCurrent(s?.name); setDefinition(s ? (s.definition as Json) : EMPTY); }}
+            onSaved={(name) => { setCurrent(name); if (name === undefined) setDefinition(EMPTY); void loadSegments(); }} />
+          <div class="builder">
+            <CountBar live={count} />
+            <nav class="tabs">
+              <button type="button" class={view === 'tree' ? 'active' : ''} onClick={() => setView('tree')}>{t('tree')}</button>
+              <button type="button" class={view === 'json' ? 'active' : ''} onClick={() => setView('json')}>{t('json')}</button>
+            </nav>
+            {view === 'tree' ? <ConditionTree /> : <JsonView definition={definition} onChange={setDefinition} />}
+            <MembersTable definition={definition} catalog={schema?.catalog} />
+          </div>
+        </main>
+      </EditorContext.Provider>
+    </LangContext.Provider>
+  );
+}

@@ -1,0 +1,38 @@
+import type { CountAnswer } from './api.js';
+import { useT } from './i18n.js';
+import type { Live } from './live.js';
+
+const number = (n: number) => n.toLocaleString('ja-JP');
+
+/** The live count: selected customers and how many each channel reaches, with faults and warnings. */
+export function CountBar({ live }: { live: Live<CountAnswer> }) {
+  const t = useT();
+  const { data, error, pending } = live;
+  const shown = error ? undefined : data;
+  return (
+    <section class="count-bar" data-state={pending ? 'pending' : error ? 'fault' : 'done'} aria-live="polite">
+      <div class="figures">
+        <span class="figure total"><span class="figure-label">{t('total')}</span> <b data-testid="count-total">{shown ? number(shown.count) : '—'}</b> {t('people')}</span>
+        <span class="figure"><span class="figure-label">{t('email')}</span> <b data-testid="count-email">{shown ? number(shown.reachable.email) : '—'}</b></span>
+        <span class="figure"><span class="figure-label">{t('line')}</span> <b data-testid="count-line">{shown ? number(shown.reachable.line) : '—'}</b></span>
+        <span class="figure"><span class="figure-label">{t('dm')}</span> <b data-testid="count-dm">{shown ? number(shown.reachable.dm) : '—'}</b></span>
+        {shown && <span class="as-of">{t('asOf')} {shown.asOf} · {Math.round(shown.elapsedMs)} ms</span>}
+        {pending && <span class="pending">{t('counting')}</span>}
+      </div>
+      {error && (
+        <div class="count-faults" data-testid="count-faults">
+          <b>{t('faults')}</b>
+          {error.faults.length > 0
+            ? <ul>{error.faults.map((f) => <li key={f.path + f.code}><code>{f.path}</code> {f.message}</li>)}</ul>
+            : <p>{error.message}</p>}
+        </div>
+      )}
+      {shown && shown.warnings.length > 0 && (
+        <div class="warnings">
+          <b>{t('warnings')}</b>
+          <ul>{shown.warnings.map((w) => <li key={w.path + w.code}><code>{w.path}</code> {w.message}{w.suggestions.length > 0 && ` (${t('didYouMean')}: ${w.suggestions.join(', ')})`}</li>)}</ul>
+        </div>
+      )}
+    </section>
+  );
+}

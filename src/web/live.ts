@@ -1,0 +1,36 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api.js';
+
+export interface Live<T> {
+  readonly data?: T;
+  readonly error?: ApiError;
+  /** a newer question is on its way: what is shown is for an older one */
+  readonly pending: boolean;
+}
+
+/**
+ * Asks the server again each time `key` changes, after `delayMs` of quiet. The request for an
+ * older key is aborted, and an answer that still arrives for it is dropped: only the answer to
+ * the latest question is ever shown.
+ */
+export function useLive<T>(key: string | undefined, ask: (signal: AbortSignal) => Promise<T>, delayMs = 150): Live<T> {
+  const [state, setState] = useState<Live<T>>({ pending: key !== undefined });
+  const latest = useRef(0);
+  useEffect(() => {
+    const question = ++latest.current;
+    if (key === undefined) return undefined;
+    setState((s) => ({ ...s, pending: true }));
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      ask(controller.signal).then(
+        (data) => { if (question === latest.current) setState({ data, pending: false }); },
+        (error: unknown) => {
+          if (question !== latest.current || controller.signal.aborted) return;
+          setState({ error: error instanceof ApiError ? error : new ApiError(0, 'network', String(error)), pending: false });
+        },
+      );
+    }, delayMs);
+    return () => { clearTimeout(timer); controller.abort(); };
+  }, [key]);
+  return state;
+}

@@ -1,0 +1,64 @@
+import { useState } from 'preact/hooks';
+import { api, type Catalog } from './api.js';
+import { useT } from './i18n.js';
+import { useLive } from './live.js';
+import type { Json } from './tree.js';
+
+interface Page {
+  readonly total: number;
+  readonly offset: number;
+  readonly rows: ReadonlyArray<Record<string, unknown>>;
+}
+
+const DEFAULT_COLUMNS = ['customer_id', 'name', 'prefecture', 'order_count', 'total_sales', 'last_ordered_at'];
+const PAGE_SIZE = 50;
+
+const cell = (value: unknown) => (value === null || value === undefined ? '' : Array.isArray(value) ? value.join(', ') : String(value));
+
+/** 会員一覧: one sorted page of the segment's customers, with a column chooser and paging. */
+export function MembersTable({ definition, catalog }: { definition: Json | undefined; catalog: Catalog | undefined }) {
+  const t = useT();
+  const [columns, setColumns] = useState(DEFAULT_COLUMNS);
+  const [sort, setSort] = useState({ column: 'customer_id', descending: false });
+  const [offset, setOffset] = useState(0);
+  const [choosing, setChoosing] = useState(false);
+  const request = { definition, columns, sort: sort.column, descending: sort.descending, offset, limit: PAGE_SIZE };
+  const live = useLive<Page>(JSON.stringify(request), (signal) => api<Page>('/api/members', { body: request, signal }), 250);
+  const label = (name: string) => catalog?.memberColumns.find((c) => c.name === name)?.label ?? name;
+  const page = live.error ? undefined : live.data;
+  return (
+    <section class="members" data-state={live.pending ? 'pending' : 'done'}>
+      <div class="members-head">
+        <h2>{t('members')}</h2>
+        <button type="button" onClick={() => setChoosing(!choosing)}>{t('columns')}</button>
+        {page && <span class="paging">
+          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>{t('previous')}</button>
+          <span data-testid="members-range">{page.total === 0 ? 0 : offset + 1}–{Math.min(offset + PAGE_SIZE, page.total)} / {page.total.toLocaleString('ja-JP')} {t('rows')}</span>
+          <button type="button" disabled={offset + PAGE_SIZE >= page.total} onClick={() => setOffset(offset + PAGE_SIZE)}>{t('next')}</button>
+        </span>}
+      </div>
+      {choosing && (
+        <div class="column-chooser">
+          {(catalog?.memberColumns ?? []).map((c) => (
+            <label key={c.name} class="check">
+              <input type="checkbox" checked={columns.includes(c.name)}
+                onChange={(e) => setColumns(e.currentTarget.checked ? [...columns, c.name] : columns.length > 1 ? columns.filter((x) => x !== c.name) : columns)} /> {c.label}
+            </label>
+          ))}
+        </div>
+      )}
+      {page && (
+        <table class="member-rows" data-testid="members">
+          <thead><tr>{columns.map((c) => (
+            <th key={c} aria-sort={sort.column === c ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
+              <button type="button" class="link" data-column={c} onClick={() => { setSort({ column: c, descending: sort.column === c && !sort.descending }); setOffset(0); }}>
+                {label(c)}{sort.column === c ? (sort.descending ? ' ▼' : ' ▲') : ''}
+              </button>
+            </th>
+          ))}</tr></thead>
+          <tbody>{page.rows.map((row, i) => <tr key={i}>{columns.map((c) => <td key={c}>{cell(row[c])}</td>)}</tr>)}</tbody>
+        </table>
+      )}
+    </section>
+  );
+}
