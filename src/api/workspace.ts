@@ -230,6 +230,33 @@ export class Workspace {
     return (await import('./builder-catalog.js')).searchMails(await this.database(), search);
   }
 
+  /**
+   * A segment's count broken down by fields (customer columns, attr:NAME, age_band, rfm, channel,
+   * store), one row per combination, and the table written to a CSV or Excel file when `out` is given.
+   */
+  async breakdown(segment: SegmentInput, options: import('./breakdown.js').BreakdownOptions): Promise<import('./breakdown.js').BreakdownFileResult> {
+    const { breakdown } = await import('./breakdown.js');
+    const [db, store] = [await this.database(), await this.savedStore()];
+    return breakdown(db, store, resolveSegment(segment, store), this.asOf(options), options, this.log);
+  }
+
+  /** The shop's settings: fixed RFM cut points, when set. */
+  async settings(): Promise<import('./breakdown.js').Settings> {
+    return (await import('./breakdown.js')).readSettings(await this.database());
+  }
+
+  /** Sets fixed RFM cut points (four per score, e.g. `{ r: '30,60,90,180' }`); the scores not given are quintiles. */
+  async setRfmSettings(input: import('./breakdown.js').RfmSettingsInput): Promise<import('./breakdown.js').Settings> {
+    this.assertWritable('change settings');
+    return (await import('./breakdown.js')).setRfm(await this.database(), input);
+  }
+
+  /** Removes a setting (`rfm`: the scores are quintiles again); says whether it was set. */
+  async unsetSetting(name: string): Promise<boolean> {
+    this.assertWritable('change settings');
+    return (await import('./breakdown.js')).unsetSetting(await this.database(), name);
+  }
+
   /** Rows per table: what the database holds. */
   async tableSizes(): Promise<Record<string, number>> {
     const db = await this.database();

@@ -47,6 +47,7 @@ const commandModules: Record<string, () => Promise<AddCommands[]>> = {
   history: jobCommands,
   generate: async () => [(await import('./generate-command.js')).generateCommand],
   demo: async () => [(await import('./demo-command.js')).demoCommand],
+  settings: async () => [(await import('./settings-command.js')).settingsCommand],
   overlap: async () => [(await import('./overlap-command.js')).overlapCommand],
   serve: async () => [(await import('./serve-command.js')).serveCommand],
 };

@@ -18,10 +18,18 @@ const warningLines = (warnings: readonly SegmentWarning[]) => warnings.map((w) =
 export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs
     .command('count [definition]', 'count a segment and its reachable customers', (y) => definitionArgs(y)
+      .option('by', { type: 'string', describe: 'break the count down by fields: customer columns, attr:NAME, age_band, rfm, channel, store (comma-separated)' })
+      .option('format', { choices: ['csv', 'xlsx'] as const, describe: 'with --by: write the breakdown table as csv or xlsx to --out' })
+      .option('out', { type: 'string', describe: 'with --by: the file to write the breakdown table to (its extension names the format)' })
       .option('strict', { type: 'boolean', default: false, describe: 'names the data does not hold (unknown mail ids, products, tags, values) are a fault (exit 2), not warnings' })
       .option('conditions', { type: 'boolean', default: false, describe: 'also count every condition of the definition alone, and the children of each all in order (a funnel)' }),
     async (argv) =>
       withWorkspace(argv, readOnly, async (workspace) => {
+        if (argv.by !== undefined) {
+          const { countBreakdown } = await import('./breakdown-output.js');
+          return countBreakdown({ ...argv, by: argv.by }, workspace, (r) => warningLines(r.warnings));
+        }
+        if (argv.format !== undefined || argv.out !== undefined) throw new KumiwakeError('bad-argument', '--format and --out write a breakdown: give --by FIELD too');
         if (argv.conditions) {
           const { conditionCountsText } = await import('./count-conditions-output.js');
           const counted = await workspace.conditionCounts(readSegmentInput(argv.definition, argv.segment), { asOf: argv['as-of'], strict: argv.strict });

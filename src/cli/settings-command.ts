@@ -1,0 +1,44 @@
+import type { Argv } from 'yargs';
+import { KumiwakeError, type Settings } from '../index.js';
+import { withWorkspace } from './context.js';
+import { emit, type GlobalArgs } from './output.js';
+
+const SCORES = { r: 'days since the last order', f: 'orders', m: 'sales' } as const;
+
+/** The settings in lines: each RFM score's cut points, or that it is a quintile. */
+function settingsText(settings: Settings): string {
+  const rfm = settings.rfm;
+  const lines = (Object.keys(SCORES) as Array<keyof typeof SCORES>).map((s) => {
+    const cuts = rfm?.[s];
+    return `  ${s.toUpperCase()} (${SCORES[s]}): ${cuts ? `cut points ${cuts.map((c) => c.toLocaleString('en')).join(', ')}` : 'quintiles'}`;
+  });
+  return `rfm${rfm ? '' : ' (not set: every score is a quintile)'}\n${lines.join('\n')}`;
+}
+
+/** `kumiwake settings show | set rfm --r … --f … --m … | unset rfm`: the shop's settings, kept in its database. */
+export function settingsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
+  return yargs.command('settings', "show or change the shop's settings (fixed RFM cut points)", (y) =>
+    y
+      .command('show', 'print the settings', (s) => s, async (argv) => withWorkspace(argv, { readOnly: true }, async (workspace) => {
+        const settings = await workspace.settings();
+        emit(argv, settings, () => settingsText(settings));
+      }))
+      .command('set <name>', 'set fixed RFM cut points: kumiwake settings set rfm --r 30,60,90,180 --f 2,3,5,10 --m 5000,10000,30000,100000', (s) =>
+        s.positional('name', { type: 'string', choices: ['rfm'], demandOption: true })
+          .option('r', { type: 'string', describe: 'four increasing day counts: within the first, R is 5; beyond the last, 1' })
+          .option('f', { type: 'string', describe: 'four increasing order counts: at least the last, F is 5; below the first, 1' })
+          .option('m', { type: 'string', describe: 'four increasing sales amounts: at least the last, M is 5; below the first, 1' }),
+      async (argv) => withWorkspace(argv, {}, async (workspace) => {
+        if (argv.r === undefined && argv.f === undefined && argv.m === undefined) {
+          throw new KumiwakeError('bad-argument', 'give cut points for at least one score: --r, --f or --m (e.g. --r 30,60,90,180); the scores not given are quintiles');
+        }
+        const settings = await workspace.setRfmSettings({ r: argv.r, f: argv.f, m: argv.m });
+        emit(argv, settings, () => `set ${settingsText(settings)}`);
+      }))
+      .command('unset <name>', 'remove a setting (rfm: every score is a quintile again)', (s) => s.positional('name', { type: 'string', choices: ['rfm'], demandOption: true }),
+        async (argv) => withWorkspace(argv, {}, async (workspace) => {
+          const removed = await workspace.unsetSetting(argv.name);
+          emit(argv, { unset: argv.name, removed }, () => (removed ? `removed the ${argv.name} setting` : `the ${argv.name} setting was not set`));
+        }))
+      .demandCommand(1, 'name a settings command: show, set or unset'));
+}
