@@ -194,6 +194,22 @@ ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS error_sql VARCHAR;
 ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS error_parameters VARCHAR;
 -- The segment's warnings (names the data does not hold) as JSON, NULL when none (added after the first release).
 ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS warnings VARCHAR;
+-- Who entered and left the segment since the run compared with (the job's previous succeeded run
+-- of the same segment), counted when the run succeeds; NULL without one (src/jobs/run-members.ts).
+ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS compared_run BIGINT;
+ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS entered_count BIGINT;
+ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS left_count BIGINT;
+-- Whether run_members holds the run's customers: set in the transaction that records the run as
+-- succeeded, cleared when the job's retention (keepMembers) removes them.
+ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS members_kept BOOLEAN;
+
+-- The customers of a succeeded job run (the latest keepMembers runs of each job): ids only, not
+-- a copy of the customer rows; ids are what stays stable across imports. What kumiwake diff and
+-- a job output's "rows": "entered" | "left" compare.
+CREATE TABLE IF NOT EXISTS run_members (
+  run_id      BIGINT NOT NULL,
+  customer_id VARCHAR NOT NULL
+);
 
 -- The distinct values of the customers' low-cardinality text columns (prefecture, store, status,
 -- class, route, attr:NAME groups) and of their tags, rebuilt by every customers import

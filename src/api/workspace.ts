@@ -231,6 +231,15 @@ export class Workspace {
   }
 
   /**
+   * Who entered and left a segment between two job runs (default: its latest succeeded run and the
+   * run before it of the same job), listed with the columns asked for, or written to a file.
+   */
+  async diff(request: import('./diff.js').DiffRequest): Promise<import('./diff.js').DiffResult> {
+    const { diffSegment } = await import('./diff.js');
+    return diffSegment(await this.database(), request, { ...this.exportSettings(), signal: this.options.signal });
+  }
+
+  /**
    * A segment's count broken down by fields (customer columns, attr:NAME, age_band, rfm, channel,
    * store), one row per combination, and the table written to a CSV or Excel file when `out` is given.
    */

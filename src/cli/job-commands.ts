@@ -13,7 +13,8 @@ function describeOutcome(o: RunOutcome): string {
   const counted = o.counted ? `${o.counted.count.toLocaleString('en')} customers as of ${o.asOf} (email ${o.counted.reachable.email}, LINE ${o.counted.reachable.line}, DM ${o.counted.reachable.dm})` : '';
   const files = o.files.map((f) => `\n  wrote ${f}`).join('');
   const error = o.error ? `: ${o.error instanceof Error ? o.error.message : String(o.error)}` : '';
-  return `job ${o.job} (run ${o.runId ?? '-'}) ${o.status}${counted ? `: ${counted}` : ''}${error}${files}`;
+  const moved = o.entered === undefined ? '' : `; ${o.entered.toLocaleString('en')} entered, ${o.left!.toLocaleString('en')} left since run ${o.comparedWith}`;
+  return `job ${o.job} (run ${o.runId ?? '-'}) ${o.status}${counted ? `: ${counted}${moved}` : ''}${error}${files}`;
 }
 
 /** Exit status of a run: 2 when the job or its segment is bad input, 1 for other failures. */
@@ -28,7 +29,8 @@ function runRecordLine(r: RunRecord, previous: RunRecord | undefined, tz: string
   const delta = r.count !== null && previous?.count != null ? r.count - previous.count : undefined;
   const change = delta === undefined ? '' : ` (${delta >= 0 ? '+' : ''}${delta.toLocaleString('en')})`;
   const count = r.count === null ? '' : `${r.count.toLocaleString('en')}${change}`;
-  return `${String(r.runId).padStart(5)}  ${started}  ${r.job.padEnd(24)} ${(r.segment ?? '').padEnd(26)} ${(r.asOf ?? '').padEnd(10)}  ${r.status.padEnd(11)} ${count.padStart(18)}${r.error ? `  ${r.error.split('\n')[0]}` : ''}`;
+  const moved = r.entered === null || r.left === null ? '' : `+${r.entered.toLocaleString('en')} -${r.left.toLocaleString('en')}`;
+  return `${String(r.runId).padStart(5)}  ${started}  ${r.job.padEnd(24)} ${(r.segment ?? '').padEnd(26)} ${(r.asOf ?? '').padEnd(10)}  ${r.status.padEnd(11)} ${count.padStart(18)} ${moved.padStart(17)}${r.error ? `  ${r.error.split('\n')[0]}` : ''}`;
 }
 
 /**
@@ -68,7 +70,8 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
               if (signal.aborted) break;
               outcomes.push(await workspace.runJob(job, { jobsDir: argv['jobs-dir'], asOf: argv['as-of'], strict: argv.strict, outputRoot: outputRoot(argv) }));
             }
-            const records = outcomes.map((o) => ({ job: o.job, runId: o.runId, status: o.status, asOf: o.asOf, count: o.counted?.count, reachable: o.counted?.reachable, files: o.files, error: o.error === undefined ? undefined : o.error instanceof Error ? o.error.message : String(o.error) }));
+            const records = outcomes.map((o) => ({ job: o.job, runId: o.runId, status: o.status, asOf: o.asOf, count: o.counted?.count, reachable: o.counted?.reachable,
+              comparedWith: o.comparedWith, entered: o.entered, left: o.left, files: o.files, error: o.error === undefined ? undefined : o.error instanceof Error ? o.error.message : String(o.error) }));
             emit(argv, records.length === 1 ? records[0] : records, () => outcomes.map(describeOutcome).join('\n'));
             if (process.exitCode !== 130 && process.exitCode !== 143) process.exitCode = exitStatusOf(outcomes);
           });
@@ -109,7 +112,7 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         withWorkspace(argv, { readOnly: true }, async (workspace) => {
           const runs = await workspace.history({ segment: argv.segment, job: argv.job, limit: argv.limit });
           emit(argv, runs, () => runs.length === 0 ? 'no runs recorded yet' : [
-            `  run  started (${argv.tz})`.padEnd(33) + `  job                      segment                    as of       status                 count`,
+            `  run  started (${argv.tz})`.padEnd(33) + `  job                      segment                    as of       status                 count      entered/left`,
             ...runs.map((r, i) => runRecordLine(r, runs.slice(0, i).reverse().find((p) => p.segment === r.segment && p.count !== null), argv.tz)),
           ].join('\n'));
         }));

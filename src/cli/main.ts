@@ -45,6 +45,7 @@ const commandModules: Record<string, () => Promise<AddCommands[]>> = {
   run: jobCommands,
   schedule: jobCommands,
   history: jobCommands,
+  diff: async () => [(await import('./diff-command.js')).diffCommand],
   generate: async () => [(await import('./generate-command.js')).generateCommand],
   demo: async () => [(await import('./demo-command.js')).demoCommand],
   settings: async () => [(await import('./settings-command.js')).settingsCommand],

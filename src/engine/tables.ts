@@ -7,6 +7,7 @@ export const utcText = (date: Date) => date.toISOString().replace('T', ' ').repl
 export interface Tables {
   segments: { name: string; definition: string; saved_at: string | Date };
   job_runs: JobRunRow;
+  run_members: { run_id: bigint | number; customer_id: string };
 }
 
 /** A row of job_runs (sql/schema.sql); timestamps are written as UTC text and read back as Date. */
@@ -31,5 +32,11 @@ export interface JobRunRow {
   error_parameters: string | null;
   /** the run's warnings as JSON (src/segments/warnings.ts), NULL when none */
   warnings: string | null;
+  /** the run entered_count and left_count compare with (the job's previous succeeded run of the segment) */
+  compared_run: bigint | number | null;
+  entered_count: bigint | number | null;
+  left_count: bigint | number | null;
+  /** run_members holds the run's customers (a succeeded run within the job's keepMembers) */
+  members_kept: boolean | null;
   pid: number | null;
 }

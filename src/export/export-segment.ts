@@ -6,7 +6,7 @@ import { KumiwakeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { noProgress, silentProgress, type ProgressReporter } from '../progress.js';
 import { AtomicFile } from './atomic-file.js';
-import { attributeColumns, DEFAULT_EXPORT_COLUMNS, resolveExportColumns } from './columns.js';
+import { attributeColumns, DEFAULT_EXPORT_COLUMNS, resolveExportColumns, type ExportColumn } from './columns.js';
 import { arrowWriter } from './write-arrow.js';
 import { csvWriter } from './write-csv.js';
 import { formatOf, outputFault, pathFault, shownPath, valueStyleOf, type ExportFormat, type OutputSpec } from './formats.js';
@@ -52,6 +52,8 @@ export interface ExportSettings {
   readonly memorySetting?: string;
   /** rows per Excel sheet, below Excel's own limit (tests of the sheet roll-over) */
   readonly xlsxRowsPerSheet?: number;
+  /** columns written before the asked ones, from the members table (a diff's `change`) */
+  readonly leadingColumns?: readonly ExportColumn[];
 }
 
 /** realpath, or the resolved path when the file does not exist. */
@@ -118,7 +120,7 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   checkOutput(db, spec, settings);
   const format = formatOf(spec);
   const attrColumns = await attributeColumns(db);
-  const columns = resolveExportColumns(spec.columns ?? DEFAULT_EXPORT_COLUMNS, attrColumns);
+  const columns = [...(settings.leadingColumns ?? []), ...resolveExportColumns(spec.columns ?? DEFAULT_EXPORT_COLUMNS, attrColumns)];
   const cells = { values: valueStyleOf(spec), csvFormulas: spec.csvFormulas ?? 'neutralise' };
   const write = writerFor(format, spec, settings);
   const file = AtomicFile.create(spec.path, log);

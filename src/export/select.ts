@@ -16,8 +16,10 @@ const AS_STORED: CellStyle = { values: 'canonical', csvFormulas: 'keep' };
 
 export const headerOf = (column: ExportColumn, headers: HeaderStyle): string => (headers === 'ja' ? column.label : column.name);
 
+// The id comes from the members table: a customer who left a segment (kumiwake diff) may no
+// longer be in the customers table, and is still listed by id.
 const expressionOf = (column: ExportColumn, d: SqlDialect): string =>
-  'column' in column.source ? `c.${d.quoteIdentifier(column.source.column)}` : column.source.figure;
+  'column' in column.source ? `${column.source.column === 'customer_id' ? 'm' : 'c'}.${d.quoteIdentifier(column.source.column)}` : column.source.figure;
 
 /** The column's Japanese value labels, when asked for and it has them (enums, booleans). */
 const labelsOf = (column: ExportColumn, cells: CellStyle) => (cells.values === 'ja' ? column.valueLabels : undefined);
@@ -59,6 +61,6 @@ export function exportSelect(
   const render = rendering === 'text' ? asText : rendering === 'typed' ? asTyped : expressionOf;
   const list = columns.map((c) => `${render(c, d, cells)} AS ${d.quoteIdentifier(headerOf(c, headers))}`).join(', ');
   const first = sort ? `${expressionOf(sort.column, d)} ${sort.descending ? 'DESC' : 'ASC'} NULLS LAST, ` : '';
-  return `SELECT ${list} FROM ${MEMBERS_TABLE} AS m JOIN customers AS c ON c.customer_id = m.customer_id
-    LEFT JOIN customer_summary AS s ON s.customer_id = m.customer_id ORDER BY ${first}c.customer_id`;
+  return `SELECT ${list} FROM ${MEMBERS_TABLE} AS m LEFT JOIN customers AS c ON c.customer_id = m.customer_id
+    LEFT JOIN customer_summary AS s ON s.customer_id = m.customer_id ORDER BY ${first}m.customer_id`;
 }

@@ -4,6 +4,7 @@ import { utcText, type JobRunRow, type Tables } from '../engine/tables.js';
 import { processIsAlive } from '../processes.js';
 import type { CountResult } from '../segments/evaluate.js';
 import type { SegmentWarning } from '../segments/warnings.js';
+import type { MemberChanges } from './run-members.js';
 
 export type RunStatus = JobRunRow['status'];
 export type RunTrigger = JobRunRow['trigger'];
@@ -27,6 +28,14 @@ export interface RunRecord {
   readonly failedQuery: { readonly sql: string; readonly parameters: unknown } | null;
   /** what the segment named that the data did not hold (src/segments/warnings.ts); a strict run failed on them */
   readonly warnings: readonly SegmentWarning[];
+  /** the run `entered` and `left` compare with: the job's previous succeeded run of the segment whose members were kept */
+  readonly comparedWith: number | null;
+  /** customers in this run and not in the one compared with; null for a run without one (the first) */
+  readonly entered: number | null;
+  /** customers in the run compared with and not in this one */
+  readonly left: number | null;
+  /** whether the run's members are stored (a succeeded run within its job's keepMembers): what `diff` reads */
+  readonly membersKept: boolean;
 }
 
 /** UTC wall-clock text for a TIMESTAMP column. */
@@ -68,6 +77,8 @@ export class RunHistory {
     failedQuery?: { sql: string; parameters: readonly unknown[] };
     /** default: the count's warnings */
     warnings?: readonly SegmentWarning[];
+    /** a succeeded run whose members were stored (in the same transaction), with who entered and left */
+    members?: MemberChanges;
   }): Promise<void> {
     const warnings = outcome.warnings ?? outcome.counted?.warnings ?? [];
     await this.k
@@ -87,6 +98,9 @@ export class RunHistory {
         error_sql: outcome.failedQuery?.sql ?? null,
         error_parameters: outcome.failedQuery ? jsonText(outcome.failedQuery.parameters) : null,
         warnings: warnings.length > 0 ? JSON.stringify(warnings) : null,
+        ...(outcome.members ? {
+          members_kept: true, compared_run: outcome.members.comparedRun, entered_count: outcome.members.entered, left_count: outcome.members.left,
+        } : {}),
       })
       .where('run_id', '=', BigInt(runId))
       .execute();
@@ -137,6 +151,8 @@ export class RunHistory {
       files: r.files ?? [], error: r.error,
       failedQuery: r.error_sql ? { sql: r.error_sql, parameters: r.error_parameters ? JSON.parse(r.error_parameters) as unknown : [] } : null,
       warnings: r.warnings ? JSON.parse(r.warnings) as SegmentWarning[] : [],
+      // A database from before member sets, opened read-only, has none of these columns.
+      comparedWith: num(r.compared_run ?? null), entered: num(r.entered_count ?? null), left: num(r.left_count ?? null), membersKept: r.members_kept === true,
     }));
   }
 }

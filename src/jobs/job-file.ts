@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
 import { checkExportColumnNames } from '../export/columns.js';
 import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, outputFault, VALUE_STYLES, type OutputSpec } from '../export/formats.js';
+import { DEFAULT_KEEP_MEMBERS, MAX_KEEP_MEMBERS, OUTPUT_ROWS } from './run-members.js';
 
 /**
  * A job file in jobs/ (see README, "Jobs"): which segment, when, and where its lists go.
@@ -19,6 +20,8 @@ const outputSchema = z
     headers: z.enum(HEADER_STYLES).optional(),
     csvFormulas: z.enum(CSV_FORMULAS).optional(),
     values: z.enum(VALUE_STYLES).optional(),
+    /** the run's members, or who entered or left since the job's previous run (run-members.ts) */
+    rows: z.enum(OUTPUT_ROWS).default('members'),
   })
   .strict();
 
@@ -34,6 +37,8 @@ const jobSchema = z
     /** warnings (names the data does not hold) fail the run instead of being recorded with it */
     strict: z.boolean().default(false),
     outputs: z.array(outputSchema).default([]),
+    /** how many runs' member sets (per segment) are kept for entered/left and `kumiwake diff` */
+    keepMembers: z.number().int().min(1).max(MAX_KEEP_MEMBERS).default(DEFAULT_KEEP_MEMBERS),
   })
   .strict();
 

@@ -15,6 +15,7 @@ import { StrictWarningsError } from '../segments/warnings.js';
 import { RunHistory, type RunStatus, type RunTrigger } from './history.js';
 import { JobLock } from './job-lock.js';
 import { assertInsideOutputRoot, loadJob, outputFor, type JobSpec } from './job-file.js';
+import { expireMembers, RunMembers, type MemberChanges } from './run-members.js';
 import { wallClock } from './local-time.js';
 
 /** How a run reaches the database: an engine opened for the run, or one already open. */
@@ -47,6 +48,10 @@ export interface RunOutcome {
   readonly status: RunStatus;
   readonly asOf?: string;
   readonly counted?: CountResult;
+  /** who entered and left since the run compared with (`comparedWith`); absent for a first run */
+  readonly comparedWith?: number;
+  readonly entered?: number;
+  readonly left?: number;
   readonly files: readonly string[];
   readonly error?: unknown;
 }
@@ -99,16 +104,30 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
       const definition: unknown = job.segment !== undefined ? store.require(job.segment).definition : job.definition;
       segment ??= String((definition as Partial<SegmentDefinition>).name ?? job.name);
       counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log, { strict: job.strict || options.strict === true });
+      const members = await RunMembers.capture(db, { job: job.name, segment, runId });
       for (let i = 0; i < job.outputs.length; i++) {
         if (options.signal?.aborted) throw new InterruptedError(String(options.signal.reason));
         const output = outputFor(job, i, { segment, date: formatDate(asOf), time }, options.outputRoot);
         assertInsideOutputRoot(output.path, options.outputRoot, `${job.file}: outputs[${i}].path`);
-        const written = await writeExport(db, output, counted.count, { ...options.exportSettings, logger: log, signal: options.signal });
+        const rows = await members.select(job.outputs[i]!.rows);
+        if (rows === 0 && job.outputs[i]!.rows !== 'members' && members.comparedRun === undefined) {
+          log.warn({ job: job.name, output: output.path }, `no earlier run of job ${job.name} for ${segment} to compare with: outputs[${i}] ("rows": "${job.outputs[i]!.rows}") is written empty`);
+        }
+        const written = await writeExport(db, output, rows, { ...options.exportSettings, logger: log, signal: options.signal });
         files.push(written.path);
       }
-      await history.finish(runId, { status: 'succeeded', segment, counted, files });
-      log.info({ job: job.name, runId, count: counted.count, files, ...(counted.warnings.length > 0 ? { warnings: counted.warnings } : {}) }, 'job run succeeded');
-      return { job: job.name, runId, status: 'succeeded', asOf: formatDate(asOf), counted, files };
+      const segmentName = segment;
+      // The members, the succeeded status and the retention commit together: a run killed before
+      // the commit is interrupted and has no member set.
+      const changes = await db.transaction(async () => {
+        const stored = await members.store(runId!);
+        await history.finish(runId!, { status: 'succeeded', segment: segmentName, counted, files, members: stored });
+        await expireMembers(db.kysely(), job.name, segmentName, job.keepMembers);
+        return stored;
+      });
+      await members.release();
+      log.info({ job: job.name, runId, count: counted.count, ...changesOf(changes), files, ...(counted.warnings.length > 0 ? { warnings: counted.warnings } : {}) }, 'job run succeeded');
+      return { job: job.name, runId, status: 'succeeded', asOf: formatDate(asOf), counted, ...changesOf(changes), files };
     } catch (error) {
       const status: RunStatus = error instanceof InterruptedError || options.signal?.aborted ? 'interrupted' : 'failed';
       await history.finish(runId, {
@@ -123,6 +142,9 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
     release();
   }
 }
+
+const changesOf = (c: MemberChanges) =>
+  (c.comparedRun === null ? {} : { comparedWith: c.comparedRun, entered: c.entered ?? 0, left: c.left ?? 0 });
 
 /** A run that could not start (bad job file, already running) is still in the history. */
 async function recordUnrunnable(job: string, options: RunOptions, status: RunStatus, error: unknown, segment?: string): Promise<RunOutcome> {

@@ -1,0 +1,86 @@
+import { dialectOf } from '../dialect/registry.js';
+import type { Engine } from '../engine/engine.js';
+import { KumiwakeError } from '../errors.js';
+import { attributeColumns, resolveExportColumns } from '../export/columns.js';
+import { checkOutput, writeExport, type ExportSettings, type WrittenFile } from '../export/export-segment.js';
+import type { OutputSpec } from '../export/formats.js';
+import { exportSelect } from '../export/select.js';
+import { CHANGE_COLUMN, diffRuns, materializeDiff, selectDiffRows, type DiffSide } from '../jobs/diff.js';
+import type { RunRecord } from '../jobs/history.js';
+
+/**
+ * Who entered and left a segment between two job runs (`kumiwake diff`). The runs default to the
+ * segment's latest succeeded run and the run it was compared with (the previous succeeded run of
+ * the same job); the lists can be written to one file, as an export, with a leading `change` column.
+ */
+export interface DiffRequest extends Omit<OutputSpec, 'path'> {
+  readonly segment: string;
+  /** run ids (kumiwake history); both must have their members stored */
+  readonly from?: number;
+  readonly to?: number;
+  /** the listed rows' columns (default customer_id, name); a file's too (default: the export's) */
+  readonly columns?: readonly string[];
+  /** rows listed per side, in customer_id order (default: all of them) */
+  readonly limit?: number;
+  /** a file (CSV, Excel, Parquet, Arrow) of both lists: `change` (entered / left), then the columns */
+  readonly out?: string;
+}
+
+/** A run a diff compares. */
+export interface DiffRun {
+  readonly runId: number;
+  readonly job: string;
+  readonly asOf: string | null;
+  readonly startedAt: string;
+  readonly count: number | null;
+}
+
+export interface DiffList {
+  readonly count: number;
+  readonly rows: ReadonlyArray<Record<string, unknown>>;
+}
+
+export interface DiffResult {
+  readonly segment: string;
+  readonly from: DiffRun;
+  readonly to: DiffRun;
+  /** in `to` and not in `from` */
+  readonly entered: DiffList;
+  /** in `from` and not in `to` */
+  readonly left: DiffList;
+  /** the file written, when `out` was given */
+  readonly file?: Omit<WrittenFile, 'elapsedMs'>;
+}
+
+const DEFAULT_LIST_COLUMNS = ['customer_id', 'name'];
+
+const runOf = (r: RunRecord): DiffRun => ({ runId: r.runId, job: r.job, asOf: r.asOf, startedAt: r.startedAt, count: r.count });
+
+export async function diffSegment(db: Engine, request: DiffRequest, settings: Omit<ExportSettings, 'leadingColumns'>): Promise<DiffResult> {
+  const limit = request.limit ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isInteger(limit) || limit < 0) throw new KumiwakeError('bad-argument', `limit must be a whole number, 0 or more, not ${limit}`);
+  const { out, segment, from: _from, to: _to, limit: _limit, ...format } = request;
+  const spec = out === undefined ? undefined : { ...format, path: out };
+  if (spec) checkOutput(db, spec, settings); // refused before anything is compared
+  const attrColumns = await attributeColumns(db);
+  const columns = resolveExportColumns(request.columns ?? DEFAULT_LIST_COLUMNS, attrColumns, 'columns');
+  const runs = await diffRuns(db, request);
+  const counts = await materializeDiff(db, runs);
+  const list = async (side: DiffSide): Promise<DiffList> => {
+    if (limit === 0 || counts[side] === 0) return { count: counts[side], rows: [] };
+    await selectDiffRows(db, side);
+    const rows = await db.query<Record<string, unknown>>({
+      sql: `${exportSelect(dialectOf(db), columns, 'canonical', 'typed')} LIMIT ${Math.min(limit, counts[side])}`, parameters: [],
+    });
+    return { count: counts[side], rows };
+  };
+  const entered = await list('entered');
+  const left = await list('left');
+  let file: DiffResult['file'];
+  if (spec) {
+    await selectDiffRows(db);
+    const { elapsedMs: _elapsed, ...written } = await writeExport(db, spec, counts.entered + counts.left, { ...settings, leadingColumns: [CHANGE_COLUMN] });
+    file = written;
+  }
+  return { segment, from: runOf(runs.from), to: runOf(runs.to), entered, left, ...(file ? { file } : {}) };
+}
