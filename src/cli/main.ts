@@ -49,6 +49,8 @@ const commandModules: Record<string, () => Promise<AddCommands[]>> = {
   generate: async () => [(await import('./generate-command.js')).generateCommand],
   demo: async () => [(await import('./demo-command.js')).demoCommand],
   settings: async () => [(await import('./settings-command.js')).settingsCommand],
+  why: async () => [(await import('./why-command.js')).whyCommand],
+  customer: async () => [(await import('./customer-command.js')).customerCommand],
   overlap: async () => [(await import('./overlap-command.js')).overlapCommand],
   serve: async () => [(await import('./serve-command.js')).serveCommand],
 };
