@@ -1,0 +1,212 @@
+/**
+ * `kumiwake serve` without a browser: who may reach it (token, Host, cross-site), what it accepts
+ * (definitions through the library's parser, never SQL) and what it answers (counts checked by hand
+ * on the fixture shop, faults as 4xx JSON with their paths).
+ */
+import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace, type Workspace } from '../../src/index.js';
+import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { CLI, runCli, tempDir } from '../helpers/cli.js';
+
+const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
+const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
+const TOKEN = 'a-long-enough-test-token-1234';
+const AS_OF = '2025-03-31';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json: () => any;
+}
+
+/** A request with any headers (Host included, which fetch does not let a caller set). */
+function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Answer> {
+  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const PAGE = { 'x-kumiwake': '1' };
+
+describe('kumiwake serve: the web builder server', () => {
+  let dir: string;
+  let db: string;
+  let workspace: Workspace;
+  let open: RunningServer;
+  let locked: RunningServer;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    db = join(dir, 'shop.duckdb');
+    workspace = await openWorkspace({ db, interactive: true });
+    for (const [table, file] of [['customers', 'customers'], ['products', 'products'], ['purchases', 'purchases'], ['mails', 'mails'], ['mail-events', 'mail_events']] as const) {
+      await workspace.import({ table, files: [join(SHOP, `${file}.csv`)] });
+    }
+    open = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
+    locked = await startServer(workspace, { host: '127.0.0.1', port: 0, token: TOKEN, webRoot: WEB_ROOT });
+  });
+  afterAll(async () => {
+    await open?.close();
+    await locked?.close();
+    await workspace?.close();
+  });
+
+  it('refuses a host other than loopback without a token, and a short token', async () => {
+    await expect(startServer(workspace, { host: '0.0.0.0', port: 0, webRoot: WEB_ROOT })).rejects.toMatchObject({ code: 'token-required' });
+    await expect(startServer(workspace, { host: '127.0.0.1', port: 0, token: 'short', webRoot: WEB_ROOT })).rejects.toMatchObject({ code: 'bad-argument' });
+    const cli = runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--db', join(dir, 'never.duckdb')], { KUMIWAKE_TOKEN: '' });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toMatch(/--host 0\.0\.0\.0 .*access token with --token or KUMIWAKE_TOKEN/);
+  });
+
+  it('the CLI prints the URL it serves and answers there', async () => {
+    const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', join(dir, 'served.duckdb')]);
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        proc.stdout.on('data', (d) => {
+          out += d;
+          const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (found) resolve(found[1]!);
+        });
+        proc.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      const page = await send(url);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<script type="module" src="/app.js">');
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    } finally {
+      proc.kill('SIGTERM');
+    }
+  });
+
+  it('with a token: bearer or the login cookie, nothing without', async () => {
+    const api = `${locked.url}api/segments`;
+    expect((await send(api)).status).toBe(401);
+    expect((await send(api, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    expect((await send(api, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    const page = await send(locked.url);
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe('/login');
+
+    const origin = locked.url.replace(/\/$/, '');
+    const form = { 'content-type': 'application/x-www-form-urlencoded', origin };
+    const wrong = await send(`${locked.url}login`, { headers: form, body: 'token=nope' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    const right = await send(`${locked.url}login`, { headers: form, body: `token=${encodeURIComponent(TOKEN)}` });
+    expect(right.status).toBe(303);
+    const cookie = String(right.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).not.toContain(TOKEN);
+    const session = cookie.split(';')[0]!;
+    expect((await send(api, { headers: { cookie: session } })).status).toBe(200);
+    expect((await send(api, { headers: { cookie: 'kumiwake_session=forged' } })).status).toBe(401);
+    // A cross-site login form is refused too.
+    expect((await send(`${locked.url}login`, { headers: { ...form, origin: 'http://evil.example' }, body: `token=${TOKEN}` })).status).toBe(403);
+  });
+
+  it('refuses cross-site state-changing requests and a wrong Host (DNS rebinding)', async () => {
+    const count = `${open.url}api/count`;
+    const body = { definition: {} };
+    expect((await send(count, { body, headers: PAGE })).status).toBe(200);
+    expect((await send(count, { body })).status).toBe(403);
+    expect((await send(count, { body, headers: { ...PAGE, origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await send(count, { body, headers: { ...PAGE, 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await send(count, { body, headers: { ...PAGE, origin: open.url.replace(/\/$/, ''), 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+    const rebound = await send(`${open.url}api/segments`, { headers: { host: `attacker.example:${open.port}` } });
+    expect(rebound.status).toBe(403);
+    expect(rebound.json().error.code).toBe('bad-host');
+    expect((await send(`${open.url}api/segments`, { headers: { host: `localhost:${open.port}` } })).status).toBe(200);
+    // Saving and deleting are state-changing too.
+    expect((await send(`${open.url}api/segments`, { body: { name: 'x', definition: {} } })).status).toBe(403);
+    expect((await send(`${open.url}api/segments/x`, { method: 'DELETE' })).status).toBe(403);
+  });
+
+  it('counts as the hand computation on the fixture shop says', async () => {
+    // Visible customers: 001, 002, 003, 005 (004 is deleted). Not in 大阪府: 001, 003 (none), 005.
+    // Never bought P2 in a counted line: 003 and 005 (001 did, in O1).
+    const definition = {
+      where: { all: [{ not: { kind: 'field', field: 'prefecture', op: 'eq', value: '大阪府' } }, { kind: 'purchases', products: [{ products: ['P2'], count: { min: 0, max: 0 } }] }] },
+    };
+    const answer = await send(`${open.url}api/count`, { body: { definition, asOf: AS_OF }, headers: PAGE });
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toMatchObject({ count: 2, asOf: AS_OF });
+    // Email-reachable: only 001 (003's mail status is address_error, 005 has withdrawn).
+    const email = await send(`${open.url}api/count`, { body: { definition: { where: { kind: 'reachable', channel: 'email' } }, asOf: AS_OF }, headers: PAGE });
+    expect(email.json()).toMatchObject({ count: 1, reachable: { email: 1 } });
+    const members = await send(`${open.url}api/members`, { body: { definition, asOf: AS_OF, sort: 'customer_id', descending: true, columns: ['customer_id', 'prefecture'] }, headers: PAGE });
+    expect(members.json()).toMatchObject({ total: 2, rows: [{ customer_id: '005', prefecture: '北海道' }, { customer_id: '003', prefecture: null }] });
+  });
+
+  it('a bad definition is a 400 with each fault at its JSON path; unknown and taken names are 404 and 409', async () => {
+    const bad = await send(`${open.url}api/count`, {
+      body: { definition: { where: { all: [{ kind: 'purchases', orderCount: { min: 3, max: 1 } }, { kind: 'field', field: 'colour', op: 'eq', value: 'x' }] } } }, headers: PAGE,
+    });
+    expect(bad.status).toBe(400);
+    const faults = bad.json().error.faults as Array<{ path: string; code: string }>;
+    expect(faults.map((f) => [f.path, f.code])).toEqual([['where.all[0].orderCount', 'min-greater-than-max'], ['where.all[1].field', 'unknown-field']]);
+    expect((await send(`${open.url}api/count`, { body: '{"definition": ', headers: PAGE })).status).toBe(400);
+    expect((await send(`${open.url}api/count`, { body: { segment: 'nowhere' }, headers: PAGE })).status).toBe(404);
+    expect((await send(`${open.url}api/segments/nowhere`)).status).toBe(404);
+
+    const save = (name: string, definition: unknown) => send(`${open.url}api/segments`, { body: { name, definition }, headers: PAGE });
+    expect((await save('tokyo', { where: { kind: 'field', field: 'prefecture', op: 'eq', value: '東京都' } })).status).toBe(201);
+    expect((await save('tokyo', {})).status).toBe(409);
+    expect((await save('uses-tokyo', { where: { kind: 'segment', name: 'tokyo' } })).status).toBe(201);
+    const used = await send(`${open.url}api/segments/tokyo`, { method: 'DELETE', headers: PAGE });
+    expect(used.status).toBe(409);
+    expect(used.json().error.code).toBe('segment-in-use');
+    const renamed = await send(`${open.url}api/segments/uses-tokyo`, { method: 'PUT', body: { name: 'in-tokyo' }, headers: PAGE });
+    expect(renamed.json()).toMatchObject({ name: 'in-tokyo' });
+    const listed = (await send(`${open.url}api/segments`)).json().segments.map((s: { name: string }) => s.name);
+    expect([...listed].sort()).toEqual(['in-tokyo', 'tokyo']);
+    expect((await send(`${open.url}api/count`, { body: { segment: 'in-tokyo', asOf: AS_OF }, headers: PAGE })).json().count).toBe(1);
+    expect((await send(`${open.url}api/segments/in-tokyo`, { method: 'DELETE', headers: PAGE })).status).toBe(200);
+    expect((await send(`${open.url}api/segments/tokyo`, { method: 'DELETE', headers: PAGE })).status).toBe(200);
+  });
+
+  it('accepts no SQL: unknown request properties are refused, SQL in a value is only a value', async () => {
+    for (const body of [{ sql: 'SELECT * FROM customers' }, { definition: {}, sql: 'DROP TABLE customers' }, { query: 'SELECT 1' }]) {
+      const answer = await send(`${open.url}api/count`, { body, headers: PAGE });
+      expect(answer.status).toBe(400);
+    }
+    const injected = { where: { kind: 'field', field: 'prefecture', op: 'eq', value: "東京都' OR 1=1; DROP TABLE customers; --" } };
+    const counted = await send(`${open.url}api/count`, { body: { definition: injected, asOf: AS_OF }, headers: PAGE });
+    expect(counted.status).toBe(200);
+    expect(counted.json().count).toBe(0);
+    const field = await send(`${open.url}api/count`, { body: { definition: { where: { kind: 'field', field: 'name; DROP TABLE customers', op: 'is_empty' } } }, headers: PAGE });
+    expect(field.status).toBe(400);
+    expect(field.json().error.faults[0]).toMatchObject({ path: 'where.field', code: 'unknown-field' });
+    const column = await send(`${open.url}api/members`, { body: { definition: {}, columns: ['customer_id; DROP TABLE customers'] }, headers: PAGE });
+    expect(column.status).toBe(400);
+    expect((await send(`${open.url}api/count`, { body: { definition: {}, asOf: AS_OF }, headers: PAGE })).json().count).toBe(4);
+  });
+
+  it('the mail picker searches the catalog by subject (folded), kind and send date', async () => {
+    const search = async (query: string) => (await send(`${open.url}api/mails?${query}`)).json().mails.map((m: { mailId: string }) => m.mailId);
+    expect(await search('')).toEqual(['M2', 'M1', 'S1']);
+    expect(await search(`q=${encodeURIComponent('セール')}`)).toEqual(['M2', 'M1']);
+    expect(await search('kind=auto')).toEqual(['S1']);
+    expect(await search('sentFrom=2025-03-01&sentTo=2025-03-19')).toEqual(['M1']);
+    const schema = (await send(`${open.url}api/schema`)).json();
+    expect(schema.catalog.fields.find((f: { name: string }) => f.name === 'gender').choices).toContainEqual({ value: 'female', label: '女性' });
+    expect(schema.definitionSchema.title).toMatch(/segment definition/);
+  });
+});
