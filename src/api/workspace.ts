@@ -257,12 +257,14 @@ export class Workspace {
   /** Sets fixed RFM cut points (four per score, e.g. `{ r: '30,60,90,180' }`); the scores not given are quintiles. */
   async setRfmSettings(input: import('./breakdown.js').RfmSettingsInput): Promise<import('./breakdown.js').Settings> {
     this.assertWritable('change settings');
+    this.sets = undefined; // interactive counts keep RFM sets made with the old cut points
     return (await import('./breakdown.js')).setRfm(await this.database(), input);
   }
 
   /** Removes a setting (`rfm`: the scores are quintiles again); says whether it was set. */
   async unsetSetting(name: string): Promise<boolean> {
     this.assertWritable('change settings');
+    this.sets = undefined;
     return (await import('./breakdown.js')).unsetSetting(await this.database(), name);
   }
 
