@@ -1,0 +1,176 @@
+/**
+ * The web builder in a real browser: Debian's Chromium driven by playwright-core (never a browser
+ * download). A marketer builds a segment by clicking; the page's live count must equal the
+ * library's one-shot count of the same definition (the interactive sets the server uses are
+ * another code path), the JSON view must hold that definition, faults appear beside their field,
+ * and a saved segment opens again. One browser, one server, several checks in order.
+ *
+ * Without Chromium the suite is skipped with a message (`apt-get install chromium`), and fails
+ * under CI=true. KUMIWAKE_CHROMIUM names another executable.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
+import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { tempDir } from '../helpers/cli.js';
+
+const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
+const UNTIL = '2026-10-31';
+
+if (!HAVE_CHROMIUM) {
+  process.stderr.write(`test/browser: skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set KUMIWAKE_CHROMIUM)\n`);
+}
+
+describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the browser tests under CI', () => {
+  it('need Chromium', () => {
+    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get`);
+  });
+});
+
+const digits = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
+
+describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
+  let dir: string;
+  let db: string;
+  let workspace: Workspace;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let prefectures: string[];
+  let product: string;
+  let expected: { definition: unknown; count: number; reachable: { email: number; line: number; dm: number }; everyone: number; lastIds: string[] };
+
+  beforeAll(async () => {
+    dir = tempDir();
+    db = join(dir, 'shop.duckdb');
+    const files = await generateSampleData({ customers: 400, outDir: dir, seed: 7, until: UNTIL });
+    // The expected figures come from a one-shot workspace (the CLI's path), closed before the server opens its own.
+    const oneShot = await openWorkspace({ db });
+    try {
+      for (const [table, file] of [['customers', files.customers], ['products', files.products], ['purchases', files.purchases], ['mails', files.mails], ['mail-events', files.mailEvents]] as const) {
+        await oneShot.import({ table, files: [file] });
+      }
+      prefectures = [...((await oneShot.builderCatalog()).values.prefecture ?? [])].slice(0, 2);
+      product = readFileSync(files.products, 'utf8').split('\n')[1]!.split(',')[0]!;
+      const definition = {
+        where: {
+          all: [
+            { any: prefectures.map((value) => ({ kind: 'field', field: 'prefecture', op: 'eq', value })) },
+            { kind: 'purchases', products: [{ products: [product], count: { min: 0, max: 0 } }] },
+          ],
+        },
+      };
+      const counted = await oneShot.count({ definition });
+      const everyone = (await oneShot.count({ definition: {} })).count;
+      const last = await oneShot.members({ definition }, { sort: 'customer_id', descending: true, limit: 3 });
+      expected = { definition, count: counted.count, reachable: counted.reachable, everyone, lastIds: last.rows.map((r) => String(r.customer_id)) };
+    } finally {
+      await oneShot.close();
+    }
+    expect(prefectures).toHaveLength(2);
+    expect(expected.count).toBeGreaterThan(0);
+    expect(expected.count).toBeLessThan(expected.everyone);
+
+    workspace = await openWorkspace({ db, interactive: true });
+    server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await workspace?.close();
+  });
+
+  /** The count bar once it shows the answer to the latest edit. */
+  async function countShown(total: number): Promise<void> {
+    await page.waitForFunction(
+      (want) => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done' &&
+        Number((document.querySelector('[data-testid=count-total]')?.textContent ?? '').replace(/[^\d]/g, '')) === want,
+      total, { timeout: 10_000 },
+    ).catch(async () => {
+      throw new Error(`the page shows ${await page.textContent('[data-testid=count-total]')} (state ${await page.getAttribute('.count-bar', 'data-state')}), not ${total}`);
+    });
+  }
+
+  it('opens in Japanese and counts every customer', async () => {
+    await page.goto(server.url);
+    await expect(page.textContent('h1')).resolves.toContain('セグメントビルダー');
+    await countShown(expected.everyone);
+  });
+
+  it('builds a segment by clicking and counts it as the library does', async () => {
+    const root = '.group[data-path="where"] > .group-head';
+    await page.click(`${root} button:has-text("グループを追加")`);
+    const inner = '.group[data-path="where.all[0]"] > .group-head';
+    await page.selectOption(`${inner} select[aria-label="条件"]`, 'any');
+    for (const [i, prefecture] of prefectures.entries()) {
+      await page.selectOption(`.group[data-path="where.all[0]"] > .group-head select[aria-label="条件を追加"]`, 'field');
+      await page.selectOption(`select[data-path="where.all[0].any[${i}].field"]`, 'prefecture');
+      await page.fill(`input[data-path="where.all[0].any[${i}].value"]`, prefecture);
+    }
+    await page.selectOption(`${root} select[aria-label="条件を追加"]`, 'purchases');
+    // 最新購入情報 starts with 累計購入回数 1～: cleared, the range goes.
+    await page.fill('input[data-path="where.all[1].orderCount.min"]', '');
+    await page.click('.leaf[data-path="where.all[1]"] button.add-row');
+    await page.fill('input[data-path="where.all[1].products[0].products"]', product);
+    await page.fill('input[data-path="where.all[1].products[0].count.min"]', '0');
+    await page.fill('input[data-path="where.all[1].products[0].count.max"]', '0');
+
+    await countShown(expected.count);
+    expect(digits(await page.textContent('[data-testid=count-email]'))).toBe(expected.reachable.email);
+    expect(digits(await page.textContent('[data-testid=count-line]'))).toBe(expected.reachable.line);
+    expect(digits(await page.textContent('[data-testid=count-dm]'))).toBe(expected.reachable.dm);
+
+    await page.click('nav.tabs button:has-text("JSON")');
+    expect(JSON.parse(await page.inputValue('[data-testid=json-text]'))).toEqual(expected.definition);
+    await page.click('nav.tabs button:has-text("条件")');
+  });
+
+  it('shows a parser fault beside the field its JSON path names', async () => {
+    await page.fill('input[data-path="where.all[1].products[0].count.max"]', 'abc');
+    const beside = page.locator('.product-row ul.faults[data-fault-path="where.all[1].products[0].count"]');
+    await beside.waitFor({ timeout: 10_000 });
+    expect(await beside.textContent()).not.toBe('');
+    expect(await page.textContent('[data-testid=count-total]')).toBe('—');
+    await page.fill('input[data-path="where.all[1].products[0].count.max"]', '0');
+    await countShown(expected.count);
+    expect(await beside.count()).toBe(0);
+  });
+
+  it('previews the members, sorted by a column', async () => {
+    const table = page.locator('[data-testid=members]');
+    await page.waitForFunction((want) => (document.querySelector('[data-testid=members-range]')?.textContent ?? '').includes(`/ ${want.toLocaleString('ja-JP')}`), expected.count);
+    expect(await table.locator('tbody tr').count()).toBe(Math.min(50, expected.count));
+    await page.click('th button[data-column="customer_id"]');
+    await page.waitForFunction((first) => document.querySelector('[data-testid=members] tbody td')?.textContent === first, expected.lastIds[0]!);
+    const ids = await table.locator('tbody tr td:first-child').allTextContents();
+    expect(ids.slice(0, expected.lastIds.length)).toEqual(expected.lastIds);
+  });
+
+  it('saves the segment, and opens it again', async () => {
+    await page.fill('input[aria-label="セグメント名"]', 'two-prefectures-never-bought');
+    await page.click('.segment-actions button:has-text("保存")');
+    await expect(page.locator('[data-testid=segment-note]').textContent()).resolves.toBe('保存しました');
+    expect((await workspace.segments.show('two-prefectures-never-bought')).definition).toEqual(expected.definition);
+
+    await page.click('.segments-panel button:has-text("新規")');
+    await countShown(expected.everyone);
+    await page.click('button[data-segment="two-prefectures-never-bought"]');
+    await countShown(expected.count);
+    await page.click('nav.tabs button:has-text("JSON")');
+    expect(JSON.parse(await page.inputValue('[data-testid=json-text]'))).toEqual(expected.definition);
+  });
+
+  it('switches to English', async () => {
+    await page.click('button.lang');
+    await expect(page.textContent('h1')).resolves.toContain('Segment builder');
+    await page.click('button.lang');
+  });
+});
