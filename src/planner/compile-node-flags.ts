@@ -2,6 +2,7 @@ import { CompiledQuery, Kysely, sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { Condition, Leaf, Segment } from '../model/segment.js';
 import { compileCondition } from './compile-condition.js';
+import { rfmColumns } from './compile-rfm.js';
 import type { CompiledSegment, PlanOptions } from './compile-segment.js';
 import { emptySchema, PlannerContext } from './context.js';
 
@@ -18,7 +19,8 @@ export interface CompiledNodeFlags extends CompiledSegment {
    * Every node in reading order (parents before their children). The statement returns no row
    * for an unknown customer, else one: the customer's columns (`c.*`), each node's column,
    * `why_in` (a member of the count: visible and the root holds), `why_age` and
-   * `why_tenure_days` (full years and days of membership at the as-of date, as age and tenure compare them).
+   * `why_tenure_days` (full years and days of membership at the as-of date, as age and tenure compare them),
+   * and with an rfm leaf the customer's scores (RFM_COLUMNS).
    */
   readonly nodes: readonly FlaggedNode[];
 }
@@ -26,6 +28,8 @@ export interface CompiledNodeFlags extends CompiledSegment {
 export const IN_COLUMN = 'why_in';
 export const AGE_COLUMN = 'why_age';
 export const TENURE_COLUMN = 'why_tenure_days';
+/** the customer's r, f and m scores (NULL without a score), when the definition has an rfm leaf */
+export const RFM_COLUMNS = { r: 'why_rfm_r', f: 'why_rfm_f', m: 'why_rfm_m' } as const;
 
 const and = (parts: readonly Sql[]) => (parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` AND `)})`);
 const or = (parts: readonly Sql[]) => (parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` OR `)})`);
@@ -76,6 +80,11 @@ export function compileNodeFlags(definition: Segment, customerId: string, option
     const root = visit(definition.where, 'where');
     const visible = definition.includeDeleted ? sql`true` : sql`NOT COALESCE(f.deleted, false)`;
     const d = ctx.dialect;
+    if (nodes.some((n) => n.condition.kind === 'rfm')) {
+      // The rfm leaves joined the scores already (same key): reading them costs no second join.
+      const scores = rfmColumns(ctx);
+      leaves.push(...(['r', 'f', 'm'] as const).map((k) => sql`${scores[k]} AS ${sql.ref(RFM_COLUMNS[k])}`));
+    }
     const inner = sql`SELECT c.*, ${sql.join([...leaves,
       sql`${d.fullYears(sql.ref('c.birthday'), ctx.asOfText)} AS ${sql.ref(AGE_COLUMN)}`,
       sql`${d.daysUntil(sql.ref('c.registered_at'), ctx.asOfText)} AS ${sql.ref(TENURE_COLUMN)}`])}

@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { Channel, Leaf, MailCondition, PurchasesCondition } from '../model/segment.js';
 import type { PlanOptions } from '../planner/compile-segment.js';
-import { AGE_COLUMN, TENURE_COLUMN } from '../planner/compile-node-flags.js';
+import { AGE_COLUMN, RFM_COLUMNS, TENURE_COLUMN } from '../planner/compile-node-flags.js';
 import {
   compileMailEvents, compileMailTally, compileOrderFigures, compileOrderProducts, compileProductRowFigures,
 } from '../planner/compile-why-figures.js';
@@ -40,8 +40,7 @@ export async function leafFigures(db: Engine, leaf: Leaf, customerId: string, ro
     case 'purchases': return purchaseFigures(db, leaf, customerId, options);
     case 'mail': return mailFigures(db, leaf, customerId, options);
     case 'segment': return { segment: leaf.name };
-    // A leaf kind without figures of its own here still shows its truth value.
-    default: return {};
+    case 'rfm': return { r: plainValue(row[RFM_COLUMNS.r]), f: plainValue(row[RFM_COLUMNS.f]), m: plainValue(row[RFM_COLUMNS.m]) };
   }
 }
 

@@ -8,6 +8,7 @@ import { SegmentStore } from '../../src/segments/store.js';
 import { whyCustomer } from '../../src/segments/why.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
 import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
+import { rfmScores, type Scores } from '../reference/rfm.js';
 import { definition } from '../reference/random-definitions.js';
 
 const savedVip = { version: 1, where: { any: [{ kind: 'tags', tags: ['vip'] }, { kind: 'purchases', sales: { min: 5000 } }] } };
@@ -36,6 +37,7 @@ for (const scenario of scenarios) {
     let store: SegmentStore;
     let reference: ReferenceEvaluator;
     let ids: string[];
+    let scores: Map<string, Scores>;
     const asOf = parseLocalDate(scenario.asOf)!;
     beforeAll(async () => {
       db = await DuckDBEngine.open(':memory:');
@@ -45,6 +47,7 @@ for (const scenario of scenarios) {
       await store.save('saved-vip', savedVip, asOf);
       reference = new ReferenceEvaluator(data, new Map([['saved-vip', savedVip]]), enumValue);
       ids = data.customers.map((c) => c.customer_id);
+      scores = rfmScores(data, asOf);
     });
     afterAll(() => db.close());
 
@@ -69,6 +72,8 @@ for (const scenario of scenarios) {
             for (const node of why.nodes) {
               const want = reference.nodeMembers(nodeAt(written, node.path), asOf, true).has(customerId);
               expect(node.holds, `${customerId} ${node.path} ${JSON.stringify(def)}`).toBe(want);
+              // An rfm leaf shows the customer's scores: the reference's quintiles, none without a counted order.
+              if (node.kind === 'rfm') expect(node.figures).toEqual(scores.get(customerId) ?? { r: null, f: null, m: null });
             }
           }
         }),
