@@ -35,24 +35,32 @@ export function addApiRoutes(app: Hono, workspace: Workspace, turns: OneAtATime)
     return c.json(result);
   });
 
+  // Date columns (not timestamps) are written as days; the catalog's types are read once.
+  let dateColumns: Promise<ReadonlySet<string>> | undefined;
   app.post('/api/members', async (c) => {
     const { input, request } = membersBody(await jsonBody(c.req.raw));
     const page = await turns.run(c.req.raw.signal, () => workspace.members(input, request));
-    return c.json({ ...page, rows: page.rows.map(plainRow) });
+    dateColumns ??= turns.run(undefined, () => workspace.builderCatalog()).then((catalog) => new Set(catalog.fields.filter((f) => f.type === 'date').map((f) => f.name)));
+    const days = await dateColumns;
+    return c.json({ ...page, rows: page.rows.map((row) => plainRow(row, days)) });
   });
 }
 
-/** Member rows as JSON can carry them: big integers as numbers or text, dates as ISO text. */
-function plainRow(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/**
+ * Member rows as JSON can carry them: big integers as numbers or text; dates and timestamps as
+ * the local text they were imported as (`2025-05-05`, `2025-05-05 12:10:59`), never shifted to a
+ * zone (the engine hands them over as Dates of that wall-clock time in UTC).
+ */
+function plainRow(row: Readonly<Record<string, unknown>>, days: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) out[key] = plainValue(value);
+  for (const [key, value] of Object.entries(row)) out[key] = plainValue(value, days.has(key));
   return out;
 }
 
-function plainValue(value: unknown): unknown {
+function plainValue(value: unknown, day: boolean): unknown {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(plainValue);
+  if (value instanceof Date) return day ? value.toISOString().slice(0, 10) : value.toISOString().slice(0, 19).replace('T', ' ');
+  if (Array.isArray(value)) return value.map((v) => plainValue(v, day));
   if (value !== null && typeof value === 'object') return String(value);
   return value;
 }

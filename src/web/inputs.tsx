@@ -86,9 +86,10 @@ export function ListInput({ path, placeholder, numbers = false, keepEmpty = fals
   );
 }
 
-export function Select({ path, options, set, label, blank }: { path: Path; options: ReadonlyArray<readonly [string, string]>; set?: (value: string) => void; label?: string; blank?: string }) {
+/** A choice; `fallback` is what a missing value means (the default `any`, `orders`, …), shown as chosen. */
+export function Select({ path, options, set, label, blank, fallback }: { path: Path; options: ReadonlyArray<readonly [string, string]>; set?: (value: string) => void; label?: string; blank?: string; fallback?: string }) {
   const { definition, update } = useEditor();
-  const value = getAt(definition, path);
+  const value = getAt(definition, path) ?? fallback;
   return (
     <select value={value === undefined || value === null ? '' : String(value)} aria-label={label} data-path={jsonPath(path)}
       onChange={(e) => { const v = e.currentTarget.value; (set ?? ((x: string) => update(path, x === '' ? undefined : x)))(v); }}>

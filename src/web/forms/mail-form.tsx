@@ -69,7 +69,7 @@ export function MailForm({ path, excludedAt }: { path: Path; excludedAt?: Path }
         </fieldset>
       )}
       <Row label={t('match')} path={[...path, 'match']}>
-        <Select path={[...path, 'match']} label={t('match')} blank={t('match_any')} options={[['all', t('match_all')]]} />
+        <Select path={[...path, 'match']} label={t('match')} fallback="any" options={[['any', t('match_any')], ['all', t('match_all')]]} />
       </Row>
       <DateRange path={[...path, 'window']} label={t('eventWindow')} />
     </div>

@@ -16,7 +16,7 @@ function ProductRow({ path, onRemove }: { path: Path; onRemove: () => void }) {
       <Row label={t('categories')} path={[...path, 'categories']}><ListInput path={[...path, 'categories']} label={t('categories')} /></Row>
       <NumberRange path={[...path, 'count']} label={t('count')} keepEmpty />
       <Row label={t('unit')} path={[...path, 'unit']}>
-        <Select path={[...path, 'unit']} label={t('unit')} blank={t('unit_orders')} options={[['quantity', t('unit_quantity')]]} />
+        <Select path={[...path, 'unit']} label={t('unit')} fallback="orders" options={[['orders', t('unit_orders')], ['quantity', t('unit_quantity')]]} />
         <button type="button" class="small" onClick={onRemove}>{t('remove')}</button>
       </Row>
       <Faults path={path} within={false} />
@@ -49,7 +49,7 @@ export function PurchasesForm({ path }: { path: Path }) {
         <fieldset class="scope">
           <legend>{t('periodSettings')}</legend>
           <DateRange path={[...path, 'window']} label={t('window')}>
-            <Select path={[...path, 'window', 'on']} label={t('windowOn')} blank={t('on_ordered')} options={[['shipped', t('on_shipped')]]} />
+            <Select path={[...path, 'window', 'on']} label={t('windowOn')} fallback="ordered" options={[['ordered', t('on_ordered')], ['shipped', t('on_shipped')]]} />
           </DateRange>
           <Row label={t('stores')} path={[...path, 'stores']}><ListInput path={[...path, 'stores']} label={t('stores')} /></Row>
           <Row label={t('media')} path={[...path, 'media']}><ListInput path={[...path, 'media']} label={t('media')} /></Row>

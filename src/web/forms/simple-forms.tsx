@@ -10,7 +10,7 @@ export function TagsForm({ path }: { path: Path }) {
   return (
     <div class="form">
       <Row label={t('tags')} path={[...path, 'tags']}><ListInput path={[...path, 'tags']} keepEmpty label={t('tags')} /></Row>
-      <Row label={t('match')} path={[...path, 'match']}><Select path={[...path, 'match']} label={t('match')} blank={t('match_any')} options={[['all', t('match_all')]]} /></Row>
+      <Row label={t('match')} path={[...path, 'match']}><Select path={[...path, 'match']} label={t('match')} fallback="any" options={[['any', t('match_any')], ['all', t('match_all')]]} /></Row>
     </div>
   );
 }
