@@ -89,7 +89,10 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
             onStarted: (jobs) => emit(argv, { scheduled: jobs.map((j) => ({ job: j.job.name, schedule: j.job.schedule, timezone: j.job.timezone, next: j.next?.toISOString() ?? null })) }, () =>
               [`scheduling ${jobs.length} job(s) from ${resolve(argv['jobs-dir'])}; stop with Ctrl-C or SIGTERM`,
                 ...jobs.map((j) => `  ${j.job.name.padEnd(28)} ${(j.job.schedule ?? '').padEnd(16)} ${j.job.timezone.padEnd(12)} next ${j.next ? wallClock(j.next, j.job.timezone) : '-'}`)].join('\n')),
-            onRun: (outcome) => emit(argv, { job: outcome.job, runId: outcome.runId, status: outcome.status, asOf: outcome.asOf, count: outcome.counted?.count, files: outcome.files }, () => describeOutcome(outcome)),
+            onRun: (outcome) => emit(argv, {
+              job: outcome.job, runId: outcome.runId, status: outcome.status, asOf: outcome.asOf, count: outcome.counted?.count,
+              comparedWith: outcome.comparedWith, entered: outcome.entered, left: outcome.left, files: outcome.files,
+            }, () => describeOutcome(outcome)),
           });
           const onSignal = (name: NodeJS.Signals) => schedule.stop(name);
           process.on('SIGTERM', onSignal);
