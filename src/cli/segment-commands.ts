@@ -25,6 +25,7 @@ export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       .option('conditions', { type: 'boolean', default: false, describe: 'also count every condition of the definition alone, and the children of each all in order (a funnel)' }),
     async (argv) =>
       withWorkspace(argv, readOnly, async (workspace) => {
+        if (argv.conditions && argv.by !== undefined) throw new KumiwakeError('bad-argument', '--conditions and --by are two reports: give one of them');
         if (argv.by !== undefined) {
           const { countBreakdown } = await import('./breakdown-output.js');
           return countBreakdown({ ...argv, by: argv.by }, workspace, (r) => warningLines(r.warnings));

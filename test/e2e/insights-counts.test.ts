@@ -82,10 +82,13 @@ describe('kumiwake count --conditions and kumiwake overlap on a known shop', () 
     expect(readFileSync(out, 'utf8')).toBe(`\uFEFFsegment,${names.join(',')}\r\n${names.map((n, i) => `${n},${matrix[i]!.join(',')}\r\n`).join('')}`);
   });
 
-  it('refuses an unknown segment with exit 2, naming it', () => {
+  it('refuses an unknown segment with exit 2, naming it, and --conditions with --by', () => {
     const r = runCli(['overlap', 'buyers', 'no-such-segment', '--db', db, '--as-of', AS_OF]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"no-such-segment"');
     expect(r.stderr).not.toContain('internal error');
+    const both = runCli(['count', '--segment', 'buyers', '--conditions', '--by', 'gender', '--db', db, '--as-of', AS_OF]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--conditions and --by');
   });
 });
