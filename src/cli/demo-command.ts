@@ -31,6 +31,7 @@ export function demoCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         `Try: npx kumiwake count data/segments/dormant-repeaters.json --as-of ${asOf}`,
         '     npx kumiwake history',
         `     npx kumiwake export --segment dormant-repeaters --as-of ${asOf} --out data/out/dormant.xlsx`,
+        '     npx kumiwake serve   (the web segment builder: then open http://127.0.0.1:8787/)',
       ].join('\n'),
     );
   });
