@@ -73,7 +73,8 @@ export async function whyCustomer(db: Engine, definition: unknown, store: Segmen
 }
 
 const short = (value: unknown) => {
-  const text = JSON.stringify(value);
+  // Empty lists are defaults the parser filled in (a product row's missing `categories`): noise in a label.
+  const text = JSON.stringify(value, (_key, v: unknown) => (Array.isArray(v) && v.length === 0 ? undefined : v));
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 };
 
