@@ -69,15 +69,15 @@ export function breakdownKeys(names: readonly string[], schema: SchemaInfo): Bre
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** A value as JSON shows it: whole numbers as numbers, dates and times as `YYYY-MM-DD[ HH:MM:SS]`. */
-function plain(value: unknown): BreakdownValue {
+/** A value as JSON shows it: whole numbers as numbers, a date as `YYYY-MM-DD`, a timestamp as `YYYY-MM-DD HH:MM:SS`. */
+function plain(value: unknown, timestamp = false): BreakdownValue {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
   if (value instanceof Date) {
     const day = `${pad(value.getUTCFullYear(), 4)}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
     const time = `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}`;
-    return time === '00:00:00' ? day : `${day} ${time}`;
+    return timestamp || time !== '00:00:00' ? `${day} ${time}` : day;
   }
   return String(value);
 }
@@ -100,6 +100,7 @@ function label(key: BreakdownKey, i: number, row: Raw): BreakdownValue {
       return r === null ? 'none' : rfmCellOf(Number(r), Number(f), Number(m));
     }
     case 'channel': return null;
+    case 'column': return plain(row[`k${i}`], key.type === 'timestamp');
     default: return plain(row[`k${i}`]);
   }
 }

@@ -110,7 +110,7 @@ describe('count --by = the reference members grouped plainly', () => {
   });
   afterAll(() => db.close());
 
-  const fields = fc.constantFrom(['gender', 'age_band'], ['rfm'], ['channel'], ['store'], ['attr:会員ランク', 'prefecture'], ['status', 'rfm', 'channel'], ['points'], ['line_linked', 'birthday']);
+  const fields = fc.constantFrom(['gender', 'age_band'], ['rfm'], ['channel'], ['store'], ['attr:会員ランク', 'prefecture'], ['status', 'rfm', 'channel'], ['points'], ['line_linked', 'birthday'], ['registered_at']);
 
   it('gives the same rows, counts and reach for random definitions and fields', async () => {
     await fc.assert(fc.asyncProperty(definition, fields, async (def, by) => {
