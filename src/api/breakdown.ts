@@ -50,10 +50,10 @@ export async function breakdown(
   db: Engine, store: SegmentStore, definition: unknown, asOf: LocalDate, options: BreakdownOptions, log: Logger,
 ): Promise<BreakdownFileResult> {
   const format = fileFormat(options.out, options.format);
+  // A target that cannot be written is refused before the count runs.
+  if (options.out !== undefined) (await import('../export/target.js')).checkTarget(options.out);
   const result = await breakdownSegment(db, definition, store, asOf, fields(options.by), log, { strict: options.strict });
   if (options.out === undefined || format === undefined) return result;
-  const { checkTarget } = await import('../export/target.js');
-  checkTarget(options.out);
   const { writeBreakdownFile } = await import('../export/breakdown-table.js');
   return { ...result, file: await writeBreakdownFile(result, options.out, format, log) };
 }

@@ -10,6 +10,7 @@ import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
 import { breakdownSegment, type BreakdownRow } from '../../src/segments/breakdown.js';
+import { schemaInfo } from '../../src/segments/evaluate.js';
 import { setRfmSettings, unsetSetting } from '../../src/segments/settings.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
@@ -134,6 +135,14 @@ describe('count --by = the reference members grouped plainly', () => {
     const quintiles = await breakdownSegment(db, everyone, store, asOf, ['rfm']);
     expect(sorted(quintiles.breakdown)).toEqual(sorted(expected(['rfm'], all, data, reference, {})));
     expect(quintiles.breakdown.filter((r) => r.key.rfm !== 'none').length).toBeGreaterThan(5);
+    // A database whose purchase summaries are not built: every score from the lines.
+    await db.run(`DELETE FROM schema_info WHERE key = 'purchase_summaries'`);
+    try {
+      expect((await schemaInfo(db)).purchaseSummaries).toBe(false);
+      expect(sorted((await breakdownSegment(db, everyone, store, asOf, ['rfm', 'store'])).breakdown)).toEqual(sorted(expected(['rfm', 'store'], all, data, reference, {})));
+    } finally {
+      await db.setSchemaMark('purchase_summaries');
+    }
     const cuts = { r: [30, 90, 180, 365], f: [2, 3, 4, 5], m: [1000, 3000, 6000, 10000] };
     await setRfmSettings(db, cuts);
     try {
