@@ -27,7 +27,6 @@ export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       withWorkspace(argv, readOnly, async (workspace) => {
         if (argv.conditions && argv.by !== undefined) throw new KumiwakeError('bad-argument', '--conditions and --by are two reports: give one of them');
         if (argv.by !== undefined) {
-          if (argv.conditions) throw new KumiwakeError('bad-argument', 'give --by or --conditions, not both');
           const { countBreakdown } = await import('./breakdown-output.js');
           return countBreakdown({ ...argv, by: argv.by }, workspace, (r) => warningLines(r.warnings));
         }
