@@ -40,7 +40,7 @@ function mailLines(f: Figures): string[] {
 function figureLines(node: WhyNode): string[] {
   const f = node.figures;
   switch (node.kind) {
-    case 'all': case 'any': case 'not': return [];
+    case 'all': case 'any': case 'not': case 'segment': return [];
     case 'purchases': return purchaseLines(f);
     case 'mail': return mailLines(f);
     case 'field': return [`${String(f.field)}: ${shown(f.value)}`];
@@ -48,20 +48,27 @@ function figureLines(node: WhyNode): string[] {
   }
 }
 
-/** The tree, one line per node (✓ holds, ✗ does not) with its figures under it. */
+/** Nodes as indented lines (✓ holds, ✗ does not) with their figures under them; a saved segment's own nodes under it, their paths prefixed with its name. */
+function nodeLines(nodes: readonly WhyNode[], base: string, prefix: string): string[] {
+  const lines: string[] = [];
+  for (const node of nodes) {
+    const indent = `${base}${'  '.repeat(depth(node.path))}`;
+    const tally = node.kind === 'all' || node.kind === 'any' ? ` (${node.figures.holding} of ${node.figures.children} hold)` : '';
+    lines.push(`${indent}${node.holds ? '✓' : '✗'} ${node.label}${tally}  [${prefix}${node.path}]`);
+    for (const line of figureLines(node)) lines.push(`${indent}    ${line}`);
+    if (node.kind === 'segment') lines.push(...nodeLines((node.figures.nodes ?? []) as WhyNode[], `${indent}    `, `${String(node.figures.segment)}: `));
+  }
+  return lines;
+}
+
+/** The tree, one line per node, under a line saying in or out. */
 export function whyText(result: WhyResult): string {
   const lines = [`customer ${result.customer_id} is ${result.in ? 'IN' : 'NOT in'} the segment as of ${result.asOf}`];
   if (result.deleted) {
     lines.push(result.includeDeleted ? 'the customer is deleted; the definition includes deleted customers'
       : 'the customer is deleted: out of the segment whatever its conditions (the definition does not set includeDeleted)');
   }
-  for (const node of result.nodes) {
-    const indent = '  '.repeat(depth(node.path));
-    const tally = node.kind === 'all' || node.kind === 'any' ? ` (${node.figures.holding} of ${node.figures.children} hold)` : '';
-    lines.push(`${indent}${node.holds ? '✓' : '✗'} ${node.label}${tally}  [${node.path}]`);
-    for (const line of figureLines(node)) lines.push(`${indent}    ${line}`);
-  }
-  return lines.join('\n');
+  return [...lines, ...nodeLines(result.nodes, '', '')].join('\n');
 }
 
 export function whyCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {

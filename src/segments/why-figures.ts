@@ -39,7 +39,7 @@ export async function leafFigures(db: Engine, leaf: Leaf, customerId: string, ro
     case 'reachable': return columns(row, CHANNEL_COLUMNS[leaf.channel]);
     case 'purchases': return purchaseFigures(db, leaf, customerId, options);
     case 'mail': return mailFigures(db, leaf, customerId, options);
-    case 'segment': return { segment: leaf.name };
+    case 'segment': return { segment: leaf.name }; // why.ts explains its nodes
     case 'rfm': return { r: plainValue(row[RFM_COLUMNS.r]), f: plainValue(row[RFM_COLUMNS.f]), m: plainValue(row[RFM_COLUMNS.m]) };
   }
 }

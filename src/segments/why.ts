@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
-import type { Condition } from '../model/segment.js';
+import type { Condition, Segment } from '../model/segment.js';
+import type { PlanOptions } from '../planner/compile-segment.js';
 import { validateDefinition } from '../model/validate.js';
 import { compileNodeFlags, IN_COLUMN } from '../planner/compile-node-flags.js';
 import { assertCustomerExists } from './customer-row.js';
@@ -21,7 +22,8 @@ export interface WhyNode {
   /**
    * What it looked at: a group's children that hold (`holding` of `children`); a field, date,
    * tags or reachable leaf's values of the customer; a purchases leaf's order figures in its scope
-   * and matching product rows; a mail leaf's selected and matched mails and the events found.
+   * and matching product rows; a mail leaf's selected and matched mails and the events found; a
+   * saved segment's name and its own `nodes` (paths within its definition).
    */
   readonly figures: Readonly<Record<string, unknown>>;
 }
@@ -47,29 +49,36 @@ export async function whyCustomer(db: Engine, definition: unknown, store: Segmen
   const segment = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
   const target = await planTargetOf(db);
   await assertCustomerExists(db, target, asOf, customerId);
-  const options = { dialect: target.dialect, asOf, schema: target.schema };
+  const explained = await explain(db, segment, customerId, { dialect: target.dialect, asOf, schema: target.schema });
+  return { customer_id: customerId, in: explained.in, asOf: formatDate(asOf), deleted: explained.deleted, includeDeleted: segment.includeDeleted, nodes: explained.nodes };
+}
+
+/**
+ * One definition's nodes for the customer. A saved segment it refers to is explained the same
+ * way, its nodes (paths within that segment's definition) in the reference's figures: its `in`
+ * is the reference's truth value.
+ */
+async function explain(db: Engine, segment: Segment, customerId: string, options: PlanOptions): Promise<{ in: boolean; deleted: boolean; nodes: WhyNode[] }> {
   const plan = compileNodeFlags(segment, customerId, options);
   const [row] = await db.query<Record<string, unknown>>(plan);
   if (!row) throw new Error(`INTERNAL ERROR: customer ${customerId} exists but the flags statement returned no row`);
   const holds = new Map(plan.nodes.map((n) => [n.path, row[n.column] === true]));
   const nodes: WhyNode[] = [];
-  for (const node of plan.nodes) {
-    const { condition, path } = node;
+  for (const { condition, path } of plan.nodes) {
     let figures: Record<string, unknown>;
     if (condition.kind === 'all' || condition.kind === 'any') {
       const children = condition.conditions.map((_, i) => holds.get(`${path}.${condition.kind}[${i}]`) === true);
       figures = { holding: children.filter(Boolean).length, children: children.length };
     } else if (condition.kind === 'not') {
       figures = {};
+    } else if (condition.kind === 'segment') {
+      figures = { segment: condition.name, nodes: (await explain(db, condition.definition, customerId, options)).nodes };
     } else {
       figures = await leafFigures(db, condition, customerId, row, options);
     }
     nodes.push({ path, kind: condition.kind, label: conditionLabel(condition), holds: holds.get(path) === true, figures });
   }
-  return {
-    customer_id: customerId, in: row[IN_COLUMN] === true, asOf: formatDate(asOf),
-    deleted: row.deleted === true, includeDeleted: segment.includeDeleted, nodes,
-  };
+  return { in: row[IN_COLUMN] === true, deleted: row.deleted === true, nodes };
 }
 
 const short = (value: unknown) => {

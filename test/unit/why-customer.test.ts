@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { whyText } from '../../src/cli/why-command.js';
 import { KumiwakeError, openWorkspace, type Workspace } from '../../src/index.js';
 
 const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
@@ -37,6 +38,7 @@ describe('why and customer on the known shop (test/fixtures/shop)', () => {
     }
     await shop.segments.save('vip', { where: { kind: 'tags', tags: ['vip'] } });
     await shop.segments.save('buyers', { where: { kind: 'purchases', orderCount: { min: 1 } } });
+    await shop.segments.save('big-or-vip', { where: { any: [{ kind: 'tags', tags: ['vip'] }, { kind: 'purchases', sales: { min: 5000 } }] } });
     // Valid when saved (today is in 2026 or later: year 0001 or later), out of the date range at
     // as-of 2025-03-31 (year 0000): it cannot be evaluated then.
     await shop.segments.save('ancient', { where: { kind: 'purchases', window: { from: 'today-2025y' }, orderCount: { min: 1 } } });
@@ -87,6 +89,22 @@ describe('why and customer on the known shop (test/fixtures/shop)', () => {
     expect((await shop.why('004', { definition: { includeDeleted: true, where: { kind: 'tags', tags: ['vip'] } } })).in).toBe(true);
   });
 
+  it("explains a saved segment's own conditions under the condition that refers to it", async () => {
+    const why = await shop.why('003', { definition: { where: { all: [{ kind: 'segment', name: 'big-or-vip' }, { kind: 'age', max: 40 }] } } }, { asOf: AS_OF });
+    // 003 carries the tag VIP (tags compare folded) and has 2,100 of counted sales; no birthday, so no age.
+    const sales = handFigures('003').sales;
+    expect(sales).toBeLessThan(5000);
+    expect(why.nodes[1]).toMatchObject({ kind: 'segment', holds: true, figures: { segment: 'big-or-vip' } });
+    expect((why.nodes[1]!.figures.nodes as Array<{ path: string; holds: boolean }>).map((n) => [n.path, n.holds])).toEqual([
+      ['where', true], ['where.any[0]', true], ['where.any[1]', false],
+    ]);
+    expect(why.nodes[2]).toMatchObject({ kind: 'age', holds: false, figures: { birthday: null, age: null } });
+    const text = whyText(why);
+    expect(text).toContain('customer 003 is NOT in the segment as of 2025-03-31');
+    expect(text).toMatch(/^ {8}✗ purchases \{"sales":\{"min":5000\}\} {2}\[big-or-vip: where\.any\[1\]\]$/m);
+    expect(text).toContain(`sales ${sales.toLocaleString('en')}`);
+  });
+
   it('refuses an unknown customer, naming ids that differ only by width or case', async () => {
     const fault = await shop.why('００１', { segment: 'vip' }).catch((e: unknown) => e);
     expect(fault).toBeInstanceOf(KumiwakeError);
@@ -107,7 +125,7 @@ describe('why and customer on the known shop (test/fixtures/shop)', () => {
     expect(page.orders[0]!.lines.map((l) => l.productCode)).toEqual(latest.map((p) => p.product_code));
     expect(page.events.map((e) => e.mailId)).toEqual(['M2', 'M1']);
     expect(page.events[1]!.subject).toBe('春のセール');
-    expect(page.segments.filter((s) => s.in === true).map((s) => s.name).sort()).toEqual(['buyers', 'vip']);
+    expect(page.segments.filter((s) => s.in === true).map((s) => s.name).sort()).toEqual(['big-or-vip', 'buyers', 'vip']);
     expect(page.segments.find((s) => s.name === 'ancient')).toMatchObject({ in: null, error: { code: 'invalid-definition' } });
   });
 

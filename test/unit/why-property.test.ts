@@ -5,7 +5,7 @@ import { parseLocalDate } from '../../src/model/dates.js';
 import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
 import { planMembers, planTargetOf } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
-import { whyCustomer } from '../../src/segments/why.js';
+import { whyCustomer, type WhyNode } from '../../src/segments/why.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
 import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
 import { rfmScores, type Scores } from '../reference/rfm.js';
@@ -69,12 +69,17 @@ for (const scenario of scenarios) {
             expect(why.in, customerId).toBe(counted.has(customerId));
             expect(why.in).toBe(reference.members(def, asOf).has(customerId));
             expect(why.nodes[0]?.path).toBe('where');
-            for (const node of why.nodes) {
-              const want = reference.nodeMembers(nodeAt(written, node.path), asOf, true).has(customerId);
-              expect(node.holds, `${customerId} ${node.path} ${JSON.stringify(def)}`).toBe(want);
-              // An rfm leaf shows the customer's scores: the reference's quintiles, none without a counted order.
-              if (node.kind === 'rfm') expect(node.figures).toEqual(scores.get(customerId) ?? { r: null, f: null, m: null });
-            }
+            // A saved segment's own nodes (paths within its definition) are checked against that definition.
+            const check = (nodes: readonly WhyNode[], within: { where?: unknown }) => {
+              for (const node of nodes) {
+                const want = reference.nodeMembers(nodeAt(within, node.path), asOf, true).has(customerId);
+                expect(node.holds, `${customerId} ${node.path} ${JSON.stringify(within)}`).toBe(want);
+                // An rfm leaf shows the customer's scores: the reference's quintiles, none without a counted order.
+                if (node.kind === 'rfm') expect(node.figures).toEqual(scores.get(customerId) ?? { r: null, f: null, m: null });
+                if (node.kind === 'segment') check(node.figures.nodes as WhyNode[], savedVip);
+              }
+            };
+            check(why.nodes, written);
           }
         }),
         { numRuns: scenario.runs, seed: scenario.seed },
