@@ -78,7 +78,7 @@ function valuesOf(field: string, c: CustomerRow, data: Dataset, reference: Refer
 }
 
 /** The breakdown computed plainly: members grouped by every field's values. */
-function expected(by: string[], members: Set<string>, data: Dataset, reference: ReferenceEvaluator, cuts: CutPoints) {
+function expected(by: readonly string[], members: Set<string>, data: Dataset, reference: ReferenceEvaluator, cuts: CutPoints) {
   const cells = new Map<string, { key: Record<string, Value>; count: number; reachable: { email: number; line: number; dm: number } }>();
   for (const c of data.customers.filter((x) => members.has(x.customer_id))) {
     let keys: Record<string, Value>[] = [{}];
