@@ -166,6 +166,76 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     await countShown(expected.count);
     await page.click('nav.tabs button:has-text("JSON")');
     expect(JSON.parse(await page.inputValue('[data-testid=json-text]'))).toEqual(expected.definition);
+    await page.click('nav.tabs button:has-text("条件")');
+  });
+
+  it('picks mails by subject in the mail picker, and excludes them', async () => {
+    await page.click('.segments-panel button:has-text("新規")');
+    await countShown(expected.everyone);
+    await page.selectOption('.group[data-path="where"] > .group-head select[aria-label="条件を追加"]', 'mail');
+    await page.click('.leaf[data-path="where.all[0]"] button:has-text("履歴選択")');
+    const mails = await workspace.mails({ q: 'セール' });
+    expect(mails.length).toBeGreaterThan(0);
+    await page.fill('.mail-picker input[aria-label="件名"]', 'セール');
+    await page.waitForFunction((n) => document.querySelectorAll('.mail-picker tbody tr').length === n, mails.length);
+    await page.check(`.mail-picker input[aria-label="${mails[0]!.mailId}"]`);
+    await page.selectOption('.leaf[data-path="where.all[0]"] select[aria-label="対象にする/除外する"]', 'exclude');
+    const definition = { where: { all: [{ not: { kind: 'mail', event: 'open', mails: [mails[0]!.mailId] } }] } };
+    await countShown((await workspace.count({ definition })).count);
+    await page.click('nav.tabs button:has-text("JSON")');
+    expect(JSON.parse(await page.inputValue('[data-testid=json-text]'))).toEqual(definition);
+    await page.click('nav.tabs button:has-text("条件")');
+  });
+
+  it('never shows the answer to an older edit', async () => {
+    // The first count after this is held back until a newer edit has been answered.
+    let held = true;
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/count', async (route) => {
+      if (held) {
+        held = false;
+        await released;
+      }
+      await route.continue().catch(() => undefined); // the page aborted it
+    });
+    const tenure = (max: number) => ({ where: { all: [{ kind: 'tenure', min: 0, max }] } });
+    await page.click('.segments-panel button:has-text("新規")');
+    await page.selectOption('.group[data-path="where"] > .group-head select[aria-label="条件を追加"]', 'tenure');
+    await page.fill('input[data-path="where.all[0].max"]', '400');
+    await page.waitForTimeout(400); // the held request is on its way
+    await page.fill('input[data-path="where.all[0].max"]', '2000');
+    const newer = (await workspace.count({ definition: tenure(2000) })).count;
+    const older = (await workspace.count({ definition: tenure(400) })).count;
+    expect(older).not.toBe(newer);
+    await countShown(newer);
+    release();
+    await page.waitForTimeout(500);
+    expect(digits(await page.textContent('[data-testid=count-total]'))).toBe(newer);
+    await page.unroute('**/api/count');
+  });
+
+  it('with a token, the login page lets the browser in', async () => {
+    const token = 'browser-test-token-0123456789';
+    const locked = await startServer(workspace, { host: '127.0.0.1', port: 0, token, webRoot: WEB_ROOT });
+    const context = await browser.newContext();
+    try {
+      const guest = await context.newPage();
+      await guest.goto(locked.url);
+      expect(new URL(guest.url()).pathname).toBe('/login');
+      await guest.fill('input[name=token]', 'wrong-token-wrong-token');
+      await guest.click('button[type=submit]');
+      await guest.waitForSelector('.fault');
+      await guest.fill('input[name=token]', token);
+      await guest.click('button[type=submit]');
+      await guest.waitForSelector('[data-testid=count-total]');
+      await guest.waitForFunction((want) => Number((document.querySelector('[data-testid=count-total]')?.textContent ?? '').replace(/[^\d]/g, '')) === want, expected.everyone);
+      const cookies = await context.cookies();
+      expect(cookies.find((c) => c.name === 'kumiwake_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    } finally {
+      await context.close();
+      await locked.close();
+    }
   });
 
   it('switches to English', async () => {
