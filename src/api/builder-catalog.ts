@@ -1,4 +1,4 @@
-import { customers, mails as mailsTable } from '../catalog/tables.js';
+import { customerFigures, customers, mails as mailsTable } from '../catalog/tables.js';
 import type { Engine } from '../engine/engine.js';
 
 /** What a form offers for one customer field of a `field` condition. */
@@ -24,6 +24,8 @@ export interface BuilderCatalog {
   readonly orderGroups: readonly string[];
   /** column → its values (the dictionary of low-cardinality customer columns, at most 500 each) */
   readonly values: Readonly<Record<string, readonly string[]>>;
+  /** what a member page (`Workspace.members` columns, sort) can show: customer fields, attribute groups, lifetime figures */
+  readonly memberColumns: ReadonlyArray<{ readonly name: string; readonly label: string }>;
 }
 
 /** One mail of the catalog, for a mail picker. */
@@ -65,7 +67,9 @@ export async function builderCatalog(db: Engine): Promise<BuilderCatalog> {
       if (list.length < MAX_VALUES) list.push(value);
     }
   }
-  return { fields, attributes: names('customers', 'attr:'), orderGroups: names('purchases', 'group:').map((c) => c.slice('group:'.length)), values };
+  const attributes = names('customers', 'attr:');
+  const memberColumns = [...fields, ...attributes.map((name) => ({ name, label: name.slice('attr:'.length) })), ...customerFigures].map(({ name, label }) => ({ name, label }));
+  return { fields, attributes, orderGroups: names('purchases', 'group:').map((c) => c.slice('group:'.length)), values, memberColumns };
 }
 
 const fold = (text: string) => text.normalize('NFKC').toLowerCase();
