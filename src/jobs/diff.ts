@@ -41,7 +41,7 @@ export async function diffRuns(db: Engine, request: { segment: string; from?: nu
   const runs = await history.list({ segment, limit: Number.MAX_SAFE_INTEGER });
   if (runs.length === 0) throw fault(`no job run of segment ${segment} is recorded (kumiwake history lists the runs and their segments)`);
   const byId = (id: number, option: string) => {
-    if (!Number.isSafeInteger(id) || id < 1) throw fault(`${option} ${id}: a run id is a whole number (kumiwake history --segment ${segment} lists them)`);
+    if (!Number.isSafeInteger(id) || id < 1) throw fault(`${option}${Number.isNaN(id) ? '' : ` ${id}`}: a run id is a whole number, 1 or more (kumiwake history --segment ${segment} lists them)`);
     const run = runs.find((r) => r.runId === id);
     if (run) return run;
     throw fault(`${option} ${id}: no run ${id} of segment ${segment} is recorded (kumiwake history --segment ${segment} lists its runs)`);
