@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { faultsAt, useEditor } from './editor.js';
+import { faultsAt, useEditor, type Editor } from './editor.js';
 import { useT } from './i18n.js';
 import { getAt, isObject, jsonPath, splitList, type Json, type Path } from './tree.js';
 
@@ -72,7 +72,7 @@ export function NumberInput({ path, placeholder, set, label }: FieldProps) {
 }
 
 /** A list typed as text: commas (、 too), tabs or new lines between entries. */
-export function ListInput({ path, placeholder, numbers = false, keepEmpty = false, label }: FieldProps & { numbers?: boolean; keepEmpty?: boolean }) {
+export function ListInput({ path, placeholder, numbers = false, keepEmpty = false, label, set }: FieldProps & { numbers?: boolean; keepEmpty?: boolean }) {
   const { definition, update } = useEditor();
   const show = (v: Json | undefined) => (Array.isArray(v) ? v.map(String).join(', ') : showText(v));
   const read = (text: string): Json | undefined => {
@@ -82,7 +82,7 @@ export function ListInput({ path, placeholder, numbers = false, keepEmpty = fals
   const [text, setText] = useTypedText(getAt(definition, path), show, read);
   return (
     <input type="text" class="list" value={text} placeholder={placeholder} aria-label={label} data-path={jsonPath(path)}
-      onInput={(e) => { const t = e.currentTarget.value; setText(t); update(path, read(t)); }} />
+      onInput={(e) => { const t = e.currentTarget.value; setText(t); (set ?? ((v) => update(path, v)))(read(t)); }} />
   );
 }
 
@@ -99,15 +99,18 @@ export function Select({ path, options, set, label, blank, fallback }: { path: P
   );
 }
 
-/** Removes an object (a range) that has become empty, instead of leaving `{}` behind. */
-function useRangeSetter(path: Path, end: string, keepEmpty: boolean) {
-  const { change } = useEditor();
+/** Sets one end (key) of an object such as a range, removing the object when it becomes empty. */
+export function settingKey(change: Editor['change'], path: Path, end: string, keepEmpty = false) {
   return (value: Json | undefined) => change(path, (current) => {
     const next: Record<string, Json> = isObject(current) ? { ...current } : {};
     if (value === undefined) delete next[end];
     else next[end] = value;
     return Object.keys(next).length === 0 && !keepEmpty ? undefined : next;
   });
+}
+
+function useRangeSetter(path: Path, end: string, keepEmpty: boolean) {
+  return settingKey(useEditor().change, path, end, keepEmpty);
 }
 
 /** `min` ~ `max` (both inclusive); with neither the range goes (unless it is the leaf itself). */

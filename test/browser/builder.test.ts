@@ -43,6 +43,19 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
   let prefectures: string[];
   let product: string;
   let expected: { definition: unknown; count: number; reachable: { email: number; line: number; dm: number }; everyone: number; lastIds: string[] };
+  /** one-shot counts (the CLI's path) of the other definitions the tests build */
+  const oneShotCounts = new Map<string, number>();
+  let saleMails: Array<{ mailId: string }>;
+  const mailDefinition = (id: string) => ({ where: { all: [{ not: { kind: 'mail', event: 'open', mails: [id] } }] } });
+  const periodDefinition = {
+    where: { all: [{ kind: 'purchases', window: { from: 'today-90d', to: 'today' }, stores: ['100'], groups: { '管理ステイタス': ['通常'] }, orderCount: { min: 2 } }] },
+  };
+  const tenure = (max: number) => ({ where: { all: [{ kind: 'tenure', min: 0, max }] } });
+  const oneShotCount = (definition: unknown) => {
+    const count = oneShotCounts.get(JSON.stringify(definition));
+    if (count === undefined) throw new Error(`no one-shot count for ${JSON.stringify(definition)}`);
+    return count;
+  };
 
   beforeAll(async () => {
     dir = tempDir();
@@ -68,6 +81,10 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
       const everyone = (await oneShot.count({ definition: {} })).count;
       const last = await oneShot.members({ definition }, { sort: 'customer_id', descending: true, limit: 3 });
       expected = { definition, count: counted.count, reachable: counted.reachable, everyone, lastIds: last.rows.map((r) => String(r.customer_id)) };
+      saleMails = await oneShot.mails({ q: 'セール' });
+      for (const other of [mailDefinition(saleMails[0]?.mailId ?? 'none'), periodDefinition, tenure(400), tenure(2000)]) {
+        oneShotCounts.set(JSON.stringify(other), (await oneShot.count({ definition: other })).count);
+      }
     } finally {
       await oneShot.close();
     }
@@ -174,14 +191,31 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     await countShown(expected.everyone);
     await page.selectOption('.group[data-path="where"] > .group-head select[aria-label="条件を追加"]', 'mail');
     await page.click('.leaf[data-path="where.all[0]"] button:has-text("履歴選択")');
-    const mails = await workspace.mails({ q: 'セール' });
+    const mails = saleMails;
     expect(mails.length).toBeGreaterThan(0);
     await page.fill('.mail-picker input[aria-label="件名"]', 'セール');
     await page.waitForFunction((n) => document.querySelectorAll('.mail-picker tbody tr').length === n, mails.length);
     await page.check(`.mail-picker input[aria-label="${mails[0]!.mailId}"]`);
     await page.selectOption('.leaf[data-path="where.all[0]"] select[aria-label="対象にする/除外する"]', 'exclude');
-    const definition = { where: { all: [{ not: { kind: 'mail', event: 'open', mails: [mails[0]!.mailId] } }] } };
-    await countShown((await workspace.count({ definition })).count);
+    const definition = mailDefinition(mails[0]!.mailId);
+    await countShown(oneShotCount(definition));
+    await page.click('nav.tabs button:has-text("JSON")');
+    expect(JSON.parse(await page.inputValue('[data-testid=json-text]'))).toEqual(definition);
+    await page.click('nav.tabs button:has-text("条件")');
+  });
+
+  it('期間設定: orders within a period, a store and an order group, as the library counts them', async () => {
+    await page.click('.segments-panel button:has-text("新規")');
+    await page.selectOption('.group[data-path="where"] > .group-head select[aria-label="条件を追加"]', 'period');
+    await page.fill('input[data-path="where.all[0].stores"]', '100');
+    await page.fill('input[data-path="where.all[0].orderCodes.min"]', 'A');
+    await page.fill('input[data-path="where.all[0].orderCodes.min"]', ''); // cleared: no empty range is left behind
+    await page.fill(`input[data-path='where.all[0].groups["管理ステイタス"]']`, '通常');
+    await page.fill('input[data-path="where.all[0].orderCount.min"]', '2');
+    const definition = periodDefinition;
+    const counted = oneShotCount(definition);
+    expect(counted).toBeGreaterThan(0);
+    await countShown(counted);
     await page.click('nav.tabs button:has-text("JSON")');
     expect(JSON.parse(await page.inputValue('[data-testid=json-text]'))).toEqual(definition);
     await page.click('nav.tabs button:has-text("条件")');
@@ -199,14 +233,13 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
       }
       await route.continue().catch(() => undefined); // the page aborted it
     });
-    const tenure = (max: number) => ({ where: { all: [{ kind: 'tenure', min: 0, max }] } });
     await page.click('.segments-panel button:has-text("新規")');
     await page.selectOption('.group[data-path="where"] > .group-head select[aria-label="条件を追加"]', 'tenure');
     await page.fill('input[data-path="where.all[0].max"]', '400');
     await page.waitForTimeout(400); // the held request is on its way
     await page.fill('input[data-path="where.all[0].max"]', '2000');
-    const newer = (await workspace.count({ definition: tenure(2000) })).count;
-    const older = (await workspace.count({ definition: tenure(400) })).count;
+    const newer = oneShotCount(tenure(2000));
+    const older = oneShotCount(tenure(400));
     expect(older).not.toBe(newer);
     await countShown(newer);
     release();

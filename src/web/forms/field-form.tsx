@@ -1,6 +1,6 @@
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
-import { ListInput, NumberInput, Row, Select, TextInput } from '../inputs.js';
+import { Faults, ListInput, NumberInput, Row, Select, TextInput } from '../inputs.js';
 import { getAt, isObject, type Json, type JsonObject, type Path } from '../tree.js';
 
 const OPS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
@@ -77,6 +77,7 @@ export function FieldForm({ path }: { path: Path }) {
       {op === 'between' && (
         <Row label={t('value')} path={[...path, 'min']}>
           {valueInput([...path, 'min'], `${t('value')} ${t('min')}`)}<span class="tilde">～</span>{valueInput([...path, 'max'], `${t('value')} ${t('max')}`)}
+          <Faults path={[...path, 'max']} />
         </Row>
       )}
       <datalist id={datalist}>{(catalog?.values[fieldName] ?? []).map((v) => <option key={v} value={v} />)}</datalist>

@@ -1,6 +1,6 @@
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
-import { DateRange, Faults, ListInput, NumberRange, Row, Select, TextInput } from '../inputs.js';
+import { DateRange, Faults, ListInput, NumberRange, Row, Select, TextInput, settingKey } from '../inputs.js';
 import { getAt, isObject, type Json, type JsonObject, type Path } from '../tree.js';
 
 const SCOPE_KEYS = ['window', 'stores', 'media', 'orderCodes', 'groups'] as const;
@@ -54,13 +54,13 @@ export function PurchasesForm({ path }: { path: Path }) {
           <Row label={t('stores')} path={[...path, 'stores']}><ListInput path={[...path, 'stores']} label={t('stores')} /></Row>
           <Row label={t('media')} path={[...path, 'media']}><ListInput path={[...path, 'media']} label={t('media')} /></Row>
           <Row label={t('orderCodes')} path={[...path, 'orderCodes']}>
-            <TextInput path={[...path, 'orderCodes', 'min']} label={`${t('orderCodes')} ${t('from')}`} />
+            <TextInput path={[...path, 'orderCodes', 'min']} set={settingKey(change, [...path, 'orderCodes'], 'min')} label={`${t('orderCodes')} ${t('from')}`} />
             <span class="tilde">～</span>
-            <TextInput path={[...path, 'orderCodes', 'max']} label={`${t('orderCodes')} ${t('to')}`} />
+            <TextInput path={[...path, 'orderCodes', 'max']} set={settingKey(change, [...path, 'orderCodes'], 'max')} label={`${t('orderCodes')} ${t('to')}`} />
           </Row>
           {(catalog?.orderGroups ?? []).map((group) => (
             <Row key={group} label={`${t('groups')}: ${group}`} path={[...path, 'groups', group]}>
-              <ListInput path={[...path, 'groups', group]} label={`${t('groups')} ${group}`} />
+              <ListInput path={[...path, 'groups', group]} label={`${t('groups')} ${group}`} set={settingKey(change, [...path, 'groups'], group)} />
             </Row>
           ))}
         </fieldset>
