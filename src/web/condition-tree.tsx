@@ -139,5 +139,12 @@ export function ConditionTree() {
   const { definition, update } = useEditor();
   const where = getAt(definition, ['where']);
   if (where === undefined) return <div class="tree"><AddButtons onAdd={(node) => update(['where'], groupKey(node) ? node : { all: [node] })} /></div>;
-  return <div class="tree"><ConditionNode path={['where']} place={{ remove: () => update(['where'], undefined) }} /></div>;
+  // A single condition at the top: adding another puts both in an AND group.
+  const single = groupKey(where) === undefined;
+  return (
+    <div class="tree">
+      {single && <AddButtons onAdd={(node) => update(['where'], { all: [where, node] })} />}
+      <ConditionNode path={['where']} place={{ remove: () => update(['where'], undefined) }} />
+    </div>
+  );
 }
