@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { startServer } from '../server/serve.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../server/options.js';
+import { checkServeOptions, DEFAULT_HOST, DEFAULT_PORT } from '../server/options.js';
 import { config, log, withWorkspace } from './context.js';
 import { emit, type GlobalArgs } from './output.js';
 
@@ -25,12 +25,14 @@ export function serveCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       .option('port', { type: 'number', default: DEFAULT_PORT, describe: 'TCP port (0: any free port)' })
       .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'address to listen on; any but 127.0.0.1/localhost/::1 needs --token' })
       .option('token', { type: 'string', describe: 'access token (at least 16 characters; env KUMIWAKE_TOKEN): Authorization: Bearer TOKEN, or the login page' }),
-    async (argv) =>
-      withWorkspace(argv, { interactive: true }, async (workspace) => {
-        const token = argv.token ?? config.token;
+    async (argv) => {
+      // Who may reach the server is settled before the database is touched.
+      const options = checkServeOptions({ host: argv.host, port: argv.port, token: argv.token ?? config.token });
+      const token = options.token;
+      await withWorkspace(argv, { interactive: true }, async (workspace) => {
         // The database is opened before the URL is printed: a busy or unreadable file is said now.
         await workspace.open();
-        const server = await startServer(workspace, { host: argv.host, port: argv.port, token }, log());
+        const server = await startServer(workspace, options, log());
         emit(argv, { url: server.url, host: argv.host, port: server.port, token: token !== undefined }, () =>
           [`Kumiwake web builder: open ${server.url} in a browser${token !== undefined ? ' (sign in with the access token)' : ''}`,
             'Stop with Ctrl-C.'].join('\n'));
@@ -41,5 +43,6 @@ export function serveCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           watchParent(stop);
         });
         await server.close();
-      }));
+      });
+    });
 }
