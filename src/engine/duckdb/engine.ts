@@ -305,6 +305,23 @@ export class DuckDBEngine implements Engine {
     }
   }
 
+  /**
+   * Runs `work` on at most `threads` threads, then puts the setting back. DuckDB buffers a block
+   * per column for every thread appending to a table, so a wide table's insert needs a thread count
+   * that fits the memory limit (see import/CONTEXT.md).
+   */
+  async withThreads<T>(threads: number, work: () => Promise<T>): Promise<T> {
+    const [current] = await this.all<{ threads: bigint | number }>("SELECT current_setting('threads') AS threads");
+    const outer = Number(current!.threads);
+    if (outer <= threads) return work();
+    await this.conn.run(`SET threads = ${Math.floor(threads)}`);
+    try {
+      return await work();
+    } finally {
+      await this.conn.run(`SET threads = ${outer}`);
+    }
+  }
+
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.conn.run('BEGIN TRANSACTION');

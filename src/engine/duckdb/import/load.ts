@@ -149,6 +149,7 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
   if (mode === 'append' || (await isEmpty(db, table.table))) {
     return db.change(`INSERT INTO ${target} (${columnList}) ${rows}`);
   }
+  if (plan.width > WIDE_FILE_COLUMNS) return replaceMatchedRows(db, table, names, rows);
   const on = key.map((k) => `${target}.${q(k)} = s.${q(k)}`).join(' AND ');
   const updates = names.filter((c) => !key.includes(c)).map((c) => `${q(c)} = s.${q(c)}`);
   // Columns the file lacks take the schema's defaults on insert and keep their values on update.
@@ -157,6 +158,39 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
     ${updates.length > 0 ? `WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}` : ''}
     WHEN NOT MATCHED THEN INSERT (${columnList}) VALUES (${insertValues})`);
 }
+
+/** Files wider than this load on one thread and upsert without MERGE (see replaceMatchedRows). */
+export const WIDE_FILE_COLUMNS = 100;
+
+/**
+ * The upsert of a wide file: MERGE holds the file's rows in a hash table on top of the new rows'
+ * column blocks, which ran out of the default memory at 300 columns. Here the rows a file updates
+ * are deleted and inserted again, with the columns the file lacks copied from the stored row
+ * (kept first in a table of those columns only); new rows take the schema's defaults.
+ */
+async function replaceMatchedRows(db: DuckDBEngine, table: TableDef, names: readonly string[], rows: string): Promise<number> {
+  const target = q(table.table);
+  const key = table.key.map(q);
+  const keyList = key.join(', ');
+  // Every stored column, attr:/group: columns included (the catalog does not list those).
+  const stored = (await db.all<{ name: string }>(
+    `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: table.table })).map((r) => r.name);
+  const kept = stored.filter((c) => !names.includes(c) && !table.key.includes(c)).map(q);
+  const matched = `(${keyList}) IN (SELECT ${keyList} FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip)`;
+  await db.run(`CREATE OR REPLACE TABLE ${KEPT_TABLE} AS SELECT ${[...key, ...kept].join(', ')} FROM ${target} WHERE ${matched}`);
+  await db.run(`DELETE FROM ${target} WHERE ${matched}`);
+  const fileColumns = names.map(q);
+  const all = [...fileColumns, ...kept].join(', ');
+  const on = key.map((k) => `s.${k} = k.${k}`).join(' AND ');
+  const updated = await db.change(`INSERT INTO ${target} (${all})
+    SELECT ${[...fileColumns.map((c) => `s.${c}`), ...kept.map((c) => `k.${c}`)].join(', ')} FROM (${rows}) AS s JOIN ${KEPT_TABLE} AS k ON ${on}`);
+  const added = await db.change(`INSERT INTO ${target} (${fileColumns.join(', ')})
+    SELECT ${fileColumns.map((c) => `s.${c}`).join(', ')} FROM (${rows}) AS s WHERE NOT EXISTS (SELECT 1 FROM ${KEPT_TABLE} AS k WHERE ${on})`);
+  await db.run(`DROP TABLE ${KEPT_TABLE}`);
+  return updated + added;
+}
+
+const KEPT_TABLE = 'kumiwake_kept_columns';
 
 /** Does a key repeat among the rows of `from` (a table, optionally with a WHERE clause)? */
 async function repeatsKey(db: DuckDBEngine, from: string, key: readonly string[]): Promise<boolean> {

@@ -14,7 +14,7 @@ import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
 import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
-import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, type ImportMode } from './load.js';
+import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, WIDE_FILE_COLUMNS, type ImportMode } from './load.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
@@ -72,6 +72,7 @@ interface Reject { file: string; line: number; column: string; value: string; re
 const IMPORTED_CUSTOMERS = 'kumiwake_import_customers';
 
 const BIG_FILE = 16 << 20;
+
 
 /** Imports files into one table in a single transaction: all files load, or nothing changes. */
 export async function importFiles(db: DuckDBEngine, options: ImportOptions): Promise<ImportResult> {
@@ -187,7 +188,10 @@ async function attempt(
   const withCustomers = table.table === 'purchases' || table.table === 'mail_events';
   const maxRejects = options.maxRejects ?? 0;
 
-  return db.transaction(async () => {
+  // A wide file loads on one thread: DuckDB holds a block per column for each appending thread.
+  const widest = Math.max(...plans.map((p) => p.width));
+  const load = <T>(work: () => Promise<T>) => (widest > WIDE_FILE_COLUMNS ? db.withThreads(1, work) : work());
+  return load(() => db.transaction(async () => {
     // New attr:/group: columns are part of the transaction: a failed import leaves no trace.
     await addGroupColumns(db, table, plans.flatMap((p) => p.groupColumns));
     if (mode === 'replace') await emptyTable(db, table);
@@ -245,7 +249,7 @@ async function attempt(
       },
     );
     return result;
-  });
+  }));
 }
 
 interface FileCounts { read: number; skipped: number; stored: number; rejects: Reject[] }

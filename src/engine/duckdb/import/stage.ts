@@ -21,6 +21,8 @@ export interface StagePlan {
   readonly skips: boolean;
   /** the table's `attr:NAME` / `group:NAME` columns the file fills (created by the load if new) */
   readonly groupColumns: readonly string[];
+  /** the file's number of columns */
+  readonly width: number;
 }
 
 export interface StageOptions {
@@ -168,6 +170,7 @@ FROM (
     numbered,
     groupColumns,
     skips: skip.length > 0,
+    width,
   };
 }
 
