@@ -1,5 +1,7 @@
 import type { CountAnswer } from './api.js';
-import { useT } from './i18n.js';
+import { LangContext, useT } from './i18n.js';
+import { faultText } from './fault-texts.js';
+import { useContext } from 'preact/hooks';
 import type { Live } from './live.js';
 
 const number = (n: number) => n.toLocaleString('ja-JP');
@@ -7,6 +9,7 @@ const number = (n: number) => n.toLocaleString('ja-JP');
 /** The live count: selected customers and how many each channel reaches, with faults and warnings. */
 export function CountBar({ live }: { live: Live<CountAnswer> }) {
   const t = useT();
+  const lang = useContext(LangContext);
   const { data, error, pending } = live;
   const shown = error ? undefined : data;
   return (
@@ -23,7 +26,7 @@ export function CountBar({ live }: { live: Live<CountAnswer> }) {
         <div class="count-faults" data-testid="count-faults">
           <b>{t('faults')}</b>
           {error.faults.length > 0
-            ? <ul>{error.faults.map((f) => <li key={f.path + f.code}><code>{f.path}</code> {f.message}</li>)}</ul>
+            ? <ul>{error.faults.map((f) => <li key={f.path + f.code}><code>{f.path}</code> {faultText(lang, f.code, f.message)}</li>)}</ul>
             : <p>{error.message}</p>}
         </div>
       )}

@@ -1,17 +1,20 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { faultsAt, useEditor, type Editor } from './editor.js';
-import { useT } from './i18n.js';
+import { LangContext, useT } from './i18n.js';
+import { faultText } from './fault-texts.js';
+import { useContext } from 'preact/hooks';
 import { getAt, isObject, jsonPath, splitList, type Json, type Path } from './tree.js';
 
 /** The faults of a field, shown beside it (the parser's JSON path names the field). */
 export function Faults({ path, within = true }: { path: Path; within?: boolean }) {
   const { faults } = useEditor();
+  const lang = useContext(LangContext);
   const here = faultsAt(faults, path, within);
   if (here.length === 0) return null;
   return (
     <ul class="faults" data-fault-path={jsonPath(path)}>
-      {here.map((f) => <li key={`${f.path}${f.code}`} class="fault" data-code={f.code}>{f.message}</li>)}
+      {here.map((f) => <li key={`${f.path}${f.code}`} class="fault" data-code={f.code}>{faultText(lang, f.code, f.message)}</li>)}
     </ul>
   );
 }

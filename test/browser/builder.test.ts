@@ -154,7 +154,8 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     await page.fill('input[data-path="where.all[1].products[0].count.max"]', 'abc');
     const beside = page.locator('.product-row ul.faults[data-fault-path="where.all[1].products[0].count"]');
     await beside.waitFor({ timeout: 10_000 });
-    expect(await beside.textContent()).not.toBe('');
+    expect(await beside.locator('li').first().getAttribute('data-code')).toBe('not-a-number');
+    expect(await beside.textContent()).toContain('数値で入力してください');
     expect(await page.textContent('[data-testid=count-total]')).toBe('—');
     await page.fill('input[data-path="where.all[1].products[0].count.max"]', '0');
     await countShown(expected.count);
