@@ -36,10 +36,29 @@ function withClause(ctx: PlannerContext): Sql {
   return sql`WITH ${sql.join(ctx.ctes.map((c) => sql`${sql.ref(c.name)} AS (${c.query})`))} `;
 }
 
-/** FROM customers and the derived tables the compiled conditions asked for (no predicate: every row is kept). */
-function joinedCustomers(ctx: PlannerContext): Sql {
+/**
+ * FROM the customer rows (the customers table, or a query of them named `c`) and the derived
+ * tables the compiled conditions asked for (no predicate: every row is kept).
+ */
+function joinedCustomers(ctx: PlannerContext, customers: Sql = sql`customers`): Sql {
   const joins = ctx.joins.map((j) => sql` LEFT JOIN (${j.query}) AS ${sql.ref(j.alias)} ON ${sql.ref(`${j.alias}.customer_id`)} = c.customer_id`);
-  return sql`FROM customers AS c${sql.join(joins, sql``)}`;
+  return sql`FROM ${customers} AS c${sql.join(joins, sql``)}`;
+}
+
+/**
+ * A leaf compiled in `ctx`, and whether it joined a derived table. One that did not reads only the
+ * customer row (and subqueries of its own), so it can be evaluated before the joins: every joined
+ * figure is reached through `ctx.join`, which this view of the context watches (joins stay shared by key).
+ */
+function compileLeaf(leaf: Condition, ctx: PlannerContext): { readonly predicate: Sql; readonly joined: boolean } {
+  let joined = false;
+  const watching = new Proxy(ctx, {
+    get(target, key) {
+      if (key === 'join') return (joinKey: string, build: () => Sql) => ((joined = true), target.join(joinKey, build));
+      return Reflect.get(target, key, target);
+    },
+  });
+  return { predicate: compileCondition(leaf, watching), joined };
 }
 
 function compileStatement(build: (ctx: PlannerContext) => Sql, options: PlanOptions): { sql: string; parameters: readonly unknown[]; notes: string[] } {
@@ -60,7 +79,7 @@ function compileStatement(build: (ctx: PlannerContext) => Sql, options: PlanOpti
 export function compileConditionCounts(definition: Segment, options: PlanOptions): CompiledConditionCounts {
   const nodes: ConditionNode[] = [];
   const statement = compileStatement((ctx) => {
-    const leaves: Array<{ name: string; predicate: Sql }> = [];
+    const leaves: Array<{ name: string; predicate: Sql; joined: boolean }> = [];
     const aggregates: Sql[] = [];
     const count = (name: string, predicate: Sql) => aggregates.push(sql`${ctx.dialect.countWhere(predicate)} AS ${sql.ref(name)}`);
     // Returns the node's flag over the inner row; registers its counts on the way down.
@@ -88,7 +107,7 @@ export function compileConditionCounts(definition: Segment, options: PlanOptions
           break;
         default: {
           const name = `leaf${leaves.length}`;
-          leaves.push({ name, predicate: compileCondition(condition, ctx) });
+          leaves.push({ name, ...compileLeaf(condition, ctx) });
           expression = flag(name);
         }
       }
@@ -98,11 +117,18 @@ export function compileConditionCounts(definition: Segment, options: PlanOptions
     const root = visit(definition.where, 'where', 0);
     const d = ctx.dialect;
     const visible = definition.includeDeleted ? sql`true` : sql`NOT COALESCE(c.deleted, false)`;
-    const columns = [
-      ...leaves.map((l) => sql`${l.predicate} AS ${sql.ref(l.name)}`),
+    // The customer row's own flags first, so that the joins carry booleans instead of the text
+    // columns they are computed from (the count filters before it joins; this statement cannot).
+    const own = [
+      ...leaves.filter((l) => !l.joined).map((l) => sql`${l.predicate} AS ${sql.ref(l.name)}`),
       ...(['email', 'line', 'dm'] as const).map((channel) => sql`${reachable(channel, d)} AS ${sql.ref(`reach_${channel}`)}`),
     ];
-    const base = sql`SELECT ${sql.join(columns)} ${joinedCustomers(ctx)} WHERE ${visible}`;
+    const rows = sql`(SELECT c.*, ${sql.join(own)} FROM customers AS c WHERE ${visible})`;
+    const columns = [
+      ...leaves.map((l) => (l.joined ? sql`${l.predicate} AS ${sql.ref(l.name)}` : sql.ref(`c.${l.name}`))),
+      ...(['email', 'line', 'dm'] as const).map((channel) => sql.ref(`c.reach_${channel}`)),
+    ];
+    const base = sql`SELECT ${sql.join(columns)} ${joinedCustomers(ctx, rows)}`;
     return sql`SELECT ${d.countWhere(root)} AS count,
       ${d.countWhere(and([root, flag('reach_email')]))} AS email,
       ${d.countWhere(and([root, flag('reach_line')]))} AS line,
