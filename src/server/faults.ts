@@ -33,7 +33,8 @@ export class RequestFault extends KumiwakeError {
 export function errorResponse(error: unknown, log: Logger): { status: number; body: ErrorBody } {
   if (error instanceof RequestFault) return { status: error.status, body: { error: { code: error.code, message: error.message } } };
   if (error instanceof KumiwakeError) {
-    const status = Object.hasOwn(STATUS_BY_CODE, error.code) ? STATUS_BY_CODE[error.code]! : 400;
+    // Exit status 1 is the server's own trouble (out of memory, interrupted), not the request's.
+    const status = Object.hasOwn(STATUS_BY_CODE, error.code) ? STATUS_BY_CODE[error.code]! : error.exitCode === 1 ? 503 : 400;
     const faults = (error as { faults?: ErrorBody['error']['faults'] }).faults;
     const warnings = (error as { warnings?: unknown }).warnings;
     return { status, body: { error: { code: error.code, message: error.message, ...(faults ? { faults } : {}), ...(warnings ? { warnings } : {}) } as ErrorBody['error'] } };
