@@ -56,11 +56,12 @@ const DEFAULT_LIST_COLUMNS = ['customer_id', 'name'];
 
 const runOf = (r: RunRecord): DiffRun => ({ runId: r.runId, job: r.job, asOf: r.asOf, startedAt: r.startedAt, count: r.count });
 
+/** Compares the two runs' stored ids; lists `limit` rows of each side and writes the file asked for. */
 export async function diffSegment(db: Engine, request: DiffRequest, settings: Omit<ExportSettings, 'leadingColumns'>): Promise<DiffResult> {
   const limit = request.limit ?? Number.MAX_SAFE_INTEGER;
   if (!Number.isInteger(limit) || limit < 0) throw new KumiwakeError('bad-argument', `limit must be a whole number, 0 or more, not ${limit}`);
-  const { out, segment, from: _from, to: _to, limit: _limit, ...format } = request;
-  const spec = out === undefined ? undefined : { ...format, path: out };
+  const { segment, out, format, encoding, headers, csvFormulas, values } = request;
+  const spec = out === undefined ? undefined : { path: out, format, columns: request.columns, encoding, headers, csvFormulas, values };
   if (spec) checkOutput(db, spec, settings); // refused before anything is compared
   const attrColumns = await attributeColumns(db);
   const columns = resolveExportColumns(request.columns ?? DEFAULT_LIST_COLUMNS, attrColumns, 'columns');
