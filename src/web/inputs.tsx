@@ -117,13 +117,15 @@ function useRangeSetter(path: Path, end: string, keepEmpty: boolean) {
 }
 
 /** `min` ~ `max` (both inclusive); with neither the range goes (unless it is the leaf itself). */
-export function NumberRange({ path, label, keepEmpty = false }: { path: Path; label: string; keepEmpty?: boolean }) {
+export function NumberRange({ path, label, keepEmpty = false, isLeaf = false }: { path: Path; label: string; keepEmpty?: boolean; isLeaf?: boolean }) {
   const t = useT();
+  // A leaf that is a range (age, tenure) has its own faults shown by its box: only its ends' here.
   return (
-    <Row label={label} path={path}>
+    <Row label={label} path={isLeaf ? undefined : path}>
       <NumberInput path={[...path, 'min']} set={useRangeSetter(path, 'min', keepEmpty)} label={`${label} ${t('min')}`} />
       <span class="tilde">～</span>
       <NumberInput path={[...path, 'max']} set={useRangeSetter(path, 'max', keepEmpty)} label={`${label} ${t('max')}`} />
+      {isLeaf && <><Faults path={[...path, 'min']} /><Faults path={[...path, 'max']} /></>}
     </Row>
   );
 }

@@ -58,7 +58,7 @@ export function BirthdayForm({ path }: { path: Path }) {
 
 /** 年齢 and 登録からの日数: a whole-number range on the leaf itself. */
 export function RangeLeafForm({ path, label }: { path: Path; label: string }) {
-  return <div class="form"><NumberRange path={path} label={label} keepEmpty /></div>;
+  return <div class="form"><NumberRange path={path} label={label} keepEmpty isLeaf /></div>;
 }
 
 /** A kind this page has no form for yet: its JSON, edited as text. */
