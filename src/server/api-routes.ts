@@ -27,11 +27,11 @@ export function addApiRoutes(app: Hono, workspace: Workspace, turns: OneAtATime)
     return c.json({ mails });
   });
 
-  // The live count. Issue 15's per-condition and funnel counts plug in beside it (a `conditions`
-  // flag answered by the workspace method that computes them), with breakdowns at /api/breakdown.
+  // The live count; with `conditions: true`, every node of the tree counted alone and, inside an
+  // AND, cumulatively (the funnel), in the same statement (Workspace.conditionCounts).
   app.post('/api/count', async (c) => {
-    const { input, asOf } = countBody(await jsonBody(c.req.raw));
-    const result = await turns.run(c.req.raw.signal, () => workspace.count(input, { asOf }));
+    const { input, asOf, conditions } = countBody(await jsonBody(c.req.raw));
+    const result = await turns.run(c.req.raw.signal, () => (conditions ? workspace.conditionCounts(input, { asOf }) : workspace.count(input, { asOf })));
     return c.json(result);
   });
 

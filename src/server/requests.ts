@@ -57,11 +57,13 @@ function segmentInput(body: Body): SegmentInput {
 export interface CountBody {
   readonly input: SegmentInput;
   readonly asOf?: string;
+  /** also count every node of the tree (per-condition and funnel counts) */
+  readonly conditions: boolean;
 }
 
 export function countBody(body: Body): CountBody {
-  closed(body, ['definition', 'segment', 'asOf']);
-  return { input: segmentInput(body), asOf: optional<string>(body, 'asOf', 'string') };
+  closed(body, ['definition', 'segment', 'asOf', 'conditions']);
+  return { input: segmentInput(body), asOf: optional<string>(body, 'asOf', 'string'), conditions: optional<boolean>(body, 'conditions', 'boolean') === true };
 }
 
 export function membersBody(body: Body): { input: SegmentInput; request: MembersRequest } {

@@ -38,6 +38,20 @@ export interface CountAnswer {
   readonly asOf: string;
   readonly elapsedMs: number;
   readonly warnings: ReadonlyArray<{ code: string; path: string; message: string; suggestions: readonly string[] }>;
+  /** every node of the tree, when asked with `conditions: true` */
+  readonly conditions?: readonly ConditionCount[];
+}
+
+/** One node of the tree counted (Workspace.conditionCounts). */
+export interface ConditionCount {
+  readonly path: string;
+  readonly depth: number;
+  readonly kind: string;
+  readonly description: string;
+  /** customers the node alone holds for */
+  readonly alone: number;
+  /** inside an AND: customers its group's children up to this one all hold for; else null */
+  readonly cumulative: number | null;
 }
 
 export interface SavedSegment {

@@ -7,6 +7,7 @@ import { LangContext, message, type Lang } from './i18n.js';
 import { JsonView } from './json-view.js';
 import { useLive } from './live.js';
 import { MembersTable } from './members-table.js';
+import { NodeCountsContext, nodeCountsByPath } from './node-counts.js';
 import { SegmentsPanel } from './segments-panel.js';
 import { getAt, setAt, type Json, type Path } from './tree.js';
 
@@ -36,7 +37,8 @@ export function App() {
     document.documentElement.lang = lang;
   }, [lang]);
 
-  const count = useLive<CountAnswer>(JSON.stringify(definition), (signal) => api<CountAnswer>('/api/count', { body: { definition }, signal }));
+  const count = useLive<CountAnswer>(JSON.stringify(definition), (signal) => api<CountAnswer>('/api/count', { body: { definition, conditions: true }, signal }));
+  const nodeCounts = count.pending || count.error || !count.data?.conditions ? undefined : nodeCountsByPath(count.data.conditions);
   const editor: Editor = {
     definition,
     update: (path: Path, value: Json | undefined) => setDefinition((d) => setAt(d, path, value)),
@@ -63,7 +65,9 @@ export function App() {
               <button type="button" class={view === 'tree' ? 'active' : ''} onClick={() => setView('tree')}>{t('tree')}</button>
               <button type="button" class={view === 'json' ? 'active' : ''} onClick={() => setView('json')}>{t('json')}</button>
             </nav>
-            {view === 'tree' ? <ConditionTree /> : <JsonView definition={definition} onChange={setDefinition} />}
+            {view === 'tree'
+              ? <NodeCountsContext.Provider value={nodeCounts}><ConditionTree /></NodeCountsContext.Provider>
+              : <JsonView definition={definition} onChange={setDefinition} />}
             <MembersTable definition={definition} catalog={schema?.catalog} />
           </div>
         </main>

@@ -6,6 +6,7 @@ import { hasScope, newPurchasesLeaf, PurchasesForm } from './forms/purchases-for
 import { BirthdayForm, OtherForm, RangeLeafForm, ReachableForm, SegmentForm, TagsForm } from './forms/simple-forms.js';
 import { useT } from './i18n.js';
 import { Faults } from './inputs.js';
+import { NodeCount } from './node-counts.js';
 import { changeGroup, getAt, groupKey, isObject, jsonPath, moveAt, type GroupKey, type Json, type JsonObject, type Path } from './tree.js';
 
 /** What "add condition" offers, in the seed forms' order, with each kind's starting leaf. */
@@ -76,6 +77,7 @@ function GroupNode({ path, node, kind, place }: { path: Path; node: JsonObject; 
           {(['all', 'any', 'not'] as const).map((k) => <option key={k} value={k}>{t(k)}</option>)}
         </select>
         <AddButtons onAdd={add} />
+        <NodeCount path={path} />
         <PlaceButtons place={place} />
       </div>
       <Faults path={path} within={false} />
@@ -99,7 +101,7 @@ function GroupNode({ path, node, kind, place }: { path: Path; node: JsonObject; 
 function LeafBox({ path, title, place, children }: { path: Path; title: string; place: Place; children: ComponentChildren }) {
   return (
     <div class="leaf" data-path={jsonPath(path)}>
-      <div class="leaf-head"><span class="leaf-title">{title}</span><PlaceButtons place={place} /></div>
+      <div class="leaf-head"><span class="leaf-title">{title}</span><NodeCount path={path} /><PlaceButtons place={place} /></div>
       <Faults path={path} within={false} />
       <Faults path={[...path, 'kind']} />
       {children}

@@ -117,6 +117,7 @@ const MESSAGES = {
   datePlaceholder: ['2024-01-31 / today-30d', '2024-01-31 / today-30d'],
   total: ['該当', 'Selected'],
   people: ['人', ''],
+  nodeCountHint: ['この条件だけで該当する人数 → 上からこの条件までをすべて満たす人数', 'Customers this condition alone holds for → customers left after the conditions above and this one'],
   email: ['メール', 'Email'],
   line: ['LINE', 'LINE'],
   dm: ['DM', 'DM'],

@@ -33,6 +33,20 @@ describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the browser tests u
 
 const digits = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
 
+type Node = Record<string, unknown>;
+/** Every node of a where tree with its JSON path, and for a child of an `all` the siblings before it. */
+function* treeNodes(node: unknown, path: string, before: unknown[] | undefined): Generator<{ path: string; node: unknown; before?: unknown[] }> {
+  yield { path, node, before };
+  const group = node as Node;
+  for (const kind of ['all', 'any'] as const) {
+    const children = group[kind];
+    if (Array.isArray(children)) {
+      for (const [i, child] of children.entries()) yield* treeNodes(child, `${path}.${kind}[${i}]`, kind === 'all' ? children.slice(0, i) : undefined);
+    }
+  }
+  if (group.not !== undefined) yield* treeNodes(group.not, `${path}.not`, undefined);
+}
+
 describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
   let dir: string;
   let db: string;
@@ -46,6 +60,8 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
   /** one-shot counts (the CLI's path) of the other definitions the tests build */
   const oneShotCounts = new Map<string, number>();
   let saleMails: Array<{ mailId: string }>;
+  /** each node's count alone and (inside an AND) with its siblings before it, as one-shot counts of those sub-definitions */
+  const nodeCounts = new Map<string, { alone: number; cumulative: number | null }>();
   const mailDefinition = (id: string) => ({ where: { all: [{ not: { kind: 'mail', event: 'open', mails: [id] } }] } });
   const periodDefinition = {
     where: { all: [{ kind: 'purchases', window: { from: 'today-90d', to: 'today' }, stores: ['100'], groups: { '管理ステイタス': ['通常'] }, orderCount: { min: 2 } }] },
@@ -81,6 +97,11 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
       const everyone = (await oneShot.count({ definition: {} })).count;
       const last = await oneShot.members({ definition }, { sort: 'customer_id', descending: true, limit: 3 });
       expected = { definition, count: counted.count, reachable: counted.reachable, everyone, lastIds: last.rows.map((r) => String(r.customer_id)) };
+      for (const node of treeNodes(definition.where, 'where', undefined)) {
+        const alone = (await oneShot.count({ definition: { where: node.node } })).count;
+        const cumulative = node.before === undefined ? null : (await oneShot.count({ definition: { where: { all: [...node.before, node.node] } } })).count;
+        nodeCounts.set(node.path, { alone, cumulative });
+      }
       saleMails = await oneShot.mails({ q: 'セール' });
       for (const other of [mailDefinition(saleMails[0]?.mailId ?? 'none'), periodDefinition, tenure(400), tenure(2000)]) {
         oneShotCounts.set(JSON.stringify(other), (await oneShot.count({ definition: other })).count);
@@ -148,6 +169,19 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     await page.click('nav.tabs button:has-text("JSON")');
     expect(JSON.parse(await page.inputValue('[data-testid=json-text]'))).toEqual(expected.definition);
     await page.click('nav.tabs button:has-text("条件")');
+  });
+
+  it('shows beside each condition its own count and, inside an AND, the funnel', async () => {
+    expect(nodeCounts.size).toBe(5);
+    for (const [path, want] of nodeCounts) {
+      const badge = page.locator(`.node-count[data-path="${path}"][data-state=done]`);
+      await badge.waitFor({ timeout: 10_000 });
+      expect(digits(await badge.locator('[data-testid=node-alone]').textContent()), path).toBe(want.alone);
+      if (want.cumulative === null) expect(await badge.locator('[data-testid=node-cumulative]').count(), path).toBe(0);
+      else expect(digits(await badge.locator('[data-testid=node-cumulative]').textContent()), path).toBe(want.cumulative);
+    }
+    // the funnel's last step is the whole AND, which is the count
+    expect(nodeCounts.get('where.all[1]')!.cumulative).toBe(expected.count);
   });
 
   it('shows a parser fault beside the field its JSON path names', async () => {

@@ -151,6 +151,13 @@ describe('kumiwake serve: the web builder server', () => {
     // Email-reachable: only 001 (003's mail status is address_error, 005 has withdrawn).
     const email = await send(`${open.url}api/count`, { body: { definition: { where: { kind: 'reachable', channel: 'email' } }, asOf: AS_OF }, headers: PAGE });
     expect(email.json()).toMatchObject({ count: 1, reachable: { email: 1 } });
+    // With conditions: each node alone (not 大阪府: 001, 003, 005) and the funnel inside the AND.
+    const nodes = (await send(`${open.url}api/count`, { body: { definition, asOf: AS_OF, conditions: true }, headers: PAGE })).json();
+    const neverP2 = (await workspace.count({ definition: { where: definition.where.all[1] } }, { asOf: AS_OF })).count;
+    expect(nodes.count).toBe(2);
+    expect(nodes.conditions.map((n: { path: string; alone: number; cumulative: number | null }) => [n.path, n.alone, n.cumulative])).toEqual([
+      ['where', 2, null], ['where.all[0]', 3, 3], ['where.all[0].not', 1, null], ['where.all[1]', neverP2, 2],
+    ]);
     const members = await send(`${open.url}api/members`, { body: { definition, asOf: AS_OF, sort: 'customer_id', descending: true, columns: ['customer_id', 'prefecture'] }, headers: PAGE });
     expect(members.json()).toMatchObject({ total: 2, rows: [{ customer_id: '005', prefecture: '北海道' }, { customer_id: '003', prefecture: null }] });
   });
