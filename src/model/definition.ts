@@ -50,7 +50,8 @@ export interface FieldLeaf {
   readonly max?: number | string;
 }
 
-export interface BirthdayLeaf { readonly kind: 'birthday'; readonly from: string; readonly to: string }
+/** `from` and `to` (`MM-DD` or `today±N…`), or a `month` ("this", "next", 1–12). */
+export interface BirthdayLeaf { readonly kind: 'birthday'; readonly from?: string; readonly to?: string; readonly month?: 'this' | 'next' | number }
 export interface AgeLeaf extends NumberRange { readonly kind: 'age' }
 export interface TenureLeaf extends NumberRange { readonly kind: 'tenure' }
 export interface TagsLeaf { readonly kind: 'tags'; readonly tags: readonly string[]; readonly match?: 'any' | 'all' }

@@ -13,6 +13,7 @@ export const FAULT_CODES = [
   'needs-a-figure', 'empty-product-row', 'mails-or-filter',
   'unknown-segment', 'segment-cycle', 'invalid-saved-segment',
   'unknown-cell', 'cell-or-scores',
+  'not-a-month', 'month-or-window',
 ] as const;
 export type FaultCode = (typeof FAULT_CODES)[number];
 
@@ -70,6 +71,7 @@ type Step = PropertyKey;
  */
 const WHOLE_OBJECT: ReadonlyMap<FaultCode, readonly string[]> = new Map([
   ['unknown-property', []], ['needs-a-figure', []], ['empty-product-row', []], ['mails-or-filter', ['event', 'match']], ['cell-or-scores', []],
+  ['month-or-window', []],
 ]);
 
 const isFaultCode = (code: string): code is FaultCode => (FAULT_CODES as readonly string[]).includes(code);

@@ -4,6 +4,7 @@
  * customer set to equal this one.
  */
 import type { Dataset, PurchaseRow } from './model.js';
+import { birthdayHolds } from './birthday.js';
 import { rfmHolds, rfmScores, type CutPoints, type Scores } from './rfm.js';
 
 type Json = any; // definitions are validated before they reach here
@@ -88,13 +89,7 @@ export class ReferenceEvaluator {
     if ('not' in cond) return !this.holds(cond.not, c, asOf);
     switch (cond.kind) {
       case 'field': return this.field(cond, c, asOf);
-      case 'birthday': {
-        if (!c.birthday) return false;
-        const md = Number(c.birthday.slice(5, 7)) * 100 + Number(c.birthday.slice(8, 10));
-        const f = Number(cond.from.slice(0, 2)) * 100 + Number(cond.from.slice(3));
-        const t = Number(cond.to.slice(0, 2)) * 100 + Number(cond.to.slice(3));
-        return f <= t ? md >= f && md <= t : md >= f || md <= t;
-      }
+      case 'birthday': return birthdayHolds(cond, c.birthday as string | null, asOf);
       case 'age': {
         if (!c.birthday) return false;
         const [y, m, d] = [Number(c.birthday.slice(0, 4)), Number(c.birthday.slice(5, 7)), Number(c.birthday.slice(8, 10))];

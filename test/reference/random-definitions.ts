@@ -38,6 +38,13 @@ const dateField = fc.oneof(
   fc.record({ kind: fc.constant('field'), field: fc.constantFrom('registered_at', 'birthday'), op: fc.constantFrom('eq', 'ne'), value: dateValue }),
 );
 const monthDay = fc.constantFrom('01-01', '02-28', '02-29', '03-01', '06-15', '12-20', '12-31', '01-10');
+// The birthday coupon's relative forms: this / next / a month, or days around the as-of date (mixed with MM-DD too).
+const relativeDay = fc.constantFrom('today', 'today+14d', 'today-3d', 'today+1m', 'today+2w', 'today+1y', 'today+364d', 'today+363d', 'today-1y');
+const birthdayRelative = fc.oneof(
+  fc.record({ kind: fc.constant('birthday'), month: fc.constantFrom('this', 'next', 1, 2, 12) }),
+  fc.record({ kind: fc.constant('birthday'), from: relativeDay, to: relativeDay }),
+  fc.record({ kind: fc.constant('birthday'), from: fc.oneof(relativeDay, monthDay), to: fc.oneof(relativeDay, monthDay) }),
+);
 const scopeParts = {
   window: fc.record({ from: dateValue, to: dateValue, on: fc.constantFrom('ordered', 'shipped') }, { requiredKeys: [] }),
   stores: some(vocabulary.stores),
@@ -91,6 +98,7 @@ const rfm = fc.oneof(
 export const leaf = fc.oneof(
   { arbitrary: textField, weight: 2 }, listField, emptyValueField, enumField, numberField, dateField,
   fc.record({ kind: fc.constant('birthday'), from: monthDay, to: monthDay }),
+  birthdayRelative,
   fc.record({ kind: fc.constant('age'), min: fc.integer({ min: 10, max: 50 }), max: fc.integer({ min: 50, max: 90 }) }, { requiredKeys: ['kind'] }).filter((l) => 'min' in l || 'max' in l),
   fc.record({ kind: fc.constant('tenure') }).chain((l) => numberRange(0, 2500).map((r) => ({ ...l, ...r }))),
   fc.record({ kind: fc.constant('tags'), tags: some(vocabulary.tags), match: fc.option(fc.constantFrom('any', 'all'), { nil: undefined }) }),
