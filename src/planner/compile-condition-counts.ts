@@ -3,7 +3,7 @@ import type { Sql } from '../dialect/dialect.js';
 import type { Condition, Segment } from '../model/segment.js';
 import { reachable } from './compile-reachable.js';
 import type { CompiledSegment, PlanOptions } from './compile-segment.js';
-import { and, compileStatement, LeafFlags, or } from './leaf-flags.js';
+import { and, compileStatement, countHolding, LeafFlags, or } from './leaf-flags.js';
 
 /**
  * One node of a definition's `where` tree, in document order: its JSON path as written
@@ -39,7 +39,7 @@ export function compileConditionCounts(definition: Segment, options: PlanOptions
   const statement = compileStatement((ctx) => {
     const flags = new LeafFlags(ctx);
     const aggregates: Sql[] = [];
-    const count = (name: string, predicate: Sql) => aggregates.push(sql`${ctx.dialect.countWhere(predicate)} AS ${sql.ref(name)}`);
+    const count = (name: string, predicate: Sql) => aggregates.push(sql`${countHolding(predicate)} AS ${sql.ref(name)}`);
     // Returns the node's flag expression; registers its counts on the way down.
     const visit = (condition: Condition, path: string, depth: number, cumulative?: string): Sql => {
       const alone = `n${nodes.length}`;
@@ -47,13 +47,18 @@ export function compileConditionCounts(definition: Segment, options: PlanOptions
       let expression: Sql;
       switch (condition.kind) {
         case 'all': {
-          const children: Sql[] = [];
-          condition.conditions.forEach((child, i) => {
-            const funnel = `n${nodes.length}_cumulative`;
-            children.push(visit(child, `${path}.all[${i}]`, depth + 1, funnel));
-            count(funnel, and(children));
+          const funnels: string[] = [];
+          const children = condition.conditions.map((child, i) => {
+            funnels.push(`n${nodes.length}_cumulative`);
+            return visit(child, `${path}.all[${i}]`, depth + 1, funnels.at(-1));
           });
           expression = and(children);
+          if (children.length === 0) break;
+          // How many leading children hold, once per customer: child i's funnel is "more than i",
+          // so the statement grows with the number of children, not with its square.
+          const held = flags.flagColumn(`held_${alone}`,
+            sql`CASE ${sql.join(children.map((c, i) => sql`WHEN NOT ${c} THEN ${sql.lit(i)}`), sql` `)} ELSE ${sql.lit(children.length)} END`);
+          funnels.forEach((funnel, i) => count(funnel, sql`${held} > ${sql.lit(i)}`));
           break;
         }
         case 'any':
@@ -71,8 +76,8 @@ export function compileConditionCounts(definition: Segment, options: PlanOptions
     const root = visit(definition.where, 'where', 0);
     const d = ctx.dialect;
     const reach = (['email', 'line', 'dm'] as const).map((channel) =>
-      sql`${d.countWhere(and([root, flags.rowColumn(`reach_${channel}`, reachable(channel, d))]))} AS ${sql.ref(channel)}`);
-    return sql`SELECT ${d.countWhere(root)} AS count, ${sql.join(reach)}, ${sql.join(aggregates)}
+      sql`${countHolding(and([root, flags.rowColumn(`reach_${channel}`, reachable(channel, d))]))} AS ${sql.ref(channel)}`);
+    return sql`SELECT ${countHolding(root)} AS count, ${sql.join(reach)}, ${sql.join(aggregates)}
       ${flags.from(definition.includeDeleted ? sql`true` : visibleOnly)}`;
   }, options);
   return { ...statement, nodes };
@@ -89,7 +94,7 @@ export function compileOverlap(segments: readonly Segment[], options: PlanOption
     const flags = new LeafFlags(ctx);
     const visible = segments.some((s) => !s.includeDeleted) ? flags.rowColumn('visible', visibleOnly) : sql`true`;
     const members = segments.map((s) => and([...(s.includeDeleted ? [] : [visible]), flags.condition(s.where)]));
-    const pairs = members.flatMap((a, i) => members.slice(i).map((b, k) => sql`${ctx.dialect.countWhere(and([a, b]))} AS ${sql.ref(`p${i}_${i + k}`)}`));
+    const pairs = members.flatMap((a, i) => members.slice(i).map((b, k) => sql`${countHolding(and([a, b]))} AS ${sql.ref(`p${i}_${i + k}`)}`));
     return pairs.length === 0 ? sql`SELECT 0 AS none` : sql`SELECT ${sql.join(pairs)} ${flags.from(sql`true`)}`;
   }, options);
 }

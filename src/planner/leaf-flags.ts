@@ -8,6 +8,14 @@ import { emptySchema, PlannerContext } from './context.js';
 export const and = (parts: readonly Sql[]): Sql<boolean> => (parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` AND `)})`);
 export const or = (parts: readonly Sql[]): Sql<boolean> => (parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` OR `)})`);
 
+/**
+ * How many rows a two-valued condition holds for, as plain SQL. Not `dialect.countWhere`: a
+ * statement of these has one per node of a tree (or pair of segments), and DuckDB pays for each
+ * filtered aggregate on its own (1,000 of them take seconds over a few hundred rows, the sums
+ * milliseconds); a few cost the same either way.
+ */
+export const countHolding = (condition: Sql): Sql<number> => sql`COALESCE(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`;
+
 /** A statement built in a fresh planner context, its WITH clause first. */
 export function compileStatement(build: (ctx: PlannerContext) => Sql, options: PlanOptions): CompiledSegment {
   const ctx = PlannerContext.create(options.dialect, options.asOf, options.schema ?? emptySchema);
@@ -44,6 +52,7 @@ function compileLeaf(leaf: Leaf, ctx: PlannerContext): { readonly predicate: Sql
 export class LeafFlags {
   private readonly leaves = new Map<string, { readonly name: string; readonly predicate: Sql; readonly joined: boolean }>();
   private readonly rowColumns: Array<{ readonly name: string; readonly expression: Sql }> = [];
+  private readonly flagColumns: Array<{ readonly name: string; readonly expression: Sql }> = [];
 
   constructor(private readonly ctx: PlannerContext) {}
 
@@ -74,6 +83,15 @@ export class LeafFlags {
     return sql.ref(`f.kw_${name}`);
   }
 
+  /**
+   * A column computed from the flags (over `f`), once per customer: an expression that many counts
+   * share is then written once, not once per count. Returned as a column of `f`.
+   */
+  flagColumn(name: string, expression: Sql): Sql {
+    this.flagColumns.push({ name: `kw_${name}`, expression });
+    return sql.ref(`f.kw_${name}`);
+  }
+
   /** FROM one row of flags per customer for whom `where` (over `c`, the customers table) holds, as `f`. */
   from(where: Sql): Sql {
     const leaves = [...this.leaves.values()];
@@ -89,6 +107,8 @@ export class LeafFlags {
       ...this.rowColumns.map((c) => sql.ref(`c.${c.name}`)),
     ];
     // A select list may not be empty: a definition without leaves still has one row per customer.
-    return sql`FROM (SELECT c.customer_id${sql.join(columns.map((column) => sql`, ${column}`), sql``)} FROM ${rows} AS c${sql.join(joins, sql``)}) AS f`;
+    const flagRows = sql`(SELECT c.customer_id${sql.join(columns.map((column) => sql`, ${column}`), sql``)} FROM ${rows} AS c${sql.join(joins, sql``)})`;
+    if (this.flagColumns.length === 0) return sql`FROM ${flagRows} AS f`;
+    return sql`FROM (SELECT f.*, ${sql.join(this.flagColumns.map((c) => sql`${c.expression} AS ${sql.ref(c.name)}`))} FROM ${flagRows} AS f) AS f`;
   }
 }
