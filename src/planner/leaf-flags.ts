@@ -35,7 +35,8 @@ function compileLeaf(leaf: Leaf, ctx: PlannerContext): { readonly predicate: Sql
   const watching = new Proxy(ctx, {
     get(target, key) {
       if (key === 'join') return (joinKey: string, build: () => Sql) => ((joined = true), target.join(joinKey, build));
-      return Reflect.get(target, key, target);
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
   });
   return { predicate: compileCondition(leaf, watching), joined };

@@ -8,7 +8,10 @@ import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { silentLogger } from '../../src/logger.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
+import { validateDefinition } from '../../src/model/validate.js';
+import { compileConditionCounts } from '../../src/planner/compile-condition-counts.js';
 import { countConditions } from '../../src/segments/condition-counts.js';
+import { planTargetOf } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
 import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
@@ -84,6 +87,27 @@ for (const scenario of scenarios) {
     });
   });
 }
+
+describe('per-condition counts of a long all', () => {
+  it('are right, and the statement grows with the number of conditions, not with its square', async () => {
+    const db = await DuckDBEngine.open(':memory:');
+    try {
+      const data = randomDataset(41, { customers: 40, orders: 0, events: 0, emptyPurchases: true, emptyEvents: true });
+      await loadDataset(db, data);
+      const store = await SegmentStore.load(db);
+      const asOf = parseLocalDate('2025-03-31')!;
+      const reference = new ReferenceEvaluator(data, new Map(), enumValue);
+      const long = (n: number) => ({ version: 1, where: { all: Array.from({ length: n }, (_, i) => ({ kind: 'field', field: 'points', op: 'between', min: i * 10 })) } });
+      const target = await planTargetOf(db);
+      const size = (n: number) => compileConditionCounts(validateDefinition(long(n), { asOf, lookupSegment: store.lookup }), { ...target, asOf }).sql.length;
+      expect(size(400) / size(100)).toBeLessThan(5);
+      const counted = await countConditions(db, long(400), store, asOf);
+      expect(counted.conditions.map(({ path, alone, cumulative }) => ({ path, alone, cumulative }))).toEqual(expectedNodes(reference, long(400), asOf));
+    } finally {
+      db.close();
+    }
+  });
+});
 
 describe('overlap of saved segments', () => {
   let db: DuckDBEngine;
