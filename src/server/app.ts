@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Logger, Workspace } from '../index.js';
 import { addApiRoutes } from './api-routes.js';
 import { errorResponse } from './faults.js';
+import { addInsightRoutes } from './insight-routes.js';
 import { addLogin } from './login.js';
 import { OneAtATime } from './one-at-a-time.js';
 import { crossSiteCheck, hostCheck, securityHeaders, tokenCheck } from './security.js';
@@ -33,6 +34,7 @@ export function createApp(workspace: Workspace, options: AppOptions): Hono {
   addLogin(app, options.token);
   addApiRoutes(app, workspace, turns);
   addSegmentRoutes(app, workspace, turns);
+  addInsightRoutes(app, workspace, turns);
   app.all('/api/*', (c) => c.json({ error: { code: 'not-found', message: `no API at ${c.req.method} ${c.req.path}` } }, 404));
   addStaticFiles(app, options.webRoot);
   return app;

@@ -13,6 +13,7 @@ export interface ErrorBody {
 /** Faults a user can fix that are not a 400 (a wrong request). */
 const STATUS_BY_CODE: Readonly<Record<string, 403 | 404 | 409 | 503>> = {
   'segment-unknown': 404,
+  'unknown-customer': 404,
   'segment-exists': 409,
   'segment-in-use': 409,
   'read-only': 403,

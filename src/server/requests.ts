@@ -99,3 +99,19 @@ export function updateBody(body: Body): { definition: unknown } | { rename: stri
   if (hasDefinition === Object.hasOwn(body, 'name')) throw new RequestFault('definition-or-name', 'give exactly one of "definition" (save over the segment) and "name" (rename it)');
   return hasDefinition ? { definition: body.definition } : { rename: requiredText(body, 'name') };
 }
+
+/** POST /api/breakdown: a segment and the fields to break it down by (never a file to write). */
+export function breakdownBody(body: Body): { input: SegmentInput; by: string[]; asOf?: string } {
+  closed(body, ['definition', 'segment', 'asOf', 'by']);
+  const by = body.by;
+  if (!Array.isArray(by) || by.length === 0 || !by.every((f) => typeof f === 'string')) {
+    throw new RequestFault('bad-argument', '"by" must be a list of one or more fields (store, prefecture, channel, rfm, gender, age_band, attr:NAME, …)');
+  }
+  return { input: segmentInput(body), by: by as string[], asOf: optional<string>(body, 'asOf', 'string') };
+}
+
+/** POST /api/why: one customer explained against a segment. */
+export function whyBody(body: Body): { customerId: string; input: SegmentInput; asOf?: string } {
+  closed(body, ['customerId', 'definition', 'segment', 'asOf']);
+  return { customerId: requiredText(body, 'customerId'), input: segmentInput(body), asOf: optional<string>(body, 'asOf', 'string') };
+}

@@ -6,7 +6,9 @@ import { EditorContext, type Editor } from './editor.js';
 import { LangContext, message, type Lang } from './i18n.js';
 import { JsonView } from './json-view.js';
 import { useLive } from './live.js';
+import { CustomerLookup, CustomerPage } from './customer-page.js';
 import { MembersTable } from './members-table.js';
+import { ResultsPanel } from './results-panel.js';
 import { NodeCountsContext, nodeCountsByPath } from './node-counts.js';
 import { SegmentsPanel } from './segments-panel.js';
 import { getAt, setAt, type Json, type Path } from './tree.js';
@@ -26,6 +28,8 @@ export function App() {
   const [schema, setSchema] = useState<SchemaAnswer | undefined>(undefined);
   const [segments, setSegments] = useState<readonly SavedSegment[]>([]);
   const [current, setCurrent] = useState<string | undefined>(undefined);
+  const [results, setResults] = useState<'members' | 'breakdown'>('members');
+  const [customer, setCustomer] = useState<string | undefined>(undefined);
 
   const loadSegments = useCallback(() => api<{ segments: SavedSegment[] }>('/api/segments').then((r) => setSegments(r.segments)), []);
   useEffect(() => {
@@ -68,7 +72,15 @@ export function App() {
             {view === 'tree'
               ? <NodeCountsContext.Provider value={nodeCounts}><ConditionTree /></NodeCountsContext.Provider>
               : <JsonView definition={definition} onChange={setDefinition} />}
-            <MembersTable definition={definition} catalog={schema?.catalog} />
+            <nav class="tabs results-tabs">
+              <button type="button" class={results === 'members' ? 'active' : ''} onClick={() => setResults('members')}>{t('members')}</button>
+              <button type="button" class={results === 'breakdown' ? 'active' : ''} onClick={() => setResults('breakdown')}>{t('breakdown')}</button>
+              <CustomerLookup onOpen={setCustomer} />
+            </nav>
+            {results === 'members'
+              ? <MembersTable definition={definition} catalog={schema?.catalog} onCustomer={setCustomer} />
+              : <ResultsPanel definition={definition} catalog={schema?.catalog} />}
+            {customer !== undefined && <CustomerPage customerId={customer} definition={definition} onClose={() => setCustomer(undefined)} />}
           </div>
         </main>
       </EditorContext.Provider>

@@ -16,7 +16,7 @@ const PAGE_SIZE = 50;
 const cell = (value: unknown) => (value === null || value === undefined ? '' : Array.isArray(value) ? value.join(', ') : String(value));
 
 /** 会員一覧: one sorted page of the segment's customers, with a column chooser and paging. */
-export function MembersTable({ definition, catalog }: { definition: Json | undefined; catalog: Catalog | undefined }) {
+export function MembersTable({ definition, catalog, onCustomer }: { definition: Json | undefined; catalog: Catalog | undefined; onCustomer?: (id: string) => void }) {
   const t = useT();
   const [columns, setColumns] = useState(DEFAULT_COLUMNS);
   const [sort, setSort] = useState({ column: 'customer_id', descending: false });
@@ -56,7 +56,11 @@ export function MembersTable({ definition, catalog }: { definition: Json | undef
               </button>
             </th>
           ))}</tr></thead>
-          <tbody>{page.rows.map((row, i) => <tr key={i}>{columns.map((c) => <td key={c}>{cell(row[c])}</td>)}</tr>)}</tbody>
+          <tbody>{page.rows.map((row, i) => <tr key={i}>{columns.map((c) => (
+            <td key={c}>{c === 'customer_id' && onCustomer
+              ? <button type="button" class="link" data-customer={cell(row[c])} onClick={() => onCustomer(cell(row[c]))}>{cell(row[c])}</button>
+              : cell(row[c])}</td>
+          ))}</tr>)}</tbody>
         </table>
       )}
     </section>

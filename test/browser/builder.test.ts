@@ -62,6 +62,11 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
   let saleMails: Array<{ mailId: string }>;
   /** each node's count alone and (inside an AND) with its siblings before it, as one-shot counts of those sub-definitions */
   const nodeCounts = new Map<string, { alone: number; cumulative: number | null }>();
+  /** the library's breakdowns (the CLI's count --by) of the built definition: value → count */
+  const breakdowns = new Map<string, Map<string, number>>();
+  /** a member and a customer outside the built segment, with what the library says of them */
+  let insider: { id: string; orderCount: number; holds: Record<string, boolean> };
+  let outsider: { id: string; holds: Record<string, boolean> };
   const mailDefinition = (id: string) => ({ where: { all: [{ not: { kind: 'mail', event: 'open', mails: [id] } }] } });
   const periodDefinition = {
     where: { all: [{ kind: 'purchases', window: { from: 'today-90d', to: 'today' }, stores: ['100'], groups: { '管理ステイタス': ['通常'] }, orderCount: { min: 2 } }] },
@@ -102,6 +107,15 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
         const cumulative = node.before === undefined ? null : (await oneShot.count({ definition: { where: { all: [...node.before, node.node] } } })).count;
         nodeCounts.set(node.path, { alone, cumulative });
       }
+      for (const by of ['store', 'rfm', 'gender']) {
+        const answer = await oneShot.breakdown({ definition }, { by: [by] });
+        breakdowns.set(by, new Map(answer.breakdown.map((row) => [row.key[by] === null ? '' : String(row.key[by]), row.count])));
+      }
+      const holdsOf = async (id: string) => Object.fromEntries((await oneShot.why(id, { definition })).nodes.map((n) => [n.path, n.holds]));
+      const insiderId = String(last.rows[0]!.customer_id);
+      insider = { id: insiderId, orderCount: (await oneShot.customer(insiderId)).lifetime.orderCount, holds: await holdsOf(insiderId) };
+      const outsiderId = String((await oneShot.members({ definition: { where: { not: definition.where } } }, { sort: 'customer_id', limit: 1 })).rows[0]!.customer_id);
+      outsider = { id: outsiderId, holds: await holdsOf(outsiderId) };
       saleMails = await oneShot.mails({ q: 'セール' });
       for (const other of [mailDefinition(saleMails[0]?.mailId ?? 'none'), periodDefinition, tenure(400), tenure(2000)]) {
         oneShotCounts.set(JSON.stringify(other), (await oneShot.count({ definition: other })).count);
@@ -204,6 +218,40 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     await page.waitForFunction((first) => document.querySelector('[data-testid=members] tbody td')?.textContent === first, expected.lastIds[0]!);
     const ids = await table.locator('tbody tr td:first-child').allTextContents();
     expect(ids.slice(0, expected.lastIds.length)).toEqual(expected.lastIds);
+  });
+
+  it('breaks the segment down by store, RFM cell and gender, as the library does', async () => {
+    await page.click('nav.results-tabs button:has-text("集計")');
+    for (const by of ['store', 'rfm', 'gender']) {
+      await page.selectOption('select[aria-label="集計項目"]', by);
+      await page.waitForSelector(`.results[data-state=done] table[data-field="${by}"]`, { timeout: 10_000 });
+      const rows = await page.$$eval('[data-testid=breakdown] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-value') ?? '', (tr.querySelector('[data-testid=breakdown-count]')?.textContent ?? '').replace(/[^\d]/g, '')]));
+      expect(new Map(rows.map(([value, count]) => [value!, Number(count)])), by).toEqual(breakdowns.get(by));
+      expect(digits(await page.textContent('[data-testid=breakdown-total]'))).toBe(expected.count);
+    }
+    expect(await page.textContent('[data-testid=breakdown]')).toContain('女性'); // values in Japanese
+    await page.click('nav.results-tabs button:has-text("会員一覧")');
+  });
+
+  it('opens a member\'s customer page: figures, and why they are in; and a customer who is out', async () => {
+    await page.click(`[data-testid=members] button[data-customer="${insider.id}"]`);
+    const why = page.locator(`[data-testid=customer-page][data-customer="${insider.id}"] [data-testid=why]`);
+    await why.waitFor({ timeout: 10_000 });
+    expect(await why.getAttribute('data-in')).toBe('true');
+    const shown = async () => Object.fromEntries(await page.$$eval('.why-node', (lis) => lis.map((li) => [li.getAttribute('data-path'), li.getAttribute('data-holds') === 'true'])));
+    expect(await shown()).toEqual(insider.holds);
+    await page.waitForSelector('[data-testid=customer-lifetime]');
+    expect(digits(await page.textContent('[data-testid=customer-lifetime] tr[data-figure=orderCount] td'))).toBe(insider.orderCount);
+    expect(await page.textContent('[data-testid=customer-record]')).toContain(insider.id);
+
+    await page.fill('input[aria-label="顧客ID"]', outsider.id);
+    await page.click('.customer-lookup button');
+    const out = page.locator(`[data-testid=customer-page][data-customer="${outsider.id}"] [data-testid=why]`);
+    await out.waitFor({ timeout: 10_000 });
+    expect(await out.getAttribute('data-in')).toBe('false');
+    expect(await out.textContent()).toContain('含まれない理由');
+    expect(await shown()).toEqual(outsider.holds);
+    await page.click('.customer-page button.close');
   });
 
   it('saves the segment, and opens it again', async () => {

@@ -189,6 +189,39 @@ describe('kumiwake serve: the web builder server', () => {
     expect((await send(`${open.url}api/segments/tokyo`, { method: 'DELETE', headers: PAGE })).status).toBe(200);
   });
 
+  it('breaks a segment down, shows a customer and why they are in or out, as worked out by hand', async () => {
+    // Visible customers by gender: 001 and 005 female, 002 male, 003 none; only 001 is reachable by email.
+    const genders = (await send(`${open.url}api/breakdown`, { body: { definition: {}, by: ['gender'], asOf: AS_OF }, headers: PAGE })).json();
+    expect(genders.breakdown.map((r: { key: { gender: string | null }; count: number; reachable: { email: number } }) => [r.key.gender, r.count, r.reachable.email]))
+      .toEqual([['female', 2, 1], ['male', 1, 0], [null, 1, 0]]);
+    expect(genders.total.count).toBe(4);
+    const unknown = await send(`${open.url}api/breakdown`, { body: { definition: {}, by: ['colour'] }, headers: PAGE });
+    expect([unknown.status, unknown.json().error.code]).toEqual([400, 'unknown-breakdown-field']);
+    const fault = await send(`${open.url}api/breakdown`, { body: { definition: { where: { kind: 'age', min: 'x' } }, by: ['gender'] }, headers: PAGE });
+    expect(fault.status).toBe(400);
+    expect(fault.json().error.faults[0].path).toBe('where.min');
+    expect((await send(`${open.url}api/breakdown`, { body: { definition: {}, by: ['gender'], out: '/tmp/x.csv' }, headers: PAGE })).status).toBe(400);
+
+    // 001: orders O1 (1,000 + 500) and O2 (3,000), lives in 東京都.
+    const customer = (await send(`${open.url}api/customers/001?asOf=${AS_OF}`)).json();
+    expect(customer.lifetime).toMatchObject({ orderCount: 2, sales: 4500 });
+    expect(customer.orders.map((o: { orderId: string }) => o.orderId)).toEqual(['O1', 'O2']);
+    const missing = await send(`${open.url}api/customers/999`);
+    expect([missing.status, missing.json().error.code]).toEqual([404, 'unknown-customer']);
+    const notOsaka = { where: { all: [{ not: { kind: 'field', field: 'prefecture', op: 'eq', value: '大阪府' } }, { kind: 'purchases', orderCount: { min: 1 } }] } };
+    const why = async (customerId: string) => (await send(`${open.url}api/why`, { body: { customerId, definition: notOsaka, asOf: AS_OF }, headers: PAGE })).json();
+    const inside = await why('001');
+    expect(inside.in).toBe(true);
+    const outside = await why('002'); // in 大阪府; O3 is cancelled, so no counted order either
+    expect(outside.in).toBe(false);
+    expect(outside.nodes.map((n: { path: string; holds: boolean }) => [n.path, n.holds])).toEqual([['where', false], ['where.all[0]', false], ['where.all[0].not', true], ['where.all[1]', false]]);
+    // Cross-site and token rules cover the new routes too.
+    expect((await send(`${open.url}api/why`, { body: { customerId: '001', definition: {} } })).status).toBe(403);
+    expect((await send(`${open.url}api/breakdown`, { body: { definition: {}, by: ['gender'] }, headers: { ...PAGE, origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await send(`${locked.url}api/customers/001`)).status).toBe(401);
+    expect((await send(`${locked.url}api/customers/001`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+
   it('accepts no SQL: unknown request properties are refused, SQL in a value is only a value', async () => {
     for (const body of [{ sql: 'SELECT * FROM customers' }, { definition: {}, sql: 'DROP TABLE customers' }, { query: 'SELECT 1' }]) {
       const answer = await send(`${open.url}api/count`, { body, headers: PAGE });

@@ -1,0 +1,137 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError } from './api.js';
+import { useT } from './i18n.js';
+import type { Json } from './tree.js';
+
+interface CustomerAnswer {
+  readonly customer_id: string;
+  readonly asOf: string;
+  readonly record: ReadonlyArray<{ column: string; label: string; value: unknown }>;
+  readonly lifetime: { orderCount: number; sales: number; firstOrderedAt: string | null; lastOrderedAt: string | null; averageOrderValue: number | null };
+  readonly orders: ReadonlyArray<{
+    orderId: string; orderedAt: string; storeId: string | null; amount: number; counted: boolean;
+    lines: ReadonlyArray<{ lineNo: number; productCode: string; productName: string | null; quantity: number | null; amount: number | null; status: string | null; counted: boolean }>;
+  }>;
+  readonly events: ReadonlyArray<{ mailId: string; event: string; occurredAt: string; subject: string | null }>;
+  readonly segments: ReadonlyArray<{ name: string; in: boolean | null; error?: { code: string; message: string } }>;
+}
+
+interface WhyNode { readonly path: string; readonly kind: string; readonly label: string; readonly holds: boolean; readonly figures: Readonly<Record<string, unknown>> }
+interface WhyAnswer { readonly in: boolean; readonly deleted: boolean; readonly nodes: readonly WhyNode[] }
+
+const number = (n: number | null) => (n === null ? '' : n.toLocaleString('ja-JP'));
+const text = (value: unknown) => (value === null || value === undefined ? '' : Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? JSON.stringify(value) : String(value));
+/** `where.all[1].any[0]` is three deep: one step per group entered. */
+const depthOf = (path: string) => (path.match(/\.(all|any)\[\d+\]|\.not/g) ?? []).length;
+
+/**
+ * 顧客詳細: one customer's record, lifetime figures, latest orders and mail events, the saved
+ * segments they are in (Workspace.customer), and why they are in or out of the open definition
+ * (Workspace.why: every node with ✓ or ✗ and the figures it looked at).
+ */
+export function CustomerPage({ customerId, definition, onClose }: { customerId: string; definition: Json | undefined; onClose: () => void }) {
+  const t = useT();
+  const [customer, setCustomer] = useState<CustomerAnswer | undefined>(undefined);
+  const [why, setWhy] = useState<WhyAnswer | undefined>(undefined);
+  const [fault, setFault] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    const controller = new AbortController();
+    setCustomer(undefined);
+    setWhy(undefined);
+    setFault(undefined);
+    const failed = (error: unknown) => { if (!controller.signal.aborted) setFault(error instanceof ApiError ? error.message : String(error)); };
+    api<CustomerAnswer>(`/api/customers/${encodeURIComponent(customerId)}`, { signal: controller.signal }).then(setCustomer, failed);
+    api<WhyAnswer>('/api/why', { body: { customerId, definition }, signal: controller.signal }).then(setWhy, failed);
+    return () => controller.abort();
+  }, [customerId, JSON.stringify(definition)]);
+  const shown = customer?.record.filter((f) => f.value !== null && f.value !== '') ?? [];
+  return (
+    <section class="customer-page" data-testid="customer-page" data-customer={customerId}>
+      <div class="members-head">
+        <h2>{t('customerPage')}: {customerId}</h2>
+        <button type="button" class="close" onClick={onClose}>{t('close')}</button>
+      </div>
+      {fault && <p class="fault">{fault}</p>}
+      {why && (
+        <div class="why" data-testid="why" data-in={String(why.in)}>
+          <h3>{why.in ? t('whyIn') : t('whyOut')}{why.deleted && ` (${t('deletedCustomer')})`}</h3>
+          <ul class="why-nodes">
+            {why.nodes.map((node) => (
+              <li key={node.path} class={`why-node depth-${Math.min(depthOf(node.path), 6)}`} data-path={node.path} data-holds={String(node.holds)}>
+                <span class={node.holds ? 'holds' : 'fails'}>{node.holds ? '✓' : '✗'}</span> <code>{node.path}</code> {node.label}
+                <Figures figures={node.figures} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {customer && (
+        <div class="customer-grid">
+          <div>
+            <h3>{t('record')}</h3>
+            <table class="record" data-testid="customer-record"><tbody>
+              {shown.map((f) => <tr key={f.column} data-column={f.column}><th>{f.label}</th><td>{text(f.value)}</td></tr>)}
+            </tbody></table>
+          </div>
+          <div>
+            <h3>{t('lifetime')}</h3>
+            <table class="record" data-testid="customer-lifetime"><tbody>
+              <tr data-figure="orderCount"><th>{t('orderCount')}</th><td>{number(customer.lifetime.orderCount)}</td></tr>
+              <tr data-figure="sales"><th>{t('sales')}</th><td>{number(customer.lifetime.sales)}</td></tr>
+              <tr><th>{t('averageOrderValue')}</th><td>{number(customer.lifetime.averageOrderValue === null ? null : Math.round(customer.lifetime.averageOrderValue))}</td></tr>
+              <tr><th>{t('firstOrderedAt')}</th><td>{customer.lifetime.firstOrderedAt ?? ''}</td></tr>
+              <tr><th>{t('lastOrderedAt')}</th><td>{customer.lifetime.lastOrderedAt ?? ''}</td></tr>
+            </tbody></table>
+            <h3>{t('savedSegmentsIn')}</h3>
+            <ul class="memberships" data-testid="customer-segments">
+              {customer.segments.length === 0 && <li class="empty">{t('noSegments')}</li>}
+              {customer.segments.map((s) => (
+                <li key={s.name} data-segment={s.name} data-in={String(s.in)} title={s.error?.message}>
+                  <span class={s.in ? 'holds' : 'fails'}>{s.in === null ? '?' : s.in ? '✓' : '✗'}</span> {s.name}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div class="wide">
+            <h3>{t('latestOrders')}</h3>
+            <table data-testid="customer-orders">
+              <thead><tr><th>{t('orderId')}</th><th>{t('orderedAt')}</th><th>{t('store')}</th><th class="num">{t('amount')}</th><th>{t('orderLines')}</th></tr></thead>
+              <tbody>{customer.orders.map((o) => (
+                <tr key={o.orderId} class={o.counted ? '' : 'not-counted'} data-order={o.orderId}>
+                  <td>{o.orderId}</td><td>{o.orderedAt}</td><td>{o.storeId ?? ''}</td><td class="num">{number(o.amount)}</td>
+                  <td class="lines">{o.lines.map((l) => `${l.productName ?? l.productCode} ×${l.quantity ?? ''}${l.status ? ` (${l.status})` : ''}`).join(' / ')}</td>
+                </tr>
+              ))}</tbody>
+            </table>
+            <h3>{t('mailEvents')}</h3>
+            <table data-testid="customer-events">
+              <thead><tr><th>{t('occurredAt')}</th><th>{t('eventKind')}</th><th>{t('mail')}</th></tr></thead>
+              <tbody>{customer.events.map((e, i) => (
+                <tr key={i}><td>{e.occurredAt}</td><td>{e.event}</td><td>{e.subject ?? e.mailId}</td></tr>
+              ))}</tbody>
+            </table>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** A node's figures as short `name: value` pairs (a saved segment's own nodes are left to its why). */
+function Figures({ figures }: { figures: Readonly<Record<string, unknown>> }) {
+  const entries = Object.entries(figures).filter(([name]) => name !== 'nodes');
+  if (entries.length === 0) return null;
+  return <span class="figures-list">{entries.map(([name, value]) => <span key={name} class="figure-pair">{name}: {text(value)}</span>)}</span>;
+}
+
+/** 顧客IDで表示: opens any customer's page, a member of the open segment or not. */
+export function CustomerLookup({ onOpen }: { onOpen: (id: string) => void }) {
+  const t = useT();
+  const [id, setId] = useState('');
+  return (
+    <form class="customer-lookup" onSubmit={(e) => { e.preventDefault(); if (id.trim() !== '') onOpen(id.trim()); }}>
+      <input type="search" value={id} aria-label={t('customerId')} placeholder={t('customerId')} onInput={(e) => setId(e.currentTarget.value)} />
+      <button type="submit">{t('showCustomer')}</button>
+    </form>
+  );
+}
