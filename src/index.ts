@@ -39,6 +39,7 @@ export { QueryError } from './engine/engine.js';
 export {
   CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type CsvFormulas, type ExportFormat, type HeaderStyle, type ValueStyle,
 } from './export/formats.js';
+export { EXPORT_ROWS, type ExportRows } from './export/formats.js';
 export type { LostCharacter } from './export/writer.js';
 export { tableNames } from './api/catalog-names.js';
 export { definitionJsonSchema } from './model/json-schema.js';

@@ -30,7 +30,7 @@ export async function membersPage(
   const sort = request.sort === undefined ? undefined : { column: resolveExportColumns([request.sort], attrColumns, 'sort')[0]!, descending: request.descending === true };
   const counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log);
   const rows = await db.query<Record<string, unknown>>({
-    sql: `${exportSelect(dialectOf(db), columns, 'canonical', 'typed', sort)} LIMIT ${limit} OFFSET ${offset}`,
+    sql: `${exportSelect(dialectOf(db), columns, 'canonical', 'typed', { sort: sort ? [sort] : undefined, asOf: counted.asOf })} LIMIT ${limit} OFFSET ${offset}`,
     parameters: [],
   });
   return { total: counted.count, asOf: counted.asOf, offset, rows };

@@ -182,11 +182,11 @@ export class Workspace {
   async export(segment: SegmentInput, request: ExportRequest): Promise<ExportResult> {
     const [{ materializeMembers }, { checkOutput, writeExport }] = await Promise.all([import('../segments/evaluate.js'), import('../export/export-segment.js')]);
     const [db, store] = [await this.database(), await this.savedStore()];
-    const { out, format: asked, columns, encoding, headers, csvFormulas, values, inputs } = request;
-    const spec = { path: out, format: asked, columns, encoding, headers, csvFormulas, values };
+    const { out, format: asked, columns, encoding, headers, csvFormulas, values, inputs, sort, limit } = request;
+    const spec = { path: out, format: asked, columns, encoding, headers, csvFormulas, values, rows: request.rows, sort, limit };
     checkOutput(db, spec, { inputs }); // a target that cannot be written is refused before the segment runs
     const counted = await materializeMembers(db, resolveSegment(segment, store), store, this.asOf(request), MEMBERS_TABLE, this.log, { strict: request.strict });
-    const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs });
+    const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs, asOf: counted.asOf });
     const { path, format, rows, bytes, removed, replaced, lostCharacters } = file;
     return {
       count: counted.count, reachable: counted.reachable, asOf: counted.asOf,

@@ -202,9 +202,11 @@ export const allTables: readonly TableDef[] = [customers, purchases, products, m
  * A customer without counted orders has 0 orders and 0 sales.
  */
 export interface FigureDef {
-  readonly name: 'order_count' | 'total_sales' | 'first_ordered_at' | 'last_ordered_at';
+  readonly name:
+    | 'order_count' | 'total_sales' | 'first_ordered_at' | 'last_ordered_at'
+    | 'days_since_last_order' | 'average_order_value' | 'last_order_store_id' | 'mails_sent' | 'last_mail_sent_at';
   readonly label: string;
-  readonly type: 'integer' | 'decimal' | 'timestamp';
+  readonly type: 'integer' | 'decimal' | 'timestamp' | 'text';
 }
 
 export const customerFigures: readonly FigureDef[] = [
@@ -212,4 +214,9 @@ export const customerFigures: readonly FigureDef[] = [
   { name: 'total_sales', label: '累計購入金額', type: 'decimal' },
   { name: 'first_ordered_at', label: '初回購入日時', type: 'timestamp' },
   { name: 'last_ordered_at', label: '最終購入日時', type: 'timestamp' },
+  { name: 'days_since_last_order', label: '最終購入からの日数', type: 'integer' },
+  { name: 'average_order_value', label: '平均購入単価', type: 'decimal' },
+  { name: 'last_order_store_id', label: '最新購入店舗', type: 'text' },
+  { name: 'mails_sent', label: 'メール送信数', type: 'integer' },
+  { name: 'last_mail_sent_at', label: '最終メール送信日時', type: 'timestamp' },
 ];

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, VALUE_STYLES, type ExportResult } from '../index.js';
+import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, EXPORT_ROWS, HEADER_STYLES, VALUE_STYLES, type ExportResult } from '../index.js';
 import { withWorkspace } from './context.js';
 import { readSegmentInput } from './definition-input.js';
 import { emit, type GlobalArgs } from './output.js';
@@ -16,7 +16,10 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today)' })
         .option('out', { type: 'string', demandOption: true, describe: 'the file to write (a regular file; its extension names the format)' })
         .option('format', { choices: EXPORT_FORMATS, describe: 'default: from the file name (.csv .xlsx .parquet .arrow); a name of another format is refused' })
-        .option('columns', { type: 'string', describe: 'comma-separated customer columns and figures (order_count, total_sales, first_ordered_at, last_ordered_at)' })
+        .option('columns', { type: 'string', describe: 'comma-separated customer columns and figures (order_count, total_sales, days_since_last_order, mails_sent, …); with --rows purchases, order line columns first' })
+        .option('rows', { choices: EXPORT_ROWS, default: 'members' as const, describe: "one row per customer, or one per order line of the segment's customers" })
+        .option('sort', { type: 'string', describe: 'comma-separated columns to sort by, each optionally :desc (total_sales:desc,customer_id); default customer_id' })
+        .option('limit', { type: 'number', describe: 'write at most N rows, after the sort' })
         .option('encoding', { choices: CSV_ENCODINGS, describe: 'CSV encoding (default utf-8-bom, which Excel opens correctly)' })
         .option('headers', { choices: HEADER_STYLES, default: 'canonical' as const, describe: 'column names, or the Japanese labels' })
         .option('values', { choices: VALUE_STYLES, describe: 'CSV and Excel: enum values and booleans as stored, or Japanese (女性, 送信拒否, ○); default: ja with --headers ja' })
@@ -32,6 +35,9 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
             out: argv.out,
             format: argv.format,
             columns: argv.columns?.split(',').map((c) => c.trim()).filter((c) => c !== ''),
+            rows: argv.rows,
+            sort: argv.sort?.split(',').map((c) => c.trim()).filter((c) => c !== ''),
+            limit: argv.limit,
             encoding: argv.encoding,
             headers: argv.headers,
             values: argv.values,
@@ -42,11 +48,11 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           emit(
             argv,
             {
-              count: result.count, reachable: result.reachable, asOf: result.asOf, elapsedMs: result.elapsedMs, files: [file.path],
+              count: result.count, reachable: result.reachable, asOf: result.asOf, elapsedMs: result.elapsedMs, files: [file.path], rows: file.rows,
               removed: file.removed, replaced: file.replaced, lostCharacters: file.lostCharacters,
             },
             () => [
-              `${result.count.toLocaleString('en')} customers as of ${result.asOf} written to ${file.path} (${file.format}, ${(file.bytes / 1e6).toFixed(1)} MB) in ${(result.elapsedMs / 1000).toFixed(1)} s`,
+              `${result.count.toLocaleString('en')} customers as of ${result.asOf}${listedRows(argv.rows, file.rows, result.count)} written to ${file.path} (${file.format}, ${(file.bytes / 1e6).toFixed(1)} MB) in ${(result.elapsedMs / 1000).toFixed(1)} s`,
               ...changedCharacters(file),
             ].join('\n'),
           );
@@ -59,6 +65,12 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/** The rows written when they are not one per customer of the segment: order lines, or the first N. */
+function listedRows(rows: string, written: number, count: number): string {
+  if (rows === 'purchases') return `, ${plural(written, 'order line', 'order lines')} of theirs`;
+  return written === count ? '' : `, the first ${written.toLocaleString('en')}`;
+}
 
 /** The human lines about characters the file could not hold as they were. */
 function changedCharacters(file: ExportResult['file']): string[] {

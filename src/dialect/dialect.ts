@@ -93,6 +93,8 @@ export interface SqlDialect {
   tagsText(expression: string): string;
   /** a number as a double, which spreadsheets and Arrow readers take as it is */
   asDouble(expression: string): string;
+  /** calendar days from the day of a timestamp to the date `asOf` (YYYY-MM-DD); NULL for NULL */
+  daysSinceText(expression: string, asOf: string): string;
   /** the width of a value as text in a spreadsheet cell: wide (CJK) characters count double */
   displayWidth(expression: string): string;
   /**

@@ -6,7 +6,9 @@ import { KumiwakeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { noProgress, silentProgress, type ProgressReporter } from '../progress.js';
 import { AtomicFile } from './atomic-file.js';
-import { attributeColumns, DEFAULT_EXPORT_COLUMNS, resolveExportColumns, type ExportColumn } from './columns.js';
+import { attributeColumns, DEFAULT_EXPORT_COLUMNS, DEFAULT_PURCHASE_COLUMNS, orderGroupColumns, resolveExportColumns, type ExportColumn } from './columns.js';
+import { MEMBERS_TABLE } from './select.js';
+import { resolveSortKeys } from './sort.js';
 import { arrowWriter } from './write-arrow.js';
 import { csvWriter } from './write-csv.js';
 import { formatOf, outputFault, pathFault, shownPath, valueStyleOf, type ExportFormat, type OutputSpec } from './formats.js';
@@ -54,6 +56,8 @@ export interface ExportSettings {
   readonly xlsxRowsPerSheet?: number;
   /** columns written before the asked ones, from the members table (a diff's `change`) */
   readonly leadingColumns?: readonly ExportColumn[];
+  /** the evaluated segment's as-of date, YYYY-MM-DD: days_since_last_order counts to it */
+  readonly asOf?: string;
 }
 
 /** realpath, or the resolved path when the file does not exist. */
@@ -109,6 +113,12 @@ function writeFailure(target: string, error: unknown): unknown {
   return writeFault(target, error, 1) ?? error;
 }
 
+/** How many order lines the members have (a list of order lines, `rows: 'purchases'`). */
+async function memberLineCount(db: Engine): Promise<number> {
+  const [row] = await db.query<{ n: bigint }>({ sql: `SELECT count(*) AS n FROM ${MEMBERS_TABLE} AS m JOIN purchases AS p ON p.customer_id = m.customer_id`, parameters: [] });
+  return Number(row?.n ?? 0);
+}
+
 /**
  * Writes the evaluated segment (the members table made by `materializeMembers`) to one file,
  * whole or not at all: a failure or an interrupt leaves the target as it was.
@@ -119,16 +129,22 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   const log = settings.logger ?? silentLogger;
   checkOutput(db, spec, settings);
   const format = formatOf(spec);
-  const attrColumns = await attributeColumns(db);
-  const columns = [...(settings.leadingColumns ?? []), ...resolveExportColumns(spec.columns ?? DEFAULT_EXPORT_COLUMNS, attrColumns)];
+  const rows = spec.rows ?? 'members';
+  const named = { attr: await attributeColumns(db), group: rows === 'purchases' ? await orderGroupColumns(db) : new Set<string>() };
+  const columns = [
+    ...(settings.leadingColumns ?? []),
+    ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? DEFAULT_PURCHASE_COLUMNS : DEFAULT_EXPORT_COLUMNS), named.attr, '--columns', rows, named.group),
+  ];
+  const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf };
+  const listed = Math.min(rows === 'purchases' ? await memberLineCount(db) : rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);
   const cells = { values: valueStyleOf(spec), csvFormulas: spec.csvFormulas ?? 'neutralise' };
   const write = writerFor(format, spec, settings);
   const file = AtomicFile.create(spec.path, log);
-  const bar = rowCount > 100_000 ? (settings.progress ?? noProgress)(`exporting ${basename(spec.path)}`) : silentProgress;
+  const bar = listed > 100_000 ? (settings.progress ?? noProgress)(`exporting ${basename(spec.path)}`) : silentProgress;
   let report;
   try {
     report = await db.withMemoryLimit(settings.memoryLimit || defaultMemoryLimit(format), () =>
-      write({ db, dialect: dialectOf(db), file, columns, headers: spec.headers ?? 'canonical', cells, rowCount, signal, progress: (f) => bar.update(f), logger: log }),
+      write({ db, dialect: dialectOf(db), file, columns, headers: spec.headers ?? 'canonical', query, cells, rowCount: listed, signal, progress: (f) => bar.update(f), logger: log }),
     settings.memorySetting ?? 'exportMemoryLimit');
     file.commit();
   } catch (e) {
@@ -138,7 +154,7 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
     bar.stop();
   }
   const written: WrittenFile = {
-    path: file.target, format, rows: rowCount, bytes: statSync(file.target).size, elapsedMs: Math.round(performance.now() - started),
+    path: file.target, format, rows: listed, bytes: statSync(file.target).size, elapsedMs: Math.round(performance.now() - started),
     removed: { xlsxInvalidCharacters: report?.xlsxInvalidCharacters ?? 0 },
     replaced: { cp932LookAlikes: report?.cp932LookAlikes ?? 0 },
     lostCharacters: report?.lostCharacters ?? [],

@@ -20,6 +20,10 @@ export type HeaderStyle = (typeof HEADER_STYLES)[number];
 export const VALUE_STYLES = ['canonical', 'ja'] as const;
 export type ValueStyle = (typeof VALUE_STYLES)[number];
 
+/** What an export lists: one row per customer (the members), or the members' order lines (LTV-Lab's 購入情報出力). */
+export const EXPORT_ROWS = ['members', 'purchases'] as const;
+export type ExportRows = (typeof EXPORT_ROWS)[number];
+
 /** One file to write from an evaluated segment (a CLI export, or one output of a job). */
 export interface OutputSpec {
   readonly path: string;
@@ -31,6 +35,12 @@ export interface OutputSpec {
   readonly csvFormulas?: CsvFormulas;
   /** CSV and Excel; default: ja with Japanese headers, else canonical */
   readonly values?: ValueStyle;
+  /** one row per member (default), or one per order line of the members */
+  readonly rows?: ExportRows;
+  /** the order: column names, each optionally followed by `:desc` or `:asc` (`total_sales:desc`); then the stable order */
+  readonly sort?: readonly string[];
+  /** at most this many rows, after the sort */
+  readonly limit?: number;
 }
 
 /** The file name extensions of each format; the first is the one to suggest. */
@@ -69,7 +79,7 @@ export function pathFault(path: string): string | undefined {
 }
 
 /** Which key of an output a fault is about (a job file's JSON path ends with it). */
-export type OutputKey = 'path' | 'encoding' | 'csvFormulas' | 'values';
+export type OutputKey = 'path' | 'encoding' | 'csvFormulas' | 'values' | 'limit' | 'sort';
 
 /**
  * What is wrong with an output before anything is opened, or undefined: a path that cannot name
@@ -93,6 +103,8 @@ export function outputFault(spec: OutputSpec): { readonly key: OutputKey; readon
   }
   if (spec.encoding !== undefined && format !== 'csv') return { key: 'encoding', message: `an encoding applies to CSV outputs only, not to ${format}` };
   if (spec.csvFormulas !== undefined && format !== 'csv') return { key: 'csvFormulas', message: `csvFormulas applies to CSV only, not to ${format} (Excel cells are written as plain text, never as formulas)` };
+  if (spec.limit !== undefined && !(Number.isSafeInteger(spec.limit) && spec.limit >= 0)) return { key: 'limit', message: `a limit is a whole number of rows, 0 or more, not ${spec.limit}` };
+  if (spec.sort !== undefined && spec.sort.some((key) => key.trim() === '' || /^:(asc|desc)$/i.test(key.trim()))) return { key: 'sort', message: 'each sort key names a column: column or column:desc' };
   if (spec.values === 'ja' && (format === 'parquet' || format === 'arrow')) return { key: 'values', message: `Japanese values apply to CSV and Excel, not to ${format} (it keeps the stored values and their types)` };
   return undefined;
 }

@@ -1,6 +1,8 @@
 import type { SqlDialect } from '../dialect/dialect.js';
+import { KumiwakeError } from '../errors.js';
 import type { ExportColumn } from './columns.js';
-import type { CsvFormulas, HeaderStyle, ValueStyle } from './formats.js';
+import { figureJoinSql } from './figures.js';
+import type { CsvFormulas, ExportRows, HeaderStyle, ValueStyle } from './formats.js';
 
 export type { HeaderStyle } from './formats.js';
 
@@ -16,17 +18,33 @@ const AS_STORED: CellStyle = { values: 'canonical', csvFormulas: 'keep' };
 
 export const headerOf = (column: ExportColumn, headers: HeaderStyle): string => (headers === 'ja' ? column.label : column.name);
 
+/** What a select needs beside the columns: the as-of date of the figures that read it. */
+interface Scope {
+  readonly d: SqlDialect;
+  readonly asOf?: string;
+  readonly rows: ExportRows;
+}
+
 // The id comes from the members table: a customer who left a segment (kumiwake diff) may no
 // longer be in the customers table, and is still listed by id.
-const expressionOf = (column: ExportColumn, d: SqlDialect): string =>
-  'column' in column.source ? `${column.source.column === 'customer_id' ? 'm' : 'c'}.${d.quoteIdentifier(column.source.column)}` : column.source.figure;
+function expressionOf(column: ExportColumn, scope: Scope): string {
+  const { source } = column;
+  if ('column' in source) {
+    const table = source.table === 'purchases' ? 'p' : source.column === 'customer_id' ? 'm' : 'c';
+    return `${table}.${scope.d.quoteIdentifier(source.column)}`;
+  }
+  if (typeof source.figure === 'string') return source.figure;
+  if (scope.asOf === undefined) throw new KumiwakeError('bad-columns', `${column.name} counts days to the as-of date, and this list has none (it lists no evaluated segment)`);
+  return source.figure({ dialect: scope.d, asOf: scope.asOf });
+}
 
 /** The column's Japanese value labels, when asked for and it has them (enums, booleans). */
 const labelsOf = (column: ExportColumn, cells: CellStyle) => (cells.values === 'ja' ? column.valueLabels : undefined);
 
 /** How a column is written for a format that stores text only (CSV). */
-function asText(column: ExportColumn, d: SqlDialect, cells: CellStyle): string {
-  const expression = expressionOf(column, d);
+function asText(column: ExportColumn, scope: Scope, cells: CellStyle): string {
+  const { d } = scope;
+  const expression = expressionOf(column, scope);
   const labels = labelsOf(column, cells);
   if (labels) return d.labelledText(expression, labels); // 女性, ○: never a formula
   const safe = (text: string) => (cells.csvFormulas === 'neutralise' ? d.formulaSafeText(text) : text);
@@ -39,8 +57,9 @@ function asText(column: ExportColumn, d: SqlDialect, cells: CellStyle): string {
 }
 
 /** How a column is written for a typed format (xlsx, Arrow): plain JS-friendly types. */
-function asTyped(column: ExportColumn, d: SqlDialect, cells: CellStyle): string {
-  const expression = expressionOf(column, d);
+function asTyped(column: ExportColumn, scope: Scope, cells: CellStyle): string {
+  const { d } = scope;
+  const expression = expressionOf(column, scope);
   const labels = labelsOf(column, cells);
   if (labels) return d.labelledText(expression, labels);
   return column.type === 'decimal' || column.type === 'integer' ? d.asDouble(expression) : expression;
@@ -48,19 +67,50 @@ function asTyped(column: ExportColumn, d: SqlDialect, cells: CellStyle): string 
 
 export type Rendering = 'text' | 'typed' | 'native';
 
+/** One key of an export's order (`--sort col[:desc]`): any column an export can name, written or not. */
+export interface SortKey {
+  readonly column: ExportColumn;
+  readonly descending: boolean;
+}
+
+/** Which rows a select lists, in which order, how many, and the as-of date its figures read. */
+export interface ExportQuery {
+  /** one row per member (default), or one per order line of the members */
+  readonly rows?: ExportRows;
+  /** keys before the stable order (customer_id; for order lines, then ordered_at, order_id, line_no) */
+  readonly sort?: readonly SortKey[];
+  /** at most this many rows (a whole number, checked by the caller) */
+  readonly limit?: number;
+  /** YYYY-MM-DD: days_since_last_order counts to it */
+  readonly asOf?: string;
+}
+
+/** The order lines' own tie-breaks: a customer's lines as they were ordered. */
+const LINE_ORDER = ['p.customer_id', 'p.ordered_at', 'p.order_id', 'p.line_no'];
+
 /**
- * SELECT of the export's columns over the members table, one row per customer, ordered by
- * customer_id (after `sort`, when given) so that two runs over the same data give the same rows.
+ * SELECT of the export's columns over the members table, one row per customer (or per order line
+ * of a customer, `rows: 'purchases'`), in a stable order after the sort keys, so that two runs over
+ * the same data give the same rows. Sort keys put missing values last, whichever the direction.
  * `cells` applies to text and typed renderings (native values are always as stored).
  */
 export function exportSelect(
   d: SqlDialect, columns: readonly ExportColumn[], headers: HeaderStyle, rendering: Rendering,
-  sort?: { readonly column: ExportColumn; readonly descending: boolean },
+  query: ExportQuery = {},
   cells: CellStyle = AS_STORED,
 ): string {
+  const scope: Scope = { d, asOf: query.asOf, rows: query.rows ?? 'members' };
+  if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 0)) throw new Error(`INTERNAL ERROR: export limit ${query.limit}`);
   const render = rendering === 'text' ? asText : rendering === 'typed' ? asTyped : expressionOf;
-  const list = columns.map((c) => `${render(c, d, cells)} AS ${d.quoteIdentifier(headerOf(c, headers))}`).join(', ');
-  const first = sort ? `${expressionOf(sort.column, d)} ${sort.descending ? 'DESC' : 'ASC'} NULLS LAST, ` : '';
-  return `SELECT ${list} FROM ${MEMBERS_TABLE} AS m LEFT JOIN customers AS c ON c.customer_id = m.customer_id
-    LEFT JOIN customer_summary AS s ON s.customer_id = m.customer_id ORDER BY ${first}m.customer_id`;
+  const list = columns.map((c) => `${render(c, scope, cells)} AS ${d.quoteIdentifier(headerOf(c, headers))}`).join(', ');
+  const sort = query.sort ?? [];
+  const keys = [
+    ...sort.map((k) => `${expressionOf(k.column, scope)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`),
+    ...(scope.rows === 'purchases' ? LINE_ORDER : ['m.customer_id']),
+  ];
+  const joins = new Set([...columns, ...sort.map((k) => k.column)].flatMap((c) => ('figure' in c.source ? c.source.joins ?? [] : [])));
+  const lines = scope.rows === 'purchases' ? ' JOIN purchases AS p ON p.customer_id = m.customer_id' : '';
+  return `SELECT ${list} FROM ${MEMBERS_TABLE} AS m${lines} LEFT JOIN customers AS c ON c.customer_id = m.customer_id
+    LEFT JOIN customer_summary AS s ON s.customer_id = m.customer_id ${[...joins].map((j) => figureJoinSql(j, MEMBERS_TABLE)).join(' ')}
+    ORDER BY ${keys.join(', ')}${query.limit === undefined ? '' : ` LIMIT ${query.limit}`}`;
 }

@@ -24,7 +24,7 @@ function arrowType(column: ExportColumn): DataType {
 }
 
 /** Arrow IPC file (Feather v2) through apache-arrow, written batch by batch as rows stream in. */
-export const arrowWriter: ExportWriter = async ({ db, dialect, file, columns, headers, rowCount, signal, progress }) => {
+export const arrowWriter: ExportWriter = async ({ db, dialect, file, columns, headers, query, rowCount, signal, progress }) => {
   const names = columns.map((c) => headerOf(c, headers));
   const types = columns.map(arrowType);
   const schema = new Schema(columns.map((_, i) => new Field(names[i]!, types[i]!, true)));
@@ -43,7 +43,7 @@ export const arrowWriter: ExportWriter = async ({ db, dialect, file, columns, he
     bufferedRows = 0;
   };
   try {
-    for await (const data of streamColumns(db, exportSelect(dialect, columns, headers, 'native'), signal)) {
+    for await (const data of streamColumns(db, exportSelect(dialect, columns, headers, 'native', query), signal)) {
       for (let c = 0; c < data.length; c++) {
         const builder = builders[c]!;
         for (const value of data[c]!) builder.append(value);

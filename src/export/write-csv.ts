@@ -15,9 +15,9 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * a BOM or CP932, one streaming pass that prefixes or re-encodes it.
  */
 export function csvWriter(encoding: CsvEncoding): ExportWriter {
-  return async ({ db, dialect, file, columns, headers, cells, signal, progress, logger }) => {
+  return async ({ db, dialect, file, columns, headers, query, cells, signal, progress, logger }) => {
     const utf8Path = encoding === 'utf-8' ? file.tempPath : file.sidePath('utf8');
-    await db.copyToFile(exportSelect(dialect, columns, headers, 'text', undefined, cells), utf8Path, 'csv', signal, progress);
+    await db.copyToFile(exportSelect(dialect, columns, headers, 'text', query, cells), utf8Path, 'csv', signal, progress);
     if (encoding === 'utf-8-bom') await rewrite(utf8Path, file, [], signal, BOM);
     if (encoding !== 'cp932') return {};
     const cp932 = new Cp932Csv();

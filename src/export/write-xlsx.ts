@@ -74,8 +74,8 @@ async function compressorCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
  * whatever the list's size. Rows beyond a sheet's limit continue on further sheets.
  */
 export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
-  return async ({ db, dialect, file, columns, headers, cells, rowCount, signal, progress }) => {
-    const select = exportSelect(dialect, columns, headers, 'typed', undefined, cells);
+  return async ({ db, dialect, file, columns, headers, query, cells, rowCount, signal, progress }) => {
+    const select = exportSelect(dialect, columns, headers, 'typed', query, cells);
     let removed = 0;
     const safe = (text: string): string => {
       if (!XML_FORBIDDEN.test(text)) return text; // the usual case, without an allocation

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Engine } from '../engine/engine.js';
 import type { AtomicFile } from './atomic-file.js';
 import type { ExportColumn } from './columns.js';
-import type { CellStyle, HeaderStyle } from './select.js';
+import type { CellStyle, ExportQuery, HeaderStyle } from './select.js';
 
 export interface ExportContext {
   readonly db: Engine;
@@ -13,6 +13,8 @@ export interface ExportContext {
   readonly file: AtomicFile;
   readonly columns: readonly ExportColumn[];
   readonly headers: HeaderStyle;
+  /** which rows, in which order, how many; the as-of date of the figures */
+  readonly query: ExportQuery;
   /** enum values and booleans as stored or as labels; CSV formulas neutralised or kept */
   readonly cells: CellStyle;
   /** how many customers the members table holds */

@@ -4,8 +4,9 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
 import { checkExportColumnNames } from '../export/columns.js';
+import { checkSortKeys } from '../export/sort.js';
 import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, outputFault, VALUE_STYLES, type OutputSpec } from '../export/formats.js';
-import { DEFAULT_KEEP_MEMBERS, MAX_KEEP_MEMBERS, OUTPUT_ROWS } from './run-members.js';
+import { DEFAULT_KEEP_MEMBERS, MAX_KEEP_MEMBERS, OUTPUT_ROWS, type OutputRows } from './run-members.js';
 
 /**
  * A job file in jobs/ (see README, "Jobs"): which segment, when, and where its lists go.
@@ -20,8 +21,11 @@ const outputSchema = z
     headers: z.enum(HEADER_STYLES).optional(),
     csvFormulas: z.enum(CSV_FORMULAS).optional(),
     values: z.enum(VALUE_STYLES).optional(),
-    /** the run's members, or who entered or left since the job's previous run (run-members.ts) */
-    rows: z.enum(OUTPUT_ROWS).default('members'),
+    /** the run's members, or who entered or left since the job's previous run (run-members.ts); or the members' order lines */
+    rows: z.enum([...OUTPUT_ROWS, 'purchases']).default('members'),
+    /** as `kumiwake export --sort` and `--limit` */
+    sort: z.array(z.string().min(1)).min(1).optional(),
+    limit: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -83,14 +87,14 @@ export function loadJob(file: string): JobSpec {
     if (isAbsolute(output.path) || output.path.split(/[\\/]/).includes('..')) {
       throw fault(file, `outputs[${i}].path`, `"${output.path}" must stay inside the output folder: a relative path without ".."`);
     }
-    const wrong = outputFault(output);
+    const rows = output.rows === 'purchases' ? 'purchases' : 'members';
+    const wrong = outputFault({ ...output, rows });
     if (wrong) throw fault(file, `outputs[${i}].${wrong.key}`, wrong.message);
-    if (output.columns) {
-      try {
-        checkExportColumnNames(output.columns, `outputs[${i}].columns`);
-      } catch (e) {
-        throw new KumiwakeError('job-invalid', `${file}: ${(e as Error).message}`);
-      }
+    try {
+      if (output.columns) checkExportColumnNames(output.columns, `outputs[${i}].columns`, rows);
+      if (output.sort) checkSortKeys(output.sort, `outputs[${i}].sort`, rows);
+    } catch (e) {
+      throw new KumiwakeError('job-invalid', `${file}: ${(e as Error).message}`);
     }
   });
   return { ...job, name, file: resolve(file) };
@@ -129,8 +133,11 @@ export function outputFor(job: JobSpec, index: number, values: { segment: string
   const output = job.outputs[index]!;
   const filled = output.path.replace(/\{(job|segment|date|time)\}/g, (_, token: (typeof TOKENS)[number]) =>
     pathSafe(token === 'job' ? job.name : values[token]));
-  return { ...output, path: resolve(outputRoot, filled) };
+  return { ...output, path: resolve(outputRoot, filled), rows: output.rows === 'purchases' ? 'purchases' : 'members' };
 }
+
+/** The customers an output lists, or whose order lines it lists (`"rows": "purchases"`: the run's members). */
+export const customersOf = (rows: JobSpec['outputs'][number]['rows']): OutputRows => (rows === 'purchases' ? 'members' : rows);
 
 /**
  * Where a path really is (symbolic links followed) as far as it exists, with the parts that do not

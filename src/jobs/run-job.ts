@@ -14,7 +14,7 @@ import { SegmentStore } from '../segments/store.js';
 import { StrictWarningsError } from '../segments/warnings.js';
 import { RunHistory, type RunStatus, type RunTrigger } from './history.js';
 import { JobLock } from './job-lock.js';
-import { assertInsideOutputRoot, loadJob, outputFor, type JobSpec } from './job-file.js';
+import { assertInsideOutputRoot, customersOf, loadJob, outputFor, type JobSpec } from './job-file.js';
 import { expireMembers, RunMembers, type MemberChanges } from './run-members.js';
 import { wallClock } from './local-time.js';
 
@@ -109,11 +109,11 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
         if (options.signal?.aborted) throw new InterruptedError(String(options.signal.reason));
         const output = outputFor(job, i, { segment, date: formatDate(asOf), time }, options.outputRoot);
         assertInsideOutputRoot(output.path, options.outputRoot, `${job.file}: outputs[${i}].path`);
-        const rows = await members.select(job.outputs[i]!.rows);
-        if (rows === 0 && job.outputs[i]!.rows !== 'members' && members.comparedRun === undefined) {
+        const rows = await members.select(customersOf(job.outputs[i]!.rows));
+        if (rows === 0 && customersOf(job.outputs[i]!.rows) !== 'members' && members.comparedRun === undefined) {
           log.warn({ job: job.name, output: output.path }, `no earlier run of job ${job.name} for ${segment} to compare with: outputs[${i}] ("rows": "${job.outputs[i]!.rows}") is written empty`);
         }
-        const written = await writeExport(db, output, rows, { ...options.exportSettings, logger: log, signal: options.signal });
+        const written = await writeExport(db, output, rows, { ...options.exportSettings, logger: log, signal: options.signal, asOf: formatDate(asOf) });
         files.push(written.path);
       }
       const segmentName = segment;

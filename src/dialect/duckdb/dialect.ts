@@ -101,6 +101,7 @@ export const duckdbDialect: SqlDialect = {
   decimalText: (e) => `rtrim(rtrim(CAST(${e} AS VARCHAR), '0'), '.')`,
   tagsText: (e) => `array_to_string(${e}, ';')`,
   asDouble: (e) => `CAST(${e} AS DOUBLE)`,
+  daysSinceText: (e, asOf) => `date_diff('day', CAST(${e} AS DATE), CAST(${sqlString(asOf)} AS DATE))`,
   // UTF-8 byte length tells a wide character (3 bytes) from ASCII (1): length + (bytes - length) / 2.
   displayWidth: (e) => `(length(CAST(${e} AS VARCHAR)) + (strlen(CAST(${e} AS VARCHAR)) - length(CAST(${e} AS VARCHAR))) // 2)`,
   formulaSafeText: (e) => `(CASE WHEN left(${e}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${e} ELSE ${e} END)`,
