@@ -36,6 +36,10 @@ export interface MailSummary {
   readonly sentAt: string | null;
   readonly kind: string | null;
   readonly storeId: string | null;
+  /** with `counts`: the customers with a send, open, click event of the mail (mail-list.ts) */
+  readonly sends?: number;
+  readonly opens?: number;
+  readonly clicks?: number;
 }
 
 export interface MailSearch {
@@ -48,6 +52,14 @@ export interface MailSearch {
   readonly sentTo?: string;
   /** at most this many (default 100, at most 1,000), newest first */
   readonly limit?: number;
+  /** text the subject contains (NFKC, lower-cased), the mail id aside (`kumiwake mails list --subject`) */
+  readonly subject?: string;
+  /** sent in this range of days, each end a date form of a definition (`2026-10-01`, `today-30d`), resolved at `asOf` (mail-list.ts) */
+  readonly sent?: { readonly from?: string; readonly to?: string };
+  /** the as-of date relative `sent` ends are resolved at (default today) */
+  readonly asOf?: string;
+  /** add each mail's send, open and click counts */
+  readonly counts?: boolean;
 }
 
 const MAX_VALUES = 500;
@@ -89,6 +101,7 @@ export async function searchMails(db: Engine, search: MailSearch): Promise<MailS
   const day = (at: string | null) => at?.slice(0, 10);
   return rows
     .filter((m) => q === undefined || fold(m.subject ?? '').includes(q) || fold(m.mail_id).includes(q))
+    .filter((m) => !search.subject || fold(m.subject ?? '').includes(fold(search.subject.trim())))
     .filter((m) => !search.kind || m.kind === search.kind)
     .filter((m) => !search.store || m.store_id === search.store)
     .filter((m) => !search.sentFrom || (day(m.sent_at) ?? '') >= search.sentFrom)

@@ -225,9 +225,13 @@ export class Workspace {
     return (await import('./builder-catalog.js')).builderCatalog(await this.database());
   }
 
-  /** Mails of the catalog for a mail picker: by subject or id, kind, store and send date, newest first. */
+  /**
+   * Mails of the catalog for a mail picker and `kumiwake mails list`: by subject or id, kind, store
+   * and send date (days, or a range in a definition's date forms), newest first; with `counts`, each
+   * mail's customers sent, opened and clicked.
+   */
   async mails(search: import('./builder-catalog.js').MailSearch = {}): Promise<import('./builder-catalog.js').MailSummary[]> {
-    return (await import('./builder-catalog.js')).searchMails(await this.database(), search);
+    return (await import('./mail-list.js')).mailCatalogue(await this.database(), search, this.asOf(search));
   }
 
   /**

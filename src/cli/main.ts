@@ -52,6 +52,7 @@ const commandModules: Record<string, () => Promise<AddCommands[]>> = {
   why: async () => [(await import('./why-command.js')).whyCommand],
   customer: async () => [(await import('./customer-command.js')).customerCommand],
   overlap: async () => [(await import('./overlap-command.js')).overlapCommand],
+  mails: async () => [(await import('./mails-command.js')).mailsCommand],
   serve: async () => [(await import('./serve-command.js')).serveCommand],
 };
 const named = argv.find((a) => !a.startsWith('-'));
