@@ -27,6 +27,12 @@ export interface SqlDialect {
   hasSubstring(text: Sql, needle: string): Sql<boolean>;
   /** the text as an integer, NULL when it is not one */
   tryInteger(text: Sql): Sql<number>;
+  /** `fold`, then spaces, hyphens and dashes removed and katakana as hiragana (model/loose-text.ts) */
+  looseFold(text: Sql): Sql<string>;
+  /** a folded, trimmed text as a number (`12`, `-3.5`, `１２`), NULL when it is not one */
+  textAsNumber(text: Sql): Sql<number>;
+  /** a folded, trimmed text `YYYY-MM-DD` or `YYYY/MM/DD` (then ` HH:MM:SS` optional) as a timestamp, NULL when it is not a real one */
+  textAsTimestamp(text: Sql): Sql;
   /** a NULL of the text type (a column the database does not have) */
   nullText(): Sql<string>;
 

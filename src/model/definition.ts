@@ -48,6 +48,8 @@ export interface FieldLeaf {
   readonly values?: readonly Scalar[];
   readonly min?: number | string;
   readonly max?: number | string;
+  /** text operators: spaces, hyphens and dashes ignored, hiragana = katakana */
+  readonly loose?: boolean;
 }
 
 /** `from` and `to` (`MM-DD` or `today±N…`), or a `month` ("this", "next", 1–12). */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { FieldInfo } from '../model/fields.js';
+import { looseFoldText } from '../model/loose-text.js';
 import type { BooleanTest, DateTest, FieldCondition, NumberTest, TextTest } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
 import { inDateRange, inNumberRange, isTrue, whenPresent } from './ranges.js';
@@ -28,8 +29,9 @@ function isBlank(ctx: PlannerContext, field: FieldInfo, x: Sql): Sql<boolean> {
  * values are folded here, and the rows compared exactly with those that match, which is what
  * folding every row would select, at the cost of an exact IN. Undefined for other operators.
  */
-function compileByDictionary(leaf: TextTest, x: Sql, dictionary: readonly string[], ctx: PlannerContext): Sql<boolean> | undefined {
-  const matching = (test: (folded: string) => boolean) => whenPresent(x, ctx.dialect.inList(x, dictionary.filter((v) => test(foldText(v)))));
+function compileByDictionary(leaf: TextTest, x: Sql, dictionary: readonly string[], ctx: PlannerContext, foldText: (value: string) => string): Sql<boolean> | undefined {
+  // A blank value is missing, never matched, though a loose fold makes it empty like "ー" or "-".
+  const matching = (test: (folded: string) => boolean) => whenPresent(x, ctx.dialect.inList(x, dictionary.filter((v) => !isEmptyValue(v) && test(foldText(v)))));
   const oneOf = (values: readonly string[]) => {
     const wanted = new Set(values.map(foldText));
     return matching((f) => wanted.has(f));
@@ -64,24 +66,31 @@ function compileText(leaf: TextTest, x: Sql, ctx: PlannerContext): Sql<boolean> 
   // Enum columns hold the canonical, lower-case spellings the import wrote: no folding needed.
   // Customer ids compare exactly, as the import keeps them (`AB1`, `ab1` and `ＡＢ１` are three
   // customers there, so they are three here).
-  const exact = field.name === 'customer_id';
-  const folded = field.type === 'enum' || exact ? x : d.fold(x);
-  const norm = exact ? (v: string) => v : foldText;
-  const dictionary = field.type === 'enum' || exact ? undefined : ctx.schema.customerValues?.get(field.name);
+  // A loose comparison folds further (loose-text.ts), whatever the field.
+  const loose = 'loose' in leaf && leaf.loose === true;
+  const exact = field.name === 'customer_id' && !loose;
+  const folded = loose ? d.looseFold(x) : field.type === 'enum' || exact ? x : d.fold(x);
+  const norm = loose ? looseFoldText : exact ? (v: string) => v : foldText;
+  const dictionary = (field.type === 'enum' && !loose) || field.name === 'customer_id' ? undefined : ctx.schema.customerValues?.get(field.name);
   if (dictionary) {
-    const compiled = compileByDictionary(leaf, x, dictionary, ctx);
+    const compiled = compileByDictionary(leaf, x, dictionary, ctx, norm);
     if (compiled) return compiled;
   }
-  const equals = (v: string) => (isEmptyValue(v) ? isBlank(ctx, field, x) : whenPresent(x, sql`${folded} = ${norm(v)}`));
+  const present = (p: Sql<boolean>) => (loose ? sql<boolean>`(NOT ${isBlank(ctx, field, x)} AND ${p})` : whenPresent(x, p));
+  const equals = (v: string) => (isEmptyValue(v) ? isBlank(ctx, field, x) : present(sql`${folded} = ${norm(v)}`));
   switch (leaf.op) {
     case 'eq': return equals(leaf.value);
     case 'ne': return negate(equals(leaf.value));
-    case 'in': return whenPresent(x, d.inList(folded, leaf.values.map(norm)));
-    case 'not_in': return negate(whenPresent(x, d.inList(folded, leaf.values.map(norm))));
+    case 'in': return present(d.inList(folded, leaf.values.map(norm)));
+    case 'not_in': return negate(present(d.inList(folded, leaf.values.map(norm))));
     case 'contains':
     case 'starts_with':
-    case 'ends_with': return whenPresent(x, d.textMatches(folded, leaf.op, norm(leaf.value)));
-    case 'between': // customer_id: LTV-Lab's member number range; non-integer ids never match
+    case 'ends_with': return present(d.textMatches(folded, leaf.op, norm(leaf.value)));
+    case 'between':
+      // An attribute read as a date or a number (SATORI's custom items): other values never match.
+      if ('dates' in leaf) return isTrue(inDateRange(ctx, d.textAsTimestamp(x), leaf.dates));
+      if (field.type === 'attr') return isTrue(inNumberRange(d.textAsNumber(x), leaf.range));
+      // customer_id: LTV-Lab's member number range; non-integer ids never match
       return isTrue(inNumberRange(d.tryInteger(x), leaf.range));
   }
 }

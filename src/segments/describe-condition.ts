@@ -19,6 +19,7 @@ function fieldOperand(leaf: FieldCondition): string {
   if ('values' in leaf) return ` ${quoted(leaf.values)}`;
   if ('value' in leaf) return ` ${quoted([leaf.value])}`;
   if ('range' in leaf) return ` ${range(leaf.range)}`;
+  if ('dates' in leaf) return ` ${range(leaf.dates)}`;
   return '';
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Dataset, PurchaseRow } from './model.js';
 import { birthdayHolds } from './birthday.js';
+import { attributeNumber, attributeTime, looseText } from './loose-text.js';
 import { rfmHolds, rfmScores, type CutPoints, type Scores } from './rfm.js';
 
 type Json = any; // definitions are validated before they reach here
@@ -46,6 +47,16 @@ const inRange = (value: string | null | undefined, range: { from?: string; to?: 
   return t >= lo && t <= hi;
 };
 const inNumbers = (n: number, r: { min?: number; max?: number }) => (r.min === undefined || n >= r.min) && (r.max === undefined || n <= r.max);
+
+/** `between` on an attribute: numbers when the bounds are numbers, else dates; other values never match. */
+function attributeBetween(cond: Json, v: string, asOf: Day): boolean {
+  if (typeof cond.min === 'number' || typeof cond.max === 'number') {
+    const n = attributeNumber(v);
+    return n !== undefined && inNumbers(n, cond);
+  }
+  const t = attributeTime(v);
+  return t !== undefined && inRange(t, { from: cond.min, to: cond.max }, asOf);
+}
 
 export class ReferenceEvaluator {
   /** the shop's fixed RFM cut points (kumiwake settings set rfm); none: quintiles */
@@ -138,9 +149,10 @@ export class ReferenceEvaluator {
     let result: boolean;
     if (typeof v === 'string' && !isDate) {
       // Customer ids are kept exactly as imported, and compared so; other text is folded.
-      const exact = name === 'customer_id';
-      const norm = (x: Json) => (exact ? String(x) : fold(this.enumValue(name, String(x))));
-      const text = exact ? v : fold(v);
+      const exact = name === 'customer_id' && cond.loose !== true;
+      const textFold = cond.loose === true ? looseText : fold;
+      const norm = (x: Json) => (exact ? String(x) : textFold(this.enumValue(name, String(x))));
+      const text = exact ? v : textFold(v);
       const eq = (x: Json) => (unselected(x) ? false : text === norm(x));
       switch (cond.op) {
         case 'eq': case 'ne': result = eq(cond.value); break;
@@ -149,6 +161,7 @@ export class ReferenceEvaluator {
         case 'starts_with': result = text.startsWith(norm(cond.value)); break;
         case 'ends_with': result = text.endsWith(norm(cond.value)); break;
         case 'between': {
+          if (name.startsWith('attr:')) return attributeBetween(cond, v, asOf);
           if (!/^\s*[+-]?\d+\s*$/.test(v)) return false;
           const n = BigInt(v.trim());
           result = (cond.min === undefined || n >= BigInt(cond.min)) && (cond.max === undefined || n <= BigInt(cond.max));

@@ -27,6 +27,8 @@ export const vocabulary = {
   media: ['google', 'line', 'mail'],
   mails: ['M1', 'M2', 'M3', 'S1', 'S2'],
   subjects: ['【セール】春', 'セール', '新商品', 'ｾｰﾙ情報', null],
+  counts: ['12', '１２', ' 7 ', '3.5', '-2', 'abc', '', '0', '1,000', '100'],
+  visits: ['2024-06-15', '2024/06/15', '2025-01-01 10:00:00', '２０２４－１２－３１', '2024-02-30', 'きのう', '', '2025/03/31', '2023-12-31 23:59:59'],
 };
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -85,6 +87,11 @@ export function randomDataset(seed: number, shape: DatasetShape): Dataset {
       tags: maybe(0.7, () => Array.from({ length: Math.floor(r() * 3) }, () => pick(vocabulary.tags))),
     });
     if (r() < 0.6) attributes.set(id, new Map([['会員ランク', pick(vocabulary.ranks)]]));
+    // Number and date custom items (SATORI), some not numbers or dates, without drawing more numbers.
+    const items = attributes.get(id) ?? new Map<string, string>();
+    items.set('購入回数', vocabulary.counts[i % vocabulary.counts.length]!);
+    items.set('最終来店日', vocabulary.visits[i % vocabulary.visits.length]!);
+    attributes.set(id, items);
   }
 
   const products: ProductRow[] = shape.emptyProducts ? [] : vocabulary.products.slice(0, 6).map((code) => ({ product_code: code, category: maybe(0.8, () => pick(vocabulary.categories)) }));
@@ -140,14 +147,17 @@ const customerColumns = ['customer_id', 'name', 'name_kana', 'gender', 'birthday
 /** Loads a dataset; `dictionary: false` leaves customer_values empty, so text conditions fold row by row. */
 export async function loadDataset(db: DuckDBEngine, data: Dataset, options: { dictionary?: boolean } = {}): Promise<void> {
   await db.run(`ALTER TABLE customers ADD COLUMN "attr:会員ランク" VARCHAR`);
+  await db.run(`ALTER TABLE customers ADD COLUMN "attr:購入回数" VARCHAR`);
+  await db.run(`ALTER TABLE customers ADD COLUMN "attr:最終来店日" VARCHAR`);
   await db.run(`ALTER TABLE purchases ADD COLUMN "group:管理" VARCHAR`);
   for (const c of data.customers) {
     const values = customerColumns.map((k) => (c[k] === undefined ? null : c[k])) as (string | number | boolean | null)[];
     const rank = data.attributes.get(c.customer_id)?.get('会員ランク');
     const n = customerColumns.length;
-    await db.run(`INSERT INTO customers (${customerColumns.join(', ')}, tags, "attr:会員ランク") VALUES (${customerColumns.map((_, i) => `$${i + 1}`).join(', ')},
-        from_json($${n + 1}, '["VARCHAR"]'), $${n + 2})`,
-      [...values, c.tags === null ? null : JSON.stringify(c.tags), rank ?? null]);
+    const items = data.attributes.get(c.customer_id);
+    await db.run(`INSERT INTO customers (${customerColumns.join(', ')}, tags, "attr:会員ランク", "attr:購入回数", "attr:最終来店日") VALUES (${customerColumns.map((_, i) => `$${i + 1}`).join(', ')},
+        from_json($${n + 1}, '["VARCHAR"]'), $${n + 2}, $${n + 3}, $${n + 4})`,
+      [...values, c.tags === null ? null : JSON.stringify(c.tags), rank ?? null, items?.get('購入回数') || null, items?.get('最終来店日') || null]);
   }
   for (const p of data.products) await db.run('INSERT INTO products (product_code, category) VALUES ($1, $2)', [p.product_code, p.category]);
   for (const p of data.purchases) {

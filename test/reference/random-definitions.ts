@@ -37,6 +37,18 @@ const dateField = fc.oneof(
     .filter((l) => l.min !== undefined || l.max !== undefined),
   fc.record({ kind: fc.constant('field'), field: fc.constantFrom('registered_at', 'birthday'), op: fc.constantFrom('eq', 'ne'), value: dateValue }),
 );
+// Loose text (spaces, hyphens, dashes, kana) and number / date ranges on attributes.
+const looseValue = fc.constantFrom('やまだ はなこ', '山田花子', 'ヤマダハナコ', 'ﾔﾏﾀﾞ', 'やまだ', 'はなこ', '1000001', '100ー0001', '530－0001', 'ごーるど', 'ゴールド', 'ー', '-', 'hanako');
+const looseField = fc.oneof(
+  fc.record({ kind: fc.constant('field'), field: fc.constantFrom('name', 'name_kana', 'postal_code', 'attr:会員ランク', 'customer_id'), op: fc.constantFrom('eq', 'ne', 'contains', 'starts_with', 'ends_with'), value: looseValue, loose: fc.constant(true) }),
+  fc.record({ kind: fc.constant('field'), field: fc.constantFrom('name', 'postal_code', 'attr:会員ランク'), op: fc.constantFrom('in', 'not_in'), values: fc.uniqueArray(looseValue, { minLength: 1, maxLength: 3 }), loose: fc.boolean() }),
+);
+const attributeRange = fc.oneof(
+  fc.record({ kind: fc.constant('field'), field: fc.constant('attr:購入回数'), op: fc.constant('between') }).chain((l) => numberRange(-3, 15).map((r) => ({ ...l, ...r }))),
+  fc.record({ kind: fc.constant('field'), field: fc.constant('attr:購入回数'), op: fc.constant('between'), min: fc.constant(3.5) }),
+  fc.record({ kind: fc.constant('field'), field: fc.constantFrom('attr:最終来店日', 'attr:無い属性'), op: fc.constant('between'), min: fc.option(dateValue, { nil: undefined }), max: fc.option(dateValue, { nil: undefined }) })
+    .filter((l) => l.min !== undefined || l.max !== undefined),
+);
 const monthDay = fc.constantFrom('01-01', '02-28', '02-29', '03-01', '06-15', '12-20', '12-31', '01-10');
 // The birthday coupon's relative forms: this / next / a month, or days around the as-of date (mixed with MM-DD too).
 const relativeDay = fc.constantFrom('today', 'today+14d', 'today-3d', 'today+1m', 'today+2w', 'today+1y', 'today+364d', 'today+363d', 'today-1y');
@@ -99,6 +111,7 @@ export const leaf = fc.oneof(
   { arbitrary: textField, weight: 2 }, listField, emptyValueField, enumField, numberField, dateField,
   fc.record({ kind: fc.constant('birthday'), from: monthDay, to: monthDay }),
   birthdayRelative,
+  looseField, attributeRange,
   fc.record({ kind: fc.constant('age'), min: fc.integer({ min: 10, max: 50 }), max: fc.integer({ min: 50, max: 90 }) }, { requiredKeys: ['kind'] }).filter((l) => 'min' in l || 'max' in l),
   fc.record({ kind: fc.constant('tenure') }).chain((l) => numberRange(0, 2500).map((r) => ({ ...l, ...r }))),
   fc.record({ kind: fc.constant('tags'), tags: some(vocabulary.tags), match: fc.option(fc.constantFrom('any', 'all'), { nil: undefined }) }),

@@ -1,5 +1,6 @@
 import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Dialect } from 'kysely';
 import type { Sql, SqlDialect, TextMatch } from '../dialect.js';
+import { HIRAGANA, KATAKANA, LOOSE_REMOVED } from '../../model/loose-text.js';
 import { sqlIdent, sqlString } from './sql-text.js';
 
 const compileOnly: Dialect = {
@@ -18,6 +19,9 @@ const orderKey = (keys: readonly Sql[]): Sql => sql`{${sql.join(keys.map((k, i) 
 const list = (values: readonly (string | number)[]): Sql =>
   values.length === 0 ? sql`CAST([] AS VARCHAR[])`
     : values.every((v) => typeof v === 'number') ? sql`${values}::DOUBLE[]` : sql`${values.map(String)}::VARCHAR[]`;
+
+/** The characters a loose comparison removes, as one RE2 class. */
+const LOOSE_PATTERN = `[${LOOSE_REMOVED.map((c) => `\\x{${c.codePointAt(0)!.toString(16)}}`).join('')}]`;
 
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 const likePattern: Record<TextMatch, (escaped: string) => string> = {
@@ -60,6 +64,9 @@ export const duckdbDialect: SqlDialect = {
   textMatches: (text, where, needle) => sql`${text} LIKE ${likePattern[where](likeEscape(needle))} ESCAPE '\\'`,
   hasSubstring: (text, needle) => sql`strpos(${text}, ${needle}) > 0`,
   tryInteger: (text) => sql`TRY_CAST(trim(${text}) AS HUGEINT)`,
+  looseFold: (text) => sql`translate(regexp_replace(kumiwake_fold(${text}), ${sql.raw(sqlString(LOOSE_PATTERN))}, '', 'g'), ${sql.raw(sqlString(KATAKANA))}, ${sql.raw(sqlString(HIRAGANA))})`,
+  textAsNumber: (text) => sql`(CASE WHEN regexp_full_match(trim(kumiwake_fold(${text})), '[+-]?[0-9]+([.][0-9]+)?') THEN CAST(trim(kumiwake_fold(${text})) AS DOUBLE) END)`,
+  textAsTimestamp: (text) => sql`(CASE WHEN regexp_full_match(trim(kumiwake_fold(${text})), '[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?') THEN TRY_CAST(replace(trim(kumiwake_fold(${text})), '/', '-') AS TIMESTAMP) END)`,
   nullText: () => sql`CAST(NULL AS VARCHAR)`,
 
   isDistinctFrom: (a, b) => sql`${a} IS DISTINCT FROM ${b}`,

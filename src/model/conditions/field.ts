@@ -20,10 +20,13 @@ type Values<T> = { readonly op: 'eq' | 'ne'; readonly value: T } | { readonly op
 /** One member per operator, so that testing the operator narrows the union. */
 export type EmptinessTest = { readonly kind: 'field'; readonly field: FieldInfo } & ({ readonly op: 'is_empty' } | { readonly op: 'is_not_empty' });
 export type TextTest = Tested<'text'> & (
-  | Values<string>
-  | { readonly op: 'contains' | 'starts_with' | 'ends_with'; readonly value: string }
-  /** customer_id as a member number: ids that are not whole numbers never match */
+  /** `loose`: spaces, hyphens and dashes ignored, hiragana = katakana (loose-text.ts) */
+  | (Values<string> & { readonly loose?: boolean })
+  | { readonly op: 'contains' | 'starts_with' | 'ends_with'; readonly value: string; readonly loose?: boolean }
+  /** customer_id as a member number, or an attribute read as a number: other values never match */
   | { readonly op: 'between'; readonly range: NumberRange }
+  /** an attribute read as a date (YYYY-MM-DD or YYYY/MM/DD, a time optional): other values never match */
+  | { readonly op: 'between'; readonly dates: DateRange }
 );
 export type DateTest = Tested<'date'> & (Values<DateValue> | { readonly op: 'between'; readonly range: DateRange });
 export type NumberTest = Tested<'number'> & (Values<number> | { readonly op: 'between'; readonly range: NumberRange });
@@ -53,6 +56,7 @@ export const fieldCondition = fixedObject({
   values: written({ type: 'array', items: scalar, maxItems: MAX_LIST }).optional(),
   min: written({ type: ['number', 'string'] }).optional(),
   max: written({ type: ['number', 'string'] }).optional(),
+  loose: written({ type: 'boolean' }).optional(),
 }, 'a field condition', 'a condition must be an object')
   .transform((leaf, ctx) => operands(leaf, ctx) ?? z.NEVER)
   .meta({
@@ -64,7 +68,7 @@ export const fieldCondition = fixedObject({
     ],
   });
 
-type Raw = { readonly field: FieldInfo; readonly op?: unknown; readonly value?: unknown; readonly values?: unknown; readonly min?: unknown; readonly max?: unknown };
+type Raw = { readonly field: FieldInfo; readonly op?: unknown; readonly value?: unknown; readonly values?: unknown; readonly min?: unknown; readonly max?: unknown; readonly loose?: unknown };
 
 const isText = (type: FieldInfo['type']) => type === 'text' || type === 'attr' || type === 'enum';
 
@@ -73,7 +77,7 @@ function operators(field: FieldInfo): Record<FieldOp, boolean> {
   return {
     eq: field.type !== 'tags', ne: field.type !== 'tags',
     in: field.type !== 'tags' && field.type !== 'boolean', not_in: field.type !== 'tags' && field.type !== 'boolean',
-    between: ['integer', 'decimal', 'date', 'timestamp'].includes(field.type) || field.name === 'customer_id',
+    between: ['integer', 'decimal', 'date', 'timestamp', 'attr'].includes(field.type) || field.name === 'customer_id',
     contains: text, starts_with: text, ends_with: text, is_empty: true, is_not_empty: true,
   };
 }
@@ -99,6 +103,7 @@ function operands(leaf: Raw, ctx: z.core.$RefinementCtx): FieldCondition | undef
   }
   if (wanted.includes('values')) checkList(leaf.values, field, op, ctx);
   if (op === 'between') checkBetween(leaf, field, ctx);
+  checkLoose(leaf.loose, field, op, ctx);
   if (ctx.issues.length > before) return undefined;
 
   if (op === 'is_empty' || op === 'is_not_empty') return { kind: 'field', field, op };
@@ -108,9 +113,11 @@ function operands(leaf: Raw, ctx: z.core.$RefinementCtx): FieldCondition | undef
   };
   if (isText(field.type)) {
     const compare = 'text';
+    if (op === 'between' && attributeDates(leaf, field)) return { kind: 'field', field, compare, op, dates: { from: textOrNone(leaf.min), to: textOrNone(leaf.max) } };
     if (op === 'between') return { kind: 'field', field, compare, op, range: { min: numberOrNone(leaf.min), max: numberOrNone(leaf.max) } };
-    if (op === 'in' || op === 'not_in') return { kind: 'field', field, compare, op, values: listOf(leaf.values).map(text) };
-    return { kind: 'field', field, compare, op, value: text(leaf.value) };
+    const loose = leaf.loose === true ? { loose: true } : {};
+    if (op === 'in' || op === 'not_in') return { kind: 'field', field, compare, op, values: listOf(leaf.values).map(text), ...loose };
+    return { kind: 'field', field, compare, op, value: text(leaf.value), ...loose };
   }
   if (field.type === 'date' || field.type === 'timestamp') {
     const compare = 'date';
@@ -163,8 +170,8 @@ function checkBetween(leaf: Raw, field: FieldInfo, ctx: z.core.$RefinementCtx): 
     }
     return checkRange(leaf, ctx, false);
   }
-  if (field.type === 'date' || field.type === 'timestamp') {
-    for (const k of ['min', 'max'] as const) if (leaf[k] !== undefined) checkValue(leaf[k], field, 'between', ctx, [k]);
+  if (field.type === 'date' || field.type === 'timestamp' || attributeDates(leaf, field)) {
+    for (const k of ['min', 'max'] as const) if (leaf[k] !== undefined) dateFault(leaf[k], ctx, k);
     return checkDateOrder(leaf.min, leaf.max, ctx, ['min', 'max']);
   }
   for (const k of ['min', 'max'] as const) {
@@ -178,4 +185,21 @@ function checkBetween(leaf: Raw, field: FieldInfo, ctx: z.core.$RefinementCtx): 
 function checkNumberRange(v: number, whole: boolean, key: 'min' | 'max', ctx: z.core.$RefinementCtx): void {
   const problem = numberRangeProblem(v, whole, key);
   if (problem !== undefined) addFault(ctx, 'out-of-range', problem, key);
+}
+
+/**
+ * `between` on an attribute compares dates when its bounds are texts (dates), numbers when they
+ * are numbers (SATORI's date and number custom items); a number beside a date is a fault.
+ */
+function attributeDates(leaf: Raw, field: FieldInfo): boolean {
+  return field.type === 'attr' && (typeof leaf.min === 'string' || typeof leaf.max === 'string')
+    && (leaf.min === undefined || typeof leaf.min === 'string') && (leaf.max === undefined || typeof leaf.max === 'string');
+}
+
+/** `loose` is true or false, and only on a text comparison of a text field. */
+function checkLoose(loose: unknown, field: FieldInfo, op: FieldOp, ctx: z.core.$RefinementCtx): void {
+  if (loose === undefined) return;
+  if (typeof loose !== 'boolean') return addFault(ctx, 'not-a-boolean', `loose is true or false, not ${describe(loose)}`, 'loose');
+  const textOp = op !== 'between' && op !== 'is_empty' && op !== 'is_not_empty';
+  if (!isText(field.type) || !textOp) addFault(ctx, 'operator-not-for-type', `"loose" applies to eq, ne, in, not_in, contains, starts_with and ends_with on a text field, not to "${op}" on ${field.name}`, 'loose');
 }
