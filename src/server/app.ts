@@ -1,8 +1,11 @@
 import { Hono } from 'hono';
 import type { Logger, Workspace } from '../index.js';
 import { addApiRoutes } from './api-routes.js';
+import { addDownloadRoutes } from './download-routes.js';
 import { errorResponse } from './faults.js';
+import { addImportRoutes } from './import-routes.js';
 import { addInsightRoutes } from './insight-routes.js';
+import { addJobRoutes } from './job-routes.js';
 import { addLogin } from './login.js';
 import { OneAtATime } from './one-at-a-time.js';
 import { crossSiteCheck, hostCheck, securityHeaders, tokenCheck } from './security.js';
@@ -16,6 +19,9 @@ export interface AppOptions {
   /** the built page's folder (dist/web) */
   readonly webRoot: string;
   readonly logger: Logger;
+  /** the folder of job files and the one their outputs stay inside (kumiwake run's defaults when absent) */
+  readonly jobsDir?: string;
+  readonly outputRoot?: string;
 }
 
 /**
@@ -35,6 +41,9 @@ export function createApp(workspace: Workspace, options: AppOptions): Hono {
   addApiRoutes(app, workspace, turns);
   addSegmentRoutes(app, workspace, turns);
   addInsightRoutes(app, workspace, turns);
+  addJobRoutes(app, workspace, turns, { jobsDir: options.jobsDir, outputRoot: options.outputRoot });
+  addImportRoutes(app, workspace, turns);
+  addDownloadRoutes(app, workspace, turns);
   app.all('/api/*', (c) => c.json({ error: { code: 'not-found', message: `no API at ${c.req.method} ${c.req.path}` } }, 404));
   addStaticFiles(app, options.webRoot);
   return app;

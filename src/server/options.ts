@@ -10,6 +10,9 @@ export interface ServeOptions {
   readonly token?: string;
   /** the built page (dist/web); default: beside the server's own files */
   readonly webRoot?: string;
+  /** the folder of job files the page schedules into (default jobs) and the one their outputs stay inside */
+  readonly jobsDir?: string;
+  readonly outputRoot?: string;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';

@@ -115,3 +115,40 @@ export function whyBody(body: Body): { customerId: string; input: SegmentInput; 
   closed(body, ['customerId', 'definition', 'segment', 'asOf']);
   return { customerId: requiredText(body, 'customerId'), input: segmentInput(body), asOf: optional<string>(body, 'asOf', 'string') };
 }
+
+/** What a download may choose of the export's options (`--format`, `--encoding`, `--headers`, `--values`, `--columns`); never a path. */
+export interface DownloadOptions {
+  readonly format: string;
+  readonly encoding?: string;
+  readonly headers?: string;
+  readonly values?: string;
+  readonly columns?: string[];
+}
+
+const DOWNLOAD_OPTIONS = ['format', 'encoding', 'headers', 'values', 'columns'];
+
+function downloadOptions(body: Body): DownloadOptions {
+  const columns = body.columns;
+  if (columns !== undefined && (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string'))) {
+    throw new RequestFault('bad-argument', '"columns" must be a list of column names');
+  }
+  return {
+    format: requiredText(body, 'format'),
+    encoding: optional<string>(body, 'encoding', 'string'),
+    headers: optional<string>(body, 'headers', 'string'),
+    values: optional<string>(body, 'values', 'string'),
+    columns: columns as string[] | undefined,
+  };
+}
+
+/** POST /api/download: a segment's members as a file (`kumiwake export`). */
+export function downloadBody(body: Body): { input: SegmentInput; asOf?: string; options: DownloadOptions } {
+  closed(body, ['definition', 'segment', 'asOf', ...DOWNLOAD_OPTIONS]);
+  return { input: segmentInput(body), asOf: optional<string>(body, 'asOf', 'string'), options: downloadOptions(body) };
+}
+
+/** POST /api/download/diff: who entered and left a saved segment between two job runs (`kumiwake diff --out`). */
+export function diffDownloadBody(body: Body): { segment: string; from?: number; to?: number; options: DownloadOptions } {
+  closed(body, ['segment', 'from', 'to', ...DOWNLOAD_OPTIONS]);
+  return { segment: requiredText(body, 'segment'), from: optional<number>(body, 'from', 'number'), to: optional<number>(body, 'to', 'number'), options: downloadOptions(body) };
+}

@@ -18,8 +18,8 @@ const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
 
 /** Starts the builder's server on one workspace; refuses an exposed host without a token. */
 export async function startServer(workspace: Workspace, options: ServeOptions, logger: Logger = silentLogger): Promise<RunningServer> {
-  const { host, port, token, webRoot } = checkServeOptions(options);
-  const app = createApp(workspace, { host, token, webRoot: webRoot ?? DEFAULT_WEB_ROOT, logger });
+  const { host, port, token, webRoot, jobsDir, outputRoot } = checkServeOptions(options);
+  const app = createApp(workspace, { host, token, webRoot: webRoot ?? DEFAULT_WEB_ROOT, logger, jobsDir, outputRoot });
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: host.replace(/^\[(.*)\]$/, '$1'), port }, () => resolve(started));
     started.once('error', (error: NodeJS.ErrnoException) => {

@@ -7,6 +7,7 @@ import { LangContext, message, type Lang } from './i18n.js';
 import { JsonView } from './json-view.js';
 import { useLive } from './live.js';
 import { CustomerLookup, CustomerPage } from './customer-page.js';
+import { DownloadPanel } from './download-panel.js';
 import { MembersTable } from './members-table.js';
 import { ResultsPanel } from './results-panel.js';
 import { NodeCountsContext, nodeCountsByPath } from './node-counts.js';
@@ -72,6 +73,7 @@ export function App() {
             {view === 'tree'
               ? <NodeCountsContext.Provider value={nodeCounts}><ConditionTree /></NodeCountsContext.Provider>
               : <JsonView definition={definition} onChange={setDefinition} />}
+            <DownloadPanel definition={definition} current={current} />
             <nav class="tabs results-tabs">
               <button type="button" class={results === 'members' ? 'active' : ''} onClick={() => setResults('members')}>{t('members')}</button>
               <button type="button" class={results === 'breakdown' ? 'active' : ''} onClick={() => setResults('breakdown')}>{t('breakdown')}</button>

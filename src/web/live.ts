@@ -14,7 +14,7 @@ export interface Live<T> {
  * the latest question is ever shown.
  */
 export function useLive<T>(key: string | undefined, ask: (signal: AbortSignal) => Promise<T>, delayMs = 150): Live<T> {
-  const [state, setState] = useState<Live<T>>({ pending: key !== undefined });
+  const [state, setState] = useState<Live<T> & { answered?: string }>({ pending: key !== undefined });
   const latest = useRef(0);
   useEffect(() => {
     const question = ++latest.current;
@@ -23,14 +23,16 @@ export function useLive<T>(key: string | undefined, ask: (signal: AbortSignal) =
     const controller = new AbortController();
     const timer = setTimeout(() => {
       ask(controller.signal).then(
-        (data) => { if (question === latest.current) setState({ data, pending: false }); },
+        (data) => { if (question === latest.current) setState({ data, pending: false, answered: key }); },
         (error: unknown) => {
           if (question !== latest.current || controller.signal.aborted) return;
-          setState({ error: error instanceof ApiError ? error : new ApiError(0, 'network', String(error)), pending: false });
+          setState({ error: error instanceof ApiError ? error : new ApiError(0, 'network', String(error)), pending: false, answered: key });
         },
       );
     }, delayMs);
     return () => { clearTimeout(timer); controller.abort(); };
   }, [key]);
-  return state;
+  // The render that follows a new key comes before the effect marks it pending: an answer to
+  // another key is already stale there.
+  return { data: state.data, error: state.error, pending: state.pending || (key !== undefined && state.answered !== key) };
 }

@@ -31,7 +31,8 @@ export function ResultsPanel({ definition, catalog }: { definition: Json | undef
   const fieldLabel = (name: string) => (FIRST_FIELDS.includes(name) && name !== 'prefecture' && name !== 'gender'
     ? t(`by_${name}`)
     : catalog?.fields.find((f) => f.name === name)?.label ?? name.replace(/^attr:/, ''));
-  const answer = live.error ? undefined : live.data;
+  // An answer for the field chosen before is not shown under the new one's heading.
+  const answer = live.error || live.data?.by[0] !== field ? undefined : live.data;
   const largest = Math.max(1, ...(answer?.breakdown.map((r) => r.count) ?? []));
   return (
     <section class="results" data-state={live.pending ? 'pending' : live.error ? 'fault' : 'done'}>

@@ -10,6 +10,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
@@ -32,6 +34,27 @@ describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the browser tests u
 });
 
 const digits = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
+
+/** A CSV file's rows (quoted cells with commas, quotes and line breaks included). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(cell); cell = ''; }
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
+  return rows;
+}
 
 type Node = Record<string, unknown>;
 /** Every node of a where tree with its JSON path, and for a child of an `all` the siblings before it. */
@@ -67,6 +90,8 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
   /** a member and a customer outside the built segment, with what the library says of them */
   let insider: { id: string; orderCount: number; holds: Record<string, boolean> };
   let outsider: { id: string; holds: Record<string, boolean> };
+  /** every member of the built segment, in customer_id order */
+  let allIds: string[];
   const mailDefinition = (id: string) => ({ where: { all: [{ not: { kind: 'mail', event: 'open', mails: [id] } }] } });
   const periodDefinition = {
     where: { all: [{ kind: 'purchases', window: { from: 'today-90d', to: 'today' }, stores: ['100'], groups: { '管理ステイタス': ['通常'] }, orderCount: { min: 2 } }] },
@@ -112,6 +137,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
         breakdowns.set(by, new Map(answer.breakdown.map((row) => [row.key[by] === null ? '' : String(row.key[by]), row.count])));
       }
       const holdsOf = async (id: string) => Object.fromEntries((await oneShot.why(id, { definition })).nodes.map((n) => [n.path, n.holds]));
+      allIds = (await oneShot.members({ definition }, { sort: 'customer_id', limit: 10_000 })).rows.map((r) => String(r.customer_id));
       const insiderId = String(last.rows[0]!.customer_id);
       insider = { id: insiderId, orderCount: (await oneShot.customer(insiderId)).lifetime.orderCount, holds: await holdsOf(insiderId) };
       const outsiderId = String((await oneShot.members({ definition: { where: { not: definition.where } } }, { sort: 'customer_id', limit: 1 })).rows[0]!.customer_id);
@@ -267,6 +293,27 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     await page.click('nav.tabs button:has-text("JSON")');
     expect(JSON.parse(await page.inputValue('[data-testid=json-text]'))).toEqual(expected.definition);
     await page.click('nav.tabs button:has-text("条件")');
+  });
+
+  it('downloads the list as CP932 CSV with Japanese headers and as Excel, with the segment\'s rows', async () => {
+    await page.selectOption('select[aria-label="文字コード"]', 'cp932');
+    const [csvFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-members]')]);
+    expect(csvFile.suggestedFilename()).toMatch(/^two-prefectures-never-bought-\d{4}-\d{2}-\d{2}\.csv$/);
+    const rows = parseCsv(iconv.decode(readFileSync((await csvFile.path())!), 'cp932'));
+    expect(rows[0]![0]).toBe('会員番号');
+    expect(rows.slice(1).map((r) => r[0]).sort()).toEqual(allIds);
+    await page.waitForFunction((n) => document.querySelector('[data-testid=download-state]')?.textContent?.includes(`${n.toLocaleString('ja-JP')} 件`), allIds.length);
+
+    await page.selectOption('select[aria-label="ファイル形式"]', 'xlsx');
+    const [xlsxFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-members]')]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await xlsxFile.path())!);
+    const sheet = book.worksheets[0]!;
+    expect(String(sheet.getRow(1).getCell(1).value)).toBe('会員番号');
+    const ids: string[] = [];
+    sheet.eachRow((row, n) => { if (n > 1) ids.push(String(row.getCell(1).value)); });
+    expect(ids.sort()).toEqual(allIds);
+    await page.selectOption('select[aria-label="ファイル形式"]', 'csv');
   });
 
   it('picks mails by subject in the mail picker, and excludes them', async () => {

@@ -4,6 +4,10 @@
  * on the fixture shop, faults as 4xx JSON with their paths).
  */
 import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +46,12 @@ function send(url: string, options: { method?: string; headers?: Record<string, 
 }
 
 const PAGE = { 'x-kumiwake': '1' };
+
+/** A POST from the page whose answer is a file: its status, headers and bytes. */
+async function fetchBytes(url: string, body: unknown): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+  const response = await fetch(url, { method: 'POST', headers: { ...PAGE, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+}
 
 describe('kumiwake serve: the web builder server', () => {
   let dir: string;
@@ -220,6 +230,58 @@ describe('kumiwake serve: the web builder server', () => {
     expect((await send(`${open.url}api/breakdown`, { body: { definition: {}, by: ['gender'] }, headers: { ...PAGE, origin: 'http://evil.example' } })).status).toBe(403);
     expect((await send(`${locked.url}api/customers/001`)).status).toBe(401);
     expect((await send(`${locked.url}api/customers/001`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+  });
+
+  it('downloads the members as a streamed file written by the export, and leaves no file behind', async () => {
+    const downloads = () => readdirSync(tmpdir()).filter((f) => f.startsWith('kumiwake-download-'));
+    const before = new Set(downloads());
+    const csv = await fetchBytes(`${open.url}api/download`, { definition: {}, format: 'csv', encoding: 'utf-8-bom', headers: 'ja', values: 'ja', columns: ['customer_id', 'gender'], asOf: AS_OF });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-length')).toBe(String(csv.bytes.length));
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename=/);
+    expect(csv.headers.get('x-kumiwake-rows')).toBe('4');
+    expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.bytes.subarray(3).toString('utf8').trim().split(/\r?\n/);
+    expect(lines).toEqual(['会員番号,性別', '001,女性', '002,男性', '003,', '005,女性']); // 004 is deleted
+    const sjis = await fetchBytes(`${open.url}api/download`, { definition: { where: { kind: 'field', field: 'prefecture', op: 'eq', value: '東京都' } }, format: 'csv', encoding: 'cp932', headers: 'ja', asOf: AS_OF });
+    expect(sjis.headers.get('content-type')).toBe('text/csv; charset=shift_jis');
+    expect(iconv.decode(sjis.bytes, 'cp932').trim().split(/\r?\n/).map((l) => l.split(',')[0])).toEqual(['会員番号', '001']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(downloads().filter((f) => !before.has(f))).toEqual([]);
+
+    const refused = async (body: Record<string, unknown>, headers: Record<string, string> = PAGE) => {
+      const answer = await send(`${open.url}api/download`, { body, headers });
+      return [answer.status, answer.status === 403 ? 'cross-site' : answer.json().error.code];
+    };
+    expect(await refused({ definition: {}, format: 'pdf' })).toEqual([400, 'bad-argument']);
+    expect(await refused({ definition: {}, format: 'csv', out: '/tmp/elsewhere.csv' })).toEqual([400, 'unknown-property']);
+    expect(await refused({ definition: {}, format: 'csv', encoding: 'latin-1' })).toEqual([400, 'bad-argument']);
+    expect(await refused({ definition: {}, format: 'csv', columns: ['customer_id', 'secret; DROP TABLE customers'] })).toEqual([400, expect.stringMatching(/column/)]);
+    expect(await refused({ definition: { where: { kind: 'age', min: 'x' } }, format: 'csv' })).toEqual([400, 'invalid-definition']);
+    expect(await refused({ definition: {}, format: 'csv' }, {})).toEqual([403, 'cross-site']);
+    expect((await send(`${locked.url}api/download`, { body: { definition: {}, format: 'csv' }, headers: PAGE })).status).toBe(401);
+    expect(downloads().filter((f) => !before.has(f))).toEqual([]);
+  });
+
+  it('downloads who entered and left a saved segment between its two latest job runs', async () => {
+    // Registered within the last 30 days: 002 (2024-03-31) at 2024-04-15; 001 (2025-03-01) at 2025-03-31.
+    await workspace.segments.save('recent', { where: { kind: 'tenure', min: 0, max: 30 } });
+    const jobsDir = join(dir, 'jobs');
+    mkdirSync(jobsDir, { recursive: true });
+    writeFileSync(join(jobsDir, 'recent.json'), JSON.stringify({ segment: 'recent', outputs: [{ path: '{job}/{date}.csv' }] }));
+    for (const asOf of ['2024-04-15', '2025-03-31']) {
+      expect((await workspace.runJob('recent', { jobsDir, outputRoot: join(dir, 'out'), asOf })).status).toBe('succeeded');
+    }
+    const diff = await fetchBytes(`${open.url}api/download/diff`, { segment: 'recent', format: 'xlsx', headers: 'canonical' });
+    expect(diff.status).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(diff.bytes as unknown as ArrayBuffer);
+    const rows = (book.worksheets[0]!.getSheetValues() as unknown[][]).filter(Boolean).map((r) => [r[1], r[2]]);
+    expect(rows).toEqual([['change', 'customer_id'], ['entered', '001'], ['left', '002']]);
+    const none = await send(`${open.url}api/download/diff`, { body: { segment: 'nowhere', format: 'csv' }, headers: PAGE });
+    expect(none.status).toBeGreaterThanOrEqual(400);
+    expect(none.status).toBeLessThan(500);
+    await workspace.segments.delete('recent');
   });
 
   it('accepts no SQL: unknown request properties are refused, SQL in a value is only a value', async () => {
