@@ -133,7 +133,7 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   const named = { attr: await attributeColumns(db), group: rows === 'purchases' ? await orderGroupColumns(db) : new Set<string>() };
   const columns = [
     ...(settings.leadingColumns ?? []),
-    ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? DEFAULT_PURCHASE_COLUMNS : DEFAULT_EXPORT_COLUMNS), named.attr, '--columns', rows, named.group),
+    ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? [...DEFAULT_PURCHASE_COLUMNS, ...[...named.group].sort()] : DEFAULT_EXPORT_COLUMNS), named.attr, '--columns', rows, named.group),
   ];
   const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf };
   const listed = Math.min(rows === 'purchases' ? await memberLineCount(db) : rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);

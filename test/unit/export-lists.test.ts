@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purchases } from '../../src/catalog/tables.js';
 import { openWorkspace, type Workspace } from '../../src/index.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tempDir } from '../helpers/cli.js';
@@ -80,8 +81,8 @@ beforeAll(async () => {
   await shop.import({ table: 'customers', files: [csv('customers.csv', 'customer_id,name', CUSTOMERS.map((c) => [c, `name ${c}`]))] });
   await shop.import({
     table: 'purchases',
-    files: [csv('purchases.csv', 'order_id,line_no,customer_id,ordered_at,product_code,amount,status,counted,store_id',
-      LINES.map((l) => [l.order, l.line, l.customer, l.at, l.product, l.amount, l.status, l.counted, l.store]))],
+    files: [csv('purchases.csv', 'order_id,line_no,customer_id,ordered_at,product_code,amount,status,counted,store_id,group:チャネル',
+      LINES.map((l) => [l.order, l.line, l.customer, l.at, l.product, l.amount, l.status, l.counted, l.store, `web-${l.order}`]))],
   });
   await shop.import({ table: 'mails', files: [csv('mails.csv', 'mail_id,subject,sent_at', [['M1', 'spring', '2026-03-01 10:00'], ['M2', 'summer', '2026-04-01 10:00']])] });
   await shop.import({ table: 'mail-events', files: [csv('events.csv', 'customer_id,mail_id,event,occurred_at', EVENTS)] });
@@ -154,6 +155,14 @@ describe('export --rows purchases', () => {
     expect(result.count).toBe(members.length);
     expect(result.file.rows).toBe(memberLines(members).length);
     expect(csvRows(out)).toEqual([COLUMNS, ...memberLines(members).map(lineRow)]);
+  });
+
+  it('writes every purchases column by default, then the order groups', async () => {
+    const out = join(dir, 'default-lines.csv');
+    await shop.export(repeaters, { out, asOf: AS_OF, rows: 'purchases', limit: 1 });
+    const [header, first] = csvRows(out);
+    expect(header).toEqual([...purchases.columns.map((c) => c.name), 'group:チャネル']);
+    expect(first!.at(-1)).toBe(`web-${memberLines(['C1'])[0]!.order}`);
   });
 
   it('adds customer columns and figures to each line, sorts and limits lines, and writes Parquet', async () => {
