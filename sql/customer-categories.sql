@@ -7,7 +7,7 @@ SELECT category, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS 
 FROM (
   SELECT COALESCE(category, product_category) AS category, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
   FROM purchases
-  WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND COALESCE(category, product_category) IS NOT NULL AND :scope
+  WHERE counted IS NOT false AND :sales_status AND COALESCE(category, product_category) IS NOT NULL AND :scope
   GROUP BY ALL
 )
 GROUP BY category, customer_id

@@ -1,6 +1,8 @@
 -- Rebuilds the order and product summaries (see schema.sql) for the customers in scope; the
 -- category summary is customer-categories.sql. Runs inside the import's transaction. :scope is
--- replaced by a condition on customer_id ("true" for everyone, or membership of kumiwake_touched);
+-- replaced by a condition on customer_id ("true" for everyone, or membership of kumiwake_touched),
+-- :sales_status by the shop's sales basis (a status of the sales-statuses setting, else any but
+-- cancelled: src/engine/duckdb/import/derived.ts);
 -- a full rebuild writes product rows in product order so that a condition on a product reads only
 -- its blocks.
 DELETE FROM customer_summary WHERE :scope;
@@ -18,7 +20,7 @@ SELECT customer_id,
 FROM (
   SELECT customer_id, order_id, min(ordered_at) AS ts, max(ordered_at) AS ts_last, max(shipped_at) AS shipped, sum(amount) AS sales
   FROM purchases
-  WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND :scope
+  WHERE counted IS NOT false AND :sales_status AND :scope
   GROUP BY customer_id, order_id
 )
 GROUP BY customer_id;
@@ -29,7 +31,7 @@ SELECT product_code, customer_id, count(*) AS order_count, sum(quantity)::BIGINT
 FROM (
   SELECT product_code, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
   FROM purchases
-  WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND :scope
+  WHERE counted IS NOT false AND :sales_status AND :scope
   GROUP BY product_code, customer_id, order_id
 )
 GROUP BY product_code, customer_id

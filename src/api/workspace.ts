@@ -265,6 +265,20 @@ export class Workspace {
     return (await import('./breakdown.js')).setRfm(await this.database(), input);
   }
 
+  /**
+   * Sets the order statuses that count as sales (`'売上完了,発送済'` or a list), as ecforce counts
+   * only 売上完了; none (`''`) removes the setting: every status but cancelled counts again. The
+   * lifetime summaries are rebuilt with the new rule.
+   */
+  async setSalesStatuses(statuses: string | readonly string[]): Promise<import('./breakdown.js').Settings> {
+    this.assertWritable('change settings');
+    this.sets = undefined; // sets made under the old sales basis
+    const { storeSalesStatuses } = await import('../segments/sales-statuses.js');
+    const db = await this.database();
+    await storeSalesStatuses(db, statuses);
+    return (await import('./breakdown.js')).readSettings(db);
+  }
+
   /** Removes a setting (`rfm`: the scores are quintiles again); says whether it was set. */
   async unsetSetting(name: string): Promise<boolean> {
     this.assertWritable('change settings');

@@ -15,27 +15,40 @@ function settingsText(settings: Settings): string {
   return `rfm${rfm ? '' : ' (not set: every score is a quintile)'}\n${lines.join('\n')}`;
 }
 
+/** The statuses that count as sales, or the default. */
+function salesStatusesText(settings: Settings): string {
+  const statuses = settings.salesStatuses;
+  return statuses ? `sales-statuses: ${statuses.join(', ')}` : 'sales-statuses (not set: every status but cancelled counts as a sale)';
+}
+
 /** `kumiwake settings show | set rfm --r … --f … --m … | unset rfm`: the shop's settings, kept in its database. */
 export function settingsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  return yargs.command('settings', "show or change the shop's settings (fixed RFM cut points)", (y) =>
+  return yargs.command('settings', "show or change the shop's settings (fixed RFM cut points, the statuses that count as sales)", (y) =>
     y
       .command('show', 'print the settings', (s) => s, async (argv) => withWorkspace(argv, { readOnly: true }, async (workspace) => {
         const settings = await workspace.settings();
-        emit(argv, settings, () => settingsText(settings));
+        emit(argv, settings, () => `${settingsText(settings)}\n${salesStatusesText(settings)}`);
       }))
-      .command('set <name>', 'set fixed RFM cut points: kumiwake settings set rfm --r 30,60,90,180 --f 2,3,5,10 --m 5000,10000,30000,100000', (s) =>
-        s.positional('name', { type: 'string', choices: ['rfm'], demandOption: true })
+      .command('set <name> [values..]', 'set fixed RFM cut points (kumiwake settings set rfm --r 30,60,90,180 --f 2,3,5,10 --m 5000,10000,30000,100000) or the statuses that count as sales (kumiwake settings set sales-statuses 売上完了,発送済)', (s) =>
+        s.positional('name', { type: 'string', choices: ['rfm', 'sales-statuses'], demandOption: true })
+          .positional('values', { type: 'string', array: true, describe: 'sales-statuses: the statuses, separated by commas ("" for every status but cancelled)' })
           .option('r', { type: 'string', describe: 'four increasing day counts: within the first, R is 5; beyond the last, 1' })
           .option('f', { type: 'string', describe: 'four increasing order counts: at least the last, F is 5; below the first, 1' })
           .option('m', { type: 'string', describe: 'four increasing sales amounts: at least the last, M is 5; below the first, 1' }),
       async (argv) => withWorkspace(argv, {}, async (workspace) => {
+        if (argv.name === 'sales-statuses') {
+          if (argv.values === undefined || argv.values.length === 0) throw new KumiwakeError('bad-argument', 'give the statuses that count as sales, e.g. kumiwake settings set sales-statuses 売上完了,発送済 ("" for every status but cancelled)');
+          const settings = await workspace.setSalesStatuses(argv.values.map(String));
+          emit(argv, settings, () => `set ${salesStatusesText(settings)}`);
+          return;
+        }
         if (argv.r === undefined && argv.f === undefined && argv.m === undefined) {
           throw new KumiwakeError('bad-argument', 'give cut points for at least one score: --r, --f or --m (e.g. --r 30,60,90,180); the scores not given are quintiles');
         }
         const settings = await workspace.setRfmSettings({ r: argv.r, f: argv.f, m: argv.m });
         emit(argv, settings, () => `set ${settingsText(settings)}`);
       }))
-      .command('unset <name>', 'remove a setting (rfm: every score is a quintile again)', (s) => s.positional('name', { type: 'string', choices: ['rfm'], demandOption: true }),
+      .command('unset <name>', 'remove a setting (rfm: every score is a quintile again; sales-statuses: every status but cancelled counts)', (s) => s.positional('name', { type: 'string', choices: ['rfm', 'sales-statuses'], demandOption: true }),
         async (argv) => withWorkspace(argv, {}, async (workspace) => {
           const removed = await workspace.unsetSetting(argv.name);
           emit(argv, { unset: argv.name, removed }, () => (removed ? `removed the ${argv.name} setting` : `the ${argv.name} setting was not set`));

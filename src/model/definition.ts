@@ -32,7 +32,7 @@ export interface AllGroup { readonly all: readonly ConditionInput[] }
 export interface AnyGroup { readonly any: readonly ConditionInput[] }
 export interface NotGroup { readonly not: ConditionInput }
 
-export type LeafInput = FieldLeaf | BirthdayLeaf | AgeLeaf | TenureLeaf | TagsLeaf | PurchasesLeaf | MailLeaf | ReachableLeaf | SegmentLeaf | RfmLeaf;
+export type LeafInput = FieldLeaf | BirthdayLeaf | AgeLeaf | TenureLeaf | TagsLeaf | PurchasesLeaf | MailLeaf | ReachableLeaf | SegmentLeaf | RfmLeaf | SubscriptionLeaf;
 export type LeafKind = LeafInput['kind'];
 
 export type FieldOp =
@@ -63,11 +63,26 @@ export interface ProductRow {
   readonly categories?: readonly string[];
   readonly count: NumberRange;
   readonly unit?: 'orders' | 'quantity';
+  readonly remarkContains?: string;
+}
+
+/** `lastOrder` / `firstOrder`: what the latest / first order in scope must hold. */
+export interface OrderFilter {
+  readonly stores?: readonly string[];
+  readonly media?: readonly string[];
+  readonly mediaEmpty?: boolean;
+  readonly orderCodes?: { readonly min?: string; readonly max?: string };
+  readonly groups?: Readonly<Record<string, readonly string[]>>;
+  readonly statuses?: readonly string[];
+  readonly products?: readonly string[];
+  readonly remarkContains?: string;
 }
 
 export interface PurchasesLeaf {
   readonly kind: 'purchases';
   readonly window?: DateRange & { readonly on?: 'ordered' | 'shipped' };
+  readonly shipWindow?: DateRange;
+  readonly statuses?: readonly string[];
   readonly stores?: readonly string[];
   readonly media?: readonly string[];
   readonly orderCodes?: { readonly min?: string; readonly max?: string };
@@ -79,6 +94,8 @@ export interface PurchasesLeaf {
   readonly lastShippedAt?: DateRange;
   readonly firstOrderProducts?: readonly string[];
   readonly lastOrderProducts?: readonly string[];
+  readonly lastOrder?: OrderFilter;
+  readonly firstOrder?: OrderFilter;
   readonly products?: readonly ProductRow[];
 }
 
@@ -112,4 +129,17 @@ export interface RfmLeaf {
   readonly cell?: string;
 }
 
-export const LEAF_KINDS: readonly LeafKind[] = ['field', 'birthday', 'age', 'tenure', 'tags', 'purchases', 'mail', 'reachable', 'segment', 'rfm'];
+/** The customer's subscriptions passing every filter number `count` (default at least one). */
+export interface SubscriptionLeaf {
+  readonly kind: 'subscription';
+  readonly status?: readonly string[];
+  readonly products?: readonly string[];
+  readonly deliveries?: NumberRange;
+  readonly startedAt?: DateRange;
+  readonly nextDeliveryAt?: DateRange;
+  readonly cancelledAt?: DateRange;
+  readonly cancelReasons?: readonly string[];
+  readonly count?: NumberRange;
+}
+
+export const LEAF_KINDS: readonly LeafKind[] = ['field', 'birthday', 'age', 'tenure', 'tags', 'purchases', 'mail', 'reachable', 'segment', 'rfm', 'subscription'];

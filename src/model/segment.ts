@@ -15,14 +15,17 @@ import type { RfmCondition } from './conditions/rfm.js';
 import type { SegmentCondition } from './conditions/segment.js';
 import type { TagsCondition } from './conditions/tags.js';
 import type { TenureCondition } from './conditions/tenure.js';
+import type { SubscriptionCondition } from './conditions/subscription.js';
 
 export type { AgeCondition, AllGroup, AnyGroup, BirthdayCondition, FieldCondition, MailCondition, NotGroup, PurchasesCondition, ReachableCondition, SegmentCondition, TagsCondition, TenureCondition };
 export type { RfmCondition };
+export type { SubscriptionCondition };
 export type { ScoreRange } from './conditions/rfm.js';
 export type { BooleanTest, DateTest, EmptinessTest, NumberTest, TextTest } from './conditions/field.js';
 export type { MonthDay } from './conditions/birthday.js';
 export type { MailEvent, MailFilter } from './conditions/mail.js';
 export type { ProductRow, PurchaseWindow } from './conditions/purchases.js';
+export type { OrderFilter } from './conditions/order-filter.js';
 export type { Channel } from './conditions/reachable.js';
 export type { DateRange, DateValue, NumberRange } from './conditions/parts.js';
 
@@ -37,7 +40,8 @@ export interface Segment {
 
 export type Leaf =
   | FieldCondition | BirthdayCondition | AgeCondition | TenureCondition | TagsCondition
-  | PurchasesCondition | MailCondition | ReachableCondition | SegmentCondition | RfmCondition;
+  | PurchasesCondition | MailCondition | ReachableCondition | SegmentCondition | RfmCondition
+  | SubscriptionCondition;
 
 export type Group = AllGroup | AnyGroup | NotGroup;
 

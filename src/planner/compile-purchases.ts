@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { NumberRange, ProductRow, PurchasesCondition, PurchaseWindow } from '../model/segment.js';
+import { compileOrderFilter } from './compile-order-filter.js';
 import type { PlannerContext } from './context.js';
 import { isScoped, lineInScope, lineMatchesProducts, orderFigures, scopeKey } from './purchase-scope.js';
 import { inDateRange, inNumberRange, isTrue } from './ranges.js';
@@ -43,6 +44,8 @@ export function compilePurchases(leaf: PurchasesCondition, ctx: PlannerContext):
           WHERE ${lineInScope(leaf, ctx)} AND ${ctx.dialect.inList(sql.ref('p.product_code'), codes)}`);
     tests.push(sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`);
   }
+  if (leaf.lastOrder) tests.push(compileOrderFilter(leaf, 'last', leaf.lastOrder, ctx));
+  if (leaf.firstOrder) tests.push(compileOrderFilter(leaf, 'first', leaf.firstOrder, ctx));
   if (leaf.products && leaf.products.length > 0) tests.push(...compileProductRows(leaf, leaf.products, ctx));
   const [only, ...more] = tests;
   return only && more.length === 0 ? only : sql`(${sql.join(tests, sql` AND `)})`;
@@ -57,7 +60,7 @@ export function compilePurchases(leaf: PurchasesCondition, ctx: PlannerContext):
 function openWindowLineTime(leaf: PurchasesCondition, ctx: PlannerContext): { column: 'last_line_at' | 'first_ordered_at'; window: PurchaseWindow } | undefined {
   const window = leaf.window;
   if (!ctx.schema.purchaseSummaries || !window || window.on !== 'ordered') return undefined;
-  if (leaf.stores || leaf.media || leaf.orderCodes || leaf.groups) return undefined;
+  if (leaf.stores || leaf.media || leaf.orderCodes || leaf.groups || leaf.shipWindow || leaf.statuses) return undefined;
   const range = resolveRange(window, ctx.asOf);
   if (range.to === undefined) return { column: 'last_line_at', window };
   if (range.from === undefined) return { column: 'first_ordered_at', window };
@@ -71,7 +74,7 @@ function openWindowLineTime(leaf: PurchasesCondition, ctx: PlannerContext): { co
 function compileProductRows(leaf: PurchasesCondition, rows: readonly ProductRow[], ctx: PlannerContext): Sql<boolean>[] {
   const fromSummaries = new Map<ProductRow, Sql<boolean>>();
   for (const row of rows) {
-    const test = isScoped(leaf) || !ctx.schema.purchaseSummaries ? undefined : productRowFromSummaries(row, ctx);
+    const test = isScoped(leaf) || !ctx.schema.purchaseSummaries || row.remarkContains !== undefined ? undefined : productRowFromSummaries(row, ctx);
     if (test) fromSummaries.set(row, test);
   }
   const rest = rows.filter((row) => !fromSummaries.has(row));
@@ -117,7 +120,7 @@ function compileProductRowsFromLines(leaf: PurchasesCondition, rows: readonly Pr
   const d = ctx.dialect;
   const parts = rows.map((row, i) => ({
     row,
-    match: lineMatchesProducts(ctx, row.products, row.categories),
+    match: lineMatchesProducts(ctx, row.products, row.categories, row.remarkContains),
     presence: row.unit === 'quantity' ? undefined : presence(row.count),
     m: sql.ref(`m${i}`),
     f: `f${i}`,

@@ -26,7 +26,7 @@ export function compileOrderFigures(leaf: PurchasesCondition, customerId: string
  */
 export function compileProductRowFigures(leaf: PurchasesCondition, row: ProductRow, customerId: string, options: PlanOptions, total: boolean): CompiledSegment {
   return compileInContext((ctx) => {
-    const lines = sql`FROM purchases p WHERE p.customer_id = ${customerId} AND ${lineInScope(leaf, ctx)} AND ${lineMatchesProducts(ctx, row.products, row.categories)}`;
+    const lines = sql`FROM purchases p WHERE p.customer_id = ${customerId} AND ${lineInScope(leaf, ctx)} AND ${lineMatchesProducts(ctx, row.products, row.categories, row.remarkContains)}`;
     const figures = sql`count(DISTINCT p.order_id) AS orders, COALESCE(sum(COALESCE(p.quantity, 1)), 0) AS quantity`;
     if (total) return sql`SELECT ${figures} ${lines}`;
     return sql`SELECT p.product_code, COALESCE(p.category, p.product_category) AS category, ${figures} ${lines}

@@ -34,6 +34,8 @@ export interface SchemaInfo {
   readonly purchaseSummaries?: boolean;
   /** the shop's fixed RFM cut points (settings table); a score without them is a quintile */
   readonly rfm?: RfmSettings;
+  /** the statuses that count as sales (settings table); absent: every status but cancelled */
+  readonly salesStatuses?: readonly string[];
 }
 
 /**

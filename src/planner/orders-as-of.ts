@@ -2,13 +2,14 @@ import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { PlannerContext } from './context.js';
 import { inDateRange, isTrue } from './ranges.js';
+import { countedLine } from './sales-basis.js';
 
 /** Ordered on or before the as-of date (its whole day), as a condition on a time column. */
 export const byAsOf = (ctx: PlannerContext, time: Sql): Sql<boolean> => isTrue(inDateRange(ctx, time, { to: 'today' }));
 
-/** A counted line (counted not false, not cancelled) of `purchases p` ordered by the as-of date. */
+/** A counted line (counted not false, a sales status: `countedLine`) of `purchases p` ordered by the as-of date. */
 export const countedLineByAsOf = (ctx: PlannerContext): Sql<boolean> =>
-  sql`(${ctx.dialect.isNotFalse(sql`p.counted`)} AND ${ctx.dialect.isDistinctFrom(sql`p.status`, sql`'cancelled'`)} AND ${byAsOf(ctx, sql.ref('p.ordered_at'))})`;
+  sql`(${countedLine(ctx)} AND ${byAsOf(ctx, sql.ref('p.ordered_at'))})`;
 
 /** Order figures from the lines (only those of the customers `restrict` keeps, when given). */
 function fromLines(ctx: PlannerContext, restrict?: Sql<boolean>): Sql {

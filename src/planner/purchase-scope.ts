@@ -2,29 +2,34 @@ import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { PurchasesCondition } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
+import { foldText } from './compile-field.js';
 import { inDateRange } from './ranges.js';
+import { countedLine } from './sales-basis.js';
 
 /** Does the leaf narrow the lines beyond "counted" (a window or a scope filter)? */
 export function isScoped(leaf: PurchasesCondition): boolean {
-  return leaf.window !== undefined || leaf.stores !== undefined || leaf.media !== undefined || leaf.orderCodes !== undefined || leaf.groups !== undefined;
+  return leaf.window !== undefined || leaf.stores !== undefined || leaf.media !== undefined || leaf.orderCodes !== undefined || leaf.groups !== undefined ||
+    leaf.shipWindow !== undefined || leaf.statuses !== undefined;
 }
 
 /** Identifies a scope: leaves with equal scopes share their derived tables. */
 export function scopeKey(leaf: PurchasesCondition): string {
-  return JSON.stringify([leaf.window ?? null, leaf.stores ?? null, leaf.media ?? null, leaf.orderCodes ?? null, leaf.groups ?? null]);
+  return JSON.stringify([leaf.window ?? null, leaf.stores ?? null, leaf.media ?? null, leaf.orderCodes ?? null, leaf.groups ?? null, leaf.shipWindow ?? null, leaf.statuses ?? null]);
 }
 
 /**
- * The lines in scope, as a condition on the purchases row `p`: counted (`counted` not false,
- * status not cancelled) and inside every scope filter given. In a WHERE clause, so NULL = out.
+ * The lines in scope, as a condition on the purchases row `p`: counted (`countedLine`: the
+ * leaf's statuses, else the sales basis) and inside every scope filter given. In a WHERE clause,
+ * so NULL = out.
  */
 export function lineInScope(leaf: PurchasesCondition, ctx: PlannerContext): Sql<boolean> {
   const d = ctx.dialect;
-  const tests: Sql[] = [d.isNotFalse(sql`p.counted`), d.isDistinctFrom(sql`p.status`, sql`'cancelled'`)];
+  const tests: Sql[] = [countedLine(ctx, leaf.statuses)];
   if (leaf.window) {
     const on = leaf.window.on === 'shipped' ? sql.ref('p.shipped_at') : sql.ref('p.ordered_at');
     tests.push(inDateRange(ctx, on, leaf.window));
   }
+  if (leaf.shipWindow) tests.push(inDateRange(ctx, sql.ref('p.shipped_at'), leaf.shipWindow));
   if (leaf.stores) tests.push(d.inList(sql.ref('p.store_id'), leaf.stores));
   if (leaf.media) tests.push(d.inList(sql.ref('p.media'), leaf.media));
   if (leaf.orderCodes?.min !== undefined) tests.push(sql`p.order_code >= ${leaf.orderCodes.min}`);
@@ -36,13 +41,25 @@ export function lineInScope(leaf: PurchasesCondition, ctx: PlannerContext): Sql<
   return sql`(${sql.join(tests, sql` AND `)})`;
 }
 
-/** A line's product is one of the codes, or its category (the line's, else the product master's) one of the categories. */
-export function lineMatchesProducts(ctx: PlannerContext, products: readonly string[], categories: readonly string[]): Sql<boolean> {
+/**
+ * A line's product is one of the codes, or its category (the line's, else the product master's)
+ * one of the categories; and, with `remarkContains`, its remark holds that text (both folded). A
+ * row with only a remark text matches the lines whose remark holds it.
+ */
+export function lineMatchesProducts(ctx: PlannerContext, products: readonly string[], categories: readonly string[], remarkContains?: string): Sql<boolean> {
   const d = ctx.dialect;
   const tests: Sql[] = [];
   if (products.length > 0) tests.push(d.inList(sql.ref('p.product_code'), products));
   if (categories.length > 0) tests.push(d.inList(sql`COALESCE(p.category, p.product_category)`, categories));
-  return tests.length === 0 ? sql`false` : sql`(${sql.join(tests, sql` OR `)})`;
+  const product: Sql<boolean> = tests.length === 0 ? sql`false` : sql`(${sql.join(tests, sql` OR `)})`;
+  if (remarkContains === undefined) return product;
+  const remark = remarkHolds(ctx, remarkContains);
+  return tests.length === 0 ? remark : sql`(${product} AND ${remark})`;
+}
+
+/** The line's remark (商品備考) holds the text, both NFKC-normalised and case-folded; a line without a remark does not. */
+export function remarkHolds(ctx: PlannerContext, text: string): Sql<boolean> {
+  return sql<boolean>`COALESCE(${ctx.dialect.hasSubstring(ctx.dialect.fold(sql.ref('p.remark')), foldText(text))}, false)`;
 }
 
 /**

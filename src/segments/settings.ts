@@ -3,14 +3,17 @@ import type { Engine } from '../engine/engine.js';
 import { utcText } from '../engine/tables.js';
 import { KumiwakeError } from '../errors.js';
 import { rfmSettingsFromJson, RFM_SCORES, type RfmSettings } from '../model/rfm-settings.js';
+import { SALES_STATUSES, salesStatusesFromJson, storeSalesStatuses } from './sales-statuses.js';
 
 /** The settings a shop can set (`kumiwake settings set NAME`). */
-export const SETTING_NAMES = ['rfm'] as const;
+export const SETTING_NAMES = ['rfm', 'sales-statuses'] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
 export interface Settings {
   /** fixed RFM cut points; absent: every score is a quintile */
   readonly rfm?: RfmSettings;
+  /** the order statuses that count as sales (ecforce 売上完了); absent: every status but cancelled */
+  readonly salesStatuses?: readonly string[];
 }
 
 const rows = async (db: Engine) => (await db.hasTable('settings')
@@ -20,8 +23,10 @@ const rows = async (db: Engine) => (await db.hasTable('settings')
 
 /** The shop's settings, from the settings table (sql/schema.sql). */
 export async function readSettings(db: Engine): Promise<Settings> {
-  const rfm = (await rows(db)).find((r) => r.name === 'rfm');
-  return rfm ? { rfm: rfmSettingsFromJson(rfm.value) } : {};
+  const all = await rows(db);
+  const rfm = all.find((r) => r.name === 'rfm');
+  const sales = all.find((r) => r.name === SALES_STATUSES);
+  return { ...(rfm ? { rfm: rfmSettingsFromJson(rfm.value) } : {}), ...(sales ? { salesStatuses: salesStatusesFromJson(sales.value) } : {}) };
 }
 
 /** Sets the RFM cut points: the scores given replace the whole setting, the others are quintiles. */
@@ -39,6 +44,7 @@ export async function setRfmSettings(db: Engine, settings: RfmSettings): Promise
 export async function unsetSetting(db: Engine, name: string): Promise<boolean> {
   if (!(SETTING_NAMES as readonly string[]).includes(name)) throw new KumiwakeError('bad-argument', `unknown setting "${name}" (expected ${SETTING_NAMES.join(', ')})`);
   const had = (await rows(db)).some((r) => r.name === name);
-  if (had) await db.query(sql`DELETE FROM settings WHERE name = ${name}`.compile(db.kysely()));
+  if (had && name === SALES_STATUSES) await storeSalesStatuses(db, []); // rebuilds the summaries
+  else if (had) await db.query(sql`DELETE FROM settings WHERE name = ${name}`.compile(db.kysely()));
   return had;
 }

@@ -6,6 +6,7 @@
 import type { Dataset, PurchaseRow } from './model.js';
 import { birthdayHolds } from './birthday.js';
 import { attributeNumber, attributeTime, looseText } from './loose-text.js';
+import { counts, orderHolds, remarkHas } from './purchase-lines.js';
 import { rfmHolds, rfmScores, type CutPoints, type Scores } from './rfm.js';
 
 type Json = any; // definitions are validated before they reach here
@@ -61,6 +62,8 @@ function attributeBetween(cond: Json, v: string, asOf: Day): boolean {
 export class ReferenceEvaluator {
   /** the shop's fixed RFM cut points (kumiwake settings set rfm); none: quintiles */
   rfmCutPoints: CutPoints = {};
+  /** the shop's sales statuses (kumiwake settings set sales-statuses); none: every status but cancelled */
+  salesStatuses: string[] | undefined;
   private rfmCache = new Map<string, Map<string, Scores>>();
 
   constructor(private readonly data: Dataset, private readonly saved: Map<string, Json>, private readonly enumValue: (field: string, v: string) => string) {}
@@ -121,8 +124,8 @@ export class ReferenceEvaluator {
       case 'purchases': return this.purchases(cond, c.customer_id, asOf);
       case 'mail': return this.mail(cond, c.customer_id, asOf);
       case 'rfm': {
-        const key = `${asOf.y}-${asOf.m}-${asOf.d}:${JSON.stringify(this.rfmCutPoints)}`;
-        if (!this.rfmCache.has(key)) this.rfmCache.set(key, rfmScores(this.data, asOf, this.rfmCutPoints));
+        const key = `${asOf.y}-${asOf.m}-${asOf.d}:${JSON.stringify(this.rfmCutPoints)}:${JSON.stringify(this.salesStatuses ?? null)}`;
+        if (!this.rfmCache.has(key)) this.rfmCache.set(key, rfmScores(this.data, asOf, this.rfmCutPoints, this.salesStatuses));
         return rfmHolds(cond, this.rfmCache.get(key)!.get(c.customer_id));
       }
       case 'segment': {
@@ -189,8 +192,9 @@ export class ReferenceEvaluator {
   }
 
   private lineInScope(p: PurchaseRow, cond: Json, asOf: Day): boolean {
-    if (p.counted === false || p.status === 'cancelled') return false;
+    if (!counts(p, cond.statuses, this.salesStatuses)) return false;
     if (cond.window && !inRange(cond.window.on === 'shipped' ? p.shipped_at : p.ordered_at, cond.window, asOf)) return false;
+    if (cond.shipWindow && !inRange(p.shipped_at, cond.shipWindow, asOf)) return false;
     if (cond.stores && !cond.stores.map(String).includes(p.store_id)) return false;
     if (cond.media && !cond.media.map(String).includes(p.media)) return false;
     if (cond.orderCodes) {
@@ -225,10 +229,14 @@ export class ReferenceEvaluator {
     if (cond.lastShippedAt && !inRange(last?.shipped, cond.lastShippedAt, asOf)) return false;
     if (cond.firstOrderProducts && !(first && first.lines.some((l) => cond.firstOrderProducts.map(String).includes(l.product_code)))) return false;
     if (cond.lastOrderProducts && !(last && last.lines.some((l) => cond.lastOrderProducts.map(String).includes(l.product_code)))) return false;
+    if (cond.lastOrder && !(last && orderHolds(cond.lastOrder, last.lines))) return false;
+    if (cond.firstOrder && !(first && orderHolds(cond.firstOrder, first.lines))) return false;
     for (const row of cond.products ?? []) {
       const matches = (l: PurchaseRow) => {
         const category = l.category ?? this.data.products.find((p) => p.product_code === l.product_code)?.category ?? null;
-        return (row.products ?? []).map(String).includes(l.product_code) || (category !== null && (row.categories ?? []).map(String).includes(category));
+        const product = (row.products ?? []).map(String).includes(l.product_code) || (category !== null && (row.categories ?? []).map(String).includes(category));
+        if (row.remarkContains === undefined) return product;
+        return (product || (!row.products && !row.categories)) && remarkHas(l, row.remarkContains);
       };
       const figure = row.unit === 'quantity'
         ? lines.filter(matches).reduce((s, l) => s + (l.quantity ?? 1), 0)

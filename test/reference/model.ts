@@ -19,6 +19,8 @@ export interface PurchaseRow {
   media: string | null;
   status: string | null;
   counted: boolean | null;
+  /** 商品備考 */
+  remark?: string | null;
   groups: Record<string, string | null>;
 }
 

@@ -119,8 +119,10 @@ export function randomDataset(seed: number, shape: DatasetShape): Dataset {
           amount: maybe(0.95, () => 100 * Math.floor(r() * 50)),
           order_code: maybe(0.8, () => `A${pad(Math.floor(r() * 20), 4)}`),
           media: maybe(0.8, () => pick(vocabulary.media)),
-          status: cancelled ? 'cancelled' : maybe(0.5, () => '完了'),
+          // Statuses, media and remarks vary without drawing more numbers, so every seed keeps its data.
+          status: cancelled ? 'cancelled' : maybe(0.5, () => (o % 3 === 0 ? '発送済' : '完了')),
           counted: r() < 0.05 ? false : maybe(0.9, () => true),
+          remark: [null, 'のし', 'ギフト ﾉｼ付き', null, 'GIFT包装'][(o + l) % 5] ?? null,
           groups: { 管理: maybe(0.7, () => pick(['VIP', '通常'])) },
         });
       }
@@ -161,9 +163,9 @@ export async function loadDataset(db: DuckDBEngine, data: Dataset, options: { di
   }
   for (const p of data.products) await db.run('INSERT INTO products (product_code, category) VALUES ($1, $2)', [p.product_code, p.category]);
   for (const p of data.purchases) {
-    await db.run(`INSERT INTO purchases (order_id, line_no, customer_id, store_id, ordered_at, shipped_at, product_code, category, quantity, amount, order_code, media, status, counted, "group:管理")
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [p.order_id, p.line_no, p.customer_id, p.store_id, p.ordered_at, p.shipped_at, p.product_code, p.category, p.quantity, p.amount, p.order_code, p.media, p.status, p.counted, p.groups['管理'] ?? null]);
+    await db.run(`INSERT INTO purchases (order_id, line_no, customer_id, store_id, ordered_at, shipped_at, product_code, category, quantity, amount, order_code, media, status, counted, "group:管理", remark)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      [p.order_id, p.line_no, p.customer_id, p.store_id, p.ordered_at, p.shipped_at, p.product_code, p.category, p.quantity, p.amount, p.order_code, p.media, p.status, p.counted, p.groups['管理'] ?? null, p.remark ?? null]);
   }
   for (const m of data.mails) await db.run('INSERT INTO mails VALUES ($1, $2, $3, $4, $5)', [m.mail_id, m.kind, m.subject, m.sent_at, m.store_id]);
   for (const e of data.events) await db.run('INSERT INTO mail_events VALUES ($1, $2, $3, $4)', [e.customer_id, e.mail_id, e.event, e.occurred_at]);

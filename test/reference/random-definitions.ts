@@ -63,7 +63,20 @@ const scopeParts = {
   media: some(vocabulary.media),
   orderCodes: fc.record({ min: fc.constantFrom('A0003', 'A0010'), max: fc.constantFrom('A0012', 'A0019') }, { requiredKeys: [] }).filter((r) => Object.keys(r).length > 0),
   groups: fc.record({ 管理: some(['VIP', '通常']) }),
+  shipWindow: dateRange,
+  statuses: some(['完了', '発送済', 'キャンセル', 'cancelled', '未対応']),
 };
+/** lastOrder / firstOrder: one to three of the order filters ("media": [] only with "mediaEmpty": true). */
+const orderFilter = fc.record({
+  stores: some(vocabulary.stores),
+  media: fc.oneof(some(vocabulary.media).map((media) => ({ media })), fc.constant({ media: [], mediaEmpty: true }), some(vocabulary.media).map((media) => ({ media, mediaEmpty: true }))),
+  orderCodes: fc.record({ min: fc.constantFrom('A0003', 'A0010'), max: fc.constantFrom('A0012', 'A0019') }, { requiredKeys: [] }).filter((r) => Object.keys(r).length > 0),
+  groups: fc.record({ 管理: some(['VIP', '通常']) }),
+  statuses: some(['完了', '発送済', 'cancelled']),
+  products: some(vocabulary.products),
+  remarkContains: fc.constantFrom('のし', 'ノシ', 'gift', '包装'),
+}, { requiredKeys: [] }).filter((f) => Object.keys(f).length > 0 && Object.keys(f).length <= 3)
+  .map(({ media, ...rest }) => ({ ...rest, ...(media ?? {}) }));
 const figureParts = {
   orderCount: fc.oneof(numberRange(0, 4), fc.constant({ min: 0, max: 0 }), fc.constant({ min: 1 })),
   sales: fc.oneof(numberRange(0, 8000), fc.constant({ max: 0 })),
@@ -72,12 +85,15 @@ const figureParts = {
   lastShippedAt: dateRange,
   firstOrderProducts: some(vocabulary.products),
   lastOrderProducts: some(vocabulary.products),
+  lastOrder: orderFilter,
+  firstOrder: orderFilter,
   products: fc.array(fc.record({
     products: fc.option(some(vocabulary.products), { nil: undefined }),
     categories: fc.option(some(vocabulary.categories), { nil: undefined }),
+    remarkContains: fc.option(fc.constantFrom('のし', 'ﾉｼ', 'Gift', '包装'), { nil: undefined, freq: 3 }),
     count: fc.oneof(numberRange(0, 4), fc.constant({ min: 0, max: 0 })),
     unit: fc.option(fc.constantFrom('orders', 'quantity'), { nil: undefined }),
-  }).filter((row) => row.products !== undefined || row.categories !== undefined), { minLength: 1, maxLength: 3 }),
+  }).filter((row) => row.products !== undefined || row.categories !== undefined || row.remarkContains !== undefined), { minLength: 1, maxLength: 3 }),
 };
 /** A few scope filters (often none) and one or two figures, so that each rule is exercised alone too. */
 const purchases = fc.tuple(

@@ -3,6 +3,7 @@
  * the reference evaluator and the breakdown tests; shares no code with src/.
  */
 import type { Dataset } from './model.js';
+import { counts } from './purchase-lines.js';
 
 type Day = { y: number; m: number; d: number };
 export interface Scores { r: number; f: number; m: number }
@@ -26,12 +27,12 @@ export function cellOf(s: Scores): string {
 }
 
 /** Scores of the customers with a counted order by the end of the as-of day. */
-export function rfmScores(data: Dataset, asOf: Day, cuts: CutPoints = {}): Map<string, Scores> {
+export function rfmScores(data: Dataset, asOf: Day, cuts: CutPoints = {}, salesStatuses?: string[]): Map<string, Scores> {
   const end = `${pad(asOf.y, 4)}-${pad(asOf.m)}-${pad(asOf.d)} 23:59:59.999999`;
   const known = new Set(data.customers.map((c) => c.customer_id));
   const orders = new Map<string, Map<string, { ts: string; sales: number }>>();
   for (const p of data.purchases) {
-    if (p.counted === false || p.status === 'cancelled' || p.ordered_at > end || !known.has(p.customer_id)) continue;
+    if (!counts(p, undefined, salesStatuses) || p.ordered_at > end || !known.has(p.customer_id)) continue;
     const mine = orders.get(p.customer_id) ?? new Map<string, { ts: string; sales: number }>();
     orders.set(p.customer_id, mine);
     const o = mine.get(p.order_id) ?? { ts: p.ordered_at, sales: 0 };

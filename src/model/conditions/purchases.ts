@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { say } from '../faults.js';
 import { addFault } from './context.js';
-import { checkDateOrder, dateRange, dateValue, despiteFaults, fixedObject, MAX_LIST, numberRange, present, textList, written, type DateRange, type NumberRange } from './parts.js';
+import { groups, orderCodes, orderFilter, remarkText, statusList, type OrderFilter } from './order-filter.js';
+import { checkDateOrder, dateRange, dateValue, despiteFaults, fixedObject, numberRange, present, textList, type DateRange, type NumberRange } from './parts.js';
 
 export interface PurchaseWindow extends DateRange {
   /** which time of a line the window tests */
@@ -15,12 +16,18 @@ export interface ProductRow {
   readonly categories: readonly string[];
   readonly count: NumberRange;
   readonly unit: 'orders' | 'quantity';
+  /** a text the line's remark (商品備考) holds, folded; with products or categories, both must hold */
+  readonly remarkContains?: string;
 }
 
 /** Lifetime figures (no scope filter) or figures over the lines in scope; every figure given must hold. */
 export interface PurchasesCondition {
   readonly kind: 'purchases';
   readonly window?: PurchaseWindow;
+  /** a second window on the shipping time: a line is in scope when both hold */
+  readonly shipWindow?: DateRange;
+  /** statuses in scope, canonical; given, they replace the shop's sales statuses */
+  readonly statuses?: readonly string[];
   readonly stores?: readonly string[];
   readonly media?: readonly string[];
   readonly orderCodes?: { readonly min?: string; readonly max?: string };
@@ -33,10 +40,12 @@ export interface PurchasesCondition {
   readonly firstOrderProducts?: readonly string[];
   readonly lastOrderProducts?: readonly string[];
   readonly products?: readonly ProductRow[];
+  readonly lastOrder?: OrderFilter;
+  readonly firstOrder?: OrderFilter;
 }
 
-const FIGURES = ['orderCount', 'sales', 'firstOrderedAt', 'lastOrderedAt', 'lastShippedAt', 'firstOrderProducts', 'lastOrderProducts', 'products'] as const;
-const SCOPE = ['window', 'stores', 'media', 'orderCodes', 'groups'] as const;
+const FIGURES = ['orderCount', 'sales', 'firstOrderedAt', 'lastOrderedAt', 'lastShippedAt', 'firstOrderProducts', 'lastOrderProducts', 'lastOrder', 'firstOrder', 'products'] as const;
+const SCOPE = ['window', 'shipWindow', 'stores', 'media', 'orderCodes', 'groups', 'statuses'] as const;
 
 const window = fixedObject({
   on: z.enum(['ordered', 'shipped'], { error: say('unknown-window-on', 'on is "ordered" or "shipped"') }).optional(),
@@ -46,39 +55,17 @@ const window = fixedObject({
   .superRefine((w, ctx) => checkDateOrder(w.from, w.to, ctx), despiteFaults)
   .transform((w): PurchaseWindow => ({ ...w, on: w.on ?? 'ordered' }));
 
-const orderCode = z.string({ error: say('not-a-text', 'an order code is a text') }).optional();
-const orderCodes = fixedObject({ min: orderCode, max: orderCode }, 'an order code range', 'orderCodes is {"min": "A0001", "max": "A0999"}')
-  .superRefine((codes, ctx) => {
-    if (codes.min === undefined && codes.max === undefined) addFault(ctx, 'empty-range', 'give "min", "max" or both');
-    if (typeof codes.min === 'string' && typeof codes.max === 'string' && codes.min > codes.max) {
-      addFault(ctx, 'min-greater-than-max', `min "${codes.min}" comes after max "${codes.max}"`);
-    }
-  }, despiteFaults);
-
-const groupValues = textList(true);
-
-/** Each entry parsed as a list; not z.record, which drops a key named `__proto__` (and with it a filter). */
-const groups = written({ type: 'object', additionalProperties: { type: 'array', items: { type: ['string', 'number'] }, minItems: 1, maxItems: MAX_LIST } })
-  .transform((raw, ctx): Readonly<Record<string, readonly string[]>> => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      addFault(ctx, 'not-an-object', 'groups maps an order group name to a list of values');
-      return z.NEVER;
-    }
-    return Object.fromEntries(Object.entries(raw).map(([name, values]) => {
-      const parsed = groupValues.safeParse(values);
-      for (const issue of parsed.error?.issues ?? []) ctx.addIssue({ ...issue, path: [name, ...issue.path] });
-      return [name, parsed.data ?? []];
-    }));
-  });
-
 const productRow = fixedObject({
   products: textList(true).optional(),
   categories: textList(true).optional(),
   unit: z.enum(['orders', 'quantity'], { error: say('unknown-unit', 'unit is "orders" or "quantity"') }).optional(),
   count: numberRange({ integer: true }).optional(),
-}, 'a product row', 'a product row is {"products": [...], "categories": [...], "count": {"min": N, "max": N}}', ['products', 'categories', 'count', 'unit'])
+  remarkContains: remarkText.optional(),
+}, 'a product row', 'a product row is {"products": [...], "categories": [...], "count": {"min": N, "max": N}}', ['products', 'categories', 'remarkContains', 'count', 'unit'])
   .superRefine((row, ctx) => {
-    if (row.products === undefined && row.categories === undefined) addFault(ctx, 'empty-product-row', 'a product row names products, categories or both');
+    if (row.products === undefined && row.categories === undefined && row.remarkContains === undefined) {
+      addFault(ctx, 'empty-product-row', 'a product row names products, categories, a remark text (remarkContains) or more than one of them');
+    }
     if (row.count === undefined) addFault(ctx, 'missing-property', 'a product row needs a "count" range, e.g. {"min": 1}; never bought is {"min": 0, "max": 0}');
   }, despiteFaults)
   .transform((row): ProductRow => ({
@@ -86,13 +73,16 @@ const productRow = fixedObject({
     categories: row.categories ?? [],
     count: present(row.count),
     unit: row.unit ?? 'orders',
+    ...(row.remarkContains !== undefined ? { remarkContains: row.remarkContains } : {}),
   }))
-  .meta({ required: ['count'], anyOf: [{ required: ['products'] }, { required: ['categories'] }] });
+  .meta({ required: ['count'], anyOf: [{ required: ['products'] }, { required: ['categories'] }, { required: ['remarkContains'] }] });
 
 const purchasesShape = {
   kind: z.literal('purchases'),
   // In the order the faults are listed.
   window: window.optional(),
+  shipWindow: dateRange('a ship window', 'shipWindow is {"from": D, "to": D}').optional(),
+  statuses: statusList.optional(),
   stores: textList(true).optional(),
   media: textList(true).optional(),
   firstOrderProducts: textList(true).optional(),
@@ -104,6 +94,8 @@ const purchasesShape = {
   firstOrderedAt: dateRange().optional(),
   lastOrderedAt: dateRange().optional(),
   lastShippedAt: dateRange().optional(),
+  lastOrder: orderFilter.optional(),
+  firstOrder: orderFilter.optional(),
   // An empty list of rows would select on nothing: refused like every other empty list.
   products: z.array(productRow, { error: say('not-a-list', 'products is a list of product rows') })
     .superRefine((rows, ctx) => {

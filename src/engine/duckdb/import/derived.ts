@@ -16,6 +16,17 @@ export type SummaryScope = 'all' | 'touched';
 export const SUMMARIES_MARK = 'purchase_summaries';
 
 /**
+ * A line's status counts as a sale: one of the statuses of the shop's `sales-statuses` setting
+ * (a JSON list in the settings table), or, without that setting, any status but cancelled. Read
+ * from the table in SQL so an import needs no look-up; the planner's `countedLine` is the same rule.
+ */
+const SALES_STATUS = [
+  `(CASE WHEN EXISTS (SELECT 1 FROM settings WHERE name = 'sales-statuses')`,
+  `THEN status IN (SELECT unnest(from_json(value, '["VARCHAR"]')) FROM settings WHERE name = 'sales-statuses')`,
+  `ELSE status IS DISTINCT FROM 'cancelled' END)`,
+].join(' '); // one line: the files' comments mention the placeholder
+
+/**
  * Rebuilds what is derived from purchases and products after either changes: the per-customer
  * lifetime purchase figures, per customer and product / category, and the master category copied
  * onto the order lines (new lines get it as they are inserted; a products import brings it up to
@@ -28,6 +39,7 @@ export async function refreshDerivedTables(db: DuckDBEngine, changed: 'purchases
   const everyone = changed === 'products' || scope === 'all';
   for (const file of files) {
     const statements = sqlFile(file)
+      .replaceAll(':sales_status', SALES_STATUS)
       .replaceAll(':scope', everyone ? 'true' : `customer_id IN (SELECT customer_id FROM ${TOUCHED_TABLE})`)
       .replaceAll(':order_products', everyone ? 'ORDER BY product_code, customer_id' : '')
       .replaceAll(':order_categories', everyone ? 'ORDER BY category, customer_id' : '');
