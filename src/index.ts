@@ -20,6 +20,8 @@ export type { ImportResult } from './engine/duckdb/import/run-import.js';
 export type { RunOutcome } from './jobs/run-job.js';
 export type { RunRecord } from './jobs/history.js';
 export type { DiffList, DiffRequest, DiffResult, DiffRun } from './api/diff.js';
+export { JobFileError, JobFolder, type JobEntry, type JobFault, type JobFolderOptions } from './api/jobs.js';
+export type { ImportPreview, ImportPreviewOptions, ImportRecord, PreviewColumn } from './api/import-preview.js';
 export type { SavedSegment, SegmentVersion } from './segments/store.js';
 export type { BreakdownFileResult, BreakdownOptions, RfmSettingsInput, Settings } from './api/breakdown.js';
 export type { BreakdownResult, BreakdownRow, BreakdownValue, Reach } from './segments/breakdown.js';

@@ -82,6 +82,10 @@ export interface ImportRequest {
   readonly delimiter?: ',' | '\t' | ';';
   /** let `mode: 'replace'` empty the table when the files hold no row (refused otherwise) */
   readonly allowEmpty?: boolean;
+  /** this import's progress (default: the workspace's reporter) */
+  readonly progress?: ProgressReporter;
+  /** stops this import (default: the workspace's signal) */
+  readonly signal?: AbortSignal;
 }
 
 export interface MembersRequest extends EvaluateOptions {

@@ -12,6 +12,7 @@ import { SegmentStore } from '../segments/store.js';
 import { parseAsOf, resolveSegment } from './inputs.js';
 import { membersPage } from './members.js';
 import { SavedSegments } from './saved-segments.js';
+import { JobFolder } from './jobs.js';
 import type {
   EvaluateOptions, ExportRequest, ExportResult, HistoryFilter, ImportRequest, MembersPage, MembersRequest, RunJobRequest, SegmentInput, WorkspaceOptions,
 } from './types.js';
@@ -109,10 +110,28 @@ export class Workspace {
     const result = await importFiles(db, {
       table, files: request.files, encoding: request.encoding, mode: request.mode, mappingFile: request.mapping, maxRejects,
       delimiter: request.delimiter, allowEmpty: request.allowEmpty, tz: this.tz,
-      signal: this.options.signal, logger: this.log, progress: this.options.progress, decodeDir: this.options.decodeDir,
+      signal: request.signal ?? this.options.signal, logger: this.log, progress: request.progress ?? this.options.progress, decodeDir: this.options.decodeDir,
     });
     // A customers import may change what saved segments select, never the segments themselves.
     return result;
+  }
+
+  /**
+   * How an import would read a file (the web page's preview before it imports): the encoding,
+   * decided as the import decides it, and the column each header cell maps to, unknown ones listed.
+   */
+  async previewImport(file: string, table: string, options: import('./import-preview.js').ImportPreviewOptions = {}): Promise<import('./import-preview.js').ImportPreview> {
+    return (await import('./import-preview.js')).previewImport(file, table, options);
+  }
+
+  /** The import history (the `imports` table), newest first: outcome, rows, rejects file, error. */
+  async imports(limit?: number): Promise<import('./import-preview.js').ImportRecord[]> {
+    return (await import('./import-preview.js')).importHistory(await this.database(), limit);
+  }
+
+  /** The job files of a folder (default jobs): list, show, save (checked as `run` reads them), delete, next run times. */
+  jobs(options: import('./jobs.js').JobFolderOptions = {}): import('./jobs.js').JobFolder {
+    return new JobFolder(options, (name) => this.segments.show(name), (what) => this.assertWritable(what));
   }
 
   /** How many customers a segment selects, and how many of them each channel reaches. */

@@ -27,7 +27,7 @@ export function serveCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       .option('token', { type: 'string', describe: 'access token (at least 16 characters; env KUMIWAKE_TOKEN): Authorization: Bearer TOKEN, or the login page' }),
     async (argv) => {
       // Who may reach the server is settled before the database is touched.
-      const options = checkServeOptions({ host: argv.host, port: argv.port, token: argv.token ?? config.token });
+      const options = checkServeOptions({ host: argv.host, port: argv.port, token: argv.token ?? config.token, jobsDir: config.jobsDir, outputRoot: config.outputDir });
       const token = options.token;
       await withWorkspace(argv, { interactive: true }, async (workspace) => {
         // The database is opened before the URL is printed: a busy or unreadable file is said now.

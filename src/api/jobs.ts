@@ -1,0 +1,174 @@
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { KumiwakeError } from '../errors.js';
+
+/** A job file's fault with the JSON path it names (`outputs[0].format`), as a definition's faults are given. */
+export interface JobFault {
+  readonly code: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A job file refused: `faults` hold the path in the job's JSON of what is wrong. */
+export class JobFileError extends KumiwakeError {
+  constructor(readonly faults: readonly JobFault[]) {
+    super('job-invalid', faults.map((f) => `${f.path}: ${f.message}`).join('\n'), 2);
+    this.name = 'JobFileError';
+  }
+}
+
+/** One job of the folder: its JSON as written, when it runs next, or why it cannot be read. */
+export interface JobEntry {
+  readonly name: string;
+  /** the job file's JSON as it is on disk (undefined when it is not JSON) */
+  readonly job?: Record<string, unknown>;
+  /** the next five occurrences (`YYYY-MM-DD HH:MM` in the job's zone) of an enabled, scheduled job */
+  readonly next: readonly string[];
+  /** why `run` would refuse the file */
+  readonly fault?: string;
+}
+
+export interface JobFolderOptions {
+  /** the folder of job files (default: jobs) */
+  readonly jobsDir?: string;
+}
+
+/** As the scheduler names a job: the file name without `.json` (job-file.ts). */
+const JOB_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.\-]{0,99}$/u;
+export const NEXT_RUNS = 5;
+
+function checkName(name: string): void {
+  if (!JOB_NAME.test(name)) {
+    throw new JobFileError([{ code: 'job-name', path: 'name', message: `"${name}" is not a job name: letters, digits, "_", "." and "-", starting with a letter or digit` }]);
+  }
+}
+
+/**
+ * The job files of a folder, as `kumiwake run` and `kumiwake schedule` read them: a job is saved
+ * only after `loadJob` (run's own reader) accepts it from a file beside the folder, then renamed
+ * into place, so the scheduler never sees a half-written or refused job.
+ */
+export class JobFolder {
+  readonly dir: string;
+
+  constructor(
+    options: JobFolderOptions,
+    private readonly segmentExists: (name: string) => Promise<unknown>,
+    private readonly assertWritable: (what: string) => void,
+  ) {
+    this.dir = resolve(options.jobsDir ?? 'jobs');
+  }
+
+  async list(): Promise<JobEntry[]> {
+    const { listJobFiles } = await import('../jobs/job-file.js');
+    let files: string[];
+    try {
+      files = listJobFiles(this.dir);
+    } catch (error) {
+      if ((error as KumiwakeError).code === 'jobs-missing') return []; // no job saved yet
+      throw error;
+    }
+    return Promise.all(files.map((file) => this.entry(file)));
+  }
+
+  async show(name: string): Promise<JobEntry> {
+    checkName(name);
+    return this.entry(this.fileOf(name));
+  }
+
+  /**
+   * Writes a job file (a new name, or over one with `force`). Refused with the JSON path of
+   * the fault when `run` would refuse it, or when it names a saved segment that does not exist.
+   */
+  async save(name: string, job: unknown, options: { force?: boolean } = {}): Promise<JobEntry> {
+    this.assertWritable('save jobs');
+    checkName(name);
+    if (job === null || typeof job !== 'object' || Array.isArray(job)) throw new JobFileError([{ code: 'job-invalid', path: '(top level)', message: 'a job is a JSON object' }]);
+    const target = this.fileOf(name);
+    if (!options.force && this.exists(target)) throw new KumiwakeError('job-exists', `a job named ${name} exists already (save over it, or choose another name)`);
+    mkdirSync(this.dir, { recursive: true });
+    // The scheduler lists *.json of the folder only: a job being checked in a subfolder is never picked up.
+    const staging = mkdtempSync(join(this.dir, '.saving-'));
+    try {
+      const staged = join(staging, `${name}.json`);
+      writeFileSync(staged, `${JSON.stringify(job, null, 2)}\n`);
+      const { loadJob } = await import('../jobs/job-file.js');
+      try {
+        loadJob(staged);
+      } catch (error) {
+        throw jobFault(error, staged);
+      }
+      const segment = (job as { segment?: unknown }).segment;
+      if (typeof segment === 'string') {
+        await this.segmentExists(segment).catch((error: KumiwakeError) => {
+          throw new JobFileError([{ code: error.code ?? 'segment-unknown', path: 'segment', message: error.message }]);
+        });
+      }
+      renameSync(staged, target);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+    return this.entry(target);
+  }
+
+  async delete(name: string): Promise<void> {
+    this.assertWritable('delete jobs');
+    checkName(name);
+    const file = this.fileOf(name);
+    if (!this.exists(file)) throw new KumiwakeError('job-missing', `no job named ${name} in ${this.dir}`);
+    rmSync(file);
+  }
+
+  /** The next occurrences of a cron schedule, as the scheduler computes them (refused as `run` refuses a bad one). */
+  async nextRuns(schedule: string, timezone = 'Asia/Tokyo', count = NEXT_RUNS): Promise<string[]> {
+    const [{ default: cron }, { nextOccurrences }] = await Promise.all([import('node-cron'), import('../jobs/next-runs.js')]);
+    const check = cron.validateDetailed(schedule);
+    if (!check.valid) throw new JobFileError([{ code: 'job-invalid', path: 'schedule', message: `"${schedule}" is not a cron schedule: ${check.errors.map((e) => e.message).join('; ')}` }]);
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: timezone });
+    } catch {
+      throw new JobFileError([{ code: 'job-invalid', path: 'timezone', message: `"${timezone}" is not a time zone (e.g. Asia/Tokyo)` }]);
+    }
+    return nextOccurrences(schedule, timezone, count);
+  }
+
+  private fileOf(name: string): string {
+    return join(this.dir, `${name}.json`);
+  }
+
+  private exists(file: string): boolean {
+    try {
+      readFileSync(file);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async entry(file: string): Promise<JobEntry> {
+    const name = file.slice(this.dir.length + 1).replace(/\.json$/i, '');
+    let job: Record<string, unknown> | undefined;
+    try {
+      job = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new KumiwakeError('job-missing', `no job named ${name} in ${this.dir}`);
+    }
+    const { loadJob } = await import('../jobs/job-file.js');
+    try {
+      const spec = loadJob(file);
+      const next = spec.enabled && spec.schedule !== undefined ? await this.nextRuns(spec.schedule, spec.timezone) : [];
+      return { name, job, next };
+    } catch (error) {
+      return { name, job, next: [], fault: (error as Error).message };
+    }
+  }
+}
+
+/** loadJob's `FILE: PATH: message` as a fault at PATH (the staging file's name means nothing to the user). */
+function jobFault(error: unknown, file: string): unknown {
+  if (!(error instanceof KumiwakeError)) return error;
+  const rest = error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
+  const match = /^((?:\(top level\)|\(file name\)|[\w$]+(?:\[\d+\]|\.[\w$]+)*)): (.*)$/s.exec(rest);
+  const path = match?.[1] === '(file name)' ? 'name' : match?.[1] ?? '(top level)';
+  return new JobFileError([{ code: error.code, path, message: match?.[2] ?? rest }]);
+}

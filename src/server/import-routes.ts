@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, sep } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Hono } from 'hono';
+import { KumiwakeError, tableNames, type Workspace } from '../index.js';
+import { RequestFault } from './faults.js';
+import type { OneAtATime } from './one-at-a-time.js';
+import { jsonBody } from './requests.js';
+
+/** An upload's size limit: shop exports are tens to hundreds of MB; the file goes to disk, never memory. */
+export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+/** An upload not imported within this time is removed. */
+const UPLOAD_TTL_MS = 30 * 60_000;
+const IMPORT_MODES = ['upsert', 'append', 'replace'] as const;
+
+interface Upload {
+  readonly folder: string;
+  readonly file: string;
+  readonly table: string;
+  readonly timer: NodeJS.Timeout;
+  importing: boolean;
+  progress?: { label: string; fraction: number };
+}
+
+/** A file name for the upload's folder: what the user called it, one path component, or `upload.csv`. */
+const safeName = (name: string | undefined) => {
+  const cleaned = basename((name ?? '').replace(/\\/g, '/')).replace(/[^\p{L}\p{N}_.\-]/gu, '_').replace(/^\.+/, '');
+  return cleaned === '' ? 'upload.csv' : cleaned.slice(0, 120);
+};
+
+/** Counts bytes as they pass and fails the upload at the limit. */
+const limited = (limit: number) => {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      done(bytes > limit ? new RequestFault('too-large', `the file is over ${limit / 1024 ** 3} GB`, 413) : null, chunk);
+    },
+  });
+};
+
+/**
+ * Imports from the page: a CSV is uploaded as the request body and streamed to a private temp
+ * folder (never into memory, at most MAX_UPLOAD_BYTES), previewed (encoding, header mapping),
+ * then imported by the library with its progress polled; the upload is removed when the import
+ * ends, whatever its outcome, when the page discards it, or after UPLOAD_TTL_MS.
+ */
+export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATime): void {
+  const uploads = new Map<string, Upload>();
+  const discard = (id: string) => {
+    const upload = uploads.get(id);
+    if (!upload) return;
+    uploads.delete(id);
+    clearTimeout(upload.timer);
+    rmSync(upload.folder, { recursive: true, force: true });
+  };
+  const uploadOf = (id: string) => {
+    const upload = uploads.get(id);
+    if (!upload) throw new RequestFault('upload-unknown', `no upload ${id} (it was imported, discarded or expired: upload the file again)`, 404);
+    return upload;
+  };
+  /** Messages name the file as the user knows it, not the temp folder it was saved in. */
+  const shown = (text: string, upload: Upload) => text.split(`${upload.folder}${sep}`).join('');
+  const userFacing = (error: unknown, upload: Upload) => {
+    if (error instanceof Error) error.message = shown(error.message, upload);
+    return error;
+  };
+
+  app.post('/api/uploads', async (c) => {
+    const table = c.req.query('table') ?? '';
+    if (!(tableNames as readonly string[]).includes(table)) throw new RequestFault('bad-argument', `"table" must be one of ${tableNames.join(', ')}`);
+    const declared = Number(c.req.header('content-length') ?? 0);
+    if (declared > MAX_UPLOAD_BYTES) throw new RequestFault('too-large', `the file is over ${MAX_UPLOAD_BYTES / 1024 ** 3} GB`, 413);
+    const body = c.req.raw.body;
+    if (!body) throw new RequestFault('missing-property', 'send the CSV file as the request body');
+    const folder = mkdtempSync(join(tmpdir(), 'kumiwake-upload-')); // private (0700)
+    const file = join(folder, safeName(c.req.query('name')));
+    const id = randomUUID();
+    try {
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), limited(MAX_UPLOAD_BYTES), createWriteStream(file, { flags: 'wx' }));
+      if (statSync(file).size === 0) throw new RequestFault('file-empty', `${basename(file)}: the file is empty`);
+    } catch (error) {
+      rmSync(folder, { recursive: true, force: true });
+      throw error;
+    }
+    const upload: Upload = { folder, file, table, importing: false, timer: setTimeout(() => discard(id), UPLOAD_TTL_MS).unref() };
+    uploads.set(id, upload);
+    try {
+      const preview = await workspace.previewImport(file, table);
+      const fault = preview.fault === undefined ? {} : { fault: shown(preview.fault, upload) };
+      return c.json({ upload: id, bytes: statSync(file).size, preview: { ...preview, ...fault } }, 201);
+    } catch (error) {
+      discard(id);
+      throw userFacing(error, upload);
+    }
+  });
+
+  app.delete('/api/uploads/:id', (c) => {
+    uploadOf(c.req.param('id'));
+    discard(c.req.param('id'));
+    return c.json({ discarded: c.req.param('id') });
+  });
+
+  app.get('/api/uploads/:id/progress', (c) => {
+    const upload = uploads.get(c.req.param('id'));
+    return c.json({ importing: upload?.importing ?? false, progress: upload?.progress ?? null });
+  });
+
+  app.post('/api/uploads/:id/import', async (c) => {
+    const id = c.req.param('id');
+    const upload = uploadOf(id);
+    const body = await jsonBody(c.req.raw);
+    for (const key of Object.keys(body)) {
+      if (!['mode', 'maxRejects', 'encoding'].includes(key)) throw new RequestFault('unknown-property', `"${key}" is not a property of this request (expected mode, maxRejects, encoding)`);
+    }
+    const mode = body.mode ?? 'upsert';
+    if (!(IMPORT_MODES as readonly unknown[]).includes(mode)) throw new RequestFault('bad-argument', `"mode" must be one of ${IMPORT_MODES.join(', ')}`);
+    const maxRejects = body.maxRejects ?? 0;
+    if (typeof maxRejects !== 'number') throw new RequestFault('bad-argument', '"maxRejects" must be a whole number');
+    const encoding = body.encoding ?? 'auto';
+    if (!['auto', 'utf-8', 'cp932'].includes(encoding as string)) throw new RequestFault('bad-argument', '"encoding" must be auto, utf-8 or cp932');
+    if (upload.importing) throw new KumiwakeError('upload-importing', 'this file is being imported already');
+    upload.importing = true;
+    upload.progress = { label: 'waiting', fraction: 0 };
+    try {
+      const result = await turns.run(undefined, () => workspace.import({
+        table: upload.table as 'customers', files: [upload.file], mode: mode as 'upsert', maxRejects, encoding: encoding as 'auto',
+        progress: (label) => {
+          upload.progress = { label, fraction: 0 };
+          return { update: (fraction) => { upload.progress = { label, fraction }; }, stop: () => {} };
+        },
+      }));
+      const [record] = await turns.run(undefined, () => workspace.imports(1));
+      return c.json({ result: { ...result, rejectsFile: result.rejectsFile === null ? null : basename(result.rejectsFile) }, importId: record?.importId ?? null });
+    } catch (error) {
+      throw userFacing(error, upload);
+    } finally {
+      discard(id);
+    }
+  });
+
+  app.get('/api/imports', async (c) => {
+    const limit = Number(c.req.query('limit') ?? 50);
+    const records = await turns.run(c.req.raw.signal, () => workspace.imports(limit));
+    // Paths on the server are not the page's business: names only.
+    return c.json({
+      imports: records.map((r) => ({
+        ...r, files: r.files.map((f) => basename(f)), rejectsFile: r.rejectsFile === null ? null : basename(r.rejectsFile),
+        error: r.error === null ? null : r.files.reduce((text, f) => text.split(f).join(basename(f)), r.error),
+      })),
+    });
+  });
+
+  /** The rejects CSV of an import, found by its id in the history (never a path from the request). */
+  app.get('/api/imports/:id/rejects', async (c) => {
+    const id = Number(c.req.param('id'));
+    const records = await turns.run(c.req.raw.signal, () => workspace.imports(1000));
+    const record = records.find((r) => r.importId === id);
+    if (!record?.rejectsFile) throw new KumiwakeError('rejects-missing', `import ${c.req.param('id')} has no rejects file`);
+    // A file of the server's own (beside the database), kept: streamed as it is.
+    return new Response(Readable.toWeb(createReadStream(record.rejectsFile)) as ReadableStream, {
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="rejects.csv"; filename*=UTF-8''${encodeURIComponent(basename(record.rejectsFile))}`,
+      },
+    });
+  });
+}

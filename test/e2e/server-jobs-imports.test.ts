@@ -1,0 +1,186 @@
+/**
+ * `kumiwake serve`'s jobs and imports without a browser: job files saved through run's own reader
+ * (faults with their JSON paths), the next run times, run now, the history, who entered and left
+ * (listed and downloaded as CSV in UTF-8 BOM and CP932 and as xlsx), uploads previewed and imported
+ * (file:line faults, the rejects file, the import history), and the token and cross-site checks.
+ * Every expected figure is computed here by hand from the fixture shop or read from the library.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace, type Workspace } from '../../src/index.js';
+import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { tempDir } from '../helpers/cli.js';
+
+const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
+const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
+const TOKEN = 'a-long-enough-test-token-1234';
+const PAGE = { 'x-kumiwake': '1' };
+
+/** gender F: 001, 005 (004 is deleted); Tokyo or Osaka: 001, 002 (test/fixtures/shop/customers.csv) */
+const WOMEN = { where: { kind: 'field', field: 'gender', op: 'eq', value: 'F' } };
+const TOKYO_OSAKA = { where: { any: ['東京都', '大阪府'].map((value) => ({ kind: 'field', field: 'prefecture', op: 'eq', value })) } };
+
+async function call(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; json: any }> {
+  const response = await fetch(url, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { ...PAGE, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+}
+
+const upload = (base: string, table: string, name: string, bytes: Buffer | string, headers: Record<string, string> = PAGE) =>
+  fetch(`${base}api/uploads?table=${table}&name=${encodeURIComponent(name)}`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: bytes });
+
+const uploadFolders = () => readdirSync(tmpdir()).filter((f) => f.startsWith('kumiwake-upload-'));
+
+describe('kumiwake serve: jobs and imports', () => {
+  let dir: string;
+  let workspace: Workspace;
+  let server: RunningServer;
+  let locked: RunningServer;
+  let base: string;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    workspace = await openWorkspace({ db: join(dir, 'shop.duckdb'), interactive: true });
+    for (const [table, file] of [['customers', 'customers'], ['products', 'products'], ['purchases', 'purchases'], ['mails', 'mails'], ['mail-events', 'mail_events']] as const) {
+      await workspace.import({ table, files: [join(SHOP, `${file}.csv`)] });
+    }
+    await workspace.segments.save('vip', WOMEN);
+    const options = { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT, jobsDir: join(dir, 'jobs'), outputRoot: join(dir, 'out') };
+    server = await startServer(workspace, options);
+    locked = await startServer(workspace, { ...options, token: TOKEN });
+    base = server.url;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await locked?.close();
+    await workspace?.close();
+  });
+
+  it('refuses a job save, a run and an upload without the page header or the token', async () => {
+    const job = { name: 'x', job: { segment: 'vip' } };
+    expect((await call(`${base}api/jobs`, { body: job, headers: { 'x-kumiwake': '' } })).status).toBe(403);
+    expect((await call(`${base}api/jobs`, { body: job, headers: { origin: 'http://evil.example' } })).status).toBe(403);
+    expect((await call(`${base}api/jobs/x/run`, { body: {}, headers: { 'x-kumiwake': '' } })).status).toBe(403);
+    expect((await upload(base, 'customers', 'a.csv', 'customer_id\n1\n', {})).status).toBe(403);
+    expect((await call(`${locked.url}api/jobs`)).status).toBe(401);
+    expect((await call(`${locked.url}api/imports`)).status).toBe(401);
+    expect((await call(`${locked.url}api/jobs`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect(existsSync(join(dir, 'jobs', 'x.json'))).toBe(false);
+  });
+
+  it('refuses a job run would refuse, with the JSON path of the fault', async () => {
+    const fault = async (job: unknown, name = 'weekly') => {
+      const answer = await call(`${base}api/jobs`, { body: { name, job } });
+      expect(answer.status, JSON.stringify(answer.json)).toBe(400);
+      return answer.json.error.faults[0].path as string;
+    };
+    await expect(fault({ segment: 'vip', outputs: [{ path: 'a.csv', format: 'docx' }] })).resolves.toBe('outputs[0].format');
+    await expect(fault({ segment: 'vip', schedule: '61 * * * *' })).resolves.toBe('schedule');
+    await expect(fault({ segment: 'vip', timezone: 'Mars/Base' })).resolves.toBe('timezone');
+    await expect(fault({ segment: 'nobody' })).resolves.toBe('segment');
+    await expect(fault({ segment: 'vip' }, '../escape')).resolves.toBe('name');
+    await expect(fault({ segment: 'vip', outputs: [{ path: '../a.csv' }] })).resolves.toBe('outputs[0].path');
+    expect(existsSync(join(dir, 'jobs')) ? readdirSync(join(dir, 'jobs')) : []).toEqual([]);
+  });
+
+  it('saves a job file, lists it with its next five Mondays at 09:00 in Tokyo, and refuses the name twice', async () => {
+    const job = { segment: 'vip', schedule: '0 9 * * 1', timezone: 'Asia/Tokyo', outputs: [{ path: '{job}-{date}.csv', rows: 'entered', encoding: 'cp932' }], keepMembers: 5 };
+    const saved = await call(`${base}api/jobs`, { body: { name: 'weekly', job } });
+    expect(saved.status).toBe(201);
+    expect(JSON.parse(readFileSync(join(dir, 'jobs', 'weekly.json'), 'utf8'))).toEqual(job);
+    expect((await call(`${base}api/jobs`, { body: { name: 'weekly', job } })).status).toBe(409);
+
+    // By hand: Tokyo is UTC+9 without summer time; Monday 09:00 there is Monday 00:00 UTC.
+    const mondays: string[] = [];
+    const now = Date.now();
+    for (let day = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate()); mondays.length < 5; day += 86_400_000) {
+      if (new Date(day).getUTCDay() === 1 && day > now) mondays.push(`${new Date(day).toISOString().slice(0, 10)} 09:00`);
+    }
+    const listed = await call(`${base}api/jobs`);
+    expect(listed.json.jobs).toEqual([{ name: 'weekly', job, next: mondays }]);
+    const next = await call(`${base}api/next-runs?schedule=${encodeURIComponent('30 6 1 * *')}&timezone=Asia/Tokyo`);
+    expect(next.json.next).toHaveLength(5);
+    expect(next.json.next.every((t: string) => /^\d{4}-\d{2}-01 06:30$/.test(t))).toBe(true);
+    expect((await call(`${base}api/next-runs?schedule=nope`)).json.error.faults[0].path).toBe('schedule');
+  });
+
+  it('runs a job now, twice, and says who entered and left, as the members lists do', async () => {
+    const first = await call(`${base}api/jobs/weekly/run`, { body: {} });
+    expect(first.json.status).toBe('succeeded');
+    expect(first.json.counted.count).toBe(2);
+    await workspace.segments.save('vip', TOKYO_OSAKA, { force: true });
+    const second = await call(`${base}api/jobs/weekly/run`, { body: {} });
+    expect(second.json).toMatchObject({ status: 'succeeded', entered: 1, left: 1, comparedWith: first.json.runId });
+    expect(second.json.counted.count).toBe((await workspace.count({ segment: 'vip' })).count);
+
+    const history = await call(`${base}api/history?segment=vip`);
+    expect(history.json.runs.map((r: any) => [r.runId, r.count, r.entered, r.left])).toEqual([[first.json.runId, 2, null, null], [second.json.runId, 2, 1, 1]]);
+    const diff = await call(`${base}api/diff`, { body: { segment: 'vip' } });
+    expect(diff.json.entered.rows.map((r: any) => r.customer_id)).toEqual(['002']);
+    expect(diff.json.left.rows.map((r: any) => r.customer_id)).toEqual(['005']);
+    expect((await call(`${base}api/jobs/nobody/run`, { body: {} })).status).toBe(404);
+  });
+
+  it('downloads the entered and left lists as CSV (UTF-8 BOM, CP932) and xlsx, leaving no file behind', async () => {
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('kumiwake-download-')).length;
+    const bytes = async (options: Record<string, string>) => {
+      const response = await fetch(`${base}api/download/diff`, { method: 'POST', headers: { ...PAGE, 'content-type': 'application/json' }, body: JSON.stringify({ segment: 'vip', headers: 'ja', ...options }) });
+      expect(response.status, response.status === 200 ? '' : await response.text()).toBe(200);
+      expect(response.headers.get('content-disposition')).toMatch(/^attachment;/);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    const rowsOf = (text: string) => text.trim().split(/\r?\n/).slice(1).map((line) => line.split(',').slice(0, 2));
+    const bom = await bytes({ format: 'csv' });
+    expect([...bom.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const utf8 = bom.toString('utf8').slice(1);
+    expect(utf8.split(/\r?\n/)[0]).toMatch(/^増減,会員番号,/u);
+    expect(rowsOf(utf8).sort()).toEqual([['流入', '002'], ['流出', '005']]);
+    const sjis = iconv.decode(await bytes({ format: 'csv', encoding: 'cp932' }), 'cp932');
+    expect(sjis).toBe(utf8);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await bytes({ format: 'xlsx' }) as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    const cells: string[][] = [];
+    sheet.eachRow((row, n) => { if (n > 1) cells.push([String(row.getCell(1).value), String(row.getCell(2).value)]); });
+    expect(cells.sort()).toEqual([['流入', '002'], ['流出', '005']]);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('kumiwake-download-')).length).toBe(before);
+  });
+
+  it('previews an upload (encoding, header mapping, unknown columns) and imports it with the file:line of a bad value', async () => {
+    const foldersBefore = uploadFolders().length;
+    const header = 'customer_id,氏名,性別,誕生日,好きな色\n';
+    const unknown = await (await upload(base, 'customers', '会員.csv', iconv.encode(`${header}101,佐藤 一郎,M,1980-01-01,赤\n`, 'cp932'))).json() as any;
+    expect(unknown.preview).toMatchObject({ encoding: 'cp932', unknown: ['好きな色'] });
+    expect(unknown.preview.columns.slice(0, 4).map((c: any) => c.column)).toEqual(['customer_id', 'name', 'gender', 'birthday']);
+    await call(`${base}api/uploads/${unknown.upload}`, { method: 'DELETE' });
+
+    const bad = 'customer_id,name,birthday\n201,A,1990-01-01\n202,B,1990-13-45\n';
+    const badUpload = await (await upload(base, 'customers', 'bad.csv', bad)).json() as any;
+    expect(badUpload.preview).toMatchObject({ encoding: 'utf-8', unknown: [] });
+    const refused = await call(`${base}api/uploads/${badUpload.upload}/import`, { body: {} });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toMatch(/^bad\.csv:3: /);
+    // the upload is gone whatever happened: importing it again is a 404
+    expect((await call(`${base}api/uploads/${badUpload.upload}/import`, { body: {} })).status).toBe(404);
+
+    const again = await (await upload(base, 'customers', 'bad.csv', bad)).json() as any;
+    const kept = await call(`${base}api/uploads/${again.upload}/import`, { body: { maxRejects: 5 } });
+    expect(kept.json.result).toMatchObject({ rowsRead: 2, rowsRejected: 1, rowsLoaded: 1 });
+    const rejects = await fetch(`${base}api/imports/${kept.json.importId}/rejects`);
+    expect((await rejects.text()).split(/\r?\n/)[1]).toMatch(/^bad\.csv,3,|,3,birthday,/);
+
+    const history = await call(`${base}api/imports?limit=2`);
+    expect(history.json.imports.map((r: any) => [r.outcome, r.files, r.rowsLoaded])).toEqual([['ok', ['bad.csv'], 1], ['rejected', ['bad.csv'], null]]);
+    expect(history.json.imports[1].error).toMatch(/^bad\.csv:3: /);
+    expect((await workspace.tableSizes()).customers).toBe(6);
+    expect(uploadFolders().length).toBe(foldersBefore);
+  });
+});
