@@ -1,4 +1,4 @@
-import type { Condition, DateRange, FieldCondition, MailCondition, NumberRange, ProductRow, PurchasesCondition } from '../model/segment.js';
+import type { Condition, DateRange, FieldCondition, MailCondition, NumberRange, OrderFilter, ProductRow, PurchasesCondition } from '../model/segment.js';
 
 // A node of a definition in a few words, for people reading per-condition counts: not a
 // serialisation (the path locates the node in the definition), so long lists are shortened.
@@ -25,12 +25,24 @@ function fieldOperand(leaf: FieldCondition): string {
 
 function productRow(row: ProductRow): string {
   const named = [...(row.products.length > 0 ? [quoted(row.products)] : []), ...(row.categories.length > 0 ? [`category ${quoted(row.categories)}`] : [])];
-  return `${named.join(' or ')} ${range(row.count)} ${row.unit}`;
+  const remark = row.remarkContains !== undefined ? `remark containing ${quoted([row.remarkContains])}` : '';
+  const what = named.length > 0 && remark ? `${named.join(' or ')} with ${remark}` : named.join(' or ') || remark;
+  return `${what} ${range(row.count)} ${row.unit}`;
+}
+
+/** lastOrder / firstOrder in a few words: `at stores "200", no media`. */
+function orderFilter(f: OrderFilter): string {
+  const media = [...(f.media ? [`media ${quoted(f.media)}`] : []), ...(f.mediaEmpty ? ['no media'] : [])].join(' or ');
+  return [f.stores && `at stores ${quoted(f.stores)}`, media, f.orderCodes && `order codes ${f.orderCodes.min ?? ''}~${f.orderCodes.max ?? ''}`,
+    ...Object.entries(f.groups ?? {}).map(([group, values]) => `${group} ${quoted(values)}`), f.statuses && `statuses ${quoted(f.statuses)}`,
+    f.products && `holds ${quoted(f.products)}`, f.remarkContains !== undefined && `remark containing ${quoted([f.remarkContains])}`].filter(Boolean).join(', ');
 }
 
 function purchases(leaf: PurchasesCondition): string {
   const parts: string[] = [];
   if (leaf.window) parts.push(`${leaf.window.on} ${range(leaf.window)}`);
+  if (leaf.shipWindow) parts.push(`shipped ${range(leaf.shipWindow)}`);
+  if (leaf.statuses) parts.push(`statuses ${quoted(leaf.statuses)}`);
   if (leaf.stores) parts.push(`stores ${quoted(leaf.stores)}`);
   if (leaf.media) parts.push(`media ${quoted(leaf.media)}`);
   if (leaf.orderCodes) parts.push(`order codes ${leaf.orderCodes.min ?? ''}~${leaf.orderCodes.max ?? ''}`);
@@ -42,6 +54,8 @@ function purchases(leaf: PurchasesCondition): string {
   if (leaf.lastShippedAt) parts.push(`last shipped ${range(leaf.lastShippedAt)}`);
   if (leaf.firstOrderProducts) parts.push(`first order holds ${quoted(leaf.firstOrderProducts)}`);
   if (leaf.lastOrderProducts) parts.push(`last order holds ${quoted(leaf.lastOrderProducts)}`);
+  if (leaf.lastOrder) parts.push(`last order ${orderFilter(leaf.lastOrder)}`);
+  if (leaf.firstOrder) parts.push(`first order ${orderFilter(leaf.firstOrder)}`);
   for (const row of leaf.products ?? []) parts.push(productRow(row));
   return `purchases: ${parts.join(', ')}`;
 }

@@ -237,6 +237,7 @@ async function checkPurchases(checker: Checker, leaves: ReadonlyArray<Located<Pu
   const categories: Named[] = [];
   const stores: Named[] = [];
   const media: Named[] = [];
+  const statuses: Named[] = [];
   for (const { leaf, site } of leaves) {
     for (const key of ['firstOrderProducts', 'lastOrderProducts'] as const) (leaf[key] ?? []).forEach((value, i) => products.push({ value, site: step(site, key, i) }));
     (leaf.products ?? []).forEach((row, r) => {
@@ -245,7 +246,19 @@ async function checkPurchases(checker: Checker, leaves: ReadonlyArray<Located<Pu
     });
     (leaf.stores ?? []).forEach((value, i) => stores.push({ value, site: step(site, 'stores', i) }));
     (leaf.media ?? []).forEach((value, i) => media.push({ value, site: step(site, 'media', i) }));
+    (leaf.statuses ?? []).forEach((value, i) => statuses.push({ value, site: step(site, 'statuses', i) }));
+    for (const key of ['lastOrder', 'firstOrder'] as const) {
+      const filter = leaf[key];
+      filter?.stores?.forEach((value, i) => stores.push({ value, site: step(site, key, 'stores', i) }));
+      filter?.media?.forEach((value, i) => media.push({ value, site: step(site, key, 'media', i) }));
+      filter?.products?.forEach((value, i) => products.push({ value, site: step(site, key, 'products', i) }));
+      filter?.statuses?.forEach((value, i) => statuses.push({ value, site: step(site, key, 'statuses', i) }));
+    }
   }
+  // A status no line has (a typo: 発送済み for 発送済) selects no line, and everyone under `not`.
+  await checker.checkNames(statuses, 'value-never-occurs', (status) => `no order line has status "${status}": the condition selects no line`, {
+    small: [], large: [purchasesSources('status')], candidates: [purchasesSources('status')],
+  });
   await checker.checkNames(products, 'unknown-product', (code) => `there is no product "${code}" (not in the products, on no order line): no line matches it`, {
     small: [{ table: 'products', column: 'product_code' }, ...(summaries ? [{ table: 'customer_products', column: 'product_code' }] : [])],
     large: summaries ? [] : [purchasesSources('product_code')],

@@ -10,7 +10,8 @@ import { parseLocalDate } from '../../src/model/dates.js';
 import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
 import type { DefinitionError } from '../../src/model/faults.js';
 import { parseDefinition } from '../../src/model/parse.js';
-import { planMembers, planTargetOf } from '../../src/segments/evaluate.js';
+import { describeCondition } from '../../src/segments/describe-condition.js';
+import { countSegment, planMembers, planTargetOf } from '../../src/segments/evaluate.js';
 import { storeSalesStatuses } from '../../src/segments/sales-statuses.js';
 import { readSettings } from '../../src/segments/settings.js';
 import { SegmentStore } from '../../src/segments/store.js';
@@ -98,6 +99,15 @@ describe('lastOrder / firstOrder, statuses, remarks and shipWindow on a hand-mad
     expect(await members({ kind: 'purchases', products: [{ remarkContains: 'ノシ', count: { min: 1 } }] })).toEqual(['C2']);
     expect(await members({ kind: 'purchases', products: [{ products: ['P2'], remarkContains: 'のし', count: { min: 1 } }] })).toEqual([]);
     expect(await members({ kind: 'purchases', products: [{ products: ['P1'], remarkContains: 'のし', count: { max: 0 } }] })).toEqual(['C2', 'C3', 'C4']);
+  });
+
+  it('warns of a status, store or product no line has, and describes the new fields in words', async () => {
+    const definition = { version: 1, where: { not: { kind: 'purchases', statuses: ['発送済み'], lastOrder: { stores: ['300'], products: ['P1'] }, orderCount: { min: 1 } } } };
+    const { warnings } = await countSegment(db, definition, store, asOf);
+    expect(warnings.map((w) => `${w.code} ${w.path}`).sort()).toEqual(['unknown-store where.not.lastOrder.stores[0]', 'value-never-occurs where.not.statuses[0]']);
+    const leaf = parseDefinition({ where: { kind: 'purchases', shipWindow: { from: '2024-05-01' }, firstOrder: { media: [], mediaEmpty: true, remarkContains: 'のし' },
+      products: [{ categories: ['化粧品'], remarkContains: 'ギフト', count: { min: 1 } }] } }, { asOf }).where;
+    expect(describeCondition(leaf)).toBe('purchases: shipped 2024-05-01~, first order no media, remark containing "のし", category "化粧品" with remark containing "ギフト" 1~ orders');
   });
 
   it('follows the shop sales statuses in lifetime and scoped figures, and goes back when unset', async () => {
