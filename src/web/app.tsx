@@ -82,7 +82,7 @@ export function App() {
             {results === 'members'
               ? <MembersTable definition={definition} catalog={schema?.catalog} onCustomer={setCustomer} />
               : <ResultsPanel definition={definition} catalog={schema?.catalog} />}
-            {customer !== undefined && <CustomerPage customerId={customer} definition={definition} onClose={() => setCustomer(undefined)} />}
+            {customer !== undefined && <CustomerPage customerId={customer} definition={definition} catalog={schema?.catalog} onClose={() => setCustomer(undefined)} />}
           </div>
         </main>
       </EditorContext.Provider>

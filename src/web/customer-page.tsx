@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from './api.js';
-import { useT } from './i18n.js';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Catalog } from './api.js';
+import { LangContext, message, useT } from './i18n.js';
 import type { Json } from './tree.js';
+import { valueLabel } from './value-labels.js';
 
 interface CustomerAnswer {
   readonly customer_id: string;
@@ -29,8 +30,13 @@ const depthOf = (path: string) => (path.match(/\.(all|any)\[\d+\]|\.not/g) ?? []
  * segments they are in (Workspace.customer), and why they are in or out of the open definition
  * (Workspace.why: every node with ✓ or ✗ and the figures it looked at).
  */
-export function CustomerPage({ customerId, definition, onClose }: { customerId: string; definition: Json | undefined; onClose: () => void }) {
+export function CustomerPage({ customerId, definition, catalog, onClose }: { customerId: string; definition: Json | undefined; catalog: Catalog | undefined; onClose: () => void }) {
   const t = useT();
+  const lang = useContext(LangContext);
+  const top = useRef<HTMLElement>(null);
+  useEffect(() => top.current?.scrollIntoView({ block: 'start' }), [customerId]);
+  // Coded values as the forms show them (female → 女性), yes/no for flags, lists joined.
+  const shownValue = (column: string, value: unknown) => (typeof value === 'boolean' ? message(lang, value ? 'yes' : 'no') : Array.isArray(value) ? text(value) : valueLabel(lang, catalog, column, value));
   const [customer, setCustomer] = useState<CustomerAnswer | undefined>(undefined);
   const [why, setWhy] = useState<WhyAnswer | undefined>(undefined);
   const [fault, setFault] = useState<string | undefined>(undefined);
@@ -46,7 +52,7 @@ export function CustomerPage({ customerId, definition, onClose }: { customerId: 
   }, [customerId, JSON.stringify(definition)]);
   const shown = customer?.record.filter((f) => f.value !== null && f.value !== '') ?? [];
   return (
-    <section class="customer-page" data-testid="customer-page" data-customer={customerId}>
+    <section class="customer-page" ref={top} data-testid="customer-page" data-customer={customerId}>
       <div class="members-head">
         <h2>{t('customerPage')}: {customerId}</h2>
         <button type="button" class="close" onClick={onClose}>{t('close')}</button>
@@ -70,7 +76,7 @@ export function CustomerPage({ customerId, definition, onClose }: { customerId: 
           <div>
             <h3>{t('record')}</h3>
             <table class="record" data-testid="customer-record"><tbody>
-              {shown.map((f) => <tr key={f.column} data-column={f.column}><th>{f.label}</th><td>{text(f.value)}</td></tr>)}
+              {shown.map((f) => <tr key={f.column} data-column={f.column}><th>{f.label}</th><td>{shownValue(f.column, f.value)}</td></tr>)}
             </tbody></table>
           </div>
           <div>
@@ -107,7 +113,7 @@ export function CustomerPage({ customerId, definition, onClose }: { customerId: 
             <table data-testid="customer-events">
               <thead><tr><th>{t('occurredAt')}</th><th>{t('eventKind')}</th><th>{t('mail')}</th></tr></thead>
               <tbody>{customer.events.map((e, i) => (
-                <tr key={i}><td>{e.occurredAt}</td><td>{e.event}</td><td>{e.subject ?? e.mailId}</td></tr>
+                <tr key={i}><td>{e.occurredAt}</td><td>{message(lang, `event_${e.event}`)}</td><td>{e.subject ?? e.mailId}</td></tr>
               ))}</tbody>
             </table>
           </div>

@@ -152,6 +152,7 @@ const MESSAGES = {
   downloading: ['ダウンロード中', 'Downloading'],
   downloaded: ['ダウンロードしました', 'Downloaded'],
   customerPage: ['顧客詳細', 'Customer'],
+  event_bounce: ['不達', 'bounced'],
   customerId: ['顧客ID', 'Customer id'],
   showCustomer: ['顧客を表示', 'Show customer'],
   whyIn: ['このセグメントに含まれる理由', 'Why in this segment'],
