@@ -40,6 +40,12 @@ export function compileOrderProducts(leaf: PurchasesCondition, customerId: strin
     WHERE p.customer_id = ${customerId} AND p.order_id = ${orderId} AND ${lineInScope(leaf, ctx)} ORDER BY p.product_code`, options);
 }
 
+/** The lines of one order in the leaf's scope, with what lastOrder / firstOrder test (store, media, status, code, remark). */
+export function compileOrderLines(leaf: PurchasesCondition, customerId: string, orderId: string, options: PlanOptions): CompiledSegment {
+  return compileInContext((ctx) => sql`SELECT p.line_no, p.product_code, p.store_id, p.media, p.status, p.order_code, p.remark FROM purchases p
+    WHERE p.customer_id = ${customerId} AND p.order_id = ${orderId} AND ${lineInScope(leaf, ctx)} ORDER BY p.line_no`, options);
+}
+
 /**
  * How many mails the leaf selects, and of how many the customer has an event of the leaf's kind
  * inside its window (`any` asks for one, `all` for every selected mail).

@@ -6,6 +6,7 @@ import {
   compileMailEvents, compileMailTally, compileOrderFigures, compileOrderProducts, compileProductRowFigures,
 } from '../planner/compile-why-figures.js';
 import { isScoped } from '../planner/purchase-scope.js';
+import { orderFilterFigures } from './why-order-filter.js';
 import { customerColumnType, plainValue } from './customer-row.js';
 
 /** At most this many of a mail leaf's events are listed (the tally counts them all). */
@@ -54,10 +55,11 @@ async function purchaseFigures(db: Engine, leaf: PurchasesCondition, customerId:
     lastOrderedAt: plainValue(orders?.last_ordered_at),
     lastShippedAt: plainValue(orders?.last_shipped_at),
   };
-  for (const [key, codes, order] of [['firstOrder', leaf.firstOrderProducts, orders?.first_order_id], ['lastOrder', leaf.lastOrderProducts, orders?.last_order_id]] as const) {
-    if (!codes) continue;
+  for (const [key, codes, filter, order] of [['firstOrder', leaf.firstOrderProducts, leaf.firstOrder, orders?.first_order_id], ['lastOrder', leaf.lastOrderProducts, leaf.lastOrder, orders?.last_order_id]] as const) {
+    if (!codes && !filter) continue;
     const products = typeof order === 'string' ? await db.query<{ product_code: string }>(compileOrderProducts(leaf, customerId, order, options)) : [];
-    figures[key] = typeof order === 'string' ? { orderId: order, products: products.map((p) => p.product_code) } : null;
+    const held = filter && typeof order === 'string' ? await orderFilterFigures(db, leaf, customerId, order, options) : {};
+    figures[key] = typeof order === 'string' ? { orderId: order, products: products.map((p) => p.product_code), ...held } : null;
   }
   if (leaf.products) {
     const rows: unknown[] = [];

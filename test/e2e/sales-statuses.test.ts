@@ -54,6 +54,13 @@ describe('latest-order conditions, statuses, remarks and the sales-statuses sett
     expect(await count({ kind: 'purchases', lastOrder: { remarkContains: 'ノシ' } })).toBe(1);
   });
 
+  it('kumiwake why shows what the latest order holds beside a lastOrder filter', async () => {
+    const why = await shop.why('001', { definition: { where: { kind: 'purchases', lastOrder: { stores: ['100'], media: [], mediaEmpty: true } } } }, { asOf: AS_OF });
+    // 001's latest order is A2: store 200, no media, 発送済, A0002 — the store fails, so the leaf does.
+    expect(why.in).toBe(false);
+    expect(why.nodes[0]!.figures.lastOrder).toEqual({ orderId: 'A2', products: ['P2'], stores: ['200'], media: [null], statuses: ['発送済'], orderCodes: ['A0002'], remarks: [] });
+  });
+
   it('kumiwake settings set sales-statuses changes what counts, and unset restores it', async () => {
     await shop.close();
     const def = join(dir, 'latest-at-200.json');
