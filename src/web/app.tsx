@@ -8,7 +8,7 @@ import { JsonView } from './json-view.js';
 import { useLive } from './live.js';
 import { CustomerLookup, CustomerPage } from './customer-page.js';
 import { DownloadPanel } from './download-panel.js';
-import { MembersTable } from './members-table.js';
+import { DEFAULT_MEMBER_COLUMNS, MembersTable } from './members-table.js';
 import { ResultsPanel } from './results-panel.js';
 import { NodeCountsContext, nodeCountsByPath } from './node-counts.js';
 import { SegmentsPanel } from './segments-panel.js';
@@ -31,6 +31,7 @@ export function App() {
   const [current, setCurrent] = useState<string | undefined>(undefined);
   const [results, setResults] = useState<'members' | 'breakdown'>('members');
   const [customer, setCustomer] = useState<string | undefined>(undefined);
+  const [memberColumns, setMemberColumns] = useState<readonly string[]>(DEFAULT_MEMBER_COLUMNS);
 
   const loadSegments = useCallback(() => api<{ segments: SavedSegment[] }>('/api/segments').then((r) => setSegments(r.segments)), []);
   useEffect(() => {
@@ -73,14 +74,14 @@ export function App() {
             {view === 'tree'
               ? <NodeCountsContext.Provider value={nodeCounts}><ConditionTree /></NodeCountsContext.Provider>
               : <JsonView definition={definition} onChange={setDefinition} />}
-            <DownloadPanel definition={definition} current={current} />
+            <DownloadPanel definition={definition} current={current} shownColumns={memberColumns} />
             <nav class="tabs results-tabs">
               <button type="button" class={results === 'members' ? 'active' : ''} onClick={() => setResults('members')}>{t('members')}</button>
               <button type="button" class={results === 'breakdown' ? 'active' : ''} onClick={() => setResults('breakdown')}>{t('breakdown')}</button>
               <CustomerLookup onOpen={setCustomer} />
             </nav>
             {results === 'members'
-              ? <MembersTable definition={definition} catalog={schema?.catalog} onCustomer={setCustomer} />
+              ? <MembersTable definition={definition} catalog={schema?.catalog} columns={memberColumns} onColumns={setMemberColumns} onCustomer={setCustomer} />
               : <ResultsPanel definition={definition} catalog={schema?.catalog} />}
             {customer !== undefined && <CustomerPage customerId={customer} definition={definition} catalog={schema?.catalog} onClose={() => setCustomer(undefined)} />}
           </div>

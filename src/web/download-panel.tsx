@@ -15,13 +15,15 @@ const percent = (p: DownloadProgress) => (p.total ? `${Math.floor((100 * p.recei
  * export and streamed with its progress; for an open saved segment, also who entered and left it
  * between its latest two job runs (`kumiwake diff --out`).
  */
-export function DownloadPanel({ definition, current }: { definition: Json | undefined; current: string | undefined }) {
+export function DownloadPanel({ definition, current, shownColumns }: { definition: Json | undefined; current: string | undefined; shownColumns: readonly string[] }) {
   const t = useT();
   const [format, setFormat] = useState<Format>('csv');
   const [encoding, setEncoding] = useState<Encoding>('utf-8-bom');
   const [japanese, setJapanese] = useState(true);
+  const [asShown, setAsShown] = useState(false);
   const [state, setState] = useState<{ text: string; fault?: boolean; busy?: boolean } | undefined>(undefined);
   const options = { format, ...(format === 'csv' ? { encoding } : {}), headers: japanese ? 'ja' : 'canonical', values: japanese ? 'ja' : 'canonical' };
+  const members = { ...options, ...(asShown ? { columns: shownColumns } : {}) };
   const stamp = new Date().toISOString().slice(0, 10);
   const run = async (path: string, body: unknown, name: string) => {
     setState({ text: t('preparing'), busy: true });
@@ -48,7 +50,8 @@ export function DownloadPanel({ definition, current }: { definition: Json | unde
         </select>
       )}
       <label class="check"><input type="checkbox" checked={japanese} onChange={(e) => setJapanese(e.currentTarget.checked)} /> {t('japaneseHeaders')}</label>
-      <button type="button" disabled={state?.busy} data-testid="download-members" onClick={() => run('/api/download', { definition, ...options }, current ?? 'segment')}>{t('downloadMembers')}</button>
+      <label class="check"><input type="checkbox" checked={asShown} aria-label={t('shownColumns')} onChange={(e) => setAsShown(e.currentTarget.checked)} /> {t('shownColumns')}</label>
+      <button type="button" disabled={state?.busy} data-testid="download-members" onClick={() => run('/api/download', { definition, ...members }, current ?? 'segment')}>{t('downloadMembers')}</button>
       {current !== undefined && (
         <button type="button" disabled={state?.busy} data-testid="download-diff" onClick={() => run('/api/download/diff', { segment: current, ...options }, `${current}-entered-left`)}>{t('downloadDiff')}</button>
       )}

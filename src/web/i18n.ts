@@ -147,6 +147,7 @@ const MESSAGES = {
   encoding: ['文字コード', 'Encoding'],
   japaneseHeaders: ['日本語の見出しと値', 'Japanese headers and values'],
   downloadMembers: ['会員リスト', 'Member list'],
+  shownColumns: ['一覧の表示項目で出力', 'The columns shown'],
   downloadDiff: ['前回実行からの増減 (追加/離脱)', 'Entered/left since the last run'],
   preparing: ['ファイルを作成中…', 'Writing the file…'],
   downloading: ['ダウンロード中', 'Downloading'],

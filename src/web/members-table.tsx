@@ -10,15 +10,23 @@ interface Page {
   readonly rows: ReadonlyArray<Record<string, unknown>>;
 }
 
-const DEFAULT_COLUMNS = ['customer_id', 'name', 'prefecture', 'order_count', 'total_sales', 'last_ordered_at'];
+export const DEFAULT_MEMBER_COLUMNS: readonly string[] = ['customer_id', 'name', 'prefecture', 'order_count', 'total_sales', 'last_ordered_at'];
 const PAGE_SIZE = 50;
 
 const cell = (value: unknown) => (value === null || value === undefined ? '' : Array.isArray(value) ? value.join(', ') : String(value));
 
 /** 会員一覧: one sorted page of the segment's customers, with a column chooser and paging. */
-export function MembersTable({ definition, catalog, onCustomer }: { definition: Json | undefined; catalog: Catalog | undefined; onCustomer?: (id: string) => void }) {
+interface Props {
+  readonly definition: Json | undefined;
+  readonly catalog: Catalog | undefined;
+  /** the columns shown (the page keeps them: a download can use them too) */
+  readonly columns: readonly string[];
+  readonly onColumns: (columns: readonly string[]) => void;
+  readonly onCustomer?: (id: string) => void;
+}
+
+export function MembersTable({ definition, catalog, columns, onColumns: setColumns, onCustomer }: Props) {
   const t = useT();
-  const [columns, setColumns] = useState(DEFAULT_COLUMNS);
   const [sort, setSort] = useState({ column: 'customer_id', descending: false });
   const [offset, setOffset] = useState(0);
   const [choosing, setChoosing] = useState(false);

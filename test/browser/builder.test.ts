@@ -304,6 +304,15 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     expect(rows.slice(1).map((r) => r[0]).sort()).toEqual(allIds);
     await page.waitForFunction((n) => document.querySelector('[data-testid=download-state]')?.textContent?.includes(`${n.toLocaleString('ja-JP')} 件`), allIds.length);
 
+    // The columns the member preview shows, in its order.
+    await page.check('input[aria-label="一覧の表示項目で出力"]');
+    const [shownFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-members]')]);
+    const shown = parseCsv(iconv.decode(readFileSync((await shownFile.path())!), 'cp932'));
+    const headings = await page.$$eval('[data-testid=members] thead th', (ths) => ths.map((th) => (th.textContent ?? '').replace(/[▲▼]/g, '').trim()));
+    expect(shown[0]).toEqual(headings);
+    expect(shown.slice(1).map((r) => r[0]).sort()).toEqual(allIds);
+    await page.uncheck('input[aria-label="一覧の表示項目で出力"]');
+
     await page.selectOption('select[aria-label="ファイル形式"]', 'xlsx');
     const [xlsxFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-members]')]);
     const book = new ExcelJS.Workbook();
