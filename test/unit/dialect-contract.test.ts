@@ -163,7 +163,7 @@ function holders(values: readonly string[]): Dataset {
     data.products.push({ product_code: s, category: s });
     data.purchases.push({
       order_id: `O${i}`, line_no: 1, customer_id: id, store_id: s, ordered_at: '2024-06-01 10:00:00', shipped_at: '2024-06-03 10:00:00', product_code: s,
-      category: s, quantity: 1, amount: 1000, order_code: s, media: s, status: '完了', counted: true, groups: { 管理: s },
+      category: s, quantity: 1, amount: 1000, order_code: s, media: s, status: s, counted: true, remark: s, groups: { 管理: s },
     });
     data.mails.push({ mail_id: s, kind: 'manual', subject: `subject ${s} end`, sent_at: '2024-06-01 09:00:00', store_id: s });
     data.events.push({ customer_id: id, mail_id: s, event: 'open', occurred_at: '2024-06-02 12:00:00' });
