@@ -229,3 +229,18 @@ CREATE TABLE IF NOT EXISTS settings (
   value  VARCHAR NOT NULL,
   set_at TIMESTAMP NOT NULL
 );
+
+-- Subscriptions (ecforce 定期受注, Ripist): one row per subscription (src/catalog/data-model.md).
+CREATE TABLE IF NOT EXISTS subscriptions (
+  subscription_id  VARCHAR NOT NULL,
+  customer_id      VARCHAR NOT NULL,
+  product_code     VARCHAR,
+  status           VARCHAR,
+  started_at       TIMESTAMP,
+  next_delivery_at TIMESTAMP,
+  cancelled_at     TIMESTAMP,
+  cancel_reason    VARCHAR,
+  cycle            VARCHAR,
+  deliveries       BIGINT,
+  store_id         VARCHAR
+);

@@ -51,6 +51,7 @@ export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
     const loads: Array<{ table: string; rows: number; file: string; encoding: string }> = [];
     const plan: ReadonlyArray<[TableName, string]> = [
       ['customers', 'customers.csv'], ['products', 'products.csv'], ['purchases', 'purchases.csv'], ['mails', 'mails.csv'], ['mail-events', 'mail_events.csv'],
+      ['subscriptions', 'subscriptions.csv'],
     ];
     for (const [table, file] of plan) {
       const result = await workspace.import({ table, files: [join(SAMPLE_DIR, file)], mode: 'replace' });

@@ -67,7 +67,7 @@ export interface EvaluateOptions {
   readonly strict?: boolean;
 }
 
-export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail-events';
+export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail-events' | 'subscriptions';
 
 export interface ImportRequest {
   readonly table: TableName;

@@ -24,6 +24,7 @@ export const benchFiles = [
   { table: 'purchases', file: 'purchases.csv', cp932: false },
   { table: 'mails', file: 'mails.csv', cp932: true },
   { table: 'mail-events', file: 'mail_events.csv', cp932: false },
+  { table: 'subscriptions', file: 'subscriptions.csv', cp932: false },
 ] as const;
 
 const CLI = new URL('../cli/main.js', import.meta.url).pathname;

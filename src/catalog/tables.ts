@@ -27,7 +27,7 @@ export interface ColumnDef {
   readonly valueLabels?: Readonly<Record<string, string>>;
 }
 
-export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail_events';
+export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail_events' | 'subscriptions';
 
 export interface TableDef {
   readonly table: TableName;
@@ -186,6 +186,30 @@ export const mailEvents: TableDef = {
   ],
 };
 
+/** Subscriptions (ecforce 定期受注, Ripist): one row per subscription, its status and deliveries. */
+export const subscriptions: TableDef = {
+  table: 'subscriptions',
+  key: ['subscription_id'],
+  columns: [
+    col('subscription_id', 'text', ['定期受注番号', '定期受注ID', '定期番号', '定期ID'], { required: true }),
+    col('customer_id', 'text', ['会員番号', '顧客ID'], { required: true }),
+    col('product_code', 'text', ['商品コード', '商品番号']),
+    col('status', 'enum', ['定期ステータス', 'ステータス', '状態'], {
+      values: { active: 'active', '継続': 'active', '継続中': 'active', '有効': 'active', '定期中': 'active',
+        paused: 'paused', '休止': 'paused', '休止中': 'paused', '一時停止': 'paused', '停止中': 'paused',
+        cancelled: 'cancelled', canceled: 'cancelled', '解約': 'cancelled', '解約済': 'cancelled', '解約済み': 'cancelled', '停止': 'cancelled' },
+      valueLabels: { active: '継続', paused: '休止', cancelled: '解約' },
+    }),
+    col('started_at', 'timestamp', ['開始日', '定期開始日', '申込日', '受注日']),
+    col('next_delivery_at', 'timestamp', ['次回お届け予定日', '次回配送予定日', '次回お届け日', '次回発送予定日']),
+    col('cancelled_at', 'timestamp', ['解約日', '解約日時']),
+    col('cancel_reason', 'text', ['解約理由']),
+    col('cycle', 'text', ['お届け周期', '周期', '配送周期', 'お届けサイクル']),
+    col('deliveries', 'integer', ['お届け回数', '配送回数', '回数', '定期回数']),
+    col('store_id', 'text', ['店舗', '購入店舗']),
+  ],
+};
+
 /** CLI names (`mail-events`) to table definitions. */
 export const tablesByCliName: Readonly<Record<string, TableDef>> = {
   customers,
@@ -193,9 +217,10 @@ export const tablesByCliName: Readonly<Record<string, TableDef>> = {
   products,
   mails,
   'mail-events': mailEvents,
+  subscriptions,
 };
 
-export const allTables: readonly TableDef[] = [customers, purchases, products, mails, mailEvents];
+export const allTables: readonly TableDef[] = [customers, purchases, products, mails, mailEvents, subscriptions];
 
 /**
  * Lifetime purchase figures per customer (customer_summary), which exports can add as columns.

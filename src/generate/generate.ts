@@ -29,6 +29,7 @@ export interface GeneratedFiles {
   readonly purchases: string;
   readonly mails: string;
   readonly mailEvents: string;
+  readonly subscriptions: string;
 }
 
 const list = (values: readonly string[]): string => `[${values.map(sqlString).join(', ')}]`;
@@ -171,7 +172,24 @@ export async function generateSampleData(options: GenerateOptions): Promise<Gene
         UNION ALL SELECT j, m, 4, customer_id, mail_id, 'qr', sent_at + INTERVAL (1 + floor(u(h, 'qt') * 9000)::INT) MINUTE FROM sends WHERE u(h, 'qr') < 0.02
       ) ORDER BY ${eventOrder}`, mailEventsFile, 'utf-8');
 
-    return { customers: customersFile, products: productsFile, purchases: purchasesFile, mails: mailsFile, mailEvents: mailEventsFile };
+    // Subscriptions (定期受注): about one customer in eight has one or two, with ecforce's headers and words.
+    const subscriptionsFile = join(out, 'subscriptions.csv');
+    await copy(run, `SELECT 'T' || lpad((j * 10 + k)::VARCHAR, 9, '0') AS "定期受注番号", customer_id AS "会員番号",
+        'P' || lpad((1 + floor(pow(u(h, 'sprod'), 2) * ${productCount})::INT)::VARCHAR, 5, '0') AS "商品コード",
+        status AS "定期ステータス", strftime(started, '%Y/%m/%d') AS "開始日",
+        CASE WHEN status <> '解約' THEN strftime(until_ts() + INTERVAL (1 + floor(u(h, 'next') * 60)::INT) DAY, '%Y/%m/%d') END AS "次回お届け予定日",
+        CASE WHEN status = '解約' THEN strftime(least(until_ts(), started + INTERVAL (30 + floor(u(h, 'len') * 400)::INT) DAY), '%Y/%m/%d') END AS "解約日",
+        CASE WHEN status = '解約' THEN pick(${list(v.cancelReasons)}, h, 'reason') END AS "解約理由",
+        pick(['1ヶ月ごと', '1ヶ月ごと', '2ヶ月ごと', '3ヶ月ごと'], h, 'cycle') AS "お届け周期",
+        1 + floor(u(h, 'deliveries') * 12)::INT AS "お届け回数",
+        pick(['100', '100', '200'], j, 'store') AS "店舗"
+      FROM (SELECT j, customer_id, k, hash(j, k, 'sub') AS h,
+              CASE WHEN u(j * 10 + k, 'sst') < 0.6 THEN '継続' WHEN u(j * 10 + k, 'sst') < 0.75 THEN '休止' ELSE '解約' END AS status,
+              CAST(until_ts() - INTERVAL (30 + floor(u(j * 10 + k, 'start') * 700)::INT) DAY AS DATE) AS started
+            FROM people, range(1 + (u(j, 'subs2') < 0.2)::INT) r(k) WHERE j <= ${n} AND u(j, 'sub') < 0.12)
+      ORDER BY j, k`, subscriptionsFile, 'utf-8');
+
+    return { customers: customersFile, products: productsFile, purchases: purchasesFile, mails: mailsFile, mailEvents: mailEventsFile, subscriptions: subscriptionsFile };
   } finally {
     conn.closeSync();
     instance.closeSync();

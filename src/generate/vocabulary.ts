@@ -32,3 +32,6 @@ export const media = ['google', 'yahoo', 'instagram', 'line', 'mail', 'direct', 
 export const tags = ['newsletter', 'vip', 'sample', 'campaign2025', 'app', 'review'];
 export const subjects = ['【期間限定】セールのお知らせ', '新商品のご案内', 'ポイント2倍キャンペーン', 'お誕生日おめでとうございます', 'ご購入ありがとうございました', '定期便のご案内', '送料無料キャンペーン', 'お肌の乾燥対策特集'];
 export const cities = ['中央区', '北区', '南区', '青葉区', '港区', '緑区', '西区', '東区'];
+
+/** Why a subscription ended, as shops' cancel forms list them. */
+export const cancelReasons = ['飲みきれない', '効果を感じない', '価格が高い', '引っ越し', 'その他'];

@@ -9,6 +9,7 @@ import { compilePurchases } from './compile-purchases.js';
 import { compileReachable } from './compile-reachable.js';
 import { compileRfm } from './compile-rfm.js';
 import { compileSegmentRef } from './compile-segment-ref.js';
+import { compileSubscription } from './compile-subscription.js';
 import { compileTags } from './compile-tags.js';
 
 /** One compiler per leaf kind: the switch is exhaustive, so a kind without one does not type-check. */
@@ -24,6 +25,7 @@ function compileLeaf(leaf: Leaf, ctx: PlannerContext): Sql<boolean> {
     case 'reachable': return compileReachable(leaf, ctx);
     case 'segment': return compileSegmentRef(leaf, ctx, compileCondition);
     case 'rfm': return compileRfm(leaf, ctx);
+    case 'subscription': return compileSubscription(leaf, ctx);
   }
 }
 

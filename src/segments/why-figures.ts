@@ -7,6 +7,7 @@ import {
 } from '../planner/compile-why-figures.js';
 import { isScoped } from '../planner/purchase-scope.js';
 import { orderFilterFigures } from './why-order-filter.js';
+import { compileSubscriptionFigures } from '../planner/compile-subscription.js';
 import { customerColumnType, plainValue } from './customer-row.js';
 
 /** At most this many of a mail leaf's events are listed (the tally counts them all). */
@@ -42,6 +43,10 @@ export async function leafFigures(db: Engine, leaf: Leaf, customerId: string, ro
     case 'mail': return mailFigures(db, leaf, customerId, options);
     case 'segment': return { segment: leaf.name }; // why.ts explains its nodes
     case 'rfm': return { r: plainValue(row[RFM_COLUMNS.r]), f: plainValue(row[RFM_COLUMNS.f]), m: plainValue(row[RFM_COLUMNS.m]) };
+    case 'subscription': {
+      const found = await db.query<{ subscription_id: string }>(compileSubscriptionFigures(leaf, customerId, options));
+      return { count: found.length, subscriptions: found.map((s) => s.subscription_id) };
+    }
   }
 }
 

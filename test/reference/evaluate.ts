@@ -6,6 +6,7 @@
 import type { Dataset, PurchaseRow } from './model.js';
 import { birthdayHolds } from './birthday.js';
 import { attributeNumber, attributeTime, looseText } from './loose-text.js';
+import { subscriptionHolds } from './subscription.js';
 import { counts, orderHolds, remarkHas } from './purchase-lines.js';
 import { rfmHolds, rfmScores, type CutPoints, type Scores } from './rfm.js';
 
@@ -128,6 +129,7 @@ export class ReferenceEvaluator {
         if (!this.rfmCache.has(key)) this.rfmCache.set(key, rfmScores(this.data, asOf, this.rfmCutPoints, this.salesStatuses));
         return rfmHolds(cond, this.rfmCache.get(key)!.get(c.customer_id));
       }
+      case 'subscription': return subscriptionHolds(cond, (this.data.subscriptions ?? []).filter((s) => s.customer_id === c.customer_id), (v, r) => inRange(v, r, asOf));
       case 'segment': {
         const def = this.saved.get(cond.name);
         return this.members(def, asOf).has(c.customer_id);

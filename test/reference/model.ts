@@ -1,3 +1,5 @@
+import type { SubscriptionRow } from './subscription.js';
+
 /** Plain in-memory rows, as the reference evaluator sees the data. Times are 'YYYY-MM-DD HH:MM:SS'. */
 export interface CustomerRow {
   customer_id: string;
@@ -36,4 +38,6 @@ export interface Dataset {
   products: ProductRow[];
   mails: MailRow[];
   events: MailEventRow[];
+  /** none when the data set has no subscriptions table rows */
+  subscriptions?: SubscriptionRow[];
 }

@@ -2,6 +2,7 @@ import type { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js';
 import { refreshCustomerValues } from '../../src/engine/duckdb/import/customer-values.js';
 import type { CustomerRow, Dataset, MailEventRow, MailRow, ProductRow, PurchaseRow } from './model.js';
+import type { SubscriptionRow } from './subscription.js';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same data. */
 export function prng(seed: number): () => number {
@@ -27,6 +28,7 @@ export const vocabulary = {
   media: ['google', 'line', 'mail'],
   mails: ['M1', 'M2', 'M3', 'S1', 'S2'],
   subjects: ['【セール】春', 'セール', '新商品', 'ｾｰﾙ情報', null],
+  cancelReasons: ['飲みきれない', '効果を感じない', 'ﾉﾐｷﾚﾅｲ', 'Price'],
   counts: ['12', '１２', ' 7 ', '3.5', '-2', 'abc', '', '0', '1,000', '100'],
   visits: ['2024-06-15', '2024/06/15', '2025-01-01 10:00:00', '２０２４－１２－３１', '2024-02-30', 'きのう', '', '2025/03/31', '2023-12-31 23:59:59'],
 };
@@ -138,7 +140,29 @@ export function randomDataset(seed: number, shape: DatasetShape): Dataset {
       events.push({ customer_id: pick(customers).customer_id, mail_id: pick(vocabulary.mails), event: pick(['send', 'send', 'open', 'click', 'qr', 'bounce']), occurred_at: time(2024, 1.5) });
     }
   }
-  return { customers, attributes, purchases, products, mails, events };
+  return { customers, attributes, purchases, products, mails, events, subscriptions: shape.emptyPurchases ? [] : randomSubscriptions(seed, customers) };
+}
+
+/** Subscriptions from a generator of their own, so the other tables keep their data for each seed. */
+function randomSubscriptions(seed: number, customers: readonly CustomerRow[]): SubscriptionRow[] {
+  const r = prng(seed + 7919);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const maybe = <T>(p: number, v: () => T): T | null => (r() < p ? v() : null);
+  const time = () => `${2023 + Math.floor(r() * 3)}-${pad(1 + Math.floor(r() * 12))}-${pad(1 + Math.floor(r() * 28))} ${pick(['00:00:00', '10:30:00'])}`;
+  const out: SubscriptionRow[] = [];
+  for (let i = 0; i < customers.length * 0.6; i++) {
+    const status = maybe(0.95, () => pick(['active', 'active', 'paused', 'cancelled']));
+    out.push({
+      subscription_id: `T${pad(i, 4)}`, customer_id: r() < 0.05 ? `GUEST${i}` : pick(customers).customer_id,
+      product_code: maybe(0.9, () => pick(vocabulary.products)), status,
+      started_at: maybe(0.9, time), next_delivery_at: status === 'cancelled' ? null : maybe(0.8, time),
+      cancelled_at: status === 'cancelled' ? maybe(0.9, time) : null,
+      cancel_reason: status === 'cancelled' ? maybe(0.8, () => pick(vocabulary.cancelReasons)) : null,
+      cycle: maybe(0.7, () => pick(['1ヶ月ごと', '2ヶ月ごと', '30日'])), deliveries: maybe(0.9, () => Math.floor(r() * 12)),
+      store_id: maybe(0.8, () => pick(vocabulary.stores)),
+    });
+  }
+  return out;
 }
 
 const customerColumns = ['customer_id', 'name', 'name_kana', 'gender', 'birthday', 'email_pc', 'email_mobile', 'mail_permission', 'mail_status', 'bounce_count',
@@ -169,6 +193,11 @@ export async function loadDataset(db: DuckDBEngine, data: Dataset, options: { di
   }
   for (const m of data.mails) await db.run('INSERT INTO mails VALUES ($1, $2, $3, $4, $5)', [m.mail_id, m.kind, m.subject, m.sent_at, m.store_id]);
   for (const e of data.events) await db.run('INSERT INTO mail_events VALUES ($1, $2, $3, $4)', [e.customer_id, e.mail_id, e.event, e.occurred_at]);
+  for (const s of data.subscriptions ?? []) {
+    await db.run(`INSERT INTO subscriptions (subscription_id, customer_id, product_code, status, started_at, next_delivery_at, cancelled_at, cancel_reason, cycle, deliveries, store_id)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [s.subscription_id, s.customer_id, s.product_code, s.status, s.started_at, s.next_delivery_at, s.cancelled_at, s.cancel_reason, s.cycle, s.deliveries, s.store_id]);
+  }
   await refreshDerivedTables(db, 'products');
   await refreshDerivedTables(db, 'purchases');
   if (options.dictionary !== false) await refreshCustomerValues(db);

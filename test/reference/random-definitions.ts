@@ -122,12 +122,27 @@ const rfm = fc.oneof(
   fc.record({ kind: fc.constant('rfm'), cell: fc.constantFrom('champions', 'loyal', 'potential_loyalist', 'new_customers', 'promising', 'need_attention', 'about_to_sleep', 'at_risk', 'cannot_lose_them', 'hibernating', 'lost') }),
 );
 
+/** Subscriptions: a few filters (often none) and a count, 0~0 included. */
+const subscriptionParts = {
+  status: some(['active', 'paused', 'cancelled', '継続', '解約']),
+  products: some(vocabulary.products),
+  deliveries: numberRange(0, 12),
+  startedAt: dateRange,
+  nextDeliveryAt: dateRange,
+  cancelledAt: dateRange,
+  cancelReasons: some(['飲みきれない', 'ﾉﾐｷﾚﾅｲ', 'price', '効果を感じない']),
+  count: fc.oneof(numberRange(0, 3), fc.constant({ min: 0, max: 0 }), fc.constant({ min: 2 })),
+};
+const subscription = fc.subarray(Object.keys(subscriptionParts) as (keyof typeof subscriptionParts)[], { maxLength: 3 })
+  .chain((keys) => fc.record({ kind: fc.constant('subscription'), ...Object.fromEntries(keys.map((k) => [k, subscriptionParts[k]])) }));
+
 /** Random leaves of every kind, with values from the random data's vocabulary and edge dates. */
 export const leaf = fc.oneof(
   { arbitrary: textField, weight: 2 }, listField, emptyValueField, enumField, numberField, dateField,
   fc.record({ kind: fc.constant('birthday'), from: monthDay, to: monthDay }),
   birthdayRelative,
   looseField, attributeRange,
+  { arbitrary: subscription, weight: 2 },
   fc.record({ kind: fc.constant('age'), min: fc.integer({ min: 10, max: 50 }), max: fc.integer({ min: 50, max: 90 }) }, { requiredKeys: ['kind'] }).filter((l) => 'min' in l || 'max' in l),
   fc.record({ kind: fc.constant('tenure') }).chain((l) => numberRange(0, 2500).map((r) => ({ ...l, ...r }))),
   fc.record({ kind: fc.constant('tags'), tags: some(vocabulary.tags), match: fc.option(fc.constantFrom('any', 'all'), { nil: undefined }) }),

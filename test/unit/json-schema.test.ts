@@ -33,7 +33,7 @@ describe('the JSON Schema of a definition', () => {
     const schema = definitionJsonSchema();
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     const kinds = JSON.stringify(schema).match(/"kind":\{"type":"string","const":"(\w+)"/g);
-    expect(kinds).toHaveLength(10);
+    expect(kinds).toHaveLength(11);
   });
 
   it.each(Object.keys(samples))('accepts the sample segment %s', (name) => {

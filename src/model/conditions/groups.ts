@@ -14,6 +14,7 @@ import { rfmCondition } from './rfm.js';
 import { segmentCondition } from './segment.js';
 import { tagsCondition } from './tags.js';
 import { tenureCondition } from './tenure.js';
+import { subscriptionCondition } from './subscription.js';
 
 /** Every child holds; an empty `all` holds for everyone. */
 export interface AllGroup { readonly kind: 'all'; readonly conditions: readonly Condition[] }
@@ -34,6 +35,7 @@ export const leafSchemas: { readonly [K in LeafKind]: z.ZodType<Extract<Leaf, { 
   reachable: reachableCondition,
   segment: segmentCondition,
   rfm: rfmCondition,
+  subscription: subscriptionCondition,
 };
 
 const NOT_A_CONDITION = 'a condition must be an object';

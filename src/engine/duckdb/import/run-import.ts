@@ -185,7 +185,7 @@ async function attempt(
   let rowsSkipped = 0;
   let rowsStored = 0;
   const rejects: Reject[] = [];
-  const withCustomers = table.table === 'purchases' || table.table === 'mail_events';
+  const withCustomers = table.table === 'purchases' || table.table === 'mail_events' || table.table === 'subscriptions';
   const maxRejects = options.maxRejects ?? 0;
 
   // A wide file loads on one thread: DuckDB holds a block per column for each appending thread.
