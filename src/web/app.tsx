@@ -4,6 +4,8 @@ import { ConditionTree } from './condition-tree.js';
 import { CountBar } from './count-bar.js';
 import { EditorContext, type Editor } from './editor.js';
 import { LangContext, message, type Lang } from './i18n.js';
+import { ImportScreen } from './import-screen.js';
+import { JobsScreen } from './jobs-screen.js';
 import { JsonView } from './json-view.js';
 import { useLive } from './live.js';
 import { CustomerLookup, CustomerPage } from './customer-page.js';
@@ -31,6 +33,7 @@ export function App() {
   const [current, setCurrent] = useState<string | undefined>(undefined);
   const [results, setResults] = useState<'members' | 'breakdown'>('members');
   const [customer, setCustomer] = useState<string | undefined>(undefined);
+  const [screen, setScreen] = useState<'builder' | 'jobs' | 'imports'>('builder');
   const [memberColumns, setMemberColumns] = useState<readonly string[]>(DEFAULT_MEMBER_COLUMNS);
 
   const loadSegments = useCallback(() => api<{ segments: SavedSegment[] }>('/api/segments').then((r) => setSegments(r.segments)), []);
@@ -59,9 +62,15 @@ export function App() {
       <EditorContext.Provider value={editor}>
         <header class="top">
           <h1>Kumiwake <span>{t('title')}</span>{current && <span class="current-name"> — {current}</span>}</h1>
+          <nav class="screens">
+            {(['builder', 'jobs', 'imports'] as const).map((s) => (
+              <button type="button" key={s} data-screen={s} class={screen === s ? 'active' : ''} onClick={() => setScreen(s)}>{t(`screen_${s}`)}</button>
+            ))}
+          </nav>
           <button type="button" class="lang" onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}>{t('language')}</button>
         </header>
-        <main class="layout">
+        {/* The builder stays mounted (hidden) on the other screens: its definition and live count are kept. */}
+        <main class="layout" hidden={screen !== 'builder'}>
           <SegmentsPanel segments={segments} current={current} definition={definition}
             onOpen={(s) => { setCurrent(s?.name); setDefinition(s ? (s.definition as Json) : EMPTY); }}
             onSaved={(name) => { setCurrent(name); if (name === undefined) setDefinition(EMPTY); void loadSegments(); }} />
@@ -86,6 +95,8 @@ export function App() {
             {customer !== undefined && <CustomerPage customerId={customer} definition={definition} catalog={schema?.catalog} onClose={() => setCustomer(undefined)} />}
           </div>
         </main>
+        {screen === 'jobs' && <JobsScreen segments={segments} current={current} />}
+        {screen === 'imports' && <ImportScreen />}
       </EditorContext.Provider>
     </LangContext.Provider>
   );
