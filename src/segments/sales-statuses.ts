@@ -14,7 +14,7 @@ export const SALES_STATUSES = 'sales-statuses';
  * trimmed, each canonical as in a definition (`キャンセル` is `cancelled`), without repeats.
  */
 export function parseSalesStatuses(input: string | readonly string[]): string[] {
-  const parts = (typeof input === 'string' ? [input] : input).flatMap((text) => text.normalize('NFKC').split(/[,、]/));
+  const parts = (typeof input === 'string' ? [input] : input).flatMap((text) => text.split(/[,、，]/));
   return [...new Set(parts.map((p) => p.trim()).filter((p) => p !== '').map(canonicalStatus))];
 }
 

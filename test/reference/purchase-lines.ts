@@ -9,9 +9,9 @@ type Json = any; // definitions are validated before they reach here
 
 const CANCELLED = ['cancelled', 'canceled', 'cancel', 'キャンセル', '取消', '取り消し'];
 
-/** A status as written in a definition or a setting: the spellings of cancelled are `cancelled`. */
+/** A status as written in a definition or a setting: the spellings of cancelled (any letter case) are `cancelled`, others as written. */
 export const statusOf = (written: string): string => {
-  const text = written.normalize('NFKC').trim();
+  const text = written.trim();
   return CANCELLED.includes(text.toLowerCase()) ? 'cancelled' : text;
 };
 

@@ -35,7 +35,7 @@ const line = (order_id: string, customer_id: string, ordered_at: string, extra: 
  * C1: O1 2024-01-01 store 100, google, 完了, remark "のし", shipped 2024-01-03; O2 2024-05-01 store 200,
  *     no media, 発送済, P2, shipped 2024-05-10.
  * C2: O3 2024-03-01 store 200, media "" , 完了, remark "ギフト ﾉｼ付き"; O4 2024-06-01 store 100, キャンセル (cancelled).
- * C3: O5 and O6 both 2024-02-01 12:00: O6 (the larger id) is the later. O5 store 100, line; O6 store 200, no
+ * C3: O5 and O6 both 2024-02-01 12:00: O6 (the larger id) is the later. O5 store 100, line, ＯＫ; O6 store 200, no
  *     media, status 未対応, order code A0500.
  * C4: no orders.
  */
@@ -50,7 +50,7 @@ const shop: Dataset = {
     line('O2', 'C1', '2024-05-01 10:00:00', { store_id: '200', status: '発送済', product_code: 'P2', shipped_at: '2024-05-10 09:00:00' }),
     line('O3', 'C2', '2024-03-01 10:00:00', { store_id: '200', media: '', status: '完了', remark: 'ギフト ﾉｼ付き' }),
     line('O4', 'C2', '2024-06-01 10:00:00', { status: 'cancelled' }),
-    line('O5', 'C3', '2024-02-01 12:00:00', { media: 'line' }),
+    line('O5', 'C3', '2024-02-01 12:00:00', { media: 'line', status: 'ＯＫ' }),
     line('O6', 'C3', '2024-02-01 12:00:00', { store_id: '200', status: '未対応', order_code: 'A0500' }),
   ],
 };
@@ -88,6 +88,9 @@ describe('lastOrder / firstOrder, statuses, remarks and shipWindow on a hand-mad
 
   it('scopes by status (the listed statuses replace the sales basis), by ship date and by remark', async () => {
     expect(await members({ kind: 'purchases', statuses: ['発送済', '未対応'], orderCount: { min: 1 } })).toEqual(['C1', 'C3']);
+    // Statuses compare as stored: ＯＫ is not OK (the importer keeps it as written).
+    expect(await members({ kind: 'purchases', statuses: [' ＯＫ '], orderCount: { min: 1 } })).toEqual(['C3']);
+    expect(await members({ kind: 'purchases', statuses: ['OK'], orderCount: { min: 1 } })).toEqual([]);
     // A cancelled order is found when asked for by a spelling of cancelled.
     expect(await members({ kind: 'purchases', statuses: ['キャンセル'], orderCount: { min: 1 } })).toEqual(['C2']);
     // Ordered in 2024 and shipped in May 2024: only O2; a line never shipped is never in a ship window.

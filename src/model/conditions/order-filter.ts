@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { purchases } from '../../catalog/tables.js';
 import { say } from '../faults.js';
-import { canonicalEnumValue } from '../fields.js';
 import { addFault } from './context.js';
 import { despiteFaults, fixedObject, MAX_LIST, textList, written } from './parts.js';
 
@@ -24,10 +23,17 @@ export interface OrderFilter {
   readonly remarkContains?: string;
 }
 
-const STATUS = purchases.columns.find((c) => c.name === 'status');
+const SPELLINGS = purchases.columns.find((c) => c.name === 'status')?.values ?? {};
 
-/** An order status as stored: a known spelling of `cancelled` is `cancelled`, any other status as written (trimmed). */
-export const canonicalStatus = (written: string): string => (STATUS ? canonicalEnumValue(STATUS, written) : undefined) ?? written.normalize('NFKC').trim();
+/**
+ * An order status as the importer stores it: a spelling of `cancelled` (as written or lower-cased,
+ * as the importer looks it up) is `cancelled`, any other status is kept as written (trimmed).
+ */
+export function canonicalStatus(written: string): string {
+  const text = written.trim();
+  const spelled = (key: string) => (Object.hasOwn(SPELLINGS, key) ? SPELLINGS[key] : undefined);
+  return spelled(text) ?? spelled(text.toLowerCase()) ?? text;
+}
 
 /** A list of order statuses (Ripist 対応状況), each canonical. */
 export const statusList = textList(true).transform((list) => list.map(canonicalStatus));
