@@ -135,7 +135,7 @@ export const purchases: TableDef = {
     col('unit_price', 'decimal', ['単価', '販売価格']),
     col('order_code', 'text', ['受注コード']),
     col('media', 'text', ['メディア', '流入元']),
-    col('status', 'enum', ['決済状況', '状態'], {
+    col('status', 'enum', ['決済状況', '状態', '対応状況', '受注ステータス'], {
       open: true,
       values: { cancelled: 'cancelled', canceled: 'cancelled', cancel: 'cancelled', 'キャンセル': 'cancelled',
         '取消': 'cancelled', '取り消し': 'cancelled' },

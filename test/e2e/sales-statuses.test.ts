@@ -1,5 +1,5 @@
 /**
- * Issue 14 items 1–4 end to end: order lines imported with Japanese headers (決済状況, 商品備考), the
+ * Issue 14 items 1–4 end to end: order lines imported with Japanese headers (Ripist 対応状況, 商品備考), the
  * latest / first order, statuses, remarks and shipWindow counted through the library, and
  * `kumiwake settings set sales-statuses` through the CLI (the counts move, `unset` restores them).
  * Every expected count is worked out by hand in the comments from the file below.
@@ -16,7 +16,7 @@ const AS_OF = '2025-03-31';
 // 001: A1 (Jan, 100, google, 売上完了, のし), A2 (Feb, 200, no media, 発送済) — latest A2, first A1.
 // 002: A3 (Jan 20, 100, no media, 発送済, shipped Feb 1, ギフト包装), A4 (Mar, 200, キャンセル) — only A3 counts.
 // 003: A5 (Feb, 200, line, 売上完了, ﾉｼ付き).
-const PURCHASES = `受注番号,会員番号,購入日時,発送日時,商品コード,売上,決済状況,購入店舗,メディア,受注コード,商品備考
+const PURCHASES = `受注番号,会員番号,購入日時,発送日時,商品コード,売上,対応状況,購入店舗,メディア,受注コード,商品備考
 A1,001,2025-01-10 10:00,2025-01-12,P1,1000,売上完了,100,google,A0001,のし
 A2,001,2025-02-10 10:00,,P2,2000,発送済,200,,A0002,
 A3,002,2025-01-20 10:00,2025-02-01,P1,500,発送済,100,,A0003,ギフト包装
