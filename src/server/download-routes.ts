@@ -7,7 +7,7 @@ import type { Hono } from 'hono';
 import { CSV_ENCODINGS, EXPORT_FORMATS, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type ExportFormat, type HeaderStyle, type ValueStyle, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
 import type { OneAtATime } from './one-at-a-time.js';
-import { diffDownloadBody, downloadBody, jsonBody, type DownloadOptions } from './requests.js';
+import { breakdownDownloadBody, diffDownloadBody, downloadBody, jsonBody, type DownloadOptions } from './requests.js';
 
 const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
   csv: 'text/csv',
@@ -74,6 +74,16 @@ export function addDownloadRoutes(app: Hono, workspace: Workspace, turns: OneAtA
     const spec = exportOptions(options);
     const name = fileName('segment' in input && typeof input.segment === 'string' ? input.segment : 'segment');
     return sendFile(name, spec.format, spec.encoding, (out) => turns.run(c.req.raw.signal, async () => (await workspace.export(input, { ...spec, out, asOf })).file.rows));
+  });
+
+  app.post('/api/download/breakdown', async (c) => {
+    const { input, by, asOf, format } = breakdownDownloadBody(await jsonBody(c.req.raw));
+    oneOf('format', format, ['csv', 'xlsx']);
+    const name = `${fileName('segment' in input && typeof input.segment === 'string' ? input.segment : 'segment')}-by-${fileName(by.join('-'))}`;
+    return sendFile(name, format as ExportFormat, 'utf-8-bom', (out) => turns.run(c.req.raw.signal, async () => {
+      const answer = await workspace.breakdown(input, { by, asOf, out, format: format as 'csv' | 'xlsx' });
+      return answer.breakdown.length + 1; // the cells and the total row
+    }));
   });
 
   app.post('/api/download/diff', async (c) => {

@@ -152,3 +152,10 @@ export function diffDownloadBody(body: Body): { segment: string; from?: number; 
   closed(body, ['segment', 'from', 'to', ...DOWNLOAD_OPTIONS]);
   return { segment: requiredText(body, 'segment'), from: optional<number>(body, 'from', 'number'), to: optional<number>(body, 'to', 'number'), options: downloadOptions(body) };
 }
+
+/** POST /api/download/breakdown: the breakdown table as a file (`count --by --out`). */
+export function breakdownDownloadBody(body: Body): { input: SegmentInput; by: string[]; asOf?: string; format: string } {
+  const { format, ...rest } = body;
+  if (typeof format !== 'string') throw new RequestFault('missing-property', '"format" is required (csv or xlsx)');
+  return { ...breakdownBody(rest), format };
+}

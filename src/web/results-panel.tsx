@@ -1,5 +1,6 @@
 import { useContext, useState } from 'preact/hooks';
-import { api, type Catalog } from './api.js';
+import { api, ApiError, type Catalog } from './api.js';
+import { download } from './download.js';
 import { LangContext, useT } from './i18n.js';
 import { useLive } from './live.js';
 import type { Json } from './tree.js';
@@ -25,6 +26,9 @@ export function ResultsPanel({ definition, catalog }: { definition: Json | undef
   const t = useT();
   const lang = useContext(LangContext);
   const [field, setField] = useState('store');
+  const [note, setNote] = useState<{ text: string; fault: boolean } | undefined>(undefined);
+  const save = (format: 'csv' | 'xlsx') => download('/api/download/breakdown', { definition, by: [field], format }, `breakdown-${field.replace(/^attr:/, '')}.${format}`, () => {})
+    .then(() => setNote({ text: t('downloaded'), fault: false }), (error: unknown) => setNote({ text: error instanceof ApiError ? error.message : String(error), fault: true }));
   const request = { definition, by: [field] };
   const live = useLive<BreakdownAnswer>(JSON.stringify(request), (signal) => api<BreakdownAnswer>('/api/breakdown', { body: request, signal }), 250);
   const others = (catalog?.fields ?? []).map((f) => f.name).filter((name) => !FIRST_FIELDS.includes(name) && name !== 'customer_id');
@@ -48,6 +52,11 @@ export function ResultsPanel({ definition, catalog }: { definition: Json | undef
           </select>
         </label>
         {field === 'channel' && <span class="hint">{t('channelHint')}</span>}
+        <span class="paging">
+          <button type="button" data-testid="breakdown-csv" onClick={() => save('csv')}>CSV</button>
+          <button type="button" data-testid="breakdown-xlsx" onClick={() => save('xlsx')}>Excel</button>
+          {note && <span class={note.fault ? 'fault' : 'note'} role="status">{note.text}</span>}
+        </span>
       </div>
       {live.error && <p class="fault" data-testid="breakdown-fault">{live.error.message}</p>}
       {answer && (

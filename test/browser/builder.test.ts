@@ -256,6 +256,11 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
       expect(digits(await page.textContent('[data-testid=breakdown-total]'))).toBe(expected.count);
     }
     expect(await page.textContent('[data-testid=breakdown]')).toContain('女性'); // values in Japanese
+    const [table] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=breakdown-csv]')]);
+    const rows = parseCsv(readFileSync((await table.path())!, 'utf8').replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
+    expect(rows[0]).toEqual(['gender', 'count', 'email', 'line', 'dm']);
+    expect(new Map(rows.slice(1, -1).map((r) => [r[0]!, Number(r[1])]))).toEqual(breakdowns.get('gender'));
+    expect(rows.at(-1)!.slice(0, 2)).toEqual(['total', String(expected.count)]);
     await page.click('nav.results-tabs button:has-text("会員一覧")');
   });
 

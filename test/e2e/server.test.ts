@@ -263,6 +263,19 @@ describe('kumiwake serve: the web builder server', () => {
     expect(downloads().filter((f) => !before.has(f))).toEqual([]);
   });
 
+  it('downloads a breakdown as the table count --by --out writes', async () => {
+    const table = await fetchBytes(`${open.url}api/download/breakdown`, { definition: {}, by: ['gender'], format: 'csv', asOf: AS_OF });
+    expect(table.status).toBe(200);
+    // by gender (001, 005 female; 002 male; 003 none), then the total; only 001 is reachable (email, LINE, DM)
+    expect(table.bytes.toString('utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/)).toEqual([
+      'gender,count,email,line,dm', 'female,2,1,1,1', 'male,1,0,0,0', ',1,0,0,0', 'total,4,1,1,1',
+    ]);
+    const refused = await send(`${open.url}api/download/breakdown`, { body: { definition: {}, by: ['gender'], format: 'parquet' }, headers: PAGE });
+    expect([refused.status, refused.json().error.code]).toEqual([400, 'bad-argument']);
+    const out = await send(`${open.url}api/download/breakdown`, { body: { definition: {}, by: ['gender'], format: 'csv', out: '/tmp/x.csv' }, headers: PAGE });
+    expect([out.status, out.json().error.code]).toEqual([400, 'unknown-property']);
+  });
+
   it('downloads who entered and left a saved segment between its two latest job runs', async () => {
     // Registered within the last 30 days: 002 (2024-03-31) at 2024-04-15; 001 (2025-03-01) at 2025-03-31.
     await workspace.segments.save('recent', { where: { kind: 'tenure', min: 0, max: 30 } });
