@@ -276,9 +276,14 @@ async function checkPurchases(checker: Checker, leaves: ReadonlyArray<Located<Pu
     small: [], large: [purchasesSources('media')], candidates: [purchasesSources('media')],
   });
   const groupNames = [...checker.schema.purchaseColumns].filter((c) => c.startsWith('group:')).map((c) => c.slice(6));
-  for (const { leaf, site } of leaves) {
-    for (const [name, values] of Object.entries(leaf.groups ?? {})) {
-      const groupSite = step(site, 'groups', name);
+  const groupSets = leaves.flatMap(({ leaf, site }) => [
+    { groups: leaf.groups, at: step(site, 'groups') },
+    { groups: leaf.lastOrder?.groups, at: step(site, 'lastOrder', 'groups') },
+    { groups: leaf.firstOrder?.groups, at: step(site, 'firstOrder', 'groups') },
+  ]);
+  for (const { groups, at } of groupSets) {
+    for (const [name, values] of Object.entries(groups ?? {})) {
+      const groupSite = step(at, name);
       if (!checker.schema.purchaseColumns.has(`group:${name}`)) {
         checker.add('unknown-order-group', groupSite, `there is no order group "${name}" (no purchases column group:${name}): the condition selects no line`, suggest(name, groupNames));
         continue;

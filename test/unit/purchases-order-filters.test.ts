@@ -105,9 +105,11 @@ describe('lastOrder / firstOrder, statuses, remarks and shipWindow on a hand-mad
   });
 
   it('warns of a status, store or product no line has, and describes the new fields in words', async () => {
-    const definition = { version: 1, where: { not: { kind: 'purchases', statuses: ['発送済み'], lastOrder: { stores: ['300'], products: ['P1'] }, orderCount: { min: 1 } } } };
+    const definition = { version: 1, where: { not: { kind: 'purchases', statuses: ['発送済み'], lastOrder: { stores: ['300'], products: ['P1'] }, firstOrder: { groups: { 管理: ['VIP'] } }, orderCount: { min: 1 } } } };
     const { warnings } = await countSegment(db, definition, store, asOf);
-    expect(warnings.map((w) => `${w.code} ${w.path}`).sort()).toEqual(['unknown-store where.not.lastOrder.stores[0]', 'value-never-occurs where.not.statuses[0]']);
+    expect(warnings.map((w) => `${w.code} ${w.path}`).sort()).toEqual([
+      'unknown-store where.not.lastOrder.stores[0]', 'value-never-occurs where.not.firstOrder.groups["管理"][0]', 'value-never-occurs where.not.statuses[0]',
+    ]);
     const leaf = parseDefinition({ where: { kind: 'purchases', shipWindow: { from: '2024-05-01' }, firstOrder: { media: [], mediaEmpty: true, remarkContains: 'のし' },
       products: [{ categories: ['化粧品'], remarkContains: 'ギフト', count: { min: 1 } }] } }, { asOf }).where;
     expect(describeCondition(leaf)).toBe('purchases: shipped 2024-05-01~, first order no media, remark containing "のし", category "化粧品" with remark containing "ギフト" 1~ orders');
