@@ -26,13 +26,23 @@ export function DownloadPanel({ definition, current, shownColumns }: { definitio
   const members = { ...options, ...(asShown ? { columns: shownColumns } : {}) };
   const stamp = new Date().toISOString().slice(0, 10);
   const run = async (path: string, body: unknown, name: string) => {
-    setState({ text: t('preparing'), busy: true });
+    // The server writes the whole file before the first byte: the seconds show it is at work.
+    const started = Date.now();
+    let streaming = false;
+    const writing = () => setState({ text: `${t('preparing')} ${Math.round((Date.now() - started) / 1000)}${t('seconds')}`, busy: true });
+    writing();
+    const timer = setInterval(() => { if (!streaming) writing(); }, 1000);
     try {
-      const { rows } = await download(path, body, `${name}-${stamp}.${format}`, (p) => setState({ text: `${t('downloading')} ${percent(p)}`, busy: true }));
+      const { rows } = await download(path, body, `${name}-${stamp}.${format}`, (p) => {
+        streaming = true;
+        setState({ text: `${t('downloading')} ${percent(p)}`, busy: true });
+      });
       setState({ text: `${t('downloaded')}: ${rows.toLocaleString('ja-JP')} ${t('rows')}` });
     } catch (error) {
       const faults = error instanceof ApiError && error.faults.length > 0 ? `: ${error.faults.map((f) => `${f.path}: ${f.message}`).join('; ')}` : '';
       setState({ text: `${(error as Error).message}${faults}`, fault: true });
+    } finally {
+      clearInterval(timer);
     }
   };
   return (

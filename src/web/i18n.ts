@@ -151,6 +151,7 @@ const MESSAGES = {
   downloadDiff: ['前回実行からの増減 (追加/離脱)', 'Entered/left since the last run'],
   preparing: ['ファイルを作成中…', 'Writing the file…'],
   downloading: ['ダウンロード中', 'Downloading'],
+  seconds: ['秒', ' s'],
   downloaded: ['ダウンロードしました', 'Downloaded'],
   customerPage: ['顧客詳細', 'Customer'],
   event_bounce: ['不達', 'bounced'],
