@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS customers (
   bounce_count       BIGINT,
   dm_permission      VARCHAR,
   line_linked        BOOLEAN,
+  line_permission    VARCHAR,
   line_status        VARCHAR,
   status             VARCHAR,
   customer_class     VARCHAR,
@@ -79,7 +80,8 @@ CREATE TABLE IF NOT EXISTS mails (
   kind     VARCHAR,
   subject  VARCHAR,
   sent_at  TIMESTAMP,
-  store_id VARCHAR
+  store_id VARCHAR,
+  subkind  VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS mail_events (
@@ -244,3 +246,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (
   deliveries       BIGINT,
   store_id         VARCHAR
 );
+
+-- Columns added after version 1's first tables (a database made before them gets them here).
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS line_permission VARCHAR;
+ALTER TABLE mails ADD COLUMN IF NOT EXISTS subkind VARCHAR;

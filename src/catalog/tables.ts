@@ -77,16 +77,18 @@ export const customers: TableDef = {
     col('postal_code', 'text', ['郵便番号']),
     col('prefecture', 'text', ['都道府県']),
     col('address', 'text', ['住所']),
-    col('mail_permission', 'enum', ['送信許可'], {
-      values: { pc: 'pc', mobile: 'mobile', '携帯': 'mobile', both: 'both', '両方': 'both', 'pc・携帯': 'both',
+    col('mail_permission', 'enum', ['送信許可', '配信許可'], {
+      // SATORI's 配信許可 is 承認 / 拒否 for its one address: 承認 allows either address.
+      values: { pc: 'pc', mobile: 'mobile', '携帯': 'mobile', both: 'both', '両方': 'both', 'pc・携帯': 'both', '承認': 'both',
         refused: 'refused', '送信拒否': 'refused', '拒否': 'refused' },
       valueLabels: { pc: 'PC', mobile: '携帯', both: '両方', refused: '送信拒否' },
     }),
-    col('mail_status', 'enum', ['送信状態'], {
+    col('mail_status', 'enum', ['送信状態', '配信ステータス'], {
       default: "'normal'",
-      values: { normal: 'normal', '正常': 'normal', '通常': 'normal', address_error: 'address_error',
-        'アドレスエラー': 'address_error', invalid: 'invalid', '無効': 'invalid', spam: 'spam', 'スパム': 'spam',
-        temp_error: 'temp_error', '一時エラー': 'temp_error' },
+      // SATORI's 配信ステータス: 未確認 (nothing known against the address) is normal, エラー an address error.
+      values: { normal: 'normal', '正常': 'normal', '通常': 'normal', '未確認': 'normal', address_error: 'address_error',
+        'アドレスエラー': 'address_error', 'エラー': 'address_error', invalid: 'invalid', '無効': 'invalid', 'アドレス不正': 'invalid',
+        spam: 'spam', 'スパム': 'spam', temp_error: 'temp_error', '一時エラー': 'temp_error' },
       valueLabels: { normal: '通常', address_error: 'アドレスエラー', invalid: '無効', spam: 'スパム', temp_error: '一時エラー' },
     }),
     col('bounce_count', 'integer', ['不達回数']),
@@ -96,6 +98,12 @@ export const customers: TableDef = {
       valueLabels: { allowed: '許可', refused: '拒否', test: 'テスト' },
     }),
     col('line_linked', 'boolean', ['LINE連携']),
+    col('line_permission', 'enum', ['LINE配信設定', 'LINE配信許可'], {
+      values: { allowed: 'allowed', '許可': 'allowed', '配信する': 'allowed', '配信許可': 'allowed',
+        refused: 'refused', '拒否': 'refused', '送信拒否': 'refused', '配信拒否': 'refused', '配信しない': 'refused',
+        test: 'test', 'テスト': 'test', 'テスト配信対象': 'test', 'テスト配信': 'test' },
+      valueLabels: { allowed: '許可', refused: '送信拒否', test: 'テスト配信対象' },
+    }),
     col('line_status', 'enum', ['LINE配信状態'], {
       values: { normal: 'normal', '正常': 'normal', '通常': 'normal', address_error: 'address_error',
         'アドレスエラー': 'address_error' },
@@ -162,9 +170,12 @@ export const mails: TableDef = {
   columns: [
     col('mail_id', 'text', ['メールID', '配信ID'], { required: true }),
     col('kind', 'enum', ['配信種別'], {
-      values: { manual: 'manual', '手動': 'manual', scheduled: 'scheduled', '曜日日時': 'scheduled',
-        '予約': 'scheduled', scenario: 'scenario', 'シナリオ': 'scenario', auto: 'auto', '自動': 'auto' },
+      values: { manual: 'manual', '手動': 'manual', scheduled: 'scheduled', '曜日日時': 'scheduled', '曜日日時配信': 'scheduled',
+        '予約': 'scheduled', scenario: 'scenario', 'シナリオ': 'scenario', '手動シナリオ': 'scenario', auto: 'auto', '自動': 'auto',
+        auto_scenario: 'auto_scenario', '自動シナリオ': 'auto_scenario' },
     }),
+    // LTV-Lab's 自動メール種類 (フォロー, 誕生日, …): free text, compared folded by mailFilter.subkinds.
+    col('subkind', 'text', ['自動メール種類', 'メール種類']),
     col('subject', 'text', ['件名', 'メール件名']),
     col('sent_at', 'timestamp', ['送信日時']),
     col('store_id', 'text', ['店舗']),

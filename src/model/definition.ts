@@ -102,7 +102,9 @@ export interface PurchasesLeaf {
 export type MailEvent = 'send' | 'open' | 'click' | 'qr';
 
 export interface MailFilter {
-  readonly kinds?: ReadonlyArray<'manual' | 'scheduled' | 'scenario' | 'auto'>;
+  readonly kinds?: ReadonlyArray<'manual' | 'scheduled' | 'scenario' | 'auto' | 'auto_scenario'>;
+  /** LTV-Lab's 自動メール種類 (フォロー, …), folded */
+  readonly subkinds?: readonly string[];
   readonly subjectContains?: string;
   readonly sent?: DateRange;
   readonly stores?: readonly string[];

@@ -13,6 +13,7 @@ export function selectedMails(leaf: MailCondition, ctx: PlannerContext): Sql {
   const tests: Sql[] = [sql`true`];
   if (filter.kinds) tests.push(d.inList(sql.ref('kind'), [...filter.kinds]));
   if (filter.stores) tests.push(d.inList(sql.ref('store_id'), filter.stores));
+  if (filter.subkinds) tests.push(d.inList(d.fold(sql.ref('subkind')), filter.subkinds.map(foldText)));
   if (filter.subjectContains !== undefined) {
     tests.push(d.hasSubstring(d.fold(sql.ref('subject')), foldText(filter.subjectContains)));
   }

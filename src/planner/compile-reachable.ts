@@ -19,7 +19,8 @@ export function reachable(channel: Channel, d: SqlDialect): Sql<boolean> {
     case 'email_pc': return email(d, 'email_pc');
     case 'email_mobile': return email(d, 'email_mobile');
     case 'email': return sql`(${email(d, 'email_pc')} OR ${email(d, 'email_mobile')})`;
-    case 'line': return isTrue(sql`c.line_linked AND COALESCE(c.line_status, 'normal') = 'normal' AND ${active}`);
+    // LINE配信設定: unset is allowed (as before the column), 送信拒否 and テスト配信対象 are not reached.
+    case 'line': return isTrue(sql`c.line_linked AND COALESCE(c.line_status, 'normal') = 'normal' AND COALESCE(c.line_permission, 'allowed') = 'allowed' AND ${active}`);
     case 'dm': return isTrue(sql`c.dm_permission = 'allowed' AND ${present(d, 'postal_code')} AND ${present(d, 'address')} AND ${active}`);
   }
 }

@@ -18,7 +18,7 @@ const CHANNEL_COLUMNS: Readonly<Record<Channel, readonly string[]>> = {
   email: ['email_pc', 'email_mobile', 'mail_permission', 'mail_status', 'bounce_count', 'withdrawn', 'deleted'],
   email_pc: ['email_pc', 'mail_permission', 'mail_status', 'bounce_count', 'withdrawn', 'deleted'],
   email_mobile: ['email_mobile', 'mail_permission', 'mail_status', 'bounce_count', 'withdrawn', 'deleted'],
-  line: ['line_linked', 'line_status', 'withdrawn', 'deleted'],
+  line: ['line_linked', 'line_status', 'line_permission', 'withdrawn', 'deleted'],
   dm: ['dm_permission', 'postal_code', 'address', 'withdrawn', 'deleted'],
 };
 

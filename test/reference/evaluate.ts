@@ -92,7 +92,7 @@ export class ReferenceEvaluator {
       case 'email_pc': return email('email_pc', 'pc');
       case 'email_mobile': return email('email_mobile', 'mobile');
       case 'email': return email('email_pc', 'pc') || email('email_mobile', 'mobile');
-      case 'line': return c.line_linked === true && (c.line_status ?? 'normal') === 'normal' && active;
+      case 'line': return c.line_linked === true && (c.line_status ?? 'normal') === 'normal' && (c.line_permission ?? 'allowed') === 'allowed' && active;
       case 'dm': return c.dm_permission === 'allowed' && !blank(c.postal_code) && !blank(c.address) && active;
     }
     throw new Error(channel);
@@ -256,6 +256,7 @@ export class ReferenceEvaluator {
       selected = new Set(this.data.mails.filter((m) =>
         (!f.kinds || (m.kind !== null && f.kinds.includes(m.kind))) &&
         (!f.stores || (m.store_id !== null && f.stores.map(String).includes(m.store_id))) &&
+        (!f.subkinds || (m.subkind != null && f.subkinds.map((k: Json) => fold(String(k))).includes(fold(m.subkind)))) &&
         (f.subjectContains === undefined || (m.subject !== null && fold(m.subject).includes(fold(f.subjectContains)))) &&
         (!f.sent || inRange(m.sent_at, f.sent, asOf))).map((m) => m.mail_id));
     }

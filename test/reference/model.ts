@@ -27,7 +27,7 @@ export interface PurchaseRow {
 }
 
 export interface ProductRow { product_code: string; category: string | null }
-export interface MailRow { mail_id: string; kind: string | null; subject: string | null; sent_at: string | null; store_id: string | null }
+export interface MailRow { mail_id: string; kind: string | null; subject: string | null; sent_at: string | null; store_id: string | null; subkind?: string | null }
 export interface MailEventRow { customer_id: string; mail_id: string; event: string; occurred_at: string }
 
 export interface Dataset {

@@ -87,6 +87,8 @@ export function randomDataset(seed: number, shape: DatasetShape): Dataset {
       is_smartphone: maybe(0.7, () => r() < 0.5),
       remark_1: maybe(0.3, () => pick(['要確認', 'memo 100%', 'a_b'])),
       tags: maybe(0.7, () => Array.from({ length: Math.floor(r() * 3) }, () => pick(vocabulary.tags))),
+      // LINE配信設定 without drawing more numbers, so every seed keeps its data.
+      line_permission: [null, 'allowed', 'refused', null, 'test', 'allowed'][i % 6] ?? null,
     });
     if (r() < 0.6) attributes.set(id, new Map([['会員ランク', pick(vocabulary.ranks)]]));
     // Number and date custom items (SATORI), some not numbers or dates, without drawing more numbers.
@@ -133,6 +135,9 @@ export function randomDataset(seed: number, shape: DatasetShape): Dataset {
   const mails: MailRow[] = vocabulary.mails.slice(0, 4).map((id) => ({
     mail_id: id, kind: maybe(0.9, () => pick(['manual', 'scheduled', 'scenario', 'auto'])), subject: pick(vocabulary.subjects),
     sent_at: maybe(0.9, () => time(2024, 1.5)), store_id: maybe(0.8, () => pick(vocabulary.stores)),
+  })).map((m, i) => ({
+    // 自動シナリオ and LTV-Lab's 自動メール種類, without drawing more numbers.
+    ...m, kind: m.kind === 'scenario' && i % 2 === 1 ? 'auto_scenario' : m.kind, subkind: [null, 'フォロー', 'ﾌｫﾛｰ', '誕生日'][i % 4] ?? null,
   }));
   const events: MailEventRow[] = [];
   if (!shape.emptyEvents) {
@@ -167,7 +172,7 @@ function randomSubscriptions(seed: number, customers: readonly CustomerRow[]): S
 
 const customerColumns = ['customer_id', 'name', 'name_kana', 'gender', 'birthday', 'email_pc', 'email_mobile', 'mail_permission', 'mail_status', 'bounce_count',
   'dm_permission', 'line_linked', 'line_status', 'postal_code', 'address', 'prefecture', 'status', 'registered_at', 'last_login_at', 'withdrawn', 'deleted',
-  'points', 'score', 'is_smartphone', 'remark_1'];
+  'points', 'score', 'is_smartphone', 'remark_1', 'line_permission'];
 
 /** Writes a dataset into the (schema-only) database, as an import would leave it. */
 /** Loads a dataset; `dictionary: false` leaves customer_values empty, so text conditions fold row by row. */
@@ -191,7 +196,7 @@ export async function loadDataset(db: DuckDBEngine, data: Dataset, options: { di
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [p.order_id, p.line_no, p.customer_id, p.store_id, p.ordered_at, p.shipped_at, p.product_code, p.category, p.quantity, p.amount, p.order_code, p.media, p.status, p.counted, p.groups['管理'] ?? null, p.remark ?? null]);
   }
-  for (const m of data.mails) await db.run('INSERT INTO mails VALUES ($1, $2, $3, $4, $5)', [m.mail_id, m.kind, m.subject, m.sent_at, m.store_id]);
+  for (const m of data.mails) await db.run('INSERT INTO mails (mail_id, kind, subject, sent_at, store_id, subkind) VALUES ($1, $2, $3, $4, $5, $6)', [m.mail_id, m.kind, m.subject, m.sent_at, m.store_id, m.subkind ?? null]);
   for (const e of data.events) await db.run('INSERT INTO mail_events VALUES ($1, $2, $3, $4)', [e.customer_id, e.mail_id, e.event, e.occurred_at]);
   for (const s of data.subscriptions ?? []) {
     await db.run(`INSERT INTO subscriptions (subscription_id, customer_id, product_code, status, started_at, next_delivery_at, cancelled_at, cancel_reason, cycle, deliveries, store_id)

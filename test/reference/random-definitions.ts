@@ -111,7 +111,7 @@ const mail = fc.record({
   window: fc.option(dateRange, { nil: undefined }),
 }).chain((leaf) => fc.oneof(
   fc.uniqueArray(fc.constantFrom(...vocabulary.mails, 'NOPE'), { minLength: 1, maxLength: 3 }).map((mails) => ({ ...leaf, mails })),
-  fc.record({ kinds: fc.option(some(['manual', 'scheduled', 'scenario', 'auto']), { nil: undefined }), subjectContains: fc.option(fc.constantFrom('セール', 'ｾｰﾙ', '新'), { nil: undefined }), sent: fc.option(dateRange, { nil: undefined }), stores: fc.option(some(vocabulary.stores), { nil: undefined }) }, { requiredKeys: [] })
+  fc.record({ kinds: fc.option(some(['manual', 'scheduled', 'scenario', 'auto', 'auto_scenario']), { nil: undefined }), subkinds: fc.option(some(['フォロー', '誕生日', 'ふぉろー']), { nil: undefined }), subjectContains: fc.option(fc.constantFrom('セール', 'ｾｰﾙ', '新'), { nil: undefined }), sent: fc.option(dateRange, { nil: undefined }), stores: fc.option(some(vocabulary.stores), { nil: undefined }) }, { requiredKeys: [] })
     .map((mailFilter) => ({ ...leaf, mailFilter })),
 ));
 

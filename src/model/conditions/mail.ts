@@ -5,13 +5,15 @@ import { despiteFaults, dateRange, fixedObject, match, present, textList, type D
 
 export const MAIL_EVENTS = ['send', 'open', 'click', 'qr'] as const;
 export type MailEvent = (typeof MAIL_EVENTS)[number];
-export const MAIL_KINDS = ['manual', 'scheduled', 'scenario', 'auto'] as const;
+export const MAIL_KINDS = ['manual', 'scheduled', 'scenario', 'auto', 'auto_scenario'] as const;
 
 export interface MailFilter {
   readonly kinds?: ReadonlyArray<(typeof MAIL_KINDS)[number]>;
   readonly subjectContains?: string;
   readonly sent?: DateRange;
   readonly stores?: readonly string[];
+  /** LTV-Lab's 自動メール種類 (フォロー, …), compared folded */
+  readonly subkinds?: readonly string[];
 }
 
 /** The mails are listed by id, or chosen by a filter over the mail catalogue at the as-of date. */
@@ -29,12 +31,13 @@ const isMailKind = (v: unknown): v is (typeof MAIL_KINDS)[number] => (MAIL_KINDS
 
 const mailFilter = fixedObject({
   kinds: textList(true, (kind, i, ctx) => {
-    if (!isMailKind(kind)) addFault(ctx, 'unknown-mail-kind', `unknown mail kind ${describe(kind)} (expected manual, scheduled, scenario or auto)`, i);
+    if (!isMailKind(kind)) addFault(ctx, 'unknown-mail-kind', `unknown mail kind ${describe(kind)} (expected manual, scheduled, scenario, auto or auto_scenario)`, i);
   }).meta({ items: { enum: MAIL_KINDS } }).optional(),
   subjectContains: z.string({ error: say('not-a-text', 'must be a text') }).optional(),
   stores: textList(true).optional(),
   sent: dateRange().optional(),
-}, 'a mail filter', 'mailFilter is {"kinds": [...], "subjectContains": "...", "sent": {...}, "stores": [...]}', ['kinds', 'subjectContains', 'sent', 'stores'])
+  subkinds: textList(true).optional(),
+}, 'a mail filter', 'mailFilter is {"kinds": [...], "subkinds": [...], "subjectContains": "...", "sent": {...}, "stores": [...]}', ['kinds', 'subkinds', 'subjectContains', 'sent', 'stores'])
   .transform((filter): MailFilter => ({ ...filter, kinds: filter.kinds?.filter(isMailKind) }));
 
 const event = z.enum(MAIL_EVENTS, { error: (issue) => say('unknown-event', `unknown event ${describe(issue.input)} (expected send, open, click or qr)`) });
