@@ -16,6 +16,26 @@ export interface ScheduleRequest {
   readonly onRun?: (outcome: RunOutcome) => void;
   /** a job file that cannot be read is skipped, the others still run */
   readonly onJobFileError?: (file: string, message: string) => void;
+  /**
+   * Runs each use of the database (a run, the catch-up look-up, recording skipped runs) as one turn
+   * of the caller's queue: a web server sharing its one connection keeps its requests out of a run.
+   */
+  readonly takeTurn?: (work: () => Promise<void>) => Promise<void>;
+}
+
+/** A database access whose every opening waits for a turn and holds it until released. */
+function takingTurns(access: DatabaseAccess, takeTurn: (work: () => Promise<void>) => Promise<void>): DatabaseAccess {
+  return {
+    path: access.path,
+    open: () => new Promise((resolve, reject) => {
+      void takeTurn(() => new Promise<void>((turnOver) => {
+        access.open().then(
+          ({ db, release }) => resolve({ db, release: () => { try { release(); } finally { turnOver(); } } }),
+          (error: unknown) => { reject(error); turnOver(); },
+        );
+      })).catch(reject);
+    }),
+  };
 }
 
 export interface RunningSchedule {
@@ -33,8 +53,9 @@ export function startSchedule(
   let scheduler: { stop(reason: string): void } | undefined;
   const done = (async () => {
     const { Scheduler } = await import('../jobs/scheduler.js');
+    const database = request.takeTurn ? takingTurns(context.database, request.takeTurn) : context.database;
     const running = new Scheduler({
-      ...context, jobsDir, outputRoot: request.outputRoot ?? defaultOutputRoot(jobsDir), graceMs: request.graceMs ?? 60_000,
+      ...context, database, jobsDir, outputRoot: request.outputRoot ?? defaultOutputRoot(jobsDir), graceMs: request.graceMs ?? 60_000,
       onStarted: request.onStarted, onRun: request.onRun, onJobFileError: request.onJobFileError,
     });
     scheduler = running;

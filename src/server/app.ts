@@ -10,6 +10,7 @@ import { addLogin } from './login.js';
 import { OneAtATime } from './one-at-a-time.js';
 import { crossSiteCheck, hostCheck, securityHeaders, tokenCheck } from './security.js';
 import { addSegmentRoutes } from './segment-routes.js';
+import type { ServedSchedule } from './served-schedule.js';
 import { addStaticFiles } from './static-files.js';
 
 export interface AppOptions {
@@ -22,6 +23,10 @@ export interface AppOptions {
   /** the folder of job files and the one their outputs stay inside (kumiwake run's defaults when absent) */
   readonly jobsDir?: string;
   readonly outputRoot?: string;
+  /** the connection's queue, when the server shares it (with the scheduler of `serve --schedule`) */
+  readonly turns?: OneAtATime;
+  /** the jobs folder's scheduler running inside the server, restarted when the page changes a job */
+  readonly scheduler?: ServedSchedule;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface AppOptions {
  */
 export function createApp(workspace: Workspace, options: AppOptions): Hono {
   const app = new Hono();
-  const turns = new OneAtATime();
+  const turns = options.turns ?? new OneAtATime();
   app.use('*', securityHeaders, hostCheck(options.host), crossSiteCheck, tokenCheck(options.token));
   app.onError((error, c) => {
     const { status, body } = errorResponse(error, options.logger);
@@ -41,7 +46,7 @@ export function createApp(workspace: Workspace, options: AppOptions): Hono {
   addApiRoutes(app, workspace, turns);
   addSegmentRoutes(app, workspace, turns);
   addInsightRoutes(app, workspace, turns);
-  addJobRoutes(app, workspace, turns, { jobsDir: options.jobsDir, outputRoot: options.outputRoot });
+  addJobRoutes(app, workspace, turns, { jobsDir: options.jobsDir, outputRoot: options.outputRoot, scheduler: options.scheduler });
   addImportRoutes(app, workspace, turns);
   addDownloadRoutes(app, workspace, turns);
   app.all('/api/*', (c) => c.json({ error: { code: 'not-found', message: `no API at ${c.req.method} ${c.req.path}` } }, 404));

@@ -3,12 +3,15 @@ import type { Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { jsonBody } from './requests.js';
+import type { ServedSchedule } from './served-schedule.js';
 
 export interface JobRouteOptions {
   /** the folder of job files (kumiwake run's --jobs-dir; default jobs) */
   readonly jobsDir?: string;
   /** the folder job outputs stay inside (default data/out beside the jobs folder) */
   readonly outputRoot?: string;
+  /** the scheduler inside the server (`serve --schedule`): restarted when a job is saved or deleted */
+  readonly scheduler?: ServedSchedule;
 }
 
 type Body = Record<string, unknown>;
@@ -36,7 +39,14 @@ function wholeNumber(value: unknown, name: string): number | undefined {
 export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime, options: JobRouteOptions): void {
   const jobs = workspace.jobs({ jobsDir: options.jobsDir });
 
-  app.get('/api/jobs', async (c) => c.json({ folder: jobs.dir, jobs: await jobs.list() }));
+  const scheduler = () => options.scheduler?.status ?? { enabled: false, running: false, jobs: [] };
+  /**
+   * The scheduler reads the job files when it starts: a change is picked up by restarting it, in
+   * the background (a running job finishes first; GET /api/jobs says when it has restarted).
+   */
+  const changed = () => void options.scheduler?.restart();
+
+  app.get('/api/jobs', async (c) => c.json({ folder: jobs.dir, jobs: await jobs.list(), scheduler: scheduler() }));
 
   app.get('/api/jobs/:name', async (c) => c.json(await jobs.show(c.req.param('name'))));
 
@@ -52,12 +62,15 @@ export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime,
     if (typeof body.name !== 'string') throw new RequestFault('missing-property', '"name" is required');
     if (body.force !== undefined && typeof body.force !== 'boolean') throw new RequestFault('bad-argument', '"force" must be a boolean');
     const name = body.name;
-    return c.json(await turns.run(undefined, () => jobs.save(name, body.job, { force: body.force === true })), 201);
+    const saved = await turns.run(undefined, () => jobs.save(name, body.job, { force: body.force === true }));
+    changed();
+    return c.json(saved, 201);
   });
 
   app.delete('/api/jobs/:name', async (c) => {
     const name = c.req.param('name');
     await jobs.delete(name);
+    changed();
     return c.json({ deleted: name });
   });
 

@@ -13,6 +13,8 @@ export interface ServeOptions {
   /** the folder of job files the page schedules into (default jobs) and the one their outputs stay inside */
   readonly jobsDir?: string;
   readonly outputRoot?: string;
+  /** run the jobs folder's scheduler inside the server (`--schedule`) */
+  readonly schedule?: boolean;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';

@@ -247,6 +247,8 @@ const MESSAGES = {
   job_entered: ['流入', 'Entered'],
   job_left: ['流出', 'Left'],
   job_showChanges: ['流入・流出一覧', 'Entered / left'],
+  job_scheduling: ['このサーバーでスケジュール実行中のジョブ', 'Jobs this server runs on schedule'],
+  job_notScheduling: ['スケジュール実行はしていません (kumiwake serve --schedule で起動すると実行します)', 'Not run on schedule here (start with kumiwake serve --schedule)'],
   imp_title: ['データ取込', 'Import data'],
   imp_table: ['取込先', 'Table'],
   imp_file: ['CSVファイル', 'CSV file'],

@@ -26,6 +26,14 @@ export interface JobEntry {
   readonly fault?: string;
 }
 
+/** Whether the server runs the jobs folder's scheduler (`kumiwake serve --schedule`). */
+export interface SchedulerState {
+  readonly enabled: boolean;
+  readonly running: boolean;
+  readonly jobs: readonly string[];
+  readonly error?: string;
+}
+
 export interface RunOutcome {
   readonly job: string;
   readonly runId?: number;

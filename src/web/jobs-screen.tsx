@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type SavedSegment } from './api.js';
 import { useT } from './i18n.js';
-import type { JobEntry, RunOutcome } from './jobs-api.js';
+import type { JobEntry, RunOutcome, SchedulerState } from './jobs-api.js';
 import { JobForm } from './jobs-form.js';
 import { JobHistory } from './jobs-history.js';
 
@@ -19,11 +19,12 @@ export function JobsScreen({ segments, current }: Props) {
   const t = useT();
   const [jobs, setJobs] = useState<readonly JobEntry[]>([]);
   const [folder, setFolder] = useState('');
+  const [scheduler, setScheduler] = useState<SchedulerState | undefined>(undefined);
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [creating, setCreating] = useState(current !== undefined);
   const [outcome, setOutcome] = useState<{ text: string; fault: boolean; busy?: boolean } | undefined>(undefined);
   const [version, setVersion] = useState(0);
-  const load = () => api<{ folder: string; jobs: JobEntry[] }>('/api/jobs').then((r) => { setJobs(r.jobs); setFolder(r.folder); });
+  const load = () => api<{ folder: string; jobs: JobEntry[]; scheduler: SchedulerState }>('/api/jobs').then((r) => { setJobs(r.jobs); setFolder(r.folder); setScheduler(r.scheduler); });
   useEffect(() => { void load(); }, []);
   const entry = jobs.find((j) => j.name === selected);
 
@@ -55,6 +56,11 @@ export function JobsScreen({ segments, current }: Props) {
       <aside class="segments-panel">
         <h2>{t('job_list')}</h2>
         <p class="hint" title={folder}>{folder}</p>
+        {scheduler && (
+          <p class={scheduler.error ? 'fault' : 'hint'} data-testid="scheduler-state">
+            {!scheduler.enabled ? t('job_notScheduling') : scheduler.error ? scheduler.error : `${t('job_scheduling')}: ${scheduler.jobs.length}`}
+          </p>
+        )}
         <ul class="segment-list">
           {jobs.length === 0 && <li class="empty">{t('job_none')}</li>}
           {jobs.map((j) => (

@@ -45,6 +45,8 @@ describe('kumiwake serve: jobs and imports', () => {
   let server: RunningServer;
   let locked: RunningServer;
   let base: string;
+  /** the two runs of the weekly job: who entered and left between them */
+  const compared = { from: 0, to: 0 };
 
   beforeAll(async () => {
     dir = tempDir();
@@ -119,6 +121,7 @@ describe('kumiwake serve: jobs and imports', () => {
     await workspace.segments.save('vip', TOKYO_OSAKA, { force: true });
     const second = await call(`${base}api/jobs/weekly/run`, { body: {} });
     expect(second.json).toMatchObject({ status: 'succeeded', entered: 1, left: 1, comparedWith: first.json.runId });
+    Object.assign(compared, { from: first.json.runId, to: second.json.runId });
     expect(second.json.counted.count).toBe((await workspace.count({ segment: 'vip' })).count);
 
     const history = await call(`${base}api/history?segment=vip`);
@@ -129,10 +132,32 @@ describe('kumiwake serve: jobs and imports', () => {
     expect((await call(`${base}api/jobs/nobody/run`, { body: {} })).status).toBe(404);
   });
 
+  it('with schedule: true runs the saved jobs on their cron inside the server, picking up a job saved or deleted from the page', async () => {
+    const scheduled = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT, jobsDir: join(dir, 'jobs-scheduled'), outputRoot: join(dir, 'out'), schedule: true });
+    try {
+      const url = scheduled.url;
+      expect((await call(`${url}api/jobs`)).json.scheduler).toEqual({ enabled: true, running: false, jobs: [] });
+      expect((await call(`${url}api/jobs`, { body: { name: 'often', job: { segment: 'vip', schedule: '*/2 * * * * *' } } })).status).toBe(201);
+      await expect.poll(async () => (await call(`${url}api/jobs`)).json.scheduler, { timeout: 10_000 }).toEqual({ enabled: true, running: true, jobs: ['often'] });
+      const runs = async () => (await call(`${url}api/history?job=often`)).json.runs as Array<{ trigger: string; status: string; count: number }>;
+      await expect.poll(async () => (await runs()).filter((r) => r.status === 'succeeded').length, { timeout: 10_000 }).toBeGreaterThan(0);
+      const ran = (await runs()).find((r) => r.status === 'succeeded')!;
+      expect(ran).toMatchObject({ trigger: 'schedule', count: (await workspace.count({ segment: 'vip' })).count });
+
+      expect((await call(`${url}api/jobs/often`, { method: 'DELETE' })).status).toBe(200);
+      await expect.poll(async () => (await call(`${url}api/jobs`)).json.scheduler.jobs, { timeout: 10_000 }).toEqual([]);
+      const after = (await runs()).length;
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect((await runs()).length).toBe(after);
+    } finally {
+      await scheduled.close();
+    }
+  });
+
   it('downloads the entered and left lists as CSV (UTF-8 BOM, CP932) and xlsx, leaving no file behind', async () => {
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith('kumiwake-download-')).length;
     const bytes = async (options: Record<string, string>) => {
-      const response = await fetch(`${base}api/download/diff`, { method: 'POST', headers: { ...PAGE, 'content-type': 'application/json' }, body: JSON.stringify({ segment: 'vip', headers: 'ja', ...options }) });
+      const response = await fetch(`${base}api/download/diff`, { method: 'POST', headers: { ...PAGE, 'content-type': 'application/json' }, body: JSON.stringify({ segment: 'vip', ...compared, headers: 'ja', ...options }) });
       expect(response.status, response.status === 200 ? '' : await response.text()).toBe(200);
       expect(response.headers.get('content-disposition')).toMatch(/^attachment;/);
       return Buffer.from(await response.arrayBuffer());
