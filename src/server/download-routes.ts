@@ -54,7 +54,8 @@ async function sendFile(name: string, format: ExportFormat, encoding: string | u
       headers: {
         'Content-Type': CONTENT_TYPES[format] + charset,
         'Content-Length': String(size),
-        'Content-Disposition': `attachment; filename="${format === 'csv' ? 'segment.csv' : `segment.${format}`}"; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`,
+        // An ASCII name for old clients, the segment's own (Japanese) name for the others (RFC 6266).
+        'Content-Disposition': `attachment; filename="segment.${format}"; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`,
         'X-Kumiwake-Rows': String(rows),
       },
     });

@@ -18,6 +18,8 @@ export interface BreakdownAnswer {
 
 /** The fields offered first, in the seed products' order; then the attribute groups, then every other customer field. */
 const FIRST_FIELDS = ['store', 'prefecture', 'channel', 'rfm', 'gender', 'age_band'];
+/** The breakdown's own fields (not customer columns): their names are in the messages. */
+const SPECIAL_FIELDS = ['store', 'channel', 'rfm', 'age_band'];
 
 const number = (n: number) => n.toLocaleString('ja-JP');
 
@@ -32,7 +34,7 @@ export function ResultsPanel({ definition, catalog }: { definition: Json | undef
   const request = { definition, by: [field] };
   const live = useLive<BreakdownAnswer>(JSON.stringify(request), (signal) => api<BreakdownAnswer>('/api/breakdown', { body: request, signal }), 250);
   const others = (catalog?.fields ?? []).map((f) => f.name).filter((name) => !FIRST_FIELDS.includes(name) && name !== 'customer_id');
-  const fieldLabel = (name: string) => (FIRST_FIELDS.includes(name) && name !== 'prefecture' && name !== 'gender'
+  const fieldLabel = (name: string) => (SPECIAL_FIELDS.includes(name)
     ? t(`by_${name}`)
     : catalog?.fields.find((f) => f.name === name)?.label ?? name.replace(/^attr:/, ''));
   // An answer for the field chosen before is not shown under the new one's heading.
