@@ -96,7 +96,7 @@ export function JobHistory({ job, version }: { job: string; version: number }) {
               {[...runs].reverse().map((r) => (
                 <tr key={r.runId} data-run={r.runId}>
                   <td>{r.runId}</td><td>{r.startedAt.replace('T', ' ').slice(0, 19)}</td><td>{r.asOf ?? ''}</td>
-                  <td class={r.status === 'succeeded' ? '' : 'fault'} title={r.error ?? ''}>{r.status}</td>
+                  <td class={r.status === 'succeeded' ? '' : 'fault'} title={r.error ?? ''} data-status={r.status}>{t(`run_${r.status}`)}</td>
                   <td class="num" data-testid="run-count">{n(r.count)}</td><td class="num">{n(r.entered)}</td><td class="num">{n(r.left)}</td>
                   <td>{r.comparedWith !== null && r.segment !== null && r.membersKept && (
                     <button type="button" class="link" data-testid="show-changes" onClick={() => setOpen(r)}>{t('job_showChanges')}</button>
