@@ -132,9 +132,10 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
         const cumulative = node.before === undefined ? null : (await oneShot.count({ definition: { where: { all: [...node.before, node.node] } } })).count;
         nodeCounts.set(node.path, { alone, cumulative });
       }
-      for (const by of ['store', 'rfm', 'gender']) {
-        const answer = await oneShot.breakdown({ definition }, { by: [by] });
-        breakdowns.set(by, new Map(answer.breakdown.map((row) => [row.key[by] === null ? '' : String(row.key[by]), row.count])));
+      for (const by of ['store', 'rfm', 'gender', 'store,gender']) {
+        const answer = await oneShot.breakdown({ definition }, { by });
+        const key = (row: (typeof answer.breakdown)[number]) => answer.by.map((f) => (row.key[f] === null ? '' : String(row.key[f]))).join('|');
+        breakdowns.set(by, new Map(answer.breakdown.map((row) => [key(row), row.count])));
       }
       const holdsOf = async (id: string) => Object.fromEntries((await oneShot.why(id, { definition })).nodes.map((n) => [n.path, n.holds]));
       allIds = (await oneShot.members({ definition }, { sort: 'customer_id', limit: 10_000 })).rows.map((r) => String(r.customer_id));
@@ -246,10 +247,12 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     expect(ids.slice(0, expected.lastIds.length)).toEqual(expected.lastIds);
   });
 
-  it('breaks the segment down by store, RFM cell and gender, as the library does', async () => {
+  it('breaks the segment down by store, RFM cell, gender and store × gender, as the library does', async () => {
     await page.click('nav.results-tabs button:has-text("集計")');
-    for (const by of ['store', 'rfm', 'gender']) {
-      await page.selectOption('select[aria-label="集計項目"]', by);
+    for (const by of ['store', 'rfm', 'store,gender', 'gender']) {
+      const [first, second] = by.split(',');
+      await page.selectOption('select[aria-label="集計項目"]', first!);
+      await page.selectOption('select[aria-label="クロス集計"]', second ?? '');
       await page.waitForSelector(`.results[data-state=done] table[data-field="${by}"]`, { timeout: 10_000 });
       const rows = await page.$$eval('[data-testid=breakdown] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-value') ?? '', (tr.querySelector('[data-testid=breakdown-count]')?.textContent ?? '').replace(/[^\d]/g, '')]));
       expect(new Map(rows.map(([value, count]) => [value!, Number(count)])), by).toEqual(breakdowns.get(by));
