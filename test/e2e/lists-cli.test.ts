@@ -39,7 +39,7 @@ describe('export --sort, --limit, --rows', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^2 customers as of 2025-04-30, the first 1 written to /);
     expect(csvOf(out)).toEqual([['customer_id', 'total_sales', 'average_order_value', 'days_since_last_order', 'last_order_store_id'], ['001', '4500', '2250', '31', '100']]);
-  });
+  }, 60_000);
 
   it("writes the segment's order lines with --rows purchases (--json says how many)", () => {
     // 001's lines O2/1, O1/1, O1/2 by order time, then 003's O5/1 and O6/1 (same time: by order id).
@@ -50,7 +50,7 @@ describe('export --sort, --limit, --rows', () => {
     expect(csvOf(out).map((row) => row.join(' '))).toEqual([
       'customer_id order_id line_no amount', '001 O2 1 3000', '001 O1 1 1000', '001 O1 2 500', '003 O5 1 2000', '003 O6 1 100',
     ]);
-  });
+  }, 60_000);
 
   it('refuses an unknown sort column and a negative limit (exit 2), writing nothing', () => {
     const out = join(dir, 'never.csv');
@@ -61,7 +61,7 @@ describe('export --sort, --limit, --rows', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('a limit is a whole number of rows, 0 or more, not -1');
     expect(() => readFileSync(out)).toThrow();
-  });
+  }, 60_000);
 });
 
 describe('mails list', () => {
@@ -78,11 +78,11 @@ describe('mails list', () => {
     ]);
     const json = runCli(['mails', 'list', '--db', db, '--sent', '2025-01-01', '--json']);
     expect(JSON.parse(json.stdout)).toEqual({ mails: [{ mailId: 'S1', subject: '誕生日', sentAt: '2025-01-01 00:00:00', kind: 'auto', storeId: null, sends: 0, opens: 0, clicks: 0 }] });
-  });
+  }, 60_000);
 
   it('refuses a range whose start comes after its end (exit 2)', () => {
     const r = runCli(['mails', 'list', '--db', db, '--sent', '2025-04-01~2025-03-01']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('2025-04-01 comes after 2025-03-01');
-  });
+  }, 60_000);
 });
