@@ -5,7 +5,8 @@
  * (file:line faults, the rejects file, the import history), and the token and cross-site checks.
  * Every expected figure is computed here by hand from the fixture shop or read from the library.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -13,7 +14,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { tempDir } from '../helpers/cli.js';
+import { CLI, tempDir } from '../helpers/cli.js';
 
 const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
@@ -151,6 +152,30 @@ describe('kumiwake serve: jobs and imports', () => {
       expect((await runs()).length).toBe(after);
     } finally {
       await scheduled.close();
+    }
+  });
+
+  it('kumiwake serve --schedule says how many jobs of KUMIWAKE_JOBS it schedules', async () => {
+    const jobs = join(dir, 'jobs-cli');
+    mkdirSync(jobs);
+    writeFileSync(join(jobs, 'monday.json'), JSON.stringify({ segment: 'vip', schedule: '0 9 * * 1' }));
+    writeFileSync(join(jobs, 'manual.json'), JSON.stringify({ segment: 'vip' }));
+    const proc = spawn(process.execPath, [CLI, 'serve', '--schedule', '--port', '0', '--db', join(dir, 'cli.duckdb')], { env: { ...process.env, KUMIWAKE_JOBS: jobs } });
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        proc.stdout.on('data', (d) => {
+          text += d;
+          if (text.includes('Stop with Ctrl-C')) resolve(text);
+        });
+        let errors = '';
+        proc.stderr.on('data', (d) => (errors += d));
+        proc.on('exit', (code) => reject(new Error(`serve exited ${code}: ${text}${errors}`)));
+      });
+      // manual.json has no schedule: only monday.json is scheduled
+      expect(out).toContain(`scheduling 1 job(s) from ${jobs}`);
+    } finally {
+      proc.kill('SIGTERM');
     }
   });
 
