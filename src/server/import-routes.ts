@@ -147,6 +147,7 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
     const records = await turns.run(c.req.raw.signal, () => workspace.imports(limit));
     // Paths on the server are not the page's business: names only.
     return c.json({
+      tables: tableNames, // what an upload may fill: the catalog's tables, as `kumiwake import` names them
       imports: records.map((r) => ({
         ...r, files: r.files.map((f) => basename(f)), rejectsFile: r.rejectsFile === null ? null : basename(r.rejectsFile),
         error: r.error === null ? null : r.files.reduce((text, f) => text.split(f).join(basename(f)), r.error),

@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from './api.js';
 import { useT } from './i18n.js';
 
-const TABLES = ['customers', 'purchases', 'products', 'mails', 'mail-events'] as const;
 
 interface Preview {
   readonly encoding: string;
@@ -61,8 +60,9 @@ export function ImportScreen() {
   const [maxRejects, setMaxRejects] = useState('0');
   const [state, setState] = useState<{ text: string; fault?: boolean; busy?: boolean; rejects?: number } | undefined>(undefined);
   const [history, setHistory] = useState<readonly ImportRecord[]>([]);
+  const [tables, setTables] = useState<readonly string[]>(['customers']);
   const poll = useRef<ReturnType<typeof setInterval> | undefined>(undefined);
-  const loadHistory = () => api<{ imports: ImportRecord[] }>('/api/imports?limit=20').then((r) => setHistory(r.imports), () => {});
+  const loadHistory = () => api<{ tables: string[]; imports: ImportRecord[] }>('/api/imports?limit=20').then((r) => { setHistory(r.imports); setTables(r.tables); }, () => {});
   useEffect(() => { void loadHistory(); return () => clearInterval(poll.current); }, []);
 
   const discard = () => {
@@ -112,7 +112,7 @@ export function ImportScreen() {
         <h2>{t('imp_title')}</h2>
         <label class="segment-name">{t('imp_table')}
           <select aria-label={t('imp_table')} value={table} onChange={(e) => { setTable(e.currentTarget.value); discard(); }}>
-            {TABLES.map((name) => <option key={name} value={name}>{name}</option>)}
+            {tables.map((name) => <option key={name} value={name}>{name}</option>)}
           </select>
         </label>
         <label class="segment-name">{t('imp_file')}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorkspace, type Workspace } from '../../src/index.js';
+import { openWorkspace, tableNames, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { CLI, tempDir } from '../helpers/cli.js';
 
@@ -228,6 +228,8 @@ describe('kumiwake serve: jobs and imports', () => {
     expect((await rejects.text()).split(/\r?\n/)[1]).toMatch(/^bad\.csv,3,|,3,birthday,/);
 
     const history = await call(`${base}api/imports?limit=2`);
+    expect(history.json.tables).toEqual(tableNames);
+    expect(history.json.tables).toContain('mail-events');
     expect(history.json.imports.map((r: any) => [r.outcome, r.files, r.rowsLoaded])).toEqual([['ok', ['bad.csv'], 1], ['rejected', ['bad.csv'], null]]);
     expect(history.json.imports[1].error).toMatch(/^bad\.csv:3: /);
     expect((await workspace.tableSizes()).customers).toBe(6);
