@@ -216,6 +216,8 @@ describe('kumiwake serve: the web builder server', () => {
     const customer = (await send(`${open.url}api/customers/001?asOf=${AS_OF}`)).json();
     expect(customer.lifetime).toMatchObject({ orderCount: 2, sales: 4500 });
     expect(customer.orders.map((o: { orderId: string }) => o.orderId)).toEqual(['O1', 'O2']);
+    const badDay = await send(`${open.url}api/customers/001?asOf=2025-13-45`);
+    expect(badDay.status).toBe(400);
     const missing = await send(`${open.url}api/customers/999`);
     expect([missing.status, missing.json().error.code]).toEqual([404, 'unknown-customer']);
     const notOsaka = { where: { all: [{ not: { kind: 'field', field: 'prefecture', op: 'eq', value: '大阪府' } }, { kind: 'purchases', orderCount: { min: 1 } }] } };
