@@ -37,6 +37,7 @@ export const cases: readonly Case[] = [
   { where: { kind: 'birthday', from: '03-01', to: '03-31' } }, { where: { kind: 'birthday', from: '12-20', to: '01-10' } },
   { where: { kind: 'birthday', from: '02-01', to: '02-29' } }, { where: { kind: 'birthday', from: '06-15', to: '06-20' } },
   { where: { kind: 'age', min: 20, max: 39 } }, { where: { kind: 'tenure', min: 365 } },
+  { where: { kind: 'rfm', r: [4, 5], f: [1, 3] } }, { where: { kind: 'rfm', cell: 'champions' } }, { where: { not: { kind: 'rfm', m: [5, 5] } } },
   { where: { kind: 'tags', tags: ['vip', 'ｻﾝﾌﾟﾙ'] } }, { where: { kind: 'tags', tags: ['VIP', 'newsletter'], match: 'all' } },
   purchases({ orderCount: { min: 2 }, sales: { min: 1000, max: 5000 }, firstOrderedAt: { from: '2024-01-01' }, lastOrderedAt: { to: 'today-90d' }, lastShippedAt: { from: 'today-30d' } }),
   purchases({ orderCount: { min: 0, max: 0 } }),
