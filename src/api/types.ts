@@ -108,7 +108,7 @@ export interface MembersPage {
 
 /**
  * One file of a segment's customers: what a job output takes (src/export/formats.ts
- * `OutputSpec`: format, columns, encoding, headers, csvFormulas, values), with `out` for its path.
+ * `OutputSpec`: format, columns, encoding, headers, csvFormulas, values, rows, sort, limit), with `out` for its path.
  * The format comes from the file name (.csv .xlsx .parquet .arrow/.feather/.ipc) unless given; a
  * name of another format is refused.
  */
