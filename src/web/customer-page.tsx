@@ -61,14 +61,7 @@ export function CustomerPage({ customerId, definition, catalog, onClose }: { cus
       {why && (
         <div class="why" data-testid="why" data-in={String(why.in)}>
           <h3>{why.in ? t('whyIn') : t('whyOut')}{why.deleted && ` (${t('deletedCustomer')})`}</h3>
-          <ul class="why-nodes">
-            {why.nodes.map((node) => (
-              <li key={node.path} class={`why-node depth-${Math.min(depthOf(node.path), 6)}`} data-path={node.path} data-holds={String(node.holds)}>
-                <span class={node.holds ? 'holds' : 'fails'}>{node.holds ? '✓' : '✗'}</span> <code>{node.path}</code> {node.label}
-                <Figures figures={node.figures} />
-              </li>
-            ))}
-          </ul>
+          <WhyNodes nodes={why.nodes} />
         </div>
       )}
       {customer && (
@@ -123,7 +116,25 @@ export function CustomerPage({ customerId, definition, catalog, onClose }: { cus
   );
 }
 
-/** A node's figures as short `name: value` pairs (a saved segment's own nodes are left to its why). */
+/** Every node with ✓ or ✗, indented by depth; a saved segment's own nodes under it, the same way. */
+function WhyNodes({ nodes, within }: { nodes: readonly WhyNode[]; within?: string }) {
+  return (
+    <ul class={within ? 'why-nodes within' : 'why-nodes'} data-segment={within}>
+      {nodes.map((node) => {
+        const inner = Array.isArray(node.figures.nodes) ? (node.figures.nodes as WhyNode[]) : undefined;
+        return (
+          <li key={node.path} class={`why-node depth-${Math.min(depthOf(node.path), 6)}`} data-path={within ? undefined : node.path} data-holds={String(node.holds)}>
+            <span class={node.holds ? 'holds' : 'fails'}>{node.holds ? '✓' : '✗'}</span> <code>{node.path}</code> {node.label}
+            <Figures figures={node.figures} />
+            {inner && <WhyNodes nodes={inner} within={String(node.figures.segment ?? '')} />}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** A node's figures as short `name: value` pairs (a saved segment's own nodes are listed under it). */
 function Figures({ figures }: { figures: Readonly<Record<string, unknown>> }) {
   const entries = Object.entries(figures).filter(([name]) => name !== 'nodes');
   if (entries.length === 0) return null;

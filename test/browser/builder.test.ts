@@ -272,7 +272,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     const why = page.locator(`[data-testid=customer-page][data-customer="${insider.id}"] [data-testid=why]`);
     await why.waitFor({ timeout: 10_000 });
     expect(await why.getAttribute('data-in')).toBe('true');
-    const shown = async () => Object.fromEntries(await page.$$eval('.why-node', (lis) => lis.map((li) => [li.getAttribute('data-path'), li.getAttribute('data-holds') === 'true'])));
+    const shown = async () => Object.fromEntries(await page.$$eval('.why-node[data-path]', (lis) => lis.map((li) => [li.getAttribute('data-path'), li.getAttribute('data-holds') === 'true'])));
     expect(await shown()).toEqual(insider.holds);
     await page.waitForSelector('[data-testid=customer-lifetime]');
     expect(digits(await page.textContent('[data-testid=customer-lifetime] tr[data-figure=orderCount] td'))).toBe(insider.orderCount);
