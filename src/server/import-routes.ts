@@ -31,13 +31,15 @@ const safeName = (name: string | undefined) => {
   return cleaned === '' ? 'upload.csv' : cleaned.slice(0, 120);
 };
 
+const tooLarge = (limit: number) => new RequestFault('too-large', `the file is over the upload limit (${limit >= 1024 ** 3 ? `${limit / 1024 ** 3} GB` : `${limit.toLocaleString('en')} bytes`})`, 413);
+
 /** Counts bytes as they pass and fails the upload at the limit. */
 const limited = (limit: number) => {
   let bytes = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      done(bytes > limit ? new RequestFault('too-large', `the file is over ${limit / 1024 ** 3} GB`, 413) : null, chunk);
+      done(bytes > limit ? tooLarge(limit) : null, chunk);
     },
   });
 };
@@ -48,7 +50,8 @@ const limited = (limit: number) => {
  * then imported by the library with its progress polled; the upload is removed when the import
  * ends, whatever its outcome, when the page discards it, or after UPLOAD_TTL_MS.
  */
-export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATime): void {
+export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATime, options: { maxUploadBytes?: number } = {}): void {
+  const maxBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
   const uploads = new Map<string, Upload>();
   const discard = (id: string) => {
     const upload = uploads.get(id);
@@ -73,14 +76,14 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
     const table = c.req.query('table') ?? '';
     if (!(tableNames as readonly string[]).includes(table)) throw new RequestFault('bad-argument', `"table" must be one of ${tableNames.join(', ')}`);
     const declared = Number(c.req.header('content-length') ?? 0);
-    if (declared > MAX_UPLOAD_BYTES) throw new RequestFault('too-large', `the file is over ${MAX_UPLOAD_BYTES / 1024 ** 3} GB`, 413);
+    if (declared > maxBytes) throw tooLarge(maxBytes);
     const body = c.req.raw.body;
     if (!body) throw new RequestFault('missing-property', 'send the CSV file as the request body');
     const folder = mkdtempSync(join(tmpdir(), 'kumiwake-upload-')); // private (0700)
     const file = join(folder, safeName(c.req.query('name')));
     const id = randomUUID();
     try {
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), limited(MAX_UPLOAD_BYTES), createWriteStream(file, { flags: 'wx' }));
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), limited(maxBytes), createWriteStream(file, { flags: 'wx' }));
       if (statSync(file).size === 0) throw new RequestFault('file-empty', `${basename(file)}: the file is empty`);
     } catch (error) {
       rmSync(folder, { recursive: true, force: true });

@@ -13,6 +13,10 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, tableNames, type Workspace } from '../../src/index.js';
+import { Hono } from 'hono';
+import { errorResponse } from '../../src/server/faults.js';
+import { addImportRoutes } from '../../src/server/import-routes.js';
+import { OneAtATime } from '../../src/server/one-at-a-time.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { CLI, tempDir } from '../helpers/cli.js';
 
@@ -36,7 +40,7 @@ async function call(url: string, init: { method?: string; body?: unknown; header
 }
 
 const upload = (base: string, table: string, name: string, bytes: Buffer | string, headers: Record<string, string> = PAGE) =>
-  fetch(`${base}api/uploads?table=${table}&name=${encodeURIComponent(name)}`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: bytes });
+  fetch(`${base}api/uploads?table=${table}&name=${encodeURIComponent(name)}`, { method: 'POST', headers: { ...headers, 'content-type': 'text/csv' }, body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes) });
 
 const uploadFolders = () => readdirSync(tmpdir()).filter((f) => f.startsWith('kumiwake-upload-'));
 
@@ -234,5 +238,29 @@ describe('kumiwake serve: jobs and imports', () => {
     expect(history.json.imports[1].error).toMatch(/^bad\.csv:3: /);
     expect((await workspace.tableSizes()).customers).toBe(6);
     expect(uploadFolders().length).toBe(foldersBefore);
+  });
+
+  it('refuses an upload over the limit while it streams (no length given) and leaves no file behind', async () => {
+    const app = new Hono();
+    const quiet = () => {};
+    app.onError((error, c) => {
+      const { status, body } = errorResponse(error, { debug: quiet, info: quiet, warn: quiet, error: quiet });
+      return c.json(body, status as 400);
+    });
+    addImportRoutes(app, workspace, new OneAtATime(), { maxUploadBytes: 1000 });
+    const before = uploadFolders().length;
+    const chunk = Buffer.from(`customer_id,name\n${'901,A\n'.repeat(100)}`);
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 5; i++) controller.enqueue(new Uint8Array(chunk));
+        controller.close();
+      },
+    });
+    const streamed = await app.request('/api/uploads?table=customers&name=big.csv', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as any).error.message).toContain('1,000 bytes');
+    const declared = await app.request('/api/uploads?table=customers&name=big.csv', { method: 'POST', headers: { 'content-length': '5000' }, body: 'x' });
+    expect(declared.status).toBe(413);
+    expect(uploadFolders().length).toBe(before);
   });
 });
