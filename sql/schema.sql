@@ -250,3 +250,9 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 -- Columns added after version 1's first tables (a database made before them gets them here).
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS line_permission VARCHAR;
 ALTER TABLE mails ADD COLUMN IF NOT EXISTS subkind VARCHAR;
+
+-- The shop's stores (src/catalog/data-model.md): names for store ids, which exports can show.
+CREATE TABLE IF NOT EXISTS stores (
+  store_id   VARCHAR NOT NULL,
+  store_name VARCHAR
+);

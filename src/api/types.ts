@@ -67,7 +67,7 @@ export interface EvaluateOptions {
   readonly strict?: boolean;
 }
 
-export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail-events' | 'subscriptions';
+export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail-events' | 'subscriptions' | 'stores';
 
 export interface ImportRequest {
   readonly table: TableName;

@@ -298,6 +298,12 @@ export class Workspace {
     return (await import('./breakdown.js')).readSettings(db);
   }
 
+  /** Names remark_N (1–10) for exports with Japanese headers (`FAX番号` instead of 備考1); "" removes the name. */
+  async setRemarkLabel(remark: string | number, label: string): Promise<import('./breakdown.js').Settings> {
+    this.assertWritable('change settings');
+    return (await import('../segments/settings.js')).setRemarkLabel(await this.database(), remark, label);
+  }
+
   /** Removes a setting (`rfm`: the scores are quintiles again); says whether it was set. */
   async unsetSetting(name: string): Promise<boolean> {
     this.assertWritable('change settings');
@@ -309,7 +315,7 @@ export class Workspace {
   async tableSizes(): Promise<Record<string, number>> {
     const db = await this.database();
     const sizes: Record<string, number> = {};
-    for (const table of ['customers', 'purchases', 'products', 'mails', 'mail_events']) {
+    for (const table of ['customers', 'purchases', 'products', 'mails', 'mail_events', 'subscriptions', 'stores']) {
       const [row] = await db.query<{ n: bigint }>({ sql: `SELECT count(*) AS n FROM ${table}`, parameters: [] });
       sizes[table] = Number(row?.n ?? 0);
     }

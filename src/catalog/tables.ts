@@ -27,7 +27,7 @@ export interface ColumnDef {
   readonly valueLabels?: Readonly<Record<string, string>>;
 }
 
-export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail_events' | 'subscriptions';
+export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail_events' | 'subscriptions' | 'stores';
 
 export interface TableDef {
   readonly table: TableName;
@@ -221,6 +221,16 @@ export const subscriptions: TableDef = {
   ],
 };
 
+/** The shop's stores (LTV-Lab 店舗): names for the store ids customers, orders and mails carry. */
+export const stores: TableDef = {
+  table: 'stores',
+  key: ['store_id'],
+  columns: [
+    col('store_id', 'text', ['店舗ID', '店舗コード', '店舗番号', '店舗'], { required: true }),
+    col('store_name', 'text', ['店舗名', '店舗名称']),
+  ],
+};
+
 /** CLI names (`mail-events`) to table definitions. */
 export const tablesByCliName: Readonly<Record<string, TableDef>> = {
   customers,
@@ -229,9 +239,10 @@ export const tablesByCliName: Readonly<Record<string, TableDef>> = {
   mails,
   'mail-events': mailEvents,
   subscriptions,
+  stores,
 };
 
-export const allTables: readonly TableDef[] = [customers, purchases, products, mails, mailEvents, subscriptions];
+export const allTables: readonly TableDef[] = [customers, purchases, products, mails, mailEvents, subscriptions, stores];
 
 /**
  * Lifetime purchase figures per customer (customer_summary), which exports can add as columns.
@@ -240,7 +251,8 @@ export const allTables: readonly TableDef[] = [customers, purchases, products, m
 export interface FigureDef {
   readonly name:
     | 'order_count' | 'total_sales' | 'first_ordered_at' | 'last_ordered_at'
-    | 'days_since_last_order' | 'average_order_value' | 'last_order_store_id' | 'mails_sent' | 'last_mail_sent_at';
+    | 'days_since_last_order' | 'average_order_value' | 'last_order_store_id' | 'mails_sent' | 'last_mail_sent_at'
+    | 'store_name' | 'last_order_store_name';
   readonly label: string;
   readonly type: 'integer' | 'decimal' | 'timestamp' | 'text';
 }
@@ -255,4 +267,6 @@ export const customerFigures: readonly FigureDef[] = [
   { name: 'last_order_store_id', label: '最新購入店舗', type: 'text' },
   { name: 'mails_sent', label: 'メール送信数', type: 'integer' },
   { name: 'last_mail_sent_at', label: '最終メール送信日時', type: 'timestamp' },
+  { name: 'store_name', label: '登録店舗名', type: 'text' },
+  { name: 'last_order_store_name', label: '最新購入店舗名', type: 'text' },
 ];

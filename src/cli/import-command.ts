@@ -56,7 +56,7 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
 const ROW_NAMES: Record<string, readonly [string, string]> = {
   customers: ['customer', 'customers'], purchases: ['order line', 'order lines'], products: ['product', 'products'],
   mails: ['mail', 'mails'], mail_events: ['mail event', 'mail events'],
-  subscriptions: ['subscription', 'subscriptions'],
+  subscriptions: ['subscription', 'subscriptions'], stores: ['store', 'stores'],
 };
 
 const n = (value: number) => value.toLocaleString('en');

@@ -21,21 +21,34 @@ function salesStatusesText(settings: Settings): string {
   return statuses ? `sales-statuses: ${statuses.join(', ')}` : 'sales-statuses (not set: every status but cancelled counts as a sale)';
 }
 
+/** The shop's names of the remark columns. */
+function remarkLabelsText(settings: Settings): string {
+  const labels = Object.entries(settings.remarkLabels ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+  return labels.length > 0 ? `remark-label: ${labels.map(([n, label]) => `remark_${n} ${label}`).join(', ')}` : 'remark-label (not set: remarks are 備考1 … 備考10 with --headers ja)';
+}
+
 /** `kumiwake settings show | set rfm --r … --f … --m … | unset rfm`: the shop's settings, kept in its database. */
 export function settingsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs.command('settings', "show or change the shop's settings (fixed RFM cut points, the statuses that count as sales)", (y) =>
     y
       .command('show', 'print the settings', (s) => s, async (argv) => withWorkspace(argv, { readOnly: true }, async (workspace) => {
         const settings = await workspace.settings();
-        emit(argv, settings, () => `${settingsText(settings)}\n${salesStatusesText(settings)}`);
+        emit(argv, settings, () => `${settingsText(settings)}\n${salesStatusesText(settings)}\n${remarkLabelsText(settings)}`);
       }))
       .command('set <name> [values..]', 'set fixed RFM cut points (kumiwake settings set rfm --r 30,60,90,180 --f 2,3,5,10 --m 5000,10000,30000,100000) or the statuses that count as sales (kumiwake settings set sales-statuses 売上完了,発送済)', (s) =>
-        s.positional('name', { type: 'string', choices: ['rfm', 'sales-statuses'], demandOption: true })
-          .positional('values', { type: 'string', array: true, describe: 'sales-statuses: the statuses, separated by commas ("" for every status but cancelled)' })
+        s.positional('name', { type: 'string', choices: ['rfm', 'sales-statuses', 'remark-label'], demandOption: true })
+          .positional('values', { type: 'string', array: true, describe: 'sales-statuses: the statuses, separated by commas ("" for every status but cancelled); remark-label: a remark number (1-10) and its label' })
           .option('r', { type: 'string', describe: 'four increasing day counts: within the first, R is 5; beyond the last, 1' })
           .option('f', { type: 'string', describe: 'four increasing order counts: at least the last, F is 5; below the first, 1' })
           .option('m', { type: 'string', describe: 'four increasing sales amounts: at least the last, M is 5; below the first, 1' }),
       async (argv) => withWorkspace(argv, {}, async (workspace) => {
+        if (argv.name === 'remark-label') {
+          const [remark, label] = (argv.values ?? []).map(String);
+          if (remark === undefined || label === undefined || (argv.values ?? []).length > 2) throw new KumiwakeError('bad-argument', 'give a remark number and its label, e.g. kumiwake settings set remark-label 1 FAX番号 ("" removes the label)');
+          const settings = await workspace.setRemarkLabel(remark, label);
+          emit(argv, settings, () => `set ${remarkLabelsText(settings)}`);
+          return;
+        }
         if (argv.name === 'sales-statuses') {
           if (argv.values === undefined || argv.values.length === 0) throw new KumiwakeError('bad-argument', 'give the statuses that count as sales, e.g. kumiwake settings set sales-statuses 売上完了,発送済 ("" for every status but cancelled)');
           const settings = await workspace.setSalesStatuses(argv.values.map(String));
@@ -48,7 +61,7 @@ export function settingsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         const settings = await workspace.setRfmSettings({ r: argv.r, f: argv.f, m: argv.m });
         emit(argv, settings, () => `set ${settingsText(settings)}`);
       }))
-      .command('unset <name>', 'remove a setting (rfm: every score is a quintile again; sales-statuses: every status but cancelled counts)', (s) => s.positional('name', { type: 'string', choices: ['rfm', 'sales-statuses'], demandOption: true }),
+      .command('unset <name>', 'remove a setting (rfm: every score is a quintile again; sales-statuses: every status but cancelled counts; remark-label: every remark label)', (s) => s.positional('name', { type: 'string', choices: ['rfm', 'sales-statuses', 'remark-label'], demandOption: true }),
         async (argv) => withWorkspace(argv, {}, async (workspace) => {
           const removed = await workspace.unsetSetting(argv.name);
           emit(argv, { unset: argv.name, removed }, () => (removed ? `removed the ${argv.name} setting` : `the ${argv.name} setting was not set`));

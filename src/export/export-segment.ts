@@ -8,6 +8,7 @@ import { noProgress, silentProgress, type ProgressReporter } from '../progress.j
 import { AtomicFile } from './atomic-file.js';
 import { attributeColumns, DEFAULT_EXPORT_COLUMNS, DEFAULT_PURCHASE_COLUMNS, orderGroupColumns, resolveExportColumns, type ExportColumn } from './columns.js';
 import { MEMBERS_TABLE } from './select.js';
+import { readRemarkLabels, withRemarkLabels } from './remark-labels.js';
 import { resolveSortKeys } from './sort.js';
 import { arrowWriter } from './write-arrow.js';
 import { csvWriter } from './write-csv.js';
@@ -131,10 +132,10 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   const format = formatOf(spec);
   const rows = spec.rows ?? 'members';
   const named = { attr: await attributeColumns(db), group: rows === 'purchases' ? await orderGroupColumns(db) : new Set<string>() };
-  const columns = [
+  const columns = withRemarkLabels([
     ...(settings.leadingColumns ?? []),
     ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? [...DEFAULT_PURCHASE_COLUMNS, ...[...named.group].sort()] : DEFAULT_EXPORT_COLUMNS), named.attr, '--columns', rows, named.group),
-  ];
+  ], spec.headers === 'ja' ? await readRemarkLabels(db) : {});
   const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf };
   const listed = Math.min(rows === 'purchases' ? await memberLineCount(db) : rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);
   const cells = { values: valueStyleOf(spec), csvFormulas: spec.csvFormulas ?? 'neutralise' };

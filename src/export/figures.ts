@@ -5,7 +5,7 @@ import type { FigureDef } from '../catalog/tables.js';
  * Tables a figure reads beside the members (`m`), customers (`c`) and customer_summary (`s`):
  * joined only when a written or sorted column needs them, and only over the members.
  */
-export type FigureJoin = 'last_order' | 'mail_sends';
+export type FigureJoin = 'last_order' | 'mail_sends' | 'store' | 'last_order_store';
 
 /** What a figure's SQL may depend on beside the row: the dialect, and the export's as-of date. */
 export interface FigureScope {
@@ -36,6 +36,9 @@ export const FIGURES: Readonly<Record<FigureDef['name'], Figure>> = {
   last_order_store_id: { expression: 'lo.store_id', joins: ['last_order'] },
   mails_sent: { expression: 'COALESCE(ms.mails_sent, 0)', joins: ['mail_sends'] },
   last_mail_sent_at: { expression: 'ms.last_sent_at', joins: ['mail_sends'] },
+  // Names from the stores table (empty for a store it does not list).
+  store_name: { expression: 'st.store_name', joins: ['store'] },
+  last_order_store_name: { expression: 'los.store_name', joins: ['last_order', 'last_order_store'] },
 };
 
 /** Figures that read the as-of date. */
@@ -56,5 +59,10 @@ export function figureJoinSql(join: FigureJoin, members: string): string {
     case 'mail_sends':
       return `LEFT JOIN (SELECT e.customer_id, count(DISTINCT e.mail_id) AS mails_sent, max(e.occurred_at) AS last_sent_at FROM mail_events AS e
         WHERE e.event = 'send' AND e.customer_id IN (SELECT customer_id FROM ${members}) GROUP BY e.customer_id) AS ms ON ms.customer_id = m.customer_id`;
+    // stores is keyed by store_id: one row at most per customer.
+    case 'store':
+      return 'LEFT JOIN stores AS st ON st.store_id = c.store_id';
+    case 'last_order_store':
+      return 'LEFT JOIN stores AS los ON los.store_id = lo.store_id';
   }
 }

@@ -2,8 +2,6 @@ import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { SubscriptionCondition } from '../model/segment.js';
 import type { PlannerContext } from './context.js';
-import { compileInContext } from './compile-node-flags.js';
-import type { CompiledSegment, PlanOptions } from './compile-segment.js';
 import { foldText } from './compile-field.js';
 import { inDateRange, inNumberRange, isTrue } from './ranges.js';
 
@@ -33,8 +31,3 @@ export function compileSubscription(leaf: SubscriptionCondition, ctx: PlannerCon
   return isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, 'subscriptions')}, 0)`, count));
 }
 
-/** The customer's subscriptions passing the leaf's filters (`kumiwake why`), by id. */
-export function compileSubscriptionFigures(leaf: SubscriptionCondition, customerId: string, options: PlanOptions): CompiledSegment {
-  return compileInContext((ctx) => sql`SELECT s.subscription_id FROM subscriptions s
-    WHERE s.customer_id = ${customerId} AND ${subscriptionFilters(leaf, ctx)} ORDER BY s.subscription_id`, options);
-}

@@ -7,7 +7,7 @@ import {
 } from '../planner/compile-why-figures.js';
 import { isScoped } from '../planner/purchase-scope.js';
 import { orderFilterFigures } from './why-order-filter.js';
-import { compileSubscriptionFigures } from '../planner/compile-subscription.js';
+import { compileSubscriptionFigures } from '../planner/compile-subscription-figures.js';
 import { customerColumnType, plainValue } from './customer-row.js';
 
 /** At most this many of a mail leaf's events are listed (the tally counts them all). */

@@ -79,7 +79,7 @@ describe('CSV formulas and value labels (the DuckDB dialect)', () => {
 
   it('has a Japanese label for every value of every customer enum, which imports back as that value', () => {
     const enums = customers.columns.filter((c) => c.type === 'enum');
-    expect(enums.map((c) => c.name)).toEqual(['gender', 'mail_permission', 'mail_status', 'dm_permission', 'line_status']);
+    expect(enums.map((c) => c.name)).toEqual(['gender', 'mail_permission', 'mail_status', 'dm_permission', 'line_permission', 'line_status']);
     for (const column of enums) {
       const canonical = [...new Set(Object.values(column.values!))].sort();
       expect(Object.keys(column.valueLabels ?? {}).sort(), column.name).toEqual(canonical);
