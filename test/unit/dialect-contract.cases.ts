@@ -38,6 +38,14 @@ export const cases: readonly Case[] = [
   { where: { kind: 'birthday', from: '02-01', to: '02-29' } }, { where: { kind: 'birthday', from: '06-15', to: '06-20' } },
   { where: { kind: 'age', min: 20, max: 39 } }, { where: { kind: 'tenure', min: 365 } },
   { where: { kind: 'rfm', r: [4, 5], f: [1, 3] } }, { where: { kind: 'rfm', cell: 'champions' } }, { where: { not: { kind: 'rfm', m: [5, 5] } } },
+  { where: { kind: 'subscription' } }, { where: { not: { kind: 'subscription', status: ['継続'], count: { max: 0 } } } },
+  { where: { kind: 'subscription', status: ['active', '解約'], products: ['P1'], deliveries: { min: 2 }, startedAt: { from: '2024-01-01' },
+    nextDeliveryAt: { from: 'today', to: 'today+7d' }, cancelledAt: { to: 'today' }, cancelReasons: ['飲みきれない'], count: { min: 1, max: 2 } } },
+  { where: { kind: 'birthday', month: 'next' } }, { where: { kind: 'birthday', from: 'today', to: 'today+14d' } },
+  field('name', 'eq', { value: '山田 花子', loose: true }), field('phone_mobile', 'contains', { value: '090-1234', loose: true }),
+  field('attr:会員ランク', 'in', { values: ['ごーるど', ''], loose: true }),
+  field('attr:会員ランク', 'between', { min: 1, max: 5 }), field('attr:会員ランク', 'between', { min: '2024-01-01', max: 'today' }),
+  { where: { kind: 'mail', event: 'open', mailFilter: { kinds: ['auto_scenario'], subkinds: ['フォロー'] } } },
   { where: { kind: 'tags', tags: ['vip', 'ｻﾝﾌﾟﾙ'] } }, { where: { kind: 'tags', tags: ['VIP', 'newsletter'], match: 'all' } },
   purchases({ orderCount: { min: 2 }, sales: { min: 1000, max: 5000 }, firstOrderedAt: { from: '2024-01-01' }, lastOrderedAt: { to: 'today-90d' }, lastShippedAt: { from: 'today-30d' } }),
   purchases({ orderCount: { min: 0, max: 0 } }),
@@ -101,6 +109,11 @@ export function placements(v: string): Array<{ what: string; where: unknown; neg
     one('mail subject', { kind: 'mail', event: 'open', mailFilter: { subjectContains: v } }),
     one('mail stores', { kind: 'mail', event: 'open', mailFilter: { stores: [v] }, match: 'all' }),
     one('saved segment name', { kind: 'segment', name: v }),
+    one('name eq, loose', { kind: 'field', field: 'name', op: 'eq', value: v, loose: true }),
+    one('attribute contains, loose', { kind: 'field', field: 'attr:会員ランク', op: 'contains', value: v, loose: true }),
+    one('mail subkinds', { kind: 'mail', event: 'open', mailFilter: { subkinds: [v] } }),
+    one('subscription products and reasons', { kind: 'subscription', products: [v], cancelReasons: [v] }),
+    one('no subscription of the product', { kind: 'subscription', products: [v], count: { max: 0 } }, true),
   ];
 }
 

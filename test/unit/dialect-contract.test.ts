@@ -157,7 +157,7 @@ for (const [dialectName, dialect] of Object.entries(dialects)) {
 
 /** One customer per value, holding it everywhere a condition can look (name, tags, attribute, order line, mail). */
 function holders(values: readonly string[]): Dataset {
-  const data: Dataset = { customers: [], attributes: new Map(), purchases: [], products: [], mails: [], events: [] };
+  const data: Dataset = { customers: [], attributes: new Map(), purchases: [], products: [], mails: [], events: [], subscriptions: [] };
   values.forEach((s, i) => {
     const id = `H${i}`;
     data.customers.push({ customer_id: id, name: s, tags: [s], registered_at: '2020-01-01 00:00:00' });
@@ -167,7 +167,11 @@ function holders(values: readonly string[]): Dataset {
       order_id: `O${i}`, line_no: 1, customer_id: id, store_id: s, ordered_at: '2024-06-01 10:00:00', shipped_at: '2024-06-03 10:00:00', product_code: s,
       category: s, quantity: 1, amount: 1000, order_code: s, media: s, status: s, counted: true, remark: s, groups: { 管理: s },
     });
-    data.mails.push({ mail_id: s, kind: 'manual', subject: `subject ${s} end`, sent_at: '2024-06-01 09:00:00', store_id: s });
+    data.mails.push({ mail_id: s, kind: 'manual', subject: `subject ${s} end`, sent_at: '2024-06-01 09:00:00', store_id: s, subkind: s });
+    data.subscriptions!.push({
+      subscription_id: `S${i}`, customer_id: id, product_code: s, status: 'cancelled', started_at: '2024-01-01 00:00:00', next_delivery_at: null,
+      cancelled_at: '2024-06-01 00:00:00', cancel_reason: s, cycle: s, deliveries: 3, store_id: s,
+    });
     data.events.push({ customer_id: id, mail_id: s, event: 'open', occurred_at: '2024-06-02 12:00:00' });
   });
   return data;
