@@ -1,4 +1,4 @@
-import type { Condition, DateRange, FieldCondition, MailCondition, NumberRange, OrderFilter, ProductRow, PurchasesCondition } from '../model/segment.js';
+import type { Condition, DateRange, FieldCondition, MailCondition, NumberRange, OrderFilter, ProductRow, PurchasesCondition, SubscriptionCondition } from '../model/segment.js';
 
 // A node of a definition in a few words, for people reading per-condition counts: not a
 // serialisation (the path locates the node in the definition), so long lists are shortened.
@@ -68,6 +68,18 @@ function mail(leaf: MailCondition): string {
   return `mail ${leaf.event} ${leaf.match} of ${selection}${leaf.window ? `, ${range(leaf.window)}` : ''}`;
 }
 
+const monthDay = (md: { readonly month: number; readonly day: number }) => `${String(md.month).padStart(2, '0')}-${String(md.day).padStart(2, '0')}`;
+
+function subscription(leaf: SubscriptionCondition): string {
+  const parts = [
+    leaf.status && `status ${quoted(leaf.status)}`, leaf.products && `products ${quoted(leaf.products)}`,
+    leaf.deliveries && `deliveries ${range(leaf.deliveries)}`, leaf.startedAt && `started ${range(leaf.startedAt)}`,
+    leaf.nextDeliveryAt && `next delivery ${range(leaf.nextDeliveryAt)}`, leaf.cancelledAt && `cancelled ${range(leaf.cancelledAt)}`,
+    leaf.cancelReasons && `reasons ${quoted(leaf.cancelReasons)}`,
+  ].filter((p): p is string => typeof p === 'string');
+  return `subscriptions ${range(leaf.count)}${parts.length > 0 ? ` with ${parts.join(', ')}` : ''}`;
+}
+
 /** A node in a few words: groups by their size, leaves by their kind and main operands. */
 export function describeCondition(condition: Condition): string {
   switch (condition.kind) {
@@ -78,7 +90,8 @@ export function describeCondition(condition: Condition): string {
     case 'reachable': return `reachable by ${condition.channel}`;
     case 'tags': return `tags ${condition.match} of ${quoted(condition.tags)}`;
     case 'age': case 'tenure': return `${condition.kind} ${range(condition)}`;
-    case 'birthday': return `birthday ${condition.from}~${condition.to}`;
+    case 'birthday': return `birthday ${monthDay(condition.from)}~${monthDay(condition.to)}`;
+    case 'subscription': return subscription(condition);
     case 'field': return `${condition.field.name} ${condition.op}${fieldOperand(condition)}`;
     case 'purchases': return purchases(condition);
     case 'mail': return mail(condition);

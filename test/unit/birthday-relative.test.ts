@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefinitionError, openWorkspace, type Workspace } from '../../src/index.js';
+import { parseLocalDate } from '../../src/model/dates.js';
+import { parseDefinition } from '../../src/model/parse.js';
+import { describeCondition } from '../../src/segments/describe-condition.js';
 
 const BIRTHDAYS: Record<string, string> = {
   c01: '1990-12-01', c02: '1985-12-24', c03: '2000-12-31', c04: '1970-01-01', c05: '1999-01-10',
@@ -49,6 +52,12 @@ describe('birthday relative to the as-of date', () => {
     expect(await ids({ kind: 'birthday', from: 'today', to: 'today+364d' }, '2026-12-24')).toEqual(everyone);
     // 2026-12-25 + 363 days is 2027-12-23: the window 12-25 … 12-23 leaves out 12-24 alone.
     expect(await ids({ kind: 'birthday', from: 'today', to: 'today+363d' }, '2026-12-25')).toEqual(everyone.filter((id) => id !== 'c02'));
+  });
+
+  it('reads in count --conditions as the month-days it resolved to', () => {
+    const words = (where: unknown, asOf: string) => describeCondition(parseDefinition({ where }, { asOf: parseLocalDate(asOf)! }).where);
+    expect(words({ kind: 'birthday', month: 'next' }, '2026-12-15')).toBe('birthday 01-01~01-31');
+    expect(words({ kind: 'birthday', from: 'today', to: 'today+14d' }, '2026-12-24')).toBe('birthday 12-24~01-07');
   });
 
   it('refuses a month with a window, a month out of 1–12 and a relative window that runs backwards', async () => {
