@@ -15,7 +15,7 @@ import type { Sql, SqlDialect } from '../dialect/dialect.js';
 import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
 import { at, readablePath } from '../model/faults.js';
-import type { Condition, FieldCondition, Leaf, MailCondition, PurchasesCondition, Segment } from '../model/segment.js';
+import type { Condition, FieldCondition, Leaf, MailCondition, PurchasesCondition, Segment, SubscriptionCondition } from '../model/segment.js';
 import type { LocalDate } from '../model/dates.js';
 import { foldText } from '../planner/compile-field.js';
 import { compileMailSelectionCount } from '../planner/compile-segment.js';
@@ -221,6 +221,14 @@ async function checkMails(checker: Checker, leaves: ReadonlyArray<Located<MailCo
   });
 }
 
+/** Products of subscription conditions that no subscription has (a typo under `count: {max: 0}` selects everyone). */
+async function checkSubscriptions(checker: Checker, leaves: ReadonlyArray<Located<SubscriptionCondition>>): Promise<void> {
+  const products = leaves.flatMap(({ leaf, site }) => (leaf.products ?? []).map((value, i) => ({ value, site: step(site, 'products', i) })));
+  await checker.checkNames(products, 'unknown-product', (code) => `no subscription has product "${code}": the condition counts none of it`, {
+    small: [{ table: 'subscriptions', column: 'product_code' }], candidates: [{ table: 'subscriptions', column: 'product_code' }],
+  });
+}
+
 /** A mail filter that selects no mail of the catalog matches no one. */
 async function checkMailFilters(checker: Checker, leaves: ReadonlyArray<Located<MailCondition>>, asOf: LocalDate): Promise<void> {
   for (const { leaf, site } of leaves) {
@@ -384,6 +392,7 @@ export async function segmentWarnings(db: Engine, segment: Segment, context: War
   await checkPurchases(checker, purchases);
   await checkMails(checker, mails);
   await checkMailFilters(checker, mails, context.asOf);
+  await checkSubscriptions(checker, of('subscription'));
   return checker.warnings.slice(0, MAX_WARNINGS);
 }
 

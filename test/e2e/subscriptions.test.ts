@@ -57,6 +57,8 @@ describe('kumiwake import subscriptions and the subscription condition', () => {
     const count = async (where: unknown) => (await shop.count({ definition: { where } as never }, { asOf: AS_OF })).count;
     try {
       await counts(count);
+      const { warnings } = await shop.count({ definition: { where: { kind: 'subscription', products: ['P9'], count: { max: 0 } } } }, { asOf: AS_OF });
+      expect(warnings.map((w) => [w.code, w.path])).toEqual([['unknown-product', 'where.products[0]']]);
     } finally {
       await shop.close();
     }
@@ -75,6 +77,8 @@ describe('kumiwake import subscriptions and the subscription condition', () => {
     // Two subscriptions or more: c1, c3; five deliveries or more of P1: s3 (c2), s4 (c3).
     expect(await count({ kind: 'subscription', count: { min: 2 } })).toBe(2);
     expect(await count({ kind: 'subscription', products: ['P1'], deliveries: { min: 5 } })).toBe(2);
+    // A product no subscription has: every customer has 0 of it, and the count says so.
+    expect(await count({ kind: 'subscription', products: ['P9'], count: { max: 0 } })).toBe(4);
   }
 
   it('refuses an unknown status with its path', () => {
