@@ -208,7 +208,8 @@ export const subscriptions: TableDef = {
     col('status', 'enum', ['定期ステータス', 'ステータス', '状態'], {
       values: { active: 'active', '継続': 'active', '継続中': 'active', '有効': 'active', '定期中': 'active',
         paused: 'paused', '休止': 'paused', '休止中': 'paused', '一時停止': 'paused', '停止中': 'paused',
-        cancelled: 'cancelled', canceled: 'cancelled', '解約': 'cancelled', '解約済': 'cancelled', '解約済み': 'cancelled', '停止': 'cancelled' },
+        cancelled: 'cancelled', canceled: 'cancelled', '解約': 'cancelled', '解約済': 'cancelled', '解約済み': 'cancelled', '停止': 'cancelled',
+        'キャンセル': 'cancelled', '中止': 'cancelled' },
       valueLabels: { active: '継続', paused: '休止', cancelled: '解約' },
     }),
     col('started_at', 'timestamp', ['開始日', '定期開始日', '申込日', '受注日']),
