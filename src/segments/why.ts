@@ -1,3 +1,4 @@
+import { describeCondition } from './describe-condition.js';
 import type { Engine } from '../engine/engine.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Condition, Segment } from '../model/segment.js';
@@ -76,31 +77,8 @@ async function explain(db: Engine, segment: Segment, customerId: string, options
     } else {
       figures = await leafFigures(db, condition, customerId, row, options);
     }
-    nodes.push({ path, kind: condition.kind, label: conditionLabel(condition), holds: holds.get(path) === true, figures });
+    nodes.push({ path, kind: condition.kind, label: describeCondition(condition), holds: holds.get(path) === true, figures });
   }
   return { in: row[IN_COLUMN] === true, deleted: row.deleted === true, nodes };
 }
 
-const short = (value: unknown) => {
-  // Empty lists are defaults the parser filled in (a product row's missing `categories`): noise in a label.
-  const text = JSON.stringify(value, (_key, v: unknown) => (Array.isArray(v) && v.length === 0 ? undefined : v));
-  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
-};
-
-/** A condition in a few words, for the human tree. */
-export function conditionLabel(condition: Condition): string {
-  switch (condition.kind) {
-    case 'all': case 'any': return condition.kind;
-    case 'not': return 'not';
-    case 'field': {
-      const { kind: _kind, field, op, ...operands } = condition as { kind: string; field: { name: string }; op: string } & Record<string, unknown>;
-      const operand = 'value' in operands ? short(operands.value) : 'values' in operands ? short(operands.values) : 'range' in operands ? short(operands.range) : '';
-      return `field ${field.name} ${op}${operand ? ` ${operand}` : ''}`;
-    }
-    case 'segment': return `segment ${condition.name}`;
-    default: {
-      const { kind, ...rest } = condition;
-      return `${kind} ${short(rest)}`;
-    }
-  }
-}

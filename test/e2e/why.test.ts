@@ -46,7 +46,7 @@ describe('kumiwake why and kumiwake customer', () => {
     expect(r.code, r.stderr).toBe(0);
     // 002's orders are cancelled or not counted.
     expect(r.stdout).toContain('customer 002 is NOT in the segment as of 2025-03-31');
-    expect(r.stdout).toMatch(/^✗ purchases .*\[where\]$/m);
+    expect(r.stdout).toMatch(/^✗ purchases: .*\[where\]$/m);
     expect(r.stdout).toContain('lifetime: 0 orders, sales 0');
   });
 
