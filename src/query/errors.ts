@@ -1,0 +1,63 @@
+import { KumiwakeError } from '../errors.js';
+import { DefinitionError, type Fault } from '../model/validate.js';
+import type { Span } from './tokenizer.js';
+
+/** A place in a query text as people count: lines and columns from 1 (columns in characters). */
+export interface Position { readonly line: number; readonly column: number }
+
+export function positionOf(text: string, offset: number): Position {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: Array.from(before.slice(lineStart)).length + 1 };
+}
+
+/** The line of `span` with a caret line under it: what a terminal shows of a fault. */
+export function caretLines(text: string, span: Span): string {
+  const { line, column } = positionOf(text, span.start);
+  const source = text.split('\n')[line - 1] ?? '';
+  const width = Math.max(1, Array.from(text.slice(span.start, Math.min(span.end, span.start + source.length))).filter((c) => c !== '\n').length);
+  // East Asian wide characters take two columns on a terminal: pad under them with two spaces.
+  const pad = Array.from(source).slice(0, column - 1).map((c) => (isWide(c) ? '  ' : c === '\t' ? '\t' : ' ')).join('');
+  const under = Array.from(text.slice(span.start, span.start + width)).map((c) => (isWide(c) ? '^^' : '^')).join('');
+  return `  ${source}\n  ${pad}${under || '^'}`;
+}
+
+const isWide = (c: string): boolean => /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u.test(c);
+
+/** A query text that does not follow the grammar (query-language.md): where, what was expected, what may have been meant. */
+export class QuerySyntaxError extends KumiwakeError {
+  readonly line: number;
+  readonly column: number;
+  constructor(
+    readonly text: string,
+    readonly span: Span,
+    readonly reason: string,
+    readonly expected: readonly string[],
+    readonly suggestions: readonly string[] = [],
+  ) {
+    const { line, column } = positionOf(text, span.start);
+    const hints = [
+      expected.length > 0 ? `expected ${expected.slice(0, 12).join(', ')}` : '',
+      suggestions.length > 0 ? `did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '',
+    ].filter((h) => h !== '');
+    super('query-syntax', `query ${line}:${column}: ${reason}${hints.length > 0 ? `; ${hints.join('; ')}` : ''}\n${caretLines(text, span)}`, 2);
+    this.name = 'QuerySyntaxError';
+    this.line = line;
+    this.column = column;
+  }
+}
+
+/** A fault of the definition a query makes, at the text it came from. */
+export interface QueryFault extends Fault {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The definition a query makes breaks the definition's rules: the same faults as its JSON, each at its place in the text. */
+export class QueryDefinitionError extends DefinitionError {
+  constructor(readonly text: string, readonly queryFaults: readonly QueryFault[], spans: readonly Span[]) {
+    super(queryFaults);
+    this.name = 'QueryDefinitionError';
+    this.message = queryFaults.map((f, i) => `query ${f.line}:${f.column}: ${f.path}: ${f.message}\n${caretLines(text, spans[i]!)}`).join('\n');
+  }
+}

@@ -1,0 +1,55 @@
+import { todayIn, type LocalDate } from '../model/dates.js';
+import type { DefinitionInput } from '../model/definition.js';
+import { DefinitionError, validateDefinition } from '../model/validate.js';
+import { positionOf, QueryDefinitionError, type QueryFault } from './errors.js';
+import { parseQueryText } from './parser.js';
+import { printDefinition } from './printer.js';
+import type { Span } from './tokenizer.js';
+
+export interface ParseQueryOptions {
+  /** the date relative dates are checked at (default: today in Asia/Tokyo) */
+  readonly asOf?: LocalDate;
+}
+
+/** The last step of a JSON path: `.key`, `[3]` or `["a key"]`. */
+const LAST_STEP = /(\.[^.[]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\]|^[^.[]+)$/;
+
+/** The text a fault's JSON path came from: the path's own, else that of the nearest path above it. */
+export function spanOfPath(spans: ReadonlyMap<string, Span>, path: string): Span {
+  for (let p = path; p !== ''; p = p.replace(LAST_STEP, '')) {
+    const span = spans.get(p);
+    if (span) return span;
+    if (!LAST_STEP.test(p)) break;
+  }
+  return spans.get('(top level)')!;
+}
+
+/**
+ * Reads a query (src/query/query-language.md) into the segment definition it writes, and checks
+ * that definition with the definition's own parser: a text off the grammar is a QuerySyntaxError
+ * (line, column, caret, expected tokens, nearest names), a definition breaking its rules a
+ * QueryDefinitionError (the JSON faults, each at its place in the text). Saved segments it names
+ * are checked where it is used (they live in a workspace).
+ */
+export function parseQuery(text: string, options: ParseQueryOptions = {}): DefinitionInput {
+  const { definition, spans } = parseQueryText(text);
+  try {
+    validateDefinition(definition, { asOf: options.asOf ?? todayIn('Asia/Tokyo'), lookupSegment: () => ({}) });
+  } catch (e) {
+    if (!(e instanceof DefinitionError)) throw e;
+    throw queryFaults(text, spans, e);
+  }
+  return definition as DefinitionInput;
+}
+
+/** The faults of a definition made from `text`, at their places in it. */
+export function queryFaults(text: string, spans: ReadonlyMap<string, Span>, error: DefinitionError): QueryDefinitionError {
+  const places = error.faults.map((f) => spanOfPath(spans, f.path));
+  const faults: QueryFault[] = error.faults.map((f, i) => ({ ...f, ...positionOf(text, places[i]!.start) }));
+  return new QueryDefinitionError(text, faults, places);
+}
+
+/** The canonical query text of a definition: parseQuery(printQuery(d)) is d. */
+export function printQuery(definition: unknown): string {
+  return printDefinition(definition);
+}
