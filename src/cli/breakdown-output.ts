@@ -5,6 +5,7 @@ import { emit, type GlobalArgs } from './output.js';
 export interface BreakdownArgs extends GlobalArgs {
   readonly definition?: string;
   readonly segment?: string;
+  readonly query?: string;
   readonly 'as-of'?: string;
   readonly strict?: boolean;
   readonly by: string;
@@ -36,7 +37,7 @@ export function breakdownText(result: BreakdownFileResult): string {
 /** `kumiwake count DEF --by FIELD[,FIELD] [--format csv|xlsx --out FILE]`. */
 export async function countBreakdown(argv: BreakdownArgs, workspace: Workspace, warnings: (result: BreakdownFileResult) => string): Promise<void> {
   if (argv.by.trim() === '') throw new KumiwakeError('bad-argument', '--by needs fields, e.g. --by gender,age_band');
-  const result = await workspace.breakdown(readSegmentInput(argv.definition, argv.segment), {
+  const result = await workspace.breakdown(readSegmentInput(argv.definition, argv.segment, argv.query), {
     asOf: argv['as-of'], strict: argv.strict, by: argv.by, out: argv.out, format: argv.format,
   });
   emit(argv, result, () => `${warnings(result)}${breakdownText(result)}`);

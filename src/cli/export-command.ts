@@ -11,8 +11,9 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
     "write a segment's customers to a file (CSV, Excel, Parquet or Arrow); the file appears whole or not at all",
     (y) =>
       y
-        .positional('definition', { type: 'string', describe: 'segment definition JSON file, or - for standard input' })
+        .positional('definition', { type: 'string', describe: 'segment definition JSON file, a .kwq query file, or - for standard input' })
         .option('segment', { type: 'string', describe: 'a saved segment instead of a file' })
+        .option('query', { alias: 'q', type: 'string', describe: 'a query instead of a file' })
         .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today)' })
         .option('out', { type: 'string', demandOption: true, describe: 'the file to write (a regular file; its extension names the format)' })
         .option('format', { choices: EXPORT_FORMATS, describe: 'default: from the file name (.csv .xlsx .parquet .arrow); a name of another format is refused' })
@@ -29,7 +30,7 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       const { signal, dispose } = abortOnSignals();
       try {
         await withWorkspace(argv, { readOnly: true, signal }, async (workspace) => {
-          const result = await workspace.export(readSegmentInput(argv.definition, argv.segment), {
+          const result = await workspace.export(readSegmentInput(argv.definition, argv.segment, argv.query), {
             asOf: argv['as-of'],
             strict: argv.strict,
             out: argv.out,

@@ -35,6 +35,7 @@ const segmentCommands = async (): Promise<AddCommands[]> => {
   return [m.countCommand, m.segmentsCommand];
 };
 const jobCommands = async (): Promise<AddCommands[]> => [(await import('./job-commands.js')).jobCommands];
+const queryCommands = async (): Promise<AddCommands[]> => [(await import('./query-commands.js')).queryCommands];
 const commandModules: Record<string, () => Promise<AddCommands[]>> = {
   import: async () => [(await import('./import-command.js')).importCommand],
   count: segmentCommands,
@@ -54,6 +55,8 @@ const commandModules: Record<string, () => Promise<AddCommands[]>> = {
   overlap: async () => [(await import('./overlap-command.js')).overlapCommand],
   mails: async () => [(await import('./mails-command.js')).mailsCommand],
   serve: async () => [(await import('./serve-command.js')).serveCommand],
+  print: queryCommands,
+  parse: queryCommands,
 };
 const named = argv.find((a) => !a.startsWith('-'));
 const loaders = named !== undefined && Object.hasOwn(commandModules, named) ? [commandModules[named]!] : [...new Set(Object.values(commandModules))];

@@ -1,13 +1,14 @@
 import type { Argv } from 'yargs';
 import { KumiwakeError, warningLine, type SavedSegment, type SegmentWarning } from '../index.js';
 import { withWorkspace } from './context.js';
-import { parseDefinitionFile, readSegmentInput } from './definition-input.js';
+import { readDefinitionArgument, readSegmentInput } from './definition-input.js';
 import { emit, type GlobalArgs } from './output.js';
 
 const definitionArgs = (y: Argv<GlobalArgs>) =>
   y
-    .positional('definition', { type: 'string', describe: 'segment definition JSON file, or - for standard input' })
+    .positional('definition', { type: 'string', describe: 'segment definition JSON file, a .kwq query file, or - for standard input' })
     .option('segment', { type: 'string', describe: 'a saved segment instead of a file' })
+    .option('query', { alias: 'q', type: 'string', describe: "a query instead of a file: 'age 20..29 and reachable(email)'" })
     .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today)' });
 
 const readOnly = { readOnly: true } as const;
@@ -33,16 +34,16 @@ export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         if (argv.format !== undefined || argv.out !== undefined) throw new KumiwakeError('bad-argument', '--format and --out write a breakdown: give --by FIELD too');
         if (argv.conditions) {
           const { conditionCountsText } = await import('./count-conditions-output.js');
-          const counted = await workspace.conditionCounts(readSegmentInput(argv.definition, argv.segment), { asOf: argv['as-of'], strict: argv.strict });
+          const counted = await workspace.conditionCounts(readSegmentInput(argv.definition, argv.segment, argv.query), { asOf: argv['as-of'], strict: argv.strict });
           return emit(argv, counted, () => `${warningLines(counted.warnings)}${conditionCountsText(counted)}`);
         }
-        const result = await workspace.count(readSegmentInput(argv.definition, argv.segment), { asOf: argv['as-of'], strict: argv.strict });
+        const result = await workspace.count(readSegmentInput(argv.definition, argv.segment, argv.query), { asOf: argv['as-of'], strict: argv.strict });
         emit(argv, result, () =>
           `${warningLines(result.warnings)}${result.count.toLocaleString('en')} customers as of ${result.asOf} (email ${result.reachable.email.toLocaleString('en')}, LINE ${result.reachable.line.toLocaleString('en')}, DM ${result.reachable.dm.toLocaleString('en')}) in ${result.elapsedMs} ms`);
       }))
     .command('explain [definition]', 'print the SQL the planner produces for a segment', definitionArgs, async (argv) =>
       withWorkspace(argv, readOnly, async (workspace) => {
-        const plan = await workspace.explain(readSegmentInput(argv.definition, argv.segment), { asOf: argv['as-of'] });
+        const plan = await workspace.explain(readSegmentInput(argv.definition, argv.segment, argv.query), { asOf: argv['as-of'] });
         emit(argv, plan, () =>
           `${plan.sql}\n-- parameters: ${JSON.stringify(plan.parameters.map((p) => (Array.isArray(p) && p.length > 20 ? `[${p.length} values]` : p)))}`);
       }))
@@ -56,11 +57,12 @@ export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
 export function segmentsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs.command('segments', 'save, list, show, history, rename and delete saved segments', (y) =>
     y
-      .command('save <name> <definition>', 'validate and save a definition under a name (--force to replace one; earlier versions are kept)', (s) =>
-        s.positional('name', { type: 'string', demandOption: true }).positional('definition', { type: 'string', demandOption: true })
+      .command('save <name> [definition]', 'validate and save a definition (a file, or -q QUERY) under a name (--force to replace one; earlier versions are kept)', (s) =>
+        s.positional('name', { type: 'string', demandOption: true }).positional('definition', { type: 'string' })
+          .option('query', { alias: 'q', type: 'string', describe: 'a query instead of a file' })
           .option('force', { type: 'boolean', default: false, describe: 'replace a saved segment of that name (its definition stays in segments history)' }),
         async (argv) => withWorkspace(argv, {}, async (workspace) => {
-          const saved = await workspace.segments.save(argv.name, parseDefinitionFile(argv.definition), { force: argv.force }).catch((error: unknown) => {
+          const saved = await workspace.segments.save(argv.name, readDefinitionArgument(argv.definition, argv.query), { force: argv.force }).catch((error: unknown) => {
             if (!(error instanceof KumiwakeError) || error.code !== 'segment-exists') throw error;
             throw new KumiwakeError(error.code, `${error.message.replace(/; save with force.*$/, '')}; add --force to replace it (that version stays in kumiwake segments history ${argv.name})`);
           });

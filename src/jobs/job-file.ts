@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
+import { parseQuery } from '../query/query.js';
 import { checkExportColumnNames } from '../export/columns.js';
 import { checkSortKeys } from '../export/sort.js';
 import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, outputFault, VALUE_STYLES, type OutputSpec } from '../export/formats.js';
@@ -34,6 +35,8 @@ const jobSchema = z
     description: z.string().optional(),
     segment: z.string().min(1).optional(),
     definition: z.record(z.string(), z.unknown()).optional(),
+    /** the definition as a query (src/query/query-language.md), read into `definition` */
+    query: z.string().optional(),
     schedule: z.string().min(1).optional(),
     timezone: z.string().default('Asia/Tokyo'),
     missed: z.enum(['run-latest', 'skip']).default('run-latest'),
@@ -70,7 +73,8 @@ export function loadJob(file: string): JobSpec {
     throw fault(file, issue.path.length > 0 ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') : '(top level)', issue.message);
   }
   const job = parsed.data;
-  if ((job.segment === undefined) === (job.definition === undefined)) throw fault(file, '(top level)', 'give either "segment" (a saved segment\'s name) or "definition" (inline), not both or neither');
+  if ([job.segment, job.definition, job.query].filter((g) => g !== undefined).length !== 1) throw fault(file, '(top level)', 'give one of "segment" (a saved segment\'s name), "definition" (inline) or "query" (a query text), not several or none');
+  if (job.query !== undefined) job.definition = queryDefinition(file, job.query);
   if (job.schedule !== undefined) {
     const check = cron.validateDetailed(job.schedule);
     if (!check.valid) throw fault(file, 'schedule', `"${job.schedule}" is not a cron schedule: ${check.errors.map((e) => e.message).join('; ')}`);
@@ -98,6 +102,16 @@ export function loadJob(file: string): JobSpec {
     }
   });
   return { ...job, name, file: resolve(file) };
+}
+
+/** A job's "query", read into its definition; a fault names the file, "query" and the place in the text. */
+function queryDefinition(file: string, query: string): Record<string, unknown> {
+  try {
+    return parseQuery(query, { source: 'query' }) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof KumiwakeError) throw new KumiwakeError('job-invalid', `${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** The job files of a folder, sorted by name; a bad file is reported, not fatal to the others. */

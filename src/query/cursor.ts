@@ -17,8 +17,8 @@ export class Cursor {
   private readonly tokens: Token[];
   private index = 0;
 
-  constructor(readonly text: string) {
-    this.tokens = tokenize(text);
+  constructor(readonly text: string, readonly source?: string) {
+    this.tokens = tokenize(text, source);
   }
 
   peek(ahead = 0): Token {
@@ -43,7 +43,7 @@ export class Cursor {
 
   /** A fault at the next token (or `token`). */
   fail(reason: string, expected: readonly string[], suggestions: readonly string[] = [], token = this.peek()): never {
-    throw new QuerySyntaxError(this.text, token.span, reason, expected, suggestions);
+    throw new QuerySyntaxError(this.text, token.span, reason, expected, suggestions, this.source);
   }
 
   describe(token = this.peek()): string {
@@ -57,8 +57,8 @@ export class Cursor {
   }
 
   /** Unknown name: say which names there are and the nearest ones. */
-  unknownName(what: string, token: Token, names: readonly string[]): never {
-    this.fail(`unknown ${what} "${token.text}"`, names.map((n) => `"${n}"`), suggest(token.text, names), token);
+  unknownName(what: string, token: Token, names: readonly string[], described?: string): never {
+    this.fail(`unknown ${what} "${token.text}"`, described !== undefined ? [described] : names.map((n) => `"${n}"`), suggest(token.text, names), token);
   }
 
   isScalarStart(ahead = 0): boolean {

@@ -34,13 +34,15 @@ export class QuerySyntaxError extends KumiwakeError {
     readonly reason: string,
     readonly expected: readonly string[],
     readonly suggestions: readonly string[] = [],
+    /** what the text is called in the message: `query`, or the file it came from */
+    source = 'query',
   ) {
     const { line, column } = positionOf(text, span.start);
     const hints = [
-      expected.length > 0 ? `expected ${expected.slice(0, 12).join(', ')}` : '',
+      expected.length > 0 ? `expected ${expected.slice(0, 20).join(', ')}` : '',
       suggestions.length > 0 ? `did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '',
     ].filter((h) => h !== '');
-    super('query-syntax', `query ${line}:${column}: ${reason}${hints.length > 0 ? `; ${hints.join('; ')}` : ''}\n${caretLines(text, span)}`, 2);
+    super('query-syntax', `${source}${source === 'query' ? ' ' : ':'}${line}:${column}: ${reason}${hints.length > 0 ? `; ${hints.join('; ')}` : ''}\n${caretLines(text, span)}`, 2);
     this.name = 'QuerySyntaxError';
     this.line = line;
     this.column = column;
@@ -55,9 +57,10 @@ export interface QueryFault extends Fault {
 
 /** The definition a query makes breaks the definition's rules: the same faults as its JSON, each at its place in the text. */
 export class QueryDefinitionError extends DefinitionError {
-  constructor(readonly text: string, readonly queryFaults: readonly QueryFault[], spans: readonly Span[]) {
+  constructor(readonly text: string, readonly queryFaults: readonly QueryFault[], spans: readonly Span[], source = 'query') {
     super(queryFaults);
     this.name = 'QueryDefinitionError';
-    this.message = queryFaults.map((f, i) => `query ${f.line}:${f.column}: ${f.path}: ${f.message}\n${caretLines(text, spans[i]!)}`).join('\n');
+    const at = (f: QueryFault) => `${source}${source === 'query' ? ' ' : ':'}${f.line}:${f.column}`;
+    this.message = queryFaults.map((f, i) => `${at(f)}: ${f.path}: ${f.message}\n${caretLines(text, spans[i]!)}`).join('\n');
   }
 }

@@ -28,8 +28,8 @@ export const FIELD_ALIASES: ReadonlyMap<string, string> = (() => {
 const CONDITION_WORDS = [...Object.keys(KIND_ARGS).filter((k) => k !== 'mail'), ...RANGE_KINDS, ...MAIL_VERBS.keys(), 'all', 'any', 'not'];
 
 /** Reads a query (query-language.md) into the definition's JSON, keeping where each path was written. */
-export function parseQueryText(text: string): ParsedQuery {
-  const parser = new QueryParser(text);
+export function parseQueryText(text: string, source?: string): ParsedQuery {
+  const parser = new QueryParser(text, source);
   const built = parser.document();
   const spans = new Map<string, Span>();
   for (const { steps, span } of built.spans) {
@@ -209,7 +209,7 @@ class QueryParser extends Cursor {
       name = FIELD_ALIASES.get(name) ?? name;
       if (!lookupField(name)) {
         const known = [...fieldNames(), ...FIELD_ALIASES.keys(), ...CONDITION_WORDS];
-        this.unknownName(this.isPunct('(') ? 'condition' : 'field or condition', t, known);
+        this.unknownName(this.isPunct('(') ? 'condition' : 'field or condition', t, known, 'a field of the customers table (or attr:NAME), or a condition: age, tenure, birthday(…), tags(…), purchases(…), opened(…), clicked(…), sent(…), scanned(…), reachable(…), segment(…), rfm(…), subscription(…)');
       }
     }
     const value: Record<string, unknown> = { kind: 'field', field: name };

@@ -9,6 +9,8 @@ import type { Span } from './tokenizer.js';
 export interface ParseQueryOptions {
   /** the date relative dates are checked at (default: today in Asia/Tokyo) */
   readonly asOf?: LocalDate;
+  /** what faults call the text: `query` (the default), or the file it was read from */
+  readonly source?: string;
 }
 
 /** The last step of a JSON path: `.key`, `[3]` or `["a key"]`. */
@@ -32,21 +34,21 @@ export function spanOfPath(spans: ReadonlyMap<string, Span>, path: string): Span
  * are checked where it is used (they live in a workspace).
  */
 export function parseQuery(text: string, options: ParseQueryOptions = {}): DefinitionInput {
-  const { definition, spans } = parseQueryText(text);
+  const { definition, spans } = parseQueryText(text, options.source);
   try {
     validateDefinition(definition, { asOf: options.asOf ?? todayIn('Asia/Tokyo'), lookupSegment: () => ({}) });
   } catch (e) {
     if (!(e instanceof DefinitionError)) throw e;
-    throw queryFaults(text, spans, e);
+    throw queryFaults(text, spans, e, options.source);
   }
   return definition as DefinitionInput;
 }
 
 /** The faults of a definition made from `text`, at their places in it. */
-export function queryFaults(text: string, spans: ReadonlyMap<string, Span>, error: DefinitionError): QueryDefinitionError {
+export function queryFaults(text: string, spans: ReadonlyMap<string, Span>, error: DefinitionError, source?: string): QueryDefinitionError {
   const places = error.faults.map((f) => spanOfPath(spans, f.path));
   const faults: QueryFault[] = error.faults.map((f, i) => ({ ...f, ...positionOf(text, places[i]!.start) }));
-  return new QueryDefinitionError(text, faults, places);
+  return new QueryDefinitionError(text, faults, places, source);
 }
 
 /** The canonical query text of a definition: parseQuery(printQuery(d)) is d. */

@@ -26,7 +26,7 @@ export const isWordChar = (c: string | undefined): boolean => c !== undefined &&
  * that is a JSON number is a number. Strings are double-quoted with JSON's escapes. `#` starts a
  * comment to the end of the line.
  */
-export function tokenize(text: string): Token[] {
+export function tokenize(text: string, source?: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -36,7 +36,7 @@ export function tokenize(text: string): Token[] {
       while (i < text.length && text[i] !== '\n') i++;
       continue;
     }
-    if (c === '"') { const end = readString(text, i); tokens.push({ type: 'string', text: JSON.parse(text.slice(i, end)) as string, span: { start: i, end } }); i = end; continue; }
+    if (c === '"') { const end = readString(text, i, source); tokens.push({ type: 'string', text: JSON.parse(text.slice(i, end)) as string, span: { start: i, end } }); i = end; continue; }
     const mark = PUNCTUATION.find((p) => text.startsWith(p, i));
     if (mark) {
       tokens.push({ type: 'punct', text: mark, span: { start: i, end: i + mark.length } });
@@ -60,7 +60,7 @@ export function tokenize(text: string): Token[] {
       i = start + length;
       if (word === 'attr:' && text[i] === '"') {
         // attr:"会員 ランク": a custom attribute whose name needs quotes
-        const end = readString(text, i);
+        const end = readString(text, i, source);
         tokens.push({ type: 'word', text: `attr:${JSON.parse(text.slice(i, end)) as string}`, span: { start, end } });
         i = end;
         continue;
@@ -68,14 +68,14 @@ export function tokenize(text: string): Token[] {
       tokens.push({ type: NUMBER.test(word) ? 'number' : 'word', text: word, span: { start, end: i } });
       continue;
     }
-    throw new QuerySyntaxError(text, { start: i, end: i + c.length }, `unexpected character "${c}"`, []);
+    throw new QuerySyntaxError(text, { start: i, end: i + c.length }, `unexpected character "${c}"`, [], [], source);
   }
   tokens.push({ type: 'eof', text: '', span: { start: text.length, end: text.length } });
   return tokens;
 }
 
 /** The end (exclusive) of the JSON string starting at `start`. */
-function readString(text: string, start: number): number {
+function readString(text: string, start: number, source?: string): number {
   let i = start + 1;
   while (i < text.length) {
     const c = text[i]!;
@@ -84,7 +84,7 @@ function readString(text: string, start: number): number {
       try {
         JSON.parse(text.slice(start, end));
       } catch {
-        throw new QuerySyntaxError(text, { start, end }, 'a string has a bad escape (use \\" \\\\ \\n \\t \\uXXXX)', []);
+        throw new QuerySyntaxError(text, { start, end }, 'a string has a bad escape (use \\" \\\\ \\n \\t \\uXXXX)', [], [], source);
       }
       return end;
     }
@@ -92,5 +92,5 @@ function readString(text: string, start: number): number {
     else if (c === '\n') break;
     i++;
   }
-  throw new QuerySyntaxError(text, { start, end: Math.min(i, text.length) }, 'a string is not closed: a closing " is missing on this line', ['"']);
+  throw new QuerySyntaxError(text, { start, end: Math.min(i, text.length) }, 'a string is not closed: a closing " is missing on this line', ['"'], [], source);
 }
