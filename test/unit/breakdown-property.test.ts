@@ -8,22 +8,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { parseLocalDate } from '../../src/model/dates.js';
-import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
 import { breakdownSegment, type BreakdownRow } from '../../src/segments/breakdown.js';
 import { schemaInfo } from '../../src/segments/evaluate.js';
 import { setRfmSettings, unsetSetting } from '../../src/segments/settings.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
+import { openReferenceShop, savedVip } from '../reference/shop.js';
 import type { CustomerRow, Dataset } from '../reference/model.js';
-import { loadDataset, randomDataset } from '../reference/random-data.js';
 import { definition } from '../reference/random-definitions.js';
 import { cellOf, rfmScores, type CutPoints } from '../reference/rfm.js';
 
-const enumValue = (field: string, v: string) => {
-  const info = lookupField(field);
-  return info?.type === 'enum' ? canonicalEnumValue(info.column!, v) ?? v : v;
-};
-const savedVip = { version: 1, where: { any: [{ kind: 'tags', tags: ['vip'] }, { kind: 'purchases', sales: { min: 5000 } }] } };
 const asOfText = '2025-03-31';
 const asOf = parseLocalDate(asOfText)!;
 const day = { y: 2025, m: 3, d: 31 };
@@ -102,12 +96,9 @@ describe('count --by = the reference members grouped plainly', () => {
   let data: Dataset;
   let reference: ReferenceEvaluator;
   beforeAll(async () => {
-    db = await DuckDBEngine.open(':memory:');
-    data = randomDataset(5, { customers: 120, orders: 400, events: 100 });
-    await loadDataset(db, data);
-    store = await SegmentStore.load(db);
-    await store.save('saved-vip', savedVip, asOf);
-    reference = new ReferenceEvaluator(data, new Map([['saved-vip', savedVip]]), enumValue);
+    const shop = await openReferenceShop(5, { customers: 120, orders: 400, events: 100 }, { asOf, saved: { 'saved-vip': savedVip } });
+    ({ db, store, reference } = shop);
+    data = shop.data;
   });
   afterAll(() => db.close());
 

@@ -7,24 +7,19 @@ import { overlap } from '../../src/api/insights-counts.js';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { silentLogger } from '../../src/logger.js';
 import { parseLocalDate } from '../../src/model/dates.js';
-import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
 import { validateDefinition } from '../../src/model/validate.js';
 import { compileConditionCounts } from '../../src/planner/compile-condition-counts.js';
 import { countConditions } from '../../src/segments/condition-counts.js';
 import { planTargetOf } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
+import { enumValue, openReferenceShop, savedVip } from '../reference/shop.js';
 import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
 import { definition } from '../reference/random-definitions.js';
 
 type Json = any; // definitions as written
 type Day = { y: number; m: number; d: number };
 
-const savedVip = { version: 1, where: { any: [{ kind: 'tags', tags: ['vip'] }, { kind: 'purchases', sales: { min: 5000 } }] } };
-const enumValue = (field: string, v: string) => {
-  const info = lookupField(field);
-  return info?.type === 'enum' ? canonicalEnumValue(info.column!, v) ?? v : v;
-};
 
 /**
  * Every node's expected figures, from the reference evaluator walking the definition as written:
@@ -57,12 +52,8 @@ for (const scenario of scenarios) {
     let reference: ReferenceEvaluator;
     const asOf = parseLocalDate(scenario.asOf)!;
     beforeAll(async () => {
-      db = await DuckDBEngine.open(':memory:');
-      const data = randomDataset(scenario.seed, scenario.shape);
-      await loadDataset(db, data);
-      store = await SegmentStore.load(db);
-      await store.save('saved-vip', savedVip, asOf);
-      reference = new ReferenceEvaluator(data, new Map([['saved-vip', savedVip]]), enumValue);
+      const shop = await openReferenceShop(scenario.seed, scenario.shape, { asOf, saved: { 'saved-vip': savedVip } });
+      ({ db, store, reference } = shop);
     });
     afterAll(() => db.close());
 

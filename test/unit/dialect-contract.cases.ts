@@ -6,7 +6,7 @@ export const HOSTILE: readonly string[] = [
   "'); DROP TABLE customers; --", '$1 ? :v */ /*',
 ];
 
-export const savedVip = { version: 1, where: { any: [{ kind: 'tags', tags: ['vip'] }, { kind: 'purchases', sales: { min: 5000 } }] } };
+export { savedVip } from '../reference/shop.js';
 
 export interface Case {
   readonly where: unknown;

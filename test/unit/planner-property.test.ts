@@ -2,18 +2,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { parseLocalDate } from '../../src/model/dates.js';
-import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
 import { countSegment, planMembers, planTargetOf, schemaInfo } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
+import { enumValue, openReferenceShop, savedVip } from '../reference/shop.js';
 import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
 import { definition } from '../reference/random-definitions.js';
 
-const savedVip = { version: 1, where: { any: [{ kind: 'tags', tags: ['vip'] }, { kind: 'purchases', sales: { min: 5000 } }] } };
-const enumValue = (field: string, v: string) => {
-  const info = lookupField(field);
-  return info?.type === 'enum' ? canonicalEnumValue(info.column!, v) ?? v : v;
-};
 
 const scenarios: Array<{ name: string; seed: number; shape: DatasetShape; asOf: string; runs: number; dictionary?: boolean }> = [
   { name: 'a typical shop', seed: 1, shape: { customers: 60, orders: 160, events: 200 }, asOf: '2025-03-31', runs: 250 },
@@ -28,12 +23,8 @@ for (const scenario of scenarios) {
     let reference: ReferenceEvaluator;
     const asOf = parseLocalDate(scenario.asOf)!;
     beforeAll(async () => {
-      db = await DuckDBEngine.open(':memory:');
-      const data = randomDataset(scenario.seed, scenario.shape);
-      await loadDataset(db, data, { dictionary: scenario.dictionary });
-      store = await SegmentStore.load(db);
-      await store.save('saved-vip', savedVip, asOf);
-      reference = new ReferenceEvaluator(data, new Map([['saved-vip', savedVip]]), enumValue);
+      const shop = await openReferenceShop(scenario.seed, scenario.shape, { asOf, saved: { 'saved-vip': savedVip }, dictionary: scenario.dictionary });
+      ({ db, store, reference } = shop);
     });
     afterAll(() => db.close());
 

@@ -2,20 +2,15 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { parseLocalDate } from '../../src/model/dates.js';
-import { canonicalEnumValue, lookupField } from '../../src/model/fields.js';
 import { planMembers, planTargetOf } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { whyCustomer, type WhyNode } from '../../src/segments/why.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
-import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
+import { openReferenceShop, savedVip } from '../reference/shop.js';
+import { type DatasetShape } from '../reference/random-data.js';
 import { rfmScores, type Scores } from '../reference/rfm.js';
 import { definition } from '../reference/random-definitions.js';
 
-const savedVip = { version: 1, where: { any: [{ kind: 'tags', tags: ['vip'] }, { kind: 'purchases', sales: { min: 5000 } }] } };
-const enumValue = (field: string, v: string) => {
-  const info = lookupField(field);
-  return info?.type === 'enum' ? canonicalEnumValue(info.column!, v) ?? v : v;
-};
 
 /** The node of a definition as written at a path `why` reports (`where.all[1].not`). */
 function nodeAt(def: { where?: unknown }, path: string): unknown {
@@ -40,12 +35,9 @@ for (const scenario of scenarios) {
     let scores: Map<string, Scores>;
     const asOf = parseLocalDate(scenario.asOf)!;
     beforeAll(async () => {
-      db = await DuckDBEngine.open(':memory:');
-      const data = randomDataset(scenario.seed, scenario.shape);
-      await loadDataset(db, data);
-      store = await SegmentStore.load(db);
-      await store.save('saved-vip', savedVip, asOf);
-      reference = new ReferenceEvaluator(data, new Map([['saved-vip', savedVip]]), enumValue);
+      const shop = await openReferenceShop(scenario.seed, scenario.shape, { asOf, saved: { 'saved-vip': savedVip } });
+      ({ db, store, reference } = shop);
+      const { data } = shop;
       ids = data.customers.map((c) => c.customer_id);
       scores = rfmScores(data, asOf);
     });
