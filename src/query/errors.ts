@@ -1,15 +1,8 @@
 import { KumiwakeError } from '../errors.js';
 import { DefinitionError, type Fault } from '../model/validate.js';
-import type { Span } from './tokenizer.js';
+import { positionOf, type Position, type Span } from './spans.js';
 
-/** A place in a query text as people count: lines and columns from 1 (columns in characters). */
-export interface Position { readonly line: number; readonly column: number }
-
-export function positionOf(text: string, offset: number): Position {
-  const before = text.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: Array.from(before.slice(lineStart)).length + 1 };
-}
+export { positionOf, type Position };
 
 /** The line of `span` with a caret line under it: what a terminal shows of a fault. */
 export function caretLines(text: string, span: Span): string {

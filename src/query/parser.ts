@@ -1,5 +1,6 @@
 import { customers } from '../catalog/tables.js';
 import { at } from '../model/faults.js';
+import { suggest } from '../segments/warnings.js';
 import { fieldNames, lookupField } from '../model/fields.js';
 import { Cursor, under, type Built, type Step } from './cursor.js';
 import { FIELD_OPS, KIND_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, type ArgList } from './grammar.js';
@@ -54,7 +55,10 @@ class QueryParser extends Cursor {
       value.where = where.value;
       spans.push(...under(where, 'where'));
     }
-    if (this.peek().type !== 'eof') this.fail(`${this.describe()} is not expected here`, ['"and"', '"or"', 'the end of the query']);
+    if (this.peek().type !== 'eof') {
+      const t = this.peek();
+      this.fail(`${this.describe()} is not expected here`, ['"and"', '"or"', 'the end of the query'], t.type === 'word' ? suggest(t.text, ['and', 'or']) : []);
+    }
     return { value, spans };
   }
 

@@ -1,7 +1,7 @@
 import { QuerySyntaxError } from './errors.js';
+import type { Span } from './spans.js';
 
-/** Where a piece of query text is: offsets into the text (end exclusive). */
-export interface Span { readonly start: number; readonly end: number }
+export type { Span };
 
 export type TokenType = 'word' | 'number' | 'string' | 'punct' | 'eof';
 
@@ -92,5 +92,5 @@ function readString(text: string, start: number, source?: string): number {
     else if (c === '\n') break;
     i++;
   }
-  throw new QuerySyntaxError(text, { start, end: Math.min(i, text.length) }, 'a string is not closed: a closing " is missing on this line', ['"'], [], source);
+  throw new QuerySyntaxError(text, { start, end: Math.min(i, text.length) }, 'a string is not closed: a closing " is missing on this line', [], [], source);
 }

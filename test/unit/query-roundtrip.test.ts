@@ -11,6 +11,42 @@ import { definition } from '../reference/random-definitions.js';
 
 const parse = (text: string) => parseQueryText(text).definition;
 
+/** Texts as the issue and query-language.md write them, with the JSON each must make. */
+const WRITTEN: ReadonlyArray<readonly [string, unknown]> = [
+  ['age 20..29', { kind: 'age', min: 20, max: 29 }],
+  ['purchases { sales >= 10000 }', { kind: 'purchases', sales: { min: 10000 } }],
+  ['gender in (female, unknown)', { kind: 'field', field: 'gender', op: 'in', values: ['female', 'unknown'] }],
+  ['purchases(window: today-90d..today, stores: 100) { orders >= 1 and sales >= 10000 }',
+    { kind: 'purchases', window: { from: 'today-90d', to: 'today' }, stores: [100], orderCount: { min: 1 }, sales: { min: 10000 } }],
+  ['purchases { bought(P001, P002) >= 2 and bought(category: 化粧品) = 0 }',
+    { kind: 'purchases', products: [{ products: ['P001', 'P002'], count: { min: 2 } }, { categories: ['化粧品'], count: { min: 0, max: 0 } }] }],
+  ['opened(M120, M121)', { kind: 'mail', event: 'open', mails: ['M120', 'M121'] }],
+  ['not clicked(subject ~ "セール", sent: today-30d..)', { not: { kind: 'mail', event: 'click', mailFilter: { subjectContains: 'セール', sent: { from: 'today-30d' } } } }],
+  ['segment(dormant)', { kind: 'segment', name: 'dormant' }],
+  ['reachable(email)', { kind: 'reachable', channel: 'email' }],
+  ['性別 = 女性 and 都道府県 = "東京都"', { all: [{ kind: 'field', field: 'gender', op: 'eq', value: '女性' }, { kind: 'field', field: 'prefecture', op: 'eq', value: '東京都' }] }],
+];
+
+/** Canonical texts: each prints back to itself. */
+const CANONICAL = [
+  'age 20..29 and (tags(vip, newsletter) or not tags(churned, match: all))',
+  '{ version: 1, name: dormant-repeaters, includeDeleted: false }\npurchases { orders >= 2 and lastOrderedAt <= today-180d } and reachable(email) and not opened(M120, M121, match: any)',
+  'purchases(window: today-90d..today on shipped, groups: { 管理: (VIP, 通常) }) { lastOrder(stores: "200", remarkContains: のし) and bought(P1, unit: quantity) 2..5 }',
+  'name = 山田花子 loose and attr:"会員 ランク" in ("", ゴールド) and points is not empty',
+  'subscription(status: (継続, active), nextDeliveryAt: today..today+7d) >= 1 and rfm(r: 4..5, f: 1..3) and birthday(month: next)',
+  'all() or any(age >= 20) or birthday(12-20..01-10)',
+];
+
+describe('query texts', () => {
+  it.each(WRITTEN.filter(([, json]) => json !== undefined))('%s', (text, where) => {
+    expect(parse(text)).toStrictEqual({ where });
+  });
+
+  it.each(CANONICAL)('prints back to itself: %s', (text) => {
+    expect(printQuery(parse(text))).toBe(text);
+  });
+});
+
 describe('query round trip', () => {
   it('parse(print(d)) equals d, and print(parse(t)) is t, for thousands of random definitions', () => {
     fc.assert(
