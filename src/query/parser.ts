@@ -82,17 +82,10 @@ class QueryParser extends Cursor {
 
   private unary(): Built {
     const start = this.peek().span.start;
-    if (this.isWord('not') && !this.isPunct('(', 1)) {
-      this.next();
-      const child = this.unary();
-      return { value: { not: child.value }, spans: [{ steps: [], span: { start, end: this.previousEnd() } }, ...under(child, 'not')] };
-    }
-    if (this.isWord('not')) {
-      this.next();
-      const child = this.primary();
-      return { value: { not: child.value }, spans: [{ steps: [], span: { start, end: this.previousEnd() } }, ...under(child, 'not')] };
-    }
-    return this.primary();
+    if (!this.isWord('not')) return this.primary();
+    this.next();
+    const child = this.unary();
+    return { value: { not: child.value }, spans: [{ steps: [], span: { start, end: this.previousEnd() } }, ...under(child, 'not')] };
   }
 
   private primary(): Built {

@@ -3,10 +3,11 @@
  * generates (test/reference/random-definitions.ts, every kind) prints to a text that parses back
  * to the same definition, and a canonical text prints back to itself.
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseQueryText } from '../../src/query/parser.js';
-import { printQuery } from '../../src/query/query.js';
+import { parseQuery, printQuery } from '../../src/query/query.js';
 import { definition } from '../reference/random-definitions.js';
 
 const parse = (text: string) => parseQueryText(text).definition;
@@ -44,6 +45,23 @@ describe('query texts', () => {
 
   it.each(CANONICAL)('prints back to itself: %s', (text) => {
     expect(printQuery(parse(text))).toBe(text);
+  });
+});
+
+/** The queries of the reference's examples: its code blocks, without shell lines, faults and carets. */
+const REFERENCE_EXAMPLES = [...readFileSync(new URL('../../src/query/query-language.md', import.meta.url), 'utf8').matchAll(/```\n([\s\S]*?)```/g)]
+  .map((m) => m[1]!.split('\n').filter((line) => line.trim() !== '' && !/^(\$|kumiwake|\s)/.test(line) && !line.startsWith('  ')))
+  .filter((lines) => lines.length > 0 && !lines.some((l) => l.startsWith('{ version') ) )
+  .flat()
+  .map((line) => line.replace(/\s+#.*$/, ''));
+
+describe('the reference\'s examples', () => {
+  it('are many, and each reads as a definition and prints back to a text that reads the same', () => {
+    expect(REFERENCE_EXAMPLES.length).toBeGreaterThan(8);
+    for (const text of REFERENCE_EXAMPLES) {
+      const definition = parseQuery(text, { asOf: { y: 2026, m: 12, d: 2 } });
+      expect(parse(printQuery(definition)), text).toStrictEqual(definition);
+    }
   });
 });
 
