@@ -3,9 +3,11 @@
  * expected tokens, the nearest field / keyword / argument; then the definition's own faults (the
  * JSON's codes and paths) at the text they came from.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { QueryDefinitionError, QuerySyntaxError } from '../../src/query/errors.js';
-import { parseQuery } from '../../src/query/query.js';
+import { parseQuery, printQuery } from '../../src/query/query.js';
+import { definition } from '../reference/random-definitions.js';
 
 const fault = (text: string): QuerySyntaxError | QueryDefinitionError => {
   try {
@@ -73,5 +75,29 @@ describe('definition faults of a query', () => {
     expect(month.queryFaults.map((f) => [f.code, f.column])).toEqual([['not-a-month', 17]]);
     const date = fault('registered_at >= 2023-02-29') as QueryDefinitionError;
     expect(date.queryFaults.map((f) => [f.code, f.path, f.column])).toEqual([['not-a-date', 'where.min', 18]]);
+  });
+});
+
+describe('any text', () => {
+  const tokens = ['and', 'or', 'not', '(', ')', '{', '}', ',', ':', '..', '>=', '<=', '=', '!=', '~', 'in', 'is', 'empty', 'loose', 'on', 'all', 'any',
+    'age', 'tags', 'purchases', 'opened', 'bought', 'orders', 'window', 'stores', 'gender', 'name', 'attr:x', 'birthday', 'rfm', 'r', 'segment',
+    '"x"', '"', '1', '-2', '3.5', 'today-30d', '2024-02-30', 'true', '__proto__', 'constructor', '性別', '\n', '#', '≈'];
+  const check = (text: string) => {
+    try {
+      parseQuery(text, { asOf: { y: 2025, m: 3, d: 31 } });
+    } catch (e) {
+      expect(e instanceof QuerySyntaxError || e instanceof QueryDefinitionError, String((e as Error).stack)).toBe(true);
+      expect((e as Error).message).toMatch(/^query \d+:\d+: /);
+    }
+  };
+
+  it('made of the language\'s tokens is a definition or a fault with a position, never another error', () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 14 }).map((t) => t.join(' ')), check), { numRuns: 3000 });
+  });
+
+  it('made by cutting or adding a character in a canonical text is a definition or a fault with a position', () => {
+    const edited = fc.tuple(definition.map((d) => printQuery(d)), fc.nat(), fc.constantFrom('', '(', ')', '"', ',', '..', 'x', ' ', '{'))
+      .map(([text, at, insert]) => { const i = at % (text.length + 1); return text.slice(0, i) + insert + text.slice(i + (insert === '' ? 1 : 0)); });
+    fc.assert(fc.property(edited, check), { numRuns: 1000 });
   });
 });
