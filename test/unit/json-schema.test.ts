@@ -68,6 +68,8 @@ describe('the JSON Schema of a definition', () => {
       { kind: 'field', field: 'colour', op: 'eq', value: 'red' },
       { kind: 'field', field: 'name', op: 'in', value: 'x' },
       { kind: 'birthday', from: '13-01', to: '12-31' },
+      { kind: 'birthday' }, { kind: 'birthday', month: 13 }, { kind: 'birthday', month: 'this', from: '01-01', to: '01-31' },
+      { kind: 'subscription', status: 'active' }, { kind: 'subscription', count: { min: -1 } }, { kind: 'field', field: 'name', op: 'eq', value: 'x', loose: 'yes' },
       { not: [] },
     ]) {
       expect(validate({ version: 1, where }), JSON.stringify(where)).toBe(false);

@@ -101,4 +101,5 @@ export const birthdayCondition = fixedObject({ kind: z.literal('birthday'), from
     const [from, to] = [leaf.from ?? '', leaf.to ?? ''];
     if (RELATIVE_DAY.test(from) && RELATIVE_DAY.test(to)) return { kind: 'birthday', ...relativeWindow(from, to, asOf) };
     return { kind: 'birthday', from: toMonthDay(from, asOf), to: toMonthDay(to, asOf) };
-  });
+  })
+  .meta({ oneOf: [{ required: ['month'] }, { required: ['from', 'to'] }] });
