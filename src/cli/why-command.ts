@@ -74,11 +74,12 @@ export function whyText(result: WhyResult): string {
 export function whyCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs.command('why <customer> [definition]', 'why a customer is in a segment or not: each condition with its truth value and the figures behind it', (y) => y
     .positional('customer', { type: 'string', demandOption: true, describe: 'the customer id, as imported' })
-    .positional('definition', { type: 'string', describe: 'segment definition JSON file, or - for standard input' })
+    .positional('definition', { type: 'string', describe: 'segment definition JSON file, a .kwq query file, or - for standard input' })
     .option('segment', { type: 'string', describe: 'a saved segment instead of a file' })
+    .option('query', { alias: 'q', type: 'string', describe: 'a query instead of a file' })
     .option('as-of', { type: 'string', describe: 'evaluate at this date, YYYY-MM-DD (default: today)' }),
   async (argv) => withWorkspace(argv, { readOnly: true }, async (workspace) => {
-    const result = await workspace.why(String(argv.customer), readSegmentInput(argv.definition, argv.segment), { asOf: argv['as-of'] });
+    const result = await workspace.why(String(argv.customer), readSegmentInput(argv.definition, argv.segment, argv.query), { asOf: argv['as-of'] });
     emit(argv, result, () => whyText(result));
   }));
 }

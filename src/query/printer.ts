@@ -27,7 +27,7 @@ export function printText(text: string, reserved: ReadonlySet<string> = RESERVED
 
 function printScalar(value: unknown, path: string): string {
   if (typeof value === 'string') return printText(value);
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'boolean') return String(value);
   return unprintable(path, 'this value');
 }
