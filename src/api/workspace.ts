@@ -316,6 +316,11 @@ export class Workspace {
     const db = await this.database();
     const sizes: Record<string, number> = {};
     for (const table of ['customers', 'purchases', 'products', 'mails', 'mail_events', 'subscriptions', 'stores']) {
+      // A database made before a table existed, opened read-only (no schema applied), has none of it.
+      if (!(await db.hasTable(table))) {
+        sizes[table] = 0;
+        continue;
+      }
       const [row] = await db.query<{ n: bigint }>({ sql: `SELECT count(*) AS n FROM ${table}`, parameters: [] });
       sizes[table] = Number(row?.n ?? 0);
     }

@@ -68,7 +68,7 @@ export function compileBreakdown(definition: Segment, keys: readonly BreakdownKe
   const ctx = PlannerContext.create(options.dialect, options.asOf, options.schema ?? emptySchema);
   // The keys' joins must be registered before the FROM clause lists them.
   const columns = keys.flatMap((key, i) => keyColumns(key, i, ctx));
-  const flags = CHANNEL_FLAGS.map((channel) => sql`${reachable(channel, ctx.dialect)} AS ${sql.id(`reach_${channel}`)}`);
+  const flags = CHANNEL_FLAGS.map((channel) => sql`${reachable(channel, ctx.dialect, ctx.schema)} AS ${sql.id(`reach_${channel}`)}`);
   const from = fromClause(definition, ctx, compileCondition);
   const groups = [...keys.flatMap(keyNames), ...CHANNEL_FLAGS.map((c) => `reach_${c}`)].map((name) => sql.ref(name));
   const body = sql`SELECT ${sql.join(groups)}, count(*) AS count

@@ -76,7 +76,7 @@ export function compileConditionCounts(definition: Segment, options: PlanOptions
     const root = visit(definition.where, 'where', 0);
     const d = ctx.dialect;
     const reach = (['email', 'line', 'dm'] as const).map((channel) =>
-      sql`${countHolding(and([root, flags.rowColumn(`reach_${channel}`, reachable(channel, d))]))} AS ${sql.ref(channel)}`);
+      sql`${countHolding(and([root, flags.rowColumn(`reach_${channel}`, reachable(channel, d, ctx.schema))]))} AS ${sql.ref(channel)}`);
     return sql`SELECT ${countHolding(root)} AS count, ${sql.join(reach)}, ${sql.join(aggregates)}
       ${flags.from(definition.includeDeleted ? sql`true` : visibleOnly)}`;
   }, options);

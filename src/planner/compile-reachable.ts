@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql, SqlDialect } from '../dialect/dialect.js';
 import type { Channel, ReachableCondition } from '../model/segment.js';
-import type { PlannerContext } from './context.js';
+import type { PlannerContext, SchemaInfo } from './context.js';
 import { isTrue } from './ranges.js';
 
 const present = (d: SqlDialect, column: string) => sql`(NOT ${d.isBlankText(sql.ref(`c.${column}`))})`;
@@ -13,18 +13,25 @@ function email(d: SqlDialect, address: 'email_pc' | 'email_mobile'): Sql<boolean
     AND COALESCE(c.mail_status, 'normal') = 'normal' AND COALESCE(c.bounce_count, 0) < 3 AND ${active}`);
 }
 
-/** Whether the customer can be contacted on a channel now (segment-definition.md, reachable). */
-export function reachable(channel: Channel, d: SqlDialect): Sql<boolean> {
+/**
+ * Whether the customer can be contacted on a channel now (segment-definition.md, reachable).
+ * A database made before line_permission, opened read-only (no schema applied), lacks it: every
+ * customer is then as if it were unset (`schema.missingCustomerColumns`).
+ */
+export function reachable(channel: Channel, d: SqlDialect, schema?: Pick<SchemaInfo, 'missingCustomerColumns'>): Sql<boolean> {
   switch (channel) {
     case 'email_pc': return email(d, 'email_pc');
     case 'email_mobile': return email(d, 'email_mobile');
     case 'email': return sql`(${email(d, 'email_pc')} OR ${email(d, 'email_mobile')})`;
     // LINE配信設定: unset is allowed (as before the column), 送信拒否 and テスト配信対象 are not reached.
-    case 'line': return isTrue(sql`c.line_linked AND COALESCE(c.line_status, 'normal') = 'normal' AND COALESCE(c.line_permission, 'allowed') = 'allowed' AND ${active}`);
+    case 'line': {
+      const permitted = schema?.missingCustomerColumns?.has('line_permission') ? sql`true` : sql`COALESCE(c.line_permission, 'allowed') = 'allowed'`;
+      return isTrue(sql`c.line_linked AND COALESCE(c.line_status, 'normal') = 'normal' AND ${permitted} AND ${active}`);
+    }
     case 'dm': return isTrue(sql`c.dm_permission = 'allowed' AND ${present(d, 'postal_code')} AND ${present(d, 'address')} AND ${active}`);
   }
 }
 
 export function compileReachable(leaf: ReachableCondition, ctx: PlannerContext): Sql<boolean> {
-  return reachable(leaf.channel, ctx.dialect);
+  return reachable(leaf.channel, ctx.dialect, ctx.schema);
 }

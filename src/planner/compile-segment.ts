@@ -41,9 +41,9 @@ export function compileCount(definition: Segment, options: PlanOptions): Compile
     const from = fromClause(definition, ctx, compileCondition);
     const d = ctx.dialect;
     return sql`SELECT count(*) AS count,
-      ${d.countWhere(reachable('email', d))} AS email,
-      ${d.countWhere(reachable('line', d))} AS line,
-      ${d.countWhere(reachable('dm', d))} AS dm
+      ${d.countWhere(reachable('email', d, ctx.schema))} AS email,
+      ${d.countWhere(reachable('line', d, ctx.schema))} AS line,
+      ${d.countWhere(reachable('dm', d, ctx.schema))} AS dm
       ${from}`;
   }, options);
 }
@@ -63,8 +63,8 @@ export function compileMemberIndexes(definition: Segment, options: PlanOptions):
 
 /** The customers' ids with whether each is reachable by email, LINE and DM (exports, job runs). */
 export function compileMemberFlags(definition: Segment, options: PlanOptions): CompiledSegment {
-  return compile((ctx) => sql`SELECT c.customer_id, ${reachable('email', ctx.dialect)} AS email, ${reachable('line', ctx.dialect)} AS line,
-    ${reachable('dm', ctx.dialect)} AS dm ${fromClause(definition, ctx, compileCondition)}`, options);
+  return compile((ctx) => sql`SELECT c.customer_id, ${reachable('email', ctx.dialect, ctx.schema)} AS email, ${reachable('line', ctx.dialect, ctx.schema)} AS line,
+    ${reachable('dm', ctx.dialect, ctx.schema)} AS dm ${fromClause(definition, ctx, compileCondition)}`, options);
 }
 
 /** How many mails a mail condition selects (an empty selection matches no one: worth a log line). */

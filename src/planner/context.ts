@@ -36,6 +36,11 @@ export interface SchemaInfo {
   readonly rfm?: RfmSettings;
   /** the statuses that count as sales (settings table); absent: every status but cancelled */
   readonly salesStatuses?: readonly string[];
+  /**
+   * customers columns of this version a database made before them lacks (opened read-only, no
+   * schema applied: `line_permission`); absent: none is missing
+   */
+  readonly missingCustomerColumns?: ReadonlySet<string>;
 }
 
 /**

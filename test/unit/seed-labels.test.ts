@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { openWorkspace, type Workspace } from '../../src/index.js';
 
 const CUSTOMERS = `会員番号,メールアドレス,配信許可,配信ステータス,LINE連携,LINE配信設定
@@ -68,5 +69,28 @@ describe('the seeds\' labels', () => {
     expect(await id({ kinds: ['scheduled'] })).toEqual(['a3']);
     expect(await id({ subkinds: ['ﾌｫﾛｰ'] })).toEqual(['a2']);
     expect(await id({ kinds: ['auto_scenario'], subkinds: ['誕生日'] })).toEqual(['a4']);
+  });
+
+  it('counts a database made before LINE配信設定, subscriptions and stores, opened read-only (no schema applied)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kumiwake-old-db-'));
+    const db = join(dir, 'old.duckdb');
+    writeFileSync(join(dir, 'c.csv'), 'customer_id,line_linked\nb1,true\nb2,false\n');
+    const writer = await openWorkspace({ db });
+    await writer.import({ table: 'customers', files: [join(dir, 'c.csv')] });
+    await writer.close();
+    // What a database of the previous version holds: no line_permission column, no new tables.
+    const instance = await DuckDBInstance.create(db);
+    const conn = await instance.connect();
+    await conn.run('ALTER TABLE customers DROP COLUMN line_permission; DROP TABLE subscriptions; DROP TABLE stores; CHECKPOINT');
+    conn.closeSync();
+    instance.closeSync();
+    const reader = await openWorkspace({ db, readOnly: true });
+    try {
+      const counted = await reader.count({ definition: { where: { kind: 'reachable', channel: 'line' } } }, { asOf: '2025-03-31' });
+      expect([counted.count, counted.reachable.line]).toEqual([1, 1]);
+      expect(await reader.tableSizes()).toMatchObject({ customers: 2, subscriptions: 0, stores: 0 });
+    } finally {
+      await reader.close();
+    }
   });
 });
