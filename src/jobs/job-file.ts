@@ -73,7 +73,7 @@ export function loadJob(file: string): JobSpec {
     throw fault(file, issue.path.length > 0 ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') : '(top level)', issue.message);
   }
   const job = parsed.data;
-  if ([job.segment, job.definition, job.query].filter((g) => g !== undefined).length !== 1) throw fault(file, '(top level)', 'give one of "segment" (a saved segment\'s name), "definition" (inline) or "query" (a query text), not several or none');
+  if ([job.segment, job.definition, job.query].filter((g) => g !== undefined).length !== 1) throw fault(file, '(top level)', 'give either "segment" (a saved segment\'s name) or "definition" (inline) or "query" (a query text): exactly one of them');
   if (job.query !== undefined) job.definition = queryDefinition(file, job.query);
   if (job.schedule !== undefined) {
     const check = cron.validateDetailed(job.schedule);
