@@ -68,10 +68,19 @@ export function tokenize(text: string, source?: string): Token[] {
       tokens.push({ type: NUMBER.test(word) ? 'number' : 'word', text: word, span: { start, end: i } });
       continue;
     }
-    throw new QuerySyntaxError(text, { start: i, end: i + c.length }, `unexpected character "${c}"`, [], [], source);
+    throw new QuerySyntaxError(text, { start: i, end: i + c.length }, unexpected(c), [], [], source);
   }
   tokens.push({ type: 'eof', text: '', span: { start: text.length, end: text.length } });
   return tokens;
+}
+
+/** What to say of a character no token starts with: the likely slip when there is one. */
+function unexpected(c: string): string {
+  if (c === '>' || c === '<') return `"${c}" is not an operator: ranges include their ends, write ${c}= (orders >= 3, not orders > 2)`;
+  const narrow = c.normalize('NFKC');
+  if (narrow !== c && (PUNCTUATION.some((p) => p.startsWith(narrow)) || narrow === '"' || narrow === '>' || narrow === '<')) return `unexpected full-width "${c}": write the half-width "${narrow}"`;
+  if (c === '\u201C' || c === '\u201D') return `unexpected "${c}": quote texts with the straight double quote "`;
+  return `unexpected character "${c}"`;
 }
 
 /** The end (exclusive) of the JSON string starting at `start`. */

@@ -49,6 +49,12 @@ describe('query syntax faults', () => {
     expect(syntax('name = "abc').message).toMatch(/^query 1:8: a string is not closed/);
   });
 
+  it('name the likely slip: > for >=, full-width brackets, curly quotes', () => {
+    expect(syntax('purchases { orders > 2 }').message).toMatch(/^query 1:20: ">" is not an operator: ranges include their ends, write >=/);
+    expect(syntax('tags（vip）').message).toMatch(/^query 1:5: unexpected full-width "（": write the half-width "\("/);
+    expect(syntax('name = “山田”').message).toMatch(/^query 1:8: unexpected "“": quote texts with the straight double quote/);
+  });
+
   it('put the caret under wide (Japanese) characters at their terminal width', () => {
     const e = syntax('性別 = 女性 および age >= 20');
     expect([e.line, e.column]).toEqual([1, 9]);
