@@ -202,6 +202,10 @@ class QueryParser extends Cursor {
     const t = this.next();
     const start = t.span.start;
     let name = t.text;
+    if (t.type === 'word' && t.text === 'mail') this.fail('a mail condition is written with its event', ['"opened("', '"clicked("', '"sent("', '"scanned("'], [], t);
+    if (t.type === 'word' && CONDITION_WORDS.includes(t.text) && !lookupField(t.text)) {
+      this.fail(`${this.describe()} is not expected here: ${t.text} takes its arguments in parentheses`, [t.text === 'purchases' ? '"{"' : '"("', '"("'].filter((e, i, all) => all.indexOf(e) === i));
+    }
     if (t.type === 'word') {
       name = FIELD_ALIASES.get(name) ?? name;
       if (!lookupField(name)) {
