@@ -13,7 +13,8 @@ export function selectedMails(leaf: MailCondition, ctx: PlannerContext): Sql {
   const tests: Sql[] = [sql`true`];
   if (filter.kinds) tests.push(d.inList(sql.ref('kind'), [...filter.kinds]));
   if (filter.stores) tests.push(d.inList(sql.ref('store_id'), filter.stores));
-  if (filter.subkinds) tests.push(d.inList(d.fold(sql.ref('subkind')), filter.subkinds.map(foldText)));
+  // A database made before subkinds (opened read-only) has none: no mail passes.
+  if (filter.subkinds) tests.push(ctx.schema.missing?.has('mails.subkind') ? sql`false` : d.inList(d.fold(sql.ref('subkind')), filter.subkinds.map(foldText)));
   if (filter.subjectContains !== undefined) {
     tests.push(d.hasSubstring(d.fold(sql.ref('subject')), foldText(filter.subjectContains)));
   }

@@ -16,16 +16,16 @@ function email(d: SqlDialect, address: 'email_pc' | 'email_mobile'): Sql<boolean
 /**
  * Whether the customer can be contacted on a channel now (segment-definition.md, reachable).
  * A database made before line_permission, opened read-only (no schema applied), lacks it: every
- * customer is then as if it were unset (`schema.missingCustomerColumns`).
+ * customer is then as if it were unset (`schema.missing`).
  */
-export function reachable(channel: Channel, d: SqlDialect, schema?: Pick<SchemaInfo, 'missingCustomerColumns'>): Sql<boolean> {
+export function reachable(channel: Channel, d: SqlDialect, schema?: Pick<SchemaInfo, 'missing'>): Sql<boolean> {
   switch (channel) {
     case 'email_pc': return email(d, 'email_pc');
     case 'email_mobile': return email(d, 'email_mobile');
     case 'email': return sql`(${email(d, 'email_pc')} OR ${email(d, 'email_mobile')})`;
     // LINE配信設定: unset is allowed (as before the column), 送信拒否 and テスト配信対象 are not reached.
     case 'line': {
-      const permitted = schema?.missingCustomerColumns?.has('line_permission') ? sql`true` : sql`COALESCE(c.line_permission, 'allowed') = 'allowed'`;
+      const permitted = schema?.missing?.has('customers.line_permission') ? sql`true` : sql`COALESCE(c.line_permission, 'allowed') = 'allowed'`;
       return isTrue(sql`c.line_linked AND COALESCE(c.line_status, 'normal') = 'normal' AND ${permitted} AND ${active}`);
     }
     case 'dm': return isTrue(sql`c.dm_permission = 'allowed' AND ${present(d, 'postal_code')} AND ${present(d, 'address')} AND ${active}`);

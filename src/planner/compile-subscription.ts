@@ -26,6 +26,8 @@ export function subscriptionFilters(leaf: SubscriptionCondition, ctx: PlannerCon
  */
 export function compileSubscription(leaf: SubscriptionCondition, ctx: PlannerContext): Sql<boolean> {
   const { count, ...filters } = leaf;
+  // A database made before subscriptions, opened read-only: every customer has none.
+  if (ctx.schema.missing?.has('subscriptions')) return isTrue(inNumberRange(sql`0`, count));
   const alias = ctx.join(`subscriptions:${JSON.stringify(filters)}`, () =>
     sql`SELECT s.customer_id, count(*) AS subscriptions FROM subscriptions s WHERE ${subscriptionFilters(leaf, ctx)} GROUP BY s.customer_id`);
   return isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, 'subscriptions')}, 0)`, count));

@@ -37,10 +37,11 @@ export interface SchemaInfo {
   /** the statuses that count as sales (settings table); absent: every status but cancelled */
   readonly salesStatuses?: readonly string[];
   /**
-   * customers columns of this version a database made before them lacks (opened read-only, no
-   * schema applied: `line_permission`); absent: none is missing
+   * Tables and columns (`table.column`) of this version that a database made before them lacks,
+   * opened read-only (no schema applied): `customers.line_permission`, `mails.subkind`,
+   * `subscriptions`. A condition reads them as empty. Absent: none is missing.
    */
-  readonly missingCustomerColumns?: ReadonlySet<string>;
+  readonly missing?: ReadonlySet<string>;
 }
 
 /**

@@ -64,7 +64,8 @@ export async function schemaInfo(db: Engine): Promise<SchemaInfo> {
   return {
     // The mark set by refreshDerivedTables (src/import/derived.ts) once the summaries are built.
     purchaseSummaries: await db.hasSchemaMark('purchase_summaries'),
-    missingCustomerColumns: new Set(['line_permission'].filter((n) => !columns.some((c) => c.table === 'customers' && c.column === n))),
+    missing: new Set(['customers.line_permission', 'mails.subkind', 'subscriptions.customer_id']
+      .filter((name) => !columns.some((c) => `${c.table}.${c.column}` === name)).map((name) => name.replace('.customer_id', ''))),
     customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),
     purchaseColumns: new Set(rows.filter((r) => r.table_name === 'purchases').map((r) => r.column_name)),
     customerValues,

@@ -81,13 +81,18 @@ describe('the seeds\' labels', () => {
     // What a database of the previous version holds: no line_permission column, no new tables.
     const instance = await DuckDBInstance.create(db);
     const conn = await instance.connect();
-    await conn.run('ALTER TABLE customers DROP COLUMN line_permission; DROP TABLE subscriptions; DROP TABLE stores; CHECKPOINT');
+    await conn.run('ALTER TABLE customers DROP COLUMN line_permission; ALTER TABLE mails DROP COLUMN subkind; DROP TABLE subscriptions; DROP TABLE stores; CHECKPOINT');
     conn.closeSync();
     instance.closeSync();
     const reader = await openWorkspace({ db, readOnly: true });
     try {
       const counted = await reader.count({ definition: { where: { kind: 'reachable', channel: 'line' } } }, { asOf: '2025-03-31' });
       expect([counted.count, counted.reachable.line]).toEqual([1, 1]);
+      const count = async (where: unknown) => (await reader.count({ definition: { where } as never }, { asOf: '2025-03-31' })).count;
+      expect(await count({ kind: 'subscription', count: { max: 0 } })).toBe(2);
+      expect(await count({ kind: 'subscription', products: ['P1'] })).toBe(0);
+      expect(await count({ kind: 'mail', event: 'send', mailFilter: { subkinds: ['フォロー'] }, match: 'all' })).toBe(0);
+      expect((await reader.why('b1', { definition: { where: { kind: 'subscription' } } }, { asOf: '2025-03-31' })).nodes[0]).toMatchObject({ holds: false, figures: { count: 0 } });
       expect(await reader.tableSizes()).toMatchObject({ customers: 2, subscriptions: 0, stores: 0 });
     } finally {
       await reader.close();
