@@ -1,6 +1,7 @@
 import { KumiwakeError } from '../index.js';
 import type { GlobalArgs } from './args.js';
 import { log } from './context.js';
+import { placedInQuery } from './definition-input.js';
 
 export type { GlobalArgs } from './args.js';
 
@@ -10,7 +11,8 @@ export function emit(args: GlobalArgs, json: unknown, human: () => string): void
 }
 
 /** Reports an error as one clear message and sets the exit status; never a bare stack trace. */
-export function reportError(error: unknown, json: boolean): number {
+export function reportError(thrown: unknown, json: boolean): number {
+  const error = placedInQuery(thrown);
   if (error instanceof KumiwakeError) {
     // A definition's faults, each with its code and JSON path, for editors and the web builder.
     const faults = (error as { faults?: unknown }).faults;

@@ -17,7 +17,7 @@ export function queryCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
     (argv) => {
       const given = argv.query === '' ? '-' : argv.query;
       // A file when one of that name exists (or standard input); otherwise the text itself.
-      const definition = given === '-' || existsSync(given) ? readDefinitionFile(given, 'query') : parseQuery(given);
+      const definition = given === '-' || existsSync(given) || /\.(kwq|json)$/i.test(given) ? readDefinitionFile(given, 'query') : parseQuery(given);
       emit(argv, definition, () => JSON.stringify(definition, null, 2));
     });
 }

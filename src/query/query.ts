@@ -55,3 +55,11 @@ export function queryFaults(text: string, spans: ReadonlyMap<string, Span>, erro
 export function printQuery(definition: unknown): string {
   return printDefinition(definition);
 }
+
+/**
+ * Faults found where a query's definition was used (a saved segment it names that does not exist
+ * or is invalid), placed in the query's text as parseQuery places its own.
+ */
+export function placeQueryFaults(text: string, error: DefinitionError, source?: string): QueryDefinitionError {
+  return queryFaults(text, parseQueryText(text, source).spans, error, source);
+}

@@ -108,5 +108,9 @@ describe('queries through the CLI', { timeout: 60_000 }, () => {
     expect(r.stderr).toContain('did you mean "orders"?');
     expect(r.stderr).toContain('  purchases { ordrs >= 1 }\n                ^^^^^');
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    // A fault only the workspace can find (saved segments live there) is placed in the text too.
+    const unknown = runCli(['count', '-q', 'tags(vip) and segment(nope)', '--db', db]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('kumiwake: query 1:23: where.all[1].name: there is no saved segment "nope"\n  tags(vip) and segment(nope)\n                        ^^^^\n');
   });
 });
