@@ -210,7 +210,7 @@ export class Cursor {
     const id = `${arg.inFilter ? 'mailFilter.' : ''}${arg.key}`;
     if (seen.has(id)) this.fail(`"${arg.name}" is given twice`, [], [], at);
     seen.add(id);
-    if (arg.type === 'dates' && arg.name === 'from..to') {
+    if (arg.ends) {
       Object.assign(value, built.value);
       spans.push(...built.spans.filter((s) => s.steps.length > 0));
     } else if (arg.type === 'mailFilter') {

@@ -34,6 +34,8 @@ export interface Arg {
   readonly tilde?: boolean;
   /** the properties of the mail filter are written among the leaf's own */
   readonly inFilter?: boolean;
+  /** a range whose ends are the leaf's own `from` / `to` (birthday's window) */
+  readonly ends?: boolean;
 }
 
 const arg = (key: string, type: ValueType, extra: Partial<Arg> = {}): Arg => ({ name: key, key, type, ...extra });
@@ -95,7 +97,7 @@ export const MAIL_VERBS: ReadonlyMap<string, string> = new Map([['sent', 'send']
 
 /** Kinds written `KIND(arguments)` (`purchases` and `subscription` take a `{ … }` or a count after it). */
 export const KIND_ARGS: Readonly<Record<string, ArgList>> = {
-  birthday: { positional: arg('from..to', 'dates'), named: [arg('month', 'scalar')] },
+  birthday: { positional: arg('from..to', 'dates', { ends: true }), named: [arg('month', 'scalar')] },
   tags: { positional: arg('tags', 'list'), named: [arg('tags', 'list'), arg('match', 'scalar')] },
   purchases: PURCHASE_SCOPE_ARGS,
   mail: {
@@ -139,8 +141,8 @@ const NESTED: Partial<Record<ValueType, readonly string[]>> = { dates: ['from', 
 function argPaths(list: ArgList, prefix = ''): string[] {
   const paths: string[] = [];
   for (const a of [...(list.positional ? [list.positional] : []), ...list.named]) {
-    const key = a.name === 'from..to' ? '' : `${prefix}${a.inFilter ? 'mailFilter.' : ''}${a.key}`;
-    if (a.name === 'from..to') { paths.push(`${prefix}from`, `${prefix}to`); continue; }
+    if (a.ends) { paths.push(`${prefix}from`, `${prefix}to`); continue; }
+    const key = `${prefix}${a.inFilter ? 'mailFilter.' : ''}${a.key}`;
     if (a.inFilter) paths.push(`${prefix}mailFilter`);
     paths.push(key);
     if (a.type === 'mailFilter') paths.push(...argPaths(MAIL_FILTER_ARGS, `${key}.`));

@@ -82,7 +82,7 @@ function printArgValue(arg: Arg, value: unknown, path: string): string {
       return `{${entries.length > 0 ? ` ${entries.join(', ')} ` : ''}}`;
     }
     case 'mailFilter': {
-      const inner = printArgs(MAIL_FILTER_ARGS, value, path, []);
+      const inner = printArgs(MAIL_FILTER_ARGS, value, path);
       return `{${inner === '' ? '' : ` ${inner} `}}`;
     }
   }
@@ -92,15 +92,16 @@ function printArgValue(arg: Arg, value: unknown, path: string): string {
  * The arguments of a kind, in the grammar's order: the positional one first (a non-empty list's
  * values, or the value), the mail filter's own among them when it has any.
  */
-function printArgs(list: ArgList, value: unknown, path: string, taken: readonly string[]): string {
+function printArgs(list: ArgList, value: unknown, path: string): string {
   const object = isObject(value) ? value : unprintable(path, 'a value that is not an object');
   const filter = object.mailFilter;
-  const keys = new Set([...taken, ...list.named.filter((a) => !a.inFilter).map((a) => a.key), ...(list.positional && list.positional.name !== 'from..to' ? [list.positional.key] : []), ...(list.positional?.name === 'from..to' ? ['from', 'to'] : [])]);
+  const ownKeys = list.positional?.ends ? ['from', 'to'] : list.positional ? [list.positional.key] : [];
+  const keys = new Set([...list.named.filter((a) => !a.inFilter).map((a) => a.key), ...ownKeys]);
   for (const key of Object.keys(object)) if (!keys.has(key)) unprintable(at(path, key), `the property "${key}"`);
   const parts: string[] = [];
   const positional = list.positional;
   let positionalKey: string | undefined;
-  if (positional?.name === 'from..to') {
+  if (positional?.ends) {
     if (object.from !== undefined || object.to !== undefined) parts.push(printSpan({ from: object.from, to: object.to }, ['from', 'to'], path));
     positionalKey = 'from';
   } else if (positional && object[positional.key] !== undefined) {
@@ -168,16 +169,16 @@ function printPurchases(leaf: Obj, path: string): string {
     if (figure.form === 'numbers') parts.push(`${figure.name} ${printComparison(v, ['min', 'max'], p)}`);
     else if (figure.form === 'dates') parts.push(`${figure.name} ${printComparison(v, ['from', 'to'], p)}`);
     else if (figure.form === 'list') parts.push(`${figure.name} in ${printList(v, p, true)}`);
-    else if (figure.form === 'orderFilter') parts.push(`${figure.name}(${printArgs(ORDER_FILTER_ARGS, v, p, [])})`);
+    else if (figure.form === 'orderFilter') parts.push(`${figure.name}(${printArgs(ORDER_FILTER_ARGS, v, p)})`);
     else {
       if (!Array.isArray(v) || v.length === 0) unprintable(p, 'a list of product rows that is empty or not a list');
       v.forEach((row, i) => {
         const { count, ...rest } = isObject(row) ? row : unprintable(at(p, i), 'a product row that is not an object');
-        parts.push(`bought(${printArgs(PRODUCT_ROW_ARGS, rest, at(p, i), [])}) ${printComparison(count, ['min', 'max'], at(at(p, i), 'count'))}`);
+        parts.push(`bought(${printArgs(PRODUCT_ROW_ARGS, rest, at(p, i))}) ${printComparison(count, ['min', 'max'], at(at(p, i), 'count'))}`);
       });
     }
   }
-  const scopeText = Object.keys(scope).length > 0 ? `(${printArgs(KIND_ARGS.purchases!, scope, path, [])})` : '';
+  const scopeText = Object.keys(scope).length > 0 ? `(${printArgs(KIND_ARGS.purchases!, scope, path)})` : '';
   return `purchases${scopeText}${parts.length > 0 ? ` { ${parts.join(' and ')} }` : scopeText === '' ? ' {}' : ''}`;
 }
 
@@ -192,16 +193,16 @@ function printLeaf(leaf: Obj, path: string): string {
   if (kind === 'mail') {
     const { kind: _, event, ...rest } = leaf;
     const verb = [...MAIL_VERBS].find(([, e]) => e === event)?.[0] ?? unprintable(at(path, 'event'), 'this event');
-    return `${verb}(${printArgs(KIND_ARGS.mail!, rest, path, [])})`;
+    return `${verb}(${printArgs(KIND_ARGS.mail!, rest, path)})`;
   }
   if (kind === 'subscription') {
     const { kind: _, count, ...rest } = leaf;
-    const args = `subscription(${printArgs(KIND_ARGS.subscription!, rest, path, [])})`;
+    const args = `subscription(${printArgs(KIND_ARGS.subscription!, rest, path)})`;
     return count === undefined ? args : `${args} ${printComparison(count, ['min', 'max'], at(path, 'count'))}`;
   }
   if (typeof kind === 'string' && Object.hasOwn(KIND_ARGS, kind)) {
     const { kind: _, ...rest } = leaf;
-    return `${kind}(${printArgs(KIND_ARGS[kind]!, rest, path, [])})`;
+    return `${kind}(${printArgs(KIND_ARGS[kind]!, rest, path)})`;
   }
   return unprintable(at(path, 'kind'), 'this kind');
 }
