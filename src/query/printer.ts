@@ -1,6 +1,6 @@
 import { KumiwakeError } from '../errors.js';
 import { at } from '../model/faults.js';
-import { KIND_ARGS, MAIL_FILTER_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, RESERVED, RESERVED_AT_START, type Arg, type ArgList } from './grammar.js';
+import { FIELD_OPERANDS, KIND_ARGS, MAIL_FILTER_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, RESERVED, RESERVED_AT_START, type Arg, type ArgList } from './grammar.js';
 import { NUMBER, tokenize } from './tokenizer.js';
 
 type Obj = Record<string, unknown>;
@@ -149,8 +149,8 @@ function printField(leaf: Obj, path: string): string {
     }
     default: return unprintable(at(path, 'op'), 'this operator');
   }
-  const operands: Record<string, readonly string[]> = { eq: ['value'], ne: ['value'], contains: ['value'], starts_with: ['value'], ends_with: ['value'], in: ['values'], not_in: ['values'], between: ['min', 'max'] };
-  for (const key of ['value', 'values', 'min', 'max']) if (leaf[key] !== undefined && !(operands[leaf.op as string] ?? []).includes(key)) unprintable(at(path, key), `"${key}" beside "${String(leaf.op)}"`);
+  const operands = Object.hasOwn(FIELD_OPERANDS, leaf.op as string) ? FIELD_OPERANDS[leaf.op as string]! : [];
+  for (const key of ['value', 'values', 'min', 'max']) if (leaf[key] !== undefined && !operands.includes(key)) unprintable(at(path, key), `"${key}" beside "${String(leaf.op)}"`);
   if (leaf.loose === true) text += ' loose';
   else if (leaf.loose === false) text += ' loose false';
   else if (leaf.loose !== undefined) unprintable(at(path, 'loose'), 'a loose that is not true or false');

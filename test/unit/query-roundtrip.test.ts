@@ -65,6 +65,16 @@ describe('the reference\'s examples', () => {
   });
 });
 
+describe('printing what is not a definition', () => {
+  it('is refused with the JSON path of what no query can write', () => {
+    const refused = (d: unknown) => { try { printQuery(d); } catch (e) { return [(e as { code: string }).code, (e as Error).message.split(':')[0]]; } return undefined; };
+    expect(refused({ where: { kind: 'field', field: 'name', op: 'eq', value: 'x', values: ['a'] } })).toEqual(['query-unprintable', 'where.values']);
+    expect(refused({ where: { all: [{ kind: 'age', min: 1, colour: 'red' }] } })).toEqual(['query-unprintable', 'where.all[0].colour']);
+    expect(refused({ where: { kind: 'nope' } })).toEqual(['query-unprintable', 'where.kind']);
+    expect(refused({ where: { kind: 'tags', tags: [null] } })).toEqual(['query-unprintable', 'where.tags[0]']);
+  });
+});
+
 describe('query round trip', () => {
   it('parse(print(d)) equals d, and print(parse(t)) is t, for thousands of random definitions', () => {
     fc.assert(
