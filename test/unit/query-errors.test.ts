@@ -99,11 +99,11 @@ describe('any text', () => {
 
   it('made of the language\'s tokens is a definition or a fault with a position, never another error', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 14 }).map((t) => t.join(' ')), check), { numRuns: 3000 });
-  });
+  }, 60_000);
 
   it('made by cutting or adding a character in a canonical text is a definition or a fault with a position', () => {
     const edited = fc.tuple(definition.map((d) => printQuery(d)), fc.nat(), fc.constantFrom('', '(', ')', '"', ',', '..', 'x', ' ', '{'))
       .map(([text, at, insert]) => { const i = at % (text.length + 1); return text.slice(0, i) + insert + text.slice(i + (insert === '' ? 1 : 0)); });
     fc.assert(fc.property(edited, check), { numRuns: 1000 });
-  });
+  }, 60_000);
 });

@@ -85,5 +85,5 @@ describe('query round trip', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 });
