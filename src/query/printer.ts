@@ -1,11 +1,14 @@
 import { KumiwakeError } from '../errors.js';
 import { at } from '../model/faults.js';
+import { lookupField } from '../model/fields.js';
 import { FIELD_OPERANDS, KIND_ARGS, MAIL_FILTER_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, RESERVED, RESERVED_AT_START, type Arg, type ArgList } from './grammar.js';
 import { NUMBER, tokenize } from './tokenizer.js';
 
 type Obj = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const OPERATOR_WORDS: ReadonlySet<string> = new Set([...RESERVED, 'in', 'not', 'is', 'contains', 'starts_with', 'ends_with']);
 
 /** A definition's property the language cannot write (it would not be a definition either). */
 function unprintable(path: string, what: string): never {
@@ -25,8 +28,8 @@ export function printText(text: string, reserved: ReadonlySet<string> = RESERVED
   return JSON.stringify(text);
 }
 
-function printScalar(value: unknown, path: string): string {
-  if (typeof value === 'string') return printText(value);
+function printScalar(value: unknown, path: string, reserved: ReadonlySet<string> = RESERVED): string {
+  if (typeof value === 'string') return printText(value, reserved);
   if (typeof value === 'number' && Number.isFinite(value)) return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'boolean') return String(value);
   return unprintable(path, 'this value');
@@ -48,7 +51,7 @@ function checkKeys(value: unknown, keys: readonly string[], path: string): Obj {
 function printComparison(value: unknown, keys: readonly [string, string], path: string): string {
   const range = checkKeys(value, keys, path);
   const [lo, hi] = keys.map((k) => (range[k] === undefined ? undefined : printScalar(range[k], at(path, k))));
-  if (lo !== undefined && hi !== undefined) return range[keys[0]] === range[keys[1]] ? `= ${lo}` : `${lo}..${hi}`;
+  if (lo !== undefined && hi !== undefined) return Object.is(range[keys[0]], range[keys[1]]) ? `= ${lo}` : `${lo}..${hi}`;
   if (lo !== undefined) return `>= ${lo}`;
   if (hi !== undefined) return `<= ${hi}`;
   return '..';
@@ -130,7 +133,9 @@ function printField(leaf: Obj, path: string): string {
   const name = leaf.field;
   if (typeof name !== 'string') return unprintable(at(path, 'field'), 'a field that is not a text');
   const rest = name.slice(5);
-  const field = name.startsWith('attr:') && rest !== '' ? `attr:${printText(rest) === rest && !rest.includes(':') ? rest : JSON.stringify(rest)}` : printText(name, RESERVED_AT_START);
+  // A name that is no field is quoted: a bare one is a syntax fault, a quoted one the definition's unknown-field.
+  const field = !lookupField(name) ? JSON.stringify(name)
+    : name.startsWith('attr:') ? `attr:${printText(rest) === rest && !rest.includes(':') ? rest : JSON.stringify(rest)}` : printText(name, RESERVED_AT_START);
   const value = () => printScalar(leaf.value, at(path, 'value'));
   let text: string;
   switch (leaf.op) {
@@ -142,7 +147,8 @@ function printField(leaf: Obj, path: string): string {
     case 'is_empty': text = `${field} is empty`; break;
     case 'is_not_empty': text = `${field} is not empty`; break;
     case 'between': {
-      const lo = leaf.min === undefined ? undefined : printScalar(leaf.min, at(path, 'min'));
+      // `FIELD lo..hi`: a lo that is an operator's word would read as the operator.
+      const lo = leaf.min === undefined ? undefined : printScalar(leaf.min, at(path, 'min'), OPERATOR_WORDS);
       const hi = leaf.max === undefined ? undefined : printScalar(leaf.max, at(path, 'max'));
       text = `${field} ${lo !== undefined && hi !== undefined ? `${lo}..${hi}` : lo !== undefined ? `>= ${lo}` : hi !== undefined ? `<= ${hi}` : '..'}`;
       break;

@@ -87,3 +87,47 @@ describe('query round trip', () => {
     );
   }, 60_000);
 });
+
+/** Any text or number in every place a definition holds one: quoting, escapes and number forms. */
+const anyText = fc.oneof(
+  fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }),
+  fc.constantFrom('', ' ', 'a b', '"', '\\', '\n', '\u2028', 'and', 'or', 'not', 'true', 'on', 'loose', 'in', '1', '01', '-1', '1e5', '-', '..', 'a..b', '#x',
+    'attr:x', 'x.', '.x', 'a:b', '(', 'today-30d', '2024-01-31', '12-20', '山田 花子', 'ｶﾀｶﾅ', '🍣', 'e\u0301'),
+);
+const anyNumber = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, 1e21, 5e-324, -1.5));
+const anyScalar = fc.oneof(anyText, anyNumber, fc.boolean());
+const anyList = fc.array(fc.oneof(anyText, anyNumber), { maxLength: 3 });
+const anyRange = (value: fc.Arbitrary<unknown>, keys: readonly [string, string]) => fc.record({ [keys[0]]: value, [keys[1]]: value }, { requiredKeys: [] });
+const wildLeaf = fc.oneof(
+  fc.record({ kind: fc.constant('field'), field: fc.oneof(anyText, fc.constant('name')), op: fc.constantFrom('eq', 'ne', 'contains', 'starts_with', 'ends_with'), value: anyScalar, loose: fc.boolean() }, { requiredKeys: ['kind', 'field', 'op', 'value'] }),
+  fc.record({ kind: fc.constant('field'), field: anyText.map((t) => `attr:${t}`), op: fc.constantFrom('in', 'not_in'), values: fc.array(anyScalar, { maxLength: 3 }) }),
+  fc.record({ kind: fc.constant('field'), field: anyText, op: fc.constant('between'), min: fc.oneof(anyText, anyNumber), max: fc.oneof(anyText, anyNumber) }, { requiredKeys: ['kind', 'field', 'op'] }),
+  fc.record({ kind: fc.constant('tags'), tags: anyList, match: anyText }, { requiredKeys: ['kind', 'tags'] }),
+  fc.record({ kind: fc.constant('segment'), name: anyText }),
+  fc.record({ kind: fc.constant('birthday'), from: anyText, to: anyText, month: fc.oneof(anyText, anyNumber) }, { requiredKeys: ['kind'] }),
+  fc.record({
+    kind: fc.constant('purchases'), window: fc.record({ from: anyText, to: anyText, on: anyText }, { requiredKeys: [] }), stores: anyList,
+    groups: fc.dictionary(anyText, anyList, { maxKeys: 2 }), orderCodes: anyRange(anyText, ['min', 'max']), sales: anyRange(anyNumber, ['min', 'max']),
+    lastOrder: fc.record({ media: anyList, mediaEmpty: fc.boolean(), remarkContains: anyText }, { requiredKeys: [] }),
+    products: fc.array(fc.record({ products: anyList, categories: anyList, unit: anyText, remarkContains: anyText, count: anyRange(anyNumber, ['min', 'max']) }, { requiredKeys: ['count'] }), { minLength: 1, maxLength: 2 }),
+  }, { requiredKeys: ['kind'] }),
+  fc.record({
+    kind: fc.constant('mail'), event: fc.constantFrom('send', 'open', 'click', 'qr'), mails: anyList, match: anyText, window: anyRange(anyText, ['from', 'to']),
+    mailFilter: fc.record({ kinds: anyList, subjectContains: anyText, sent: anyRange(anyText, ['from', 'to']) }, { requiredKeys: [] }),
+  }, { requiredKeys: ['kind', 'event'] }),
+  fc.record({ kind: fc.constant('rfm'), r: fc.tuple(anyNumber, anyNumber), cell: anyText }, { requiredKeys: ['kind'] }),
+  fc.record({ kind: fc.constant('subscription'), status: anyList, deliveries: anyRange(anyNumber, ['min', 'max']), count: anyRange(anyNumber, ['min', 'max']) }, { requiredKeys: ['kind'] }),
+);
+/** Plain objects (fast-check's records have no prototype), own `__proto__` keys kept. */
+const plain = (v: unknown): unknown => (Array.isArray(v) ? v.map(plain) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)])) : v);
+const wildDefinition = fc.record({ name: anyText, description: anyText, where: fc.oneof(wildLeaf, fc.record({ any: fc.array(wildLeaf, { maxLength: 3 }) })) }, { requiredKeys: [] }).map(plain);
+
+describe('query round trip, any values', () => {
+  it('parse(print(d)) equals d for any texts, numbers and lists in every place (valid or not)', () => {
+    fc.assert(fc.property(wildDefinition, (d) => {
+      const text = printQuery(d);
+      expect(parse(text)).toStrictEqual(d);
+      expect(printQuery(parse(text))).toBe(text);
+    }), { numRuns: 2000 });
+  }, 60_000);
+});
