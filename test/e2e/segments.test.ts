@@ -219,7 +219,7 @@ describe('kumiwake count on a known shop', () => {
       'where.all[0].field: "colour" is not a customer field',
       'where.all[1].lastOrderedAt.to: "2024-13-01" is not a date',
       'where.all[2].products[0].count: min 3 is greater than max 1',
-      'where.all[2].products[1]: a product row names products, categories or both',
+      'where.all[2].products[1]: a product row names products, categories, a remark text (remarkContains) or more than one of them',
       'where.all[3].event: unknown event "opened"',
       'where.all[4].kind: unknown condition kind "shopping"',
     ]) expect(r.stderr).toContain(fault);
