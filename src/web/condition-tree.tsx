@@ -4,6 +4,8 @@ import { FieldForm, newFieldLeaf } from './forms/field-form.js';
 import { MailForm, newMailLeaf } from './forms/mail-form.js';
 import { hasScope, newPurchasesLeaf, PurchasesForm } from './forms/purchases-form.js';
 import { BirthdayForm, OtherForm, RangeLeafForm, ReachableForm, SegmentForm, TagsForm } from './forms/simple-forms.js';
+import { newRfmLeaf, RfmForm } from './forms/rfm-form.js';
+import { newSubscriptionLeaf, SubscriptionForm } from './forms/subscription-form.js';
 import { useT } from './i18n.js';
 import { Faults } from './inputs.js';
 import { NodeCount } from './node-counts.js';
@@ -21,6 +23,8 @@ const NEW_LEAVES: ReadonlyArray<readonly [string, () => Json]> = [
   ['birthday', () => ({ kind: 'birthday', from: '01-01', to: '01-31' })],
   ['age', () => ({ kind: 'age', min: 20, max: 29 })],
   ['tenure', () => ({ kind: 'tenure', min: 0, max: 30 })],
+  ['rfm', newRfmLeaf],
+  ['subscription', newSubscriptionLeaf],
 ];
 
 /** The buttons a condition has inside its group: up, down, remove. */
@@ -132,6 +136,8 @@ export function ConditionNode({ path, place }: { path: Path; place: Place }) {
     case 'birthday': return <LeafBox path={path} title={t('kind_birthday')} place={place}><BirthdayForm path={path} /></LeafBox>;
     case 'age': return <LeafBox path={path} title={t('kind_age')} place={place}><RangeLeafForm path={path} label={t('kind_age')} /></LeafBox>;
     case 'tenure': return <LeafBox path={path} title={t('kind_tenure')} place={place}><RangeLeafForm path={path} label={t('kind_tenure')} /></LeafBox>;
+    case 'rfm': return <LeafBox path={path} title={t('kind_rfm')} place={place}><RfmForm path={path} /></LeafBox>;
+    case 'subscription': return <LeafBox path={path} title={t('kind_subscription')} place={place}><SubscriptionForm path={path} /></LeafBox>;
     default: return <LeafBox path={path} title={leafKind || t('kind_other')} place={place}><OtherForm key={jsonPath(path)} path={path} /></LeafBox>;
   }
 }

@@ -1,7 +1,7 @@
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
 import { Faults, ListInput, NumberInput, Row, Select, TextInput } from '../inputs.js';
-import { getAt, isObject, type Json, type JsonObject, type Path } from '../tree.js';
+import { getAt, isObject, jsonPath, type Json, type JsonObject, type Path } from '../tree.js';
 
 const OPS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
   text: ['eq', 'ne', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'is_empty', 'is_not_empty'],
@@ -14,16 +14,20 @@ const OPS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
   tags: ['is_empty', 'is_not_empty'],
 };
 const SINGLE = new Set(['eq', 'ne', 'contains', 'starts_with', 'ends_with']);
+/** The operators that compare text and so take `loose` (表記ゆれを無視). */
+const LOOSE = new Set(['eq', 'ne', 'in', 'not_in', 'contains', 'starts_with', 'ends_with']);
 
 /** The operators a field takes (segment-definition.md); customer_id alone adds a member-number range. */
 function operatorsOf(field: string, type: string): readonly string[] {
   const ops = OPS_BY_TYPE[type] ?? OPS_BY_TYPE.text!;
-  return field === 'customer_id' ? [...ops.slice(0, 4), 'between', ...ops.slice(4)] : ops;
+  // customer_id as a member number, attr: values read as numbers or dates (segment-definition.md)
+  return field === 'customer_id' || field.startsWith('attr:') ? [...ops.slice(0, 4), 'between', ...ops.slice(4)] : ops;
 }
 
 /** The operands kept when the operator changes: one value becomes a list of one, and back. */
 function withOperator(leaf: JsonObject, op: string): JsonObject {
   const next: JsonObject = { kind: 'field', field: leaf.field ?? '', op };
+  if (leaf.loose === true && LOOSE.has(op)) next.loose = true;
   const first = leaf.value ?? (Array.isArray(leaf.values) ? leaf.values[0] : undefined) ?? leaf.min;
   if (SINGLE.has(op)) next.value = first ?? '';
   else if (op === 'in' || op === 'not_in') next.values = Array.isArray(leaf.values) ? leaf.values : first === undefined || first === '' ? [] : [first];
@@ -53,6 +57,8 @@ export function FieldForm({ path }: { path: Path }) {
     if (choices) return <Select path={at} label={labelText} blank="" options={choices.map((c) => [c.value, c.label] as const)} />;
     if (type === 'boolean') return <Select path={at} label={labelText} blank="" options={[['true', t('yes')], ['false', t('no')]]} set={(v) => update(at, v === '' ? undefined : v === 'true')} />;
     if (type === 'integer' || type === 'decimal' || (fieldName === 'customer_id' && op === 'between')) return <NumberInput path={at} label={labelText} />;
+    // an attribute's range: a number stays a number, a date stays text (the parser tells which)
+    if (fieldName.startsWith('attr:') && op === 'between') return <NumberInput path={at} label={labelText} placeholder="10 / 2024-01-31" />;
     if (type === 'date' || type === 'timestamp') return <TextInput path={at} label={labelText} placeholder={t('datePlaceholder')} />;
     return <TextInput path={at} label={labelText} list={datalist} />;
   };
@@ -78,6 +84,12 @@ export function FieldForm({ path }: { path: Path }) {
         <Row label={t('value')} path={[...path, 'min']}>
           {valueInput([...path, 'min'], `${t('value')} ${t('min')}`)}<span class="tilde">～</span>{valueInput([...path, 'max'], `${t('value')} ${t('max')}`)}
           <Faults path={[...path, 'max']} />
+        </Row>
+      )}
+      {(type === 'text' || type === 'enum') && LOOSE.has(op) && (
+        <Row label="" path={[...path, 'loose']}>
+          <label class="check"><input type="checkbox" aria-label={t('loose')} data-path={jsonPath([...path, 'loose'])} checked={leaf.loose === true}
+            onChange={(e) => update([...path, 'loose'], e.currentTarget.checked ? true : undefined)} /> {t('loose')}</label>
         </Row>
       )}
       <datalist id={datalist}>{(catalog?.values[fieldName] ?? []).map((v) => <option key={v} value={v} />)}</datalist>

@@ -2,11 +2,11 @@ import { useState } from 'preact/hooks';
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
 import { DateRange, ListInput, Row, Select, TextInput } from '../inputs.js';
-import { getAt, isObject, type Json, type Path } from '../tree.js';
+import { getAt, isObject, jsonPath, type Json, type Path } from '../tree.js';
 import { MailPicker } from './mail-picker.js';
 
 const EVENTS = ['send', 'open', 'click', 'qr'] as const;
-const KINDS = ['manual', 'scheduled', 'scenario', 'auto'] as const;
+const KINDS = ['manual', 'scheduled', 'scenario', 'auto', 'auto_scenario'] as const;
 
 /**
  * メール履歴: send / open / click / QR events of chosen mails (a list, or a filter of the mail
@@ -55,7 +55,7 @@ export function MailForm({ path, excludedAt }: { path: Path; excludedAt?: Path }
           <Row label={t('mailKind')} path={[...filterPath, 'kinds']}>
             {KINDS.map((k) => (
               <label key={k} class="check">
-                <input type="checkbox" checked={kinds.includes(k)}
+                <input type="checkbox" data-path={jsonPath([...filterPath, 'kinds'])} value={k} checked={kinds.includes(k)}
                   onChange={(e) => {
                     const next = e.currentTarget.checked ? [...kinds, k] : kinds.filter((x) => x !== k);
                     update([...filterPath, 'kinds'], next.length === 0 ? undefined : next);
@@ -63,6 +63,7 @@ export function MailForm({ path, excludedAt }: { path: Path; excludedAt?: Path }
               </label>
             ))}
           </Row>
+          <Row label={t('subkinds')} path={[...filterPath, 'subkinds']}><ListInput path={[...filterPath, 'subkinds']} label={t('subkinds')} placeholder="birthday, cart" /></Row>
           <Row label={t('subject')} path={[...filterPath, 'subjectContains']}><TextInput path={[...filterPath, 'subjectContains']} label={t('subject')} /></Row>
           <DateRange path={[...filterPath, 'sent']} label={t('sent')} />
           <Row label={t('stores')} path={[...filterPath, 'stores']}><ListInput path={[...filterPath, 'stores']} label={t('stores')} /></Row>

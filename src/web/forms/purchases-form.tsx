@@ -1,9 +1,10 @@
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
-import { DateRange, Faults, ListInput, NumberRange, Row, Select, TextInput, settingKey } from '../inputs.js';
+import { DateRange, Faults, ListInput, NumberRange, Row, Select, TextInput } from '../inputs.js';
+import { OrderCodes, OrderFilterForm, OrderGroups } from './order-filter-form.js';
 import { getAt, isObject, type Json, type JsonObject, type Path } from '../tree.js';
 
-const SCOPE_KEYS = ['window', 'stores', 'media', 'orderCodes', 'groups'] as const;
+const SCOPE_KEYS = ['window', 'shipWindow', 'statuses', 'stores', 'media', 'orderCodes', 'groups'] as const;
 
 export const hasScope = (leaf: JsonObject): boolean => SCOPE_KEYS.some((k) => Object.hasOwn(leaf, k));
 
@@ -14,6 +15,7 @@ function ProductRow({ path, onRemove }: { path: Path; onRemove: () => void }) {
     <div class="product-row" data-path={path.join('.')}>
       <Row label={t('products')} path={[...path, 'products']}><ListInput path={[...path, 'products']} label={t('products')} placeholder="P001, P002" /></Row>
       <Row label={t('categories')} path={[...path, 'categories']}><ListInput path={[...path, 'categories']} label={t('categories')} /></Row>
+      <Row label={t('remarkContains')} path={[...path, 'remarkContains']}><TextInput path={[...path, 'remarkContains']} label={t('remarkContains')} /></Row>
       <NumberRange path={[...path, 'count']} label={t('count')} keepEmpty />
       <Row label={t('unit')} path={[...path, 'unit']}>
         <Select path={[...path, 'unit']} label={t('unit')} fallback="orders" options={[['orders', t('unit_orders')], ['quantity', t('unit_quantity')]]} />
@@ -30,7 +32,7 @@ function ProductRow({ path, onRemove }: { path: Path; onRemove: () => void }) {
  */
 export function PurchasesForm({ path }: { path: Path }) {
   const t = useT();
-  const { definition, update, change, catalog } = useEditor();
+  const { definition, update, change } = useEditor();
   const leaf = getAt(definition, path);
   if (!isObject(leaf)) return null;
   const scoped = hasScope(leaf);
@@ -51,18 +53,12 @@ export function PurchasesForm({ path }: { path: Path }) {
           <DateRange path={[...path, 'window']} label={t('window')}>
             <Select path={[...path, 'window', 'on']} label={t('windowOn')} fallback="ordered" options={[['ordered', t('on_ordered')], ['shipped', t('on_shipped')]]} />
           </DateRange>
+          <DateRange path={[...path, 'shipWindow']} label={t('shipWindow')} />
+          <Row label={t('orderStatuses')} path={[...path, 'statuses']}><ListInput path={[...path, 'statuses']} label={t('orderStatuses')} /></Row>
           <Row label={t('stores')} path={[...path, 'stores']}><ListInput path={[...path, 'stores']} label={t('stores')} /></Row>
           <Row label={t('media')} path={[...path, 'media']}><ListInput path={[...path, 'media']} label={t('media')} /></Row>
-          <Row label={t('orderCodes')} path={[...path, 'orderCodes']}>
-            <TextInput path={[...path, 'orderCodes', 'min']} set={settingKey(change, [...path, 'orderCodes'], 'min')} label={`${t('orderCodes')} ${t('from')}`} />
-            <span class="tilde">～</span>
-            <TextInput path={[...path, 'orderCodes', 'max']} set={settingKey(change, [...path, 'orderCodes'], 'max')} label={`${t('orderCodes')} ${t('to')}`} />
-          </Row>
-          {(catalog?.orderGroups ?? []).map((group) => (
-            <Row key={group} label={`${t('groups')}: ${group}`} path={[...path, 'groups', group]}>
-              <ListInput path={[...path, 'groups', group]} label={`${t('groups')} ${group}`} set={settingKey(change, [...path, 'groups'], group)} />
-            </Row>
-          ))}
+          <OrderCodes path={[...path, 'orderCodes']} />
+          <OrderGroups path={[...path, 'groups']} />
         </fieldset>
       )}
       <DateRange path={[...path, 'firstOrderedAt']} label={t('firstOrderedAt')} />
@@ -72,6 +68,8 @@ export function PurchasesForm({ path }: { path: Path }) {
       <NumberRange path={[...path, 'sales']} label={t(scoped ? 'salesPeriod' : 'sales')} />
       <Row label={t('firstOrderProducts')} path={[...path, 'firstOrderProducts']}><ListInput path={[...path, 'firstOrderProducts']} label={t('firstOrderProducts')} /></Row>
       <Row label={t('lastOrderProducts')} path={[...path, 'lastOrderProducts']}><ListInput path={[...path, 'lastOrderProducts']} label={t('lastOrderProducts')} /></Row>
+      <OrderFilterForm path={[...path, 'lastOrder']} label={t('lastOrder')} />
+      <OrderFilterForm path={[...path, 'firstOrder']} label={t('firstOrder')} />
       <fieldset class="product-rows">
         <legend>{t('productRows')}</legend>
         {rows.map((_, i) => (

@@ -1,7 +1,7 @@
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
-import { ListInput, NumberRange, Row, Select, TextInput } from '../inputs.js';
-import { getAt, type Json, type Path } from '../tree.js';
+import { Faults, ListInput, NumberRange, Row, Select, TextInput } from '../inputs.js';
+import { getAt, isObject, type Json, type Path } from '../tree.js';
 import { useState } from 'preact/hooks';
 
 /** タグ: any or all of the tags. */
@@ -42,16 +42,42 @@ export function SegmentForm({ path }: { path: Path }) {
   );
 }
 
-/** 誕生日: a month-day window (wraps the year end). */
+const MONTHS = ['this', 'next', ...Array.from({ length: 12 }, (_, i) => String(i + 1))];
+
+/**
+ * 誕生日: a birth month (今月, 来月, 1–12月) or a month-day window (wraps the year end) whose ends
+ * may be relative to the as-of date (`today` ~ `today+14d`: the birthday coupon's two weeks).
+ */
 export function BirthdayForm({ path }: { path: Path }) {
   const t = useT();
+  const { definition, update } = useEditor();
+  const leaf = getAt(definition, path);
+  const byMonth = isObject(leaf) && Object.hasOwn(leaf, 'month');
   return (
     <div class="form">
-      <Row label={t('kind_birthday')} path={path}>
-        <TextInput path={[...path, 'from']} placeholder="12-20" label={`${t('kind_birthday')} ${t('from')}`} />
-        <span class="tilde">～</span>
-        <TextInput path={[...path, 'to']} placeholder="01-10" label={`${t('kind_birthday')} ${t('to')}`} />
+      <Row label={t('birthdayBy')}>
+        <select aria-label={t('birthdayBy')} value={byMonth ? 'month' : 'window'}
+          onChange={(e) => update(path, e.currentTarget.value === 'month' ? { kind: 'birthday', month: 'this' } : { kind: 'birthday', from: '01-01', to: '01-31' })}>
+          <option value="window">{t('birthdayByWindow')}</option>
+          <option value="month">{t('birthdayByMonth')}</option>
+        </select>
       </Row>
+      {byMonth
+        ? (
+          <Row label={t('birthdayByMonth')} path={[...path, 'month']}>
+            <Select path={[...path, 'month']} label={t('birthdayByMonth')}
+              options={MONTHS.map((m) => [m, m === 'this' || m === 'next' ? t(`month_${m}`) : `${m}${t('monthN')}`] as const)}
+              set={(m) => update([...path, 'month'], m === 'this' || m === 'next' ? m : Number(m))} />
+          </Row>
+        )
+        : (
+          <Row label={t('kind_birthday')} path={path}>
+            <TextInput path={[...path, 'from']} placeholder={t('birthdayPlaceholder')} label={`${t('kind_birthday')} ${t('from')}`} />
+            <span class="tilde">～</span>
+            <TextInput path={[...path, 'to']} placeholder="01-10 / today+14d" label={`${t('kind_birthday')} ${t('to')}`} />
+            <Faults path={[...path, 'from']} /><Faults path={[...path, 'to']} />
+          </Row>
+        )}
     </div>
   );
 }
