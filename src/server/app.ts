@@ -7,6 +7,7 @@ import { addImportRoutes } from './import-routes.js';
 import { addInsightRoutes } from './insight-routes.js';
 import { addJobRoutes } from './job-routes.js';
 import { addLogin } from './login.js';
+import { addQueryRoutes } from './query-routes.js';
 import { OneAtATime } from './one-at-a-time.js';
 import { crossSiteCheck, hostCheck, securityHeaders, tokenCheck } from './security.js';
 import { addSegmentRoutes } from './segment-routes.js';
@@ -44,6 +45,7 @@ export function createApp(workspace: Workspace, options: AppOptions): Hono {
   });
   addLogin(app, options.token);
   addApiRoutes(app, workspace, turns);
+  addQueryRoutes(app, workspace);
   addSegmentRoutes(app, workspace, turns);
   addInsightRoutes(app, workspace, turns);
   addJobRoutes(app, workspace, turns, { jobsDir: options.jobsDir, outputRoot: options.outputRoot, scheduler: options.scheduler });

@@ -6,7 +6,10 @@ export interface ErrorBody {
   readonly error: {
     readonly code: string;
     readonly message: string;
-    readonly faults?: ReadonlyArray<{ readonly code: string; readonly path: string; readonly message: string }>;
+    readonly faults?: ReadonlyArray<{ readonly code: string; readonly path: string; readonly message: string; readonly line?: number; readonly column?: number }>;
+    /** a query's syntax fault: where in the text (the message ends with the line and a caret under it) */
+    readonly line?: number;
+    readonly column?: number;
   };
 }
 
@@ -40,7 +43,9 @@ export function errorResponse(error: unknown, log: Logger): { status: number; bo
     const status = Object.hasOwn(STATUS_BY_CODE, error.code) ? STATUS_BY_CODE[error.code]! : error.exitCode === 1 ? 503 : 400;
     const faults = (error as { faults?: ErrorBody['error']['faults'] }).faults;
     const warnings = (error as { warnings?: unknown }).warnings;
-    return { status, body: { error: { code: error.code, message: error.message, ...(faults ? { faults } : {}), ...(warnings ? { warnings } : {}) } as ErrorBody['error'] } };
+    const { line, column } = error as { line?: unknown; column?: unknown };
+    const place = typeof line === 'number' && typeof column === 'number' ? { line, column } : {};
+    return { status, body: { error: { code: error.code, message: error.message, ...place, ...(faults ? { faults } : {}), ...(warnings ? { warnings } : {}) } as ErrorBody['error'] } };
   }
   log.error({ err: error }, 'internal error in a web request');
   return { status: 500, body: { error: { code: 'internal', message: 'internal error (see the server log)' } } };

@@ -159,3 +159,16 @@ export function breakdownDownloadBody(body: Body): { input: SegmentInput; by: st
   if (typeof format !== 'string') throw new RequestFault('missing-property', '"format" is required (csv or xlsx)');
   return { ...breakdownBody(rest), format };
 }
+
+/** `{text}`: a query to read into its definition (POST /api/query/parse). */
+export function queryTextBody(body: Body): { text: string } {
+  closed(body, ['text']);
+  return { text: requiredText(body, 'text') };
+}
+
+/** `{definition}`: a definition to write as its query text (POST /api/query/print). */
+export function queryDefinitionBody(body: Body): { definition: unknown } {
+  closed(body, ['definition']);
+  if (body.definition === undefined) throw new RequestFault('missing-property', '"definition" is required');
+  return { definition: body.definition };
+}

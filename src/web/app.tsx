@@ -6,7 +6,9 @@ import { EditorContext, type Editor } from './editor.js';
 import { LangContext, message, type Lang } from './i18n.js';
 import { ImportScreen } from './import-screen.js';
 import { JobsScreen } from './jobs-screen.js';
+import { DocumentFields } from './document-fields.js';
 import { JsonView } from './json-view.js';
+import { TextView } from './text-view.js';
 import { useLive } from './live.js';
 import { CustomerLookup, CustomerPage } from './customer-page.js';
 import { DownloadPanel } from './download-panel.js';
@@ -27,7 +29,7 @@ const EMPTY: Json = { where: { all: [] } };
 export function App() {
   const [lang, setLang] = useState<Lang>(() => (localStorage.getItem('kumiwake.lang') === 'en' ? 'en' : 'ja'));
   const [definition, setDefinition] = useState<Json | undefined>(EMPTY);
-  const [view, setView] = useState<'tree' | 'json'>('tree');
+  const [view, setView] = useState<'tree' | 'json' | 'text'>('tree');
   const [schema, setSchema] = useState<SchemaAnswer | undefined>(undefined);
   const [segments, setSegments] = useState<readonly SavedSegment[]>([]);
   const [current, setCurrent] = useState<string | undefined>(undefined);
@@ -83,10 +85,11 @@ export function App() {
             <nav class="tabs">
               <button type="button" class={view === 'tree' ? 'active' : ''} onClick={() => setView('tree')}>{t('tree')}</button>
               <button type="button" class={view === 'json' ? 'active' : ''} onClick={() => setView('json')}>{t('json')}</button>
+              <button type="button" class={view === 'text' ? 'active' : ''} onClick={() => setView('text')}>{t('text')}</button>
             </nav>
-            {view === 'tree'
-              ? <NodeCountsContext.Provider value={nodeCounts}><ConditionTree /></NodeCountsContext.Provider>
-              : <JsonView definition={definition} onChange={setDefinition} />}
+            {view === 'tree' && <NodeCountsContext.Provider value={nodeCounts}><DocumentFields /><ConditionTree /></NodeCountsContext.Provider>}
+            {view === 'json' && <JsonView definition={definition} onChange={setDefinition} />}
+            {view === 'text' && <TextView definition={definition} onChange={setDefinition} />}
             <DownloadPanel definition={definition} current={current} shownColumns={memberColumns} />
             <nav class="tabs results-tabs">
               <button type="button" class={results === 'members' ? 'active' : ''} onClick={() => setResults('members')}>{t('members')}</button>
