@@ -27,6 +27,17 @@ function FieldFaults({ faults, path }: { faults: readonly Fault[]; path: string 
 const typed = (text: string): unknown => (text.trim() === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text);
 
 /**
+ * A job file as the page edits it: the server reads a job's `query` into its `definition` too, so
+ * a job written as a query is kept as the query alone (saving both is refused: exactly one of
+ * segment, definition, query).
+ */
+function asWritten(job: JobFile): JobFile {
+  if (typeof job.query !== 'string') return job;
+  const { definition: _definition, ...written } = job;
+  return written;
+}
+
+/**
  * A job file as a form: segment, 実行頻度 (plain words or cron, with the next five runs), time zone,
  * outputs (file, format, rows members/entered/left, encoding, headers, columns) and how many runs'
  * members are kept. The page checks nothing itself: the server reads the job as `kumiwake run`
@@ -35,7 +46,7 @@ const typed = (text: string): unknown => (text.trim() === '' ? undefined : Numbe
 export function JobForm({ entry, segment, segments, onSaved }: Props) {
   const t = useT();
   const [name, setName] = useState(entry?.name ?? (segment ? `${segment}-weekly` : ''));
-  const [job, setJob] = useState<JobFile>(() => (entry?.job ? structuredClone(entry.job) : newJob(segment)));
+  const [job, setJob] = useState<JobFile>(() => (entry?.job ? asWritten(structuredClone(entry.job)) : newJob(segment)));
   const [faults, setFaults] = useState<readonly Fault[]>([]);
   const [note, setNote] = useState<{ text: string; fault: boolean } | undefined>(undefined);
   const edit = (change: Partial<JobFile>) => setJob((j) => ({ ...j, ...change }));
@@ -63,13 +74,22 @@ export function JobForm({ entry, segment, segments, onSaved }: Props) {
       </div>
       <div class="row"><span class="label">{t('job_segment')}</span>
         <span>
-          <select aria-label={t('job_segment')} data-path="segment" value={job.segment ?? ''} onChange={(e) => edit({ segment: e.currentTarget.value || undefined })}>
+          <select aria-label={t('job_segment')} data-path="segment" value={job.segment ?? ''} onChange={(e) => edit(e.currentTarget.value ? { segment: e.currentTarget.value, query: undefined, definition: undefined } : { segment: undefined })}>
             <option value="">—</option>
             {segments.map((s) => <option key={s.name} value={s.name}>{s.name}</option>)}
           </select>
           <FieldFaults faults={faults} path="segment" />
         </span>
       </div>
+      {typeof job.query === 'string' && (
+        <div class="row"><span class="label">{t('text')}</span>
+          <span>
+            <textarea class="json query" rows={3} aria-label={t('text')} data-path="query" value={job.query} onInput={(e) => edit({ query: e.currentTarget.value })} />
+            <p class="hint">{t('jobQueryKept')}</p>
+            <FieldFaults faults={faults} path="query" />
+          </span>
+        </div>
+      )}
       <div class="row"><span class="label">{t('job_frequency')}</span>
         <span><CronEditor schedule={job.schedule ?? ''} timezone={job.timezone ?? 'Asia/Tokyo'} onChange={(schedule) => edit({ schedule })} /><FieldFaults faults={faults} path="schedule" /></span>
       </div>
