@@ -11,7 +11,7 @@ import iconv from 'iconv-lite';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorkspace, type Workspace } from '../../src/index.js';
+import { openWorkspace, parseQuery, printQuery, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { CLI, runCli, tempDir } from '../helpers/cli.js';
 
@@ -325,5 +325,23 @@ describe('kumiwake serve: the web builder server', () => {
     const schema = (await send(`${open.url}api/schema`)).json();
     expect(schema.catalog.fields.find((f: { name: string }) => f.name === 'gender').choices).toContainEqual({ value: 'female', label: '女性' });
     expect(schema.definitionSchema.title).toMatch(/segment definition/);
+  });
+
+  it('reads and writes the query language for the text view: the library\'s definition and text, faults at line:column', async () => {
+    const text = 'prefecture = 大阪府 and age 20..29';
+    const parsed = await send(`${open.url}api/query/parse`, { body: { text }, headers: PAGE });
+    expect(parsed.status).toBe(200);
+    expect(parsed.json().definition).toEqual(parseQuery(text));
+    const printed = await send(`${open.url}api/query/print`, { body: { definition: parsed.json().definition }, headers: PAGE });
+    expect(printed.json()).toEqual({ text: printQuery(parseQuery(text)) });
+    // 22 characters: the fault is at the text's end, column 23, where a condition was expected
+    const bad = await send(`${open.url}api/query/parse`, { body: { text: 'prefecture = 大阪府 and (' }, headers: PAGE });
+    expect(bad.status).toBe(400);
+    expect(bad.json().error).toMatchObject({ code: 'query-syntax', line: 1, column: 23 });
+    expect(bad.json().error.message).toMatch(/query 1:23: [\s\S]*\^/);
+    const faulty = (await send(`${open.url}api/query/parse`, { body: { text: 'age 30..20' }, headers: PAGE })).json();
+    expect(faulty.error.faults[0]).toMatchObject({ path: 'where', line: 1, column: 1 });
+    expect((await send(`${open.url}api/query/parse`, { body: { text, sql: 'x' }, headers: PAGE })).status).toBe(400);
+    expect((await send(`${open.url}api/query/print`, { body: { text } })).status).toBe(403);
   });
 });
