@@ -15,7 +15,7 @@ export function TextView({ definition, onChange }: { definition: Json | undefine
   const [text, setText] = useState<string | undefined>(undefined);
   const [fault, setFault] = useState<ApiError | undefined>(undefined);
   const made = useRef<string | undefined>(undefined);
-  const typed = useRef(0);
+  const pending = useRef<{ cancel: () => void } | undefined>(undefined);
   const shown = JSON.stringify(definition);
 
   useEffect(() => {
@@ -28,21 +28,23 @@ export function TextView({ definition, onChange }: { definition: Json | undefine
     return () => controller.abort();
   }, [shown]);
 
+  // The text typed last is read after a pause; a newer text aborts the older question. Leaving the
+  // view does not: what was typed just before switching to the tree still reaches the definition.
   const read = (value: string) => {
     setText(value);
-    const question = ++typed.current;
-    setTimeout(() => {
-      if (question !== typed.current) return;
-      api<{ definition: Json }>('/api/query/parse', { body: { text: value } }).then(
+    pending.current?.cancel();
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      api<{ definition: Json }>('/api/query/parse', { body: { text: value }, signal: controller.signal }).then(
         (answer) => {
-          if (question !== typed.current) return;
           made.current = JSON.stringify(answer.definition);
           setFault(undefined);
           onChange(answer.definition);
         },
-        (error: unknown) => { if (question === typed.current) setFault(asFault(error)); },
+        (error: unknown) => { if (!controller.signal.aborted) setFault(asFault(error)); },
       );
     }, 300);
+    pending.current = { cancel: () => { clearTimeout(timer); controller.abort(); } };
   };
 
   return (

@@ -139,6 +139,17 @@ describe.runIf(HAVE_CHROMIUM)('the new conditions\' forms and the text view in C
       }
     }
     for (const p of Object.keys(FULL_DOCUMENT)) if (!controls.includes(p)) missing.push(p);
+    // the builder catalog: every field and attribute is a choice of a field condition, every order group a row of 期間設定 and of 最新受注
+    const catalog = (await (await fetch(`${server.url}api/schema`)).json()).catalog as { fields: Array<{ name: string }>; attributes: string[]; orderGroups: string[] };
+    const fieldChoices = await page.$$eval('select[data-path="where.all[0].field"] option', (options) => options.map((o) => (o as HTMLOptionElement).value));
+    for (const name of [...catalog.fields.map((f) => f.name), ...catalog.attributes]) if (!fieldChoices.includes(name)) missing.push(`catalog field ${name}`);
+    const purchases = FULL_LEAVES.findIndex((l) => l.kind === 'purchases');
+    for (const group of catalog.orderGroups) {
+      for (const at of [`where.all[${purchases}].groups`, `where.all[${purchases}].lastOrder.groups`]) {
+        if (!controls.includes(`${at}[${JSON.stringify(group)}]`) && !controls.includes(`${at}.${group}`)) missing.push(`catalog order group ${group} at ${at}`);
+      }
+    }
+    expect(catalog.orderGroups.length + catalog.attributes.length).toBeGreaterThan(0);
     expect(missing).toEqual([]);
     // every example reads without a fault: the count is shown, no fault listed
     await page.waitForFunction(() => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done', undefined, { timeout: 10_000 });
@@ -150,6 +161,9 @@ describe.runIf(HAVE_CHROMIUM)('the new conditions\' forms and the text view in C
     await expect(page.locator('select[data-path="where.all[0].cell"] option:checked').textContent()).resolves.toBe('優良顧客');
     await page.selectOption('select[data-path="where.all[0].cell"]', 'loyal');
     await built(BUILT.rfmCell);
+    await page.click('button.lang');
+    await expect(page.locator('select[data-path="where.all[0].cell"] option:checked').textContent()).resolves.toBe('Loyal');
+    await page.click('button.lang');
     await page.selectOption('.leaf[data-path="where.all[0]"] select[aria-label="指定方法"]', 'scores');
     await page.selectOption('select[data-path="where.all[0].f[0]"]', '3');
     await page.selectOption('select[data-path="where.all[0].f[1]"]', '5');
