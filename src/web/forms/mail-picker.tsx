@@ -23,7 +23,7 @@ export function MailPicker({ selected, onChange, onClose }: { selected: readonly
         <input type="search" placeholder={t('subject')} aria-label={t('subject')} value={query.q} onInput={set('q')} />
         <select aria-label={t('mailKind')} value={query.kind} onChange={set('kind')}>
           <option value="">{t('mailKind')}</option>
-          {['manual', 'scheduled', 'scenario', 'auto'].map((k) => <option key={k} value={k}>{t(`kind_${k}`)}</option>)}
+          {['manual', 'scheduled', 'scenario', 'auto', 'auto_scenario'].map((k) => <option key={k} value={k}>{t(`kind_${k}`)}</option>)}
         </select>
         <input type="text" placeholder={t('store')} aria-label={t('store')} value={query.store} onInput={set('store')} />
         <input type="date" aria-label={`${t('sent')} ${t('from')}`} value={query.sentFrom} onInput={set('sentFrom')} />
