@@ -1,6 +1,6 @@
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
-import { Faults, ListInput, NumberRange, Row, Select, TextInput } from '../inputs.js';
+import { ListInput, NumberRange, Row, Select, TextInput } from '../inputs.js';
 import { getAt, isObject, type Json, type Path } from '../tree.js';
 import { useState } from 'preact/hooks';
 
@@ -75,7 +75,6 @@ export function BirthdayForm({ path }: { path: Path }) {
             <TextInput path={[...path, 'from']} placeholder={t('birthdayPlaceholder')} label={`${t('kind_birthday')} ${t('from')}`} />
             <span class="tilde">～</span>
             <TextInput path={[...path, 'to']} placeholder="01-10 / today+14d" label={`${t('kind_birthday')} ${t('to')}`} />
-            <Faults path={[...path, 'from']} /><Faults path={[...path, 'to']} />
           </Row>
         )}
     </div>
