@@ -1,6 +1,6 @@
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
-import { Faults, Row, Select } from '../inputs.js';
+import { Row, Select } from '../inputs.js';
 import { getAt, isObject, type Json, type Path } from '../tree.js';
 
 /** The 11 named cells, in the order of the RFM map (src/model/rfm-cells.ts). */
@@ -51,7 +51,6 @@ export function RfmForm({ path }: { path: Path }) {
       {byCell
         ? <Row label={t('rfmCell')} path={[...path, 'cell']}><Select path={[...path, 'cell']} label={t('rfmCell')} options={RFM_CELLS.map((c) => [c, t(`cell_${c}`)] as const)} /></Row>
         : (['r', 'f', 'm'] as const).map((k) => <ScoreRange key={k} path={[...path, k]} label={t(`rfm_${k}`)} />)}
-      <Faults path={[...path, 'cell']} within={false} />
     </div>
   );
 }
