@@ -4,24 +4,18 @@
  * and the texts shared with the scope filters: order statuses and remark texts.
  */
 import { z } from 'zod';
+import type { OrderFilter } from '../definition.js';
 import { purchases } from '../../catalog/tables.js';
 import { say } from '../faults.js';
 import { addFault } from './context.js';
 import { despiteFaults, fixedObject, MAX_LIST, textList, written } from './parts.js';
 
-/** A filter on one order: it holds when, for every filter given, one of the order's lines in scope passes it. */
-export interface OrderFilter {
-  readonly stores?: readonly string[];
-  /** media codes; with `mediaEmpty`, a line without media passes too */
-  readonly media?: readonly string[];
-  readonly mediaEmpty?: boolean;
-  readonly orderCodes?: { readonly min?: string; readonly max?: string };
-  readonly groups?: Readonly<Record<string, readonly string[]>>;
-  /** statuses, canonical (`キャンセル` is `cancelled`) */
-  readonly statuses?: readonly string[];
-  readonly products?: readonly string[];
-  readonly remarkContains?: string;
-}
+/**
+ * A filter on one order: it holds when, for every filter given, one of the order's lines in scope
+ * passes it. Parsed, it has the written shape (definition.ts); its statuses are canonical
+ * (`キャンセル` is `cancelled`) and `media` with `mediaEmpty` lets a line without media pass too.
+ */
+export type { OrderFilter };
 
 const SPELLINGS = purchases.columns.find((c) => c.name === 'status')?.values ?? {};
 
