@@ -99,8 +99,16 @@ export class PlannerContext {
     return `${prefix}${this.shared.counter}`;
   }
 
+  /** How many times `join` was asked at this level, new key or not: did a condition read a joined figure? */
+  get joinRequests(): number {
+    return this.joinRequestCount;
+  }
+
+  private joinRequestCount = 0;
+
   /** LEFT JOINs a derived table (once per key at this level) and returns its alias. */
   join(key: string, build: () => Sql): string {
+    this.joinRequestCount += 1;
     const existing = this.joins.find((j) => j.key === key);
     if (existing) return existing.alias;
     const alias = this.nextName('j');

@@ -28,18 +28,12 @@ export function compileStatement(build: (ctx: PlannerContext) => Sql, options: P
 /**
  * A leaf compiled in `ctx`, and whether it joined a derived table. One that did not reads only the
  * customer row (and subqueries of its own), so it can be evaluated before the joins: every joined
- * figure is reached through `ctx.join`, which this view of the context watches (joins stay shared by key).
+ * figure is reached through `ctx.join`, which counts its requests (joins stay shared by key).
  */
 function compileLeaf(leaf: Leaf, ctx: PlannerContext): { readonly predicate: Sql<boolean>; readonly joined: boolean } {
-  let joined = false;
-  const watching = new Proxy(ctx, {
-    get(target, key) {
-      if (key === 'join') return (joinKey: string, build: () => Sql) => ((joined = true), target.join(joinKey, build));
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return { predicate: compileCondition(leaf, watching), joined };
+  const before = ctx.joinRequests;
+  const predicate = compileCondition(leaf, ctx);
+  return { predicate, joined: ctx.joinRequests > before };
 }
 
 /**
