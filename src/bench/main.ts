@@ -9,6 +9,7 @@ import { benchImports, benchFiles, benchRepeatedImport, benchUpsert, type Import
 import { BENCH_EXPORT_COLUMNS, benchExports, type ExportFigure } from './run-exports.js';
 import { benchInteractive, type InteractiveFigure } from './run-interactive.js';
 import { benchPostgres, type PostgresFigure } from './run-postgres.js';
+import { BENCH_CHROMIUM, benchBrowser, type BrowserFigure } from './run-browser.js';
 
 /**
  * `npm run bench`: generates (and caches under data/cache/) the reference data set, imports it
@@ -22,6 +23,7 @@ const argv = await yargs(hideBin(process.argv))
   .option('skip-counts', { type: 'boolean', default: false, describe: 'leave out the segment counts' })
   .option('skip-postgres', { type: 'boolean', default: false, describe: 'leave out the PostgreSQL 15 comparison' })
   .option('interactive-runs', { type: 'number', default: 20, describe: 'edited definitions per interactive series (0: none)' })
+  .option('skip-browser', { type: 'boolean', default: false, describe: 'leave out the live counts in Chromium (on when /usr/bin/chromium exists)' })
   .option('skip-exports', { type: 'boolean', default: false, describe: 'leave out the exports' })
   .option('pg-runs', { type: 'number', default: 3, describe: 'timed runs per PostgreSQL count (median reported), after one warm-up' })
   .option('cp932-runs', { type: 'number', default: 5, describe: 'extra runs of the CP932 customers import, for its spread (0: none)' })
@@ -74,6 +76,15 @@ if (!argv['skip-counts'] && argv['interactive-runs'] > 0) {
     process.stdout.write(`  ${f.edit.padEnd(34)} ${pad(f.counts, 6)} ${pad(f.firstMs.toFixed(0), 5)} ms ${pad(f.medianMs.toFixed(0), 5)} ms ${pad(f.p95Ms.toFixed(0), 5)} ms ${pad(f.wholeMedianMs.toFixed(0), 9)} ms  ${f.agree ? 'yes' : 'NO'}\n`));
 }
 
+let browser: BrowserFigure[] | { skipped: string } = { skipped: 'not asked for' };
+if (!argv['skip-counts'] && !argv['skip-browser'] && argv['interactive-runs'] > 0) {
+  process.stdout.write(`\nLive counts in the browser (${argv.scale}x, combined LTV typed into the JSON view, one condition edited each time; request to rendered number)\n  edited condition                    edits  median     p95  >200 ms  server median/p95  answer→render  node counts median/p95  agree\n`);
+  browser = await benchBrowser(dbPath, argv['interactive-runs'], (f) =>
+    process.stdout.write(`  ${f.edit.padEnd(34)} ${pad(f.edits, 6)} ${pad(f.medianMs.toFixed(0), 5)} ms ${pad(f.p95Ms.toFixed(0), 5)} ms ${pad(f.editsOver200Ms, 7)}  ${pad(f.serverMedianMs.toFixed(0), 7)} / ${pad(f.serverP95Ms.toFixed(0), 4)} ms ${pad(f.renderMedianMs.toFixed(0), 10)} ms ${pad(f.nodesMedianMs.toFixed(0), 12)} / ${pad(f.nodesP95Ms.toFixed(0), 5)} ms  ${f.agree ? 'yes' : 'NO'}\n`))
+    ?? { skipped: `no Chromium at ${BENCH_CHROMIUM}` };
+  if (!Array.isArray(browser)) process.stdout.write(`  skipped: ${browser.skipped} (apt-get install chromium, or set KUMIWAKE_CHROMIUM)\n`);
+}
+
 let postgres: PostgresFigure[] | { skipped: string } = { skipped: 'not asked for' };
 if (!argv['skip-counts'] && !argv['skip-postgres']) {
   process.stdout.write(`\nPostgreSQL 15 (${argv.scale}x, median of ${argv['pg-runs']}, same tables, indexed)   customers  PostgreSQL   kumiwake  PG / kumiwake\n`);
@@ -95,5 +106,5 @@ if (!argv['skip-exports']) process.stdout.write(`\nExports (${argv.scale}x, ever
 const exports: ExportFigure[] = argv['skip-exports'] ? [] : benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
   process.stdout.write(`  ${f.format.padEnd(8)} ${pad(f.rows, 10)} ${pad(f.megabytes.toFixed(0), 7)} ${pad(f.seconds.toFixed(2), 9)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
 
-if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, until: UNTIL, imports, cp932, counts, interactive, upsert, postgres, exports }, null, 2)}\n`);
-if (interactive.some((f) => !f.agree) || counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => p.pgCount !== p.count))) process.exitCode = 1;
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, until: UNTIL, imports, cp932, counts, interactive, browser, upsert, postgres, exports }, null, 2)}\n`);
+if (interactive.some((f) => !f.agree) || (Array.isArray(browser) && browser.some((f) => !f.agree)) || counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => p.pgCount !== p.count))) process.exitCode = 1;

@@ -19,13 +19,16 @@ export interface InteractiveFigure {
 type Where = { all: Array<Record<string, unknown>> };
 
 /** One edit a marketer makes: condition `index` of the combined LTV segment becomes `make(i)`. */
-const edits: ReadonlyArray<{ name: string; index: number; make: (i: number) => Record<string, unknown> }> = [
+export const interactiveEdits: ReadonlyArray<{ name: string; index: number; make: (i: number) => Record<string, unknown> }> = [
   { name: 'age range (attribute)', index: 1, make: (i) => ({ kind: 'age', min: 25 + (i % 10), max: 55 + Math.floor(i / 10) }) },
   { name: 'lifetime order count (purchases)', index: 2, make: (i) => ({ kind: 'purchases', orderCount: { min: 2 + (i % 4) }, sales: { min: 5000 + 500 * i } }) },
   { name: 'clicked mails (events)', index: 5, make: (i) => ({ not: { kind: 'mail', event: 'click', mails: [`M00${String(80 + (i % 20)).padStart(2, '0')}`, 'M0100'] } }) },
 ];
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)]!;
+/** The combined LTV segment of the bench suite, which the interactive series edit. */
+export const combinedLtv = () => benchSegments.find((s) => s.name === 'combined LTV')!.definition as { where: Where };
+
+export const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)]!;
 
 /**
  * Interactive counts (issue 11, item 4): a workspace kept open with `interactive: true` counts
@@ -33,9 +36,9 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
  * never counted before. Each variant is also counted whole (no kept sets) to check the answers.
  */
 export async function benchInteractive(dbPath: string, asOf: string, runs: number, report: (f: InteractiveFigure) => void): Promise<InteractiveFigure[]> {
-  const combined = benchSegments.find((s) => s.name === 'combined LTV')!.definition as { where: Where };
+  const combined = combinedLtv();
   const figures: InteractiveFigure[] = [];
-  for (const edit of edits) {
+  for (const edit of interactiveEdits) {
     const interactive = await openWorkspace({ db: dbPath, readOnly: true, interactive: true });
     try {
       // The whole count runs on the same engine (one process opens a file once).

@@ -1,7 +1,7 @@
 import type { CountAnswer } from './api.js';
 import { LangContext, useT } from './i18n.js';
 import { faultText } from './fault-texts.js';
-import { useContext } from 'preact/hooks';
+import { useContext, useEffect } from 'preact/hooks';
 import type { Live } from './live.js';
 
 const number = (n: number) => n.toLocaleString('ja-JP');
@@ -12,6 +12,10 @@ export function CountBar({ live }: { live: Live<CountAnswer> }) {
   const lang = useContext(LangContext);
   const { data, error, pending } = live;
   const shown = error ? undefined : data;
+  // The benchmark (src/bench/run-browser.ts) times a count from its request to this mark.
+  useEffect(() => {
+    if (shown && !pending) performance.mark('kumiwake:count-rendered', { detail: { count: shown.count, reachable: shown.reachable, asOf: shown.asOf, elapsedMs: shown.elapsedMs } });
+  }, [data, error, pending]);
   return (
     <section class="count-bar" data-state={pending ? 'pending' : error ? 'fault' : 'done'} aria-live="polite">
       <div class="figures">
