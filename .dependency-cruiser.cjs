@@ -108,8 +108,8 @@ module.exports = {
     {
       name: 'only-cli-imports-server',
       severity: 'error',
-      comment: 'The library never reaches up into the web server.',
-      from: { pathNot: '^src/(cli|server)/' },
+      comment: 'The library never reaches up into the web server; the benchmark (a tool) starts it to time the page.',
+      from: { pathNot: '^src/(cli|server|bench)/' },
       to: { path: '^src/server/' },
     },
     {
