@@ -6,36 +6,22 @@
  * model later fails here until a form (and its example) covers it.
  */
 import { describe, expect, it } from 'vitest';
-import { definitionJsonSchema } from '../../src/model/json-schema.js';
+import { definitionSchema, propertyPaths } from '../reference/definition-schema.js';
 import { parseDefinition } from '../../src/model/validate.js';
 import { DOCUMENT_WITHOUT_CONTROL, FULL_DOCUMENT, FULL_LEAVES, valuePaths } from '../browser/full-leaves.js';
 
-type Schema = { properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; additionalProperties?: unknown; const?: unknown };
-
-/** Property paths of an object schema: `a`, `a.b`, through arrays of objects and unions. */
-function paths(schema: Schema, prefix = ''): string[] {
-  const found: string[] = [];
-  const branches = [schema, ...(schema.anyOf ?? []), ...(schema.items ? [schema.items] : [])];
-  for (const branch of branches) {
-    if (branch !== schema) { found.push(...paths(branch, prefix)); continue; }
-    for (const [key, sub] of Object.entries(branch.properties ?? {})) found.push(`${prefix}${key}`, ...paths(sub, `${prefix}${key}.`));
-  }
-  return found;
-}
-
 describe('the builder\'s forms cover the definition', () => {
-  const schema = definitionJsonSchema() as { properties: Record<string, Schema>; $defs: { condition: Schema } };
-  const leaves = schema.$defs.condition.anyOf!.filter((s) => s.properties?.kind?.const !== undefined);
+  const { document, leaves } = definitionSchema();
 
-  it.each(leaves.map((l) => [String(l.properties!.kind!.const), l] as const))('sets every property of %s in a form example', (kind, leaf) => {
+  it.each(leaves)('sets every property of %s in a form example', (kind, leaf) => {
     const examples = FULL_LEAVES.filter((l) => l.kind === kind);
     expect(examples.length, `no example of ${kind} in test/browser/full-leaves.ts`).toBeGreaterThan(0);
     const set = new Set(examples.flatMap((l) => valuePaths(l)));
-    expect([...new Set(paths(leaf))].filter((p) => !set.has(p))).toEqual([]);
+    expect([...new Set(propertyPaths(leaf))].filter((p) => !set.has(p))).toEqual([]);
   });
 
   it('has a control for the document\'s own properties, but for the name, version and tree', () => {
-    expect(Object.keys(schema.properties).filter((k) => !DOCUMENT_WITHOUT_CONTROL.includes(k)).sort()).toEqual(Object.keys(FULL_DOCUMENT).sort());
+    expect(Object.keys(document).filter((k) => !DOCUMENT_WITHOUT_CONTROL.includes(k)).sort()).toEqual(Object.keys(FULL_DOCUMENT).sort());
   });
 
   it('has examples the parser reads (so the page shows them without faults)', () => {
