@@ -138,15 +138,23 @@ export class Workspace {
   async count(segment: SegmentInput, options: EvaluateOptions = {}): Promise<CountResult> {
     const [db, store] = [await this.database(), await this.savedStore()];
     if (this.options.interactive) {
-      const [{ CustomerSets, countWithSets }, { schemaInfo }, { dialectOf }] = await Promise.all([
-        import('../segments/customer-sets.js'), import('../segments/evaluate.js'), import('../dialect/registry.js'),
-      ]);
-      this.sets ??= new CustomerSets(db, dialectOf(db), () => schemaInfo(db));
-      const { count, reachable, asOf, elapsedMs, warnings } = await countWithSets(this.sets, resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
+      const { countWithSets } = await import('../segments/customer-sets.js');
+      const { count, reachable, asOf, elapsedMs, warnings } = await countWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
       return { count, reachable, asOf, elapsedMs, warnings };
     }
     const { countSegment } = await import('../segments/evaluate.js');
     return countSegment(db, resolveSegment(segment, store), store, this.asOf(options), this.log, { strict: options.strict });
+  }
+
+  /** The sets kept between interactive counts (`interactive`), made on first use. */
+  private async customerSets(): Promise<import('../segments/customer-sets.js').CustomerSets> {
+    if (this.sets) return this.sets;
+    const [{ CustomerSets }, { schemaInfo }, { dialectOf }] = await Promise.all([
+      import('../segments/customer-sets.js'), import('../segments/evaluate.js'), import('../dialect/registry.js'),
+    ]);
+    const db = await this.database();
+    this.sets ??= new CustomerSets(db, dialectOf(db), () => schemaInfo(db));
+    return this.sets;
   }
 
   /** One page of a segment's customers, sorted. */
@@ -166,11 +174,13 @@ export class Workspace {
   /**
    * The count with every node of the definition counted (src/segments/condition-counts.ts): how many
    * customers each node holds for alone, and, for the children of each `all`, in order (a funnel).
-   * One statement, not one per node; the count, reachable figures and warnings are `count`'s.
+   * One statement, not one per node (an `interactive` workspace combines its kept customer sets
+   * instead); the count, reachable figures and warnings are `count`'s.
    */
   async conditionCounts(segment: SegmentInput, options: EvaluateOptions = {}): Promise<import('../segments/condition-counts.js').ConditionCountsResult> {
-    const { countConditions } = await import('../segments/condition-counts.js');
+    const { countConditions, countConditionsWithSets } = await import('../segments/condition-counts.js');
     const [db, store] = [await this.database(), await this.savedStore()];
+    if (this.options.interactive) return countConditionsWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
     return countConditions(db, resolveSegment(segment, store), store, this.asOf(options), this.log, { strict: options.strict });
   }
 

@@ -4,6 +4,7 @@ import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Condition } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
 import { compileConditionCounts } from '../planner/compile-condition-counts.js';
+import type { CustomerSets } from './customer-sets.js';
 import { describeCondition } from './describe-condition.js';
 import { planTargetOf, warningsOf, type CountOptions, type CountResult } from './evaluate.js';
 import type { SegmentStore } from './store.js';
@@ -63,4 +64,40 @@ export async function countConditions(
     warnings,
     conditions,
   };
+}
+
+/**
+ * The same figures as `countConditions`, from the customer sets kept between counts
+ * (customer-sets.ts): after the total of the same tree was counted, no statement runs. For a
+ * program that keeps a database open and counts edit after edit (the web builder).
+ */
+export async function countConditionsWithSets(
+  sets: CustomerSets, definition: unknown, lookupSegment: (name: string) => unknown, asOf: LocalDate, options: CountOptions = {},
+): Promise<ConditionCountsResult> {
+  const started = performance.now();
+  const valid = validateDefinition(definition, { asOf, lookupSegment });
+  const counted = await sets.nodeCounts(valid, asOf, options.strict);
+  const conditionAt = nodesByPath(valid.where);
+  return {
+    count: counted.count,
+    reachable: counted.reachable,
+    asOf: formatDate(asOf),
+    elapsedMs: Math.round(performance.now() - started),
+    warnings: counted.warnings,
+    conditions: counted.nodes.map((node) => ({
+      path: node.path, depth: node.depth, kind: node.kind, description: describeCondition(conditionAt.get(node.path)!), alone: node.alone, cumulative: node.cumulative,
+    })),
+  };
+}
+
+function nodesByPath(root: Condition): Map<string, Condition> {
+  const out = new Map<string, Condition>();
+  const visit = (condition: Condition, path: string) => {
+    out.set(path, condition);
+    if (condition.kind === 'all') condition.conditions.forEach((child, i) => visit(child, `${path}.all[${i}]`));
+    else if (condition.kind === 'any') condition.conditions.forEach((child, i) => visit(child, `${path}.any[${i}]`));
+    else if (condition.kind === 'not') visit(condition.condition, `${path}.not`);
+  };
+  visit(root, 'where');
+  return out;
 }

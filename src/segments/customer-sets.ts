@@ -19,6 +19,18 @@ export interface SetCounts {
   readonly evaluated: number;
 }
 
+/** A node of the `where` tree counted from the sets (src/segments/condition-counts.ts adds its description). */
+export interface SetNodeCount {
+  /** the node's JSON path as written: `where`, `where.all[1]`, `where.all[2].not` */
+  readonly path: string;
+  readonly depth: number;
+  readonly kind: Condition['kind'];
+  /** customers of the base (deleted ones out unless includeDeleted) the node alone holds for */
+  alone: number;
+  /** for a child of an `all`: the customers of the base its group's children up to this one hold for */
+  cumulative: number | null;
+}
+
 /**
  * Customer sets kept between counts, for a marketer who changes one condition at a time: each
  * leaf condition is evaluated once by the engine into a set (one bit per position in the
@@ -44,10 +56,23 @@ export class CustomerSets {
 
   /** The count and reachable counts, with the warnings (thrown as one fault when `strict`). */
   async count(segment: Segment, asOf: LocalDate, strict?: boolean): Promise<SetCounts & { readonly warnings: readonly SegmentWarning[] }> {
+    const { nodes: _nodes, ...counts } = await this.countTree(segment, asOf, strict, false);
+    return counts;
+  }
+
+  /**
+   * The count with every node of the tree counted from the same sets (`kumiwake count
+   * --conditions`): how many customers of the base each node holds for alone and, for the
+   * children of an `all`, cumulatively in order. Once the total is counted, this evaluates nothing.
+   */
+  async nodeCounts(segment: Segment, asOf: LocalDate, strict?: boolean): Promise<SetCounts & { readonly warnings: readonly SegmentWarning[]; readonly nodes: readonly SetNodeCount[] }> {
+    return this.countTree(segment, asOf, strict, true);
+  }
+
+  private async countTree(segment: Segment, asOf: LocalDate, strict: boolean | undefined, withNodes: boolean): Promise<SetCounts & { readonly warnings: readonly SegmentWarning[]; readonly nodes: readonly SetNodeCount[] }> {
     const schema = await this.ensureCurrent(asOf);
     const warnings = await this.warnings(segment, asOf, schema);
     assertNoWarnings(warnings, strict);
-    if (this.size === 0) return { count: 0, reachable: { email: 0, line: 0, dm: 0 }, evaluated: 0, warnings };
     const day = formatDate(asOf);
     let evaluated = 0;
     const setOf = async (key: string, leaf: Segment): Promise<CustomerBitmap> => {
@@ -62,33 +87,48 @@ export class CustomerSets {
       return set;
     };
     const base = (where: Condition, includeDeleted = true): Segment => ({ version: 1, includeDeleted, where });
-    const everyone = await setOf('@all', base({ kind: 'all', conditions: [] }));
-    const combine = async (condition: Condition): Promise<CustomerBitmap> => {
+    const everyone = this.size === 0 ? CustomerBitmap.empty(0) : await setOf('@all', base({ kind: 'all', conditions: [] }));
+    // The customers a node is counted among: deleted ones out unless the definition includes them.
+    const counted = !withNodes || segment.includeDeleted || this.size === 0 ? everyone : await setOf('@visible', base({ kind: 'all', conditions: [] }, false));
+    const nodes: SetNodeCount[] = [];
+    // Registers the node before its children (document order), fills its figures after them.
+    const combine = async (condition: Condition, path: string, depth: number): Promise<CustomerBitmap> => {
+      const node = withNodes ? { path, depth, kind: condition.kind, alone: 0, cumulative: null as number | null } : undefined;
+      if (node) nodes.push(node);
+      let set: CustomerBitmap;
       switch (condition.kind) {
         case 'all': {
-          let set = everyone;
-          for (const child of condition.conditions) set = set.and(await combine(child));
-          return set;
+          set = everyone;
+          for (const [i, child] of condition.conditions.entries()) {
+            const at = nodes.length;
+            set = set.and(await combine(child, `${path}.all[${i}]`, depth + 1));
+            if (withNodes) nodes[at]!.cumulative = set.and(counted).count();
+          }
+          break;
         }
         case 'any': {
-          let set = CustomerBitmap.empty(this.size);
-          for (const child of condition.conditions) set = set.or(await combine(child));
-          return set;
+          set = CustomerBitmap.empty(this.size);
+          for (const [i, child] of condition.conditions.entries()) set = set.or(await combine(child, `${path}.any[${i}]`, depth + 1));
+          break;
         }
         case 'not':
           // Positions of deleted rows are gaps: the complement keeps to the customers there are.
-          return everyone.andNot(await combine(condition.condition));
+          set = everyone.andNot(await combine(condition.condition, `${path}.not`, depth + 1));
+          break;
         default:
-          return setOf(`${day} ${JSON.stringify(condition)}`, base(condition));
+          set = this.size === 0 ? everyone : await setOf(`${day} ${JSON.stringify(condition)}`, base(condition));
       }
+      if (node) node.alone = set.and(counted).count();
+      return set;
     };
-    let selected = await combine(segment.where);
+    let selected = await combine(segment.where, 'where', 0);
+    if (this.size === 0) return { count: 0, reachable: { email: 0, line: 0, dm: 0 }, evaluated: 0, warnings, nodes };
     if (!segment.includeDeleted) selected = selected.and(await setOf('@visible', base({ kind: 'all', conditions: [] }, false)));
     // The count's reachable figures are the reachable conditions' customers.
     const reach = async (channel: 'email' | 'line' | 'dm') => selected.and(await setOf(`@${channel}`, base({ kind: 'reachable', channel }))).count();
     const reachable = { email: await reach('email'), line: await reach('line'), dm: await reach('dm') };
     this.evict();
-    return { count: selected.count(), reachable, evaluated, warnings };
+    return { count: selected.count(), reachable, evaluated, warnings, nodes };
   }
 
   /**

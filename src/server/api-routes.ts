@@ -28,7 +28,7 @@ export function addApiRoutes(app: Hono, workspace: Workspace, turns: OneAtATime)
   });
 
   // The live count; with `conditions: true`, every node of the tree counted alone and, inside an
-  // AND, cumulatively (the funnel), in the same statement (Workspace.conditionCounts).
+  // AND, cumulatively (the funnel), from the same customer sets as the total (Workspace.conditionCounts).
   app.post('/api/count', async (c) => {
     const { input, asOf, conditions } = countBody(await jsonBody(c.req.raw));
     const result = await turns.run(c.req.raw.signal, () => (conditions ? workspace.conditionCounts(input, { asOf }) : workspace.count(input, { asOf })));

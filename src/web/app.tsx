@@ -48,14 +48,17 @@ export function App() {
     document.documentElement.lang = lang;
   }, [lang]);
 
-  // The total is asked first and alone: it is the interactive workspace's cached count, within the
-  // live budget at 1x, while one statement for every node costs a few times more. The nodes' counts
-  // follow after a longer pause, so a burst of typing does not queue them before the next total.
-  // The performance marks time a live count from its request to its rendering (src/bench/run-browser.ts).
-  const count = useLive<CountAnswer>(JSON.stringify(definition), (signal) => { performance.mark('kumiwake:count-requested'); return api<CountAnswer>('/api/count', { body: { definition }, signal }); });
-  const conditions = useLive<CountAnswer>(JSON.stringify(definition), (signal) => { performance.mark('kumiwake:node-counts-requested'); return api<CountAnswer>('/api/count', { body: { definition, conditions: true }, signal }); }, 400);
-  const nodeCounts = conditions.pending || conditions.error || !conditions.data?.conditions ? undefined : nodeCountsByPath(conditions.data.conditions);
-  useEffect(() => { if (nodeCounts) performance.mark('kumiwake:node-counts-rendered', { detail: { count: conditions.data?.count, elapsedMs: conditions.data?.elapsedMs } }); }, [conditions.data, conditions.pending]);
+  // One question per edit: the total, its reachable figures and every node's counts come from the
+  // interactive workspace's customer sets, so the nodes cost nothing once the total's leaf sets
+  // are known (Workspace.conditionCounts). The performance marks time a live count from its
+  // request to its rendering (src/bench/run-browser.ts).
+  const count = useLive<CountAnswer>(JSON.stringify(definition), (signal) => {
+    performance.mark('kumiwake:count-requested');
+    performance.mark('kumiwake:node-counts-requested');
+    return api<CountAnswer>('/api/count', { body: { definition, conditions: true }, signal });
+  });
+  const nodeCounts = count.pending || count.error || !count.data?.conditions ? undefined : nodeCountsByPath(count.data.conditions);
+  useEffect(() => { if (nodeCounts) performance.mark('kumiwake:node-counts-rendered', { detail: { count: count.data?.count, elapsedMs: count.data?.elapsedMs } }); }, [count.data, count.pending]);
   const editor: Editor = {
     definition,
     update: (path: Path, value: Json | undefined) => setDefinition((d) => setAt(d, path, value)),

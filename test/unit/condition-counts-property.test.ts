@@ -9,8 +9,10 @@ import { silentLogger } from '../../src/logger.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { validateDefinition } from '../../src/model/validate.js';
 import { compileConditionCounts } from '../../src/planner/compile-condition-counts.js';
-import { countConditions } from '../../src/segments/condition-counts.js';
-import { planTargetOf } from '../../src/segments/evaluate.js';
+import { countConditions, countConditionsWithSets } from '../../src/segments/condition-counts.js';
+import { CustomerSets } from '../../src/segments/customer-sets.js';
+import { dialectOf } from '../../src/dialect/registry.js';
+import { planTargetOf, schemaInfo } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
 import { enumValue, openReferenceShop, savedVip } from '../reference/shop.js';
@@ -50,10 +52,12 @@ for (const scenario of scenarios) {
     let db: DuckDBEngine;
     let store: SegmentStore;
     let reference: ReferenceEvaluator;
+    let sets: CustomerSets;
     const asOf = parseLocalDate(scenario.asOf)!;
     beforeAll(async () => {
       const shop = await openReferenceShop(scenario.seed, scenario.shape, { asOf, saved: { 'saved-vip': savedVip } });
       ({ db, store, reference } = shop);
+      sets = new CustomerSets(db, dialectOf(db), () => schemaInfo(db));
     });
     afterAll(() => db.close());
 
@@ -72,6 +76,10 @@ for (const scenario of scenarios) {
           expect(got).toEqual(expectedNodes(reference, def, asOf));
           expect(counted.count).toBe(reference.members(def, asOf).size);
           expect(counted.conditions[0]!.alone).toBe(counted.count);
+          // The web builder's path: the same figures from the sets kept between counts.
+          const fromSets = await countConditionsWithSets(sets, def, store.lookup, asOf);
+          expect(fromSets.conditions, JSON.stringify(def)).toEqual(counted.conditions);
+          expect({ count: fromSets.count, reachable: fromSets.reachable }).toEqual({ count: counted.count, reachable: counted.reachable });
         }),
         { numRuns: scenario.runs, seed: scenario.seed },
       );
