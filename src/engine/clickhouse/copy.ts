@@ -1,0 +1,159 @@
+import { KumiwakeError } from '../../errors.js';
+import type { TableName } from '../../catalog/tables.js';
+import { sqlIdent, sqlString } from '../../dialect/duckdb/sql-text.js';
+import { chIdent, chString } from '../../dialect/clickhouse/literal.js';
+import type { DuckDBEngine } from '../duckdb/engine.js';
+import type { ClickHouseCluster } from './cluster.js';
+import { addColumnStatement, clickHouseTable, clickHouseTables, FOLDED_SUFFIX, hasFoldedCopy, IMPORT_ID_COLUMN, qualifiedName, storedName, type Layout } from './schema.js';
+import { tsvField, tsvStringArray } from './tsv.js';
+
+/** How a DuckDB column's value is sent: its TSV text, made by DuckDB, finished in JS. */
+interface Sent {
+  readonly name: string;
+  readonly select: string;
+  readonly array: boolean;
+}
+
+/**
+ * One source column as the TSV text ClickHouse reads for the stored type (see CONTEXT.md's type
+ * mapping): dates as YYYYMMDD, booleans as 1/0, timestamps to the second, lists as JSON (made
+ * into an array literal in JS). Exactness is checked first (`checkTimestamps`).
+ */
+function sentColumn(name: string, duckType: string, expression = sqlIdent(name)): Sent {
+  const x = expression;
+  if (duckType === 'DATE') return { name, select: `CAST(year(${x}) * 10000 + month(${x}) * 100 + day(${x}) AS VARCHAR)`, array: false };
+  if (duckType === 'BOOLEAN') return { name, select: `CASE WHEN ${x} THEN '1' WHEN NOT ${x} THEN '0' END`, array: false };
+  if (duckType.startsWith('TIMESTAMP')) return { name, select: `strftime(${x}, '%Y-%m-%d %H:%M:%S')`, array: false };
+  if (duckType.endsWith('[]')) return { name, select: `to_json(${x})::VARCHAR`, array: true };
+  return { name, select: `CAST(${x} AS VARCHAR)`, array: false };
+}
+
+/**
+ * A timestamp with a fraction of a second, or outside 1970–2105, cannot be a DateTime of 18.16:
+ * refused by name, never rounded. Returns the first such value, or undefined.
+ */
+export async function checkTimestamps(source: DuckDBEngine, from: string, columns: ReadonlyArray<{ name: string; type: string }>): Promise<{ column: string; value: string } | undefined> {
+  for (const c of columns.filter((col) => col.type.startsWith('TIMESTAMP'))) {
+    const x = sqlIdent(c.name);
+    const [bad] = await source.all<{ v: string }>(
+      `SELECT CAST(${x} AS VARCHAR) AS v FROM ${from} WHERE ${x} IS NOT NULL AND (${x} <> date_trunc('second', ${x}) OR ${x} < TIMESTAMP '1970-01-01' OR ${x} > TIMESTAMP '2105-12-31 23:59:59') LIMIT 1`);
+    if (bad) return { column: c.name, value: bad.v };
+  }
+  return undefined;
+}
+
+export const timestampRefusal = (where: string, bad: { column: string; value: string }) =>
+  new KumiwakeError('value-not-representable',
+    `${where}: column ${bad.column}: "${bad.value}" cannot be stored exactly in ClickHouse 18.16's DateTime (whole seconds from 1970-01-01 to 2105-12-31)`, 2);
+
+/** The rows of `select` (columns of `sent`) as TSV lines, in chunks of bytes. */
+async function* tsvLines(source: DuckDBEngine, select: string, sent: readonly Sent[], importId: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  for await (const vectors of source.stream(select, signal)) {
+    const rows = vectors[0]?.length ?? 0;
+    let text = '';
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < sent.length; c++) {
+        const value = vectors[c]![r] as string | null;
+        text += sent[c]!.array ? tsvStringArray(value === null ? [] : (JSON.parse(value) as Array<string | null>).map((v) => v ?? '')) : tsvField(value);
+        text += '\t';
+      }
+      text += `${importId}\n`;
+    }
+    yield encoder.encode(text);
+  }
+}
+
+/** A source table's columns with their DuckDB types. */
+export async function sourceColumns(source: DuckDBEngine, table: string): Promise<Array<{ name: string; type: string }>> {
+  return source.all<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = $t AND table_schema = 'main' ORDER BY ordinal_position`, { t: table });
+}
+
+/** The columns a ClickHouse table lacks and a source row brings (`attr:`/`group:` columns, and their folded copies). */
+export async function addMissingColumns(cluster: ClickHouseCluster, tableName: TableName, names: readonly string[], suffixes: readonly string[] = ['']): Promise<void> {
+  const table = clickHouseTable(tableName);
+  const known = new Set(table.columns.map((c) => c.name));
+  const extra = names.filter((n) => !known.has(n) && n !== IMPORT_ID_COLUMN);
+  if (extra.length === 0) return;
+  const wanted = extra.flatMap((c) => (hasFoldedCopy(tableName, c) ? [c, `${c}${FOLDED_SUFFIX}`] : [c]));
+  const layout = cluster.layout;
+  // 18.16 has no ADD COLUMN IF NOT EXISTS: each table's columns are read first.
+  await cluster.eachShard(async (shard) => {
+    const tables = [...suffixes.map((suffix) => storedName(layout, tableName, suffix))];
+    if (suffixes.includes('') && storedName(layout, tableName) !== tableName) tables.push(tableName);
+    for (const stored of tables) {
+      const have = new Set((await shard.server.rows<{ name: string }>(
+        `SELECT name FROM system.columns WHERE database = ${chString(layout.database)} AND table = ${chString(stored)}`)).map((r) => r.name));
+      for (const column of wanted) if (!have.has(column)) await shard.server.run(addColumnStatement(layout, stored, column));
+    }
+  });
+}
+
+/**
+ * Sends the rows of `from` (a table or subquery of `source`, with `columns`) into the ClickHouse
+ * table version `suffix` of `tableName` on every shard: a sharded table through a Distributed
+ * table over that version (synchronously, split by customer), a copied one to every shard.
+ * Each row carries `importId`. Folded copies are computed by DuckDB on the way.
+ */
+export async function sendRows(
+  source: DuckDBEngine, cluster: ClickHouseCluster, tableName: TableName, from: string,
+  columns: ReadonlyArray<{ name: string; type: string }>, importId: number, options: { suffix?: string; signal?: AbortSignal } = {},
+): Promise<number> {
+  const layout = cluster.layout;
+  const suffix = options.suffix ?? '';
+  const table = clickHouseTable(tableName);
+  const known = new Set(table.columns.map((c) => c.name));
+  const sent: Sent[] = [];
+  for (const c of columns) {
+    if (c.name === IMPORT_ID_COLUMN || (!known.has(c.name) && !c.name.startsWith(`${table.name === 'customers' ? 'attr:' : 'group:'}`))) continue;
+    sent.push(sentColumn(c.name, c.type));
+    if (hasFoldedCopy(tableName, c.name)) {
+      const folded = c.type.endsWith('[]') ? `list_transform(${sqlIdent(c.name)}, t -> kumiwake_fold(t))` : `kumiwake_fold(${sqlIdent(c.name)})`;
+      sent.push(sentColumn(`${c.name}${FOLDED_SUFFIX}`, c.type, folded));
+    }
+  }
+  const names = [...sent.map((s) => chIdent(s.name)), IMPORT_ID_COLUMN];
+  const select = `SELECT ${sent.map((s) => `${s.select} AS ${sqlIdent(s.name)}`).join(', ')} FROM ${from}`;
+  const [count] = await source.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${from}`);
+  const stored = storedName(layout, tableName, suffix);
+  if (layout.cluster && stored !== `${tableName}${suffix}`) {
+    // Rows go through a Distributed table over this version of the shards' tables.
+    const via = `${tableName}${suffix}_via`;
+    await cluster.coordinator.run(`CREATE TABLE IF NOT EXISTS ${qualifiedName(layout, via)} AS ${qualifiedName(layout, stored)} ` +
+      `ENGINE = Distributed(${sqlString(layout.cluster)}, ${sqlString(layout.database)}, ${sqlString(stored)}, cityHash64(customer_id))`);
+    try {
+      await cluster.coordinator.insertTsv(qualifiedName(layout, via), names, tsvLines(source, select, sent, importId, options.signal),
+        { settings: { insert_distributed_sync: 1 }, signal: options.signal });
+    } finally {
+      await cluster.coordinator.run(`DROP TABLE IF EXISTS ${qualifiedName(layout, via)}`);
+    }
+  } else {
+    await cluster.eachShard((shard) => shard.server.insertTsv(qualifiedName(layout, stored), names, tsvLines(source, select, sent, importId, options.signal), { signal: options.signal }));
+  }
+  return Number(count!.n);
+}
+
+/**
+ * Loads a DuckDB database (e.g. the reference shop) into the ClickHouse tables, replacing what
+ * they hold: every data table of sql/clickhouse/tables.sql the source has, `attr:`/`group:`
+ * columns included. For tests and benchmarks (part B loads its reference shop with it); the
+ * import (import.ts) is the user's way in. Returns the rows copied per table.
+ */
+export async function copyRowsToClickHouse(
+  source: DuckDBEngine, cluster: ClickHouseCluster, options: { tables?: readonly TableName[]; importId?: number; signal?: AbortSignal } = {},
+): Promise<Record<string, number>> {
+  const layout: Layout = cluster.layout;
+  const copied: Record<string, number> = {};
+  for (const table of clickHouseTables()) {
+    if (options.tables && !options.tables.includes(table.name)) continue;
+    const columns = await sourceColumns(source, table.name);
+    if (columns.length === 0) continue;
+    const bad = await checkTimestamps(source, sqlIdent(table.name), columns);
+    if (bad) throw timestampRefusal(`${source.location}: table ${table.name}`, bad);
+    await addMissingColumns(cluster, table.name, columns.map((c) => c.name));
+    await cluster.eachShard((shard) => shard.server.run(`TRUNCATE TABLE ${qualifiedName(layout, storedName(layout, table.name))}`));
+    copied[table.name] = await sendRows(source, cluster, table.name, sqlIdent(table.name), columns, options.importId ?? 0, { signal: options.signal });
+  }
+  return copied;
+}

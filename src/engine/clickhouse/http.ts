@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { KumiwakeError } from '../../errors.js';
+import { InterruptedError } from '../../interrupt.js';
+import { QueryError } from '../engine.js';
+import { httpOrigin } from './address.js';
+import { fromClickHouse, parseTsvWithTypes, tsvUnescape } from './tsv.js';
+
+/** One ClickHouse server spoken to over HTTP (Node's fetch), as one user, in one database. */
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly user?: string;
+  readonly password?: string;
+  /** the database statements run in; unset before it exists (cluster init) */
+  readonly database?: string;
+}
+
+export interface RunOptions {
+  /** request settings, e.g. max_memory_usage */
+  readonly settings?: Readonly<Record<string, string | number>>;
+  readonly signal?: AbortSignal;
+  /** rows sent after an INSERT … FORMAT TabSeparated statement */
+  readonly body?: string | AsyncIterable<Uint8Array>;
+}
+
+/** ClickHouse error codes a user fixes: who they are, which database. */
+const AUTH_CODES = new Set([192, 193, 194, 195, 516]);
+const UNKNOWN_DATABASE = 81;
+
+/** A ClickHouse error's code (`Code: 60, e.displayText() = …`). */
+export const errorCode = (message: string): number | undefined => {
+  const match = /Code: (\d+)/.exec(message);
+  return match ? Number(match[1]) : undefined;
+};
+
+export class ClickHouseServer {
+  readonly origin: string;
+  private readonly running = new Set<string>();
+
+  constructor(readonly address: ServerAddress) {
+    this.origin = httpOrigin(address);
+  }
+
+  /** The same server, in another database (or in none). */
+  inDatabase(database: string | undefined): ClickHouseServer {
+    return new ClickHouseServer({ ...this.address, database });
+  }
+
+  /** Runs one statement and returns the response text. */
+  async run(sql: string, options: RunOptions = {}): Promise<string> {
+    const response = await this.request(sql, options);
+    return response.text();
+  }
+
+  /** Rows of a SELECT as objects, typed by the server's column types. */
+  async rows<T = Record<string, unknown>>(sql: string, options: RunOptions = {}): Promise<T[]> {
+    const text = await this.run(`${sql}\nFORMAT TabSeparatedWithNamesAndTypes`, options);
+    const { names, rows } = parseTsvWithTypes(text);
+    return rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]])) as T);
+  }
+
+  /** Rows of a SELECT as column vectors, `batch` rows at a time, read from the response as it comes. */
+  async *columns(sql: string, batch = 2048, signal?: AbortSignal): AsyncGenerator<unknown[][]> {
+    const response = await this.request(`${sql}\nFORMAT TabSeparatedWithNamesAndTypes`, { signal });
+    const decoder = new TextDecoder();
+    let pending = '';
+    let types: string[] | undefined;
+    let header = 0;
+    let vectors: unknown[][] = [];
+    let count = 0;
+    const flush = () => {
+      const out = vectors;
+      vectors = types!.map(() => []);
+      count = 0;
+      return out;
+    };
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      pending += decoder.decode(chunk, { stream: true });
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        if (header < 2) {
+          if (header === 1) {
+            types = line.split('\t').map((t) => tsvUnescape(t) ?? '');
+            vectors = types.map(() => []);
+          }
+          header++;
+          continue;
+        }
+        line.split('\t').forEach((field, i) => vectors[i]!.push(fromClickHouse(types![i]!, tsvUnescape(field))));
+        if (++count >= batch) yield flush();
+      }
+    }
+    if (count > 0) yield flush();
+  }
+
+  /** Sends `body` (TSV lines) to `INSERT INTO table (columns) FORMAT TabSeparated`. */
+  async insertTsv(table: string, columns: readonly string[], body: string | AsyncIterable<Uint8Array>, options: RunOptions = {}): Promise<void> {
+    await this.run(`INSERT INTO ${table} (${columns.join(', ')}) FORMAT TabSeparated`, { ...options, body });
+  }
+
+  /** Stops the statements this client is running (KILL QUERY by their ids). */
+  async killRunning(): Promise<void> {
+    const ids = [...this.running];
+    if (ids.length === 0) return;
+    const list = ids.map((id) => `'${id}'`).join(', '); // ids are our own UUIDs
+    await this.request(`KILL QUERY WHERE query_id IN (${list}) ASYNC`, {}).catch(() => undefined);
+  }
+
+  /** Is the server answering `/ping`? */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.origin}/ping`, { signal: AbortSignal.timeout(timeoutMs) });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  private async request(sql: string, options: RunOptions): Promise<Response> {
+    const queryId = randomUUID();
+    const params = new URLSearchParams({ query_id: queryId });
+    if (this.address.database) params.set('database', this.address.database);
+    for (const [k, v] of Object.entries(options.settings ?? {})) params.set(k, String(v));
+    const headers: Record<string, string> = {};
+    if (this.address.user !== undefined) {
+      headers.authorization = `Basic ${Buffer.from(`${this.address.user}:${this.address.password ?? ''}`).toString('base64')}`;
+    }
+    // An INSERT's rows are the request body; its statement goes in the URL.
+    const inserting = options.body !== undefined;
+    if (inserting) params.set('query', sql);
+    this.running.add(queryId);
+    let response: Response;
+    try {
+      response = await fetch(`${this.origin}/?${params}`, {
+        method: 'POST',
+        headers,
+        body: inserting ? (options.body as BodyInit) : sql,
+        signal: options.signal,
+        ...(inserting && typeof options.body !== 'string' ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    } catch (e) {
+      this.running.delete(queryId);
+      if (options.signal?.aborted) throw new InterruptedError(String(options.signal.reason));
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new KumiwakeError('engine-unreachable',
+        `cannot reach ClickHouse at ${this.origin} (${cause?.code ?? cause?.message ?? (e as Error).message}): is the server running, and is the address right?`, 1);
+    }
+    if (response.ok) {
+      const release = () => this.running.delete(queryId);
+      // The id stays "running" until the body is read; reading it is the caller's next step.
+      queueMicrotask(release);
+      return response;
+    }
+    this.running.delete(queryId);
+    const message = (await response.text()).trim();
+    const code = errorCode(message);
+    if (code !== undefined && AUTH_CODES.has(code)) {
+      throw new KumiwakeError('engine-auth',
+        `ClickHouse at ${this.origin} refused user "${this.address.user ?? 'default'}": ${message.replace(/, e\.what\(\).*$/s, '')}. Give the user and password in the URL (clickhouse://USER:PASSWORD@HOST:PORT/DATABASE)`, 1);
+    }
+    if (code === UNKNOWN_DATABASE && this.address.database) {
+      throw new KumiwakeError('database-missing',
+        `ClickHouse at ${this.origin} has no database "${this.address.database}": create it with kumiwake cluster init`, 2);
+    }
+    throw new QueryError(message, inserting ? `${sql} (rows in the request body)` : sql, []);
+  }
+}

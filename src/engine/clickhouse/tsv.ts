@@ -1,0 +1,87 @@
+/**
+ * ClickHouse's TabSeparated format, both ways: the import and the copier send rows as TSV, and
+ * every answer is read as TabSeparatedWithNamesAndTypes (JSON would turn Decimal and 64-bit
+ * values into floats). This is data, not SQL text: values in SQL go through
+ * src/dialect/clickhouse/literal.ts.
+ */
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0', '\b': '\\b', '\f': '\\f' };
+
+/** One TSV field: `\N` for NULL, else the text with backslash, tab, newline, CR, NUL, BS, FF escaped. */
+export function tsvField(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\t\n\r\0\b\f]/.test(value) ? value.replace(/[\\\t\n\r\0\b\f]/g, (c) => ESCAPES[c]!) : value;
+}
+
+/** An Array(String) value as TSV text: `['a','b\'c']`, escaped once more as a TSV field. */
+export function tsvStringArray(values: readonly string[]): string {
+  const inner = values.map((v) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(',');
+  return tsvField(`[${inner}]`);
+}
+
+const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f', "'": "'", a: '\x07', v: '\v', e: '\x1b' };
+
+/** A TSV field's text (`\N` is NULL). */
+export function tsvUnescape(field: string): string | null {
+  if (field === '\\N') return null;
+  if (!field.includes('\\')) return field;
+  return field.replace(/\\(.)/gs, (_, c: string) => UNESCAPES[c] ?? c);
+}
+
+/** A ClickHouse array's text (`['a','b']`, `[1,2]`) as its elements' texts. */
+export function parseArrayText(text: string): string[] {
+  const out: string[] = [];
+  let i = 1;
+  const end = text.length - 1;
+  while (i < end) {
+    if (text[i] === ',' || text[i] === ' ') {
+      i++;
+      continue;
+    }
+    if (text[i] === "'") {
+      let value = '';
+      i++;
+      while (i < end && text[i] !== "'") {
+        if (text[i] === '\\') {
+          value += UNESCAPES[text[i + 1]!] ?? text[i + 1];
+          i += 2;
+        } else value += text[i++];
+      }
+      out.push(value);
+      i++;
+    } else {
+      const next = text.indexOf(',', i);
+      const stop = next < 0 || next > end ? end : next;
+      out.push(text.slice(i, stop));
+      i = stop;
+    }
+  }
+  return out;
+}
+
+/** A ClickHouse value as JS, by its type: 64-bit integers as bigint, DateTime and Date as Date (UTC), Decimal as number (as DuckDB's engine gives it). */
+export function fromClickHouse(type: string, text: string | null): unknown {
+  if (text === null) return null;
+  const inner = type.startsWith('Nullable(') ? type.slice(9, -1) : type.startsWith('LowCardinality(') ? type.slice(15, -1) : type;
+  if (inner !== type) return fromClickHouse(inner, text);
+  if (/^U?Int64$/.test(type)) return BigInt(text);
+  if (/^U?Int(8|16|32)$|^Float(32|64)$/.test(type)) return Number(text);
+  if (type.startsWith('Decimal')) return Number(text);
+  if (type.startsWith('DateTime')) return new Date(`${text.replace(' ', 'T')}Z`);
+  if (type === 'Date') return new Date(`${text}T00:00:00Z`);
+  if (type.startsWith('Array(')) {
+    const element = type.slice(6, -1);
+    return parseArrayText(text).map((e) => fromClickHouse(element, e));
+  }
+  return text;
+}
+
+/** Splits TabSeparatedWithNamesAndTypes text (whole lines) into names, types and typed rows. */
+export function parseTsvWithTypes(text: string): { names: string[]; types: string[]; rows: unknown[][] } {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const names = (lines[0] ?? '').split('\t').map((n) => tsvUnescape(n) ?? '');
+  const types = (lines[1] ?? '').split('\t').map((t) => tsvUnescape(t) ?? '');
+  const rows = lines.slice(2).map((line) => line.split('\t').map((field, i) => fromClickHouse(types[i]!, tsvUnescape(field))));
+  return { names, types, rows };
+}
