@@ -9,6 +9,7 @@ import { newSubscriptionLeaf, SubscriptionForm } from './forms/subscription-form
 import { useT } from './i18n.js';
 import { Faults } from './inputs.js';
 import { NodeCount } from './node-counts.js';
+import { groupNumber, MoveMenu } from './move-menu.js';
 import { changeGroup, getAt, groupKey, isObject, jsonPath, moveAt, type GroupKey, type Json, type JsonObject, type Path } from './tree.js';
 
 /** What "add condition" offers, in the seed forms' order, with each kind's starting leaf. */
@@ -27,8 +28,9 @@ const NEW_LEAVES: ReadonlyArray<readonly [string, () => Json]> = [
   ['subscription', newSubscriptionLeaf],
 ];
 
-/** The buttons a condition has inside its group: up, down, remove. */
+/** The buttons a condition has inside its group: up, down, move (into another group, out, wrapped), remove. */
 interface Place {
+  readonly path: Path;
   readonly up?: () => void;
   readonly down?: () => void;
   readonly remove: () => void;
@@ -38,6 +40,7 @@ function PlaceButtons({ place }: { place: Place }) {
   const t = useT();
   return (
     <span class="place">
+      <MoveMenu path={place.path} />
       {place.up && <button type="button" class="small" title={t('moveUp')} aria-label={t('moveUp')} onClick={place.up}>↑</button>}
       {place.down && <button type="button" class="small" title={t('moveDown')} aria-label={t('moveDown')} onClick={place.down}>↓</button>}
       <button type="button" class="small remove" aria-label={t('remove')} onClick={place.remove}>×</button>
@@ -64,7 +67,7 @@ export function AddButtons({ onAdd }: { onAdd: (node: Json) => void }) {
 
 function GroupNode({ path, node, kind, place }: { path: Path; node: JsonObject; kind: GroupKey; place: Place }) {
   const t = useT();
-  const { update, change } = useEditor();
+  const { definition, update, change } = useEditor();
   const children = kind === 'not' ? [node.not] : Array.isArray(node[kind]) ? (node[kind] as Json[]) : [];
   const add = (child: Json) => change(path, (current) => {
     if (!isObject(current)) return current;
@@ -77,6 +80,7 @@ function GroupNode({ path, node, kind, place }: { path: Path; node: JsonObject; 
   return (
     <div class={`group group-${kind}`} data-path={jsonPath(path)}>
       <div class="group-head">
+        <span class="group-number">{t('groupN')} {groupNumber(definition, path)}</span>
         <select aria-label={t('operator')} value={kind} onChange={(e) => update(path, changeGroup(node, e.currentTarget.value as GroupKey))}>
           {(['all', 'any', 'not'] as const).map((k) => <option key={k} value={k}>{t(k)}</option>)}
         </select>
@@ -88,9 +92,10 @@ function GroupNode({ path, node, kind, place }: { path: Path; node: JsonObject; 
       <Faults path={[...path, kind]} within={false} />
       <div class="children">
         {kind === 'not'
-          ? <ConditionNode path={[...path, 'not']} place={{ remove: place.remove }} />
+          ? <ConditionNode path={[...path, 'not']} place={{ path: [...path, 'not'], remove: place.remove }} />
           : children.map((_, i) => (
             <ConditionNode key={i} path={[...path, kind, i]} place={{
+              path: [...path, kind, i],
               up: i > 0 ? () => change([], (d) => moveAt(d, [...path, kind], i, -1)) : undefined,
               down: i < children.length - 1 ? () => change([], (d) => moveAt(d, [...path, kind], i, 1)) : undefined,
               remove: () => change([...path, kind], (list) => (Array.isArray(list) ? list.filter((__, j) => j !== i) : list)),
@@ -152,7 +157,7 @@ export function ConditionTree() {
   return (
     <div class="tree">
       {single && <AddButtons onAdd={(node) => update(['where'], { all: [where, node] })} />}
-      <ConditionNode path={['where']} place={{ remove: () => update(['where'], undefined) }} />
+      <ConditionNode path={['where']} place={{ path: ['where'], remove: () => update(['where'], undefined) }} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
 import { Faults, ListInput, NumberInput, Row, Select, TextInput } from '../inputs.js';
+import { ChoiceChecks } from './choice-checks.js';
 import { getAt, isObject, jsonPath, type Json, type JsonObject, type Path } from '../tree.js';
 
 const OPS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
@@ -78,6 +79,7 @@ export function FieldForm({ path }: { path: Path }) {
       {(op === 'in' || op === 'not_in') && (
         <Row label={t('values')} path={[...path, 'values']}>
           <ListInput path={[...path, 'values']} keepEmpty numbers={type === 'integer' || type === 'decimal'} label={t('values')} />
+          <ChoiceChecks path={[...path, 'values']} choices={choices ?? (catalog?.values[fieldName] ?? []).map((v) => ({ value: v, label: v }))} />
         </Row>
       )}
       {op === 'between' && (
