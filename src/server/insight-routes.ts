@@ -18,7 +18,11 @@ export function addInsightRoutes(app: Hono, workspace: Workspace, turns: OneAtAT
   app.get('/api/customers/:id', async (c) => {
     const asOf = c.req.query('asOf') || undefined;
     const id = c.req.param('id');
-    return c.json(await turns.run(c.req.raw.signal, () => workspace.customer(id, { asOf })));
+    // The shop's names of remark_1 … remark_10 (`settings set remark-label`) label the record's remarks on the page.
+    return c.json(await turns.run(c.req.raw.signal, async () => ({
+      ...(await workspace.customer(id, { asOf })),
+      remarkLabels: (await workspace.settings()).remarkLabels ?? {},
+    })));
   });
 
   app.post('/api/why', async (c) => {

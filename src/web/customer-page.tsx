@@ -15,6 +15,8 @@ interface CustomerAnswer {
   }>;
   readonly events: ReadonlyArray<{ mailId: string; event: string; occurredAt: string; subject: string | null }>;
   readonly segments: ReadonlyArray<{ name: string; in: boolean | null; error?: { code: string; message: string } }>;
+  /** the shop's names of remark_1 … remark_10, by number (`kumiwake settings set remark-label 1 FAX番号`) */
+  readonly remarkLabels?: Readonly<Record<string, string>>;
 }
 
 interface WhyNode { readonly path: string; readonly kind: string; readonly label: string; readonly holds: boolean; readonly figures: Readonly<Record<string, unknown>> }
@@ -51,6 +53,11 @@ export function CustomerPage({ customerId, definition, catalog, onClose }: { cus
     return () => controller.abort();
   }, [customerId, JSON.stringify(definition)]);
   const shown = customer?.record.filter((f) => f.value !== null && f.value !== '') ?? [];
+  // remark_N under the shop's own name when it set one (FAX番号 rather than 備考1)
+  const labelOf = (column: string, label: string) => {
+    const n = /^remark_(10|[1-9])$/.exec(column)?.[1];
+    return n !== undefined && customer?.remarkLabels && Object.hasOwn(customer.remarkLabels, n) ? customer.remarkLabels[n]! : label;
+  };
   return (
     <section class="customer-page" ref={top} data-testid="customer-page" data-customer={customerId}>
       <div class="members-head">
@@ -69,7 +76,7 @@ export function CustomerPage({ customerId, definition, catalog, onClose }: { cus
           <div>
             <h3>{t('record')}</h3>
             <table class="record" data-testid="customer-record"><tbody>
-              {shown.map((f) => <tr key={f.column} data-column={f.column}><th>{f.label}</th><td>{shownValue(f.column, f.value)}</td></tr>)}
+              {shown.map((f) => <tr key={f.column} data-column={f.column}><th>{labelOf(f.column, f.label)}</th><td>{shownValue(f.column, f.value)}</td></tr>)}
             </tbody></table>
           </div>
           <div>
