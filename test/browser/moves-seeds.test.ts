@@ -224,7 +224,7 @@ describe.runIf(HAVE_CHROMIUM)('moving conditions and the seed searches in Chromi
     await addTo('where', 'tags');
     await page.fill('input[data-path="where.all[1].tags"]', 'vip');
     await addTo('where', 'tags');
-    await page.fill('input[data-path="where.all[2].tags"]', 'sample');
+    await page.check('input[type=checkbox][data-path="where.all[2].tags"][value="sample"]');
     await page.selectOption(moveMenu('where.all[2]'), 'wrap-not');
     await addTo('where', 'field');
     await page.selectOption('select[data-path="where.all[3].field"]', 'mail_permission');

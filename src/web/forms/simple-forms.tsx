@@ -1,15 +1,20 @@
 import { useEditor } from '../editor.js';
+import { ChoiceChecks } from './choice-checks.js';
 import { useT } from '../i18n.js';
 import { ListInput, NumberRange, Row, Select, TextInput } from '../inputs.js';
 import { getAt, isObject, type Json, type Path } from '../tree.js';
 import { useState } from 'preact/hooks';
 
-/** タグ: any or all of the tags. */
+/** タグ: any or all of the tags, typed or (SATORI's タグを選択) ticked among the shop's tags. */
 export function TagsForm({ path }: { path: Path }) {
   const t = useT();
+  const { catalog } = useEditor();
   return (
     <div class="form">
-      <Row label={t('tags')} path={[...path, 'tags']}><ListInput path={[...path, 'tags']} keepEmpty label={t('tags')} /></Row>
+      <Row label={t('tags')} path={[...path, 'tags']}>
+        <ListInput path={[...path, 'tags']} keepEmpty label={t('tags')} />
+        <ChoiceChecks path={[...path, 'tags']} choices={(catalog?.values.tags ?? []).map((tag) => ({ value: tag, label: tag }))} />
+      </Row>
       <Row label={t('match')} path={[...path, 'match']}><Select path={[...path, 'match']} label={t('match')} fallback="any" options={[['any', t('match_any')], ['all', t('match_all')]]} /></Row>
     </div>
   );
