@@ -1,9 +1,11 @@
 import type { SqlDialect } from './dialect.js';
+import { clickhouseDialect } from './clickhouse/dialect.js';
 import { duckdbDialect } from './duckdb/dialect.js';
 
 /** Every SQL dialect the planner can compile to; a second engine adds one line here. */
 export const dialects: Readonly<Record<string, SqlDialect>> = {
   duckdb: duckdbDialect,
+  clickhouse: clickhouseDialect,
 };
 
 /** The dialect an engine speaks (`engine.dialectName`). */

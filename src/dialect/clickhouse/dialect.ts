@@ -1,0 +1,173 @@
+import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Dialect } from 'kysely';
+import type { Sql, SqlDialect, TextMatch } from '../dialect.js';
+import { HIRAGANA, KATAKANA, LOOSE_REMOVED } from '../../model/loose-text.js';
+import { literal } from './inline.js';
+import { chIdent } from './literal.js';
+
+/**
+ * Statements are compiled with `$n` placeholders, like every dialect's: values stay out of the
+ * SQL text the planner builds. ClickHouse 18.16 has no query parameters, so the engine writes
+ * each value in at the last moment with the one audited escaping function (`inline.ts` over
+ * `literal.ts`). ClickHouse reads double-quoted identifiers as PostgreSQL does.
+ */
+const compileOnly: Dialect = {
+  createAdapter: () => new PostgresAdapter(),
+  createDriver: () => new DummyDriver(),
+  createIntrospector: (db) => new PostgresIntrospector(db),
+  createQueryCompiler: () => new PostgresQueryCompiler(),
+};
+
+const SHORT_LIST = 64;
+
+/** What the ClickHouse planner (src/planner/clickhouse/) needs beyond the engine-neutral dialect. */
+export interface ClickHouseDialect extends SqlDialect {
+  /**
+   * NFKC in SQL: ClickHouse 22 and later have normalizeUTF8NFKC. 18.16 does not: `fold` then
+   * throws, and text is compared against the folded copy the import stores (`foldedColumn`).
+   */
+  readonly foldsInSql: boolean;
+  /** ClickHouse 18.16 has no boolean literals. */
+  readonly yes: Sql<boolean>;
+  readonly no: Sql<boolean>;
+  /** a two-valued boolean: NULL is false */
+  isTrue(condition: Sql): Sql<boolean>;
+  /** an amount (DECIMAL) compared exactly: 18.16 refuses Decimal against Float64 */
+  decimal(value: number): Sql<number>;
+  /** `textAsNumber` / `textAsTimestamp` of a text folded already (a folded copy) */
+  foldedTextAsNumber(folded: Sql): Sql<number>;
+  foldedTextAsTimestamp(folded: Sql): Sql;
+}
+
+const unsupported = (what: string) => (): never => {
+  throw new Error(`INTERNAL ERROR: ${what} is not available on ClickHouse (DuckDB's interactive customer sets); the ClickHouse engine must not ask for it`);
+};
+
+/** The characters a loose comparison removes, as one RE2 class. */
+const LOOSE_PATTERN = `[${LOOSE_REMOVED.map((c) => `\\x{${c.codePointAt(0)!.toString(16)}}`).join('')}]`;
+
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+const likePattern: Record<TextMatch, (escaped: string) => string> = {
+  contains: (e) => `%${e}%`,
+  starts_with: (e) => `${e}%`,
+  ends_with: (e) => `%${e}`,
+};
+
+/** A text list as one bound value (inlined as an array literal); an empty one typed, as `[]` has no element type. */
+const textArray = (values: readonly string[]): Sql => (values.length === 0 ? sql`emptyArrayString()` : sql`${values}`);
+
+// Column names come from the planner, never from a definition; checked all the same, as they are not bound.
+const columnName = (name: string): Sql => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`INTERNAL ERROR: ${JSON.stringify(name)} is not a plain column name`);
+  return sql.raw(name);
+};
+
+/** Spaces at either end removed (18.16 has no trimBoth). */
+const trimmed = (text: Sql): Sql => sql`replaceRegexpAll(${text}, '^ +| +$', '')`;
+
+
+function foldedTextAsNumber(folded: Sql): Sql<number> {
+  const t = trimmed(folded);
+  return sql`(CASE WHEN match(${t}, '^[+-]?[0-9]+([.][0-9]+)?$') THEN toFloat64OrNull(${t}) END)`;
+}
+
+// ClickHouse parses 2024-02-30 as 2024-03-01: a text is a timestamp only when it reads back the same.
+function foldedTextAsTimestamp(folded: Sql): Sql {
+  const t = trimmed(folded);
+  const dashed = sql`replaceAll(${t}, '/', '-')`;
+  const full = sql`if(length(${dashed}) = 10, concat(${dashed}, ' 00:00:00'), ${dashed})`;
+  return sql`(CASE WHEN match(${t}, '^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?$')
+    AND toString(parseDateTimeBestEffortOrNull(${full}, 'UTC')) = ${full} THEN parseDateTimeBestEffortOrNull(${full}, 'UTC') END)`;
+}
+
+function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
+  const fold = (text: Sql): Sql<string> => {
+    if (!foldsInSql) {
+      throw new Error('INTERNAL ERROR: ClickHouse 18.16 has no NFKC normalisation; the planner compares a folded copy of the column (foldedColumn) instead');
+    }
+    return sql`lowerUTF8(normalizeUTF8NFKC(${text}))`;
+  };
+  return {
+    name,
+    kysely: compileOnly,
+    foldsInSql,
+    yes: sql`1`,
+    no: sql`0`,
+    isTrue: (condition) => sql`ifNull(${condition}, 0)`,
+    decimal: (value) => sql`toDecimal128(${String(value)}, 4)`,
+
+    fold,
+    // Spaces only, as DuckDB's trim(); NULL is blank.
+    isBlankText: (x) => sql`ifNull(match(${x}, '^ *$'), 1)`,
+    textMatches: (text, where, needle) => sql`like(${text}, ${likePattern[where](likeEscape(needle))})`,
+    hasSubstring: (text, needle) => sql`position(${text}, ${needle}) > 0`,
+    tryInteger: (text) => sql`toInt64OrNull(${trimmed(text)})`,
+    looseFold: (text) => {
+      if (!foldsInSql) throw new Error('INTERNAL ERROR: ClickHouse 18.16 has no NFKC normalisation; a loose comparison is refused before it is compiled');
+      return sql`translateUTF8(replaceRegexpAll(${fold(text)}, ${LOOSE_PATTERN}, ''), ${KATAKANA}, ${HIRAGANA})`;
+    },
+    textAsNumber: (text) => foldedTextAsNumber(fold(text)),
+    textAsTimestamp: (text) => foldedTextAsTimestamp(fold(text)),
+    foldedTextAsNumber,
+    foldedTextAsTimestamp,
+    nullText: () => sql`CAST(NULL AS Nullable(String))`,
+
+    // 18.16 has no `IS DISTINCT FROM` nor `<=>`: both present, compare; else differ when exactly one is NULL.
+    isDistinctFrom: (a, b) => sql`ifNull(${a} != ${b}, isNull(${a}) != isNull(${b}))`,
+    isNotFalse: (condition) => sql`ifNull(${condition}, 1) != 0`,
+
+    // A short list is a plain IN; a long one a single array value (one literal, not one per value).
+    inList: (expr, values) =>
+      values.length === 0 ? sql`0`
+        : values.length <= SHORT_LIST ? sql`${expr} IN (${sql.join(values.map((v) => sql`${v}`))})`
+          : sql`has(${values.every((v) => typeof v === 'number') ? sql`${values}` : textArray(values.map(String))}, ${expr})`,
+    textRows: (values, column) => sql`SELECT DISTINCT arrayJoin(${textArray(values)}) AS ${columnName(column)}`,
+    listLength: (list) => sql`length(${list})`,
+    listHasAny: (list, values) => sql`hasAny(${list}, ${textArray(values)})`,
+    listHasAll: (list, values) => sql`hasAll(${list}, ${textArray(values)})`,
+    foldList: (list) => sql`arrayMap(t -> ${fold(sql.raw('t'))}, ${list})`,
+
+    timestamp: (value) => sql`toDateTime(${value}, 'UTC')`,
+    // A date column holds YYYYMMDD (Int32: 18.16's Date starts in 1970; src/engine/clickhouse/CONTEXT.md).
+    month: (date) => sql`intDiv(${date} % 10000, 100)`,
+    monthDay: (date) => sql`(${date} % 10000)`,
+    fullYears: (birth, asOf) => {
+      const [year, month, day] = asOf.split('-').map(Number) as [number, number, number];
+      return sql`(${year} - intDiv(${birth}, 10000) - if(${month * 100 + day} < ${birth} % 10000, 1, 0))`;
+    },
+    // `start` is a timestamp (DateTime('UTC') holding the local time as written).
+    daysUntil: (start, asOf) => sql`dateDiff('day', toDate(${start}, 'UTC'), toDate(${asOf}))`,
+
+    boolOr: (condition) => sql`max(ifNull(${condition}, 0))`,
+    countWhere: (condition) => sql`countIf(${condition})`,
+    // The arg is wrapped in a tuple: argMax skips a NULL arg, a tuple holding NULL is kept.
+    argMax: (arg, keys) => sql`argMax(tuple(${arg}), tuple(${sql.join(keys)})).1`,
+    argMin: (arg, keys) => sql`argMin(tuple(${arg}), tuple(${sql.join(keys)})).1`,
+    rowIndex: unsupported('rowIndex'),
+    customerSet: unsupported('customerSet'),
+    readCustomerSet: unsupported('readCustomerSet'),
+
+    quoteIdentifier: chIdent,
+    decimalText: (e) => `replaceRegexpOne(replaceRegexpOne(toString(${e}), '(\\\\.[0-9]*[1-9])0+$|\\\\.0+$', '\\\\1'), '^-0$', '0')`,
+    tagsText: (e) => `arrayStringConcat(${e}, ';')`,
+    asDouble: (e) => `toFloat64(${e})`,
+    daysSinceText: (e, asOf) => `dateDiff('day', toDate(${e}, 'UTC'), toDate(${literal(asOf)}))`,
+    displayWidth: (e) => `(lengthUTF8(toString(${e})) + intDiv(length(toString(${e})) - lengthUTF8(toString(${e})), 2))`,
+    formulaSafeText: (e) => `if(substring(${e}, 1, 1) IN ('=', '+', '-', '@', '\\t', '\\r'), concat('''', ${e}), ${e})`,
+    labelledText: (e, labels) => {
+      const entries = Object.entries(labels);
+      if (entries.length === 0) return `toString(${e})`;
+      const values = `[${entries.map(([v]) => literal(v)).join(', ')}]`;
+      const names = `[${entries.map(([, l]) => literal(l)).join(', ')}]`;
+      return `transform(toString(${e}), ${values}, ${names}, toString(${e}))`;
+    },
+  };
+}
+
+/** ClickHouse with NFKC in SQL (22 and later; chdb 26.7). */
+export const clickhouseDialect = makeDialect('clickhouse', true);
+
+/**
+ * ClickHouse 18.16 (Debian's clickhouse-server): no normalizeUTF8NFKC, so text conditions read
+ * the folded copies the import stores (CONTEXT.md lists them); loose comparisons are refused.
+ */
+export const clickhouseLegacyDialect = makeDialect('clickhouse-18', false);

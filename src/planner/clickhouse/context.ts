@@ -1,0 +1,40 @@
+import { sql } from 'kysely';
+import type { Sql } from '../../dialect/dialect.js';
+import type { ClickHouseDialect } from '../../dialect/clickhouse/dialect.js';
+import { KumiwakeError } from '../../errors.js';
+import { formatDate, type LocalDate } from '../../model/dates.js';
+import type { SchemaInfo } from '../context.js';
+
+/** The tables a condition reads, by the DuckDB table's name (`purchases`, `mail_events`, …). */
+export type TableName = 'customers' | 'purchases' | 'mails' | 'mail_events' | 'subscriptions' | 'products';
+
+/**
+ * State of one ClickHouse compilation. Unlike the DuckDB planner's context there are no joins
+ * and no WITH clause: every leaf is a predicate on the customer row, or `customer_id IN` a
+ * subquery of a shard-local table (`local`), so each shard answers for its own customers.
+ */
+export class ClickHouseContext {
+  readonly notes: string[] = [];
+
+  constructor(
+    readonly dialect: ClickHouseDialect,
+    readonly asOf: LocalDate,
+    readonly schema: SchemaInfo,
+    /** the shard-local table of a Distributed one (`purchases_local`), or the table itself on a single server */
+    private readonly localTable: (table: TableName) => string,
+  ) {}
+
+  get asOfText(): string {
+    return formatDate(this.asOf);
+  }
+
+  /** A shard-local table, for the subqueries inside `customer_id IN (…)`. */
+  local(table: TableName): Sql {
+    return sql.table(this.localTable(table));
+  }
+}
+
+/** A condition the ClickHouse planner does not compile yet: said, never answered wrongly. */
+export function notYet(what: string): never {
+  throw new KumiwakeError('not-on-clickhouse', `${what} is not available on ClickHouse yet; count this segment on the DuckDB engine`, 2);
+}

@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import type { Sql } from '../../dialect/dialect.js';
+import { parseLocalDate, resolveRange, shiftDate } from '../../model/dates.js';
+import type { DateRange, NumberRange } from '../../model/segment.js';
+import type { ClickHouseContext } from './context.js';
+
+/**
+ * `value` inside an inclusive number range; `amount` compares a DECIMAL exactly (18.16 refuses
+ * Decimal against a float). NULL-valued when `value` is NULL: wrap in `isTrue`.
+ */
+export function inNumberRange(ctx: ClickHouseContext, value: Sql, range: NumberRange, amount = false): Sql<boolean> {
+  const bound = (v: number) => (amount ? ctx.dialect.decimal(v) : sql`${v}`);
+  const tests: Sql[] = [];
+  if (range.min !== undefined) tests.push(sql`${value} >= ${bound(range.min)}`);
+  if (range.max !== undefined) tests.push(sql`${value} <= ${bound(range.max)}`);
+  return tests.length === 0 ? ctx.dialect.yes : sql`(${sql.join(tests, sql` AND `)})`;
+}
+
+/** Does a number range hold for 0 (a customer without any row)? */
+export const rangeHoldsForZero = (range: NumberRange): boolean => (range.min ?? 0) <= 0 && (range.max ?? 0) >= 0;
+
+/** `value` inside a date range (whole-day `to` included, relative dates at the as-of date). NULL-valued when `value` is NULL. */
+export function inDateRange(ctx: ClickHouseContext, value: Sql, range: DateRange): Sql<boolean> {
+  const resolved = resolveRange(range, ctx.asOf);
+  const tests: Sql[] = [];
+  if (resolved.from !== undefined) tests.push(sql`${value} >= ${ctx.dialect.timestamp(resolved.from)}`);
+  if (resolved.to !== undefined) tests.push(resolved.toExclusive ? sql`${value} < ${ctx.dialect.timestamp(resolved.to)}` : sql`${value} <= ${ctx.dialect.timestamp(resolved.to)}`);
+  return tests.length === 0 ? sql`isNotNull(${value})` : sql`(${sql.join(tests, sql` AND `)})`;
+}
+
+/** Two-valued for a condition that is NULL only when `value` is. */
+export const whenPresent = (value: Sql, condition: Sql): Sql<boolean> => sql`(isNotNull(${value}) AND ${condition})`;
+
+export const not = (condition: Sql<boolean>): Sql<boolean> => sql`(NOT ${condition})`;
+
+/** YYYYMMDD of a resolved timestamp's day, and whether the timestamp is after that day's midnight. */
+function dayOf(timestamp: string): { day: number; afterMidnight: boolean } {
+  const [date, time = '00:00:00'] = timestamp.split(' ') as [string, string?];
+  const day = shiftDate(parseLocalDate(date)!, 1, 0, 'd');
+  return { day: day.y * 10000 + day.m * 100 + day.d, afterMidnight: time !== '00:00:00' };
+}
+
+const nextDay = (yyyymmdd: number): number => {
+  const next = shiftDate({ y: Math.floor(yyyymmdd / 10000), m: Math.floor(yyyymmdd / 100) % 100, d: yyyymmdd % 100 }, 1, 1, 'd');
+  return next.y * 10000 + next.m * 100 + next.d;
+};
+
+/**
+ * A date column (YYYYMMDD integer: part A's schema) inside a date range, compared as DuckDB
+ * compares a DATE with a timestamp: the day at midnight. NULL-valued when `value` is NULL.
+ */
+export function inDayRange(ctx: ClickHouseContext, value: Sql, range: DateRange): Sql<boolean> {
+  const resolved = resolveRange(range, ctx.asOf);
+  const tests: Sql[] = [];
+  if (resolved.from !== undefined) {
+    const from = dayOf(resolved.from);
+    tests.push(sql`${value} >= ${from.afterMidnight ? nextDay(from.day) : from.day}`);
+  }
+  if (resolved.to !== undefined) {
+    const to = dayOf(resolved.to);
+    tests.push(resolved.toExclusive && !to.afterMidnight ? sql`${value} < ${to.day}` : sql`${value} <= ${to.day}`);
+  }
+  return tests.length === 0 ? sql`isNotNull(${value})` : sql`(${sql.join(tests, sql` AND `)})`;
+}

@@ -1,0 +1,5 @@
+/** The ClickHouse planner on chdb (ClickHouse 26.7 in-process, NFKC in SQL) against the reference evaluator. */
+import { plannerPropertyTests } from './planner-property.js';
+import { chdbTarget } from './planner-targets.js';
+
+plannerPropertyTests('chdb', chdbTarget);
