@@ -106,12 +106,27 @@ export type Moved =
   | { readonly ok: true; readonly root: Json | undefined; readonly path: Path }
   | { readonly ok: false; readonly refused: 'no-condition' | 'not-a-group' | 'into-itself' | 'already-there' | 'no-outer-group' };
 
+/** How many conditions a group holds (a NOT: its one child). */
+function childCount(node: Json | undefined): number {
+  const kind = groupKey(node);
+  if (kind === 'not') return 1;
+  const list = kind ? (node as JsonObject)[kind] : undefined;
+  return Array.isArray(list) ? list.length : 0;
+}
+
 /**
- * Takes the condition at `path` out of its group. A NOT left with no child would be `{}`, which is
- * no condition at all, so the NOT goes with it. Returns the path of what was removed.
+ * Takes the condition at `path` out of its group. A group it leaves empty goes with it: a NOT of
+ * nothing would be `{}`, no condition at all, and an empty OR holds for no one, a count of 0 the
+ * marketer did not ask for. `where` itself and the group `keep` (where the condition is going)
+ * stay. Returns the path of what was removed.
  */
-function detach(root: Json | undefined, path: Path): { root: Json | undefined; removed: Path } {
-  if (path[path.length - 1] === 'not') return detach(root, path.slice(0, -1));
+function detach(root: Json | undefined, path: Path, keep?: Path): { root: Json | undefined; removed: Path } {
+  const parent = parentGroup(path);
+  if (parent !== undefined) {
+    const underNot = path[path.length - 1] === 'not';
+    const lastOfGroup = parent.length > 1 && !(keep !== undefined && samePath(parent, keep)) && childCount(getAt(root, parent)) === 1;
+    if (underNot || lastOfGroup) return detach(root, parent, keep);
+  }
   return { root: setAt(root, path, undefined), removed: path };
 }
 
@@ -148,8 +163,8 @@ export function moveInto(root: Json | undefined, from: Path, group: Path): Moved
   if (!groupKey(target) || isMailExclusion(target)) return { ok: false, refused: 'not-a-group' };
   if (isWithin(group, from)) return { ok: false, refused: 'into-itself' };
   if (samePath(group, parent)) return { ok: false, refused: 'already-there' };
-  const { root: without, removed } = detach(root, from);
-  if (isWithin(group, removed)) return { ok: false, refused: 'already-there' }; // the NOT that held only this condition
+  const { root: without, removed } = detach(root, from, group);
+  if (isWithin(group, removed)) return { ok: false, refused: 'already-there' }; // a NOT that held only this condition
   const attached = attach(without, afterRemoval(group, removed), node);
   return { ok: true, ...attached };
 }
@@ -165,8 +180,9 @@ export function moveOut(root: Json | undefined, from: Path): Moved {
   const outer = parentGroup(parent);
   if (outer === undefined) return { ok: false, refused: 'no-outer-group' };
   if (parent[parent.length - 1] === 'not') {
-    // the parent group is a NOT's only child: the NOT then holds an AND of what is left of it and the condition
-    if (from[from.length - 1] === 'not') return { ok: true, root: setAt(root, parent, node), path: parent };
+    // the parent group is a NOT's only child: the NOT then holds an AND of what is left of it and
+    // the condition, or the condition alone when nothing is left
+    if (from[from.length - 1] === 'not' || childCount(getAt(root, parent)) === 1) return { ok: true, root: setAt(root, parent, node), path: parent };
     const kept = getAt(setAt(root, from, undefined), parent)!;
     return { ok: true, root: setAt(root, parent, { all: [kept, node] }), path: [...parent, 'all', 1] };
   }

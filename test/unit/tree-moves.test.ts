@@ -90,6 +90,22 @@ describe('moving a condition into another group', () => {
     expect(moved.path).toEqual(['where', 'all', 0, 'any', 1]);
   });
 
+  it('takes away an AND / OR group the move leaves empty (an empty OR would hold for no one)', () => {
+    const root = { where: { all: [{ any: [age(20)] }, { all: [age(30)] }] } };
+    const moved = moveInto(root, ['where', 'all', 0, 'any', 0], ['where', 'all', 1]);
+    if (!moved.ok) throw new Error(moved.refused);
+    expect(moved.root).toEqual({ where: { all: [{ all: [age(30), age(20)] }] } });
+    expect(moved.path).toEqual(['where', 'all', 0, 'all', 1]);
+  });
+
+  it('keeps the group the condition goes into, even when it held only the group the condition leaves', () => {
+    const root = { where: { all: [{ any: [{ all: [age(20)] }] }] } };
+    const moved = moveInto(root, ['where', 'all', 0, 'any', 0, 'all', 0], ['where', 'all', 0]);
+    if (!moved.ok) throw new Error(moved.refused);
+    expect(moved.root).toEqual({ where: { all: [{ any: [age(20)] }] } });
+    expect(moved.path).toEqual(['where', 'all', 0, 'any', 0]);
+  });
+
   it('keeps every leaf once and a parseable definition for every move a tree allows', () => {
     const root = tree();
     const before = leaves(getAt(root, ['where']));
@@ -104,6 +120,7 @@ describe('moving a condition into another group', () => {
         allowed++;
         expect(leaves(getAt(moved.root, ['where'])), `${from.join('.')} → ${group.join('.')}`).toEqual(before);
         expect(getAt(moved.root, moved.path)).toEqual(getAt(root, from));
+        expect(JSON.stringify(moved.root), 'no group left empty').not.toMatch(/"(all|any)":\[\]/);
         parses(moved.root);
       }
     }
@@ -133,6 +150,18 @@ describe('moving a condition out of its group', () => {
     if (!moved.ok) throw new Error(moved.refused);
     expect(moved.root).toEqual({ where: { all: [age(20)] } });
     expect(moved.path).toEqual(['where', 'all', 0]);
+  });
+
+  it('out of a group it was alone in: the group goes, the condition takes its place', () => {
+    const root = { where: { all: [age(20), { any: [age(30)] }, age(40)] } };
+    const moved = moveOut(root, ['where', 'all', 1, 'any', 0]);
+    if (!moved.ok) throw new Error(moved.refused);
+    expect(moved.root).toEqual({ where: { all: [age(20), age(30), age(40)] } });
+    expect(moved.path).toEqual(['where', 'all', 1]);
+    const underNot = moveOut({ where: { all: [{ not: { any: [age(30)] } }] } }, ['where', 'all', 0, 'not', 'any', 0]);
+    if (!underNot.ok) throw new Error(underNot.refused);
+    expect(underNot.root).toEqual({ where: { all: [{ not: age(30) }] } });
+    expect(underNot.path).toEqual(['where', 'all', 0, 'not']);
   });
 
   it('refuses a condition of the top group: there is no group around it', () => {
