@@ -1,10 +1,10 @@
 import { KumiwakeError } from '../../errors.js';
 import type { TableName } from '../../catalog/tables.js';
-import { sqlIdent, sqlString } from '../../dialect/duckdb/sql-text.js';
+import { sqlIdent } from '../../dialect/duckdb/sql-text.js';
 import { chIdent, chString } from '../../dialect/clickhouse/literal.js';
 import type { DuckDBEngine } from '../duckdb/engine.js';
 import type { ClickHouseCluster } from './cluster.js';
-import { addColumnStatement, clickHouseTable, clickHouseTables, FOLDED_SUFFIX, hasFoldedCopy, IMPORT_ID_COLUMN, qualifiedName, storedName, type Layout } from './schema.js';
+import { addColumnStatement, clickHouseTable, clickHouseTables, FOLDED_SUFFIX, hasFoldedCopy, IMPORT_ID_COLUMN, qualifiedName, SHARDING_KEY, storedName, type Layout } from './schema.js';
 import { tsvField, tsvStringArray } from './tsv.js';
 
 /** How a DuckDB column's value is sent: its TSV text, made by DuckDB, finished in JS. */
@@ -76,7 +76,7 @@ export async function addMissingColumns(cluster: ClickHouseCluster, tableName: T
   const known = new Set(table.columns.map((c) => c.name));
   const extra = names.filter((n) => !known.has(n) && n !== IMPORT_ID_COLUMN);
   if (extra.length === 0) return;
-  const wanted = extra.flatMap((c) => (hasFoldedCopy(tableName, c) ? [c, `${c}${FOLDED_SUFFIX}`] : [c]));
+  const wanted = [...new Set(extra.flatMap((c) => (hasFoldedCopy(tableName, c) ? [c, `${c}${FOLDED_SUFFIX}`] : [c])))];
   const layout = cluster.layout;
   // 18.16 has no ADD COLUMN IF NOT EXISTS: each table's columns are read first.
   await cluster.eachShard(async (shard) => {
@@ -118,16 +118,16 @@ export async function sendRows(
   const [count] = await source.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${from}`);
   const stored = storedName(layout, tableName, suffix);
   if (layout.cluster && stored !== `${tableName}${suffix}`) {
-    // Rows go through a Distributed table over this version of the shards' tables.
-    const via = `${tableName}${suffix}_via`;
-    await cluster.coordinator.run(`CREATE TABLE IF NOT EXISTS ${qualifiedName(layout, via)} AS ${qualifiedName(layout, stored)} ` +
-      `ENGINE = Distributed(${sqlString(layout.cluster)}, ${sqlString(layout.database)}, ${sqlString(stored)}, cityHash64(customer_id))`);
-    try {
-      await cluster.coordinator.insertTsv(qualifiedName(layout, via), names, tsvLines(source, select, sent, importId, options.signal),
-        { settings: { insert_distributed_sync: 1 }, signal: options.signal });
-    } finally {
-      await cluster.coordinator.run(`DROP TABLE IF EXISTS ${qualifiedName(layout, via)}`);
+    // Sharded rows go through a Distributed table over this version of the shards' tables: the
+    // table itself, or for an import's version one named like it (the import drops it).
+    const via = `${tableName}${suffix}`;
+    if (suffix !== '') {
+      // On every shard: each reads the import's keys of all shards through it.
+      await cluster.eachShard((shard) => shard.server.run(`CREATE TABLE IF NOT EXISTS ${qualifiedName(layout, via)} AS ${qualifiedName(layout, stored)} ` +
+        `ENGINE = Distributed(${chString(layout.cluster!)}, ${chString(layout.database)}, ${chString(stored)}, ${SHARDING_KEY})`));
     }
+    await cluster.coordinator.insertTsv(qualifiedName(layout, via), names, tsvLines(source, select, sent, importId, options.signal),
+      { settings: { insert_distributed_sync: 1 }, signal: options.signal });
   } else {
     await cluster.eachShard((shard) => shard.server.insertTsv(qualifiedName(layout, stored), names, tsvLines(source, select, sent, importId, options.signal), { signal: options.signal }));
   }

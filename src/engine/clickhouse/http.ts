@@ -60,11 +60,12 @@ export class ClickHouseServer {
   }
 
   /** Rows of a SELECT as column vectors, `batch` rows at a time, read from the response as it comes. */
-  async *columns(sql: string, batch = 2048, signal?: AbortSignal): AsyncGenerator<unknown[][]> {
+  async *columns(sql: string, batch = 2048, signal?: AbortSignal, onHeader?: (names: string[], types: string[]) => void): AsyncGenerator<unknown[][]> {
     const response = await this.request(`${sql}\nFORMAT TabSeparatedWithNamesAndTypes`, { signal });
     const decoder = new TextDecoder();
     let pending = '';
     let types: string[] | undefined;
+    let names: string[] = [];
     let header = 0;
     let vectors: unknown[][] = [];
     let count = 0;
@@ -81,9 +82,11 @@ export class ClickHouseServer {
         const line = pending.slice(0, newline);
         pending = pending.slice(newline + 1);
         if (header < 2) {
+          if (header === 0) names = line.split('\t').map((n) => tsvUnescape(n) ?? '');
           if (header === 1) {
             types = line.split('\t').map((t) => tsvUnescape(t) ?? '');
             vectors = types.map(() => []);
+            onHeader?.(names, types);
           }
           header++;
           continue;

@@ -47,7 +47,8 @@ const FOLDED: Readonly<Partial<Record<TableName, readonly string[]>>> = {
 /** The columns of `table` with a folded copy (`attr:` columns of customers always have one too). */
 export const foldedColumnsOf = (table: TableName): readonly string[] => FOLDED[table] ?? [];
 
-export const hasFoldedCopy = (table: TableName, column: string) => foldedColumnsOf(table).includes(column) || (table === 'customers' && column.startsWith('attr:'));
+export const hasFoldedCopy = (table: TableName, column: string) =>
+  foldedColumnsOf(table).includes(column) || (table === 'customers' && column.startsWith('attr:') && !column.endsWith(FOLDED_SUFFIX));
 
 /** The ClickHouse type of a folded copy (`tags_folded` is an array). */
 export const foldedType = (column: string) => (column === 'tags' ? 'Array(String)' : 'Nullable(String)');

@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customers, purchases } from '../../src/catalog/tables.js';
+import { parseClickHouseUrl } from '../../src/engine/clickhouse/address.js';
+import { ClickHouseCluster } from '../../src/engine/clickhouse/cluster.js';
+import { ClickHouseEngine } from '../../src/engine/clickhouse/engine.js';
+import { importIntoClickHouse } from '../../src/engine/clickhouse/import.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
+import { InterruptedError } from '../../src/interrupt.js';
+import { clickhouseMissing, serverQuery, startServers, type Servers } from './servers.js';
+import { SAMPLE_FILES } from './sample-shop.js';
+
+const missing = clickhouseMissing();
+
+/** Every row of a table as one text line, both engines writing values the same way (dates YYYYMMDD, booleans 1/0, timestamps to the second). */
+async function duckRows(db: DuckDBEngine, table: string): Promise<string[]> {
+  const columns = await db.all<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: table });
+  const text = columns.map(({ name, type }) => {
+    const x = `"${name}"`;
+    if (type === 'DATE') return `COALESCE(CAST(year(${x}) * 10000 + month(${x}) * 100 + day(${x}) AS VARCHAR), 'NULL')`;
+    if (type === 'BOOLEAN') return `COALESCE(CASE WHEN ${x} THEN '1' WHEN NOT ${x} THEN '0' END, 'NULL')`;
+    if (type === 'TIMESTAMP') return `COALESCE(strftime(${x}, '%Y-%m-%d %H:%M:%S'), 'NULL')`;
+    if (type.endsWith('[]')) return `COALESCE(array_to_string(${x}, '|'), '')`;
+    return `COALESCE(CAST(${x} AS VARCHAR), 'NULL')`;
+  });
+  return (await db.all<{ line: string }>(`SELECT concat_ws(' ¦ ', ${text.join(', ')}) AS line FROM ${table}`)).map((r) => r.line).sort();
+}
+
+async function clickRows(engine: ClickHouseEngine, db: DuckDBEngine, table: string): Promise<string[]> {
+  const columns = await db.all<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: table });
+  const text = columns.map(({ name, type }) => {
+    const x = `\`${name}\``;
+    if (type.endsWith('[]')) return `arrayStringConcat(${x}, '|')`;
+    return `ifNull(toString(${x}), 'NULL')`;
+  });
+  const rows = await engine.query<{ line: string }>({ sql: `SELECT concat(${text.join(", ' ¦ ', ")}) AS line FROM shop.${table}`, parameters: [] });
+  return rows.map((r) => r.line).sort();
+}
+
+describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', () => {
+  let servers: Servers;
+  let dir: string;
+  let engine: ClickHouseEngine;
+  let duck: DuckDBEngine;
+  beforeAll(async () => {
+    servers = await startServers();
+    dir = mkdtempSync(join(tmpdir(), 'kumiwake-ch-import-'));
+    const url = `${servers.engineUrl('shop')}&shards=${servers.servers.map((s) => `127.0.0.1:${s.httpPort}`).join(',')}`;
+    const cluster = await ClickHouseCluster.connect(parseClickHouseUrl(url), { create: true });
+    await cluster.createTables();
+    engine = await ClickHouseEngine.open(url, { stateFile: join(dir, 'state.duckdb') });
+    duck = await DuckDBEngine.open(join(dir, 'reference.duckdb'));
+  }, 120_000);
+  afterAll(async () => {
+    engine?.close();
+    duck?.close();
+    await servers?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lands the sample shop with exactly the rows DuckDB imports, each customer\'s rows on one shard', async () => {
+    for (const { table, file } of SAMPLE_FILES) {
+      const expected = await importFiles(duck, { table, files: [file] });
+      const result = await importIntoClickHouse(engine, { table, files: [file] });
+      expect(result.rowsLoaded, file).toBe(expected.rowsLoaded);
+      expect(result.rowsStored, file).toBe(expected.rowsStored);
+      expect(result.unknownCustomers, file).toBe(expected.unknownCustomers);
+    }
+    for (const table of ['customers', 'purchases', 'products', 'mails', 'mail_events', 'subscriptions']) {
+      const want = await duckRows(duck, table);
+      expect(want.length, table).toBeGreaterThan(0);
+      expect(await clickRows(engine, duck, table), table).toEqual(want);
+    }
+    // An upsert of the same customers file again changes nothing and stores every row again.
+    const again = await importIntoClickHouse(engine, { table: customers, files: [SAMPLE_FILES[1]!.file] });
+    expect(again.rowsStored).toBe(300);
+    expect(await clickRows(engine, duck, 'customers')).toEqual(await duckRows(duck, 'customers'));
+
+    const shardOf = new Map<string, number>();
+    for (const [i, server] of servers.servers.entries()) {
+      for (const id of (await serverQuery(server, 'SELECT customer_id FROM shop.customers_local FORMAT TabSeparated')).trim().split('\n')) shardOf.set(id, i);
+    }
+    expect(shardOf.size).toBe(300);
+    const counts = [0, 0];
+    for (const [i, server] of servers.servers.entries()) {
+      for (const table of ['customers_local', 'purchases_local', 'mail_events_local', 'subscriptions_local']) {
+        const ids = (await serverQuery(server, `SELECT DISTINCT customer_id FROM shop.${table} FORMAT TabSeparated`)).trim().split('\n');
+        for (const id of ids) if (shardOf.has(id)) expect(shardOf.get(id), `${table} ${id}`).toBe(i);
+        counts[i]! += ids.length;
+      }
+    }
+    expect(Math.min(...counts)).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('upserts keep the columns a file lacks, replace the rows it has, and add its new attr: columns', async () => {
+    const file = join(dir, 'ranks.csv');
+    writeFileSync(file, 'customer_id,points,attr:会員ランク\n00000001,77,ゴールド\n00000002,,シルバー\n09999999,5,\n');
+    const expected = await importFiles(duck, { table: customers, files: [file] });
+    const result = await importIntoClickHouse(engine, { table: customers, files: [file] });
+    expect(result.rowsStored).toBe(expected.rowsStored);
+    expect(await clickRows(engine, duck, 'customers')).toEqual(await duckRows(duck, 'customers'));
+    const [folded] = await engine.query<{ f: string }>({ sql: "SELECT `attr:会員ランク_folded` AS f FROM shop.customers WHERE customer_id = '00000001'", parameters: [] });
+    expect(folded!.f).toBe('ゴールド');
+  }, 120_000);
+
+  it('a bad file gives DuckDB\'s file:line error and leaves the tables as they were', async () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, 'customer_id,birthday,points\nN1,1980-01-02,5\nN2,1980-13-45,6\n');
+    const before = await clickRows(engine, duck, 'customers');
+    const fresh = await DuckDBEngine.open(':memory:');
+    const duckError = await importFiles(fresh, { table: customers, files: [file] }).catch((e: unknown) => e as Error);
+    fresh.close();
+    const error = await importIntoClickHouse(engine, { table: customers, files: [file] }).catch((e: unknown) => e as Error);
+    expect(duckError.message).toMatch(/bad\.csv:3: column birthday/);
+    expect(error.message).toBe(duckError.message);
+    expect(await clickRows(engine, duck, 'customers')).toEqual(before);
+    for (const server of servers.servers) {
+      expect(await serverQuery(server, "SELECT name FROM system.tables WHERE database = 'shop' AND match(name, '_(in|next|old)_') FORMAT TabSeparated")).toBe('');
+    }
+    const [row] = await engine.state.all<{ outcome: string; error: string }>('SELECT outcome, error FROM imports ORDER BY import_id DESC LIMIT 1');
+    expect(row).toMatchObject({ outcome: 'rejected', error: duckError.message });
+  }, 120_000);
+
+  it('an import interrupted between batches leaves no visible row, and the next import cleans up after a killed one', async () => {
+    const file = join(dir, 'many.csv');
+    const lines = ['order_id,line_no,customer_id,ordered_at,product_code,quantity,amount'];
+    for (let i = 0; i < 300_000; i++) lines.push(`X${i},1,${String(1 + (i % 300)).padStart(8, '0')},2026-01-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00,P00001,1,100`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const before = await engine.query<{ n: bigint }>({ sql: 'SELECT count() AS n FROM shop.purchases', parameters: [] });
+    const controller = new AbortController();
+    // Abort once the first rows have reached a shard's incoming table.
+    const watch = setInterval(async () => {
+      const seen = await serverQuery(servers.servers[0]!, "SELECT sum(rows) FROM system.parts WHERE database = 'shop' AND match(table, '_in_') AND active FORMAT TabSeparated").catch(() => '0');
+      if (Number(seen) > 0) controller.abort('test');
+    }, 20);
+    const error = await importIntoClickHouse(engine, { table: purchases, files: [file], signal: controller.signal }).catch((e: unknown) => e);
+    clearInterval(watch);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(await engine.query<{ n: bigint }>({ sql: 'SELECT count() AS n FROM shop.purchases', parameters: [] })).toEqual(before);
+    for (const server of servers.servers) {
+      expect(await serverQuery(server, "SELECT name FROM system.tables WHERE database = 'shop' AND match(name, '_(in|next|old)_') FORMAT TabSeparated")).toBe('');
+    }
+    // A killed process leaves its import 'running' and its incoming tables: the next import drops them.
+    await engine.state.run(`INSERT INTO imports (import_id, table_name, mode, files, started_at, finished_at, duration_ms, outcome)
+      VALUES (9999, 'purchases', 'upsert', ['x.csv'], now()::TIMESTAMP, now()::TIMESTAMP, 0, 'running')`);
+    await serverQuery(servers.servers[1]!, 'CREATE TABLE shop.purchases_local_in_9999 AS shop.purchases_local');
+    await importIntoClickHouse(engine, { table: customers, files: [SAMPLE_FILES[1]!.file] });
+    expect(await serverQuery(servers.servers[1]!, "SELECT name FROM system.tables WHERE database = 'shop' AND match(name, '_in_') FORMAT TabSeparated")).toBe('');
+    const [killed] = await engine.state.all<{ outcome: string }>('SELECT outcome FROM imports WHERE import_id = 9999');
+    expect(killed!.outcome).toBe('interrupted');
+  }, 300_000);
+});
