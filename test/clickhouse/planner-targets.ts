@@ -128,9 +128,16 @@ export function clusterTarget(cluster: ClickHouseCluster, close: () => Promise<v
     name: `ClickHouse 18.16, ${cluster.shards.length} shards`,
     dialect: clickhouseLegacyDialect,
     layout,
-    localTable: (table) => localTableName(layout, table),
+    // Qualified: on a remote shard the subquery runs in the default database, not the Distributed table's.
+    localTable: (table) => `${layout.database}.${localTableName(layout, table)}`,
     rows: (plan) => cluster.coordinator.rows(inlineParameters(plan.sql, plan.parameters)),
-    load: async (source) => void (await copyRowsToClickHouse(source, withArraysEscapedOnce(cluster))),
+    load: async (source) => {
+      await copyRowsToClickHouse(source, withArraysEscapedOnce(cluster));
+      // Every shard holds customers of its own, or shard-local evaluation would go untested.
+      const held = await cluster.eachShard(async (shard) => (await shard.server.rows<{ n: string }>(
+        `SELECT count() AS n FROM ${layout.database}.${localTableName(layout, 'customers')}`))[0]!.n);
+      if (held.some((n) => Number(n) === 0)) throw new Error(`the reference shop's customers did not spread over the shards: ${held.join(', ')}`);
+    },
     close,
   };
 }

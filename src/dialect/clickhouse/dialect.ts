@@ -33,6 +33,8 @@ export interface ClickHouseDialect extends SqlDialect {
   isTrue(condition: Sql): Sql<boolean>;
   /** an amount (DECIMAL) compared exactly: 18.16 refuses Decimal against Float64 */
   decimal(value: number): Sql<number>;
+  /** `looseFold` of a text folded already (a folded copy on 18.16) */
+  looseFromFolded(folded: Sql): Sql<string>;
   /** `textAsNumber` / `textAsTimestamp` of a text folded already (a folded copy) */
   foldedTextAsNumber(folded: Sql): Sql<number>;
   foldedTextAsTimestamp(folded: Sql): Sql;
@@ -80,6 +82,13 @@ function foldedTextAsTimestamp(folded: Sql): Sql {
 }
 
 function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
+  // Spaces, hyphens and dashes removed, katakana as hiragana (model/loose-text.ts). 18.16 has no
+  // translateUTF8: the text is split into characters and each mapped with transform().
+  const looseFromFolded = (folded: Sql): Sql<string> => {
+    const removed = sql`replaceRegexpAll(${folded}, ${LOOSE_PATTERN}, '')`;
+    return foldsInSql ? sql`translateUTF8(${removed}, ${KATAKANA}, ${HIRAGANA})`
+      : sql`arrayStringConcat(arrayMap(ch -> transform(ch, ${[...KATAKANA]}, ${[...HIRAGANA]}, ch), extractAll(ifNull(${removed}, ''), '.')))`; // no Nullable(Array): a missing text is blank, and blank never matches
+  };
   const fold = (text: Sql): Sql<string> => {
     if (!foldsInSql) {
       throw new Error('INTERNAL ERROR: ClickHouse 18.16 has no NFKC normalisation; the planner compares a folded copy of the column (foldedColumn) instead');
@@ -101,10 +110,8 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     textMatches: (text, where, needle) => sql`like(${text}, ${likePattern[where](likeEscape(needle))})`,
     hasSubstring: (text, needle) => sql`position(${text}, ${needle}) > 0`,
     tryInteger: (text) => sql`toInt64OrNull(${trimmed(text)})`,
-    looseFold: (text) => {
-      if (!foldsInSql) throw new Error('INTERNAL ERROR: ClickHouse 18.16 has no NFKC normalisation; a loose comparison is refused before it is compiled');
-      return sql`translateUTF8(replaceRegexpAll(${fold(text)}, ${LOOSE_PATTERN}, ''), ${KATAKANA}, ${HIRAGANA})`;
-    },
+    looseFold: (text) => looseFromFolded(fold(text)),
+    looseFromFolded,
     textAsNumber: (text) => foldedTextAsNumber(fold(text)),
     textAsTimestamp: (text) => foldedTextAsTimestamp(fold(text)),
     foldedTextAsNumber,

@@ -4,7 +4,7 @@ import type { FieldInfo } from '../../model/fields.js';
 import { looseFoldText } from '../../model/loose-text.js';
 import type { DateTest, FieldCondition, NumberTest, BooleanTest, TextTest } from '../../model/segment.js';
 import { foldText } from '../compile-field.js';
-import { notYet, type ClickHouseContext } from './context.js';
+import type { ClickHouseContext } from './context.js';
 import { foldedColumn } from './folded.js';
 import { inDateRange, inDayRange, inNumberRange, not, whenPresent } from './ranges.js';
 
@@ -38,11 +38,11 @@ function compileText(leaf: TextTest, x: Sql, ctx: ClickHouseContext): Sql<boolea
     return leaf.op === 'in' ? selected : not(selected);
   }
   const loose = 'loose' in leaf && leaf.loose === true;
-  if (loose && !d.foldsInSql) notYet('A loose text comparison ("loose": true) on ClickHouse 18.16 (no NFKC in SQL)');
   const exact = field.name === 'customer_id' && !loose;
-  const folded = loose ? d.looseFold(x) : field.type === 'enum' || exact ? x : foldedColumn(ctx, 'c', field.name);
+  // Enum columns hold canonical ASCII spellings, which NFKC leaves as they are: no folded copy needed.
+  const folded = loose ? d.looseFromFolded(field.type === 'enum' ? x : foldedColumn(ctx, 'c', field.name)) : field.type === 'enum' || exact ? x : foldedColumn(ctx, 'c', field.name);
   const norm = loose ? looseFoldText : exact || field.type === 'enum' ? (v: string) => v : foldText;
-  const present = (p: Sql<boolean>) => (loose ? sql<boolean>`(NOT ${isBlank(ctx, field, x)} AND ${p})` : whenPresent(x, p));
+  const present = (p: Sql<boolean>) => (loose ? sql<boolean>`(NOT ${isBlank(ctx, field, x)} AND ${ctx.dialect.isTrue(p)})` : whenPresent(x, p));
   const equals = (v: string) => (isEmptyValue(v) ? isBlank(ctx, field, x) : present(sql`${folded} = ${norm(v)}`));
   switch (leaf.op) {
     case 'eq': return equals(leaf.value);

@@ -11,7 +11,8 @@ function orderFilterLineTests(filter: OrderFilter, ctx: ClickHouseContext): Sql<
   if (filter.stores) tests.push(d.inList(sql.ref('p.store_id'), filter.stores));
   if (filter.media || filter.mediaEmpty) {
     const media = [...(filter.media ? [d.inList(sql.ref('p.media'), filter.media)] : []), ...(filter.mediaEmpty ? [d.isBlankText(sql.ref('p.media'))] : [])];
-    tests.push(sql`(${sql.join(media, sql` OR `)})`);
+    // Each two-valued before OR: in 18.16 `1 OR NULL` is NULL.
+    tests.push(sql`(${sql.join(media.map((m) => d.isTrue(m)), sql` OR `)})`);
   }
   if (filter.orderCodes) {
     const { min, max } = filter.orderCodes;

@@ -48,7 +48,7 @@ function orderFigureTests(leaf: PurchasesCondition, ctx: ClickHouseContext): Sql
     holdsForNone &&= rangeHoldsForZero(orderCount);
   }
   if (sales) {
-    holds.push(inNumberRange(ctx, sql`ifNull(sum(order_sales), 0)`, sales, true));
+    holds.push(inNumberRange(ctx, sql`ifNull(sum(order_sales), ${d.decimal(0)})`, sales, true));
     holdsForNone &&= rangeHoldsForZero(sales);
   }
   if (firstOrderedAt) holds.push(inDateRange(ctx, sql`min(ts)`, firstOrderedAt));

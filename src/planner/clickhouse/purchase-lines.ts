@@ -48,7 +48,8 @@ export function lineMatchesProducts(ctx: ClickHouseContext, products: readonly s
   const tests: Sql[] = [];
   if (products.length > 0) tests.push(d.inList(sql.ref('p.product_code'), products));
   if (categories.length > 0) tests.push(d.inList(sql`ifNull(p.category, p.product_category)`, categories));
-  const product: Sql<boolean> = tests.length === 0 ? d.no : d.isTrue(sql`(${sql.join(tests, sql` OR `)})`);
+  // Each test two-valued before OR: in 18.16 `1 OR NULL` is NULL.
+  const product: Sql<boolean> = tests.length === 0 ? d.no : sql`(${sql.join(tests.map((t) => d.isTrue(t)), sql` OR `)})`;
   if (remarkContains === undefined) return product;
   const remark = remarkHolds(ctx, remarkContains);
   return tests.length === 0 ? remark : sql`(${product} AND ${remark})`;

@@ -28,8 +28,11 @@ export function inDateRange(ctx: ClickHouseContext, value: Sql, range: DateRange
   return tests.length === 0 ? sql`isNotNull(${value})` : sql`(${sql.join(tests, sql` AND `)})`;
 }
 
-/** Two-valued for a condition that is NULL only when `value` is. */
-export const whenPresent = (value: Sql, condition: Sql): Sql<boolean> => sql`(isNotNull(${value}) AND ${condition})`;
+/**
+ * Two-valued for a condition that is NULL only when `value` is. Not `isNotNull(x) AND …`:
+ * in 18.16 `0 AND NULL` is NULL (no three-valued logic), so only ifNull makes it two-valued.
+ */
+export const whenPresent = (_value: Sql, condition: Sql): Sql<boolean> => sql`ifNull(${condition}, 0)`;
 
 export const not = (condition: Sql<boolean>): Sql<boolean> => sql`(NOT ${condition})`;
 
