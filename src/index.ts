@@ -37,6 +37,7 @@ export { KumiwakeError, ImportError, DatabaseBusyError, OutOfMemoryError } from 
 export { InterruptedError } from './interrupt.js';
 export { DefinitionError } from './model/validate.js';
 export { QueryError } from './engine/engine.js';
+export { clickHouseStateFile, importToClickHouse, initClickHouse, isClickHouseSetting, type ClickHouseImportOptions, type ClickHouseInitResult } from './api/clickhouse.js';
 
 export {
   CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type CsvFormulas, type ExportFormat, type HeaderStyle, type ValueStyle,

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
  */
 export interface CliConfig {
   readonly db: string;
+  /** the engine (KUMIWAKE_ENGINE): unset = the DuckDB file `db`; `clickhouse://HOST:8123/DATABASE?cluster=NAME` */
+  readonly engine?: string;
   readonly logLevel: string;
   readonly memoryLimit?: string;
   readonly exportMemoryLimit?: string;
@@ -34,6 +36,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): CliConfig {
   const rows = Number(env.KUMIWAKE_XLSX_ROWS_PER_SHEET);
   return {
     db: nonEmpty(env.KUMIWAKE_DB) ?? DEFAULT_DB_PATH,
+    engine: nonEmpty(env.KUMIWAKE_ENGINE),
     logLevel: nonEmpty(env.KUMIWAKE_LOG_LEVEL) ?? 'info',
     memoryLimit: nonEmpty(env.KUMIWAKE_MEMORY_LIMIT),
     exportMemoryLimit: nonEmpty(env.KUMIWAKE_EXPORT_MEMORY_LIMIT),

@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
-import { tableNames, type ImportResult, type TableName } from '../index.js';
-import { withWorkspace } from './context.js';
+import { importToClickHouse, tableNames, type ImportResult, type TableName } from '../index.js';
+import { config, log, withWorkspace } from './context.js';
+import { engineSettingName } from './cluster-command.js';
+import { terminalProgress } from './progress-bar.js';
 import { emit, type GlobalArgs } from './output.js';
 import { abortOnSignals } from './signals.js';
 
@@ -20,6 +22,21 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('allow-empty', { type: 'boolean', default: false, describe: 'let --mode replace empty the table when the files hold no row' }),
     async (argv) => {
       const controller = new AbortController();
+      if (argv.engine) {
+        // ClickHouse: the files are checked as for DuckDB, then land whole or not at all.
+        const { signal, dispose } = abortOnSignals();
+        try {
+          const result = await importToClickHouse(
+            { engine: argv.engine, settingName: engineSettingName(argv), db: argv.db === config.db && !process.env.KUMIWAKE_DB ? undefined : argv.db,
+              tz: argv.tz, logger: log(), progress: terminalProgress(), decodeDir: config.decodeDir, signal },
+            { table: argv.table as TableName, files: argv.files as string[], encoding: argv.encoding, mode: argv.mode, mapping: argv.mapping,
+              maxRejects: argv['max-rejects'], delimiter: argv.delimiter === 'tab' ? '\t' : argv.delimiter, allowEmpty: argv['allow-empty'] });
+          emit(argv, importJson(result), () => importSummary(result));
+        } finally {
+          dispose();
+        }
+        return;
+      }
       await withWorkspace(argv, { signal: controller.signal }, async (workspace) => {
         await workspace.open();
         // Taken only once the database is open: Ctrl-C while waiting for a busy database just quits.
@@ -51,6 +68,12 @@ export function importCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
     },
   );
 }
+
+/** The --json answer of an import. */
+const importJson = (result: ImportResult) => ({
+  table: result.table, files: result.files, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsSkipped: result.rowsSkipped,
+  rowsRejected: result.rowsRejected, rowsStored: result.rowsStored, unknownCustomers: result.unknownCustomers, rejectsFile: result.rejectsFile,
+});
 
 /** What a stored row of each table is, in the summary line. */
 const ROW_NAMES: Record<string, readonly [string, string]> = {

@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { config, setLogFormat } from './context.js';
 import { LOG_FORMATS, type LogFormat } from './logger.js';
 import { reportError, type GlobalArgs } from './output.js';
+import { KumiwakeError } from '../index.js';
 
 const argv = hideBin(process.argv);
 const wantsJson = argv.includes('--json');
@@ -12,10 +13,19 @@ const base = yargs(argv)
   .scriptName('kumiwake')
   .usage('$0 <command> [options]')
   .option('db', { type: 'string', default: config.db, describe: 'database file (env KUMIWAKE_DB)', global: true })
+  .option('engine', { type: 'string', default: config.engine, describe: 'clickhouse://HOST:8123/DATABASE?cluster=NAME instead of the DuckDB file (env KUMIWAKE_ENGINE)', global: true })
   .option('tz', { type: 'string', default: 'Asia/Tokyo', describe: 'time zone of dates and timestamps', global: true })
   .option('json', { type: 'boolean', default: false, describe: 'machine-readable output on stdout', global: true })
   .option('log-format', { choices: LOG_FORMATS, describe: 'logs on stderr: json (pino lines) or pretty (warnings as plain lines); default pretty on a terminal, json otherwise or at debug level', global: true })
   .middleware((args) => setLogFormat((args as { 'log-format'?: LogFormat })['log-format']))
+  // A ClickHouse engine serves only the commands wired to it: any other would silently use the DuckDB file.
+  .middleware((args) => {
+    const engine = (args as { engine?: string }).engine;
+    const command = String(args._[0] ?? '');
+    if (engine === undefined || engine === '' || command === '') return;
+    if (!/^clickhouse:/i.test(engine.trim())) throw new KumiwakeError('bad-engine', `--engine "${engine}": write clickhouse://HOST:8123/DATABASE?cluster=NAME, or leave it out for the DuckDB file`, 2);
+    if (!['import', 'cluster'].includes(command)) throw new KumiwakeError('engine-unsupported', `kumiwake ${command} does not run on ClickHouse yet (import and cluster init do); leave out --engine / KUMIWAKE_ENGINE to use the DuckDB file`, 2);
+  })
   .strict()
   .demandCommand(1, 'name a command (see --help)')
   .recommendCommands()
@@ -57,6 +67,7 @@ const commandModules: Record<string, () => Promise<AddCommands[]>> = {
   serve: async () => [(await import('./serve-command.js')).serveCommand],
   print: queryCommands,
   parse: queryCommands,
+  cluster: async () => [(await import('./cluster-command.js')).clusterCommand],
 };
 const named = argv.find((a) => !a.startsWith('-'));
 const loaders = named !== undefined && Object.hasOwn(commandModules, named) ? [commandModules[named]!] : [...new Set(Object.values(commandModules))];

@@ -95,11 +95,11 @@ export class ClickHouseCluster {
       const [mine] = await shard.server.rows<{ token: string }>(`SELECT token FROM ${table}`).catch(() => [] as Array<{ token: string }>);
       const [named] = await this.coordinator.rows<{ token: string }>(
         `SELECT token FROM remote(${chString(shard.native)}, ${chString(this.address.database)}, ${chString(IDENTITY_TABLE)})`).catch(() => [] as Array<{ token: string }>);
-      if (!mine || !named) {
+      if (!mine || (!named && !write)) {
         throw new KumiwakeError('cluster-not-initialised',
           `shard ${shard.number} (${shard.native}) of cluster "${this.address.cluster}" holds no Kumiwake database "${this.address.database}" yet: run kumiwake cluster init`, 2);
       }
-      if (mine.token !== named.token) {
+      if (mine.token !== named?.token) {
         throw new KumiwakeError('bad-engine',
           `shard ${shard.number} of cluster "${this.address.cluster}" is ${shard.native}, and ${shard.server.origin} is another server: ` +
           'give each shard\'s HTTP address in the URL (?cluster=NAME&shards=HOST:PORT,HOST:PORT, in shard order)', 2);
