@@ -113,9 +113,9 @@ describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', 
     writeFileSync(file, 'customer_id,birthday,points\nN1,1980-01-02,5\nN2,1980-13-45,6\n');
     const before = await clickRows(engine, duck, 'customers');
     const fresh = await DuckDBEngine.open(':memory:');
-    const duckError = await importFiles(fresh, { table: customers, files: [file] }).catch((e: unknown) => e as Error);
+    const duckError = (await importFiles(fresh, { table: customers, files: [file] }).catch((e: unknown) => e)) as Error;
     fresh.close();
-    const error = await importIntoClickHouse(engine, { table: customers, files: [file] }).catch((e: unknown) => e as Error);
+    const error = (await importIntoClickHouse(engine, { table: customers, files: [file] }).catch((e: unknown) => e)) as Error;
     expect(duckError.message).toMatch(/bad\.csv:3: column birthday/);
     expect(error.message).toBe(duckError.message);
     expect(await clickRows(engine, duck, 'customers')).toEqual(before);
