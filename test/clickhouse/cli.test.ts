@@ -22,7 +22,7 @@ describe.skipIf(missing !== undefined)('kumiwake on a two-shard ClickHouse clust
   afterAll(async () => {
     await servers?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
   const count = async (table: string) => Number(await serverQuery(servers.servers[0]!, `SELECT count() FROM cli.${table} FORMAT TabSeparated`));
 
   it('cluster init creates the tables on both shards, and says so again when run twice', async () => {

@@ -40,7 +40,7 @@ describe.skipIf(missing !== undefined)('the ClickHouse engine on one server', ()
     shop?.close();
     await servers?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('keeps every table under its own name without a cluster, with DuckDB\'s row counts', async () => {
     expect(engine.cluster).toBeUndefined();

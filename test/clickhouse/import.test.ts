@@ -10,6 +10,7 @@ import { importIntoClickHouse } from '../../src/engine/clickhouse/import.js';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { InterruptedError } from '../../src/interrupt.js';
+import { writeCsv } from '../helpers/cli.js';
 import { clickhouseMissing, serverQuery, startServers, type Servers } from './servers.js';
 import { SAMPLE_FILES } from './sample-shop.js';
 
@@ -61,7 +62,7 @@ describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', 
     duck?.close();
     await servers?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('lands the sample shop with exactly the rows DuckDB imports, each customer\'s rows on one shard', async () => {
     for (const { table, file } of SAMPLE_FILES) {
@@ -124,6 +125,17 @@ describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', 
     }
     const [row] = await engine.state.all<{ outcome: string; error: string }>('SELECT outcome, error FROM imports ORDER BY import_id DESC LIMIT 1');
     expect(row).toMatchObject({ outcome: 'rejected', error: duckError.message });
+  }, 120_000);
+
+  it('refuses a timestamp ClickHouse cannot hold exactly by file:line, changing nothing', async () => {
+    const before = await clickRows(engine, duck, 'customers');
+    const utf8 = writeCsv(join(dir, 'old.csv'), 'customer_id,registered_at\nT1,2001-02-03 04:05:06\n"T2\nmulti",1965-04-01 10:00\n');
+    const error = (await importIntoClickHouse(engine, { table: customers, files: [utf8] }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(`${utf8}:3: column registered_at: "1965-04-01 10:00:00" cannot be stored exactly in ClickHouse 18.16's DateTime (whole seconds from 1970-01-01 to 2105-12-31)`);
+    const sjis = writeCsv(join(dir, 'fraction.csv'), '会員番号,登録日時\nT1,2001-02-03 04:05:06\nT2,2001-02-03 04:05:06\nT3,2026-01-01 10:00:00.5\n', 'cp932');
+    const fraction = (await importIntoClickHouse(engine, { table: customers, files: [sjis] }).catch((e: unknown) => e)) as Error;
+    expect(fraction.message).toMatch(new RegExp(`^${sjis.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: column registered_at: "2026-01-01 10:00:00.5"`));
+    expect(await clickRows(engine, duck, 'customers')).toEqual(before);
   }, 120_000);
 
   it('an import interrupted between batches leaves no visible row, and the next import cleans up after a killed one', async () => {

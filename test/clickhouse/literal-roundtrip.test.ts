@@ -18,7 +18,7 @@ describe.skipIf(missing !== undefined)('literals read back equal through a real 
     server = new ClickHouseServer({ host: '127.0.0.1', port: servers.servers[0]!.httpPort });
     await server.run('CREATE TABLE default.strings (i UInt32, s String) ENGINE = Memory');
   }, 120_000);
-  afterAll(async () => servers?.stop());
+  afterAll(async () => servers?.stop(), 60_000);
 
   it('stores hostile strings inserted as literals exactly, and finds them by literal', async () => {
     await server.run(`INSERT INTO default.strings VALUES ${HOSTILE.map((s, i) => `(${i}, ${chString(s)})`).join(', ')}`);

@@ -150,7 +150,7 @@ async function stopOne(server: ServerProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');
-  const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const killed = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(killed);
 }

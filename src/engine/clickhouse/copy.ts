@@ -4,6 +4,7 @@ import { sqlIdent } from '../../dialect/duckdb/sql-text.js';
 import { chIdent, chString } from '../../dialect/clickhouse/literal.js';
 import type { DuckDBEngine } from '../duckdb/engine.js';
 import type { ClickHouseCluster } from './cluster.js';
+import { notADateTime } from './file-columns.js';
 import { addColumnStatement, clickHouseTable, clickHouseTables, FOLDED_SUFFIX, hasFoldedCopy, IMPORT_ID_COLUMN, qualifiedName, SHARDING_KEY, storedName, type Layout } from './schema.js';
 import { tsvField, tsvStringArray } from './tsv.js';
 
@@ -35,8 +36,7 @@ function sentColumn(name: string, duckType: string, expression = sqlIdent(name))
 export async function checkTimestamps(source: DuckDBEngine, from: string, columns: ReadonlyArray<{ name: string; type: string }>): Promise<{ column: string; value: string } | undefined> {
   for (const c of columns.filter((col) => col.type.startsWith('TIMESTAMP'))) {
     const x = sqlIdent(c.name);
-    const [bad] = await source.all<{ v: string }>(
-      `SELECT CAST(${x} AS VARCHAR) AS v FROM ${from} WHERE ${x} IS NOT NULL AND (${x} <> date_trunc('second', ${x}) OR ${x} < TIMESTAMP '1970-01-01' OR ${x} > TIMESTAMP '2105-12-31 23:59:59') LIMIT 1`);
+    const [bad] = await source.all<{ v: string }>(`SELECT CAST(${x} AS VARCHAR) AS v FROM ${from} WHERE ${notADateTime(x)} LIMIT 1`);
     if (bad) return { column: c.name, value: bad.v };
   }
   return undefined;

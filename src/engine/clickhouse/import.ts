@@ -10,9 +10,9 @@ import { emptyMapping, loadMapping } from '../../import/mapping.js';
 import { DuckDBEngine } from '../duckdb/engine.js';
 import { importFiles, type ImportOptions, type ImportResult } from '../duckdb/import/run-import.js';
 import type { Shard } from './cluster.js';
-import { addMissingColumns, checkTimestamps, sendRows, sourceColumns, timestampRefusal } from './copy.js';
+import { addMissingColumns, checkTimestamps, sendRows, sourceColumns } from './copy.js';
 import type { ClickHouseEngine } from './engine.js';
-import { columnsFilledBy } from './file-columns.js';
+import { columnsFilledBy, refuseTimestamp } from './file-columns.js';
 import { clickHouseTable, createLikeStatement, FOLDED_SUFFIX, hasFoldedCopy, IMPORT_ID_COLUMN, qualifiedName, storedName, type Layout } from './schema.js';
 
 /**
@@ -42,9 +42,9 @@ export async function importIntoClickHouse(engine: ClickHouseEngine, options: Im
     const result = await importFiles(scratch, { ...options, signal: options.signal });
     throwIfAborted(options.signal);
     const columns = await sourceColumns(scratch, table.table);
-    const bad = await checkTimestamps(scratch, sqlIdent(table.table), columns);
-    if (bad) throw timestampRefusal(files.join(', '), bad);
     const mapping = options.mappingFile ? loadMapping(options.mappingFile) : emptyMapping;
+    const bad = await checkTimestamps(scratch, sqlIdent(table.table), columns);
+    if (bad) throw await refuseTimestamp(scratch, table, files, bad.column, bad.value, mapping, options);
     const filled = new Set(files.flatMap((file) => columnsFilledBy(table, file, mapping, options)));
     const landed = await land(engine, scratch, table, mode, importId, columns, filled, options.signal);
     const finished = new Date();
