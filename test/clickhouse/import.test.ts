@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customers, purchases } from '../../src/catalog/tables.js';
+import { customers, products, purchases } from '../../src/catalog/tables.js';
 import { parseClickHouseUrl } from '../../src/engine/clickhouse/address.js';
 import { ClickHouseCluster } from '../../src/engine/clickhouse/cluster.js';
 import { ClickHouseEngine } from '../../src/engine/clickhouse/engine.js';
@@ -107,6 +107,17 @@ describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', 
     expect(await clickRows(engine, duck, 'customers')).toEqual(await duckRows(duck, 'customers'));
     const [folded] = await engine.query<{ f: string }>({ sql: "SELECT `attr:会員ランク_folded` AS f FROM shop.customers WHERE customer_id = '00000001'", parameters: [] });
     expect(folded!.f).toBe('ゴールド');
+  }, 120_000);
+
+  it('a products import brings the stored lines\' product_category up to date, as DuckDB does', async () => {
+    const file = join(dir, 'recategorised.csv');
+    writeFileSync(file, 'product_code,category\nP00001,ボディケア\nP00002,\nP09999,新カテゴリ\n');
+    await importFiles(duck, { table: products, files: [file], mode: 'replace', allowEmpty: false });
+    await importIntoClickHouse(engine, { table: products, files: [file], mode: 'replace' });
+    const lines = await clickRows(engine, duck, 'purchases');
+    expect(lines).toEqual(await duckRows(duck, 'purchases'));
+    expect(lines.filter((l) => l.includes(' ¦ P00001 ¦ ') && l.includes(' ¦ ボディケア ¦ ')).length).toBeGreaterThan(0);
+    expect(await clickRows(engine, duck, 'products')).toEqual(await duckRows(duck, 'products'));
   }, 120_000);
 
   it('a bad file gives DuckDB\'s file:line error and leaves the tables as they were', async () => {

@@ -9,6 +9,7 @@
  * fail under `CI=true`: CI installs it (.ci/run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,9 @@ export function clickhouseMissing(): string | undefined {
   console.warn(reason);
   return reason;
 }
+
+/** A port another process took between our finding it free and the server binding it. */
+class PortTaken extends Error {}
 
 /** A user with a password, for the tests of a refused login. */
 export const PASSWORD_USER = { user: 'kumiwake', password: 'sesame' } as const;
@@ -70,7 +74,7 @@ const usersXml = `<?xml version="1.0"?>
 </yandex>
 `;
 
-function configXml(dir: string, httpPort: number, tcpPort: number, shardTcpPorts: readonly number[]): string {
+function configXml(dir: string, httpPort: number, tcpPort: number, shardTcpPorts: readonly number[], token: string): string {
   const shards = shardTcpPorts.map((port) => `<shard><replica><host>127.0.0.1</host><port>${port}</port></replica></shard>`).join('');
   return `<?xml version="1.0"?>
 <yandex>
@@ -91,6 +95,7 @@ function configXml(dir: string, httpPort: number, tcpPort: number, shardTcpPorts
   <timezone>UTC</timezone>
   <mlock_executable>false</mlock_executable>
   <remote_servers><kumiwake>${shards}</kumiwake></remote_servers>
+  <macros><kumiwake_token>${token}</kumiwake_token></macros>
 </yandex>
 `;
 }
@@ -100,7 +105,8 @@ async function waitForPing(server: ServerProcess, timeoutMs: number): Promise<vo
   for (;;) {
     if (server.process.exitCode !== null) {
       const log = existsSync(`${server.dir}/server.err.log`) ? readFileSync(`${server.dir}/server.err.log`, 'utf8').slice(-2000) : '';
-      throw new Error(`clickhouse-server on port ${server.httpPort} exited with ${server.process.exitCode}:\n${log}`);
+      const message = `clickhouse-server on port ${server.httpPort} exited with ${server.process.exitCode}:\n${log}`;
+      throw /already in use|Cannot assign|bind/i.test(log) ? new PortTaken(message) : new Error(message);
     }
     try {
       const response = await fetch(`${server.url}/ping`, { signal: AbortSignal.timeout(1000) });
@@ -113,10 +119,25 @@ async function waitForPing(server: ServerProcess, timeoutMs: number): Promise<vo
   }
 }
 
-/** Starts `count` servers (default 2) forming the cluster `kumiwake`, one shard each. */
+/**
+ * Starts `count` servers (default 2) forming the cluster `kumiwake`, one shard each. A free port
+ * can be taken by another process (other tests start servers too) before the server binds it:
+ * each server's token (a macro) is read back over HTTP and through its native port, and on a
+ * mismatch the servers start again on other ports.
+ */
 export async function startServers(count = 2): Promise<Servers> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServersOnce(count);
+    } catch (e) {
+      if (!(e instanceof PortTaken) || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function startServersOnce(count: number): Promise<Servers> {
   const ports = [];
-  for (let i = 0; i < count; i++) ports.push({ http: await freePort(), tcp: await freePort() });
+  for (let i = 0; i < count; i++) ports.push({ http: await freePort(), tcp: await freePort(), token: randomUUID() });
   const root = mkdtempSync(join(tmpdir(), 'kumiwake-clickhouse-'));
   const servers: ServerProcess[] = [];
   const stop = async () => {
@@ -128,11 +149,18 @@ export async function startServers(count = 2): Promise<Servers> {
       const dir = join(root, `shard${i + 1}`);
       for (const sub of ['data', 'tmp', 'user_files', 'format_schemas']) mkdirSync(join(dir, sub), { recursive: true });
       writeFileSync(join(dir, 'users.xml'), usersXml);
-      writeFileSync(join(dir, 'config.xml'), configXml(dir, port.http, port.tcp, ports.map((p) => p.tcp)));
+      writeFileSync(join(dir, 'config.xml'), configXml(dir, port.http, port.tcp, ports.map((p) => p.tcp), port.token));
       const child = spawn(CLICKHOUSE_SERVER, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' });
       servers.push({ httpPort: port.http, tcpPort: port.tcp, dir, process: child, url: `http://127.0.0.1:${port.http}` });
     }
     await Promise.all(servers.map((s) => waitForPing(s, 60_000)));
+    for (const [i, server] of servers.entries()) {
+      const token = ports[i]!.token;
+      const macro = "SELECT substitution FROM system.macros WHERE macro = 'kumiwake_token' FORMAT TabSeparated";
+      const overHttp = (await serverQuery(server, macro).catch(() => '')).trim();
+      const overNative = (await serverQuery(servers[0]!, macro.replace('system.macros', `remote('127.0.0.1:${server.tcpPort}', system.macros)`)).catch(() => '')).trim();
+      if (overHttp !== token || overNative !== token || server.process.exitCode !== null) throw new PortTaken(`port ${server.httpPort}/${server.tcpPort} answered for another server`);
+    }
   } catch (e) {
     await stop();
     throw e;

@@ -14,6 +14,7 @@ import type { Tables } from '../tables.js';
 import { httpOrigin, parseClickHouseUrl, type ClickHouseAddress } from './address.js';
 import { ClickHouseCluster } from './cluster.js';
 import { clickHouseTables, type Layout } from './schema.js';
+import { recoverImports } from './import.js';
 
 export interface ClickHouseOpenOptions {
   /**
@@ -84,6 +85,9 @@ export class ClickHouseEngine implements Engine {
     const state = await DuckDBEngine.open(options.stateFile, { readOnly: options.readOnly, logger: options.logger });
     const engine = new ClickHouseEngine(servers, state, options.logger ?? silentLogger, options);
     if (options.memoryLimit) await engine.setMemoryLimit(options.memoryLimit);
+    // Holding the state file to write, no other process is importing: an import left running or
+    // committing by a killed process is rolled back or finished now (import.ts).
+    if (!options.readOnly) await recoverImports(engine);
     return engine;
   }
 

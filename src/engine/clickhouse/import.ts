@@ -159,6 +159,9 @@ async function land(
       (SELECT ${key.join(', ')}, ${kept.map((c) => `${chIdent(c)} AS ${alias(c)}`).join(', ')}, 1 AS ${chIdent('kept:matched')} FROM ${from}
        WHERE ${keyTuple} ${sharded ? 'GLOBAL IN' : 'IN'} (SELECT ${key.join(', ')} FROM ${keysOf})) USING ${key.join(', ')}`);
   });
+  // A products import brings every stored line's product_category up to date (sql/product-categories.sql):
+  // the lines' next version lands in the same renames as the products'.
+  if (name === 'products') await nextLinesWithCategories(engine, importId);
   throwIfAborted(signal);
   const unknownCustomers = ['purchases', 'mail_events', 'subscriptions'].includes(name)
     ? (await cluster.eachShard(async (shard) => {
@@ -196,10 +199,12 @@ async function finishCommit(engine: ClickHouseEngine, name: string, importId: nu
   const stored = storedName(layout, name);
   const q = (n: string) => qualifiedName(layout, n);
   await cluster.eachShard(async (shard) => {
-    const [waiting] = await shard.server.rows<{ result: number }>(`EXISTS TABLE ${q(`${stored}${s.next}`)}`);
-    if (Number(waiting?.result) === 1) {
-      await shard.server.run(`RENAME TABLE ${q(stored)} TO ${q(`${stored}${s.old}`)}, ${q(`${stored}${s.next}`)} TO ${q(stored)}`);
-    }
+    // Every table of the import waiting on this shard (products bring purchases along), in one RENAME.
+    const waiting = (await shard.server.rows<{ name: string }>(
+      `SELECT name FROM system.tables WHERE database = ${chString(layout.database)} AND endsWith(name, ${chString(s.next)})`)).map((r) => r.name);
+    if (waiting.length === 0) return;
+    const renames = waiting.map((next) => next.slice(0, -s.next.length)).flatMap((table) => [`${q(table)} TO ${q(`${table}${s.old}`)}`, `${q(`${table}${s.next}`)} TO ${q(table)}`]);
+    await shard.server.run(`RENAME TABLE ${renames.join(', ')}`);
   });
   if (stored !== name) {
     const columns = (await cluster.shards[0]!.server.rows<{ name: string }>(
@@ -208,6 +213,26 @@ async function finishCommit(engine: ClickHouseEngine, name: string, importId: nu
   }
   await dropImportTables(engine, importId);
   await engine.state.run(`UPDATE imports SET outcome = 'ok' WHERE import_id = $id AND outcome IN ('committing', 'running')`, { id: importId });
+}
+
+/**
+ * The next version of the purchases on every shard with each line's product_category taken from
+ * the next product master (its largest category, NULL for a product it lacks), as DuckDB's
+ * sql/product-categories.sql keeps it. The products are a full copy on every shard: the join is local.
+ */
+async function nextLinesWithCategories(engine: ClickHouseEngine, importId: number): Promise<void> {
+  const layout = engine.layout;
+  const s = suffixes(importId);
+  const lines = storedName(layout, 'purchases');
+  const q = (n: string) => qualifiedName(layout, n);
+  await engine.servers.eachShard(async (shard) => {
+    await shard.server.run(createLikeStatement(layout, `${lines}${s.next}`, lines, clickHouseTable('purchases')));
+    const columns = (await shard.server.rows<{ name: string }>(
+      `SELECT name FROM system.columns WHERE database = ${chString(layout.database)} AND table = ${chString(lines)}`)).map((r) => r.name);
+    const select = columns.map((c) => (c === 'product_category' ? `${chIdent('master:category')} AS product_category` : chIdent(c)));
+    await shard.server.run(`INSERT INTO ${q(`${lines}${s.next}`)} (${columns.map(chIdent).join(', ')}) SELECT ${select.join(', ')} FROM ${q(lines)} ANY LEFT JOIN
+      (SELECT product_code, max(category) AS ${chIdent('master:category')} FROM ${q(`${storedName(layout, 'products')}${s.next}`)} GROUP BY product_code) USING product_code`);
+  });
 }
 
 /** Drops every table of an import (incoming, next, old, and the Distributed ones over them) on every shard. */
