@@ -19,9 +19,15 @@ import { definition } from '../reference/random-definitions.js';
 import { openReferenceShop, savedVip } from '../reference/shop.js';
 import type { ClickHouseTarget } from './planner-targets.js';
 
-export const scenarios: Array<{ name: string; seed: number; shape: DatasetShape; asOf: string; runs: number }> = [
+interface Settings { readonly rfm: { r: number[]; f: number[]; m: number[] }; readonly salesStatuses: string[] }
+
+export const scenarios: Array<{ name: string; seed: number; shape: DatasetShape; asOf: string; runs: number; settings?: Settings }> = [
   { name: 'a typical shop', seed: 1, shape: { customers: 60, orders: 160, events: 200 }, asOf: '2025-03-31', runs: 250 },
   { name: 'a leap-day as-of', seed: 2, shape: { customers: 50, orders: 120, events: 150 }, asOf: '2024-02-29', runs: 200 },
+  {
+    name: 'fixed RFM cut points and the shop\'s own sales statuses', seed: 4, shape: { customers: 60, orders: 200, events: 100 }, asOf: '2025-03-31', runs: 150,
+    settings: { rfm: { r: [30, 90, 180, 365], f: [2, 3, 4, 6], m: [1000, 5000, 10000, 30000] }, salesStatuses: ['完了', '発送済'] },
+  },
   { name: 'empty purchase, product and mail-event tables', seed: 3, shape: { customers: 40, orders: 0, events: 0, emptyPurchases: true, emptyEvents: true, emptyProducts: true }, asOf: '2025-01-15', runs: 120 },
 ];
 
@@ -47,7 +53,11 @@ export function plannerPropertyTests(label: string, open: () => Promise<ClickHou
         const shop = await openReferenceShop(scenario.seed, scenario.shape, { asOf, saved: { 'saved-vip': savedVip } });
         ({ store, reference } = shop);
         // The ClickHouse planner never reads the value dictionary nor the DuckDB summaries.
-        schema = { ...(await schemaInfo(shop.db)), customerValues: new Map(), purchaseSummaries: false };
+        schema = { ...(await schemaInfo(shop.db)), customerValues: new Map(), purchaseSummaries: false, ...scenario.settings };
+        if (scenario.settings) {
+          reference.rfmCutPoints = scenario.settings.rfm;
+          reference.salesStatuses = scenario.settings.salesStatuses;
+        }
         await target.load(shop.db);
         await shop.db.close();
       }, 120_000);
@@ -56,7 +66,7 @@ export function plannerPropertyTests(label: string, open: () => Promise<ClickHou
       it(`gives the same customers for ${scenario.runs} random definitions`, async (t) => {
         if (skipped) return t.skip();
         const t0 = target!;
-        const options: ClickHousePlanOptions = { dialect: t0.dialect, asOf, schema, localTable: t0.localTable };
+        const options: ClickHousePlanOptions = { dialect: t0.dialect, asOf, schema, localTable: t0.localTable, wholeTable: t0.wholeTable };
         const refused = new Map<string, number>();
         await fc.assert(
           fc.asyncProperty(definition, async (def) => {

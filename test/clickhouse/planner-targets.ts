@@ -19,6 +19,7 @@ export interface ClickHouseTarget {
   readonly dialect: ClickHouseDialect;
   readonly layout: Layout;
   readonly localTable: (table: TableName) => string;
+  readonly wholeTable: (table: TableName) => string;
   /** the rows of a compiled statement, its values written in by the audited literal function */
   rows(plan: CompiledSegment): Promise<Array<Record<string, unknown>>>;
   /** replaces every table's rows by the source database's */
@@ -115,6 +116,7 @@ export async function chdbTarget(): Promise<ClickHouseTarget | string> {
     dialect: clickhouseDialect,
     layout,
     localTable: (table) => localTableName(layout, table),
+    wholeTable: (table) => table,
     rows: (plan) => server.rows(inlineParameters(plan.sql, plan.parameters)),
     load: async (source) => void (await copyRowsToClickHouse(source, cluster as unknown as ClickHouseCluster)),
     close: async () => session.cleanup?.(),
@@ -130,6 +132,7 @@ export function clusterTarget(cluster: ClickHouseCluster, close: () => Promise<v
     layout,
     // Qualified: on a remote shard the subquery runs in the default database, not the Distributed table's.
     localTable: (table) => `${layout.database}.${localTableName(layout, table)}`,
+    wholeTable: (table) => `${layout.database}.${table}`,
     rows: (plan) => cluster.coordinator.rows(inlineParameters(plan.sql, plan.parameters)),
     load: async (source) => {
       await copyRowsToClickHouse(source, withArraysEscapedOnce(cluster));

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Sql } from '../../dialect/dialect.js';
 import type { Condition, Leaf, Segment } from '../../model/segment.js';
-import { notYet, type ClickHouseContext } from './context.js';
+import type { ClickHouseContext } from './context.js';
+import { compileRfm } from './compile-rfm.js';
 import { compileAge, compileBirthday, compileTenure } from './compile-dates.js';
 import { compileField } from './compile-field.js';
 import { compileMail } from './compile-mail.js';
@@ -24,7 +25,7 @@ function compileLeaf(leaf: Leaf, ctx: ClickHouseContext): Sql<boolean> {
     case 'subscription': return compileSubscription(leaf, ctx);
     // A saved segment is its own visibility and predicate on the same customer row.
     case 'segment': return sql`(${visible(leaf.definition, ctx)} AND ${compileCondition(leaf.definition.where, ctx)})`;
-    case 'rfm': return notYet('An rfm condition (RFM分析)');
+    case 'rfm': return compileRfm(leaf, ctx);
   }
 }
 

@@ -15,10 +15,12 @@ export interface ClickHousePlanOptions {
   readonly schema?: SchemaInfo;
   /** the shard-local table of a Distributed one (part A's `localTableName`), or the table itself on one server */
   readonly localTable: (table: TableName) => string;
+  /** the table over every shard (`shop.purchases`, the Distributed table), qualified like `localTable`; default the name itself */
+  readonly wholeTable?: (table: TableName) => string;
 }
 
 function compile(definition: Segment, options: ClickHousePlanOptions, select: (ctx: ClickHouseContext) => Sql): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable);
+  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable);
   const where = sql`${visible(definition, ctx)} AND ${compileCondition(definition.where, ctx)}`;
   const compiled = sql`${select(ctx)} FROM customers AS c WHERE ${where}`.compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: compiled.sql, parameters: compiled.parameters, notes: [...ctx.notes] };

@@ -22,6 +22,8 @@ export class ClickHouseContext {
     readonly schema: SchemaInfo,
     /** the shard-local table of a Distributed one (`purchases_local`), or the table itself on a single server */
     private readonly localTable: (table: TableName) => string,
+    /** the table over every shard (the Distributed one), for the few figures of the whole shop (RFM quintiles) */
+    private readonly wholeTable: (table: TableName) => string = (table) => table,
   ) {}
 
   get asOfText(): string {
@@ -31,6 +33,11 @@ export class ClickHouseContext {
   /** A shard-local table, for the subqueries inside `customer_id IN (…)`. */
   local(table: TableName): Sql {
     return sql.table(this.localTable(table));
+  }
+
+  /** A table over every shard, for a subquery that needs the whole shop's rows. */
+  whole(table: TableName): Sql {
+    return sql.table(this.wholeTable(table));
   }
 }
 
