@@ -31,17 +31,20 @@ export function compileMail(leaf: MailCondition, ctx: PlannerContext): Sql<boole
     ctx.notes.push(`a mail condition lists no mails: it matches no one`);
     return sql`false`;
   }
-  const selected = ctx.cte(`mails:${JSON.stringify(leaf.mails ?? leaf.mailFilter)}`, () => selectedMails(leaf, ctx));
+  const selection = () => ctx.cte(`mails:${JSON.stringify(leaf.mails ?? leaf.mailFilter)}`, () => selectedMails(leaf, ctx));
   const window = leaf.window ? sql` AND ${inDateRange(ctx, sql.ref('e.occurred_at'), leaf.window)}` : sql``;
   // Listed ids are compared as constants, which DuckDB pushes into the scan of the events.
   const ofSelectedMails = leaf.mails ? ctx.dialect.inList(sql.ref('e.mail_id'), [...new Set(leaf.mails)])
-    : sql`e.mail_id IN (SELECT mail_id FROM ${sql.table(selected)})`;
+    : sql`e.mail_id IN (SELECT mail_id FROM ${sql.table(selection())})`;
   const events = sql`FROM mail_events e WHERE e.event = ${leaf.event} AND ${ofSelectedMails}${window}`;
   if (leaf.match !== 'all') {
-    // A plain IN lets DuckDB semi- or anti-join the events without first making them distinct.
-    // Two-valued: both customer_id columns are NOT NULL.
-    return sql`(c.customer_id IN (SELECT e.customer_id ${events}))`;
+    // Joined like any derived table, not `customer_id IN (…)`: DuckDB semi-joined that with the
+    // customers as the hash table's side, every column of the count's reachable figures in it
+    // (five times slower at 1x than this join, whose hash table holds the events' customers).
+    const alias = ctx.join(`mail:${JSON.stringify({ ...leaf, match: 'any' })}`, () => sql`SELECT e.customer_id ${events} GROUP BY e.customer_id`);
+    return sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`;
   }
+  const selected = selection();
   const alias = ctx.join(`mail:${JSON.stringify(leaf)}`, () =>
     sql`SELECT e.customer_id ${events} GROUP BY e.customer_id
         HAVING count(DISTINCT e.mail_id) = (SELECT count(*) FROM ${sql.table(selected)})`);

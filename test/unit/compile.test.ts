@@ -23,7 +23,7 @@ describe('compileCount', () => {
   it('binds every value as a parameter and shares derived tables between equal scopes', () => {
     const plan = compileCount(validateDefinition(combined, { asOf }), { dialect: duckdbDialect, asOf });
     expect(plan.sql).not.toMatch(/東京都|P00001|M0001|化粧品/);
-    expect(plan.parameters).toEqual(expect.arrayContaining(['東京都', '神奈川県', 'P00001', '化粧品', ['M0001', 'M0002']]));
+    expect(plan.parameters).toEqual(expect.arrayContaining(['東京都', '神奈川県', 'P00001', '化粧品', 'M0001', 'M0002']));
     expect(plan.sql.match(/FROM customer_summary/g)).toHaveLength(1);
   });
 
