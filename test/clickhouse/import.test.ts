@@ -100,13 +100,18 @@ describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', 
 
   it('upserts keep the columns a file lacks, replace the rows it has, and add its new attr: columns', async () => {
     const file = join(dir, 'ranks.csv');
-    writeFileSync(file, 'customer_id,points,attr:会員ランク\n00000001,77,ゴールド\n00000002,,シルバー\n09999999,5,\n');
+    // Text and tags with quotes, backslashes, tabs and line breaks travel exactly (TSV and array escapes).
+    writeFileSync(file, 'customer_id,points,attr:会員ランク,name,tags\n' +
+      '00000001,77,ゴールド,"O\'Brien \\ tab\there\nnext\r\nline","it\'s;C:\\dir\\;say ""hi"";\ttab"\n' +
+      '00000002,,シルバー,,\n09999999,5,,\\N,\\N\n');
     const expected = await importFiles(duck, { table: customers, files: [file] });
     const result = await importIntoClickHouse(engine, { table: customers, files: [file] });
     expect(result.rowsStored).toBe(expected.rowsStored);
     expect(await clickRows(engine, duck, 'customers')).toEqual(await duckRows(duck, 'customers'));
     const [folded] = await engine.query<{ f: string }>({ sql: "SELECT `attr:会員ランク_folded` AS f FROM shop.customers WHERE customer_id = '00000001'", parameters: [] });
     expect(folded!.f).toBe('ゴールド');
+    const [hostile] = await engine.query<{ name: string; tags: string[] }>({ sql: "SELECT name, tags FROM shop.customers WHERE customer_id = '00000001'", parameters: [] });
+    expect(hostile).toEqual({ name: "O'Brien \\ tab\there\nnext\r\nline", tags: ["it's", 'C:\\dir\\', 'say "hi"', '\ttab'] });
   }, 120_000);
 
   it('a products import brings the stored lines\' product_category up to date, as DuckDB does', async () => {

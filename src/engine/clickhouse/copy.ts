@@ -6,27 +6,43 @@ import type { DuckDBEngine } from '../duckdb/engine.js';
 import type { ClickHouseCluster } from './cluster.js';
 import { notADateTime } from './file-columns.js';
 import { addColumnStatement, clickHouseTable, clickHouseTables, FOLDED_SUFFIX, hasFoldedCopy, IMPORT_ID_COLUMN, qualifiedName, SHARDING_KEY, storedName, type Layout } from './schema.js';
-import { tsvField, tsvStringArray } from './tsv.js';
 
-/** How a DuckDB column's value is sent: its TSV text, made by DuckDB, finished in JS. */
+/** A column sent to ClickHouse: its name, and the DuckDB SQL giving its TSV field (never NULL). */
 interface Sent {
   readonly name: string;
   readonly select: string;
-  readonly array: boolean;
 }
 
 /**
- * One source column as the TSV text ClickHouse reads for the stored type (see CONTEXT.md's type
- * mapping): dates as YYYYMMDD, booleans as 1/0, timestamps to the second, lists as JSON (made
- * into an array literal in JS). Exactness is checked first (`checkTimestamps`).
+ * TSV's escapes for text, in DuckDB SQL: backslash, tab, line feed and carriage return (a
+ * DuckDB string holds no NUL). ClickHouse reads the field back as the same text.
+ */
+const tsvEscaped = (text: string) => String.raw`replace(replace(replace(replace(${text}, '\', '\\'), chr(9), '\t'), chr(10), '\n'), chr(13), '\r')`;
+
+/**
+ * An Array(String) field: each element quoted, its backslashes, quotes, tabs and line breaks
+ * escaped, and the field not escaped again (ClickHouse reads an array's text as it writes it).
+ */
+const arrayField = (list: string) => {
+  const element = String.raw`chr(39) || replace(${tsvEscaped('COALESCE(t, \'\')')}, chr(39), '\' || chr(39)) || chr(39)`;
+  return `COALESCE('[' || array_to_string(list_transform(${list}, t -> ${element}), ',') || ']', '[]')`;
+};
+
+/**
+ * One source column as the TSV field ClickHouse reads for the stored type (CONTEXT.md's type
+ * mapping), written by DuckDB: dates as YYYYMMDD, booleans as 1/0, timestamps to the second,
+ * lists as array literals (NULL as []), text escaped, NULL as `\N`. Exactness is checked first
+ * (`checkTimestamps`). DuckDB writes the whole line: no cell passes through JavaScript.
  */
 function sentColumn(name: string, duckType: string, expression = sqlIdent(name)): Sent {
   const x = expression;
-  if (duckType === 'DATE') return { name, select: `CAST(year(${x}) * 10000 + month(${x}) * 100 + day(${x}) AS VARCHAR)`, array: false };
-  if (duckType === 'BOOLEAN') return { name, select: `CASE WHEN ${x} THEN '1' WHEN NOT ${x} THEN '0' END`, array: false };
-  if (duckType.startsWith('TIMESTAMP')) return { name, select: `strftime(${x}, '%Y-%m-%d %H:%M:%S')`, array: false };
-  if (duckType.endsWith('[]')) return { name, select: `to_json(${x})::VARCHAR`, array: true };
-  return { name, select: `CAST(${x} AS VARCHAR)`, array: false };
+  const orNull = (field: string) => String.raw`COALESCE(${field}, '\N')`;
+  if (duckType === 'DATE') return { name, select: orNull(`CAST(year(${x}) * 10000 + month(${x}) * 100 + day(${x}) AS VARCHAR)`) };
+  if (duckType === 'BOOLEAN') return { name, select: orNull(`CASE WHEN ${x} THEN '1' WHEN NOT ${x} THEN '0' END`) };
+  if (duckType.startsWith('TIMESTAMP')) return { name, select: orNull(`strftime(${x}, '%Y-%m-%d %H:%M:%S')`) };
+  if (duckType.endsWith('[]')) return { name, select: arrayField(x) };
+  if (duckType === 'VARCHAR') return { name, select: orNull(tsvEscaped(x)) };
+  return { name, select: orNull(`CAST(${x} AS VARCHAR)`) };
 }
 
 /**
@@ -46,22 +62,10 @@ export const timestampRefusal = (where: string, bad: { column: string; value: st
   new KumiwakeError('value-not-representable',
     `${where}: column ${bad.column}: "${bad.value}" cannot be stored exactly in ClickHouse 18.16's DateTime (whole seconds from 1970-01-01 to 2105-12-31)`, 2);
 
-/** The rows of `select` (columns of `sent`) as TSV lines, in chunks of bytes. */
-async function* tsvLines(source: DuckDBEngine, select: string, sent: readonly Sent[], importId: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+/** The rows of `select` (one column, `line`: a whole TSV line) in chunks of bytes. */
+async function* tsvLines(source: DuckDBEngine, select: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
-  for await (const vectors of source.stream(select, signal)) {
-    const rows = vectors[0]?.length ?? 0;
-    let text = '';
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < sent.length; c++) {
-        const value = vectors[c]![r] as string | null;
-        text += sent[c]!.array ? tsvStringArray(value === null ? [] : (JSON.parse(value) as Array<string | null>).map((v) => v ?? '')) : tsvField(value);
-        text += '\t';
-      }
-      text += `${importId}\n`;
-    }
-    yield encoder.encode(text);
-  }
+  for await (const [lines] of source.stream(select, signal)) yield encoder.encode((lines as string[]).join(''));
 }
 
 /** A source table's columns with their DuckDB types. */
@@ -114,7 +118,7 @@ export async function sendRows(
     }
   }
   const names = [...sent.map((s) => chIdent(s.name)), IMPORT_ID_COLUMN];
-  const select = `SELECT ${sent.map((s) => `${s.select} AS ${sqlIdent(s.name)}`).join(', ')} FROM ${from}`;
+  const select = `SELECT concat_ws(chr(9), ${sent.map((s) => s.select).join(', ')}, '${Math.floor(importId)}') || chr(10) AS line FROM ${from}`;
   const [count] = await source.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${from}`);
   const stored = storedName(layout, tableName, suffix);
   if (layout.cluster && stored !== `${tableName}${suffix}`) {
@@ -126,10 +130,10 @@ export async function sendRows(
       await cluster.eachShard((shard) => shard.server.run(`CREATE TABLE IF NOT EXISTS ${qualifiedName(layout, via)} AS ${qualifiedName(layout, stored)} ` +
         `ENGINE = Distributed(${chString(layout.cluster!)}, ${chString(layout.database)}, ${chString(stored)}, ${SHARDING_KEY})`));
     }
-    await cluster.coordinator.insertTsv(qualifiedName(layout, via), names, tsvLines(source, select, sent, importId, options.signal),
+    await cluster.coordinator.insertTsv(qualifiedName(layout, via), names, tsvLines(source, select, options.signal),
       { settings: { insert_distributed_sync: 1 }, signal: options.signal });
   } else {
-    await cluster.eachShard((shard) => shard.server.insertTsv(qualifiedName(layout, stored), names, tsvLines(source, select, sent, importId, options.signal), { signal: options.signal }));
+    await cluster.eachShard((shard) => shard.server.insertTsv(qualifiedName(layout, stored), names, tsvLines(source, select, options.signal), { signal: options.signal }));
   }
   return Number(count!.n);
 }

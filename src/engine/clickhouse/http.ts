@@ -3,7 +3,7 @@ import { KumiwakeError } from '../../errors.js';
 import { InterruptedError } from '../../interrupt.js';
 import { QueryError } from '../engine.js';
 import { httpOrigin } from './address.js';
-import { fromClickHouse, parseTsvWithTypes, tsvUnescape } from './tsv.js';
+import { parseTsvWithTypes, tsvUnescape, tsvValue } from './tsv.js';
 
 /** One ClickHouse server spoken to over HTTP (Node's fetch), as one user, in one database. */
 export interface ServerAddress {
@@ -91,7 +91,7 @@ export class ClickHouseServer {
           header++;
           continue;
         }
-        line.split('\t').forEach((field, i) => vectors[i]!.push(fromClickHouse(types![i]!, tsvUnescape(field))));
+        line.split('\t').forEach((field, i) => vectors[i]!.push(tsvValue(types![i]!, field)));
         if (++count >= batch) yield flush();
       }
     }

@@ -40,13 +40,14 @@ export async function importIntoClickHouse(engine: ClickHouseEngine, options: Im
   try {
     if (table.table === 'purchases') await copyProductsInto(engine, scratch);
     const result = await importFiles(scratch, { ...options, signal: options.signal });
+    log.debug({ importId, ms: Date.now() - started.getTime() }, 'files checked in the scratch database');
     throwIfAborted(options.signal);
     const columns = await sourceColumns(scratch, table.table);
     const mapping = options.mappingFile ? loadMapping(options.mappingFile) : emptyMapping;
     const bad = await checkTimestamps(scratch, sqlIdent(table.table), columns);
     if (bad) throw await refuseTimestamp(scratch, table, files, bad.column, bad.value, mapping, options);
     const filled = new Set(files.flatMap((file) => columnsFilledBy(table, file, mapping, options)));
-    const landed = await land(engine, scratch, table, mode, importId, columns, filled, options.signal);
+    const landed = await land(engine, scratch, table, mode, importId, columns, filled, options.signal, (step) => log.debug({ importId, ms: Date.now() - started.getTime() }, step));
     const finished = new Date();
     const stored = table.table === 'mail_events' ? landed.gained : result.rowsStored;
     const final: ImportResult = { ...result, files, rowsStored: stored, unknownCustomers: landed.unknownCustomers, durationMs: finished.getTime() - started.getTime() };
@@ -94,7 +95,7 @@ const suffixes = (id: number) => ({ incoming: `_in_${id}`, next: `_next_${id}`, 
  */
 async function land(
   engine: ClickHouseEngine, scratch: DuckDBEngine, table: TableDef, mode: string, importId: number,
-  columns: ReadonlyArray<{ name: string; type: string }>, filled: ReadonlySet<string>, signal: AbortSignal | undefined,
+  columns: ReadonlyArray<{ name: string; type: string }>, filled: ReadonlySet<string>, signal: AbortSignal | undefined, step: (name: string) => void,
 ): Promise<{ gained: number; unknownCustomers: number | null }> {
   const cluster = engine.servers;
   const layout = cluster.layout;
@@ -109,13 +110,27 @@ async function land(
   await addMissingColumns(cluster, name, columns.map((c) => c.name), [s.incoming, s.next]);
   throwIfAborted(signal);
   await sendRows(scratch, cluster, name, sqlIdent(name), columns, importId, { suffix: s.incoming, signal });
+  step('rows sent to the shards');
   throwIfAborted(signal);
   // Where the incoming keys are read from: all shards (a line may move to another customer's shard).
   const sharded = stored !== name;
   const incomingAll = sharded ? q(`${name}${s.incoming}`) : undefined;
   const key = table.key.map(chIdent);
+  const unknownCustomers = ['purchases', 'mail_events', 'subscriptions'].includes(name)
+    ? (await cluster.eachShard(async (shard) => {
+      const [row] = await shard.server.rows<{ n: bigint }>(`SELECT uniqExact(customer_id) AS n FROM ${q(`${stored}${s.incoming}`)}
+        WHERE customer_id NOT IN (SELECT customer_id FROM ${q(storedName(layout, 'customers'))})`);
+      return Number(row!.n);
+    })).reduce((a, b) => a + b, 0)
+    : null;
   const before = await countRows(cluster.shards, layout, stored);
   await cluster.eachShard(async (shard) => {
+    if (before === 0) {
+      // Nothing stored: the incoming rows (keys already once, events already distinct) are the next version.
+      await shard.server.run(`DROP TABLE ${q(`${stored}${s.next}`)}`);
+      await shard.server.run(`RENAME TABLE ${q(`${stored}${s.incoming}`)} TO ${q(`${stored}${s.next}`)}`);
+      return;
+    }
     const all = (await shard.server.rows<{ name: string }>(
       `SELECT name FROM system.columns WHERE database = ${chString(layout.database)} AND table = ${chString(`${stored}${s.next}`)}`)).map((r) => r.name);
     const list = all.map(chIdent).join(', ');
@@ -159,17 +174,11 @@ async function land(
       (SELECT ${key.join(', ')}, ${kept.map((c) => `${chIdent(c)} AS ${alias(c)}`).join(', ')}, 1 AS ${chIdent('kept:matched')} FROM ${from}
        WHERE ${keyTuple} ${sharded ? 'GLOBAL IN' : 'IN'} (SELECT ${key.join(', ')} FROM ${keysOf})) USING ${key.join(', ')}`);
   });
+  step('next version built on every shard');
   // A products import brings every stored line's product_category up to date (sql/product-categories.sql):
   // the lines' next version lands in the same renames as the products'.
   if (name === 'products') await nextLinesWithCategories(engine, importId);
   throwIfAborted(signal);
-  const unknownCustomers = ['purchases', 'mail_events', 'subscriptions'].includes(name)
-    ? (await cluster.eachShard(async (shard) => {
-      const [row] = await shard.server.rows<{ n: bigint }>(`SELECT uniqExact(customer_id) AS n FROM ${q(`${stored}${s.incoming}`)}
-        WHERE customer_id NOT IN (SELECT customer_id FROM ${q(storedName(layout, 'customers'))})`);
-      return Number(row!.n);
-    })).reduce((a, b) => a + b, 0)
-    : null;
   const after = await countRows(cluster.shards, layout, `${stored}${s.next}`);
   throwIfAborted(signal);
   // The commit point: from here the import lands, whatever happens to this process.

@@ -1,23 +1,8 @@
 /**
- * ClickHouse's TabSeparated format, both ways: the import and the copier send rows as TSV, and
- * every answer is read as TabSeparatedWithNamesAndTypes (JSON would turn Decimal and 64-bit
- * values into floats). This is data, not SQL text: values in SQL go through
- * src/dialect/clickhouse/literal.ts.
+ * Reading ClickHouse's TabSeparated answers: every answer is read as
+ * TabSeparatedWithNamesAndTypes (JSON would turn Decimal and 64-bit values into floats). The
+ * rows the import and the copier send are written as TSV by DuckDB (copy.ts).
  */
-
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0', '\b': '\\b', '\f': '\\f' };
-
-/** One TSV field: `\N` for NULL, else the text with backslash, tab, newline, CR, NUL, BS, FF escaped. */
-export function tsvField(value: string | null): string {
-  if (value === null) return '\\N';
-  return /[\\\t\n\r\0\b\f]/.test(value) ? value.replace(/[\\\t\n\r\0\b\f]/g, (c) => ESCAPES[c]!) : value;
-}
-
-/** An Array(String) value as TSV text: `['a','b\'c']`, escaped once more as a TSV field. */
-export function tsvStringArray(values: readonly string[]): string {
-  const inner = values.map((v) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(',');
-  return tsvField(`[${inner}]`);
-}
 
 const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f', "'": "'", a: '\x07', v: '\v', e: '\x1b' };
 
@@ -76,12 +61,26 @@ export function fromClickHouse(type: string, text: string | null): unknown {
   return text;
 }
 
+/**
+ * A TSV field's value by its column type. An array's text is not escaped again by the TSV layer
+ * (its elements carry their own escapes), so it is read raw; any other field is unescaped first.
+ */
+export function tsvValue(type: string, field: string): unknown {
+  if (field === '\\N') return null;
+  const inner = type.replace(/^(?:Nullable|LowCardinality)\((.*)\)$/, '$1');
+  if (inner.startsWith('Array(')) {
+    const element = inner.slice(6, -1);
+    return parseArrayText(field).map((e) => fromClickHouse(element, e));
+  }
+  return fromClickHouse(type, tsvUnescape(field));
+}
+
 /** Splits TabSeparatedWithNamesAndTypes text (whole lines) into names, types and typed rows. */
 export function parseTsvWithTypes(text: string): { names: string[]; types: string[]; rows: unknown[][] } {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const names = (lines[0] ?? '').split('\t').map((n) => tsvUnescape(n) ?? '');
   const types = (lines[1] ?? '').split('\t').map((t) => tsvUnescape(t) ?? '');
-  const rows = lines.slice(2).map((line) => line.split('\t').map((field, i) => fromClickHouse(types[i]!, tsvUnescape(field))));
+  const rows = lines.slice(2).map((line) => line.split('\t').map((field, i) => tsvValue(types[i]!, field)));
   return { names, types, rows };
 }
