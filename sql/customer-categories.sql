@@ -1,13 +1,15 @@
--- Rebuilds the category summary (see schema.sql) for the customers in scope, as
--- purchase-summaries.sql does the others; run on its own after a products import, which may move
--- categories. A full rebuild writes rows in category order.
-DELETE FROM customer_categories WHERE :scope;
+-- Rebuilds the category summary (see schema.sql) in scope, as purchase-summaries.sql does the
+-- others; run on its own after a products import, which may move categories. :category_rows is a
+-- condition on the summary's (customer_id, category), :category_lines the same on the lines'
+-- (customer_id, effective category): "true" for everyone, or membership of the customer x category
+-- pairs an upsert touched (derived.ts). A full rebuild writes rows in category order.
+DELETE FROM customer_categories WHERE :category_rows;
 INSERT INTO customer_categories
 SELECT category, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS quantity
 FROM (
   SELECT COALESCE(category, product_category) AS category, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
   FROM purchases
-  WHERE counted IS NOT false AND :sales_status AND COALESCE(category, product_category) IS NOT NULL AND :scope
+  WHERE counted IS NOT false AND :sales_status AND COALESCE(category, product_category) IS NOT NULL AND :category_lines
   GROUP BY ALL
 )
 GROUP BY category, customer_id

@@ -1,11 +1,13 @@
--- Rebuilds the order and product summaries (see schema.sql) for the customers in scope; the
--- category summary is customer-categories.sql. Runs inside the import's transaction. :scope is
--- replaced by a condition on customer_id ("true" for everyone, or membership of kumiwake_touched),
+-- Rebuilds the order and product summaries (see schema.sql) in scope; the category summary is
+-- customer-categories.sql. Runs inside the import's transaction. :customer_scope is replaced by a
+-- condition on customer_id, :product_scope by one on (customer_id, product_code): "true" for
+-- everyone, or membership of kumiwake_touched (an upsert rebuilds the summary rows of the
+-- customers and customer x product pairs it touched, not all rows of those customers);
 -- :sales_status by the shop's sales basis (a status of the sales-statuses setting, else any but
 -- cancelled: src/engine/duckdb/import/derived.ts);
 -- a full rebuild writes product rows in product order so that a condition on a product reads only
 -- its blocks.
-DELETE FROM customer_summary WHERE :scope;
+DELETE FROM customer_summary WHERE :customer_scope;
 INSERT INTO customer_summary (customer_id, order_count, sales, first_ordered_at, last_ordered_at, last_shipped_at,
                               first_order_id, last_order_id, last_line_at)
 SELECT customer_id,
@@ -20,18 +22,18 @@ SELECT customer_id,
 FROM (
   SELECT customer_id, order_id, min(ordered_at) AS ts, max(ordered_at) AS ts_last, max(shipped_at) AS shipped, sum(amount) AS sales
   FROM purchases
-  WHERE counted IS NOT false AND :sales_status AND :scope
+  WHERE counted IS NOT false AND :sales_status AND :customer_scope
   GROUP BY customer_id, order_id
 )
 GROUP BY customer_id;
 
-DELETE FROM customer_products WHERE :scope;
+DELETE FROM customer_products WHERE :product_scope;
 INSERT INTO customer_products
 SELECT product_code, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS quantity
 FROM (
   SELECT product_code, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
   FROM purchases
-  WHERE counted IS NOT false AND :sales_status AND :scope
+  WHERE counted IS NOT false AND :sales_status AND :product_scope
   GROUP BY product_code, customer_id, order_id
 )
 GROUP BY product_code, customer_id

@@ -199,14 +199,18 @@ async function repeatsKey(db: DuckDBEngine, from: string, key: readonly string[]
 }
 
 /**
- * Records the customers whose purchase summaries the staged rows change: the customers of the
- * file's good rows, and those of stored lines the file replaces (a line may move to another
- * customer). A file without line numbers matches stored lines by order: a superset, which is safe.
+ * Records what the staged rows change in the purchase summaries (TOUCHED_TABLE): the customer and
+ * product of the file's good rows, and the customer, product and effective category of the stored
+ * lines the file replaces (a line may move to another customer or product). A file without line
+ * numbers matches stored lines by order: a superset, which is safe.
  */
 async function noteTouchedCustomers(db: DuckDBEngine, plan: StagePlan, key: readonly string[], target: string): Promise<void> {
-  await db.run(`CREATE TABLE IF NOT EXISTS ${TOUCHED_TABLE} (customer_id VARCHAR NOT NULL)`);
-  await db.run(`INSERT INTO ${TOUCHED_TABLE} SELECT DISTINCT customer_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip AND customer_id IS NOT NULL`);
-  const on = key.filter((k) => plan.columns.some((c) => c.name === k)).map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
-  await db.run(`INSERT INTO ${TOUCHED_TABLE} SELECT DISTINCT t.customer_id FROM ${target} AS t
-    WHERE EXISTS (SELECT 1 FROM ${STAGE_TABLE} AS s WHERE ${on} AND s._bad IS NULL AND NOT s._skip)`);
+  await db.run(`CREATE TABLE IF NOT EXISTS ${TOUCHED_TABLE} (customer_id VARCHAR NOT NULL, product_code VARCHAR NOT NULL, category VARCHAR)`);
+  await db.run(`INSERT INTO ${TOUCHED_TABLE} SELECT DISTINCT customer_id, product_code, NULL FROM ${STAGE_TABLE}
+    WHERE _bad IS NULL AND NOT _skip AND customer_id IS NOT NULL AND product_code IS NOT NULL`);
+  // An uncorrelated IN is a hash semi-join on the file's keys; the correlated EXISTS it replaces
+  // made DuckDB first collect every distinct key of the stored table (a 20M-group aggregate).
+  const matched = key.filter((k) => plan.columns.some((c) => c.name === k)).map(q).join(', ');
+  await db.run(`INSERT INTO ${TOUCHED_TABLE} SELECT DISTINCT t.customer_id, t.product_code, COALESCE(t.category, t.product_category) FROM ${target} AS t
+    WHERE (${matched}) IN (SELECT ${matched} FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip)`);
 }

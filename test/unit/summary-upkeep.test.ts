@@ -1,0 +1,87 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { products, purchases } from '../../src/catalog/tables.js';
+import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js';
+import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
+import { tempDir } from '../helpers/cli.js';
+
+// An upsert of a few lines rebuilds the touched customers' customer_summary rows and only the
+// touched customer x product and customer x category rows: lines moving between customers,
+// products and categories (their own, or the master's) must leave the same summaries as a full rebuild.
+
+const HEADER = 'order_id,line_no,customer_id,ordered_at,product_code,quantity,amount';
+const WITH_CATEGORY = `${HEADER},category`;
+const line = (order: number, no: number, customer: number, product: number, category?: string) =>
+  `O${order},${no},C${customer},2024-0${1 + (order % 9)}-1${order % 10} 10:00,P${product},${1 + (no % 2)},${100 * (order + no)}` +
+  (category === undefined ? '' : `,${category}`);
+
+/** Every summary row, as sorted text: equal tables give equal text. */
+async function summaries(db: DuckDBEngine): Promise<string> {
+  const dump = async (sql: string) => (await db.all(sql)).map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v))).join('\n');
+  return [
+    await dump('SELECT * FROM customer_summary ORDER BY customer_id'),
+    await dump('SELECT * FROM customer_products ORDER BY product_code, customer_id'),
+    await dump('SELECT * FROM customer_categories ORDER BY category, customer_id'),
+  ].join('\n--\n');
+}
+
+/** A row no import would write, for a pair no line has: a touched rebuild leaves it, a full one removes it. */
+const MARKER = `('P-marker', 'C-marker', 9, 9)`;
+
+describe('summaries of an upsert: touched customer x product and customer x category rows only', () => {
+  let dir: string;
+  let db: DuckDBEngine;
+  beforeAll(async () => {
+    dir = tempDir();
+    db = await DuckDBEngine.open(join(dir, 'u.duckdb'));
+    // P1, P2 are 食品 and P3 雑貨 in the master; P4 has no category; P5 is not in the master.
+    writeFileSync(join(dir, 'products.csv'), 'product_code,category\nP1,食品\nP2,食品\nP3,雑貨\nP4,\n');
+    await importFiles(db, { table: products, files: [join(dir, 'products.csv')] });
+    const lines = [WITH_CATEGORY];
+    for (let order = 0; order < 60; order++) {
+      for (let no = 1; no <= 2; no++) lines.push(line(order, no, order % 9, 1 + ((order + no) % 5), order % 4 === 0 ? 'セール' : ''));
+    }
+    writeFileSync(join(dir, 'base.csv'), `${lines.join('\n')}\n`);
+    await importFiles(db, { table: purchases, files: [join(dir, 'base.csv')] });
+  });
+  afterAll(() => db.close());
+
+  async function upsertAndCompare(name: string, text: string[]): Promise<void> {
+    await db.run(`INSERT INTO customer_products VALUES ${MARKER}`);
+    writeFileSync(join(dir, name), `${text.join('\n')}\n`);
+    const result = await importFiles(db, { table: purchases, files: [join(dir, name)] });
+    expect(result.rowsLoaded).toBe(text.length - 1);
+    // The marker survived: this upsert rebuilt some rows only (the path under test).
+    expect((await db.all(`SELECT 1 FROM customer_products WHERE customer_id = 'C-marker'`)).length).toBe(1);
+    await db.run(`DELETE FROM customer_products WHERE customer_id = 'C-marker'`);
+    const incremental = await summaries(db);
+    await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all'));
+    expect(incremental).toBe(await summaries(db));
+  }
+
+  it('a file without categories moves lines to other customers and products (the master category follows)', async () => {
+    await upsertAndCompare('moves.csv', [
+      HEADER,
+      line(1, 1, 8, 3), // C1's P3 line goes to C8: C1 loses 雑貨, C8 gains it
+      line(2, 2, 2, 1), // same customer, P4 (no category) becomes P1 (食品)
+      line(5, 1, 5, 4), // P2 (食品) becomes P4 (no category)
+      line(7, 2, 3, 5), // to a customer and product that were not in this order
+      line(90, 1, 4, 3), // a new order
+    ]);
+    const [c8] = await db.all<{ n: bigint }>(`SELECT order_count AS n FROM customer_categories WHERE customer_id = 'C8' AND category = '雑貨'`);
+    expect(c8?.n).toBeGreaterThan(0n);
+  });
+
+  it('a file with categories changes a line\'s own category and empties another', async () => {
+    await upsertAndCompare('categories.csv', [
+      WITH_CATEGORY,
+      line(4, 1, 4, 2, 'ギフト'), // セール becomes ギフト
+      line(8, 2, 8, 3, ''), // セール emptied: the master's 雑貨
+      line(10, 1, 1, 5, 'ギフト'),
+    ]);
+    const [gift] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM customer_categories WHERE category = 'ギフト'`);
+    expect(gift!.n).toBe(2n);
+  });
+});
