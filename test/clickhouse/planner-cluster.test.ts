@@ -4,13 +4,15 @@
  */
 import { parseClickHouseUrl } from '../../src/engine/clickhouse/address.js';
 import { ClickHouseCluster } from '../../src/engine/clickhouse/cluster.js';
+import { hostileValueTests } from './planner-hostile.js';
 import { plannerPropertyTests } from './planner-property.js';
 import { clusterTarget } from './planner-targets.js';
 import { clickhouseMissing, startServers } from './servers.js';
 
 let database = 0;
 
-plannerPropertyTests('two 18.16 shards', async () => {
+/** Two started servers with the tables of a new database, as a target. */
+async function openCluster() {
   const missing = clickhouseMissing();
   if (missing) return missing;
   const servers = await startServers(2);
@@ -24,4 +26,7 @@ plannerPropertyTests('two 18.16 shards', async () => {
     await servers.stop();
     throw e;
   }
-});
+}
+
+plannerPropertyTests('two 18.16 shards', openCluster);
+hostileValueTests('two 18.16 shards', openCluster);

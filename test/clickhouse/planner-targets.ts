@@ -6,7 +6,6 @@
  */
 import type { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import type { ClickHouseCluster } from '../../src/engine/clickhouse/cluster.js';
-import type { ClickHouseServer } from '../../src/engine/clickhouse/http.js';
 import { copyRowsToClickHouse } from '../../src/engine/clickhouse/copy.js';
 import { clickHouseTables, createStatements, localTableName, type Layout } from '../../src/engine/clickhouse/schema.js';
 import { clickhouseDialect, clickhouseLegacyDialect, type ClickHouseDialect } from '../../src/dialect/clickhouse/dialect.js';
@@ -46,7 +45,9 @@ class ChdbServer {
   }
 
   async insertTsv(table: string, columns: readonly string[], body: string | AsyncIterable<Uint8Array>): Promise<void> {
-    const text = arraysEscapedOnce(columns, await textOf(body));
+    // The rows travel inside the query text, which chdb passes as a C string: a NUL byte is
+    // written as TSV's \0 escape (the same value).
+    const text = (await textOf(body)).replace(/\u0000/g, '\\0');
     if (text === '') return;
     this.session.query(`INSERT INTO ${table} (${columns.join(', ')}) FORMAT TabSeparated\n${text}`);
   }
@@ -58,41 +59,6 @@ async function textOf(body: string | AsyncIterable<Uint8Array>): Promise<string>
   const decoder = new TextDecoder();
   for await (const chunk of body) text += decoder.decode(chunk, { stream: true });
   return text;
-}
-
-/**
- * WORKAROUND of a copier fault (src/engine/clickhouse/tsv.ts, part A's): `tsvStringArray`
- * escapes an array field twice (`['x\\\\'); --']`), which neither 18.16 nor 26.7 reads (a
- * tag holding a quote fails the copy). Until it is fixed, the array fields (`tags`,
- * `tags_folded`) are unescaped once here; the reference shop's tags hold no tab or newline.
- */
-function arraysEscapedOnce(columns: readonly string[], text: string): string {
-  const arrays = columns.map((c, i) => (/^`?tags(_folded)?`?$/.test(c) ? i : -1)).filter((i) => i >= 0);
-  if (arrays.length === 0 || text === '') return text;
-  return text.split('\n').map((line) => {
-    if (line === '') return line;
-    const fields = line.split('\t');
-    for (const i of arrays) fields[i] = fields[i]!.replace(/\\\\/g, '\\');
-    return fields.join('\t');
-  }).join('\n');
-}
-
-/** The cluster with the same workaround on every insert. */
-function withArraysEscapedOnce(cluster: ClickHouseCluster): ClickHouseCluster {
-  const fix = <S extends { insertTsv: ClickHouseServer['insertTsv'] }>(server: S): S => Object.assign(Object.create(server) as S, {
-    insertTsv: async (table: string, columns: readonly string[], body: string | AsyncIterable<Uint8Array>, options?: Parameters<ClickHouseServer['insertTsv']>[3]) =>
-      server.insertTsv(table, columns, arraysEscapedOnce(columns, await textOf(body)), options),
-  });
-  const shards = cluster.shards.map((shard) => ({ ...shard, server: fix(shard.server) }));
-  return Object.assign(Object.create(cluster) as ClickHouseCluster, {
-    coordinator: fix(cluster.coordinator),
-    shards,
-    eachShard: async <T>(work: (shard: (typeof shards)[number]) => Promise<T>) => {
-      const out: T[] = [];
-      for (const shard of shards) out.push(await work(shard));
-      return out;
-    },
-  });
 }
 
 /** chdb, or why it cannot run here (the package is an optional dependency). */
@@ -135,7 +101,7 @@ export function clusterTarget(cluster: ClickHouseCluster, close: () => Promise<v
     wholeTable: (table) => `${layout.database}.${table}`,
     rows: (plan) => cluster.coordinator.rows(inlineParameters(plan.sql, plan.parameters)),
     load: async (source) => {
-      await copyRowsToClickHouse(source, withArraysEscapedOnce(cluster));
+      await copyRowsToClickHouse(source, cluster);
       // Every shard holds customers of its own, or shard-local evaluation would go untested.
       const held = await cluster.eachShard(async (shard) => (await shard.server.rows<{ n: string }>(
         `SELECT count() AS n FROM ${layout.database}.${localTableName(layout, 'customers')}`))[0]!.n);

@@ -1,5 +1,5 @@
 import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Dialect } from 'kysely';
-import type { Sql, SqlDialect, TextMatch } from '../dialect.js';
+import type { Sql, SqlDialect } from '../dialect.js';
 import { HIRAGANA, KATAKANA, LOOSE_REMOVED } from '../../model/loose-text.js';
 import { literal } from './inline.js';
 import { chIdent } from './literal.js';
@@ -46,13 +46,6 @@ const unsupported = (what: string) => (): never => {
 
 /** The characters a loose comparison removes, as one RE2 class. */
 const LOOSE_PATTERN = `[${LOOSE_REMOVED.map((c) => `\\x{${c.codePointAt(0)!.toString(16)}}`).join('')}]`;
-
-const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-const likePattern: Record<TextMatch, (escaped: string) => string> = {
-  contains: (e) => `%${e}%`,
-  starts_with: (e) => `${e}%`,
-  ends_with: (e) => `%${e}`,
-};
 
 /** A text list as one bound value (inlined as an array literal); an empty one typed, as `[]` has no element type. */
 const textArray = (values: readonly string[]): Sql => (values.length === 0 ? sql`emptyArrayString()` : sql`${values}`);
@@ -107,7 +100,9 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     fold,
     // Spaces only, as DuckDB's trim(); NULL is blank.
     isBlankText: (x) => sql`ifNull(match(${x}, '^ *$'), 1)`,
-    textMatches: (text, where, needle) => sql`like(${text}, ${likePattern[where](likeEscape(needle))})`,
+    // Byte-wise functions, not LIKE: 18.16's LIKE drops a NUL in the pattern (`%nul\0byte` matched `nulbyte`).
+    textMatches: (text, where, needle) => (where === 'contains' ? sql`position(${text}, ${needle}) > 0`
+      : where === 'starts_with' ? sql`startsWith(${text}, ${needle})` : sql`endsWith(${text}, ${needle})`),
     hasSubstring: (text, needle) => sql`position(${text}, ${needle}) > 0`,
     tryInteger: (text) => sql`toInt64OrNull(${trimmed(text)})`,
     looseFold: (text) => looseFromFolded(fold(text)),

@@ -1,10 +1,10 @@
 -- text-operators: compileMembers, row by row
 -- definition: {"where":{"any":[{"kind":"field","field":"name","op":"contains","value":"50%_off\\'"},{"kind":"field","field":"name","op":"starts_with","value":"ﾔﾏﾀﾞ"},{"kind":"field","field":"name","op":"ends_with","value":"子"},{"kind":"field","field":"name","op":"ne","value":"Ｓａｔｏ"},{"kind":"field","field":"prefecture","op":"is_empty"},{"kind":"field","field":"customer_id","op":"between","min":100,"max":200}]}}
-SELECT c.customer_id FROM customers AS c WHERE NOT COALESCE(c.deleted, false) AND (("c"."name" IS NOT NULL AND like(lowerUTF8(normalizeUTF8NFKC("c"."name")), $1)) OR ("c"."name" IS NOT NULL AND like(lowerUTF8(normalizeUTF8NFKC("c"."name")), $2)) OR ("c"."name" IS NOT NULL AND like(lowerUTF8(normalizeUTF8NFKC("c"."name")), $3)) OR (NOT ("c"."name" IS NOT NULL AND lowerUTF8(normalizeUTF8NFKC("c"."name")) = $4)) OR ifNull(match("c"."prefecture", '^ *$'), 1) OR COALESCE((toInt64OrNull(replaceRegexpAll("c"."customer_id", '^ +| +$', '')) >= $5 AND toInt64OrNull(replaceRegexpAll("c"."customer_id", '^ +| +$', '')) <= $6), false))
+SELECT c.customer_id FROM customers AS c WHERE NOT COALESCE(c.deleted, false) AND (("c"."name" IS NOT NULL AND position(lowerUTF8(normalizeUTF8NFKC("c"."name")), $1) > 0) OR ("c"."name" IS NOT NULL AND startsWith(lowerUTF8(normalizeUTF8NFKC("c"."name")), $2)) OR ("c"."name" IS NOT NULL AND endsWith(lowerUTF8(normalizeUTF8NFKC("c"."name")), $3)) OR (NOT ("c"."name" IS NOT NULL AND lowerUTF8(normalizeUTF8NFKC("c"."name")) = $4)) OR ifNull(match("c"."prefecture", '^ *$'), 1) OR COALESCE((toInt64OrNull(replaceRegexpAll("c"."customer_id", '^ +| +$', '')) >= $5 AND toInt64OrNull(replaceRegexpAll("c"."customer_id", '^ +| +$', '')) <= $6), false))
 -- parameters:
--- $1 = "%50\\%\\_off\\\\'%"
--- $2 = "ヤマダ%"
--- $3 = "%子"
+-- $1 = "50%_off\\'"
+-- $2 = "ヤマダ"
+-- $3 = "子"
 -- $4 = "sato"
 -- $5 = 100
 -- $6 = 200

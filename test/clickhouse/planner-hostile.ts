@@ -1,0 +1,86 @@
+/**
+ * Values that must stay data (test/unit/dialect-contract.cases.ts: quotes, backslashes, NUL,
+ * LIKE wildcards, placeholders, SQL) in every place a ClickHouse statement takes one: the
+ * compiled SQL text does not depend on the value (it is a `$n`), and once the audited literal
+ * function writes it in, the statement selects exactly the customer holding it, never a decoy.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { parseLocalDate } from '../../src/model/dates.js';
+import { validateDefinition } from '../../src/model/validate.js';
+import { compileClickHouseMembers, type ClickHousePlanOptions } from '../../src/planner/clickhouse/compile-segment.js';
+import { schemaInfo } from '../../src/segments/evaluate.js';
+import { ReferenceEvaluator } from '../reference/evaluate.js';
+import type { Dataset } from '../reference/model.js';
+import { loadDataset } from '../reference/random-data.js';
+import { enumValue } from '../reference/shop.js';
+import { HOSTILE, placements } from '../unit/dialect-contract.cases.js';
+import type { ClickHouseTarget } from './planner-targets.js';
+
+const asOf = parseLocalDate('2025-03-31')!;
+// What a hostile value would also select if it reached the SQL unescaped.
+const DECOYS = ['OBrien', 'say hi', 'backslash', 'C:dir', 'nulbyte', '100 percent-off', 'anything', 'x', 'DROP TABLE customers'];
+/** Saved segments named by each value, selecting the customers named by it. */
+const saved = (name: string): unknown => (HOSTILE.includes(name) || name === 'x' ? { where: { kind: 'field', field: 'name', op: 'eq', value: name } } : undefined);
+
+/** One customer per value, holding it everywhere a condition can look (as the dialect contract test's holders). */
+function holders(values: readonly string[]): Dataset {
+  const data: Dataset = { customers: [], attributes: new Map(), purchases: [], products: [], mails: [], events: [], subscriptions: [] };
+  values.forEach((s, i) => {
+    const id = `H${i}`;
+    data.customers.push({ customer_id: id, name: s, tags: [s], registered_at: '2020-01-01 00:00:00' });
+    data.attributes.set(id, new Map([['会員ランク', s]]));
+    data.products.push({ product_code: s, category: s });
+    data.purchases.push({
+      order_id: `O${i}`, line_no: 1, customer_id: id, store_id: s, ordered_at: '2024-06-01 10:00:00', shipped_at: '2024-06-03 10:00:00', product_code: s,
+      category: s, quantity: 1, amount: 1000, order_code: s, media: s, status: s, counted: true, remark: s, groups: { 管理: s },
+    });
+    data.mails.push({ mail_id: s, kind: 'manual', subject: `subject ${s} end`, sent_at: '2024-06-01 09:00:00', store_id: s, subkind: s });
+    data.subscriptions!.push({
+      subscription_id: `S${i}`, customer_id: id, product_code: s, status: 'cancelled', started_at: '2024-01-01 00:00:00', next_delivery_at: null,
+      cancelled_at: '2024-06-01 00:00:00', cancel_reason: s, cycle: s, deliveries: 3, store_id: s,
+    });
+    data.events.push({ customer_id: id, mail_id: s, event: 'open', occurred_at: '2024-06-02 12:00:00' });
+  });
+  return data;
+}
+
+export function hostileValueTests(label: string, open: () => Promise<ClickHouseTarget | string>): void {
+  describe(`ClickHouse planner (${label}): hostile values stay data`, () => {
+    let target: ClickHouseTarget | undefined;
+    let skipped: string | undefined;
+    let options: ClickHousePlanOptions;
+    const data = holders([...HOSTILE, ...DECOYS]);
+    const reference = new ReferenceEvaluator(data, new Map([...HOSTILE].map((n) => [n, saved(n) as never])), enumValue);
+    beforeAll(async () => {
+      const opened = await open();
+      if (typeof opened === 'string') {
+        if (process.env.CI === 'true') throw new Error(`${label}: ${opened}; under CI=true the ClickHouse planner tests must run`);
+        skipped = opened;
+        return;
+      }
+      target = opened;
+      const db = await DuckDBEngine.open(':memory:');
+      await loadDataset(db, data);
+      options = { dialect: target.dialect, asOf, schema: { ...(await schemaInfo(db)), customerValues: new Map(), purchaseSummaries: false }, localTable: target.localTable, wholeTable: target.wholeTable };
+      await target.load(db);
+      await db.close();
+    }, 120_000);
+    afterAll(async () => target?.close());
+
+    it('selects the customer holding each value, and no decoy; the SQL text is the same for every value', async (t) => {
+      if (skipped) return t.skip();
+      const compile = (where: unknown) => compileClickHouseMembers(validateDefinition({ where }, { asOf, lookupSegment: saved }), options);
+      for (const value of HOSTILE) {
+        for (const p of placements(value)) {
+          const plan = compile(p.where);
+          expect(plan.sql, `${p.what} ${JSON.stringify(value)}`).toBe(compile(placements('x').find((q) => q.what === p.what)!.where).sql);
+          const want = [...reference.members({ where: p.where }, asOf)].sort();
+          expect(want.includes(`H${HOSTILE.indexOf(value)}`), `${p.what} ${JSON.stringify(value)}: reference`).toBe(!p.negated);
+          const got = (await target!.rows(plan)).map((r) => String(r.customer_id)).sort();
+          expect(got, `${p.what} ${JSON.stringify(value)}`).toEqual(want);
+        }
+      }
+    }, 600_000);
+  });
+}
