@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { validateDefinition } from '../../src/model/validate.js';
-import { compileClickHouseMembers, type ClickHousePlanOptions } from '../../src/planner/clickhouse/compile-segment.js';
+import { compileClickHouseMailSelectionCount, compileClickHouseMembers, type ClickHousePlanOptions } from '../../src/planner/clickhouse/compile-segment.js';
+import type { MailCondition } from '../../src/model/segment.js';
 import { schemaInfo } from '../../src/segments/evaluate.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
 import type { Dataset } from '../reference/model.js';
@@ -80,6 +81,10 @@ export function hostileValueTests(label: string, open: () => Promise<ClickHouseT
           const got = (await target!.rows(plan)).map((r) => String(r.customer_id)).sort();
           expect(got, `${p.what} ${JSON.stringify(value)}`).toEqual(want);
         }
+        // The mail filter on the value's store selects its one mail (the empty-selection note counts them).
+        const leaf = validateDefinition({ where: { kind: 'mail', event: 'open', mailFilter: { stores: [value] } } }, { asOf }).where as MailCondition;
+        const [selected] = await target!.rows(compileClickHouseMailSelectionCount(leaf, options));
+        expect(Number(selected!.n), `mails of store ${JSON.stringify(value)}`).toBe(1);
       }
     }, 600_000);
   });

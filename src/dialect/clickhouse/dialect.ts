@@ -173,3 +173,11 @@ export const clickhouseDialect = makeDialect('clickhouse', true);
  * the folded copies the import stores (CONTEXT.md lists them); loose comparisons are refused.
  */
 export const clickhouseLegacyDialect = makeDialect('clickhouse-18', false);
+
+/**
+ * The dialect for a server: NFKC in SQL when it has normalizeUTF8NFKC (ask it: `SELECT count()
+ * FROM system.functions WHERE name = 'normalizeUTF8NFKC'`), else the folded copies. Only the NFKC
+ * dialect is in the registry: the DuckDB planner (which the dialect contract test runs) folds in
+ * SQL, which 18.16 cannot; the ClickHouse planner takes either.
+ */
+export const clickhouseDialectFor = (hasNfkc: boolean): ClickHouseDialect => (hasNfkc ? clickhouseDialect : clickhouseLegacyDialect);

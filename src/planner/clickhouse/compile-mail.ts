@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Sql } from '../../dialect/dialect.js';
-import type { MailCondition } from '../../model/segment.js';
+import type { MailCondition, MailFilter } from '../../model/segment.js';
 import { foldText } from '../compile-field.js';
 import type { ClickHouseContext } from './context.js';
 import { foldedColumn } from './folded.js';
@@ -10,7 +10,7 @@ import { inDateRange } from './ranges.js';
  * The mails a filter selects, as a query of distinct `mail_id`s over the shard's mail catalogue
  * (`mails` is whole on every shard: CONTEXT.md), at the as-of date.
  */
-function filteredMails(leaf: MailCondition & { mailFilter: object }, ctx: ClickHouseContext): Sql {
+export function filteredMails(leaf: MailCondition & { mailFilter: MailFilter }, ctx: ClickHouseContext): Sql {
   const d = ctx.dialect;
   const filter = leaf.mailFilter;
   const tests: Sql[] = [d.yes];
@@ -35,10 +35,10 @@ export function compileMail(leaf: MailCondition, ctx: ClickHouseContext): Sql<bo
   }
   const listed = leaf.mails ? [...new Set(leaf.mails)] : undefined;
   const ofSelectedMails = listed ? d.inList(sql.ref('e.mail_id'), listed)
-    : sql`e.mail_id IN (${filteredMails(leaf as MailCondition & { mailFilter: object }, ctx)})`;
+    : sql`e.mail_id IN (${filteredMails(leaf as MailCondition & { mailFilter: MailFilter }, ctx)})`;
   const window = leaf.window ? sql` AND ${d.isTrue(inDateRange(ctx, sql.ref('e.occurred_at'), leaf.window))}` : sql``;
   const events = sql`FROM ${ctx.local('mail_events')} AS e WHERE e.event = ${leaf.event} AND ${ofSelectedMails}${window}`;
   if (leaf.match !== 'all') return sql`(c.customer_id IN (SELECT e.customer_id ${events}))`;
-  const selected = listed ? sql`${listed.length}` : sql`(SELECT count() FROM (${filteredMails(leaf as MailCondition & { mailFilter: object }, ctx)}))`;
+  const selected = listed ? sql`${listed.length}` : sql`(SELECT count() FROM (${filteredMails(leaf as MailCondition & { mailFilter: MailFilter }, ctx)}))`;
   return sql`(c.customer_id IN (SELECT e.customer_id ${events} GROUP BY e.customer_id HAVING uniqExact(e.mail_id) = ${selected}))`;
 }

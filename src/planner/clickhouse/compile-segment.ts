@@ -2,10 +2,11 @@ import { Kysely, sql } from 'kysely';
 import type { Sql } from '../../dialect/dialect.js';
 import type { ClickHouseDialect } from '../../dialect/clickhouse/dialect.js';
 import type { LocalDate } from '../../model/dates.js';
-import type { Segment } from '../../model/segment.js';
+import type { MailCondition, Segment } from '../../model/segment.js';
 import type { CompiledSegment } from '../compile-segment.js';
 import { emptySchema, type SchemaInfo } from '../context.js';
 import { compileCondition, visible } from './compile-condition.js';
+import { filteredMails } from './compile-mail.js';
 import { reachable } from './compile-reachable.js';
 import { ClickHouseContext, type TableName } from './context.js';
 
@@ -51,4 +52,15 @@ export function compileClickHouseMemberFlags(definition: Segment, options: Click
     return sql`SELECT c.customer_id AS customer_id, ${reachable('email', d, ctx.schema)} AS email, ${reachable('line', d, ctx.schema)} AS line,
       ${reachable('dm', d, ctx.schema)} AS dm`;
   });
+}
+
+/**
+ * How many mails a mail condition's filter selects (an empty selection matches no one: worth a
+ * log line), over the mail catalogue the server holds (copied whole to every shard).
+ */
+export function compileClickHouseMailSelectionCount(leaf: MailCondition, options: ClickHousePlanOptions): CompiledSegment {
+  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable);
+  const query = leaf.mails !== undefined ? sql`SELECT ${new Set(leaf.mails).size} AS n` : sql`SELECT count() AS n FROM (${filteredMails(leaf, ctx)})`;
+  const compiled = query.compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
+  return { sql: compiled.sql, parameters: compiled.parameters, notes: [] };
 }
