@@ -17,7 +17,7 @@ describe.skipIf(missing !== undefined)('kumiwake on a two-shard ClickHouse clust
   beforeAll(async () => {
     servers = await startServers();
     dir = tempDir('kumiwake-ch-cli-');
-    engine = `${servers.engineUrl('cli')}&shards=${servers.servers.map((s) => `127.0.0.1:${s.httpPort}`).join(',')}`;
+    engine = servers.engineUrl('cli');
   }, 120_000);
   afterAll(async () => {
     await servers?.stop();
@@ -68,7 +68,8 @@ describe.skipIf(missing !== undefined)('kumiwake on a two-shard ClickHouse clust
     const counted = await runCliAsync(['count', '-q', 'reachable(email)'], { KUMIWAKE_ENGINE: engine });
     expect(counted.code).toBe(2);
     expect(counted.stderr).toMatch(/does not run on ClickHouse yet/);
-    const wrongShard = await runCliAsync(['cluster', 'init', '--engine', servers.engineUrl('other')]);
+    // Without shards=, shard 2 would be reached at the first server's port: another server.
+    const wrongShard = await runCliAsync(['cluster', 'init', '--engine', `clickhouse://127.0.0.1:${servers.servers[0]!.httpPort}/other?cluster=kumiwake`]);
     expect(wrongShard.code).toBe(2);
     expect(wrongShard.stderr).toMatch(/shard 2 .* is another server: give each shard's HTTP address/);
   }, 120_000);

@@ -21,7 +21,7 @@ describe.skipIf(missing !== undefined)('cluster init and the copier on two shard
   }, 60_000);
 
   it('creates local tables on both shards and Distributed tables over them; the copied shop has DuckDB\'s rows, each customer on one shard', async () => {
-    const cluster = await ClickHouseCluster.connect(parseClickHouseUrl(`${servers.engineUrl('shop')}&shards=${servers.servers.map((s) => `127.0.0.1:${s.httpPort}`).join(',')}`), { create: true });
+    const cluster = await ClickHouseCluster.connect(parseClickHouseUrl(servers.engineUrl('shop')), { create: true });
     expect(cluster.shards.map((s) => s.number)).toEqual([1, 2]);
     await cluster.createTables();
     for (const server of servers.servers) {

@@ -51,7 +51,7 @@ describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', 
   beforeAll(async () => {
     servers = await startServers();
     dir = mkdtempSync(join(tmpdir(), 'kumiwake-ch-import-'));
-    const url = `${servers.engineUrl('shop')}&shards=${servers.servers.map((s) => `127.0.0.1:${s.httpPort}`).join(',')}`;
+    const url = servers.engineUrl('shop');
     const cluster = await ClickHouseCluster.connect(parseClickHouseUrl(url), { create: true });
     await cluster.createTables();
     engine = await ClickHouseEngine.open(url, { stateFile: join(dir, 'state.duckdb') });

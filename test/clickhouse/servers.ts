@@ -45,7 +45,10 @@ export interface Servers {
   readonly servers: readonly ServerProcess[];
   /** the cluster name every server knows */
   readonly cluster: 'kumiwake';
-  /** `clickhouse://127.0.0.1:PORT/DATABASE?cluster=kumiwake` on the first server */
+  /**
+   * The engine setting on the first server: `clickhouse://127.0.0.1:PORT/DATABASE?cluster=kumiwake&shards=…`
+   * (the shards share a host, so their HTTP ports are listed), or one server without `cluster`
+   */
   engineUrl(database: string, cluster?: boolean): string;
   stop(): Promise<void>;
 }
@@ -168,7 +171,8 @@ async function startServersOnce(count: number): Promise<Servers> {
   return {
     servers,
     cluster: 'kumiwake',
-    engineUrl: (database, cluster = true) => `clickhouse://127.0.0.1:${servers[0]!.httpPort}/${database}${cluster ? '?cluster=kumiwake' : ''}`,
+    engineUrl: (database, cluster = true) => `clickhouse://127.0.0.1:${servers[0]!.httpPort}/${database}` +
+      (cluster ? `?cluster=kumiwake&shards=${servers.map((s) => `127.0.0.1:${s.httpPort}`).join(',')}` : ''),
     stop,
   };
 }
