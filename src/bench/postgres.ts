@@ -3,11 +3,14 @@ import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { join } from 'node:path';
 import pg from 'pg';
 import { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { pgColumn, quoteIdent } from './pg-columns.js';
 
 /**
  * PostgreSQL 15, the row store CRM products of this kind run on, set up by the benchmark on a
  * private data directory and a Unix socket only (no TCP port), loaded with the same canonical
- * tables as the DuckDB database (the raw ones: no customer_summary), indexed, stopped at the end.
+ * tables as the DuckDB database, and with the summary tables the planner reads (customer_summary,
+ * customer_products, customer_categories), so its summary queries race the planner on equal data;
+ * indexed, stopped at the end.
  */
 export class BenchPostgres {
   private constructor(readonly dataDir: string, private readonly bin: string, readonly client: pg.Client) {}
@@ -64,16 +67,19 @@ export class BenchPostgres {
     else spawnSync(join(this.bin, 'pg_ctl'), args);
   }
 
-  /** Copies the canonical tables from the DuckDB database, unless this data directory already holds them. */
+  /** Copies the canonical and summary tables from the DuckDB database, unless this data directory already holds them. */
   async load(duckdbPath: string, workDir: string, log: (line: string) => void): Promise<void> {
     const marker = join(this.dataDir, 'kumiwake-loaded.json');
-    const source = JSON.stringify({ duckdbPath, mtime: statSync(duckdbPath).mtimeMs });
+    const source = JSON.stringify({ tables: LOADED_TABLES, duckdbPath, mtime: statSync(duckdbPath).mtimeMs });
     if (existsSync(marker) && readFileSync(marker, 'utf8') === source) return;
     mkdirSync(workDir, { recursive: true });
     const db = await DuckDBEngine.open(duckdbPath, { readOnly: true });
     try {
+      const summaries = await summarySchemas(db);
       await this.client.query(SCHEMA);
-      for (const [table, select] of Object.entries(EXPORTS)) {
+      for (const { table, create } of summaries) await this.client.query(create);
+      const exports = [...Object.entries(EXPORTS), ...summaries.map(({ table, select }) => [table, select] as const)];
+      for (const [table, select] of exports) {
         const started = performance.now();
         const file = join(workDir, `${table}.csv`);
         await db.run(`COPY (${select}) TO '${file}' (FORMAT csv, HEADER true)`);
@@ -83,7 +89,7 @@ export class BenchPostgres {
         log(`  loaded ${table} into PostgreSQL in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       }
       const started = performance.now();
-      for (const statement of INDEXES) await this.client.query(statement);
+      for (const statement of [...INDEXES, ...SUMMARY_INDEXES]) await this.client.query(statement);
       await this.client.query('VACUUM ANALYZE');
       log(`  indexed and analysed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     } finally {
@@ -130,8 +136,37 @@ const EXPORTS: Record<string, string> = {
   mail_events: 'SELECT mail_id, customer_id, event, occurred_at FROM mail_events',
 };
 
+/**
+ * What a loaded data directory holds; part of its marker, so a directory loaded by an earlier
+ * version of the benchmark (raw tables only) is loaded again.
+ */
+const LOADED_TABLES = 'raw tables + customer_summary, customer_products, customer_categories';
+
+/** The summary tables the planner reads (src/planner/CONTEXT.md), copied column for column. */
+const SUMMARY_TABLES = ['customer_summary', 'customer_products', 'customer_categories'] as const;
+
+/**
+ * Each summary table's PostgreSQL CREATE TABLE and DuckDB export, from the columns DuckDB lists
+ * (sql/purchase-summaries.sql and sql/customer-categories.sql may change them).
+ */
+async function summarySchemas(db: DuckDBEngine): Promise<{ table: string; create: string; select: string }[]> {
+  const rows = await db.all<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+    `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+     WHERE table_schema = 'main' AND table_name IN (${SUMMARY_TABLES.map((t) => `'${t}'`).join(', ')}) ORDER BY table_name, ordinal_position`);
+  return SUMMARY_TABLES.map((table) => {
+    const columns = rows.filter((r) => r.table_name === table);
+    if (columns.length === 0) throw new Error(`${db.path}: has no ${table} table; import the purchases again with this version to build it`);
+    const pg = columns.map((c) => ({ ...pgColumn(table, c.column_name, c.data_type), notNull: c.is_nullable === 'NO' }));
+    return {
+      table,
+      create: `CREATE TABLE ${table} (${pg.map((c) => `${quoteIdent(c.name)} ${c.pgType}${c.notNull ? ' NOT NULL' : ''}`).join(', ')})`,
+      select: `SELECT ${pg.map((c) => `${c.select} AS ${quoteIdent(c.name)}`).join(', ')} FROM ${table}`,
+    };
+  });
+}
+
 const SCHEMA = `
-DROP TABLE IF EXISTS customers, products, purchases, mails, mail_events, customer_summary;
+DROP TABLE IF EXISTS customers, products, purchases, mails, mail_events, ${SUMMARY_TABLES.join(', ')};
 CREATE TABLE customers (customer_id text PRIMARY KEY, name text, gender text, birthday date, prefecture text, email_pc text, email_mobile text,
   mail_permission text, mail_status text, bounce_count bigint, dm_permission text, postal_code text, address text, line_linked boolean,
   line_status text, withdrawn boolean, deleted boolean, tags text[]);
@@ -152,3 +187,16 @@ const INDEXES = [
   'CREATE INDEX ON customers (birthday)',
 ];
 
+/**
+ * The summaries' keys as the planner probes them: a customer's summary row by customer_id, ranges
+ * of the last order's and the last line's time (lifetime recency, windows with no end), and a
+ * product's or category's customers from covering (code, customer) indexes, the order the DuckDB
+ * tables are stored in.
+ */
+const SUMMARY_INDEXES = [
+  'ALTER TABLE customer_summary ADD PRIMARY KEY (customer_id)',
+  'CREATE INDEX ON customer_summary (last_line_at)',
+  'CREATE INDEX ON customer_summary (last_ordered_at)',
+  'CREATE INDEX ON customer_products (product_code, customer_id) INCLUDE (order_count, quantity)',
+  'CREATE INDEX ON customer_categories (category, customer_id) INCLUDE (order_count, quantity)',
+];

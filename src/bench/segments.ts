@@ -13,10 +13,20 @@ export interface BenchSegment {
    * stands for keep them, shaped for its indexes (EXISTS / NOT EXISTS, sargable ranges)
    */
   readonly pgSql: string;
+  /**
+   * for a segment the planner answers from the summary tables: hand-written PostgreSQL over the
+   * same summaries (loaded into PostgreSQL by the benchmark), reading the columns the planner
+   * reads (src/planner/CONTEXT.md), so PostgreSQL is timed on the same precomputed data; absent
+   * where the planner reads the raw tables
+   */
+  readonly pgSummarySql?: string;
 }
 
 const pgVisible = 'NOT COALESCE(c.deleted, false)';
 const pgCounted = `p.counted IS NOT false AND p.status IS DISTINCT FROM 'cancelled'`;
+/** The customer has (or has not) a customer_products / customer_categories row for the code: an index probe. */
+const pgHasProduct = (code: string) => `EXISTS (SELECT 1 FROM customer_products cp WHERE cp.product_code = '${code}' AND cp.customer_id = c.customer_id)`;
+const pgHasCategory = (category: string) => `EXISTS (SELECT 1 FROM customer_categories cc WHERE cc.category = '${category}' AND cc.customer_id = c.customer_id)`;
 
 const counted = `counted IS NOT false AND status IS DISTINCT FROM 'cancelled'`;
 const visible = `NOT COALESCE(c.deleted, false)`;
@@ -48,6 +58,8 @@ export const benchSegments: readonly BenchSegment[] = [
     pgSql: `SELECT count(*) FROM customers c JOIN (
         SELECT p.customer_id, count(DISTINCT p.order_id) AS n, sum(p.amount) AS s, max(p.ordered_at) AS last FROM purchases p WHERE ${pgCounted} GROUP BY p.customer_id
       ) p USING (customer_id) WHERE ${pgVisible} AND n >= 3 AND s >= 30000 AND last >= DATE ':asof' - INTERVAL '180 days'`,
+    pgSummarySql: `SELECT count(*) FROM customers c JOIN customer_summary s USING (customer_id)
+      WHERE ${pgVisible} AND s.order_count >= 3 AND s.sales >= 30000 AND s.last_ordered_at >= DATE ':asof' - INTERVAL '180 days'`,
   },
   {
     name: 'dormant repeaters',
@@ -58,6 +70,8 @@ export const benchSegments: readonly BenchSegment[] = [
     pgSql: `SELECT count(*) FROM customers c JOIN (
         SELECT p.customer_id, count(DISTINCT p.order_id) AS n, max(p.ordered_at) AS last FROM purchases p WHERE ${pgCounted} GROUP BY p.customer_id
       ) p USING (customer_id) WHERE ${pgVisible} AND n >= 2 AND last < DATE ':asof' - INTERVAL '179 days'`,
+    pgSummarySql: `SELECT count(*) FROM customers c JOIN customer_summary s USING (customer_id)
+      WHERE ${pgVisible} AND s.order_count >= 2 AND s.last_ordered_at < DATE ':asof' - INTERVAL '179 days'`,
   },
   {
     name: 'product rows',
@@ -76,6 +90,7 @@ export const benchSegments: readonly BenchSegment[] = [
     pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND NOT EXISTS (
         SELECT 1 FROM purchases p WHERE p.customer_id = c.customer_id AND ${pgCounted}
           AND (p.category = '化粧品' OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE category = '化粧品'))))`,
+    pgSummarySql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND NOT ${pgHasCategory('化粧品')}`,
   },
   {
     name: 'bought in the last 90 days',
@@ -84,6 +99,9 @@ export const benchSegments: readonly BenchSegment[] = [
         SELECT customer_id FROM purchases WHERE ${counted} AND ordered_at >= DATE ':asof' - INTERVAL 90 DAY)`,
     pgSql: `SELECT count(*) FROM customers c WHERE ${pgVisible} AND c.customer_id IN (
         SELECT p.customer_id FROM purchases p WHERE ${pgCounted} AND p.ordered_at >= DATE ':asof' - INTERVAL '90 days')`,
+    // a window with no end: the customer's latest counted line is in it
+    pgSummarySql: `SELECT count(*) FROM customers c JOIN customer_summary s USING (customer_id)
+      WHERE ${pgVisible} AND s.last_line_at >= DATE ':asof' - INTERVAL '90 days'`,
   },
   {
     name: 'opened one of three mails',
@@ -143,6 +161,11 @@ export const benchSegments: readonly BenchSegment[] = [
       WHERE ${pgVisible} AND c.prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府') AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1
         AND supplements = 0 AND last >= DATE ':asof' - INTERVAL '365 days'
         AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'open' AND e.mail_id IN ('M0091', 'M0092', 'M0093'))`,
+    pgSummarySql: `SELECT count(*) FROM customers c JOIN customer_summary s USING (customer_id)
+      WHERE ${pgVisible} AND c.prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府') AND s.order_count >= 2 AND s.sales >= 10000
+        AND s.last_line_at >= DATE ':asof' - INTERVAL '365 days'
+        AND ${pgHasProduct('P00001')} AND ${pgHasProduct('P00003')} AND NOT ${pgHasCategory('サプリメント')}
+        AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'open' AND e.mail_id IN ('M0091', 'M0092', 'M0093'))`,
   },
   {
     // The LTV-Lab style search of issue 11: attributes, lifetime RFM, three product rows (one 0~0),
@@ -177,6 +200,12 @@ export const benchSegments: readonly BenchSegment[] = [
             GROUP BY p.customer_id) p USING (customer_id)
       WHERE ${pgVisible} AND c.gender = 'female' AND c.birthday > DATE ':asof' - INTERVAL '60 years' AND c.birthday <= DATE ':asof' - INTERVAL '30 years'
         AND n >= 2 AND s >= 10000 AND p1 >= 1 AND p3 >= 1 AND supplements = 0 AND last < DATE ':asof' - INTERVAL '365 days' AND ${reachableEmail}
+        AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'click' AND e.mail_id IN ('M0096', 'M0097', 'M0098', 'M0099', 'M0100'))`,
+    // no order in the window (0~0): the latest counted line is before it; the summary row exists (2+ orders)
+    pgSummarySql: `SELECT count(*) FROM customers c JOIN customer_summary s USING (customer_id)
+      WHERE ${pgVisible} AND c.gender = 'female' AND c.birthday > DATE ':asof' - INTERVAL '60 years' AND c.birthday <= DATE ':asof' - INTERVAL '30 years'
+        AND s.order_count >= 2 AND s.sales >= 10000 AND s.last_line_at < DATE ':asof' - INTERVAL '365 days'
+        AND ${pgHasProduct('P00001')} AND ${pgHasProduct('P00003')} AND NOT ${pgHasCategory('サプリメント')} AND ${reachableEmail}
         AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'click' AND e.mail_id IN ('M0096', 'M0097', 'M0098', 'M0099', 'M0100'))`,
   },
 ];
