@@ -1,6 +1,6 @@
 /** The CLI against two ClickHouse shards: cluster init, imports as with DuckDB, errors as sentences, a killed import. Needs `npx tsc -p tsconfig.json` (dist/). */
 import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCliAsync, tempDir } from '../helpers/cli.js';
@@ -98,6 +98,8 @@ describe.skipIf(missing !== undefined)('kumiwake on a two-shard ClickHouse clust
       expect(await serverQuery(server, "SELECT name FROM system.tables WHERE database = 'cli' AND match(name, '_(in|next|old)_') FORMAT TabSeparated")).toBe('');
     }
     expect(await count('purchases')).toBe(before);
+    // The killed import's scratch database is gone too.
+    expect(readdirSync(dir).filter((name) => name.startsWith('.kumiwake-import-'))).toEqual([]);
   }, 300_000);
 });
 

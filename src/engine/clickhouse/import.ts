@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { TableDef, TableName } from '../../catalog/tables.js';
 import { KumiwakeError } from '../../errors.js';
@@ -35,7 +35,7 @@ export async function importIntoClickHouse(engine: ClickHouseEngine, options: Im
      VALUES ($table, $mode, $files::VARCHAR[], $started::TIMESTAMP, $started::TIMESTAMP, 0, 'running') RETURNING import_id AS id`,
     { table: table.table, mode, files: JSON.stringify(files), started: started.toISOString() });
   const importId = Number(reserved!.id);
-  const scratchPath = join(dirname(engine.state.path), `.kumiwake-import-${importId}-${process.pid}.duckdb`);
+  const scratchPath = join(dirname(engine.state.path), `${scratchPrefix(importId)}${process.pid}.duckdb`);
   const scratch = await DuckDBEngine.open(scratchPath, { logger: log });
   try {
     if (table.table === 'purchases') await copyProductsInto(engine, scratch);
@@ -72,8 +72,17 @@ export async function importIntoClickHouse(engine: ClickHouseEngine, options: Im
     throw e;
   } finally {
     scratch.close();
-    for (const suffix of ['', '.wal', '.tmp']) rmSync(`${scratchPath}${suffix}`, { recursive: true, force: true });
-    rmSync(join(dirname(scratchPath), 'rejects-scratch'), { recursive: true, force: true });
+    removeScratch(engine, importId);
+  }
+}
+
+/** The scratch database of an import (and DuckDB's write-ahead log and spill folder beside it). */
+const scratchPrefix = (id: number) => `.kumiwake-import-${id}-`;
+
+function removeScratch(engine: ClickHouseEngine, id: number): void {
+  const dir = dirname(engine.state.path);
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(scratchPrefix(id))) rmSync(join(dir, name), { recursive: true, force: true });
   }
 }
 
@@ -263,6 +272,7 @@ export async function recoverImports(engine: ClickHouseEngine): Promise<void> {
     `SELECT import_id AS id, table_name AS table, outcome FROM imports WHERE outcome IN ('running', 'committing') ORDER BY import_id`);
   for (const row of left) {
     const id = Number(row.id);
+    removeScratch(engine, id);
     if (row.outcome === 'committing') await finishCommit(engine, row.table, id);
     else {
       await dropImportTables(engine, id);
