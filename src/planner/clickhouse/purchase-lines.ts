@@ -13,7 +13,8 @@ import { inDateRange } from './ranges.js';
 export function countedLine(ctx: ClickHouseContext, statuses?: readonly string[]): Sql<boolean> {
   const d = ctx.dialect;
   const basis = statuses ?? ctx.schema.salesStatuses;
-  const status = basis ? d.isTrue(d.inList(sql.ref('p.status'), basis)) : d.isDistinctFrom(sql.ref('p.status'), sql`'cancelled'`);
+  // Without a basis: any status but cancelled, a missing one included.
+  const status = basis ? d.isTrue(d.inList(sql.ref('p.status'), basis)) : sql`ifNull(p.status != 'cancelled', 1)`;
   return sql`(${d.isNotFalse(sql.ref('p.counted'))} AND ${status})`;
 }
 

@@ -1,0 +1,3 @@
+-- value-dictionary: compileMembers
+-- definition: {"where":{"all":[{"kind":"field","field":"prefecture","op":"in","values":["tokyo","東京都"]},{"kind":"field","field":"name","op":"contains","value":"ﾔﾏﾀﾞ"},{"kind":"tags","tags":["vip","サンプル"],"match":"all"}]}}
+SELECT c.customer_id AS customer_id FROM customers AS c WHERE NOT ifNull(c.deleted, 0) AND (ifNull(lowerUTF8(normalizeUTF8NFKC("c"."prefecture")) IN ('tokyo', '東京都'), 0) AND ifNull(position(lowerUTF8(normalizeUTF8NFKC("c"."name")), 'ヤマダ') > 0, 0) AND ifNull(hasAll(arrayMap(t -> lowerUTF8(normalizeUTF8NFKC(t)), "c"."tags"), ['vip', 'サンプル']), 0))
