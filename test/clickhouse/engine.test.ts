@@ -1,5 +1,5 @@
 /** The ClickHouse engine on one server (no cluster): the Engine interface the services use. */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initClickHouse } from '../../src/api/clickhouse.js';
@@ -7,6 +7,8 @@ import { parseClickHouseUrl } from '../../src/engine/clickhouse/address.js';
 import { ClickHouseCluster } from '../../src/engine/clickhouse/cluster.js';
 import { copyRowsToClickHouse } from '../../src/engine/clickhouse/copy.js';
 import { ClickHouseEngine } from '../../src/engine/clickhouse/engine.js';
+import { importIntoClickHouse } from '../../src/engine/clickhouse/import.js';
+import { purchases } from '../../src/catalog/tables.js';
 import { localTableName } from '../../src/engine/clickhouse/schema.js';
 import type { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { InterruptedError } from '../../src/interrupt.js';
@@ -91,6 +93,24 @@ describe.skipIf(missing !== undefined)('the ClickHouse engine on one server', ()
     const [want] = await shop.all<{ n: bigint; total: number }>('SELECT count(*) AS n, sum(amount)::DOUBLE AS total FROM purchases');
     expect(back).toEqual(want);
   });
+
+  it('imports on one server: an upsert replaces the lines it names and keeps the rest', async () => {
+    const [line] = await shop.all<{ order_id: string; line_no: bigint; customer_id: string; ordered_at: Date; product_code: string }>(
+      'SELECT order_id, line_no, customer_id, ordered_at, product_code FROM purchases ORDER BY order_id, line_no LIMIT 1');
+    const file = join(dir, 'one-line.csv');
+    const at = line!.ordered_at.toISOString().replace('T', ' ').slice(0, 19);
+    writeFileSync(file, `order_id,line_no,customer_id,ordered_at,product_code,amount\n${line!.order_id},${line!.line_no},${line!.customer_id},${at},${line!.product_code},12345.5\nNEW1,1,00000001,2026-01-01 00:00:00,P00001,1\n`);
+    const before = await engine.query<{ n: bigint }>({ sql: 'SELECT count() AS n FROM single.purchases', parameters: [] });
+    const result = await importIntoClickHouse(engine, { table: purchases, files: [file] });
+    expect(result.rowsStored).toBe(2);
+    const after = await engine.query<{ n: bigint }>({ sql: 'SELECT count() AS n FROM single.purchases', parameters: [] });
+    expect(after[0]!.n).toBe(before[0]!.n + 1n);
+    const [changed] = await engine.query<{ amount: string; media: string | null }>({
+      sql: 'SELECT toString(amount) AS amount, media FROM single.purchases WHERE order_id = $1 AND line_no = $2', parameters: [line!.order_id, line!.line_no] });
+    const [kept] = await shop.all<{ media: string | null }>('SELECT media FROM purchases WHERE order_id = $1 AND line_no = $2', [line!.order_id, line!.line_no]);
+    // The file's amount replaces the stored one; media, which the file lacks, is kept.
+    expect(changed).toEqual({ amount: '12345.5000', media: kept!.media });
+  }, 120_000);
 
   it('interrupts a running statement, and names the setting when a statement runs out of memory', async () => {
     const long = engine.query({ sql: 'SELECT count() FROM numbers(100000000000) WHERE sipHash64(number) = 1', parameters: [] });
