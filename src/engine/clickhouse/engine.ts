@@ -115,6 +115,8 @@ export class ClickHouseEngine implements Engine {
       if (signal?.aborted) throw new InterruptedError(String(signal.reason));
       throw e;
     } finally {
+      // A reader that stops early leaves the answer unread: close the request, and the server's query with it.
+      controller.abort('done');
       this.aborts.delete(controller);
       signal?.removeEventListener('abort', stop);
     }

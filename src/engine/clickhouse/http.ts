@@ -48,8 +48,12 @@ export class ClickHouseServer {
 
   /** Runs one statement and returns the response text. */
   async run(sql: string, options: RunOptions = {}): Promise<string> {
-    const response = await this.request(sql, options);
-    return response.text();
+    const { response, done } = await this.request(sql, options);
+    try {
+      return await response.text();
+    } finally {
+      done();
+    }
   }
 
   /** Rows of a SELECT as objects, typed by the server's column types. */
@@ -61,7 +65,15 @@ export class ClickHouseServer {
 
   /** Rows of a SELECT as column vectors, `batch` rows at a time, read from the response as it comes. */
   async *columns(sql: string, batch = 2048, signal?: AbortSignal, onHeader?: (names: string[], types: string[]) => void): AsyncGenerator<unknown[][]> {
-    const response = await this.request(`${sql}\nFORMAT TabSeparatedWithNamesAndTypes`, { signal });
+    const { response, done } = await this.request(`${sql}\nFORMAT TabSeparatedWithNamesAndTypes`, { signal });
+    try {
+      yield* this.batches(response, batch, onHeader);
+    } finally {
+      done();
+    }
+  }
+
+  private async *batches(response: Response, batch: number, onHeader?: (names: string[], types: string[]) => void): AsyncGenerator<unknown[][]> {
     const decoder = new TextDecoder();
     let pending = '';
     let types: string[] | undefined;
@@ -108,7 +120,7 @@ export class ClickHouseServer {
     const ids = [...this.running];
     if (ids.length === 0) return;
     const list = ids.map((id) => `'${id}'`).join(', '); // ids are our own UUIDs
-    await this.request(`KILL QUERY WHERE query_id IN (${list}) ASYNC`, {}).catch(() => undefined);
+    await this.run(`KILL QUERY WHERE query_id IN (${list}) ASYNC`).catch(() => undefined);
   }
 
   /** Is the server answering `/ping`? */
@@ -121,7 +133,7 @@ export class ClickHouseServer {
     }
   }
 
-  private async request(sql: string, options: RunOptions): Promise<Response> {
+  private async request(sql: string, options: RunOptions): Promise<{ response: Response; done: () => void }> {
     const queryId = randomUUID();
     const params = new URLSearchParams({ query_id: queryId });
     if (this.address.database) params.set('database', this.address.database);
@@ -150,12 +162,8 @@ export class ClickHouseServer {
       throw new KumiwakeError('engine-unreachable',
         `cannot reach ClickHouse at ${this.origin} (${cause?.code ?? cause?.message ?? (e as Error).message}): is the server running, and is the address right?`, 1);
     }
-    if (response.ok) {
-      const release = () => this.running.delete(queryId);
-      // The id stays "running" until the body is read; reading it is the caller's next step.
-      queueMicrotask(release);
-      return response;
-    }
+    // The id stays "running" (KILL QUERY can stop it) until the caller has read the answer.
+    if (response.ok) return { response, done: () => this.running.delete(queryId) };
     this.running.delete(queryId);
     const message = (await response.text()).trim();
     const code = errorCode(message);
