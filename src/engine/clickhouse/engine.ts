@@ -6,7 +6,8 @@ import type { Kysely } from 'kysely';
 import { KumiwakeError } from '../../errors.js';
 import { InterruptedError } from '../../interrupt.js';
 import { silentLogger, type Logger } from '../../logger.js';
-import { chIdent, chLiteral as chLiteralOf, chString } from '../../dialect/clickhouse/literal.js';
+import { chIdent, chString } from '../../dialect/clickhouse/literal.js';
+import { inlineParameters } from '../../dialect/clickhouse/inline.js';
 import { sqlString } from '../../dialect/duckdb/sql-text.js';
 import { DuckDBEngine } from '../duckdb/engine.js';
 import type { ColumnInfo, CompiledQuery, Engine } from '../engine.js';
@@ -42,9 +43,9 @@ export function memoryBytes(limit: string): number | undefined {
 
 /**
  * Kumiwake on ClickHouse: the data tables on one server or on the shards of a cluster, the own
- * tables in a small local DuckDB file (`state`). Statements arrive with their values already
- * written in by the ClickHouse dialect (`src/dialect/clickhouse/`), or with `$n` parameters that
- * are written in here through the same audited literal function.
+ * tables in a small local DuckDB file (`state`). Statements arrive as every dialect compiles
+ * them, with `$n` parameters, which are written in here by the dialect's `inlineParameters` (the
+ * audited literal function: 18.16 has no query parameters).
  */
 export class ClickHouseEngine implements Engine {
   readonly dialectName = 'clickhouse';
@@ -101,7 +102,7 @@ export class ClickHouseEngine implements Engine {
   }
 
   async query<T = Record<string, unknown>>(compiled: CompiledQuery): Promise<T[]> {
-    return this.tracked((signal) => this.servers.coordinator.rows<T>(inlineDollarParameters(compiled), { settings: this.settings, signal }));
+    return this.tracked((signal) => this.servers.coordinator.rows<T>(inlineParameters(compiled.sql, compiled.parameters), { settings: this.settings, signal }));
   }
 
   async *stream(sql: string, signal?: AbortSignal): AsyncGenerator<unknown[][]> {
@@ -230,20 +231,6 @@ export class ClickHouseEngine implements Engine {
     for (const controller of this.aborts) controller.abort('closed');
     this.state.close();
   }
-}
-
-/**
- * `$n` placeholders written in as literals, outside quoted strings and names (the dialect's
- * compiled statements carry their values apart, as for every engine).
- */
-function inlineDollarParameters(compiled: CompiledQuery): string {
-  if (compiled.parameters.length === 0) return compiled.sql;
-  return compiled.sql.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`\\]|\\.)*`|\$(\d+)/gs, (match, n: string | undefined) => {
-    if (n === undefined) return match;
-    const index = Number(n) - 1;
-    if (index < 0 || index >= compiled.parameters.length) throw new Error(`INTERNAL ERROR: placeholder $${n} has no value (${compiled.parameters.length} given)`);
-    return chLiteralOf(compiled.parameters[index]);
-  });
 }
 
 /** CSV text of column batches: RFC 4180 quoting, `\N` for NULL (read back by DuckDB's reader). */
