@@ -182,4 +182,28 @@ describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', 
     const [killed] = await engine.state.all<{ outcome: string }>('SELECT outcome FROM imports WHERE import_id = 9999');
     expect(killed!.outcome).toBe('interrupted');
   }, 300_000);
+
+  it('an import killed between two shards\' renames is finished by the next writer that opens the engine', async () => {
+    // What a kill leaves after the commit mark: shard 1 swapped, shard 2 still waiting with its next version.
+    const [first, second] = servers.servers;
+    for (const server of [first!, second!]) {
+      await serverQuery(server, 'CREATE TABLE shop.customers_local_next_9998 AS shop.customers_local');
+      await serverQuery(server, 'INSERT INTO shop.customers_local_next_9998 SELECT * FROM shop.customers_local');
+    }
+    await serverQuery(second!, "INSERT INTO shop.customers_local_next_9998 (customer_id, tags, _import_id) VALUES ('Z-LATE', [], 9998)");
+    await serverQuery(first!, 'RENAME TABLE shop.customers_local TO shop.customers_local_old_9998, shop.customers_local_next_9998 TO shop.customers_local');
+    await engine.state.run(`INSERT INTO imports (import_id, table_name, mode, files, started_at, finished_at, duration_ms, outcome)
+      VALUES (9998, 'customers', 'upsert', ['late.csv'], now()::TIMESTAMP, now()::TIMESTAMP, 0, 'committing')`);
+    const before = await engine.query<{ n: bigint }>({ sql: 'SELECT count() AS n FROM shop.customers', parameters: [] });
+    const path = engine.state.path;
+    engine.close();
+    engine = await ClickHouseEngine.open(servers.engineUrl('shop'), { stateFile: path });
+    const after = await engine.query<{ n: bigint }>({ sql: 'SELECT count() AS n FROM shop.customers', parameters: [] });
+    expect(after[0]!.n).toBe(before[0]!.n + 1n);
+    const [row] = await engine.state.all<{ outcome: string }>('SELECT outcome FROM imports WHERE import_id = 9998');
+    expect(row!.outcome).toBe('ok');
+    for (const server of servers.servers) {
+      expect(await serverQuery(server, "SELECT name FROM system.tables WHERE database = 'shop' AND match(name, '_(in|next|old)_') FORMAT TabSeparated")).toBe('');
+    }
+  }, 120_000);
 });
