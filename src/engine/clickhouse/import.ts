@@ -61,9 +61,16 @@ export async function importIntoClickHouse(engine: ClickHouseEngine, options: Im
   } catch (caught) {
     const e = options.signal?.aborted ? new InterruptedError(String(options.signal.reason)) : caught;
     const [state] = await engine.state.all<{ outcome: string }>('SELECT outcome FROM imports WHERE import_id = $id', { id: importId });
-    // Once committing, the renames are finished (here or by the next import), never undone.
-    if (state?.outcome === 'committing') await finishCommit(engine, table.table, importId).catch(() => undefined);
-    else await dropImportTables(engine, importId).catch((error: unknown) => log.warn({ err: error }, 'could not drop the import tables'));
+    // Once committing, the renames are finished (here, or by the next writer), never undone.
+    if (state?.outcome === 'committing') {
+      const finishing = await finishCommit(engine, table.table, importId).then(() => undefined, (error: unknown) => error);
+      if (finishing !== undefined) {
+        log.warn({ err: finishing, importId }, 'the import is committed but not yet swapped in on every shard');
+        throw new KumiwakeError('import-unfinished',
+          `the import of ${files.join(', ')} reached its commit point, but swapping its tables in failed on a shard (${finishing instanceof Error ? finishing.message.split('\n')[0] : String(finishing)}): ` +
+          'the next import, or any command opening ClickHouse to write, finishes it', 1);
+      }
+    } else await dropImportTables(engine, importId).catch((error: unknown) => log.warn({ err: error }, 'could not drop the import tables'));
     await engine.state.run(`UPDATE imports SET finished_at = $finished::TIMESTAMP, duration_ms = $duration, outcome = $outcome, error = $error WHERE import_id = $id AND outcome <> 'ok'`, {
       finished: new Date().toISOString(), duration: Date.now() - started.getTime(), id: importId,
       outcome: state?.outcome === 'committing' ? 'ok' : e instanceof InterruptedError ? 'interrupted' : e instanceof KumiwakeError ? 'rejected' : 'failed',
