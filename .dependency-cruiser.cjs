@@ -61,8 +61,17 @@ module.exports = {
       comment:
         'src/planner/ may import src/model/, src/catalog/, the dialect interface src/dialect/dialect.ts and ' +
         'src/errors.ts only: no dialect implementation or registry, no engine, import, export, services, api, cli.',
-      from: { path: '^src/planner/' },
+      from: { path: '^src/planner/', pathNot: '^src/planner/clickhouse/' },
       to: { path: '^src/', pathNot: '^src/(planner/|model/|catalog/|dialect/dialect\\.ts$|errors\\.ts$)' },
+    },
+    {
+      name: 'clickhouse-planner-only-model-catalog-its-dialect',
+      severity: 'error',
+      comment:
+        'src/planner/clickhouse/ (the set-based planner written for ClickHouse) may import what the planner may, ' +
+        'and the ClickHouse dialect it compiles for (src/dialect/clickhouse/dialect.ts): no engine, import, services, api, cli.',
+      from: { path: '^src/planner/clickhouse/' },
+      to: { path: '^src/', pathNot: '^src/(planner/|model/|catalog/|dialect/dialect\\.ts$|dialect/clickhouse/dialect\\.ts$|errors\\.ts$)' },
     },
     {
       name: 'engine-below-everything',

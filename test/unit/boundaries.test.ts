@@ -144,6 +144,7 @@ describe('layer boundaries (.dependency-cruiser.cjs)', () => {
         'planner-only-model-catalog-dialect-interface: src/planner/x.ts → src/engine/duckdb/engine.ts',
         'planner-only-model-catalog-dialect-interface: src/planner/x.ts → src/dialect/registry.ts',
         'planner-only-model-catalog-dialect-interface: src/planner/x.ts → src/dialect/duckdb/dialect.ts',
+        'clickhouse-planner-only-model-catalog-its-dialect: src/planner/clickhouse/y.ts → src/dialect/duckdb/dialect.ts',
         'engine-below-everything: src/engine/duckdb/engine.ts → src/model/segment.ts',
         'import-export-not-planner: src/export/out.ts → src/planner/x.ts',
         'services-not-entry: src/jobs/job.ts → src/api/entry.ts',
