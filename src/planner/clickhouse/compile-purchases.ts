@@ -43,12 +43,15 @@ function orderFigureTests(leaf: PurchasesCondition, ctx: ClickHouseContext): Sql
   }
   const holds: Sql<boolean>[] = [];
   let holdsForNone = true;
+  // Only the last order's figures need the orders themselves (an order's time is its earliest
+  // line's); count, sales and the first order time are read from the lines in one grouping.
+  const byOrder = lastOrderedAt !== undefined || lastShippedAt !== undefined;
   if (orderCount) {
-    holds.push(inNumberRange(ctx, sql`count()`, orderCount));
+    holds.push(inNumberRange(ctx, byOrder ? sql`count()` : sql`uniqExact(order_id)`, orderCount));
     holdsForNone &&= rangeHoldsForZero(orderCount);
   }
   if (sales) {
-    holds.push(inNumberRange(ctx, sql`ifNull(sum(order_sales), ${d.decimal(0)})`, sales, true));
+    holds.push(inNumberRange(ctx, sql`ifNull(sum(${sql.ref(byOrder ? 'order_sales' : 'amount')}), ${d.decimal(0)})`, sales, true));
     holdsForNone &&= rangeHoldsForZero(sales);
   }
   if (firstOrderedAt) holds.push(inDateRange(ctx, sql`min(ts)`, firstOrderedAt));
@@ -56,5 +59,7 @@ function orderFigureTests(leaf: PurchasesCondition, ctx: ClickHouseContext): Sql
   // The last order's shipping time (NULL when it was never shipped: the tuple keeps the NULL).
   if (lastShippedAt) holds.push(inDateRange(ctx, d.argMax(sql.ref('shipped'), [sql.ref('ts'), sql.ref('order_id')]), lastShippedAt));
   if (firstOrderedAt || lastOrderedAt || lastShippedAt) holdsForNone = false;
-  return customersWhere(ordersInScope(leaf, ctx), d.isTrue(sql`(${sql.join(holds, sql` AND `)})`), holdsForNone);
+  const rows = byOrder ? ordersInScope(leaf, ctx, { shipped: lastShippedAt !== undefined, sales: sales !== undefined })
+    : sql`SELECT p.customer_id AS customer_id, p.order_id AS order_id, p.amount AS amount, p.ordered_at AS ts FROM ${ctx.local('purchases')} AS p WHERE ${lineInScope(leaf, ctx)}`;
+  return customersWhere(rows, d.isTrue(sql`(${sql.join(holds, sql` AND `)})`), holdsForNone);
 }

@@ -58,10 +58,15 @@ export function lineMatchesProducts(ctx: ClickHouseContext, products: readonly s
 
 /**
  * One row per order of the customer with a line in scope (shard-local): its time (the earliest
- * line's), last shipping time and sales, as the purchase summaries define an order.
+ * line's) and, when asked, its last shipping time and sales, as the purchase summaries define
+ * an order. Only the figures asked are aggregated (a Decimal sum is the costly one).
  */
-export function ordersInScope(leaf: PurchasesCondition, ctx: ClickHouseContext): Sql {
-  return sql`SELECT p.customer_id AS customer_id, p.order_id AS order_id, min(p.ordered_at) AS ts, max(p.shipped_at) AS shipped, sum(p.amount) AS order_sales
+export function ordersInScope(leaf: PurchasesCondition, ctx: ClickHouseContext, figures: { shipped?: boolean; sales?: boolean } = {}): Sql {
+  const more = [
+    ...(figures.shipped ? [sql`max(p.shipped_at) AS shipped`] : []),
+    ...(figures.sales ? [sql`sum(p.amount) AS order_sales`] : []),
+  ];
+  return sql`SELECT p.customer_id AS customer_id, p.order_id AS order_id, min(p.ordered_at) AS ts${sql.join(more.map((m) => sql`, ${m}`), sql``)}
     FROM ${ctx.local('purchases')} AS p WHERE ${lineInScope(leaf, ctx)} GROUP BY p.customer_id, p.order_id`;
 }
 
