@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Sql } from '../../dialect/dialect.js';
 import type { ProductRow, PurchasesCondition } from '../../model/segment.js';
 import type { ClickHouseContext } from './context.js';
-import { customersWhere } from './customer-sets.js';
+import { customersWhere, customersWithRows } from './customer-sets.js';
 import { lineInScope, lineMatchesProducts } from './purchase-lines.js';
 import { inNumberRange, rangeHoldsForZero } from './ranges.js';
 
@@ -16,6 +16,10 @@ export function compileProductRows(leaf: PurchasesCondition, rows: readonly Prod
   return rows.map((row) => {
     const lines = sql`SELECT p.customer_id AS customer_id, p.order_id AS order_id, p.quantity AS quantity FROM ${ctx.local('purchases')} AS p
       WHERE ${lineInScope(leaf, ctx)} AND ${lineMatchesProducts(ctx, row.products, row.categories, row.remarkContains)}`;
+    // "Bought at least once" / "never" (orders 1~, 0~0) only asks who has a matching line.
+    const min = row.count.min ?? 0;
+    if (row.unit !== 'quantity' && row.count.max === undefined && min === 1) return customersWithRows(lines, true);
+    if (row.unit !== 'quantity' && row.count.max === 0) return customersWithRows(lines, false);
     const figure = row.unit === 'quantity' ? sql`sum(ifNull(quantity, 1))` : sql`uniqExact(order_id)`;
     return customersWhere(lines, ctx.dialect.isTrue(inNumberRange(ctx, figure, row.count)), rangeHoldsForZero(row.count));
   });
