@@ -68,18 +68,8 @@ export interface ImportResult {
 
 interface Reject { file: string; line: number; column: string; value: string; reason: string }
 
-/**
- * Customers of the lines or events this import loads that are not in `customers` (kept inside its
- * transaction). Only the unknown ones are kept (an anti-join of the loaded rows with `customers`),
- * not every distinct customer of the file written to a table and compared at the end. A purchases
- * or mail events import never changes `customers`, so "unknown while loading" is "unknown at the end".
- */
-const UNKNOWN_CUSTOMERS = 'kumiwake_unknown_customers';
-
-/** Inserts into UNKNOWN_CUSTOMERS the customers of `rows` (a FROM item, with its WHERE) not in `customers`. */
-const noteUnknownCustomers = (rows: string, where = 'true') =>
-  `INSERT INTO ${UNKNOWN_CUSTOMERS} SELECT DISTINCT r.customer_id FROM ${rows} AS r
-   WHERE ${where} AND NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = r.customer_id)`;
+/** Customers of the lines or events this import loads (kept inside its transaction). */
+const IMPORTED_CUSTOMERS = 'kumiwake_import_customers';
 
 const BIG_FILE = 16 << 20;
 
@@ -205,7 +195,7 @@ async function attempt(
     // New attr:/group: columns are part of the transaction: a failed import leaves no trace.
     await addGroupColumns(db, table, plans.flatMap((p) => p.groupColumns));
     if (mode === 'replace') await emptyTable(db, table);
-    if (withCustomers) await db.run(`CREATE OR REPLACE TABLE ${UNKNOWN_CUSTOMERS} (customer_id VARCHAR)`);
+    if (withCustomers) await db.run(`CREATE OR REPLACE TABLE ${IMPORTED_CUSTOMERS} (customer_id VARCHAR)`);
     for (const [i, r] of readable.entries()) {
       throwIfAborted(options.signal);
       const plan = plans[i]!;
@@ -224,9 +214,9 @@ async function attempt(
     let unknownCustomers: number | null = null;
     if (withCustomers) {
       const [unknown] = await db.all<{ n: bigint }>(
-        `SELECT count(DISTINCT customer_id) AS n FROM ${UNKNOWN_CUSTOMERS}`);
+        `SELECT count(DISTINCT i.customer_id) AS n FROM ${IMPORTED_CUSTOMERS} AS i WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = i.customer_id)`);
       unknownCustomers = Number(unknown!.n);
-      await db.run(`DROP TABLE ${UNKNOWN_CUSTOMERS}`);
+      await db.run(`DROP TABLE ${IMPORTED_CUSTOMERS}`);
     }
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
     if (table.table === 'purchases') await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
@@ -320,7 +310,7 @@ async function loadFile(
     log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded: direct !== undefined }, 'file loaded');
     if (direct) {
       // The table was empty: it holds this file's rows only.
-      if (report.withCustomers) await db.run(noteUnknownCustomers(table.table));
+      if (report.withCustomers) await db.run(`INSERT INTO ${IMPORTED_CUSTOMERS} SELECT DISTINCT customer_id FROM ${table.table}`);
       return { ...direct, rejects: [] };
     }
   }
@@ -350,7 +340,7 @@ async function loadFile(
   }
   const stored = await loadStage(db, table, plan, mode);
   if (report.withCustomers) {
-    await db.run(noteUnknownCustomers(STAGE_TABLE, 'r._bad IS NULL AND NOT r._skip'));
+    await db.run(`INSERT INTO ${IMPORTED_CUSTOMERS} SELECT DISTINCT customer_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip`);
   }
   await db.run(`DROP TABLE ${STAGE_TABLE}`);
   log.debug({ file: r.file, ms: Date.now() - started, path: 'staged' }, 'file loaded');
