@@ -95,6 +95,31 @@ export function plannerPropertyTests(label: string, open: () => Promise<ClickHou
         );
         for (const [why, n] of refused) console.info(`${label}: ${n} definitions refused: ${why}`);
       }, 600_000);
+
+      it('answers date bounds outside DateTime (before 1970, after 2105) as DuckDB does, never refusing them', async (t) => {
+        if (skipped) return t.skip();
+        const t0 = target!;
+        const options: ClickHousePlanOptions = { dialect: t0.dialect, asOf, schema, localTable: t0.localTable, wholeTable: t0.wholeTable };
+        for (const where of OUTSIDE_DATETIME) {
+          const plan = compileClickHouseMembers(validateDefinition({ where }, { asOf, lookupSegment: store.lookup }), options);
+          const got = (await t0.rows(plan)).map((r) => String(r.customer_id)).sort();
+          expect(got, JSON.stringify(where)).toEqual([...reference.members({ where }, asOf)].sort());
+        }
+      }, 120_000);
     });
   }
 }
+
+const OUTSIDE_DATETIME: readonly unknown[] = [
+  { kind: 'field', field: 'registered_at', op: 'between', min: '1900-01-01', max: '2024-06-15' },
+  { kind: 'field', field: 'registered_at', op: 'between', min: '2020-01-01', max: '2200-01-01' },
+  { kind: 'field', field: 'last_login_at', op: 'ne', value: '1960-05-05' },
+  { kind: 'field', field: 'last_login_at', op: 'between', min: '2150-01-01' },
+  { kind: 'field', field: 'last_login_at', op: 'between', max: '1969-12-31' },
+  { kind: 'field', field: 'last_login_at', op: 'between', max: '1970-01-01' },
+  { kind: 'purchases', window: { from: '1900-01-01' }, orderCount: { min: 2 } },
+  { kind: 'purchases', window: { to: '1969-12-31' }, orderCount: { max: 0 } },
+  { kind: 'purchases', lastOrderedAt: { from: '1800-01-01', to: '9999-12-31' } },
+  { kind: 'mail', event: 'open', mails: ['M1', 'M2'], window: { from: '2200-01-01' } },
+  { not: { kind: 'subscription', startedAt: { from: '1950-01-01', to: '2150-01-01' } } },
+];

@@ -19,12 +19,25 @@ export function inNumberRange(ctx: ClickHouseContext, value: Sql, range: NumberR
 /** Does a number range hold for 0 (a customer without any row)? */
 export const rangeHoldsForZero = (range: NumberRange): boolean => (range.min ?? 0) <= 0 && (range.max ?? 0) >= 0;
 
-/** `value` inside a date range (whole-day `to` included, relative dates at the as-of date). NULL-valued when `value` is NULL. */
+/** DateTime's range (part A's literal function refuses a timestamp outside it). */
+const FIRST_TIME = '1970-01-01 00:00:00';
+const LAST_TIME = '2105-12-31 23:59:59';
+// Fixed width, so texts compare as times (a resolved year may have five digits).
+const key = (t: string) => t.padStart(20, '0');
+
+/**
+ * `value` (a DateTime) inside a date range (whole-day `to` included, relative dates at the as-of
+ * date). NULL-valued when `value` is NULL. A bound outside DateTime's range holds for every
+ * stored time or for none, so it is decided here rather than written (DuckDB's answer, no refusal).
+ */
 export function inDateRange(ctx: ClickHouseContext, value: Sql, range: DateRange): Sql<boolean> {
   const resolved = resolveRange(range, ctx.asOf);
   const tests: Sql[] = [];
-  if (resolved.from !== undefined) tests.push(sql`${value} >= ${ctx.dialect.timestamp(resolved.from)}`);
-  if (resolved.to !== undefined) tests.push(resolved.toExclusive ? sql`${value} < ${ctx.dialect.timestamp(resolved.to)}` : sql`${value} <= ${ctx.dialect.timestamp(resolved.to)}`);
+  const { from, to } = resolved;
+  if (from !== undefined && key(from) > key(LAST_TIME)) return ctx.dialect.no;
+  if (to !== undefined && (resolved.toExclusive ? key(to) <= key(FIRST_TIME) : key(to) < key(FIRST_TIME))) return ctx.dialect.no;
+  if (from !== undefined && key(from) > key(FIRST_TIME)) tests.push(sql`${value} >= ${ctx.dialect.timestamp(from)}`);
+  if (to !== undefined && key(to) <= key(LAST_TIME)) tests.push(resolved.toExclusive ? sql`${value} < ${ctx.dialect.timestamp(to)}` : sql`${value} <= ${ctx.dialect.timestamp(to)}`);
   return tests.length === 0 ? sql`isNotNull(${value})` : sql`(${sql.join(tests, sql` AND `)})`;
 }
 
