@@ -5,6 +5,8 @@
 -- customers and customer x product pairs it touched, not all rows of those customers);
 -- :sales_status by the shop's sales basis (a status of the sales-statuses setting, else any but
 -- cancelled: src/engine/duckdb/import/derived.ts);
+-- :customer_pass by a hash partition of the customers when a full rebuild of a large shop takes
+-- several passes (derived.ts CUSTOMERS_PER_SUMMARY_PASS), else true;
 -- a full rebuild writes product rows in product order so that a condition on a product reads only
 -- its blocks.
 DELETE FROM customer_summary WHERE :customer_scope;
@@ -22,7 +24,7 @@ SELECT customer_id,
 FROM (
   SELECT customer_id, order_id, min(ordered_at) AS ts, max(ordered_at) AS ts_last, max(shipped_at) AS shipped, sum(amount) AS sales
   FROM purchases
-  WHERE counted IS NOT false AND :sales_status AND :customer_scope
+  WHERE counted IS NOT false AND :sales_status AND :customer_scope AND :customer_pass
   GROUP BY customer_id, order_id
 )
 GROUP BY customer_id;

@@ -41,7 +41,9 @@ const SALES_STATUS = [
  * onto the order lines (new lines get it as they are inserted; a products import brings it up to
  * date on the lines already stored, which changes only the category summary, everyone's).
  */
-export async function refreshDerivedTables(db: DuckDBEngine, changed: 'purchases' | 'products', scope: SummaryScope = 'all'): Promise<void> {
+export async function refreshDerivedTables(
+  db: DuckDBEngine, changed: 'purchases' | 'products', scope: SummaryScope = 'all', customersPerPass = CUSTOMERS_PER_SUMMARY_PASS,
+): Promise<void> {
   const built = await summariesBuilt(db);
   if (changed === 'products') await db.run(sqlFile('product-categories.sql'));
   const files = changed === 'products' && built ? ['customer-categories.sql'] : ['purchase-summaries.sql', 'customer-categories.sql'];
@@ -52,12 +54,17 @@ export async function refreshDerivedTables(db: DuckDBEngine, changed: 'purchases
     const statements = sqlFile(file)
       .replaceAll(':sales_status', SALES_STATUS)
       .replaceAll(':customer_scope', everyone ? 'true' : `customer_id IN (SELECT customer_id FROM ${TOUCHED_TABLE})`)
+      .replaceAll(':customer_pass', CUSTOMER_PASS)
       .replaceAll(':product_scope', everyone ? 'true' : `(customer_id, product_code) IN (SELECT customer_id, product_code FROM ${TOUCHED_TABLE})`)
       .replaceAll(':category_rows', everyone ? 'true' : `(customer_id, category) ${categoryPairs}`)
       .replaceAll(':category_lines', everyone ? 'true' : `(customer_id, COALESCE(category, product_category)) ${categoryPairs}`)
       .replaceAll(':order_products', everyone ? 'ORDER BY product_code, customer_id' : '')
       .replaceAll(':order_categories', everyone ? 'ORDER BY category, customer_id' : '');
-    for (const statement of splitStatements(statements)) await db.run(statement);
+    const passes = everyone && file === 'purchase-summaries.sql' ? await summaryPasses(db, customersPerPass) : 1;
+    for (const statement of splitStatements(statements)) {
+      if (passes === 1 || !statement.includes(CUSTOMER_PASS)) await db.run(statement.replaceAll(CUSTOMER_PASS, 'true'));
+      else for (let pass = 0; pass < passes; pass++) await db.run(statement.replaceAll(CUSTOMER_PASS, `hash(customer_id) % ${passes} = ${pass}`));
+    }
   }
   if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
   await forgetTouched(db);
@@ -76,6 +83,26 @@ async function noteTouchedCategories(db: DuckDBEngine): Promise<void> {
     SELECT customer_id, COALESCE(category, product_category) AS category FROM purchases
     WHERE COALESCE(category, product_category) IS NOT NULL
       AND (customer_id, product_code) IN (SELECT customer_id, product_code FROM ${TOUCHED_TABLE})`);
+}
+
+/**
+ * Customers whose lifetime figures one statement of a full rebuild aggregates. customer_summary's
+ * first / last order (`arg_min` / `arg_max` of text) keeps per-customer states DuckDB cannot
+ * spill: 3,000,000 customers (60M lines) ran out of the default 400 MB, 1,000,000 did not. A
+ * larger shop is summarised in passes over a hash of `customer_id`, each its own statement.
+ */
+export const CUSTOMERS_PER_SUMMARY_PASS = 1_000_000;
+
+const CUSTOMER_PASS = '/*customer_pass*/true';
+
+/**
+ * How many passes a full customer_summary rebuild takes: the customers (and the guests, about
+ * one in twenty lines at most) over `customersPerPass`. Read from row counts, not a scan.
+ */
+async function summaryPasses(db: DuckDBEngine, customersPerPass: number): Promise<number> {
+  const [row] = await db.all<{ customers: bigint; lines: bigint }>('SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM purchases) AS lines');
+  const groups = Math.max(Number(row!.customers), Number(row!.lines) / 20);
+  return Math.max(1, Math.ceil(groups / customersPerPass));
 }
 
 /** Have the purchase summaries been built in this database (by an import of this version)? */
