@@ -4,6 +4,7 @@
  */
 import { parseClickHouseUrl } from '../../src/engine/clickhouse/address.js';
 import { ClickHouseCluster } from '../../src/engine/clickhouse/cluster.js';
+import { attributeDateTests } from './planner-attribute-dates.js';
 import { hostileValueTests } from './planner-hostile.js';
 import { plannerPropertyTests } from './planner-property.js';
 import { clusterTarget } from './planner-targets.js';
@@ -30,3 +31,4 @@ async function openCluster() {
 
 plannerPropertyTests('two 18.16 shards', openCluster);
 hostileValueTests('two 18.16 shards', openCluster);
+attributeDateTests('two 18.16 shards', openCluster);

@@ -38,6 +38,12 @@ export interface ClickHouseDialect extends SqlDialect {
   /** `textAsNumber` / `textAsTimestamp` of a text folded already (a folded copy) */
   foldedTextAsNumber(folded: Sql): Sql<number>;
   foldedTextAsTimestamp(folded: Sql): Sql;
+  /**
+   * A folded text `YYYY-MM-DD` or `YYYY/MM/DD` (then ` HH:MM:SS` optional) that names a real
+   * time, as the text `YYYY-MM-DD HH:MM:SS` (which sorts as the times do), NULL when it is not
+   * one: any year, where DateTime starts in 1970.
+   */
+  foldedTextAsTimeText(folded: Sql): Sql<string>;
 }
 
 const unsupported = (what: string) => (): never => {
@@ -72,6 +78,20 @@ function foldedTextAsTimestamp(folded: Sql): Sql {
   const full = sql`if(length(${dashed}) = 10, concat(${dashed}, ' 00:00:00'), ${dashed})`;
   return sql`(CASE WHEN match(${t}, '^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?$')
     AND toString(parseDateTimeBestEffortOrNull(${full}, 'UTC')) = ${full} THEN parseDateTimeBestEffortOrNull(${full}, 'UTC') END)`;
+}
+
+/** The calendar checked in SQL (month lengths, leap years), so no DateTime range limits it. */
+function foldedTextAsTimeText(folded: Sql): Sql<string> {
+  const t = trimmed(folded);
+  const dashed = sql`replaceAll(${t}, '/', '-')`;
+  const full = sql`if(length(${dashed}) = 10, concat(${dashed}, ' 00:00:00'), ${dashed})`;
+  const part = (from: number, length: number) => sql`toUInt16OrZero(substring(${full}, ${sql.lit(from)}, ${sql.lit(length)}))`;
+  const [y, m, d] = [part(1, 4), part(6, 2), part(9, 2)];
+  const leap = sql`((${y} % 4 = 0 AND ${y} % 100 != 0) OR ${y} % 400 = 0)`;
+  const days = sql`if(${m} = 2, 28 + ${leap}, if(${m} IN (4, 6, 9, 11), 30, 31))`;
+  return sql`(CASE WHEN match(${t}, '^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?$')
+    AND ${m} BETWEEN 1 AND 12 AND ${d} BETWEEN 1 AND ${days} AND ${part(12, 2)} <= 23 AND ${part(15, 2)} <= 59 AND ${part(18, 2)} <= 59
+    THEN ${full} END)`;
 }
 
 function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
@@ -111,6 +131,7 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     textAsTimestamp: (text) => foldedTextAsTimestamp(fold(text)),
     foldedTextAsNumber,
     foldedTextAsTimestamp,
+    foldedTextAsTimeText,
     nullText: () => sql`CAST(NULL AS Nullable(String))`,
 
     // 18.16 has no `IS DISTINCT FROM` nor `<=>`: both present, compare; else differ when exactly one is NULL.

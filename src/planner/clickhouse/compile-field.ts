@@ -6,7 +6,7 @@ import type { DateTest, FieldCondition, NumberTest, BooleanTest, TextTest } from
 import { foldText } from '../compile-field.js';
 import type { ClickHouseContext } from './context.js';
 import { foldedColumn } from './folded.js';
-import { inDateRange, inDayRange, inNumberRange, not, whenPresent } from './ranges.js';
+import { inDateRange, inDayRange, inNumberRange, inTimeTextRange, not, whenPresent } from './ranges.js';
 
 /** An empty value (or only spaces) in `eq`/`ne`/`in`/`not_in` stands for "unselected": a missing, empty or blank value. */
 const isEmptyValue = (value: string): boolean => value.trim() === '';
@@ -53,7 +53,8 @@ function compileText(leaf: TextTest, x: Sql, ctx: ClickHouseContext): Sql<boolea
     case 'starts_with':
     case 'ends_with': return present(d.textMatches(folded, leaf.op, norm(leaf.value)));
     case 'between': {
-      if ('dates' in leaf) return d.isTrue(inDateRange(ctx, d.foldedTextAsTimestamp(foldedColumn(ctx, 'c', field.name)), leaf.dates));
+      // An attribute read as a date (SATORI's custom items), of any year: compared as its time text.
+      if ('dates' in leaf) return d.isTrue(inTimeTextRange(ctx, d.foldedTextAsTimeText(foldedColumn(ctx, 'c', field.name)), leaf.dates));
       if (field.type === 'attr') return d.isTrue(inNumberRange(ctx, d.foldedTextAsNumber(foldedColumn(ctx, 'c', field.name)), leaf.range));
       // customer_id: LTV-Lab's member number range; non-integer ids never match
       return d.isTrue(inNumberRange(ctx, d.tryInteger(x), leaf.range));

@@ -78,3 +78,16 @@ export function inDayRange(ctx: ClickHouseContext, value: Sql, range: DateRange)
   }
   return tests.length === 0 ? sql`isNotNull(${value})` : sql`(${sql.join(tests, sql` AND `)})`;
 }
+
+/**
+ * A time written as text `YYYY-MM-DD HH:MM:SS` (an attribute read as a date) inside a date
+ * range, compared as text: fixed width, so text order is time order, for any year.
+ */
+export function inTimeTextRange(ctx: ClickHouseContext, text: Sql, range: DateRange): Sql<boolean> {
+  const resolved = resolveRange(range, ctx.asOf);
+  const tests: Sql[] = [];
+  if (resolved.from !== undefined) tests.push(sql`${text} >= ${resolved.from}`);
+  // The day after 9999-12-31 has a five-digit year: every text is before it.
+  if (resolved.to !== undefined && resolved.to.length === 19) tests.push(resolved.toExclusive ? sql`${text} < ${resolved.to}` : sql`${text} <= ${resolved.to}`);
+  return tests.length === 0 ? sql`isNotNull(${text})` : sql`(${sql.join(tests, sql` AND `)})`;
+}
