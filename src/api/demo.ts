@@ -6,6 +6,7 @@ import type { RunOutcome } from '../jobs/run-job.js';
 import type { CountResult } from '../segments/evaluate.js';
 import type { TableName, WorkspaceOptions } from './types.js';
 import { Workspace } from './workspace.js';
+import { stateFileOf } from './open-engine.js';
 
 const SAMPLE_DIR = new URL('../../data/sample/', import.meta.url).pathname;
 const SEGMENT_DIR = new URL('../../data/segments/', import.meta.url).pathname;
@@ -39,7 +40,7 @@ export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
       const db = await reader.database();
       const tables = await reader.tableSizes();
       if (!(await db.hasSchemaMark('sample_data')) && Object.values(tables).some((rows) => rows > 0)) {
-        return { db: db.path, loaded: false, loads: [], tables, segments: [], jobs: [], asOf: SAMPLE_AS_OF };
+        return { db: stateFileOf(db).path, loaded: false, loads: [], tables, segments: [], jobs: [], asOf: SAMPLE_AS_OF };
       }
     } finally {
       await reader.close();
@@ -69,7 +70,7 @@ export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
     }
     const jobs: RunOutcome[] = [];
     for (const file of listJobFiles(JOBS_DIR)) jobs.push(await workspace.runJob(file, { asOf: SAMPLE_AS_OF, jobsDir: JOBS_DIR }));
-    return { db: db.path, loaded: true, loads, tables, segments, jobs, asOf: SAMPLE_AS_OF };
+    return { db: stateFileOf(db).path, loaded: true, loads, tables, segments, jobs, asOf: SAMPLE_AS_OF };
   } finally {
     await workspace.close();
   }

@@ -7,8 +7,16 @@ import type { ProgressReporter } from '../progress.js';
 import type { SegmentWarning } from '../segments/warnings.js';
 
 export interface WorkspaceOptions {
-  /** the database file (created on first use unless read-only), or ':memory:' */
+  /** the database file (created on first use unless read-only), or ':memory:'; with `engine`, the file of Kumiwake's own tables */
   readonly db: string;
+  /**
+   * `clickhouse://HOST:8123/DATABASE?cluster=NAME`: the data on ClickHouse (`kumiwake cluster init`
+   * made its tables), saved segments, jobs and history in the file `db` (`clickHouseStateFile`).
+   * Count, explain, export, segments, job runs and history run there; other methods refuse it.
+   */
+  readonly engine?: string;
+  /** how the user gave `engine` (`--engine`, `KUMIWAKE_ENGINE`), for messages */
+  readonly engineSetting?: string;
   /** the time zone of dates and timestamps, and of "today" (default Asia/Tokyo) */
   readonly tz?: string;
   /** where the library logs (pino's call shape); default: nowhere */

@@ -1,5 +1,5 @@
 import { tablesByCliName } from '../catalog/tables.js';
-import { DuckDBEngine } from '../engine/duckdb/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
 import { MEMBERS_TABLE } from '../export/select.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -13,6 +13,7 @@ import { parseAsOf, resolveSegment } from './inputs.js';
 import { membersPage } from './members.js';
 import { SavedSegments } from './saved-segments.js';
 import { JobFolder } from './jobs.js';
+import { dropServerMembers, importInto, jobEngineOf, openEngine, refuseJobOutputsOnClickHouse, refuseOnClickHouse, stateFileOf } from './open-engine.js';
 import type {
   EvaluateOptions, ExportRequest, ExportResult, HistoryFilter, ImportRequest, MembersPage, MembersRequest, RunJobRequest, SegmentInput, WorkspaceOptions,
 } from './types.js';
@@ -28,7 +29,7 @@ const DEFAULT_JOBS_DIR = 'jobs';
 export class Workspace {
   readonly tz: string;
   readonly segments: SavedSegments;
-  private engine: Promise<DuckDBEngine> | undefined;
+  private engine: Promise<Engine> | undefined;
   private store: Promise<SegmentStore> | undefined;
   private sets: import('../segments/customer-sets.js').CustomerSets | undefined;
   private readonly log: Logger;
@@ -60,15 +61,8 @@ export class Workspace {
    * `running` become `interrupted`, and decoded copies of processes that are gone are removed
    * (the engine removes DuckDB's spill files).
    */
-  database(): Promise<DuckDBEngine> {
-    this.engine ??= DuckDBEngine.open(this.options.db, {
-      readOnly: this.options.readOnly,
-      lockTimeoutMs: this.options.lockTimeoutMs,
-      onWait: this.options.onWait,
-      memoryLimit: this.options.memoryLimit,
-      memorySetting: this.options.settingNames?.memoryLimit,
-      logger: this.log,
-    }).then(async (db) => {
+  database(): Promise<Engine> {
+    this.engine ??= openEngine(this.options, this.log).then(async (db) => {
       if (!this.options.readOnly) await this.clearAfterKilledCommands(db);
       return db;
     });
@@ -76,14 +70,14 @@ export class Workspace {
   }
 
   /** Never fails the command: what cannot be cleared now is cleared by a later one. */
-  private async clearAfterKilledCommands(db: DuckDBEngine): Promise<void> {
+  private async clearAfterKilledCommands(db: Engine): Promise<void> {
     try {
       const [{ RunHistory }, { DecodedCopies }, { processIsAlive }] = await Promise.all([
         import('../jobs/history.js'), import('../import/decoded-copies.js'), import('../processes.js'),
       ]);
       const runs = await new RunHistory(db).closeAbandonedRuns(processIsAlive);
       if (runs > 0) this.log.info({ runs }, 'job runs left running by a process that is gone marked interrupted');
-      const folders = DecodedCopies.removeLeftovers(db.path, this.options.decodeDir);
+      const folders = DecodedCopies.removeLeftovers(stateFileOf(db).path, this.options.decodeDir);
       if (folders.length > 0) this.log.info({ folders }, 'removed decoded copies left by a killed import');
     } catch (error) {
       this.log.warn({ err: error }, 'could not clear what a killed command left behind');
@@ -105,9 +99,7 @@ export class Workspace {
     if (!table) throw new KumiwakeError('bad-argument', `unknown table ${request.table} (expected ${Object.keys(tablesByCliName).join(', ')})`);
     const maxRejects = request.maxRejects ?? 0;
     if (!Number.isInteger(maxRejects) || maxRejects < 0) throw new KumiwakeError('bad-argument', '--max-rejects must be a whole number, 0 or more');
-    const { importFiles } = await import('../engine/duckdb/import/run-import.js');
-    const db = await this.database();
-    const result = await importFiles(db, {
+    const result = await importInto(await this.database(), {
       table, files: request.files, encoding: request.encoding, mode: request.mode, mappingFile: request.mapping, maxRejects,
       delimiter: request.delimiter, allowEmpty: request.allowEmpty, tz: this.tz,
       signal: request.signal ?? this.options.signal, logger: this.log, progress: request.progress ?? this.options.progress, decodeDir: this.options.decodeDir,
@@ -126,7 +118,7 @@ export class Workspace {
 
   /** The import history (the `imports` table), newest first: outcome, rows, rejects file, error. */
   async imports(limit?: number): Promise<import('./import-preview.js').ImportRecord[]> {
-    return (await import('./import-preview.js')).importHistory(await this.database(), limit);
+    return (await import('./import-preview.js')).importHistory(refuseOnClickHouse(await this.database(), 'the import history'), limit);
   }
 
   /** The job files of a folder (default jobs): list, show, save (checked as `run` reads them), delete, next run times. */
@@ -138,6 +130,7 @@ export class Workspace {
   async count(segment: SegmentInput, options: EvaluateOptions = {}): Promise<CountResult> {
     const [db, store] = [await this.database(), await this.savedStore()];
     if (this.options.interactive) {
+      refuseOnClickHouse(db, 'an interactive count (kept customer sets)');
       const { countWithSets } = await import('../segments/customer-sets.js');
       const { count, reachable, asOf, elapsedMs, warnings } = await countWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
       return { count, reachable, asOf, elapsedMs, warnings };
@@ -160,7 +153,7 @@ export class Workspace {
   /** One page of a segment's customers, sorted. */
   async members(segment: SegmentInput, request: MembersRequest = {}): Promise<MembersPage> {
     const [db, store] = [await this.database(), await this.savedStore()];
-    return membersPage(db, resolveSegment(segment, store), store, this.asOf(request), request, this.log);
+    return membersPage(refuseOnClickHouse(db, 'a page of members'), resolveSegment(segment, store), store, this.asOf(request), request, this.log);
   }
 
   /** The SQL the planner produces for a segment's count, with its parameters. */
@@ -180,6 +173,7 @@ export class Workspace {
   async conditionCounts(segment: SegmentInput, options: EvaluateOptions = {}): Promise<import('../segments/condition-counts.js').ConditionCountsResult> {
     const { countConditions, countConditionsWithSets } = await import('../segments/condition-counts.js');
     const [db, store] = [await this.database(), await this.savedStore()];
+    refuseOnClickHouse(db, 'counting each condition (--conditions)');
     if (this.options.interactive) return countConditionsWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
     return countConditions(db, resolveSegment(segment, store), store, this.asOf(options), this.log, { strict: options.strict });
   }
@@ -187,7 +181,7 @@ export class Workspace {
   /** How many customers each pair of saved segments holds in common, as a matrix; with `out`, also as a CSV file. */
   async overlap(names: readonly string[], options: import('./insights-counts.js').OverlapOptions = {}): Promise<import('./insights-counts.js').OverlapFileResult> {
     const { overlap } = await import('./insights-counts.js');
-    return overlap(await this.database(), await this.savedStore(), names, this.asOf(options), options, this.log);
+    return overlap(refuseOnClickHouse(await this.database(), 'overlap'), await this.savedStore(), names, this.asOf(options), options, this.log);
   }
 
   /**
@@ -197,14 +191,14 @@ export class Workspace {
   async why(customerId: string, segment: SegmentInput, options: import('./why.js').WhyOptions = {}): Promise<import('../segments/why.js').WhyResult> {
     const { why } = await import('./why.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    return why(db, store, customerId, resolveSegment(segment, store), this.asOf(options));
+    return why(refuseOnClickHouse(db, 'why'), store, customerId, resolveSegment(segment, store), this.asOf(options));
   }
 
   /** One customer: the record, lifetime figures, latest orders and mail events, and the saved segments they are in. */
   async customer(customerId: string, options: import('./why.js').CustomerOptions = {}): Promise<import('../segments/customer-record.js').CustomerRecord> {
     const { customer } = await import('./why.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    return customer(db, store, customerId, this.asOf(options), { orders: options.orders, events: options.events });
+    return customer(refuseOnClickHouse(db, 'customer'), store, customerId, this.asOf(options), { orders: options.orders, events: options.events });
   }
 
   /** Writes a segment's customers to one file (CSV, Excel, Parquet or Arrow), whole or not at all. */
@@ -231,6 +225,7 @@ export class Workspace {
     this.assertWritable('run jobs');
     const [{ runJob }, { jobFileFor, defaultOutputRoot }] = await Promise.all([import('../jobs/run-job.js'), import('../jobs/job-file.js')]);
     const jobsDir = request.jobsDir ?? DEFAULT_JOBS_DIR;
+    await refuseJobOutputsOnClickHouse(this.options, jobFileFor(job, jobsDir));
     return runJob(jobFileFor(job, jobsDir), {
       database: this.access(), trigger: 'manual', asOf: request.asOf === undefined ? undefined : parseAsOf(request.asOf), strict: request.strict,
       signal: this.options.signal, outputRoot: request.outputRoot ?? defaultOutputRoot(jobsDir), logger: this.log, exportSettings: this.exportSettings(),
@@ -251,7 +246,7 @@ export class Workspace {
 
   /** What a segment builder offers: customer fields with labels and choices, attribute and order groups, pick-list values. */
   async builderCatalog(): Promise<import('./builder-catalog.js').BuilderCatalog> {
-    return (await import('./builder-catalog.js')).builderCatalog(await this.database());
+    return (await import('./builder-catalog.js')).builderCatalog(refuseOnClickHouse(await this.database(), 'the builder catalog'));
   }
 
   /**
@@ -260,7 +255,7 @@ export class Workspace {
    * mail's customers sent, opened and clicked.
    */
   async mails(search: import('./builder-catalog.js').MailSearch = {}): Promise<import('./builder-catalog.js').MailSummary[]> {
-    return (await import('./mail-list.js')).mailCatalogue(await this.database(), search, this.asOf(search));
+    return (await import('./mail-list.js')).mailCatalogue(refuseOnClickHouse(await this.database(), 'mails list'), search, this.asOf(search));
   }
 
   /**
@@ -269,7 +264,7 @@ export class Workspace {
    */
   async diff(request: import('./diff.js').DiffRequest): Promise<import('./diff.js').DiffResult> {
     const { diffSegment } = await import('./diff.js');
-    return diffSegment(await this.database(), request, { ...this.exportSettings(), signal: this.options.signal });
+    return diffSegment(refuseOnClickHouse(await this.database(), 'diff'), request, { ...this.exportSettings(), signal: this.options.signal });
   }
 
   /**
@@ -279,19 +274,19 @@ export class Workspace {
   async breakdown(segment: SegmentInput, options: import('./breakdown.js').BreakdownOptions): Promise<import('./breakdown.js').BreakdownFileResult> {
     const { breakdown } = await import('./breakdown.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    return breakdown(db, store, resolveSegment(segment, store), this.asOf(options), options, this.log);
+    return breakdown(refuseOnClickHouse(db, 'breakdown'), store, resolveSegment(segment, store), this.asOf(options), options, this.log);
   }
 
   /** The shop's settings: fixed RFM cut points, when set. */
   async settings(): Promise<import('./breakdown.js').Settings> {
-    return (await import('./breakdown.js')).readSettings(await this.database());
+    return (await import('./breakdown.js')).readSettings(refuseOnClickHouse(await this.database(), 'settings'));
   }
 
   /** Sets fixed RFM cut points (four per score, e.g. `{ r: '30,60,90,180' }`); the scores not given are quintiles. */
   async setRfmSettings(input: import('./breakdown.js').RfmSettingsInput): Promise<import('./breakdown.js').Settings> {
     this.assertWritable('change settings');
     this.sets = undefined; // interactive counts keep RFM sets made with the old cut points
-    return (await import('./breakdown.js')).setRfm(await this.database(), input);
+    return (await import('./breakdown.js')).setRfm(refuseOnClickHouse(await this.database(), 'settings set rfm'), input);
   }
 
   /**
@@ -303,7 +298,7 @@ export class Workspace {
     this.assertWritable('change settings');
     this.sets = undefined; // sets made under the old sales basis
     const { storeSalesStatuses } = await import('../segments/sales-statuses.js');
-    const db = await this.database();
+    const db = refuseOnClickHouse(await this.database(), 'settings set sales-statuses');
     await storeSalesStatuses(db, statuses);
     return (await import('./breakdown.js')).readSettings(db);
   }
@@ -311,19 +306,19 @@ export class Workspace {
   /** Names remark_N (1–10) for exports with Japanese headers (`FAX番号` instead of 備考1); "" removes the name. */
   async setRemarkLabel(remark: string | number, label: string): Promise<import('./breakdown.js').Settings> {
     this.assertWritable('change settings');
-    return (await import('../segments/settings.js')).setRemarkLabel(await this.database(), remark, label);
+    return (await import('../segments/settings.js')).setRemarkLabel(refuseOnClickHouse(await this.database(), 'settings set remark-label'), remark, label);
   }
 
   /** Removes a setting (`rfm`: the scores are quintiles again); says whether it was set. */
   async unsetSetting(name: string): Promise<boolean> {
     this.assertWritable('change settings');
     this.sets = undefined;
-    return (await import('./breakdown.js')).unsetSetting(await this.database(), name);
+    return (await import('./breakdown.js')).unsetSetting(refuseOnClickHouse(await this.database(), 'settings unset'), name);
   }
 
   /** Rows per table: what the database holds. */
   async tableSizes(): Promise<Record<string, number>> {
-    const db = await this.database();
+    const db = refuseOnClickHouse(await this.database(), 'table sizes');
     const sizes: Record<string, number> = {};
     for (const table of ['customers', 'purchases', 'products', 'mails', 'mail_events', 'subscriptions', 'stores']) {
       // A database made before a table existed, opened read-only (no schema applied), has none of it.
@@ -342,7 +337,9 @@ export class Workspace {
     this.engine = undefined;
     this.store = undefined;
     this.sets = undefined;
-    if (engine) (await engine.catch(() => undefined))?.close();
+    const db = engine && (await engine.catch(() => undefined));
+    if (db) await dropServerMembers(db, this.log);
+    db?.close();
   }
 
   private asOf(options: EvaluateOptions) {
@@ -364,12 +361,9 @@ export class Workspace {
     return {
       path: this.options.db,
       open: async () => {
-        if (this.engine) return { db: await this.engine, release: () => {} };
-        const db = await DuckDBEngine.open(this.options.db, {
-          lockTimeoutMs: this.options.lockTimeoutMs, onWait: this.options.onWait, memoryLimit: this.options.memoryLimit,
-          memorySetting: this.options.settingNames?.memoryLimit, logger: this.log,
-        });
-        return { db, release: () => db.close() };
+        if (this.engine) return { db: await jobEngineOf(await this.engine), release: () => {} };
+        const db = await openEngine(this.options, this.log, false);
+        return { db: await jobEngineOf(db), release: () => void dropServerMembers(db, this.log).finally(() => db.close()) };
       },
     };
   }

@@ -1,4 +1,4 @@
-import { openWorkspace, type Workspace, type WorkspaceOptions } from '../index.js';
+import { clickHouseStateFile, openWorkspace, type Workspace, type WorkspaceOptions } from '../index.js';
 import { configFromEnv, type CliConfig } from './config.js';
 import { chooseLogFormat, cliLogger, type CliLogger, type LogFormat } from './logger.js';
 import type { GlobalArgs } from './args.js';
@@ -33,6 +33,9 @@ export function workspaceOptions(argv: GlobalArgs, extra: Partial<WorkspaceOptio
     onWait,
     xlsxRowsPerSheet: config.xlsxRowsPerSheet,
     decodeDir: config.decodeDir,
+    // ClickHouse: the data on the servers, saved segments, jobs and history in the state file (--db when given).
+    ...(argv.engine ? { engine: argv.engine, engineSetting: argv.engine === config.engine ? 'KUMIWAKE_ENGINE' : '--engine',
+      db: clickHouseStateFile(argv.engine, argv.db === config.db && !process.env.KUMIWAKE_DB ? undefined : argv.db) } : {}),
     ...extra,
   };
 }

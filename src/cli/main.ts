@@ -9,6 +9,9 @@ import { KumiwakeError } from '../index.js';
 const argv = hideBin(process.argv);
 const wantsJson = argv.includes('--json');
 
+/** The commands wired to a ClickHouse engine (src/cli/command-line.md); `count --conditions` and job outputs of who entered or left refuse it in the workspace. */
+const ON_CLICKHOUSE = ['cluster', 'import', 'count', 'explain', 'schema', 'segments', 'export', 'run', 'history'];
+
 const base = yargs(argv)
   .scriptName('kumiwake')
   .usage('$0 <command> [options]')
@@ -24,7 +27,7 @@ const base = yargs(argv)
     const command = String(args._[0] ?? '');
     if (engine === undefined || engine === '' || command === '') return;
     if (!/^clickhouse:/i.test(engine.trim())) throw new KumiwakeError('bad-engine', `--engine "${engine}": write clickhouse://HOST:8123/DATABASE?cluster=NAME, or leave it out for the DuckDB file`, 2);
-    if (!['import', 'cluster'].includes(command)) throw new KumiwakeError('engine-unsupported', `kumiwake ${command} does not run on ClickHouse yet (import and cluster init do); leave out --engine / KUMIWAKE_ENGINE to use the DuckDB file`, 2);
+    if (!ON_CLICKHOUSE.includes(command)) throw new KumiwakeError('engine-unsupported', `kumiwake ${command} does not run on ClickHouse yet (${ON_CLICKHOUSE.join(', ')} do); leave out --engine / KUMIWAKE_ENGINE to use the DuckDB file`, 2);
   })
   .strict()
   .demandCommand(1, 'name a command (see --help)')

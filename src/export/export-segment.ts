@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { noProgress, silentProgress, type ProgressReporter } from '../progress.js';
 import { AtomicFile } from './atomic-file.js';
 import { attributeColumns, DEFAULT_EXPORT_COLUMNS, DEFAULT_PURCHASE_COLUMNS, orderGroupColumns, resolveExportColumns, type ExportColumn } from './columns.js';
-import { MEMBERS_TABLE } from './select.js';
+import { MEMBERS_TABLE, membersTableOf } from './select.js';
 import { readRemarkLabels, withRemarkLabels } from './remark-labels.js';
 import { resolveSortKeys } from './sort.js';
 import { arrowWriter } from './write-arrow.js';
@@ -136,8 +136,10 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
     ...(settings.leadingColumns ?? []),
     ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? [...DEFAULT_PURCHASE_COLUMNS, ...[...named.group].sort()] : DEFAULT_EXPORT_COLUMNS), named.attr, '--columns', rows, named.group),
   ], spec.headers === 'ja' ? await readRemarkLabels(db) : {});
-  const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf };
-  const listed = Math.min(rows === 'purchases' ? await memberLineCount(db) : rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);
+  // An engine that keeps the members on its server (ClickHouse) lists them by id from customers.
+  const serverMembers = membersTableOf(db);
+  const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf, serverMembers };
+  const listed = Math.min(rows === 'purchases' && !serverMembers ? await memberLineCount(db) : rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);
   const cells = { values: valueStyleOf(spec), csvFormulas: spec.csvFormulas ?? 'neutralise' };
   const write = writerFor(format, spec, settings);
   const file = AtomicFile.create(spec.path, log);

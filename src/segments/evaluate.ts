@@ -1,6 +1,7 @@
-import type { Engine } from '../engine/engine.js';
+import type { CompiledQuery, Engine } from '../engine/engine.js';
 import type { SqlDialect } from '../dialect/dialect.js';
 import { dialectOf } from '../dialect/registry.js';
+import { KumiwakeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Segment } from '../model/segment.js';
@@ -25,29 +26,66 @@ export interface CountOptions {
   readonly strict?: boolean;
 }
 
-/** What a plan is made for: the engine's SQL dialect and the columns its database has. */
+/**
+ * What a plan is made for: the engine's SQL dialect, the columns its database has, and the
+ * planner that compiles for it (the DuckDB planner, or part B's set-based one on ClickHouse,
+ * chosen here by `engine.dialectName` and nowhere else).
+ */
 export interface PlanTarget {
   readonly dialect: SqlDialect;
   readonly schema: SchemaInfo;
+  readonly compileCount: (segment: Segment, asOf: LocalDate) => CompiledSegment;
+  readonly compileMembers: (segment: Segment, asOf: LocalDate) => CompiledSegment;
+  readonly compileMemberFlags: (segment: Segment, asOf: LocalDate) => CompiledSegment;
+  /** false where the data checks behind warnings (src/segments/warnings.ts) do not run (ClickHouse): none are given, `strict` is refused */
+  readonly checksWarnings: boolean;
+  /** runs a compiled plan where the data is (a ClickHouse job's engine answers its own statements from the state file) */
+  readonly query: <T>(plan: CompiledQuery) => Promise<T[]>;
+  /** makes the members table `table` of one evaluation from a member-flags plan, and counts it */
+  readonly materialize: (table: string, plan: CompiledSegment) => Promise<MemberCounts>;
 }
 
+export interface MemberCounts { readonly count: bigint; readonly email: bigint; readonly line: bigint; readonly dm: bigint }
+
+/** How many members a members table holds, and how many each channel reaches (any dialect: CASE and sum). */
+export const memberCountsSql = (table: string): CompiledQuery => ({
+  sql: `SELECT count(*) AS count, sum(CASE WHEN email THEN 1 ELSE 0 END) AS email, sum(CASE WHEN line THEN 1 ELSE 0 END) AS line,
+      sum(CASE WHEN dm THEN 1 ELSE 0 END) AS dm FROM ${table}`,
+  parameters: [],
+});
+
 export async function planTargetOf(db: Engine): Promise<PlanTarget> {
-  return { dialect: dialectOf(db), schema: await schemaInfo(db) };
+  if (db.dialectName === 'clickhouse') return (await import('./clickhouse-target.js')).clickhousePlanTarget(db);
+  const dialect = dialectOf(db);
+  const options = (asOf: LocalDate) => ({ dialect, asOf, schema });
+  const schema = await schemaInfo(db);
+  return {
+    dialect, schema, checksWarnings: true,
+    compileCount: (segment, asOf) => compileCount(segment, options(asOf)),
+    compileMembers: (segment, asOf) => compileMembers(segment, options(asOf)),
+    compileMemberFlags: (segment, asOf) => compileMemberFlags(segment, options(asOf)),
+    query: (plan) => db.query(plan),
+    materialize: async (table, plan) => {
+      await db.query({ sql: `DROP TABLE IF EXISTS ${table}`, parameters: [] });
+      await db.query({ sql: `CREATE TEMP TABLE ${table} AS ${plan.sql}`, parameters: plan.parameters });
+      return (await db.query<MemberCounts>(memberCountsSql(table)))[0]!;
+    },
+  };
 }
 
 /** Validates a definition (saved segments it refers to included) and plans its count. */
 export function planCount(definition: unknown, store: SegmentStore, asOf: LocalDate, target: PlanTarget): CompiledSegment {
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  return compileCount(valid, { dialect: target.dialect, asOf, schema: target.schema });
+  return target.compileCount(valid, asOf);
 }
 
 export function planMembers(definition: unknown, store: SegmentStore, asOf: LocalDate, target: PlanTarget): CompiledSegment {
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
-  return compileMembers(valid, { dialect: target.dialect, asOf, schema: target.schema });
+  return target.compileMembers(valid, asOf);
 }
 
-/** The attr:/group: columns this database has, for the planner. */
-export async function schemaInfo(db: Engine): Promise<SchemaInfo> {
+/** The attr:/group: columns this database has, for the planner; the shop's settings are read from `settingsDb` (ClickHouse: its state file). */
+export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<SchemaInfo> {
   const columns = await db.introspect();
   const rows = columns
     .filter((c) => (c.table === 'customers' && c.column.startsWith('attr:')) || (c.table === 'purchases' && c.column.startsWith('group:')))
@@ -70,7 +108,7 @@ export async function schemaInfo(db: Engine): Promise<SchemaInfo> {
     purchaseColumns: new Set(rows.filter((r) => r.table_name === 'purchases').map((r) => r.column_name)),
     customerValues,
     // The shop's fixed RFM cut points, if it set them (kumiwake settings set rfm).
-    ...(await readSettings(db)),
+    ...(await readSettings(settingsDb)),
   };
 }
 
@@ -80,9 +118,9 @@ export async function countSegment(
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
   const target = await planTargetOf(db);
-  const plan = compileCount(valid, { dialect: target.dialect, asOf, schema: target.schema });
+  const plan = target.compileCount(valid, asOf);
   const warnings = await warningsOf(db, valid, asOf, target, log, options);
-  const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>(plan);
+  const [row] = await target.query<MemberCounts>(plan);
   return {
     count: Number(row!.count),
     reachable: { email: Number(row!.email), line: Number(row!.line), dm: Number(row!.dm) },
@@ -102,15 +140,9 @@ export async function materializeMembers(
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
   const target = await planTargetOf(db);
-  const plan = compileMemberFlags(valid, { dialect: target.dialect, asOf, schema: target.schema });
+  const plan = target.compileMemberFlags(valid, asOf);
   const warnings = await warningsOf(db, valid, asOf, target, log, options);
-  await db.query({ sql: `DROP TABLE IF EXISTS ${table}`, parameters: [] });
-  await db.query({ sql: `CREATE TEMP TABLE ${table} AS ${plan.sql}`, parameters: plan.parameters });
-  const [row] = await db.query<{ count: bigint; email: bigint; line: bigint; dm: bigint }>({
-    sql: `SELECT count(*) AS count, sum(CASE WHEN email THEN 1 ELSE 0 END) AS email, sum(CASE WHEN line THEN 1 ELSE 0 END) AS line,
-      sum(CASE WHEN dm THEN 1 ELSE 0 END) AS dm FROM ${table}`,
-    parameters: [],
-  });
+  const row = await target.materialize(table, plan);
   return {
     count: Number(row!.count),
     reachable: { email: Number(row!.email), line: Number(row!.line), dm: Number(row!.dm) },
@@ -125,6 +157,11 @@ export async function materializeMembers(
  * logged at debug level (they are in the result), or thrown as one fault when `strict`.
  */
 export async function warningsOf(db: Engine, segment: Segment, asOf: LocalDate, target: PlanTarget, log: Logger, options: CountOptions): Promise<readonly SegmentWarning[]> {
+  if (!target.checksWarnings) {
+    if (options.strict) throw new KumiwakeError('not-on-clickhouse', `--strict checks the definition's names against the data, which is not available on ${db.location} yet; leave out --strict`, 2);
+    log.debug({ segment: segment.name, engine: db.location }, 'the definition\'s names are not checked against the data on this engine: no warnings');
+    return [];
+  }
   const warnings = await segmentWarnings(db, segment, { dialect: target.dialect, schema: target.schema, asOf });
   for (const w of warnings) log.debug({ segment: segment.name, code: w.code, path: w.path, suggestions: w.suggestions }, w.message);
   assertNoWarnings(warnings, options.strict);

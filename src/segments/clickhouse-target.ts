@@ -1,0 +1,111 @@
+/**
+ * The ClickHouse side of the plan seam (`planTargetOf` in evaluate.ts): part B's set-based
+ * planner (src/planner/clickhouse/) with the server's dialect and part A's table names, and the
+ * members table a ClickHouse export reads. What is skipped there: src/api/CONTEXT.md (ClickHouse).
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Engine } from '../engine/engine.js';
+import type { ClickHouseEngine } from '../engine/clickhouse/engine.js';
+import { localTableName } from '../engine/clickhouse/schema.js';
+import { clickhouseDialectFor } from '../dialect/clickhouse/dialect.js';
+import { inlineParameters } from '../dialect/clickhouse/inline.js';
+import { chIdent, chString } from '../dialect/clickhouse/literal.js';
+import { sqlString } from '../dialect/duckdb/sql-text.js';
+import { membersTableOf, setMembersTable } from '../export/select.js';
+import type { LocalDate } from '../model/dates.js';
+import { compileClickHouseCount, compileClickHouseMemberFlags, compileClickHouseMembers, type ClickHousePlanOptions } from '../planner/clickhouse/compile-segment.js';
+import type { TableName } from '../planner/clickhouse/context.js';
+import { memberCountsSql, schemaInfo, type MemberCounts, type PlanTarget } from './evaluate.js';
+
+/**
+ * A ClickHouse engine, or an engine in front of one (a job run's, src/api/clickhouse-job-engine.ts:
+ * its `query` answers from the state file, so the job's history and member sets stay there).
+ */
+const dataEngineOf = (db: Engine): ClickHouseEngine => ((db as { data?: ClickHouseEngine }).data ?? db) as ClickHouseEngine;
+
+/** Whether a server folds text in SQL (NFKC), asked once per engine: 18.16 has not, and reads the folded copies. */
+const nfkcByEngine = new WeakMap<ClickHouseEngine, Promise<boolean>>();
+function hasNfkc(engine: ClickHouseEngine): Promise<boolean> {
+  let known = nfkcByEngine.get(engine);
+  if (!known) {
+    known = engine.query<{ n: unknown }>({ sql: `SELECT count() AS n FROM system.functions WHERE name = ${chString('normalizeUTF8NFKC')}`, parameters: [] })
+      .then(([row]) => Number(row?.n ?? 0) > 0);
+    nfkcByEngine.set(engine, known);
+  }
+  return known;
+}
+
+/**
+ * The plan target of a ClickHouse engine: part B's planner, the attr:/group: columns of the
+ * servers, the settings of the state file. The value dictionary and the DuckDB summaries do not
+ * exist there; the warnings' data checks are skipped (`checksWarnings: false`).
+ */
+export async function clickhousePlanTarget(db: Engine): Promise<PlanTarget> {
+  const engine = dataEngineOf(db);
+  const schema = { ...(await schemaInfo(engine, engine.state)), customerValues: new Map<string, string[]>(), purchaseSummaries: false };
+  const dialect = clickhouseDialectFor(await hasNfkc(engine));
+  const { database } = engine.layout;
+  const options = (asOf: LocalDate): ClickHousePlanOptions => ({
+    dialect, asOf, schema,
+    localTable: (table: TableName) => `${database}.${localTableName(engine.layout, table)}`,
+    wholeTable: (table: TableName) => `${database}.${table}`,
+  });
+  return {
+    dialect, schema, checksWarnings: false,
+    compileCount: (segment, asOf) => compileClickHouseCount(segment, options(asOf)),
+    compileMembers: (segment, asOf) => compileClickHouseMembers(segment, options(asOf)),
+    compileMemberFlags: (segment, asOf) => compileClickHouseMemberFlags(segment, options(asOf)),
+    query: (plan) => engine.query(plan),
+    materialize: async (table, plan) => {
+      const members = await createClickHouseMembers(db, engine, plan);
+      const [counts] = await engine.query<MemberCounts>(memberCountsSql(members));
+      if (db !== engine) await copyIdsToState(engine, members, table);
+      return counts!;
+    },
+  };
+}
+
+/**
+ * The members of one evaluation on ClickHouse: a Memory table on the server the statements are
+ * sent to, named per process and evaluation (18.16 over HTTP has no session, so no TEMPORARY
+ * table), dropped by the next evaluation on the same engine and by `dropClickHouseMembers` when
+ * the workspace closes. A process killed before leaves it until the server restarts (a Memory
+ * table is not kept on disk). `owner` is the engine the exports are given (`membersTableOf`).
+ */
+async function createClickHouseMembers(owner: Engine, engine: ClickHouseEngine, plan: { sql: string; parameters: readonly unknown[] }): Promise<string> {
+  await dropClickHouseMembers(owner);
+  const name = `kumiwake_members_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const table = `${chIdent(engine.layout.database)}.${chIdent(name)}`;
+  await engine.servers.coordinator.run(`CREATE TABLE ${table} ENGINE = Memory AS ${inlineParameters(plan.sql, plan.parameters)}`);
+  setMembersTable(owner, table);
+  return table;
+}
+
+/** Drops the members table kept for `owner` (an engine, or a job's engine in front of one), if any. */
+export async function dropClickHouseMembers(owner: Engine): Promise<void> {
+  const table = membersTableOf(owner);
+  if (!table) return;
+  setMembersTable(owner, undefined);
+  await dataEngineOf(owner).servers.coordinator.run(`DROP TABLE IF EXISTS ${table}`);
+}
+
+/**
+ * A job run keeps its member set in the state file (run_members, beside its history): the ids are
+ * copied into the state's temp table `table` through a CSV file written by the engine's own
+ * copier (ClickHouse rows read by DuckDB), so the job code reads them as on DuckDB.
+ */
+async function copyIdsToState(engine: ClickHouseEngine, members: string, table: string): Promise<void> {
+  const file = join(tmpdir(), `kumiwake-members-${process.pid}-${randomBytes(4).toString('hex')}.csv`);
+  try {
+    await engine.copyToFile(`SELECT customer_id FROM ${members}`, file, 'csv', undefined, () => {});
+    await engine.state.query({ sql: `DROP TABLE IF EXISTS ${table}`, parameters: [] });
+    await engine.state.query({
+      sql: `CREATE TEMP TABLE ${table} AS SELECT customer_id FROM read_csv(${sqlString(file)}, header = true, columns = {'customer_id': 'VARCHAR'})`, parameters: [],
+    });
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
