@@ -138,6 +138,8 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   ], spec.headers === 'ja' ? await readRemarkLabels(db) : {});
   // An engine that keeps the members on its server (ClickHouse) lists them by id from customers.
   const serverMembers = membersTableOf(db);
+  // The Excel writer measures its columns with DuckDB's syntax (write-xlsx.ts): not on a server's members yet.
+  if (serverMembers && format === 'xlsx') throw new KumiwakeError('not-on-clickhouse', `${shownPath(spec.path)}: Excel files are not written from ClickHouse yet; write CSV or Parquet, or use the DuckDB engine`, 2);
   const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf, serverMembers };
   const listed = Math.min(rows === 'purchases' && !serverMembers ? await memberLineCount(db) : rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);
   const cells = { values: valueStyleOf(spec), csvFormulas: spec.csvFormulas ?? 'neutralise' };
