@@ -18,7 +18,8 @@ import { membersTableOf, setMembersTable } from '../export/select.js';
 import type { LocalDate } from '../model/dates.js';
 import { compileClickHouseCount, compileClickHouseMemberFlags, compileClickHouseMembers, type ClickHousePlanOptions } from '../planner/clickhouse/compile-segment.js';
 import type { TableName } from '../planner/clickhouse/context.js';
-import { memberCountsSql, schemaInfo, type MemberCounts, type PlanTarget } from './evaluate.js';
+import type { SchemaInfo } from '../planner/context.js';
+import { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-target.js';
 
 /**
  * A ClickHouse engine, or an engine in front of one (a job run's, src/api/clickhouse-job-engine.ts:
@@ -43,7 +44,7 @@ function hasNfkc(engine: ClickHouseEngine): Promise<boolean> {
  * servers, the settings of the state file. The value dictionary and the DuckDB summaries do not
  * exist there; the warnings' data checks are skipped (`checksWarnings: false`).
  */
-export async function clickhousePlanTarget(db: Engine): Promise<PlanTarget> {
+export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, settingsDb: Engine) => Promise<SchemaInfo>): Promise<PlanTarget> {
   const engine = dataEngineOf(db);
   const schema = { ...(await schemaInfo(engine, engine.state)), customerValues: new Map<string, string[]>(), purchaseSummaries: false };
   const dialect = clickhouseDialectFor(await hasNfkc(engine));

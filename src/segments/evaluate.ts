@@ -9,6 +9,7 @@ import { validateDefinition } from '../model/validate.js';
 import { compileCount, compileMemberFlags, compileMembers, type CompiledSegment } from '../planner/compile-segment.js';
 import type { SegmentStore } from './store.js';
 import type { SchemaInfo } from '../planner/context.js';
+import { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-target.js';
 import { assertNoWarnings, segmentWarnings, type SegmentWarning } from './warnings.js';
 import { readSettings } from './settings.js';
 
@@ -26,36 +27,10 @@ export interface CountOptions {
   readonly strict?: boolean;
 }
 
-/**
- * What a plan is made for: the engine's SQL dialect, the columns its database has, and the
- * planner that compiles for it (the DuckDB planner, or part B's set-based one on ClickHouse,
- * chosen here by `engine.dialectName` and nowhere else).
- */
-export interface PlanTarget {
-  readonly dialect: SqlDialect;
-  readonly schema: SchemaInfo;
-  readonly compileCount: (segment: Segment, asOf: LocalDate) => CompiledSegment;
-  readonly compileMembers: (segment: Segment, asOf: LocalDate) => CompiledSegment;
-  readonly compileMemberFlags: (segment: Segment, asOf: LocalDate) => CompiledSegment;
-  /** false where the data checks behind warnings (src/segments/warnings.ts) do not run (ClickHouse): none are given, `strict` is refused */
-  readonly checksWarnings: boolean;
-  /** runs a compiled plan where the data is (a ClickHouse job's engine answers its own statements from the state file) */
-  readonly query: <T>(plan: CompiledQuery) => Promise<T[]>;
-  /** makes the members table `table` of one evaluation from a member-flags plan, and counts it */
-  readonly materialize: (table: string, plan: CompiledSegment) => Promise<MemberCounts>;
-}
-
-export interface MemberCounts { readonly count: bigint; readonly email: bigint; readonly line: bigint; readonly dm: bigint }
-
-/** How many members a members table holds, and how many each channel reaches (any dialect: CASE and sum). */
-export const memberCountsSql = (table: string): CompiledQuery => ({
-  sql: `SELECT count(*) AS count, sum(CASE WHEN email THEN 1 ELSE 0 END) AS email, sum(CASE WHEN line THEN 1 ELSE 0 END) AS line,
-      sum(CASE WHEN dm THEN 1 ELSE 0 END) AS dm FROM ${table}`,
-  parameters: [],
-});
+export { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-target.js';
 
 export async function planTargetOf(db: Engine): Promise<PlanTarget> {
-  if (db.dialectName === 'clickhouse') return (await import('./clickhouse-target.js')).clickhousePlanTarget(db);
+  if (db.dialectName === 'clickhouse') return (await import('./clickhouse-target.js')).clickhousePlanTarget(db, schemaInfo);
   const dialect = dialectOf(db);
   const options = (asOf: LocalDate) => ({ dialect, asOf, schema });
   const schema = await schemaInfo(db);
