@@ -88,10 +88,12 @@ async function noteTouchedCategories(db: DuckDBEngine): Promise<void> {
 /**
  * Customers whose lifetime figures one statement of a full rebuild aggregates. customer_summary's
  * first / last order (`arg_min` / `arg_max` of text) keeps per-customer states DuckDB cannot
- * spill: 3,000,000 customers (60M lines) ran out of the default 400 MB, 1,000,000 did not. A
- * larger shop is summarised in passes over a hash of `customer_id`, each its own statement.
+ * spill, beside the lines the import's transaction holds (about 85 MB at 1x): at 3x (3,000,000
+ * customers, 60M lines) passes of 1,000,000 ran out of the default 400 MB, and at 1x under a
+ * 250 MB limit one pass did, four passes of 250,000 did not. So a shop is summarised in passes
+ * over a hash of `customer_id`, each its own statement (one pass up to 250,000 customers).
  */
-export const CUSTOMERS_PER_SUMMARY_PASS = 1_000_000;
+export const CUSTOMERS_PER_SUMMARY_PASS = 250_000;
 
 const CUSTOMER_PASS = '/*customer_pass*/true';
 
