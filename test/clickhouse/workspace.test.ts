@@ -165,13 +165,16 @@ describe.skipIf(missing !== undefined)('the workspace on a two-shard ClickHouse 
     }
   }, 300_000);
 
-  it('refuses with a sentence what does not run there yet: a figure column, other commands, count --conditions', async () => {
+  it('refuses with a sentence what does not run there yet: a figure column, other commands, --strict, count --conditions', async () => {
     const figure = await runCliAsync(['export', definition('purchases'), '--columns', 'customer_id,total_sales', '--out', join(dir, 'f.csv'), '--as-of', AS_OF], click);
     expect(figure.code).toBe(2);
     expect(figure.stderr).toMatch(/total_sales .* is not exported from ClickHouse yet/);
     const why = await runCliAsync(['why', '00000001', '--segment', 'repeaters'], click);
     expect(why.code).toBe(2);
     expect(why.stderr).toMatch(/kumiwake why does not run on ClickHouse yet/);
+    const strict = await runCliAsync(['count', definition('reachable'), '--strict'], click);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/--strict checks the definition's names against the data, which is not available on clickhouse:\/\/.* yet/);
     const conditions = await runCliAsync(['count', definition('reachable'), '--conditions'], click);
     expect(conditions.code).toBe(2);
     expect(conditions.stderr).toMatch(/counting each condition .* does not run on ClickHouse yet/);
