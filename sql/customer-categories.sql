@@ -9,7 +9,7 @@ SELECT category, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS 
 FROM (
   SELECT COALESCE(category, product_category) AS category, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
   FROM purchases
-  WHERE counted IS NOT false AND :sales_status AND COALESCE(category, product_category) IS NOT NULL AND :category_lines
+  WHERE counted IS NOT false AND :sales_status AND COALESCE(category, product_category) IS NOT NULL AND :category_lines AND :category_pass
   GROUP BY ALL
 )
 GROUP BY category, customer_id

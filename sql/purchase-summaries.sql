@@ -5,8 +5,8 @@
 -- customers and customer x product pairs it touched, not all rows of those customers);
 -- :sales_status by the shop's sales basis (a status of the sales-statuses setting, else any but
 -- cancelled: src/engine/duckdb/import/derived.ts);
--- :customer_pass by a hash partition of the customers when a full rebuild of a large shop takes
--- several passes (derived.ts CUSTOMERS_PER_SUMMARY_PASS), else true;
+-- :customer_pass (:product_pass) by a hash partition of the customers (products) when a full
+-- rebuild of a large shop takes several passes (derived.ts CUSTOMERS_PER_SUMMARY_PASS), else true;
 -- a full rebuild writes product rows in product order so that a condition on a product reads only
 -- its blocks.
 DELETE FROM customer_summary WHERE :customer_scope;
@@ -35,7 +35,7 @@ SELECT product_code, customer_id, count(*) AS order_count, sum(quantity)::BIGINT
 FROM (
   SELECT product_code, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
   FROM purchases
-  WHERE counted IS NOT false AND :sales_status AND :product_scope
+  WHERE counted IS NOT false AND :sales_status AND :product_scope AND :product_pass
   GROUP BY product_code, customer_id, order_id
 )
 GROUP BY product_code, customer_id

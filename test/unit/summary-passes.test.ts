@@ -12,11 +12,17 @@ import { tempDir } from '../helpers/cli.js';
 // exactly the one-statement figures, every customer in one pass, guests (not in customers) too.
 
 async function summaryRows(db: DuckDBEngine): Promise<string[]> {
-  return (await db.all('SELECT * FROM customer_summary ORDER BY customer_id')).map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
+  const rows = async (sql: string) => (await db.all(sql)).map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
+  return [
+    ...(await rows('SELECT * FROM customer_summary ORDER BY customer_id')),
+    ...(await rows('SELECT * FROM customer_products ORDER BY product_code, customer_id')),
+    ...(await rows('SELECT * FROM customer_categories ORDER BY category, customer_id')),
+  ];
 }
 
 describe('customer_summary rebuilt in passes', () => {
   let db: DuckDBEngine;
+  let lineCount = 0;
   beforeAll(async () => {
     const dir = tempDir();
     db = await DuckDBEngine.open(join(dir, 'passes.duckdb'));
@@ -32,6 +38,7 @@ describe('customer_summary rebuilt in passes', () => {
       }
     }
     writeFileSync(join(dir, 'purchases.csv'), `${lines.join('\n')}\n`);
+    lineCount = lines.length - 1;
     await importFiles(db, { table: customers, files: [join(dir, 'customers.csv')] });
     await importFiles(db, { table: products, files: [join(dir, 'products.csv')] });
     await importFiles(db, { table: purchases, files: [join(dir, 'purchases.csv')] });
@@ -45,7 +52,7 @@ describe('customer_summary rebuilt in passes', () => {
     expect(once.some((row) => row.includes('"G'))).toBe(true);
     // 40 customers and 300 order lines: max(40, 300 / 20) = 40 customers to summarise.
     for (const [customersPerPass, passes] of [[20, 2], [7, 6], [1, 40]] as const) {
-      await db.run('DELETE FROM customer_summary');
+      for (const table of ['customer_summary', 'customer_products', 'customer_categories']) await db.run(`DELETE FROM ${table}`);
       const ran: string[] = [];
       const run = db.run.bind(db);
       db.run = (statement: string) => {
@@ -58,6 +65,11 @@ describe('customer_summary rebuilt in passes', () => {
         db.run = run;
       }
       expect(ran.filter((s) => s.includes('INSERT INTO customer_summary') && s.includes(`hash(customer_id) % ${passes} =`))).toHaveLength(passes);
+      // The product and category summaries by the product (category), in passes of lines.
+      const linePasses = Math.ceil(lineCount / ((5_000_000 * customersPerPass) / 250_000));
+      expect(linePasses).toBeGreaterThan(1);
+      expect(ran.filter((s) => s.includes('INSERT INTO customer_products') && s.includes(`hash(product_code) % ${linePasses} =`))).toHaveLength(linePasses);
+      expect(ran.filter((s) => s.includes('INSERT INTO customer_categories') && s.includes(`% ${linePasses} =`))).toHaveLength(linePasses);
       expect(await summaryRows(db), `${customersPerPass} customers per pass`).toEqual(once);
     }
   });

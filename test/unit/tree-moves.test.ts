@@ -83,7 +83,7 @@ describe('moving a condition into another group', () => {
   });
 
   it('takes away a NOT left with nothing under it', () => {
-    const root = { where: { all: [{ not: age(20) }, { any: [age(30)] }] } };
+    const root: Json = { where: { all: [{ not: age(20) }, { any: [age(30)] }] } };
     const moved = moveInto(root, ['where', 'all', 0, 'not'], ['where', 'all', 1]);
     if (!moved.ok) throw new Error(moved.refused);
     expect(moved.root).toEqual({ where: { all: [{ any: [age(30), age(20)] }] } });
@@ -91,7 +91,7 @@ describe('moving a condition into another group', () => {
   });
 
   it('takes away an AND / OR group the move leaves empty (an empty OR would hold for no one)', () => {
-    const root = { where: { all: [{ any: [age(20)] }, { all: [age(30)] }] } };
+    const root: Json = { where: { all: [{ any: [age(20)] }, { all: [age(30)] }] } };
     const moved = moveInto(root, ['where', 'all', 0, 'any', 0], ['where', 'all', 1]);
     if (!moved.ok) throw new Error(moved.refused);
     expect(moved.root).toEqual({ where: { all: [{ all: [age(30), age(20)] }] } });

@@ -54,16 +54,20 @@ export async function refreshDerivedTables(
     const statements = sqlFile(file)
       .replaceAll(':sales_status', SALES_STATUS)
       .replaceAll(':customer_scope', everyone ? 'true' : `customer_id IN (SELECT customer_id FROM ${TOUCHED_TABLE})`)
-      .replaceAll(':customer_pass', CUSTOMER_PASS)
+      .replaceAll(':customer_pass', '/*pass:customer_id*/true')
+      .replaceAll(':product_pass', '/*pass:product_code*/true')
+      .replaceAll(':category_pass', '/*pass:COALESCE(category, product_category)*/true')
       .replaceAll(':product_scope', everyone ? 'true' : `(customer_id, product_code) IN (SELECT customer_id, product_code FROM ${TOUCHED_TABLE})`)
       .replaceAll(':category_rows', everyone ? 'true' : `(customer_id, category) ${categoryPairs}`)
       .replaceAll(':category_lines', everyone ? 'true' : `(customer_id, COALESCE(category, product_category)) ${categoryPairs}`)
       .replaceAll(':order_products', everyone ? 'ORDER BY product_code, customer_id' : '')
       .replaceAll(':order_categories', everyone ? 'ORDER BY category, customer_id' : '');
-    const passes = everyone && file === 'purchase-summaries.sql' ? await summaryPasses(db, customersPerPass) : 1;
+    const passes = everyone ? await summaryPasses(db, customersPerPass) : { customers: 1, lines: 1 };
     for (const statement of splitStatements(statements)) {
-      if (passes === 1 || !statement.includes(CUSTOMER_PASS)) await db.run(statement.replaceAll(CUSTOMER_PASS, 'true'));
-      else for (let pass = 0; pass < passes; pass++) await db.run(statement.replaceAll(CUSTOMER_PASS, `hash(customer_id) % ${passes} = ${pass}`));
+      const marker = PASS_MARKER.exec(statement);
+      const count = marker === null ? 1 : marker[1] === 'customer_id' ? passes.customers : passes.lines;
+      if (marker === null || count === 1) await db.run(statement.replace(PASS_MARKER, 'true'));
+      else for (let pass = 0; pass < count; pass++) await db.run(statement.replace(PASS_MARKER, `hash(${marker[1]}) % ${count} = ${pass}`));
     }
   }
   if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
@@ -88,23 +92,34 @@ async function noteTouchedCategories(db: DuckDBEngine): Promise<void> {
 /**
  * Customers whose lifetime figures one statement of a full rebuild aggregates. customer_summary's
  * first / last order (`arg_min` / `arg_max` of text) keeps per-customer states DuckDB cannot
- * spill, beside the lines the import's transaction holds (about 85 MB at 1x): at 3x (3,000,000
- * customers, 60M lines) passes of 1,000,000 ran out of the default 400 MB, and at 1x under a
- * 250 MB limit one pass did, four passes of 250,000 did not. So a shop is summarised in passes
- * over a hash of `customer_id`, each its own statement (one pass up to 250,000 customers).
+ * spill, beside the lines the import's transaction holds (about 85 MB at 1x, more at 3x): at 3x
+ * (3,000,000 customers, 60M lines) passes of 1,000,000 ran out of the default 400 MB, and at 1x
+ * under a 250 MB limit one pass did, four passes of 250,000 did not. So a shop is summarised in
+ * passes over a hash of `customer_id`, each its own statement.
  */
 export const CUSTOMERS_PER_SUMMARY_PASS = 250_000;
 
-const CUSTOMER_PASS = '/*customer_pass*/true';
+/**
+ * Order lines one statement of a full customer x product (or category) rebuild reads: at 3x the
+ * product summary ran out of the default 400 MB in one statement. Its passes split by a hash of
+ * the product (the category), so each product's rows stay together in product order.
+ */
+export const LINES_PER_SUMMARY_PASS = 5_000_000;
+
+/** Where a summary statement may be split into passes, and by which key (the SQL files' :…_pass). */
+const PASS_MARKER = /\/\*pass:(.+?)\*\/true/;
 
 /**
- * How many passes a full customer_summary rebuild takes: the customers (and the guests, about
- * one in twenty lines at most) over `customersPerPass`. Read from row counts, not a scan.
+ * How many passes a full rebuild takes: customer_summary by its customers (and guests, about one
+ * in twenty lines at most) over `customersPerPass`; the product and category summaries by the
+ * lines over LINES_PER_SUMMARY_PASS (scaled alike). Read from row counts, not a scan.
  */
-async function summaryPasses(db: DuckDBEngine, customersPerPass: number): Promise<number> {
+async function summaryPasses(db: DuckDBEngine, customersPerPass: number): Promise<{ customers: number; lines: number }> {
   const [row] = await db.all<{ customers: bigint; lines: bigint }>('SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM purchases) AS lines');
-  const groups = Math.max(Number(row!.customers), Number(row!.lines) / 20);
-  return Math.max(1, Math.ceil(groups / customersPerPass));
+  const lines = Number(row!.lines);
+  const groups = Math.max(Number(row!.customers), lines / 20);
+  const linesPerPass = (LINES_PER_SUMMARY_PASS * customersPerPass) / CUSTOMERS_PER_SUMMARY_PASS;
+  return { customers: Math.max(1, Math.ceil(groups / customersPerPass)), lines: Math.max(1, Math.ceil(lines / linesPerPass)) };
 }
 
 /** Have the purchase summaries been built in this database (by an import of this version)? */
