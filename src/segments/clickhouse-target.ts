@@ -4,16 +4,13 @@
  * members table a ClickHouse export reads. What is skipped there: src/api/CONTEXT.md (ClickHouse).
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import type { ClickHouseEngine } from '../engine/clickhouse/engine.js';
 import { localTableName } from '../engine/clickhouse/schema.js';
+import { copyIdsToState } from '../engine/clickhouse/state-members.js';
 import { clickhouseDialectFor } from '../dialect/clickhouse/dialect.js';
 import { inlineParameters } from '../dialect/clickhouse/inline.js';
 import { chIdent, chString } from '../dialect/clickhouse/literal.js';
-import { sqlString } from '../dialect/duckdb/sql-text.js';
 import { membersTableOf, setMembersTable } from '../export/select.js';
 import type { LocalDate } from '../model/dates.js';
 import { compileClickHouseCount, compileClickHouseMemberFlags, compileClickHouseMembers, type ClickHousePlanOptions } from '../planner/clickhouse/compile-segment.js';
@@ -63,7 +60,8 @@ export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, 
     materialize: async (table, plan) => {
       const members = await createClickHouseMembers(db, engine, plan);
       const [counts] = await engine.query<MemberCounts>(memberCountsSql(members));
-      if (db !== engine) await copyIdsToState(engine, members, table);
+      // A job run keeps its member set in the state file, beside its history.
+      if (db !== engine) await copyIdsToState(engine, `SELECT customer_id FROM ${members}`, table);
       return counts!;
     },
   };
@@ -91,22 +89,4 @@ export async function dropClickHouseMembers(owner: Engine): Promise<void> {
   if (!table) return;
   setMembersTable(owner, undefined);
   await dataEngineOf(owner).servers.coordinator.run(`DROP TABLE IF EXISTS ${table}`);
-}
-
-/**
- * A job run keeps its member set in the state file (run_members, beside its history): the ids are
- * copied into the state's temp table `table` through a CSV file written by the engine's own
- * copier (ClickHouse rows read by DuckDB), so the job code reads them as on DuckDB.
- */
-async function copyIdsToState(engine: ClickHouseEngine, members: string, table: string): Promise<void> {
-  const file = join(tmpdir(), `kumiwake-members-${process.pid}-${randomBytes(4).toString('hex')}.csv`);
-  try {
-    await engine.copyToFile(`SELECT customer_id FROM ${members}`, file, 'csv', undefined, () => {});
-    await engine.state.query({ sql: `DROP TABLE IF EXISTS ${table}`, parameters: [] });
-    await engine.state.query({
-      sql: `CREATE TEMP TABLE ${table} AS SELECT customer_id FROM read_csv(${sqlString(file)}, header = true, columns = {'customer_id': 'VARCHAR'})`, parameters: [],
-    });
-  } finally {
-    rmSync(file, { force: true });
-  }
 }
