@@ -17,6 +17,7 @@ import { tempDir } from '../helpers/cli.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const HAVE_PG = existsSync(join(PG_BIN, 'postgres'));
+if (!HAVE_PG) process.stderr.write(`test/e2e/bench-postgres: the PostgreSQL peer is skipped: no PostgreSQL 15 at ${PG_BIN} (apt-get install postgresql-15)\n`);
 const UNTIL = '2026-10-31';
 
 describe('pgColumn', () => {
