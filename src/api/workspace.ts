@@ -64,9 +64,20 @@ export class Workspace {
   database(): Promise<Engine> {
     this.engine ??= openEngine(this.options, this.log).then(async (db) => {
       if (!this.options.readOnly) await this.clearAfterKilledCommands(db);
+      this.opened = db;
       return db;
     });
     return this.engine;
+  }
+
+  private opened: Engine | undefined;
+
+  /**
+   * Stops the statement running now, if any: it fails, and its transaction rolls back. For a
+   * server whose page moved on (a member preview of an edit the marketer already replaced).
+   */
+  interruptRunning(): void {
+    this.opened?.interrupt();
   }
 
   /** Never fails the command: what cannot be cleared now is cleared by a later one. */
@@ -335,6 +346,7 @@ export class Workspace {
   async close(): Promise<void> {
     const engine = this.engine;
     this.engine = undefined;
+    this.opened = undefined;
     this.store = undefined;
     this.sets = undefined;
     const db = engine && (await engine.catch(() => undefined));

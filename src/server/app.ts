@@ -37,7 +37,7 @@ export interface AppOptions {
  */
 export function createApp(workspace: Workspace, options: AppOptions): Hono {
   const app = new Hono();
-  const turns = options.turns ?? new OneAtATime();
+  const turns = options.turns ?? new OneAtATime(() => workspace.interruptRunning());
   app.use('*', securityHeaders, hostCheck(options.host), crossSiteCheck, tokenCheck(options.token));
   app.onError((error, c) => {
     const { status, body } = errorResponse(error, options.logger);

@@ -11,7 +11,7 @@ import { breakdownBody, jsonBody, whyBody } from './requests.js';
 export function addInsightRoutes(app: Hono, workspace: Workspace, turns: OneAtATime): void {
   app.post('/api/breakdown', async (c) => {
     const { input, by, asOf } = breakdownBody(await jsonBody(c.req.raw));
-    return c.json(await turns.run(c.req.raw.signal, () => workspace.breakdown(input, { by, asOf })));
+    return c.json(await turns.run(c.req.raw.signal, () => workspace.breakdown(input, { by, asOf }), { interruptible: true }));
   });
 
   // A malformed asOf is the library's fault (400), never silently today.

@@ -23,7 +23,7 @@ const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
 /** Starts the builder's server on one workspace; refuses an exposed host without a token. */
 export async function startServer(workspace: Workspace, options: ServeOptions, logger: Logger = silentLogger): Promise<RunningServer> {
   const { host, port, token, webRoot, jobsDir, outputRoot } = checkServeOptions(options);
-  const turns = new OneAtATime();
+  const turns = new OneAtATime(() => workspace.interruptRunning());
   const scheduler = options.schedule ? new ServedSchedule(workspace, turns, { jobsDir, outputRoot, logger }) : undefined;
   const app = createApp(workspace, { host, token, webRoot: webRoot ?? DEFAULT_WEB_ROOT, logger, jobsDir, outputRoot, turns, scheduler });
   const server: ServerType = await new Promise((resolve, reject) => {
