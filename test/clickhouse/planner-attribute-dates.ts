@@ -5,16 +5,13 @@
  * selects the customers the reference evaluator selects.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { validateDefinition } from '../../src/model/validate.js';
 import { compileClickHouseMembers, type ClickHousePlanOptions } from '../../src/planner/clickhouse/compile-segment.js';
-import { schemaInfo } from '../../src/segments/evaluate.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
 import type { Dataset } from '../reference/model.js';
-import { loadDataset } from '../reference/random-data.js';
 import { enumValue } from '../reference/shop.js';
-import type { ClickHouseTarget } from './planner-targets.js';
+import { loadedTarget, type ClickHouseTarget } from './planner-targets.js';
 
 const VISITS = ['1965-03-01', '1969-12-31 23:59:59', '1970-01-01', '１９６０／０１／０２', '2024-02-29', '2023-02-29', '2024-04-31', '2024-13-01',
   '2024-01-01 24:00:00', '2100-01-01', '2200/01/01 10:00:00', '0999-01-01', 'きのう', '2024-06-15 12:30:00'];
@@ -36,18 +33,9 @@ export function attributeDateTests(label: string, open: () => Promise<ClickHouse
     let skipped: string | undefined;
     let options: ClickHousePlanOptions;
     beforeAll(async () => {
-      const opened = await open();
-      if (typeof opened === 'string') {
-        if (process.env.CI === 'true') throw new Error(`${label}: ${opened}; under CI=true the ClickHouse planner tests must run`);
-        skipped = opened;
-        return;
-      }
-      target = opened;
-      const db = await DuckDBEngine.open(':memory:');
-      await loadDataset(db, data);
-      options = { dialect: target.dialect, asOf, schema: { ...(await schemaInfo(db)), customerValues: new Map(), purchaseSummaries: false }, localTable: target.localTable, wholeTable: target.wholeTable };
-      await target.load(db);
-      await db.close();
+      const loaded = await loadedTarget(open, label, data, asOf);
+      if (typeof loaded === 'string') skipped = loaded;
+      else ({ target, options } = loaded);
     }, 120_000);
     afterAll(async () => target?.close());
 

@@ -4,7 +4,12 @@
  * target is loaded with a reference shop (a DuckDB database) by part A's copyRowsToClickHouse,
  * and answers a compiled statement with its rows.
  */
-import type { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import type { LocalDate } from '../../src/model/dates.js';
+import type { ClickHousePlanOptions } from '../../src/planner/clickhouse/compile-segment.js';
+import { schemaInfo } from '../../src/segments/evaluate.js';
+import type { Dataset } from '../reference/model.js';
+import { loadDataset } from '../reference/random-data.js';
 import type { ClickHouseCluster } from '../../src/engine/clickhouse/cluster.js';
 import { copyRowsToClickHouse } from '../../src/engine/clickhouse/copy.js';
 import { clickHouseTables, createStatements, localTableName, type Layout } from '../../src/engine/clickhouse/schema.js';
@@ -109,4 +114,24 @@ export function clusterTarget(cluster: ClickHouseCluster, close: () => Promise<v
     },
     close,
   };
+}
+
+/**
+ * Opens a target and loads `data` into it, with the plan options for it; the reason as a string
+ * when ClickHouse is missing (an error under CI=true, where these tests must run).
+ */
+export async function loadedTarget(
+  open: () => Promise<ClickHouseTarget | string>, label: string, data: Dataset, asOf: LocalDate,
+): Promise<{ target: ClickHouseTarget; options: ClickHousePlanOptions } | string> {
+  const target = await open();
+  if (typeof target === 'string') {
+    if (process.env.CI === 'true') throw new Error(`${label}: ${target}; under CI=true the ClickHouse planner tests must run`);
+    return target;
+  }
+  const db = await DuckDBEngine.open(':memory:');
+  await loadDataset(db, data);
+  const options = { dialect: target.dialect, asOf, schema: { ...(await schemaInfo(db)), customerValues: new Map(), purchaseSummaries: false }, localTable: target.localTable, wholeTable: target.wholeTable };
+  await target.load(db);
+  await db.close();
+  return { target, options };
 }
