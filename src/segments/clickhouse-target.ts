@@ -13,7 +13,9 @@ import { inlineParameters } from '../dialect/clickhouse/inline.js';
 import { chIdent, chString } from '../dialect/clickhouse/literal.js';
 import { membersTableOf, setMembersTable } from '../export/select.js';
 import type { LocalDate } from '../model/dates.js';
-import { compileClickHouseCount, compileClickHouseMemberFlags, compileClickHouseMembers, type ClickHousePlanOptions } from '../planner/clickhouse/compile-segment.js';
+import {
+  compileClickHouseCount, compileClickHouseMailSelectionCount, compileClickHouseMemberFlags, compileClickHouseMembers, type ClickHousePlanOptions,
+} from '../planner/clickhouse/compile-segment.js';
 import type { TableName } from '../planner/clickhouse/context.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-target.js';
@@ -39,7 +41,7 @@ function hasNfkc(engine: ClickHouseEngine): Promise<boolean> {
 /**
  * The plan target of a ClickHouse engine: part B's planner, the attr:/group: columns of the
  * servers, the settings of the state file. The value dictionary and the DuckDB summaries do not
- * exist there; the warnings' data checks are skipped (`checksWarnings: false`).
+ * exist there: the warnings read the values they need from the servers (clickhouse-warnings.ts).
  */
 export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, settingsDb: Engine) => Promise<SchemaInfo>): Promise<PlanTarget> {
   const engine = dataEngineOf(db);
@@ -52,7 +54,10 @@ export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, 
     wholeTable: (table: TableName) => `${database}.${table}`,
   });
   return {
-    dialect, schema, checksWarnings: false,
+    dialect, schema, checksWarnings: true,
+    warnings: async (segment, asOf) => (await import('./clickhouse-warnings.js')).clickhouseSegmentWarnings(engine, segment, {
+      dialect, schema, asOf, compileMailSelectionCount: (leaf) => compileClickHouseMailSelectionCount(leaf, options(asOf)),
+    }),
     compileCount: (segment, asOf) => compileClickHouseCount(segment, options(asOf)),
     compileMembers: (segment, asOf) => compileClickHouseMembers(segment, options(asOf)),
     compileMemberFlags: (segment, asOf) => compileClickHouseMemberFlags(segment, options(asOf)),

@@ -137,7 +137,7 @@ export async function warningsOf(db: Engine, segment: Segment, asOf: LocalDate, 
     log.debug({ segment: segment.name, engine: db.location }, 'the definition\'s names are not checked against the data on this engine: no warnings');
     return [];
   }
-  const warnings = await segmentWarnings(db, segment, { dialect: target.dialect, schema: target.schema, asOf });
+  const warnings = target.warnings ? await target.warnings(segment, asOf) : await segmentWarnings(db, segment, { dialect: target.dialect, schema: target.schema, asOf });
   for (const w of warnings) log.debug({ segment: segment.name, code: w.code, path: w.path, suggestions: w.suggestions }, w.message);
   assertNoWarnings(warnings, options.strict);
   return warnings;

@@ -4,6 +4,7 @@ import type { LocalDate } from '../model/dates.js';
 import type { Segment } from '../model/segment.js';
 import type { CompiledSegment } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
+import type { SegmentWarning } from './warnings.js';
 
 /**
  * What a plan is made for: the engine's SQL dialect, the columns its database has, and the
@@ -16,8 +17,10 @@ export interface PlanTarget {
   readonly compileCount: (segment: Segment, asOf: LocalDate) => CompiledSegment;
   readonly compileMembers: (segment: Segment, asOf: LocalDate) => CompiledSegment;
   readonly compileMemberFlags: (segment: Segment, asOf: LocalDate) => CompiledSegment;
-  /** false where the data checks behind warnings (src/segments/warnings.ts) do not run (ClickHouse): none are given, `strict` is refused */
+  /** false where the data checks behind warnings (src/segments/warnings.ts) do not run: none are given, `strict` is refused */
   readonly checksWarnings: boolean;
+  /** the engine's own way to the warnings (ClickHouse: clickhouse-warnings.ts); default `segmentWarnings` on the engine */
+  readonly warnings?: (segment: Segment, asOf: LocalDate) => Promise<SegmentWarning[]>;
   /** runs a compiled plan where the data is (a ClickHouse job's engine answers its own statements from the state file) */
   readonly query: <T>(plan: CompiledQuery) => Promise<T[]>;
   /** makes the members table `table` of one evaluation from a member-flags plan, and counts it */
