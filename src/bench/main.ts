@@ -10,6 +10,7 @@ import { BENCH_EXPORT_COLUMNS, benchExports, type ExportFigure } from './run-exp
 import { benchInteractive, type InteractiveFigure } from './run-interactive.js';
 import { benchPostgres, bestPgMs, pgAgrees, type PostgresFigure } from './run-postgres.js';
 import { BENCH_CHROMIUM, benchBrowser, type BrowserFigure } from './run-browser.js';
+import { benchClickHouse, clickHouseAgrees, clickHouseReport, type ClickHouseFigures } from './run-clickhouse.js';
 
 /**
  * `npm run bench`: generates (and caches under data/cache/) the reference data set, imports it
@@ -27,6 +28,9 @@ const argv = await yargs(hideBin(process.argv))
   .option('skip-exports', { type: 'boolean', default: false, describe: 'leave out the exports' })
   .option('pg-runs', { type: 'number', default: 3, describe: 'timed runs per PostgreSQL count (median reported), after one warm-up' })
   .option('cp932-runs', { type: 'number', default: 5, describe: 'extra runs of the CP932 customers import, for its spread (0: none)' })
+  .option('engine', { type: 'string', describe: 'also count on ClickHouse: "clickhouse" starts local 18.16 servers (a cluster of 1, then 2 shards); clickhouse://HOST:8123/DB?cluster=NAME uses that cluster (the bench replaces DB\'s rows)' })
+  .option('clickhouse-shards', { type: 'array', number: true, default: [1, 2], describe: 'with --engine clickhouse: the cluster sizes timed' })
+  .option('clickhouse-threads', { type: 'number', default: 1, describe: 'with --engine clickhouse: max_threads of each local server (1: one core per shard)' })
   .option('json', { type: 'string', describe: 'also write the figures to this JSON file' })
   .strict()
   .parse();
@@ -69,6 +73,17 @@ const counts: CountFigure[] = argv['skip-counts'] ? [] : await benchCounts(dbPat
   process.stdout.write(`  ${f.name.padEnd(34)} ${pad(f.count, 9)} ${pad(f.medianMs.toFixed(0), 7)} ms ${pad(f.handMedianMs.toFixed(0), 9)} ms ${pad((f.medianMs / f.handMedianMs).toFixed(2), 6)} ${pad(f.commandMedianMs.toFixed(0), 10)} ms\n`);
 });
 
+let clickhouse: ClickHouseFigures | { skipped: string } = { skipped: 'not asked for' };
+if (!argv['skip-counts'] && argv.engine !== undefined) {
+  process.stdout.write(`\nClickHouse (${argv.scale}x, median of ${argv.runs}, the same segments and data; DuckDB: the planner's count above)\n`);
+  clickhouse = await benchClickHouse({
+    duckdbPath: dbPath, asOf: parseLocalDate(UNTIL)!, runs: argv.runs, engine: argv.engine, shardCounts: argv['clickhouse-shards'] as number[],
+    maxThreads: argv['clickhouse-threads'], workDir: join(root, 'clickhouse-work'), duckdb: counts, log: (line) => process.stdout.write(`${line}\n`),
+  });
+  const lines = 'skipped' in clickhouse ? [`  skipped: ${clickhouse.skipped}`] : [`  ${clickhouse.server}`, ...clickHouseReport(clickhouse, counts)];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 let interactive: InteractiveFigure[] = [];
 if (!argv['skip-counts'] && argv['interactive-runs'] > 0) {
   process.stdout.write(`\nInteractive counts (${argv.scale}x, combined LTV, one condition changed per count, workspace kept open)\n  edited condition                   counts   first   median     p95   whole count  agree\n`);
@@ -109,5 +124,6 @@ if (!argv['skip-exports']) process.stdout.write(`\nExports (${argv.scale}x, ever
 const exports: ExportFigure[] = argv['skip-exports'] ? [] : benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
   process.stdout.write(`  ${f.format.padEnd(8)} ${pad(f.rows, 10)} ${pad(f.megabytes.toFixed(0), 7)} ${pad(f.seconds.toFixed(2), 9)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
 
-if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, until: UNTIL, imports, cp932, counts, interactive, browser, upsert, postgres, exports }, null, 2)}\n`);
-if (interactive.some((f) => !f.agree) || (Array.isArray(browser) && browser.some((f) => !f.agree)) || counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => !pgAgrees(p)))) process.exitCode = 1;
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, until: UNTIL, imports, cp932, counts, interactive, browser, upsert, postgres, clickhouse, exports }, null, 2)}\n`);
+if (interactive.some((f) => !f.agree) || (Array.isArray(browser) && browser.some((f) => !f.agree)) || counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => !pgAgrees(p)))
+  || ('setups' in clickhouse && !clickHouseAgrees(clickhouse, counts))) process.exitCode = 1;

@@ -1,197 +1,31 @@
 /**
- * Two local ClickHouse servers for the ClickHouse tests: Debian's `clickhouse-server` (18.16)
- * started twice on 127.0.0.1 with free ports, each in its own temporary folder, both knowing a
- * two-shard cluster `kumiwake` (shard 1 = first server, shard 2 = second) through
- * `remote_servers`, without ZooKeeper. `startServers` waits for `/ping` on both; `stop` ends
- * both processes (by their pids) and removes the folders, also when a test failed.
+ * Two local ClickHouse servers for the ClickHouse tests: the repository's one starter
+ * (src/engine/clickhouse/local-servers.ts: Debian's `clickhouse-server` 18.16 on free
+ * 127.0.0.1 ports, a two-shard cluster `kumiwake` without ZooKeeper), with a user who has a
+ * password for the tests of a refused login.
  *
  * Where the server binary is missing the tests skip with a message (`clickhouseMissing`), and
  * fail under `CI=true`: CI installs it (.ci/run).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { CLICKHOUSE_SERVER, localServerMissing, startLocalServers, type LocalServers } from '../../src/engine/clickhouse/local-servers.js';
 
-export const CLICKHOUSE_SERVER = process.env.KUMIWAKE_CLICKHOUSE_SERVER ?? '/usr/sbin/clickhouse-server';
+export { CLICKHOUSE_SERVER, serverQuery, type ServerProcess } from '../../src/engine/clickhouse/local-servers.js';
+export type Servers = LocalServers;
 
 /** Why the ClickHouse tests cannot run here, or undefined when they can. */
 export function clickhouseMissing(): string | undefined {
-  if (existsSync(CLICKHOUSE_SERVER)) return undefined;
-  const reason = `${CLICKHOUSE_SERVER} is missing: the ClickHouse tests are skipped (apt-get install clickhouse-server, as .ci/run does)`;
+  const missing = localServerMissing();
+  if (missing === undefined) return undefined;
+  const reason = `${missing}: the ClickHouse tests are skipped (as .ci/run installs it)`;
   if (process.env.CI === 'true') throw new Error(`${reason}; under CI=true they must run`);
   console.warn(reason);
   return reason;
 }
 
-/** A port another process took between our finding it free and the server binding it. */
-class PortTaken extends Error {}
-
 /** A user with a password, for the tests of a refused login. */
 export const PASSWORD_USER = { user: 'kumiwake', password: 'sesame' } as const;
 
-export interface ServerProcess {
-  readonly httpPort: number;
-  readonly tcpPort: number;
-  readonly dir: string;
-  readonly process: ChildProcess;
-  /** `http://127.0.0.1:PORT` */
-  readonly url: string;
-}
-
-export interface Servers {
-  readonly servers: readonly ServerProcess[];
-  /** the cluster name every server knows */
-  readonly cluster: 'kumiwake';
-  /**
-   * The engine setting on the first server: `clickhouse://127.0.0.1:PORT/DATABASE?cluster=kumiwake&shards=…`
-   * (the shards share a host, so their HTTP ports are listed), or one server without `cluster`
-   */
-  engineUrl(database: string, cluster?: boolean): string;
-  stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-const usersXml = `<?xml version="1.0"?>
-<yandex>
-  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
-  <users>
-    <default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default>
-    <${PASSWORD_USER.user}><password>${PASSWORD_USER.password}</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></${PASSWORD_USER.user}>
-  </users>
-  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-</yandex>
-`;
-
-function configXml(dir: string, httpPort: number, tcpPort: number, shardTcpPorts: readonly number[], token: string): string {
-  const shards = shardTcpPorts.map((port) => `<shard><replica><host>127.0.0.1</host><port>${port}</port></replica></shard>`).join('');
-  return `<?xml version="1.0"?>
-<yandex>
-  <logger><level>warning</level><log>${dir}/server.log</log><errorlog>${dir}/server.err.log</errorlog><size>10M</size><count>1</count></logger>
-  <http_port>${httpPort}</http_port>
-  <tcp_port>${tcpPort}</tcp_port>
-  <listen_host>127.0.0.1</listen_host>
-  <max_concurrent_queries>50</max_concurrent_queries>
-  <uncompressed_cache_size>134217728</uncompressed_cache_size>
-  <mark_cache_size>134217728</mark_cache_size>
-  <path>${dir}/data/</path>
-  <tmp_path>${dir}/tmp/</tmp_path>
-  <user_files_path>${dir}/user_files/</user_files_path>
-  <format_schema_path>${dir}/format_schemas/</format_schema_path>
-  <users_config>${dir}/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <timezone>UTC</timezone>
-  <mlock_executable>false</mlock_executable>
-  <remote_servers><kumiwake>${shards}</kumiwake></remote_servers>
-  <macros><kumiwake_token>${token}</kumiwake_token></macros>
-</yandex>
-`;
-}
-
-async function waitForPing(server: ServerProcess, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    if (server.process.exitCode !== null) {
-      const log = existsSync(`${server.dir}/server.err.log`) ? readFileSync(`${server.dir}/server.err.log`, 'utf8').slice(-2000) : '';
-      const message = `clickhouse-server on port ${server.httpPort} exited with ${server.process.exitCode}:\n${log}`;
-      throw /already in use|Cannot assign|bind/i.test(log) ? new PortTaken(message) : new Error(message);
-    }
-    try {
-      const response = await fetch(`${server.url}/ping`, { signal: AbortSignal.timeout(1000) });
-      if (response.ok && (await response.text()).startsWith('Ok')) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() - started > timeoutMs) throw new Error(`clickhouse-server on port ${server.httpPort} did not answer /ping within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/**
- * Starts `count` servers (default 2) forming the cluster `kumiwake`, one shard each. A free port
- * can be taken by another process (other tests start servers too) before the server binds it:
- * each server's token (a macro) is read back over HTTP and through its native port, and on a
- * mismatch the servers start again on other ports.
- */
-export async function startServers(count = 2): Promise<Servers> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startServersOnce(count);
-    } catch (e) {
-      if (!(e instanceof PortTaken) || attempt >= 5) throw e;
-    }
-  }
-}
-
-async function startServersOnce(count: number): Promise<Servers> {
-  const ports = [];
-  for (let i = 0; i < count; i++) ports.push({ http: await freePort(), tcp: await freePort(), token: randomUUID() });
-  const root = mkdtempSync(join(tmpdir(), 'kumiwake-clickhouse-'));
-  const servers: ServerProcess[] = [];
-  const stop = async () => {
-    await Promise.all(servers.map((s) => stopOne(s)));
-    rmSync(root, { recursive: true, force: true });
-  };
-  try {
-    for (const [i, port] of ports.entries()) {
-      const dir = join(root, `shard${i + 1}`);
-      for (const sub of ['data', 'tmp', 'user_files', 'format_schemas']) mkdirSync(join(dir, sub), { recursive: true });
-      writeFileSync(join(dir, 'users.xml'), usersXml);
-      writeFileSync(join(dir, 'config.xml'), configXml(dir, port.http, port.tcp, ports.map((p) => p.tcp), port.token));
-      const child = spawn(CLICKHOUSE_SERVER, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' });
-      servers.push({ httpPort: port.http, tcpPort: port.tcp, dir, process: child, url: `http://127.0.0.1:${port.http}` });
-    }
-    await Promise.all(servers.map((s) => waitForPing(s, 60_000)));
-    for (const [i, server] of servers.entries()) {
-      const token = ports[i]!.token;
-      const macro = "SELECT substitution FROM system.macros WHERE macro = 'kumiwake_token' FORMAT TabSeparated";
-      const overHttp = (await serverQuery(server, macro).catch(() => '')).trim();
-      const overNative = (await serverQuery(servers[0]!, macro.replace('system.macros', `remote('127.0.0.1:${server.tcpPort}', system.macros)`)).catch(() => '')).trim();
-      if (overHttp !== token || overNative !== token || server.process.exitCode !== null) throw new PortTaken(`port ${server.httpPort}/${server.tcpPort} answered for another server`);
-    }
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return {
-    servers,
-    cluster: 'kumiwake',
-    engineUrl: (database, cluster = true) => `clickhouse://127.0.0.1:${servers[0]!.httpPort}/${database}` +
-      (cluster ? `?cluster=kumiwake&shards=${servers.map((s) => `127.0.0.1:${s.httpPort}`).join(',')}` : ''),
-    stop,
-  };
-}
-
-async function stopOne(server: ServerProcess): Promise<void> {
-  const child = server.process;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const killed = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(killed);
-}
-
-/** Runs SQL on one server over HTTP (test helper; the engine has its own client). */
-export async function serverQuery(server: ServerProcess, sql: string, settings: Record<string, string> = {}): Promise<string> {
-  const params = new URLSearchParams(settings);
-  const response = await fetch(`${server.url}/?${params}`, { method: 'POST', body: sql });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${text.trim()}\n${sql}`);
-  return text;
+/** Starts `count` servers (default 2) forming the cluster `kumiwake`, one shard each. */
+export function startServers(count = 2): Promise<Servers> {
+  return startLocalServers({ count, users: [PASSWORD_USER] });
 }
