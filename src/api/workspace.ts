@@ -184,15 +184,17 @@ export class Workspace {
   async conditionCounts(segment: SegmentInput, options: EvaluateOptions = {}): Promise<import('../segments/condition-counts.js').ConditionCountsResult> {
     const { countConditions, countConditionsWithSets } = await import('../segments/condition-counts.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    refuseOnClickHouse(db, 'counting each condition (--conditions)');
-    if (this.options.interactive) return countConditionsWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
+    if (this.options.interactive) {
+      refuseOnClickHouse(db, 'counting each condition from kept customer sets (interactive)');
+      return countConditionsWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
+    }
     return countConditions(db, resolveSegment(segment, store), store, this.asOf(options), this.log, { strict: options.strict });
   }
 
   /** How many customers each pair of saved segments holds in common, as a matrix; with `out`, also as a CSV file. */
   async overlap(names: readonly string[], options: import('./insights-counts.js').OverlapOptions = {}): Promise<import('./insights-counts.js').OverlapFileResult> {
     const { overlap } = await import('./insights-counts.js');
-    return overlap(refuseOnClickHouse(await this.database(), 'overlap'), await this.savedStore(), names, this.asOf(options), options, this.log);
+    return overlap(await this.database(), await this.savedStore(), names, this.asOf(options), options, this.log);
   }
 
   /**

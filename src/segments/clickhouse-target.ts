@@ -17,6 +17,7 @@ import {
   compileClickHouseCount, compileClickHouseMailSelectionCount, compileClickHouseMemberFlags, compileClickHouseMembers, type ClickHousePlanOptions,
 } from '../planner/clickhouse/compile-segment.js';
 import type { TableName } from '../planner/clickhouse/context.js';
+import { compileClickHouseConditionCounts, compileClickHouseOverlap } from '../planner/clickhouse/compile-condition-counts.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-target.js';
 
@@ -61,6 +62,8 @@ export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, 
     compileCount: (segment, asOf) => compileClickHouseCount(segment, options(asOf)),
     compileMembers: (segment, asOf) => compileClickHouseMembers(segment, options(asOf)),
     compileMemberFlags: (segment, asOf) => compileClickHouseMemberFlags(segment, options(asOf)),
+    compileConditionCounts: (segment, asOf) => compileClickHouseConditionCounts(segment, options(asOf)),
+    compileOverlap: (segments, asOf) => compileClickHouseOverlap(segments, options(asOf)),
     query: (plan) => engine.query(plan),
     materialize: async (table, plan) => {
       const members = await createClickHouseMembers(db, engine, plan);

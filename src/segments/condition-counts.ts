@@ -44,9 +44,9 @@ export async function countConditions(
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
   const target = await planTargetOf(db);
-  const plan = compileConditionCounts(valid, { dialect: target.dialect, asOf, schema: target.schema });
+  const plan = target.compileConditionCounts?.(valid, asOf) ?? compileConditionCounts(valid, { dialect: target.dialect, asOf, schema: target.schema });
   const warnings = await warningsOf(db, valid, asOf, target, log, options);
-  const [row] = await db.query<Record<string, bigint | number | null>>(plan);
+  const [row] = await target.query<Record<string, bigint | number | null>>(plan);
   const figure = (column: string) => Number(row?.[column] ?? 0);
   const conditions = plan.nodes.map((node): ConditionCount => ({
     path: node.path,

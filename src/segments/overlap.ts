@@ -31,7 +31,8 @@ export async function overlapSegments(db: Engine, names: readonly string[], stor
   if (twice !== undefined) throw new KumiwakeError('bad-argument', `segment "${twice}" is named twice`);
   const segments = names.map((name) => validateDefinition(store.require(name).definition, { asOf, lookupSegment: store.lookup }));
   const target = await planTargetOf(db);
-  const [row] = await db.query<Record<string, bigint | number>>(compileOverlap(segments, { dialect: target.dialect, asOf, schema: target.schema }));
+  const plan = target.compileOverlap?.(segments, asOf) ?? compileOverlap(segments, { dialect: target.dialect, asOf, schema: target.schema });
+  const [row] = await target.query<Record<string, bigint | number>>(plan);
   const pair = (i: number, j: number) => Number(row?.[`p${Math.min(i, j)}_${Math.max(i, j)}`] ?? 0);
   const matrix = names.map((_, i) => names.map((__, j) => pair(i, j)));
   const pairs = names.flatMap((a, i) => names.slice(i + 1).map((b, k) => ({ a, b, count: pair(i, i + 1 + k) })));

@@ -1,0 +1,87 @@
+/**
+ * The insight commands on two ClickHouse 18.16 shards give the answers of the DuckDB file of the
+ * same shop (equal JSON, timings aside): count --conditions (every node alone and the funnel of
+ * each `all`), overlap, count --by, why, customer and settings (the RFM cut points and sales
+ * statuses stored in the state file, read by the ClickHouse planner).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickhouseMissing } from './servers.js';
+import { AS_OF, twoShops, type TwoShops } from './insights-shop.js';
+
+const missing = clickhouseMissing();
+
+/** Every leaf kind, in trees of every group kind (a leaf written twice, an empty all and any, not of a group). */
+const LEAVES = {
+  attr: { kind: 'field', field: 'attr:会員ランク', op: 'eq', value: 'ゴールド' },
+  prefecture: { kind: 'field', field: 'prefecture', op: 'contains', value: '東京' },
+  gender: { kind: 'field', field: 'gender', op: 'eq', value: '女性' },
+  points: { kind: 'field', field: 'points', op: 'between', min: 1000, max: 2000 },
+  age: { kind: 'age', min: 30, max: 49 },
+  birthday: { kind: 'birthday', from: '12-01', to: '12-31' },
+  tenure: { kind: 'tenure', min: 365 },
+  tags: { kind: 'tags', tags: ['vip', 'newsletter'], match: 'any' },
+  purchases: { kind: 'purchases', orderCount: { min: 2 }, lastOrderedAt: { to: 'today-180d' } },
+  sales: { kind: 'purchases', statuses: ['完了'], sales: { min: 10000 } },
+  mail: { kind: 'mail', event: 'open', mails: ['M0029', 'S0030'], match: 'any' },
+  subscription: { kind: 'subscription', status: ['継続'] },
+  email: { kind: 'reachable', channel: 'email' },
+  line: { kind: 'reachable', channel: 'line' },
+  rfm: { kind: 'rfm', r: [4, 5] },
+  saved: { kind: 'segment', name: 'repeaters' },
+} as const;
+const L = LEAVES;
+
+const TREES: Record<string, unknown> = {
+  funnel: { all: [L.email, L.purchases, L.tags, { not: L.mail }, L.age] },
+  nested: { any: [{ all: [L.attr, L.prefecture] }, { all: [L.gender, { not: { any: [L.points, L.birthday] } }] }, L.tenure] },
+  repeated: { all: [L.sales, { any: [L.sales, L.subscription] }, { not: L.line }, L.rfm, L.saved] },
+  empty: { all: [{ all: [] }, { any: [] }, L.email] },
+  leaf: L.subscription,
+  deleted: { all: [L.gender, L.purchases] },
+};
+
+const SAVED = {
+  repeaters: { kind: 'purchases', orderCount: { min: 2 } },
+  women: L.gender,
+  mailable: L.email,
+  gold: L.attr,
+  lapsed: { kind: 'purchases', orderCount: { min: 1 }, lastOrderedAt: { to: 'today-365d' } },
+};
+
+describe.skipIf(missing !== undefined)('insights on two ClickHouse shards = on the DuckDB file', () => {
+  let shops: TwoShops;
+  beforeAll(async () => {
+    shops = await twoShops('insights', SAVED);
+  }, 600_000);
+  afterAll(async () => shops?.close(), 60_000);
+
+  const definition = (name: string, where: unknown, includeDeleted = false) => ({ definition: { version: 1, name, where, ...(includeDeleted ? { includeDeleted } : {}) } });
+  const timeless = <T extends { elapsedMs?: number }>(result: T) => ({ ...result, elapsedMs: 0 });
+
+  it('count --conditions: every node alone and each funnel step as on DuckDB', async () => {
+    for (const [name, where] of Object.entries(TREES)) {
+      const segment = definition(name, where, name === 'deleted');
+      const [d, c] = [await shops.duck.conditionCounts(segment, { asOf: AS_OF }), await shops.click.conditionCounts(segment, { asOf: AS_OF })];
+      expect(timeless(c), name).toEqual(timeless(d));
+      expect(d.conditions.some((n) => n.alone > 0 && n.alone < 300), name).toBe(true);
+    }
+    const funnel = await shops.click.conditionCounts(definition('funnel', TREES.funnel), { asOf: AS_OF });
+    const steps = funnel.conditions.filter((n) => n.cumulative !== null).map((n) => n.cumulative!);
+    expect(steps).toHaveLength(5);
+    // A funnel only narrows, and ends at the count.
+    expect(steps.every((n, i) => i === 0 || n <= steps[i - 1]!)).toBe(true);
+    expect(steps.at(-1)).toBe(funnel.count);
+    expect(steps[0]).toBeGreaterThan(steps.at(-1)!);
+  }, 300_000);
+
+  it('overlap: the matrix of saved segments as on DuckDB, and its CSV file', async () => {
+    const names = Object.keys(SAVED);
+    const [d, c] = [await shops.duck.overlap(names, { asOf: AS_OF }), await shops.click.overlap(names, { asOf: AS_OF, out: join(shops.dir, 'overlap.csv') })];
+    expect({ ...timeless(c), file: undefined }).toEqual(timeless(d));
+    expect(c.matrix[0]![0]).toBeGreaterThan(c.matrix[0]![1]!);
+    expect(existsSync(c.file!.path)).toBe(true);
+    expect(readFileSync(c.file!.path, 'utf8').split(/\r?\n/)[0]).toBe('\uFEFFsegment,repeaters,women,mailable,gold,lapsed');
+  }, 120_000);
+});
