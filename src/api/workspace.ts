@@ -287,19 +287,19 @@ export class Workspace {
   async breakdown(segment: SegmentInput, options: import('./breakdown.js').BreakdownOptions): Promise<import('./breakdown.js').BreakdownFileResult> {
     const { breakdown } = await import('./breakdown.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    return breakdown(refuseOnClickHouse(db, 'breakdown'), store, resolveSegment(segment, store), this.asOf(options), options, this.log);
+    return breakdown(db, store, resolveSegment(segment, store), this.asOf(options), options, this.log);
   }
 
   /** The shop's settings: fixed RFM cut points, when set. */
   async settings(): Promise<import('./breakdown.js').Settings> {
-    return (await import('./breakdown.js')).readSettings(refuseOnClickHouse(await this.database(), 'settings'));
+    return (await import('./breakdown.js')).readSettings(stateFileOf(await this.database()));
   }
 
   /** Sets fixed RFM cut points (four per score, e.g. `{ r: '30,60,90,180' }`); the scores not given are quintiles. */
   async setRfmSettings(input: import('./breakdown.js').RfmSettingsInput): Promise<import('./breakdown.js').Settings> {
     this.assertWritable('change settings');
     this.sets = undefined; // interactive counts keep RFM sets made with the old cut points
-    return (await import('./breakdown.js')).setRfm(refuseOnClickHouse(await this.database(), 'settings set rfm'), input);
+    return (await import('./breakdown.js')).setRfm(stateFileOf(await this.database()), input);
   }
 
   /**
@@ -311,7 +311,7 @@ export class Workspace {
     this.assertWritable('change settings');
     this.sets = undefined; // sets made under the old sales basis
     const { storeSalesStatuses } = await import('../segments/sales-statuses.js');
-    const db = refuseOnClickHouse(await this.database(), 'settings set sales-statuses');
+    const db = stateFileOf(await this.database()); // on ClickHouse the state file: the planner reads the setting from there
     await storeSalesStatuses(db, statuses);
     return (await import('./breakdown.js')).readSettings(db);
   }
@@ -319,14 +319,14 @@ export class Workspace {
   /** Names remark_N (1–10) for exports with Japanese headers (`FAX番号` instead of 備考1); "" removes the name. */
   async setRemarkLabel(remark: string | number, label: string): Promise<import('./breakdown.js').Settings> {
     this.assertWritable('change settings');
-    return (await import('../segments/settings.js')).setRemarkLabel(refuseOnClickHouse(await this.database(), 'settings set remark-label'), remark, label);
+    return (await import('../segments/settings.js')).setRemarkLabel(stateFileOf(await this.database()), remark, label);
   }
 
   /** Removes a setting (`rfm`: the scores are quintiles again); says whether it was set. */
   async unsetSetting(name: string): Promise<boolean> {
     this.assertWritable('change settings');
     this.sets = undefined;
-    return (await import('./breakdown.js')).unsetSetting(refuseOnClickHouse(await this.database(), 'settings unset'), name);
+    return (await import('./breakdown.js')).unsetSetting(stateFileOf(await this.database()), name);
   }
 
   /** Rows per table: what the database holds. */

@@ -91,6 +91,9 @@ export function ageBand(age: unknown): string {
 
 type Raw = Record<string, unknown>;
 
+/** A flag as the engine hands it over: DuckDB's true / false, ClickHouse's 1 / 0 (it has no boolean type). */
+const isYes = (value: unknown): boolean => value === true || value === 1;
+
 /** The label of one key in a raw row; channel rows are expanded by the caller. */
 function label(key: BreakdownKey, i: number, row: Raw): BreakdownValue {
   switch (key.kind) {
@@ -100,21 +103,24 @@ function label(key: BreakdownKey, i: number, row: Raw): BreakdownValue {
       return r === null ? 'none' : rfmCellOf(Number(r), Number(f), Number(m));
     }
     case 'channel': return null;
-    case 'column': return plain(row[`k${i}`], key.type === 'timestamp');
+    case 'column': {
+      const value = row[`k${i}`];
+      return key.type === 'boolean' && typeof value === 'number' ? isYes(value) : plain(value, key.type === 'timestamp');
+    }
     default: return plain(row[`k${i}`]);
   }
 }
 
 /** The channels a customer of a raw row is reachable on: one breakdown row each, or `none`. */
 const channelsOf = (row: Raw): string[] => {
-  const on = CHANNEL_FLAGS.filter((c) => row[`reach_${c}`] === true);
+  const on = CHANNEL_FLAGS.filter((c) => isYes(row[`reach_${c}`]));
   return on.length === 0 ? ['none'] : on;
 };
 
 const reachOf = (row: Raw, n: number): Reach => ({
-  email: row.reach_email_pc === true || row.reach_email_mobile === true ? n : 0,
-  line: row.reach_line === true ? n : 0,
-  dm: row.reach_dm === true ? n : 0,
+  email: isYes(row.reach_email_pc) || isYes(row.reach_email_mobile) ? n : 0,
+  line: isYes(row.reach_line) ? n : 0,
+  dm: isYes(row.reach_dm) ? n : 0,
 });
 const add = (a: Reach, b: Reach): Reach => ({ email: a.email + b.email, line: a.line + b.line, dm: a.dm + b.dm });
 
@@ -164,9 +170,9 @@ export async function breakdownSegment(
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
   const target = await planTargetOf(db);
   const keys = breakdownKeys(by, target.schema);
-  const plan = compileBreakdown(valid, keys, { dialect: target.dialect, asOf, schema: target.schema });
+  const plan = target.compileBreakdown?.(valid, keys, asOf) ?? compileBreakdown(valid, keys, { dialect: target.dialect, asOf, schema: target.schema });
   const warnings = await warningsOf(db, valid, asOf, target, log, options);
-  const { rows, total } = breakdownRows(by, keys, await db.query<Raw>(plan));
+  const { rows, total } = breakdownRows(by, keys, await target.query<Raw>(plan));
   return {
     by: [...by], count: total.count, reachable: total.reachable, breakdown: rows, total,
     asOf: formatDate(asOf), elapsedMs: Math.round(performance.now() - started), warnings,

@@ -18,6 +18,7 @@ import {
 } from '../planner/clickhouse/compile-segment.js';
 import type { TableName } from '../planner/clickhouse/context.js';
 import { compileClickHouseConditionCounts, compileClickHouseOverlap } from '../planner/clickhouse/compile-condition-counts.js';
+import { compileClickHouseBreakdown } from '../planner/clickhouse/compile-breakdown.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-target.js';
 
@@ -64,6 +65,7 @@ export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, 
     compileMemberFlags: (segment, asOf) => compileClickHouseMemberFlags(segment, options(asOf)),
     compileConditionCounts: (segment, asOf) => compileClickHouseConditionCounts(segment, options(asOf)),
     compileOverlap: (segments, asOf) => compileClickHouseOverlap(segments, options(asOf)),
+    compileBreakdown: (segment, keys, asOf) => compileClickHouseBreakdown(segment, keys, options(asOf)),
     query: (plan) => engine.query(plan),
     materialize: async (table, plan) => {
       const members = await createClickHouseMembers(db, engine, plan);

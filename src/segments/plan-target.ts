@@ -2,6 +2,7 @@ import type { SqlDialect } from '../dialect/dialect.js';
 import type { CompiledQuery } from '../engine/engine.js';
 import type { LocalDate } from '../model/dates.js';
 import type { Segment } from '../model/segment.js';
+import type { BreakdownKey } from '../planner/compile-breakdown.js';
 import type { CompiledConditionCounts } from '../planner/compile-condition-counts.js';
 import type { CompiledSegment } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
@@ -21,6 +22,8 @@ export interface PlanTarget {
   /** the engine's own planner of per-node counts and of overlaps (ClickHouse); default the DuckDB planner's (compile-condition-counts.ts) */
   readonly compileConditionCounts?: (segment: Segment, asOf: LocalDate) => CompiledConditionCounts;
   readonly compileOverlap?: (segments: readonly Segment[], asOf: LocalDate) => CompiledSegment;
+  /** likewise for `count --by` (compile-breakdown.ts) */
+  readonly compileBreakdown?: (segment: Segment, keys: readonly BreakdownKey[], asOf: LocalDate) => CompiledSegment;
   /** false where the data checks behind warnings (src/segments/warnings.ts) do not run: none are given, `strict` is refused */
   readonly checksWarnings: boolean;
   /** the engine's own way to the warnings (ClickHouse: clickhouse-warnings.ts); default `segmentWarnings` on the engine */

@@ -84,4 +84,52 @@ describe.skipIf(missing !== undefined)('insights on two ClickHouse shards = on t
     expect(existsSync(c.file!.path)).toBe(true);
     expect(readFileSync(c.file!.path, 'utf8').split(/\r?\n/)[0]).toBe('\uFEFFsegment,repeaters,women,mailable,gold,lapsed');
   }, 120_000);
+
+  const BY = ['gender,age_band', 'prefecture', 'attr:会員ランク,channel', 'rfm', 'store,is_smartphone', 'birthday', 'registered_at', 'tags', 'points,line_linked', 'rfm,store,channel'];
+
+  it('count --by: the rows of every kind of field as on DuckDB', async () => {
+    const segment = definition('buyers', { kind: 'purchases', orderCount: { min: 1 } });
+    for (const by of BY) {
+      const [d, c] = [await shops.duck.breakdown(segment, { by, asOf: AS_OF }), await shops.click.breakdown(segment, { by, asOf: AS_OF })];
+      expect(timeless(c), by).toEqual(timeless(d));
+      expect(d.breakdown.length, by).toBeGreaterThan(1);
+    }
+    const all = definition('all', { all: [] }, true);
+    const [d, c] = [await shops.duck.breakdown(all, { by: 'rfm,gender', asOf: AS_OF }), await shops.click.breakdown(all, { by: 'rfm,gender', asOf: AS_OF })];
+    expect(timeless(c)).toEqual(timeless(d));
+    expect(c.breakdown.some((r) => r.key.rfm === 'none')).toBe(true);
+  }, 300_000);
+
+  it('settings: shown, set and unset in the state file, and the ClickHouse planner counts with them as DuckDB does', async () => {
+    const rfm = { kind: 'rfm', r: [4, 5], m: [3, 5] };
+    const sales = { kind: 'purchases', sales: { min: 20000 } };
+    const compare = async (what: string) => {
+      for (const where of [rfm, sales]) {
+        const [d, c] = [await shops.duck.count(definition('s', where), { asOf: AS_OF }), await shops.click.count(definition('s', where), { asOf: AS_OF })];
+        expect(timeless(c), what).toEqual(timeless(d));
+      }
+      const [d, c] = [await shops.duck.breakdown(definition('s', sales), { by: 'rfm', asOf: AS_OF }), await shops.click.breakdown(definition('s', sales), { by: 'rfm', asOf: AS_OF })];
+      expect(timeless(c), what).toEqual(timeless(d));
+      return (await shops.click.count(definition('s', sales), { asOf: AS_OF })).count;
+    };
+    const before = await compare('quintiles, every status but cancelled');
+    for (const ws of [shops.duck, shops.click]) {
+      await ws.setRfmSettings({ r: '30,90,180,365', m: '5000,10000,20000,40000' });
+      await ws.setSalesStatuses('キャンセル');
+      await ws.setRemarkLabel(1, 'FAX番号');
+    }
+    expect(await shops.click.settings()).toEqual(await shops.duck.settings());
+    expect(await shops.click.settings()).toEqual({
+      rfm: { r: [30, 90, 180, 365], m: [5000, 10000, 20000, 40000] }, salesStatuses: ['cancelled'], remarkLabels: { 1: 'FAX番号' },
+    });
+    const cancelledOnly = await compare('fixed cut points, only cancelled lines count');
+    expect(cancelledOnly).not.toBe(before);
+    for (const ws of [shops.duck, shops.click]) {
+      expect(await ws.unsetSetting('rfm')).toBe(true);
+      expect(await ws.unsetSetting('sales-statuses')).toBe(true);
+      await ws.setRemarkLabel(1, '');
+    }
+    expect(await shops.click.settings()).toEqual({});
+    expect(await compare('unset again')).toBe(before);
+  }, 300_000);
 });

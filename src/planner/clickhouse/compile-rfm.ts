@@ -82,3 +82,13 @@ export function compileRfm(leaf: RfmCondition, ctx: ClickHouseContext): Sql<bool
   // tables, which 18.16 refuses as double-distributed.)
   return sql`(c.customer_id GLOBAL IN (SELECT customer_id FROM (${figuresAsOf(ctx, ctx.whole('purchases'))}) WHERE ${test}))`;
 }
+
+/**
+ * Every scored customer's r, f and m scores (`kw_r`, `kw_f`, `kw_m`) as of the as-of date, over
+ * the whole shop (Distributed tables): for the server the statement was sent to, never inside a
+ * shard-local subquery (see compileRfm).
+ */
+export function rfmScores(ctx: ClickHouseContext): Sql {
+  const [r, f, m] = [score(ctx, 'days', 'r'), score(ctx, 'order_count', 'f'), score(ctx, 'sales', 'm')];
+  return sql`SELECT customer_id, ${r} AS kw_r, ${f} AS kw_f, ${m} AS kw_m FROM (${figuresAsOf(ctx, ctx.whole('purchases'))})`;
+}
