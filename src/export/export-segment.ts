@@ -59,6 +59,8 @@ export interface ExportSettings {
   readonly leadingColumns?: readonly ExportColumn[];
   /** the evaluated segment's as-of date, YYYY-MM-DD: days_since_last_order counts to it */
   readonly asOf?: string;
+  /** the server's members table holds ids from the state file (a job's entered / left, a diff): some may no longer be stored */
+  readonly idsOnServer?: boolean;
 }
 
 /** realpath, or the resolved path when the file does not exist. */
@@ -121,6 +123,18 @@ async function memberLineCount(db: Engine): Promise<number> {
 }
 
 /**
+ * Parquet from ClickHouse is written by the state file's DuckDB from the server's rows as CSV
+ * (ClickHouseEngine.copyToFile), which types a column by ClickHouse's type: dates (YYYYMMDD),
+ * yes/no (0/1) and tags would come out as numbers and text, not DuckDB's DATE, BOOLEAN and list.
+ */
+function refuseParquetTypesOnServer(path: string, columns: readonly ExportColumn[]): void {
+  const column = columns.find((c) => c.type === 'date' || c.type === 'boolean' || c.type === 'tags');
+  if (column) {
+    throw new KumiwakeError('not-on-clickhouse', `${shownPath(path)}: the column ${column.name} (${column.type === 'tags' ? 'a list' : column.type === 'date' ? 'a date' : 'yes/no'}) is not written to Parquet from ClickHouse yet; write CSV, Excel or Arrow, leave it out of --columns, or use the DuckDB engine`, 2);
+  }
+}
+
+/**
  * Writes the evaluated segment (the members table made by `materializeMembers`) to one file,
  * whole or not at all: a failure or an interrupt leaves the target as it was.
  */
@@ -132,16 +146,18 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   const format = formatOf(spec);
   const rows = spec.rows ?? 'members';
   const named = { attr: await attributeColumns(db), group: rows === 'purchases' ? await orderGroupColumns(db) : new Set<string>() };
+  // An engine that keeps the members on its server (ClickHouse) lists them there (clickhouse/select.ts).
+  const serverTable = membersTableOf(db);
+  const server = serverTable === undefined ? undefined : await import('./clickhouse/context.js');
   const columns = withRemarkLabels([
     ...(settings.leadingColumns ?? []),
     ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? [...DEFAULT_PURCHASE_COLUMNS, ...[...named.group].sort()] : DEFAULT_EXPORT_COLUMNS), named.attr, '--columns', rows, named.group),
-  ], spec.headers === 'ja' ? await readRemarkLabels(db) : {});
-  // An engine that keeps the members on its server (ClickHouse) lists them by id from customers.
-  const serverMembers = membersTableOf(db);
-  // The Excel writer measures its columns with DuckDB's syntax (write-xlsx.ts): not on a server's members yet.
-  if (serverMembers && format === 'xlsx') throw new KumiwakeError('not-on-clickhouse', `${shownPath(spec.path)}: Excel files are not written from ClickHouse yet; write CSV or Parquet, or use the DuckDB engine`, 2);
+  ], spec.headers === 'ja' ? await readRemarkLabels(server ? server.clickhouseEngineOf(db).state : db) : {});
+  const serverMembers = server && serverTable ? await server.serverMembersOf(db, serverTable, settings.idsOnServer) : undefined;
+  if (serverMembers && format === 'parquet') refuseParquetTypesOnServer(spec.path, columns);
   const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf, serverMembers };
-  const listed = Math.min(rows === 'purchases' && !serverMembers ? await memberLineCount(db) : rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);
+  const lines = rows !== 'purchases' ? undefined : serverMembers ? await server!.serverLineCount(db, serverMembers) : await memberLineCount(db);
+  const listed = Math.min(lines ?? rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);
   const cells = { values: valueStyleOf(spec), csvFormulas: spec.csvFormulas ?? 'neutralise' };
   const write = writerFor(format, spec, settings);
   const file = AtomicFile.create(spec.path, log);

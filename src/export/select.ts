@@ -3,6 +3,8 @@ import { KumiwakeError } from '../errors.js';
 import type { ExportColumn } from './columns.js';
 import { figureJoinSql } from './figures.js';
 import type { CsvFormulas, ExportRows, HeaderStyle, ValueStyle } from './formats.js';
+import type { ServerMembers } from './clickhouse/context.js';
+import { serverMembersSelect } from './clickhouse/select.js';
 
 export type { HeaderStyle } from './formats.js';
 
@@ -35,8 +37,6 @@ interface Scope {
   readonly d: SqlDialect;
   readonly asOf?: string;
   readonly rows: ExportRows;
-  /** the alias the customer id is read from: the members table (`m`), or the customers (`c`) of a server's members */
-  readonly idFrom?: 'm' | 'c';
 }
 
 // The id comes from the members table: a customer who left a segment (kumiwake diff) may no
@@ -44,7 +44,7 @@ interface Scope {
 function expressionOf(column: ExportColumn, scope: Scope): string {
   const { source } = column;
   if ('column' in source) {
-    const table = source.table === 'purchases' ? 'p' : source.column === 'customer_id' ? scope.idFrom ?? 'm' : 'c';
+    const table = source.table === 'purchases' ? 'p' : source.column === 'customer_id' ? 'm' : 'c';
     return `${table}.${scope.d.quoteIdentifier(source.column)}`;
   }
   if (typeof source.figure === 'string') return source.figure;
@@ -97,8 +97,8 @@ export interface ExportQuery {
   readonly limit?: number;
   /** YYYY-MM-DD: days_since_last_order counts to it */
   readonly asOf?: string;
-  /** the members table kept on the server (`membersTableOf`): the list is read by `serverMembersSelect` */
-  readonly serverMembers?: string;
+  /** the members kept on a server (`membersTableOf`, ClickHouse): the list is read by `serverMembersSelect` (clickhouse/select.ts) */
+  readonly serverMembers?: ServerMembers;
 }
 
 /** The order lines' own tie-breaks: a customer's lines as they were ordered. */
@@ -115,7 +115,7 @@ export function exportSelect(
   query: ExportQuery = {},
   cells: CellStyle = AS_STORED,
 ): string {
-  if (query.serverMembers !== undefined) return serverMembersSelect(d, columns, headers, rendering, { ...query, serverMembers: query.serverMembers }, cells);
+  if (query.serverMembers !== undefined) return serverMembersSelect(d, columns, headers, rendering, query, query.serverMembers, cells);
   const scope: Scope = { d, asOf: query.asOf, rows: query.rows ?? 'members' };
   if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 0)) throw new Error(`INTERNAL ERROR: export limit ${query.limit}`);
   const render = rendering === 'text' ? asText : rendering === 'typed' ? asTyped : expressionOf;
@@ -131,31 +131,3 @@ export function exportSelect(
     LEFT JOIN customer_summary AS s ON s.customer_id = m.customer_id ${[...joins].map((j) => figureJoinSql(j, MEMBERS_TABLE)).join(' ')}
     ORDER BY ${keys.join(', ')}${query.limit === undefined ? '' : ` LIMIT ${query.limit}`}`;
 }
-
-/**
- * The list over a members table kept on a server that should join nothing (ClickHouse 18.16: one
- * join per query, no customer_summary): the customers' own columns, read from `customers` by id
- * (`GLOBAL IN`: the members are sent to every shard once). Figures, order lines, dates and
- * yes/no columns (stored as YYYYMMDD and 0/1 there) are refused by name, never written differently.
- */
-function serverMembersSelect(
-  d: SqlDialect, columns: readonly ExportColumn[], headers: HeaderStyle, rendering: Rendering, query: ExportQuery & { serverMembers: string }, cells: CellStyle,
-): string {
-  if ((query.rows ?? 'members') === 'purchases') throw notOnServer('a list of order lines (--rows purchases)');
-  const sort = query.sort ?? [];
-  for (const column of [...columns, ...sort.map((k) => k.column)]) {
-    const { source } = column;
-    if (!('column' in source) || source.table === 'purchases') throw notOnServer(`the column ${column.name} (a figure of the orders)`);
-    if (column.type === 'date' || column.type === 'boolean') throw notOnServer(`the column ${column.name} (${column.type === 'date' ? 'a date' : 'yes/no'})`);
-  }
-  if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 0)) throw new Error(`INTERNAL ERROR: export limit ${query.limit}`);
-  const scope: Scope = { d, asOf: query.asOf, rows: 'members', idFrom: 'c' };
-  const render = rendering === 'text' ? asText : rendering === 'typed' ? asTyped : expressionOf;
-  const list = columns.map((c) => `${render(c, scope, cells)} AS ${d.quoteIdentifier(headerOf(c, headers))}`).join(', ');
-  const keys = [...sort.map((k) => `${expressionOf(k.column, scope)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`), 'c.customer_id'];
-  return `SELECT ${list} FROM customers AS c WHERE c.customer_id GLOBAL IN (SELECT customer_id FROM ${query.serverMembers})
-    ORDER BY ${keys.join(', ')}${query.limit === undefined ? '' : ` LIMIT ${query.limit}`}`;
-}
-
-const notOnServer = (what: string) =>
-  new KumiwakeError('not-on-clickhouse', `${what} is not exported from ClickHouse yet; choose --columns among the customers' own text, number and time columns, or use the DuckDB engine`, 2);

@@ -7,6 +7,7 @@ import {
 import type { ExportColumn } from './columns.js';
 import { exportSelect, headerOf } from './select.js';
 import { streamColumns, type ExportWriter } from './writer.js';
+import { convertColumns, typedConversions } from './clickhouse/typed.js';
 
 /** Rows per Arrow record batch: large enough to be columnar, small enough to stay lean. */
 const BATCH_ROWS = 16_384;
@@ -43,7 +44,9 @@ export const arrowWriter: ExportWriter = async ({ db, dialect, file, columns, he
     bufferedRows = 0;
   };
   try {
+    const conversions = query.serverMembers ? typedConversions(columns, false) : undefined;
     for await (const data of streamColumns(db, exportSelect(dialect, columns, headers, 'native', query), signal)) {
+      if (conversions) convertColumns(data, conversions);
       for (let c = 0; c < data.length; c++) {
         const builder = builders[c]!;
         for (const value of data[c]!) builder.append(value);

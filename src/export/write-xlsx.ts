@@ -5,6 +5,9 @@ import type { SqlDialect } from '../dialect/dialect.js';
 import type { ExportColumn } from './columns.js';
 import { exportSelect, headerOf } from './select.js';
 import { streamColumns, type ExportWriter } from './writer.js';
+import { clickhouseEngineOf } from './clickhouse/context.js';
+import { convertColumns, typedConversions } from './clickhouse/typed.js';
+import { serverCellWidth } from './clickhouse/widths.js';
 
 /** Excel's limit is 1,048,576 rows a sheet, the header row included. */
 export const XLSX_MAX_ROWS = 1_048_576;
@@ -29,12 +32,17 @@ export function displayWidth(text: string): number {
 /**
  * Widest value per column, in one aggregate over the export (a streaming sheet cannot change its
  * widths after the rows are written). UTF-8 byte length tells wide characters (3 bytes) from ASCII.
+ * On a server's members (ClickHouse) the columns are read by their headers (clickhouse/widths.ts).
  */
-async function columnWidths(db: Engine, d: SqlDialect, columns: readonly ExportColumn[], select: string): Promise<number[]> {
+async function columnWidths(
+  db: Engine, d: SqlDialect, columns: readonly ExportColumn[], select: string, headers: readonly string[] | undefined, labelled: boolean,
+): Promise<number[]> {
   const fixed: Partial<Record<ExportColumn['type'], number>> = { date: 10, timestamp: 19, boolean: 5 };
-  const measures = columns.map((_, i) => `COALESCE(max(${d.displayWidth(`x.${d.quoteIdentifier(`c${i}`)}`)}), 0) AS ${d.quoteIdentifier(`w${i}`)}`);
+  const measured = (i: number) => (headers ? serverCellWidth(d, columns[i]!, headers[i]!, labelled) : d.displayWidth(`x.${d.quoteIdentifier(`c${i}`)}`));
+  const measures = columns.map((_, i) => `COALESCE(max(${measured(i)}), 0) AS ${d.quoteIdentifier(`w${i}`)}`);
   const renamed = columns.map((_, i) => d.quoteIdentifier(`c${i}`)).join(', ');
-  const [row] = await db.query<Record<string, number | bigint>>({ sql: `SELECT ${measures.join(', ')} FROM (${select}) AS x(${renamed})`, parameters: [] });
+  const from = headers ? `(${select})` : `(${select}) AS x(${renamed})`;
+  const [row] = await db.query<Record<string, number | bigint>>({ sql: `SELECT ${measures.join(', ')} FROM ${from}`, parameters: [] });
   return columns.map((c, i) => fixed[c.type] ?? Math.min(Number(row![`w${i}`]), 60));
 }
 
@@ -84,7 +92,11 @@ export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
       return cleaned.text;
     };
     const headerRow = columns.map((c) => safe(headerOf(c, headers)));
-    const widths = (await columnWidths(db, dialect, columns, select)).map((w, i) => Math.max(w, displayWidth(headerRow[i]!)) + 2);
+    const onServer = query.serverMembers !== undefined;
+    const measureDb = onServer ? clickhouseEngineOf(db) : db; // a job's engine answers plain statements from its state file
+    const widths = (await columnWidths(measureDb, dialect, columns, select, onServer ? columns.map((c) => headerOf(c, headers)) : undefined, cells.values === 'ja'))
+      .map((w, i) => Math.max(w, displayWidth(headerRow[i]!)) + 2);
+    const conversions = onServer ? typedConversions(columns, cells.values === 'ja') : undefined;
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file.tempPath, useStyles: true, useSharedStrings: false });
     let sheet: ExcelJS.Worksheet | undefined;
     let sheetRows = 0;
@@ -102,6 +114,7 @@ export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
     };
     startSheet();
     for await (const data of streamColumns(db, select, signal)) {
+      if (conversions) convertColumns(data, conversions);
       const n = data[0]!.length;
       for (let r = 0; r < n; r++) {
         if (sheetRows === rowsPerSheet) {
