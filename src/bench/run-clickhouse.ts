@@ -57,7 +57,8 @@ export interface ClickHouseSegmentFigure {
 export interface ShardFigure {
   readonly shard: number;
   readonly customers: number;
-  readonly readRows: number;
+  /** granules read × rows per granule, over the suite */
+  readonly rowsRead: number;
   readonly durationMs: number;
   readonly rowsPerSecond: number;
   /** the largest memory_usage of any timed count on this shard */
@@ -184,11 +185,12 @@ async function loadTables(engine: ClickHouseEngine, duckdbPath: string): Promise
 async function shardFigures(engine: ClickHouseEngine, segments: readonly ClickHouseSegmentFigure[], customers: readonly number[]): Promise<ShardFigure[]> {
   return engine.servers.shards.map((shard, i) => {
     const runs = segments.flatMap((s) => s.shards.filter((r) => r.shard === shard.number));
-    const readRows = runs.reduce((n, r) => n + r.readRows, 0);
+    const rowsRead = runs.reduce((n, r) => n + r.rowsRead, 0);
     const durationMs = runs.reduce((n, r) => n + r.durationMs, 0);
+    const perSecond = (amount: number) => (durationMs > 0 ? Math.round(amount / (durationMs / 1000)) : 0);
     return {
-      shard: shard.number, customers: customers[i] ?? 0, readRows, durationMs,
-      rowsPerSecond: durationMs > 0 ? Math.round(readRows / (durationMs / 1000)) : 0,
+      shard: shard.number, customers: customers[i] ?? 0, rowsRead, durationMs,
+      rowsPerSecond: perSecond(rowsRead),
       peakMemoryBytes: Math.max(0, ...runs.map((r) => r.memoryBytes)),
     };
   });
@@ -231,8 +233,8 @@ export function clickHouseReport(figures: ClickHouseFigures, duckdb: readonly Co
   for (const s of figures.setups) {
     lines.push(`  ${s.label} (max_threads ${s.maxThreads.join(' / ')}), loaded by copyRowsToClickHouse: ${s.load.map((l) => `${l.table} ${(l.rows / l.seconds / 1000).toFixed(0)}k rows/s`).join(', ')}`);
     for (const p of s.perShard) {
-      lines.push(`    shard ${p.shard}: ${p.customers} customers, read ${(p.readRows / 1e6).toFixed(1)}M rows in ${(p.durationMs / 1000).toFixed(1)} s over the suite = ` +
-        `${(p.rowsPerSecond / 1e6).toFixed(1)}M rows/s, peak ${(p.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`);
+      lines.push(`    shard ${p.shard}: ${p.customers} customers; over the suite read ${(p.rowsRead / 1e6).toFixed(1)}M rows (granules) ` +
+        `in ${(p.durationMs / 1000).toFixed(1)} s = ${(p.rowsPerSecond / 1e6).toFixed(2)}M rows/s; peak ${(p.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`);
     }
   }
   return lines;
