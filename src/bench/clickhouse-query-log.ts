@@ -11,7 +11,8 @@
  * granules the query read (ProfileEvents `SelectedMarks`, which the sets' reads are part of)
  * times the rows per granule (`index_granularity`, 8,192): exact up to each part's last, partly
  * filled granule. (Bytes are not reported: a repeated count reads its small columns from the
- * uncompressed cache, and 18.16 then logs almost no bytes read.) ProfileEvents of 18.16 are each server's own (not summed up from the other shards).
+ * uncompressed cache, and 18.16 then logs almost no bytes read.) ProfileEvents of 18.16 are each
+ * server's own (not summed up from the other shards).
  */
 import { chString } from '../dialect/clickhouse/literal.js';
 import type { ClickHouseCluster } from '../engine/clickhouse/cluster.js';

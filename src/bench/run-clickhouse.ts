@@ -126,6 +126,7 @@ async function benchOn(url: string, label: string, options: ClickHouseBenchOptio
       `SELECT value FROM system.settings WHERE name = ${chString('max_threads')}`))[0]?.value ?? '?');
     options.log(`  ${label} (${init.shards.map((s) => s.http).join(', ')}; max_threads ${maxThreads.join(' / ')}): loading with copyRowsToClickHouse`);
     const load = await loadTables(engine, options.duckdbPath);
+    await mergesDone(engine);
     options.log(`    loaded ${load.map((l) => `${l.table} ${l.rows} rows ${l.seconds.toFixed(1)} s`).join(', ')}`);
     const customers = await cluster.eachShard(async (s) => Number((await s.server.rows<{ n: string }>(
       `SELECT count() AS n FROM ${db}.${chIdent(localTableName(engine.layout, 'customers'))}`))[0]!.n));
@@ -178,6 +179,19 @@ async function loadTables(engine: ClickHouseEngine, duckdbPath: string): Promise
     return load;
   } finally {
     source.close();
+  }
+}
+
+/**
+ * Waits (at most 20 minutes) until no shard merges parts: a load leaves many parts that the
+ * server merges in the background, which would take the cores the counts are timed on.
+ */
+async function mergesDone(engine: ClickHouseEngine): Promise<void> {
+  const until = Date.now() + 20 * 60_000;
+  for (;;) {
+    const merging = await engine.servers.eachShard(async (s) => Number((await s.server.rows<{ n: string }>('SELECT count() AS n FROM system.merges'))[0]!.n));
+    if (merging.every((n) => n === 0) || Date.now() > until) return;
+    await new Promise((r) => setTimeout(r, 2000));
   }
 }
 
