@@ -1,10 +1,10 @@
 import { dialectOf } from '../dialect/registry.js';
 import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
-import { attributeColumns, resolveExportColumns } from '../export/columns.js';
+import { attributeColumns, resolveExportColumns, type ExportColumn } from '../export/columns.js';
 import { checkOutput, writeExport, type ExportSettings, type WrittenFile } from '../export/export-segment.js';
 import type { OutputSpec } from '../export/formats.js';
-import { exportSelect } from '../export/select.js';
+import { exportSelect, MEMBERS_TABLE } from '../export/select.js';
 import { CHANGE_COLUMN, diffRuns, materializeDiff, selectDiffRows, type DiffSide } from '../jobs/diff.js';
 import type { RunRecord } from '../jobs/history.js';
 
@@ -67,12 +67,23 @@ export async function diffSegment(db: Engine, request: DiffRequest, settings: Om
   const columns = resolveExportColumns(request.columns ?? DEFAULT_LIST_COLUMNS, attrColumns, 'columns');
   const runs = await diffRuns(db, request);
   const counts = await materializeDiff(db, runs);
+  // On ClickHouse (a job's engine: its statements answer from the state file) the ids are sent to the server to be listed there.
+  const server = db.dialectName === 'clickhouse' ? await import('../export/clickhouse/state-ids.js') : undefined;
+  const withIds = async <T>(work: (serverIds?: string) => Promise<T>): Promise<T> => {
+    if (!server) return work();
+    const ids = await server.sendStateIds(db, `SELECT customer_id, change FROM ${MEMBERS_TABLE}`, true);
+    try {
+      return await work(ids);
+    } finally {
+      await server.dropServerIds(db, ids);
+    }
+  };
   const list = async (side: DiffSide): Promise<DiffList> => {
     if (limit === 0 || counts[side] === 0) return { count: counts[side], rows: [] };
     await selectDiffRows(db, side);
-    const rows = await db.query<Record<string, unknown>>({
+    const rows = await withIds((ids) => (ids ? serverRows(db, columns, ids, Math.min(limit, counts[side])) : db.query<Record<string, unknown>>({
       sql: `${exportSelect(dialectOf(db), columns, 'canonical', 'typed')} LIMIT ${Math.min(limit, counts[side])}`, parameters: [],
-    });
+    })));
     return { count: counts[side], rows };
   };
   const entered = await list('entered');
@@ -80,8 +91,23 @@ export async function diffSegment(db: Engine, request: DiffRequest, settings: Om
   let file: DiffResult['file'];
   if (spec) {
     await selectDiffRows(db);
-    const { elapsedMs: _elapsed, ...written } = await writeExport(db, spec, counts.entered + counts.left, { ...settings, leadingColumns: [CHANGE_COLUMN] });
+    const { elapsedMs: _elapsed, ...written } = await withIds((serverIds) =>
+      writeExport(db, spec, counts.entered + counts.left, { ...settings, leadingColumns: [CHANGE_COLUMN], serverIds }));
     file = written;
   }
   return { segment, from: runOf(runs.from), to: runOf(runs.to), entered, left, ...(file ? { file } : {}) };
+}
+
+/** A diff side's rows listed on ClickHouse from the ids sent there, typed as DuckDB's driver gives them. */
+async function serverRows(db: Engine, columns: readonly ExportColumn[], ids: string, limit: number): Promise<Array<Record<string, unknown>>> {
+  const [{ clickhouseEngineOf, serverMembersOf }, { typedConversions, convertRow }] = await Promise.all([
+    import('../export/clickhouse/context.js'), import('../export/clickhouse/typed.js'),
+  ]);
+  const serverMembers = await serverMembersOf(db, ids, true);
+  const rows = await clickhouseEngineOf(db).query<Record<string, unknown>>({
+    sql: exportSelect(dialectOf(db), columns, 'canonical', 'typed', { limit, serverMembers }), parameters: [],
+  });
+  const conversions = typedConversions(columns, false);
+  for (const row of rows) convertRow(row, columns.map((c) => c.name), conversions);
+  return rows;
 }

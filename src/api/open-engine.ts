@@ -69,24 +69,3 @@ export async function dropServerMembers(db: Engine, log: Logger): Promise<void> 
     if (owner) await dropClickHouseMembers(owner).catch((error: unknown) => log.warn({ err: error }, 'could not drop the members table kept on ClickHouse (it goes when the server restarts)'));
   }
 }
-
-/**
- * On ClickHouse a job's members stay on the servers while its outputs are written, so an output
- * of who entered or left (computed in the state file) cannot be listed from them yet: refused
- * before the run, by the job file's output number.
- */
-export async function refuseJobOutputsOnClickHouse(options: WorkspaceOptions, jobFile: string): Promise<void> {
-  if (!options.engine) return;
-  const { loadJob } = await import('../jobs/job-file.js');
-  let outputs: ReadonlyArray<{ readonly rows?: string }>;
-  try {
-    outputs = loadJob(jobFile).outputs;
-  } catch {
-    return; // a bad job file is recorded by the run itself
-  }
-  const i = outputs.findIndex((o) => o.rows === 'entered' || o.rows === 'left');
-  if (i >= 0) {
-    throw new KumiwakeError('engine-unsupported',
-      `${jobFile}: outputs[${i}].rows "${outputs[i]!.rows}" does not run on ClickHouse yet (outputs of the members do); leave out --engine / KUMIWAKE_ENGINE to use the DuckDB file`, 2);
-  }
-}

@@ -13,7 +13,7 @@ import { parseAsOf, resolveSegment } from './inputs.js';
 import { membersPage } from './members.js';
 import { SavedSegments } from './saved-segments.js';
 import { JobFolder } from './jobs.js';
-import { dropServerMembers, importInto, jobEngineOf, openEngine, refuseJobOutputsOnClickHouse, refuseOnClickHouse, stateFileOf } from './open-engine.js';
+import { dropServerMembers, importInto, jobEngineOf, openEngine, refuseOnClickHouse, stateFileOf } from './open-engine.js';
 import type {
   EvaluateOptions, ExportRequest, ExportResult, HistoryFilter, ImportRequest, MembersPage, MembersRequest, RunJobRequest, SegmentInput, WorkspaceOptions,
 } from './types.js';
@@ -129,7 +129,7 @@ export class Workspace {
 
   /** The import history (the `imports` table), newest first: outcome, rows, rejects file, error. */
   async imports(limit?: number): Promise<import('./import-preview.js').ImportRecord[]> {
-    return (await import('./import-preview.js')).importHistory(refuseOnClickHouse(await this.database(), 'the import history'), limit);
+    return (await import('./import-preview.js')).importHistory(stateFileOf(await this.database()), limit); // ClickHouse keeps it in the state file
   }
 
   /** The job files of a folder (default jobs): list, show, save (checked as `run` reads them), delete, next run times. */
@@ -238,7 +238,6 @@ export class Workspace {
     this.assertWritable('run jobs');
     const [{ runJob }, { jobFileFor, defaultOutputRoot }] = await Promise.all([import('../jobs/run-job.js'), import('../jobs/job-file.js')]);
     const jobsDir = request.jobsDir ?? DEFAULT_JOBS_DIR;
-    await refuseJobOutputsOnClickHouse(this.options, jobFileFor(job, jobsDir));
     return runJob(jobFileFor(job, jobsDir), {
       database: this.access(), trigger: 'manual', asOf: request.asOf === undefined ? undefined : parseAsOf(request.asOf), strict: request.strict,
       signal: this.options.signal, outputRoot: request.outputRoot ?? defaultOutputRoot(jobsDir), logger: this.log, exportSettings: this.exportSettings(),
@@ -268,7 +267,7 @@ export class Workspace {
    * mail's customers sent, opened and clicked.
    */
   async mails(search: import('./builder-catalog.js').MailSearch = {}): Promise<import('./builder-catalog.js').MailSummary[]> {
-    return (await import('./mail-list.js')).mailCatalogue(refuseOnClickHouse(await this.database(), 'mails list'), search, this.asOf(search));
+    return (await import('./mail-list.js')).mailCatalogue(await this.database(), search, this.asOf(search));
   }
 
   /**
@@ -277,7 +276,8 @@ export class Workspace {
    */
   async diff(request: import('./diff.js').DiffRequest): Promise<import('./diff.js').DiffResult> {
     const { diffSegment } = await import('./diff.js');
-    return diffSegment(refuseOnClickHouse(await this.database(), 'diff'), request, { ...this.exportSettings(), signal: this.options.signal });
+    // A job's engine: on ClickHouse its statements answer from the state file, where the run members are.
+    return diffSegment(await jobEngineOf(await this.database()), request, { ...this.exportSettings(), signal: this.options.signal });
   }
 
   /**

@@ -10,7 +10,8 @@ const argv = hideBin(process.argv);
 const wantsJson = argv.includes('--json');
 
 /** The commands wired to a ClickHouse engine (src/cli/command-line.md); `count --conditions` and job outputs of who entered or left refuse it in the workspace. */
-const ON_CLICKHOUSE = ['cluster', 'import', 'count', 'explain', 'schema', 'segments', 'export', 'run', 'history'];
+const ON_CLICKHOUSE = ['cluster', 'import', 'count', 'explain', 'schema', 'segments', 'export', 'run', 'history',
+  'mails', 'diff'];
 
 const base = yargs(argv)
   .scriptName('kumiwake')

@@ -59,8 +59,11 @@ export interface ExportSettings {
   readonly leadingColumns?: readonly ExportColumn[];
   /** the evaluated segment's as-of date, YYYY-MM-DD: days_since_last_order counts to it */
   readonly asOf?: string;
-  /** the server's members table holds ids from the state file (a job's entered / left, a diff): some may no longer be stored */
-  readonly idsOnServer?: boolean;
+  /**
+   * on a server (ClickHouse): a table of ids sent from the state file (a job's entered / left, a
+   * diff: clickhouse/state-ids.ts) listed instead of the evaluated members; some may no longer be stored
+   */
+  readonly serverIds?: string;
 }
 
 /** realpath, or the resolved path when the file does not exist. */
@@ -147,13 +150,13 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   const rows = spec.rows ?? 'members';
   const named = { attr: await attributeColumns(db), group: rows === 'purchases' ? await orderGroupColumns(db) : new Set<string>() };
   // An engine that keeps the members on its server (ClickHouse) lists them there (clickhouse/select.ts).
-  const serverTable = membersTableOf(db);
+  const serverTable = settings.serverIds ?? membersTableOf(db);
   const server = serverTable === undefined ? undefined : await import('./clickhouse/context.js');
   const columns = withRemarkLabels([
     ...(settings.leadingColumns ?? []),
     ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? [...DEFAULT_PURCHASE_COLUMNS, ...[...named.group].sort()] : DEFAULT_EXPORT_COLUMNS), named.attr, '--columns', rows, named.group),
   ], spec.headers === 'ja' ? await readRemarkLabels(server ? server.clickhouseEngineOf(db).state : db) : {});
-  const serverMembers = server && serverTable ? await server.serverMembersOf(db, serverTable, settings.idsOnServer) : undefined;
+  const serverMembers = server && serverTable ? await server.serverMembersOf(db, serverTable, settings.serverIds !== undefined) : undefined;
   if (serverMembers && format === 'parquet') refuseParquetTypesOnServer(spec.path, columns);
   const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf, serverMembers };
   const lines = rows !== 'purchases' ? undefined : serverMembers ? await server!.serverLineCount(db, serverMembers) : await memberLineCount(db);

@@ -3,7 +3,7 @@ import type { Engine } from '../engine/engine.js';
 import { QueryError } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
 import { writeExport, type ExportSettings } from '../export/export-segment.js';
-import { MEMBERS_TABLE } from '../export/select.js';
+import { MEMBERS_TABLE, membersTableOf } from '../export/select.js';
 import { InterruptedError } from '../interrupt.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, parseLocalDate, type LocalDate } from '../model/dates.js';
@@ -15,7 +15,7 @@ import { StrictWarningsError } from '../segments/warnings.js';
 import { RunHistory, type RunStatus, type RunTrigger } from './history.js';
 import { JobLock } from './job-lock.js';
 import { assertInsideOutputRoot, customersOf, loadJob, outputFor, type JobSpec } from './job-file.js';
-import { expireMembers, RunMembers, type MemberChanges } from './run-members.js';
+import { expireMembers, RunMembers, type MemberChanges, type OutputRows } from './run-members.js';
 import { wallClock } from './local-time.js';
 
 /** How a run reaches the database: an engine opened for the run, or one already open. */
@@ -113,7 +113,8 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
         if (rows === 0 && customersOf(job.outputs[i]!.rows) !== 'members' && members.comparedRun === undefined) {
           log.warn({ job: job.name, output: output.path }, `no earlier run of job ${job.name} for ${segment} to compare with: outputs[${i}] ("rows": "${job.outputs[i]!.rows}") is written empty`);
         }
-        const written = await writeExport(db, output, rows, { ...options.exportSettings, logger: log, signal: options.signal, asOf: formatDate(asOf) });
+        const written = await writeOutput(db, customersOf(job.outputs[i]!.rows), (serverIds) =>
+          writeExport(db, output, rows, { ...options.exportSettings, logger: log, signal: options.signal, asOf: formatDate(asOf), serverIds }));
         files.push(written.path);
       }
       const segmentName = segment;
@@ -140,6 +141,21 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
     }
   } finally {
     release();
+  }
+}
+
+/**
+ * Writes one output. On a server that keeps the members (ClickHouse), who entered or left was
+ * computed in the state file's members table: those ids are sent to the server for the writer.
+ */
+async function writeOutput<T>(db: Engine, rows: OutputRows, write: (serverIds?: string) => Promise<T>): Promise<T> {
+  if (rows === 'members' || membersTableOf(db) === undefined) return write();
+  const { sendStateIds, dropServerIds } = await import('../export/clickhouse/state-ids.js');
+  const ids = await sendStateIds(db, `SELECT customer_id FROM ${MEMBERS_TABLE}`, false);
+  try {
+    return await write(ids);
+  } finally {
+    await dropServerIds(db, ids);
   }
 }
 
