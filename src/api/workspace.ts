@@ -204,14 +204,14 @@ export class Workspace {
   async why(customerId: string, segment: SegmentInput, options: import('./why.js').WhyOptions = {}): Promise<import('../segments/why.js').WhyResult> {
     const { why } = await import('./why.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    return why(refuseOnClickHouse(db, 'why'), store, customerId, resolveSegment(segment, store), this.asOf(options));
+    return why(db, store, customerId, resolveSegment(segment, store), this.asOf(options));
   }
 
   /** One customer: the record, lifetime figures, latest orders and mail events, and the saved segments they are in. */
   async customer(customerId: string, options: import('./why.js').CustomerOptions = {}): Promise<import('../segments/customer-record.js').CustomerRecord> {
     const { customer } = await import('./why.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    return customer(refuseOnClickHouse(db, 'customer'), store, customerId, this.asOf(options), { orders: options.orders, events: options.events });
+    return customer(db, store, customerId, this.asOf(options), { orders: options.orders, events: options.events });
   }
 
   /** Writes a segment's customers to one file (CSV, Excel, Parquet or Arrow), whole or not at all. */

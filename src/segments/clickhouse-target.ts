@@ -66,6 +66,7 @@ export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, 
     compileConditionCounts: (segment, asOf) => compileClickHouseConditionCounts(segment, options(asOf)),
     compileOverlap: (segments, asOf) => compileClickHouseOverlap(segments, options(asOf)),
     compileBreakdown: (segment, keys, asOf) => compileClickHouseBreakdown(segment, keys, options(asOf)),
+    oneCustomer: async (customerId, asOf) => (await import('./clickhouse-customer.js')).openOneCustomer(engine, customerId, options(asOf)),
     query: (plan) => engine.query(plan),
     materialize: async (table, plan) => {
       const members = await createClickHouseMembers(db, engine, plan);

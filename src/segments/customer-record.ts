@@ -3,7 +3,7 @@ import { customers } from '../catalog/tables.js';
 import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
-import type { PurchasesCondition } from '../model/segment.js';
+import type { PurchasesCondition, Segment } from '../model/segment.js';
 import { compileInContext } from '../planner/compile-node-flags.js';
 import type { PlanOptions } from '../planner/compile-segment.js';
 import { lineInScope } from '../planner/purchase-scope.js';
@@ -106,8 +106,25 @@ export async function customerRecord(
   const orderLimit = listed(options.orders, 10, 'orders');
   const eventLimit = listed(options.events, 20, 'events');
   const target = await planTargetOf(db);
+  if (target.oneCustomer) {
+    // The record and figures from a copy of the customer's rows, the saved segments from the engine.
+    const one = await target.oneCustomer(customerId, asOf);
+    try {
+      const copied = await planTargetOf(one.copy);
+      const plan: PlanOptions = { dialect: copied.dialect, asOf, schema: copied.schema };
+      return await recordOf(one.copy, store, asOf, customerId, plan, orderLimit, eventLimit, (segments) => one.memberships(segments));
+    } finally {
+      one.close();
+    }
+  }
   await assertCustomerExists(db, target, asOf, customerId);
-  const plan: PlanOptions = { dialect: target.dialect, asOf, schema: target.schema };
+  return recordOf(db, store, asOf, customerId, { dialect: target.dialect, asOf, schema: target.schema }, orderLimit, eventLimit);
+}
+
+async function recordOf(
+  db: Engine, store: SegmentStore, asOf: LocalDate, customerId: string, plan: PlanOptions, orderLimit: number, eventLimit: number,
+  inEach?: (segments: readonly Segment[]) => Promise<boolean[]>,
+): Promise<CustomerRecord> {
   const [row] = await db.query<Row>(compileInContext(() => sql`SELECT * FROM customers WHERE customer_id = ${customerId}`, plan));
   const fields = customerFields(row ?? {});
   const [summary] = await db.query<Row>(compileInContext(() => sql`SELECT order_count, sales, first_ordered_at, last_ordered_at
@@ -126,7 +143,7 @@ export async function customerRecord(
     },
     orders: orderLimit === 0 ? [] : await latestOrders(db, customerId, orderLimit, plan),
     events: eventLimit === 0 ? [] : await latestEvents(db, customerId, eventLimit, plan),
-    segments: await savedMemberships(db, store, customerId, plan),
+    segments: await savedMemberships(db, store, customerId, plan, inEach),
   };
 }
 

@@ -23,7 +23,13 @@ const errorOf = (error: unknown) => ({
  * that does not parse (it refers to one that is gone) or whose statement fails is listed with its
  * error, and the others are still evaluated (then one statement each).
  */
-export async function savedMemberships(db: Engine, store: SegmentStore, customerId: string, plan: PlanOptions): Promise<SegmentMembership[]> {
+export async function savedMemberships(
+  db: Engine, store: SegmentStore, customerId: string, plan: PlanOptions,
+  inEach: (segments: readonly Segment[]) => Promise<boolean[]> = async (segments) => {
+    const [row] = await db.query<Record<string, unknown>>(compileMemberships(segments, customerId, plan));
+    return segments.map((_, i) => row?.[`s${i}`] === true);
+  },
+): Promise<SegmentMembership[]> {
   const saved = store.list();
   const parsed = saved.map((s) => {
     try {
@@ -35,8 +41,8 @@ export async function savedMemberships(db: Engine, store: SegmentStore, customer
   const valid = parsed.flatMap((p) => ('segment' in p && p.segment ? [{ name: p.name, segment: p.segment }] : []));
   const flags = new Map<string, SegmentMembership>();
   const evaluate = async (group: ReadonlyArray<{ name: string; segment: Segment }>) => {
-    const [row] = await db.query<Record<string, unknown>>(compileMemberships(group.map((g) => g.segment), customerId, plan));
-    group.forEach((g, i) => flags.set(g.name, { name: g.name, in: row?.[`s${i}`] === true }));
+    const held = await inEach(group.map((g) => g.segment));
+    group.forEach((g, i) => flags.set(g.name, { name: g.name, in: held[i] === true }));
   };
   try {
     if (valid.length > 0) await evaluate(valid);

@@ -1,5 +1,5 @@
 import type { SqlDialect } from '../dialect/dialect.js';
-import type { CompiledQuery } from '../engine/engine.js';
+import type { CompiledQuery, Engine } from '../engine/engine.js';
 import type { LocalDate } from '../model/dates.js';
 import type { Segment } from '../model/segment.js';
 import type { BreakdownKey } from '../planner/compile-breakdown.js';
@@ -24,6 +24,12 @@ export interface PlanTarget {
   readonly compileOverlap?: (segments: readonly Segment[], asOf: LocalDate) => CompiledSegment;
   /** likewise for `count --by` (compile-breakdown.ts) */
   readonly compileBreakdown?: (segment: Segment, keys: readonly BreakdownKey[], asOf: LocalDate) => CompiledSegment;
+  /**
+   * The engine's way to one customer for `why` and `customer` (ClickHouse: clickhouse-customer.ts):
+   * their rows in a DuckDB of their own for the figures, the truth of definitions from the engine.
+   * Without it both read the engine itself.
+   */
+  readonly oneCustomer?: (customerId: string, asOf: LocalDate) => Promise<OneCustomer>;
   /** false where the data checks behind warnings (src/segments/warnings.ts) do not run: none are given, `strict` is refused */
   readonly checksWarnings: boolean;
   /** the engine's own way to the warnings (ClickHouse: clickhouse-warnings.ts); default `segmentWarnings` on the engine */
@@ -42,3 +48,21 @@ export const memberCountsSql = (table: string): CompiledQuery => ({
       sum(CASE WHEN dm THEN 1 ELSE 0 END) AS dm FROM ${table}`,
   parameters: [],
 });
+
+/** Whether each node of a definition holds for one customer (by JSON path), whether they are in it, and their RFM scores when it asks for them. */
+export interface NodeTruth {
+  readonly holds: ReadonlyMap<string, boolean>;
+  readonly in: boolean;
+  readonly rfm?: { readonly r: number | null; readonly f: number | null; readonly m: number | null };
+}
+
+/** One customer of an engine whose figures are read from a copy of their rows (an unknown id is refused when it is opened). */
+export interface OneCustomer {
+  /** a DuckDB holding the customer's rows, the tables the figures read and the shop's settings */
+  readonly copy: Engine;
+  /** the truth of a definition's nodes for the customer, from the engine's planner */
+  truth(segment: Segment): Promise<NodeTruth>;
+  /** whether the customer is in each segment, from the engine's planner (one statement) */
+  memberships(segments: readonly Segment[]): Promise<boolean[]>;
+  close(): void;
+}

@@ -4,9 +4,10 @@ import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Condition, Segment } from '../model/segment.js';
 import type { PlanOptions } from '../planner/compile-segment.js';
 import { validateDefinition } from '../model/validate.js';
-import { compileNodeFlags, IN_COLUMN } from '../planner/compile-node-flags.js';
+import { compileNodeFlags, IN_COLUMN, RFM_COLUMNS } from '../planner/compile-node-flags.js';
 import { assertCustomerExists } from './customer-row.js';
 import { planTargetOf } from './evaluate.js';
+import type { NodeTruth } from './plan-target.js';
 import type { SegmentStore } from './store.js';
 import { leafFigures } from './why-figures.js';
 
@@ -49,8 +50,20 @@ export interface WhyResult {
 export async function whyCustomer(db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, customerId: string): Promise<WhyResult> {
   const segment = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
   const target = await planTargetOf(db);
-  await assertCustomerExists(db, target, asOf, customerId);
-  const explained = await explain(db, segment, customerId, { dialect: target.dialect, asOf, schema: target.schema });
+  let explained: Awaited<ReturnType<typeof explain>>;
+  if (target.oneCustomer) {
+    // The truth from the engine's planner, the figures from a copy of the customer's rows.
+    const one = await target.oneCustomer(customerId, asOf);
+    try {
+      const copied = await planTargetOf(one.copy);
+      explained = await explain(one.copy, segment, customerId, { dialect: copied.dialect, asOf, schema: copied.schema }, (s) => one.truth(s));
+    } finally {
+      one.close();
+    }
+  } else {
+    await assertCustomerExists(db, target, asOf, customerId);
+    explained = await explain(db, segment, customerId, { dialect: target.dialect, asOf, schema: target.schema });
+  }
   return { customer_id: customerId, in: explained.in, asOf: formatDate(asOf), deleted: explained.deleted, includeDeleted: segment.includeDeleted, nodes: explained.nodes };
 }
 
@@ -59,11 +72,16 @@ export async function whyCustomer(db: Engine, definition: unknown, store: Segmen
  * way, its nodes (paths within that segment's definition) in the reference's figures: its `in`
  * is the reference's truth value.
  */
-async function explain(db: Engine, segment: Segment, customerId: string, options: PlanOptions): Promise<{ in: boolean; deleted: boolean; nodes: WhyNode[] }> {
+async function explain(
+  db: Engine, segment: Segment, customerId: string, options: PlanOptions, truthOf?: (segment: Segment) => Promise<NodeTruth>,
+): Promise<{ in: boolean; deleted: boolean; nodes: WhyNode[] }> {
   const plan = compileNodeFlags(segment, customerId, options);
-  const [row] = await db.query<Record<string, unknown>>(plan);
-  if (!row) throw new Error(`INTERNAL ERROR: customer ${customerId} exists but the flags statement returned no row`);
-  const holds = new Map(plan.nodes.map((n) => [n.path, row[n.column] === true]));
+  const [flags] = await db.query<Record<string, unknown>>(plan);
+  if (!flags) throw new Error(`INTERNAL ERROR: customer ${customerId} exists but the flags statement returned no row`);
+  const truth = truthOf ? await truthOf(segment) : undefined;
+  const holds = truth?.holds ?? new Map(plan.nodes.map((n) => [n.path, flags[n.column] === true]));
+  // Scores need the whole shop: the engine's, where the figures are read from a copy of one customer.
+  const row = truth?.rfm ? { ...flags, [RFM_COLUMNS.r]: truth.rfm.r, [RFM_COLUMNS.f]: truth.rfm.f, [RFM_COLUMNS.m]: truth.rfm.m } : flags;
   const nodes: WhyNode[] = [];
   for (const { condition, path } of plan.nodes) {
     let figures: Record<string, unknown>;
@@ -73,12 +91,12 @@ async function explain(db: Engine, segment: Segment, customerId: string, options
     } else if (condition.kind === 'not') {
       figures = {};
     } else if (condition.kind === 'segment') {
-      figures = { segment: condition.name, nodes: (await explain(db, condition.definition, customerId, options)).nodes };
+      figures = { segment: condition.name, nodes: (await explain(db, condition.definition, customerId, options, truthOf)).nodes };
     } else {
       figures = await leafFigures(db, condition, customerId, row, options);
     }
     nodes.push({ path, kind: condition.kind, label: describeCondition(condition), holds: holds.get(path) === true, figures });
   }
-  return { in: row[IN_COLUMN] === true, deleted: row.deleted === true, nodes };
+  return { in: truth?.in ?? row[IN_COLUMN] === true, deleted: row.deleted === true, nodes };
 }
 

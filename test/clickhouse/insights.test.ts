@@ -132,4 +132,37 @@ describe.skipIf(missing !== undefined)('insights on two ClickHouse shards = on t
     expect(await shops.click.settings()).toEqual({});
     expect(await compare('unset again')).toBe(before);
   }, 300_000);
+
+  it('why: each node\'s truth and figures for customers in and out, as on DuckDB (saved segments explained inside)', async () => {
+    const ids = ['00000001', '00000002', '00000017', '00000150', '00000299'];
+    let held = 0;
+    for (const [name, where] of Object.entries(TREES)) {
+      for (const id of ids) {
+        const segment = definition(name, where, name === 'deleted');
+        const [d, c] = [await shops.duck.why(id, segment, { asOf: AS_OF }), await shops.click.why(id, segment, { asOf: AS_OF })];
+        expect(c, `${name} ${id}`).toEqual(d);
+        if (d.in) held++;
+      }
+    }
+    expect(held).toBeGreaterThan(3);
+    const figures = definition('figures', { all: [L.rfm, { kind: 'purchases', orderCount: { min: 1 }, lastOrder: { stores: ['100'] }, products: [{ products: ['P00014'], count: { min: 1 } }] },
+      { kind: 'mail', event: 'open', mailFilter: { stores: ['200'] } }] });
+    const scored = await shops.click.why('00000002', figures, { asOf: AS_OF });
+    expect(scored).toEqual(await shops.duck.why('00000002', figures, { asOf: AS_OF }));
+    expect(scored.nodes[1]!.figures.r).not.toBeNull();
+  }, 300_000);
+
+  it('customer: record, lifetime figures, orders, events and saved segments as on DuckDB; an unknown id is refused with the near one', async () => {
+    for (const id of ['00000001', '00000002', '00000017', '00000150']) {
+      const [d, c] = [await shops.duck.customer(id, { asOf: AS_OF }), await shops.click.customer(id, { asOf: AS_OF })];
+      expect(c, id).toEqual(d);
+    }
+    const many = await shops.click.customer('00000002', { asOf: AS_OF, orders: 100, events: 100 });
+    expect(many).toEqual(await shops.duck.customer('00000002', { asOf: AS_OF, orders: 100, events: 100 }));
+    expect(many.orders.length).toBeGreaterThan(0);
+    expect(many.segments.some((s) => s.in === true)).toBe(true);
+    const refused = await shops.click.customer('00000002 ', { asOf: AS_OF }).then(() => undefined, (e: unknown) => e as Error & { code?: string });
+    expect(refused?.code).toBe('unknown-customer');
+    expect(refused?.message).toBe('there is no customer "00000002 " (customer ids compare exactly, as imported; did you mean "00000002"?)');
+  }, 300_000);
 });
