@@ -23,6 +23,10 @@ export interface ShardRun {
   /** granules read × rows per granule */
   readonly rowsRead: number;
   readonly durationMs: number;
+  /** CPU time of the query's threads on this shard (user + system) */
+  readonly cpuMs: number;
+  /** time its threads were ready to run and waited for a core (others' work on a shared machine) */
+  readonly cpuWaitMs: number;
   /** the query's peak memory on this shard (query_log memory_usage) */
   readonly memoryBytes: number;
 }
@@ -32,6 +36,8 @@ interface LogRow {
   initial_query_id: string;
   is_initial_query: number;
   marks: string | number;
+  cpu: string | number;
+  wait: string | number;
   query_duration_ms: string | number;
   memory_usage: string | number;
 }
@@ -52,6 +58,7 @@ export async function shardRuns(cluster: ClickHouseCluster, queryIds: readonly s
   const ids = `(${queryIds.map((id) => chString(id)).join(', ')})`;
   const event = (name: string) => `ProfileEvents.Values[indexOf(ProfileEvents.Names, ${chString(name)})]`;
   const select = `SELECT query_id, initial_query_id, is_initial_query, ${event('SelectedMarks')} AS marks, ` +
+    `${event('UserTimeMicroseconds')} + ${event('SystemTimeMicroseconds')} AS cpu, ${event('OSCPUWaitMicroseconds')} AS wait, ` +
     `query_duration_ms, memory_usage FROM system.query_log WHERE type = ${QUERY_FINISH} AND (query_id IN ${ids} OR initial_query_id IN ${ids})`;
   const logged = await cluster.eachShard(async (shard) => {
     const [granularity] = await shard.server.rows<{ value: string }>(`SELECT value FROM system.merge_tree_settings WHERE name = ${chString('index_granularity')}`);
@@ -66,6 +73,8 @@ export async function shardRuns(cluster: ClickHouseCluster, queryIds: readonly s
         shard: l.shard,
         rowsRead: parts.reduce((n, r) => n + Number(r.marks) * l.rowsPerMark, 0),
         durationMs: Math.max(0, ...parts.map((r) => Number(r.query_duration_ms))),
+        cpuMs: parts.reduce((n, r) => n + Number(r.cpu) / 1000, 0),
+        cpuWaitMs: parts.reduce((n, r) => n + Number(r.wait) / 1000, 0),
         memoryBytes: Math.max(0, ...parts.map((r) => Number(r.memory_usage))),
         logged: parts.length > 0,
       };

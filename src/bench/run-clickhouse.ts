@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initClickHouse } from '../api/clickhouse.js';
 import { inlineParameters } from '../dialect/clickhouse/inline.js';
@@ -45,6 +46,9 @@ export interface ClickHouseBenchOptions {
 
 export interface LoadFigure { readonly table: string; readonly rows: number; readonly seconds: number }
 
+/** A table on the shards after the load and its merges: rows, and bytes on disk (compressed, with marks and index). */
+export interface DiskFigure { readonly table: string; readonly rows: number; readonly bytesOnDisk: number; readonly uncompressedBytes: number }
+
 export interface ClickHouseSegmentFigure {
   readonly name: string;
   readonly count: number;
@@ -61,6 +65,11 @@ export interface ShardFigure {
   readonly rowsRead: number;
   readonly durationMs: number;
   readonly rowsPerSecond: number;
+  /** CPU time over the suite, and rows read per CPU second: the figure a shared machine's load does not change */
+  readonly cpuMs: number;
+  readonly rowsPerCpuSecond: number;
+  /** time ready to run but waiting for a core */
+  readonly cpuWaitMs: number;
   /** the largest memory_usage of any timed count on this shard */
   readonly peakMemoryBytes: number;
 }
@@ -75,6 +84,9 @@ export interface ClickHouseSetupFigure {
   /** how the rows got there: copyRowsToClickHouse from the DuckDB database (not the import command) */
   readonly loadedBy: 'copyRowsToClickHouse';
   readonly load: readonly LoadFigure[];
+  readonly disk: readonly DiskFigure[];
+  /** the machine's 1-minute load average when the counts started and ended (others' work shares the cores) */
+  readonly loadAverage: readonly [number, number];
   readonly segments: readonly ClickHouseSegmentFigure[];
   readonly perShard: readonly ShardFigure[];
 }
@@ -102,11 +114,15 @@ export async function benchClickHouse(options: ClickHouseBenchOptions): Promise<
   let server = '';
   for (const count of options.shardCounts ?? [1, 2]) {
     const local = await startLocalServers({ count, maxThreads: options.maxThreads ?? 1, logQueries: true, maxMemoryUsage: 8_000_000_000 });
+    // Ctrl-C or a kill ends the servers this process started, not only a normal end.
+    const onSignal = () => void local.stop().finally(() => process.exit(130));
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     try {
       const setup = await benchOn(local.engineUrl(DATABASE, true), `${count} shard${count === 1 ? '' : 's'}`, { ...options, guard: false });
       server = setup.server;
       setups.push(setup.figure);
     } finally {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
       await local.stop();
     }
   }
@@ -131,6 +147,8 @@ async function benchOn(url: string, label: string, options: ClickHouseBenchOptio
     const customers = await cluster.eachShard(async (s) => Number((await s.server.rows<{ n: string }>(
       `SELECT count() AS n FROM ${db}.${chIdent(localTableName(engine.layout, 'customers'))}`))[0]!.n));
 
+    const disk = await diskFigures(engine);
+    const loadBefore = loadavg()[0]!;
     const store = await SegmentStore.load(engine);
     const target = await planTargetOf(engine);
     const segments: ClickHouseSegmentFigure[] = [];
@@ -158,7 +176,7 @@ async function benchOn(url: string, label: string, options: ClickHouseBenchOptio
     const perShard = await shardFigures(engine, segments, customers);
     return {
       server: `ClickHouse ${version?.v ?? '?'}`,
-      figure: { label, engine: init.engine, shards: cluster.shards.length, maxThreads, loadedBy: 'copyRowsToClickHouse', load, segments, perShard },
+      figure: { label, engine: init.engine, shards: cluster.shards.length, maxThreads, loadedBy: 'copyRowsToClickHouse', load, disk, loadAverage: [loadBefore, loadavg()[0]!], segments, perShard },
     };
   } finally {
     engine.close();
@@ -182,6 +200,20 @@ async function loadTables(engine: ClickHouseEngine, duckdbPath: string): Promise
   }
 }
 
+/** Each data table's rows and bytes over the shards (active parts). */
+async function diskFigures(engine: ClickHouseEngine): Promise<DiskFigure[]> {
+  const perShard = await engine.servers.eachShard((s) => s.server.rows<{ table: string; rows: string; disk: string; raw: string }>(
+    'SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS disk, sum(data_uncompressed_bytes) AS raw FROM system.parts ' +
+    `WHERE active AND database = ${chString(engine.layout.database)} GROUP BY table ORDER BY table`));
+  const tables = new Map<string, DiskFigure>();
+  for (const row of perShard.flat()) {
+    const table = row.table.replace(/_local$/, '');
+    const had = tables.get(table) ?? { table, rows: 0, bytesOnDisk: 0, uncompressedBytes: 0 };
+    tables.set(table, { table, rows: had.rows + Number(row.rows), bytesOnDisk: had.bytesOnDisk + Number(row.disk), uncompressedBytes: had.uncompressedBytes + Number(row.raw) });
+  }
+  return [...tables.values()].filter((t) => t.rows > 0);
+}
+
 /**
  * Waits (at most 20 minutes) until no shard merges parts: a load leaves many parts that the
  * server merges in the background, which would take the cores the counts are timed on.
@@ -201,10 +233,13 @@ async function shardFigures(engine: ClickHouseEngine, segments: readonly ClickHo
     const runs = segments.flatMap((s) => s.shards.filter((r) => r.shard === shard.number));
     const rowsRead = runs.reduce((n, r) => n + r.rowsRead, 0);
     const durationMs = runs.reduce((n, r) => n + r.durationMs, 0);
+    const cpuMs = runs.reduce((n, r) => n + r.cpuMs, 0);
     const perSecond = (amount: number) => (durationMs > 0 ? Math.round(amount / (durationMs / 1000)) : 0);
     return {
       shard: shard.number, customers: customers[i] ?? 0, rowsRead, durationMs,
       rowsPerSecond: perSecond(rowsRead),
+      cpuMs: Math.round(cpuMs), rowsPerCpuSecond: cpuMs > 0 ? Math.round(rowsRead / (cpuMs / 1000)) : 0,
+      cpuWaitMs: Math.round(runs.reduce((n, r) => n + r.cpuWaitMs, 0)),
       peakMemoryBytes: Math.max(0, ...runs.map((r) => r.memoryBytes)),
     };
   });
@@ -245,10 +280,13 @@ export function clickHouseReport(figures: ClickHouseFigures, duckdb: readonly Co
   const total = (s: ClickHouseSetupFigure) => s.segments.reduce((n, f) => n + f.medianMs, 0);
   lines.push(`  ${'whole suite'.padEnd(40)} ${pad('', 9)} ${pad(duckdb.reduce((n, d) => n + d.medianMs, 0).toFixed(0), 6)} ms ${figures.setups.map((s) => pad(`${total(s).toFixed(0)} ms`, 10)).join(' ')}`);
   for (const s of figures.setups) {
-    lines.push(`  ${s.label} (max_threads ${s.maxThreads.join(' / ')}), loaded by copyRowsToClickHouse: ${s.load.map((l) => `${l.table} ${(l.rows / l.seconds / 1000).toFixed(0)}k rows/s`).join(', ')}`);
+    lines.push(`  ${s.label} (max_threads ${s.maxThreads.join(' / ')}; load average ${s.loadAverage.map((l) => l.toFixed(1)).join(' → ')} while counting)`);
+    lines.push(`    loaded by copyRowsToClickHouse: ${s.load.map((l) => `${l.table} ${l.seconds.toFixed(0)} s (${(l.rows / l.seconds / 1000).toFixed(0)}k rows/s)`).join(', ')}`);
+    lines.push(`    on disk: ${s.disk.map((d) => `${d.table} ${(d.bytesOnDisk / 2 ** 20).toFixed(0)} MiB (${(d.bytesOnDisk / d.rows).toFixed(1)} B/row)`).join(', ')}`);
     for (const p of s.perShard) {
       lines.push(`    shard ${p.shard}: ${p.customers} customers; over the suite read ${(p.rowsRead / 1e6).toFixed(1)}M rows (granules) ` +
-        `in ${(p.durationMs / 1000).toFixed(1)} s = ${(p.rowsPerSecond / 1e6).toFixed(2)}M rows/s; peak ${(p.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`);
+        `in ${(p.durationMs / 1000).toFixed(1)} s = ${(p.rowsPerSecond / 1e6).toFixed(2)}M rows/s; ` +
+        `CPU ${(p.cpuMs / 1000).toFixed(1)} s = ${(p.rowsPerCpuSecond / 1e6).toFixed(2)}M rows per CPU second, waited ${(p.cpuWaitMs / 1000).toFixed(1)} s for a core; peak ${(p.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`);
     }
   }
   return lines;

@@ -62,6 +62,9 @@ describe.skipIf(missing !== undefined)('the ClickHouse part of npm run bench', (
     for (const setup of figures.setups) {
       expect(setup.load.find((l) => l.table === 'customers')?.rows).toBe(CUSTOMERS);
       expect(setup.load.find((l) => l.table === 'purchases')?.rows).toBe(purchases);
+      expect(setup.disk.find((d) => d.table === 'purchases')?.rows, 'purchases on disk').toBe(purchases);
+      expect(setup.disk.find((d) => d.table === 'customers')?.bytesOnDisk).toBeGreaterThan(0);
+      expect(setup.loadAverage).toHaveLength(2);
       expect(setup.perShard.map((p) => p.shard)).toEqual(setup.shards === 1 ? [1] : [1, 2]);
       expect(setup.perShard.reduce((n, p) => n + p.customers, 0)).toBe(CUSTOMERS);
       for (const p of setup.perShard) {
