@@ -65,9 +65,9 @@ describe.skipIf(missing !== undefined)('kumiwake on a two-shard ClickHouse clust
     const auth = await runCliAsync(['cluster', 'init', '--engine', `clickhouse://kumiwake:wrong@127.0.0.1:${servers.servers[0]!.httpPort}/x`]);
     expect(auth.code).toBe(1);
     expect(auth.stderr).toMatch(/refused user "kumiwake"/);
-    const notYet = await runCliAsync(['mails', 'list'], { KUMIWAKE_ENGINE: engine });
+    const notYet = await runCliAsync(['schedule'], { KUMIWAKE_ENGINE: engine });
     expect(notYet.code).toBe(2);
-    expect(notYet.stderr).toMatch(/does not run on ClickHouse yet/);
+    expect(notYet.stderr).toMatch(/kumiwake schedule does not run on ClickHouse yet/);
     // Without shards=, shard 2 would be reached at the first server's port: another server.
     const wrongShard = await runCliAsync(['cluster', 'init', '--engine', `clickhouse://127.0.0.1:${servers.servers[0]!.httpPort}/other?cluster=kumiwake`]);
     expect(wrongShard.code).toBe(2);
