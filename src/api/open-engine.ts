@@ -41,7 +41,7 @@ export async function importInto(db: Engine, options: ImportOptions): Promise<Im
 export function refuseOnClickHouse(db: Engine, what: string): Engine {
   if (db instanceof DuckDBEngine) return db;
   throw new KumiwakeError('engine-unsupported',
-    `${what} does not run on ClickHouse yet (count, explain, export, segments, run and history do); leave out --engine / KUMIWAKE_ENGINE to use the DuckDB file`, 2);
+    `${what} does not run on ClickHouse yet (count, explain, export, segments, run, history, diff, mails, why, customer, overlap and settings do); leave out --engine / KUMIWAKE_ENGINE to use the DuckDB file`, 2);
 }
 
 /**

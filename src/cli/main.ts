@@ -9,9 +9,10 @@ import { KumiwakeError } from '../index.js';
 const argv = hideBin(process.argv);
 const wantsJson = argv.includes('--json');
 
-/** The commands wired to a ClickHouse engine (src/cli/command-line.md); `count --conditions` and job outputs of who entered or left refuse it in the workspace. */
+/** The commands wired to a ClickHouse engine (src/cli/command-line.md); what still does not run there is refused in the workspace with a sentence. */
 const ON_CLICKHOUSE = ['cluster', 'import', 'count', 'explain', 'schema', 'segments', 'export', 'run', 'history',
-  'mails', 'diff'];
+  'mails', 'diff',
+  'why', 'customer', 'overlap', 'settings'];
 
 const base = yargs(argv)
   .scriptName('kumiwake')
