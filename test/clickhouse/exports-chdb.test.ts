@@ -14,6 +14,7 @@ import { convertRow, typedConversions } from '../../src/export/clickhouse/typed.
 import { exportSelect, MEMBERS_TABLE, type CellStyle, type Rendering } from '../../src/export/select.js';
 import { resolveSortKeys } from '../../src/export/sort.js';
 import { CHANGE_COLUMN } from '../../src/jobs/diff.js';
+import { parseSalesStatuses, storeSalesStatuses } from '../../src/segments/sales-statuses.js';
 import { chdbTarget, type ClickHouseTarget } from './planner-targets.js';
 import { sampleShopInDuckDB } from './sample-shop.js';
 
@@ -33,8 +34,10 @@ const cell = (v: unknown): unknown => (v instanceof Date ? `${v.getUTCFullYear()
 describe.skipIf(typeof target === 'string')('export lists on ClickHouse 26.7 (chdb) = DuckDB\'s', () => {
   const ch = target as ClickHouseTarget;
   let duck: DuckDBEngine;
+  let salesStatuses: string[] | undefined;
   const members = (table: string, idsOnly = false): ServerMembers => ({
     table: `kumiwake.${table}`, localTable: (t) => `kumiwake.${t}`, wholeTable: (t) => `kumiwake.${t}`, ...(idsOnly ? { idsOnly } : {}),
+    ...(salesStatuses ? { salesStatuses } : {}),
   });
   beforeAll(async () => {
     duck = await sampleShopInDuckDB();
@@ -83,5 +86,15 @@ describe.skipIf(typeof target === 'string')('export lists on ClickHouse 26.7 (ch
       FROM customers WHERE customer_id IN (SELECT customer_id FROM purchases) AND customer_id < '00000200' UNION ALL SELECT '99999999', 'left'`, parameters: [] });
     await compare(['customer_id', 'name', 'birthday', 'order_count', 'total_sales', 'last_ordered_at', 'tags'], 'text', { ids: true });
     await compare(['customer_id', 'name', 'is_smartphone', 'average_order_value'], 'typed', { ids: true });
+  }, 120_000);
+
+  it('follows the shop\'s sales statuses as DuckDB\'s summaries do', async () => {
+    const orders = async () => (await duck.query<{ n: bigint }>({ sql: 'SELECT sum(order_count) AS n FROM customer_summary', parameters: [] }))[0]!.n;
+    const before = await orders();
+    // Only cancelled lines as sales: odd, but the sample's other lines are all 完了, which the default counts already.
+    await storeSalesStatuses(duck, ['キャンセル']);
+    salesStatuses = parseSalesStatuses(['キャンセル']);
+    expect(await orders()).not.toBe(before); // the setting changes the figures
+    await compare(['customer_id', 'order_count', 'total_sales', 'first_ordered_at', 'last_ordered_at', 'average_order_value', 'last_order_store_id'], 'text', { ids: true });
   }, 120_000);
 });
