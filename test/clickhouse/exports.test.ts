@@ -2,12 +2,13 @@
  * Exports, job outputs, diff, mails list and the import history on a two-shard ClickHouse 18.16
  * cluster give DuckDB's files and answers on the same data (the sample shop imported into both
  * through the CLI): CSV byte for byte with figure columns, dates, yes/no, tags, --sort, --limit,
- * --values ja and --rows purchases; Excel with the same cells and widths; a job's members /
+ * --values ja and --rows purchases; Excel with the same cells and widths; Arrow with the same types and values; a job's members /
  * entered / left outputs and `kumiwake diff` (rows and file); Parquet refuses the columns it
  * would type differently. Needs `npx tsc -p tsconfig.json` (dist/).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliAsync, tempDir } from '../helpers/cli.js';
@@ -93,6 +94,17 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
       expect(await sheets(c), name).toEqual(await sheets(d));
     }
   }, 300_000);
+
+  it('writes Arrow files with the same types and values, dates and yes/no included', async () => {
+    const [d, c] = await exportBoth('figures.arrow', ['--columns', FIGURES, '--sort', 'total_sales:desc']);
+    const read = (path: string) => {
+      const table = tableFromIPC(readFileSync(path));
+      return { types: table.schema.fields.map((f) => `${f.name}: ${String(f.type)}`), rows: table.toArray().map((r) => JSON.stringify(r.toJSON(), (_k, v) => (typeof v === 'bigint' ? String(v) : v))) };
+    };
+    const expected = read(d);
+    expect(expected.rows.length).toBeGreaterThan(100);
+    expect(read(c)).toEqual(expected);
+  }, 120_000);
 
   it('refuses Parquet columns it would type differently, with a sentence', async () => {
     const r = await runCliAsync(['export', buyers(), '--columns', 'customer_id,birthday', '--out', join(dir, 'b.parquet'), '--as-of', AS_OF], click);
