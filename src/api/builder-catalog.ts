@@ -72,7 +72,8 @@ export async function builderCatalog(db: Engine): Promise<BuilderCatalog> {
   }));
   const names = (table: string, prefix: string) => columns.filter((c) => c.table === table && c.column.startsWith(prefix)).map((c) => c.column).sort();
   const values: Record<string, string[]> = {};
-  if (columns.some((c) => c.table === 'customer_values')) {
+  if (db.dialectName === 'clickhouse') Object.assign(values, await serverDictionary(db, names('customers', 'attr:')));
+  else if (columns.some((c) => c.table === 'customer_values')) {
     const rows = await db.query<{ column_name: string; value: string }>({ sql: 'SELECT column_name, value FROM customer_values ORDER BY column_name, value', parameters: [] });
     for (const { column_name, value } of rows) {
       const list = (values[column_name] ??= []);
@@ -82,6 +83,22 @@ export async function builderCatalog(db: Engine): Promise<BuilderCatalog> {
   const attributes = names('customers', 'attr:');
   const memberColumns = [...fields, ...attributes.map((name) => ({ name, label: name.slice('attr:'.length) })), ...customerFigures].map(({ name, label }) => ({ name, label }));
   return { fields, attributes, orderGroups: names('purchases', 'group:').map((c) => c.slice('group:'.length)), values, memberColumns };
+}
+
+/**
+ * ClickHouse keeps no customer_values: the same dictionary read from the customers, each column's
+ * values in DuckDB's order (bytes), none for a column with more than the dictionary keeps.
+ */
+async function serverDictionary(db: Engine, attributes: readonly string[]): Promise<Record<string, string[]>> {
+  const [{ distinctValues }, { DICTIONARY_COLUMNS }] = await Promise.all([import('../segments/clickhouse-warnings.js'), import('../engine/duckdb/import/customer-values.js')]);
+  const engine = ((db as { data?: Engine }).data ?? db) as import('../engine/clickhouse/engine.js').ClickHouseEngine;
+  const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const values: Record<string, string[]> = {};
+  for (const column of [...DICTIONARY_COLUMNS, ...attributes, 'tags']) {
+    const found = await distinctValues(engine, column);
+    if (found && found.length > 0) values[column] = found.sort(byBytes).slice(0, MAX_VALUES);
+  }
+  return values;
 }
 
 const fold = (text: string) => text.normalize('NFKC').toLowerCase();

@@ -46,6 +46,8 @@ export async function runDemo(options: WorkspaceOptions): Promise<DemoResult> {
       await reader.close();
     }
   }
+  // On ClickHouse the tables are made first, as `kumiwake cluster init` makes them (it keeps what exists).
+  if (options.engine) await (await import('./clickhouse.js')).initClickHouse(options.engine, { settingName: options.engineSetting });
   const workspace = new Workspace(options);
   try {
     const db = await workspace.database();

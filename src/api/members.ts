@@ -2,7 +2,7 @@ import type { Engine } from '../engine/engine.js';
 import { dialectOf } from '../dialect/registry.js';
 import { KumiwakeError } from '../errors.js';
 import { attributeColumns, resolveExportColumns } from '../export/columns.js';
-import { exportSelect, MEMBERS_TABLE } from '../export/select.js';
+import { exportSelect, MEMBERS_TABLE, membersTableOf } from '../export/select.js';
 import type { Logger } from '../logger.js';
 import type { LocalDate } from '../model/dates.js';
 import { materializeMembers } from '../segments/evaluate.js';
@@ -29,9 +29,18 @@ export async function membersPage(
   const columns = resolveExportColumns(request.columns ?? ['customer_id'], attrColumns, 'columns');
   const sort = request.sort === undefined ? undefined : { column: resolveExportColumns([request.sort], attrColumns, 'sort')[0]!, descending: request.descending === true };
   const counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log);
+  // An engine that keeps the members on its server (ClickHouse) lists them there, as its exports do.
+  const serverTable = membersTableOf(db);
+  const server = serverTable === undefined ? undefined : await import('../export/clickhouse/context.js');
+  const serverMembers = server ? await server.serverMembersOf(db, serverTable!) : undefined;
   const rows = await db.query<Record<string, unknown>>({
-    sql: `${exportSelect(dialectOf(db), columns, 'canonical', 'typed', { sort: sort ? [sort] : undefined, asOf: counted.asOf })} LIMIT ${limit} OFFSET ${offset}`,
+    sql: `${exportSelect(dialectOf(db), columns, 'canonical', 'typed', { sort: sort ? [sort] : undefined, asOf: counted.asOf, serverMembers })} LIMIT ${limit} OFFSET ${offset}`,
     parameters: [],
   });
+  if (serverMembers) {
+    const { convertRow, typedConversions } = await import('../export/clickhouse/typed.js');
+    const conversions = typedConversions(columns, false);
+    for (const row of rows) convertRow(row, columns.map((c) => c.name), conversions);
+  }
   return { total: counted.count, asOf: counted.asOf, offset, rows };
 }

@@ -6,7 +6,6 @@ import type { ClickHouseEngine } from '../engine/clickhouse/engine.js';
 import { DuckDBEngine } from '../engine/duckdb/engine.js';
 import type { ImportOptions, ImportResult } from '../engine/duckdb/import/run-import.js';
 import type { Engine } from '../engine/engine.js';
-import { KumiwakeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { WorkspaceOptions } from './types.js';
 
@@ -31,17 +30,6 @@ export const stateFileOf = (db: Engine): DuckDBEngine => (db instanceof DuckDBEn
 export async function importInto(db: Engine, options: ImportOptions): Promise<ImportResult> {
   if (db instanceof DuckDBEngine) return (await import('../engine/duckdb/import/run-import.js')).importFiles(db, options);
   return (await import('../engine/clickhouse/import.js')).importIntoClickHouse(db as ClickHouseEngine, options);
-}
-
-/**
- * What a workspace does on ClickHouse: count, explain, export, saved segments, job runs and
- * their history. Anything else is refused with this sentence before it reads the servers, never
- * answered from the wrong place.
- */
-export function refuseOnClickHouse(db: Engine, what: string): Engine {
-  if (db instanceof DuckDBEngine) return db;
-  throw new KumiwakeError('engine-unsupported',
-    `${what} does not run on ClickHouse yet (count, explain, export, segments, run, history, diff, mails, why, customer, overlap and settings do); leave out --engine / KUMIWAKE_ENGINE to use the DuckDB file`, 2);
 }
 
 /**

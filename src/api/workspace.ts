@@ -13,7 +13,7 @@ import { parseAsOf, resolveSegment } from './inputs.js';
 import { membersPage } from './members.js';
 import { SavedSegments } from './saved-segments.js';
 import { JobFolder } from './jobs.js';
-import { dropServerMembers, importInto, jobEngineOf, openEngine, refuseOnClickHouse, stateFileOf } from './open-engine.js';
+import { dropServerMembers, importInto, jobEngineOf, openEngine, stateFileOf } from './open-engine.js';
 import type {
   EvaluateOptions, ExportRequest, ExportResult, HistoryFilter, ImportRequest, MembersPage, MembersRequest, RunJobRequest, SegmentInput, WorkspaceOptions,
 } from './types.js';
@@ -140,8 +140,8 @@ export class Workspace {
   /** How many customers a segment selects, and how many of them each channel reaches. */
   async count(segment: SegmentInput, options: EvaluateOptions = {}): Promise<CountResult> {
     const [db, store] = [await this.database(), await this.savedStore()];
-    if (this.options.interactive) {
-      refuseOnClickHouse(db, 'an interactive count (kept customer sets)');
+    // The kept sets are positions in DuckDB's customers table: on ClickHouse each count is whole.
+    if (this.options.interactive && !this.options.engine) {
       const { countWithSets } = await import('../segments/customer-sets.js');
       const { count, reachable, asOf, elapsedMs, warnings } = await countWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
       return { count, reachable, asOf, elapsedMs, warnings };
@@ -164,7 +164,7 @@ export class Workspace {
   /** One page of a segment's customers, sorted. */
   async members(segment: SegmentInput, request: MembersRequest = {}): Promise<MembersPage> {
     const [db, store] = [await this.database(), await this.savedStore()];
-    return membersPage(refuseOnClickHouse(db, 'a page of members'), resolveSegment(segment, store), store, this.asOf(request), request, this.log);
+    return membersPage(db, resolveSegment(segment, store), store, this.asOf(request), request, this.log);
   }
 
   /** The SQL the planner produces for a segment's count, with its parameters. */
@@ -184,8 +184,7 @@ export class Workspace {
   async conditionCounts(segment: SegmentInput, options: EvaluateOptions = {}): Promise<import('../segments/condition-counts.js').ConditionCountsResult> {
     const { countConditions, countConditionsWithSets } = await import('../segments/condition-counts.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    if (this.options.interactive) {
-      refuseOnClickHouse(db, 'counting each condition from kept customer sets (interactive)');
+    if (this.options.interactive && !this.options.engine) {
       return countConditionsWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
     }
     return countConditions(db, resolveSegment(segment, store), store, this.asOf(options), this.log, { strict: options.strict });
@@ -258,7 +257,7 @@ export class Workspace {
 
   /** What a segment builder offers: customer fields with labels and choices, attribute and order groups, pick-list values. */
   async builderCatalog(): Promise<import('./builder-catalog.js').BuilderCatalog> {
-    return (await import('./builder-catalog.js')).builderCatalog(refuseOnClickHouse(await this.database(), 'the builder catalog'));
+    return (await import('./builder-catalog.js')).builderCatalog(await this.database());
   }
 
   /**
@@ -331,7 +330,7 @@ export class Workspace {
 
   /** Rows per table: what the database holds. */
   async tableSizes(): Promise<Record<string, number>> {
-    const db = refuseOnClickHouse(await this.database(), 'table sizes');
+    const db = await this.database();
     const sizes: Record<string, number> = {};
     for (const table of ['customers', 'purchases', 'products', 'mails', 'mail_events', 'subscriptions', 'stores']) {
       // A database made before a table existed, opened read-only (no schema applied), has none of it.

@@ -12,7 +12,10 @@ const wantsJson = argv.includes('--json');
 /** The commands wired to a ClickHouse engine (src/cli/command-line.md); what still does not run there is refused in the workspace with a sentence. */
 const ON_CLICKHOUSE = ['cluster', 'import', 'count', 'explain', 'schema', 'segments', 'export', 'run', 'history',
   'mails', 'diff',
-  'why', 'customer', 'overlap', 'settings'];
+  'why', 'customer', 'overlap', 'settings',
+  'serve', 'schedule', 'demo',
+  // These read no data: the engine setting does not matter to them.
+  'generate', 'print', 'parse'];
 
 const base = yargs(argv)
   .scriptName('kumiwake')

@@ -25,7 +25,7 @@ function dictionaryColumns(segment: Segment, customerColumns: ReadonlySet<string
 }
 
 /** A column's distinct values over every shard, or undefined when it has more than the dictionary keeps. */
-async function distinctValues(engine: ClickHouseEngine, column: string): Promise<string[] | undefined> {
+export async function distinctValues(engine: ClickHouseEngine, column: string): Promise<string[] | undefined> {
   const value = column === 'tags' ? 'arrayJoin(tags)' : chIdent(column);
   const rows = await engine.query<{ v: string | null }>({
     sql: `SELECT DISTINCT ${value} AS v FROM customers WHERE v IS NOT NULL LIMIT ${MAX_DICTIONARY_VALUES + 1}`, parameters: [],

@@ -142,7 +142,11 @@ export class ClickHouseEngine implements Engine {
     const rows = await this.servers.coordinator.rows<{ table: string; name: string; type: string }>(
       `SELECT table, name, type FROM system.columns WHERE database = ${chString(this.layout.database)} ORDER BY table`);
     const tables = new Set(clickHouseTables().map((t) => t.name as string));
-    return rows.filter((r) => tables.has(r.table)).map((r) => ({ table: r.table, column: r.name, type: r.type }));
+    // The import's own columns are not the data's: `_import_id`, and the folded copy `X_folded` of a column X.
+    const named = new Set(rows.map((r) => `${r.table}.${r.name}`));
+    const internal = (r: { table: string; name: string }) =>
+      r.name === '_import_id' || (r.name.endsWith('_folded') && named.has(`${r.table}.${r.name.slice(0, -'_folded'.length)}`));
+    return rows.filter((r) => tables.has(r.table) && !internal(r)).map((r) => ({ table: r.table, column: r.name, type: r.type }));
   }
 
   async hasTable(name: string): Promise<boolean> {
