@@ -66,8 +66,10 @@ export async function refreshDerivedTables(
     for (const statement of splitStatements(statements)) {
       const marker = PASS_MARKER.exec(statement);
       const count = marker === null ? 1 : marker[1] === 'customer_id' ? passes.customers : passes.lines;
+      const started = Date.now();
       if (marker === null || count === 1) await db.run(statement.replace(PASS_MARKER, 'true'));
       else for (let pass = 0; pass < count; pass++) await db.run(statement.replace(PASS_MARKER, `hash(${marker[1]}) % ${count} = ${pass}`));
+      db.logger.debug({ file, statement: statement.slice(0, 60).replace(/\s+/g, ' '), passes: marker === null ? 1 : count, ms: Date.now() - started }, 'summary statement');
     }
   }
   if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
