@@ -1,6 +1,6 @@
 /** The CLI against two ClickHouse shards: cluster init, imports as with DuckDB, errors as sentences, a killed import. Needs `npx tsc -p tsconfig.json` (dist/). */
 import { spawn } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCliAsync, tempDir } from '../helpers/cli.js';
@@ -55,7 +55,7 @@ describe.skipIf(missing !== undefined)('kumiwake on a two-shard ClickHouse clust
     expect(await count('purchases')).toBe(7429);
   }, 300_000);
 
-  it('gives sentences for a bad setting, an unreachable server and a command not on ClickHouse yet', async () => {
+  it('gives sentences for a bad setting and an unreachable server', async () => {
     const bad = await runCliAsync(['import', 'customers', SAMPLE_FILES[1]!.file, '--engine', 'clickhouse://127.0.0.1:8123/']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--engine .*names no database/);
@@ -65,13 +65,29 @@ describe.skipIf(missing !== undefined)('kumiwake on a two-shard ClickHouse clust
     const auth = await runCliAsync(['cluster', 'init', '--engine', `clickhouse://kumiwake:wrong@127.0.0.1:${servers.servers[0]!.httpPort}/x`]);
     expect(auth.code).toBe(1);
     expect(auth.stderr).toMatch(/refused user "kumiwake"/);
-    const notYet = await runCliAsync(['schedule'], { KUMIWAKE_ENGINE: engine });
-    expect(notYet.code).toBe(2);
-    expect(notYet.stderr).toMatch(/kumiwake schedule does not run on ClickHouse yet/);
     // Without shards=, shard 2 would be reached at the first server's port: another server.
     const wrongShard = await runCliAsync(['cluster', 'init', '--engine', `clickhouse://127.0.0.1:${servers.servers[0]!.httpPort}/other?cluster=kumiwake`]);
     expect(wrongShard.code).toBe(2);
     expect(wrongShard.stderr).toMatch(/shard 2 .* is another server: give each shard's HTTP address/);
+  }, 120_000);
+
+  it('kumiwake schedule runs on ClickHouse: it schedules the jobs of the folder and stops on SIGTERM', async () => {
+    const jobs = join(dir, 'scheduled-jobs');
+    mkdirSync(jobs, { recursive: true });
+    writeFileSync(join(jobs, 'nightly.json'), JSON.stringify({ definition: { version: 1, name: 'all', where: { all: [] } }, schedule: '0 3 * * *', outputs: [{ path: 'nightly.csv' }] }));
+    const proc = spawn(process.execPath, [CLI, 'schedule', '--jobs-dir', jobs, '--json'], { env: { ...process.env, KUMIWAKE_ENGINE: engine, KUMIWAKE_DB: join(dir, 'schedule-state.duckdb'), KUMIWAKE_LOG_LEVEL: 'warn' } });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('"scheduled"') && Date.now() < deadline && proc.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    proc.kill('SIGTERM');
+    const code = await exited;
+    expect(err).not.toMatch(/does not run on ClickHouse/);
+    expect((JSON.parse(out.split('\n')[0]!) as { scheduled: Array<{ job: string }> }).scheduled.map((j) => j.job)).toEqual(['nightly']);
+    expect([0, 143]).toContain(code);
   }, 120_000);
 
   it('a killed import leaves no visible row; the next import removes what it left', async () => {
