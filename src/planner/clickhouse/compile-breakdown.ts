@@ -64,7 +64,7 @@ export function compileClickHouseBreakdown(definition: Segment, keys: readonly B
   const d = ctx.dialect;
   const columns = keys.flatMap((key, i) => keyColumns(key, i, ctx));
   const flags = CHANNEL_FLAGS.map((channel) => sql`${reachable(channel, d, ctx.schema)} AS ${sql.id(`reach_${channel}`)}`);
-  const stores = keys.some((k) => k.kind === 'store') ? sql` ANY LEFT JOIN (${latestStores(ctx)}) USING customer_id` : sql``;
+  const stores = keys.some((k) => k.kind === 'store') ? sql` ANY LEFT JOIN (${latestStores(ctx)}) AS kw_stores USING customer_id` : sql``;
   const where = sql`${visible(definition, ctx)} AND ${compileCondition(definition.where, ctx)}`;
   const rowNames = [...keys.flatMap((k, i) => (k.kind === 'rfm' || k.kind === 'channel' ? [] : [`k${i}`])), ...CHANNEL_FLAGS.map((c) => `reach_${c}`)];
   const rfmAt = keys.findIndex((k) => k.kind === 'rfm');
@@ -77,7 +77,7 @@ export function compileClickHouseBreakdown(definition: Segment, keys: readonly B
     const scores = (['r', 'f', 'm'] as const).map((s) => sql`nullIf(${sql.ref(`kw_${s}`)}, 0) AS ${sql.id(`k${rfmAt}_${s}`)}`);
     const groups = [...rowNames, ...(['r', 'f', 'm'] as const).map((s) => `k${rfmAt}_${s}`)].map((n) => sql.ref(n));
     body = sql`SELECT ${sql.join([...rowNames.map((n) => sql.ref(n)), ...scores])}, count() AS count
-      FROM (${members}) ANY LEFT JOIN (${rfmScores(ctx)}) USING customer_id GROUP BY ${sql.join(groups)}`;
+      FROM (${members}) AS kw_members ANY LEFT JOIN (${rfmScores(ctx)}) AS kw_scores USING customer_id GROUP BY ${sql.join(groups)}`;
   }
   const compiled = body.compile(new Kysely<Record<string, never>>({ dialect: d.kysely }));
   return { sql: compiled.sql, parameters: compiled.parameters, notes: [...ctx.notes] };

@@ -50,7 +50,7 @@ class NamedFlags {
     switch (condition.kind) {
       case 'all': return condition.conditions.length === 0 ? d.yes : sql`(${sql.join(condition.conditions.map((c) => this.condition(c)), sql` AND `)})`;
       case 'any': return condition.conditions.length === 0 ? d.no : sql`(${sql.join(condition.conditions.map((c) => this.condition(c)), sql` OR `)})`;
-      case 'not': return sql`(NOT ${this.condition(condition.condition)})`;
+      case 'not': return this.ctx.not(this.condition(condition.condition));
       default: return this.leaf(condition)();
     }
   }
@@ -61,6 +61,7 @@ type Flag = () => Sql;
 
 function statement(options: ClickHousePlanOptions, build: (ctx: ClickHouseContext, flags: NamedFlags) => Sql): CompiledSegment {
   const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable);
+  ctx.guardsNegations = true;
   const compiled = build(ctx, new NamedFlags(ctx)).compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: compiled.sql, parameters: compiled.parameters, notes: [...ctx.notes] };
 }
@@ -92,7 +93,7 @@ export function compileClickHouseConditionCounts(definition: Segment, options: C
           }
           // How many children hold in a row from the first, once per customer: child i's funnel
           // step is "more than i", the group "all of them".
-          const held = flags.flag(() => sql`multiIf(${sql.join(children.map((c, i) => sql`NOT ${c()}, ${sql.lit(i)}`))}, ${sql.lit(children.length)})`);
+          const held = flags.flag(() => sql`multiIf(${sql.join(children.map((c, i) => sql`${ctx.not(c())}, ${sql.lit(i)}`))}, ${sql.lit(children.length)})`);
           funnels.forEach((funnel, i) => count(funnel, sql`${held()} > ${sql.lit(i)}`));
           expression = () => sql`${held()} = ${sql.lit(children.length)}`;
           break;
@@ -104,7 +105,7 @@ export function compileClickHouseConditionCounts(definition: Segment, options: C
         }
         case 'not': {
           const child = visit(condition.condition, `${path}.not`, depth + 1);
-          expression = () => sql`(NOT ${child()})`;
+          expression = () => ctx.not(child());
           break;
         }
         default: {

@@ -48,7 +48,7 @@ export function compileCondition(condition: Condition, ctx: ClickHouseContext): 
       const parts = condition.conditions.map((c) => compileCondition(c, ctx));
       return parts.length === 0 ? ctx.dialect.no : sql`(${sql.join(parts, sql` OR `)})`;
     }
-    case 'not': return sql`(NOT ${compileCondition(condition.condition, ctx)})`;
+    case 'not': return ctx.not(compileCondition(condition.condition, ctx));
     default: return compileLeaf(condition, ctx);
   }
 }

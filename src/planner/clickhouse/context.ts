@@ -26,6 +26,19 @@ export class ClickHouseContext {
     private readonly wholeTable: (table: TableName) => string = (table) => table,
   ) {}
 
+  /**
+   * Set by statements whose select list holds conditions over the Distributed table (per-node
+   * counts, one customer's truth). 18.16 rewrites negations there on the shards but not on the
+   * initiator (`not(not(x))` to `x`, `not(x) = 0` to `not(x = 0)`), which then misses the column
+   * ("Not found column … in block"); `identity` keeps the rewrite away, on 18.16 and 26.7.
+   */
+  guardsNegations = false;
+
+  /** A two-valued condition negated. */
+  not(condition: Sql): Sql<boolean> {
+    return this.guardsNegations ? sql`(NOT identity(${condition}))` : sql`(NOT ${condition})`;
+  }
+
   get asOfText(): string {
     return formatDate(this.asOf);
   }
