@@ -56,7 +56,7 @@ export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, 
     wholeTable: (table: TableName) => `${database}.${table}`,
   });
   return {
-    dialect, schema, checksWarnings: true,
+    dialect, schema,
     warnings: async (segment, asOf) => (await import('./clickhouse-warnings.js')).clickhouseSegmentWarnings(engine, segment, {
       dialect, schema, asOf, compileMailSelectionCount: (leaf) => compileClickHouseMailSelectionCount(leaf, options(asOf)),
     }),

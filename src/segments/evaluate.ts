@@ -1,7 +1,6 @@
 import type { CompiledQuery, Engine } from '../engine/engine.js';
 import type { SqlDialect } from '../dialect/dialect.js';
 import { dialectOf } from '../dialect/registry.js';
-import { KumiwakeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Segment } from '../model/segment.js';
@@ -35,7 +34,7 @@ export async function planTargetOf(db: Engine): Promise<PlanTarget> {
   const options = (asOf: LocalDate) => ({ dialect, asOf, schema });
   const schema = await schemaInfo(db);
   return {
-    dialect, schema, checksWarnings: true,
+    dialect, schema,
     compileCount: (segment, asOf) => compileCount(segment, options(asOf)),
     compileMembers: (segment, asOf) => compileMembers(segment, options(asOf)),
     compileMemberFlags: (segment, asOf) => compileMemberFlags(segment, options(asOf)),
@@ -132,11 +131,6 @@ export async function materializeMembers(
  * logged at debug level (they are in the result), or thrown as one fault when `strict`.
  */
 export async function warningsOf(db: Engine, segment: Segment, asOf: LocalDate, target: PlanTarget, log: Logger, options: CountOptions): Promise<readonly SegmentWarning[]> {
-  if (!target.checksWarnings) {
-    if (options.strict) throw new KumiwakeError('not-on-clickhouse', `--strict checks the definition's names against the data, which is not available on ${db.location} yet; leave out --strict`, 2);
-    log.debug({ segment: segment.name, engine: db.location }, 'the definition\'s names are not checked against the data on this engine: no warnings');
-    return [];
-  }
   const warnings = target.warnings ? await target.warnings(segment, asOf) : await segmentWarnings(db, segment, { dialect: target.dialect, schema: target.schema, asOf });
   for (const w of warnings) log.debug({ segment: segment.name, code: w.code, path: w.path, suggestions: w.suggestions }, w.message);
   assertNoWarnings(warnings, options.strict);

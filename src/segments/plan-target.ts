@@ -30,8 +30,6 @@ export interface PlanTarget {
    * Without it both read the engine itself.
    */
   readonly oneCustomer?: (customerId: string, asOf: LocalDate) => Promise<OneCustomer>;
-  /** false where the data checks behind warnings (src/segments/warnings.ts) do not run: none are given, `strict` is refused */
-  readonly checksWarnings: boolean;
   /** the engine's own way to the warnings (ClickHouse: clickhouse-warnings.ts); default `segmentWarnings` on the engine */
   readonly warnings?: (segment: Segment, asOf: LocalDate) => Promise<SegmentWarning[]>;
   /** runs a compiled plan where the data is (a ClickHouse job's engine answers its own statements from the state file) */
