@@ -8,7 +8,7 @@
  */
 import type { ClickHouseEngine } from '../engine/clickhouse/engine.js';
 import { DICTIONARY_COLUMNS, MAX_DICTIONARY_VALUES } from '../engine/duckdb/import/customer-values.js';
-import { chIdent } from '../dialect/clickhouse/literal.js';
+import { distinctCustomerValues } from '../engine/clickhouse/customer-values.js';
 import type { Segment } from '../model/segment.js';
 import { leavesOf, segmentWarnings, type SegmentWarning, type WarningContext } from './warnings.js';
 
@@ -24,15 +24,8 @@ function dictionaryColumns(segment: Segment, customerColumns: ReadonlySet<string
   return [...wanted];
 }
 
-/** A column's distinct values over every shard, or undefined when it has more than the dictionary keeps. */
-export async function distinctValues(engine: ClickHouseEngine, column: string): Promise<string[] | undefined> {
-  const value = column === 'tags' ? 'arrayJoin(tags)' : chIdent(column);
-  const rows = await engine.query<{ v: string | null }>({
-    sql: `SELECT DISTINCT ${value} AS v FROM customers WHERE v IS NOT NULL LIMIT ${MAX_DICTIONARY_VALUES + 1}`, parameters: [],
-  });
-  if (rows.length > MAX_DICTIONARY_VALUES) return undefined;
-  return rows.map((r) => r.v).filter((v): v is string => v !== null);
-}
+/** A column's distinct values over every shard, or undefined when it has more than the dictionary keeps (also the builder catalog's dictionary). */
+export const distinctValues = (engine: ClickHouseEngine, column: string): Promise<string[] | undefined> => distinctCustomerValues(engine, column, MAX_DICTIONARY_VALUES);
 
 export async function clickhouseSegmentWarnings(engine: ClickHouseEngine, segment: Segment, context: WarningContext): Promise<SegmentWarning[]> {
   const customerValues = new Map<string, string[]>();
