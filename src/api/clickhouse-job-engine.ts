@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ClickHouseEngine } from '../engine/clickhouse/engine.js';
-import type { ColumnInfo, CompiledQuery, Engine } from '../engine/engine.js';
+import type { ColumnInfo, CompiledQuery, Engine, OutputKinds } from '../engine/engine.js';
 import type { Tables } from '../engine/tables.js';
 
 /**
@@ -56,8 +56,8 @@ export class ClickHouseJobEngine implements Engine {
     return this.data.setSchemaMark(key, value);
   }
 
-  copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void): Promise<void> {
-    return this.data.copyToFile(select, path, format, signal, onProgress);
+  copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void, kinds?: OutputKinds): Promise<void> {
+    return this.data.copyToFile(select, path, format, signal, onProgress, kinds);
   }
 
   withMemoryLimit<T>(limit: string, work: () => Promise<T>, setting?: string): Promise<T> {

@@ -19,6 +19,9 @@ export interface ColumnInfo {
  * the first; a second engine implements this beside its dialect (src/dialect/<engine>/) and adds
  * one line to src/dialect/registry.ts.
  */
+/** Output columns by name whose values are days (`YYYY-MM-DD` text) or yes/no (0 / 1). */
+export type OutputKinds = Readonly<Record<string, 'date' | 'boolean'>>;
+
 export interface Engine {
   /** the dialect this engine speaks: a key of the dialect registry */
   readonly dialectName: string;
@@ -39,8 +42,12 @@ export interface Engine {
   /** marks in schema_info, e.g. 'purchase_summaries' (derived tables are built) or 'sample_data' */
   hasSchemaMark(key: string): Promise<boolean>;
   setSchemaMark(key: string, value?: string): Promise<void>;
-  /** writes a query's rows to a file with the engine's own CSV or Parquet writer */
-  copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void): Promise<void>;
+  /**
+   * writes a query's rows to a file with the engine's own CSV or Parquet writer; `kinds` names the
+   * output columns that are days or yes/no, for an engine whose query cannot give those types
+   * (ClickHouse 18.16: dates before 1970, no Bool)
+   */
+  copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void, kinds?: OutputKinds): Promise<void>;
   /** runs `work` with the engine's memory limited to `limit`; running out names `setting` */
   withMemoryLimit<T>(limit: string, work: () => Promise<T>, setting?: string): Promise<T>;
   close(): void;

@@ -126,18 +126,6 @@ async function memberLineCount(db: Engine): Promise<number> {
 }
 
 /**
- * Parquet from ClickHouse is written by the state file's DuckDB from the server's rows as CSV
- * (ClickHouseEngine.copyToFile), which types a column by ClickHouse's type: dates (YYYYMMDD),
- * yes/no (0/1) and tags would come out as numbers and text, not DuckDB's DATE, BOOLEAN and list.
- */
-function refuseParquetTypesOnServer(path: string, columns: readonly ExportColumn[]): void {
-  const column = columns.find((c) => c.type === 'date' || c.type === 'boolean' || c.type === 'tags');
-  if (column) {
-    throw new KumiwakeError('not-on-clickhouse', `${shownPath(path)}: the column ${column.name} (${column.type === 'tags' ? 'a list' : column.type === 'date' ? 'a date' : 'yes/no'}) is not written to Parquet from ClickHouse yet; write CSV, Excel or Arrow, leave it out of --columns, or use the DuckDB engine`, 2);
-  }
-}
-
-/**
  * Writes the evaluated segment (the members table made by `materializeMembers`) to one file,
  * whole or not at all: a failure or an interrupt leaves the target as it was.
  */
@@ -157,7 +145,6 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
     ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? [...DEFAULT_PURCHASE_COLUMNS, ...[...named.group].sort()] : DEFAULT_EXPORT_COLUMNS), named.attr, '--columns', rows, named.group),
   ], spec.headers === 'ja' ? await readRemarkLabels(server ? server.clickhouseEngineOf(db).state : db) : {});
   const serverMembers = server && serverTable ? await server.serverMembersOf(db, serverTable, settings.serverIds !== undefined) : undefined;
-  if (serverMembers && format === 'parquet') refuseParquetTypesOnServer(spec.path, columns);
   const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf, serverMembers };
   const lines = rows !== 'purchases' ? undefined : serverMembers ? await server!.serverLineCount(db, serverMembers) : await memberLineCount(db);
   const listed = Math.min(lines ?? rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);

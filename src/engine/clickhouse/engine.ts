@@ -8,9 +8,9 @@ import { InterruptedError } from '../../interrupt.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { chIdent, chString } from '../../dialect/clickhouse/literal.js';
 import { inlineParameters } from '../../dialect/clickhouse/inline.js';
-import { sqlString } from '../../dialect/duckdb/sql-text.js';
+import { sqlIdent, sqlString } from '../../dialect/duckdb/sql-text.js';
 import { DuckDBEngine } from '../duckdb/engine.js';
-import type { ColumnInfo, CompiledQuery, Engine } from '../engine.js';
+import type { ColumnInfo, CompiledQuery, Engine, OutputKinds } from '../engine.js';
 import type { Tables } from '../tables.js';
 import { httpOrigin, parseClickHouseUrl, type ClickHouseAddress } from './address.js';
 import { ClickHouseCluster } from './cluster.js';
@@ -172,7 +172,7 @@ export class ClickHouseEngine implements Engine {
    * the target), and the local DuckDB's writers write the file, so CSV and Parquet come out as
    * the DuckDB engine writes them.
    */
-  async copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void): Promise<void> {
+  async copyToFile(select: string, path: string, format: 'csv' | 'parquet', signal: AbortSignal | undefined, onProgress: (fraction: number) => void, kinds: OutputKinds = {}): Promise<void> {
     const temp = join(dirname(path), `.kumiwake-clickhouse-${process.pid}-${Date.now()}.csv`);
     try {
       let header: { names: string[]; types: string[] } | undefined;
@@ -184,7 +184,16 @@ export class ClickHouseEngine implements Engine {
       // An empty answer wrote nothing: the header line alone.
       if (statSync(temp).size === 0) writeFileSync(temp, `${names.map(csvCell).join(',')}\n`);
       const columns = names.map((n, i) => `${sqlString(n)}: ${sqlString(duckType(types[i]!))}`).join(', ');
-      await this.state.copyToFile(`SELECT * FROM read_csv(${sqlString(temp)}, header = true, quote = '"', escape = '"', nullstr = '\\N', columns = {${columns}})`,
+      // Read back as the types DuckDB's own export writes: days, yes/no, and a list of text
+      // (an array arrives as JSON; none is NULL, as DuckDB stores a customer without tags).
+      const typed = names.map((n, i) => {
+        const x = sqlIdent(n);
+        if (kinds[n] === 'date') return `CAST(${x} AS DATE) AS ${x}`;
+        if (kinds[n] === 'boolean') return `CAST(${x} AS BOOLEAN) AS ${x}`;
+        if (/^(Nullable\()?Array\(/.test(types[i]!)) return `CASE WHEN ${x} IS NULL OR ${x} = '[]' THEN NULL ELSE from_json(${x}, '["VARCHAR"]') END AS ${x}`;
+        return x;
+      });
+      await this.state.copyToFile(`SELECT ${typed.join(', ')} FROM read_csv(${sqlString(temp)}, header = true, quote = '"', escape = '"', nullstr = '\\N', columns = {${columns}})`,
         path, format, signal, (f) => onProgress(0.5 + f / 2));
     } catch (e) {
       if (signal?.aborted) throw new InterruptedError(String(signal.reason));
