@@ -2,9 +2,10 @@
  * What each shard did for one timed count, read from the servers' `system.query_log` (18.16
  * keeps it where the config names it and `log_queries` is 1; the benchmark sends the setting with
  * each count). The count is sent to shard 1 with our query id: shard 1 logs it as the initial
- * query, every other shard logs its part with `initial_query_id` = our id. Shard 1's part runs
- * in-process (its own address in the cluster is local), so its time and memory are those of the
- * initial query (which also waits for and merges the other shards' answers).
+ * query, every shard logs its part with `initial_query_id` = our id; shard 1's part runs
+ * in-process (no row of its own) unless the count is sent with prefer_localhost_replica = 0. A
+ * shard's time is the longest of its rows (on shard 1, the initial query's, which also waits for
+ * and merges the other shards' answers), its CPU time the sum, its memory the largest.
  *
  * Rows scanned: 18.16's `read_rows` leaves out what the `IN (SELECT …)` sets read (it counted
  * the customers alone for a lifetime leaf over every order line), so the rows come from the
