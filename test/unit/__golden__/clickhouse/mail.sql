@@ -1,7 +1,7 @@
 -- mail: compileMembers, row by row
 -- definition: {"where":{"any":[{"kind":"mail","event":"open","mails":["M1","M2"],"window":{"from":"today-30d"}},{"kind":"mail","event":"click","mailFilter":{"kinds":["manual"],"subjectContains":"ｾｰﾙ","sent":{"from":"2025-01-01"},"stores":["100"]},"match":"all"},{"not":{"kind":"mail","event":"send","mails":["M3"],"match":"all"}}]}}
-WITH "w2" AS (SELECT DISTINCT mail_id FROM mails WHERE true AND "kind" IN ($1) AND "store_id" IN ($2) AND position(lowerUTF8(normalizeUTF8NFKC("subject")), $3) > 0 AND ("sent_at" >= toDateTime($4, 'UTC'))), "w4" AS (SELECT DISTINCT arrayJoin($5) AS mail_id) SELECT c.customer_id FROM customers AS c LEFT JOIN (SELECT e.customer_id FROM mail_events e WHERE e.event = $6 AND "e"."mail_id" IN ($7, $8) AND ("e"."occurred_at" >= toDateTime($9, 'UTC')) GROUP BY e.customer_id) AS "j1" ON "j1"."customer_id" = c.customer_id LEFT JOIN (SELECT e.customer_id FROM mail_events e WHERE e.event = $10 AND e.mail_id IN (SELECT mail_id FROM "w2") GROUP BY e.customer_id
-        HAVING count(DISTINCT e.mail_id) = (SELECT count(*) FROM "w2")) AS "j3" ON "j3"."customer_id" = c.customer_id LEFT JOIN (SELECT e.customer_id FROM mail_events e WHERE e.event = $11 AND "e"."mail_id" IN ($12) GROUP BY e.customer_id
+WITH "w2" AS (SELECT DISTINCT mail_id FROM mails WHERE true AND "kind" IN ($1) AND "store_id" IN ($2) AND position(lowerUTF8(normalizeUTF8NFKC("subject")), $3) > 0 AND ("sent_at" >= toDateTime($4, 'UTC'))), "w4" AS (SELECT DISTINCT arrayJoin($5) AS mail_id) SELECT c.customer_id FROM customers AS c LEFT JOIN (SELECT e.customer_id FROM (SELECT * FROM mail_events WHERE mail_id = $6 UNION ALL SELECT * FROM mail_events WHERE mail_id = $7) e WHERE e.event = $8 AND ("e"."occurred_at" >= toDateTime($9, 'UTC')) GROUP BY e.customer_id) AS "j1" ON "j1"."customer_id" = c.customer_id LEFT JOIN (SELECT e.customer_id FROM mail_events e WHERE e.event = $10 AND e.mail_id IN (SELECT mail_id FROM "w2") GROUP BY e.customer_id
+        HAVING count(DISTINCT e.mail_id) = (SELECT count(*) FROM "w2")) AS "j3" ON "j3"."customer_id" = c.customer_id LEFT JOIN (SELECT e.customer_id FROM (SELECT * FROM mail_events WHERE mail_id = $11) e WHERE e.event = $12 GROUP BY e.customer_id
         HAVING count(DISTINCT e.mail_id) = (SELECT count(*) FROM "w4")) AS "j5" ON "j5"."customer_id" = c.customer_id WHERE NOT COALESCE(c.deleted, false) AND (("j1"."customer_id" IS NOT NULL) OR ("j3"."customer_id" IS NOT NULL) OR (NOT ("j5"."customer_id" IS NOT NULL)))
 -- parameters:
 -- $1 = "manual"
@@ -9,10 +9,10 @@ WITH "w2" AS (SELECT DISTINCT mail_id FROM mails WHERE true AND "kind" IN ($1) A
 -- $3 = "セール"
 -- $4 = "2025-01-01 00:00:00"
 -- $5 = ["M3"]
--- $6 = "open"
--- $7 = "M1"
--- $8 = "M2"
+-- $6 = "M1"
+-- $7 = "M2"
+-- $8 = "open"
 -- $9 = "2025-03-01 00:00:00"
 -- $10 = "click"
--- $11 = "send"
--- $12 = "M3"
+-- $11 = "M3"
+-- $12 = "send"
