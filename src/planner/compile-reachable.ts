@@ -18,7 +18,9 @@ function email(d: SqlDialect, address: 'email_pc' | 'email_mobile'): Sql<boolean
  * A database made before line_permission, opened read-only (no schema applied), lacks it: every
  * customer is then as if it were unset (`schema.missing`).
  */
-export function reachable(channel: Channel, d: SqlDialect, schema?: Pick<SchemaInfo, 'missing'>): Sql<boolean> {
+export function reachable(channel: Channel, d: SqlDialect, schema?: Pick<SchemaInfo, 'missing' | 'reachableFlags'>): Sql<boolean> {
+  // Kept by every customers import with this same rule (sql/reachable-flags.sql): three booleans to read.
+  if (schema?.reachableFlags && (channel === 'email' || channel === 'line' || channel === 'dm')) return sql`(${sql.ref(`c.reachable_${channel}`)} IS TRUE)`;
   switch (channel) {
     case 'email_pc': return email(d, 'email_pc');
     case 'email_mobile': return email(d, 'email_mobile');

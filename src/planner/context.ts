@@ -32,6 +32,11 @@ export interface SchemaInfo {
    * imports of this version): lifetime product rows and open-ended windows read them.
    */
   readonly purchaseSummaries?: boolean;
+  /**
+   * customers.reachable_email / _line / _dm are kept (sql/reachable-flags.sql, by every customers
+   * import): the reachable figures read them instead of the rule's eight text columns.
+   */
+  readonly reachableFlags?: boolean;
   /** the shop's fixed RFM cut points (settings table); a score without them is a quintile */
   readonly rfm?: RfmSettings;
   /** the statuses that count as sales (settings table); absent: every status but cancelled */

@@ -47,7 +47,7 @@ function hasNfkc(engine: ClickHouseEngine): Promise<boolean> {
  */
 export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, settingsDb: Engine) => Promise<SchemaInfo>): Promise<PlanTarget> {
   const engine = dataEngineOf(db);
-  const schema = { ...(await schemaInfo(engine, engine.state)), customerValues: new Map<string, string[]>(), purchaseSummaries: false };
+  const schema = { ...(await schemaInfo(engine, engine.state)), customerValues: new Map<string, string[]>(), purchaseSummaries: false, reachableFlags: false };
   const dialect = clickhouseDialectFor(await hasNfkc(engine));
   const { database } = engine.layout;
   const options = (asOf: LocalDate): ClickHousePlanOptions => ({

@@ -76,6 +76,8 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
   return {
     // The mark set by refreshDerivedTables (src/import/derived.ts) once the summaries are built.
     purchaseSummaries: await db.hasSchemaMark('purchase_summaries'),
+    // The mark set once every customer's flags are kept (src/engine/duckdb/import/reachable-flags.ts).
+    reachableFlags: columns.some((c) => c.table === 'customers' && c.column === 'reachable_dm') && await db.hasSchemaMark('reachable_flags'),
     missing: new Set(['customers.line_permission', 'mails.subkind', 'subscriptions.customer_id']
       .filter((name) => !columns.some((c) => `${c.table}.${c.column}` === name)).map((name) => name.replace('.customer_id', ''))),
     customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),

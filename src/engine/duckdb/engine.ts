@@ -13,6 +13,8 @@ import { kyselyFor } from './kysely.js';
 import { assertDatabaseFile, isInvalidDatabaseError, lockHolder, notADatabase, removeSpillLeftovers } from './file-checks.js';
 
 export const DEFAULT_DB_PATH = 'data/kumiwake.duckdb';
+import { REACHABLE_FLAGS_MARK, refreshReachableFlags } from './import/reachable-flags.js';
+
 const SCHEMA_FILE = new URL('../../../sql/schema.sql', import.meta.url);
 
 export interface OpenOptions {
@@ -89,6 +91,8 @@ export class DuckDBEngine implements Engine {
         if (options.memorySetting) db.memorySetting = options.memorySetting;
         if (!options.readOnly) {
           await db.applySchema();
+          // A database made before the reachable flags gets them once.
+          if (!(await db.hasSchemaMark(REACHABLE_FLAGS_MARK))) await refreshReachableFlags(db);
           // A schema change (a column added by a newer version) goes to the file at once: DuckDB
           // cannot replay from its write-ahead log an ALTER TABLE of a table whose column defaults
           // to a sequence (job_runs), so a process killed before its next checkpoint would leave a

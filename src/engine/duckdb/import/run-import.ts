@@ -20,6 +20,7 @@ import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
 import { refreshDerivedTables, summaryScope } from './derived.js';
 import { refreshCustomerValues } from './customer-values.js';
+import { refreshReachableFlags } from './reachable-flags.js';
 
 export interface ImportOptions {
   readonly table: TableDef;
@@ -220,7 +221,10 @@ async function attempt(
     }
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
     if (table.table === 'purchases') await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
-    if (table.table === 'customers') await refreshCustomerValues(db);
+    if (table.table === 'customers') {
+      await refreshCustomerValues(db);
+      await refreshReachableFlags(db);
+    }
     // A signal between two statements interrupts nothing inside DuckDB: stop here, before the commit.
     throwIfAborted(options.signal);
 
