@@ -10,26 +10,18 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import ExcelJS from 'exceljs';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliAsync, tempDir } from '../helpers/cli.js';
 import { Workspace } from '../../src/api/workspace.js';
+import { fileQuery } from './file-query.js';
 import { clickhouseMissing, startServers, type Servers } from './servers.js';
 import { SAMPLE_FILES } from './sample-shop.js';
 
 const missing = clickhouseMissing();
 
-/** Rows of a statement in a DuckDB of its own (reads the Parquet files written), as comparable JSON. */
-async function parquetRows(sql: string): Promise<unknown[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
-  try {
-    return JSON.parse(JSON.stringify((await conn.runAndReadAll(sql)).getRowObjectsJS(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as unknown[];
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
+/** Rows of a statement over the Parquet files written, as comparable JSON. */
+const parquetRows = async (sql: string): Promise<unknown[]> =>
+  JSON.parse(JSON.stringify(await fileQuery(sql), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))) as unknown[];
 const AS_OF = '2026-03-31';
 const FIGURES = 'customer_id,name,gender,birthday,is_smartphone,tags,points,order_count,total_sales,first_ordered_at,last_ordered_at,' +
   'days_since_last_order,average_order_value,last_order_store_id,mails_sent,last_mail_sent_at,attr:会員ランク';

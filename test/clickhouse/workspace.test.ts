@@ -8,8 +8,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { runCliAsync, tempDir } from '../helpers/cli.js';
+import { fileQuery } from './file-query.js';
 import { clickhouseMissing, startServers, type Servers } from './servers.js';
 import { SAMPLE_FILES } from './sample-shop.js';
 
@@ -34,17 +34,7 @@ const DEFINITIONS: Record<string, unknown> = {
   rfm: { kind: 'rfm', r: [4, 5] },
   'segment-ref': { all: [{ kind: 'segment', name: 'repeaters' }, { kind: 'reachable', channel: 'dm' }] },
 };
-/** Rows of a statement in a DuckDB of its own (reads the Parquet files written). */
-async function query(sql: string): Promise<unknown[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJS();
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
-}
+const query = fileQuery;
 
 const SAVED = { version: 1, name: 'repeaters', where: { kind: 'purchases', orderCount: { min: 2 } } };
 
