@@ -90,12 +90,13 @@ export async function builderCatalog(db: Engine): Promise<BuilderCatalog> {
  * values in DuckDB's order (bytes), none for a column with more than the dictionary keeps.
  */
 async function serverDictionary(db: Engine, attributes: readonly string[]): Promise<Record<string, string[]>> {
-  const [{ distinctValues }, { DICTIONARY_COLUMNS }] = await Promise.all([import('../segments/clickhouse-warnings.js'), import('../engine/duckdb/import/customer-values.js')]);
-  const engine = ((db as { data?: Engine }).data ?? db) as import('../engine/clickhouse/engine.js').ClickHouseEngine;
+  const [{ clickhouseEngineOf }, { distinctCustomerValues }, { DICTIONARY_COLUMNS, MAX_DICTIONARY_VALUES }] = await Promise.all([
+    import('../engine/clickhouse/engine.js'), import('../engine/clickhouse/customer-values.js'), import('../engine/duckdb/import/customer-values.js')]);
+  const engine = clickhouseEngineOf(db);
   const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
   const values: Record<string, string[]> = {};
   for (const column of [...DICTIONARY_COLUMNS, ...attributes, 'tags']) {
-    const found = await distinctValues(engine, column);
+    const found = await distinctCustomerValues(engine, column, MAX_DICTIONARY_VALUES);
     if (found && found.length > 0) values[column] = found.sort(byBytes).slice(0, MAX_VALUES);
   }
   return values;

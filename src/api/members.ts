@@ -31,8 +31,7 @@ export async function membersPage(
   const counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log);
   // An engine that keeps the members on its server (ClickHouse) lists them there, as its exports do.
   const serverTable = membersTableOf(db);
-  const server = serverTable === undefined ? undefined : await import('../export/clickhouse/context.js');
-  const serverMembers = server ? await server.serverMembersOf(db, serverTable!) : undefined;
+  const serverMembers = serverTable === undefined ? undefined : await (await import('../export/clickhouse/context.js')).serverMembersOf(db, serverTable);
   const rows = await db.query<Record<string, unknown>>({
     sql: `${exportSelect(dialectOf(db), columns, 'canonical', 'typed', { sort: sort ? [sort] : undefined, asOf: counted.asOf, serverMembers })} LIMIT ${limit} OFFSET ${offset}`,
     parameters: [],

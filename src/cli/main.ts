@@ -9,14 +9,6 @@ import { KumiwakeError } from '../index.js';
 const argv = hideBin(process.argv);
 const wantsJson = argv.includes('--json');
 
-/** The commands wired to a ClickHouse engine (src/cli/command-line.md); what still does not run there is refused in the workspace with a sentence. */
-const ON_CLICKHOUSE = ['cluster', 'import', 'count', 'explain', 'schema', 'segments', 'export', 'run', 'history',
-  'mails', 'diff',
-  'why', 'customer', 'overlap', 'settings',
-  'serve', 'schedule', 'demo',
-  // These read no data: the engine setting does not matter to them.
-  'generate', 'print', 'parse'];
-
 const base = yargs(argv)
   .scriptName('kumiwake')
   .usage('$0 <command> [options]')
@@ -26,13 +18,11 @@ const base = yargs(argv)
   .option('json', { type: 'boolean', default: false, describe: 'machine-readable output on stdout', global: true })
   .option('log-format', { choices: LOG_FORMATS, describe: 'logs on stderr: json (pino lines) or pretty (warnings as plain lines); default pretty on a terminal, json otherwise or at debug level', global: true })
   .middleware((args) => setLogFormat((args as { 'log-format'?: LogFormat })['log-format']))
-  // A ClickHouse engine serves only the commands wired to it: any other would silently use the DuckDB file.
+  // Every command opens its workspace with the engine setting (context.ts); one that is not a ClickHouse URL is refused first.
   .middleware((args) => {
     const engine = (args as { engine?: string }).engine;
-    const command = String(args._[0] ?? '');
-    if (engine === undefined || engine === '' || command === '') return;
+    if (engine === undefined || engine === '' || String(args._[0] ?? '') === '') return;
     if (!/^clickhouse:/i.test(engine.trim())) throw new KumiwakeError('bad-engine', `--engine "${engine}": write clickhouse://HOST:8123/DATABASE?cluster=NAME, or leave it out for the DuckDB file`, 2);
-    if (!ON_CLICKHOUSE.includes(command)) throw new KumiwakeError('engine-unsupported', `kumiwake ${command} does not run on ClickHouse yet (${ON_CLICKHOUSE.join(', ')} do); leave out --engine / KUMIWAKE_ENGINE to use the DuckDB file`, 2);
   })
   .strict()
   .demandCommand(1, 'name a command (see --help)')

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine/engine.js';
-import type { ClickHouseEngine } from '../engine/clickhouse/engine.js';
+import { clickhouseEngineOf, type ClickHouseEngine } from '../engine/clickhouse/engine.js';
 import { localTableName } from '../engine/clickhouse/schema.js';
 import { copyIdsToState } from '../engine/clickhouse/state-members.js';
 import { clickhouseDialectFor } from '../dialect/clickhouse/dialect.js';
@@ -21,12 +21,6 @@ import { compileClickHouseConditionCounts, compileClickHouseOverlap } from '../p
 import { compileClickHouseBreakdown } from '../planner/clickhouse/compile-breakdown.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-target.js';
-
-/**
- * A ClickHouse engine, or an engine in front of one (a job run's, src/api/clickhouse-job-engine.ts:
- * its `query` answers from the state file, so the job's history and member sets stay there).
- */
-const dataEngineOf = (db: Engine): ClickHouseEngine => ((db as { data?: ClickHouseEngine }).data ?? db) as ClickHouseEngine;
 
 /** Whether a server folds text in SQL (NFKC), asked once per engine: 18.16 has not, and reads the folded copies. */
 const nfkcByEngine = new WeakMap<ClickHouseEngine, Promise<boolean>>();
@@ -46,7 +40,7 @@ function hasNfkc(engine: ClickHouseEngine): Promise<boolean> {
  * exist there: the warnings read the values they need from the servers (clickhouse-warnings.ts).
  */
 export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, settingsDb: Engine) => Promise<SchemaInfo>): Promise<PlanTarget> {
-  const engine = dataEngineOf(db);
+  const engine = clickhouseEngineOf(db);
   const schema = { ...(await schemaInfo(engine, engine.state)), customerValues: new Map<string, string[]>(), purchaseSummaries: false, reachableFlags: false };
   const dialect = clickhouseDialectFor(await hasNfkc(engine));
   const { database } = engine.layout;
@@ -99,5 +93,5 @@ export async function dropClickHouseMembers(owner: Engine): Promise<void> {
   const table = membersTableOf(owner);
   if (!table) return;
   setMembersTable(owner, undefined);
-  await dataEngineOf(owner).servers.coordinator.run(`DROP TABLE IF EXISTS ${table}`);
+  await clickhouseEngineOf(owner).servers.coordinator.run(`DROP TABLE IF EXISTS ${table}`);
 }

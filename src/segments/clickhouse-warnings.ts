@@ -24,8 +24,8 @@ function dictionaryColumns(segment: Segment, customerColumns: ReadonlySet<string
   return [...wanted];
 }
 
-/** A column's distinct values over every shard, or undefined when it has more than the dictionary keeps (also the builder catalog's dictionary). */
-export const distinctValues = (engine: ClickHouseEngine, column: string): Promise<string[] | undefined> => distinctCustomerValues(engine, column, MAX_DICTIONARY_VALUES);
+/** A column's distinct values over every shard, or undefined when it has more than the dictionary keeps. */
+const distinctValues = (engine: ClickHouseEngine, column: string): Promise<string[] | undefined> => distinctCustomerValues(engine, column, MAX_DICTIONARY_VALUES);
 
 export async function clickhouseSegmentWarnings(engine: ClickHouseEngine, segment: Segment, context: WarningContext): Promise<SegmentWarning[]> {
   const customerValues = new Map<string, string[]>();

@@ -246,6 +246,9 @@ export class ClickHouseEngine implements Engine {
   }
 }
 
+/** The ClickHouse engine itself, or the one an engine in front of it stands for (a job run's, src/api/clickhouse-job-engine.ts). */
+export const clickhouseEngineOf = (db: Engine): ClickHouseEngine => ((db as { data?: ClickHouseEngine }).data ?? db) as ClickHouseEngine;
+
 /** CSV text of column batches: RFC 4180 quoting, `\N` for NULL (read back by DuckDB's reader). */
 async function* csvChunks(batches: AsyncGenerator<unknown[][]>, names: () => string[]): AsyncGenerator<string> {
   let header = false;

@@ -3,7 +3,7 @@
  * Memory table on the server the statements go to, src/segments/clickhouse-target.ts), which
  * tables a shard reads its own rows from, and the shop's sales basis (kept in the state file).
  */
-import type { ClickHouseEngine } from '../../engine/clickhouse/engine.js';
+import { clickhouseEngineOf, type ClickHouseEngine } from '../../engine/clickhouse/engine.js';
 import { localTableName } from '../../engine/clickhouse/schema.js';
 import type { Engine } from '../../engine/engine.js';
 import { chIdent } from '../../dialect/clickhouse/literal.js';
@@ -28,8 +28,7 @@ export interface ServerMembers {
   readonly idsOnly?: boolean;
 }
 
-/** The ClickHouse engine itself, or the one a job's engine stands in front of (src/api/clickhouse-job-engine.ts). */
-export const clickhouseEngineOf = (db: Engine): ClickHouseEngine => ((db as { data?: ClickHouseEngine }).data ?? db) as ClickHouseEngine;
+export { clickhouseEngineOf };
 
 /** The sales basis as the state file keeps it (the settings table, as DuckDB's summaries read it). */
 async function salesStatusesOf(engine: ClickHouseEngine): Promise<readonly string[] | undefined> {
