@@ -34,8 +34,6 @@ const DEFINITIONS: Record<string, unknown> = {
   rfm: { kind: 'rfm', r: [4, 5] },
   'segment-ref': { all: [{ kind: 'segment', name: 'repeaters' }, { kind: 'reachable', channel: 'dm' }] },
 };
-const query = fileQuery;
-
 const SAVED = { version: 1, name: 'repeaters', where: { kind: 'purchases', orderCount: { min: 2 } } };
 
 describe.skipIf(missing !== undefined)('the workspace on a two-shard ClickHouse cluster = on a DuckDB file', () => {
@@ -143,10 +141,10 @@ describe.skipIf(missing !== undefined)('the workspace on a two-shard ClickHouse 
       expect(rc.code, `${format}: ${rc.stderr}`).toBe(0);
       expect((JSON.parse(rc.stdout) as { rows: number }).rows, format).toBe(expected);
       if (format === 'parquet') {
-        const read = (out: string) => query(`SELECT * FROM read_parquet('${out}') ORDER BY customer_id`);
+        const read = (out: string) => fileQuery(`SELECT * FROM read_parquet('${out}') ORDER BY customer_id`);
         const [pd, pc] = [await read(outD), await read(outC)];
         expect(pc).toEqual(pd);
-        const types = (out: string) => query(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}'))`);
+        const types = (out: string) => fileQuery(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${out}'))`);
         expect(await types(outC)).toEqual(await types(outD));
       }
     }
