@@ -37,4 +37,26 @@ describe('OneAtATime', () => {
     await expect(dropped).rejects.toThrow(/cancelled before it ran/);
     expect(interrupts).toEqual([]);
   });
+  it('keeps interrupting an abandoned request until it ends: an abort between two statements stops the second', async () => {
+    // A statement only sees an interrupt that arrives while it runs (as DuckDB's connection does).
+    let current: ((e: Error) => void) | undefined;
+    const statement = (ms: number) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => { current = undefined; resolve(); }, ms);
+      current = (e) => { clearTimeout(timer); current = undefined; reject(e); };
+    });
+    const turns = new OneAtATime(() => current?.(new Error('interrupted')));
+    const page = new AbortController();
+    const started = Date.now();
+    const work = turns.run(page.signal, async () => {
+      await statement(10);
+      await new Promise((r) => setTimeout(r, 30)); // between statements: nothing to interrupt
+      await statement(5_000);
+      return 'whole';
+    }, { interruptible: true });
+    setTimeout(() => page.abort(), 20);
+    await expect(work).rejects.toThrow('interrupted');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // The next request runs normally: nothing keeps interrupting once the abandoned one ended.
+    expect(await turns.run(undefined, async () => { await statement(30); return 'next'; })).toBe('next');
+  });
 });
