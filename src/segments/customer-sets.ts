@@ -46,6 +46,8 @@ export class CustomerSets {
   private uses = 0;
   /** warnings of the definitions counted, for the current data (the data's names only change with it) */
   private readonly warned = new Map<string, readonly SegmentWarning[]>();
+  /** what the warnings learnt of the data itself, for the current data */
+  private readonly dataFacts = new Map<string, unknown>();
   private schema: SchemaInfo | undefined;
   private readonly kysely: Kysely<Record<string, never>>;
 
@@ -136,7 +138,7 @@ export class CustomerSets {
    * leaf with the sets, like them: a count that changes one condition checks only that one.
    */
   private async warnings(segment: Segment, asOf: LocalDate, schema: SchemaInfo): Promise<readonly SegmentWarning[]> {
-    const context = { dialect: this.dialect, schema, asOf };
+    const context = { dialect: this.dialect, schema, asOf, facts: this.dataFacts };
     return warningsFromLeaves(segment, async (leaf) => {
       const key = JSON.stringify(leaf);
       const known = this.warned.get(key);
@@ -156,6 +158,7 @@ export class CustomerSets {
     if (current === this.dataVersion && this.schema) return this.schema;
     this.kept.clear();
     this.warned.clear();
+    this.dataFacts.clear();
     this.schema = await this.loadSchema();
     this.size = Number(version?.size ?? 0);
     this.dataVersion = current;

@@ -125,8 +125,16 @@ class Checker {
   readonly warnings: SegmentWarning[] = [];
   private readonly kysely: Kysely<Record<string, never>>;
 
-  constructor(readonly db: Engine, readonly dialect: SqlDialect, readonly schema: SchemaInfo) {
+  constructor(readonly db: Engine, readonly dialect: SqlDialect, readonly schema: SchemaInfo, private readonly facts?: Map<string, unknown>) {
     this.kysely = new Kysely<Record<string, never>>({ dialect: dialect.kysely });
+  }
+
+  /** An answer about the data alone (not the definition), asked once per state of the data when the caller keeps `facts`. */
+  async fact<T>(key: string, ask: () => Promise<T>): Promise<T> {
+    if (this.facts?.has(key)) return this.facts.get(key) as T;
+    const answer = await ask();
+    this.facts?.set(key, answer);
+    return answer;
   }
 
   get full(): boolean {
@@ -347,8 +355,11 @@ function checkTags(checker: Checker, leaves: ReadonlyArray<Located<Extract<Leaf,
  * definition reads.
  */
 async function checkCustomers(checker: Checker, dialect: SqlDialect, firstPurchases: Site | undefined, firstMail: Site | undefined): Promise<void> {
-  const [any] = await checker.run<{ n: unknown }>(sql`SELECT count(*) AS n FROM (SELECT 1 AS one FROM customers LIMIT 1) AS c`);
-  if (Number(any?.n ?? 0) === 0) {
+  const anyCustomer = await checker.fact('customers', async () => {
+    const [any] = await checker.run<{ n: unknown }>(sql`SELECT count(*) AS n FROM (SELECT 1 AS one FROM customers LIMIT 1) AS c`);
+    return Number(any?.n ?? 0) > 0;
+  });
+  if (!anyCustomer) {
     checker.add('no-customers', { path: '(top level)' }, 'the customers table is empty: every segment counts 0 (import customers first)');
     return;
   }
@@ -359,13 +370,15 @@ async function checkCustomers(checker: Checker, dialect: SqlDialect, firstPurcha
   ];
   for (const { site, rows, what } of checks) {
     if (!site) continue;
-    // The sampled ids looked up with one IN list, not a correlated EXISTS (which ClickHouse has not).
-    const sample = sql`(${rows} LIMIT ${sql.lit(SAMPLE_ROWS)}) AS l`;
-    const [sampled] = await checker.run<{ lines: unknown }>(sql`SELECT count(*) AS lines FROM ${sample}`);
-    const ids = (await checker.run<{ id: string }>(sql`SELECT DISTINCT customer_id AS id FROM ${sample}`)).map((r) => r.id);
-    const [held] = ids.length === 0 ? [{ n: 0 }]
-      : await checker.run<{ n: unknown }>(sql`SELECT count(DISTINCT customer_id) AS n FROM customers WHERE ${dialect.inList(sql.ref('customer_id'), ids)}`);
-    const [lines, checked, missing] = [Number(sampled?.lines ?? 0), ids.length, ids.length - Number(held?.n ?? 0)];
+    const { lines, checked, missing } = await checker.fact(`customers of ${what}`, async () => {
+      // The sampled ids looked up with one IN list, not a correlated EXISTS (which ClickHouse has not).
+      const sample = sql`(${rows} LIMIT ${sql.lit(SAMPLE_ROWS)}) AS l`;
+      const [sampled] = await checker.run<{ lines: unknown }>(sql`SELECT count(*) AS lines FROM ${sample}`);
+      const ids = (await checker.run<{ id: string }>(sql`SELECT DISTINCT customer_id AS id FROM ${sample}`)).map((r) => r.id);
+      const [held] = ids.length === 0 ? [{ n: 0 }]
+        : await checker.run<{ n: unknown }>(sql`SELECT count(DISTINCT customer_id) AS n FROM customers WHERE ${dialect.inList(sql.ref('customer_id'), ids)}`);
+      return { lines: Number(sampled?.lines ?? 0), checked: ids.length, missing: ids.length - Number(held?.n ?? 0) };
+    });
     if (missing === 0) continue;
     const n = (x: number) => x.toLocaleString('en');
     const whose = lines < SAMPLE_ROWS
@@ -382,6 +395,12 @@ export interface WarningContext {
   readonly asOf: LocalDate;
   /** how many mails a mail filter selects, in the engine's SQL (default: the DuckDB planner's) */
   readonly compileMailSelectionCount?: (leaf: MailCondition) => CompiledQuery;
+  /**
+   * Answers about the data alone (customers there at all, a sample of lines whose customer is
+   * missing), kept by a caller that checks many definitions of one state of the data and
+   * empties it when the data change (the interactive counts' sets): not asked again per leaf.
+   */
+  readonly facts?: Map<string, unknown>;
 }
 
 /** Every leaf of a definition, saved segments' leaves included (what the checks read). */
@@ -393,7 +412,7 @@ export function leavesOf(segment: Segment): Leaf[] {
 
 /** The warnings of a parsed definition against the data, in reading order of the kinds checked; at most MAX_WARNINGS. */
 export async function segmentWarnings(db: Engine, segment: Segment, context: WarningContext): Promise<SegmentWarning[]> {
-  const checker = new Checker(db, context.dialect, context.schema);
+  const checker = new Checker(db, context.dialect, context.schema, context.facts);
   const located: Array<Located<Leaf>> = [];
   locate(segment.where, 'where', undefined, located);
   const of = <K extends Leaf['kind']>(kind: K) => located.filter((l): l is Located<Extract<Leaf, { kind: K }>> => l.leaf.kind === kind);

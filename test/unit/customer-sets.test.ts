@@ -88,6 +88,30 @@ describe('interactive counts reuse what did not change', () => {
   });
 });
 
+describe('interactive warnings follow the data', () => {
+  it('warns of lines whose customer is gone once the data changed, for a leaf counted before and a new one', async () => {
+    const db = await DuckDBEngine.open(':memory:');
+    try {
+      await loadDataset(db, randomDataset(7, { customers: 40, orders: 100, events: 50 }));
+      await db.run(`DELETE FROM purchases WHERE customer_id NOT IN (SELECT customer_id FROM customers)`);
+      const store = await SegmentStore.load(db);
+      const asOf = parseLocalDate('2025-03-31')!;
+      const sets = new CustomerSets(db, dialectOf(db), () => schemaInfo(db));
+      const codes = async (orderCount: number) =>
+        (await countWithSets(sets, { where: { kind: 'purchases', orderCount: { min: orderCount } } }, store.lookup, asOf)).warnings.map((w) => w.code);
+      expect(await codes(1)).toEqual([]);
+      expect(await codes(2)).toEqual([]);
+      // A buyer leaves the customers table (a new import): their lines count for no one.
+      await db.run(`DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM purchases ORDER BY customer_id LIMIT 1)`);
+      await db.run(`INSERT INTO imports (table_name, mode, files, started_at, finished_at, duration_ms, outcome) VALUES ('customers', 'replace', ['x.csv'], now(), now(), 1, 'ok')`);
+      expect(await codes(1)).toEqual(['customers-missing']);
+      expect(await codes(3)).toEqual(['customers-missing']);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('a customer set read from the engine', () => {
   it('has bit i for position i, whatever the padding of the engine\'s bitstring', async () => {
     const db = await DuckDBEngine.open(':memory:');
