@@ -5,6 +5,7 @@ import { chIdent, chString } from '../../dialect/clickhouse/literal.js';
 import type { DuckDBEngine } from '../duckdb/engine.js';
 import type { ClickHouseCluster } from './cluster.js';
 import { notADateTime } from './file-columns.js';
+import { sendTsvSlices } from './tsv-slices.js';
 import { addColumnStatement, clickHouseTable, clickHouseTables, FOLDED_SUFFIX, hasFoldedCopy, IMPORT_ID_COLUMN, qualifiedName, SHARDING_KEY, storedName, type Layout } from './schema.js';
 
 /** A column sent to ClickHouse: its name, and the DuckDB SQL giving its TSV field (never NULL). */
@@ -15,9 +16,11 @@ interface Sent {
 
 /**
  * TSV's escapes for text, in DuckDB SQL: backslash, tab, line feed and carriage return (a
- * DuckDB string holds no NUL). ClickHouse reads the field back as the same text.
+ * DuckDB string holds no NUL). ClickHouse reads the field back as the same text. Text without
+ * any of them (nearly all) skips the four replaces: 0.27 of 1.0 CPU s per 1M order lines.
  */
-const tsvEscaped = (text: string) => String.raw`replace(replace(replace(replace(${text}, '\', '\\'), chr(9), '\t'), chr(10), '\n'), chr(13), '\r')`;
+const tsvEscaped = (text: string) => String.raw`CASE WHEN strpos(${text}, '\') = 0 AND strpos(${text}, chr(9)) = 0 AND strpos(${text}, chr(10)) = 0 AND strpos(${text}, chr(13)) = 0 ` +
+  String.raw`THEN ${text} ELSE replace(replace(replace(replace(${text}, '\', '\\'), chr(9), '\t'), chr(10), '\n'), chr(13), '\r') END`;
 
 /**
  * An Array(String) field: each element quoted, its backslashes, quotes, tabs and line breaks
@@ -62,12 +65,6 @@ export const timestampRefusal = (where: string, bad: { column: string; value: st
   new KumiwakeError('value-not-representable',
     `${where}: column ${bad.column}: "${bad.value}" cannot be stored exactly in ClickHouse 18.16's DateTime (whole seconds from 1970-01-01 to 2105-12-31)`, 2);
 
-/** The rows of `select` (one column, `line`: a whole TSV line) in chunks of bytes. */
-async function* tsvLines(source: DuckDBEngine, select: string, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  const encoder = new TextEncoder();
-  for await (const [lines] of source.stream(select, signal)) yield encoder.encode((lines as string[]).join(''));
-}
-
 /** A source table's columns with their DuckDB types. */
 export async function sourceColumns(source: DuckDBEngine, table: string): Promise<Array<{ name: string; type: string }>> {
   return source.all<{ name: string; type: string }>(
@@ -95,17 +92,11 @@ export async function addMissingColumns(cluster: ClickHouseCluster, tableName: T
 }
 
 /**
- * Sends the rows of `from` (a table or subquery of `source`, with `columns`) into the ClickHouse
- * table version `suffix` of `tableName` on every shard: a sharded table through a Distributed
- * table over that version (synchronously, split by customer), a copied one to every shard.
- * Each row carries `importId`. Folded copies are computed by DuckDB on the way.
+ * The DuckDB expression giving a source row as one TSV line (without its line feed) for the
+ * ClickHouse table `tableName`, and the ClickHouse columns it fills in order. Folded copies are
+ * computed by DuckDB on the way; each line ends with `importId`.
  */
-export async function sendRows(
-  source: DuckDBEngine, cluster: ClickHouseCluster, tableName: TableName, from: string,
-  columns: ReadonlyArray<{ name: string; type: string }>, importId: number, options: { suffix?: string; signal?: AbortSignal } = {},
-): Promise<number> {
-  const layout = cluster.layout;
-  const suffix = options.suffix ?? '';
+export function tsvLine(tableName: TableName, columns: ReadonlyArray<{ name: string; type: string }>, importId: number): { line: string; names: string[] } {
   const table = clickHouseTable(tableName);
   const known = new Set(table.columns.map((c) => c.name));
   const sent: Sent[] = [];
@@ -118,9 +109,27 @@ export async function sendRows(
     }
   }
   const names = [...sent.map((s) => chIdent(s.name)), IMPORT_ID_COLUMN];
-  const select = `SELECT concat_ws(chr(9), ${sent.map((s) => s.select).join(', ')}, '${Math.floor(importId)}') || chr(10) AS line FROM ${from}`;
+  return { line: `concat_ws(chr(9), ${sent.map((s) => s.select).join(', ')}, '${Math.floor(importId)}')`, names };
+}
+
+/**
+ * Sends the rows of the DuckDB table `from` (with `columns`) into the ClickHouse table version
+ * `suffix` of `tableName` on every shard: a sharded table through a Distributed table over that
+ * version (synchronously, split by customer), a copied one to every shard. Each row carries
+ * `importId`. DuckDB writes the lines to files in slices, sent as it writes the next
+ * (tsv-slices.ts); `tempDir` holds them (default: the system's).
+ */
+export async function sendRows(
+  source: DuckDBEngine, cluster: ClickHouseCluster, tableName: TableName, from: string,
+  columns: ReadonlyArray<{ name: string; type: string }>, importId: number, options: { suffix?: string; signal?: AbortSignal; tempDir?: string } = {},
+): Promise<number> {
+  const layout = cluster.layout;
+  const suffix = options.suffix ?? '';
+  const { line, names } = tsvLine(tableName, columns, importId);
   const [count] = await source.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${from}`);
   const stored = storedName(layout, tableName, suffix);
+  const lineOf = (where: string) => `SELECT ${line} AS line FROM ${from} WHERE ${where}`;
+  const slices = { signal: options.signal, tempDir: options.tempDir };
   if (layout.cluster && stored !== `${tableName}${suffix}`) {
     // Sharded rows go through a Distributed table over this version of the shards' tables: the
     // table itself, or for an import's version one named like it (the import drops it).
@@ -130,10 +139,11 @@ export async function sendRows(
       await cluster.eachShard((shard) => shard.server.run(`CREATE TABLE IF NOT EXISTS ${qualifiedName(layout, via)} AS ${qualifiedName(layout, stored)} ` +
         `ENGINE = Distributed(${chString(layout.cluster!)}, ${chString(layout.database)}, ${chString(stored)}, ${SHARDING_KEY})`));
     }
-    await cluster.coordinator.insertTsv(qualifiedName(layout, via), names, tsvLines(source, select, options.signal),
-      { settings: { insert_distributed_sync: 1 }, signal: options.signal });
+    await sendTsvSlices(source, from, lineOf, (body, signal) => cluster.coordinator.insertTsv(qualifiedName(layout, via), names, body(),
+      { settings: { insert_distributed_sync: 1 }, signal }), slices);
   } else {
-    await cluster.eachShard((shard) => shard.server.insertTsv(qualifiedName(layout, stored), names, tsvLines(source, select, options.signal), { signal: options.signal }));
+    await sendTsvSlices(source, from, lineOf, (body, signal) => Promise.all(cluster.shards.map((shard) =>
+      shard.server.insertTsv(qualifiedName(layout, stored), names, body(), { signal }))).then(() => undefined), slices);
   }
   return Number(count!.n);
 }
