@@ -90,6 +90,12 @@ export interface SqlDialect {
    * bit i (byte i >> 3, most significant bit first) is position i.
    */
   readCustomerSet(value: unknown, size: number): Uint8Array;
+  /**
+   * A table of this connection alone, made (again) from `query`: the interactive counts' copy of
+   * the summaries by customer position. Gone when the connection closes; allowed on a
+   * database opened read-only.
+   */
+  connectionTable(name: string, query: Sql): Sql;
 
   // Writing lists (exports). These build SQL text over column expressions, never over values.
   /** a quoted identifier (an export header may be any text) */

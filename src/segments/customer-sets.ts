@@ -4,10 +4,14 @@ import type { Engine } from '../engine/engine.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Condition, Segment } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
-import { compileMemberIndexes } from '../planner/compile-segment.js';
+import { compileMemberIndexes, type CompiledSegment } from '../planner/compile-segment.js';
+import { compileSummaryPositions, compileSummaryRowLeaf } from '../planner/summary-rows.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { CustomerBitmap } from './bitmap.js';
 import { assertNoWarnings, segmentWarnings, warningsFromLeaves, type SegmentWarning } from './warnings.js';
+
+/** The connection's copy of customer_summary by customer position (src/planner/summary-rows.ts). */
+const SUMMARY_POSITIONS = 'kumiwake_summary_positions';
 
 /** Leaf sets kept at most (each one bit per customer: 125 kB at a million customers). */
 const MAX_SETS = 256;
@@ -48,6 +52,8 @@ export class CustomerSets {
   private readonly warned = new Map<string, readonly SegmentWarning[]>();
   /** what the warnings learnt of the data itself, for the current data */
   private readonly dataFacts = new Map<string, unknown>();
+  /** the customers without a summary row, once the connection's copy by position is made for the current data */
+  private withoutSummary: CustomerBitmap | undefined;
   private schema: SchemaInfo | undefined;
   private readonly kysely: Kysely<Record<string, never>>;
 
@@ -159,6 +165,7 @@ export class CustomerSets {
     this.kept.clear();
     this.warned.clear();
     this.dataFacts.clear();
+    this.withoutSummary = undefined;
     this.schema = await this.loadSchema();
     this.size = Number(version?.size ?? 0);
     this.dataVersion = current;
@@ -167,12 +174,37 @@ export class CustomerSets {
 
   /** One leaf's customers, by the planner's own query, as positions in the customers table. */
   private async evaluate(leaf: Segment, asOf: LocalDate, schema: SchemaInfo): Promise<CustomerBitmap> {
-    const members = compileMemberIndexes(leaf, { dialect: this.dialect, asOf, schema });
-    // The members query was compiled on its own: its `$n` placeholders and parameters are kept as they are.
-    const aggregate = sql`SELECT ${this.dialect.customerSet(sql.ref('m.idx'), this.size)} AS bits FROM (${sql.raw(members.sql)}) AS m`.compile(this.kysely);
+    const options = { dialect: this.dialect, asOf, schema };
+    const where = leaf.where;
+    const bySummary = where.kind === 'purchases' && leaf.includeDeleted ? compileSummaryRowLeaf(where, options, SUMMARY_POSITIONS) : undefined;
+    if (bySummary) {
+      this.withoutSummary ??= await this.makeSummaryPositions(options);
+      // Customers without a summary row (no counted order) hold as a row of NULLs does.
+      const [without] = await this.db.query<{ holds: unknown }>({ sql: bySummary.withoutRow.sql, parameters: bySummary.withoutRow.parameters });
+      const withRow = await this.positions(bySummary.rows);
+      return without?.holds === true ? withRow.or(this.withoutSummary) : withRow;
+    }
+    return this.positions(compileMemberIndexes(leaf, options));
+  }
+
+  /** The positions a query's `idx` column lists, as a set. */
+  private async positions(query: CompiledSegment): Promise<CustomerBitmap> {
+    return CustomerBitmap.of(this.size, this.dialect.readCustomerSet(await this.bits(query), this.size));
+  }
+
+  private async bits(query: CompiledSegment): Promise<unknown> {
+    // The query was compiled on its own: its `$n` placeholders and parameters are kept as they are.
+    const aggregate = sql`SELECT ${this.dialect.customerSet(sql.ref('m.idx'), this.size)} AS bits FROM (${sql.raw(query.sql)}) AS m`.compile(this.kysely);
     if (aggregate.parameters.length > 0) throw new Error('INTERNAL ERROR: a customer set aggregate has parameters of its own');
-    const [row] = await this.db.query<{ bits: unknown }>({ sql: aggregate.sql, parameters: members.parameters });
-    return CustomerBitmap.of(this.size, this.dialect.readCustomerSet(row?.bits, this.size));
+    const [row] = await this.db.query<{ bits: unknown }>({ sql: aggregate.sql, parameters: query.parameters });
+    return row?.bits;
+  }
+
+  /** Makes the connection's copy of the summary rows by position; returns who has no row. */
+  private async makeSummaryPositions(options: { dialect: SqlDialect; asOf: LocalDate; schema: SchemaInfo }): Promise<CustomerBitmap> {
+    const { make, without } = compileSummaryPositions(options, SUMMARY_POSITIONS);
+    await this.db.query({ sql: make.sql, parameters: make.parameters });
+    return this.positions(without);
   }
 
   private evict(): void {

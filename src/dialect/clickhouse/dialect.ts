@@ -168,6 +168,7 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     rowIndex: unsupported('rowIndex'),
     customerSet: unsupported('customerSet'),
     readCustomerSet: unsupported('readCustomerSet'),
+    connectionTable: unsupported('connectionTable'),
 
     quoteIdentifier: chIdent,
     decimalText: (e) => `replaceRegexpOne(replaceRegexpOne(toString(${e}), '(\\\\.[0-9]*[1-9])0+$|\\\\.0+$', '\\\\1'), '^-0$', '0')`,

@@ -103,6 +103,7 @@ export const duckdbDialect: SqlDialect = {
   // A BITSTRING of one bit per customer: 125 kB for a million customers.
   // No rows make no bitstring (NULL): the empty set is all zeros.
   customerSet: (index, size) => sql`COALESCE(bitstring_agg(${index}, 0, ${sql.lit(size - 1)}), bitstring('0', ${sql.lit(size)}))`,
+  connectionTable: (name, query) => sql`CREATE OR REPLACE TEMP TABLE ${sql.id(name)} AS ${query}`,
   readCustomerSet: readBitstring,
   quoteIdentifier: sqlIdent,
   decimalText: (e) => `rtrim(rtrim(CAST(${e} AS VARCHAR), '0'), '.')`,
