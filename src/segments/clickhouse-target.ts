@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Engine } from '../engine/engine.js';
 import { clickhouseEngineOf, type ClickHouseEngine } from '../engine/clickhouse/engine.js';
 import { localTableName } from '../engine/clickhouse/schema.js';
+import { summaryIsCurrent } from '../engine/clickhouse/customer-summary.js';
 import { copyIdsToState } from '../engine/clickhouse/state-members.js';
 import { clickhouseDialectFor } from '../dialect/clickhouse/dialect.js';
 import { inlineParameters } from '../dialect/clickhouse/inline.js';
@@ -44,8 +45,10 @@ export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, 
   const schema = { ...(await schemaInfo(engine, engine.state)), customerValues: new Map<string, string[]>(), purchaseSummaries: false, reachableFlags: false };
   const dialect = clickhouseDialectFor(await hasNfkc(engine));
   const { database } = engine.layout;
+  // Lifetime figures come from the per-customer summary when it counted lines by the shop's sales basis.
+  const customerSummary = await summaryIsCurrent(engine.servers, schema.salesStatuses);
   const options = (asOf: LocalDate): ClickHousePlanOptions => ({
-    dialect, asOf, schema,
+    dialect, asOf, schema, customerSummary,
     localTable: (table: TableName) => `${database}.${localTableName(engine.layout, table)}`,
     wholeTable: (table: TableName) => `${database}.${table}`,
   });

@@ -40,6 +40,7 @@ export function plannerPropertyTests(label: string, open: () => Promise<ClickHou
       let store: SegmentStore;
       let reference: ReferenceEvaluator;
       let schema: SchemaInfo;
+      let customerSummary = false;
       const asOf = parseLocalDate(scenario.asOf)!;
       beforeAll(async () => {
         const opened = await open();
@@ -58,15 +59,31 @@ export function plannerPropertyTests(label: string, open: () => Promise<ClickHou
           reference.rfmCutPoints = scenario.settings.rfm;
           reference.salesStatuses = scenario.settings.salesStatuses;
         }
-        await target.load(shop.db);
+        await target.load(shop.db, scenario.settings?.salesStatuses);
         await shop.db.close();
+        // Lifetime figures go through the per-customer summary the load built (checked below).
+        customerSummary = await target.summaryIsCurrent(schema.salesStatuses);
       }, 120_000);
       afterAll(async () => target?.close());
+
+      it('reads lifetime figures from the per-customer summary the load built, windowed ones from the lines', async (t) => {
+        if (skipped) return t.skip();
+        expect(customerSummary).toBe(true);
+        const t0 = target!;
+        const options: ClickHousePlanOptions = { dialect: t0.dialect, asOf, schema, localTable: t0.localTable, wholeTable: t0.wholeTable, customerSummary };
+        const sqlOf = (where: unknown) => compileClickHouseMembers(validateDefinition({ where }, { asOf, lookupSegment: store.lookup }), options).sql;
+        expect(sqlOf({ kind: 'rfm', r: [4, 5] })).toContain('customer_summary');
+        expect(sqlOf({ kind: 'purchases', orderCount: { min: 2 }, sales: { min: 1000 } })).toContain('customer_summary');
+        expect(sqlOf({ kind: 'purchases', lastOrder: { stores: ['S1'] } })).toContain('customer_summary');
+        expect(sqlOf({ kind: 'purchases', window: { from: '2024-01-01' }, orderCount: { min: 2 } })).not.toContain('customer_summary');
+        // Under another sales basis the summary is not current: the lines decide.
+        expect(await t0.summaryIsCurrent(['a status no summary was built with'])).toBe(false);
+      });
 
       it(`gives the same customers for ${scenario.runs} random definitions`, async (t) => {
         if (skipped) return t.skip();
         const t0 = target!;
-        const options: ClickHousePlanOptions = { dialect: t0.dialect, asOf, schema, localTable: t0.localTable, wholeTable: t0.wholeTable };
+        const options: ClickHousePlanOptions = { dialect: t0.dialect, asOf, schema, localTable: t0.localTable, wholeTable: t0.wholeTable, customerSummary };
         const refused = new Map<string, number>();
         await fc.assert(
           fc.asyncProperty(definition, async (def) => {
@@ -99,7 +116,7 @@ export function plannerPropertyTests(label: string, open: () => Promise<ClickHou
       it('answers date bounds outside DateTime (before 1970, after 2105) as DuckDB does, never refusing them', async (t) => {
         if (skipped) return t.skip();
         const t0 = target!;
-        const options: ClickHousePlanOptions = { dialect: t0.dialect, asOf, schema, localTable: t0.localTable, wholeTable: t0.wholeTable };
+        const options: ClickHousePlanOptions = { dialect: t0.dialect, asOf, schema, localTable: t0.localTable, wholeTable: t0.wholeTable, customerSummary };
         for (const where of OUTSIDE_DATETIME) {
           const plan = compileClickHouseMembers(validateDefinition({ where }, { asOf, lookupSegment: store.lookup }), options);
           const got = (await t0.rows(plan)).map((r) => String(r.customer_id)).sort();

@@ -12,6 +12,7 @@ import type { Dataset } from '../reference/model.js';
 import { loadDataset } from '../reference/random-data.js';
 import type { ClickHouseCluster } from '../../src/engine/clickhouse/cluster.js';
 import { copyRowsToClickHouse } from '../../src/engine/clickhouse/copy.js';
+import { summaryIsCurrent } from '../../src/engine/clickhouse/customer-summary.js';
 import { clickHouseTables, createStatements, localTableName, type Layout } from '../../src/engine/clickhouse/schema.js';
 import { clickhouseDialect, clickhouseLegacyDialect, type ClickHouseDialect } from '../../src/dialect/clickhouse/dialect.js';
 import { inlineParameters } from '../../src/dialect/clickhouse/inline.js';
@@ -26,8 +27,10 @@ export interface ClickHouseTarget {
   readonly wholeTable: (table: TableName) => string;
   /** the rows of a compiled statement, its values written in by the audited literal function */
   rows(plan: CompiledSegment): Promise<Array<Record<string, unknown>>>;
-  /** replaces every table's rows by the source database's */
-  load(source: DuckDBEngine): Promise<void>;
+  /** replaces every table's rows by the source database's; the per-customer summary counts lines by `salesStatuses` (default the source's setting) */
+  load(source: DuckDBEngine, salesStatuses?: readonly string[]): Promise<void>;
+  /** whether every shard's per-customer summary counted lines by `salesStatuses` (the planner may read it) */
+  summaryIsCurrent(salesStatuses: readonly string[] | undefined): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -89,7 +92,8 @@ export async function chdbTarget(): Promise<ClickHouseTarget | string> {
     localTable: (table) => localTableName(layout, table),
     wholeTable: (table) => table,
     rows: (plan) => server.rows(inlineParameters(plan.sql, plan.parameters)),
-    load: async (source) => void (await copyRowsToClickHouse(source, cluster as unknown as ClickHouseCluster)),
+    load: async (source, salesStatuses) => void (await copyRowsToClickHouse(source, cluster as unknown as ClickHouseCluster, salesStatuses ? { salesStatuses } : {})),
+    summaryIsCurrent: (salesStatuses) => summaryIsCurrent(cluster as unknown as ClickHouseCluster, salesStatuses),
     close: async () => session.cleanup?.(),
   };
 }
@@ -105,13 +109,14 @@ export function clusterTarget(cluster: ClickHouseCluster, close: () => Promise<v
     localTable: (table) => `${layout.database}.${localTableName(layout, table)}`,
     wholeTable: (table) => `${layout.database}.${table}`,
     rows: (plan) => cluster.coordinator.rows(inlineParameters(plan.sql, plan.parameters)),
-    load: async (source) => {
-      await copyRowsToClickHouse(source, cluster);
+    load: async (source, salesStatuses) => {
+      await copyRowsToClickHouse(source, cluster, salesStatuses ? { salesStatuses } : {});
       // Every shard holds customers of its own, or shard-local evaluation would go untested.
       const held = await cluster.eachShard(async (shard) => (await shard.server.rows<{ n: string }>(
         `SELECT count() AS n FROM ${layout.database}.${localTableName(layout, 'customers')}`))[0]!.n);
       if (held.some((n) => Number(n) === 0)) throw new Error(`the reference shop's customers did not spread over the shards: ${held.join(', ')}`);
     },
+    summaryIsCurrent: (salesStatuses) => summaryIsCurrent(cluster, salesStatuses),
     close,
   };
 }
@@ -130,8 +135,12 @@ export async function loadedTarget(
   }
   const db = await DuckDBEngine.open(':memory:');
   await loadDataset(db, data);
-  const options = { dialect: target.dialect, asOf, schema: { ...(await schemaInfo(db)), customerValues: new Map(), purchaseSummaries: false }, localTable: target.localTable, wholeTable: target.wholeTable };
+  const schema = { ...(await schemaInfo(db)), customerValues: new Map(), purchaseSummaries: false };
   await target.load(db);
   await db.close();
+  // Lifetime figures are read from the per-customer summary the load built, as the engine reads them.
+  const customerSummary = await target.summaryIsCurrent(schema.salesStatuses);
+  if (!customerSummary) throw new Error(`${label}: the per-customer summary is not current after the load`);
+  const options = { dialect: target.dialect, asOf, schema, localTable: target.localTable, wholeTable: target.wholeTable, customerSummary };
   return { target, options };
 }

@@ -6,6 +6,7 @@ import type { DuckDBEngine } from '../duckdb/engine.js';
 import type { ClickHouseCluster } from './cluster.js';
 import { notADateTime } from './file-columns.js';
 import { sendTsvSlices } from './tsv-slices.js';
+import { rebuildSummary, salesBasisOf } from './customer-summary.js';
 import { addColumnStatement, clickHouseTable, clickHouseTables, FOLDED_SUFFIX, hasFoldedCopy, IMPORT_ID_COLUMN, qualifiedName, SHARDING_KEY, storedName, type Layout } from './schema.js';
 
 /** A column sent to ClickHouse: its name, and the DuckDB SQL giving its TSV field (never NULL). */
@@ -152,10 +153,12 @@ export async function sendRows(
  * Loads a DuckDB database (e.g. the reference shop) into the ClickHouse tables, replacing what
  * they hold: every data table of sql/clickhouse/tables.sql the source has, `attr:`/`group:`
  * columns included. For tests and benchmarks (part B loads its reference shop with it); the
- * import (import.ts) is the user's way in. Returns the rows copied per table.
+ * import (import.ts) is the user's way in. Copying purchases rebuilds the per-customer summary
+ * (customer-summary.ts) by `salesStatuses`, default the source's setting. Returns the rows copied per table.
  */
 export async function copyRowsToClickHouse(
-  source: DuckDBEngine, cluster: ClickHouseCluster, options: { tables?: readonly TableName[]; importId?: number; signal?: AbortSignal } = {},
+  source: DuckDBEngine, cluster: ClickHouseCluster,
+  options: { tables?: readonly TableName[]; importId?: number; signal?: AbortSignal; salesStatuses?: readonly string[] } = {},
 ): Promise<Record<string, number>> {
   const layout: Layout = cluster.layout;
   const copied: Record<string, number> = {};
@@ -168,6 +171,8 @@ export async function copyRowsToClickHouse(
     await addMissingColumns(cluster, table.name, columns.map((c) => c.name));
     await cluster.eachShard((shard) => shard.server.run(`TRUNCATE TABLE ${qualifiedName(layout, storedName(layout, table.name))}`));
     copied[table.name] = await sendRows(source, cluster, table.name, sqlIdent(table.name), columns, options.importId ?? 0, { signal: options.signal });
+    // The lifetime figures follow the lines, counted by the source's sales basis (customer-summary.ts).
+    if (table.name === 'purchases') await rebuildSummary(cluster, 'salesStatuses' in options ? options.salesStatuses : await salesBasisOf(source));
   }
   return copied;
 }

@@ -11,6 +11,7 @@ import { DuckDBEngine } from '../duckdb/engine.js';
 import { importFiles, type ImportOptions, type ImportResult } from '../duckdb/import/run-import.js';
 import type { Shard } from './cluster.js';
 import { addMissingColumns, checkTimestamps, sendRows, sourceColumns } from './copy.js';
+import { buildSummary, ensureSummaryTables, salesBasisOf } from './customer-summary.js';
 import type { ClickHouseEngine } from './engine.js';
 import { columnsFilledBy, refuseTimestamp } from './file-columns.js';
 import { clickHouseTable, createLikeStatement, FOLDED_SUFFIX, hasFoldedCopy, IMPORT_ID_COLUMN, qualifiedName, storedName, type Layout } from './schema.js';
@@ -194,6 +195,15 @@ async function land(
   // A products import brings every stored line's product_category up to date (sql/product-categories.sql):
   // the lines' next version lands in the same renames as the products'.
   if (name === 'products') await nextLinesWithCategories(engine, importId);
+  // A purchases import builds the next per-customer summary from the lines' next version, under
+  // the shop's sales basis; it lands in the same renames as the lines (customer-summary.ts). A
+  // products import changes no figure of it (only the lines' product_category).
+  if (name === 'purchases') {
+    throwIfAborted(signal);
+    await ensureSummaryTables(cluster);
+    await buildSummary(cluster, `${stored}${s.next}`, s.next, await salesBasisOf(engine.state));
+    step('per-customer summary built on every shard');
+  }
   throwIfAborted(signal);
   const after = await countRows(cluster.shards, layout, `${stored}${s.next}`);
   throwIfAborted(signal);

@@ -92,12 +92,12 @@ export function clickHouseTable(name: string): ClickHouseTable {
 
 /**
  * The table a shard-local query reads (part B's compiler): with a cluster, a sharded table's
- * `<name>_local` on the shard the query runs on; a copied table (products, mails, stores), or
+ * (or the per-customer summary's, customer-summary.ts) `<name>_local` on the shard the query runs on; a copied table (products, mails, stores), or
  * any table on one server, under its own name.
  */
 export function localTableName(layout: { readonly cluster?: string }, table: string): string {
   const known = clickHouseTables().find((t) => t.name === table);
-  return layout.cluster && known?.placement === 'sharded' ? `${table}_local` : table;
+  return layout.cluster && (known?.placement === 'sharded' || table === 'customer_summary') ? `${table}_local` : table;
 }
 
 /** The name a shard stores a table's rows under (`localTableName`), with a suffix for an import's next version. */

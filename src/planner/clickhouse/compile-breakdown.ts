@@ -60,7 +60,7 @@ function keyColumns(key: BreakdownKey, i: number, ctx: ClickHouseContext): Sql[]
  * has the scores NULL.
  */
 export function compileClickHouseBreakdown(definition: Segment, keys: readonly BreakdownKey[], options: ClickHousePlanOptions): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable);
+  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
   const d = ctx.dialect;
   const columns = keys.flatMap((key, i) => keyColumns(key, i, ctx));
   const flags = CHANNEL_FLAGS.map((channel) => sql`${reachable(channel, d, ctx.schema)} AS ${sql.id(`reach_${channel}`)}`);

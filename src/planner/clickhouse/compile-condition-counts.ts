@@ -60,7 +60,7 @@ class NamedFlags {
 type Flag = () => Sql;
 
 function statement(options: ClickHousePlanOptions, build: (ctx: ClickHouseContext, flags: NamedFlags) => Sql): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable);
+  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
   ctx.guardsNegations = true;
   const compiled = build(ctx, new NamedFlags(ctx)).compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: compiled.sql, parameters: compiled.parameters, notes: [...ctx.notes] };

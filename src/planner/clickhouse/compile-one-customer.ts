@@ -21,7 +21,7 @@ export interface CompiledNodeTruth extends CompiledSegment {
 }
 
 function compiled(options: ClickHousePlanOptions, build: (ctx: ClickHouseContext) => Sql): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable);
+  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
   ctx.guardsNegations = true;
   const query = build(ctx).compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: query.sql, parameters: query.parameters, notes: [...ctx.notes] };

@@ -10,19 +10,31 @@ import { inDateRange } from './ranges.js';
  * Per customer with a counted order by the end of the as-of day: order count, sales and days
  * since the last order (src/planner/orders-as-of.ts), over `purchases` (shard-local or whole),
  * only customers of the customers table (guests are not scored).
+ *
+ * With the per-customer summary current (`ctx.summary`), a customer whose latest counted line is
+ * by the as-of day reads its summary row (the same figures: no line is cut off); only the others,
+ * few when the as-of date is today, are aggregated from their lines, as the DuckDB planner does.
  */
 function figuresAsOf(ctx: ClickHouseContext, purchases: Sql): Sql {
   const d = ctx.dialect;
-  const byAsOf = d.isTrue(inDateRange(ctx, sql.ref('p.ordered_at'), { to: 'today' }));
+  const byAsOf = (time: Sql) => d.isTrue(inDateRange(ctx, time, { to: 'today' }));
+  const members = sql`(SELECT customer_id FROM ${ctx.local('customers')})`;
   // Sales as Decimal64 (a sum past 10^14 is an overflow error, never a wrong score): 18.16
   // crashes on groupArray of a Decimal128 (the type of sum()).
-  return sql`SELECT customer_id, count() AS order_count, toDecimal64(ifNull(sum(order_sales), ${d.decimal(0)}), 4) AS sales,
+  const fromLines = (restrict?: Sql<boolean>) => sql`SELECT customer_id, count() AS order_count, toDecimal64(ifNull(sum(order_sales), ${d.decimal(0)}), 4) AS sales,
       ${d.daysUntil(sql`max(ts)`, ctx.asOfText)} AS days
     FROM (SELECT p.customer_id AS customer_id, p.order_id AS order_id, min(p.ordered_at) AS ts, sum(p.amount) AS order_sales
           FROM ${purchases} AS p
-          WHERE ${countedLine(ctx)} AND ${byAsOf} AND p.customer_id IN (SELECT customer_id FROM ${ctx.local('customers')})
+          WHERE ${countedLine(ctx)} AND ${byAsOf(sql.ref('p.ordered_at'))} AND p.customer_id IN ${members}${restrict ? sql` AND ${restrict}` : sql``}
           GROUP BY p.customer_id, p.order_id)
     GROUP BY customer_id`;
+  if (!ctx.summary) return fromLines();
+  const whole = byAsOf(sql.ref('s.last_line_at'));
+  // Each shard reads its own summary rows (the IN subqueries read shard-local tables).
+  return sql`SELECT s.customer_id AS customer_id, s.order_count AS order_count, toDecimal64(s.sales, 4) AS sales,
+      ${d.daysUntil(sql.ref('s.last_ordered_at'), ctx.asOfText)} AS days
+    FROM ${ctx.whole('customer_summary')} AS s WHERE ${whole} AND s.customer_id IN ${members}
+    UNION ALL ${fromLines(sql`p.customer_id IN (SELECT s.customer_id FROM ${ctx.local('customer_summary')} AS s WHERE NOT ${whole})`)}`;
 }
 
 /**

@@ -18,10 +18,16 @@ export interface ClickHousePlanOptions {
   readonly localTable: (table: TableName) => string;
   /** the table over every shard (`shop.purchases`, the Distributed table), qualified like `localTable`; default the name itself */
   readonly wholeTable?: (table: TableName) => string;
+  /**
+   * Whether the per-customer summary (src/engine/clickhouse/customer-summary.ts) is built on every
+   * shard under the sales basis of `schema` (its `summaryIsCurrent`): lifetime figures are read
+   * from it, as the DuckDB planner reads customer_summary. Default false: from the lines.
+   */
+  readonly customerSummary?: boolean;
 }
 
 function compile(definition: Segment, options: ClickHousePlanOptions, select: (ctx: ClickHouseContext) => Sql): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable);
+  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
   const where = sql`${visible(definition, ctx)} AND ${compileCondition(definition.where, ctx)}`;
   const compiled = sql`${select(ctx)} FROM customers AS c WHERE ${where}`.compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: compiled.sql, parameters: compiled.parameters, notes: [...ctx.notes] };
@@ -59,7 +65,7 @@ export function compileClickHouseMemberFlags(definition: Segment, options: Click
  * log line), over the mail catalogue the server holds (copied whole to every shard).
  */
 export function compileClickHouseMailSelectionCount(leaf: MailCondition, options: ClickHousePlanOptions): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable);
+  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
   const query = leaf.mails !== undefined ? sql`SELECT ${new Set(leaf.mails).size} AS n` : sql`SELECT count() AS n FROM (${filteredMails(leaf, ctx)})`;
   const compiled = query.compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: compiled.sql, parameters: compiled.parameters, notes: [] };

@@ -6,7 +6,7 @@ import { formatDate, type LocalDate } from '../../model/dates.js';
 import type { SchemaInfo } from '../context.js';
 
 /** The tables a condition reads, by the DuckDB table's name (`purchases`, `mail_events`, …). */
-export type TableName = 'customers' | 'purchases' | 'mails' | 'mail_events' | 'subscriptions' | 'products';
+export type TableName = 'customers' | 'purchases' | 'mails' | 'mail_events' | 'subscriptions' | 'products' | 'customer_summary';
 
 /**
  * State of one ClickHouse compilation. Unlike the DuckDB planner's context there are no joins
@@ -24,6 +24,11 @@ export class ClickHouseContext {
     private readonly localTable: (table: TableName) => string,
     /** the table over every shard (the Distributed one), for the few figures of the whole shop (RFM quintiles) */
     private readonly wholeTable: (table: TableName) => string = (table) => table,
+    /**
+     * Whether `customer_summary` holds every shard's lifetime figures under the shop's current
+     * sales basis (ClickHousePlanOptions.customerSummary): lifetime leaves read it, else the lines.
+     */
+    readonly summary = false,
   ) {}
 
   /**

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Sql } from '../../dialect/dialect.js';
 import type { PurchasesCondition } from '../../model/segment.js';
 import { foldText } from '../compile-field.js';
+import { isScoped } from '../purchase-scope.js';
 import type { ClickHouseContext } from './context.js';
 import { foldedColumn } from './folded.js';
 import { inDateRange } from './ranges.js';
@@ -76,6 +77,10 @@ export function ordersInScope(leaf: PurchasesCondition, ctx: ClickHouseContext, 
  * larger (sql/purchase-summaries.sql).
  */
 export function chosenOrders(leaf: PurchasesCondition, which: 'first' | 'last', ctx: ClickHouseContext): Sql {
+  // Lifetime: the order the per-customer summary names (same rule, sql/clickhouse/customer-summary.sql).
+  if (ctx.summary && !isScoped(leaf)) {
+    return sql`SELECT customer_id, ${sql.ref(which === 'last' ? 'last_order_id' : 'first_order_id')} AS chosen_order_id FROM ${ctx.local('customer_summary')}`;
+  }
   const pick = which === 'last' ? sql`argMax` : sql`argMin`;
   return sql`SELECT customer_id, ${pick}(order_id, tuple(ts, order_id)) AS chosen_order_id FROM (${ordersInScope(leaf, ctx)}) GROUP BY customer_id`;
 }
