@@ -118,11 +118,11 @@ export function tsvLine(tableName: TableName, columns: ReadonlyArray<{ name: str
  * `suffix` of `tableName` on every shard: a sharded table through a Distributed table over that
  * version (synchronously, split by customer), a copied one to every shard. Each row carries
  * `importId`. DuckDB writes the lines to files in slices, sent as it writes the next
- * (tsv-slices.ts); `tempDir` holds them (default: the system's).
+ * (tsv-slices.ts) in a folder named `folderPrefix` + random (default: in the system's temporary folder).
  */
 export async function sendRows(
   source: DuckDBEngine, cluster: ClickHouseCluster, tableName: TableName, from: string,
-  columns: ReadonlyArray<{ name: string; type: string }>, importId: number, options: { suffix?: string; signal?: AbortSignal; tempDir?: string } = {},
+  columns: ReadonlyArray<{ name: string; type: string }>, importId: number, options: { suffix?: string; signal?: AbortSignal; folderPrefix?: string } = {},
 ): Promise<number> {
   const layout = cluster.layout;
   const suffix = options.suffix ?? '';
@@ -130,7 +130,7 @@ export async function sendRows(
   const [count] = await source.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${from}`);
   const stored = storedName(layout, tableName, suffix);
   const lineOf = (where: string) => `SELECT ${line} AS line FROM ${from} WHERE ${where}`;
-  const slices = { signal: options.signal, tempDir: options.tempDir };
+  const slices = { signal: options.signal, folderPrefix: options.folderPrefix };
   if (layout.cluster && stored !== `${tableName}${suffix}`) {
     // Sharded rows go through a Distributed table over this version of the shards' tables: the
     // table itself, or for an import's version one named like it (the import drops it).

@@ -126,7 +126,7 @@ async function land(
   });
   await addMissingColumns(cluster, name, columns.map((c) => c.name), [s.incoming, s.next]);
   throwIfAborted(signal);
-  await sendRows(scratch, cluster, name, sqlIdent(name), columns, importId, { suffix: s.incoming, signal, tempDir: dirname(engine.state.path) });
+  await sendRows(scratch, cluster, name, sqlIdent(name), columns, importId, { suffix: s.incoming, signal, folderPrefix: join(dirname(engine.state.path), `${scratchPrefix(importId)}send-`) });
   step('rows sent to the shards');
   throwIfAborted(signal);
   // Where the incoming keys are read from: all shards (a line may move to another customer's shard).

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,17 +23,19 @@ const SENDS_IN_FLIGHT = 2;
  *
  * `lineOf` is the DuckDB select giving one column, the whole TSV line without its line feed,
  * for the rows of the table passing the WHERE condition it is given. The files live in a
- * fresh folder under `tempDir` that is removed at the end, whatever happens.
+ * fresh folder named `folderPrefix` + random (default in the system's temporary folder), removed
+ * at the end whatever happens; an import names it like its scratch files, so the next import
+ * removes it after a kill.
  */
 export async function sendTsvSlices(
   source: DuckDBEngine, table: string, lineOf: (where: string) => string,
   send: (body: () => AsyncIterable<Uint8Array>, signal: AbortSignal) => Promise<void>,
-  options: { signal?: AbortSignal; tempDir?: string } = {},
+  options: { signal?: AbortSignal; folderPrefix?: string } = {},
 ): Promise<void> {
   const [range] = await source.all<{ last: bigint | null }>(`SELECT max(rowid) AS last FROM ${table}`);
   if (range?.last === null || range?.last === undefined) return;
   const last = Number(range.last);
-  const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), `.kumiwake-send-${process.pid}-${randomBytes(3).toString('hex')}-`));
+  const dir = mkdtempSync(options.folderPrefix ?? join(tmpdir(), `kumiwake-send-${process.pid}-`));
   // Our own signal: a failed send stops the others, and the caller's signal stops all.
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal?.reason);
@@ -48,7 +49,7 @@ export async function sendTsvSlices(
       await source.run(`COPY (${lineOf(`rowid >= ${start} AND rowid < ${start + SLICE_ROWS}`)}) TO ${sqlString(file)} ` +
         // One column and no quote character: DuckDB writes each line as it is (the TSV escaping is the select's).
         `(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x01')`);
-      if (statSync(file).size === 0) {
+      if (stop.signal.aborted || statSync(file).size === 0) {
         rmSync(file, { force: true });
         continue;
       }
