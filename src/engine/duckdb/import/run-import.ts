@@ -21,6 +21,7 @@ import { typeDescription } from './values.js';
 import { refreshDerivedTables, summaryScope } from './derived.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshReachableFlags } from './reachable-flags.js';
+import { UnknownCustomers } from './unknown-customers.js';
 
 export interface ImportOptions {
   readonly table: TableDef;
@@ -69,8 +70,6 @@ export interface ImportResult {
 
 interface Reject { file: string; line: number; column: string; value: string; reason: string }
 
-/** Customers of the lines or events this import loads (kept inside its transaction). */
-const IMPORTED_CUSTOMERS = 'kumiwake_import_customers';
 
 const BIG_FILE = 16 << 20;
 
@@ -196,12 +195,13 @@ async function attempt(
     // New attr:/group: columns are part of the transaction: a failed import leaves no trace.
     await addGroupColumns(db, table, plans.flatMap((p) => p.groupColumns));
     if (mode === 'replace') await emptyTable(db, table);
-    if (withCustomers) await db.run(`CREATE OR REPLACE TABLE ${IMPORTED_CUSTOMERS} (customer_id VARCHAR)`);
+    const unknown = withCustomers ? new UnknownCustomers(db) : undefined;
+    await unknown?.start();
     for (const [i, r] of readable.entries()) {
       throwIfAborted(options.signal);
       const plan = plans[i]!;
       const fileProgress = statSync(r.path).size > BIG_FILE ? progress : noProgress;
-      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, withCustomers }, staged);
+      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, unknown }, staged);
       rowsRead += counts.read;
       rowsSkipped += counts.skipped;
       rowsStored += counts.stored;
@@ -212,13 +212,7 @@ async function attempt(
       throw new ImportError('replace-empty', files[0]!, undefined, undefined,
         `no row to load${files.length > 1 ? ' in any file' : ''}: --mode replace would leave ${table.table} empty. Add --allow-empty to empty it, or check the file`);
     }
-    let unknownCustomers: number | null = null;
-    if (withCustomers) {
-      const [unknown] = await db.all<{ n: bigint }>(
-        `SELECT count(DISTINCT i.customer_id) AS n FROM ${IMPORTED_CUSTOMERS} AS i WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = i.customer_id)`);
-      unknownCustomers = Number(unknown!.n);
-      await db.run(`DROP TABLE ${IMPORTED_CUSTOMERS}`);
-    }
+    const unknownCustomers = unknown ? await unknown.finish() : null;
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
     if (table.table === 'purchases') await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
     if (table.table === 'customers') {
@@ -297,7 +291,7 @@ async function loadWithoutStage(
  */
 async function loadFile(
   db: DuckDBEngine, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number,
-  report: { progress: ProgressReporter; log: Logger; delimiter: string; withCustomers: boolean }, staged: boolean,
+  report: { progress: ProgressReporter; log: Logger; delimiter: string; unknown: UnknownCustomers | undefined }, staged: boolean,
 ): Promise<FileCounts> {
   const { log } = report;
   const started = Date.now();
@@ -314,7 +308,7 @@ async function loadFile(
     log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded: direct !== undefined }, 'file loaded');
     if (direct) {
       // The table was empty: it holds this file's rows only.
-      if (report.withCustomers) await db.run(`INSERT INTO ${IMPORTED_CUSTOMERS} SELECT DISTINCT customer_id FROM ${table.table}`);
+      await report.unknown?.note(table.table);
       return { ...direct, rejects: [] };
     }
   }
@@ -343,9 +337,7 @@ async function loadFile(
     }
   }
   const stored = await loadStage(db, table, plan, mode);
-  if (report.withCustomers) {
-    await db.run(`INSERT INTO ${IMPORTED_CUSTOMERS} SELECT DISTINCT customer_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip`);
-  }
+  await report.unknown?.note(`(SELECT customer_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip)`);
   await db.run(`DROP TABLE ${STAGE_TABLE}`);
   log.debug({ file: r.file, ms: Date.now() - started, path: 'staged' }, 'file loaded');
   return { read: Number(stats!.total), skipped: Number(stats!.skipped), stored, rejects };
