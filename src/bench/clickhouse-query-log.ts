@@ -43,6 +43,10 @@ interface LogRow {
   memory_usage: string | number;
 }
 
+/** How long `shardRuns` waits for a shard's late query_log rows, and how often it looks. */
+const LOG_WAIT_MS = 10_000;
+const LOG_POLL_MS = 250;
+
 /** QueryFinish in 18.16's query_log (`type` is a UInt8 there, an Enum8 later: both compare with 2). */
 const QUERY_FINISH = 2;
 
@@ -61,10 +65,20 @@ export async function shardRuns(cluster: ClickHouseCluster, queryIds: readonly s
   const select = `SELECT query_id, initial_query_id, is_initial_query, ${event('SelectedMarks')} AS marks, ` +
     `${event('UserTimeMicroseconds')} + ${event('SystemTimeMicroseconds')} AS cpu, ${event('OSCPUWaitMicroseconds')} AS wait, ` +
     `query_duration_ms, memory_usage FROM system.query_log WHERE type = ${QUERY_FINISH} AND (query_id IN ${ids} OR initial_query_id IN ${ids})`;
-  const logged = await cluster.eachShard(async (shard) => {
+  const read = () => cluster.eachShard(async (shard) => {
     const [granularity] = await shard.server.rows<{ value: string }>(`SELECT value FROM system.merge_tree_settings WHERE name = ${chString('index_granularity')}`);
     return { shard: shard.number, rowsPerMark: Number(granularity?.value ?? 8192), rows: await shard.server.rows<LogRow>(select) };
   });
+  // A shard may log a query's finish a moment after the answer came back, even after a flush:
+  // read again (flushing first) until every shard logged every count, for a few seconds at most.
+  const everyShardLogged = (rows: ReadonlyArray<{ rows: LogRow[] }>) =>
+    queryIds.every((id) => rows.every((l) => l.rows.some((r) => r.query_id === id || r.initial_query_id === id)));
+  let logged = await read();
+  for (let waited = 0; !everyShardLogged(logged) && waited < LOG_WAIT_MS; waited += LOG_POLL_MS) {
+    await new Promise((r) => setTimeout(r, LOG_POLL_MS));
+    await flushQueryLogs(cluster);
+    logged = await read();
+  }
   const out = new Map<string, ShardRun[]>();
   for (const id of queryIds) {
     const runs = logged.map((l) => {
