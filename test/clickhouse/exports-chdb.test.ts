@@ -35,12 +35,16 @@ describe.skipIf(typeof target === 'string')('export lists on ClickHouse 26.7 (ch
   const ch = target as ClickHouseTarget;
   let duck: DuckDBEngine;
   let salesStatuses: string[] | undefined;
+  // Store 100 is named (with a quote and a comma), 300 has no name, 200 is not listed: the names as DuckDB's LEFT JOIN gives them.
+  const STORES: ReadonlyArray<[string, string | null]> = [['100', '本店 "銀座", 1F'], ['300', null]];
   const members = (table: string, idsOnly = false): ServerMembers => ({
     table: `kumiwake.${table}`, localTable: (t) => `kumiwake.${t}`, wholeTable: (t) => `kumiwake.${t}`, ...(idsOnly ? { idsOnly } : {}),
     ...(salesStatuses ? { salesStatuses } : {}),
+    storeNames: STORES.flatMap(([id, name]) => (name === null ? [] : [{ id, name }])),
   });
   beforeAll(async () => {
     duck = await sampleShopInDuckDB();
+    for (const [id, name] of STORES) await duck.query({ sql: 'INSERT INTO stores (store_id, store_name) VALUES ($1, $2)', parameters: [id, name] });
     await ch.load(duck);
     // The members: the customers with an order line; the ids: some of them, and one no longer stored.
     await duck.query({ sql: `CREATE TEMP TABLE ${MEMBERS_TABLE} AS SELECT customer_id FROM customers WHERE customer_id IN (SELECT customer_id FROM purchases)`, parameters: [] });
@@ -74,10 +78,14 @@ describe.skipIf(typeof target === 'string')('export lists on ClickHouse 26.7 (ch
     await compare(FIGURES, 'text', { sort: ['total_sales:desc', 'tags'] });
     await compare(FIGURES, 'text', { sort: ['last_order_store_id', 'average_order_value:desc'], limit: 50, cells: { values: 'ja', csvFormulas: 'keep' } });
     await compare(FIGURES, 'typed', { sort: ['birthday:desc'] });
+    // Store names: the customer's store (none in this shop) and the last order's, named or not.
+    await compare(['customer_id', 'store_name', 'last_order_store_id', 'last_order_store_name'], 'text', { sort: ['last_order_store_name', 'customer_id'] });
+    await compare(['customer_id', 'last_order_store_name', 'store_name'], 'typed', { ids: false });
   }, 120_000);
 
   it('lists the members\' order lines with customer columns and figures', async () => {
     await compare(['order_id', 'line_no', 'amount', 'counted', 'status', 'store_id', 'name', 'birthday', 'total_sales', 'mails_sent'], 'text', { rows: 'purchases', sort: ['amount:desc'], limit: 400 });
+    await compare(['order_id', 'line_no', 'store_id', 'store_name', 'last_order_store_name'], 'text', { rows: 'purchases', limit: 400 });
   }, 120_000);
 
   it('lists ids from the state file, one no longer stored, with the change column', async () => {
@@ -86,6 +94,7 @@ describe.skipIf(typeof target === 'string')('export lists on ClickHouse 26.7 (ch
       FROM customers WHERE customer_id IN (SELECT customer_id FROM purchases) AND customer_id < '00000200' UNION ALL SELECT '99999999', 'left'`, parameters: [] });
     await compare(['customer_id', 'name', 'birthday', 'order_count', 'total_sales', 'last_ordered_at', 'tags'], 'text', { ids: true });
     await compare(['customer_id', 'name', 'is_smartphone', 'average_order_value'], 'typed', { ids: true });
+    await compare(['customer_id', 'store_name', 'last_order_store_name'], 'text', { ids: true });
   }, 120_000);
 
   it('follows the shop\'s sales statuses as DuckDB\'s summaries do', async () => {

@@ -57,6 +57,10 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
     duck = { KUMIWAKE_DB: join(dir, 'duck.duckdb'), KUMIWAKE_LOG_LEVEL: 'warn' };
     expect((await runCliAsync(['cluster', 'init'], click)).code).toBe(0);
     for (const { table, file: csv } of SAMPLE_FILES) await both(() => ['import', table.table === 'mail_events' ? 'mail-events' : table.table, csv]);
+    // Store 100 named (a quote and a comma in it), 300 without a name, 200 not listed.
+    const stores = join(dir, 'stores.csv');
+    writeFileSync(stores, 'store_id,store_name\n100,"本店 ""銀座"", 1F"\n300,\n');
+    await both(() => ['import', 'stores', stores]);
     await both(() => ['segments', 'save', 'lapsed', file('lapsed.json', { version: 1, name: 'lapsed', where: { kind: 'purchases', lastOrderedAt: { to: 'today-60d' } } })]);
   }, 600_000);
   afterAll(async () => {
@@ -77,6 +81,8 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
       'labelled.csv': ['--columns', FIGURES, '--values', 'ja', '--headers', 'ja', '--sort', 'gender,mails_sent:desc'],
       'lines.csv': ['--rows', 'purchases', '--sort', 'amount:desc', '--limit', '500'],
       'lines-figures.csv': ['--rows', 'purchases', '--columns', 'order_id,line_no,name,status,store_id,total_sales,counted,birthday,mails_sent', '--sort', 'mails_sent:desc,counted'],
+      'stores.csv': ['--columns', 'customer_id,store_name,last_order_store_id,last_order_store_name', '--sort', 'last_order_store_name:desc', '--headers', 'ja'],
+      'lines-stores.csv': ['--rows', 'purchases', '--columns', 'order_id,line_no,store_id,store_name,last_order_store_name', '--limit', '300'],
     };
     for (const [name, args] of Object.entries(cases)) {
       const [d, c] = await exportBoth(name, args);
@@ -84,6 +90,10 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
       expect(text.split('\n').length, name).toBeGreaterThan(100);
       expect(readFileSync(c, 'utf8'), name).toBe(text);
     }
+    // Both kinds of store name are there: the named store, and none for the others.
+    const storeNames = readFileSync(join(dir, 'click-stores.csv'), 'utf8');
+    expect(storeNames).toContain('"本店 ""銀座"", 1F"');
+    expect(storeNames).toMatch(/\n[^,]+,,200,\r?\n/);
     // The figures are there: every buyer has orders and sales.
     const rows = readFileSync(join(dir, 'click-figures.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
     expect(rows.every((r) => Number(r[7]) > 0 && Number(r[8]) > 0)).toBe(true);
@@ -180,7 +190,7 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
       }
     };
     const d = await history({ db: duck.KUMIWAKE_DB! });
-    expect(d).toHaveLength(SAMPLE_FILES.length);
+    expect(d).toHaveLength(SAMPLE_FILES.length + 1); // and the stores
     expect(await history({ db: click.KUMIWAKE_DB!, engine: click.KUMIWAKE_ENGINE! })).toEqual(d);
   }, 120_000);
 });

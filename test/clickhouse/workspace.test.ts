@@ -150,12 +150,6 @@ describe.skipIf(missing !== undefined)('the workspace on a two-shard ClickHouse 
     }
   }, 300_000);
 
-  it('refuses with a sentence what does not run there yet: a figure column', async () => {
-    const figure = await runCliAsync(['export', definition('purchases'), '--columns', 'customer_id,store_name', '--out', join(dir, 'f.csv'), '--as-of', AS_OF], click);
-    expect(figure.code).toBe(2);
-    expect(figure.stderr).toMatch(/the column store_name \(a store's name\) is not exported from ClickHouse yet/);
-  }, 120_000);
-
   it('runs why, customer, overlap, settings, count --conditions, --by and --strict through the CLI as on the DuckDB file', async () => {
     const json = async (env: Record<string, string>, args: string[]) => {
       const r = await runCliAsync([...args, '--json'], env);

@@ -6,7 +6,7 @@
 import { clickhouseEngineOf, type ClickHouseEngine } from '../../engine/clickhouse/engine.js';
 import { localTableName } from '../../engine/clickhouse/schema.js';
 import type { Engine } from '../../engine/engine.js';
-import { chIdent } from '../../dialect/clickhouse/literal.js';
+import { chIdent, chString } from '../../dialect/clickhouse/literal.js';
 import { salesStatusesFromJson } from '../../segments/sales-statuses.js';
 
 /** The sharded tables an export reads. */
@@ -26,6 +26,8 @@ export interface ServerMembers {
    * stored, so the list is read from the members table, customers joined to it
    */
   readonly idsOnly?: boolean;
+  /** the `stores` table's named stores (`store_name` columns; a store it lacks or leaves unnamed has no name) */
+  readonly storeNames: ReadonlyArray<{ readonly id: string; readonly name: string }>;
 }
 
 export { clickhouseEngineOf };
@@ -37,6 +39,17 @@ async function salesStatusesOf(engine: ClickHouseEngine): Promise<readonly strin
   return row ? salesStatusesFromJson(row.value) : undefined;
 }
 
+/** The stores with a name: a copied table, small (a shop's stores), read once per export. */
+async function storeNamesOf(engine: ClickHouseEngine, qualified: (name: string) => string): Promise<ServerMembers['storeNames']> {
+  const [table] = await engine.query<{ n: unknown }>({
+    sql: `SELECT count() AS n FROM system.tables WHERE database = ${chString(engine.layout.database)} AND name = 'stores'`, parameters: [],
+  });
+  if (Number(table?.n ?? 0) === 0) return [];
+  return engine.query<{ id: string; name: string }>({
+    sql: `SELECT store_id AS id, assumeNotNull(store_name) AS name FROM ${qualified('stores')} WHERE isNotNull(store_name) ORDER BY store_id`, parameters: [],
+  });
+}
+
 /** The export context of members kept on a ClickHouse server in the table `table`. */
 export async function serverMembersOf(db: Engine, table: string, idsOnly = false): Promise<ServerMembers> {
   const engine = clickhouseEngineOf(db);
@@ -45,6 +58,7 @@ export async function serverMembersOf(db: Engine, table: string, idsOnly = false
   const salesStatuses = await salesStatusesOf(engine);
   return {
     table,
+    storeNames: await storeNamesOf(engine, qualified),
     localTable: (name) => qualified(localTableName(layout, name)),
     wholeTable: (name) => qualified(name),
     ...(salesStatuses ? { salesStatuses } : {}),

@@ -21,6 +21,7 @@ import type { ExportQuery, CellStyle, Rendering, SortKey } from '../select.js';
 import type { HeaderStyle } from '../formats.js';
 import { figureExpression, figuresSubquery, isServerFigure, type ServerFigure } from './figures.js';
 import type { ServerMembers } from './context.js';
+import { chString } from '../../dialect/clickhouse/literal.js';
 
 /** Where a list's values are read: which table is `c` / `p`, and how the joined subquery names its columns. */
 type Shape = 'members' | 'purchases' | 'ids';
@@ -28,15 +29,33 @@ type Shape = 'members' | 'purchases' | 'ids';
 const notOnServer = (what: string) =>
   new KumiwakeError('not-on-clickhouse', `${what} is not exported from ClickHouse yet; leave it out of --columns and --sort, or use the DuckDB engine`, 2);
 
-/** What a column reads: a customers or purchases column, a figure, or the members table's `change` (a diff). */
-type Source = { kind: 'customer'; name: string } | { kind: 'line'; name: string } | { kind: 'figure'; name: ServerFigure } | { kind: 'change' };
+/**
+ * What a column reads: a customers or purchases column, a figure, the name of the customer's or
+ * the last order's store, or the members table's `change` (a diff).
+ */
+type Source = { kind: 'customer'; name: string } | { kind: 'line'; name: string } | { kind: 'figure'; name: ServerFigure }
+  | { kind: 'storeName'; of: 'customer' | 'lastOrder' } | { kind: 'change' };
 
 function sourceOf(column: ExportColumn): Source {
   const { source } = column;
   if ('column' in source) return source.table === 'purchases' ? { kind: 'line', name: source.column } : { kind: 'customer', name: source.column };
   if (source.figure === 'm.change') return { kind: 'change' };
   if (isServerFigure(column.name)) return { kind: 'figure', name: column.name };
-  throw notOnServer(`the column ${column.name} (a store's name)`);
+  if (column.name === 'store_name') return { kind: 'storeName', of: 'customer' };
+  if (column.name === 'last_order_store_name') return { kind: 'storeName', of: 'lastOrder' };
+  throw notOnServer(`the column ${column.name}`);
+}
+
+/**
+ * The name of the store `id` names, as DuckDB's LEFT JOIN to `stores` gives it (NULL for a store
+ * the table lacks or leaves unnamed). The stores are written into the statement as two arrays:
+ * 18.16 takes one JOIN per SELECT, and the list's one join is the figures'.
+ */
+function storeName(id: string, stores: ServerMembers['storeNames']): string {
+  if (stores.length === 0) return 'CAST(NULL AS Nullable(String))';
+  const ids = `[${stores.map((s) => chString(s.id)).join(', ')}]`;
+  const names = `[${stores.map((s) => chString(s.name)).join(', ')}]`;
+  return `if(has(${ids}, ifNull(${id}, '')), transform(ifNull(${id}, ''), ${ids}, ${names}, ''), NULL)`;
 }
 
 /** `YYYY-MM-DD` of a YYYYMMDD integer (any year: 18.16's Date starts in 1970). */
@@ -65,6 +84,7 @@ function build(shape: Shape, columns: readonly ExportColumn[], members: ServerMe
   for (const c of columns) {
     const s = sourceOf(c);
     if (s.kind === 'figure') figures.add(s.name);
+    if (s.kind === 'storeName' && s.of === 'lastOrder') figures.add('last_order_store_id');
   }
   const f = figuresSubquery(figures, members);
   const withFigures = (left: string) => (f === undefined ? left : `${left} ANY LEFT JOIN (${f}) AS f USING customer_id`);
@@ -72,8 +92,12 @@ function build(shape: Shape, columns: readonly ExportColumn[], members: ServerMe
   const figure = (name: ServerFigure) => figureExpression(name, query.asOf, d.daysSinceText);
   const customerNames = [...new Set(columns.flatMap((c) => {
     const s = sourceOf(c);
+    if (s.kind === 'storeName' && s.of === 'customer') return ['store_id'];
     return s.kind === 'customer' && s.name !== 'customer_id' ? [s.name] : [];
   }))];
+  // A store's name, from the id the list reads for the customer's store or the last order's.
+  const storeNameOf = (s: Extract<Source, { kind: 'storeName' }>, customerStore: string) =>
+    storeName(s.of === 'customer' ? customerStore : figure('last_order_store_id'), members.storeNames);
   const kc = (name: string) => d.quoteIdentifier(`kc_${name}`);
   switch (shape) {
     case 'members':
@@ -82,6 +106,7 @@ function build(shape: Shape, columns: readonly ExportColumn[], members: ServerMe
           const s = sourceOf(c);
           if (s.kind === 'customer') return `c.${d.quoteIdentifier(s.name)}`;
           if (s.kind === 'figure') return figure(s.name);
+          if (s.kind === 'storeName') return storeNameOf(s, 'c.store_id');
           throw new Error(`INTERNAL ERROR: ${c.name} in a list of members`);
         },
         from: withFigures(`${members.wholeTable('customers')} AS c`),
@@ -97,6 +122,7 @@ function build(shape: Shape, columns: readonly ExportColumn[], members: ServerMe
           if (s.kind === 'line') return `p.${d.quoteIdentifier(s.name)}`;
           if (s.kind === 'customer') return kc(s.name);
           if (s.kind === 'figure') return figure(s.name);
+          if (s.kind === 'storeName') return storeNameOf(s, kc('store_id'));
           throw new Error(`INTERNAL ERROR: ${c.name} in a list of order lines`);
         },
         from: `${members.wholeTable('purchases')} AS p ANY LEFT JOIN (${right}) AS c USING customer_id`,
@@ -113,6 +139,7 @@ function build(shape: Shape, columns: readonly ExportColumn[], members: ServerMe
           const s = sourceOf(c);
           if (s.kind === 'customer') return s.name === 'customer_id' ? 'm.customer_id' : kv(s.name);
           if (s.kind === 'figure') return figure(s.name);
+          if (s.kind === 'storeName') return storeNameOf(s, kv('store_id'));
           if (s.kind === 'change') return 'm.change';
           throw new Error(`INTERNAL ERROR: ${c.name} in a list of ids`);
         },
