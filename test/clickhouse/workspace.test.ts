@@ -2,8 +2,7 @@
  * The workspace on a two-shard ClickHouse cluster, through the CLI as a user runs it: the sample
  * shop imported with --engine, then count --json and export --format csv give the same counts and
  * the same customers as the same CLI on a DuckDB file imported from the same files; a saved
- * segment and a job run (history row with the count) work there; the commands not wired yet
- * refuse with a sentence. Needs `npx tsc -p tsconfig.json` (dist/).
+ * segment and a job run (history row with the count) work there. Needs `npx tsc -p tsconfig.json` (dist/).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
