@@ -57,9 +57,9 @@ export async function salesBasisOf(db: DuckDBEngine): Promise<string[] | undefin
 /**
  * A counted line of `p` under the basis: the rule of src/planner/clickhouse/purchase-lines.ts
  * (`countedLine` without a leaf's statuses): counted not false, and a sales status, else any
- * status but cancelled (a missing one included).
+ * status but cancelled (a missing one included). The export's figures count lines by it too.
  */
-function countedTest(statuses: readonly string[] | undefined): string {
+export function countedTest(statuses: readonly string[] | undefined): string {
   const status = statuses ? `ifNull(p.status IN (${statuses.map(chString).join(', ')}), 0)` : `ifNull(p.status != 'cancelled', 1)`;
   return `(ifNull(p.counted, 1) != 0 AND ${status})`;
 }

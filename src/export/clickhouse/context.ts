@@ -7,7 +7,7 @@ import { clickhouseEngineOf, type ClickHouseEngine } from '../../engine/clickhou
 import { localTableName } from '../../engine/clickhouse/schema.js';
 import type { Engine } from '../../engine/engine.js';
 import { chIdent, chString } from '../../dialect/clickhouse/literal.js';
-import { salesStatusesFromJson } from '../../segments/sales-statuses.js';
+import { salesBasisOf } from '../../engine/clickhouse/customer-summary.js';
 
 /** The sharded tables an export reads. */
 export type ServerTable = 'customers' | 'purchases' | 'mail_events';
@@ -32,13 +32,6 @@ export interface ServerMembers {
 
 export { clickhouseEngineOf };
 
-/** The sales basis as the state file keeps it (the settings table, as DuckDB's summaries read it). */
-async function salesStatusesOf(engine: ClickHouseEngine): Promise<readonly string[] | undefined> {
-  if (!(await engine.state.hasTable('settings'))) return undefined;
-  const [row] = await engine.state.query<{ value: string }>({ sql: 'SELECT value FROM settings WHERE name = $1', parameters: ['sales-statuses'] });
-  return row ? salesStatusesFromJson(row.value) : undefined;
-}
-
 /** The stores with a name: a copied table, small (a shop's stores), read once per export. */
 async function storeNamesOf(engine: ClickHouseEngine, qualified: (name: string) => string): Promise<ServerMembers['storeNames']> {
   const [table] = await engine.query<{ n: unknown }>({
@@ -55,7 +48,7 @@ export async function serverMembersOf(db: Engine, table: string, idsOnly = false
   const engine = clickhouseEngineOf(db);
   const { layout } = engine;
   const qualified = (name: string) => `${chIdent(layout.database)}.${chIdent(name)}`;
-  const salesStatuses = await salesStatusesOf(engine);
+  const salesStatuses = await salesBasisOf(engine.state);
   return {
     table,
     storeNames: await storeNamesOf(engine, qualified),

@@ -14,7 +14,7 @@
  * what a lifetime condition of the planner costs (src/planner/clickhouse/CONTEXT.md).
  */
 import { KumiwakeError } from '../../errors.js';
-import { chString } from '../../dialect/clickhouse/literal.js';
+import { countedTest } from '../../engine/clickhouse/customer-summary.js';
 import type { ServerMembers } from './context.js';
 
 /** The figures computed here, by export column name. */
@@ -69,17 +69,9 @@ export function figureExpression(name: ServerFigure, asOf: string | undefined, d
   }
 }
 
-/** A line counts as in the summaries: `counted` not false, and a sales status (the shop's, else any but cancelled). */
-function countedLine(members: ServerMembers): string {
-  const basis = members.salesStatuses;
-  const status = basis === undefined ? "ifNull(p.status != 'cancelled', 1)"
-    : basis.length === 0 ? '0' : `ifNull(p.status IN (${basis.map((status) => chString(status)).join(', ')}), 0)`;
-  return `(ifNull(p.counted, 1) != 0 AND ${status})`;
-}
-
 /** Each customer's orders of counted lines: time (earliest line) and sales. */
 const orders = (members: ServerMembers) => `SELECT p.customer_id AS customer_id, p.order_id AS order_id, min(p.ordered_at) AS ts, sum(p.amount) AS sales
-  FROM ${members.localTable('purchases')} AS p WHERE ${countedLine(members)} GROUP BY p.customer_id, p.order_id`;
+  FROM ${members.localTable('purchases')} AS p WHERE ${countedTest(members.salesStatuses)} GROUP BY p.customer_id, p.order_id`;
 
 /** One branch of the union: its own columns, NULL of the others' types. */
 function branchSql(branch: Branch, members: ServerMembers): string {

@@ -3,12 +3,11 @@ import type { Sql } from '../../dialect/dialect.js';
 import type { Segment } from '../../model/segment.js';
 import { CHANNEL_FLAGS, type BreakdownKey } from '../compile-breakdown.js';
 import type { CompiledSegment } from '../compile-segment.js';
-import { emptySchema } from '../context.js';
 import { compileCondition, visible } from './compile-condition.js';
 import { rfmScores } from './compile-rfm.js';
 import { reachable } from './compile-reachable.js';
-import type { ClickHousePlanOptions } from './compile-segment.js';
-import { ClickHouseContext } from './context.js';
+import { contextOf, type ClickHousePlanOptions } from './compile-segment.js';
+import type { ClickHouseContext } from './context.js';
 import { countedLine } from './purchase-lines.js';
 import { inDateRange } from './ranges.js';
 
@@ -60,7 +59,7 @@ function keyColumns(key: BreakdownKey, i: number, ctx: ClickHouseContext): Sql[]
  * has the scores NULL.
  */
 export function compileClickHouseBreakdown(definition: Segment, keys: readonly BreakdownKey[], options: ClickHousePlanOptions): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
+  const ctx = contextOf(options);
   const d = ctx.dialect;
   const columns = keys.flatMap((key, i) => keyColumns(key, i, ctx));
   const flags = CHANNEL_FLAGS.map((channel) => sql`${reachable(channel, d, ctx.schema)} AS ${sql.id(`reach_${channel}`)}`);

@@ -3,11 +3,10 @@ import type { Sql } from '../../dialect/dialect.js';
 import type { Condition, Leaf, Segment } from '../../model/segment.js';
 import type { CompiledConditionCounts, ConditionNode } from '../compile-condition-counts.js';
 import type { CompiledSegment } from '../compile-segment.js';
-import { emptySchema } from '../context.js';
 import { compileCondition, visible } from './compile-condition.js';
 import { reachable } from './compile-reachable.js';
-import type { ClickHousePlanOptions } from './compile-segment.js';
-import { ClickHouseContext } from './context.js';
+import { contextOf, type ClickHousePlanOptions } from './compile-segment.js';
+import type { ClickHouseContext } from './context.js';
 
 /**
  * Flags of one statement over the Distributed `customers`, each written once and named: ClickHouse
@@ -60,7 +59,7 @@ class NamedFlags {
 type Flag = () => Sql;
 
 function statement(options: ClickHousePlanOptions, build: (ctx: ClickHouseContext, flags: NamedFlags) => Sql): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
+  const ctx = contextOf(options);
   ctx.guardsNegations = true;
   const compiled = build(ctx, new NamedFlags(ctx)).compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: compiled.sql, parameters: compiled.parameters, notes: [...ctx.notes] };

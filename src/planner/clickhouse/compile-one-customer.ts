@@ -2,11 +2,10 @@ import { Kysely, sql } from 'kysely';
 import type { Sql } from '../../dialect/dialect.js';
 import type { Condition, Segment } from '../../model/segment.js';
 import type { CompiledSegment } from '../compile-segment.js';
-import { emptySchema } from '../context.js';
 import { compileCondition, visible } from './compile-condition.js';
 import { rfmScores } from './compile-rfm.js';
-import type { ClickHousePlanOptions } from './compile-segment.js';
-import { ClickHouseContext } from './context.js';
+import { contextOf, type ClickHousePlanOptions } from './compile-segment.js';
+import type { ClickHouseContext } from './context.js';
 
 /** One node of a definition in reading order (parents first) and the column holding its truth. */
 export interface TruthNode {
@@ -21,7 +20,7 @@ export interface CompiledNodeTruth extends CompiledSegment {
 }
 
 function compiled(options: ClickHousePlanOptions, build: (ctx: ClickHouseContext) => Sql): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
+  const ctx = contextOf(options);
   ctx.guardsNegations = true;
   const query = build(ctx).compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: query.sql, parameters: query.parameters, notes: [...ctx.notes] };

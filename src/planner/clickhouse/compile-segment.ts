@@ -26,8 +26,13 @@ export interface ClickHousePlanOptions {
   readonly customerSummary?: boolean;
 }
 
+/** The state of one compilation with these options. */
+export function contextOf(options: ClickHousePlanOptions): ClickHouseContext {
+  return new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
+}
+
 function compile(definition: Segment, options: ClickHousePlanOptions, select: (ctx: ClickHouseContext) => Sql): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
+  const ctx = contextOf(options);
   const where = sql`${visible(definition, ctx)} AND ${compileCondition(definition.where, ctx)}`;
   const compiled = sql`${select(ctx)} FROM customers AS c WHERE ${where}`.compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: compiled.sql, parameters: compiled.parameters, notes: [...ctx.notes] };
@@ -65,7 +70,7 @@ export function compileClickHouseMemberFlags(definition: Segment, options: Click
  * log line), over the mail catalogue the server holds (copied whole to every shard).
  */
 export function compileClickHouseMailSelectionCount(leaf: MailCondition, options: ClickHousePlanOptions): CompiledSegment {
-  const ctx = new ClickHouseContext(options.dialect, options.asOf, options.schema ?? emptySchema, options.localTable, options.wholeTable, options.customerSummary);
+  const ctx = contextOf(options);
   const query = leaf.mails !== undefined ? sql`SELECT ${new Set(leaf.mails).size} AS n` : sql`SELECT count() AS n FROM (${filteredMails(leaf, ctx)})`;
   const compiled = query.compile(new Kysely<Record<string, never>>({ dialect: options.dialect.kysely }));
   return { sql: compiled.sql, parameters: compiled.parameters, notes: [] };
