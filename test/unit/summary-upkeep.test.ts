@@ -84,4 +84,14 @@ describe('summaries of an upsert: touched customer x product and customer x cate
     const [gift] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM customer_categories WHERE category = 'ギフト'`);
     expect(gift!.n).toBe(2n);
   });
+
+  it('a new customer gains summary rows, and loses them when their only order is cancelled', async () => {
+    const rowsOf = async (customer: string) => (await db.all<{ n: bigint }>(
+      `SELECT (SELECT count(*) FROM customer_summary WHERE customer_id = $c) + (SELECT count(*) FROM customer_products WHERE customer_id = $c)
+        + (SELECT count(*) FROM customer_categories WHERE customer_id = $c) AS n`, { c: customer }))[0]!.n;
+    await upsertAndCompare('new-customer.csv', [HEADER, line(95, 1, 20, 1)]);
+    expect(await rowsOf('C20')).toBe(3n);
+    await upsertAndCompare('cancelled.csv', [`${HEADER},status`, `${line(95, 1, 20, 1)},cancelled`]);
+    expect(await rowsOf('C20')).toBe(0n);
+  });
 });
