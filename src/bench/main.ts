@@ -47,11 +47,16 @@ if (!benchFiles.every((f) => existsSync(join(dataDir, f.file)))) {
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
+/** "where the time went" under an import's line, for the imports that derive anything or look up customers */
+const phaseLine = (phases: Readonly<Record<string, number>>) => {
+  const shown = Object.entries(phases).filter(([, seconds]) => seconds >= 0.05);
+  return shown.length > 1 ? `${' '.repeat(17)}where the time went: ${shown.map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`).join(', ')}\n` : '';
+};
 let imports: ImportFigure[] = [];
 if (!argv['skip-import'] || !existsSync(dbPath)) {
   process.stdout.write(`\nImport (${argv.scale}x)                     MB       rows   kumiwake  read_csv  ratio   MB/s  peak MB  command\n`);
   imports = await benchImports(dataDir, dbPath, (f) =>
-    process.stdout.write(`  ${f.table.padEnd(12)} ${f.file.padEnd(16)} ${pad(f.megabytes.toFixed(0), 6)} ${pad(f.rows, 10)} ${pad(f.seconds.toFixed(2), 9)} s ${f.floorSeconds === undefined ? '   (CP932)' : pad(f.floorSeconds.toFixed(2), 7) + ' s'} ${f.floorSeconds === undefined ? '      ' : pad((f.seconds / f.floorSeconds).toFixed(2), 6)} ${pad((f.megabytes / f.seconds).toFixed(0), 6)} ${pad(f.peakMegabytes.toFixed(0), 8)} ${pad(f.commandSeconds.toFixed(1), 6)} s\n`));
+    process.stdout.write(`  ${f.table.padEnd(12)} ${f.file.padEnd(16)} ${pad(f.megabytes.toFixed(0), 6)} ${pad(f.rows, 10)} ${pad(f.seconds.toFixed(2), 9)} s ${f.floorSeconds === undefined ? '   (CP932)' : pad(f.floorSeconds.toFixed(2), 7) + ' s'} ${f.floorSeconds === undefined ? '      ' : pad((f.seconds / f.floorSeconds).toFixed(2), 6)} ${pad((f.megabytes / f.seconds).toFixed(0), 6)} ${pad(f.peakMegabytes.toFixed(0), 8)} ${pad(f.commandSeconds.toFixed(1), 6)} s\n${phaseLine(f.phases)}`));
 }
 
 let cp932: RepeatedImportFigure | undefined;
@@ -117,7 +122,7 @@ let upsert: UpsertFigure | undefined;
 const fullPurchases = imports.find((f) => f.table === 'purchases');
 if (fullPurchases) {
   upsert = await benchUpsert(dataDir, dbPath, fullPurchases.seconds);
-  process.stdout.write(`\nUpsert of 1% of the order lines (${upsert.lines} lines, whole orders, amounts changed): ${upsert.seconds.toFixed(2)} s, ${(100 * upsert.seconds / upsert.fullSeconds).toFixed(1)}% of the full import; peak ${upsert.peakMegabytes.toFixed(0)} MB\n`);
+  process.stdout.write(`\nUpsert of 1% of the order lines (${upsert.lines} lines, whole orders, amounts changed): ${upsert.seconds.toFixed(2)} s, ${(100 * upsert.seconds / upsert.fullSeconds).toFixed(1)}% of the full import; peak ${upsert.peakMegabytes.toFixed(0)} MB\n${phaseLine(upsert.phases)}`);
 }
 
 if (!argv['skip-exports']) process.stdout.write(`\nExports (${argv.scale}x, every customer, 10 columns: ${BENCH_EXPORT_COLUMNS})\n  format        rows      MB   seconds  peak MB\n`);

@@ -3,6 +3,7 @@ import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { IMPORT_PHASE } from '../engine/duckdb/import/run-import.js';
 
 export interface ImportFigure {
   readonly table: string;
@@ -16,6 +17,8 @@ export interface ImportFigure {
   readonly peakMegabytes: number;
   /** DuckDB's own read_csv into a table, same file, default settings; undefined for CP932 files */
   readonly floorSeconds?: number;
+  /** where the import's time went, in seconds by phase (the import's debug log: rows, unknown customers, derived) */
+  readonly phases: Readonly<Record<string, number>>;
 }
 
 export const benchFiles = [
@@ -31,13 +34,24 @@ const CLI = new URL('../cli/main.js', import.meta.url).pathname;
 const FLOOR = new URL('./floor-child.js', import.meta.url).pathname;
 
 /** Runs a child node process under /usr/bin/time to read its peak resident memory. */
-export function measured(args: string[]): { seconds: number; peakMegabytes: number; stdout: string } {
+export function measured(args: string[], logLevel = 'warn'): { seconds: number; peakMegabytes: number; stdout: string; stderr: string } {
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'KUMIWAKE_MAXRSS=%M', process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, KUMIWAKE_LOG_LEVEL: 'warn' }, maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'KUMIWAKE_MAXRSS=%M', process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, KUMIWAKE_LOG_LEVEL: logLevel }, maxBuffer: 1 << 26 });
   const seconds = (performance.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`benchmark step failed: ${args.join(' ')}\n${r.stderr}`);
   const rss = /KUMIWAKE_MAXRSS=(\d+)/.exec(r.stderr);
-  return { seconds, peakMegabytes: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
+  return { seconds, peakMegabytes: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The seconds of each phase an import logged at debug level (IMPORT_PHASE lines of its JSON log). */
+export function importPhases(log: string): Record<string, number> {
+  const phases: Record<string, number> = {};
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{') || !line.includes(IMPORT_PHASE)) continue;
+    const entry = JSON.parse(line) as { msg?: string; phase?: string; ms?: number };
+    if (entry.msg === IMPORT_PHASE && entry.phase !== undefined && entry.ms !== undefined) phases[entry.phase] = (phases[entry.phase] ?? 0) + entry.ms / 1000;
+  }
+  return phases;
 }
 
 /** Imports every file of the data set into a fresh database, next to DuckDB's read_csv of the same file. */
@@ -57,7 +71,7 @@ export async function benchImports(dataDir: string, dbPath: string, onFigure: (f
   const figures: ImportFigure[] = [];
   for (const { table, file, cp932 } of benchFiles) {
     const path = join(dataDir, file);
-    const run = measured([CLI, 'import', table, path, '--db', dbPath, '--json']);
+    const run = measured([CLI, 'import', table, path, '--db', dbPath, '--json'], 'debug');
     const rows = JSON.parse(run.stdout).rowsLoaded as number;
     const seconds = await lastImportSeconds(dbPath);
     let floorSeconds: number | undefined;
@@ -68,7 +82,7 @@ export async function benchImports(dataDir: string, dbPath: string, onFigure: (f
       floorSeconds = JSON.parse(out.stdout).seconds;
       rmSync(floorDb, { force: true });
     }
-    const figure = { table, file, megabytes: statSync(path).size / 1e6, rows, seconds, commandSeconds: run.seconds, peakMegabytes: run.peakMegabytes, floorSeconds };
+    const figure = { table, file, megabytes: statSync(path).size / 1e6, rows, seconds, commandSeconds: run.seconds, peakMegabytes: run.peakMegabytes, floorSeconds, phases: importPhases(run.stderr) };
     figures.push(figure);
     onFigure(figure);
   }
@@ -110,6 +124,8 @@ export interface UpsertFigure {
   readonly peakMegabytes: number;
   /** the full purchases import of the same run, for the ratio */
   readonly fullSeconds: number;
+  /** where its time went, as ImportFigure's */
+  readonly phases: Readonly<Record<string, number>>;
 }
 
 /**
@@ -127,7 +143,7 @@ export async function benchUpsert(dataDir: string, dbPath: string, fullSeconds: 
     conn.closeSync();
     instance.closeSync();
   }
-  const run = measured([CLI, 'import', 'purchases', changed, '--db', dbPath, '--json']);
+  const run = measured([CLI, 'import', 'purchases', changed, '--db', dbPath, '--json'], 'debug');
   const lines = JSON.parse(run.stdout).rowsLoaded as number;
-  return { lines, seconds: await lastImportSeconds(dbPath), peakMegabytes: run.peakMegabytes, fullSeconds };
+  return { lines, seconds: await lastImportSeconds(dbPath), peakMegabytes: run.peakMegabytes, fullSeconds, phases: importPhases(run.stderr) };
 }

@@ -73,6 +73,9 @@ interface Reject { file: string; line: number; column: string; value: string; re
 
 const BIG_FILE = 16 << 20;
 
+/** The debug log message giving one phase of an import and its milliseconds. */
+export const IMPORT_PHASE = 'import phase';
+
 
 /** Imports files into one table in a single transaction: all files load, or nothing changes. */
 export async function importFiles(db: DuckDBEngine, options: ImportOptions): Promise<ImportResult> {
@@ -195,6 +198,7 @@ async function attempt(
     // New attr:/group: columns are part of the transaction: a failed import leaves no trace.
     await addGroupColumns(db, table, plans.flatMap((p) => p.groupColumns));
     if (mode === 'replace') await emptyTable(db, table);
+    const rowsStarted = Date.now();
     const unknown = withCustomers ? new UnknownCustomers(db) : undefined;
     await unknown?.start();
     for (const [i, r] of readable.entries()) {
@@ -213,12 +217,19 @@ async function attempt(
         `no row to load${files.length > 1 ? ' in any file' : ''}: --mode replace would leave ${table.table} empty. Add --allow-empty to empty it, or check the file`);
     }
     const unknownCustomers = unknown ? await unknown.finish() : null;
+    // Where the time went, for `npm run bench` and KUMIWAKE_LOG_LEVEL=debug: the rows, the
+    // customers the customers table lacks, what is derived from the rows.
+    const derivedStarted = Date.now();
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
     if (table.table === 'purchases') await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
     if (table.table === 'customers') {
       await refreshCustomerValues(db);
       await refreshReachableFlags(db);
     }
+    const unknownMs = unknown?.elapsedMs ?? 0;
+    log.debug({ phase: 'rows', ms: derivedStarted - rowsStarted - unknownMs }, IMPORT_PHASE);
+    if (unknown) log.debug({ phase: 'unknown customers', ms: unknownMs }, IMPORT_PHASE);
+    log.debug({ phase: 'derived', ms: Date.now() - derivedStarted }, IMPORT_PHASE);
     // A signal between two statements interrupts nothing inside DuckDB: stop here, before the commit.
     throwIfAborted(options.signal);
 

@@ -17,18 +17,34 @@ export class UnknownCustomers {
   /** `rowsPerPass`: at most this many rows of missing customers are made distinct in one pass */
   constructor(private readonly db: DuckDBEngine, private readonly rowsPerPass = 4_000_000) {}
 
+  /** Time spent noting and counting, for the import's account of where its time went. */
+  elapsedMs = 0;
+
+  private async timed<T>(work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.elapsedMs += Date.now() - started;
+    }
+  }
+
   async start(): Promise<void> {
     await this.db.run(`CREATE OR REPLACE TABLE ${UnknownCustomers.TABLE} (customer_id VARCHAR)`);
   }
 
   /** Notes the missing customers of `rows` (a table or subquery with a customer_id column). */
   async note(rows: string): Promise<void> {
-    await this.db.run(`INSERT INTO ${UnknownCustomers.TABLE} SELECT r.customer_id FROM ${rows} AS r
-      WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = r.customer_id)`);
+    await this.timed(() => this.db.run(`INSERT INTO ${UnknownCustomers.TABLE} SELECT r.customer_id FROM ${rows} AS r
+      WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = r.customer_id)`));
   }
 
   /** How many distinct customers are missing; drops the table. */
-  async finish(): Promise<number> {
+  finish(): Promise<number> {
+    return this.timed(() => this.countMissing());
+  }
+
+  private async countMissing(): Promise<number> {
     const table = UnknownCustomers.TABLE;
     const [noted] = await this.db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`);
     const passes = Math.max(1, Math.ceil(Number(noted!.n) / this.rowsPerPass));
