@@ -94,4 +94,17 @@ describe('summaries of an upsert: touched customer x product and customer x cate
     await upsertAndCompare('cancelled.csv', [`${HEADER},status`, `${line(95, 1, 20, 1)},cancelled`]);
     expect(await rowsOf('C20')).toBe(0n);
   });
+
+  it('a file of over 100 columns without line numbers replaces an order\'s lines, numbered by position', async () => {
+    const groups = Array.from({ length: 96 }, (_, i) => `group:G${i}`);
+    const cells = (product: number) => groups.map((_, i) => `v${product}-${i}`).join(',');
+    await upsertAndCompare('wide.csv', [
+      `order_id,customer_id,ordered_at,product_code,quantity,amount,${groups.join(',')}`,
+      `O3,C6,2024-04-13 10:00,P3,2,700,${cells(3)}`,
+      `O3,C6,2024-04-13 10:00,P1,1,300,${cells(1)}`,
+    ]);
+    const stored = await db.all<{ line_no: bigint; product_code: string; g: string }>(
+      `SELECT line_no, product_code, "group:G95" AS g FROM purchases WHERE order_id = 'O3' ORDER BY line_no`);
+    expect(stored.map((r) => [Number(r.line_no), r.product_code, r.g])).toEqual([[1, 'P3', 'v3-95'], [2, 'P1', 'v1-95']]);
+  });
 });
