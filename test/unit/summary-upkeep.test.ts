@@ -107,4 +107,24 @@ describe('summaries of an upsert: touched customer x product and customer x cate
       `SELECT line_no, product_code, "group:G95" AS g FROM purchases WHERE order_id = 'O3' ORDER BY line_no`);
     expect(stored.map((r) => [Number(r.line_no), r.product_code, r.g])).toEqual([[1, 'P3', 'v3-95'], [2, 'P1', 'v1-95']]);
   });
+
+  it('an upsert changing amounts updates lines and summary rows where they are (no delete: DuckDB pins memory per deleted row\'s vector)', async () => {
+    const places = async () => ({
+      lines: await db.all<{ r: bigint; amount: number }>(`SELECT rowid AS r, amount FROM purchases WHERE order_id IN ('O20', 'O21') ORDER BY order_id, line_no`),
+      products: await db.all<{ r: bigint }>(`SELECT rowid AS r FROM customer_products WHERE customer_id IN ('C2', 'C3') ORDER BY product_code, customer_id`),
+      customers: await db.all<{ r: bigint }>(`SELECT rowid AS r FROM customer_summary WHERE customer_id IN ('C2', 'C3') ORDER BY customer_id`),
+    });
+    const before = await places();
+    const changed = (order: number, no: number) => line(order, no, order % 9, 1 + ((order + no) % 5)).replace(/,\d+$/, ',12345');
+    writeFileSync(join(dir, 'amounts.csv'), `${[HEADER, changed(20, 1), changed(20, 2), changed(21, 1), changed(21, 2)].join('\n')}\n`);
+    await importFiles(db, { table: purchases, files: [join(dir, 'amounts.csv')] });
+    const after = await places();
+    const incremental = await summaries(db);
+    await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all'));
+    expect(incremental).toBe(await summaries(db));
+    expect(after.lines.map((l) => Number(l.amount))).toEqual([12345, 12345, 12345, 12345]);
+    expect(after.lines.map((l) => l.r)).toEqual(before.lines.map((l) => l.r));
+    expect(after.products).toEqual(before.products);
+    expect(after.customers).toEqual(before.customers);
+  });
 });
