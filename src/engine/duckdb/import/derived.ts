@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBEngine } from '../engine.js';
+import { upsertByKey } from './upsert-by-key.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../../../sql/${name}`, import.meta.url), 'utf8');
 
@@ -107,27 +108,19 @@ function summaryPairs(statements: readonly string[]): SummaryPair[] {
 const FRESH_TABLE = 'kumiwake_fresh_summary';
 
 /**
- * A touched rebuild brings the stored summary rows in scope to their fresh values in place: rows
- * whose figures changed are updated, new keys inserted, keys gone deleted. Not a delete of every
- * row in scope and an insert: DuckDB pins, for the rest of the transaction, 16 KB of version
- * information per 2,048-row vector holding a deleted row, and a 1% upsert in a cart's order
- * touches customers and products all over the summaries: deleting them pinned 410 MB of
- * customer_products at 3x, beyond the default 400 MB. An update's old values can spill, and an
- * upsert that changes only amounts leaves the product and category rows as they were.
+ * A touched rebuild brings the stored summary rows in scope to their fresh values in place
+ * (upsertByKey: update what changed, insert new keys) and deletes the keys gone, never every row
+ * in scope: deleted rows pin memory until the commit (see upsertByKey), and an upsert that
+ * changes only amounts leaves the product and category rows as they were.
  */
 async function updateInPlace(db: DuckDBEngine, pair: SummaryPair): Promise<void> {
   const key = SUMMARY_KEYS[pair.table]!;
   await db.run(`CREATE OR REPLACE TABLE ${FRESH_TABLE} AS ${pair.fresh}`);
   const columns = (await db.all<{ name: string }>(
     `SELECT column_name AS name FROM information_schema.columns WHERE table_name = '${FRESH_TABLE}' ORDER BY ordinal_position`)).map((r) => r.name);
-  const figures = columns.filter((c) => !key.includes(c));
-  const sameKey = key.map((k) => `t.${k} = f.${k}`).join(' AND ');
   const keyList = key.join(', ');
-  await db.run(`UPDATE ${pair.table} AS t SET ${figures.map((c) => `${c} = f.${c}`).join(', ')} FROM ${FRESH_TABLE} AS f
-    WHERE ${sameKey} AND NOT (${figures.map((c) => `t.${c} IS NOT DISTINCT FROM f.${c}`).join(' AND ')})`);
   await db.run(`DELETE FROM ${pair.table} WHERE ${pair.scope} AND (${keyList}) NOT IN (SELECT ${keyList} FROM ${FRESH_TABLE})`);
-  await db.run(`INSERT INTO ${pair.table} (${columns.join(', ')})
-    SELECT ${columns.map((c) => `f.${c}`).join(', ')} FROM ${FRESH_TABLE} AS f LEFT JOIN ${pair.table} AS t ON ${sameKey} WHERE t.${key[0]} IS NULL`);
+  await upsertByKey(db, { table: pair.table, key, columns, source: FRESH_TABLE });
   await db.run(`DROP TABLE ${FRESH_TABLE}`);
 }
 

@@ -3,6 +3,7 @@ import { sqlIdent } from '../../../dialect/duckdb/sql-text.js';
 import type { TableDef } from '../../../catalog/tables.js';
 import { STAGE_TABLE, type StagePlan } from './stage.js';
 import { TOUCHED_TABLE } from './derived.js';
+import { upsertByKey } from './upsert-by-key.js';
 
 export type ImportMode = 'upsert' | 'replace' | 'append';
 
@@ -151,51 +152,23 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
     return db.change(`INSERT INTO ${target} (${columnList}) ${rows}`);
   }
   const noteReplaced = notesTouched ? (storedLines: string) => noteReplacedLines(db, storedLines) : undefined;
-  if (plan.width > WIDE_FILE_COLUMNS) return replaceMatchedRows(db, table, names, rows, noteReplaced);
-  return updateChangedColumns(db, table, names, rows, noteReplaced);
-}
-
-/**
- * The upsert of a keyed table: stored rows get the file's values of the columns that changed
- * somewhere in the file (the others are not written), and keys the table lacks are inserted with
- * the schema's defaults for the columns the file lacks. Updating only what changed: DuckDB keeps
- * an update's old values per column and per touched 2,048-row vector, and a 1% upsert of order
- * lines in a cart's order touches nearly every vector; setting every column (MERGE … UPDATE SET)
- * took 8 s at 1x where setting the one changed column took 0.9 s. Counts every row of the file,
- * as stored (a key matched or added), changed or not.
- */
-async function updateChangedColumns(
-  db: DuckDBEngine, table: TableDef, names: readonly string[], rows: string, noteReplaced?: (storedRows: string) => Promise<void>,
-): Promise<number> {
-  const target = q(table.table);
-  const key = table.key;
-  const values = names.filter((c) => !key.includes(c));
-  const sameKey = key.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
+  // The file's rows once: read several times, and a key completed by numbering (line_no) is only there.
   await db.run(`CREATE OR REPLACE TABLE ${FILE_ROWS_TABLE} AS ${rows}`);
-  // One join of the stored rows with the file's: which columns differ, and (order lines) the
-  // stored lines' own customer, product and categories, which the summaries must redo.
-  const stored = noteReplaced ? ['customer_id', 'product_code', 'category', 'product_category'].map((c) => `, t.${q(c)}`).join('') : '';
-  await db.run(`CREATE OR REPLACE TABLE ${MATCHED_TABLE} AS SELECT ${values.map((c, i) => `t.${q(c)} IS DISTINCT FROM s.${q(c)} AS c${i}, `).join('')}true AS _matched${stored}
-    FROM ${target} AS t JOIN ${FILE_ROWS_TABLE} AS s ON ${sameKey}`);
-  await noteReplaced?.(MATCHED_TABLE);
-  const [found] = await db.all<Record<string, bigint | boolean | null>>(
-    `SELECT count(*) AS _matched ${values.map((_, i) => `, bool_or(c${i}) AS c${i}`).join('')}, (SELECT count(*) FROM ${FILE_ROWS_TABLE}) AS _rows FROM ${MATCHED_TABLE}`);
-  const changed = values.filter((_, i) => found![`c${i}`] === true);
-  if (changed.length > 0) {
-    await db.run(`UPDATE ${target} AS t SET ${changed.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} FROM ${FILE_ROWS_TABLE} AS s
-      WHERE ${sameKey} AND NOT (${changed.map((c) => `t.${q(c)} IS NOT DISTINCT FROM s.${q(c)}`).join(' AND ')})`);
+  let stored: number;
+  if (plan.width > WIDE_FILE_COLUMNS) stored = await replaceMatchedRows(db, table, names, FILE_ROWS_TABLE, noteReplaced);
+  else {
+    // Counts every row of the file as stored (a key matched or added), changed or not.
+    const { matched, added } = await upsertByKey(db, {
+      table: table.table, key, columns: names, source: FILE_ROWS_TABLE,
+      ...(noteReplaced ? { storedColumns: ['customer_id', 'product_code', 'category', 'product_category'], onMatched: noteReplaced } : {}),
+    });
+    stored = matched + added;
   }
-  const columnList = names.map(q).join(', ');
-  // Every key of the file is stored already (an upsert of changed rows): nothing to add.
-  const added = found!._matched === found!._rows ? 0 : await db.change(`INSERT INTO ${target} (${columnList})
-    SELECT ${names.map((c) => `s.${q(c)}`).join(', ')} FROM ${FILE_ROWS_TABLE} AS s LEFT JOIN ${target} AS t ON ${sameKey} WHERE t.${q(key[0]!)} IS NULL`);
   await db.run(`DROP TABLE ${FILE_ROWS_TABLE}`);
-  await db.run(`DROP TABLE ${MATCHED_TABLE}`);
-  return Number(found!._matched) + added;
+  return stored;
 }
 
 const FILE_ROWS_TABLE = 'kumiwake_file_rows';
-const MATCHED_TABLE = 'kumiwake_matched_rows';
 
 /** Files wider than this load on one thread and upsert by replacing rows (see replaceMatchedRows). */
 export const WIDE_FILE_COLUMNS = 100;
@@ -208,7 +181,7 @@ export const WIDE_FILE_COLUMNS = 100;
  * 2,048-row vector until the commit: fine for the few thousand rows of a wide file.)
  */
 async function replaceMatchedRows(
-  db: DuckDBEngine, table: TableDef, names: readonly string[], rows: string, noteReplaced?: (storedRows: string) => Promise<void>,
+  db: DuckDBEngine, table: TableDef, names: readonly string[], fileRows: string, noteReplaced?: (storedRows: string) => Promise<void>,
 ): Promise<number> {
   const target = q(table.table);
   const key = table.key.map(q);
@@ -217,9 +190,7 @@ async function replaceMatchedRows(
   const stored = (await db.all<{ name: string }>(
     `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: table.table })).map((r) => r.name);
   const kept = stored.filter((c) => !names.includes(c) && !table.key.includes(c)).map(q);
-  // The file's rows once: read four times, and a key completed by numbering (line_no) is only there.
-  await db.run(`CREATE OR REPLACE TABLE ${FILE_ROWS_TABLE} AS ${rows}`);
-  const matched = `(${keyList}) IN (SELECT ${keyList} FROM ${FILE_ROWS_TABLE})`;
+  const matched = `(${keyList}) IN (SELECT ${keyList} FROM ${fileRows})`;
   await noteReplaced?.(`(SELECT * FROM ${target} WHERE ${matched})`);
   await db.run(`CREATE OR REPLACE TABLE ${KEPT_TABLE} AS SELECT ${[...key, ...kept].join(', ')} FROM ${target} WHERE ${matched}`);
   await db.run(`DELETE FROM ${target} WHERE ${matched}`);
@@ -227,11 +198,10 @@ async function replaceMatchedRows(
   const all = [...fileColumns, ...kept].join(', ');
   const on = key.map((k) => `s.${k} = k.${k}`).join(' AND ');
   const updated = await db.change(`INSERT INTO ${target} (${all})
-    SELECT ${[...fileColumns.map((c) => `s.${c}`), ...kept.map((c) => `k.${c}`)].join(', ')} FROM ${FILE_ROWS_TABLE} AS s JOIN ${KEPT_TABLE} AS k ON ${on}`);
+    SELECT ${[...fileColumns.map((c) => `s.${c}`), ...kept.map((c) => `k.${c}`)].join(', ')} FROM ${fileRows} AS s JOIN ${KEPT_TABLE} AS k ON ${on}`);
   const added = await db.change(`INSERT INTO ${target} (${fileColumns.join(', ')})
-    SELECT ${fileColumns.map((c) => `s.${c}`).join(', ')} FROM ${FILE_ROWS_TABLE} AS s WHERE NOT EXISTS (SELECT 1 FROM ${KEPT_TABLE} AS k WHERE ${on})`);
+    SELECT ${fileColumns.map((c) => `s.${c}`).join(', ')} FROM ${fileRows} AS s WHERE NOT EXISTS (SELECT 1 FROM ${KEPT_TABLE} AS k WHERE ${on})`);
   await db.run(`DROP TABLE ${KEPT_TABLE}`);
-  await db.run(`DROP TABLE ${FILE_ROWS_TABLE}`);
   return updated + added;
 }
 
