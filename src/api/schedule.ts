@@ -30,7 +30,7 @@ function takingTurns(access: DatabaseAccess, takeTurn: (work: () => Promise<void
     open: () => new Promise((resolve, reject) => {
       void takeTurn(() => new Promise<void>((turnOver) => {
         access.open().then(
-          ({ db, release }) => resolve({ db, release: () => { try { release(); } finally { turnOver(); } } }),
+          ({ db, release }) => resolve({ db, release: async () => { try { await release(); } finally { turnOver(); } } }),
           (error: unknown) => { reject(error); turnOver(); },
         );
       })).catch(reject);

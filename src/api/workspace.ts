@@ -374,9 +374,10 @@ export class Workspace {
     return {
       path: this.options.db,
       open: async () => {
-        if (this.engine) return { db: await jobEngineOf(await this.engine), release: () => {} };
+        if (this.engine) return { db: await jobEngineOf(await this.engine), release: async () => {} };
         const db = await openEngine(this.options, this.log, false);
-        return { db: await jobEngineOf(db), release: () => void dropServerMembers(db, this.log).finally(() => db.close()) };
+        // Closed before release resolves: DuckDB lets one process open a file twice, unguarded.
+        return { db: await jobEngineOf(db), release: () => dropServerMembers(db, this.log).finally(() => db.close()) };
       },
     };
   }

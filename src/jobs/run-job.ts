@@ -22,7 +22,8 @@ import { wallClock } from './local-time.js';
 export interface DatabaseAccess {
   /** the database file: job locks are per database */
   readonly path: string;
-  open(): Promise<{ readonly db: Engine; release(): void }>;
+  /** `release` resolves once the database is closed: the next opening in this process must not race its close. */
+  open(): Promise<{ readonly db: Engine; release(): Promise<void> }>;
 }
 
 export interface RunOptions {
@@ -140,7 +141,7 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
       return { job: job.name, runId, status, asOf: formatDate(asOf), counted, files, error };
     }
   } finally {
-    release();
+    await release();
   }
 }
 
@@ -170,6 +171,6 @@ async function recordUnrunnable(job: string, options: RunOptions, status: RunSta
     const runId = await new RunHistory(db).start({ job, segment: segment ?? null, trigger: options.trigger, scheduledFor: options.scheduledFor, status, error: messageOf(error) });
     return { job, runId, status, files: [], error };
   } finally {
-    release();
+    await release();
   }
 }

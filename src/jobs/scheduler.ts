@@ -136,7 +136,7 @@ export class Scheduler {
         if (occurrence) missed.push({ job, trigger: 'catch-up', scheduledFor: occurrence });
       }
     } finally {
-      release();
+      await release();
     }
     for (const run of missed) {
       this.log.info({ job: run.job.name, scheduledFor: run.scheduledFor }, 'catching up a run missed while the scheduler was down');
@@ -188,7 +188,7 @@ export class Scheduler {
           await history.start({ job: s.job.name, segment: s.job.segment ?? null, trigger: s.trigger, scheduledFor: s.scheduledFor, status: 'skipped', error: 'the previous run of this job was still running' });
         }
       } finally {
-        release();
+        await release();
       }
     };
     const done = record()
