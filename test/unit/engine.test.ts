@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DatabaseBusyError } from '../../src/errors.js';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { QueryError } from '../../src/engine/engine.js';
 import { RunHistory } from '../../src/jobs/history.js';
+import { tempDir } from '../helpers/cli.js';
 
 describe('the DuckDB engine behind the Engine interface', () => {
   it('raises a QueryError carrying the statement and its parameters, with DuckDB\'s own message', async () => {
@@ -40,6 +43,26 @@ describe('the DuckDB engine behind the Engine interface', () => {
       expect(run).toMatchObject({ status: 'failed', error: 'Binder Error: no such column', failedQuery: { sql: 'SELECT x FROM t WHERE a = $1', parameters: [[1, 2, 3], 7] } });
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('one process opening a database file twice', () => {
+  it('waits for the first opening to close, and says it is this process when it never does', async () => {
+    const file = join(tempDir(), 'twice.duckdb');
+    const first = await DuckDBEngine.open(file);
+    const busy = await DuckDBEngine.open(file, { lockTimeoutMs: 300, onWait: () => {} }).catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(DatabaseBusyError);
+    expect((busy as Error).message).toContain(`${file} is held by this process (an earlier opening not yet closed)`);
+    const waiting = DuckDBEngine.open(file, { lockTimeoutMs: 10_000, onWait: () => {} });
+    await new Promise((r) => setTimeout(r, 200));
+    await first.run(`INSERT INTO segments (name, definition, saved_at) VALUES ('written-first', '{}', TIMESTAMP '2026-12-03 00:00')`);
+    first.close();
+    const second = await waiting;
+    try {
+      expect(await second.query({ sql: `SELECT name FROM segments`, parameters: [] })).toEqual([{ name: 'written-first' }]);
+    } finally {
+      second.close();
     }
   });
 });

@@ -38,6 +38,14 @@ export interface OpenOptions {
 
 const isLockError = (e: unknown): boolean => e instanceof Error && /Could not set lock on file|Conflicting lock is held/i.test(e.message);
 
+/**
+ * Files this process has open. DuckDB's file lock is per process, so a second instance of the
+ * same file in one process opens without complaint and two writers corrupt it: a second opening
+ * waits here as it would for another process.
+ */
+const openInThisProcess = new Set<string>();
+class OpenInThisProcess extends Error {}
+
 /** One open DuckDB database file with a single connection. */
 export class DuckDBEngine implements Engine {
   readonly dialectName = 'duckdb';
@@ -81,28 +89,40 @@ export class DuckDBEngine implements Engine {
         // pass instead of two, which makes a large import about a fifth faster. An existing file
         // keeps the format it was made with.
         config.storage_compatibility_version = 'latest';
+        if (openInThisProcess.has(file)) throw new OpenInThisProcess();
         const instance = await DuckDBInstance.create(file, config);
+        // Checked again: another opening in this process may have finished while we waited.
+        if (openInThisProcess.has(file)) {
+          instance.closeSync();
+          throw new OpenInThisProcess();
+        }
         // Holding the file for writing, no other process has it open: what DuckDB spilled in a
         // process that was killed is no one's.
         if (!options.readOnly && file !== ':memory:') removeSpillLeftovers(file);
         const conn = await instance.connect();
         const db = new DuckDBEngine(file, instance, conn, logger);
+        if (file !== ':memory:') openInThisProcess.add(file);
         db.memoryLimit = memory;
         if (options.memorySetting) db.memorySetting = options.memorySetting;
-        if (!options.readOnly) {
-          await db.applySchema();
-          // A database made before the reachable flags gets them once.
-          if (!(await db.hasSchemaMark(REACHABLE_FLAGS_MARK))) await refreshReachableFlags(db);
-          // A schema change (a column added by a newer version) goes to the file at once: DuckDB
-          // cannot replay from its write-ahead log an ALTER TABLE of a table whose column defaults
-          // to a sequence (job_runs), so a process killed before its next checkpoint would leave a
-          // database no one can open. With nothing to write, this costs nothing.
-          await conn.run('CHECKPOINT');
+        try {
+          if (!options.readOnly) {
+            await db.applySchema();
+            // A database made before the reachable flags gets them once.
+            if (!(await db.hasSchemaMark(REACHABLE_FLAGS_MARK))) await refreshReachableFlags(db);
+            // A schema change (a column added by a newer version) goes to the file at once: DuckDB
+            // cannot replay from its write-ahead log an ALTER TABLE of a table whose column defaults
+            // to a sequence (job_runs), so a process killed before its next checkpoint would leave a
+            // database no one can open. With nothing to write, this costs nothing.
+            await conn.run('CHECKPOINT');
+          }
+          await db.registerFunctions();
+        } catch (error) {
+          db.close();
+          throw error;
         }
-        await db.registerFunctions();
         return db;
       } catch (e) {
-        if (!isLockError(e)) {
+        if (!isLockError(e) && !(e instanceof OpenInThisProcess)) {
           if (options.memoryLimit && e instanceof Error && /Failed to set config/i.test(e.message)) {
             throw new KumiwakeError('bad-setting', `${options.memorySetting ?? 'the memory limit'}="${options.memoryLimit}" is not a memory size DuckDB reads (for example 400MB or 2GB)`, 2);
           }
@@ -112,7 +132,7 @@ export class DuckDBEngine implements Engine {
           if (isInvalidDatabaseError(e)) throw notADatabase(file, 'an empty or damaged file');
           throw e;
         }
-        const holder = lockHolder((e as Error).message);
+        const holder = e instanceof OpenInThisProcess ? 'this process (an earlier opening not yet closed)' : lockHolder((e as Error).message);
         const waited = Date.now() - started;
         if (waited >= timeout) throw new DatabaseBusyError(file, waited, holder);
         if (!warned) {
@@ -352,7 +372,11 @@ export class DuckDBEngine implements Engine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.conn.closeSync();
-    this.instance.closeSync();
+    try {
+      this.conn.closeSync();
+      this.instance.closeSync();
+    } finally {
+      openInThisProcess.delete(this.path);
+    }
   }
 }
