@@ -37,7 +37,7 @@ describe('purchase summaries kept by imports', () => {
   });
   afterAll(() => db.close());
 
-  it('rebuild only the touched customers on a small upsert, with the same result as a full rebuild', async () => {
+  it('update the summaries by the touched orders on a small upsert, with the same result as a full rebuild', async () => {
     const changed = [
       HEADER,
       line(999, 1, 78, 3, 1, 500), // moved from C077 to C078
@@ -49,11 +49,11 @@ describe('purchase summaries kept by imports', () => {
     writeFileSync(join(dir, 'b.csv'), `${changed.join('\n')}\n`);
     // The scope the import will choose: a small upsert into a built table touches some customers only.
     await db.transaction(async () => {
-      await db.run('CREATE TABLE kumiwake_touched (customer_id VARCHAR)');
+      await db.run('CREATE TABLE kumiwake_touched_orders (order_id VARCHAR)');
       expect(await summaryScope(db, 'upsert', 5)).toBe('touched');
       expect(await summaryScope(db, 'replace', 5)).toBe('all');
       expect(await summaryScope(db, 'upsert', 200)).toBe('all');
-      await db.run('DROP TABLE kumiwake_touched');
+      await db.run('DROP TABLE kumiwake_touched_orders');
     });
     await importFiles(db, { table: purchases, files: [join(dir, 'b.csv')] });
     const incremental = await summaries(db);

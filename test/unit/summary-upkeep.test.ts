@@ -99,6 +99,16 @@ describe('summaries of an upsert: touched customer x product and customer x cate
     expect(await rowsOf('C20')).toBe(0n);
   });
 
+  it('a customer\'s latest line time, held by an order neither first nor last, moves back when that line does', async () => {
+    const at = (order: number, no: number, day: string) => `O${order},${no},C21,2024-${day} 10:00,P1,1,100`;
+    // O300 is the first order, O302 the last; O301 (2 March) has a line on 1 June, the latest.
+    await upsertAndCompare('spread.csv', [HEADER, at(300, 1, '03-01'), at(301, 1, '03-02'), at(301, 2, '06-01'), at(302, 1, '03-03')]);
+    const latest = async () => String((await db.all<{ t: unknown }>(`SELECT last_line_at::VARCHAR AS t FROM customer_summary WHERE customer_id = 'C21'`))[0]!.t);
+    expect(await latest()).toBe('2024-06-01 10:00:00');
+    await upsertAndCompare('spread-back.csv', [HEADER, at(301, 2, '03-02')]);
+    expect(await latest()).toBe('2024-03-03 10:00:00');
+  });
+
   it('a file of over 100 columns without line numbers replaces an order\'s lines, numbered by position', async () => {
     const groups = Array.from({ length: 96 }, (_, i) => `group:G${i}`);
     const cells = (product: number) => groups.map((_, i) => `v${product}-${i}`).join(',');

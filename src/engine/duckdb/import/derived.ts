@@ -1,24 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBEngine } from '../engine.js';
-import { upsertByKey } from './upsert-by-key.js';
+import { applyOrderDeltas, forgetOrders, ordersNoted, RECOUNTED } from './order-deltas.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../../../sql/${name}`, import.meta.url), 'utf8');
 
 /**
- * What an import changes in the purchase summaries (filled by the staged load): per changed line,
- * old and new, its customer, product and (for a stored line) effective category.
- */
-export const TOUCHED_TABLE = 'kumiwake_touched';
-
-/** The customer x category pairs whose category summary rows a touched rebuild redoes. */
-const TOUCHED_CATEGORIES = 'kumiwake_touched_categories';
-
-/**
- * Which summary rows to rebuild: everyone's, or those TOUCHED_TABLE names (an upsert of a few
- * lines into a large table): the touched customers' `customer_summary` rows (an order may move
- * a customer's first or last order), and only the touched customer x product and customer x
- * category rows of the others: a customer's other products keep their figures, and rebuilding
- * them read a quarter of all lines for a 1% upsert.
+ * Which summary rows to bring up to date: everyone's (rebuilt from the lines), or those of the
+ * orders a staged upsert brought (order-deltas.ts: the touched orders' difference is added).
  */
 export type SummaryScope = 'all' | 'touched';
 
@@ -30,7 +18,7 @@ export const SUMMARIES_MARK = 'purchase_summaries';
  * (a JSON list in the settings table), or, without that setting, any status but cancelled. Read
  * from the table in SQL so an import needs no look-up; the planner's `countedLine` is the same rule.
  */
-const SALES_STATUS = [
+export const SALES_STATUS = [
   `(CASE WHEN EXISTS (SELECT 1 FROM settings WHERE name = 'sales-statuses')`,
   `THEN status IN (SELECT unnest(from_json(value, '["VARCHAR"]')) FROM settings WHERE name = 'sales-statuses')`,
   `ELSE status IS DISTINCT FROM 'cancelled' END)`,
@@ -48,25 +36,28 @@ export async function refreshDerivedTables(
   const built = await summariesBuilt(db);
   if (changed === 'products') await db.run(sqlFile('product-categories.sql'));
   const files = changed === 'products' && built ? ['customer-categories.sql'] : ['purchase-summaries.sql', 'customer-categories.sql'];
-  const everyone = changed === 'products' || scope === 'all';
-  if (!everyone) await noteTouchedCategories(db);
-  const categoryPairs = `IN (SELECT customer_id, category FROM ${TOUCHED_CATEGORIES})`;
+  if (changed === 'purchases' && scope === 'touched') {
+    // What a difference cannot give is recounted from the lines by the files' own SQL.
+    const statements = files.flatMap((file) => splitStatements(withPlaceholders(sqlFile(file), {
+      customer_scope: `customer_id IN (SELECT customer_id FROM ${RECOUNTED.customer_summary})`,
+      product_scope: `(product_code, customer_id) IN (SELECT product_code, customer_id FROM ${RECOUNTED.customer_products})`,
+      category_rows: `(category, customer_id) IN (SELECT category, customer_id FROM ${RECOUNTED.customer_categories})`,
+      category_lines: `(COALESCE(category, product_category), customer_id) IN (SELECT category, customer_id FROM ${RECOUNTED.customer_categories})`,
+      customer_pass: 'true', product_pass: 'true', category_pass: 'true', order_products: '', order_categories: '',
+    })));
+    const recount = Object.fromEntries(summaryPairs(statements).map((pair) => [pair.table, pair.fresh]));
+    await applyOrderDeltas(db, SALES_STATUS, recount as Record<keyof typeof RECOUNTED, string>);
+    return;
+  }
   for (const file of files) {
-    const statements = sqlFile(file)
-      .replaceAll(':sales_status', SALES_STATUS)
-      .replaceAll(':customer_scope', everyone ? 'true' : `customer_id IN (SELECT customer_id FROM ${TOUCHED_TABLE})`)
-      .replaceAll(':customer_pass', '/*pass:customer_id*/true')
-      .replaceAll(':product_pass', '/*pass:product_code*/true')
-      .replaceAll(':category_pass', '/*pass:COALESCE(category, product_category)*/true')
-      .replaceAll(':product_scope', everyone ? 'true' : `(customer_id, product_code) IN (SELECT customer_id, product_code FROM ${TOUCHED_TABLE})`)
-      .replaceAll(':category_rows', everyone ? 'true' : `(customer_id, category) ${categoryPairs}`)
-      .replaceAll(':category_lines', everyone ? 'true' : `(customer_id, COALESCE(category, product_category)) ${categoryPairs}`)
-      .replaceAll(':order_products', everyone ? 'ORDER BY product_code, customer_id' : '')
-      .replaceAll(':order_categories', everyone ? 'ORDER BY category, customer_id' : '');
-    if (!everyone) {
-      for (const pair of summaryPairs(splitStatements(statements))) await updateInPlace(db, pair);
-      continue;
-    }
+    const statements = withPlaceholders(sqlFile(file), {
+      customer_scope: 'true', product_scope: 'true', category_rows: 'true', category_lines: 'true',
+      customer_pass: '/*pass:customer_id*/true',
+      product_pass: '/*pass:product_code*/true',
+      category_pass: '/*pass:COALESCE(category, product_category)*/true',
+      order_products: 'ORDER BY product_code, customer_id',
+      order_categories: 'ORDER BY category, customer_id',
+    });
     const passes = await summaryPasses(db, customersPerPass);
     for (const statement of splitStatements(statements)) {
       const marker = PASS_MARKER.exec(statement);
@@ -78,18 +69,18 @@ export async function refreshDerivedTables(
     }
   }
   if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
-  await forgetTouched(db);
+  await forgetOrders(db);
 }
 
-/** The key of each summary table: a touched rebuild matches fresh rows to stored ones by it. */
-const SUMMARY_KEYS: Readonly<Record<string, readonly string[]>> = {
-  customer_summary: ['customer_id'],
-  customer_products: ['product_code', 'customer_id'],
-  customer_categories: ['category', 'customer_id'],
-};
+/** A summary file's text with its `:name` placeholders filled (the sales basis always). */
+function withPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
+  let filled = text.replaceAll(':sales_status', SALES_STATUS);
+  for (const [name, value] of Object.entries(values)) filled = filled.replaceAll(`:${name}`, value);
+  return filled;
+}
 
-/** A summary's rebuild as its SQL file writes it: the stored rows in scope, and their fresh rows. */
-interface SummaryPair { readonly table: string; readonly scope: string; readonly fresh: string }
+/** A summary's rebuild as its SQL file writes it: the table, and its fresh rows in scope. */
+interface SummaryPair { readonly table: string; readonly fresh: string }
 
 /** Reads the files' `DELETE FROM t WHERE scope; INSERT INTO t [(columns)] SELECT …` pairs. */
 function summaryPairs(statements: readonly string[]): SummaryPair[] {
@@ -97,46 +88,12 @@ function summaryPairs(statements: readonly string[]): SummaryPair[] {
   for (let i = 0; i < statements.length; i += 2) {
     const deletion = /^DELETE FROM (\w+) WHERE ([\s\S]+)$/.exec(statements[i]!);
     const insertion = /^INSERT INTO (\w+)(?:\s*\([^)]*\))?\s*(SELECT[\s\S]+)$/.exec(statements[i + 1] ?? '');
-    if (!deletion || !insertion || deletion[1] !== insertion[1] || !(deletion[1]! in SUMMARY_KEYS)) {
+    if (!deletion || !insertion || deletion[1] !== insertion[1] || !(deletion[1]! in RECOUNTED)) {
       throw new Error(`a summary file's statements ${i + 1} and ${i + 2} are not a DELETE and an INSERT of one summary table`);
     }
-    pairs.push({ table: deletion[1]!, scope: deletion[2]!, fresh: insertion[2]! });
+    pairs.push({ table: deletion[1]!, fresh: insertion[2]! });
   }
   return pairs;
-}
-
-const FRESH_TABLE = 'kumiwake_fresh_summary';
-
-/**
- * A touched rebuild brings the stored summary rows in scope to their fresh values in place
- * (upsertByKey: update what changed, insert new keys) and deletes the keys gone, never every row
- * in scope: deleted rows pin memory until the commit (see upsertByKey), and an upsert that
- * changes only amounts leaves the product and category rows as they were.
- */
-async function updateInPlace(db: DuckDBEngine, pair: SummaryPair): Promise<void> {
-  const key = SUMMARY_KEYS[pair.table]!;
-  await db.run(`CREATE OR REPLACE TABLE ${FRESH_TABLE} AS ${pair.fresh}`);
-  const columns = (await db.all<{ name: string }>(
-    `SELECT column_name AS name FROM information_schema.columns WHERE table_name = '${FRESH_TABLE}' ORDER BY ordinal_position`)).map((r) => r.name);
-  const keyList = key.join(', ');
-  await db.run(`DELETE FROM ${pair.table} WHERE ${pair.scope} AND (${keyList}) NOT IN (SELECT ${keyList} FROM ${FRESH_TABLE})`);
-  await upsertByKey(db, { table: pair.table, key, columns, source: FRESH_TABLE });
-  await db.run(`DROP TABLE ${FRESH_TABLE}`);
-}
-
-/**
- * The customer x category pairs a touched rebuild redoes: the effective categories of the stored
- * lines the import replaced (noted before the merge), and those, after the merge, of every line
- * of a touched customer x product pair, which include the new lines (a line without its own
- * category takes the master's, or keeps the stored one when the file lacks the column).
- */
-async function noteTouchedCategories(db: DuckDBEngine): Promise<void> {
-  await db.run(`CREATE OR REPLACE TABLE ${TOUCHED_CATEGORIES} AS
-    SELECT customer_id, category FROM ${TOUCHED_TABLE} WHERE category IS NOT NULL
-    UNION
-    SELECT customer_id, COALESCE(category, product_category) AS category FROM purchases
-    WHERE COALESCE(category, product_category) IS NOT NULL
-      AND (customer_id, product_code) IN (SELECT customer_id, product_code FROM ${TOUCHED_TABLE})`);
 }
 
 /**
@@ -181,17 +138,9 @@ const summariesBuilt = (db: DuckDBEngine) => db.hasSchemaMark(SUMMARIES_MARK);
  * never built, or when the import brought a large share of the lines (a rebuild is then cheaper).
  */
 export async function summaryScope(db: DuckDBEngine, mode: string, rowsRead: number): Promise<SummaryScope> {
-  const [state] = await db.all<{ touched: bigint; lines: bigint }>(
-    `SELECT (SELECT count(*) FROM information_schema.tables WHERE table_name = '${TOUCHED_TABLE}') AS touched,
-            (SELECT count(*) FROM purchases) AS lines`);
-  const partial = mode !== 'replace' && state!.touched > 0n && (await summariesBuilt(db)) && rowsRead * 4 < Number(state!.lines);
+  const [state] = await db.all<{ lines: bigint }>('SELECT count(*) AS lines FROM purchases');
+  const partial = mode !== 'replace' && (await ordersNoted(db)) && (await summariesBuilt(db)) && rowsRead * 4 < Number(state!.lines);
   return partial ? 'touched' : 'all';
-}
-
-/** Drops the lists of what was touched (they live only inside an import's transaction). */
-export async function forgetTouched(db: DuckDBEngine): Promise<void> {
-  await db.run(`DROP TABLE IF EXISTS ${TOUCHED_TABLE}`);
-  await db.run(`DROP TABLE IF EXISTS ${TOUCHED_CATEGORIES}`);
 }
 
 /** The statements of a SQL file, one by one (each is its own step for DuckDB's memory). */

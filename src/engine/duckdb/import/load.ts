@@ -2,7 +2,8 @@ import type { DuckDBEngine } from '../engine.js';
 import { sqlIdent } from '../../../dialect/duckdb/sql-text.js';
 import type { TableDef } from '../../../catalog/tables.js';
 import { STAGE_TABLE, type StagePlan } from './stage.js';
-import { TOUCHED_TABLE } from './derived.js';
+import { SALES_STATUS } from './derived.js';
+import { noteOrdersBefore } from './order-deltas.js';
 import { upsertByKey } from './upsert-by-key.js';
 
 export type ImportMode = 'upsert' | 'replace' | 'append';
@@ -139,8 +140,7 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
   const target = q(table.table);
   const columnList = names.map(q).join(', ');
   // Into an empty table, everyone's summaries are rebuilt anyway: nothing to note.
-  const notesTouched = table.table === 'purchases' && mode !== 'replace' && !(await isEmpty(db, 'purchases'));
-  if (notesTouched) await noteFileLines(db);
+  if (table.table === 'purchases' && mode !== 'replace' && !(await isEmpty(db, 'purchases'))) await noteOrdersBefore(db, SALES_STATUS);
 
   if (table.table === 'mail_events') {
     const fresh = (await isEmpty(db, 'mail_events'))
@@ -151,17 +151,13 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
   if (mode === 'append' || (await isEmpty(db, table.table))) {
     return db.change(`INSERT INTO ${target} (${columnList}) ${rows}`);
   }
-  const noteReplaced = notesTouched ? (storedLines: string) => noteReplacedLines(db, storedLines) : undefined;
   // The file's rows once: read several times, and a key completed by numbering (line_no) is only there.
   await db.run(`CREATE OR REPLACE TABLE ${FILE_ROWS_TABLE} AS ${rows}`);
   let stored: number;
-  if (plan.width > WIDE_FILE_COLUMNS) stored = await replaceMatchedRows(db, table, names, FILE_ROWS_TABLE, noteReplaced);
+  if (plan.width > WIDE_FILE_COLUMNS) stored = await replaceMatchedRows(db, table, names, FILE_ROWS_TABLE);
   else {
     // Counts every row of the file as stored (a key matched or added), changed or not.
-    const { matched, added } = await upsertByKey(db, {
-      table: table.table, key, columns: names, source: FILE_ROWS_TABLE,
-      ...(noteReplaced ? { storedColumns: ['customer_id', 'product_code', 'category', 'product_category'], onMatched: noteReplaced } : {}),
-    });
+    const { matched, added } = await upsertByKey(db, { table: table.table, key, columns: names, source: FILE_ROWS_TABLE });
     stored = matched + added;
   }
   await db.run(`DROP TABLE ${FILE_ROWS_TABLE}`);
@@ -180,9 +176,7 @@ export const WIDE_FILE_COLUMNS = 100;
  * those columns only); new rows take the schema's defaults. (Deleting pins 16 KB per touched
  * 2,048-row vector until the commit: fine for the few thousand rows of a wide file.)
  */
-async function replaceMatchedRows(
-  db: DuckDBEngine, table: TableDef, names: readonly string[], fileRows: string, noteReplaced?: (storedRows: string) => Promise<void>,
-): Promise<number> {
+async function replaceMatchedRows(db: DuckDBEngine, table: TableDef, names: readonly string[], fileRows: string): Promise<number> {
   const target = q(table.table);
   const key = table.key.map(q);
   const keyList = key.join(', ');
@@ -191,7 +185,6 @@ async function replaceMatchedRows(
     `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: table.table })).map((r) => r.name);
   const kept = stored.filter((c) => !names.includes(c) && !table.key.includes(c)).map(q);
   const matched = `(${keyList}) IN (SELECT ${keyList} FROM ${fileRows})`;
-  await noteReplaced?.(`(SELECT * FROM ${target} WHERE ${matched})`);
   await db.run(`CREATE OR REPLACE TABLE ${KEPT_TABLE} AS SELECT ${[...key, ...kept].join(', ')} FROM ${target} WHERE ${matched}`);
   await db.run(`DELETE FROM ${target} WHERE ${matched}`);
   const fileColumns = names.map(q);
@@ -211,21 +204,4 @@ const KEPT_TABLE = 'kumiwake_kept_columns';
 async function repeatsKey(db: DuckDBEngine, from: string, key: readonly string[]): Promise<boolean> {
   const rows = await db.all(`SELECT 1 FROM ${from} GROUP BY ${key.map(q).join(', ')} HAVING count(*) > 1 LIMIT 1`);
   return rows.length > 0;
-}
-
-/**
- * Records what the staged rows change in the purchase summaries (TOUCHED_TABLE), first the customer
- * and product of the file's good rows (noteFileLines), then the customer, product and effective
- * category of the stored lines the file replaces (noteReplacedLines: a line may move to another
- * customer or product).
- */
-async function noteFileLines(db: DuckDBEngine): Promise<void> {
-  await db.run(`CREATE TABLE IF NOT EXISTS ${TOUCHED_TABLE} (customer_id VARCHAR NOT NULL, product_code VARCHAR NOT NULL, category VARCHAR)`);
-  await db.run(`INSERT INTO ${TOUCHED_TABLE} SELECT DISTINCT customer_id, product_code, NULL FROM ${STAGE_TABLE}
-    WHERE _bad IS NULL AND NOT _skip AND customer_id IS NOT NULL AND product_code IS NOT NULL`);
-}
-
-/** `storedLines`: the stored lines the file replaces (a table or subquery of purchases' columns). */
-async function noteReplacedLines(db: DuckDBEngine, storedLines: string): Promise<void> {
-  await db.run(`INSERT INTO ${TOUCHED_TABLE} SELECT DISTINCT t.customer_id, t.product_code, COALESCE(t.category, t.product_category) FROM ${storedLines} AS t`);
 }

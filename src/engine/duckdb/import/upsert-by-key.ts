@@ -10,10 +10,6 @@ export interface KeyedRows {
   readonly columns: readonly string[];
   /** a table holding the rows, one per key */
   readonly source: string;
-  /** stored columns kept beside the matched rows for `onMatched` */
-  readonly storedColumns?: readonly string[];
-  /** reads the matched stored rows (a table of `storedColumns`) before they are changed */
-  readonly onMatched?: (matched: string) => Promise<void>;
 }
 
 /**
@@ -30,11 +26,9 @@ export async function upsertByKey(db: DuckDBEngine, rows: KeyedRows): Promise<{ 
   const target = q(rows.table);
   const values = rows.columns.filter((c) => !rows.key.includes(c));
   const sameKey = rows.key.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
-  // One join of the stored rows with the new ones: which columns differ, and what onMatched reads.
-  const stored = (rows.storedColumns ?? []).map((c) => `, t.${q(c)}`).join('');
-  await db.run(`CREATE OR REPLACE TABLE ${MATCHED_TABLE} AS SELECT ${values.map((c, i) => `t.${q(c)} IS DISTINCT FROM s.${q(c)} AS c${i}, `).join('')}true AS _matched${stored}
+  // One join of the stored rows with the new ones: which columns differ.
+  await db.run(`CREATE OR REPLACE TABLE ${MATCHED_TABLE} AS SELECT ${values.map((c, i) => `t.${q(c)} IS DISTINCT FROM s.${q(c)} AS c${i}, `).join('')}true AS _matched
     FROM ${target} AS t JOIN ${rows.source} AS s ON ${sameKey}`);
-  await rows.onMatched?.(MATCHED_TABLE);
   const [found] = await db.all<Record<string, bigint | boolean | null>>(
     `SELECT count(*) AS _matched ${values.map((_, i) => `, bool_or(c${i}) AS c${i}`).join('')}, (SELECT count(*) FROM ${rows.source}) AS _rows FROM ${MATCHED_TABLE}`);
   await db.run(`DROP TABLE ${MATCHED_TABLE}`);
