@@ -2,8 +2,7 @@ import type { DuckDBEngine } from '../engine.js';
 import { sqlIdent } from '../../../dialect/duckdb/sql-text.js';
 import type { TableDef } from '../../../catalog/tables.js';
 import { STAGE_TABLE, type StagePlan } from './stage.js';
-import { SALES_STATUS } from './derived.js';
-import { noteOrdersBefore } from './order-deltas.js';
+import { noteOrdersAfter, noteOrdersBefore, ORDER_LINES_BEFORE } from './order-deltas.js';
 import { upsertByKey } from './upsert-by-key.js';
 
 export type ImportMode = 'upsert' | 'replace' | 'append';
@@ -140,7 +139,8 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
   const target = q(table.table);
   const columnList = names.map(q).join(', ');
   // Into an empty table, everyone's summaries are rebuilt anyway: nothing to note.
-  if (table.table === 'purchases' && mode !== 'replace' && !(await isEmpty(db, 'purchases'))) await noteOrdersBefore(db, SALES_STATUS);
+  const notesOrders = table.table === 'purchases' && mode !== 'replace' && !(await isEmpty(db, 'purchases'));
+  if (notesOrders) await noteOrdersBefore(db);
 
   if (table.table === 'mail_events') {
     const fresh = (await isEmpty(db, 'mail_events'))
@@ -149,7 +149,9 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
     return db.change(`INSERT INTO mail_events (${columnList}) ${fresh}`);
   }
   if (mode === 'append' || (await isEmpty(db, table.table))) {
-    return db.change(`INSERT INTO ${target} (${columnList}) ${rows}`);
+    const inserted = await db.change(`INSERT INTO ${target} (${columnList}) ${rows}`);
+    if (notesOrders) await noteOrdersAfter(db);
+    return inserted;
   }
   // The file's rows once: read several times, and a key completed by numbering (line_no) is only there.
   await db.run(`CREATE OR REPLACE TABLE ${FILE_ROWS_TABLE} AS ${rows}`);
@@ -157,9 +159,11 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
   if (plan.width > WIDE_FILE_COLUMNS) stored = await replaceMatchedRows(db, table, names, FILE_ROWS_TABLE);
   else {
     // Counts every row of the file as stored (a key matched or added), changed or not.
-    const { matched, added } = await upsertByKey(db, { table: table.table, key, columns: names, source: FILE_ROWS_TABLE });
+    // The stored lines a purchases file's keys can match were copied with their orders.
+    const { matched, added } = await upsertByKey(db, { table: table.table, key, columns: names, source: FILE_ROWS_TABLE, ...(notesOrders ? { storedRows: ORDER_LINES_BEFORE } : {}) });
     stored = matched + added;
   }
+  if (notesOrders) await noteOrdersAfter(db, { table: FILE_ROWS_TABLE, columns: names });
   await db.run(`DROP TABLE ${FILE_ROWS_TABLE}`);
   return stored;
 }

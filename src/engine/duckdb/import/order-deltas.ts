@@ -15,6 +15,10 @@ import { upsertByKey } from './upsert-by-key.js';
 
 /** The orders the file brings (each a key of the file's lines: order_id, line_no). */
 export const TOUCHED_ORDERS = 'kumiwake_touched_orders';
+/** Every stored line of the touched orders, as it was before the merge (all columns). */
+export const ORDER_LINES_BEFORE = 'kumiwake_order_lines_before';
+/** The touched orders' lines after the merge (the columns the summaries read). */
+const ORDER_LINES_AFTER = 'kumiwake_order_lines_after';
 const OLD_LINES = 'kumiwake_old_order_lines';
 const NEW_LINES = 'kumiwake_new_order_lines';
 const OLD_ORDERS = 'kumiwake_old_orders';
@@ -29,17 +33,42 @@ export const RECOUNTED = {
 type SummaryTable = keyof typeof RECOUNTED;
 
 /** The tables this file makes inside the import's transaction (dropped when done or rolled back). */
-const SCRATCH = [TOUCHED_ORDERS, OLD_LINES, NEW_LINES, OLD_ORDERS, NEW_ORDERS, ...Object.values(RECOUNTED)];
+const SCRATCH = [TOUCHED_ORDERS, ORDER_LINES_BEFORE, ORDER_LINES_AFTER, OLD_LINES, NEW_LINES, OLD_ORDERS, NEW_ORDERS, ...Object.values(RECOUNTED)];
 
-/** Lines that count toward the summaries, with the figures they add, of the touched orders. */
-const countedLines = (salesStatus: string) => `SELECT customer_id, order_id, product_code, COALESCE(category, product_category) AS category,
+/** The columns of a line the summaries read; a new line lacking one has NULL, which reads as its default. */
+const SUMMARY_COLUMNS = ['customer_id', 'order_id', 'product_code', 'category', 'product_category', 'quantity', 'amount', 'ordered_at', 'shipped_at', 'counted', 'status'];
+
+/** Lines of `lines` that count toward the summaries, with the figures they add. */
+const countedLines = (lines: string, salesStatus: string) => `SELECT customer_id, order_id, product_code, COALESCE(category, product_category) AS category,
     COALESCE(quantity, 1) AS quantity, amount, ordered_at, shipped_at
-  FROM purchases WHERE order_id IN (SELECT order_id FROM ${TOUCHED_ORDERS}) AND counted IS NOT false AND ${salesStatus}`;
+  FROM ${lines} WHERE counted IS NOT false AND ${salesStatus}`;
 
-/** Before the merge: which orders the file's good rows bring, and how those orders stand now. */
-export async function noteOrdersBefore(db: DuckDBEngine, salesStatus: string): Promise<void> {
+/**
+ * Before the merge: which orders the file's good rows bring, and every stored line of them (the
+ * lines the file's keys can match are among them: a key holds its order id).
+ */
+export async function noteOrdersBefore(db: DuckDBEngine): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE ${TOUCHED_ORDERS} AS SELECT DISTINCT order_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip AND order_id IS NOT NULL`);
-  await db.run(`CREATE OR REPLACE TABLE ${OLD_LINES} AS ${countedLines(salesStatus)}`);
+  await db.run(`CREATE OR REPLACE TABLE ${ORDER_LINES_BEFORE} AS SELECT * FROM purchases WHERE order_id IN (SELECT order_id FROM ${TOUCHED_ORDERS})`);
+}
+
+/**
+ * After the merge: the touched orders' lines as they now are. From the file's rows (`fileRows`,
+ * one per key, holding `fileColumns`) over the lines before, without reading the stored lines
+ * again: a line the file holds takes the file's columns and keeps its stored others; the rest
+ * are as they were. Without the file's rows (an append), read from the stored lines.
+ */
+export async function noteOrdersAfter(db: DuckDBEngine, fileRows?: { table: string; columns: readonly string[] }): Promise<void> {
+  if (!fileRows) {
+    await db.run(`CREATE OR REPLACE TABLE ${ORDER_LINES_AFTER} AS SELECT ${SUMMARY_COLUMNS.join(', ')} FROM purchases WHERE order_id IN (SELECT order_id FROM ${TOUCHED_ORDERS})`);
+    return;
+  }
+  const column = (c: string) => (fileRows.columns.includes(c) ? `f.${c}` : `b.${c}`);
+  await db.run(`CREATE OR REPLACE TABLE ${ORDER_LINES_AFTER} AS
+    SELECT ${SUMMARY_COLUMNS.join(', ')} FROM ${ORDER_LINES_BEFORE} WHERE (order_id, line_no) NOT IN (SELECT order_id, line_no FROM ${fileRows.table})
+    UNION ALL
+    SELECT ${SUMMARY_COLUMNS.map((c) => `${column(c)} AS ${c}`).join(', ')}
+    FROM ${fileRows.table} AS f LEFT JOIN ${ORDER_LINES_BEFORE} AS b ON b.order_id = f.order_id AND b.line_no = f.line_no`);
 }
 
 /** Whether the file's orders were noted (a staged upsert into stored lines). */
@@ -54,7 +83,8 @@ export async function ordersNoted(db: DuckDBEngine): Promise<boolean> {
  * the lines (the import's own summary SQL, scoped to that table).
  */
 export async function applyOrderDeltas(db: DuckDBEngine, salesStatus: string, recount: Readonly<Record<SummaryTable, string>>): Promise<void> {
-  await db.run(`CREATE OR REPLACE TABLE ${NEW_LINES} AS ${countedLines(salesStatus)}`);
+  await db.run(`CREATE OR REPLACE TABLE ${OLD_LINES} AS ${countedLines(ORDER_LINES_BEFORE, salesStatus)}`);
+  await db.run(`CREATE OR REPLACE TABLE ${NEW_LINES} AS ${countedLines(ORDER_LINES_AFTER, salesStatus)}`);
   for (const [orders, lines] of [[OLD_ORDERS, OLD_LINES], [NEW_ORDERS, NEW_LINES]] as const) {
     await db.run(`CREATE OR REPLACE TABLE ${orders} AS
       SELECT customer_id, order_id, min(ordered_at) AS ts, max(ordered_at) AS ts_last, max(shipped_at) AS shipped, sum(amount) AS sales

@@ -10,6 +10,8 @@ export interface KeyedRows {
   readonly columns: readonly string[];
   /** a table holding the rows, one per key */
   readonly source: string;
+  /** a table holding (at least) every stored row whose key `source` may hold, to match them in (default: the table) */
+  readonly storedRows?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function upsertByKey(db: DuckDBEngine, rows: KeyedRows): Promise<{ 
   const sameKey = rows.key.map((k) => `t.${q(k)} = s.${q(k)}`).join(' AND ');
   // One join of the stored rows with the new ones: which columns differ.
   await db.run(`CREATE OR REPLACE TABLE ${MATCHED_TABLE} AS SELECT ${values.map((c, i) => `t.${q(c)} IS DISTINCT FROM s.${q(c)} AS c${i}, `).join('')}true AS _matched
-    FROM ${target} AS t JOIN ${rows.source} AS s ON ${sameKey}`);
+    FROM ${rows.storedRows ?? target} AS t JOIN ${rows.source} AS s ON ${sameKey}`);
   const [found] = await db.all<Record<string, bigint | boolean | null>>(
     `SELECT count(*) AS _matched ${values.map((_, i) => `, bool_or(c${i}) AS c${i}`).join('')}, (SELECT count(*) FROM ${rows.source}) AS _rows FROM ${MATCHED_TABLE}`);
   await db.run(`DROP TABLE ${MATCHED_TABLE}`);
