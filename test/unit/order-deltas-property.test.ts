@@ -8,6 +8,7 @@ import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js'
 import { importFiles, type ImportResult } from '../../src/engine/duckdb/import/run-import.js';
 import { storeSalesStatuses } from '../../src/segments/sales-statuses.js';
 import { tempDir } from '../helpers/cli.js';
+import { summaryText } from '../helpers/summaries.js';
 
 // A small upsert brings the summaries up to date by the touched orders' difference (order-deltas.ts),
 // recounting a customer from their lines only when a stored first / last order changed or went.
@@ -47,15 +48,6 @@ const upsertArb = fc.record({
   added: ordersArb(100, { min: 0, max: 2 }),
 });
 
-async function summaries(db: DuckDBEngine): Promise<string> {
-  const dump = async (sql: string) => (await db.all(sql)).map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v))).join('\n');
-  return [
-    await dump('SELECT * FROM customer_summary ORDER BY customer_id'),
-    await dump('SELECT * FROM customer_products ORDER BY product_code, customer_id'),
-    await dump('SELECT * FROM customer_categories ORDER BY category, customer_id'),
-  ].join('\n--\n');
-}
-
 describe('an upsert\'s summaries by order differences', () => {
   it('equal a full rebuild for random upserts (moves, cancellations, time ties, new orders, missing columns, a sales basis)', async () => {
     const dir = tempDir();
@@ -87,9 +79,9 @@ describe('an upsert\'s summaries by order differences', () => {
           expect(result.rowsLoaded).toBe(lines.length);
         }
         expect(byDifference, 'the upsert took the order-difference path').toBe(true);
-        const incremental = await summaries(db);
+        const incremental = await summaryText(db);
         await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all'));
-        expect(incremental).toBe(await summaries(db));
+        expect(incremental).toBe(await summaryText(db));
       } finally {
         db.close();
       }

@@ -6,20 +6,11 @@ import { purchases } from '../../src/catalog/tables.js';
 import { refreshDerivedTables, summaryScope } from '../../src/engine/duckdb/import/derived.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { tempDir } from '../helpers/cli.js';
+import { summaryText } from '../helpers/summaries.js';
 
 const HEADER = 'order_id,line_no,customer_id,ordered_at,product_code,category,quantity,amount,status';
 const line = (order: number, no: number, customer: number, day: number, product: number, amount: number, status = '完了') =>
   `O${order},${no},C${String(customer).padStart(3, '0')},2024-${String(1 + (day % 12)).padStart(2, '0')}-${String(1 + (day % 28)).padStart(2, '0')} 10:00,P${product},${product % 3 === 0 ? 'サプリ' : ''},${1 + (order % 3)},${amount},${status}`;
-
-/** Every summary row, as sorted text: equal tables give equal text. */
-async function summaries(db: DuckDBEngine): Promise<string> {
-  const dump = async (sql: string) => (await db.all(sql)).map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v))).join('\n');
-  return [
-    await dump('SELECT * FROM customer_summary ORDER BY customer_id'),
-    await dump('SELECT * FROM customer_products ORDER BY product_code, customer_id'),
-    await dump('SELECT * FROM customer_categories ORDER BY category, customer_id'),
-  ].join('\n--\n');
-}
 
 describe('purchase summaries kept by imports', () => {
   let dir: string;
@@ -56,10 +47,10 @@ describe('purchase summaries kept by imports', () => {
       await db.run('DROP TABLE kumiwake_touched_orders');
     });
     await importFiles(db, { table: purchases, files: [join(dir, 'b.csv')] });
-    const incremental = await summaries(db);
+    const incremental = await summaryText(db);
     expect(incremental).not.toMatch(/"C077"/);
     expect(incremental).toMatch(/"customer_id":"C090"/);
     await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all'));
-    expect(incremental).toBe(await summaries(db));
+    expect(incremental).toBe(await summaryText(db));
   });
 });

@@ -6,6 +6,7 @@ import { products, purchases } from '../../src/catalog/tables.js';
 import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { tempDir } from '../helpers/cli.js';
+import { summaryText } from '../helpers/summaries.js';
 
 // An upsert of a few lines rebuilds the touched customers' customer_summary rows and only the
 // touched customer x product and customer x category rows: lines moving between customers,
@@ -16,16 +17,6 @@ const WITH_CATEGORY = `${HEADER},category`;
 const line = (order: number, no: number, customer: number, product: number, category?: string) =>
   `O${order},${no},C${customer},2024-0${1 + (order % 9)}-1${order % 10} 10:00,P${product},${1 + (no % 2)},${100 * (order + no)}` +
   (category === undefined ? '' : `,${category}`);
-
-/** Every summary row, as sorted text: equal tables give equal text. */
-async function summaries(db: DuckDBEngine): Promise<string> {
-  const dump = async (sql: string) => (await db.all(sql)).map((r) => JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v))).join('\n');
-  return [
-    await dump('SELECT * FROM customer_summary ORDER BY customer_id'),
-    await dump('SELECT * FROM customer_products ORDER BY product_code, customer_id'),
-    await dump('SELECT * FROM customer_categories ORDER BY category, customer_id'),
-  ].join('\n--\n');
-}
 
 /** A row no import would write, for a pair no line has: a touched rebuild leaves it, a full one removes it. */
 const MARKER = `('P-marker', 'C-marker', 9, 9)`;
@@ -60,9 +51,9 @@ describe('summaries of an upsert: touched customer x product and customer x cate
   }
 
   async function expectSameAsFullRebuild(): Promise<void> {
-    const incremental = await summaries(db);
+    const incremental = await summaryText(db);
     await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all'));
-    expect(incremental).toBe(await summaries(db));
+    expect(incremental).toBe(await summaryText(db));
   }
 
   it('a file without categories moves lines to other customers and products (the master category follows)', async () => {
