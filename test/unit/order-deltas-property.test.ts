@@ -49,10 +49,10 @@ const upsertArb = fc.record({
 });
 
 describe('an upsert\'s summaries by order differences', () => {
-  it('equal a full rebuild for random upserts (moves, cancellations, time ties, new orders, missing columns, a sales basis)', async () => {
+  it('equal a full rebuild for random upserts (moves, cancellations, time ties, new orders, missing columns, several files in one import, a sales basis)', async () => {
     const dir = tempDir();
     let run = 0;
-    await fc.assert(fc.asyncProperty(ordersArb(0, { min: 60, max: 60 }), fc.array(upsertArb, { minLength: 1, maxLength: 2 }), fc.boolean(), async (base, upserts, salesBasis) => {
+    await fc.assert(fc.asyncProperty(ordersArb(0, { min: 60, max: 60 }), fc.array(upsertArb, { minLength: 1, maxLength: 2 }), fc.boolean(), fc.boolean(), async (base, upserts, together, salesBasis) => {
       const db = await DuckDBEngine.open(':memory:');
       let byDifference = false;
       const runStatement = db.run.bind(db);
@@ -73,10 +73,14 @@ describe('an upsert\'s summaries by order differences', () => {
         await importFiles(db, { table: products, files: [join(dir, 'products.csv')] });
         await importFiles(db, { table: purchases, files: [file('base', base)] });
         if (salesBasis) await storeSalesStatuses(db, ['ok', 'pending']);
-        for (const [i, upsert] of upserts.entries()) {
+        const files = upserts.map((upsert, i) => {
           const lines = [...upsert.changed.map((c) => text(c.order, c.no, c.line)), ...upsert.added];
-          const result: ImportResult = await importFiles(db, { table: purchases, files: [file(`upsert-${i}`, lines, upsert.lacks)] });
-          expect(result.rowsLoaded).toBe(lines.length);
+          return { path: file(`upsert-${i}`, lines, upsert.lacks), lines: lines.length };
+        });
+        // One import command per file, or one for all (the second file may change the first's orders).
+        for (const group of together ? [files] : files.map((f) => [f])) {
+          const result: ImportResult = await importFiles(db, { table: purchases, files: group.map((f) => f.path) });
+          expect(result.rowsLoaded).toBe(group.reduce((n, f) => n + f.lines, 0));
         }
         expect(byDifference, 'the upsert took the order-difference path').toBe(true);
         const incremental = await summaryText(db);

@@ -15,9 +15,11 @@ import { upsertByKey } from './upsert-by-key.js';
 
 /** The orders the file brings (each a key of the file's lines: order_id, line_no). */
 export const TOUCHED_ORDERS = 'kumiwake_touched_orders';
-/** Every stored line of the touched orders, as it was before the merge (all columns). */
+/** The orders of the file being loaded. */
+const FILE_ORDERS = 'kumiwake_file_orders';
+/** Every stored line of the file's orders, as it was before its merge (all columns). */
 export const ORDER_LINES_BEFORE = 'kumiwake_order_lines_before';
-/** The touched orders' lines after the merge (the columns the summaries read). */
+/** The touched orders' lines after the merges (the columns the summaries read). */
 const ORDER_LINES_AFTER = 'kumiwake_order_lines_after';
 const OLD_LINES = 'kumiwake_old_order_lines';
 const NEW_LINES = 'kumiwake_new_order_lines';
@@ -33,7 +35,7 @@ export const RECOUNTED = {
 type SummaryTable = keyof typeof RECOUNTED;
 
 /** The tables this file makes inside the import's transaction (dropped when done or rolled back). */
-const SCRATCH = [TOUCHED_ORDERS, ORDER_LINES_BEFORE, ORDER_LINES_AFTER, OLD_LINES, NEW_LINES, OLD_ORDERS, NEW_ORDERS, ...Object.values(RECOUNTED)];
+const SCRATCH = [TOUCHED_ORDERS, FILE_ORDERS, ORDER_LINES_BEFORE, ORDER_LINES_AFTER, OLD_LINES, NEW_LINES, OLD_ORDERS, NEW_ORDERS, ...Object.values(RECOUNTED)];
 
 /** The columns of a line the summaries read; a new line lacking one has NULL, which reads as its default. */
 const SUMMARY_COLUMNS = ['customer_id', 'order_id', 'product_code', 'category', 'product_category', 'quantity', 'amount', 'ordered_at', 'shipped_at', 'counted', 'status'];
@@ -44,27 +46,37 @@ const countedLines = (lines: string, salesStatus: string) => `SELECT customer_id
   FROM ${lines} WHERE counted IS NOT false AND ${salesStatus}`;
 
 /**
- * Before the merge: which orders the file's good rows bring, and every stored line of them (the
- * lines the file's keys can match are among them: a key holds its order id).
+ * Before the merge of one file: which orders its good rows bring, and every stored line of them
+ * (the lines its keys can match are among them: a key holds its order id). The old figures of
+ * an order are kept from the first file of the import that touches it.
  */
-export async function noteOrdersBefore(db: DuckDBEngine): Promise<void> {
-  await db.run(`CREATE OR REPLACE TABLE ${TOUCHED_ORDERS} AS SELECT DISTINCT order_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip AND order_id IS NOT NULL`);
-  await db.run(`CREATE OR REPLACE TABLE ${ORDER_LINES_BEFORE} AS SELECT * FROM purchases WHERE order_id IN (SELECT order_id FROM ${TOUCHED_ORDERS})`);
+export async function noteOrdersBefore(db: DuckDBEngine, salesStatus: string): Promise<void> {
+  await db.run(`CREATE OR REPLACE TABLE ${FILE_ORDERS} AS SELECT DISTINCT order_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip AND order_id IS NOT NULL`);
+  await db.run(`CREATE OR REPLACE TABLE ${ORDER_LINES_BEFORE} AS SELECT * FROM purchases WHERE order_id IN (SELECT order_id FROM ${FILE_ORDERS})`);
+  if (!(await ordersNoted(db))) {
+    await db.run(`CREATE TABLE ${TOUCHED_ORDERS} (order_id VARCHAR NOT NULL)`);
+    await db.run(`CREATE TABLE ${OLD_LINES} AS ${countedLines(ORDER_LINES_BEFORE, salesStatus)} LIMIT 0`);
+  }
+  await db.run(`INSERT INTO ${OLD_LINES} ${countedLines(ORDER_LINES_BEFORE, salesStatus)} AND order_id NOT IN (SELECT order_id FROM ${TOUCHED_ORDERS})`);
+  await db.run(`INSERT INTO ${TOUCHED_ORDERS} SELECT order_id FROM ${FILE_ORDERS} WHERE order_id NOT IN (SELECT order_id FROM ${TOUCHED_ORDERS})`);
 }
 
 /**
- * After the merge: the touched orders' lines as they now are. From the file's rows (`fileRows`,
- * one per key, holding `fileColumns`) over the lines before, without reading the stored lines
- * again: a line the file holds takes the file's columns and keeps its stored others; the rest
- * are as they were. Without the file's rows (an append), read from the stored lines.
+ * After the merge of one file: its orders' lines as they now are, replacing what an earlier file
+ * of the import left of them. From the file's rows (`fileRows`, one per key, holding `columns`)
+ * over the lines before, without reading the stored lines again: a line the file holds takes the
+ * file's columns and keeps its stored others; the rest are as they were. Without the file's rows
+ * (an append), read from the stored lines.
  */
 export async function noteOrdersAfter(db: DuckDBEngine, fileRows?: { table: string; columns: readonly string[] }): Promise<void> {
+  await db.run(`CREATE TABLE IF NOT EXISTS ${ORDER_LINES_AFTER} AS SELECT ${SUMMARY_COLUMNS.join(', ')} FROM purchases LIMIT 0`);
+  await db.run(`DELETE FROM ${ORDER_LINES_AFTER} WHERE order_id IN (SELECT order_id FROM ${FILE_ORDERS})`);
   if (!fileRows) {
-    await db.run(`CREATE OR REPLACE TABLE ${ORDER_LINES_AFTER} AS SELECT ${SUMMARY_COLUMNS.join(', ')} FROM purchases WHERE order_id IN (SELECT order_id FROM ${TOUCHED_ORDERS})`);
+    await db.run(`INSERT INTO ${ORDER_LINES_AFTER} SELECT ${SUMMARY_COLUMNS.join(', ')} FROM purchases WHERE order_id IN (SELECT order_id FROM ${FILE_ORDERS})`);
     return;
   }
   const column = (c: string) => (fileRows.columns.includes(c) ? `f.${c}` : `b.${c}`);
-  await db.run(`CREATE OR REPLACE TABLE ${ORDER_LINES_AFTER} AS
+  await db.run(`INSERT INTO ${ORDER_LINES_AFTER}
     SELECT ${SUMMARY_COLUMNS.join(', ')} FROM ${ORDER_LINES_BEFORE} WHERE (order_id, line_no) NOT IN (SELECT order_id, line_no FROM ${fileRows.table})
     UNION ALL
     SELECT ${SUMMARY_COLUMNS.map((c) => `${column(c)} AS ${c}`).join(', ')}
@@ -83,7 +95,6 @@ export async function ordersNoted(db: DuckDBEngine): Promise<boolean> {
  * the lines (the import's own summary SQL, scoped to that table).
  */
 export async function applyOrderDeltas(db: DuckDBEngine, salesStatus: string, recount: Readonly<Record<SummaryTable, string>>): Promise<void> {
-  await db.run(`CREATE OR REPLACE TABLE ${OLD_LINES} AS ${countedLines(ORDER_LINES_BEFORE, salesStatus)}`);
   await db.run(`CREATE OR REPLACE TABLE ${NEW_LINES} AS ${countedLines(ORDER_LINES_AFTER, salesStatus)}`);
   for (const [orders, lines] of [[OLD_ORDERS, OLD_LINES], [NEW_ORDERS, NEW_LINES]] as const) {
     await db.run(`CREATE OR REPLACE TABLE ${orders} AS
