@@ -39,10 +39,10 @@ describe('summaries of an upsert: touched customer x product and customer x cate
   });
   afterAll(() => db.close());
 
-  async function upsertAndCompare(name: string, text: string[]): Promise<void> {
+  async function upsertAndCompare(name: string, text: string[], mode?: 'append'): Promise<void> {
     await db.run(`INSERT INTO customer_products VALUES ${MARKER}`);
     writeFileSync(join(dir, name), `${text.join('\n')}\n`);
-    const result = await importFiles(db, { table: purchases, files: [join(dir, name)] });
+    const result = await importFiles(db, { table: purchases, files: [join(dir, name)], mode });
     expect(result.rowsLoaded).toBe(text.length - 1);
     // The marker survived: this upsert rebuilt some rows only (the path under test).
     expect((await db.all(`SELECT 1 FROM customer_products WHERE customer_id = 'C-marker'`)).length).toBe(1);
@@ -98,6 +98,10 @@ describe('summaries of an upsert: touched customer x product and customer x cate
     expect(await latest()).toBe('2024-06-01 10:00:00');
     await upsertAndCompare('spread-back.csv', [HEADER, at(301, 2, '03-02')]);
     expect(await latest()).toBe('2024-03-03 10:00:00');
+  });
+
+  it('an appended file adds lines to stored orders and new ones', async () => {
+    await upsertAndCompare('appended.csv', [HEADER, line(12, 7, 3, 3), line(13, 7, 4, 2), line(400, 1, 5, 1)], 'append');
   });
 
   it('a file of over 100 columns without line numbers replaces an order\'s lines, numbered by position', async () => {
