@@ -26,7 +26,7 @@ const lineArb = fc.record({
   category: fc.constantFrom('', '', 'セール', '食品'),
   quantity: fc.constantFrom('', '1', '2', '5'),
   amount: fc.constantFrom('', '0', '100', '250.5', '999'),
-  status: fc.constantFrom('ok', 'ok', 'ok', 'cancelled', 'pending'),
+  status: fc.constantFrom('ok', 'ok', 'ok', 'cancelled', "pend'ing"), // a quote: the sales basis is written into the SQL as values
 });
 type Line = typeof lineArb extends fc.Arbitrary<infer T> ? T : never;
 const text = (order: number, no: number, l: Line) =>
@@ -72,7 +72,7 @@ describe('an upsert\'s summaries by order differences', () => {
         writeFileSync(join(dir, 'products.csv'), 'product_code,category\nP1,食品\nP2,雑貨\nP3,\n');
         await importFiles(db, { table: products, files: [join(dir, 'products.csv')] });
         await importFiles(db, { table: purchases, files: [file('base', base)] });
-        if (salesBasis) await storeSalesStatuses(db, ['ok', 'pending']);
+        if (salesBasis) await storeSalesStatuses(db, ['ok', "pend'ing"]);
         const files = upserts.map((upsert, i) => {
           const lines = [...upsert.changed.map((c) => text(c.order, c.no, c.line)), ...upsert.added];
           return { path: file(`upsert-${i}`, lines, upsert.lacks), lines: lines.length };

@@ -2,7 +2,7 @@ import type { DuckDBEngine } from '../engine.js';
 import { sqlIdent } from '../../../dialect/duckdb/sql-text.js';
 import type { TableDef } from '../../../catalog/tables.js';
 import { STAGE_TABLE, type StagePlan } from './stage.js';
-import { SALES_STATUS } from './derived.js';
+import { salesStatusCondition } from './derived.js';
 import { noteOrdersAfter, noteOrdersBefore, ORDER_LINES_BEFORE } from './order-deltas.js';
 import { upsertByKey } from './upsert-by-key.js';
 
@@ -141,7 +141,7 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
   const columnList = names.map(q).join(', ');
   // Into an empty table, everyone's summaries are rebuilt anyway: nothing to note.
   const notesOrders = table.table === 'purchases' && mode !== 'replace' && !(await isEmpty(db, 'purchases'));
-  if (notesOrders) await noteOrdersBefore(db, SALES_STATUS);
+  if (notesOrders) await noteOrdersBefore(db, await salesStatusCondition(db));
 
   if (table.table === 'mail_events') {
     const fresh = (await isEmpty(db, 'mail_events'))

@@ -43,7 +43,7 @@ const SUMMARY_COLUMNS = ['customer_id', 'order_id', 'product_code', 'category', 
 /** Lines of `lines` that count toward the summaries, with the figures they add. */
 const countedLines = (lines: string, salesStatus: string) => `SELECT customer_id, order_id, product_code, COALESCE(category, product_category) AS category,
     COALESCE(quantity, 1) AS quantity, amount, ordered_at, shipped_at
-  FROM ${lines} WHERE counted IS NOT false AND ${salesStatus}`;
+  FROM ${lines} WHERE counted IS NOT false AND (${salesStatus})`;
 
 /**
  * Before the merge of one file: which orders its good rows bring, and every stored line of them
