@@ -2,7 +2,7 @@
 -- others; run on its own after a products import, which may move categories. :category_rows is a
 -- condition on the summary's (customer_id, category), :category_lines the same on the lines'
 -- (customer_id, effective category): "true" for everyone, or membership of the customer x category
--- pairs an upsert touched (derived.ts). A full rebuild writes rows in category order.
+-- pairs a small upsert recounts (order-deltas.ts). A full rebuild writes rows in category order.
 DELETE FROM customer_categories WHERE :category_rows;
 INSERT INTO customer_categories
 SELECT category, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS quantity

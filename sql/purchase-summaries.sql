@@ -1,8 +1,8 @@
 -- Rebuilds the order and product summaries (see schema.sql) in scope; the category summary is
 -- customer-categories.sql. Runs inside the import's transaction. :customer_scope is replaced by a
 -- condition on customer_id, :product_scope by one on (customer_id, product_code): "true" for
--- everyone, or membership of kumiwake_touched (an upsert rebuilds the summary rows of the
--- customers and customer x product pairs it touched, not all rows of those customers);
+-- everyone, or membership of the rows a small upsert recounts from their lines (the rest it moves
+-- by the touched orders' difference: src/engine/duckdb/import/order-deltas.ts);
 -- :sales_status by the shop's sales basis (a status of the sales-statuses setting, else any but
 -- cancelled: src/engine/duckdb/import/derived.ts);
 -- :customer_pass (:product_pass) by a hash partition of the customers (products) when a full
