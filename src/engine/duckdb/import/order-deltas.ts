@@ -13,7 +13,7 @@ import { upsertByKey } from './upsert-by-key.js';
  * orders touched 53,014 customers holding half the lines at the benchmark's scale), is the point.
  */
 
-/** The orders the file brings (each a key of the file's lines: order_id, line_no). */
+/** The orders the import's files bring (a line's key, order_id and line_no, holds its order). */
 export const TOUCHED_ORDERS = 'kumiwake_touched_orders';
 /** The orders of the file being loaded. */
 const FILE_ORDERS = 'kumiwake_file_orders';
