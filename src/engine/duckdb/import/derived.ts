@@ -113,7 +113,8 @@ export const CUSTOMERS_PER_SUMMARY_PASS = 250_000;
 /**
  * Order lines one statement of a full customer x product (or category) rebuild reads: at 3x the
  * product summary ran out of the default 400 MB in one statement. Its passes split by a hash of
- * the product (the category), so each product's rows stay together in product order.
+ * the product, or by lists of whole categories (passConditions), so each product's (category's)
+ * rows stay together in product (category) order.
  */
 export const LINES_PER_SUMMARY_PASS = 5_000_000;
 
