@@ -65,4 +65,12 @@ describe('one process opening a database file twice', () => {
       second.close();
     }
   });
+
+  it('lets only one of two openings started together go ahead', async () => {
+    const file = join(tempDir(), 'together.duckdb');
+    const [first, second] = await Promise.allSettled([DuckDBEngine.open(file), DuckDBEngine.open(file, { lockTimeoutMs: 300, onWait: () => {} })]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status === 'rejected' && second.reason).toBeInstanceOf(DatabaseBusyError);
+    if (first.status === 'fulfilled') first.value.close();
+  });
 });

@@ -90,21 +90,19 @@ export class DuckDBEngine implements Engine {
         // keeps the format it was made with.
         config.storage_compatibility_version = 'latest';
         if (openInThisProcess.has(file)) throw new OpenInThisProcess();
-        const instance = await DuckDBInstance.create(file, config);
-        // Checked again: another opening in this process may have finished while we waited.
-        if (openInThisProcess.has(file)) {
-          instance.closeSync();
-          throw new OpenInThisProcess();
-        }
-        // Holding the file for writing, no other process has it open: what DuckDB spilled in a
-        // process that was killed is no one's.
-        if (!options.readOnly && file !== ':memory:') removeSpillLeftovers(file);
-        const conn = await instance.connect();
-        const db = new DuckDBEngine(file, instance, conn, logger);
+        // Claimed before the first await, so two openings in this process never both go ahead.
         if (file !== ':memory:') openInThisProcess.add(file);
-        db.memoryLimit = memory;
-        if (options.memorySetting) db.memorySetting = options.memorySetting;
+        let instance: DuckDBInstance | undefined;
+        let db: DuckDBEngine | undefined;
         try {
+          instance = await DuckDBInstance.create(file, config);
+          // Holding the file for writing, no other process has it open: what DuckDB spilled in a
+          // process that was killed is no one's.
+          if (!options.readOnly && file !== ':memory:') removeSpillLeftovers(file);
+          const conn = await instance.connect();
+          db = new DuckDBEngine(file, instance, conn, logger);
+          db.memoryLimit = memory;
+          if (options.memorySetting) db.memorySetting = options.memorySetting;
           if (!options.readOnly) {
             await db.applySchema();
             // A database made before the reachable flags gets them once.
@@ -116,11 +114,15 @@ export class DuckDBEngine implements Engine {
             await conn.run('CHECKPOINT');
           }
           await db.registerFunctions();
+          return db;
         } catch (error) {
-          db.close();
+          if (db) db.close();
+          else {
+            instance?.closeSync();
+            openInThisProcess.delete(file);
+          }
           throw error;
         }
-        return db;
       } catch (e) {
         if (!isLockError(e) && !(e instanceof OpenInThisProcess)) {
           if (options.memoryLimit && e instanceof Error && /Failed to set config/i.test(e.message)) {
