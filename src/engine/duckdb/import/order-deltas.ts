@@ -128,12 +128,10 @@ async function updateCustomerSummary(db: DuckDBEngine, recount: string): Promise
     WHERE s.customer_id IS NULL -- counted orders without a summary row: recounted rather than trusted
        OR ((o.order_id IN (s.first_order_id, s.last_order_id) OR s.last_line_at IS NULL OR o.ts_last >= s.last_line_at)
            AND (n.order_id IS NULL OR n.ts <> o.ts OR n.ts_last <> o.ts_last OR n.shipped IS DISTINCT FROM o.shipped))`);
-  const first = (t: string) => `{'t': ${t}.first_ordered_at, 'o': ${t}.first_order_id}`;
-  const last = (t: string) => `{'t': ${t}.last_ordered_at, 'o': ${t}.last_order_id}`;
   // A touched order is the customer's first (last) when it comes before (after) the stored one:
-  // orders compare by time, then id, as the full rebuild's arg_min / arg_max.
-  const earlier = `t.customer_id IS NOT NULL AND (s.customer_id IS NULL OR ${first('t')} < ${first('s')})`;
-  const later = `t.customer_id IS NOT NULL AND (s.customer_id IS NULL OR ${last('t')} > ${last('s')})`;
+  // orders compare by time, then id, as in the full rebuild (sql/purchase-summaries.sql).
+  const earlier = `t.customer_id IS NOT NULL AND (s.customer_id IS NULL OR t.f < {'t': s.first_ordered_at, 'o': s.first_order_id})`;
+  const later = `t.customer_id IS NOT NULL AND (s.customer_id IS NULL OR {'t': t.l.t, 'o': t.l.o} > {'t': s.last_ordered_at, 'o': s.last_order_id})`;
   await db.run(`CREATE OR REPLACE TABLE ${FRESH} AS
     WITH moved AS (
       SELECT customer_id, sum(orders) AS orders, sum(sales) AS sales FROM (
@@ -141,19 +139,16 @@ async function updateCustomerSummary(db: DuckDBEngine, recount: string): Promise
         UNION ALL SELECT customer_id, -1, -sales FROM ${OLD_ORDERS}
       ) GROUP BY customer_id),
     touched AS (
-      SELECT customer_id,
-             min(ts) AS first_ordered_at, arg_min(order_id, {'t': ts, 'o': order_id}) AS first_order_id,
-             max(ts) AS last_ordered_at, arg_max(order_id, {'t': ts, 'o': order_id}) AS last_order_id,
-             arg_max({'v': shipped}, {'t': ts, 'o': order_id}).v AS last_shipped_at, max(ts_last) AS last_line_at
+      SELECT customer_id, min({'t': ts, 'o': order_id}) AS f, max({'t': ts, 'o': order_id, 's': shipped}) AS l, max(ts_last) AS last_line_at
       FROM ${NEW_ORDERS} GROUP BY customer_id)
     SELECT m.customer_id,
            COALESCE(s.order_count, 0) + m.orders AS order_count,
            COALESCE(s.sales, 0) + COALESCE(m.sales, 0) AS sales,
-           CASE WHEN ${earlier} THEN t.first_ordered_at ELSE s.first_ordered_at END AS first_ordered_at,
-           CASE WHEN ${later} THEN t.last_ordered_at ELSE s.last_ordered_at END AS last_ordered_at,
-           CASE WHEN ${later} THEN t.last_shipped_at ELSE s.last_shipped_at END AS last_shipped_at,
-           CASE WHEN ${earlier} THEN t.first_order_id ELSE s.first_order_id END AS first_order_id,
-           CASE WHEN ${later} THEN t.last_order_id ELSE s.last_order_id END AS last_order_id,
+           CASE WHEN ${earlier} THEN t.f.t ELSE s.first_ordered_at END AS first_ordered_at,
+           CASE WHEN ${later} THEN t.l.t ELSE s.last_ordered_at END AS last_ordered_at,
+           CASE WHEN ${later} THEN t.l.s ELSE s.last_shipped_at END AS last_shipped_at,
+           CASE WHEN ${earlier} THEN t.f.o ELSE s.first_order_id END AS first_order_id,
+           CASE WHEN ${later} THEN t.l.o ELSE s.last_order_id END AS last_order_id,
            greatest(s.last_line_at, t.last_line_at) AS last_line_at
     FROM moved AS m
     LEFT JOIN customer_summary AS s ON s.customer_id = m.customer_id
