@@ -139,17 +139,18 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
       (dedupe ? ` QUALIFY row_number() OVER (PARTITION BY ${key.map(q).join(', ')} ORDER BY _pos DESC) = 1` : '');
   const target = q(table.table);
   const columnList = names.map(q).join(', ');
+  const empty = await isEmpty(db, table.table);
   // Into an empty table, everyone's summaries are rebuilt anyway: nothing to note.
-  const notesOrders = table.table === 'purchases' && mode !== 'replace' && !(await isEmpty(db, 'purchases'));
+  const notesOrders = table.table === 'purchases' && mode !== 'replace' && !empty;
   if (notesOrders) await noteOrdersBefore(db, await salesStatusCondition(db));
 
   if (table.table === 'mail_events') {
-    const fresh = (await isEmpty(db, 'mail_events'))
+    const fresh = empty
       ? `SELECT DISTINCT * FROM (${rows})`
       : `SELECT * FROM (${rows}) EXCEPT SELECT ${columnList} FROM mail_events`;
     return db.change(`INSERT INTO mail_events (${columnList}) ${fresh}`);
   }
-  if (mode === 'append' || (await isEmpty(db, table.table))) {
+  if (mode === 'append' || empty) {
     const inserted = await db.change(`INSERT INTO ${target} (${columnList}) ${rows}`);
     if (notesOrders) await noteOrdersAfter(db);
     return inserted;
