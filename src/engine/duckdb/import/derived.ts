@@ -54,6 +54,7 @@ export async function refreshDerivedTables(
     await applyOrderDeltas(db, salesStatus, recount as Record<keyof typeof RECOUNTED, string>);
     return;
   }
+  const passes = await summaryPasses(db, customersPerPass);
   for (const file of files) {
     const statements = withPlaceholders(sqlFile(file), salesStatus, {
       customer_scope: 'true', product_scope: 'true', category_rows: 'true', category_lines: 'true',
@@ -63,7 +64,6 @@ export async function refreshDerivedTables(
       order_products: 'ORDER BY product_code, customer_id',
       order_categories: 'ORDER BY category, customer_id',
     });
-    const passes = await summaryPasses(db, customersPerPass);
     for (const statement of splitStatements(statements)) {
       const marker = PASS_MARKER.exec(statement);
       const conditions = marker === null ? ['true'] : await passConditions(db, marker[1]!, passes);
