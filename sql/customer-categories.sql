@@ -3,12 +3,13 @@
 -- condition on the summary's (customer_id, category), :category_lines the same on the lines'
 -- (customer_id, effective category): "true" for everyone, or membership of the customer x category
 -- pairs a small upsert recounts (order-deltas.ts). A full rebuild writes rows in category order.
+-- :lines is the order lines' table, as in purchase-summaries.sql.
 DELETE FROM customer_categories WHERE :category_rows;
 INSERT INTO customer_categories
 SELECT category, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS quantity
 FROM (
   SELECT COALESCE(category, product_category) AS category, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
-  FROM purchases
+  FROM :lines
   WHERE counted IS NOT false AND :sales_status AND COALESCE(category, product_category) IS NOT NULL AND :category_lines AND :category_pass
   GROUP BY ALL
 )

@@ -8,7 +8,8 @@
 -- :customer_pass (:product_pass) by a hash partition of the customers (products) when a full
 -- rebuild of a large shop takes several passes (derived.ts CUSTOMERS_PER_SUMMARY_PASS), else true;
 -- a full rebuild writes product rows in product order so that a condition on a product reads only
--- its blocks.
+-- its blocks. :lines is the order lines' table: purchases, or the side table a full load fills
+-- before it takes purchases' place (src/engine/duckdb/import/side-load.ts).
 DELETE FROM customer_summary WHERE :customer_scope;
 INSERT INTO customer_summary (customer_id, order_count, sales, first_ordered_at, last_ordered_at, last_shipped_at,
                               first_order_id, last_order_id, last_line_at)
@@ -25,7 +26,7 @@ FROM (
          max(ts_last) AS last_line_at
   FROM (
     SELECT customer_id, order_id, min(ordered_at) AS ts, max(ordered_at) AS ts_last, max(shipped_at) AS shipped, sum(amount) AS sales
-    FROM purchases
+    FROM :lines
     WHERE counted IS NOT false AND :sales_status AND :customer_scope AND :customer_pass
     GROUP BY customer_id, order_id
   )
@@ -37,7 +38,7 @@ INSERT INTO customer_products
 SELECT product_code, customer_id, count(*) AS order_count, sum(quantity)::BIGINT AS quantity
 FROM (
   SELECT product_code, customer_id, order_id, sum(COALESCE(quantity, 1)) AS quantity
-  FROM purchases
+  FROM :lines
   WHERE counted IS NOT false AND :sales_status AND :product_scope AND :product_pass
   GROUP BY product_code, customer_id, order_id
 )

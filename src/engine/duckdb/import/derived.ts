@@ -36,7 +36,9 @@ export async function salesStatusCondition(db: DuckDBEngine): Promise<string> {
  */
 export async function refreshDerivedTables(
   db: DuckDBEngine, changed: 'purchases' | 'products', scope: SummaryScope = 'all', customersPerPass = CUSTOMERS_PER_SUMMARY_PASS,
+  lines = 'purchases',
 ): Promise<void> {
+  if (lines !== 'purchases' && (changed !== 'purchases' || scope !== 'all')) throw new Error('only a full rebuild of the purchase summaries reads a side table');
   const built = await summariesBuilt(db);
   const salesStatus = await salesStatusCondition(db);
   if (changed === 'products') await db.run(sqlFile('product-categories.sql'));
@@ -44,7 +46,7 @@ export async function refreshDerivedTables(
   if (changed === 'purchases' && scope === 'touched') {
     // What a difference cannot give is recounted from the lines by the files' own SQL.
     const statements = files.flatMap((file) => splitStatements(withPlaceholders(sqlFile(file), salesStatus, {
-      customer_scope: `customer_id IN (SELECT customer_id FROM ${RECOUNTED.customer_summary})`,
+      lines: 'purchases', customer_scope: `customer_id IN (SELECT customer_id FROM ${RECOUNTED.customer_summary})`,
       product_scope: `(product_code, customer_id) IN (SELECT product_code, customer_id FROM ${RECOUNTED.customer_products})`,
       category_rows: `(category, customer_id) IN (SELECT category, customer_id FROM ${RECOUNTED.customer_categories})`,
       category_lines: `(COALESCE(category, product_category), customer_id) IN (SELECT category, customer_id FROM ${RECOUNTED.customer_categories})`,
@@ -54,10 +56,10 @@ export async function refreshDerivedTables(
     await applyOrderDeltas(db, salesStatus, recount as Record<keyof typeof RECOUNTED, string>);
     return;
   }
-  const passes = await summaryPasses(db, customersPerPass);
+  const passes = await summaryPasses(db, customersPerPass, lines);
   for (const file of files) {
     const statements = withPlaceholders(sqlFile(file), salesStatus, {
-      customer_scope: 'true', product_scope: 'true', category_rows: 'true', category_lines: 'true',
+      lines, customer_scope: 'true', product_scope: 'true', category_rows: 'true', category_lines: 'true',
       customer_pass: '/*pass:customer_id*/true',
       product_pass: '/*pass:product_code*/true',
       category_pass: `/*pass:${CATEGORY}*/true`,
@@ -66,7 +68,7 @@ export async function refreshDerivedTables(
     });
     for (const statement of splitStatements(statements)) {
       const marker = PASS_MARKER.exec(statement);
-      const conditions = marker === null ? ['true'] : await passConditions(db, marker[1]!, passes);
+      const conditions = marker === null ? ['true'] : await passConditions(db, marker[1]!, passes, lines);
       const started = Date.now();
       for (const condition of conditions) await db.run(statement.replace(PASS_MARKER, condition));
       db.logger.debug({ file, statement: statement.slice(0, 60).replace(/\s+/g, ' '), passes: conditions.length, ms: Date.now() - started }, 'summary statement');
@@ -126,8 +128,8 @@ const PASS_MARKER = /\/\*pass:(.+?)\*\/true/;
  * in twenty lines at most) over `customersPerPass`; the product and category summaries by the
  * lines over LINES_PER_SUMMARY_PASS (scaled alike). Read from row counts, not a scan.
  */
-async function summaryPasses(db: DuckDBEngine, customersPerPass: number): Promise<{ customers: number; lines: number; linesPerPass: number }> {
-  const [row] = await db.all<{ customers: bigint; lines: bigint }>('SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM purchases) AS lines');
+async function summaryPasses(db: DuckDBEngine, customersPerPass: number, linesTable: string): Promise<{ customers: number; lines: number; linesPerPass: number }> {
+  const [row] = await db.all<{ customers: bigint; lines: bigint }>(`SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM ${linesTable}) AS lines`);
   const lines = Number(row!.lines);
   const groups = Math.max(Number(row!.customers), lines / 20);
   const linesPerPass = (LINES_PER_SUMMARY_PASS * customersPerPass) / CUSTOMERS_PER_SUMMARY_PASS;
@@ -141,13 +143,15 @@ async function summaryPasses(db: DuckDBEngine, customersPerPass: number): Promis
  * categories into 12 passes left 6 passes empty (each still a scan of every line) and put three
  * categories in one.
  */
-async function passConditions(db: DuckDBEngine, key: string, passes: { customers: number; lines: number; linesPerPass: number }): Promise<string[]> {
+async function passConditions(
+  db: DuckDBEngine, key: string, passes: { customers: number; lines: number; linesPerPass: number }, linesTable: string,
+): Promise<string[]> {
   const count = key === 'customer_id' ? passes.customers : passes.lines;
   if (count === 1) return ['true'];
   const hashed = () => Array.from({ length: count }, (_, pass) => `hash(${key}) % ${count} = ${pass}`);
   if (key !== CATEGORY) return hashed();
   const categories = await db.all<{ category: string; lines: bigint }>(
-    `SELECT ${CATEGORY} AS category, count(*) AS lines FROM purchases WHERE ${CATEGORY} IS NOT NULL GROUP BY ALL ORDER BY lines DESC, category`);
+    `SELECT ${CATEGORY} AS category, count(*) AS lines FROM ${linesTable} WHERE ${CATEGORY} IS NOT NULL GROUP BY ALL ORDER BY lines DESC, category`);
   if (categories.some((c) => c.category.includes('\u0000'))) return hashed(); // no SQL text can hold it
   const total = categories.reduce((n, c) => n + Number(c.lines), 0);
   const bins = Array.from({ length: Math.max(1, Math.min(categories.length, Math.ceil(total / passes.linesPerPass))) }, () => ({ lines: 0, names: [] as string[] }));

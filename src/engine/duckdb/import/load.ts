@@ -10,18 +10,28 @@ export type ImportMode = 'upsert' | 'replace' | 'append';
 
 const q = sqlIdent;
 
+/**
+ * The table an import writes: the catalog's own, or (`into`) the side table a full load of
+ * purchases fills before it takes the table's place (side-load.ts). The catalog's name still
+ * says what the rows are.
+ */
+export type ImportTarget = TableDef & { readonly into?: string };
+
+/** The name of the table an import writes. */
+export const storedIn = (table: ImportTarget): string => table.into ?? table.table;
+
 /** Adds the `attr:NAME` / `group:NAME` columns the table does not have yet; returns those added. */
-export async function addGroupColumns(db: DuckDBEngine, table: TableDef, columns: readonly string[]): Promise<string[]> {
+export async function addGroupColumns(db: DuckDBEngine, table: ImportTarget, columns: readonly string[]): Promise<string[]> {
   const existing = new Set((await db.all<{ name: string }>(
-    `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t`, { t: table.table })).map((r) => r.name));
+    `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t`, { t: storedIn(table) })).map((r) => r.name));
   const added = [...new Set(columns)].filter((c) => !existing.has(c));
-  for (const column of added) await db.run(`ALTER TABLE ${q(table.table)} ADD COLUMN ${q(column)} VARCHAR`);
+  for (const column of added) await db.run(`ALTER TABLE ${q(storedIn(table))} ADD COLUMN ${q(column)} VARCHAR`);
   return added;
 }
 
 /** Empties what a `replace` import replaces. */
-export async function emptyTable(db: DuckDBEngine, table: TableDef): Promise<void> {
-  await db.run(`DELETE FROM ${q(table.table)}`);
+export async function emptyTable(db: DuckDBEngine, table: ImportTarget): Promise<void> {
+  await db.run(`DELETE FROM ${q(storedIn(table))}`);
 }
 
 export async function isEmpty(db: DuckDBEngine, table: string): Promise<boolean> {
@@ -82,11 +92,11 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
  * the row's line). Mail events keep one row per distinct event; the count returned is of the
  * rows the file brought, duplicates included.
  */
-export async function loadDirectly(db: DuckDBEngine, table: TableDef, plan: StagePlan, path: string, mode: ImportMode): Promise<{ inserted: number; stored: number } | undefined> {
+export async function loadDirectly(db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode): Promise<{ inserted: number; stored: number } | undefined> {
   const { names, select } = targetColumns(table, plan);
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
   const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) AS src WHERE NOT _skip`;
-  const target = q(table.table);
+  const target = q(storedIn(table));
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
   if (table.table === 'mail_events') {
     await keepEventsOnce(db);
@@ -121,7 +131,7 @@ async function keepEventsOnce(db: DuckDBEngine): Promise<void> {
  * the columns the file has and keeps the others. Mail events have no key: an event already
  * stored is not stored again.
  */
-export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePlan, mode: ImportMode): Promise<number> {
+export async function loadStage(db: DuckDBEngine, table: ImportTarget, plan: StagePlan, mode: ImportMode): Promise<number> {
   const { names, select } = targetColumns(table, plan);
   const key = table.key;
   const source = `(SELECT *, rowid AS _pos FROM ${STAGE_TABLE}) AS src`;
@@ -137,11 +147,11 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
     ? `SELECT * EXCLUDE (_ok, _p) FROM (SELECT ${select.join(', ')}, _pos AS _p, ${good} AS _ok FROM ${source}) WHERE _ok` + (dedupe ? lastOfKey : '')
     : `SELECT ${select.join(', ')} FROM ${source} WHERE ${good}` +
       (dedupe ? ` QUALIFY row_number() OVER (PARTITION BY ${key.map(q).join(', ')} ORDER BY _pos DESC) = 1` : '');
-  const target = q(table.table);
+  const target = q(storedIn(table));
   const columnList = names.map(q).join(', ');
-  const empty = await isEmpty(db, table.table);
-  // Into an empty table, everyone's summaries are rebuilt anyway: nothing to note.
-  const notesOrders = table.table === 'purchases' && mode !== 'replace' && !empty;
+  const empty = await isEmpty(db, storedIn(table));
+  // Into an empty table or a side table, everyone's summaries are rebuilt anyway: nothing to note.
+  const notesOrders = table.table === 'purchases' && table.into === undefined && mode !== 'replace' && !empty;
   if (notesOrders) await noteOrdersBefore(db, await salesStatusCondition(db));
 
   if (table.table === 'mail_events') {
@@ -162,7 +172,7 @@ export async function loadStage(db: DuckDBEngine, table: TableDef, plan: StagePl
   else {
     // Counts every row of the file as stored (a key matched or added), changed or not.
     // The stored lines a purchases file's keys can match were copied with their orders.
-    const { matched, added } = await upsertByKey(db, { table: table.table, key, columns: names, source: FILE_ROWS_TABLE, ...(notesOrders ? { storedRows: ORDER_LINES_BEFORE } : {}) });
+    const { matched, added } = await upsertByKey(db, { table: storedIn(table), key, columns: names, source: FILE_ROWS_TABLE, ...(notesOrders ? { storedRows: ORDER_LINES_BEFORE } : {}) });
     stored = matched + added;
   }
   if (notesOrders) await noteOrdersAfter(db, { table: FILE_ROWS_TABLE, columns: names });
@@ -182,13 +192,13 @@ export const WIDE_FILE_COLUMNS = 100;
  * those columns only); new rows take the schema's defaults. (Deleting pins 16 KB per touched
  * 2,048-row vector until the commit: fine for the few thousand rows of a wide file.)
  */
-async function replaceMatchedRows(db: DuckDBEngine, table: TableDef, names: readonly string[], fileRows: string): Promise<number> {
-  const target = q(table.table);
+async function replaceMatchedRows(db: DuckDBEngine, table: ImportTarget, names: readonly string[], fileRows: string): Promise<number> {
+  const target = q(storedIn(table));
   const key = table.key.map(q);
   const keyList = key.join(', ');
   // Every stored column, attr:/group: columns included (the catalog does not list those).
   const stored = (await db.all<{ name: string }>(
-    `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: table.table })).map((r) => r.name);
+    `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: storedIn(table) })).map((r) => r.name);
   const kept = stored.filter((c) => !names.includes(c) && !table.key.includes(c)).map(q);
   const matched = `(${keyList}) IN (SELECT ${keyList} FROM ${fileRows})`;
   await db.run(`CREATE OR REPLACE TABLE ${KEPT_TABLE} AS SELECT ${[...key, ...kept].join(', ')} FROM ${target} WHERE ${matched}`);

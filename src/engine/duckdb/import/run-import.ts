@@ -14,11 +14,12 @@ import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
 import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
-import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, WIDE_FILE_COLUMNS, type ImportMode } from './load.js';
+import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
-import { refreshDerivedTables, summaryScope } from './derived.js';
+import { CUSTOMERS_PER_SUMMARY_PASS, refreshDerivedTables, summaryScope } from './derived.js';
+import { createSideTable, dropSideTable, SIDE_LINES, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshReachableFlags } from './reachable-flags.js';
 import { UnknownCustomers } from './unknown-customers.js';
@@ -89,6 +90,7 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
   const log = options.logger ?? silentLogger;
   const copies = DecodedCopies.forDatabase(db.path, options.decodeDir);
   copies.removeAll(); // left by an import of this database that was killed
+  await dropSideTable(db); // the same
   // Copies made by an earlier attempt, by file and the encoding they were made for.
   const decoded = new Map<string, { path: string; undecodable: number }>();
   let staged = (options.maxRejects ?? 0) > 0;
@@ -194,18 +196,21 @@ async function attempt(
   // A wide file loads on one thread: DuckDB holds a block per column for each appending thread.
   const widest = Math.max(...plans.map((p) => p.width));
   const load = <T>(work: () => Promise<T>) => (widest > WIDE_FILE_COLUMNS ? db.withThreads(1, work) : work());
-  return load(() => db.transaction(async () => {
+  // A full load of purchases fills a side table first and commits it (side-load.ts).
+  const side = table.table === 'purchases' && (mode === 'replace' || (await isEmpty(db, 'purchases')));
+  const target: ImportTarget = side ? { ...table, into: SIDE_LINES } : table;
+
+  const loadRows = async (unknown: UnknownCustomers | undefined) => {
+    if (side) await createSideTable(db);
     // New attr:/group: columns are part of the transaction: a failed import leaves no trace.
-    await addGroupColumns(db, table, plans.flatMap((p) => p.groupColumns));
-    if (mode === 'replace') await emptyTable(db, table);
-    const rowsStarted = Date.now();
-    const unknown = withCustomers ? new UnknownCustomers(db) : undefined;
+    await addGroupColumns(db, target, plans.flatMap((p) => p.groupColumns));
+    if (mode === 'replace' && !side) await emptyTable(db, target);
     await unknown?.start();
     for (const [i, r] of readable.entries()) {
       throwIfAborted(options.signal);
       const plan = plans[i]!;
       const fileProgress = statSync(r.path).size > BIG_FILE ? progress : noProgress;
-      const counts = await loadFile(db, table, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, unknown }, staged);
+      const counts = await loadFile(db, target, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, unknown }, staged);
       rowsRead += counts.read;
       rowsSkipped += counts.skipped;
       rowsStored += counts.stored;
@@ -216,18 +221,31 @@ async function attempt(
       throw new ImportError('replace-empty', files[0]!, undefined, undefined,
         `no row to load${files.length > 1 ? ' in any file' : ''}: --mode replace would leave ${table.table} empty. Add --allow-empty to empty it, or check the file`);
     }
+  };
+
+  // Where the time went, for `npm run bench` and KUMIWAKE_LOG_LEVEL=debug: the rows, the
+  // customers the customers table lacks, what is derived from the rows.
+  const finish = async (unknown: UnknownCustomers | undefined, rowsMs: number): Promise<ImportResult> => {
+    if (side && unknown) {
+      // Every row of the side table is one this import loaded, now committed: noted in one pass.
+      await unknown.start();
+      await unknown.note(SIDE_LINES);
+    }
     const unknownCustomers = unknown ? await unknown.finish() : null;
-    // Where the time went, for `npm run bench` and KUMIWAKE_LOG_LEVEL=debug: the rows, the
-    // customers the customers table lacks, what is derived from the rows.
     const derivedStarted = Date.now();
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
-    if (table.table === 'purchases') await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
+    if (table.table === 'purchases') {
+      if (side) {
+        await refreshDerivedTables(db, 'purchases', 'all', CUSTOMERS_PER_SUMMARY_PASS, SIDE_LINES);
+        await swapInSideTable(db);
+      } else await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
+    }
     if (table.table === 'customers') {
       await refreshCustomerValues(db);
       await refreshReachableFlags(db);
     }
     const unknownMs = unknown?.elapsedMs ?? 0;
-    log.debug({ phase: 'rows', ms: derivedStarted - rowsStarted - unknownMs }, IMPORT_PHASE);
+    log.debug({ phase: 'rows', ms: side ? rowsMs : rowsMs - unknownMs }, IMPORT_PHASE);
     if (unknown) log.debug({ phase: 'unknown customers', ms: unknownMs }, IMPORT_PHASE);
     log.debug({ phase: 'derived', ms: Date.now() - derivedStarted }, IMPORT_PHASE);
     // A signal between two statements interrupts nothing inside DuckDB: stop here, before the commit.
@@ -258,7 +276,27 @@ async function attempt(
       },
     );
     return result;
+  };
+
+  const unknown = withCustomers ? new UnknownCustomers(db) : undefined;
+  const rowsStarted = Date.now();
+  if (!side) {
+    return load(() => db.transaction(async () => {
+      await loadRows(unknown);
+      return finish(unknown, Date.now() - rowsStarted);
+    }));
+  }
+  await load(() => db.transaction(async () => {
+    await loadRows(undefined);
+    throwIfAborted(options.signal);
   }));
+  const rowsMs = Date.now() - rowsStarted;
+  try {
+    return await load(() => db.transaction(() => finish(unknown, rowsMs)));
+  } catch (e) {
+    await dropSideTable(db).catch((dropError: unknown) => log.warn({ err: dropError }, `could not drop ${SIDE_LINES}: the next import drops it`));
+    throw e;
+  }
 }
 
 interface FileCounts { read: number; skipped: number; stored: number; rejects: Reject[] }
@@ -274,7 +312,7 @@ class StageNeeded extends Error {}
  * types nothing).
  */
 async function loadWithoutStage(
-  db: DuckDBEngine, table: TableDef, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun,
+  db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun,
 ): Promise<{ read: number; skipped: number; stored: number } | undefined> {
   // Without a stage nothing needs file order, and not keeping it lets DuckDB write each thread's
   // rows as they come instead of holding them back for ordering: less memory, more speed.
@@ -301,7 +339,7 @@ async function loadWithoutStage(
  * are traced to their lines and the good ones merged into the table.
  */
 async function loadFile(
-  db: DuckDBEngine, table: TableDef, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number,
+  db: DuckDBEngine, table: ImportTarget, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number,
   report: { progress: ProgressReporter; log: Logger; delimiter: string; unknown: UnknownCustomers | undefined }, staged: boolean,
 ): Promise<FileCounts> {
   const { log } = report;
@@ -314,12 +352,12 @@ async function loadFile(
       throw csvReaderError(e, r.file, r.path, report.delimiter) ?? e;
     }
   };
-  if (!staged && canLoadDirectly(table, plan) && (await isEmpty(db, table.table))) {
+  if (!staged && canLoadDirectly(table, plan) && (await isEmpty(db, storedIn(table)))) {
     const direct = await loadWithoutStage(db, table, plan, r.path, mode, withReader);
     log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded: direct !== undefined }, 'file loaded');
     if (direct) {
       // The table was empty: it holds this file's rows only.
-      await report.unknown?.note(table.table);
+      await report.unknown?.note(storedIn(table));
       return { ...direct, rejects: [] };
     }
   }

@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { products, purchases } from '../../src/catalog/tables.js';
+import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js';
+import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
+import { SIDE_LINES } from '../../src/engine/duckdb/import/side-load.js';
+import { tempDir } from '../helpers/cli.js';
+import { summaryText } from '../helpers/summaries.js';
+
+// A full load of purchases (into an empty table, or a replace) fills a side table, commits it,
+// then builds the summaries from it and swaps it in: purchases must end as a single transaction
+// would leave it, and as it was when anything after the first commit fails.
+
+const HEADER = 'order_id,line_no,customer_id,ordered_at,product_code,quantity,amount,group:受注区分';
+const lines = (orders: number, shift: number) => [HEADER, ...Array.from({ length: orders }, (_, o) =>
+  [1, 2].map((no) => `O${o},${no},C${(o + shift) % 7},2024-0${1 + (o % 9)}-1${o % 10} 10:00,P${1 + ((o + no + shift) % 4)},${no},${100 * (o + no + shift)},${o % 2 ? '定期' : '通常'}`).join('\n'))];
+
+describe('a full load of purchases through a side table', () => {
+  let dir: string;
+  let db: DuckDBEngine;
+  const write = (name: string, text: string[]) => {
+    writeFileSync(join(dir, name), `${text.join('\n')}\n`);
+    return join(dir, name);
+  };
+  const definition = async () => (await db.all<{ sql: string }>(`SELECT sql FROM duckdb_tables() WHERE table_name = 'purchases'`))[0]?.sql;
+  const sideTables = async () => (await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = '${SIDE_LINES}'`)).length;
+  const lineText = async () => JSON.stringify(await db.all('SELECT * FROM purchases ORDER BY order_id, line_no'), (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+
+  beforeAll(async () => {
+    dir = tempDir();
+    db = await DuckDBEngine.open(join(dir, 's.duckdb'));
+    await importFiles(db, { table: products, files: [write('products.csv', ['product_code,category', 'P1,食品', 'P2,食品', 'P3,雑貨'])] });
+  });
+  afterAll(() => db.close());
+
+  it('fills an empty table: the same lines and summaries as a rebuild, the table keeps its constraints, no side table is left', async () => {
+    const before = await definition();
+    const result = await importFiles(db, { table: purchases, files: [write('base.csv', lines(40, 0))] });
+    expect(result.rowsStored).toBe(80);
+    expect(result.unknownCustomers).toBe(7);
+    expect(await sideTables()).toBe(0);
+    // The side table became purchases: its columns' NOT NULL and defaults, plus the new group column.
+    expect(await definition()).toBe(before!.replace(/\);$/, ', "group:受注区分" VARCHAR);'));
+    const [counts] = await db.all<{ n: bigint; g: bigint }>(`SELECT count(*) AS n, count(DISTINCT "group:受注区分") AS g FROM purchases`);
+    expect([Number(counts!.n), Number(counts!.g)]).toEqual([80, 2]);
+    const loaded = await summaryText(db);
+    expect(loaded).toContain('"customer_id":"C3"');
+    await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all'));
+    expect(await summaryText(db)).toBe(loaded);
+  });
+
+  it('replaces stored lines the same way, and keeps them, their summaries and the table when the summaries fail', async () => {
+    await importFiles(db, { table: purchases, files: [write('replace.csv', lines(30, 3))], mode: 'replace' });
+    const replaced = { lines: await lineText(), summaries: await summaryText(db), definition: await definition() };
+    expect(JSON.parse(replaced.lines)).toHaveLength(60);
+    await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all'));
+    expect(await summaryText(db)).toBe(replaced.summaries);
+
+    // A setting no command writes makes the second transaction (the summaries) fail after the
+    // side table was committed.
+    await db.run(`INSERT OR REPLACE INTO settings VALUES ('sales-statuses', '{not json', now()::TIMESTAMP)`);
+    await expect(importFiles(db, { table: purchases, files: [write('again.csv', lines(50, 5))], mode: 'replace' })).rejects.toThrow();
+    await db.run(`DELETE FROM settings WHERE name = 'sales-statuses'`);
+    expect(await sideTables()).toBe(0);
+    expect({ lines: await lineText(), summaries: await summaryText(db), definition: await definition() }).toEqual(replaced);
+    const [last] = await db.all<{ outcome: string }>('SELECT outcome FROM imports ORDER BY import_id DESC LIMIT 1');
+    expect(last!.outcome).toBe('failed');
+  });
+
+  it('drops a side table a killed load left, when the database is next opened for writing and at the next import', async () => {
+    await db.run(`CREATE TABLE ${SIDE_LINES} AS SELECT * FROM purchases`);
+    db.close();
+    db = await DuckDBEngine.open(join(dir, 's.duckdb'));
+    expect(await sideTables()).toBe(0);
+    await db.run(`CREATE TABLE ${SIDE_LINES} AS SELECT * FROM purchases`);
+    await importFiles(db, { table: purchases, files: [write('small.csv', lines(2, 1))] });
+    expect(await sideTables()).toBe(0);
+  });
+});
