@@ -63,14 +63,16 @@ export async function refreshDerivedTables(
       customer_pass: '/*pass:customer_id*/true',
       product_pass: '/*pass:product_code*/true',
       category_pass: `/*pass:${CATEGORY}*/true`,
-      order_products: 'ORDER BY product_code, customer_id',
-      order_categories: 'ORDER BY category, customer_id',
+      // What a condition on products (categories) prunes by; a customer order within them cost
+      // 1.2 s more at 1x and prunes nothing more.
+      order_products: 'ORDER BY product_code',
+      order_categories: 'ORDER BY category',
     });
     for (const statement of splitStatements(statements)) {
       const marker = PASS_MARKER.exec(statement);
       const conditions = marker === null ? ['true'] : await passConditions(db, marker[1]!, passes, lines);
       const started = Date.now();
-      for (const condition of conditions) await db.run(statement.replace(PASS_MARKER, condition));
+      for (const condition of conditions) await db.run(statement.replaceAll(new RegExp(PASS_MARKER, 'g'), condition));
       db.logger.debug({ file, statement: statement.slice(0, 60).replace(/\s+/g, ' '), passes: conditions.length, ms: Date.now() - started }, 'summary statement');
     }
   }
@@ -111,6 +113,14 @@ function summaryPairs(statements: readonly string[]): SummaryPair[] {
  * passes over a hash of `customer_id`, each its own statement.
  */
 export const CUSTOMERS_PER_SUMMARY_PASS = 250_000;
+
+/**
+ * The same over lines committed before the rebuild (a full load's side table, side-load.ts):
+ * without the transaction's own new lines beside it, passes twice as large fit (at 1x 2 passes
+ * instead of 4 per summary: 22.6 -> 16.7 s, the product and category passes read the lines three
+ * times each), with the line passes scaled alike.
+ */
+export const CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES = 2 * CUSTOMERS_PER_SUMMARY_PASS;
 
 /**
  * Order lines one statement of a full customer x product (or category) rebuild reads: at 3x the

@@ -18,7 +18,7 @@ import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, 
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
-import { CUSTOMERS_PER_SUMMARY_PASS, refreshDerivedTables, summaryScope } from './derived.js';
+import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
 import { createSideTable, dropSideTable, SIDE_LINES, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshReachableFlags } from './reachable-flags.js';
@@ -236,7 +236,7 @@ async function attempt(
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
     if (table.table === 'purchases') {
       if (side) {
-        await refreshDerivedTables(db, 'purchases', 'all', CUSTOMERS_PER_SUMMARY_PASS, SIDE_LINES);
+        await refreshDerivedTables(db, 'purchases', 'all', CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, SIDE_LINES);
         await swapInSideTable(db);
       } else await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
     }
