@@ -28,19 +28,24 @@ export function detectEncoding(path: string): Encoding {
   let otherAt: number | undefined; // byte offset of the first line that is not UTF-8
   let bom = false;
   try {
-    let carry = Buffer.alloc(0);
+    // One buffer, reused: a fresh 4 MB buffer per block cost the kernel 2.2 s of page faults for a
+    // 2.4 GB file (the reading itself 0.45 s). It grows only for a line longer than a block.
+    let buffer = Buffer.allocUnsafe(2 * BLOCK);
+    let carried = 0; // the start of a line the last block cut, at buffer[0..carried)
     let position = 0;
     for (;;) {
-      const buffer = Buffer.allocUnsafe(carry.length + BLOCK);
-      carry.copy(buffer);
-      const read = readSync(fd, buffer, carry.length, BLOCK, position);
-      const start = position - carry.length; // file offset of buffer[0]
+      if (buffer.length < carried + BLOCK) {
+        const grown = Buffer.allocUnsafe(2 * (carried + BLOCK));
+        buffer.copy(grown, 0, 0, carried);
+        buffer = grown;
+      }
+      const read = readSync(fd, buffer, carried, BLOCK, position);
+      const start = position - carried; // file offset of buffer[0]
       position += read;
-      const filled = carry.length + read;
+      const filled = carried + read;
       if (start === 0) bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
       const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
       const block = buffer.subarray(0, cut);
-      carry = Buffer.from(buffer.subarray(cut, filled));
       if (isUtf8(block)) {
         if (utf8At === undefined && !isAscii(block)) utf8At = start + firstNonAsciiLine(block);
       } else {
@@ -55,6 +60,8 @@ export function detectEncoding(path: string): Encoding {
       }
       if (otherAt !== undefined && (utf8At !== undefined || bom)) break;
       if (read === 0) break;
+      buffer.copyWithin(0, cut, filled);
+      carried = filled - cut;
     }
   } finally {
     closeSync(fd);
