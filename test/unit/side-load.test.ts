@@ -2,12 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
-import { products, purchases } from '../../src/catalog/tables.js';
+import { customers, mailEvents, products, purchases } from '../../src/catalog/tables.js';
 import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
-import { SIDE_LINES } from '../../src/engine/duckdb/import/side-load.js';
+import { sideTableOf } from '../../src/engine/duckdb/import/side-load.js';
 import { tempDir } from '../helpers/cli.js';
 import { summaryText } from '../helpers/summaries.js';
+
+const SIDE_LINES = sideTableOf('purchases');
 
 // A full load of purchases (into an empty table, or a replace) fills a side table, commits it,
 // then builds the summaries from it and swaps it in: purchases must end as a single transaction
@@ -67,6 +69,19 @@ describe('a full load of purchases through a side table', () => {
     expect({ lines: await lineText(), summaries: await summaryText(db), definition: await definition() }).toEqual(replaced);
     const [last] = await db.all<{ outcome: string }>('SELECT outcome FROM imports ORDER BY import_id DESC LIMIT 1');
     expect(last!.outcome).toBe('failed');
+  });
+
+  it('loads mail events into an empty table the same way: each event once, the customers the customers table lacks counted', async () => {
+    await importFiles(db, { table: customers, files: [write('customers.csv', ['customer_id', 'C1', 'C2'])] });
+    const events = ['customer_id,mail_id,event,occurred_at', 'C1,M1,open,2024-05-01 10:00', 'C1,M1,open,2024-05-01 10:00', 'C2,M1,click,2024-05-02 10:00', 'C9,M1,open,2024-05-03 10:00'];
+    const result = await importFiles(db, { table: mailEvents, files: [write('events.csv', events)] });
+    expect([result.rowsStored, result.unknownCustomers]).toEqual([3, 1]);
+    expect(await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = '${sideTableOf('mail_events')}'`)).toHaveLength(0);
+    expect((await db.all<{ sql: string }>(`SELECT sql FROM duckdb_tables() WHERE table_name = 'mail_events'`))[0]!.sql).toMatch(/customer_id VARCHAR NOT NULL/);
+    const again = await importFiles(db, { table: mailEvents, files: [write('more.csv', [events[0]!, events[1]!, 'C2,M2,open,2024-06-01 10:00'])] });
+    expect(again.rowsStored).toBe(1);
+    const [n] = await db.all<{ n: bigint }>('SELECT count(*) AS n FROM mail_events');
+    expect(Number(n!.n)).toBe(4);
   });
 
   it('drops a side table a killed load left, when the database is next opened for writing and at the next import', async () => {

@@ -14,7 +14,7 @@ import { assertDatabaseFile, isInvalidDatabaseError, lockHolder, notADatabase, r
 
 export const DEFAULT_DB_PATH = 'data/kumiwake.duckdb';
 import { REACHABLE_FLAGS_MARK, refreshReachableFlags } from './import/reachable-flags.js';
-import { dropSideTable } from './import/side-load.js';
+import { dropSideTables } from './import/side-load.js';
 
 const SCHEMA_FILE = new URL('../../../sql/schema.sql', import.meta.url);
 
@@ -106,7 +106,7 @@ export class DuckDBEngine implements Engine {
           if (options.memorySetting) db.memorySetting = options.memorySetting;
           if (!options.readOnly) {
             await db.applySchema();
-            await dropSideTable(db); // left by a full purchases load killed between its two transactions
+            await dropSideTables(db); // left by a full load killed between its two transactions
             // A database made before the reachable flags gets them once.
             if (!(await db.hasSchemaMark(REACHABLE_FLAGS_MARK))) await refreshReachableFlags(db);
             // A schema change (a column added by a newer version) goes to the file at once: DuckDB

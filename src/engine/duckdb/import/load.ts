@@ -99,8 +99,8 @@ export async function loadDirectly(db: DuckDBEngine, table: ImportTarget, plan: 
   const target = q(storedIn(table));
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
   if (table.table === 'mail_events') {
-    await keepEventsOnce(db);
-    const [events] = await db.all<{ n: bigint }>('SELECT count(*) AS n FROM mail_events');
+    await keepEventsOnce(db, target);
+    const [events] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${target}`);
     return { inserted, stored: Number(events!.n) };
   }
   if (table.key.length > 0 && mode !== 'append' && (await repeatsKey(db, target, table.key))) {
@@ -115,13 +115,13 @@ export async function loadDirectly(db: DuckDBEngine, table: ImportTarget, plan: 
  * DISTINCT over the rows; only when two hashes collide (a duplicate, or rarely a hash collision)
  * is the table rebuilt with DISTINCT. Runs on the direct path, where the table held only this file.
  */
-async function keepEventsOnce(db: DuckDBEngine): Promise<void> {
+async function keepEventsOnce(db: DuckDBEngine, events: string): Promise<void> {
   const [check] = await db.all<{ unique: boolean }>(
-    'SELECT count(*) = count(DISTINCT hash(customer_id, mail_id, event, occurred_at)) AS unique FROM mail_events');
+    `SELECT count(*) = count(DISTINCT hash(customer_id, mail_id, event, occurred_at)) AS unique FROM ${events}`);
   if (check!.unique) return;
-  await db.run('CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM mail_events');
-  await db.run('DELETE FROM mail_events');
-  await db.run('INSERT INTO mail_events SELECT * FROM kumiwake_events_once');
+  await db.run(`CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM ${events}`);
+  await db.run(`DELETE FROM ${events}`);
+  await db.run(`INSERT INTO ${events} SELECT * FROM kumiwake_events_once`);
   await db.run('DROP TABLE kumiwake_events_once');
 }
 
@@ -157,8 +157,8 @@ export async function loadStage(db: DuckDBEngine, table: ImportTarget, plan: Sta
   if (table.table === 'mail_events') {
     const fresh = empty
       ? `SELECT DISTINCT * FROM (${rows})`
-      : `SELECT * FROM (${rows}) EXCEPT SELECT ${columnList} FROM mail_events`;
-    return db.change(`INSERT INTO mail_events (${columnList}) ${fresh}`);
+      : `SELECT * FROM (${rows}) EXCEPT SELECT ${columnList} FROM ${target}`;
+    return db.change(`INSERT INTO ${target} (${columnList}) ${fresh}`);
   }
   if (mode === 'append' || empty) {
     const inserted = await db.change(`INSERT INTO ${target} (${columnList}) ${rows}`);

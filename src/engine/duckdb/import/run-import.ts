@@ -19,7 +19,7 @@ import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
 import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
-import { createSideTable, dropSideTable, SIDE_LINES, swapInSideTable } from './side-load.js';
+import { createSideTable, dropSideTables, isSideLoaded, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshReachableFlags } from './reachable-flags.js';
 import { UnknownCustomers } from './unknown-customers.js';
@@ -90,7 +90,7 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
   const log = options.logger ?? silentLogger;
   const copies = DecodedCopies.forDatabase(db.path, options.decodeDir);
   copies.removeAll(); // left by an import of this database that was killed
-  await dropSideTable(db); // the same
+  await dropSideTables(db); // the same
   // Copies made by an earlier attempt, by file and the encoding they were made for.
   const decoded = new Map<string, { path: string; undecodable: number }>();
   let staged = (options.maxRejects ?? 0) > 0;
@@ -196,12 +196,13 @@ async function attempt(
   // A wide file loads on one thread: DuckDB holds a block per column for each appending thread.
   const widest = Math.max(...plans.map((p) => p.width));
   const load = <T>(work: () => Promise<T>) => (widest > WIDE_FILE_COLUMNS ? db.withThreads(1, work) : work());
-  // A full load of purchases fills a side table first and commits it (side-load.ts).
-  const side = table.table === 'purchases' && (mode === 'replace' || (await isEmpty(db, 'purchases')));
-  const target: ImportTarget = side ? { ...table, into: SIDE_LINES } : table;
+  // A full load of purchases or mail events fills a side table first and commits it (side-load.ts).
+  const side = isSideLoaded(table.table) && (mode === 'replace' || (await isEmpty(db, table.table)))
+    ? { of: table.table, name: sideTableOf(table.table) } : undefined;
+  const target: ImportTarget = side ? { ...table, into: side.name } : table;
 
   const loadRows = async (unknown: UnknownCustomers | undefined) => {
-    if (side) await createSideTable(db);
+    if (side) await createSideTable(db, side.of);
     // New attr:/group: columns are part of the transaction: a failed import leaves no trace.
     await addGroupColumns(db, target, plans.flatMap((p) => p.groupColumns));
     if (mode === 'replace' && !side) await emptyTable(db, target);
@@ -229,17 +230,16 @@ async function attempt(
     if (side && unknown) {
       // Every row of the side table is one this import loaded, now committed: noted in one pass.
       await unknown.start();
-      await unknown.note(SIDE_LINES);
+      await unknown.note(side.name);
     }
     const unknownCustomers = unknown ? await unknown.finish() : null;
     const derivedStarted = Date.now();
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
     if (table.table === 'purchases') {
-      if (side) {
-        await refreshDerivedTables(db, 'purchases', 'all', CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, SIDE_LINES);
-        await swapInSideTable(db);
-      } else await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
+      if (side) await refreshDerivedTables(db, 'purchases', 'all', CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, side.name);
+      else await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
     }
+    if (side) await swapInSideTable(db, side.of);
     if (table.table === 'customers') {
       await refreshCustomerValues(db);
       await refreshReachableFlags(db);
@@ -294,7 +294,7 @@ async function attempt(
   try {
     return await load(() => db.transaction(() => finish(unknown, rowsMs)));
   } catch (e) {
-    await dropSideTable(db).catch((dropError: unknown) => log.warn({ err: dropError }, `could not drop ${SIDE_LINES}: the next import drops it`));
+    await dropSideTables(db).catch((dropError: unknown) => log.warn({ err: dropError }, `could not drop ${side.name}: the next opening of the database drops it`));
     throw e;
   }
 }
