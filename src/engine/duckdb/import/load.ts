@@ -12,8 +12,8 @@ const q = sqlIdent;
 
 /**
  * The table an import writes: the catalog's own, or (`into`) the side table a full load of
- * purchases fills before it takes the table's place (side-load.ts). The catalog's name still
- * says what the rows are.
+ * purchases or mail events fills before it takes the table's place (side-load.ts). The catalog's
+ * name still says what the rows are.
  */
 export type ImportTarget = TableDef & { readonly into?: string };
 
