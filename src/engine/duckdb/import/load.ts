@@ -99,7 +99,8 @@ export async function loadDirectly(db: DuckDBEngine, table: ImportTarget, plan: 
   const target = q(storedIn(table));
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
   if (table.table === 'mail_events') {
-    await keepEventsOnce(db, target);
+    // A side table's events are kept once after its commit, where the check is quicker (run-import.ts).
+    if (table.into === undefined) await keepEventsOnce(db, target);
     const [events] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${target}`);
     return { inserted, stored: Number(events!.n) };
   }
@@ -113,9 +114,11 @@ export async function loadDirectly(db: DuckDBEngine, table: ImportTarget, plan: 
 /**
  * Mail events are kept once. Hashing every event and counting distinct hashes is far cheaper than
  * DISTINCT over the rows; only when two hashes collide (a duplicate, or rarely a hash collision)
- * is the table rebuilt with DISTINCT. Runs on the direct path, where the table held only this file.
+ * is the table rebuilt with DISTINCT. Runs where the table holds this import's events only: the
+ * direct path's, or a side table after its commit (over committed events: 1.9 s at 1x against
+ * 2.3–2.8 s inside the load's transaction).
  */
-async function keepEventsOnce(db: DuckDBEngine, events: string): Promise<void> {
+export async function keepEventsOnce(db: DuckDBEngine, events: string): Promise<void> {
   const [check] = await db.all<{ unique: boolean }>(
     `SELECT count(*) = count(DISTINCT hash(customer_id, mail_id, event, occurred_at)) AS unique FROM ${events}`);
   if (check!.unique) return;
