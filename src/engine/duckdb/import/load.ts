@@ -114,18 +114,22 @@ export async function loadDirectly(db: DuckDBEngine, table: ImportTarget, plan: 
 /**
  * Mail events are kept once. Hashing every event and counting distinct hashes is far cheaper than
  * DISTINCT over the rows; only when two hashes collide (a duplicate, or rarely a hash collision)
- * is the table rebuilt with DISTINCT. Runs where the table holds this import's events only: the
- * direct path's, or a side table after its commit (over committed events: 1.9 s at 1x against
- * 2.3–2.8 s inside the load's transaction).
+ * is the table rebuilt with DISTINCT. Runs on the direct path, where the table holds only this
+ * file's events (a side table's are kept once after its commit: side-load.ts).
  */
-export async function keepEventsOnce(db: DuckDBEngine, events: string): Promise<void> {
-  const [check] = await db.all<{ unique: boolean }>(
-    `SELECT count(*) = count(DISTINCT hash(customer_id, mail_id, event, occurred_at)) AS unique FROM ${events}`);
-  if (check!.unique) return;
+async function keepEventsOnce(db: DuckDBEngine, events: string): Promise<void> {
+  if (await eventsAreOnce(db, events)) return;
   await db.run(`CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM ${events}`);
   await db.run(`DELETE FROM ${events}`);
   await db.run(`INSERT INTO ${events} SELECT * FROM kumiwake_events_once`);
   await db.run('DROP TABLE kumiwake_events_once');
+}
+
+/** Is every event of the table there once (distinct hashes prove it)? */
+export async function eventsAreOnce(db: DuckDBEngine, events: string): Promise<boolean> {
+  const [check] = await db.all<{ unique: boolean }>(
+    `SELECT count(*) = count(DISTINCT hash(customer_id, mail_id, event, occurred_at)) AS unique FROM ${events}`);
+  return check!.unique;
 }
 
 /**

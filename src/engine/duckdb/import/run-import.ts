@@ -14,12 +14,12 @@ import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
 import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
-import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, keepEventsOnce, loadDirectly, loadStage, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
+import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
 import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
-import { createSideTable, dropSideTables, isSideLoaded, sideTableOf, swapInSideTable } from './side-load.js';
+import { createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshReachableFlags } from './reachable-flags.js';
 import { UnknownCustomers } from './unknown-customers.js';
@@ -230,7 +230,7 @@ async function attempt(
     const keepingStarted = Date.now();
     if (side?.of === 'mail_events') {
       // Every event of the side table is one this import loaded: stored is what is left once each is kept once.
-      await keepEventsOnce(db, side.name);
+      await keepSideEventsOnce(db);
       const [events] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${side.name}`);
       rowsStored = Number(events!.n);
     }

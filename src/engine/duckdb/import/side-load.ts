@@ -1,4 +1,5 @@
 import type { DuckDBEngine } from '../engine.js';
+import { eventsAreOnce } from './load.js';
 
 /** The tables a full load fills beside them first: the large ones whose rows name customers. */
 export type SideLoaded = 'purchases' | 'mail_events';
@@ -26,6 +27,22 @@ export async function createSideTable(db: DuckDBEngine, table: SideLoaded): Prom
   const head = made ? new RegExp(`^CREATE TABLE (?:main\\.)?"?${table}"?\\s*\\(`, 'i').exec(made.sql) : null;
   if (!made || !head) throw new Error(`cannot read how the ${table} table is made (${made?.sql.slice(0, 60) ?? 'no such table'})`);
   await db.run(`CREATE TABLE ${sideTableOf(table)}(${made.sql.slice(head[0].length)}`);
+}
+
+/**
+ * Keeps each event of the mail events' side table once, after its commit, where the check is
+ * quicker (over committed events 1.9 s at 1x against 2.3–2.8 s inside the load's transaction).
+ * Duplicates are dropped by making the side table again from its distinct rows: deleting every
+ * committed row would pin DuckDB's version information (16 KB per 2,048 rows) until the commit.
+ */
+export async function keepSideEventsOnce(db: DuckDBEngine): Promise<void> {
+  const side = sideTableOf('mail_events');
+  if (await eventsAreOnce(db, side)) return;
+  await db.run(`CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM ${side}`);
+  await db.run(`DROP TABLE ${side}`);
+  await createSideTable(db, 'mail_events');
+  await db.run(`INSERT INTO ${side} SELECT * FROM kumiwake_events_once`);
+  await db.run('DROP TABLE kumiwake_events_once');
 }
 
 /** Puts the side table in the table's place (inside the transaction that finishes the import). */
