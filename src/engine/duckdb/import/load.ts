@@ -89,8 +89,8 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
  * returns how many went in, or undefined (leaving the table empty again) when a key repeats
  * within the file: the staged path then keeps each key's last row. A bad row stops the insert
  * with BAD_ROW_SIGNAL (the transaction is then rolled back and the import staged, which finds
- * the row's line). Mail events keep one row per distinct event; the count returned is of the
- * rows the file brought, duplicates included.
+ * the row's line). An empty mail events table is always a full load's side table: its events
+ * are kept once, and counted, after its commit (side-load.ts).
  */
 export async function loadDirectly(db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode): Promise<{ inserted: number; stored: number } | undefined> {
   const { names, select } = targetColumns(table, plan);
@@ -98,38 +98,11 @@ export async function loadDirectly(db: DuckDBEngine, table: ImportTarget, plan: 
   const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) AS src WHERE NOT _skip`;
   const target = q(storedIn(table));
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
-  if (table.table === 'mail_events') {
-    // A side table's events are kept once after its commit, where the check is quicker (run-import.ts).
-    if (table.into === undefined) await keepEventsOnce(db, target);
-    const [events] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${target}`);
-    return { inserted, stored: Number(events!.n) };
-  }
   if (table.key.length > 0 && mode !== 'append' && (await repeatsKey(db, target, table.key))) {
     await db.run(`DELETE FROM ${target}`);
     return undefined;
   }
   return { inserted, stored: inserted };
-}
-
-/**
- * Mail events are kept once. Hashing every event and counting distinct hashes is far cheaper than
- * DISTINCT over the rows; only when two hashes collide (a duplicate, or rarely a hash collision)
- * is the table rebuilt with DISTINCT. Runs on the direct path, where the table holds only this
- * file's events (a side table's are kept once after its commit: side-load.ts).
- */
-async function keepEventsOnce(db: DuckDBEngine, events: string): Promise<void> {
-  if (await eventsAreOnce(db, events)) return;
-  await db.run(`CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM ${events}`);
-  await db.run(`DELETE FROM ${events}`);
-  await db.run(`INSERT INTO ${events} SELECT * FROM kumiwake_events_once`);
-  await db.run('DROP TABLE kumiwake_events_once');
-}
-
-/** Is every event of the table there once (distinct hashes prove it)? */
-export async function eventsAreOnce(db: DuckDBEngine, events: string): Promise<boolean> {
-  const [check] = await db.all<{ unique: boolean }>(
-    `SELECT count(*) = count(DISTINCT hash(customer_id, mail_id, event, occurred_at)) AS unique FROM ${events}`);
-  return check!.unique;
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { DuckDBEngine } from '../engine.js';
-import { eventsAreOnce } from './load.js';
 
 /** The tables a full load fills beside them first: the large ones whose rows name customers. */
 export type SideLoaded = 'purchases' | 'mail_events';
@@ -32,12 +31,16 @@ export async function createSideTable(db: DuckDBEngine, table: SideLoaded): Prom
 /**
  * Keeps each event of the mail events' side table once, after its commit, where the check is
  * quicker (over committed events 1.9 s at 1x against 2.3–2.8 s inside the load's transaction).
- * Duplicates are dropped by making the side table again from its distinct rows: deleting every
- * committed row would pin DuckDB's version information (16 KB per 2,048 rows) until the commit.
+ * Distinct hashes prove distinct events and counting them is far cheaper than DISTINCT over the
+ * rows; only when two hashes meet (a duplicate, or rarely a collision) is the side table made
+ * again from its distinct rows: deleting every committed row would pin DuckDB's version
+ * information (16 KB per 2,048 rows) until the commit.
  */
 export async function keepSideEventsOnce(db: DuckDBEngine): Promise<void> {
   const side = sideTableOf('mail_events');
-  if (await eventsAreOnce(db, side)) return;
+  const [check] = await db.all<{ once: boolean }>(
+    `SELECT count(*) = count(DISTINCT hash(customer_id, mail_id, event, occurred_at)) AS once FROM ${side}`);
+  if (check!.once) return;
   await db.run(`CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM ${side}`);
   await db.run(`DROP TABLE ${side}`);
   await createSideTable(db, 'mail_events');
