@@ -72,7 +72,7 @@ export async function refreshDerivedTables(
       const marker = PASS_MARKER.exec(statement);
       const conditions = marker === null ? ['true'] : await passConditions(db, marker[1]!, passes, lines);
       const started = Date.now();
-      for (const condition of conditions) await db.run(statement.replaceAll(new RegExp(PASS_MARKER, 'g'), condition));
+      for (const condition of conditions) await db.run(statement.replaceAll(PASS_MARKERS, condition));
       db.logger.debug({ file, statement: statement.slice(0, 60).replace(/\s+/g, ' '), passes: conditions.length, ms: Date.now() - started }, 'summary statement');
     }
   }
@@ -133,6 +133,8 @@ export const LINES_PER_SUMMARY_PASS = 5_000_000;
 
 /** Where a summary statement may be split into passes, and by which key (the SQL files' :…_pass). */
 const PASS_MARKER = /\/\*pass:(.+?)\*\/true/;
+/** Every occurrence of the marker, each replaced by the pass's condition. */
+const PASS_MARKERS = new RegExp(PASS_MARKER.source, 'g');
 
 /**
  * How many passes a full rebuild takes: customer_summary by its customers (and guests, about one
