@@ -76,7 +76,11 @@ describe('planner = reference evaluator on the conditions the purchase summaries
       { products: ['P1'], count }, { products: ['P2'], count, unit: 'quantity' }, { categories: ['化粧品'], count },
       { categories: ['スキンケア', 'サプリ'], count, unit: 'quantity' }, { products: ['P1', 'P3'], count, unit: 'quantity' },
       { products: ['P1', 'P3'], count }, { products: ['P4'], categories: ['サプリ'], count },
+      // orders of several products / categories: bounded by the summaries, undecided ones from the lines
+      { categories: ['スキンケア', 'サプリ'], count }, { products: ['P1', 'P2', 'P3'], count },
+      { products: ['P1', 'P3'], categories: ['サプリ'], count },
     ]),
+    { products: ['P1', 'P3'], count: { min: 2, max: 4 } }, { products: ['P1', 'P2', 'P3'], categories: ['化粧品'], count: { min: 1, max: 3 } },
     { products: ['P1', 'P2'], count: { min: 0, max: 0 } }, { products: ['P5'], categories: ['化粧品'], count: { min: 1 } },
     { categories: ['サプリ', '化粧品'], count: { min: 0, max: 0 } },
   ];
