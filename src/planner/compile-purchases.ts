@@ -122,8 +122,8 @@ function productRowFromSummaries(leaf: PurchasesCondition, row: ProductRow, ctx:
  * Orders holding any of several products / categories: an order holding two of them counts once,
  * so the summaries only bound the figure: at least the largest of their order counts, at most
  * their sum. Most customers are decided by those bounds alone (at 1x, "P00001 or P00002 in 2+
- * orders" left 814 of 92,000 undecided); only the undecided customers' matching orders are
- * counted from the lines. `f` is the exact count or, for a decided customer, the lower bound,
+ * orders" left 814 of the 141,152 customers with either undecided); only the undecided
+ * customers' matching orders are counted from the lines (a scan of the lines' product codes). `f` is the exact count or, for a decided customer, the lower bound,
  * which lies in the range exactly when the exact count does.
  */
 function boundedOrderCount(leaf: PurchasesCondition, row: ProductRow, perSource: readonly Sql[], ctx: PlannerContext): Sql<boolean> {
