@@ -90,6 +90,15 @@ describe('planner = reference evaluator on the conditions the purchase summaries
     ...windows.flatMap((window) => [{ min: 1 }, { min: 0, max: 0 }].map((orderCount) => ({ where: { kind: 'purchases', window, orderCount } }))),
   ];
 
+  it('counts orders of several products or categories from the summaries, the lines only for customers their bounds leave undecided', async () => {
+    const target = { ...(await planTargetOf(db)), schema: await schemaInfo(db) };
+    for (const [row, table] of [[{ products: ['P1', 'P3'], count: { min: 2 } }, 'customer_products'], [{ categories: ['スキンケア', 'サプリ'], count: { max: 1 } }, 'customer_categories']] as const) {
+      const plan = planMembers({ where: { kind: 'purchases', products: [row] } }, store, asOf, target).sql;
+      expect(plan).toContain(`"${table}"`);
+      expect(plan).toMatch(/FROM purchases p[\s\S]*customer_id IN \(SELECT b\.customer_id FROM/);
+    }
+  });
+
   it(`gives the same customers for ${definitions.length} definitions`, async () => {
     const schema = await schemaInfo(db);
     expect(schema.purchaseSummaries).toBe(true);
