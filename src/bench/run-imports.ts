@@ -162,7 +162,7 @@ export async function benchUpsert(dataDir: string, dbPath: string, fullSeconds: 
     instance.closeSync();
   }
   // As for the full import it is set against: its inputs (the file and the stored lines, which
-  // the counts and exports before it may have pushed out of the page cache) are read once first.
+  // the files read since may have pushed out of the page cache) are read once first.
   readWhole(changed);
   readWhole(dbPath);
   const run = measured([CLI, 'import', 'purchases', changed, '--db', dbPath, '--json'], 'debug');
