@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { typedExpression } from '../../src/engine/duckdb/import/values.js';
 import { customers, purchases, type ColumnDef } from '../../src/catalog/tables.js';
@@ -14,9 +15,9 @@ describe('reading values exactly', () => {
   });
   afterAll(() => db.close());
 
-  const read = async (c: ColumnDef, texts: string[], tz?: string): Promise<unknown[]> => {
+  const read = async (c: ColumnDef, texts: string[], tz?: string, fastPaths = true): Promise<unknown[]> => {
     const rows = await db.all<{ v: unknown }>(
-      `SELECT CAST(${typedExpression(c, 'raw', { tz })} AS VARCHAR) AS v FROM (SELECT unnest([${texts.map(sqlString).join(', ')}]) AS raw, generate_subscripts([${texts.map(sqlString).join(', ')}], 1) AS i) ORDER BY i`);
+      `SELECT CAST(${typedExpression(c, 'raw', { tz, fastPaths })} AS VARCHAR) AS v FROM (SELECT unnest([${texts.map(sqlString).join(', ')}]) AS raw, generate_subscripts([${texts.map(sqlString).join(', ')}], 1) AS i) ORDER BY i`);
     return rows.map((r) => r.v);
   };
 
@@ -46,5 +47,24 @@ describe('reading values exactly', () => {
     expect(await read(column(customers, 'birthday'), ['2024年1月5日', '２０２４年１月５日', '２０２４／０１／０５', '2024年13月5日'])).toEqual(['2024-01-05', '2024-01-05', '2024-01-05', null]);
     expect(await read(column(purchases, 'ordered_at'), ['2024年1月5日 9時30分', '2024年1月5日 9:30', '2024年1月5日9時30分15秒', '２０２４－０１－０５　０９：３０'])).toEqual(
       ['2024-01-05 09:30:00', '2024-01-05 09:30:00', '2024-01-05 09:30:15', '2024-01-05 09:30:00']);
+  });
+
+  it('reads the common timestamp shape without the zone test exactly as with it, junk included', async () => {
+    // A timestamp of the shape with one to three characters replaced by a digit or by something
+    // that could make a zone or break a time, in and out of the shortcut's pattern (dashes at 5
+    // and 8, a blank at 11, colons at 14 and 17).
+    const digit = fc.integer({ min: 0, max: 9 }).map(String);
+    const base = fc.array(digit, { minLength: 14, maxLength: 14 }).map((d) => `${d.slice(0, 4).join('')}-${d[4]}${d[5]}-${d[6]}${d[7]} ${d[8]}${d[9]}:${d[10]}${d[11]}:${d[12]}${d[13]}`);
+    const swap = fc.tuple(fc.integer({ min: 0, max: 18 }), fc.oneof(digit, fc.constantFrom('-', '+', 'Z', 'z', ':', ' ', 'T', '/', 'U', 'C', '.', '年')));
+    const text = fc.tuple(base, fc.array(swap, { minLength: 1, maxLength: 3 })).map(([t, swaps]) => {
+      const cs = [...t];
+      for (const [at, c] of swaps) cs[at] = c;
+      return cs.join('');
+    });
+    const texts = ['2024-01-05 09:30:00', '2024-01-05 09:30:0Z', '2024-01-05 09:-0:00', '2024-01-05 09:30:-5', '2024-01-05 24:00:00', '2024-01-05 09:30-05', ...fc.sample(text, { numRuns: 3000, seed: 11 })];
+    for (const c of [column(purchases, 'ordered_at'), column(customers, 'birthday')]) {
+      expect(await read(c, texts), c.name).toEqual(await read(c, texts, undefined, false));
+    }
+    expect(await read(column(purchases, 'ordered_at'), texts.slice(0, 6))).toEqual(['2024-01-05 09:30:00', '2024-01-05 18:30:00', null, null, '2024-01-06 00:00:00', '2024-01-05 23:30:00']);
   });
 });
