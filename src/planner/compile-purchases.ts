@@ -123,12 +123,16 @@ function productRowFromSummaries(leaf: PurchasesCondition, row: ProductRow, ctx:
  * so the summaries only bound the figure: at least the largest of their order counts, at most
  * their sum. Most customers are decided by those bounds alone (at 1x, "P00001 or P00002 in 2+
  * orders" left 814 of the 141,152 customers with either undecided); only the undecided
- * customers' matching orders are counted from the lines (a scan of the lines' product codes). `f` is the exact count or, for a decided customer, the lower bound,
- * which lies in the range exactly when the exact count does.
+ * customers' matching orders are counted from the lines (a scan of the lines' product codes).
+ * `f` is the exact count or, for a decided customer, the lower bound, which lies in the range
+ * exactly when the exact count does.
  */
 function boundedOrderCount(leaf: PurchasesCondition, row: ProductRow, perSource: readonly Sql[], ctx: PlannerContext): Sql<boolean> {
   const { min, max } = row.count;
-  const bounds = sql`SELECT customer_id, max(f) AS lo, sum(f) AS hi FROM (${sql.join(perSource, sql` UNION ALL `)}) AS u GROUP BY customer_id`;
+  const key = JSON.stringify([row.products, row.categories, row.count]);
+  // Read twice below (every customer's bounds, and the undecided ones): one WITH subquery.
+  const bounds = sql.table(ctx.cte(`summary-bounds:${key}`, () =>
+    sql`SELECT customer_id, max(f) AS lo, sum(f) AS hi FROM (${sql.join(perSource, sql` UNION ALL `)}) AS u GROUP BY customer_id`));
   // Decided: the bounds meet, both lie in the range, or both lie below or above it.
   const inside = [...(min !== undefined ? [sql`b.lo >= ${min}`] : []), ...(max !== undefined ? [sql`b.hi <= ${max}`] : [])];
   const decided = sql`(${sql.join([
@@ -137,13 +141,13 @@ function boundedOrderCount(leaf: PurchasesCondition, row: ProductRow, perSource:
     ...(min !== undefined ? [sql`b.hi < ${min}`] : []),
     ...(max !== undefined ? [sql`b.lo > ${max}`] : []),
   ], sql` OR `)})`;
-  const alias = ctx.join(`summary-bounded:${JSON.stringify([row.products, row.categories, row.count])}`, () =>
+  const alias = ctx.join(`summary-bounded:${key}`, () =>
     sql`SELECT b.customer_id, CASE WHEN ${decided} THEN b.lo ELSE x.f END AS f
-        FROM (${bounds}) AS b
+        FROM ${bounds} AS b
         LEFT JOIN (
           SELECT p.customer_id, count(DISTINCT p.order_id) AS f FROM purchases p
           WHERE ${lineInScope(leaf, ctx)} AND ${lineMatchesProducts(ctx, row.products, row.categories)}
-            AND p.customer_id IN (SELECT b.customer_id FROM (${bounds}) AS b WHERE NOT ${decided})
+            AND p.customer_id IN (SELECT b.customer_id FROM ${bounds} AS b WHERE NOT ${decided})
           GROUP BY p.customer_id
         ) AS x ON x.customer_id = b.customer_id`);
   return isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, 'f')}, 0)`, row.count));
