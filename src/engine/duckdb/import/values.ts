@@ -41,9 +41,9 @@ export function typedExpression(column: ColumnDef, raw: string, options: ValueOp
       return `COALESCE(${spelled(raw)}, ${spelled(`lower(${raw})`)})`;
     }
     case 'date':
-      return `CAST(${timestampExpression(raw, options.tz ?? 'Asia/Tokyo', options.fastPaths ?? true)} AS DATE)`;
+      return `CAST(${timestampExpression(raw, options)} AS DATE)`;
     case 'timestamp':
-      return timestampExpression(raw, options.tz ?? 'Asia/Tokyo', options.fastPaths ?? true);
+      return timestampExpression(raw, options);
     case 'enum': {
       // Each spelling once (the first, as the CASE would take it), the values' own spellings
       // first: most cells hold one, and each WHEN is a comparison for the cells still unmatched.
@@ -101,7 +101,7 @@ function localTimestamp(x: string): string {
  * would drop the offset silently, so such text never takes it. Telling them apart is cheap: a
  * local timestamp has no `+`, no `Z`, and no `-` after the date's first ten characters.
  */
-function timestampExpression(raw: string, tz: string, fast: boolean): string {
+function timestampExpression(raw: string, { tz = 'Asia/Tokyo', fastPaths = true }: ValueOptions): string {
   // No upper(): it would allocate a string per cell on the path every timestamp takes.
   const zoned = `(contains(${raw}, '+') OR contains(substr(${raw}, 11), '-') OR ends_with(${raw}, 'Z') OR ends_with(${raw}, 'z')
     OR ends_with(${raw}, 'UTC') OR ends_with(${raw}, 'utc') OR ends_with(${raw}, 'Utc'))`;
@@ -117,7 +117,7 @@ function timestampExpression(raw: string, tz: string, fast: boolean): string {
   // them no offset or UTC fits at its end, and a `-` elsewhere in its time is no time for either
   // reading (both NULL; import-values.test.ts compares the two on mutated timestamps).
   const plain = `${raw} LIKE '____-__-__ __:__:__' AND NOT contains(${raw}, '+') AND NOT suffix(${raw}, 'Z') AND NOT suffix(${raw}, 'z')`;
-  return `CASE ${fast ? `WHEN ${plain} THEN ${localTimestamp(raw)}` : ''} WHEN ${zoned} THEN ${withOffset} ELSE ${localTimestamp(raw)} END`;
+  return `CASE ${fastPaths ? `WHEN ${plain} THEN ${localTimestamp(raw)}` : ''} WHEN ${zoned} THEN ${withOffset} ELSE ${localTimestamp(raw)} END`;
 }
 
 /** The name of a type in an error message: `cannot read "x" as a timestamp`. */
