@@ -58,6 +58,8 @@ export interface SqlDialect {
   // Dates and times
   /** a timestamp (`YYYY-MM-DD HH:MM:SS`, local time) as a bound parameter */
   timestamp(value: string): Sql;
+  /** a calendar day (`YYYY-MM-DD`, years 1 to 9999) as a value to compare a date column with */
+  day(value: string): Sql;
   /** the month (1-12) of a date expression */
   month(date: Sql): Sql<number>;
   /** month * 100 + day of a date expression */

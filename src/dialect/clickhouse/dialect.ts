@@ -151,6 +151,7 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
 
     timestamp: (value) => sql`toDateTime(${value}, 'UTC')`,
     // A date column holds YYYYMMDD (Int32: 18.16's Date starts in 1970; src/engine/clickhouse/CONTEXT.md).
+    day: (value) => sql`${Number(value.replaceAll('-', ''))}`,
     month: (date) => sql`intDiv(${date} % 10000, 100)`,
     monthDay: (date) => sql`(${date} % 10000)`,
     fullYears: (birth, asOf) => {

@@ -85,6 +85,7 @@ export const duckdbDialect: SqlDialect = {
   foldList: (listExpr) => sql`list_transform(${listExpr}, t -> kumiwake_fold(t))`,
 
   timestamp: (value) => sql`CAST(${value} AS TIMESTAMP)`,
+  day: (value) => sql`CAST(${value} AS DATE)`,
   month: (date) => sql`month(${date})`,
   monthDay: (date) => sql`(month(${date}) * 100 + day(${date}))`,
   // The as-of year and month-day are plain numbers: nothing about the as-of date is recomputed per row.

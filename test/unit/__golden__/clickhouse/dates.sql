@@ -1,22 +1,18 @@
 -- dates: compileMembers, row by row
 -- definition: {"where":{"any":[{"kind":"birthday","from":"12-20","to":"01-10"},{"kind":"birthday","from":"02-01","to":"02-29"},{"kind":"age","min":20,"max":29},{"kind":"tenure","max":30},{"kind":"field","field":"registered_at","op":"between","min":"today-1m","max":"today"},{"kind":"field","field":"birthday","op":"in","values":["2000-02-29","today"]}]}}
-SELECT c.customer_id FROM customers AS c WHERE NOT COALESCE(c.deleted, false) AND (("c"."birthday" IS NOT NULL AND (("c"."birthday" % 10000) >= $1 OR ("c"."birthday" % 10000) <= $2)) OR ("c"."birthday" IS NOT NULL AND intDiv("c"."birthday" % 10000, 100) BETWEEN $3 AND $4) OR ("c"."birthday" IS NOT NULL AND (($5 - intDiv("c"."birthday", 10000) - if($6 < "c"."birthday" % 10000, 1, 0)) >= $7 AND ($8 - intDiv("c"."birthday", 10000) - if($9 < "c"."birthday" % 10000, 1, 0)) <= $10)) OR ("c"."registered_at" IS NOT NULL AND (dateDiff('day', toDate("c"."registered_at", 'UTC'), toDate($11)) <= $12)) OR COALESCE(("c"."registered_at" >= toDateTime($13, 'UTC') AND "c"."registered_at" < toDateTime($14, 'UTC')), false) OR (COALESCE(("c"."birthday" >= toDateTime($15, 'UTC') AND "c"."birthday" < toDateTime($16, 'UTC')), false) OR COALESCE(("c"."birthday" >= toDateTime($17, 'UTC') AND "c"."birthday" < toDateTime($18, 'UTC')), false)))
+SELECT c.customer_id FROM customers AS c WHERE NOT COALESCE(c.deleted, false) AND (("c"."birthday" IS NOT NULL AND (("c"."birthday" % 10000) >= $1 OR ("c"."birthday" % 10000) <= $2)) OR ("c"."birthday" IS NOT NULL AND intDiv("c"."birthday" % 10000, 100) BETWEEN $3 AND $4) OR ("c"."birthday" IS NOT NULL AND ("c"."birthday" <= $5 AND "c"."birthday" > $6)) OR ("c"."registered_at" IS NOT NULL AND (dateDiff('day', toDate("c"."registered_at", 'UTC'), toDate($7)) <= $8)) OR COALESCE(("c"."registered_at" >= toDateTime($9, 'UTC') AND "c"."registered_at" < toDateTime($10, 'UTC')), false) OR (COALESCE(("c"."birthday" >= toDateTime($11, 'UTC') AND "c"."birthday" < toDateTime($12, 'UTC')), false) OR COALESCE(("c"."birthday" >= toDateTime($13, 'UTC') AND "c"."birthday" < toDateTime($14, 'UTC')), false)))
 -- parameters:
 -- $1 = 1220
 -- $2 = 110
 -- $3 = 2
 -- $4 = 2
--- $5 = 2025
--- $6 = 331
--- $7 = 20
--- $8 = 2025
--- $9 = 331
--- $10 = 29
--- $11 = "2025-03-31"
--- $12 = 30
--- $13 = "2025-02-28 00:00:00"
+-- $5 = 20050331
+-- $6 = 19950331
+-- $7 = "2025-03-31"
+-- $8 = 30
+-- $9 = "2025-02-28 00:00:00"
+-- $10 = "2025-04-01 00:00:00"
+-- $11 = "2000-02-29 00:00:00"
+-- $12 = "2000-03-01 00:00:00"
+-- $13 = "2025-03-31 00:00:00"
 -- $14 = "2025-04-01 00:00:00"
--- $15 = "2000-02-29 00:00:00"
--- $16 = "2000-03-01 00:00:00"
--- $17 = "2025-03-31 00:00:00"
--- $18 = "2025-04-01 00:00:00"

@@ -1,22 +1,18 @@
 -- dates: compileMembers, row by row
 -- definition: {"where":{"any":[{"kind":"birthday","from":"12-20","to":"01-10"},{"kind":"birthday","from":"02-01","to":"02-29"},{"kind":"age","min":20,"max":29},{"kind":"tenure","max":30},{"kind":"field","field":"registered_at","op":"between","min":"today-1m","max":"today"},{"kind":"field","field":"birthday","op":"in","values":["2000-02-29","today"]}]}}
-SELECT c.customer_id FROM customers AS c WHERE NOT COALESCE(c.deleted, false) AND (("c"."birthday" IS NOT NULL AND ((month("c"."birthday") * 100 + day("c"."birthday")) >= $1 OR (month("c"."birthday") * 100 + day("c"."birthday")) <= $2)) OR ("c"."birthday" IS NOT NULL AND month("c"."birthday") BETWEEN $3 AND $4) OR ("c"."birthday" IS NOT NULL AND (($5 - year("c"."birthday") - CASE WHEN $6 < month("c"."birthday") * 100 + day("c"."birthday") THEN 1 ELSE 0 END) >= $7 AND ($8 - year("c"."birthday") - CASE WHEN $9 < month("c"."birthday") * 100 + day("c"."birthday") THEN 1 ELSE 0 END) <= $10)) OR ("c"."registered_at" IS NOT NULL AND (date_diff('day', CAST("c"."registered_at" AS DATE), CAST($11 AS DATE)) <= $12)) OR COALESCE(("c"."registered_at" >= CAST($13 AS TIMESTAMP) AND "c"."registered_at" < CAST($14 AS TIMESTAMP)), false) OR (COALESCE(("c"."birthday" >= CAST($15 AS TIMESTAMP) AND "c"."birthday" < CAST($16 AS TIMESTAMP)), false) OR COALESCE(("c"."birthday" >= CAST($17 AS TIMESTAMP) AND "c"."birthday" < CAST($18 AS TIMESTAMP)), false)))
+SELECT c.customer_id FROM customers AS c WHERE NOT COALESCE(c.deleted, false) AND (("c"."birthday" IS NOT NULL AND ((month("c"."birthday") * 100 + day("c"."birthday")) >= $1 OR (month("c"."birthday") * 100 + day("c"."birthday")) <= $2)) OR ("c"."birthday" IS NOT NULL AND month("c"."birthday") BETWEEN $3 AND $4) OR ("c"."birthday" IS NOT NULL AND ("c"."birthday" <= CAST($5 AS DATE) AND "c"."birthday" > CAST($6 AS DATE))) OR ("c"."registered_at" IS NOT NULL AND (date_diff('day', CAST("c"."registered_at" AS DATE), CAST($7 AS DATE)) <= $8)) OR COALESCE(("c"."registered_at" >= CAST($9 AS TIMESTAMP) AND "c"."registered_at" < CAST($10 AS TIMESTAMP)), false) OR (COALESCE(("c"."birthday" >= CAST($11 AS TIMESTAMP) AND "c"."birthday" < CAST($12 AS TIMESTAMP)), false) OR COALESCE(("c"."birthday" >= CAST($13 AS TIMESTAMP) AND "c"."birthday" < CAST($14 AS TIMESTAMP)), false)))
 -- parameters:
 -- $1 = 1220
 -- $2 = 110
 -- $3 = 2
 -- $4 = 2
--- $5 = 2025
--- $6 = 331
--- $7 = 20
--- $8 = 2025
--- $9 = 331
--- $10 = 29
--- $11 = "2025-03-31"
--- $12 = 30
--- $13 = "2025-02-28 00:00:00"
+-- $5 = "2005-03-31"
+-- $6 = "1995-03-31"
+-- $7 = "2025-03-31"
+-- $8 = 30
+-- $9 = "2025-02-28 00:00:00"
+-- $10 = "2025-04-01 00:00:00"
+-- $11 = "2000-02-29 00:00:00"
+-- $12 = "2000-03-01 00:00:00"
+-- $13 = "2025-03-31 00:00:00"
 -- $14 = "2025-04-01 00:00:00"
--- $15 = "2000-02-29 00:00:00"
--- $16 = "2000-03-01 00:00:00"
--- $17 = "2025-03-31 00:00:00"
--- $18 = "2025-04-01 00:00:00"
