@@ -121,6 +121,19 @@ describe('hostile files', () => {
     expect(await snapshot(db)).toBe(before);
   });
 
+  it('says in a sentence that an import ran out of memory, names the setting to raise, and changes nothing', async () => {
+    const smallDb = join(dir, 'small-memory.duckdb');
+    expect(runCli(['import', 'customers', file('one.csv', 'customer_id,name\n001,花子\n'), '--db', smallDb]).code).toBe(0);
+    const names = Array.from({ length: 299 }, (_, i) => `attr:m${i}`);
+    const rows = Array.from({ length: 30_000 }, (_, r) => `M${r},${names.map((_, i) => `v${(r + i) % 7}`).join(',')}`);
+    const r = runCli(['import', 'customers', file('wide-small-memory.csv', `customer_id,${names.join(',')}\n${rows.join('\n')}\n`), '--db', smallDb], { KUMIWAKE_MEMORY_LIMIT: '60MB' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/out of memory: the work needed more than DuckDB's memory limit of 60MB .*Nothing was changed\. Raise the limit with KUMIWAKE_MEMORY_LIMIT/);
+    expect(r.stderr).not.toMatch(/internal error/);
+    const [stored] = await query<{ n: bigint }>(smallDb, 'SELECT count(*) AS n FROM customers');
+    expect(Number(stored!.n)).toBe(1);
+  });
+
   it('upserts 300 columns of 30,000 rows at the default memory limit, keeping what the file lacks; refuses 301 columns at line 1', async () => {
     // Two threads, or a MERGE, ran out of DuckDB's 400 MB on this file (a block per column per
     // appending thread; MERGE also hashes the file's rows). A database of its own: the others'

@@ -47,6 +47,14 @@ const isLockError = (e: unknown): boolean => e instanceof Error && /Could not se
 const openInThisProcess = new Set<string>();
 class OpenInThisProcess extends Error {}
 
+/**
+ * DuckDB's out-of-memory failures: of a statement (`Out of Memory Error: …`), and of a commit, which
+ * DuckDB reports as `TransactionContext Error: Failed to commit: failed to pin block …`.
+ */
+export function isOutOfMemory(message: string): boolean {
+  return /^Out of Memory Error|^TransactionContext Error: Failed to commit: (?:Out of Memory Error: )?failed to (?:pin|allocate) block/.test(message);
+}
+
 /** One open DuckDB database file with a single connection. */
 export class DuckDBEngine implements Engine {
   readonly dialectName = 'duckdb';
@@ -260,7 +268,7 @@ export class DuckDBEngine implements Engine {
     try {
       return await work();
     } catch (e) {
-      if (e instanceof Error && /^Out of Memory Error/.test(e.message)) {
+      if (e instanceof Error && isOutOfMemory(e.message)) {
         this.logger.warn({ err: e, sql: sql.slice(0, 2000) }, 'DuckDB ran out of memory');
         throw new OutOfMemoryError(this.memoryLimit, this.memorySetting);
       }
@@ -353,10 +361,9 @@ export class DuckDBEngine implements Engine {
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.conn.run('BEGIN TRANSACTION');
+    let result: T;
     try {
-      const result = await work();
-      await this.conn.run('COMMIT');
-      return result;
+      result = await work();
     } catch (e) {
       try {
         await this.conn.run('ROLLBACK');
@@ -365,6 +372,10 @@ export class DuckDBEngine implements Engine {
       }
       throw e;
     }
+    // A commit that fails (out of memory while writing a wide file's rows) leaves no transaction
+    // to roll back: DuckDB has rolled it back itself.
+    await this.translated(() => this.conn.run('COMMIT'), 'COMMIT');
+    return result;
   }
 
   private closed = false;
