@@ -25,9 +25,34 @@ export async function addGroupColumns(db: DuckDBEngine, table: ImportTarget, col
   const existing = new Set((await db.all<{ name: string }>(
     `SELECT column_name AS name FROM information_schema.columns WHERE table_name = $t`, { t: storedIn(table) })).map((r) => r.name));
   const added = [...new Set(columns)].filter((c) => !existing.has(c));
-  for (const column of added) await db.run(`ALTER TABLE ${q(storedIn(table))} ADD COLUMN ${q(column)} VARCHAR`);
+  if (added.length > ALTERED_COLUMNS_AT_MOST) await widenTable(db, storedIn(table), added);
+  else for (const column of added) await db.run(`ALTER TABLE ${q(storedIn(table))} ADD COLUMN ${q(column)} VARCHAR`);
   return added;
 }
+
+/**
+ * New columns added one ALTER TABLE each, at most; more, and the table is made again with them.
+ * Inside the import's transaction DuckDB keeps every altered version of the table until the
+ * commit: the 299 ALTERs of a 300-column customers file took 149 MB before a row was read, and
+ * left its commit short of memory at the default limit.
+ */
+const ALTERED_COLUMNS_AT_MOST = 16;
+
+/**
+ * Makes `table` again from DuckDB's own CREATE TABLE text of it (constraints and defaults kept)
+ * with `added` as more VARCHAR columns at its end, where ALTER TABLE would put them, and its rows.
+ */
+async function widenTable(db: DuckDBEngine, table: string, added: readonly string[]): Promise<void> {
+  const [made] = await db.all<{ sql: string }>(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $t`, { t: table });
+  const parts = made ? /^(CREATE TABLE (?:main\.)?(?:"[^"]*"|\w+)\s*\()([\s\S]*)\);?\s*$/i.exec(made.sql) : null;
+  if (!made || !parts) throw new Error(`cannot read how the ${table} table is made (${made?.sql.slice(0, 60) ?? 'no such table'})`);
+  await db.run(`CREATE TABLE ${WIDENED_TABLE}(${parts[2]}, ${added.map((c) => `${q(c)} VARCHAR`).join(', ')})`);
+  await db.run(`INSERT INTO ${WIDENED_TABLE} BY NAME SELECT * FROM ${q(table)}`);
+  await db.run(`DROP TABLE ${q(table)}`);
+  await db.run(`ALTER TABLE ${WIDENED_TABLE} RENAME TO ${q(table)}`);
+}
+
+const WIDENED_TABLE = 'kumiwake_widened';
 
 /** Empties what a `replace` import replaces. */
 export async function emptyTable(db: DuckDBEngine, table: ImportTarget): Promise<void> {
