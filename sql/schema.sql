@@ -249,11 +249,15 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 
 -- Columns added after version 1's first tables (a database made before them gets them here).
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS line_permission VARCHAR;
--- Whether the customer is reachable by email / LINE / DM now: kept by sql/reachable-flags.sql
+-- Whether the customer is reachable by email / LINE / DM now: kept by sql/customer-columns.sql
 -- (the reachable condition's rule, from the row's own columns), which counts read.
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS reachable_email BOOLEAN;
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS reachable_line BOOLEAN;
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS reachable_dm BOOLEAN;
+-- The birthday's month * 100 + day and the tags as one text: kept by sql/customer-columns.sql,
+-- which the birthday and tags conditions read.
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS birthday_month_day SMALLINT;
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS tags_text VARCHAR;
 ALTER TABLE mails ADD COLUMN IF NOT EXISTS subkind VARCHAR;
 
 -- The shop's stores (src/catalog/data-model.md): names for store ids, which exports can show.

@@ -13,6 +13,11 @@ const MONTH_LAST_DAY = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 export function compileBirthday(leaf: BirthdayCondition, ctx: PlannerContext): Sql<boolean> {
   const from = monthDayNumber(leaf.from);
   const to = monthDayNumber(leaf.to);
+  // The kept month-day (sql/customer-columns.sql) is one small number the engine filters as it scans.
+  if (ctx.schema.customerLookups) {
+    const kept = sql.ref('c.birthday_month_day');
+    return whenPresent(kept, from <= to ? sql`${kept} BETWEEN ${from} AND ${to}` : sql`(${kept} >= ${from} OR ${kept} <= ${to})`);
+  }
   const wholeMonths = from % 100 === 1 && to % 100 === MONTH_LAST_DAY[Math.floor(to / 100) - 1];
   // Whole months (12-01 to 12-31, 02-01 to 02-29) compare the month alone: cheaper per row.
   const md = wholeMonths ? ctx.dialect.month(sql.ref('c.birthday')) : ctx.dialect.monthDay(sql.ref('c.birthday'));

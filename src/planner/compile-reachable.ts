@@ -19,7 +19,7 @@ function email(d: SqlDialect, address: 'email_pc' | 'email_mobile'): Sql<boolean
  * customer is then as if it were unset (`schema.missing`).
  */
 export function reachable(channel: Channel, d: SqlDialect, schema?: Pick<SchemaInfo, 'missing' | 'reachableFlags'>): Sql<boolean> {
-  // Kept by every customers import with this same rule (sql/reachable-flags.sql): three booleans to read.
+  // Kept by every customers import with this same rule (sql/customer-columns.sql): three booleans to read.
   if (schema?.reachableFlags && (channel === 'email' || channel === 'line' || channel === 'dm')) return sql`(${sql.ref(`c.reachable_${channel}`)} IS TRUE)`;
   switch (channel) {
     case 'email_pc': return email(d, 'email_pc');

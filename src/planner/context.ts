@@ -33,10 +33,15 @@ export interface SchemaInfo {
    */
   readonly purchaseSummaries?: boolean;
   /**
-   * customers.reachable_email / _line / _dm are kept (sql/reachable-flags.sql, by every customers
+   * customers.reachable_email / _line / _dm are kept (sql/customer-columns.sql, by every customers
    * import): the reachable figures read them instead of the rule's eight text columns.
    */
   readonly reachableFlags?: boolean;
+  /**
+   * customers.birthday_month_day and tags_text are kept (sql/customer-columns.sql, by every
+   * customers import): the birthday and tags conditions read them instead of the date and the list.
+   */
+  readonly customerLookups?: boolean;
   /** the shop's fixed RFM cut points (settings table); a score without them is a quintile */
   readonly rfm?: RfmSettings;
   /** the statuses that count as sales (settings table); absent: every status but cancelled */

@@ -76,8 +76,10 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
   return {
     // The mark set by refreshDerivedTables (src/import/derived.ts) once the summaries are built.
     purchaseSummaries: await db.hasSchemaMark('purchase_summaries'),
-    // The mark set once every customer's flags are kept (src/engine/duckdb/import/reachable-flags.ts).
+    // The mark set once every customer's flags are kept (src/engine/duckdb/import/customer-columns.ts).
     reachableFlags: columns.some((c) => c.table === 'customers' && c.column === 'reachable_dm') && await db.hasSchemaMark('reachable_flags'),
+    // The same for the birthday and tags lookups (src/engine/duckdb/import/customer-columns.ts).
+    customerLookups: columns.some((c) => c.table === 'customers' && c.column === 'tags_text') && await db.hasSchemaMark('customer_lookups'),
     missing: new Set(['customers.line_permission', 'mails.subkind', 'subscriptions.customer_id']
       .filter((name) => !columns.some((c) => `${c.table}.${c.column}` === name)).map((name) => name.replace('.customer_id', ''))),
     customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),

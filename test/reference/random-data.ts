@@ -1,7 +1,7 @@
 import type { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js';
 import { refreshCustomerValues } from '../../src/engine/duckdb/import/customer-values.js';
-import { refreshReachableFlags } from '../../src/engine/duckdb/import/reachable-flags.js';
+import { refreshKeptCustomerColumns } from '../../src/engine/duckdb/import/customer-columns.js';
 import type { CustomerRow, Dataset, MailEventRow, MailRow, ProductRow, PurchaseRow } from './model.js';
 import type { SubscriptionRow } from './subscription.js';
 
@@ -207,6 +207,6 @@ export async function loadDataset(db: DuckDBEngine, data: Dataset, options: { di
   await refreshDerivedTables(db, 'products');
   await refreshDerivedTables(db, 'purchases');
   if (options.dictionary !== false) await refreshCustomerValues(db);
-  // What a customers import keeps: the reachable flags the counts read.
-  await refreshReachableFlags(db);
+  // What a customers import keeps: the reachable flags and lookups the counts read.
+  await refreshKeptCustomerColumns(db);
 }

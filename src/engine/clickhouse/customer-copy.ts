@@ -10,6 +10,7 @@ import { chIdent } from '../../dialect/clickhouse/literal.js';
 import { sqlIdent } from '../../dialect/duckdb/sql-text.js';
 import { DuckDBEngine } from '../duckdb/engine.js';
 import { refreshDerivedTables } from '../duckdb/import/derived.js';
+import { refreshKeptCustomerColumns } from '../duckdb/import/customer-columns.js';
 import type { ColumnInfo } from '../engine.js';
 import type { ClickHouseEngine } from './engine.js';
 
@@ -79,8 +80,10 @@ export async function copyCustomer(engine: ClickHouseEngine, customerId: string)
     for (const table of read) await writeTable(copy, table);
     const settings = await engine.state.query<{ name: string; value: string; set_at: unknown }>({ sql: 'SELECT name, value, CAST(set_at AS VARCHAR) AS set_at FROM settings', parameters: [] });
     for (const s of settings) await copy.query({ sql: 'INSERT INTO settings (name, value, set_at) VALUES ($1, $2, CAST($3 AS TIMESTAMP))', parameters: [s.name, s.value, s.set_at] });
-    // The one customer's lifetime summaries, under the shop's sales statuses.
+    // The one customer's lifetime summaries, under the shop's sales statuses, and the columns a
+    // customers import keeps (the copy's rows were inserted, not imported).
     await refreshDerivedTables(copy, 'purchases');
+    await refreshKeptCustomerColumns(copy);
     return copy;
   } catch (error) {
     copy.close();

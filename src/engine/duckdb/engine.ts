@@ -13,7 +13,7 @@ import { kyselyFor } from './kysely.js';
 import { assertDatabaseFile, isInvalidDatabaseError, lockHolder, notADatabase, removeSpillLeftovers } from './file-checks.js';
 
 export const DEFAULT_DB_PATH = 'data/kumiwake.duckdb';
-import { REACHABLE_FLAGS_MARK, refreshReachableFlags } from './import/reachable-flags.js';
+import { keptCustomerColumnsMissing, refreshKeptCustomerColumns } from './import/customer-columns.js';
 import { dropSideTables } from './import/side-load.js';
 
 const SCHEMA_FILE = new URL('../../../sql/schema.sql', import.meta.url);
@@ -115,8 +115,8 @@ export class DuckDBEngine implements Engine {
           if (!options.readOnly) {
             await db.applySchema();
             await dropSideTables(db); // left by a full load killed between its two transactions
-            // A database made before the reachable flags gets them once.
-            if (!(await db.hasSchemaMark(REACHABLE_FLAGS_MARK))) await refreshReachableFlags(db);
+            // A database made before a kept column of customers (reachable flags, lookups) gets it once.
+            if (await keptCustomerColumnsMissing(db)) await refreshKeptCustomerColumns(db);
             // A schema change (a column added by a newer version) goes to the file at once: DuckDB
             // cannot replay from its write-ahead log an ALTER TABLE of a table whose column defaults
             // to a sequence (job_runs), so a process killed before its next checkpoint would leave a

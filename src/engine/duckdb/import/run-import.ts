@@ -21,7 +21,7 @@ import { typeDescription } from './values.js';
 import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
 import { createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
-import { refreshReachableFlags } from './reachable-flags.js';
+import { refreshKeptCustomerColumns } from './customer-columns.js';
 import { UnknownCustomers } from './unknown-customers.js';
 
 export interface ImportOptions {
@@ -250,7 +250,7 @@ async function attempt(
     if (side) await swapInSideTable(db, side.of);
     if (table.table === 'customers') {
       await refreshCustomerValues(db);
-      await refreshReachableFlags(db);
+      await refreshKeptCustomerColumns(db, { tags: plans.some((p) => p.columns.some((c) => c.name === 'tags')) });
     }
     const unknownMs = unknown?.elapsedMs ?? 0;
     log.debug({ phase: 'rows', ms: side ? rowsMs + keepingMs : rowsMs - unknownMs }, IMPORT_PHASE);
