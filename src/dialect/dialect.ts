@@ -41,6 +41,8 @@ export interface SqlDialect {
   isDistinctFrom(a: Sql, b: Sql): Sql<boolean>;
   /** a boolean that is true or NULL */
   isNotFalse(condition: Sql): Sql<boolean>;
+  /** a boolean that is false or NULL */
+  isNotTrue(condition: Sql): Sql<boolean>;
 
   // Lists
   /** `expr` is one of `values`; a long list is bound as a single list parameter (lists may be huge) */

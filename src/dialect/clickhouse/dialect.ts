@@ -137,6 +137,7 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     // 18.16 has no `IS DISTINCT FROM` nor `<=>`: both present, compare; else differ when exactly one is NULL.
     isDistinctFrom: (a, b) => sql`ifNull(${a} != ${b}, isNull(${a}) != isNull(${b}))`,
     isNotFalse: (condition) => sql`ifNull(${condition}, 1) != 0`,
+    isNotTrue: (condition) => sql`NOT COALESCE(${condition}, false)`,
 
     // A short list is a plain IN; a long one a single array value (one literal, not one per value).
     inList: (expr, values) =>

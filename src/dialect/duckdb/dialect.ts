@@ -71,6 +71,9 @@ export const duckdbDialect: SqlDialect = {
 
   isDistinctFrom: (a, b) => sql`${a} IS DISTINCT FROM ${b}`,
   isNotFalse: (condition) => sql`${condition} IS NOT false`,
+  // One test DuckDB filters as it scans; NOT COALESCE(…, false) took a millisecond more of the 8
+  // the benchmark's attributes count takes over 1M customers.
+  isNotTrue: (condition) => sql`${condition} IS NOT true`,
 
   // A short list becomes a plain IN (one parameter per value), which DuckDB evaluates as a filter;
   // a long one (up to 1,000,000 values) one list parameter joined as a set.
