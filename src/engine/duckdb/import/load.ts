@@ -4,6 +4,7 @@ import type { TableDef } from '../../../catalog/tables.js';
 import { STAGE_TABLE, type StagePlan } from './stage.js';
 import { salesStatusCondition } from './derived.js';
 import { noteOrdersAfter, noteOrdersBefore, ORDER_LINES_BEFORE } from './order-deltas.js';
+import { tableElements } from './side-load.js';
 import { upsertByKey } from './upsert-by-key.js';
 
 export type ImportMode = 'upsert' | 'replace' | 'append';
@@ -43,10 +44,7 @@ const ALTERED_COLUMNS_AT_MOST = 16;
  * with `added` as more VARCHAR columns at its end, where ALTER TABLE would put them, and its rows.
  */
 async function widenTable(db: DuckDBEngine, table: string, added: readonly string[]): Promise<void> {
-  const [made] = await db.all<{ sql: string }>(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $t`, { t: table });
-  const parts = made ? /^(CREATE TABLE (?:main\.)?(?:"[^"]*"|\w+)\s*\()([\s\S]*)\);?\s*$/i.exec(made.sql) : null;
-  if (!made || !parts) throw new Error(`cannot read how the ${table} table is made (${made?.sql.slice(0, 60) ?? 'no such table'})`);
-  await db.run(`CREATE TABLE ${WIDENED_TABLE}(${parts[2]}, ${added.map((c) => `${q(c)} VARCHAR`).join(', ')})`);
+  await db.run(`CREATE TABLE ${WIDENED_TABLE}(${await tableElements(db, table)}, ${added.map((c) => `${q(c)} VARCHAR`).join(', ')})`);
   await db.run(`INSERT INTO ${WIDENED_TABLE} BY NAME SELECT * FROM ${q(table)}`);
   await db.run(`DROP TABLE ${q(table)}`);
   await db.run(`ALTER TABLE ${WIDENED_TABLE} RENAME TO ${q(table)}`);

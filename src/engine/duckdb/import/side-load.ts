@@ -22,10 +22,18 @@ export const isSideLoaded = (table: string): table is SideLoaded => (SIDE_LOADED
 
 /** Creates the side table with the table's own columns, constraints and defaults (`group:` columns included). */
 export async function createSideTable(db: DuckDBEngine, table: SideLoaded): Promise<void> {
+  await db.run(`CREATE TABLE ${sideTableOf(table)}(${await tableElements(db, table)})`);
+}
+
+/**
+ * What is between the parentheses of DuckDB's own CREATE TABLE text of `table`: its columns with
+ * their types and defaults, and its constraints, as DuckDB would make the table again.
+ */
+export async function tableElements(db: DuckDBEngine, table: string): Promise<string> {
   const [made] = await db.all<{ sql: string }>(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $t`, { t: table });
-  const head = made ? new RegExp(`^CREATE TABLE (?:main\\.)?"?${table}"?\\s*\\(`, 'i').exec(made.sql) : null;
-  if (!made || !head) throw new Error(`cannot read how the ${table} table is made (${made?.sql.slice(0, 60) ?? 'no such table'})`);
-  await db.run(`CREATE TABLE ${sideTableOf(table)}(${made.sql.slice(head[0].length)}`);
+  const parts = made ? /^CREATE TABLE (?:main\.)?(?:"(?:[^"]|"")*"|\w+)\s*\(([\s\S]*)\);?\s*$/i.exec(made.sql) : null;
+  if (!made || !parts) throw new Error(`cannot read how the ${table} table is made (${made?.sql.slice(0, 60) ?? 'no such table'})`);
+  return parts[1]!;
 }
 
 /**
