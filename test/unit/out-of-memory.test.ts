@@ -12,6 +12,7 @@ describe('out of memory, as DuckDB words it', () => {
     expect(isOutOfMemory('Out of Memory Error: failed to pin block of size 256.0 KiB (381.3 MiB/381.4 MiB used)')).toBe(true);
     expect(isOutOfMemory('TransactionContext Error: Failed to commit: failed to pin block of size 256.0 KiB (381.2 MiB/381.4 MiB used)\n\nPossible solutions:')).toBe(true);
     expect(isOutOfMemory('TransactionContext Error: Failed to commit: Out of Memory Error: failed to allocate block of size 256.0 KiB')).toBe(true);
+    expect(isOutOfMemory('TransactionContext Error: Failed to commit: could not allocate block of size 256.0 KiB (142.9 MiB/143.0 MiB used)')).toBe(true);
   });
 
   it('is not any other failure of a commit or a statement', () => {

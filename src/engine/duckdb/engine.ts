@@ -49,10 +49,11 @@ class OpenInThisProcess extends Error {}
 
 /**
  * DuckDB's out-of-memory failures: of a statement (`Out of Memory Error: …`), and of a commit, which
- * DuckDB reports as `TransactionContext Error: Failed to commit: failed to pin block …`.
+ * DuckDB reports as `TransactionContext Error: Failed to commit: failed to pin block …` or
+ * `… could not allocate block …`.
  */
 export function isOutOfMemory(message: string): boolean {
-  return /^Out of Memory Error|^TransactionContext Error: Failed to commit: (?:Out of Memory Error: )?failed to (?:pin|allocate) block/.test(message);
+  return /^Out of Memory Error|^TransactionContext Error: Failed to commit: (?:Out of Memory Error: )?(?:failed to (?:pin|allocate)|could not allocate) block/.test(message);
 }
 
 /** One open DuckDB database file with a single connection. */
