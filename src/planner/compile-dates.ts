@@ -14,19 +14,18 @@ export function compileBirthday(leaf: BirthdayCondition, ctx: PlannerContext): S
   const from = monthDayNumber(leaf.from);
   const to = monthDayNumber(leaf.to);
   // The kept month-day (sql/customer-columns.sql) is one small number the engine filters as it scans.
-  if (ctx.schema.customerLookups) {
-    const kept = sql.ref('c.birthday_month_day');
-    return whenPresent(kept, from <= to ? sql`${kept} BETWEEN ${from} AND ${to}` : sql`(${kept} >= ${from} OR ${kept} <= ${to})`);
-  }
+  if (ctx.schema.customerLookups) return whenPresent(sql.ref('c.birthday_month_day'), inWindow(sql.ref('c.birthday_month_day'), from, to));
   const wholeMonths = from % 100 === 1 && to % 100 === MONTH_LAST_DAY[Math.floor(to / 100) - 1];
   // Whole months (12-01 to 12-31, 02-01 to 02-29) compare the month alone: cheaper per row.
-  const md = wholeMonths ? ctx.dialect.month(sql.ref('c.birthday')) : ctx.dialect.monthDay(sql.ref('c.birthday'));
-  if (wholeMonths) {
-    const [fromMonth, toMonth] = [Math.floor(from / 100), Math.floor(to / 100)];
-    return whenPresent(sql.ref('c.birthday'), fromMonth <= toMonth ? sql`${md} BETWEEN ${fromMonth} AND ${toMonth}` : sql`(${md} >= ${fromMonth} OR ${md} <= ${toMonth})`);
-  }
-  return whenPresent(sql.ref('c.birthday'), from <= to ? sql`${md} BETWEEN ${from} AND ${to}` : sql`(${md} >= ${from} OR ${md} <= ${to})`);
+  const window = wholeMonths
+    ? inWindow(ctx.dialect.month(sql.ref('c.birthday')), Math.floor(from / 100), Math.floor(to / 100))
+    : inWindow(ctx.dialect.monthDay(sql.ref('c.birthday')), from, to);
+  return whenPresent(sql.ref('c.birthday'), window);
 }
+
+/** `value` from `from` to `to` inclusive, across the year end when `from` is after `to`. */
+const inWindow = (value: Sql, from: number, to: number): Sql<boolean> =>
+  from <= to ? sql`${value} BETWEEN ${from} AND ${to}` : sql`(${value} >= ${from} OR ${value} <= ${to})`;
 
 /**
  * Full years at the as-of date; a birthday not yet reached this year does not count. Compared as
