@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { Condition, Leaf } from '../model/segment.js';
-import type { PlannerContext } from './context.js';
+import type { PlannerContext, Position } from './context.js';
 import { compileAge, compileBirthday, compileTenure } from './compile-dates.js';
 import { compileField } from './compile-field.js';
 import { compileMail } from './compile-mail.js';
@@ -13,13 +13,13 @@ import { compileSubscription } from './compile-subscription.js';
 import { compileTags } from './compile-tags.js';
 
 /** One compiler per leaf kind: the switch is exhaustive, so a kind without one does not type-check. */
-function compileLeaf(leaf: Leaf, ctx: PlannerContext): Sql<boolean> {
+function compileLeaf(leaf: Leaf, ctx: PlannerContext, position: Position): Sql<boolean> {
   switch (leaf.kind) {
-    case 'field': return compileField(leaf, ctx);
-    case 'birthday': return compileBirthday(leaf, ctx);
-    case 'age': return compileAge(leaf, ctx);
-    case 'tenure': return compileTenure(leaf, ctx);
-    case 'tags': return compileTags(leaf, ctx);
+    case 'field': return compileField(leaf, ctx, position);
+    case 'birthday': return compileBirthday(leaf, ctx, position);
+    case 'age': return compileAge(leaf, ctx, position);
+    case 'tenure': return compileTenure(leaf, ctx, position);
+    case 'tags': return compileTags(leaf, ctx, position);
     case 'purchases': return compilePurchases(leaf, ctx);
     case 'mail': return compileMail(leaf, ctx);
     case 'reachable': return compileReachable(leaf, ctx);
@@ -31,19 +31,20 @@ function compileLeaf(leaf: Leaf, ctx: PlannerContext): Sql<boolean> {
 
 /**
  * A condition as a two-valued SQL predicate over the customer row `c` and the derived tables it
- * joins: never NULL, so NOT is the exact complement.
+ * joins: never NULL, so NOT is the exact complement. In a `where` position (ranges.ts) a leaf may
+ * be NULL where it is false: the statement selects the same customers.
  */
-export function compileCondition(condition: Condition, ctx: PlannerContext): Sql<boolean> {
+export function compileCondition(condition: Condition, ctx: PlannerContext, position: Position = 'value'): Sql<boolean> {
   switch (condition.kind) {
     case 'all': {
-      const parts = condition.conditions.map((c) => compileCondition(c, ctx));
+      const parts = condition.conditions.map((c) => compileCondition(c, ctx, position));
       return parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` AND `)})`;
     }
     case 'any': {
-      const parts = condition.conditions.map((c) => compileCondition(c, ctx));
+      const parts = condition.conditions.map((c) => compileCondition(c, ctx, position));
       return parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` OR `)})`;
     }
-    case 'not': return sql`(NOT ${compileCondition(condition.condition, ctx)})`;
-    default: return compileLeaf(condition, ctx);
+    case 'not': return sql`(NOT ${compileCondition(condition.condition, ctx, 'value')})`;
+    default: return compileLeaf(condition, ctx, position);
   }
 }

@@ -2,25 +2,25 @@ import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { AgeCondition, BirthdayCondition, MonthDay, TenureCondition } from '../model/segment.js';
 import { FIRST_DAY, formatDate, LAST_DAY, shiftDate, type LocalDate } from '../model/dates.js';
-import type { PlannerContext } from './context.js';
-import { inNumberRange, whenPresent } from './ranges.js';
+import type { PlannerContext, Position } from './context.js';
+import { boundedAt, inNumberRange, whenPresent } from './ranges.js';
 
 const monthDayNumber = (md: MonthDay) => md.month * 100 + md.day;
 /** The last day of each month in any year (29 for February: a 29 February birthday is in February). */
 const MONTH_LAST_DAY = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Birthday in a month-day window, inclusive; a window whose `from` is after `to` wraps the year end. */
-export function compileBirthday(leaf: BirthdayCondition, ctx: PlannerContext): Sql<boolean> {
+export function compileBirthday(leaf: BirthdayCondition, ctx: PlannerContext, position: Position = 'value'): Sql<boolean> {
   const from = monthDayNumber(leaf.from);
   const to = monthDayNumber(leaf.to);
   // The kept month-day (sql/customer-columns.sql) is one small number the engine filters as it scans.
-  if (ctx.schema.customerLookups) return whenPresent(sql.ref('c.birthday_month_day'), inWindow(sql.ref('c.birthday_month_day'), from, to));
+  if (ctx.schema.customerLookups) return whenPresent(sql.ref('c.birthday_month_day'), inWindow(sql.ref('c.birthday_month_day'), from, to), position);
   const wholeMonths = from % 100 === 1 && to % 100 === MONTH_LAST_DAY[Math.floor(to / 100) - 1];
   // Whole months (12-01 to 12-31, 02-01 to 02-29) compare the month alone: cheaper per row.
   const window = wholeMonths
     ? inWindow(ctx.dialect.month(sql.ref('c.birthday')), Math.floor(from / 100), Math.floor(to / 100))
     : inWindow(ctx.dialect.monthDay(sql.ref('c.birthday')), from, to);
-  return whenPresent(sql.ref('c.birthday'), window);
+  return whenPresent(sql.ref('c.birthday'), window, position);
 }
 
 /** `value` from `from` to `to` inclusive, across the year end when `from` is after `to`. */
@@ -34,17 +34,17 @@ const inWindow = (value: Sql, from: number, to: number): Sql<boolean> =>
  * before the as-of day N years earlier, at most M years old born after the as-of day M + 1 years
  * earlier. A bound whose day falls outside years 1 to 9999 takes the row-by-row years.
  */
-export function compileAge(leaf: AgeCondition, ctx: PlannerContext): Sql<boolean> {
+export function compileAge(leaf: AgeCondition, ctx: PlannerContext, position: Position = 'value'): Sql<boolean> {
   const birthday = sql.ref('c.birthday');
   const oldest = leaf.max === undefined ? undefined : lastBirthdayAtAge(ctx.asOf, leaf.max + 1);
   const youngest = leaf.min === undefined ? undefined : lastBirthdayAtAge(ctx.asOf, leaf.min);
   if ((leaf.max !== undefined && oldest === undefined) || (leaf.min !== undefined && youngest === undefined)) {
-    return whenPresent(birthday, inNumberRange(ctx.dialect.fullYears(birthday, ctx.asOfText), leaf));
+    return whenPresent(birthday, inNumberRange(ctx.dialect.fullYears(birthday, ctx.asOfText), leaf), boundedAt(leaf, position));
   }
   const tests: Sql[] = [];
   if (youngest !== undefined) tests.push(sql`${birthday} <= ${ctx.dialect.day(youngest)}`);
   if (oldest !== undefined) tests.push(sql`${birthday} > ${ctx.dialect.day(oldest)}`);
-  return whenPresent(birthday, tests.length === 0 ? sql`true` : sql`(${sql.join(tests, sql` AND `)})`);
+  return tests.length === 0 ? whenPresent(birthday, sql`true`) : whenPresent(birthday, sql`(${sql.join(tests, sql` AND `)})`, position);
 }
 
 /**
@@ -59,6 +59,6 @@ export function lastBirthdayAtAge(asOf: LocalDate, years: number): string | unde
 }
 
 /** Days from the day of registration to the as-of date. */
-export function compileTenure(leaf: TenureCondition, ctx: PlannerContext): Sql<boolean> {
-  return whenPresent(sql.ref('c.registered_at'), inNumberRange(ctx.dialect.daysUntil(sql.ref('c.registered_at'), ctx.asOfText), leaf));
+export function compileTenure(leaf: TenureCondition, ctx: PlannerContext, position: Position = 'value'): Sql<boolean> {
+  return whenPresent(sql.ref('c.registered_at'), inNumberRange(ctx.dialect.daysUntil(sql.ref('c.registered_at'), ctx.asOfText), leaf), boundedAt(leaf, position));
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { TagsCondition } from '../model/segment.js';
-import type { PlannerContext } from './context.js';
+import type { PlannerContext, Position } from './context.js';
 import { foldText } from './compile-field.js';
 import { isTrue, whenPresent } from './ranges.js';
 
@@ -9,7 +9,7 @@ import { isTrue, whenPresent } from './ranges.js';
 const TAG_SEPARATOR = '\u001f';
 
 /** The customer carries any / all of the tags (compared like text: NFKC, case-folded). */
-export function compileTags(leaf: TagsCondition, ctx: PlannerContext): Sql<boolean> {
+export function compileTags(leaf: TagsCondition, ctx: PlannerContext, position: Position = 'value'): Sql<boolean> {
   const tags = [...new Set(leaf.tags.map(foldText))];
   const dictionary = ctx.schema.customerValues?.get('tags');
   if (dictionary && tags.length > 0) {
@@ -24,8 +24,8 @@ export function compileTags(leaf: TagsCondition, ctx: PlannerContext): Sql<boole
       return values.length === 0 ? sql`false`
         : sql`(${sql.join(values.map((v) => ctx.dialect.hasSubstring(tagsColumn, `${TAG_SEPARATOR}${v}${TAG_SEPARATOR}`)), sql` OR `)})`;
     };
-    if (leaf.match !== 'all') return whenPresent(tagsColumn, hasAny(tags.flatMap(spellings)));
-    return whenPresent(tagsColumn, sql`(${sql.join(tags.map((t) => hasAny(spellings(t))), sql` AND `)})`);
+    if (leaf.match !== 'all') return whenPresent(tagsColumn, hasAny(tags.flatMap(spellings)), position);
+    return whenPresent(tagsColumn, sql`(${sql.join(tags.map((t) => hasAny(spellings(t))), sql` AND `)})`, position);
   }
   const list = ctx.dialect.foldList(sql.ref('c.tags'));
   return isTrue(leaf.match === 'all' ? ctx.dialect.listHasAll(list, tags) : ctx.dialect.listHasAny(list, tags));

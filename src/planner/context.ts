@@ -55,10 +55,18 @@ export interface SchemaInfo {
 }
 
 /**
+ * Where a predicate stands. `where`: reached from the statement's WHERE through AND / OR only,
+ * where NULL selects nobody, as false does (AND and OR never turn an unknown into true), so a
+ * test that is NULL for a missing value needs no `IS NOT NULL` there. `value`: anywhere its value
+ * is read (under NOT, in a flag column), so it must be two-valued.
+ */
+export type Position = 'where' | 'value';
+
+/**
  * compileCondition, handed to the compilers that nest whole definitions (a saved-segment
  * reference) instead of imported by them: the planner's modules then import in one direction.
  */
-export type ConditionCompiler = (condition: Condition, ctx: PlannerContext) => Sql<boolean>;
+export type ConditionCompiler = (condition: Condition, ctx: PlannerContext, position?: Position) => Sql<boolean>;
 
 export const emptySchema: SchemaInfo = { customerColumns: new Set(), purchaseColumns: new Set() };
 

@@ -5,7 +5,7 @@ import type { ConditionCompiler, PlannerContext } from './context.js';
 
 /** The customers of a segment: FROM customers, the joined derived tables and the predicate. */
 export function fromClause(definition: Segment, ctx: PlannerContext, compileCondition: ConditionCompiler): Sql {
-  const predicate = compileCondition(definition.where, ctx);
+  const predicate = compileCondition(definition.where, ctx, 'where');
   const visible = definition.includeDeleted ? sql`true` : ctx.dialect.isNotTrue(sql.ref('c.deleted'));
   const joins = ctx.joins.map((j) => sql` LEFT JOIN (${j.query}) AS ${sql.ref(j.alias)} ON ${sql.ref(`${j.alias}.customer_id`)} = c.customer_id`);
   return sql`FROM customers AS c${sql.join(joins, sql``)} WHERE ${visible} AND ${predicate}`;

@@ -1,6 +1,6 @@
 -- value-dictionary: compileMembers, summaries and value dictionary
 -- definition: {"where":{"all":[{"kind":"field","field":"prefecture","op":"in","values":["tokyo","東京都"]},{"kind":"field","field":"name","op":"contains","value":"ﾔﾏﾀﾞ"},{"kind":"tags","tags":["vip","サンプル"],"match":"all"}]}}
-SELECT c.customer_id FROM customers AS c WHERE NOT COALESCE("c"."deleted", false) AND (("c"."prefecture" IS NOT NULL AND "c"."prefecture" IN ($1, $2)) AND ("c"."name" IS NOT NULL AND "c"."name" IN ($3)) AND ("c"."tags" IS NOT NULL AND (hasAny("c"."tags", $4) AND hasAny("c"."tags", $5))))
+SELECT c.customer_id FROM customers AS c WHERE NOT COALESCE("c"."deleted", false) AND (("c"."prefecture" IN ($1, $2)) AND ("c"."name" IN ($3)) AND ((hasAny("c"."tags", $4) AND hasAny("c"."tags", $5))))
 -- parameters:
 -- $1 = "東京都"
 -- $2 = "ＴＯＫＹＯ"
