@@ -39,19 +39,21 @@ export function CustomerPage({ customerId, definition, catalog, onClose }: { cus
   useEffect(() => top.current?.scrollIntoView({ block: 'start' }), [customerId]);
   // Coded values as the forms show them (female → 女性), yes/no for flags, lists joined.
   const shownValue = (column: string, value: unknown) => (typeof value === 'boolean' ? message(lang, value ? 'yes' : 'no') : Array.isArray(value) ? text(value) : valueLabel(lang, catalog, column, value));
-  const [customer, setCustomer] = useState<CustomerAnswer | undefined>(undefined);
-  const [why, setWhy] = useState<WhyAnswer | undefined>(undefined);
-  const [fault, setFault] = useState<string | undefined>(undefined);
+  // Answers carry the request they answer: the page renders once with a new customer (or
+  // definition) before its effect runs, and must not show the previous customer's answer then.
+  const request = JSON.stringify([customerId, definition ?? null]);
+  const [answers, setAnswers] = useState<{ request: string; customer?: CustomerAnswer; why?: WhyAnswer; fault?: string }>({ request });
+  const { customer, why, fault } = answers.request === request ? answers : { customer: undefined, why: undefined, fault: undefined };
   useEffect(() => {
     const controller = new AbortController();
-    setCustomer(undefined);
-    setWhy(undefined);
-    setFault(undefined);
-    const failed = (error: unknown) => { if (!controller.signal.aborted) setFault(error instanceof ApiError ? error.message : String(error)); };
-    api<CustomerAnswer>(`/api/customers/${encodeURIComponent(customerId)}`, { signal: controller.signal }).then(setCustomer, failed);
-    api<WhyAnswer>('/api/why', { body: { customerId, definition }, signal: controller.signal }).then(setWhy, failed);
+    const answered = (part: { customer?: CustomerAnswer; why?: WhyAnswer; fault?: string }) => {
+      if (!controller.signal.aborted) setAnswers((a) => ({ ...(a.request === request ? a : { request }), ...part }));
+    };
+    const failed = (error: unknown) => answered({ fault: error instanceof ApiError ? error.message : String(error) });
+    api<CustomerAnswer>(`/api/customers/${encodeURIComponent(customerId)}`, { signal: controller.signal }).then((c) => answered({ customer: c }), failed);
+    api<WhyAnswer>('/api/why', { body: { customerId, definition }, signal: controller.signal }).then((w) => answered({ why: w }), failed);
     return () => controller.abort();
-  }, [customerId, JSON.stringify(definition)]);
+  }, [request]);
   const shown = customer?.record.filter((f) => f.value !== null && f.value !== '') ?? [];
   // remark_N under the shop's own name when it set one (FAX番号 rather than 備考1)
   const labelOf = (column: string, label: string) => {

@@ -278,11 +278,26 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     expect(digits(await page.textContent('[data-testid=customer-lifetime] tr[data-figure=orderCount] td'))).toBe(insider.orderCount);
     expect(await page.textContent('[data-testid=customer-record]')).toContain(insider.id);
 
+    // Every answer the page shows on the way, as customer:in: the page renders once with the new
+    // customer before it asks, and must not show the insider's answer under the outsider's id.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { whyShown: string[] }).whyShown = seen;
+      new MutationObserver(() => {
+        for (const p of document.querySelectorAll('[data-testid=customer-page]')) {
+          const w = p.querySelector('[data-testid=why]');
+          if (w) seen.push(`${p.getAttribute('data-customer')}:${w.getAttribute('data-in')}`);
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await page.fill('input[aria-label="顧客ID"]', outsider.id);
     await page.click('.customer-lookup button');
     const out = page.locator(`[data-testid=customer-page][data-customer="${outsider.id}"] [data-testid=why]`);
     await out.waitFor({ timeout: 10_000 });
     expect(await out.getAttribute('data-in')).toBe('false');
+    const whyShown = await page.evaluate(() => (window as unknown as { whyShown: string[] }).whyShown);
+    expect(whyShown).toContain(`${outsider.id}:false`);
+    expect(whyShown).not.toContain(`${outsider.id}:true`);
     expect(await out.textContent()).toContain('含まれない理由');
     expect(await shown()).toEqual(outsider.holds);
     await page.click('.customer-page button.close');
