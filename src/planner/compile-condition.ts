@@ -4,7 +4,7 @@ import type { Condition, Leaf } from '../model/segment.js';
 import type { PlannerContext, Position } from './context.js';
 import { compileAge, compileBirthday, compileTenure } from './compile-dates.js';
 import { compileField } from './compile-field.js';
-import { compileMail } from './compile-mail.js';
+import { compileMail, compileMailAbsent } from './compile-mail.js';
 import { compilePurchases } from './compile-purchases.js';
 import { compileReachable } from './compile-reachable.js';
 import { compileRfm } from './compile-rfm.js';
@@ -44,7 +44,9 @@ export function compileCondition(condition: Condition, ctx: PlannerContext, posi
       const parts = condition.conditions.map((c) => compileCondition(c, ctx, position));
       return parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` OR `)})`;
     }
-    case 'not': return sql`(NOT ${compileCondition(condition.condition, ctx, 'value')})`;
+    case 'not':
+      if (position === 'where' && condition.condition.kind === 'mail') return compileMailAbsent(condition.condition, ctx);
+      return sql`(NOT ${compileCondition(condition.condition, ctx, 'value')})`;
     default: return compileLeaf(condition, ctx, position);
   }
 }
