@@ -31,7 +31,7 @@ function compileLeaf(leaf: Leaf, ctx: PlannerContext, position: Position): Sql<b
 
 /**
  * A condition as a two-valued SQL predicate over the customer row `c` and the derived tables it
- * joins: never NULL, so NOT is the exact complement. In a `where` position (ranges.ts) a leaf may
+ * joins: never NULL, so NOT is the exact complement. In a `where` position (context.ts) a leaf may
  * be NULL where it is false: the statement selects the same customers.
  */
 export function compileCondition(condition: Condition, ctx: PlannerContext, position: Position = 'value'): Sql<boolean> {
