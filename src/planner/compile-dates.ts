@@ -44,7 +44,7 @@ export function compileAge(leaf: AgeCondition, ctx: PlannerContext, position: Po
   const tests: Sql[] = [];
   if (youngest !== undefined) tests.push(sql`${birthday} <= ${ctx.dialect.day(youngest)}`);
   if (oldest !== undefined) tests.push(sql`${birthday} > ${ctx.dialect.day(oldest)}`);
-  return tests.length === 0 ? whenPresent(birthday, sql`true`) : whenPresent(birthday, sql`(${sql.join(tests, sql` AND `)})`, position);
+  return whenPresent(birthday, tests.length === 0 ? sql`true` : sql`(${sql.join(tests, sql` AND `)})`, boundedAt(leaf, position));
 }
 
 /**
