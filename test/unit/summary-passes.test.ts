@@ -60,7 +60,8 @@ describe('customer_summary rebuilt in passes', () => {
         return run(statement);
       };
       try {
-        await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all', customersPerPass));
+        // Without the rebuild by customer and order (summaries-by-customer.ts): the SQL files' statements.
+        await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all', customersPerPass, 'purchases', 0));
       } finally {
         db.run = run;
       }
@@ -73,6 +74,22 @@ describe('customer_summary rebuilt in passes', () => {
       const categoryPasses = ran.filter((s) => s.includes('INSERT INTO customer_categories'));
       expect(categoryPasses.map((s) => /COALESCE\(category, product_category\) IN \(([^)]*)\)/.exec(s)?.[1]).sort()).toEqual(["'雑貨'", "'食品'"]);
       expect(await summaryRows(db), `${customersPerPass} customers per pass`).toEqual(once);
+
+      // The rebuild by customer and order, in the same passes over the customers.
+      for (const table of ['customer_summary', 'customer_products', 'customer_categories']) await db.run(`DELETE FROM ${table}`);
+      ran.length = 0;
+      db.run = (statement: string) => {
+        ran.push(statement);
+        return run(statement);
+      };
+      try {
+        await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all', customersPerPass));
+      } finally {
+        db.run = run;
+      }
+      expect(ran.filter((s) => s.includes('kumiwake_customer_orders') && s.includes(`hash(customer_id) % ${passes} =`))).toHaveLength(passes);
+      expect(ran.filter((s) => s.includes('INSERT INTO customer_categories'))).toHaveLength(2); // a statement per category
+      expect(await summaryRows(db), `${customersPerPass} customers per pass, by customer`).toEqual(once);
     }
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { DuckDBEngine } from '../engine.js';
 import { sqlString } from '../../../dialect/duckdb/sql-text.js';
 import { applyOrderDeltas, forgetOrders, ordersNoted, RECOUNTED } from './order-deltas.js';
+import { CATEGORIES_BY_CUSTOMER_AT_MOST, rebuildByCustomer } from './summaries-by-customer.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../../../sql/${name}`, import.meta.url), 'utf8');
 
@@ -33,10 +34,12 @@ export async function salesStatusCondition(db: DuckDBEngine): Promise<string> {
  * lifetime purchase figures, per customer and product / category, and the master category copied
  * onto the order lines (new lines get it as they are inserted; a products import brings it up to
  * date on the lines already stored, which changes only the category summary, everyone's).
+ * A full rebuild after purchases, for a shop of at most `categoriesByCustomerAtMost` categories,
+ * gives customer_summary and customer_categories from one aggregate (summaries-by-customer.ts).
  */
 export async function refreshDerivedTables(
   db: DuckDBEngine, changed: 'purchases' | 'products', scope: SummaryScope = 'all', customersPerPass = CUSTOMERS_PER_SUMMARY_PASS,
-  lines = 'purchases',
+  lines = 'purchases', categoriesByCustomerAtMost = CATEGORIES_BY_CUSTOMER_AT_MOST,
 ): Promise<void> {
   if (lines !== 'purchases' && (changed !== 'purchases' || scope !== 'all')) throw new Error('only a full rebuild of the purchase summaries reads a side table');
   const built = await summariesBuilt(db);
@@ -57,7 +60,12 @@ export async function refreshDerivedTables(
     return;
   }
   const passes = await summaryPasses(db, customersPerPass, lines);
-  for (const file of files) {
+  const byCustomer = changed === 'purchases' ? await fewCategories(db, lines, categoriesByCustomerAtMost) : undefined;
+  if (byCustomer) {
+    const customerPasses = await passConditions(db, 'customer_id', passes, lines);
+    await rebuildByCustomer(db, { lines, salesStatus, categories: byCustomer, passes: customerPasses });
+  }
+  for (const file of byCustomer ? ['purchase-summaries.sql'] : files) {
     const statements = withPlaceholders(sqlFile(file), salesStatus, {
       lines, customer_scope: 'true', product_scope: 'true', category_rows: 'true', category_lines: 'true',
       customer_pass: '/*pass:customer_id*/true',
@@ -69,6 +77,7 @@ export async function refreshDerivedTables(
       order_categories: 'ORDER BY category',
     });
     for (const statement of splitStatements(statements)) {
+      if (byCustomer && /^(?:DELETE FROM|INSERT INTO) customer_summary\b/.test(statement)) continue;
       const marker = PASS_MARKER.exec(statement);
       const conditions = marker === null ? ['true'] : await passConditions(db, marker[1]!, passes, lines);
       const started = Date.now();
@@ -177,6 +186,20 @@ async function passConditions(
 }
 
 const CATEGORY = 'COALESCE(category, product_category)';
+
+/**
+ * The lines' categories, sorted, when they are few enough for customer_summary and
+ * customer_categories to be rebuilt from one aggregate per customer and order
+ * (summaries-by-customer.ts); otherwise undefined, and the SQL files rebuild them.
+ */
+async function fewCategories(db: DuckDBEngine, linesTable: string, atMost: number): Promise<string[] | undefined> {
+  if (atMost <= 0) return undefined;
+  const rows = await db.all<{ category: string }>(
+    `SELECT DISTINCT ${CATEGORY} AS category FROM ${linesTable} WHERE ${CATEGORY} IS NOT NULL ORDER BY category LIMIT ${atMost + 1}`);
+  const categories = rows.map((r) => r.category);
+  const fit = categories.length > 0 && categories.length <= atMost && !categories.some((c) => c.includes('\u0000'));
+  return fit ? categories : undefined;
+}
 
 /** Have the purchase summaries been built in this database (by an import of this version)? */
 const summariesBuilt = (db: DuckDBEngine) => db.hasSchemaMark(SUMMARIES_MARK);
