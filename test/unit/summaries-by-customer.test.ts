@@ -100,8 +100,8 @@ describe('customer and category summaries from one aggregate per customer and or
     const many = Array.from({ length: 17 }, (_, i) => `カテゴリ${String(i).padStart(2, '0')}`);
     const db = await shop(many, 3);
     opened.push(db);
-    const [{ n }] = await db.all<{ n: bigint }>('SELECT count(DISTINCT COALESCE(category, product_category)) AS n FROM purchases');
-    expect(Number(n)).toBe(17);
+    const [distinct] = await db.all<{ n: bigint }>('SELECT count(DISTINCT COALESCE(category, product_category)) AS n FROM purchases');
+    expect(Number(distinct!.n)).toBe(17);
     const files = await rebuild(db, 250_000, 0);
     const chosen = await rebuild(db, 250_000);
     expect(byCustomer(chosen.ran)).toBe(false);
