@@ -26,6 +26,11 @@ describe('reading values exactly', () => {
       ['2', '3', '-5', '1234', '2', '7', '2', null, null, null, null, null]);
   });
 
+  it('reads the yes / no spellings of a boolean in any case, and nothing else', async () => {
+    expect(await read(column(purchases, 'counted'), ['true', 'TRUE', 'Yes', '1', 'はい', '○', 'false', 'F', 'No', '0', 'いいえ', '×', 'なし', 'maybe', '2', 'yes!'])).toEqual(
+      ['true', 'true', 'true', 'true', 'true', 'true', 'false', 'false', 'false', 'false', 'false', 'false', 'false', null, null, null]);
+  });
+
   it('refuses more decimals than are stored instead of rounding them', async () => {
     expect(await read(column(purchases, 'unit_price'), ['2.55', '1.2345', '1.23450', '¥1,000', '1000円', '１,０００', '.5', '1.23456', '0.00001'])).toEqual(
       ['2.5500', '1.2345', '1.2345', '1000.0000', '1000.0000', '1000.0000', '0.5000', null, null]);

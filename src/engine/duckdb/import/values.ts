@@ -36,8 +36,10 @@ export function typedExpression(column: ColumnDef, raw: string, options: ValueOp
         ELSE ${exactDecimal(money)} END`;
     }
     case 'boolean': {
-      const spelled = (exact: string) => `CASE WHEN ${exact} IN (${booleanSpellings.true.map(sqlString).join(', ')}) THEN true
-        WHEN ${exact} IN (${booleanSpellings.false.map(sqlString).join(', ')}) THEN false END`;
+      // A CASE over the spellings, not `IN (…)`: DuckDB makes a long IN list a join probed by every
+      // row (the four of purchases' `counted` cost 0.8 s of the 8.9 s reading the 1x lines).
+      const when = (spellings: readonly string[], value: string) => spellings.map((s) => `WHEN ${sqlString(s)} THEN ${value}`).join(' ');
+      const spelled = (exact: string) => `CASE ${exact} ${when(booleanSpellings.true, 'true')} ${when(booleanSpellings.false, 'false')} END`;
       return `COALESCE(${spelled(raw)}, ${spelled(`lower(${raw})`)})`;
     }
     case 'date':
