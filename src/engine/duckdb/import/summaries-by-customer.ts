@@ -72,9 +72,12 @@ export async function rebuildByCustomer(db: DuckDBEngine, rebuild: ByCustomerReb
       GROUP BY customer_id
     ) AS o
     LEFT JOIN (
-      SELECT customer_id, ${each((j) => `sum(COALESCE(quantity, 1)) FILTER (WHERE ${position} = ${j})::BIGINT`, 'quantity')}
-      FROM ${lines}
-      WHERE ${counted} AND ${CATEGORY} IS NOT NULL AND ${pass}
+      SELECT customer_id, ${each((j) => `sum(quantity) FILTER (WHERE position = ${j})::BIGINT`, 'quantity')}
+      FROM (
+        SELECT customer_id, COALESCE(quantity, 1) AS quantity, ${position} AS position
+        FROM ${lines}
+        WHERE ${counted} AND ${CATEGORY} IS NOT NULL AND ${pass}
+      )
       GROUP BY customer_id
     ) AS q ON q.customer_id = o.customer_id`;
   const timed = async (what: string, statement: string) => {
