@@ -8,7 +8,7 @@ import { sqlString } from '../../../dialect/duckdb/sql-text.js';
  * category it holds (its position in the shop's sorted categories), so one aggregate of the
  * lines by (customer, order) gives both, where sql/customer-categories.sql aggregates the lines a
  * second time by (category, customer, order): in the import at 1x (19M lines, 8 categories) the
- * two summaries took 7.1 s this way against 10.7 s. A category's quantity is a sum over lines, not
+ * two summaries took 7.0 s this way against 10.7 s. A category's quantity is a sum over lines, not
  * orders: one aggregate of the lines per customer beside it. Each category is a column of the
  * per-customer table (two per category), hence a limit; larger shops keep the SQL files. The same
  * figures as the SQL files, compared row by row in test/unit/summaries-by-customer.test.ts.
