@@ -1,6 +1,6 @@
 import type { DuckDBEngine } from '../engine.js';
 import { STAGE_TABLE } from './stage.js';
-import { upsertByKey } from './upsert-by-key.js';
+import { STORED_ROWID, upsertByKey } from './upsert-by-key.js';
 
 /**
  * An upsert's summary upkeep by orders. Every summary figure is a sum over orders (a customer's
@@ -52,7 +52,7 @@ const countedLines = (lines: string, salesStatus: string) => `SELECT customer_id
  */
 export async function noteOrdersBefore(db: DuckDBEngine, salesStatus: string): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE ${FILE_ORDERS} AS SELECT DISTINCT order_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip AND order_id IS NOT NULL`);
-  await db.run(`CREATE OR REPLACE TABLE ${ORDER_LINES_BEFORE} AS SELECT * FROM purchases WHERE order_id IN (SELECT order_id FROM ${FILE_ORDERS})`);
+  await db.run(`CREATE OR REPLACE TABLE ${ORDER_LINES_BEFORE} AS SELECT rowid AS ${STORED_ROWID}, * FROM purchases WHERE order_id IN (SELECT order_id FROM ${FILE_ORDERS})`);
   if (!(await ordersNoted(db))) {
     await db.run(`CREATE TABLE ${TOUCHED_ORDERS} (order_id VARCHAR NOT NULL)`);
     await db.run(`CREATE TABLE ${OLD_LINES} AS ${countedLines(ORDER_LINES_BEFORE, salesStatus)} LIMIT 0`);

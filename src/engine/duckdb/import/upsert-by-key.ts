@@ -10,9 +10,16 @@ export interface KeyedRows {
   readonly columns: readonly string[];
   /** a table holding the rows, one per key */
   readonly source: string;
-  /** a table holding (at least) every stored row whose key `source` may hold, to match them in (default: the table) */
+  /**
+   * a copy of (at least) every stored row whose key `source` may hold, made in this transaction,
+   * with the row's rowid in the table as STORED_ROWID: the rows are matched in it, and updated
+   * and found missing by it, instead of by a join with every row of the table (default: the table)
+   */
   readonly storedRows?: string;
 }
+
+/** The column of `storedRows` holding each row's rowid in the table (stable within the transaction: nothing is deleted). */
+export const STORED_ROWID = 'kumiwake_rowid';
 
 /**
  * Brings `source`'s rows into the table by key: stored rows get the values of the columns that
@@ -35,13 +42,19 @@ export async function upsertByKey(db: DuckDBEngine, rows: KeyedRows): Promise<{ 
     `SELECT count(*) AS _matched ${values.map((_, i) => `, bool_or(c${i}) AS c${i}`).join('')}, (SELECT count(*) FROM ${rows.source}) AS _rows FROM ${MATCHED_TABLE}`);
   await db.run(`DROP TABLE ${MATCHED_TABLE}`);
   const changed = values.filter((_, i) => found![`c${i}`] === true);
-  if (changed.length > 0) {
-    await db.run(`UPDATE ${target} AS t SET ${changed.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} FROM ${rows.source} AS s
-      WHERE ${sameKey} AND NOT (${changed.map((c) => `t.${q(c)} IS NOT DISTINCT FROM s.${q(c)}`).join(' AND ')})`);
+  const differs = `NOT (${changed.map((c) => `t.${q(c)} IS NOT DISTINCT FROM s.${q(c)}`).join(' AND ')})`;
+  if (changed.length > 0 && rows.storedRows) {
+    // By rowid: the table's rows are probed by an integer its scan does not read from storage,
+    // not by the key's text (at 1x, the 191,105 lines of a 1% upsert: 0.56 -> 0.32 s).
+    await db.run(`UPDATE ${target} AS t SET ${changed.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} FROM (
+        SELECT t.${STORED_ROWID}, ${changed.map((c) => `s.${q(c)}`).join(', ')} FROM ${rows.storedRows} AS t JOIN ${rows.source} AS s ON ${sameKey} WHERE ${differs}
+      ) AS s WHERE t.rowid = s.${STORED_ROWID}`);
+  } else if (changed.length > 0) {
+    await db.run(`UPDATE ${target} AS t SET ${changed.map((c) => `${q(c)} = s.${q(c)}`).join(', ')} FROM ${rows.source} AS s WHERE ${sameKey} AND ${differs}`);
   }
   // Every key is stored already (an upsert of changed rows): nothing to add.
   const added = found!._matched === found!._rows ? 0 : await db.change(`INSERT INTO ${target} (${rows.columns.map(q).join(', ')})
-    SELECT ${rows.columns.map((c) => `s.${q(c)}`).join(', ')} FROM ${rows.source} AS s LEFT JOIN ${target} AS t ON ${sameKey} WHERE t.${q(rows.key[0]!)} IS NULL`);
+    SELECT ${rows.columns.map((c) => `s.${q(c)}`).join(', ')} FROM ${rows.source} AS s LEFT JOIN ${rows.storedRows ?? target} AS t ON ${sameKey} WHERE t.${q(rows.key[0]!)} IS NULL`);
   return { matched: Number(found!._matched), added };
 }
 
