@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { DuckDBEngine } from '../engine.js';
 import { sqlString } from '../../../dialect/duckdb/sql-text.js';
 import { applyOrderDeltas, forgetOrders, ordersNoted, RECOUNTED } from './order-deltas.js';
-import { CATEGORIES_BY_CUSTOMER_AT_MOST, rebuildByCustomer } from './summaries-by-customer.js';
+import { CATEGORIES_BY_CUSTOMER_AT_MOST, rebuildByCustomer, REBUILT_BY_CUSTOMER } from './summaries-by-customer.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../../../sql/${name}`, import.meta.url), 'utf8');
 
@@ -65,7 +65,9 @@ export async function refreshDerivedTables(
     const customerPasses = await passConditions(db, 'customer_id', passes, lines);
     await rebuildByCustomer(db, { lines, salesStatus, categories: byCustomer, passes: customerPasses });
   }
-  for (const file of byCustomer ? ['purchase-summaries.sql'] : files) {
+  // The SQL files write only the summaries the rebuild by customer did not.
+  const written = new Set<string>(byCustomer ? REBUILT_BY_CUSTOMER : []);
+  for (const file of files) {
     const statements = withPlaceholders(sqlFile(file), salesStatus, {
       lines, customer_scope: 'true', product_scope: 'true', category_rows: 'true', category_lines: 'true',
       customer_pass: '/*pass:customer_id*/true',
@@ -77,7 +79,7 @@ export async function refreshDerivedTables(
       order_categories: 'ORDER BY category',
     });
     for (const statement of splitStatements(statements)) {
-      if (byCustomer && /^(?:DELETE FROM|INSERT INTO) customer_summary\b/.test(statement)) continue;
+      if (written.has(WRITTEN_TABLE.exec(statement)?.[1] ?? '')) continue;
       const marker = PASS_MARKER.exec(statement);
       const conditions = marker === null ? ['true'] : await passConditions(db, marker[1]!, passes, lines);
       const started = Date.now();
@@ -139,6 +141,9 @@ export const CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES = 2 * CUSTOMERS_PER_SUMMARY
  * rows stay together in product (category) order.
  */
 export const LINES_PER_SUMMARY_PASS = 5_000_000;
+
+/** The table a summary file's statement writes. */
+const WRITTEN_TABLE = /^(?:DELETE FROM|INSERT INTO) (\w+)/;
 
 /** Where a summary statement may be split into passes, and by which key (the SQL files' :…_pass). */
 const PASS_MARKER = /\/\*pass:(.+?)\*\/true/;

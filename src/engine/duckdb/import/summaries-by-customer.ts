@@ -15,6 +15,9 @@ import { sqlString } from '../../../dialect/duckdb/sql-text.js';
  */
 export const CATEGORIES_BY_CUSTOMER_AT_MOST = 16;
 
+/** The summaries rebuildByCustomer writes (the SQL files write the others). */
+export const REBUILT_BY_CUSTOMER = ['customer_summary', 'customer_categories'] as const;
+
 /** An order's categories are the bits of a UINTEGER. */
 const CATEGORY_BITS = 32;
 
