@@ -84,6 +84,22 @@ describe('a full load of purchases through a side table', () => {
     expect(Number(n!.n)).toBe(4);
   });
 
+  it('asks of replaced mail events whether each is there once and whose customer is missing in one pass, whichever of the two holds', async () => {
+    const header = 'customer_id,mail_id,event,occurred_at';
+    const cases = [
+      { rows: ['C1,M1,open,2024-05-01 10:00', 'C2,M1,open,2024-05-01 10:00'], stored: 2, unknown: 0 },
+      { rows: ['C1,M1,open,2024-05-01 10:00', 'C1,M1,open,2024-05-01 10:00', 'C2,M1,open,2024-05-01 10:00'], stored: 2, unknown: 0 },
+      { rows: ['C1,M1,open,2024-05-01 10:00', 'C8,M1,open,2024-05-01 10:00', 'C9,M1,open,2024-05-01 10:00', 'C9,M2,open,2024-05-01 10:00'], stored: 4, unknown: 2 },
+      { rows: ['C8,M1,open,2024-05-01 10:00', 'C8,M1,open,2024-05-01 10:00', 'C8,M2,open,2024-05-01 10:00'], stored: 2, unknown: 1 },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const result = await importFiles(db, { table: mailEvents, files: [write(`replace-${i}.csv`, [header, ...c.rows])], mode: 'replace' });
+      expect([result.rowsStored, result.unknownCustomers], `case ${i}`).toEqual([c.stored, c.unknown]);
+      const [n] = await db.all<{ n: bigint; d: bigint }>('SELECT count(*) AS n, count(DISTINCT (customer_id, mail_id, event, occurred_at)) AS d FROM mail_events');
+      expect([Number(n!.n), Number(n!.d)], `case ${i}`).toEqual([c.stored, c.stored]);
+    }
+  });
+
   it('drops a side table a killed load left, when the database is next opened for writing and at the next import', async () => {
     await db.run(`CREATE TABLE ${SIDE_LINES} AS SELECT * FROM purchases`);
     db.close();

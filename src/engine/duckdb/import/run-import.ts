@@ -19,7 +19,7 @@ import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
 import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
-import { createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
+import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshKeptCustomerColumns } from './customer-columns.js';
 import { UnknownCustomers } from './unknown-customers.js';
@@ -228,9 +228,13 @@ async function attempt(
   // customers the customers table lacks, what is derived from the rows.
   const finish = async (unknown: UnknownCustomers | undefined, rowsMs: number): Promise<ImportResult> => {
     const keepingStarted = Date.now();
+    // Rows of the side table naming a customer the customers table lacks; undefined: not counted yet.
+    let unknownRows: number | undefined;
     if (side?.of === 'mail_events') {
       // Every event of the side table is one this import loaded: stored is what is left once each is kept once.
-      await keepSideEventsOnce(db);
+      const check = await checkSideEvents(db);
+      if (!check.once) await keepSideEventsOnce(db);
+      unknownRows = check.unknownRows;
       const [events] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${side.name}`);
       rowsStored = Number(events!.n);
     }
@@ -238,7 +242,7 @@ async function attempt(
     if (side && unknown) {
       // Every row of the side table is one this import loaded, now committed: noted in one pass.
       await unknown.start();
-      await unknown.note(side.name);
+      if (unknownRows !== 0) await unknown.note(side.name);
     }
     const unknownCustomers = unknown ? await unknown.finish() : null;
     const derivedStarted = Date.now();
