@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
-import { purchases } from '../../src/catalog/tables.js';
-import { IMPORT_PHASE, importFiles } from '../../src/engine/duckdb/import/run-import.js';
+import { mailEvents, purchases } from '../../src/catalog/tables.js';
+import { EVENTS_CHECKED, IMPORT_PHASE, importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { importPhases } from '../../src/bench/run-imports.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -29,5 +29,21 @@ describe('an import logs where its time went', () => {
     const phases = importPhases(`not json\n${lines.join('\n')}\n`);
     expect(Object.keys(phases).sort()).toEqual(['derived', 'rows', 'unknown customers']);
     expect(phases.rows).toBeCloseTo(logged[0]!.ms! / 1000, 6);
+  });
+
+  it('logs apart the pass of a full load of mail events that keeps each event once and counts those of missing customers', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'events.csv');
+    writeFileSync(file, 'customer_id,mail_id,event,occurred_at\nC1,M1,open,2024-05-01 10:00\nC1,M1,open,2024-05-01 10:00\n');
+    const lines: string[] = [];
+    const record = (fields: object, message: string) => lines.push(JSON.stringify({ ...fields, msg: message }));
+    const db = await DuckDBEngine.open(join(dir, 'e.duckdb'));
+    try {
+      const result = await importFiles(db, { table: mailEvents, files: [file], logger: { debug: record, info: record, warn: record, error: record } });
+      expect([result.rowsStored, result.unknownCustomers]).toEqual([1, 1]);
+    } finally {
+      db.close();
+    }
+    expect(Object.keys(importPhases(lines.join('\n'))).sort()).toEqual(['derived', EVENTS_CHECKED, 'rows', 'unknown customers'].sort());
   });
 });
