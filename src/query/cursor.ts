@@ -1,4 +1,4 @@
-import { suggest } from '../segments/warnings.js';
+import { suggest } from '../segments/suggest.js';
 import { MAIL_FILTER_ARGS, type Arg, type ArgList, type ValueType } from './grammar.js';
 import { QuerySyntaxError } from './errors.js';
 import { tokenize, type Span, type Token } from './tokenizer.js';

@@ -1,6 +1,6 @@
 import { customers } from '../catalog/tables.js';
 import { at } from '../model/faults.js';
-import { suggest } from '../segments/warnings.js';
+import { suggest } from '../segments/suggest.js';
 import { fieldNames, lookupField } from '../model/fields.js';
 import { Cursor, under, type Built, type Step } from './cursor.js';
 import { FIELD_OPS, KIND_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, type ArgList } from './grammar.js';

@@ -1,0 +1,231 @@
+/**
+ * The checks of a definition's names against the data, one small function per kind of leaf (see
+ * warnings.ts for what a warning is for), and the order they run in.
+ */
+import { sql } from 'kysely';
+import type { Sql, SqlDialect } from '../dialect/dialect.js';
+import type { CompiledQuery, Engine } from '../engine/engine.js';
+import type { FieldCondition, Leaf, MailCondition, PurchasesCondition, Segment, SubscriptionCondition } from '../model/segment.js';
+import type { LocalDate } from '../model/dates.js';
+import { foldText } from '../planner/compile-field.js';
+import { compileMailSelectionCount } from '../planner/compile-segment.js';
+import type { SchemaInfo } from '../planner/context.js';
+import { suggest } from './suggest.js';
+import { Checker, locate, MAX_WARNINGS, SAMPLE_ROWS, step, type Located, type Named, type SegmentWarning, type Site, type Source } from './warning-checker.js';
+
+const purchasesSources = (column: string): Source => ({ table: 'purchases', column });
+
+/** Mail ids: in the catalog or in the events (events are matched by id, catalog or not). */
+async function checkMails(checker: Checker, leaves: ReadonlyArray<Located<MailCondition>>): Promise<void> {
+  const named = leaves.flatMap(({ leaf, site }) => (leaf.mails ?? []).map((value, i) => ({ value, site: step(site, 'mails', i) })));
+  for (const { leaf, site } of leaves) {
+    if (leaf.mails?.length === 0) checker.add('no-mail-selected', step(site, 'mails'), 'the list of mails is empty: the condition matches no one');
+  }
+  await checker.checkNames(named, 'unknown-mail', (id) => `there is no mail "${id}" (not in the mails, no mail event names it): the condition finds no event of it`, {
+    small: [{ table: 'mails', column: 'mail_id' }], large: [{ table: 'mail_events', column: 'mail_id' }],
+    candidates: [{ table: 'mails', column: 'mail_id' }],
+  });
+  const stores = leaves.flatMap(({ leaf, site }) => (leaf.mailFilter?.stores ?? []).map((value, i) => ({ value, site: step(site, 'mailFilter', 'stores', i) })));
+  await checker.checkNames(stores, 'unknown-store', (store) => `no mail has store "${store}"`, {
+    small: [{ table: 'mails', column: 'store_id' }], candidates: [{ table: 'mails', column: 'store_id' }],
+  });
+}
+
+/** Products of subscription conditions that no subscription has (a typo under `count: {max: 0}` selects everyone). */
+async function checkSubscriptions(checker: Checker, leaves: ReadonlyArray<Located<SubscriptionCondition>>): Promise<void> {
+  if (checker.schema.missing?.has('subscriptions')) return; // a database made before them, opened read-only
+  const products = leaves.flatMap(({ leaf, site }) => (leaf.products ?? []).map((value, i) => ({ value, site: step(site, 'products', i) })));
+  await checker.checkNames(products, 'unknown-product', (code) => `no subscription has product "${code}": the condition counts none of it`, {
+    small: [{ table: 'subscriptions', column: 'product_code' }], candidates: [{ table: 'subscriptions', column: 'product_code' }],
+  });
+}
+
+/** A mail filter that selects no mail of the catalog matches no one. */
+async function checkMailFilters(checker: Checker, leaves: ReadonlyArray<Located<MailCondition>>, context: WarningContext): Promise<void> {
+  const { asOf } = context;
+  const compile = context.compileMailSelectionCount ?? ((leaf: MailCondition) => compileMailSelectionCount(leaf, { dialect: checker.dialect, asOf, schema: checker.schema }));
+  for (const { leaf, site } of leaves) {
+    if (!leaf.mailFilter || checker.full) continue;
+    const [selected] = await checker.db.query<{ n: unknown }>(compile(leaf));
+    if (Number(selected?.n ?? 0) === 0) checker.add('no-mail-selected', step(site, 'mailFilter'), 'the mail filter selects no mail: the condition matches no one');
+  }
+}
+
+/** Products, categories, stores, media and order groups of purchases conditions. */
+async function checkPurchases(checker: Checker, leaves: ReadonlyArray<Located<PurchasesCondition>>): Promise<void> {
+  const summaries = checker.schema.purchaseSummaries === true;
+  const products: Named[] = [];
+  const categories: Named[] = [];
+  const stores: Named[] = [];
+  const media: Named[] = [];
+  const statuses: Named[] = [];
+  for (const { leaf, site } of leaves) {
+    for (const key of ['firstOrderProducts', 'lastOrderProducts'] as const) (leaf[key] ?? []).forEach((value, i) => products.push({ value, site: step(site, key, i) }));
+    (leaf.products ?? []).forEach((row, r) => {
+      row.products.forEach((value, i) => products.push({ value, site: step(site, 'products', r, 'products', i) }));
+      row.categories.forEach((value, i) => categories.push({ value, site: step(site, 'products', r, 'categories', i) }));
+    });
+    (leaf.stores ?? []).forEach((value, i) => stores.push({ value, site: step(site, 'stores', i) }));
+    (leaf.media ?? []).forEach((value, i) => media.push({ value, site: step(site, 'media', i) }));
+    (leaf.statuses ?? []).forEach((value, i) => statuses.push({ value, site: step(site, 'statuses', i) }));
+    for (const key of ['lastOrder', 'firstOrder'] as const) {
+      const filter = leaf[key];
+      filter?.stores?.forEach((value, i) => stores.push({ value, site: step(site, key, 'stores', i) }));
+      filter?.media?.forEach((value, i) => media.push({ value, site: step(site, key, 'media', i) }));
+      filter?.products?.forEach((value, i) => products.push({ value, site: step(site, key, 'products', i) }));
+      filter?.statuses?.forEach((value, i) => statuses.push({ value, site: step(site, key, 'statuses', i) }));
+    }
+  }
+  // A status no line has (a typo: 発送済み for 発送済) selects no line, and everyone under `not`.
+  await checker.checkNames(statuses, 'value-never-occurs', (status) => `no order line has status "${status}": the condition selects no line`, {
+    small: [], large: [purchasesSources('status')], candidates: [purchasesSources('status')],
+  });
+  await checker.checkNames(products, 'unknown-product', (code) => `there is no product "${code}" (not in the products, on no order line): no line matches it`, {
+    small: [{ table: 'products', column: 'product_code' }, ...(summaries ? [{ table: 'customer_products', column: 'product_code' }] : [])],
+    large: summaries ? [] : [purchasesSources('product_code')],
+    candidates: [{ table: 'products', column: 'product_code' }, purchasesSources('product_code')],
+  });
+  await checker.checkNames(categories, 'unknown-category', (name) => `there is no category "${name}" (not in the products, on no order line): no line matches it`, {
+    small: [{ table: 'products', column: 'category' }, ...(summaries ? [{ table: 'customer_categories', column: 'category' }] : [])],
+    large: summaries ? [] : [purchasesSources('category')],
+    candidates: [{ table: 'products', column: 'category' }, purchasesSources('category')],
+  });
+  await checker.checkNames(stores, 'unknown-store', (store) => `no order line has store "${store}": the condition selects no line`, {
+    small: [], large: [purchasesSources('store_id')], candidates: [purchasesSources('store_id')],
+  });
+  await checker.checkNames(media, 'unknown-media', (name) => `no order line has media "${name}": the condition selects no line`, {
+    small: [], large: [purchasesSources('media')], candidates: [purchasesSources('media')],
+  });
+  const groupNames = [...checker.schema.purchaseColumns].filter((c) => c.startsWith('group:')).map((c) => c.slice(6));
+  const groupSets = leaves.flatMap(({ leaf, site }) => [
+    { groups: leaf.groups, at: step(site, 'groups') },
+    { groups: leaf.lastOrder?.groups, at: step(site, 'lastOrder', 'groups') },
+    { groups: leaf.firstOrder?.groups, at: step(site, 'firstOrder', 'groups') },
+  ]);
+  for (const { groups, at } of groupSets) {
+    for (const [name, values] of Object.entries(groups ?? {})) {
+      const groupSite = step(at, name);
+      if (!checker.schema.purchaseColumns.has(`group:${name}`)) {
+        checker.add('unknown-order-group', groupSite, `there is no order group "${name}" (no purchases column group:${name}): the condition selects no line`, suggest(name, groupNames));
+        continue;
+      }
+      await checker.checkNames(values.map((value, i) => ({ value, site: step(groupSite, i) })), 'value-never-occurs',
+        (value) => `no order line has ${name} "${value}": the condition selects no line`,
+        { small: [], large: [purchasesSources(`group:${name}`)], candidates: [purchasesSources(`group:${name}`)] });
+    }
+  }
+}
+
+/** Field values of the low-cardinality columns listed in customer_values, and attribute groups never imported. */
+function checkFields(checker: Checker, leaves: ReadonlyArray<Located<FieldCondition>>): void {
+  const attributes = [...checker.schema.customerColumns].filter((c) => c.startsWith('attr:'));
+  for (const { leaf, site } of leaves) {
+    const { field } = leaf;
+    if (field.type === 'attr' && !checker.schema.customerColumns.has(field.name)) {
+      checker.add('unknown-attribute', step(site, 'field'), `there is no attribute group "${field.name}" (never imported): every customer is unselected there`, suggest(field.name, attributes));
+      continue;
+    }
+    if (!('compare' in leaf) || leaf.compare !== 'text' || field.type === 'enum') continue;
+    const dictionary = checker.schema.customerValues?.get(field.name);
+    if (!dictionary) continue;
+    const named = leaf.op === 'eq' || leaf.op === 'ne' ? [{ value: leaf.value, site: step(site, 'value') }]
+      : leaf.op === 'in' || leaf.op === 'not_in' ? leaf.values.map((value, i) => ({ value, site: step(site, 'values', i) })) : [];
+    const known = new Set(dictionary.map(foldText));
+    for (const { value, site: at } of named) {
+      // An empty value is "unselected", not a name.
+      if (value.trim() === '' || known.has(foldText(value))) continue;
+      checker.add('value-never-occurs', at, `no customer has ${field.name} "${value}"`, suggest(value, dictionary));
+    }
+  }
+}
+
+/** Tags, against the dictionary of tags (when the database lists them all). */
+function checkTags(checker: Checker, leaves: ReadonlyArray<Located<Extract<Leaf, { kind: 'tags' }>>>): void {
+  const dictionary = checker.schema.customerValues?.get('tags');
+  if (!dictionary) return;
+  const known = new Set(dictionary.map(foldText));
+  for (const { leaf, site } of leaves) {
+    leaf.tags.forEach((tag, i) => {
+      if (!known.has(foldText(tag))) checker.add('unknown-tag', step(site, 'tags', i), `no customer carries the tag "${tag}"`, suggest(tag, dictionary));
+    });
+  }
+}
+
+/**
+ * The customers table is empty, or order lines / mail events belong to customers it does not
+ * hold (they count for no one): checked on the first SAMPLE_ROWS rows, only for the tables the
+ * definition reads.
+ */
+async function checkCustomers(checker: Checker, dialect: SqlDialect, firstPurchases: Site | undefined, firstMail: Site | undefined): Promise<void> {
+  const anyCustomer = await checker.fact('customers', async () => {
+    const [any] = await checker.run<{ n: unknown }>(sql`SELECT count(*) AS n FROM (SELECT 1 AS one FROM customers LIMIT 1) AS c`);
+    return Number(any?.n ?? 0) > 0;
+  });
+  if (!anyCustomer) {
+    checker.add('no-customers', { path: '(top level)' }, 'the customers table is empty: every segment counts 0 (import customers first)');
+    return;
+  }
+  const counted = sql`${dialect.isNotFalse(sql.ref('counted'))} AND ${dialect.isDistinctFrom(sql.ref('status'), sql`${'cancelled'}`)}`;
+  const checks: Array<{ site: Site | undefined; rows: Sql; what: string }> = [
+    { site: firstPurchases, rows: sql`SELECT customer_id FROM purchases WHERE ${counted}`, what: 'order lines' },
+    { site: firstMail, rows: sql`SELECT customer_id FROM mail_events`, what: 'mail events' },
+  ];
+  for (const { site, rows, what } of checks) {
+    if (!site) continue;
+    const { lines, checked, missing } = await checker.fact(`customers of ${what}`, async () => {
+      // The sampled ids looked up with one IN list, not a correlated EXISTS (which ClickHouse has not).
+      const sample = sql`(${rows} LIMIT ${sql.lit(SAMPLE_ROWS)}) AS l`;
+      const [sampled] = await checker.run<{ lines: unknown }>(sql`SELECT count(*) AS lines FROM ${sample}`);
+      const ids = (await checker.run<{ id: string }>(sql`SELECT DISTINCT customer_id AS id FROM ${sample}`)).map((r) => r.id);
+      const [held] = ids.length === 0 ? [{ n: 0 }]
+        : await checker.run<{ n: unknown }>(sql`SELECT count(DISTINCT customer_id) AS n FROM customers WHERE ${dialect.inList(sql.ref('customer_id'), ids)}`);
+      return { lines: Number(sampled?.lines ?? 0), checked: ids.length, missing: ids.length - Number(held?.n ?? 0) };
+    });
+    if (missing === 0) continue;
+    const n = (x: number) => x.toLocaleString('en');
+    const whose = lines < SAMPLE_ROWS
+      ? `${n(missing)} of the ${n(checked)} customers of the ${what}`
+      : `${n(missing)} of ${n(checked)} customers of the first ${n(SAMPLE_ROWS)} ${what} checked`;
+    checker.add('customers-missing', site, `${whose} ${missing === 1 ? 'is' : 'are'} not in customers: their ${what} count for no one (guests, or ids written differently from the customers file)`);
+  }
+}
+
+export interface WarningContext {
+  readonly dialect: SqlDialect;
+  readonly schema: SchemaInfo;
+  /** the as-of date a mail filter's `sent` range is resolved at */
+  readonly asOf: LocalDate;
+  /** how many mails a mail filter selects, in the engine's SQL (default: the DuckDB planner's) */
+  readonly compileMailSelectionCount?: (leaf: MailCondition) => CompiledQuery;
+  /**
+   * Answers about the data alone (customers there at all, a sample of lines whose customer is
+   * missing), kept by a caller that checks many definitions of one state of the data and
+   * empties it when the data change (the interactive counts' sets): not asked again per leaf.
+   */
+  readonly facts?: Map<string, unknown>;
+}
+
+/** Every leaf of a definition, saved segments' leaves included (what the checks read). */
+export function leavesOf(segment: Segment): Leaf[] {
+  const located: Array<Located<Leaf>> = [];
+  locate(segment.where, 'where', undefined, located);
+  return located.map((l) => l.leaf);
+}
+
+/** The warnings of a parsed definition against the data, in reading order of the kinds checked; at most MAX_WARNINGS. */
+export async function segmentWarnings(db: Engine, segment: Segment, context: WarningContext): Promise<SegmentWarning[]> {
+  const checker = new Checker(db, context.dialect, context.schema, context.facts);
+  const located: Array<Located<Leaf>> = [];
+  locate(segment.where, 'where', undefined, located);
+  const of = <K extends Leaf['kind']>(kind: K) => located.filter((l): l is Located<Extract<Leaf, { kind: K }>> => l.leaf.kind === kind);
+  const mails = of('mail');
+  const purchases = of('purchases');
+  await checkCustomers(checker, context.dialect, purchases[0]?.site, mails[0]?.site);
+  checkFields(checker, of('field'));
+  checkTags(checker, of('tags'));
+  await checkPurchases(checker, purchases);
+  await checkMails(checker, mails);
+  await checkMailFilters(checker, mails, context);
+  await checkSubscriptions(checker, of('subscription'));
+  return checker.warnings.slice(0, MAX_WARNINGS);
+}
