@@ -6,6 +6,7 @@ import { salesStatusCondition } from './derived.js';
 import { noteOrdersAfter, noteOrdersBefore, ORDER_LINES_BEFORE } from './order-deltas.js';
 import { tableElements } from './side-load.js';
 import { upsertByKey } from './upsert-by-key.js';
+import { LINE_NO_BEFORE_NUMBERING, type LinesLater } from './lines-numbered-later.js';
 
 export type ImportMode = 'upsert' | 'replace' | 'append';
 
@@ -61,8 +62,12 @@ export async function isEmpty(db: DuckDBEngine, table: string): Promise<boolean>
   return (await db.all(`SELECT 1 FROM ${q(table)} LIMIT 1`)).length === 0;
 }
 
-/** The table's columns this file fills, and the SQL giving each from a staged row. */
-function targetColumns(table: TableDef, plan: StagePlan): { names: string[]; select: string[] } {
+/**
+ * The table's columns this file fills, and the SQL giving each from a staged row. `linesLater`:
+ * a purchases file without line numbers gets line_no 1 on every line, numbered after the load
+ * (lines-numbered-later.ts), and its product categories from that file's lookup.
+ */
+function targetColumns(table: TableDef, plan: StagePlan, linesLater?: LinesLater): { names: string[]; select: string[] } {
   const has = (name: string) => plan.columns.some((c) => c.name === name) || plan.numbered.some((n) => n.column.name === name);
   const names = [...plan.columns.map((c) => c.name), ...plan.groupColumns];
   const select = names.map((c) => q(c));
@@ -76,11 +81,11 @@ function targetColumns(table: TableDef, plan: StagePlan): { names: string[]; sel
       // The line's position within its order in the file, counted over every row of the file so
       // that a rejected line does not renumber the others.
       names.push('line_no');
-      select.push('row_number() OVER (PARTITION BY order_id ORDER BY _pos) AS line_no');
+      select.push(linesLater ? `${LINE_NO_BEFORE_NUMBERING} AS line_no` : 'row_number() OVER (PARTITION BY order_id ORDER BY _pos) AS line_no');
     }
     // The product master's category, copied as the lines go in (see sql/product-categories.sql).
     names.push('product_category');
-    select.push('(SELECT max(m.category) FROM products AS m WHERE m.product_code = src.product_code) AS product_category');
+    select.push(`${linesLater?.productCategory ?? '(SELECT max(m.category) FROM products AS m WHERE m.product_code = src.product_code)'} AS product_category`);
     const fromPrice = has('unit_price') ? `CAST(${has('quantity') ? 'quantity' : '1'} * unit_price AS DECIMAL(18, 4))` : 'NULL';
     if (has('amount')) select[names.indexOf('amount')] = `COALESCE(amount, ${fromPrice}) AS amount`;
     else {
@@ -98,10 +103,11 @@ const numbersRows = (table: TableDef, plan: StagePlan): boolean =>
 /**
  * Can the file go straight from the CSV reader into the table, without a stage? Only when every
  * row is good, the table is empty (nothing to merge with) and nothing needs the file order
- * (a purchases file without line numbers is numbered by position).
+ * (a purchases file without line numbers is numbered by position), unless its lines are
+ * numbered after the load (`linesLater`, lines-numbered-later.ts).
  */
-export function canLoadDirectly(table: TableDef, plan: StagePlan): boolean {
-  return !numbersRows(table, plan);
+export function canLoadDirectly(table: TableDef, plan: StagePlan, linesLater?: LinesLater): boolean {
+  return !numbersRows(table, plan) || linesLater !== undefined;
 }
 
 /** Raised (inside DuckDB, by `error()`) when the direct path meets a bad row. */
@@ -115,13 +121,16 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
  * the row's line). An empty mail events table is always a full load's side table: its events
  * are kept once, and counted, after its commit (side-load.ts).
  */
-export async function loadDirectly(db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode): Promise<{ inserted: number; stored: number } | undefined> {
-  const { names, select } = targetColumns(table, plan);
+export async function loadDirectly(
+  db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, linesLater?: LinesLater,
+): Promise<{ inserted: number; stored: number } | undefined> {
+  const { names, select } = targetColumns(table, plan, linesLater);
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
   const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) AS src WHERE NOT _skip`;
   const target = q(storedIn(table));
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
-  if (table.key.length > 0 && mode !== 'append' && (await repeatsKey(db, target, table.key))) {
+  // Lines numbered later cannot repeat a key: each is its order's n-th.
+  if (table.key.length > 0 && mode !== 'append' && linesLater === undefined && (await repeatsKey(db, target, table.key))) {
     await db.run(`DELETE FROM ${target}`);
     return undefined;
   }

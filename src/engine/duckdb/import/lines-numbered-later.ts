@@ -1,0 +1,90 @@
+import type { DuckDBEngine } from '../engine.js';
+import { sqlIdent, sqlString } from '../../../dialect/duckdb/sql-text.js';
+import type { ImportTarget } from './load.js';
+import type { StagePlan } from './stage.js';
+
+/**
+ * A purchases file without line_no numbers each line by its position within its order in the
+ * file. The stage keeps file order in its rowids and numbers with a window over them; at 1x that
+ * staged load took 85 s where a direct load takes 28 s. So a file loaded alone into a full load's
+ * side table goes in directly with every line_no LINE_NO_BEFORE_NUMBERING, and once that table is
+ * committed, numberLoadedLines numbers it in rowid order.
+ *
+ * That order is the file's only because the load's pipeline keeps it: DuckDB keeps insertion
+ * order through a plain read of the file, but the join a line's product category takes from the
+ * product master (a correlated subquery, or a LEFT JOIN alike) put 233 of the 19M lines at 1x out
+ * of file order. So here the category is no join: each product code of the master is a value of an
+ * ENUM type, and a line's category is the element of a list of the master's categories at its
+ * code's position (an expression: order kept, 0 of 19M out of order, +0.7 s). Giving the category
+ * afterwards by an UPDATE instead cost 4-6 s more to commit.
+ */
+export interface LinesLater {
+  /** a line's product category, from `product_code` */
+  readonly productCategory: string;
+}
+
+/** Every line's line_no until numberLoadedLines runs (most lines are an order's first). */
+export const LINE_NO_BEFORE_NUMBERING = 1;
+
+/**
+ * The product codes one ENUM and one list literal may hold: beyond, the SQL text grows past a few
+ * megabytes, and such a file is staged as before.
+ */
+export const PRODUCT_CODES_IN_LOOKUP_AT_MOST = 100_000;
+
+const PRODUCT_CODES_TYPE = 'kumiwake_product_codes';
+
+/**
+ * The lookup a file's lines will be numbered later with, or undefined: when the file gives
+ * line_no, or has other numbered columns or rows the mapping skips (the stage numbers over every
+ * row of the file, skipped ones included), or is not the only file (`onlyFile`) of a full load's
+ * side table (the next file is merged by key with its lines), or the master's product codes do
+ * not fit a lookup. Creates the ENUM type the lookup reads (dropLinesLater drops it).
+ */
+export async function linesLaterFor(db: DuckDBEngine, table: ImportTarget, plan: StagePlan, onlyFile: boolean): Promise<LinesLater | undefined> {
+  if (!onlyFile || table.table !== 'purchases' || table.into === undefined || plan.numbered.length > 0 || plan.skips) return undefined;
+  if (plan.columns.some((c) => c.name === 'line_no')) return undefined;
+  const products = await db.all<{ code: string; category: string | null }>(
+    `SELECT product_code AS code, max(category) AS category FROM products GROUP BY product_code ORDER BY product_code LIMIT ${PRODUCT_CODES_IN_LOOKUP_AT_MOST + 1}`);
+  if (products.length > PRODUCT_CODES_IN_LOOKUP_AT_MOST) return undefined;
+  // No SQL text can hold U+0000.
+  if (products.some((p) => p.code.includes('\u0000') || (p.category ?? '').includes('\u0000'))) return undefined;
+  if (products.length === 0) return { productCategory: 'NULL::VARCHAR' };
+  await db.run(`DROP TYPE IF EXISTS ${PRODUCT_CODES_TYPE}`);
+  await db.run(`CREATE TYPE ${PRODUCT_CODES_TYPE} AS ENUM (${products.map((p) => sqlString(p.code)).join(', ')})`);
+  const categories = `([${products.map((p) => (p.category === null ? 'NULL' : sqlString(p.category))).join(', ')}]::VARCHAR[])`;
+  // A code the master lacks casts to NULL, and so does its category.
+  return { productCategory: `${categories}[enum_code(TRY_CAST(src.product_code AS ${PRODUCT_CODES_TYPE})) + 1]` };
+}
+
+/** Drops what linesLaterFor created (nothing refers to it once the lines are in). */
+export async function dropLinesLater(db: DuckDBEngine): Promise<void> {
+  await db.run(`DROP TYPE IF EXISTS ${PRODUCT_CODES_TYPE}`);
+}
+
+/**
+ * Numbers the lines of a committed table loaded directly with LINE_NO_BEFORE_NUMBERING by their
+ * position within their order in rowid order (the file's). The positions are computed once; only
+ * lines that are not their order's first are updated, in ranges of rowids: one update of every
+ * line joined by rowid took 18.8 s at 1x, ranges of 4M rows 3.7 s (each touches its own row groups).
+ */
+export async function numberLoadedLines(db: DuckDBEngine, table: string): Promise<void> {
+  const target = sqlIdent(table);
+  const [range] = await db.all<{ first: bigint | null; last: bigint | null }>(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${target}`);
+  if (range?.first == null || range.last == null) return;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${LINE_NUMBERS} AS
+    SELECT r, n FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY order_id ORDER BY rowid) AS n FROM ${target})
+    WHERE n <> ${LINE_NO_BEFORE_NUMBERING}`);
+  try {
+    for (let from = BigInt(range.first); from <= BigInt(range.last); from += ROWIDS_PER_UPDATE) {
+      const to = from + ROWIDS_PER_UPDATE;
+      await db.run(`UPDATE ${target} SET line_no = l.n FROM ${LINE_NUMBERS} AS l
+        WHERE ${target}.rowid = l.r AND l.r >= ${from} AND l.r < ${to} AND ${target}.rowid >= ${from} AND ${target}.rowid < ${to}`);
+    }
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${LINE_NUMBERS}`).catch(() => undefined);
+  }
+}
+
+const LINE_NUMBERS = 'kumiwake_line_numbers';
+const ROWIDS_PER_UPDATE = 4_000_000n;

@@ -1,0 +1,102 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { products, purchases } from '../../src/catalog/tables.js';
+import { IMPORT_PHASE, importFiles, LINES_NUMBERED } from '../../src/engine/duckdb/import/run-import.js';
+import type { Logger } from '../../src/logger.js';
+import { tempDir } from '../helpers/cli.js';
+import { summaryText } from '../helpers/summaries.js';
+
+// A purchases file without line_no numbers each line by its position within its order in the
+// file. Loaded alone into an empty table, it goes in straight from the CSV reader and is
+// numbered afterwards in the order the table kept; its product categories come from a lookup
+// that is no join (a join put some lines out of file order). The file here is large enough for
+// DuckDB to read it on several threads, and some orders' lines are apart in it.
+
+/** The product code of an order's n-th line: what the numbering must give back. */
+const CODE_OF_LINE = ['P1', 'P2', "P'3", 'P4'] as const;
+const ORDERS = 120_000;
+/** Lines of about 140 bytes: DuckDB read lines out of order through a join only in files of tens of MB. */
+const REMARK = 'ギフト包装あり・のし不要・配送日時指定なし・ポイント利用なし';
+
+/** Orders of 1 to 4 lines; every fifth order's last line comes after the next order's lines. */
+function linesWithoutNumbers(): string {
+  const out = ['order_id,customer_id,ordered_at,product_code,quantity,amount,status,remark'];
+  let held: string | undefined;
+  for (let o = 0; o < ORDERS; o++) {
+    const count = 1 + (o % 4);
+    const line = (n: number) => `O${o},C${o % 9_973},2024-${String(1 + (o % 12)).padStart(2, '0')}-0${1 + (o % 9)} 10:00:00,${CODE_OF_LINE[n]},${1 + (n % 2)},${100 + n},${o % 17 === 0 ? 'cancelled' : '完了'},${REMARK}`;
+    const own = Array.from({ length: count }, (_, n) => line(n));
+    const split = o % 5 === 0 && count > 1;
+    out.push(...(split ? own.slice(0, -1) : own));
+    if (held !== undefined) out.push(held);
+    held = split ? own.at(-1) : undefined;
+  }
+  if (held !== undefined) out.push(held);
+  return `${out.join('\n')}\n`;
+}
+
+describe('a purchases file without line numbers, loaded whole', () => {
+  let dir: string;
+  let file: string;
+  const phases: string[] = [];
+  const logger: Logger = {
+    debug: (fields: object, message: string) => {
+      const phase = (fields as { phase?: string }).phase;
+      if (message === IMPORT_PHASE && phase) phases.push(phase);
+    },
+    info: () => undefined, warn: () => undefined, error: () => undefined,
+  };
+
+  const loaded = async (name: string, options: { maxRejects?: number }) => {
+    const db = await DuckDBEngine.open(join(dir, name));
+    await importFiles(db, { table: products, files: [join(dir, 'products.csv')] });
+    const result = await importFiles(db, { table: purchases, files: [file], logger, ...options });
+    expect(result.rowsStored).toBe(ORDERS * 2.5);
+    return db;
+  };
+
+  beforeAll(() => {
+    dir = tempDir();
+    file = join(dir, 'lines.csv');
+    writeFileSync(file, linesWithoutNumbers());
+    // P4 is not in the master; P'3 is, without a category.
+    writeFileSync(join(dir, 'products.csv'), `product_code,category\nP1,食品\nP2,"雑貨, 'その他'"\n"P'3",\nP9,化粧品\n`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('numbers every line by its place within its order in the file and copies its product\'s category', async () => {
+    phases.length = 0;
+    const db = await loaded('direct.duckdb', {});
+    try {
+      expect(phases).toContain(LINES_NUMBERED);
+      const [check] = await db.all<{ lines: bigint; misnumbered: bigint; orders: bigint; categories: string }>(`
+        SELECT count(*) AS lines,
+               count(*) FILTER (WHERE product_code <> ['P1', 'P2', 'P''3', 'P4'][line_no]) AS misnumbered,
+               count(DISTINCT order_id) AS orders,
+               string_agg(DISTINCT product_code || '=' || COALESCE(product_category, '-'), ' ' ORDER BY product_code || '=' || COALESCE(product_category, '-')) AS categories
+        FROM purchases`);
+      expect(check).toEqual({ lines: BigInt(ORDERS * 2.5), misnumbered: 0n, orders: BigInt(ORDERS), categories: "P'3=- P1=食品 P2=雑貨, 'その他' P4=-" });
+      // The lookup's type is gone with the load.
+      expect(await db.all(`SELECT 1 FROM duckdb_types() WHERE type_name LIKE 'kumiwake%'`)).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('stores the same lines and summaries as the staged load, which numbers over the stage in file order', async () => {
+    phases.length = 0;
+    const staged = await loaded('staged.duckdb', { maxRejects: 1 });
+    expect(phases).not.toContain(LINES_NUMBERED);
+    const direct = await DuckDBEngine.open(join(dir, 'direct.duckdb'));
+    try {
+      const lines = (db: DuckDBEngine) => db.all('SELECT * FROM purchases ORDER BY order_id, line_no');
+      expect(await lines(direct)).toEqual(await lines(staged));
+      expect(await summaryText(direct)).toBe(await summaryText(staged));
+    } finally {
+      direct.close();
+      staged.close();
+    }
+  });
+});
