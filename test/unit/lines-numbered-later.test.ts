@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { products, purchases } from '../../src/catalog/tables.js';
 import { IMPORT_PHASE, importFiles, LINES_NUMBERED } from '../../src/engine/duckdb/import/run-import.js';
+import { PRODUCT_CODES_IN_LOOKUP_AT_MOST } from '../../src/engine/duckdb/import/lines-numbered-later.js';
 import type { Logger } from '../../src/logger.js';
 import { tempDir } from '../helpers/cli.js';
 import { summaryText } from '../helpers/summaries.js';
@@ -97,6 +98,49 @@ describe('a purchases file without line numbers, loaded whole', () => {
     } finally {
       direct.close();
       staged.close();
+    }
+  });
+
+  const small = 'order_id,customer_id,ordered_at,product_code\nA,C1,2024-01-01,P2\nB,C2,2024-01-02,P1\nA,C1,2024-01-01,P1\nB,C2,2024-01-02,P3\n';
+  const numbered = (db: DuckDBEngine) => db.all<{ order_id: string; line_no: bigint; product_code: string; product_category: string | null }>(
+    'SELECT order_id, line_no, product_code, product_category FROM purchases ORDER BY order_id, line_no');
+
+  it('numbers the lines of a shop without a product master, their categories empty', async () => {
+    phases.length = 0;
+    writeFileSync(join(dir, 'small.csv'), small);
+    const db = await DuckDBEngine.open(join(dir, 'no-master.duckdb'));
+    try {
+      await importFiles(db, { table: purchases, files: [join(dir, 'small.csv')], logger });
+      expect(phases).toContain(LINES_NUMBERED);
+      expect(await numbered(db)).toEqual([
+        { order_id: 'A', line_no: 1n, product_code: 'P2', product_category: null },
+        { order_id: 'A', line_no: 2n, product_code: 'P1', product_category: null },
+        { order_id: 'B', line_no: 1n, product_code: 'P1', product_category: null },
+        { order_id: 'B', line_no: 2n, product_code: 'P3', product_category: null },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('stages a file whose product master is larger than the lookup holds, numbered alike', async () => {
+    phases.length = 0;
+    writeFileSync(join(dir, 'small.csv'), small);
+    const master = Array.from({ length: PRODUCT_CODES_IN_LOOKUP_AT_MOST + 1 }, (_, k) => `P${k},c${k % 3}`);
+    writeFileSync(join(dir, 'large-master.csv'), `product_code,category\n${master.join('\n')}\n`);
+    const db = await DuckDBEngine.open(join(dir, 'large-master.duckdb'));
+    try {
+      await importFiles(db, { table: products, files: [join(dir, 'large-master.csv')] });
+      await importFiles(db, { table: purchases, files: [join(dir, 'small.csv')], logger });
+      expect(phases).not.toContain(LINES_NUMBERED);
+      expect(await numbered(db)).toEqual([
+        { order_id: 'A', line_no: 1n, product_code: 'P2', product_category: 'c2' },
+        { order_id: 'A', line_no: 2n, product_code: 'P1', product_category: 'c1' },
+        { order_id: 'B', line_no: 1n, product_code: 'P1', product_category: 'c1' },
+        { order_id: 'B', line_no: 2n, product_code: 'P3', product_category: 'c0' },
+      ]);
+    } finally {
+      db.close();
     }
   });
 });
