@@ -58,47 +58,45 @@ describe('a purchases file without line numbers, loaded whole', () => {
     return db;
   };
 
-  beforeAll(() => {
+  /** The file imported straight (numbered later) and through the stage, with the phases each logged. */
+  let direct: { db: DuckDBEngine; phases: string[] };
+  let staged: { db: DuckDBEngine; phases: string[] };
+
+  beforeAll(async () => {
     dir = tempDir();
     file = join(dir, 'lines.csv');
     writeFileSync(file, linesWithoutNumbers());
     // P4 is not in the master; P'3 is, without a category.
     writeFileSync(join(dir, 'products.csv'), `product_code,category\nP1,食品\nP2,"雑貨, 'その他'"\n"P'3",\nP9,化粧品\n`);
+    phases.length = 0;
+    direct = { db: await loaded('direct.duckdb', {}), phases: [...phases] };
+    phases.length = 0;
+    staged = { db: await loaded('staged.duckdb', { maxRejects: 1 }), phases: [...phases] };
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    direct?.db.close();
+    staged?.db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('numbers every line by its place within its order in the file and copies its product\'s category', async () => {
-    phases.length = 0;
-    const db = await loaded('direct.duckdb', {});
-    try {
-      expect(phases).toContain(LINES_NUMBERED);
-      const [check] = await db.all<{ lines: bigint; misnumbered: bigint; orders: bigint; categories: string }>(`
-        SELECT count(*) AS lines,
-               count(*) FILTER (WHERE product_code <> ['P1', 'P2', 'P''3', 'P4'][line_no]) AS misnumbered,
-               count(DISTINCT order_id) AS orders,
-               string_agg(DISTINCT product_code || '=' || COALESCE(product_category, '-'), ' ' ORDER BY product_code || '=' || COALESCE(product_category, '-')) AS categories
-        FROM purchases`);
-      expect(check).toEqual({ lines: BigInt(ORDERS * 2.5), misnumbered: 0n, orders: BigInt(ORDERS), categories: "P'3=- P1=食品 P2=雑貨, 'その他' P4=-" });
-      // The lookup's type is gone with the load.
-      expect(await db.all(`SELECT 1 FROM duckdb_types() WHERE type_name LIKE 'kumiwake%'`)).toEqual([]);
-    } finally {
-      db.close();
-    }
+    expect(direct.phases).toContain(LINES_NUMBERED);
+    const [check] = await direct.db.all<{ lines: bigint; misnumbered: bigint; orders: bigint; categories: string }>(`
+      SELECT count(*) AS lines,
+             count(*) FILTER (WHERE product_code IS DISTINCT FROM ['P1', 'P2', 'P''3', 'P4'][line_no]) AS misnumbered,
+             count(DISTINCT order_id) AS orders,
+             string_agg(DISTINCT product_code || '=' || COALESCE(product_category, '-'), ' ' ORDER BY product_code || '=' || COALESCE(product_category, '-')) AS categories
+      FROM purchases`);
+    expect(check).toEqual({ lines: BigInt(ORDERS * 2.5), misnumbered: 0n, orders: BigInt(ORDERS), categories: "P'3=- P1=食品 P2=雑貨, 'その他' P4=-" });
+    // The lookup's type is gone with the load.
+    expect(await direct.db.all(`SELECT 1 FROM duckdb_types() WHERE type_name LIKE 'kumiwake%'`)).toEqual([]);
   });
 
   it('stores the same lines and summaries as the staged load, which numbers over the stage in file order', async () => {
-    phases.length = 0;
-    const staged = await loaded('staged.duckdb', { maxRejects: 1 });
-    expect(phases).not.toContain(LINES_NUMBERED);
-    const direct = await DuckDBEngine.open(join(dir, 'direct.duckdb'));
-    try {
-      const lines = (db: DuckDBEngine) => db.all('SELECT * FROM purchases ORDER BY order_id, line_no');
-      expect(await lines(direct)).toEqual(await lines(staged));
-      expect(await summaryText(direct)).toBe(await summaryText(staged));
-    } finally {
-      direct.close();
-      staged.close();
-    }
+    expect(staged.phases).not.toContain(LINES_NUMBERED);
+    const lines = (db: DuckDBEngine) => db.all('SELECT * FROM purchases ORDER BY order_id, line_no');
+    expect(await lines(direct.db)).toEqual(await lines(staged.db));
+    expect(await summaryText(direct.db)).toBe(await summaryText(staged.db));
   });
 
   const small = 'order_id,customer_id,ordered_at,product_code\nA,C1,2024-01-01,P2\nB,C2,2024-01-02,P1\nA,C1,2024-01-01,P1\nB,C2,2024-01-02,P3\n';
