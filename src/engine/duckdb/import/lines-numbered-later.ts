@@ -75,9 +75,11 @@ export async function numberLoadedLines(db: DuckDBEngine, table: string, signal?
   const target = sqlIdent(table);
   const [range] = await db.all<{ first: bigint | null; last: bigint | null }>(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${target}`);
   if (range?.first == null || range.last == null) return;
+  const started = Date.now();
   await db.run(`CREATE OR REPLACE TEMP TABLE ${LINE_NUMBERS} AS
     SELECT r, n FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY order_id ORDER BY rowid) AS n FROM ${target})
     WHERE n <> ${LINE_NO_BEFORE_NUMBERING}`);
+  db.logger.debug({ statement: 'line numbers', ms: Date.now() - started }, 'numbering statement');
   try {
     for (let from = BigInt(range.first); from <= BigInt(range.last); from += ROWIDS_PER_UPDATE) {
       throwIfAborted(signal);
@@ -85,6 +87,7 @@ export async function numberLoadedLines(db: DuckDBEngine, table: string, signal?
       await db.run(`UPDATE ${target} SET line_no = l.n FROM ${LINE_NUMBERS} AS l
         WHERE ${target}.rowid = l.r AND l.r >= ${from} AND l.r < ${to} AND ${target}.rowid >= ${from} AND ${target}.rowid < ${to}`);
     }
+    db.logger.debug({ statement: 'updates', ms: Date.now() - started }, 'numbering statement');
   } finally {
     await db.run(`DROP TABLE IF EXISTS ${LINE_NUMBERS}`).catch(() => undefined);
   }
