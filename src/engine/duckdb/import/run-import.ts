@@ -318,10 +318,10 @@ async function attempt(
   const rowsMs = Date.now() - rowsStarted;
   try {
     const numberingStarted = Date.now();
-    // Committed on their own, the numbered lines are read by the summaries with no update pending:
-    // numbered in the summaries' transaction, the summaries took 3.3 s longer at 1x.
     // A signal between two statements interrupts nothing inside DuckDB: looked at before each.
     throwIfAborted(options.signal);
+    // Committed on their own, the numbered lines are read by the summaries with no update pending:
+    // numbered in the summaries' transaction, the summaries took 3.3 s longer at 1x.
     if (linesToNumber) await load(() => db.transaction(() => numberLoadedLines(db, side.name, options.signal)));
     numberingMs = Date.now() - numberingStarted;
     return await load(() => db.transaction(() => finish(unknown, rowsMs)));

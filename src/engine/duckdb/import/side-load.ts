@@ -8,9 +8,9 @@ export type SideLoaded = 'purchases' | 'mail_events';
  * in one transaction and commits it (a purchases file without line_no then has its lines numbered
  * in a transaction of their own: lines-numbered-later.ts); a second transaction counts the
  * customers the customers table lacks, builds the purchase summaries from it and puts it in the
- * table's place (drop, rename). Over committed rows, the summaries' passes at 1x took 20.5 s where the same passes over
- * the import's own uncommitted lines took 32.9 s, and noting the customers the customers table
- * lacks 0.5 s against 3.0 s. The table itself is untouched until the second transaction commits,
+ * table's place (drop, rename). Over committed rows, the summaries' passes at 1x took 20.5 s where
+ * the same passes over the import's own uncommitted lines took 32.9 s, and noting the customers
+ * the customers table lacks 0.5 s against 3.0 s. The table itself is untouched until the second transaction commits,
  * so a failure in either leaves the database as it was: the side table is dropped after a failed
  * second transaction, and when the database is next opened (or imported into) if the process died
  * in between.
