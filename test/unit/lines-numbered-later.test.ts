@@ -121,22 +121,28 @@ describe('a purchases file without line numbers, loaded whole', () => {
     }
   });
 
-  it('stages a file whose product master is larger than the lookup holds, numbered alike', async () => {
+  it('loads a file whose product master is larger than the lookup holds directly, its categories copied afterwards', async () => {
     phases.length = 0;
-    writeFileSync(join(dir, 'small.csv'), small);
-    const master = Array.from({ length: PRODUCT_CODES_IN_LOOKUP_AT_MOST + 1 }, (_, k) => `P${k},c${k % 3}`);
+    writeFileSync(join(dir, 'small.csv'), `${small}C,C3,2024-01-03,P4\nC,C3,2024-01-03,P999999\n`);
+    // P4 has no category; P999999 is not in the master.
+    const master = Array.from({ length: PRODUCT_CODES_IN_LOOKUP_AT_MOST + 1 }, (_, k) => `P${k},${k === 4 ? '' : `c${k % 3}`}`);
     writeFileSync(join(dir, 'large-master.csv'), `product_code,category\n${master.join('\n')}\n`);
     const db = await DuckDBEngine.open(join(dir, 'large-master.duckdb'));
     try {
       await importFiles(db, { table: products, files: [join(dir, 'large-master.csv')] });
       await importFiles(db, { table: purchases, files: [join(dir, 'small.csv')], logger });
-      expect(phases).not.toContain(LINES_NUMBERED);
+      expect(phases).toContain(LINES_NUMBERED);
       expect(await numbered(db)).toEqual([
         { order_id: 'A', line_no: 1n, product_code: 'P2', product_category: 'c2' },
         { order_id: 'A', line_no: 2n, product_code: 'P1', product_category: 'c1' },
         { order_id: 'B', line_no: 1n, product_code: 'P1', product_category: 'c1' },
         { order_id: 'B', line_no: 2n, product_code: 'P3', product_category: 'c0' },
+        { order_id: 'C', line_no: 1n, product_code: 'P4', product_category: null },
+        { order_id: 'C', line_no: 2n, product_code: 'P999999', product_category: null },
       ]);
+      // The category summary counts the copied categories: C1's order A holds c1 and c2.
+      expect(await db.all(`SELECT category, order_count FROM customer_categories WHERE customer_id = 'C1' ORDER BY category`))
+        .toEqual([{ category: 'c1', order_count: 1n }, { category: 'c2', order_count: 1n }]);
     } finally {
       db.close();
     }

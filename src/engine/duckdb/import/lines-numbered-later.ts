@@ -16,22 +16,25 @@ import { throwIfAborted } from '../../../interrupt.js';
  * product master (a correlated subquery, or a LEFT JOIN alike) put 233 of the 19M lines at 1x out
  * of file order. So here the category is no join: each product code of the master is a value of an
  * ENUM type, and a line's category is the element of a list of the master's categories at its
- * code's position (an expression: order kept, 0 of 19M out of order). Giving the category
- * afterwards by an UPDATE instead cost 4-6 s more to commit.
+ * code's position (an expression: order kept, 0 of 19M out of order). That lookup's cost grows with
+ * the master, so the lines of a larger master get their category afterwards, by an UPDATE beside
+ * the numbering's (4-6 s more to commit at 1x, against 45 s more for a staged load).
  */
 export interface LinesLater {
-  /** a line's product category, from `product_code` */
+  /** a line's product category as loaded, from `product_code` */
   readonly productCategory: string;
+  /** the category is copied from the master once the lines are in (numberLoadedLines) */
+  readonly categoriesLater: boolean;
 }
 
 /** Every line's line_no until numberLoadedLines runs (most lines are an order's first). */
 export const LINE_NO_BEFORE_NUMBERING = 1;
 
 /**
- * The product codes the lookup may hold; a file of a larger master is staged. DuckDB reads the
- * list of categories again for every vector of lines, so its cost grows with the master: with the
- * benchmark's 2,000 products the direct load took 26.7 s (28.3 s with the join), but 5M lookups
- * in a list of 100,000 took 8.2 s (in the ENUM alone 1.3 s).
+ * The product codes the lookup may hold; the lines of a larger master get their categories after
+ * the load. DuckDB reads the list of categories again for every vector of lines, so its cost grows
+ * with the master: with the benchmark's 2,000 products the direct load took 26.7 s (28.3 s with
+ * the join), but 5M lookups in a list of 100,000 took 8.2 s (in the ENUM alone 1.3 s).
  */
 export const PRODUCT_CODES_IN_LOOKUP_AT_MOST = 5_000;
 
@@ -42,22 +45,24 @@ const PRODUCT_CODES_TYPE = 'kumiwake_product_codes';
  * line_no, or has other numbered columns or rows the mapping skips (the stage numbers over every
  * row of the file, skipped ones included), or is not the only file (`onlyFile`) of a full load's
  * side table (the next file is merged by key with its lines), or the master's product codes do
- * not fit a lookup. Creates the ENUM type the lookup reads (dropLinesLater drops it).
+ * Creates the ENUM type the lookup reads (dropLinesLater drops it); a master too large for it
+ * leaves the category to numberLoadedLines.
  */
 export async function linesLaterFor(db: DuckDBEngine, table: ImportTarget, plan: StagePlan, onlyFile: boolean): Promise<LinesLater | undefined> {
   if (!onlyFile || table.table !== 'purchases' || table.into === undefined || plan.numbered.length > 0 || plan.skips) return undefined;
   if (plan.columns.some((c) => c.name === 'line_no')) return undefined;
   const products = await db.all<{ code: string; category: string | null }>(
     `SELECT product_code AS code, max(category) AS category FROM products GROUP BY product_code ORDER BY product_code LIMIT ${PRODUCT_CODES_IN_LOOKUP_AT_MOST + 1}`);
-  if (products.length > PRODUCT_CODES_IN_LOOKUP_AT_MOST) return undefined;
-  // No SQL text can hold U+0000.
-  if (products.some((p) => p.code.includes('\u0000') || (p.category ?? '').includes('\u0000'))) return undefined;
-  if (products.length === 0) return { productCategory: 'NULL::VARCHAR' };
+  const later = { productCategory: 'NULL::VARCHAR', categoriesLater: true };
+  if (products.length > PRODUCT_CODES_IN_LOOKUP_AT_MOST) return later;
+  // No SQL text can hold U+0000; the update reads the master's table.
+  if (products.some((p) => p.code.includes('\u0000') || (p.category ?? '').includes('\u0000'))) return later;
+  if (products.length === 0) return { productCategory: 'NULL::VARCHAR', categoriesLater: false };
   await db.run(`DROP TYPE IF EXISTS ${PRODUCT_CODES_TYPE}`);
   await db.run(`CREATE TYPE ${PRODUCT_CODES_TYPE} AS ENUM (${products.map((p) => sqlString(p.code)).join(', ')})`);
   const categories = `([${products.map((p) => (p.category === null ? 'NULL' : sqlString(p.category))).join(', ')}]::VARCHAR[])`;
   // A code the master lacks casts to NULL, and so does its category.
-  return { productCategory: `${categories}[enum_code(TRY_CAST(src.product_code AS ${PRODUCT_CODES_TYPE})) + 1]` };
+  return { productCategory: `${categories}[enum_code(TRY_CAST(src.product_code AS ${PRODUCT_CODES_TYPE})) + 1]`, categoriesLater: false };
 }
 
 /** Drops what linesLaterFor created (nothing refers to it once the lines are in). */
@@ -73,25 +78,50 @@ export async function dropLinesLater(db: DuckDBEngine): Promise<void> {
  */
 export async function numberLoadedLines(db: DuckDBEngine, table: string, signal?: AbortSignal): Promise<void> {
   const target = sqlIdent(table);
-  const [range] = await db.all<{ first: bigint | null; last: bigint | null }>(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${target}`);
-  if (range?.first == null || range.last == null) return;
   const started = Date.now();
   await db.run(`CREATE OR REPLACE TEMP TABLE ${LINE_NUMBERS} AS
     SELECT r, n FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY order_id ORDER BY rowid) AS n FROM ${target})
     WHERE n <> ${LINE_NO_BEFORE_NUMBERING}`);
   db.logger.debug({ statement: 'line numbers', ms: Date.now() - started }, 'numbering statement');
   try {
-    for (let from = BigInt(range.first); from <= BigInt(range.last); from += ROWIDS_PER_UPDATE) {
-      throwIfAborted(signal);
-      const to = from + ROWIDS_PER_UPDATE;
-      await db.run(`UPDATE ${target} SET line_no = l.n FROM ${LINE_NUMBERS} AS l
-        WHERE ${target}.rowid = l.r AND l.r >= ${from} AND l.r < ${to} AND ${target}.rowid >= ${from} AND ${target}.rowid < ${to}`);
-    }
+    await inRowidRanges(db, target, signal, (rowids) => `UPDATE ${target} SET line_no = l.n FROM ${LINE_NUMBERS} AS l
+      WHERE ${target}.rowid = l.r AND l.r ${rowids} AND ${target}.rowid ${rowids}`);
     db.logger.debug({ statement: 'updates', ms: Date.now() - started }, 'numbering statement');
   } finally {
     await db.run(`DROP TABLE IF EXISTS ${LINE_NUMBERS}`).catch(() => undefined);
   }
 }
 
+/**
+ * Gives the lines of a committed table loaded with `categoriesLater` their product's category from
+ * the master (as load.ts's lookup: the largest category of the code's rows), in the same ranges
+ * of rowids as the numbering. A line whose product has none keeps its NULL.
+ */
+export async function copyMasterCategories(db: DuckDBEngine, table: string, signal?: AbortSignal): Promise<void> {
+  const target = sqlIdent(table);
+  const started = Date.now();
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${MASTER_CATEGORIES} AS
+    SELECT product_code, max(category) AS category FROM products GROUP BY product_code HAVING max(category) IS NOT NULL`);
+  try {
+    await inRowidRanges(db, target, signal, (rowids) => `UPDATE ${target} SET product_category = m.category FROM ${MASTER_CATEGORIES} AS m
+      WHERE ${target}.product_code = m.product_code AND ${target}.rowid ${rowids}`);
+    db.logger.debug({ statement: 'product categories', ms: Date.now() - started }, 'numbering statement');
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${MASTER_CATEGORIES}`).catch(() => undefined);
+  }
+}
+
+/** Runs a statement for each range of ROWIDS_PER_UPDATE rowids of the table (`rowids`: the range's test). */
+async function inRowidRanges(db: DuckDBEngine, target: string, signal: AbortSignal | undefined, statement: (rowids: string) => string): Promise<void> {
+  const [range] = await db.all<{ first: bigint | null; last: bigint | null }>(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${target}`);
+  if (range?.first == null || range.last == null) return;
+  for (let from = BigInt(range.first); from <= BigInt(range.last); from += ROWIDS_PER_UPDATE) {
+    // A signal between two statements interrupts nothing inside DuckDB: looked at before each.
+    throwIfAborted(signal);
+    await db.run(statement(`BETWEEN ${from} AND ${from + ROWIDS_PER_UPDATE - 1n}`));
+  }
+}
+
 const LINE_NUMBERS = 'kumiwake_line_numbers';
+const MASTER_CATEGORIES = 'kumiwake_master_categories';
 const ROWIDS_PER_UPDATE = 4_000_000n;

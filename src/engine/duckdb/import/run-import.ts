@@ -15,7 +15,7 @@ import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } f
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
 import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
-import { dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } from './lines-numbered-later.js';
+import { copyMasterCategories, dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } from './lines-numbered-later.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
@@ -207,6 +207,8 @@ async function attempt(
   const target: ImportTarget = side ? { ...table, into: side.name } : table;
   // Lines loaded directly without line numbers, numbered once committed (lines-numbered-later.ts).
   let linesToNumber = false;
+  // … and their product categories copied from a master too large for the load's lookup.
+  let categoriesToCopy = false;
   let numberingMs = 0;
 
   const loadRows = async (unknown: UnknownCustomers | undefined) => {
@@ -223,6 +225,7 @@ async function attempt(
       const counts = await loadFile(db, target, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, unknown }, staged, linesLater);
       if (linesLater) await dropLinesLater(db);
       linesToNumber ||= counts.linesLater;
+      categoriesToCopy ||= counts.linesLater && linesLater?.categoriesLater === true;
       rowsRead += counts.read;
       rowsSkipped += counts.skipped;
       rowsStored += counts.stored;
@@ -322,7 +325,12 @@ async function attempt(
     throwIfAborted(options.signal);
     // Committed on their own, the numbered lines are read by the summaries with no update pending:
     // numbered in the summaries' transaction, the summaries took 3.3 s longer at 1x.
-    if (linesToNumber) await load(() => db.transaction(() => numberLoadedLines(db, side.name, options.signal)));
+    if (linesToNumber) {
+      await load(() => db.transaction(async () => {
+        await numberLoadedLines(db, side.name, options.signal);
+        if (categoriesToCopy) await copyMasterCategories(db, side.name, options.signal);
+      }));
+    }
     numberingMs = Date.now() - numberingStarted;
     return await load(() => db.transaction(() => finish(unknown, rowsMs)));
   } catch (e) {
