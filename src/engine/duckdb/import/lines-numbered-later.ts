@@ -23,7 +23,7 @@ import { throwIfAborted } from '../../../interrupt.js';
 export interface LinesLater {
   /** a line's product category as loaded, from `product_code` */
   readonly productCategory: string;
-  /** the category is copied from the master once the lines are in (numberLoadedLines) */
+  /** the category is copied from the master once the lines are in (copyMasterCategories) */
   readonly categoriesLater: boolean;
 }
 
@@ -44,9 +44,9 @@ const PRODUCT_CODES_TYPE = 'kumiwake_product_codes';
  * The lookup a file's lines will be numbered later with, or undefined: when the file gives
  * line_no, or has other numbered columns or rows the mapping skips (the stage numbers over every
  * row of the file, skipped ones included), or is not the only file (`onlyFile`) of a full load's
- * side table (the next file is merged by key with its lines), or the master's product codes do
- * Creates the ENUM type the lookup reads (dropLinesLater drops it); a master too large for it
- * leaves the category to numberLoadedLines.
+ * side table (the next file is merged by key with its lines). Creates the ENUM type the lookup
+ * reads (dropLinesLater drops it); a master too large for it leaves the category to
+ * copyMasterCategories.
  */
 export async function linesLaterFor(db: DuckDBEngine, table: ImportTarget, plan: StagePlan, onlyFile: boolean): Promise<LinesLater | undefined> {
   if (!onlyFile || table.table !== 'purchases' || table.into === undefined || plan.numbered.length > 0 || plan.skips) return undefined;
