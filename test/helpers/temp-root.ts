@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +10,9 @@ import { join } from 'node:path';
  */
 export default function setup(): () => void {
   const root = mkdtempSync(join(tmpdir(), 'kumiwake-tests-'));
+  // Others may pass through, not list: the benchmark's PostgreSQL runs as postgres in a folder
+  // its test opens to it (test/e2e/bench-postgres.test.ts); every other folder stays the tests' own.
+  chmodSync(root, 0o711);
   // Read by os.tmpdir() in the test workers, which start after this.
   process.env.TMPDIR = root;
   return () => {
