@@ -8,8 +8,9 @@ import type { StagePlan } from './stage.js';
  * time column lie outside it). A cart exports its lines by order date, and the table keeps that
  * order; a file grouped by customer or shuffled would leave every row group spanning the whole
  * history, and every window reading every line. Such a file is sorted as it loads: at 1x (19M
- * lines grouped by customer) the load took 31.9 s sorted against 25.7 s not, where sorting the
- * loaded table took 22.9 s more.
+ * lines grouped by customer) the import took 68.7 s against 49.9 s, and then one month's orders
+ * counted in 94 ms instead of 153, a month's sales 126 instead of 346 (the same file by date: 96
+ * and 113); sorting the loaded table instead took 22.9 s more than the load.
  *
  * Whether a file is in time order is told from its first rows: cut into runs of ROWS_PER_RUN, a
  * file by date (either way, or roughly: orders by id, lines a little apart) has each run span a
