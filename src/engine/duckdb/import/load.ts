@@ -119,16 +119,14 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
  * within the file: the staged path then keeps each key's last row. A bad row stops the insert
  * with BAD_ROW_SIGNAL (the transaction is then rolled back and the import staged, which finds
  * the row's line). An empty mail events table is always a full load's side table: its events
- * are kept once, and counted, after its commit (side-load.ts). `sortBy`: the rows go in in the
- * order of that column.
+ * are kept once, and counted, after its commit (side-load.ts).
  */
 export async function loadDirectly(
-  db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, linesLater?: LinesLater, sortBy?: string,
+  db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, linesLater?: LinesLater,
 ): Promise<{ inserted: number; stored: number } | undefined> {
   const { names, select } = targetColumns(table, plan, linesLater);
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
-  // A file out of time order goes in sorted by time (time-order.ts).
-  const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) AS src WHERE NOT _skip${sortBy ? ` ORDER BY ${q(sortBy)}` : ''}`;
+  const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) AS src WHERE NOT _skip`;
   const target = q(storedIn(table));
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
   // Lines numbered later cannot repeat a key: each is its order's n-th.

@@ -16,7 +16,6 @@ import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
 import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
 import { copyMasterCategories, dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } from './lines-numbered-later.js';
-import { sortColumnFor } from './time-order.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
@@ -358,7 +357,6 @@ class StageNeeded extends Error {}
  */
 async function loadWithoutStage(
   db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun, linesLater: LinesLater | undefined,
-  sortBy: string | undefined,
 ): Promise<{ read: number; skipped: number; stored: number } | undefined> {
   // Without a stage nothing needs file order, and not keeping it lets DuckDB write each thread's
   // rows as they come instead of holding them back for ordering: less memory, more speed. Lines
@@ -366,7 +364,7 @@ async function loadWithoutStage(
   if (linesLater === undefined) await db.run('SET preserve_insertion_order = false');
   let inserted: { inserted: number; stored: number } | undefined;
   try {
-    inserted = await withReader('loading', () => loadDirectly(db, table, plan, path, mode, linesLater, sortBy));
+    inserted = await withReader('loading', () => loadDirectly(db, table, plan, path, mode, linesLater));
   } catch (e) {
     if (e instanceof Error && e.message.includes(BAD_ROW_SIGNAL)) throw new StageNeeded();
     throw e;
@@ -400,11 +398,8 @@ async function loadFile(
     }
   };
   if (!staged && canLoadDirectly(table, plan, linesLater) && (await isEmpty(db, storedIn(table)))) {
-    // Lines numbered later are numbered in the order they go in: the file's.
-    // Read through the reader's errors: a file the sample cannot read, the load could not either.
-    const order = linesLater ? {} : await withReader('looking at', () => sortColumnFor(db, table, plan, r.path));
-    const direct = await loadWithoutStage(db, table, plan, r.path, mode, withReader, linesLater, order.column);
-    log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded: direct !== undefined, sortedBy: order.column, timeSpread: order.spread }, 'file loaded');
+    const direct = await loadWithoutStage(db, table, plan, r.path, mode, withReader, linesLater);
+    log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded: direct !== undefined }, 'file loaded');
     if (direct) {
       // The table was empty: it holds this file's rows only.
       await report.unknown?.note(storedIn(table));
