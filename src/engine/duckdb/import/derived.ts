@@ -44,7 +44,7 @@ export async function refreshDerivedTables(
   if (lines !== 'purchases' && (changed !== 'purchases' || scope !== 'all')) throw new Error('only a full rebuild of the purchase summaries reads a side table');
   const built = await summariesBuilt(db);
   const salesStatus = await salesStatusCondition(db);
-  if (changed === 'products') await db.run(sqlFile('product-categories.sql'));
+  if (changed === 'products') await copyMasterCategories(db);
   const files = changed === 'products' && built ? ['customer-categories.sql'] : ['purchase-summaries.sql', 'customer-categories.sql'];
   if (changed === 'purchases' && scope === 'touched') {
     // What a difference cannot give is recounted from the lines by the files' own SQL.
@@ -89,6 +89,16 @@ export async function refreshDerivedTables(
   }
   if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
   await forgetOrders(db);
+}
+
+/**
+ * Copies each product's master category onto the order lines of `lines` (purchases, or a full
+ * load's side table whose lines went in without it: lines-numbered-later.ts).
+ */
+export async function copyMasterCategories(db: DuckDBEngine, lines = 'purchases'): Promise<void> {
+  const started = Date.now();
+  await db.run(sqlFile('product-categories.sql').replaceAll(':lines', lines));
+  db.logger.debug({ statement: 'product categories', lines, ms: Date.now() - started }, 'derived statement');
 }
 
 /** A summary file's text with its `:name` placeholders filled (the sales basis always). */

@@ -17,13 +17,13 @@ import { throwIfAborted } from '../../../interrupt.js';
  * of file order. So here the category is no join: each product code of the master is a value of an
  * ENUM type, and a line's category is the element of a list of the master's categories at its
  * code's position (an expression: order kept, 0 of 19M out of order). That lookup's cost grows with
- * the master, so the lines of a larger master get their category afterwards, by an UPDATE beside
- * the numbering's (4-6 s more to commit at 1x, against 45 s more for a staged load).
+ * the master, so the lines of a larger master get their category afterwards, in the numbering's
+ * transaction, by the products import's own update (sql/product-categories.sql).
  */
 export interface LinesLater {
   /** a line's product category as loaded, from `product_code` */
   readonly productCategory: string;
-  /** the category is copied from the master once the lines are in (copyMasterCategories) */
+  /** the category is copied from the master once the lines are in (copyMasterCategories in derived.ts) */
   readonly categoriesLater: boolean;
 }
 
@@ -78,50 +78,25 @@ export async function dropLinesLater(db: DuckDBEngine): Promise<void> {
  */
 export async function numberLoadedLines(db: DuckDBEngine, table: string, signal?: AbortSignal): Promise<void> {
   const target = sqlIdent(table);
+  const [range] = await db.all<{ first: bigint | null; last: bigint | null }>(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${target}`);
+  if (range?.first == null || range.last == null) return;
   const started = Date.now();
   await db.run(`CREATE OR REPLACE TEMP TABLE ${LINE_NUMBERS} AS
     SELECT r, n FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY order_id ORDER BY rowid) AS n FROM ${target})
     WHERE n <> ${LINE_NO_BEFORE_NUMBERING}`);
   db.logger.debug({ statement: 'line numbers', ms: Date.now() - started }, 'numbering statement');
   try {
-    await inRowidRanges(db, target, signal, (rowids) => `UPDATE ${target} SET line_no = l.n FROM ${LINE_NUMBERS} AS l
-      WHERE ${target}.rowid = l.r AND l.r ${rowids} AND ${target}.rowid ${rowids}`);
+    for (let from = BigInt(range.first); from <= BigInt(range.last); from += ROWIDS_PER_UPDATE) {
+      throwIfAborted(signal);
+      const to = from + ROWIDS_PER_UPDATE;
+      await db.run(`UPDATE ${target} SET line_no = l.n FROM ${LINE_NUMBERS} AS l
+        WHERE ${target}.rowid = l.r AND l.r >= ${from} AND l.r < ${to} AND ${target}.rowid >= ${from} AND ${target}.rowid < ${to}`);
+    }
     db.logger.debug({ statement: 'updates', ms: Date.now() - started }, 'numbering statement');
   } finally {
     await db.run(`DROP TABLE IF EXISTS ${LINE_NUMBERS}`).catch(() => undefined);
   }
 }
 
-/**
- * Gives the lines of a committed table loaded with `categoriesLater` their product's category from
- * the master (as load.ts's lookup: the largest category of the code's rows), in the same ranges
- * of rowids as the numbering. A line whose product has none keeps its NULL.
- */
-export async function copyMasterCategories(db: DuckDBEngine, table: string, signal?: AbortSignal): Promise<void> {
-  const target = sqlIdent(table);
-  const started = Date.now();
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${MASTER_CATEGORIES} AS
-    SELECT product_code, max(category) AS category FROM products GROUP BY product_code HAVING max(category) IS NOT NULL`);
-  try {
-    await inRowidRanges(db, target, signal, (rowids) => `UPDATE ${target} SET product_category = m.category FROM ${MASTER_CATEGORIES} AS m
-      WHERE ${target}.product_code = m.product_code AND ${target}.rowid ${rowids}`);
-    db.logger.debug({ statement: 'product categories', ms: Date.now() - started }, 'numbering statement');
-  } finally {
-    await db.run(`DROP TABLE IF EXISTS ${MASTER_CATEGORIES}`).catch(() => undefined);
-  }
-}
-
-/** Runs a statement for each range of ROWIDS_PER_UPDATE rowids of the table (`rowids`: the range's test). */
-async function inRowidRanges(db: DuckDBEngine, target: string, signal: AbortSignal | undefined, statement: (rowids: string) => string): Promise<void> {
-  const [range] = await db.all<{ first: bigint | null; last: bigint | null }>(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${target}`);
-  if (range?.first == null || range.last == null) return;
-  for (let from = BigInt(range.first); from <= BigInt(range.last); from += ROWIDS_PER_UPDATE) {
-    // A signal between two statements interrupts nothing inside DuckDB: looked at before each.
-    throwIfAborted(signal);
-    await db.run(statement(`BETWEEN ${from} AND ${from + ROWIDS_PER_UPDATE - 1n}`));
-  }
-}
-
 const LINE_NUMBERS = 'kumiwake_line_numbers';
-const MASTER_CATEGORIES = 'kumiwake_master_categories';
 const ROWIDS_PER_UPDATE = 4_000_000n;

@@ -15,11 +15,11 @@ import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } f
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
 import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
-import { copyMasterCategories, dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } from './lines-numbered-later.js';
+import { dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } from './lines-numbered-later.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
-import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
+import { copyMasterCategories, CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
 import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshKeptCustomerColumns } from './customer-columns.js';
@@ -328,7 +328,7 @@ async function attempt(
     if (linesToNumber) {
       await load(() => db.transaction(async () => {
         await numberLoadedLines(db, side.name, options.signal);
-        if (categoriesToCopy) await copyMasterCategories(db, side.name, options.signal);
+        if (categoriesToCopy) await copyMasterCategories(db, side.name);
       }));
     }
     numberingMs = Date.now() - numberingStarted;
