@@ -20,6 +20,7 @@ import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
 import { copyMasterCategories, CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
+import { storeSideByTime, storedAgainByTime, TIME_COLUMN, timeSpread } from './time-order.js';
 import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshKeptCustomerColumns } from './customer-columns.js';
@@ -81,6 +82,8 @@ export const IMPORT_PHASE = 'import phase';
 export const EVENTS_CHECKED = 'events checked';
 /** The phase numbering the lines of a purchases file without line_no once loaded (lines-numbered-later.ts). */
 export const LINES_NUMBERED = 'lines numbered';
+/** The phase storing a full load's rows again in time order when the file was not (time-order.ts). */
+export const STORED_BY_TIME = 'stored by time';
 
 
 /** Imports files into one table in a single transaction: all files load, or nothing changes. */
@@ -210,6 +213,7 @@ async function attempt(
   // … and their product categories copied from a master too large for the load's lookup.
   let categoriesToCopy = false;
   let numberingMs = 0;
+  let sortingMs: number | undefined;
 
   const loadRows = async (unknown: UnknownCustomers | undefined) => {
     if (side) await createSideTable(db, side.of);
@@ -273,6 +277,7 @@ async function attempt(
     const unknownMs = unknown?.elapsedMs ?? 0;
     log.debug({ phase: 'rows', ms: side ? rowsMs : rowsMs - unknownMs }, IMPORT_PHASE);
     if (linesToNumber) log.debug({ phase: LINES_NUMBERED, ms: numberingMs }, IMPORT_PHASE);
+    if (sortingMs !== undefined) log.debug({ phase: STORED_BY_TIME, ms: sortingMs }, IMPORT_PHASE);
     if (side?.of === 'mail_events') log.debug({ phase: EVENTS_CHECKED, ms: keepingMs }, IMPORT_PHASE);
     if (unknown) log.debug({ phase: 'unknown customers', ms: unknownMs }, IMPORT_PHASE);
     log.debug({ phase: 'derived', ms: Date.now() - derivedStarted }, IMPORT_PHASE);
@@ -332,6 +337,18 @@ async function attempt(
       }));
     }
     numberingMs = Date.now() - numberingStarted;
+    throwIfAborted(options.signal);
+    const spread = await timeSpread(db, side.name, TIME_COLUMN[side.of]);
+    if (storedAgainByTime(spread)) {
+      const sortingStarted = Date.now();
+      const bar = statSync(readable[0]!.path).size > BIG_FILE ? progress(`storing ${table.table} by time`) : silentProgress;
+      const sorted = await withPolledProgress(bar, () => db.progressPercentage, storeSideByTime(db, side.of, load));
+      if (!sorted) {
+        log.warn({ table: table.table, spread: spread.spread },
+          `${table.table}: the file is not in time order, and storing its rows by time ran out of memory: they stay as loaded, so windows read every row. Raise ${db.memorySetting} to have them sorted`);
+      }
+      sortingMs = Date.now() - sortingStarted;
+    }
     return await load(() => db.transaction(() => finish(unknown, rowsMs)));
   } catch (e) {
     await dropSideTables(db).catch((dropError: unknown) => log.warn({ err: dropError }, `could not drop ${side.name}: the next opening of the database drops it`));

@@ -65,11 +65,12 @@ export async function checkSideEvents(db: DuckDBEngine): Promise<SideEventsCheck
 /**
  * Makes the mail events' side table again from its distinct rows, after checkSideEvents met two
  * equal hashes: deleting every committed row would pin DuckDB's version information (16 KB per
- * 2,048 rows) until the commit.
+ * 2,048 rows) until the commit. DISTINCT gives the rows in no order, so they are put in time order
+ * (windows prune by it: time-order.ts).
  */
 export async function keepSideEventsOnce(db: DuckDBEngine): Promise<void> {
   const side = sideTableOf('mail_events');
-  await db.run(`CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM ${side}`);
+  await db.run(`CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM ${side} ORDER BY occurred_at`);
   await db.run(`DROP TABLE ${side}`);
   await createSideTable(db, 'mail_events');
   await db.run(`INSERT INTO ${side} SELECT * FROM kumiwake_events_once`);
