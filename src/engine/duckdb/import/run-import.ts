@@ -341,8 +341,8 @@ async function attempt(
     const spread = await timeSpread(db, side.name, TIME_COLUMN[side.of]);
     if (storedAgainByTime(spread)) {
       const sortingStarted = Date.now();
-      const bar = statSync(readable[0]!.path).size > BIG_FILE ? progress(`storing ${table.table} by time`) : silentProgress;
-      const sorted = await withPolledProgress(bar, () => db.progressPercentage, storeSideByTime(db, side.of, load));
+      // A million rows or more: seconds of work, always shown.
+      const sorted = await withPolledProgress(progress(`storing ${table.table} by time`), () => db.progressPercentage, storeSideByTime(db, side.of, load));
       if (!sorted) {
         log.warn({ table: table.table, spread: spread.spread },
           `${table.table}: the file is not in time order, and storing its rows by time ran out of memory: they stay as loaded, so windows read every row. Raise ${db.memorySetting} to have them sorted`);
