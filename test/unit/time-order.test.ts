@@ -5,6 +5,7 @@ import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { mailEvents, purchases } from '../../src/catalog/tables.js';
 import { IMPORT_PHASE, importFiles, STORED_BY_TIME } from '../../src/engine/duckdb/import/run-import.js';
 import { SPREAD_KEPT_AT_MOST, STORED_BY_TIME_FROM_ROWS, storedAgainByTime, timeSpread } from '../../src/engine/duckdb/import/time-order.js';
+import { OutOfMemoryError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import { tempDir } from '../helpers/cli.js';
 import { summaryText } from '../helpers/summaries.js';
@@ -124,6 +125,27 @@ describe('a full load out of time order', () => {
     const spread = await timeSpread(eventsTwice.db, 'mail_events', 'occurred_at');
     expect(spread.rows).toBe(2 * ORDERS);
     expect(spread.spread).toBeLessThan(0.2);
+  });
+
+  it('keeps the lines as loaded, with a warning, when storing them by time runs out of memory', async () => {
+    const db = await DuckDBEngine.open(join(dir, 'short-of-memory.duckdb'));
+    databases.push(db);
+    const warnings: string[] = [];
+    const run = db.run.bind(db);
+    db.run = ((statement: string, ...rest: unknown[]) => {
+      if (statement.startsWith('INSERT INTO kumiwake_sorting_')) return Promise.reject(new OutOfMemoryError('400MB', 'KUMIWAKE_MEMORY_LIMIT'));
+      return (run as (...a: unknown[]) => Promise<void>)(statement, ...rest);
+    }) as typeof db.run;
+    const result = await importFiles(db, {
+      table: purchases, files: [join(dir, 'by-customer.csv')], logger: { ...logger, warn: (_: object, message: string) => void warnings.push(message) },
+    });
+    db.run = run;
+    expect(result.rowsStored).toBe(2 * ORDERS);
+    expect(warnings.some((w) => w.includes('not in time order') && w.includes('KUMIWAKE_MEMORY_LIMIT'))).toBe(true);
+    expect((await timeSpread(db, 'purchases', 'ordered_at')).spread).toBeGreaterThan(SPREAD_KEPT_AT_MOST);
+    expect(await summaryText(db)).toBe(await summaryText(byDate.db));
+    const tables = await db.all<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables() WHERE table_name LIKE 'kumiwake_%'`);
+    expect(tables).toEqual([]);
   });
 
   it('leaves a table of few rows, or one in time order, as it is', () => {

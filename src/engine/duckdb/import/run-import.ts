@@ -342,10 +342,10 @@ async function attempt(
     if (storedAgainByTime(spread)) {
       const sortingStarted = Date.now();
       // A million rows or more: seconds of work, always shown.
-      const sorted = await withPolledProgress(progress(`storing ${table.table} by time`), () => db.progressPercentage, storeSideByTime(db, side.of, load));
-      if (!sorted) {
+      const shortOfMemory = await withPolledProgress(progress(`storing ${table.table} by time`), () => db.progressPercentage, storeSideByTime(db, side.of, load));
+      if (shortOfMemory) {
         log.warn({ table: table.table, spread: spread.spread },
-          `${table.table}: the file is not in time order, and storing its rows by time ran out of memory: they stay as loaded, so windows read every row. Raise ${db.memorySetting} to have them sorted`);
+          `${table.table}: the file is not in time order, and storing its rows by time ran out of memory (${shortOfMemory.limit}): they stay as loaded, so windows read every row. Raise ${shortOfMemory.setting} to have them sorted`);
       }
       sortingMs = Date.now() - sortingStarted;
     }

@@ -6,13 +6,14 @@ import { sideTableOf, tableElements, type SideLoaded } from './side-load.js';
  * A window (orders of one month, events since 1 August) reads only the row groups whose time
  * range meets it: DuckDB keeps each group's min and max. A cart's file is in time order, so its
  * groups cover a few days each; a file grouped by customer, or shuffled, puts most of the history
- * in every group, and every window reads every line (1x: one month's orders 153 ms against 94
- * on the same lines by date, a month's sales 346 against 126, opened one of three mails since
- * 1 August 346 against 96). So a full load whose rows are spread over time is stored again by
- * time, once committed (as the numbering, in a transaction of its own, before the summaries).
- * Sorting as the rows went in ran out of the default 400 MB at 3x (session 20); a sort of the
- * committed table stays inside it (3x lines: 85.5 s, 680 MiB). Should it still run out of memory,
- * the rows are kept as loaded: the import succeeds, and windows read every line as before.
+ * in every group, and every window reads every line (1x grouped by customer: one month's orders
+ * 153 ms, a month's sales 346, opened one of three mails since 1 August 346; stored by time 93, 95
+ * and 90 ms, as on a cart's file). So a full load whose rows are spread over time is stored again
+ * by time once committed (as the numbering: in a transaction of its own, before the summaries).
+ * Sorting as the rows went in ran out of the default 400 MB at 3x (session 20); sorting the
+ * committed table does not (3x lines grouped by customer: 80.6 s, the import's peak 925 MB RSS,
+ * its summaries' 901). Should it still run out of memory, the rows are kept as loaded: the import
+ * succeeds, and windows read every line as before.
  */
 export const TIME_COLUMN: Readonly<Record<SideLoaded, string>> = { purchases: 'ordered_at', mail_events: 'occurred_at' };
 
@@ -46,15 +47,17 @@ export async function timeSpread(db: DuckDBEngine, table: string, column: string
 }
 
 /** Whether a table of this spread is stored again by time. */
-export const storedAgainByTime = (spread: TimeSpread, fromRows = STORED_BY_TIME_FROM_ROWS): boolean =>
-  spread.rows >= fromRows && spread.spread > SPREAD_KEPT_AT_MOST;
+export const storedAgainByTime = (spread: TimeSpread): boolean =>
+  spread.rows >= STORED_BY_TIME_FROM_ROWS && spread.spread > SPREAD_KEPT_AT_MOST;
 
 /**
  * Stores the committed side table of `table` again in time order, in a transaction of its own:
- * a sorted copy made like it (columns, constraints, defaults) takes its place. Returns false,
- * the side table unchanged, when DuckDB ran out of memory.
+ * a sorted copy made like it (columns, constraints, defaults) takes its place. Returns DuckDB's
+ * out-of-memory failure, the side table unchanged, when it ran short; undefined once sorted.
  */
-export async function storeSideByTime(db: DuckDBEngine, table: SideLoaded, run: (work: () => Promise<void>) => Promise<void>): Promise<boolean> {
+export async function storeSideByTime(
+  db: DuckDBEngine, table: SideLoaded, run: (work: () => Promise<void>) => Promise<void>,
+): Promise<OutOfMemoryError | undefined> {
   const side = sideTableOf(table);
   // Made and renamed in one transaction: a process killed during the sort leaves nothing of it.
   const sorting = `kumiwake_sorting_${table}`;
@@ -67,9 +70,9 @@ export async function storeSideByTime(db: DuckDBEngine, table: SideLoaded, run: 
       await db.run(`DROP TABLE ${side}`);
       await db.run(`ALTER TABLE ${sorting} RENAME TO ${side}`);
     }));
-    return true;
+    return undefined;
   } catch (e) {
-    if (e instanceof OutOfMemoryError) return false;
+    if (e instanceof OutOfMemoryError) return e;
     throw e;
   }
 }
