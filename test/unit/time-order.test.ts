@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { mailEvents, purchases } from '../../src/catalog/tables.js';
-import { IMPORT_PHASE, importFiles, STORED_BY_TIME } from '../../src/engine/duckdb/import/run-import.js';
+import { IMPORT_PHASE, importFiles, LINES_NUMBERED, STORED_BY_TIME } from '../../src/engine/duckdb/import/run-import.js';
 import { SPREAD_KEPT_AT_MOST, STORED_BY_TIME_FROM_ROWS, storedAgainByTime, timeSpread } from '../../src/engine/duckdb/import/time-order.js';
 import { OutOfMemoryError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
@@ -44,6 +44,7 @@ describe('a full load out of time order', () => {
 
   let byDate: Awaited<ReturnType<typeof imported>>;
   let byCustomer: Awaited<ReturnType<typeof imported>>;
+  let unnumbered: Awaited<ReturnType<typeof imported>>;
   let eventsByCustomer: Awaited<ReturnType<typeof imported>>;
   let eventsTwice: Awaited<ReturnType<typeof imported>>;
 
@@ -59,6 +60,8 @@ describe('a full load out of time order', () => {
       const lines = 'order_id, line_no, customer_id, ordered_at, product_code, quantity, amount';
       await writer.run(`COPY (SELECT ${lines} FROM lines ORDER BY o, line_no) TO '${join(dir, 'by-date.csv')}' (HEADER)`);
       await writer.run(`COPY (SELECT ${lines} FROM lines ORDER BY customer_id, o, line_no) TO '${join(dir, 'by-customer.csv')}' (HEADER)`);
+      // Without line_no: numbered by position within the order once loaded, then stored by time.
+      await writer.run(`COPY (SELECT ${lines.replace('line_no, ', '')} FROM lines ORDER BY customer_id, o, line_no) TO '${join(dir, 'unnumbered.csv')}' (HEADER)`);
       await writer.run(`COPY (SELECT customer_id, 'M' || line_no AS mail_id, 'open' AS event, ordered_at + to_hours(line_no) AS occurred_at
                               FROM lines ORDER BY customer_id, o, line_no) TO '${join(dir, 'events-by-customer.csv')}' (HEADER)`);
       // In time order, one event twice: keeping each event once must not scatter them.
@@ -69,6 +72,7 @@ describe('a full load out of time order', () => {
     }
     byDate = await imported('by-date.duckdb', purchases, 'by-date.csv');
     byCustomer = await imported('by-customer.duckdb', purchases, 'by-customer.csv');
+    unnumbered = await imported('unnumbered.duckdb', purchases, 'unnumbered.csv');
     eventsByCustomer = await imported('events.duckdb', mailEvents, 'events-by-customer.csv');
     eventsTwice = await imported('events-twice.duckdb', mailEvents, 'events-twice.csv');
   }, 240_000);
@@ -96,17 +100,22 @@ describe('a full load out of time order', () => {
     expect(Number(groups!.n)).toBeLessThanOrEqual(2);
   });
 
-  it('stores the same lines and summaries as the file in time order', async () => {
-    await byCustomer.db.run(`ATTACH '${join(dir, 'by-date.duckdb')}' AS dated (READ_ONLY)`);
-    try {
-      for (const [a, b] of [['purchases', 'dated.purchases'], ['dated.purchases', 'purchases']]) {
-        const [left] = await byCustomer.db.all<{ n: bigint }>(`SELECT count(*) AS n FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`);
-        expect(Number(left!.n)).toBe(0);
+  it('stores the same lines and summaries as the file in time order, with line numbers or numbered on loading', async () => {
+    for (const stored of [byCustomer, unnumbered]) {
+      await stored.db.run(`ATTACH '${join(dir, 'by-date.duckdb')}' AS dated (READ_ONLY)`);
+      try {
+        for (const [a, b] of [['purchases', 'dated.purchases'], ['dated.purchases', 'purchases']]) {
+          const [left] = await stored.db.all<{ n: bigint }>(`SELECT count(*) AS n FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`);
+          expect(Number(left!.n)).toBe(0);
+        }
+      } finally {
+        await stored.db.run('DETACH dated');
       }
-    } finally {
-      await byCustomer.db.run('DETACH dated');
+      expect(await summaryText(stored.db)).toBe(await summaryText(byDate.db));
     }
-    expect(await summaryText(byCustomer.db)).toBe(await summaryText(byDate.db));
+    // Numbered first (by position in the file), then stored by time.
+    expect(unnumbered.phases).toEqual(expect.arrayContaining([LINES_NUMBERED, STORED_BY_TIME]));
+    expect((await timeSpread(unnumbered.db, 'purchases', 'ordered_at')).spread).toBeLessThan(0.2);
     const [summary] = await byCustomer.db.all<{ n: bigint }>('SELECT count(*) AS n FROM customer_summary WHERE order_count = $n', { n: ORDERS / CUSTOMERS });
     expect(Number(summary!.n)).toBe(CUSTOMERS);
   });
