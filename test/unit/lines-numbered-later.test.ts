@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { products, purchases } from '../../src/catalog/tables.js';
-import { IMPORT_PHASE, importFiles, LINES_NUMBERED } from '../../src/engine/duckdb/import/run-import.js';
+import { importFiles, LINES_NUMBERED } from '../../src/engine/duckdb/import/run-import.js';
 import { PRODUCT_CODES_IN_LOOKUP_AT_MOST } from '../../src/engine/duckdb/import/lines-numbered-later.js';
-import type { Logger } from '../../src/logger.js';
 import { tempDir } from '../helpers/cli.js';
+import { phaseLogger } from '../helpers/phases.js';
 import { summaryText } from '../helpers/summaries.js';
 
 // A purchases file without line_no numbers each line by its position within its order in the
@@ -42,13 +42,7 @@ describe('a purchases file without line numbers, loaded whole', () => {
   let dir: string;
   let file: string;
   const phases: string[] = [];
-  const logger: Logger = {
-    debug: (fields: object, message: string) => {
-      const phase = (fields as { phase?: string }).phase;
-      if (message === IMPORT_PHASE && phase) phases.push(phase);
-    },
-    info: () => undefined, warn: () => undefined, error: () => undefined,
-  };
+  const logger = phaseLogger(phases);
 
   const loaded = async (name: string, options: { maxRejects?: number }) => {
     const db = await DuckDBEngine.open(join(dir, name));

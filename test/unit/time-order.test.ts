@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { mailEvents, purchases } from '../../src/catalog/tables.js';
-import { IMPORT_PHASE, importFiles, LINES_NUMBERED, STORED_BY_TIME } from '../../src/engine/duckdb/import/run-import.js';
+import { importFiles, LINES_NUMBERED, STORED_BY_TIME } from '../../src/engine/duckdb/import/run-import.js';
 import { SPREAD_KEPT_AT_MOST, STORED_BY_TIME_FROM_ROWS, storedAgainByTime, timeSpread } from '../../src/engine/duckdb/import/time-order.js';
 import { OutOfMemoryError } from '../../src/errors.js';
-import type { Logger } from '../../src/logger.js';
 import { tempDir } from '../helpers/cli.js';
+import { phaseLogger } from '../helpers/phases.js';
 import { summaryText } from '../helpers/summaries.js';
 
 // A full load of a file out of time order (grouped by customer, as some exports and our own
@@ -24,13 +24,7 @@ const ORDER_TIME = `TIMESTAMP '2020-01-01' + to_minutes(o * 3)`;
 describe('a full load out of time order', () => {
   let dir: string;
   const phases: string[] = [];
-  const logger: Logger = {
-    debug: (fields: object, message: string) => {
-      const phase = (fields as { phase?: string }).phase;
-      if (message === IMPORT_PHASE && phase) phases.push(phase);
-    },
-    info: () => undefined, warn: () => undefined, error: () => undefined,
-  };
+  const logger = phaseLogger(phases);
   const databases: DuckDBEngine[] = [];
 
   /** Imports `file` into a new database, with the phases the import logged. */
