@@ -11,7 +11,7 @@ import type { TableDef } from '../../../catalog/tables.js';
 import { csvReaderError, readFirstRecord } from './csv-errors.js';
 import { DecodedCopies } from '../../../import/decoded-copies.js';
 import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
-import { detectEncoding, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
+import { detectEncoding, encodingToTry, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
 import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
@@ -101,20 +101,35 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
   await dropSideTables(db); // the same
   // Copies made by an earlier attempt, by file and the encoding they were made for.
   const decoded = new Map<string, { path: string; undecodable: number }>();
+  // Encodings detectEncoding decided from a whole file, and files read as UTF-8 from their start only.
+  const decided = new Map<string, Encoding>();
+  const readAsUtf8 = new Set<string>();
   let staged = (options.maxRejects ?? 0) > 0;
   const interrupt = () => db.interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     for (;;) {
       try {
-        const result = await attempt(db, options, files, mode, mapping, copies, { decoded }, started, staged);
+        const result = await attempt(db, options, files, mode, mapping, copies, { decoded, decided, readAsUtf8 }, started, staged);
         log.info({ import: result }, 'import finished');
         return result;
       } catch (caught) {
-        const e = options.signal?.aborted ? new InterruptedError(String(options.signal.reason)) : caught;
+        let e = options.signal?.aborted ? new InterruptedError(String(options.signal.reason)) : caught;
         if (e instanceof StageNeeded && !staged) {
           staged = true;
           continue;
+        }
+        // DuckDB refused bytes of a file read as UTF-8 from its start (encodingToTry): decided
+        // from the whole file now, it is CP932 (read again as such) or mixed (refused, with lines).
+        if (e instanceof ImportError && e.code === 'csv-encoding' && readAsUtf8.has(e.file)) {
+          readAsUtf8.delete(e.file);
+          try {
+            const encoding = detectEncoding(e.file);
+            decided.set(e.file, encoding);
+            if (encoding !== 'utf-8') continue;
+          } catch (detected) {
+            e = detected;
+          }
         }
         await recordFailure(db, options, files, mode, started, e);
         throw e;
@@ -128,9 +143,10 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
 
 async function attempt(
   db: DuckDBEngine, options: ImportOptions, files: string[], mode: ImportMode, mapping: ReturnType<typeof loadMapping>,
-  copies: DecodedCopies, encodings: { decoded: Map<string, { path: string; undecodable: number }> }, started: Date, staged: boolean,
+  copies: DecodedCopies, encodings: { decoded: Map<string, { path: string; undecodable: number }>; decided: Map<string, Encoding>; readAsUtf8: Set<string> },
+  started: Date, staged: boolean,
 ): Promise<ImportResult> {
-  const { decoded } = encodings;
+  const { decoded, decided, readAsUtf8 } = encodings;
   const table = options.table;
   const log = options.logger ?? silentLogger;
   const progress = options.progress ?? noProgress;
@@ -140,8 +156,14 @@ async function attempt(
   // The encoding is decided from the whole file (detectEncoding): a file is never re-read in
   // another encoding, and bytes that are not CP932 are never replaced silently.
   const readable: Array<{ file: string; path: string; encoding: Encoding; undecodable: number }> = [];
+  const toTry = (file: string): Encoding => {
+    const { encoding, whole } = encodingToTry(file);
+    if (whole) decided.set(file, encoding);
+    else readAsUtf8.add(file);
+    return encoding;
+  };
   for (const file of files) {
-    const encoding: Encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
+    const encoding: Encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : decided.get(file) ?? toTry(file);
     const earlier = decoded.get(`${encoding}:${file}`);
     if (earlier) {
       readable.push({ file, path: earlier.path, encoding, undecodable: earlier.undecodable });

@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customers } from '../../src/catalog/tables.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
+import { encodingToTry, UTF8_SAMPLE_BYTES } from '../../src/import/encoding.js';
+import { ImportError } from '../../src/errors.js';
+import { tempDir } from '../helpers/cli.js';
+
+// A file larger than the sample whose start is UTF-8 is read by DuckDB as UTF-8 without reading
+// it whole beforehand; when DuckDB refuses a byte of it, the whole file decides, as for any other
+// file: a mixed file is refused naming its lines, a CP932 file (ASCII at its start) is read as CP932.
+
+/** Customers C0.. with ASCII names, enough lines to pass the sample. */
+const ASCII_LINES = Math.ceil(UTF8_SAMPLE_BYTES / 10);
+const asciiLines = (from: number) => Array.from({ length: ASCII_LINES }, (_, i) => `C${from + i},Name ${i}`);
+
+describe('a large file read as UTF-8 from its start', () => {
+  let dir: string;
+  let db: DuckDBEngine;
+  beforeAll(async () => {
+    dir = tempDir();
+    db = await DuckDBEngine.open(join(dir, 'shop.duckdb'));
+  });
+  afterAll(() => db.close());
+
+  const stored = async () => Number((await db.all<{ n: bigint }>('SELECT count(*) AS n FROM customers'))[0]!.n);
+
+  it('loads a UTF-8 file, its Japanese intact', async () => {
+    const path = join(dir, 'utf8.csv');
+    writeFileSync(path, `customer_id,name\nJ1,山田\n${asciiLines(0).join('\n')}\nJ2,髙橋\n`);
+    expect(encodingToTry(path)).toEqual({ encoding: 'utf-8', whole: false });
+    const result = await importFiles(db, { table: customers, files: [path] });
+    expect(result.encodings).toEqual(['utf-8']);
+    const names = await db.all<{ name: string }>(`SELECT name FROM customers WHERE customer_id IN ('J1', 'J2') ORDER BY customer_id`);
+    expect(names.map((r) => r.name)).toEqual(['山田', '髙橋']);
+    expect(await stored()).toBe(ASCII_LINES + 2);
+  });
+
+  it('refuses a file whose start is UTF-8 and whose end is CP932, naming both lines, and changes nothing', async () => {
+    const path = join(dir, 'mixed.csv');
+    const head = Buffer.from(`customer_id,name\nM1,山田\n${asciiLines(100_000).join('\n')}\n`, 'utf8');
+    writeFileSync(path, Buffer.concat([head, iconv.encode('M2,鈴木\n', 'cp932')]));
+    expect(encodingToTry(path).whole).toBe(false);
+    const before = await stored();
+    const failure = await importFiles(db, { table: customers, files: [path], mode: 'replace' }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ImportError);
+    expect((failure as ImportError).code).toBe('encoding-mixed');
+    expect((failure as ImportError).message).toContain(`line 2 is UTF-8 but line ${ASCII_LINES + 3} is not`);
+    expect(await stored()).toBe(before);
+    const [recorded] = await db.all<{ outcome: string; n: bigint }>(`SELECT outcome, count(*) OVER () AS n FROM imports WHERE files[1] = $path`, { path });
+    expect(recorded?.outcome).not.toBe('ok');
+    expect(Number(recorded?.n)).toBe(1);
+  });
+
+  it('reads a CP932 file whose start is ASCII as CP932', async () => {
+    const path = join(dir, 'cp932.csv');
+    writeFileSync(path, iconv.encode(`customer_id,name\n${asciiLines(200_000).join('\n')}\nK1,佐藤\n`, 'cp932'));
+    expect(encodingToTry(path).whole).toBe(false);
+    const result = await importFiles(db, { table: customers, files: [path], mode: 'replace' });
+    expect(result.encodings).toEqual(['cp932']);
+    const [name] = await db.all<{ name: string }>(`SELECT name FROM customers WHERE customer_id = 'K1'`);
+    expect(name?.name).toBe('佐藤');
+    expect(await stored()).toBe(ASCII_LINES + 1);
+  });
+
+  it('decides a file that is not UTF-8 at its start, or smaller than the sample, from the whole file at once', () => {
+    const cp932 = join(dir, 'small.csv');
+    writeFileSync(cp932, iconv.encode('customer_id,name\nS1,佐藤\n', 'cp932'));
+    expect(encodingToTry(cp932)).toEqual({ encoding: 'cp932', whole: true });
+    const early = join(dir, 'early.csv');
+    writeFileSync(early, iconv.encode(`customer_id,name\nE1,佐藤\n${asciiLines(300_000).join('\n')}\n`, 'cp932'));
+    expect(encodingToTry(early)).toEqual({ encoding: 'cp932', whole: true });
+  });
+});
