@@ -153,8 +153,9 @@ async function attempt(
   // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8 (and a UTF-8 file
   // ending with Ctrl-Z is read from a copy without it). A copy made by an earlier attempt of this
   // command (one that had to be staged) is used again if it was made for the same encoding.
-  // The encoding is decided from the whole file (detectEncoding): a file is never re-read in
-  // another encoding, and bytes that are not CP932 are never replaced silently.
+  // The encoding is decided from the whole file: by DuckDB reading a file as UTF-8 through (one
+  // whose start is UTF-8: encodingToTry), else by detectEncoding. Nothing read in an encoding the
+  // whole file does not have is kept, and bytes that are not CP932 are never replaced silently.
   const readable: Array<{ file: string; path: string; encoding: Encoding; undecodable: number }> = [];
   const toTry = (file: string): Encoding => {
     const { encoding, whole } = encodingToTry(file);
