@@ -90,6 +90,10 @@ describe('customer and category summaries from one aggregate per customer and or
         const mine = await rebuild(db, customersPerPass);
         expect(byCustomer(mine.ran)).toBe(true);
         expect(mine.summaries, `${customersPerPass} customers per pass`).toBe(files.summaries);
+        // Stored in category order, so that a condition on a category reads its blocks only.
+        const [backwards] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM (
+          SELECT category < lag(category) OVER (ORDER BY rowid) AS back FROM customer_categories) WHERE back`);
+        expect(Number(backwards!.n)).toBe(0);
       }
       // Nothing of the rebuild is left in the database.
       expect(await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'kumiwake_customer_orders'`)).toEqual([]);

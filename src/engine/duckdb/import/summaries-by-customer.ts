@@ -98,6 +98,8 @@ export async function rebuildByCustomer(db: DuckDBEngine, rebuild: ByCustomerReb
                   SELECT customer_id, order_count, sales, f.t, l.t, l.s, f.o, l.o, last_line_at FROM ${CUSTOMER_ORDERS}`);
     await db.run('DELETE FROM customer_categories');
     // A category at a time, in category order: a condition on a category reads its blocks only.
+    // (One INSERT of every category ordered by category was quicker at 1x, 0.74 against 1.37 s,
+    // but ran out of the default 400 MB at 3x beside the per-customer table.)
     for (const [j, category] of categories.entries()) {
       await timed(`customer_categories ${j + 1} of ${categories.length}`, `INSERT INTO customer_categories
                     SELECT ${sqlString(category)}, customer_id, orders_${j}, quantity_${j} FROM ${CUSTOMER_ORDERS} WHERE orders_${j} > 0`);
