@@ -136,7 +136,7 @@ describe('a full load out of time order', () => {
     const warnings: string[] = [];
     const run = db.run.bind(db);
     db.run = ((statement: string, ...rest: unknown[]) => {
-      if (statement.startsWith('INSERT INTO kumiwake_sorting_')) return Promise.reject(new OutOfMemoryError('400MB', 'KUMIWAKE_MEMORY_LIMIT'));
+      if (statement.startsWith('INSERT INTO kumiwake_remaking_purchases')) return Promise.reject(new OutOfMemoryError('400MB', 'KUMIWAKE_MEMORY_LIMIT'));
       return (run as (...a: unknown[]) => Promise<void>)(statement, ...rest);
     }) as typeof db.run;
     const result = await importFiles(db, {

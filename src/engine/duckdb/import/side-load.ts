@@ -69,12 +69,21 @@ export async function checkSideEvents(db: DuckDBEngine): Promise<SideEventsCheck
  * (windows prune by it: time-order.ts).
  */
 export async function keepSideEventsOnce(db: DuckDBEngine): Promise<void> {
-  const side = sideTableOf('mail_events');
-  await db.run(`CREATE TABLE kumiwake_events_once AS SELECT DISTINCT * FROM ${side} ORDER BY occurred_at`);
+  await remakeSideTable(db, 'mail_events', (side) => `SELECT DISTINCT * FROM ${side} ORDER BY occurred_at`);
+}
+
+/**
+ * Puts in the side table's place a table made like it (columns, constraints, defaults) holding
+ * the rows of `rows(side table)`, stored in that query's order. Inside the caller's transaction:
+ * the new table is only ever seen under the side table's name.
+ */
+export async function remakeSideTable(db: DuckDBEngine, table: SideLoaded, rows: (side: string) => string): Promise<void> {
+  const side = sideTableOf(table);
+  const remade = `kumiwake_remaking_${table}`;
+  await db.run(`CREATE TABLE ${remade}(${await tableElements(db, side)})`);
+  await db.run(`INSERT INTO ${remade} ${rows(side)}`);
   await db.run(`DROP TABLE ${side}`);
-  await createSideTable(db, 'mail_events');
-  await db.run(`INSERT INTO ${side} SELECT * FROM kumiwake_events_once`);
-  await db.run('DROP TABLE kumiwake_events_once');
+  await db.run(`ALTER TABLE ${remade} RENAME TO ${side}`);
 }
 
 /** Puts the side table in the table's place (inside the transaction that finishes the import). */

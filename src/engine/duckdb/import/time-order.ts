@@ -1,6 +1,6 @@
 import type { DuckDBEngine } from '../engine.js';
 import { OutOfMemoryError } from '../../../errors.js';
-import { sideTableOf, tableElements, type SideLoaded } from './side-load.js';
+import { remakeSideTable, type SideLoaded } from './side-load.js';
 
 /**
  * A window (orders of one month, events since 1 August) reads only the row groups whose time
@@ -58,18 +58,9 @@ export const storedAgainByTime = (spread: TimeSpread): boolean =>
 export async function storeSideByTime(
   db: DuckDBEngine, table: SideLoaded, run: (work: () => Promise<void>) => Promise<void>,
 ): Promise<OutOfMemoryError | undefined> {
-  const side = sideTableOf(table);
-  // Made and renamed in one transaction: a process killed during the sort leaves nothing of it.
-  const sorting = `kumiwake_sorting_${table}`;
   try {
-    await run(() => db.transaction(async () => {
-      await db.run(`CREATE TABLE ${sorting}(${await tableElements(db, side)})`);
-      // Insertion order is what makes the sort the stored order (a direct load turns it off).
-      await db.run('SET preserve_insertion_order = true');
-      await db.run(`INSERT INTO ${sorting} SELECT * FROM ${side} ORDER BY ${TIME_COLUMN[table]}`);
-      await db.run(`DROP TABLE ${side}`);
-      await db.run(`ALTER TABLE ${sorting} RENAME TO ${side}`);
-    }));
+    // In one transaction: a process killed during the sort leaves nothing of it.
+    await run(() => db.transaction(() => remakeSideTable(db, table, (side) => `SELECT * FROM ${side} ORDER BY ${TIME_COLUMN[table]}`)));
     return undefined;
   } catch (e) {
     if (e instanceof OutOfMemoryError) return e;
