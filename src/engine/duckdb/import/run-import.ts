@@ -20,7 +20,7 @@ import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
 import { copyMasterCategories, CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
-import { storeSideByTime, storedAgainByTime, TIME_COLUMN, timeSpread } from './time-order.js';
+import { storeSideByTimeIfSpread } from './time-order.js';
 import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshKeptCustomerColumns } from './customer-columns.js';
@@ -361,17 +361,7 @@ async function attempt(
     }
     numberingMs = Date.now() - numberingStarted;
     throwIfAborted(options.signal);
-    const spread = await timeSpread(db, side.name, TIME_COLUMN[side.of]);
-    if (storedAgainByTime(spread)) {
-      const sortingStarted = Date.now();
-      // A million rows or more: seconds of work, always shown.
-      const shortOfMemory = await withPolledProgress(progress(`storing ${table.table} by time`), () => db.progressPercentage, storeSideByTime(db, side.of, load));
-      if (shortOfMemory) {
-        log.warn({ table: table.table, spread: spread.spread },
-          `${table.table}: the file is not in time order, and storing its rows by time ran out of memory (${shortOfMemory.limit}): they stay as loaded, so windows read every row. Raise ${shortOfMemory.setting} to have them sorted`);
-      }
-      sortingMs = Date.now() - sortingStarted;
-    }
+    sortingMs = await storeSideByTimeIfSpread(db, side.of, { run: load, progress, log });
     return await load(() => db.transaction(() => finish(unknown, rowsMs)));
   } catch (e) {
     await dropSideTables(db).catch((dropError: unknown) => log.warn({ err: dropError }, `could not drop ${side.name}: the next opening of the database drops it`));

@@ -1,6 +1,8 @@
 import type { DuckDBEngine } from '../engine.js';
 import { OutOfMemoryError } from '../../../errors.js';
-import { remakeSideTable, type SideLoaded } from './side-load.js';
+import type { Logger } from '../../../logger.js';
+import { withPolledProgress, type ProgressReporter } from '../../../progress.js';
+import { remakeSideTable, sideTableOf, type SideLoaded } from './side-load.js';
 
 /**
  * A window (orders of one month, events since 1 August) reads only the row groups whose time
@@ -15,7 +17,7 @@ import { remakeSideTable, type SideLoaded } from './side-load.js';
  * its summaries' 901). Should it still run out of memory, the rows are kept as loaded: the import
  * succeeds, and windows read every line as before.
  */
-export const TIME_COLUMN: Readonly<Record<SideLoaded, string>> = { purchases: 'ordered_at', mail_events: 'occurred_at' };
+const TIME_COLUMN: Readonly<Record<SideLoaded, string>> = { purchases: 'ordered_at', mail_events: 'occurred_at' };
 
 /** Rows of one DuckDB row group, the unit its min / max skip. */
 const ROWS_PER_GROUP = 122_880;
@@ -55,7 +57,7 @@ export const storedAgainByTime = (spread: TimeSpread): boolean =>
  * a sorted copy made like it (columns, constraints, defaults) takes its place. Returns DuckDB's
  * out-of-memory failure, the side table unchanged, when it ran short; undefined once sorted.
  */
-export async function storeSideByTime(
+async function storeSideByTime(
   db: DuckDBEngine, table: SideLoaded, run: (work: () => Promise<void>) => Promise<void>,
 ): Promise<OutOfMemoryError | undefined> {
   try {
@@ -66,4 +68,24 @@ export async function storeSideByTime(
     if (e instanceof OutOfMemoryError) return e;
     throw e;
   }
+}
+
+/**
+ * After a full load's commit: measures how the side table of `table` lies in time and, when it is
+ * spread (storedAgainByTime), stores it by time, with a progress bar (a million rows or more:
+ * seconds of work) and a warning if DuckDB ran short of memory. The milliseconds it took when it
+ * sorted (or tried), else undefined.
+ */
+export async function storeSideByTimeIfSpread(
+  db: DuckDBEngine, table: SideLoaded, how: { run: (work: () => Promise<void>) => Promise<void>; progress: ProgressReporter; log: Logger },
+): Promise<number | undefined> {
+  const spread = await timeSpread(db, sideTableOf(table), TIME_COLUMN[table]);
+  if (!storedAgainByTime(spread)) return undefined;
+  const started = Date.now();
+  const shortOfMemory = await withPolledProgress(how.progress(`storing ${table} by time`), () => db.progressPercentage, storeSideByTime(db, table, how.run));
+  if (shortOfMemory) {
+    how.log.warn({ table, spread: spread.spread },
+      `${table}: the file is not in time order, and storing its rows by time ran out of memory (${shortOfMemory.limit}): they stay as loaded, so windows read every row. Raise ${shortOfMemory.setting} to have them sorted`);
+  }
+  return Date.now() - started;
 }
