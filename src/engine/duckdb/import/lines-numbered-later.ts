@@ -87,6 +87,7 @@ export async function numberLoadedLines(db: DuckDBEngine, table: string, signal?
   db.logger.debug({ statement: 'line numbers', ms: Date.now() - started }, 'numbering statement');
   try {
     for (let from = BigInt(range.first); from <= BigInt(range.last); from += ROWIDS_PER_UPDATE) {
+      // A signal between two statements interrupts nothing inside DuckDB: looked at before each.
       throwIfAborted(signal);
       const to = from + ROWIDS_PER_UPDATE;
       await db.run(`UPDATE ${target} SET line_no = l.n FROM ${LINE_NUMBERS} AS l
