@@ -33,7 +33,7 @@ describe('the DuckDB engine behind the Engine interface', () => {
   });
 
   it('opens with the memory settings that keep an import under 1 GB: the limit, and the allocator handing freed memory back', async () => {
-    // The 3x imports' peak (883 MB purchases, 822 MB mail events, shuffled) was 927 / 893 MB
+    // The 3x imports' peak (884 MB purchases, 822 MB mail events, shuffled) was 927 / 893 MB
     // without the allocator's background threads; nothing at this size can show it, so the setting is checked.
     const db = await DuckDBEngine.open(':memory:');
     try {

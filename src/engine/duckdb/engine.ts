@@ -100,7 +100,7 @@ export class DuckDBEngine implements Engine {
         // keeps the format it was made with.
         config.storage_compatibility_version = 'latest';
         // DuckDB's allocator (jemalloc) keeps freed memory for reuse unless its background threads
-        // hand it back: with them the 3x shuffled imports peaked at 883 MB (purchases) and 822 MB
+        // hand it back: with them the 3x shuffled imports peaked at 884 MB (purchases) and 822 MB
         // (mail events) against 927 and 893 MB, the 1x purchases at 712-757 against 840-862 MB, in
         // the same time or less. One setting for the whole process, which suits a server too.
         config.allocator_background_threads = 'true';
