@@ -75,7 +75,9 @@ export async function keepSideEventsOnce(db: DuckDBEngine): Promise<void> {
 /**
  * Puts in the side table's place a table made like it (columns, constraints, defaults) holding
  * the rows of `rows(side table)`, stored in that query's order. Inside the caller's transaction:
- * the new table is only ever seen under the side table's name.
+ * the new table is only ever seen under the side table's name. The order holds because DuckDB
+ * keeps insertion order, which only the direct load turns off, and turns on again when it ends
+ * (loadWithoutStage in run-import.ts).
  */
 export async function remakeSideTable(db: DuckDBEngine, table: SideLoaded, rows: (side: string) => string): Promise<void> {
   const side = sideTableOf(table);
