@@ -19,6 +19,7 @@ import { benchClickHouse, clickHouseAgrees, clickHouseReport, type ClickHouseFig
 const argv = await yargs(hideBin(process.argv))
   .option('scale', { type: 'number', default: 1, describe: '0.1, 1 or 3 times 1,000,000 customers' })
   .option('order', { choices: fileOrders, default: 'date' as const, describe: 'order of the order lines and mail events in their files (date: as a cart exports them)' })
+  .option('seed', { type: 'number', default: 42, describe: 'seed of the generated shop: another seed gives data the figures were not tuned on (its own folder and database)' })
   .option('runs', { type: 'number', default: 5, describe: 'timed runs per count (median reported), after one warm-up' })
   .option('skip-import', { type: 'boolean', default: false, describe: 'reuse the database of an earlier run' })
   .option('skip-counts', { type: 'boolean', default: false, describe: 'leave out the segment counts' })
@@ -37,13 +38,15 @@ const argv = await yargs(hideBin(process.argv))
 
 const UNTIL = '2026-10-31';
 const root = resolve(new URL('../../data/cache/', import.meta.url).pathname);
-const dataDir = join(root, `bench-${argv.scale}x-${argv.order}`);
-const dbPath = join(root, `bench-${argv.scale}x-${argv.order}.duckdb`);
+// The default seed keeps the folder name earlier runs cached their files under.
+const dataName = `bench-${argv.scale}x-${argv.order}${argv.seed === 42 ? '' : `-seed${argv.seed}`}`;
+const dataDir = join(root, dataName);
+const dbPath = join(root, `${dataName}.duckdb`);
 mkdirSync(root, { recursive: true });
 
 if (!benchFiles.every((f) => existsSync(join(dataDir, f.file)))) {
-  process.stderr.write(`generating ${argv.scale * 1_000_000} customers (lines and events in ${argv.order} order) into ${dataDir} (cached for later runs)...\n`);
-  await generateSampleData({ customers: Math.round(argv.scale * 1_000_000), outDir: dataDir, seed: 42, until: UNTIL, order: argv.order });
+  process.stderr.write(`generating ${argv.scale * 1_000_000} customers (seed ${argv.seed}; lines and events in ${argv.order} order) into ${dataDir} (cached for later runs)...\n`);
+  await generateSampleData({ customers: Math.round(argv.scale * 1_000_000), outDir: dataDir, seed: argv.seed, until: UNTIL, order: argv.order });
 }
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
@@ -131,6 +134,6 @@ if (!argv['skip-exports']) process.stdout.write(`\nExports (${argv.scale}x, ever
 const exports: ExportFigure[] = argv['skip-exports'] ? [] : benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
   process.stdout.write(`  ${f.format.padEnd(8)} ${pad(f.rows, 10)} ${pad(f.megabytes.toFixed(0), 7)} ${pad(f.seconds.toFixed(2), 9)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
 
-if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, until: UNTIL, imports, cp932, counts, interactive, browser, upsert, postgres, clickhouse, exports }, null, 2)}\n`);
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, seed: argv.seed, until: UNTIL, imports, cp932, counts, interactive, browser, upsert, postgres, clickhouse, exports }, null, 2)}\n`);
 if (interactive.some((f) => !f.agree) || (Array.isArray(browser) && browser.some((f) => !f.agree)) || counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => !pgAgrees(p)))
   || ('setups' in clickhouse && !clickHouseAgrees(clickhouse, counts))) process.exitCode = 1;
