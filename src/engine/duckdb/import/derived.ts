@@ -3,6 +3,7 @@ import type { DuckDBEngine } from '../engine.js';
 import { sqlString } from '../../../dialect/duckdb/sql-text.js';
 import { applyOrderDeltas, forgetOrders, ordersNoted, RECOUNTED } from './order-deltas.js';
 import { CATEGORIES_BY_CUSTOMER_AT_MOST, rebuildByCustomer, REBUILT_BY_CUSTOMER } from './summaries-by-customer.js';
+import { copyMasterCategories } from './master-categories.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../../../sql/${name}`, import.meta.url), 'utf8');
 
@@ -89,16 +90,6 @@ export async function refreshDerivedTables(
   }
   if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
   await forgetOrders(db);
-}
-
-/**
- * Copies each product's master category onto the order lines of `lines` (purchases, or a full
- * load's side table whose lines went in without it: lines-numbered-later.ts).
- */
-export async function copyMasterCategories(db: DuckDBEngine, lines = 'purchases'): Promise<void> {
-  const started = Date.now();
-  await db.run(sqlFile('product-categories.sql').replaceAll(':lines', lines));
-  db.logger.debug({ statement: 'product categories', lines, ms: Date.now() - started }, 'derived statement');
 }
 
 /** A summary file's text with its `:name` placeholders filled (the sales basis always). */

@@ -3,6 +3,7 @@ import { sqlIdent, sqlString } from '../../../dialect/duckdb/sql-text.js';
 import type { ImportTarget } from './load.js';
 import type { StagePlan } from './stage.js';
 import { throwIfAborted } from '../../../interrupt.js';
+import { copyMasterCategories } from './master-categories.js';
 
 /**
  * A purchases file without line_no numbers each line by its position within its order in the
@@ -70,13 +71,29 @@ export async function dropLinesLater(db: DuckDBEngine): Promise<void> {
   await db.run(`DROP TYPE IF EXISTS ${PRODUCT_CODES_TYPE}`);
 }
 
+/** How numberLoadedLines runs: interrupted by `signal`, copying the master's categories or not. */
+export interface Numbering {
+  readonly signal?: AbortSignal;
+  /** the lines went in without their product category (LinesLater.categoriesLater) */
+  readonly copyCategories: boolean;
+  /** runs `work` in a transaction of its own, committed when it returns */
+  readonly transaction: (work: () => Promise<void>) => Promise<void>;
+  /** rowids numbered (and given categories) per transaction; ROWIDS_PER_UPDATE unless a test says */
+  readonly rowidsPerTransaction?: bigint;
+}
+
 /**
  * Numbers the lines of a committed table loaded directly with LINE_NO_BEFORE_NUMBERING by their
- * position within their order in rowid order (the file's). The positions are computed once; only
- * lines that are not their order's first are updated, in ranges of rowids: one update of every
- * line joined by rowid took 18.8 s at 1x, ranges of 4M rows 3.7 s (each touches its own row groups).
+ * position within their order in rowid order (the file's), and copies the master's categories onto
+ * them when they went in without. The positions are computed once; only lines that are not their
+ * order's first are updated, in ranges of rowids: one update of every line joined by rowid took
+ * 18.8 s at 1x, ranges of 4M rows 3.7 s (each touches its own row groups). Each range is a
+ * transaction of its own: DuckDB holds an update's old values in memory until its transaction
+ * ends, and at 3x (60M lines, a master of 20,000 products) the categories copied in one
+ * transaction ran out of the default 400 MB. The table is a full load's side table, no one's until
+ * it takes purchases' place, so the ranges committed before a failure go with it.
  */
-export async function numberLoadedLines(db: DuckDBEngine, table: string, signal?: AbortSignal): Promise<void> {
+export async function numberLoadedLines(db: DuckDBEngine, table: string, numbering: Numbering): Promise<void> {
   const target = sqlIdent(table);
   const [range] = await db.all<{ first: bigint | null; last: bigint | null }>(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${target}`);
   if (range?.first == null || range.last == null) return;
@@ -86,12 +103,16 @@ export async function numberLoadedLines(db: DuckDBEngine, table: string, signal?
     WHERE n <> ${LINE_NO_BEFORE_NUMBERING}`);
   db.logger.debug({ statement: 'line numbers', ms: Date.now() - started }, 'numbering statement');
   try {
-    for (let from = BigInt(range.first); from <= BigInt(range.last); from += ROWIDS_PER_UPDATE) {
+    const step = numbering.rowidsPerTransaction ?? ROWIDS_PER_UPDATE;
+    for (let from = BigInt(range.first); from <= BigInt(range.last); from += step) {
       // A signal between two statements interrupts nothing inside DuckDB: looked at before each.
-      throwIfAborted(signal);
-      const to = from + ROWIDS_PER_UPDATE;
-      await db.run(`UPDATE ${target} SET line_no = l.n FROM ${LINE_NUMBERS} AS l
-        WHERE ${target}.rowid = l.r AND l.r >= ${from} AND l.r < ${to} AND ${target}.rowid >= ${from} AND ${target}.rowid < ${to}`);
+      throwIfAborted(numbering.signal);
+      const to = from + step;
+      await numbering.transaction(async () => {
+        await db.run(`UPDATE ${target} SET line_no = l.n FROM ${LINE_NUMBERS} AS l
+          WHERE ${target}.rowid = l.r AND l.r >= ${from} AND l.r < ${to} AND ${target}.rowid >= ${from} AND ${target}.rowid < ${to}`);
+        if (numbering.copyCategories) await copyMasterCategories(db, target, `${target}.rowid >= ${from} AND ${target}.rowid < ${to}`);
+      });
     }
     db.logger.debug({ statement: 'updates', ms: Date.now() - started }, 'numbering statement');
   } finally {

@@ -19,7 +19,7 @@ import { dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } fro
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
-import { copyMasterCategories, CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
+import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
 import { storeSideByTimeIfSpread } from './time-order.js';
 import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
@@ -354,10 +354,7 @@ async function attempt(
     // Committed on their own, the numbered lines are read by the summaries with no update pending:
     // numbered in the summaries' transaction, the summaries took 3.3 s longer at 1x.
     if (linesToNumber) {
-      await load(() => db.transaction(async () => {
-        await numberLoadedLines(db, side.name, options.signal);
-        if (categoriesToCopy) await copyMasterCategories(db, side.name);
-      }));
+      await numberLoadedLines(db, side.name, { signal: options.signal, copyCategories: categoriesToCopy, transaction: (work) => load(() => db.transaction(work)) });
     }
     numberingMs = Date.now() - numberingStarted;
     throwIfAborted(options.signal);
