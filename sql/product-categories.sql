@@ -1,7 +1,7 @@
 -- Copies each product's master category onto its order lines (purchases.product_category), so that
 -- category conditions read one column instead of joining the product master for every line.
 -- Only lines whose copy is out of date are written. Runs inside the import's transaction. :lines is
--- purchases, or a full load's side table (src/engine/duckdb/import/derived.ts copyMasterCategories);
+-- purchases, or a full load's side table (src/engine/duckdb/import/master-categories.ts);
 -- :rows is true, or a range of the side table's rowids (copied a range per transaction:
 -- src/engine/duckdb/import/lines-numbered-later.ts).
 UPDATE :lines SET product_category = master.category
