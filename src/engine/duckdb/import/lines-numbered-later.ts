@@ -18,8 +18,8 @@ import { copyMasterCategories } from './master-categories.js';
  * of file order. So here the category is no join: each product code of the master is a value of an
  * ENUM type, and a line's category is the element of a list of the master's categories at its
  * code's position (an expression: order kept, 0 of 19M out of order). That lookup's cost grows with
- * the master, so the lines of a larger master get their category afterwards, in the numbering's
- * transaction, by the products import's own update (sql/product-categories.sql).
+ * the master, so the lines of a larger master get their category afterwards, with their numbers,
+ * a range per transaction, by the products import's own update (sql/product-categories.sql).
  */
 export interface LinesLater {
   /** a line's product category as loaded, from `product_code` */
