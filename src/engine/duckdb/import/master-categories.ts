@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBEngine } from '../engine.js';
-import { tableElements } from './side-load.js';
+import { remakeTable } from './side-load.js';
 
 /**
  * Lines whose product category one update may bring up to date; a products import that changes
@@ -15,8 +15,8 @@ export const LINES_UPDATED_IN_PLACE_AT_MOST = 4_000_000;
 /** Each product's category in the master (a code listed twice: the greatest, as the update takes it). */
 const MASTER = 'SELECT product_code, max(category) AS category FROM products GROUP BY product_code';
 
-/** The table made again while the import's transaction still holds the lines' table. */
-const REMADE = 'kumiwake_remaking_lines';
+/** The order lines' update (sql/product-categories.sql), read once: a full load runs it a range at a time. */
+const PRODUCT_CATEGORIES = readFileSync(new URL('../../../../sql/product-categories.sql', import.meta.url), 'utf8');
 
 /**
  * Copies each product's master category onto the order lines of `lines` (purchases, or a full
@@ -27,12 +27,14 @@ const REMADE = 'kumiwake_remaking_lines';
 export async function copyMasterCategories(db: DuckDBEngine, lines = 'purchases', rows = 'true', inPlaceAtMost = LINES_UPDATED_IN_PLACE_AT_MOST): Promise<void> {
   const started = Date.now();
   if (rows === 'true' && (await linesToChange(db, lines)) > inPlaceAtMost) {
-    await remakeWithCategories(db, lines);
+    // In the order DuckDB keeps through the join (at 1x a join put 233 of 19M lines out of order:
+    // the time order windows prune by holds).
+    await remakeTable(db, lines, (old) => `SELECT l.* REPLACE (master.category AS product_category)
+      FROM ${old} AS l LEFT JOIN (${MASTER}) AS master ON master.product_code = l.product_code`);
     db.logger.debug({ statement: 'product categories, table made again', lines, ms: Date.now() - started }, 'derived statement');
     return;
   }
-  const sql = readFileSync(new URL('../../../../sql/product-categories.sql', import.meta.url), 'utf8');
-  await db.run(sql.replaceAll(':lines', lines).replaceAll(':rows', `(${rows})`));
+  await db.run(PRODUCT_CATEGORIES.replaceAll(':lines', lines).replaceAll(':rows', `(${rows})`));
   db.logger.debug({ statement: 'product categories', lines, rows, ms: Date.now() - started }, 'derived statement');
 }
 
@@ -42,18 +44,4 @@ async function linesToChange(db: DuckDBEngine, lines: string): Promise<number> {
     LEFT JOIN (${MASTER}) AS master ON master.product_code = l.product_code
     WHERE l.product_category IS DISTINCT FROM master.category`);
   return Number(stale!.lines);
-}
-
-/**
- * Puts in the place of `lines` a table made like it (columns, constraints, defaults: DuckDB's own
- * text of it) holding its lines with the master's categories, in its order as DuckDB keeps it
- * through the join (at 1x a join put 233 of 19M lines out of order: the time order windows prune
- * by holds). Inside the caller's transaction, so a failure leaves the old table.
- */
-async function remakeWithCategories(db: DuckDBEngine, lines: string): Promise<void> {
-  await db.run(`CREATE TABLE ${REMADE}(${await tableElements(db, lines)})`);
-  await db.run(`INSERT INTO ${REMADE} SELECT l.* REPLACE (master.category AS product_category)
-    FROM ${lines} AS l LEFT JOIN (${MASTER}) AS master ON master.product_code = l.product_code`);
-  await db.run(`DROP TABLE ${lines}`);
-  await db.run(`ALTER TABLE ${REMADE} RENAME TO ${lines}`);
 }

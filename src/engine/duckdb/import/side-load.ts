@@ -73,20 +73,22 @@ export async function keepSideEventsOnce(db: DuckDBEngine): Promise<void> {
 }
 
 /**
- * Puts in the side table's place a table made like it (columns, constraints, defaults) holding
- * the rows of `rows(side table)`, stored in that query's order. Inside the caller's transaction:
- * the new table is only ever seen under the side table's name. The order holds because DuckDB
- * keeps insertion order, which only the direct load turns off, and turns on again when it ends
- * (loadWithoutStage in run-import.ts).
+ * Puts in `table`'s place a table made like it (columns, constraints, defaults) holding the rows
+ * of `rows(table)`, stored in that query's order, built under the name `remade`. Inside the
+ * caller's transaction: the new table is only ever seen under `table`'s name. The order holds
+ * because DuckDB keeps insertion order, which only the direct load turns off, and turns on again
+ * when it ends (loadWithoutStage in run-import.ts).
  */
-export async function remakeSideTable(db: DuckDBEngine, table: SideLoaded, rows: (side: string) => string): Promise<void> {
-  const side = sideTableOf(table);
-  const remade = `kumiwake_remaking_${table}`;
-  await db.run(`CREATE TABLE ${remade}(${await tableElements(db, side)})`);
-  await db.run(`INSERT INTO ${remade} ${rows(side)}`);
-  await db.run(`DROP TABLE ${side}`);
-  await db.run(`ALTER TABLE ${remade} RENAME TO ${side}`);
+export async function remakeTable(db: DuckDBEngine, table: string, rows: (table: string) => string, remade = `kumiwake_remaking_${table}`): Promise<void> {
+  await db.run(`CREATE TABLE ${remade}(${await tableElements(db, table)})`);
+  await db.run(`INSERT INTO ${remade} ${rows(table)}`);
+  await db.run(`DROP TABLE ${table}`);
+  await db.run(`ALTER TABLE ${remade} RENAME TO ${table}`);
 }
+
+/** remakeTable for a side table (named after the table it will replace while it is made). */
+export const remakeSideTable = (db: DuckDBEngine, table: SideLoaded, rows: (side: string) => string): Promise<void> =>
+  remakeTable(db, sideTableOf(table), rows, `kumiwake_remaking_${table}`);
 
 /** Puts the side table in the table's place (inside the transaction that finishes the import). */
 export async function swapInSideTable(db: DuckDBEngine, table: SideLoaded): Promise<void> {
