@@ -3,7 +3,7 @@ import { KumiwakeError } from '../../errors.js';
 import { InterruptedError } from '../../interrupt.js';
 import { QueryError } from '../engine.js';
 import { httpOrigin } from './address.js';
-import { parseTsvWithTypes, tsvUnescape, tsvValue } from './tsv.js';
+import { isErrorInAnswer, notARow, parseTsvWithTypes, tsvUnescape, tsvValue } from './tsv.js';
 
 /** One ClickHouse server spoken to over HTTP (Node's fetch), as one user, in one database. */
 export interface ServerAddress {
@@ -26,6 +26,19 @@ export interface RunOptions {
 /** ClickHouse error codes a user fixes: who they are, which database. */
 const AUTH_CODES = new Set([192, 193, 194, 195, 516]);
 const UNKNOWN_DATABASE = 81;
+
+/**
+ * A shard's connection out of step with the server asking it (ClickHouse before 20.12: a
+ * distributed query cancelled while it was being sent, e.g. by a reader that stopped early, leaves
+ * the pooled connection to send a stray Data packet, and the next query over it fails with code 101
+ * "Unexpected packet Data received from client"; fixed upstream by ClickHouse PR 17254). The
+ * broken connection is dropped with the error, so the same read asked again goes through.
+ */
+const OUT_OF_STEP = /Code: 10[12]\b[^]*Unexpected packet/;
+/** How often a read that met OUT_OF_STEP is asked again. */
+const OUT_OF_STEP_RETRIES = 2;
+/** Statements that change nothing, so asking again cannot do anything twice. */
+const READ_ONLY = /^\s*(SELECT|WITH)\b/i;
 
 /** A ClickHouse error's code (`Code: 60, e.displayText() = …`). */
 export const errorCode = (message: string): number | undefined => {
@@ -59,7 +72,9 @@ export class ClickHouseServer {
   /** Rows of a SELECT as objects, typed by the server's column types. */
   async rows<T = Record<string, unknown>>(sql: string, options: RunOptions = {}): Promise<T[]> {
     const text = await this.run(`${sql}\nFORMAT TabSeparatedWithNamesAndTypes`, options);
-    const { names, rows } = parseTsvWithTypes(text);
+    const { names, rows } = parseTsvWithTypes(text, (why) => {
+      throw new QueryError(why, sql, []);
+    });
     return rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]])) as T);
   }
 
@@ -67,13 +82,13 @@ export class ClickHouseServer {
   async *columns(sql: string, batch = 2048, signal?: AbortSignal, onHeader?: (names: string[], types: string[]) => void): AsyncGenerator<unknown[][]> {
     const { response, done } = await this.request(`${sql}\nFORMAT TabSeparatedWithNamesAndTypes`, { signal });
     try {
-      yield* this.batches(response, batch, onHeader);
+      yield* this.batches(response, sql, batch, onHeader);
     } finally {
       done();
     }
   }
 
-  private async *batches(response: Response, batch: number, onHeader?: (names: string[], types: string[]) => void): AsyncGenerator<unknown[][]> {
+  private async *batches(response: Response, sql: string, batch: number, onHeader?: (names: string[], types: string[]) => void): AsyncGenerator<unknown[][]> {
     const decoder = new TextDecoder();
     let pending = '';
     let types: string[] | undefined;
@@ -103,10 +118,15 @@ export class ClickHouseServer {
           header++;
           continue;
         }
+        const why = notARow(line, types!.length);
+        if (why !== undefined) throw new QueryError(why, sql, []);
         line.split('\t').forEach((field, i) => vectors[i]!.push(tsvValue(types![i]!, field)));
         if (++count >= batch) yield flush();
       }
     }
+    // Every row ends in a newline: text after the last one is an error the server wrote.
+    pending += decoder.decode();
+    if (pending !== '') throw new QueryError(isErrorInAnswer(pending) ? pending : `ClickHouse's answer ended in the middle of a row: ${pending.slice(0, 200)}`, sql, []);
     if (count > 0) yield flush();
   }
 
@@ -134,6 +154,16 @@ export class ClickHouseServer {
   }
 
   private async request(sql: string, options: RunOptions): Promise<{ response: Response; done: () => void }> {
+    for (let retries = options.body === undefined && READ_ONLY.test(sql) ? OUT_OF_STEP_RETRIES : 0; ; retries--) {
+      try {
+        return await this.requestOnce(sql, options);
+      } catch (e) {
+        if (!(retries > 0 && e instanceof QueryError && OUT_OF_STEP.test(e.message)) || options.signal?.aborted) throw e;
+      }
+    }
+  }
+
+  private async requestOnce(sql: string, options: RunOptions): Promise<{ response: Response; done: () => void }> {
     const queryId = randomUUID();
     const params = new URLSearchParams({ query_id: queryId });
     if (this.address.database) params.set('database', this.address.database);

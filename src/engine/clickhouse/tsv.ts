@@ -75,12 +75,34 @@ export function tsvValue(type: string, field: string): unknown {
   return fromClickHouse(type, tsvUnescape(field));
 }
 
-/** Splits TabSeparatedWithNamesAndTypes text (whole lines) into names, types and typed rows. */
-export function parseTsvWithTypes(text: string): { names: string[]; types: string[]; rows: unknown[][] } {
+/**
+ * An error ClickHouse wrote into an answer it had begun (its status and headers already sent):
+ * `Code: 241, e.displayText() = DB::Exception: …` (18.16) or `Code: 241. DB::Exception: …`
+ * (current releases) on a line of its own after the rows so far.
+ */
+export const isErrorInAnswer = (line: string): boolean => /^Code: \d+(?:, e\.displayText\(\) = |\. )DB::/.test(line);
+
+/** Why a line of an answer is not a row of `columns` fields (the server's own error, if it wrote one). */
+export function notARow(line: string, columns: number): string | undefined {
+  if (isErrorInAnswer(line)) return line;
+  const fields = line.split('\t').length;
+  if (fields !== columns) return `ClickHouse answered a row of ${fields} fields where its header names ${columns}: ${line.slice(0, 200)}`;
+  return undefined;
+}
+
+/**
+ * Splits TabSeparatedWithNamesAndTypes text (whole lines) into names, types and typed rows; a line
+ * that is no row (notARow) is thrown by `fail`.
+ */
+export function parseTsvWithTypes(text: string, fail: (why: string) => never): { names: string[]; types: string[]; rows: unknown[][] } {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const names = (lines[0] ?? '').split('\t').map((n) => tsvUnescape(n) ?? '');
   const types = (lines[1] ?? '').split('\t').map((t) => tsvUnescape(t) ?? '');
-  const rows = lines.slice(2).map((line) => line.split('\t').map((field, i) => tsvValue(types[i]!, field)));
+  const rows = lines.slice(2).map((line) => {
+    const why = notARow(line, types.length);
+    if (why !== undefined) fail(why);
+    return line.split('\t').map((field, i) => tsvValue(types[i]!, field));
+  });
   return { names, types, rows };
 }
