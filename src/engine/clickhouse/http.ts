@@ -118,9 +118,10 @@ export class ClickHouseServer {
           header++;
           continue;
         }
-        const why = notARow(line, types!.length);
+        const fields = line.split('\t');
+        const why = notARow(line, fields.length, types!.length);
         if (why !== undefined) throw new QueryError(why, sql, []);
-        line.split('\t').forEach((field, i) => vectors[i]!.push(tsvValue(types![i]!, field)));
+        fields.forEach((field, i) => vectors[i]!.push(tsvValue(types![i]!, field)));
         if (++count >= batch) yield flush();
       }
     }

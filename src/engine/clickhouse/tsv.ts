@@ -82,10 +82,9 @@ export function tsvValue(type: string, field: string): unknown {
  */
 export const isErrorInAnswer = (line: string): boolean => /^Code: \d+(?:, e\.displayText\(\) = |\. )DB::/.test(line);
 
-/** Why a line of an answer is not a row of `columns` fields (the server's own error, if it wrote one). */
-export function notARow(line: string, columns: number): string | undefined {
+/** Why a line of an answer, split into `fields`, is not a row of `columns` (the server's own error, if it wrote one). */
+export function notARow(line: string, fields: number, columns: number): string | undefined {
   if (isErrorInAnswer(line)) return line;
-  const fields = line.split('\t').length;
   if (fields !== columns) return `ClickHouse answered a row of ${fields} fields where its header names ${columns}: ${line.slice(0, 200)}`;
   return undefined;
 }
@@ -100,9 +99,10 @@ export function parseTsvWithTypes(text: string, fail: (why: string) => never): {
   const names = (lines[0] ?? '').split('\t').map((n) => tsvUnescape(n) ?? '');
   const types = (lines[1] ?? '').split('\t').map((t) => tsvUnescape(t) ?? '');
   const rows = lines.slice(2).map((line) => {
-    const why = notARow(line, types.length);
+    const fields = line.split('\t');
+    const why = notARow(line, fields.length, types.length);
     if (why !== undefined) fail(why);
-    return line.split('\t').map((field, i) => tsvValue(types[i]!, field));
+    return fields.map((field, i) => tsvValue(types[i]!, field));
   });
   return { names, types, rows };
 }
