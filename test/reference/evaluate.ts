@@ -17,7 +17,8 @@ const fold = (s: string) => s.normalize('NFKC').toLowerCase();
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const dayText = (d: Day) => `${pad(d.y, 4)}-${pad(d.m)}-${pad(d.d)}`;
 const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-const blank = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+// Blank: nothing but Unicode space separators (U+3000 and the no-break space among them).
+const blank = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && /^\p{Zs}*$/u.test(v));
 
 function shift(day: Day, n: number, unit: string): Day {
   if (unit === 'd' || unit === 'w') {

@@ -3,6 +3,7 @@ import type { Sql, SqlDialect } from '../dialect.js';
 import { HIRAGANA, KATAKANA, LOOSE_REMOVED } from '../../model/loose-text.js';
 import { literal } from './inline.js';
 import { chIdent } from './literal.js';
+import { BLANK_CHARACTERS } from '../blank-text.js';
 
 /**
  * Statements are compiled with `$n` placeholders, like every dialect's: values stay out of the
@@ -118,8 +119,8 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     decimal: (value) => sql`toDecimal128(${String(value)}, 4)`,
 
     fold,
-    // Spaces only, as DuckDB's trim(); NULL is blank.
-    isBlankText: (x) => sql`ifNull(match(${x}, '^ *$'), 1)`,
+    // Only the characters of BLANK_CHARACTERS (as DuckDB's trim() strips); NULL is blank.
+    isBlankText: (x) => sql`ifNull(match(${x}, ${sql.raw(`'^[${BLANK_CHARACTERS}]*$'`)}), 1)`,
     // Byte-wise functions, not LIKE: 18.16's LIKE drops a NUL in the pattern (`%nul\0byte` matched `nulbyte`).
     textMatches: (text, where, needle) => (where === 'contains' ? sql`position(${text}, ${needle}) > 0`
       : where === 'starts_with' ? sql`startsWith(${text}, ${needle})` : sql`endsWith(${text}, ${needle})`),

@@ -2,6 +2,7 @@ import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompil
 import type { Sql, SqlDialect, TextMatch } from '../dialect.js';
 import { HIRAGANA, KATAKANA, LOOSE_REMOVED } from '../../model/loose-text.js';
 import { sqlIdent, sqlString } from './sql-text.js';
+import { BLANK_CODE_POINTS } from '../blank-text.js';
 
 const compileOnly: Dialect = {
   createAdapter: () => new PostgresAdapter(),
@@ -58,9 +59,9 @@ export const duckdbDialect: SqlDialect = {
   kysely: compileOnly,
 
   fold: (text) => sql`kumiwake_fold(${text})`,
-  // Imported text is trimmed already, so trim() (which copies the string) only runs on the rare
-  // value that starts or ends with a space.
-  isBlankText: (x) => sql`(CASE WHEN ${x} IS NULL THEN true WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN trim(${x}) = '' ELSE ${x} = '' END)`,
+  // Blank: only the characters of BLANK_CODE_POINTS, which trim() strips. A blank text starts with
+  // one, so trim() (which copies the string) only runs on the rare value that does.
+  isBlankText: (x) => sql`(CASE WHEN ${x} IS NULL THEN true WHEN unicode(${x}) IN (${sql.raw(BLANK_CODE_POINTS.join(', '))}) THEN trim(${x}) = '' ELSE ${x} = '' END)`,
   textMatches: (text, where, needle) => sql`${text} LIKE ${likePattern[where](likeEscape(needle))} ESCAPE '\\'`,
   hasSubstring: (text, needle) => sql`strpos(${text}, ${needle}) > 0`,
   tryInteger: (text) => sql`TRY_CAST(trim(${text}) AS HUGEINT)`,
