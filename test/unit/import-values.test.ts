@@ -26,6 +26,27 @@ describe('reading values exactly', () => {
       ['2', '3', '-5', '1234', '2', '7', '2', null, null, null, null, null]);
   });
 
+  it('reads commas only between thousands, and refuses an exponent that would be rounded', async () => {
+    expect(await read(column(purchases, 'quantity'), ['1,234', '12,345,678', '-1,000', '1,,,2', '5,', ',5', '1,5', '12,34', '1234,567', '１，２３４'])).toEqual(
+      ['1234', '12345678', '-1000', null, null, null, null, null, null, '1234']);
+    expect(await read(column(purchases, 'amount'), ['1,234.5', '¥1,234,567', '1234,56', '1,5', '12,34.5', '1,,000', '1.5E-4', '1.2e-5', '15E-5', '1e3', '1.5', '-0.25'])).toEqual(
+      ['1234.5000', '1234567.0000', null, null, null, null, null, null, null, null, '1.5000', '-0.2500']);
+  });
+
+  it('refuses a year of fewer than four digits and a compact date of seven, which DuckDB would read as another date', async () => {
+    const birthday = column(customers, 'birthday');
+    const ordered = column(purchases, 'ordered_at');
+    // What the typed expression gives; the import refuses a year before 1000 (stage.ts, the next case).
+    expect(await read(birthday, ['2024105', '20240105', '1985/04/01', '1985-4-1'])).toEqual([null, '2024-01-05', '1985-04-01', '1985-04-01']);
+    expect(await read(ordered, ['24/10/05 10:00'])).toEqual(['0024-10-05 10:00:00']);
+  });
+
+  it('refuses a zone offset no clock on Earth has', async () => {
+    const ordered = column(purchases, 'ordered_at');
+    expect(await read(ordered, ['2024-01-05 09:30:00+25:00', '2024-01-05 09:30:00+09:60', '2024-01-05 09:30:00-1300', '2024-01-05 09:30:00+14:00', '2024-01-05 09:30:00+05:45', '2024-01-05 00:30:00Z', '2024-01-05 00:30:00 UTC'])).toEqual(
+      [null, null, null, '2024-01-05 04:30:00', '2024-01-05 12:45:00', '2024-01-05 09:30:00', '2024-01-05 09:30:00']);
+  });
+
   it('reads the yes / no spellings of a boolean in any case, and nothing else', async () => {
     expect(await read(column(purchases, 'counted'), ['true', 'TRUE', 'Yes', '1', 'はい', '○', 'false', 'F', 'No', '0', 'いいえ', '×', 'なし', 'maybe', '2', 'yes!'])).toEqual(
       ['true', 'true', 'true', 'true', 'true', 'true', 'false', 'false', 'false', 'false', 'false', 'false', 'false', null, null, null]);

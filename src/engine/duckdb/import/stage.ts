@@ -36,6 +36,8 @@ export interface StageOptions {
 }
 
 /** The reason of a bad row whose cell holds bytes that are not CP932 (decoded as U+FFFD). */
+/** Why a date or timestamp before the year 1000 is refused. */
+export const YEAR_BEFORE_1000 = 'the year is before 1000: write years in four digits (85/04/01 is not read as 1985)';
 export const UNDECODABLE_REASON = 'holds bytes that are not CP932 (they would be stored as "\uFFFD"); fix the file, or set the row aside with --max-rejects';
 
 /**
@@ -133,6 +135,10 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
     // A key column given in the file must be filled (purchases' line_no): the row has no identity without it.
     if (c.required || table.key.includes(c.name)) badTests.push({ test: `${r} IS NULL`, name: c.name, raw: r });
     if (c.type !== 'text') badTests.push({ test: `${r} IS NOT NULL AND ${t} IS NULL`, name: c.name, raw: r });
+    // DuckDB reads `85/04/01` as the year 85: a two-digit year must not become a date 1,900 years ago.
+    if (c.type === 'date' || c.type === 'timestamp') {
+      badTests.push({ test: `${t} < ${c.type === 'date' ? "DATE '1000-01-01'" : "TIMESTAMP '1000-01-01'"}`, name: c.name, raw: r, reason: YEAR_BEFORE_1000 });
+    }
   }
   const whenBad = (value: (b: (typeof badTests)[number]) => string) =>
     badTests.length > 0 ? `CASE WHEN _skip THEN NULL ${badTests.map((b) => `WHEN ${b.test} THEN ${value(b)}`).join(' ')} END` : 'NULL';

@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace, type Workspace } from '../../src/index.js';
+
+// Cells DuckDB would read as another value: a two-digit year as the year 85, a decimal comma as
+// thousands. The import refuses them with the file, the line and the column, and keeps nothing.
+describe('values an import would otherwise store as something else', () => {
+  let shop: Workspace;
+  let dir: string;
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kumiwake-misread-'));
+    shop = await openWorkspace({ db: ':memory:' });
+    await shop.import({ table: 'customers', files: [file('ok.csv', 'customer_id,birthday\n1,1985-04-01\n2,1990/01/02\n')] });
+  });
+  afterAll(() => shop.close());
+
+  const customers = async () => (await shop.members({ definition: { where: { all: [] } } as never }, { limit: 10 })).rows.length;
+
+  it('refuses a birthday with a two-digit year, naming the line and the column', async () => {
+    const path = file('two-digit.csv', 'customer_id,birthday\n3,1970-01-01\n4,85/04/01\n');
+    await expect(shop.import({ table: 'customers', files: [path] })).rejects.toThrow(`${path}:3: column birthday: the year is before 1000`);
+    expect(await customers()).toBe(2);
+  });
+
+  it('refuses an order time with a two-digit year and an amount with a decimal comma, line by line', async () => {
+    const header = 'order_id,customer_id,ordered_at,product_code,amount\n';
+    const year = file('year.csv', `${header}O1,1,2024-10-05 10:00,P1,1000\nO2,2,24/10/05 10:00,P1,1000\n`);
+    await expect(shop.import({ table: 'purchases', files: [year] })).rejects.toThrow(`${year}:3: column ordered_at: the year is before 1000`);
+    const comma = file('comma.csv', `${header}O1,1,2024-10-05 10:00,P1,"1,000"\nO2,2,2024-10-05 10:00,P1,"1234,56"\n`);
+    await expect(shop.import({ table: 'purchases', files: [comma] })).rejects.toThrow(`${comma}:3: column amount: cannot read "1234,56" as a number`);
+    const exponent = file('exponent.csv', `${header}O1,1,2024-10-05 10:00,P1,1.5E-4\n`);
+    await expect(shop.import({ table: 'purchases', files: [exponent] })).rejects.toThrow(`${exponent}:2: column amount: cannot read "1.5E-4"`);
+    const fine = file('fine.csv', `${header}O1,1,2024-10-05 10:00,P1,"1,000"\nO2,2,2024/10/05 10:00,P1,1234.56\n`);
+    await shop.import({ table: 'purchases', files: [fine] });
+    expect((await shop.count({ definition: { where: { kind: 'purchases', sales: { min: 1000, max: 1000 } } } as never })).count).toBe(1);
+    expect((await shop.count({ definition: { where: { kind: 'purchases', sales: { min: 1234.56, max: 1234.56 } } } as never })).count).toBe(1);
+  });
+});
