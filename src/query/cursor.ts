@@ -1,7 +1,7 @@
 import { suggest } from '../segments/suggest.js';
-import { MAIL_FILTER_ARGS, type Arg, type ArgList, type ValueType } from './grammar.js';
+import { holdsOf, MAIL_FILTER_ARGS, type Arg, type ArgList, type Holds } from './grammar.js';
 import { QuerySyntaxError } from './errors.js';
-import { tokenize, type Span, type Token } from './tokenizer.js';
+import { numberText, tokenize, type Span, type Token } from './tokenizer.js';
 
 export type Step = string | number;
 /** A piece of the definition being built, with the text each of its parts came from. */
@@ -11,6 +11,19 @@ export const under = (built: Built, ...steps: Step[]): Built['spans'] => built.s
 
 type Scalar = string | number | boolean;
 type Obj = Record<string, unknown>;
+
+/**
+ * What a bare number (a word that is a JSON number) stands for. Where a number is expected, that
+ * number, however written (`1e3` is 1000). Where a text is expected, the characters typed: as a
+ * number they would be lost (`1.10` would be 1.1, `1e3` 1000, a member number past 2^53 other
+ * digits). Only a number written as the canonical text writes it (`100`, `1.5`) stays a number
+ * there: the definition reads a number in a text place as that very text, and a number a
+ * definition holds in a text place then prints and reads back as a number.
+ */
+export function bareNumber(written: string, holds: Holds): number | string {
+  const n = Number(written);
+  return holds === 'number' || numberText(n) === written ? n : written;
+}
 
 /** Tokens, one at a time, and the values every kind shares (texts, lists, ranges, arguments). */
 export class Cursor {
@@ -66,25 +79,26 @@ export class Cursor {
     return t.type === 'number' || t.type === 'string' || (t.type === 'word' && t.text !== 'and' && t.text !== 'or');
   }
 
-  scalar(what = 'a value'): { value: Scalar; span: Span } {
+  /** A text, number or true/false; a bare number as what the place `holds` (`bareNumber`). */
+  scalar(holds: Holds, what = 'a value'): { value: Scalar; span: Span } {
     if (!this.isScalarStart()) this.fail(`${this.describe()} is not ${what}`, [what]);
     const t = this.next();
-    const value = t.type === 'number' ? Number(t.text) : t.type === 'word' && (t.text === 'true' || t.text === 'false') ? t.text === 'true' : t.text;
+    const value = t.type === 'number' ? bareNumber(t.text, holds) : t.type === 'word' && (t.text === 'true' || t.text === 'false') ? t.text === 'true' : t.text;
     return { value, span: t.span };
   }
 
   /** `(a, b, …)` (possibly empty) or one value. */
-  list(): Built {
+  list(holds: Holds): Built {
     const start = this.peek().span.start;
     if (!this.isPunct('(')) {
-      const one = this.scalar('a value or a list "(a, b)"');
+      const one = this.scalar(holds, 'a value or a list "(a, b)"');
       return { value: [one.value], spans: [{ steps: [], span: one.span }, { steps: [0], span: one.span }] };
     }
     this.next();
     const values: Scalar[] = [];
     const spans: Built['spans'] = [];
     while (!this.isPunct(')')) {
-      const one = this.scalar('a value of the list');
+      const one = this.scalar(holds, 'a value of the list');
       spans.push({ steps: [values.length], span: one.span });
       values.push(one.value);
       if (!this.isPunct(')')) this.expectPunct(',', ['")"']);
@@ -94,7 +108,7 @@ export class Cursor {
   }
 
   /** `lo..hi`, `lo..`, `..hi`, `..`, `>= lo`, `<= hi`, or (with `equals`) `= v`, into `{[lo]: …, [hi]: …}`. */
-  range(keys: readonly [string, string], equals = true): Built {
+  range(keys: readonly [string, string], holds: Holds, equals = true): Built {
     const start = this.peek().span.start;
     const value: Obj = {};
     const spans: Built['spans'] = [];
@@ -102,16 +116,16 @@ export class Cursor {
       value[key] = one.value;
       spans.push({ steps: [key], span: one.span });
     };
-    if (this.isPunct('>=')) { this.next(); put(keys[0], this.scalar()); }
-    else if (this.isPunct('<=')) { this.next(); put(keys[1], this.scalar()); }
-    else if (equals && this.isPunct('=')) { this.next(); const one = this.scalar(); put(keys[0], one); put(keys[1], one); }
+    if (this.isPunct('>=')) { this.next(); put(keys[0], this.scalar(holds)); }
+    else if (this.isPunct('<=')) { this.next(); put(keys[1], this.scalar(holds)); }
+    else if (equals && this.isPunct('=')) { this.next(); const one = this.scalar(holds); put(keys[0], one); put(keys[1], one); }
     else {
       if (!this.isPunct('..')) {
         if (!this.isScalarStart() || !this.isPunct('..', 1)) this.fail(`${this.describe()} is not a range`, ['"a..b"', '"a.."', '"..b"', '">= a"', '"<= b"', ...(equals ? ['"= a"'] : [])]);
-        put(keys[0], this.scalar());
+        put(keys[0], this.scalar(holds));
       }
       this.expectPunct('..');
-      if (this.isScalarStart() && !this.isWord('on') && !this.isWord('loose')) put(keys[1], this.scalar());
+      if (this.isScalarStart() && !this.isWord('on') && !this.isWord('loose')) put(keys[1], this.scalar(holds));
     }
     return { value, spans: [{ steps: [], span: { start, end: this.previousEnd() } }, ...spans] };
   }
@@ -120,30 +134,31 @@ export class Cursor {
     return this.tokens[Math.max(0, this.index - 1)]!.span.end;
   }
 
-  /** The value of an argument of type `type`. */
-  argValue(type: ValueType): Built {
+  /** The value of the argument `arg`, of its type, holding what it holds. */
+  argValue(arg: Arg): Built {
     const start = this.peek().span.start;
+    const holds = holdsOf(arg);
     const whole = (value: unknown, spans: Built['spans'] = []): Built => ({ value, spans: [{ steps: [], span: { start, end: this.previousEnd() } }, ...spans] });
-    switch (type) {
-      case 'scalar': return whole(this.scalar().value);
-      case 'list': return this.list();
+    switch (arg.type) {
+      case 'scalar': return whole(this.scalar(holds).value);
+      case 'list': return this.list(holds);
       case 'bool': {
         if (!this.isWord('true') && !this.isWord('false')) this.fail(`${this.describe()} is not true or false`, ['"true"', '"false"']);
         return whole(this.next().text === 'true');
       }
-      case 'dates': return this.range(['from', 'to']);
-      case 'bounds': return this.range(['min', 'max']);
+      case 'dates': return this.range(['from', 'to'], 'text');
+      case 'bounds': return this.range(['min', 'max'], holds);
       case 'window': {
-        const range = this.range(['from', 'to']);
+        const range = this.range(['from', 'to'], 'text');
         if (!this.isWord('on')) return range;
         this.next();
-        const on = this.scalar('"ordered" or "shipped"');
+        const on = this.scalar('text', '"ordered" or "shipped"');
         return whole({ ...(range.value as Obj), on: on.value }, [...range.spans.slice(1), { steps: ['on'], span: on.span }]);
       }
       case 'pair': {
-        const lo = this.scalar('a score');
+        const lo = this.scalar(holds, 'a score');
         this.expectPunct('..');
-        const hi = this.scalar('a score');
+        const hi = this.scalar(holds, 'a score');
         return whole([lo.value, hi.value], [{ steps: [0], span: lo.span }, { steps: [1], span: hi.span }]);
       }
       case 'groups': {
@@ -151,10 +166,10 @@ export class Cursor {
         const value: Obj = {};
         const spans: Built['spans'] = [];
         while (!this.isPunct('}')) {
-          const key = this.scalar('an order group name');
+          const key = this.scalar('text', 'an order group name');
           if (Object.hasOwn(value, String(key.value))) this.fail(`the group "${String(key.value)}" is given twice`, []);
           this.expectPunct(':');
-          const values = this.list();
+          const values = this.list('text');
           Object.defineProperty(value, String(key.value), { value: values.value, enumerable: true, writable: true, configurable: true });
           spans.push(...under(values, String(key.value)));
           if (!this.isPunct('}')) this.expectPunct(',', ['"}"']);
@@ -186,18 +201,18 @@ export class Cursor {
         this.next();
         const mark = this.next();
         if (mark.text === '~' && !found.tilde) this.fail(`"${found.name}" is given with ":"`, ['":"'], [], mark);
-        this.put(value, spans, found, seen, this.argValue(found.type), t);
+        this.put(value, spans, found, seen, this.argValue(found), t);
       } else {
         const positional = list.positional;
         if (!positional) this.fail(`${this.describe()} is not expected here`, [...names.map((n) => `"${n}:"`), `"${close}"`]);
         if (positional.type === 'list') {
-          const one = this.scalar(`a value of ${positional.name}`);
+          const one = this.scalar(holdsOf(positional), `a value of ${positional.name}`);
           const target = (value[positional.key] ??= []) as Scalar[];
           if (target.length === 0) spans.push({ steps: [positional.key], span: one.span });
           spans.push({ steps: [positional.key, target.length], span: one.span });
           target.push(one.value);
         } else {
-          this.put(value, spans, positional, seen, this.argValue(positional.type), t);
+          this.put(value, spans, positional, seen, this.argValue(positional), t);
         }
       }
       if (!this.isPunct(close)) this.expectPunct(',', [`"${close}"`]);

@@ -23,6 +23,15 @@ export type ValueType =
   /** `{ … }` holding the mail filter's arguments */
   | 'mailFilter';
 
+/**
+ * What a place's values are. `number`: a count, an age, an amount, a score, where a bare number is
+ * that number however it is written (`1e3` is 1000). `text`: a code, a name, a date, a tag, where
+ * a number-like word keeps the characters typed (`1.10`, `1e3`, cursor.ts `bareNumber`). Text is
+ * the default: a number place left unmarked gives the definition's "must be a number" fault, where
+ * a text place read as a number would change the text without a word.
+ */
+export type Holds = 'number' | 'text';
+
 export interface Arg {
   /** the name in the text */
   readonly name: string;
@@ -36,9 +45,13 @@ export interface Arg {
   readonly inFilter?: boolean;
   /** a range whose ends are the leaf's own `from` / `to` (birthday's window) */
   readonly ends?: boolean;
+  /** what its values are (text when left out) */
+  readonly holds?: Holds;
 }
 
 const arg = (key: string, type: ValueType, extra: Partial<Arg> = {}): Arg => ({ name: key, key, type, ...extra });
+
+export const holdsOf = (a: Arg): Holds => a.holds ?? 'text';
 
 /** The arguments of a kind: at most one written without its name (first), then named ones. */
 export interface ArgList {
@@ -97,7 +110,7 @@ export const MAIL_VERBS: ReadonlyMap<string, string> = new Map([['sent', 'send']
 
 /** Kinds written `KIND(arguments)` (`purchases` and `subscription` take a `{ … }` or a count after it). */
 export const KIND_ARGS: Readonly<Record<string, ArgList>> = {
-  birthday: { positional: arg('from..to', 'dates', { ends: true }), named: [arg('month', 'scalar')] },
+  birthday: { positional: arg('from..to', 'dates', { ends: true }), named: [arg('month', 'scalar', { holds: 'number' })] },
   tags: { positional: arg('tags', 'list'), named: [arg('tags', 'list'), arg('match', 'scalar')] },
   purchases: PURCHASE_SCOPE_ARGS,
   mail: {
@@ -106,10 +119,10 @@ export const KIND_ARGS: Readonly<Record<string, ArgList>> = {
   },
   reachable: { positional: arg('channel', 'scalar'), named: [arg('channel', 'scalar')] },
   segment: { positional: arg('name', 'scalar'), named: [arg('name', 'scalar')] },
-  rfm: { named: [arg('r', 'pair'), arg('f', 'pair'), arg('m', 'pair'), arg('cell', 'scalar')] },
+  rfm: { named: [arg('r', 'pair', { holds: 'number' }), arg('f', 'pair', { holds: 'number' }), arg('m', 'pair', { holds: 'number' }), arg('cell', 'scalar')] },
   subscription: {
     named: [
-      arg('status', 'list'), arg('products', 'list'), arg('deliveries', 'bounds'), arg('startedAt', 'dates'), arg('nextDeliveryAt', 'dates'),
+      arg('status', 'list'), arg('products', 'list'), arg('deliveries', 'bounds', { holds: 'number' }), arg('startedAt', 'dates'), arg('nextDeliveryAt', 'dates'),
       arg('cancelledAt', 'dates'), arg('cancelReasons', 'list'),
     ],
   },

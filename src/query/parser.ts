@@ -3,7 +3,7 @@ import { at } from '../model/faults.js';
 import { suggest } from '../segments/suggest.js';
 import { fieldNames, lookupField } from '../model/fields.js';
 import { Cursor, under, type Built, type Step } from './cursor.js';
-import { FIELD_OPS, KIND_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, type ArgList } from './grammar.js';
+import { FIELD_OPS, KIND_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, type ArgList, type Holds } from './grammar.js';
 import type { Span } from './tokenizer.js';
 
 /** A definition read from a query, and the text each of its JSON paths came from. */
@@ -14,7 +14,7 @@ export interface ParsedQuery {
 
 const HEADER: ArgList = {
   named: [
-    { name: 'version', key: 'version', type: 'scalar' }, { name: 'name', key: 'name', type: 'scalar' },
+    { name: 'version', key: 'version', type: 'scalar', holds: 'number' }, { name: 'name', key: 'name', type: 'scalar' },
     { name: 'description', key: 'description', type: 'scalar' }, { name: 'includeDeleted', key: 'includeDeleted', type: 'bool' },
   ],
 };
@@ -117,7 +117,7 @@ class QueryParser extends Cursor {
     const done = (value: Record<string, unknown>, spans: Built['spans']): Built => ({ value, spans: [{ steps: [], span: { start, end: this.previousEnd() } }, ...spans] });
     if (t.type === 'word' && RANGE_KINDS.has(t.text)) {
       this.next();
-      const range = this.range(['min', 'max']);
+      const range = this.range(['min', 'max'], 'number');
       return done({ kind: t.text, ...(range.value as object) }, range.spans.slice(1));
     }
     if (t.type === 'word' && MAIL_VERBS.has(t.text) && this.isPunct('(', 1)) {
@@ -133,7 +133,7 @@ class QueryParser extends Cursor {
       const value: Record<string, unknown> = { kind: t.text, ...(args.value as object) };
       const spans = args.spans.slice(1);
       if (t.text === 'subscription' && this.isCountStart()) {
-        const count = this.range(['min', 'max']);
+        const count = this.range(['min', 'max'], 'number');
         value.count = count.value;
         spans.push(...under(count, 'count'));
       }
@@ -166,18 +166,18 @@ class QueryParser extends Cursor {
         this.next();
         if (figure.form !== 'productRows' && Object.hasOwn(value, figure.key)) this.fail(`"${figure.name}" is given twice`, [], [], t);
         let built: Built;
-        if (figure.form === 'numbers') built = this.range(['min', 'max']);
-        else if (figure.form === 'dates') built = this.range(['from', 'to']);
+        if (figure.form === 'numbers') built = this.range(['min', 'max'], 'number');
+        else if (figure.form === 'dates') built = this.range(['from', 'to'], 'text');
         else if (figure.form === 'list') {
           if (!this.isWord('in')) this.fail(`${this.describe()} is not expected here`, ['"in"']);
           this.next();
-          built = this.list();
+          built = this.list('text');
         } else {
           this.expectPunct('(');
           const args = this.args(figure.form === 'orderFilter' ? ORDER_FILTER_ARGS : PRODUCT_ROW_ARGS, ')');
           if (figure.form === 'orderFilter') built = args;
           else {
-            const count = this.range(['min', 'max']);
+            const count = this.range(['min', 'max'], 'number');
             const rows = (value.products ??= []) as unknown[];
             rows.push({ ...(args.value as object), count: count.value });
             spans.push(...under(args, 'products', rows.length - 1), ...under(count, 'products', rows.length - 1, 'count'));
@@ -217,15 +217,16 @@ class QueryParser extends Cursor {
     const spans: Built['spans'] = [{ steps: ['field'], span: t.span }];
     const opStart = this.peek();
     const operand = (key: string, built: Built) => { value[key] = built.value; spans.push(...under(built, key)); };
-    const one = () => { const s = this.scalar(); return { value: s.value, spans: [{ steps: [], span: s.span }] } as Built; };
-    if (this.isPunct('=')) { this.next(); value.op = 'eq'; operand('value', one()); }
-    else if (this.isPunct('!=')) { this.next(); value.op = 'ne'; operand('value', one()); }
+    const one = (holds: Holds) => { const s = this.scalar(holds); return { value: s.value, spans: [{ steps: [], span: s.span }] } as Built; };
+    const valuesHold = fieldValuesHold(name);
+    if (this.isPunct('=')) { this.next(); value.op = 'eq'; operand('value', one(valuesHold)); }
+    else if (this.isPunct('!=')) { this.next(); value.op = 'ne'; operand('value', one(valuesHold)); }
     else if (this.isPunct('~') || this.isWord('contains') || this.isWord('starts_with') || this.isWord('ends_with')) {
       const op = this.next().text;
       value.op = op === '~' ? 'contains' : op;
-      operand('value', one());
-    } else if (this.isWord('in')) { this.next(); value.op = 'in'; operand('values', this.list()); }
-    else if (this.isWord('not') && this.isWord('in', 1)) { this.next(); this.next(); value.op = 'not_in'; operand('values', this.list()); }
+      operand('value', one('text'));
+    } else if (this.isWord('in')) { this.next(); value.op = 'in'; operand('values', this.list(valuesHold)); }
+    else if (this.isWord('not') && this.isWord('in', 1)) { this.next(); this.next(); value.op = 'not_in'; operand('values', this.list(valuesHold)); }
     else if (this.isWord('is')) {
       this.next();
       const negated = this.isWord('not') ? (this.next(), true) : false;
@@ -234,7 +235,7 @@ class QueryParser extends Cursor {
       value.op = negated ? 'is_not_empty' : 'is_empty';
     } else if (this.isPunct('>=') || this.isPunct('<=') || this.isPunct('..') || (this.isScalarStart() && this.isPunct('..', 1))) {
       value.op = 'between';
-      const range = this.range(['min', 'max'], false);
+      const range = this.range(['min', 'max'], fieldBoundsHold(name), false);
       Object.assign(value, range.value);
       spans.push(...range.spans.slice(1));
     } else {
@@ -250,6 +251,26 @@ class QueryParser extends Cursor {
     }
     return { value, spans: [{ steps: [], span: { start, end: this.previousEnd() } }, ...spans] };
   }
+}
+
+/**
+ * What a field's values (`=`, `!=`, `in`) are: numbers for a number field (`points`), texts for
+ * every other, as the definition compares them (a text, enum or date field; an attribute, whose
+ * values it compares as texts; a name that is no field, which it refuses whatever its value).
+ */
+function fieldValuesHold(field: string): Holds {
+  const type = lookupField(field)?.type;
+  return type === 'integer' || type === 'decimal' ? 'number' : 'text';
+}
+
+/**
+ * What a field's range bounds are: dates (texts) for a date field, numbers for every other a
+ * range is for (a number field, `customer_id`'s member numbers, an attribute's numbers: its dates
+ * are words such as 2024-01-31, never number-like).
+ */
+function fieldBoundsHold(field: string): Holds {
+  const type = lookupField(field)?.type;
+  return type === 'date' || type === 'timestamp' ? 'text' : 'number';
 }
 
 export type { Step };

@@ -2,7 +2,7 @@ import { KumiwakeError } from '../errors.js';
 import { at } from '../model/faults.js';
 import { lookupField } from '../model/fields.js';
 import { FIELD_OPERANDS, KIND_ARGS, MAIL_FILTER_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, RESERVED, RESERVED_AT_START, type Arg, type ArgList } from './grammar.js';
-import { NUMBER, tokenize } from './tokenizer.js';
+import { NUMBER, numberText, tokenize } from './tokenizer.js';
 
 type Obj = Record<string, unknown>;
 
@@ -15,7 +15,11 @@ function unprintable(path: string, what: string): never {
   throw new KumiwakeError('query-unprintable', `${path || '(top level)'}: ${what} cannot be written as a query (it is not a segment definition)`);
 }
 
-/** A text as the canonical query writes it: bare when it reads back as the same text, else quoted. */
+/**
+ * A text as the canonical query writes it: bare when it reads back as the same text, else quoted.
+ * A number-like text (`1.10`, `1e3`, `100`) is always quoted: bare, it is a number wherever a
+ * number is expected, and `100` everywhere (cursor.ts `bareNumber`).
+ */
 export function printText(text: string, reserved: ReadonlySet<string> = RESERVED): string {
   if (text !== '' && !reserved.has(text) && !NUMBER.test(text) && !text.startsWith('attr:')) {
     try {
@@ -30,7 +34,7 @@ export function printText(text: string, reserved: ReadonlySet<string> = RESERVED
 
 function printScalar(value: unknown, path: string, reserved: ReadonlySet<string> = RESERVED): string {
   if (typeof value === 'string') return printText(value, reserved);
-  if (typeof value === 'number' && Number.isFinite(value)) return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return numberText(value);
   if (typeof value === 'boolean') return String(value);
   return unprintable(path, 'this value');
 }

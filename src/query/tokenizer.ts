@@ -18,13 +18,18 @@ const PUNCTUATION = ['..', '>=', '<=', '!=', '(', ')', '{', '}', ',', ':', '=', 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}_\-+%/@]/u;
 export const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
+/** A number as the canonical text writes it: as JavaScript prints it (the shortest text that reads back as it), `-0` kept. */
+export const numberText = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
+
 export const isWordChar = (c: string | undefined): boolean => c !== undefined && WORD_CHAR.test(c);
 
 /**
  * Splits a query into tokens. A bare word runs over word characters, a `.` followed by a word
  * character (`example.jp`, `3.5`; not `1..5`), and `:` after `attr` (`attr:会員ランク`); a word
- * that is a JSON number is a number. Strings are double-quoted with JSON's escapes. `#` starts a
- * comment to the end of the line.
+ * that is a JSON number is a number (its text kept as typed: the parser decides what it stands
+ * for, cursor.ts `bareNumber`). Strings are double-quoted with JSON's escapes. `#` at the start of
+ * the text or after a space starts a comment to the end of the line; right after a token it is a
+ * fault (`hashAfterToken`).
  */
 export function tokenize(text: string, source?: string): Token[] {
   const tokens: Token[] = [];
@@ -33,7 +38,8 @@ export function tokenize(text: string, source?: string): Token[] {
     const c = text[i]!;
     if (/\s/u.test(c)) { i++; continue; }
     if (c === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
+      if (i > 0 && !/\s/u.test(text[i - 1]!)) throw hashAfterToken(text, i, tokens.at(-1), source);
+      i = lineEnd(text, i);
       continue;
     }
     if (c === '"') { const end = readString(text, i, source); tokens.push({ type: 'string', text: JSON.parse(text.slice(i, end)) as string, span: { start: i, end } }); i = end; continue; }
@@ -72,6 +78,40 @@ export function tokenize(text: string, source?: string): Token[] {
   }
   tokens.push({ type: 'eof', text: '', span: { start: text.length, end: text.length } });
   return tokens;
+}
+
+/** Where the comment starting at `start` ends: the end of its line. */
+function lineEnd(text: string, start: number): number {
+  const newline = text.indexOf('\n', start);
+  return newline < 0 ? text.length : newline;
+}
+
+/**
+ * A `#` right after a token (`注文#123`, `name = a#b`, `age 20..29#and`). It once started a
+ * comment there, which cut the word and dropped the rest of the line without a word; a comment
+ * now needs a space before it, and the fault says how to write either meaning.
+ */
+function hashAfterToken(text: string, at: number, previous: Token | undefined, source?: string): QuerySyntaxError {
+  const span = { start: at, end: at + 1 };
+  if (previous?.type === 'word' || previous?.type === 'number') {
+    const written = text.slice(previous.span.start, wordWithHashesEnd(text, at));
+    return new QuerySyntaxError(text, span, `"#" inside a word: quote the text (${JSON.stringify(written)}), or put a space before a comment`, [], [], source);
+  }
+  const after = previous?.type === 'string' ? 'a quoted text' : `"${previous?.text ?? ''}"`;
+  const inQuotes = previous?.type === 'string' ? ', or put the "#" inside the quotes' : '';
+  return new QuerySyntaxError(text, span, `"#" right after ${after}: put a space before a comment${inQuotes}`, [], [], source);
+}
+
+/** The end of the word a `#` at `at` was typed in (`注文#123`): what the fault offers to quote. */
+function wordWithHashesEnd(text: string, at: number): number {
+  const chars = Array.from(text.slice(at));
+  let end = at;
+  for (let k = 0; k < chars.length; k++) {
+    const c = chars[k]!;
+    if (!(c === '#' || isWordChar(c) || (c === '.' && isWordChar(chars[k + 1])))) break;
+    end += c.length;
+  }
+  return end;
 }
 
 /** What to say of a character no token starts with: the likely slip when there is one. */
