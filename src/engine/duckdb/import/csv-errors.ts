@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ImportError } from '../../../errors.js';
+import { firstLineFault, lineFaultReason, MAX_RECORD_BYTES, type LineFault } from './csv-line-faults.js';
 
 /**
  * Turns DuckDB's CSV reader errors into `FILE:LINE: reason`. DuckDB reports the line and a long
@@ -14,8 +15,8 @@ export function csvReaderError(error: unknown, file: string, path = file, delimi
   if (columns) return new ImportError('csv-columns', file, line, undefined, `expected ${columns[1]} fields but found ${columns[2]} (unbalanced quotes or a stray comma?)`);
   if (/unterminated quote/i.test(message)) return new ImportError('csv-quote', file, line, undefined, 'a quoted field is never closed');
   if (/Invalid unicode/i.test(message)) return new ImportError('csv-encoding', file, line, undefined, 'the bytes are not valid UTF-8 (use --encoding cp932 for Shift_JIS files)');
-  if (/Maximum line size|does not match the number of columns|Error when sniffing/i.test(message)) {
-    // DuckDB's reader (or its sniffer) reports these far from the cause: find it ourselves.
+  if (/Maximum line size|does not match the number of columns|Error when sniffing|state machine reached an invalid state/i.test(message)) {
+    // DuckDB's reader (or its sniffer, or its parser) reports these far from the cause: find it ourselves.
     // A quote that is never closed swallows the rest of the file into one "line".
     const { unclosedQuoteLine, uneven } = diagnoseRecords(path, delimiter);
     if (unclosedQuoteLine !== undefined) return new ImportError('csv-quote', file, unclosedQuoteLine, undefined, 'a quoted field opens here and is never closed (unbalanced ")');
@@ -25,7 +26,11 @@ export function csvReaderError(error: unknown, file: string, path = file, delimi
       return new ImportError('csv-line-ends', file, doubled, undefined,
         'the line ends with "\\r\\r\\n" (a carriage return written twice, as some Windows tools do): save the file with ordinary line ends (CRLF or LF)');
     }
-    if (/Maximum line size/i.test(message)) return new ImportError('csv-line-size', file, line, undefined, 'a line is longer than 32 MB');
+    // The sniffer's hints name the maximum line size too: only a line found over it, or DuckDB's
+    // own "Maximum line size of N bytes exceeded", is one.
+    const fault = firstLineFault(path, delimiter);
+    if (fault) return new ImportError(LINE_FAULT_CODES[fault.kind], file, fault.line, undefined, lineFaultReason(fault));
+    if (/Maximum line size of \d+ bytes exceeded/i.test(message)) return new ImportError('csv-line-size', file, line, undefined, 'a line is longer than 32 MB');
   }
   if (/No files found|Could not open file|No such file/i.test(message)) return new ImportError('file-missing', file, undefined, undefined, 'cannot open the file');
   if (lineMatch || /CSV|sniff/i.test(message)) {
@@ -34,6 +39,12 @@ export function csvReaderError(error: unknown, file: string, path = file, delimi
   }
   return undefined;
 }
+
+const LINE_FAULT_CODES: Record<LineFault['kind'], string> = {
+  'line-end-changes': 'csv-line-ends',
+  'text-after-quote': 'csv-quote',
+  'long-line': 'csv-line-size',
+};
 
 /** What one pass over a file that DuckDB could not read finds (see `diagnoseRecords`). */
 export interface RecordDiagnosis {
@@ -92,9 +103,6 @@ export function diagnoseRecords(path: string, delimiter = ','): RecordDiagnosis 
     closeSync(fd);
   }
 }
-
-/** Lines longer than this are refused by the reader too (stage.ts max_line_size). */
-const MAX_RECORD_BYTES = 32 << 20;
 
 /** The file's first CSV record (UTF-8, BOM dropped), or undefined if it does not end within 32 MB. */
 export function readFirstRecord(path: string, delimiter = ','): string[] | undefined {
