@@ -36,8 +36,10 @@ export interface StageOptions {
 }
 
 /** The reason of a bad row whose cell holds bytes that are not CP932 (decoded as U+FFFD). */
-/** Why a date or timestamp before the year 1000 is refused. */
-export const YEAR_BEFORE_1000 = 'the year is before 1000: write years in four digits (85/04/01 is not read as 1985)';
+/** A date's text that starts with a year of four digits (half- or full-width), or is eight digits. */
+const FOUR_DIGIT_YEAR = '^[0-9０-９]{4}([^0-9０-９]|$)|^[0-9０-９]{8}$';
+/** Why a date or timestamp whose year has fewer than four digits is refused. */
+export const SHORT_YEAR = 'the year has fewer than four digits: write it in full (85/04/01 is not read as 1985)';
 export const UNDECODABLE_REASON = 'holds bytes that are not CP932 (they would be stored as "\uFFFD"); fix the file, or set the row aside with --max-rejects';
 
 /**
@@ -135,9 +137,12 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
     // A key column given in the file must be filled (purchases' line_no): the row has no identity without it.
     if (c.required || table.key.includes(c.name)) badTests.push({ test: `${r} IS NULL`, name: c.name, raw: r });
     if (c.type !== 'text') badTests.push({ test: `${r} IS NOT NULL AND ${t} IS NULL`, name: c.name, raw: r });
-    // DuckDB reads `85/04/01` as the year 85: a two-digit year must not become a date 1,900 years ago.
+    // DuckDB reads `85/04/01` as the year 85: a year of fewer than four digits must not become a
+    // date 1,900 years ago. The text is looked at only for the rare date before the year 1000
+    // (`0001-01-01`, written so, is stored).
     if (c.type === 'date' || c.type === 'timestamp') {
-      badTests.push({ test: `${t} < ${c.type === 'date' ? "DATE '1000-01-01'" : "TIMESTAMP '1000-01-01'"}`, name: c.name, raw: r, reason: YEAR_BEFORE_1000 });
+      const early = `${t} < ${c.type === 'date' ? "DATE '1000-01-01'" : "TIMESTAMP '1000-01-01'"}`;
+      badTests.push({ test: `${early} AND NOT regexp_matches(${r}, '${FOUR_DIGIT_YEAR}')`, name: c.name, raw: r, reason: SHORT_YEAR });
     }
   }
   const whenBad = (value: (b: (typeof badTests)[number]) => string) =>
