@@ -50,9 +50,10 @@ export function tableOf(name: string): TableDef {
  */
 export async function previewImport(file: string, tableName: string, options: ImportPreviewOptions = {}): Promise<ImportPreview> {
   const table = tableOf(tableName);
-  const [{ detectEncoding }, { mapHeader }, { emptyMapping }, { readFirstRecord }] = await Promise.all([
+  const [{ detectEncoding, refuseUtf16 }, { mapHeader }, { emptyMapping }, { readFirstRecord }] = await Promise.all([
     import('../import/encoding.js'), import('../import/header.js'), import('../import/mapping.js'), import('../engine/duckdb/import/csv-errors.js'),
   ]);
+  refuseUtf16(file);
   const encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
   const header = readHeaderIn(file, encoding, options.delimiter ?? ',', readFirstRecord);
   const mapping: Mapping = { ...emptyMapping, columns: {} };

@@ -12,6 +12,25 @@ export type EncodingOption = 'auto' | Encoding;
 const BLOCK = 4 << 20;
 
 /**
+ * Refuses a UTF-16 file (Excel's "Unicode text" save, tab-separated, starting with the byte-order
+ * mark FF FE or FE FF) before anything reads it as UTF-8 or CP932: read so, every other byte is a
+ * NUL and the header comes out garbled, far from the cause.
+ */
+export function refuseUtf16(path: string, shown = path): void {
+  const fd = openSync(path, 'r');
+  const head = Buffer.alloc(2);
+  try {
+    readSync(fd, head, 0, 2, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    throw new ImportError('csv-encoding', shown, undefined, undefined,
+      'the file is UTF-16 (as Excel saves "Unicode text"): save it as "CSV UTF-8" (or CSV in Shift_JIS) and import that file');
+  }
+}
+
+/**
  * Decides a file's encoding from the whole file, never from a sample: valid UTF-8 throughout
  * (with or without a BOM) is UTF-8; a file that is not UTF-8 anywhere it has non-ASCII text is
  * CP932 (Windows Shift_JIS), the encoding of Japanese EC exports. A file in which some lines are

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, type Workspace } from '../../src/index.js';
+import { previewImport } from '../../src/api/import-preview.js';
 
 // Cells DuckDB would read as another value: a two-digit year as the year 85, a decimal comma as
 // thousands. The import refuses them with the file, the line and the column, and keeps nothing.
@@ -43,5 +44,15 @@ describe('values an import would otherwise store as something else', () => {
     await shop.import({ table: 'purchases', files: [fine] });
     expect((await shop.count({ definition: { where: { kind: 'purchases', sales: { min: 1000, max: 1000 } } } as never })).count).toBe(1);
     expect((await shop.count({ definition: { where: { kind: 'purchases', sales: { min: 1234.56, max: 1234.56 } } } as never })).count).toBe(1);
+  });
+
+  it('refuses a UTF-16 file (Excel\'s "Unicode text") by name, before reading it as anything else', async () => {
+    for (const [name, bytes] of [['le.txt', Buffer.from('\ufeffcustomer_id\tname\r\n9\t山田\r\n', 'utf16le')], ['be.txt', Buffer.from([0xfe, 0xff, 0, 0x63])]] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      await expect(shop.import({ table: 'customers', files: [path], delimiter: '\t' })).rejects.toThrow(`${path}: the file is UTF-16`);
+      await expect(previewImport(path, 'customers', { delimiter: '\t' })).rejects.toThrow('save it as "CSV UTF-8"');
+    }
+    expect(await customers()).toBe(4);
   });
 });

@@ -11,7 +11,7 @@ import type { TableDef } from '../../../catalog/tables.js';
 import { csvReaderError, readFirstRecord } from './csv-errors.js';
 import { DecodedCopies } from '../../../import/decoded-copies.js';
 import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
-import { detectEncoding, encodingToTry, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
+import { detectEncoding, encodingToTry, refuseUtf16, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
 import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
@@ -93,6 +93,7 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
   const files = options.files.map((f) => resolve(f));
   for (const file of files) {
     if (!existsSync(file) || !statSync(file).isFile()) throw new ImportError('file-missing', file, undefined, undefined, 'no such file');
+    refuseUtf16(file);
   }
   const mapping = options.mappingFile ? loadMapping(options.mappingFile) : emptyMapping;
   const log = options.logger ?? silentLogger;
