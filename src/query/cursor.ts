@@ -25,6 +25,9 @@ export function bareNumber(written: string, holds: Holds): number | string {
   return holds === 'number' || numberText(n) === written ? n : written;
 }
 
+/** What tells two arguments apart in a definition: their key, under the mail filter or not. */
+const argId = (arg: Arg): string => `${arg.inFilter ? 'mailFilter.' : ''}${arg.key}`;
+
 /** Tokens, one at a time, and the values every kind shares (texts, lists, ranges, arguments). */
 export class Cursor {
   private readonly tokens: Token[];
@@ -192,6 +195,9 @@ export class Cursor {
     const spans: Built['spans'] = [];
     const names = list.named.flatMap((a) => [a.name]);
     const seen = new Set<string>();
+    // Values listed before the names (`tags(a, b, …)`) are the positional argument given once:
+    // the same argument named as well (`tags(a, tags: b)`) is given twice, not one replacing the other.
+    let listed = false;
     while (!this.isPunct(close)) {
       const t = this.peek();
       const named = (t.type === 'word' || t.type === 'string') && (this.isPunct(':', 1) || this.isPunct('~', 1));
@@ -206,6 +212,9 @@ export class Cursor {
         const positional = list.positional;
         if (!positional) this.fail(`${this.describe()} is not expected here`, [...names.map((n) => `"${n}:"`), `"${close}"`]);
         if (positional.type === 'list') {
+          if (!listed && seen.has(argId(positional))) this.fail(`"${positional.name}" is given twice`, [], [], t);
+          listed = true;
+          seen.add(argId(positional));
           const one = this.scalar(holdsOf(positional), `a value of ${positional.name}`);
           const target = (value[positional.key] ??= []) as Scalar[];
           if (target.length === 0) spans.push({ steps: [positional.key], span: one.span });
@@ -222,7 +231,7 @@ export class Cursor {
   }
 
   private put(value: Obj, spans: Built['spans'], arg: Arg, seen: Set<string>, built: Built, at: Token): void {
-    const id = `${arg.inFilter ? 'mailFilter.' : ''}${arg.key}`;
+    const id = argId(arg);
     if (seen.has(id)) this.fail(`"${arg.name}" is given twice`, [], [], at);
     seen.add(id);
     if (arg.ends) {

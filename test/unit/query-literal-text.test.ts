@@ -187,3 +187,11 @@ describe('printing texts that look like numbers or hold a "#"', () => {
     expect(parseQueryText(printQuery(definition)).definition).toStrictEqual(definition);
   });
 });
+
+describe('an argument listed and named too', () => {
+  it('is given twice, whichever comes first, instead of one replacing the other', () => {
+    expect(refusal('tags(vip, tags: new)').message).toMatch(/"tags" is given twice/);
+    expect(refusal('tags(tags: new, vip)').message).toMatch(/"tags" is given twice/);
+    expect(written('tags(vip, new, match: all)')).toEqual({ kind: 'tags', tags: ['vip', 'new'], match: 'all' });
+  });
+});
