@@ -59,6 +59,10 @@ export const CP932_LOOK_ALIKES: Readonly<Record<string, string>> = {
   '\u00AC': '\uFFE2', // ¬ → ￢
   '\u2014': '\u2015', // — em dash → ― horizontal bar
   '\u00A6': '\uFFE4', // ¦ → ￤
+  // CP932's 0x5C and 0x7E are the backslash and the tilde (Japanese fonts of today draw them so):
+  // written there, ¥ and ‾ would read back as \ and ~. Their full-width forms keep them.
+  '\u00A5': '\uFFE5', // ¥ yen sign → ￥
+  '\u203E': '\uFFE3', // ‾ overline → ￣
 };
 const LOOK_ALIKE = new RegExp(`[${Object.keys(CP932_LOOK_ALIKES).join('')}]`, 'g');
 
