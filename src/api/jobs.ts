@@ -136,6 +136,15 @@ export class JobFolder {
     return join(this.dir, `${name}.json`);
   }
 
+  /**
+   * The file of the job `name` in this folder, to run: the name alone would be read as a path
+   * when it ends in `.json` (`weekly.json` would run ./weekly.json, not jobs/weekly.json.json).
+   */
+  fileFor(name: string): string {
+    checkName(name);
+    return this.fileOf(name);
+  }
+
   private exists(file: string): boolean {
     try {
       readFileSync(file);

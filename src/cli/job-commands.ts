@@ -113,6 +113,7 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         .option('limit', { type: 'number', default: 50, describe: 'the latest N runs' }),
       async (argv) =>
         withWorkspace(argv, { readOnly: true }, async (workspace) => {
+          if (!Number.isInteger(argv.limit) || argv.limit < 1) throw new KumiwakeError('bad-argument', '--limit must be a whole number of 1 or more (the latest N runs)');
           const runs = await workspace.history({ segment: argv.segment, job: argv.job, limit: argv.limit });
           emit(argv, runs, () => runs.length === 0 ? 'no runs recorded yet' : [
             `  run  started (${argv.tz})`.padEnd(33) + `  job                      segment                    as of       status                 count      entered/left`,

@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
@@ -85,6 +85,9 @@ export function loadJob(file: string): JobSpec {
     throw fault(file, 'timezone', `"${job.timezone}" is not a time zone (e.g. Asia/Tokyo)`);
   }
   job.outputs.forEach((output, i) => {
+    // Two outputs of one run writing one file: the later would replace the earlier unseen.
+    const same = job.outputs.findIndex((other) => normalize(other.path) === normalize(output.path));
+    if (same < i) throw fault(file, `outputs[${i}].path`, `"${output.path}" is the file outputs[${same}] writes: give each output its own path`);
     for (const match of output.path.matchAll(/\{([^}]*)\}/g)) {
       if (!(TOKENS as readonly string[]).includes(match[1]!)) throw fault(file, `outputs[${i}].path`, `unknown placeholder {${match[1]}}; known: ${TOKENS.map((t) => `{${t}}`).join(' ')}`);
     }

@@ -81,7 +81,7 @@ export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime,
     const name = c.req.param('name');
     await jobs.show(name); // an unknown name is a 404, not a failed run in the history
     const outcome = await turns.run(undefined, () =>
-      workspace.runJob(name, { jobsDir: jobs.dir, outputRoot: options.outputRoot, asOf: body.asOf as string | undefined }));
+      workspace.runJob(jobs.fileFor(name), { jobsDir: jobs.dir, outputRoot: options.outputRoot, asOf: body.asOf as string | undefined }));
     const { error, ...rest } = outcome;
     return c.json({ ...rest, ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }) });
   });

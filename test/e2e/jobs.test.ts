@@ -67,6 +67,11 @@ describe('kumiwake run', () => {
     expect(bad.error).toMatch(/where\.orderCount: .*min.*max/);
     expect(runs.filter((x) => x.job === 'bad-file').at(-1)!.error).toMatch(/bad-file\.json: not valid JSON/);
     expect(existsSync(join(p.root, 'data', 'out', 'bad.csv'))).toBe(false);
+    for (const limit of ['-1', '0', 'abc', '1.5']) {
+      const wrong = runCli(['history', '--db', p.db, '--limit', limit]);
+      expect([limit, wrong.code, wrong.stderr.trim()]).toEqual([limit, 2, 'kumiwake: --limit must be a whole number of 1 or more (the latest N runs)']);
+    }
+    expect(runCli(['history', '--db', p.db, '--json', '--limit', '1']).stdout).toMatch(/"runId"/);
   });
 
   it('keeps the warnings of a segment naming what the data does not hold; a strict job fails on them and writes nothing', () => {

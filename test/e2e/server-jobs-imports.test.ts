@@ -135,6 +135,11 @@ describe('kumiwake serve: jobs and imports', () => {
     expect(diff.json.entered.rows.map((r: any) => r.customer_id)).toEqual(['002']);
     expect(diff.json.left.rows.map((r: any) => r.customer_id)).toEqual(['005']);
     expect((await call(`${base}api/jobs/nobody/run`, { body: {} })).status).toBe(404);
+    // A name ending in .json runs its own file of the jobs folder, not a path beside the server.
+    expect((await call(`${base}api/jobs`, { body: { name: 'vip.json', job: { segment: 'vip', outputs: [{ path: 'vip-json.csv' }] } } })).status).toBe(201);
+    const named = await call(`${base}api/jobs/vip.json/run`, { body: {} });
+    expect(named.json).toMatchObject({ job: 'vip.json', status: 'succeeded', counted: { count: second.json.counted.count } });
+    expect((await call(`${base}api/jobs/vip.json`, { method: 'DELETE' })).status).toBe(200);
   });
 
   it('with schedule: true runs the saved jobs on their cron inside the server, picking up a job saved or deleted from the page', async () => {

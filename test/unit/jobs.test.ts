@@ -55,6 +55,8 @@ describe('job files', () => {
   it('keep outputs inside the output folder', () => {
     expect(() => job('up', { segment: 'vip', outputs: [{ path: 'a/../../b.csv' }] })).toThrow(/up\.json: outputs\[0\]\.path: .* must stay inside the output folder/);
     expect(() => job('abs', { segment: 'vip', outputs: [{ path: '/etc/b.csv' }] })).toThrow(/abs\.json: outputs\[0\]\.path: .* must stay inside the output folder/);
+    expect(() => job('twice', { segment: 'vip', outputs: [{ path: 'same/{date}.csv' }, { path: 'same/./{date}.csv', rows: 'entered' }] }))
+      .toThrow(/twice\.json: outputs\[1\]\.path: "same\/\.\/\{date\}\.csv" is the file outputs\[0\] writes/);
   });
 
   it('refuse unknown keys and bad values with the JSON path', () => {
