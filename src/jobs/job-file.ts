@@ -4,6 +4,9 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
 import { parseQuery } from '../query/query.js';
+import { validateDefinition } from '../model/validate.js';
+import { DefinitionError } from '../model/faults.js';
+import { todayIn } from '../model/dates.js';
 import { checkExportColumnNames } from '../export/columns.js';
 import { checkSortKeys } from '../export/sort.js';
 import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, outputFault, VALUE_STYLES, type OutputSpec } from '../export/formats.js';
@@ -75,6 +78,7 @@ export function loadJob(file: string): JobSpec {
   const job = parsed.data;
   if ([job.segment, job.definition, job.query].filter((g) => g !== undefined).length !== 1) throw fault(file, '(top level)', 'give either "segment" (a saved segment\'s name) or "definition" (inline) or "query" (a query text): exactly one of them');
   if (job.query !== undefined) job.definition = queryDefinition(file, job.query);
+  else if (job.definition !== undefined) checkInlineDefinition(file, job.definition);
   if (job.schedule !== undefined) {
     const check = cron.validateDetailed(job.schedule);
     if (!check.valid) throw fault(file, 'schedule', `"${job.schedule}" is not a cron schedule: ${check.errors.map((e) => e.message).join('; ')}`);
@@ -105,6 +109,21 @@ export function loadJob(file: string): JobSpec {
     }
   });
   return { ...job, name, file: resolve(file) };
+}
+
+/**
+ * A job's inline "definition", checked as its query would be (the saved segments it names are
+ * looked up when it runs): a job saved or scheduled with a definition every run would refuse is
+ * refused now, with the file and `definition.…`.
+ */
+function checkInlineDefinition(file: string, definition: Record<string, unknown>): void {
+  try {
+    validateDefinition(definition, { asOf: todayIn('Asia/Tokyo'), lookupSegment: () => ({}) });
+  } catch (e) {
+    if (!(e instanceof DefinitionError)) throw e;
+    const first = e.faults[0]!;
+    throw fault(file, `definition${first.path === '' || first.path.startsWith('[') ? '' : '.'}${first.path}`, first.message);
+  }
 }
 
 /** A job's "query", read into its definition; a fault names the file, "query" and the place in the text. */

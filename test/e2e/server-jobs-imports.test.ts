@@ -135,6 +135,9 @@ describe('kumiwake serve: jobs and imports', () => {
     expect(diff.json.entered.rows.map((r: any) => r.customer_id)).toEqual(['002']);
     expect(diff.json.left.rows.map((r: any) => r.customer_id)).toEqual(['005']);
     expect((await call(`${base}api/jobs/nobody/run`, { body: {} })).status).toBe(404);
+    // A job whose inline definition every run would refuse is refused when saved, at its JSON path.
+    const invalid = await call(`${base}api/jobs`, { body: { name: 'never', job: { definition: { where: { kind: 'age', min: 30, max: 20 } }, schedule: '0 9 * * *' } } });
+    expect([invalid.status, invalid.json.error.faults[0].path]).toEqual([400, 'definition.where']);
     // A name ending in .json runs its own file of the jobs folder, not a path beside the server.
     expect((await call(`${base}api/jobs`, { body: { name: 'vip.json', job: { segment: 'vip', outputs: [{ path: 'vip-json.csv' }] } } })).status).toBe(201);
     const named = await call(`${base}api/jobs/vip.json/run`, { body: {} });

@@ -55,6 +55,10 @@ describe('job files', () => {
   it('keep outputs inside the output folder', () => {
     expect(() => job('up', { segment: 'vip', outputs: [{ path: 'a/../../b.csv' }] })).toThrow(/up\.json: outputs\[0\]\.path: .* must stay inside the output folder/);
     expect(() => job('abs', { segment: 'vip', outputs: [{ path: '/etc/b.csv' }] })).toThrow(/abs\.json: outputs\[0\]\.path: .* must stay inside the output folder/);
+    expect(() => job('inline', { definition: { where: { kind: 'age', min: 30, max: 20 } } }))
+      .toThrow(/inline\.json: definition\.where: .*30.*20/);
+    expect(() => job('inline-kind', { definition: { where: { all: [{ kind: 'nosuch' }] } } })).toThrow(/inline-kind\.json: definition\.where\.all\[0\]/);
+    expect(job('inline-ok', { definition: { where: { kind: 'segment', name: 'saved-later' } } }).definition).toBeDefined();
     expect(() => job('twice', { segment: 'vip', outputs: [{ path: 'same/{date}.csv' }, { path: 'same/./{date}.csv', rows: 'entered' }] }))
       .toThrow(/twice\.json: outputs\[1\]\.path: "same\/\.\/\{date\}\.csv" is the file outputs\[0\] writes/);
   });
