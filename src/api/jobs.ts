@@ -72,8 +72,7 @@ export class JobFolder {
   }
 
   async show(name: string): Promise<JobEntry> {
-    checkName(name);
-    return this.entry(this.fileOf(name));
+    return this.entry(this.fileFor(name));
   }
 
   /**
@@ -82,9 +81,8 @@ export class JobFolder {
    */
   async save(name: string, job: unknown, options: { force?: boolean } = {}): Promise<JobEntry> {
     this.assertWritable('save jobs');
-    checkName(name);
+    const target = this.fileFor(name);
     if (job === null || typeof job !== 'object' || Array.isArray(job)) throw new JobFileError([{ code: 'job-invalid', path: '(top level)', message: 'a job is a JSON object' }]);
-    const target = this.fileOf(name);
     if (!options.force && this.exists(target)) throw new KumiwakeError('job-exists', `a job named ${name} exists already (save over it, or choose another name)`);
     mkdirSync(this.dir, { recursive: true });
     // The scheduler lists *.json of the folder only: a job being checked in a subfolder is never picked up.
@@ -113,8 +111,7 @@ export class JobFolder {
 
   async delete(name: string): Promise<void> {
     this.assertWritable('delete jobs');
-    checkName(name);
-    const file = this.fileOf(name);
+    const file = this.fileFor(name);
     if (!this.exists(file)) throw new KumiwakeError('job-missing', `no job named ${name} in ${this.dir}`);
     rmSync(file);
   }
@@ -132,17 +129,14 @@ export class JobFolder {
     return nextOccurrences(schedule, timezone, count);
   }
 
-  private fileOf(name: string): string {
-    return join(this.dir, `${name}.json`);
-  }
-
   /**
-   * The file of the job `name` in this folder, to run: the name alone would be read as a path
-   * when it ends in `.json` (`weekly.json` would run ./weekly.json, not jobs/weekly.json.json).
+   * The file of the job `name` in this folder (the name checked first). Runs take it rather than
+   * the name, which would be read as a path when it ends in `.json` (`weekly.json` would run
+   * ./weekly.json, not jobs/weekly.json.json).
    */
   fileFor(name: string): string {
     checkName(name);
-    return this.fileOf(name);
+    return join(this.dir, `${name}.json`);
   }
 
   private exists(file: string): boolean {
