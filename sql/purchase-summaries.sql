@@ -41,9 +41,11 @@ DELETE FROM customer_products WHERE :product_scope;
 -- then counted exactly (a hash shared by chance only costs a closer look): one aggregate of every
 -- line instead of two (per order, then per pair), 7.1 -> 6.2 s at 1x.
 INSERT INTO customer_products
-SELECT l.product_code, l.customer_id, l.lines - COALESCE(r.extra, 0) AS order_count, l.quantity
+SELECT l.product_code, l.customer_id, l.lines - COALESCE(r.extra, 0) AS order_count, l.quantity,
+       CASE WHEN l.lines - COALESCE(r.extra, 0) = 1 THEN l.some_order END AS only_order_id
 FROM (
-  SELECT product_code, customer_id, count(*) AS lines, sum(COALESCE(quantity, 1))::BIGINT AS quantity
+  -- any line's order is the only one when the pair is in one order
+  SELECT product_code, customer_id, count(*) AS lines, sum(COALESCE(quantity, 1))::BIGINT AS quantity, any_value(order_id) AS some_order
   FROM :lines
   WHERE counted IS NOT false AND :sales_status AND :product_scope AND :product_pass
   GROUP BY product_code, customer_id

@@ -143,6 +143,12 @@ CREATE TABLE IF NOT EXISTS customer_products (
   order_count  BIGINT NOT NULL,
   quantity     BIGINT NOT NULL
 );
+-- The one order holding the pair when it is one (order_count 1), else NULL: "orders holding any of
+-- these products" is then exact from the summary alone, as the distinct ids of a customer's rows
+-- (the lines are read only for customers who bought one of them in several orders). schema_info
+-- 'product_order_ids' says the rows carry it (a database made before it has NULLs until its next
+-- full rebuild).
+ALTER TABLE customer_products ADD COLUMN IF NOT EXISTS only_order_id VARCHAR;
 CREATE TABLE IF NOT EXISTS customer_categories (
   category    VARCHAR NOT NULL,
   customer_id VARCHAR NOT NULL,

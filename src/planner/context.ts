@@ -33,6 +33,11 @@ export interface SchemaInfo {
    */
   readonly purchaseSummaries?: boolean;
   /**
+   * customer_products.only_order_id is kept (the pair's one order): orders holding any of several
+   * products are counted from the summary for customers who bought each of them once.
+   */
+  readonly productOrderIds?: boolean;
+  /**
    * customers.reachable_email / _line / _dm are kept (sql/customer-columns.sql, by every customers
    * import): the reachable figures read them instead of the rule's eight text columns.
    */

@@ -76,6 +76,7 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
   return {
     // The mark set by refreshDerivedTables (src/import/derived.ts) once the summaries are built.
     purchaseSummaries: await db.hasSchemaMark('purchase_summaries'),
+    productOrderIds: columns.some((c) => c.table === 'customer_products' && c.column === 'only_order_id') && await db.hasSchemaMark('product_order_ids'),
     // The mark set once every customer's flags are kept (src/engine/duckdb/import/customer-columns.ts).
     reachableFlags: columns.some((c) => c.table === 'customers' && c.column === 'reachable_dm') && await db.hasSchemaMark('reachable_flags'),
     // The same for the birthday and tags lookups (src/engine/duckdb/import/customer-columns.ts).

@@ -19,7 +19,7 @@ const line = (order: number, no: number, customer: number, product: number, cate
   (category === undefined ? '' : `,${category}`);
 
 /** A row no import would write, for a pair no line has: a touched rebuild leaves it, a full one removes it. */
-const MARKER = `('P-marker', 'C-marker', 9, 9)`;
+const MARKER = `('P-marker', 'C-marker', 9, 9, NULL)`;
 
 describe('summaries of an upsert: touched customer x product and customer x category rows only', () => {
   let dir: string;
@@ -98,6 +98,21 @@ describe('summaries of an upsert: touched customer x product and customer x cate
     expect(await latest()).toBe('2024-06-01 10:00:00');
     await upsertAndCompare('spread-back.csv', [HEADER, at(301, 2, '03-02')]);
     expect(await latest()).toBe('2024-03-03 10:00:00');
+  });
+
+  it('a product pair\'s one order follows the order that holds it (only_order_id)', async () => {
+    const at = (order: number, no: number, product: string) => `O${order},${no},C22,2024-05-0${order % 10} 10:00,${product},1,100`;
+    const onlyOrder = async (product: string) =>
+      (await db.all<{ o: string | null }>(`SELECT only_order_id AS o FROM customer_products WHERE customer_id = 'C22' AND product_code = $p`, { p: product }))[0]?.o;
+    // PX in O501 and O502, PY in O501 alone.
+    await upsertAndCompare('pair-orders.csv', [HEADER, at(501, 1, 'PX'), at(501, 2, 'PY'), at(502, 1, 'PX')]);
+    expect([await onlyOrder('PX'), await onlyOrder('PY')]).toEqual([null, 'O501']);
+    // O501 drops PX: PX's one order is O502, which the file does not touch; PY moves to O503.
+    await upsertAndCompare('pair-orders-moved.csv', [HEADER, at(501, 1, 'PZ'), at(501, 2, 'PW'), at(503, 1, 'PY')]);
+    expect([await onlyOrder('PX'), await onlyOrder('PY')]).toEqual(['O502', 'O503']);
+    // PY's count stays 1 while its order changes: O503 becomes PV, O504 brings PY.
+    await upsertAndCompare('pair-orders-swapped.csv', [HEADER, at(503, 1, 'PV'), at(504, 1, 'PY')]);
+    expect(await onlyOrder('PY')).toBe('O504');
   });
 
   it('an appended file adds lines to stored orders and new ones', async () => {

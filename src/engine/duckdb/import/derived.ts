@@ -17,6 +17,12 @@ export type SummaryScope = 'all' | 'touched';
 export const SUMMARIES_MARK = 'purchase_summaries';
 
 /**
+ * The schema_info key saying customer_products.only_order_id is kept (written by every full
+ * rebuild of the product summary since; a database made before it holds NULLs there until then).
+ */
+export const PRODUCT_ORDER_IDS_MARK = 'product_order_ids';
+
+/**
  * A line's status counts as a sale: one of the statuses of the shop's `sales-statuses` setting
  * (a JSON list in the settings table), or, without that setting, any status but cancelled; the
  * planner's `countedLine` is the same rule. Read once and written into the statements as values:
@@ -89,6 +95,7 @@ export async function refreshDerivedTables(
     }
   }
   if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
+  if (files.includes('purchase-summaries.sql')) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${PRODUCT_ORDER_IDS_MARK}', '1')`);
   await forgetOrders(db);
 }
 

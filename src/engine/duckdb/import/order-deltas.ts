@@ -163,21 +163,33 @@ async function updateCustomerSummary(db: DuckDBEngine, recount: string): Promise
 /**
  * Customer x product (x category): the orders holding the pair and their quantity move by the
  * difference. A pair whose stored row disagrees with its touched orders (fewer orders than went)
- * is recounted from its lines rather than written wrong.
+ * is recounted from its lines rather than written wrong. A product pair left with one order also
+ * gets that order's id (only_order_id): a touched order's when every order of the pair was
+ * touched, the stored one when the pair had that one order and kept it; otherwise (the one left
+ * is an untouched order among several the pair had) it is recounted. A product pair whose count
+ * and quantity stay is written too when its one order moved to another.
  */
 async function updatePairSummary(db: DuckDBEngine, table: 'customer_products' | 'customer_categories', item: string, recount: string): Promise<void> {
   const recounted = RECOUNTED[table];
+  const products = table === 'customer_products';
   const perOrder = (lines: string, sign: string) =>
-    `SELECT ${item}, customer_id, ${sign}1 AS orders, ${sign}sum(quantity) AS quantity FROM ${lines} WHERE ${item} IS NOT NULL GROUP BY ${item}, customer_id, order_id`;
+    `SELECT ${item}, customer_id, order_id, ${sign}1 AS orders, ${sign}sum(quantity) AS quantity FROM ${lines} WHERE ${item} IS NOT NULL GROUP BY ${item}, customer_id, order_id`;
+  const ordersAfter = 'COALESCE(s.order_count, 0) + d.orders';
+  const onlyOrder = `CASE WHEN ${ordersAfter} <> 1 THEN NULL
+      WHEN COALESCE(s.order_count, 0) = d.old_orders THEN d.new_order
+      WHEN s.order_count = 1 THEN s.only_order_id END`;
   await db.run(`CREATE OR REPLACE TABLE ${FRESH} AS
-    SELECT d.${item}, d.customer_id, COALESCE(s.order_count, 0) + d.orders AS order_count, (COALESCE(s.quantity, 0) + d.quantity)::BIGINT AS quantity
+    SELECT d.${item}, d.customer_id, ${ordersAfter} AS order_count, (COALESCE(s.quantity, 0) + d.quantity)::BIGINT AS quantity${products ? `, ${onlyOrder} AS only_order_id` : ''}
     FROM (
-      SELECT ${item}, customer_id, sum(orders) AS orders, sum(quantity) AS quantity
+      SELECT ${item}, customer_id, sum(orders) AS orders, sum(quantity) AS quantity,
+             count(*) FILTER (WHERE orders < 0) AS old_orders, any_value(order_id) FILTER (WHERE orders > 0) AS new_order
       FROM (${perOrder(NEW_LINES, '')} UNION ALL ${perOrder(OLD_LINES, '-')})
-      GROUP BY ${item}, customer_id HAVING sum(orders) <> 0 OR sum(quantity) <> 0
-    ) AS d LEFT JOIN ${table} AS s ON s.${item} = d.${item} AND s.customer_id = d.customer_id`);
+      GROUP BY ${item}, customer_id
+    ) AS d LEFT JOIN ${table} AS s ON s.${item} = d.${item} AND s.customer_id = d.customer_id
+    WHERE d.orders <> 0 OR d.quantity <> 0${products ? ` OR (${ordersAfter} = 1 AND (${onlyOrder}) IS DISTINCT FROM s.only_order_id)` : ''}`);
   await db.run(`CREATE OR REPLACE TABLE ${recounted} AS
-    SELECT ${item}, customer_id FROM ${FRESH} WHERE order_count < 0 OR (order_count = 0 AND quantity <> 0)`);
+    SELECT ${item}, customer_id FROM ${FRESH}
+    WHERE order_count < 0 OR (order_count = 0 AND quantity <> 0)${products ? ' OR (order_count = 1 AND only_order_id IS NULL)' : ''}`);
   await db.run(`DELETE FROM ${FRESH} WHERE (${item}, customer_id) IN (SELECT ${item}, customer_id FROM ${recounted})`);
   await db.run(`INSERT INTO ${FRESH} ${recount}`);
   await replaceInScope(db, table, [item, 'customer_id'],
