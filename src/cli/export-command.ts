@@ -80,7 +80,10 @@ function changedCharacters(file: ExportResult['file']): string[] {
   if (xlsxInvalidCharacters > 0) {
     lines.push(`warning: removed ${plural(xlsxInvalidCharacters, 'character', 'characters')} an Excel file cannot hold (control characters, U+FFFE, U+FFFF) from the cells`);
   }
-  const { cp932LookAlikes } = file.replaced;
+  const { cp932LookAlikes, xlsxValuesAsText } = file.replaced;
+  if (xlsxValuesAsText > 0) {
+    lines.push(`${plural(xlsxValuesAsText, 'value', 'values')} Excel cannot hold exactly (numbers of more than 15 digits, dates before 1900) written as text`);
+  }
   if (cp932LookAlikes > 0) lines.push(`${plural(cp932LookAlikes, 'character', 'characters')} written as the CP932 look-alike Windows uses (〜 as ～, − as －, …)`);
   const lost = file.lostCharacters.reduce((n, c) => n + c.count, 0);
   if (lost > 0) {

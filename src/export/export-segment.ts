@@ -28,8 +28,11 @@ export interface WrittenFile {
   readonly elapsedMs: number;
   /** characters taken out of the values to make a valid file: those XML forbids, in an Excel file */
   readonly removed: { readonly xlsxInvalidCharacters: number };
-  /** characters written as another: CP932 look-alikes (〜 as ～, − as －, …) */
-  readonly replaced: { readonly cp932LookAlikes: number };
+  /**
+   * written as another: CP932 look-alikes (〜 as ～, − as －, …); in an Excel file, values Excel
+   * cannot hold (numbers of more than 15 digits, dates before 1900) as their text
+   */
+  readonly replaced: { readonly cp932LookAlikes: number; readonly xlsxValuesAsText: number };
   /** characters CP932 cannot hold, written as "?", with the rows they were in */
   readonly lostCharacters: readonly LostCharacter[];
 }
@@ -167,10 +170,11 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   const written: WrittenFile = {
     path: file.target, format, rows: listed, bytes: statSync(file.target).size, elapsedMs: Math.round(performance.now() - started),
     removed: { xlsxInvalidCharacters: report?.xlsxInvalidCharacters ?? 0 },
-    replaced: { cp932LookAlikes: report?.cp932LookAlikes ?? 0 },
+    replaced: { cp932LookAlikes: report?.cp932LookAlikes ?? 0, xlsxValuesAsText: report?.xlsxValuesAsText ?? 0 },
     lostCharacters: report?.lostCharacters ?? [],
   };
   if (written.removed.xlsxInvalidCharacters > 0) log.warn({ file: file.target, characters: written.removed.xlsxInvalidCharacters }, 'characters Excel files cannot hold were removed');
+  if (written.replaced.xlsxValuesAsText > 0) log.warn({ file: file.target, values: written.replaced.xlsxValuesAsText }, 'values Excel cannot hold exactly were written as text');
   log.info(written, 'export written');
   return written;
 }

@@ -79,7 +79,20 @@ function asTyped(column: ExportColumn, scope: Scope, cells: CellStyle): string {
   return column.type === 'decimal' || column.type === 'integer' ? d.asDouble(expression) : expression;
 }
 
-export type Rendering = 'text' | 'typed' | 'native';
+/** As asTyped, but integers as stored and decimals as their exact text (write-xlsx.ts decides). */
+function asSheet(column: ExportColumn, scope: Scope, cells: CellStyle): string {
+  const expression = expressionOf(column, scope);
+  const labels = labelsOf(column, cells);
+  if (labels) return scope.d.labelledText(expression, labels);
+  return column.type === 'decimal' ? scope.d.decimalText(expression) : expression;
+}
+
+/**
+ * How a select gives its values: as text (CSV), typed for JS (numbers as doubles: the API's JSON),
+ * for a sheet (typed, but integers as stored and decimals as text, so the Excel writer can tell
+ * which numbers Excel holds exactly), or as stored (Parquet, Arrow).
+ */
+export type Rendering = 'text' | 'typed' | 'sheet' | 'native';
 
 /** One key of an export's order (`--sort col[:desc]`): any column an export can name, written or not. */
 export interface SortKey {
@@ -118,7 +131,7 @@ export function exportSelect(
   if (query.serverMembers !== undefined) return serverMembersSelect(d, columns, headers, rendering, query, query.serverMembers, cells);
   const scope: Scope = { d, asOf: query.asOf, rows: query.rows ?? 'members' };
   if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 0)) throw new Error(`INTERNAL ERROR: export limit ${query.limit}`);
-  const render = rendering === 'text' ? asText : rendering === 'typed' ? asTyped : expressionOf;
+  const render = rendering === 'text' ? asText : rendering === 'typed' ? asTyped : rendering === 'sheet' ? asSheet : expressionOf;
   const list = columns.map((c) => `${render(c, scope, cells)} AS ${d.quoteIdentifier(headerOf(c, headers))}`).join(', ');
   const sort = query.sort ?? [];
   const keys = [

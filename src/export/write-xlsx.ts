@@ -8,6 +8,7 @@ import { streamColumns, type ExportWriter } from './writer.js';
 import { clickhouseEngineOf } from './clickhouse/context.js';
 import { convertColumns, typedConversions } from './clickhouse/typed.js';
 import { serverCellWidth } from './clickhouse/widths.js';
+import { sheetValueOf, type TextCounter } from './excel-values.js';
 
 /** Excel's limit is 1,048,576 rows a sheet, the header row included. */
 export const XLSX_MAX_ROWS = 1_048_576;
@@ -83,7 +84,7 @@ async function compressorCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
  */
 export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
   return async ({ db, dialect, file, columns, headers, query, cells, rowCount, signal, progress }) => {
-    const select = exportSelect(dialect, columns, headers, 'typed', query, cells);
+    const select = exportSelect(dialect, columns, headers, 'sheet', query, cells);
     let removed = 0;
     const safe = (text: string): string => {
       if (!XML_FORBIDDEN.test(text)) return text; // the usual case, without an allocation
@@ -97,6 +98,8 @@ export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
     const widths = (await columnWidths(measureDb, dialect, columns, select, onServer ? columns.map((c) => headerOf(c, headers)) : undefined, cells.values === 'ja'))
       .map((w, i) => Math.max(w, displayWidth(headerRow[i]!)) + 2);
     const conversions = onServer ? typedConversions(columns, cells.values === 'ja') : undefined;
+    const asText: TextCounter = { valuesAsText: 0 };
+    const sheetValues = columns.map((c) => sheetValueOf(c, cells.values === 'ja', asText));
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file.tempPath, useStyles: true, useSharedStrings: false });
     let sheet: ExcelJS.Worksheet | undefined;
     let sheetRows = 0;
@@ -123,7 +126,8 @@ export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
         }
         const values = new Array<unknown>(data.length);
         for (let c = 0; c < data.length; c++) {
-          const v = data[c]![r];
+          const convert = sheetValues[c];
+          const v = convert ? convert(data[c]![r]) : data[c]![r];
           values[c] = typeof v === 'string' ? safe(v) : Array.isArray(v) ? safe(v.join(';')) : v;
         }
         sheet!.addRow(values).commit();
@@ -135,6 +139,6 @@ export function xlsxWriter(rowsPerSheet = XLSX_MAX_ROWS - 1): ExportWriter {
     }
     sheet!.commit();
     await workbook.commit();
-    return { xlsxInvalidCharacters: removed };
+    return { xlsxInvalidCharacters: removed, xlsxValuesAsText: asText.valuesAsText };
   };
 }

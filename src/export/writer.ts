@@ -41,6 +41,8 @@ export const MAX_ROWS_LISTED = 100;
 /** What a writer changed in the values to make a valid file (see WrittenFile). */
 export interface WriteReport {
   readonly xlsxInvalidCharacters?: number;
+  /** Excel: numbers of more than 15 digits and dates before 1900 written as their text (excel-values.ts) */
+  readonly xlsxValuesAsText?: number;
   readonly cp932LookAlikes?: number;
   readonly lostCharacters?: readonly LostCharacter[];
 }

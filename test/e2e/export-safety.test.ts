@@ -118,7 +118,7 @@ describe('kumiwake export: files', () => {
       expect(bytes.includes(iconv.encode('～－∥￠￡￢―', 'cp932'))).toBe(true);
       expect(iconv.decode(bytes, 'cp932').split('\r\n')).toEqual(['customer_id,address', '001,x?y?z', "002,'@SUM(A1)", "003,'+81 90", '004,～－∥￠￡￢― ?', '']);
       const result = JSON.parse(r.stdout);
-      expect(result.replaced).toEqual({ cp932LookAlikes: 7 });
+      expect(result.replaced).toEqual({ cp932LookAlikes: 7, xlsxValuesAsText: 0 });
       expect(result.lostCharacters).toEqual([
         { character: '\ufffe', codePoint: 'U+FFFE', count: 1, rows: [2] },
         { character: '\uffff', codePoint: 'U+FFFF', count: 1, rows: [2] },

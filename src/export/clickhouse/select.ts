@@ -177,6 +177,14 @@ function asTyped(column: ExportColumn, raw: string, d: SqlDialect, cells: CellSt
   return column.type === 'date' ? dateText(raw) : raw;
 }
 
+/** As asTyped, but integers as stored and decimals as their exact text (asSheet in select.ts). */
+function asSheet(column: ExportColumn, raw: string, d: SqlDialect, cells: CellStyle): string {
+  const labels = cells.values === 'ja' ? column.valueLabels : undefined;
+  if (labels) return asTyped(column, raw, d, cells);
+  if (column.type === 'decimal') return d.decimalText(raw);
+  return column.type === 'date' ? dateText(raw) : raw;
+}
+
 /**
  * SELECT of the export's columns over a server's members, in DuckDB's order (sort keys with
  * missing values last, then customer_id; order lines then by time, order and line) and LIMIT.
@@ -191,7 +199,7 @@ export function serverMembersSelect(
   const sort = query.sort ?? [];
   const built = build(shape, [...columns, ...sort.map((k) => k.column)], members, query, d);
   const render = (c: ExportColumn) => (rendering === 'text' ? asText(c, built.raw(c), d, cells) : rendering === 'typed' ? asTyped(c, built.raw(c), d, cells)
-    : c.type === 'date' ? dateText(built.raw(c)) : built.raw(c));
+    : rendering === 'sheet' ? asSheet(c, built.raw(c), d, cells) : c.type === 'date' ? dateText(built.raw(c)) : built.raw(c));
   // Named kx_i inside: an output named as a column (`amount`) would be what ORDER BY, WHERE and the
   // join read for `p.amount` in 18.16 (an alias wins over a column); renamed by the outer SELECT,
   // which keeps the inner order (a projection only).
