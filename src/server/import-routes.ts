@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -164,6 +164,9 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
     const records = await turns.run(c.req.raw.signal, () => workspace.imports(1000));
     const record = records.find((r) => r.importId === id);
     if (!record?.rejectsFile) throw new KumiwakeError('rejects-missing', `import ${c.req.param('id')} has no rejects file`);
+    if (!existsSync(record.rejectsFile)) {
+      throw new KumiwakeError('rejects-missing', `the rejects file of import ${id} (${basename(record.rejectsFile)}) is no longer beside the database`);
+    }
     // A file of the server's own (beside the database), kept: streamed as it is.
     return new Response(Readable.toWeb(createReadStream(record.rejectsFile)) as ReadableStream, {
       headers: {

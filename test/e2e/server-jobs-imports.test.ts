@@ -238,6 +238,12 @@ describe('kumiwake serve: jobs and imports', () => {
     expect(kept.json.result).toMatchObject({ rowsRead: 2, rowsRejected: 1, rowsLoaded: 1 });
     const rejects = await fetch(`${base}api/imports/${kept.json.importId}/rejects`);
     expect((await rejects.text()).split(/\r?\n/)[1]).toMatch(/^bad\.csv,3,|,3,birthday,/);
+    // an import without rejects, or none at all, is a 404 naming it
+    for (const id of [kept.json.importId - 1, 9999]) {
+      const none = await call(`${base}api/imports/${id}/rejects`);
+      expect(none.status).toBe(404);
+      expect(none.json.error).toEqual({ code: 'rejects-missing', message: `import ${id} has no rejects file` });
+    }
 
     const history = await call(`${base}api/imports?limit=2`);
     expect(history.json.tables).toEqual(tableNames);
