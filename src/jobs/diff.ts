@@ -55,6 +55,11 @@ export async function diffRuns(db: Engine, request: { segment: string; from?: nu
   const to = request.to !== undefined ? checked(byId(request.to, '--to')) : succeeded.at(-1);
   if (to === undefined) throw fault(`segment ${segment} has no succeeded run${from ? ` of job ${from.job}` : ''} to compare`);
   checked(to);
+  if (from && from.runId === to.runId) {
+    throw fault(request.to === undefined
+      ? `--from ${from.runId} is the latest succeeded run of job ${from.job} for segment ${segment}: there is no later run to compare it with (give --to, or an earlier --from)`
+      : `--from and --to are both run ${from.runId}: a run has no changes from itself (give two runs)`);
+  }
   if (from) return { from, to };
   const previous = await comparedRunOf(db.kysely(), to.job, segment, to.runId);
   if (previous === undefined) throw fault(`run ${to.runId} is the first run of job ${to.job} for segment ${segment} with stored members: there is no earlier run to compare with (name one with --from)`);

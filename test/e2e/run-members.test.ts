@@ -203,5 +203,13 @@ describe('the CLI', () => {
     const noRun = cli('diff', '--segment', 'high', '--from', '999');
     expect(noRun.code).toBe(2);
     expect(noRun.stderr).toMatch(/--from 999: no run 999 of segment high/);
+    // The latest run from itself is no comparison (it listed nobody, silently).
+    const latest = Math.max(...runs.map((r) => r.runId));
+    const itself = cli('diff', '--segment', 'high', '--from', String(latest));
+    expect(itself.code).toBe(2);
+    expect(itself.stderr).toMatch(new RegExp(`--from ${latest} is the latest succeeded run of job \\S+ for segment high: there is no later run`));
+    const same = cli('diff', '--segment', 'high', '--from', String(from), '--to', String(from));
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain(`--from and --to are both run ${from}`);
   }, 60_000);
 });
