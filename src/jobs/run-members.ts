@@ -25,14 +25,18 @@ const execute = (db: Engine, query: RawBuilder<unknown>) => db.query(query.compi
 const countOf = async (db: Engine, query: RawBuilder<unknown>) => Number((await db.query<{ n: bigint }>(query.compile(db.kysely())))[0]?.n ?? 0);
 
 /**
- * The run a job's run is compared with: the latest earlier succeeded run of the same job and
- * segment whose members are kept. Runs of other jobs may be evaluated as of another date.
+ * The run a job's run is compared with: of the earlier succeeded runs of the same job and segment
+ * whose members are kept, the one of the latest as-of date not after its own (the latest
+ * recorded of those). Runs of other jobs may be evaluated as of another date.
  */
 export async function comparedRunOf(k: Kysely<Tables>, job: string, segment: string, before: number): Promise<number | undefined> {
+  const asOf = sql<string | null>`(SELECT r.as_of FROM job_runs AS r WHERE r.run_id = ${BigInt(before)})`;
+  // By as-of date first: a run back-dated by hand is no baseline for the runs after its date.
   const row = await k.selectFrom('job_runs').select('run_id')
     .where('job', '=', job).where('segment', '=', segment).where('status', '=', 'succeeded').where('members_kept', '=', true)
     .where('run_id', '<', BigInt(before))
-    .orderBy('run_id', 'desc').limit(1).executeTakeFirst();
+    .where((eb) => eb.or([eb(asOf, 'is', null), eb('as_of', '<=', asOf)]))
+    .orderBy('as_of', 'desc').orderBy('run_id', 'desc').limit(1).executeTakeFirst();
   return row === undefined ? undefined : Number(row.run_id);
 }
 

@@ -164,6 +164,17 @@ describe('job runs store their members; entered and left are set differences', (
     expect(next.entered).toBe(0);
     expect(next.left).toBe(0);
   });
+
+  it('compares a run back-dated by hand with the run before its date, and the next run with the latest date before its own', async () => {
+    writeFileSync(join(jobsDir, 'daily.json'), JSON.stringify({ segment: 'high', outputs: [{ ...csv('members'), path: '{job}/{date}.csv' }] }));
+    const run = (asOf: string) => shop.runJob('daily', { jobsDir, outputRoot, asOf });
+    const [first, second] = [await run('2026-11-09'), await run('2026-11-23')];
+    const backDated = await run('2026-11-16');
+    expect(backDated.comparedWith).toBe(first.runId);
+    const following = await run('2026-11-30');
+    expect(following.comparedWith).toBe(second.runId); // not the back-dated run, recorded last
+    expect((await shop.diff({ segment: 'high', to: following.runId })).from.runId).toBe(second.runId);
+  });
 });
 
 describe('the CLI', () => {
