@@ -185,12 +185,20 @@ function realLocation(path: string, where: string): string {
     try {
       return join(realpathSync(at), ...missing);
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw notAFolder(at, path, where);
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       if (lstatOrUndefined(at)?.isSymbolicLink()) throw new KumiwakeError('output-escapes', `${where}: ${path} leads through the broken symbolic link ${at}`);
       if (dirname(at) === at) return resolve(path);
       missing.unshift(basename(at));
     }
   }
+}
+
+/** The fault of a path with a regular file where one of its folders should be. */
+function notAFolder(at: string, path: string, where: string): KumiwakeError {
+  let file = at;
+  while (dirname(file) !== file && !lstatOrUndefined(file)?.isFile()) file = dirname(file);
+  return new KumiwakeError('output-not-folder', `${where}: ${path} cannot be made: ${file} is a file, not a folder`);
 }
 
 function lstatOrUndefined(path: string) {

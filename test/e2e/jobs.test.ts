@@ -239,6 +239,18 @@ describe('job files', () => {
     expect(runCli(['run', 'plain', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--out-dir', elsewhere]).code).toBe(0);
     expect(readdirSync(elsewhere)).toEqual([`${AS_OF}.csv`]);
   });
+
+  it('name the file standing where the output folder should be (it was a raw ENOTDIR)', () => {
+    const p = project();
+    const file = join(p.root, 'plain-file');
+    writeFileSync(file, 'x');
+    writeJob(p.jobs, 'under-file', { definition: reachableByEmail, outputs: [{ path: '{date}.csv' }] });
+    const r = runCli(['run', 'under-file', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--out-dir', join(file, 'deeper')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`outputs[0].path: ${join(file, 'deeper')} cannot be made: ${file} is a file, not a folder`);
+    expect(r.stderr).not.toMatch(/ENOTDIR/);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
 });
 
 
