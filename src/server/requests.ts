@@ -14,9 +14,8 @@ export async function jsonBody(request: Request): Promise<Body> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) throw new RequestFault('not-json', 'send the request body as application/json', 415);
   const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw new RequestFault('too-large', `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413);
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new RequestFault('too-large', `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413);
+  if (length > MAX_BODY_BYTES) throw tooLarge();
+  const text = await textUpTo(request, MAX_BODY_BYTES);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -25,6 +24,30 @@ export async function jsonBody(request: Request): Promise<Body> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestFault('not-an-object', 'the request body must be a JSON object');
   return parsed as Body;
+}
+
+const tooLarge = () => new RequestFault('too-large', `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413);
+
+/**
+ * The body as text, read no further than `limit` bytes: a body sent without its length (chunked)
+ * is refused as soon as it passes the limit, not held whole in memory first.
+ */
+async function textUpTo(request: Request, limit: number): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function closed(body: Body, allowed: readonly string[]): void {
