@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { QuerySyntaxError } from '../../src/query/errors.js';
 import { parseQueryText } from '../../src/query/parser.js';
 import { parseQuery, printQuery } from '../../src/query/query.js';
+import { validateDefinition } from '../../src/model/validate.js';
 
 const asOf = { y: 2025, m: 3, d: 31 };
 /** The condition a query makes, checked by the definition's parser. */
@@ -185,6 +186,17 @@ describe('printing texts that look like numbers or hold a "#"', () => {
     const definition = { where: { kind: 'tags', tags: [100, 1.5, -0, 1e21, 5e-324, -1.5] } };
     expect(printQuery(definition)).toBe('tags(100, 1.5, -0, 1e+21, 5e-324, -1.5)');
     expect(parseQueryText(printQuery(definition)).definition).toStrictEqual(definition);
+  });
+});
+
+describe('a saved segment named by a number', () => {
+  it('is found by segment(2024), as in every text place a number is its text', () => {
+    const saved = { version: 1, name: '2024', where: { kind: 'reachable', channel: 'email' } };
+    const lookupSegment = (name: string) => (name === '2024' ? saved : undefined);
+    const definition = parseQueryText('segment(2024)').definition;
+    expect(definition.where).toEqual({ kind: 'segment', name: 2024 });
+    expect(validateDefinition(definition, { asOf, lookupSegment }).where).toMatchObject({ kind: 'segment', name: '2024', definition: { where: { kind: 'reachable' } } });
+    expect(() => validateDefinition(parseQueryText('segment(2025)').definition, { asOf, lookupSegment })).toThrow(/there is no saved segment "2025"/);
   });
 });
 

@@ -13,7 +13,9 @@ export interface SegmentCondition {
 
 const nameTheSegment = say('missing-name', 'name the saved segment');
 // Not .min(1): zod checks a length even of a value that is not a text, and would say it twice.
-const name = z.string({ error: nameTheSegment }).refine((n) => n !== '', { error: nameTheSegment }).meta({ minLength: 1 });
+// A number is read as its text, as in every text place (a segment saved as "2024"; `segment(2024)`).
+const name = z.preprocess((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v),
+  z.string({ error: nameTheSegment }).refine((n) => n !== '', { error: nameTheSegment }).meta({ minLength: 1 }));
 
 /**
  * The saved segment is parsed inside this one's parse, with the chain of names that led to it:
