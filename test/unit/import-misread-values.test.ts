@@ -40,6 +40,10 @@ describe('values an import would otherwise store as something else', () => {
     await expect(shop.import({ table: 'purchases', files: [comma] })).rejects.toThrow(`${comma}:3: column amount: cannot read "1234,56" as a number`);
     const exponent = file('exponent.csv', `${header}O1,1,2024-10-05 10:00,P1,1.5E-4\n`);
     await expect(shop.import({ table: 'purchases', files: [exponent] })).rejects.toThrow(`${exponent}:2: column amount: cannot read "1.5E-4"`);
+    // DuckDB's cast skips an underscore: "1_2" would be 12.
+    const underscore = file('underscore.csv', `${header}O1,1,2024-10-05 10:00,P1,1_2
+`);
+    await expect(shop.import({ table: 'purchases', files: [underscore] })).rejects.toThrow(`${underscore}:2: column amount: cannot read "1_2"`);
     const fine = file('fine.csv', `${header}O1,1,2024-10-05 10:00,P1,"1,000"\nO2,2,2024/10/05 10:00,P1,1234.56\n`);
     await shop.import({ table: 'purchases', files: [fine] });
     expect((await shop.count({ definition: { where: { kind: 'purchases', sales: { min: 1000, max: 1000 } } } as never })).count).toBe(1);

@@ -32,9 +32,9 @@ export function typedExpression(column: ColumnDef, raw: string, options: ValueOp
         ELSE ${exactInteger(halfWidth(raw))} END`;
     case 'decimal': {
       const money = `replace(replace(replace(${halfWidth(raw)}, '¥', ''), '￥', ''), '円', '')`;
-      // DuckDB's cast reads an exponent (`1.5E-4`) and rounds it to the scale: only a number
-      // without one takes the fast path.
-      return `CASE WHEN ${atMostFourDecimals(raw)} AND NOT contains(${raw}, 'e') AND NOT contains(${raw}, 'E')
+      // DuckDB's cast reads an exponent (`1.5E-4`) and rounds it to the scale, and skips an
+      // underscore (`1_2` as 12): only a number without either takes the fast path.
+      return `CASE WHEN ${atMostFourDecimals(raw)} AND NOT contains(${raw}, 'e') AND NOT contains(${raw}, 'E') AND NOT contains(${raw}, '_')
           THEN COALESCE(TRY_CAST(${raw} AS DECIMAL(18, 4)), ${exactDecimal(money)})
         ELSE ${exactDecimal(money)} END`;
     }
