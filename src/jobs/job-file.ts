@@ -172,6 +172,26 @@ export function outputFor(job: JobSpec, index: number, values: { segment: string
   return { ...output, path: resolve(outputRoot, filled), rows: output.rows === 'purchases' ? 'purchases' : 'members' };
 }
 
+/**
+ * Output paths two or more jobs write on the same day (their paths alike once the job's name and
+ * segment are filled in, dates and times left as they are): the later run replaces the earlier's
+ * file. Worth a warning when the jobs are scheduled together, not a refusal: one job may be meant
+ * to take over another's file.
+ */
+export function sharedOutputs(jobs: readonly JobSpec[], outputRoot: string): Array<{ readonly path: string; readonly jobs: readonly string[] }> {
+  const writers = new Map<string, Set<string>>();
+  for (const job of jobs) {
+    const segment = job.segment ?? String((job.definition as { name?: unknown } | undefined)?.name ?? job.name);
+    job.outputs.forEach((_, i) => {
+      // Placeholder values no path holds, written back as the placeholders in the warning.
+      const path = outputFor(job, i, { segment, date: 'KUMIWAKEDATE', time: 'KUMIWAKETIME' }, outputRoot).path
+        .replaceAll('KUMIWAKEDATE', '{date}').replaceAll('KUMIWAKETIME', '{time}');
+      writers.set(path, (writers.get(path) ?? new Set()).add(job.name));
+    });
+  }
+  return [...writers].filter(([, names]) => names.size > 1).map(([path, names]) => ({ path, jobs: [...names] }));
+}
+
 /** The customers an output lists, or whose order lines it lists (`"rows": "purchases"`: the run's members). */
 export const customersOf = (rows: JobSpec['outputs'][number]['rows']): OutputRows => (rows === 'purchases' ? 'members' : rows);
 

@@ -163,7 +163,7 @@ describe('kumiwake schedule', () => {
 
   it('catches up the latest run missed while it was down (missed: run-latest), not with missed: skip', async () => {
     const p = project();
-    const daily = (missed: string) => ({ definition: reachableByEmail, schedule: '0 0 * * *', timezone: 'Asia/Tokyo', missed, outputs: [] });
+    const daily = (missed: string) => ({ definition: reachableByEmail, schedule: '0 0 * * *', timezone: 'Asia/Tokyo', missed, outputs: [{ path: 'daily-{date}.csv' }] });
     writeJob(p.jobs, 'catch-me', daily('run-latest'));
     writeJob(p.jobs, 'let-go', daily('skip'));
     for (const job of ['catch-me', 'let-go']) {
@@ -175,6 +175,9 @@ describe('kumiwake schedule', () => {
     const caught = history(p.db, '--job', 'catch-me').at(-1)!;
     expect(caught).toMatchObject({ trigger: 'catch-up', status: 'succeeded', asOf: today, scheduledFor: `${today}T00:00:00` });
     expect(history(p.db, '--job', 'let-go')).toHaveLength(1);
+    // Both write daily-DATE.csv: said when they are scheduled, as one would replace the other's file.
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40);
+    expect(warnings.map((w) => w.msg)).toContainEqual(expect.stringContaining(`jobs "catch-me" and "let-go" write the same file ${join(p.root, 'data', 'out', 'daily-{date}.csv')}`));
   });
 
   it('on SIGTERM with no grace left abandons the running job: marked interrupted, no partial file', async () => {
