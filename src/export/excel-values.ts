@@ -38,7 +38,7 @@ export function sheetValueOf(column: ExportColumn, labelled: boolean, counter: T
 
 function integerCell(value: unknown, counter: TextCounter): unknown {
   if (typeof value === 'bigint') {
-    if (value < LARGEST && value > -LARGEST) return Number(value);
+    if ((value < LARGEST && value > -LARGEST) || significantDigits(String(value)) <= EXCEL_DIGITS) return Number(value);
     counter.valuesAsText++;
     return String(value);
   }

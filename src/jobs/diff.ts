@@ -62,7 +62,9 @@ export async function diffRuns(db: Engine, request: { segment: string; from?: nu
   }
   if (from) return { from, to };
   const previous = await comparedRunOf(db.kysely(), to.job, segment, to.runId);
-  if (previous === undefined) throw fault(`run ${to.runId} is the first run of job ${to.job} for segment ${segment} with stored members: there is no earlier run to compare with (name one with --from)`);
+  if (previous === undefined) {
+    throw fault(`run ${to.runId} has no earlier run of job ${to.job} for segment ${segment} (as of its date or before, with stored members) to compare with (name one with --from)`);
+  }
   return { from: byId(previous, '--from'), to };
 }
 

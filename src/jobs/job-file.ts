@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -173,23 +173,26 @@ export function outputFor(job: JobSpec, index: number, values: { segment: string
 }
 
 /**
- * Output paths two or more jobs write on the same day (their paths alike once the job's name and
- * segment are filled in, dates and times left as they are): the later run replaces the earlier's
- * file. Worth a warning when the jobs are scheduled together, not a refusal: one job may be meant
- * to take over another's file.
+ * Output paths two or more jobs may both write (their paths alike once the job's name and segment
+ * are filled in; `{time}` alike only for jobs of the same schedule, `{date}` for any): on a day
+ * both run, the later run replaces the earlier's file. Worth a warning when the jobs are scheduled
+ * together, not a refusal: one job may be meant to take over another's file.
  */
 export function sharedOutputs(jobs: readonly JobSpec[], outputRoot: string): Array<{ readonly path: string; readonly jobs: readonly string[] }> {
   const writers = new Map<string, Set<string>>();
+  const schedules = new Map<string, number>();
   for (const job of jobs) {
     const segment = job.segment ?? String((job.definition as { name?: unknown } | undefined)?.name ?? job.name);
+    const schedule = job.schedule ?? '';
+    if (!schedules.has(schedule)) schedules.set(schedule, schedules.size);
     job.outputs.forEach((_, i) => {
       // Placeholder values no path holds, written back as the placeholders in the warning.
-      const path = outputFor(job, i, { segment, date: 'KUMIWAKEDATE', time: 'KUMIWAKETIME' }, outputRoot).path
-        .replaceAll('KUMIWAKEDATE', '{date}').replaceAll('KUMIWAKETIME', '{time}');
+      const path = outputFor(job, i, { segment, date: 'KUMIWAKEDATE', time: `KUMIWAKETIME${schedules.get(schedule)}X` }, outputRoot).path;
       writers.set(path, (writers.get(path) ?? new Set()).add(job.name));
     });
   }
-  return [...writers].filter(([, names]) => names.size > 1).map(([path, names]) => ({ path, jobs: [...names] }));
+  return [...writers].filter(([, names]) => names.size > 1)
+    .map(([path, names]) => ({ path: path.replaceAll('KUMIWAKEDATE', '{date}').replace(/KUMIWAKETIME\d+X/g, '{time}'), jobs: [...names] }));
 }
 
 /** The customers an output lists, or whose order lines it lists (`"rows": "purchases"`: the run's members). */
@@ -214,11 +217,18 @@ function realLocation(path: string, where: string): string {
   }
 }
 
-/** The fault of a path with a regular file where one of its folders should be. */
+/** The fault of a path with something else than a folder (a file, a device) where one of its folders should be. */
 function notAFolder(at: string, path: string, where: string): KumiwakeError {
-  let file = at;
-  while (dirname(file) !== file && !lstatOrUndefined(file)?.isFile()) file = dirname(file);
-  return new KumiwakeError('output-not-folder', `${where}: ${path} cannot be made: ${file} is a file, not a folder`);
+  const stats = (p: string) => { try { return statSync(p); } catch { return undefined; } };
+  let blocking = at;
+  for (let above = dirname(at); above !== blocking; above = dirname(above)) {
+    const found = stats(above);
+    if (found && !found.isDirectory()) {
+      return new KumiwakeError('output-not-folder', `${where}: ${path} cannot be made: ${above} ${found.isFile() ? 'is a file, not a folder' : 'is not a folder'}`);
+    }
+    blocking = above;
+  }
+  return new KumiwakeError('output-not-folder', `${where}: ${path} cannot be made: a part of it is not a folder`);
 }
 
 function lstatOrUndefined(path: string) {

@@ -112,7 +112,7 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
         assertInsideOutputRoot(output.path, options.outputRoot, `${job.file}: outputs[${i}].path`);
         const rows = await members.select(customersOf(job.outputs[i]!.rows));
         if (rows === 0 && customersOf(job.outputs[i]!.rows) !== 'members' && members.comparedRun === undefined) {
-          log.warn({ job: job.name, output: output.path }, `no earlier run of job ${job.name} for ${segment} to compare with: outputs[${i}] ("rows": "${job.outputs[i]!.rows}") is written empty`);
+          log.warn({ job: job.name, output: output.path }, `no earlier run of job ${job.name} for ${segment} (as of ${formatDate(asOf)} or before, members kept) to compare with: outputs[${i}] ("rows": "${job.outputs[i]!.rows}") is written empty`);
         }
         const written = await writeOutput(db, customersOf(job.outputs[i]!.rows), (serverIds) =>
           writeExport(db, output, rows, { ...options.exportSettings, logger: log, signal: options.signal, asOf: formatDate(asOf), serverIds }));

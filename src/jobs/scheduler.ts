@@ -114,8 +114,9 @@ export class Scheduler {
     }
     for (const shared of sharedOutputs(jobs, this.options.outputRoot)) {
       const names = shared.jobs.map((name) => `"${name}"`);
+      const when = shared.path.includes('{date}') ? 'on a day both run, ' : '';
       this.log.warn({ path: shared.path, jobs: shared.jobs },
-        `jobs ${names.slice(0, -1).join(', ')} and ${names.at(-1)} write the same file ${shared.path} (on the same day): the later run replaces the earlier's`);
+        `jobs ${names.slice(0, -1).join(', ')} and ${names.at(-1)} write the same file ${shared.path}: ${when}the later run replaces the earlier's`);
     }
     return jobs;
   }

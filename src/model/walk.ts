@@ -35,7 +35,7 @@ export function leavesOf(root: Node | undefined): Array<Leaf | LeafInput> {
   return leaves(root);
 }
 
-/** Names of the saved segments a tree refers to directly. */
+/** Names of the saved segments a tree refers to directly (a name written as a number, as its text). */
 export function referencedSegments(root: Node | undefined): string[] {
-  return leaves(root).flatMap((leaf) => (leaf.kind === 'segment' ? [leaf.name] : []));
+  return leaves(root).flatMap((leaf) => (leaf.kind === 'segment' ? [String(leaf.name as unknown)] : []));
 }

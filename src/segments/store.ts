@@ -235,6 +235,7 @@ function renameReferences(value: unknown, from: string, to: string): unknown {
   if (Array.isArray(value)) return value.map((v) => renameReferences(v, from, to));
   if (typeof value !== 'object' || value === null) return value;
   const object = value as Record<string, unknown>;
-  if (object.kind === 'segment' && object.name === from) return { ...object, name: to };
+  // A name written as a number (`segment(2024)`) is that text, as the definition reads it.
+  if (object.kind === 'segment' && (typeof object.name === 'string' || typeof object.name === 'number') && String(object.name) === from) return { ...object, name: to };
   return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, renameReferences(v, from, to)]));
 }

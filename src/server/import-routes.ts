@@ -164,7 +164,7 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
     const records = await turns.run(c.req.raw.signal, () => workspace.imports(1000));
     const record = records.find((r) => r.importId === id);
     if (!record?.rejectsFile) throw new KumiwakeError('rejects-missing', `import ${c.req.param('id')} has no rejects file`);
-    if (!existsSync(record.rejectsFile)) {
+    if (!existsSync(record.rejectsFile) || !statSync(record.rejectsFile).isFile()) {
       throw new KumiwakeError('rejects-missing', `the rejects file of import ${id} (${basename(record.rejectsFile)}) is no longer beside the database`);
     }
     // A file of the server's own (beside the database), kept: streamed as it is.

@@ -47,7 +47,7 @@ async function textUpTo(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return new TextDecoder().decode(Buffer.concat(chunks)); // as request.text(): a leading BOM dropped
 }
 
 function closed(body: Body, allowed: readonly string[]): void {

@@ -253,6 +253,8 @@ describe('job files', () => {
     expect(r.stderr).toContain(`outputs[0].path: ${join(file, 'deeper')} cannot be made: ${file} is a file, not a folder`);
     expect(r.stderr).not.toMatch(/ENOTDIR/);
     expect(readFileSync(file, 'utf8')).toBe('x');
+    const device = runCli(['run', 'under-file', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--out-dir', '/dev/null/deeper']);
+    expect(device.stderr).toContain('outputs[0].path: /dev/null/deeper cannot be made: /dev/null is not a folder');
   });
 });
 

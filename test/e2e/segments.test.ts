@@ -180,6 +180,21 @@ describe('kumiwake count on a known shop', () => {
     expect(runCli(['segments', 'delete', 'buyers', '--db', db]).code).toBe(0);
   });
 
+  it('protects a segment named by a number that another refers to as a number (segment(2024))', () => {
+    const file = join(dir, 'y2024.json');
+    writeFileSync(file, JSON.stringify({ version: 1, where: { kind: 'reachable', channel: 'email' } }));
+    expect(runCli(['segments', 'save', '2024', file, '--db', db]).code).toBe(0);
+    expect(runCli(['segments', 'save', 'uses-2024', '-q', 'segment(2024)', '--db', db]).code).toBe(0);
+    const refused = runCli(['segments', 'delete', '2024', '--db', db]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('segment "2024" is used by "uses-2024"');
+    expect(runCli(['segments', 'rename', '2024', 'y2024', '--db', db]).code).toBe(0);
+    const used = JSON.parse(runCli(['segments', 'show', 'uses-2024', '--db', db, '--json']).stdout);
+    expect(used.definition.where).toEqual({ kind: 'segment', name: 'y2024' });
+    expect(runCli(['count', '--segment', 'uses-2024', '--db', db, '--as-of', AS_OF]).code).toBe(0);
+    for (const name of ['uses-2024', 'y2024']) expect(runCli(['segments', 'delete', name, '--db', db]).code).toBe(0);
+  });
+
   it('refuses unknown segments and cycles, naming the JSON path', () => {
     const a = join(dir, 'a.json');
     writeFileSync(a, JSON.stringify({ where: { any: [{ kind: 'segment', name: 'b' }] } }));

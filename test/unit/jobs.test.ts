@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestMissedOccurrence } from '../../src/jobs/missed-runs.js';
-import { defaultOutputRoot, loadJob, outputFor } from '../../src/jobs/job-file.js';
+import { defaultOutputRoot, loadJob, outputFor, sharedOutputs } from '../../src/jobs/job-file.js';
 import { wallClock } from '../../src/jobs/local-time.js';
 import { resolveExportColumns } from '../../src/export/columns.js';
 import { displayWidth } from '../../src/export/write-xlsx.js';
@@ -61,6 +61,22 @@ describe('job files', () => {
     expect(job('inline-ok', { definition: { where: { kind: 'segment', name: 'saved-later' } } }).definition).toBeDefined();
     expect(() => job('twice', { segment: 'vip', outputs: [{ path: 'same/{date}.csv' }, { path: 'same/./{date}.csv', rows: 'entered' }] }))
       .toThrow(/twice\.json: outputs\[1\]\.path: "same\/\.\/\{date\}\.csv" is the file outputs\[0\] writes/);
+  });
+
+  it('name the paths two jobs may both write: alike once {job} and {segment} are filled in, {time} only on one schedule', () => {
+    const root = defaultOutputRoot(jobs);
+    const daily = (name: string, path: string, schedule = '0 9 * * *', segment = 'vip') => job(name, { segment, schedule, outputs: [{ path }] });
+    const specs = [
+      daily('a', 'list-{date}.csv'), daily('b', 'list-{date}.csv'), // shared
+      daily('c', '{job}-{date}.csv'), daily('d', '{job}-{date}.csv'), // their own names
+      daily('e', '{segment}.csv', '0 9 * * *', 'x'), daily('f', '{segment}.csv', '0 18 * * *', 'x'), // one segment
+      daily('g', 'at-{time}.csv'), daily('h', 'at-{time}.csv', '0 18 * * *'), daily('i', 'at-{time}.csv'), // g and i at 09:00
+    ];
+    expect(sharedOutputs(specs, root)).toEqual([
+      { path: join(root, 'list-{date}.csv'), jobs: ['a', 'b'] },
+      { path: join(root, 'x.csv'), jobs: ['e', 'f'] },
+      { path: join(root, 'at-{time}.csv'), jobs: ['g', 'i'] },
+    ]);
   });
 
   it('refuse unknown keys and bad values with the JSON path', () => {

@@ -104,7 +104,7 @@ describe('planner = reference evaluator on the conditions the purchase summaries
     expect(products).toContain('s.only_order_id');
   });
 
-  it('counts customers who bought each product in one order exactly from the order ids, the lines unread', async () => {
+  it('counts customers who bought each product in one order from the order ids as the lines do; a database without the mark reads no ids', async () => {
     const schema = await schemaInfo(db);
     const [undecided] = await db.all<{ n: bigint; exact: bigint }>(`SELECT count(*) AS n, count(*) FILTER (WHERE n = 1) AS exact FROM (
       SELECT customer_id, max(order_count) AS lo, sum(order_count) AS hi, count(DISTINCT only_order_id) AS n FROM customer_products
@@ -116,6 +116,15 @@ describe('planner = reference evaluator on the conditions the purchase summaries
     for (const variant of [schema, { ...schema, productOrderIds: false }]) {
       const got = (await db.query<{ customer_id: string }>(planMembers(definition, store, asOf, { ...(await planTargetOf(db)), schema: variant }))).map((r) => r.customer_id).sort();
       expect(got).toEqual([...reference.members(definition, asOf)].sort());
+    }
+    // Made before the ids were kept (the column there, its values not): the mark gates them.
+    await db.run(`DELETE FROM schema_info WHERE key = 'product_order_ids'`);
+    try {
+      const unmarked = await schemaInfo(db);
+      expect(unmarked.productOrderIds).toBe(false);
+      expect(planMembers(definition, store, asOf, { ...(await planTargetOf(db)), schema: unmarked }).sql).not.toContain('only_order_id');
+    } finally {
+      await db.run(`INSERT INTO schema_info VALUES ('product_order_ids', '1')`);
     }
   });
 

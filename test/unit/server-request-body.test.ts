@@ -33,4 +33,10 @@ describe('the server reads a JSON body', () => {
     const { request } = streamedRequest(() => (at >= bytes.length ? undefined : bytes.subarray(at, (at += 7))));
     expect(await jsonBody(request)).toEqual({ name: '休眠顧客'.repeat(1000) });
   });
+
+  it('reads a body that starts with a byte order mark, as a browser\'s text() does', async () => {
+    let sent = false;
+    const { request } = streamedRequest(() => (sent ? undefined : ((sent = true), new Uint8Array(Buffer.from('\ufeff{"a":1}')))));
+    expect(await jsonBody(request)).toEqual({ a: 1 });
+  });
 });
