@@ -44,7 +44,9 @@ async function columnWidths(
   const renamed = columns.map((_, i) => d.quoteIdentifier(`c${i}`)).join(', ');
   const from = headers ? `(${select})` : `(${select}) AS x(${renamed})`;
   const [row] = await db.query<Record<string, number | bigint>>({ sql: `SELECT ${measures.join(', ')} FROM ${from}`, parameters: [] });
-  return columns.map((c, i) => fixed[c.type] ?? Math.min(Number(row![`w${i}`]), 60));
+  // Numbers are measured as their digits and shown with thousands separators (#,##0).
+  const shown = (c: ExportColumn, w: number) => (c.type === 'integer' || c.type === 'decimal' ? w + Math.floor(Math.max(w - 1, 0) / 3) : w);
+  return columns.map((c, i) => fixed[c.type] ?? Math.min(shown(c, Number(row![`w${i}`])), 60));
 }
 
 /**

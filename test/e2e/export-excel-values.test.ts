@@ -23,7 +23,7 @@ describe('kumiwake export to Excel: values Excel cannot hold as they are', () =>
     writeCsv(join(dir, 'purchases.csv'), [
       'order_id,line_no,customer_id,ordered_at,product_code,quantity,amount',
       'O1,1,001,2024-05-01 10:00:00,P1,12345678901234567,12345678901234.5678',
-      'O2,1,002,2024-05-02 10:00:00,P1,3,1500',
+      'O2,1,002,2024-05-02 10:00:00,P1,1234567890,1500',
       '',
     ].join('\n'));
     for (const table of ['customers', 'purchases']) {
@@ -65,6 +65,14 @@ describe('kumiwake export to Excel: values Excel cannot hold as they are', () =>
     const r = runCli(['export', everyone, '--db', db, '--as-of', '2025-03-31', '--out', out, '--rows', 'purchases', '--columns', 'order_id,quantity,amount', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).replaced.xlsxValuesAsText).toBe(2);
-    expect(await rowsOf(out)).toEqual([['O1', '12345678901234567', '12345678901234.5678'], ['O2', 3, 1500]]);
+    expect(await rowsOf(out)).toEqual([['O1', '12345678901234567', '12345678901234.5678'], ['O2', 1234567890, 1500]]);
+    // Wide enough for the number as Excel shows it (#,##0: 1,234,567,890), or it shows ####.
+    const first = join(dir, 'first-line.xlsx');
+    const r2 = runCli(['export', everyone, '--db', db, '--as-of', '2025-03-31', '--out', first, '--rows', 'purchases', '--columns', 'order_id,quantity', '--sort', 'quantity', '--limit', '1']);
+    expect(r2.code, r2.stderr).toBe(0);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(first);
+    expect(await rowsOf(first)).toEqual([['O2', 1234567890]]);
+    expect(book.worksheets[0]!.getColumn(2).width).toBeGreaterThanOrEqual('1,234,567,890'.length);
   });
 });
