@@ -42,14 +42,14 @@ function integerCell(value: unknown, counter: TextCounter): unknown {
     counter.valuesAsText++;
     return String(value);
   }
-  if (typeof value === 'string') return decimalCell(value, counter); // a server's integer as text
   return value;
 }
 
 /** A decimal arrives as its exact text (`12345`, `-0.5`): a number when 15 digits hold it. */
 function decimalCell(value: unknown, counter: TextCounter): unknown {
   if (typeof value !== 'string') return value;
-  if (significantDigits(value) <= EXCEL_DIGITS) return Number(value);
+  // No more characters than Excel's digits: no more digits either (nearly every cell, no regex).
+  if (value.length <= EXCEL_DIGITS || significantDigits(value) <= EXCEL_DIGITS) return Number(value);
   counter.valuesAsText++;
   return value;
 }

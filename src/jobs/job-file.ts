@@ -172,6 +172,11 @@ export function outputFor(job: JobSpec, index: number, values: { segment: string
   return { ...output, path: resolve(outputRoot, filled), rows: output.rows === 'purchases' ? 'purchases' : 'members' };
 }
 
+/** The segment a job's runs are recorded under: its saved segment, else its definition's name, else the job's. */
+export function segmentNameOf(job: JobSpec): string {
+  return job.segment ?? String((job.definition as { name?: unknown } | undefined)?.name ?? job.name);
+}
+
 /**
  * Output paths two or more jobs may both write (their paths alike once the job's name and segment
  * are filled in; `{time}` alike only for jobs of the same schedule, `{date}` for any): on a day
@@ -182,7 +187,7 @@ export function sharedOutputs(jobs: readonly JobSpec[], outputRoot: string): Arr
   const writers = new Map<string, Set<string>>();
   const schedules = new Map<string, number>();
   for (const job of jobs) {
-    const segment = job.segment ?? String((job.definition as { name?: unknown } | undefined)?.name ?? job.name);
+    const segment = segmentNameOf(job);
     const schedule = job.schedule ?? '';
     if (!schedules.has(schedule)) schedules.set(schedule, schedules.size);
     job.outputs.forEach((_, i) => {
@@ -219,21 +224,26 @@ function realLocation(path: string, where: string): string {
 
 /** The fault of a path with something else than a folder (a file, a device) where one of its folders should be. */
 function notAFolder(at: string, path: string, where: string): KumiwakeError {
-  const stats = (p: string) => { try { return statSync(p); } catch { return undefined; } };
-  let blocking = at;
-  for (let above = dirname(at); above !== blocking; above = dirname(above)) {
-    const found = stats(above);
+  for (let above = dirname(at); ; above = dirname(above)) {
+    const found = statOrUndefined(above); // links followed: a link to a file is a file here
     if (found && !found.isDirectory()) {
       return new KumiwakeError('output-not-folder', `${where}: ${path} cannot be made: ${above} ${found.isFile() ? 'is a file, not a folder' : 'is not a folder'}`);
     }
-    blocking = above;
+    if (dirname(above) === above) return new KumiwakeError('output-not-folder', `${where}: ${path} cannot be made: a part of it is not a folder`);
   }
-  return new KumiwakeError('output-not-folder', `${where}: ${path} cannot be made: a part of it is not a folder`);
 }
 
 function lstatOrUndefined(path: string) {
   try {
     return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path);
   } catch {
     return undefined;
   }

@@ -7,14 +7,13 @@ import { MEMBERS_TABLE, membersTableOf } from '../export/select.js';
 import { InterruptedError } from '../interrupt.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, parseLocalDate, type LocalDate } from '../model/dates.js';
-import type { SegmentDefinition } from '../model/definition.js';
 import { processIsAlive } from '../processes.js';
 import { materializeMembers, type CountResult } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
 import { StrictWarningsError } from '../segments/warnings.js';
 import { RunHistory, type RunStatus, type RunTrigger } from './history.js';
 import { JobLock } from './job-lock.js';
-import { assertInsideOutputRoot, customersOf, loadJob, outputFor, type JobSpec } from './job-file.js';
+import { assertInsideOutputRoot, customersOf, loadJob, outputFor, segmentNameOf, type JobSpec } from './job-file.js';
 import { expireMembers, RunMembers, type MemberChanges, type OutputRows } from './run-members.js';
 import { wallClock } from './local-time.js';
 
@@ -103,7 +102,7 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
     try {
       const store = await SegmentStore.load(db);
       const definition: unknown = job.segment !== undefined ? store.require(job.segment).definition : job.definition;
-      segment ??= String((definition as Partial<SegmentDefinition>).name ?? job.name);
+      segment ??= segmentNameOf(job);
       counted = await materializeMembers(db, definition, store, asOf, MEMBERS_TABLE, log, { strict: job.strict || options.strict === true });
       const members = await RunMembers.capture(db, { job: job.name, segment, runId });
       for (let i = 0; i < job.outputs.length; i++) {

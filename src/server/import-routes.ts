@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Hono } from 'hono';
 import { KumiwakeError, tableNames, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
 import type { OneAtATime } from './one-at-a-time.js';
-import { jsonBody } from './requests.js';
+import { byteLimit, jsonBody } from './requests.js';
 
 /** An upload's size limit: shop exports are tens to hundreds of MB; the file goes to disk, never memory. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
@@ -32,17 +32,6 @@ const safeName = (name: string | undefined) => {
 };
 
 const tooLarge = (limit: number) => new RequestFault('too-large', `the file is over the upload limit (${limit >= 1024 ** 3 ? `${limit / 1024 ** 3} GB` : `${limit.toLocaleString('en')} bytes`})`, 413);
-
-/** Counts bytes as they pass and fails the upload at the limit. */
-const limited = (limit: number) => {
-  let bytes = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytes += chunk.length;
-      done(bytes > limit ? tooLarge(limit) : null, chunk);
-    },
-  });
-};
 
 /**
  * Imports from the page: a CSV is uploaded as the request body and streamed to a private temp
@@ -83,7 +72,7 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
     const file = join(folder, safeName(c.req.query('name')));
     const id = randomUUID();
     try {
-      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), limited(maxBytes), createWriteStream(file, { flags: 'wx' }));
+      await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), byteLimit(maxBytes, () => tooLarge(maxBytes)), createWriteStream(file, { flags: 'wx' }));
       if (statSync(file).size === 0) throw new RequestFault('file-empty', `${basename(file)}: the file is empty`);
     } catch (error) {
       rmSync(folder, { recursive: true, force: true });
@@ -164,7 +153,7 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
     const records = await turns.run(c.req.raw.signal, () => workspace.imports(1000));
     const record = records.find((r) => r.importId === id);
     if (!record?.rejectsFile) throw new KumiwakeError('rejects-missing', `import ${c.req.param('id')} has no rejects file`);
-    if (!existsSync(record.rejectsFile) || !statSync(record.rejectsFile).isFile()) {
+    if (!statSync(record.rejectsFile, { throwIfNoEntry: false })?.isFile()) {
       throw new KumiwakeError('rejects-missing', `the rejects file of import ${id} (${basename(record.rejectsFile)}) is no longer beside the database`);
     }
     // A file of the server's own (beside the database), kept: streamed as it is.

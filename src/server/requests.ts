@@ -1,3 +1,7 @@
+import { Readable, Transform } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
 import type { MembersRequest, SegmentInput } from '../index.js';
 import { RequestFault } from './faults.js';
 
@@ -15,10 +19,16 @@ export async function jsonBody(request: Request): Promise<Body> {
   if (!/^application\/json\b/i.test(type)) throw new RequestFault('not-json', 'send the request body as application/json', 415);
   const length = Number(request.headers.get('content-length') ?? 0);
   if (length > MAX_BODY_BYTES) throw tooLarge();
-  const text = await textUpTo(request, MAX_BODY_BYTES);
+  let body = '';
+  if (request.body) {
+    // Counted as it comes: a body sent without its length (chunked) is refused as it passes the
+    // limit, not held whole first. text() drops a leading BOM, as request.text() does.
+    const counted = byteLimit(MAX_BODY_BYTES, tooLarge);
+    [, body] = await Promise.all([pipeline(Readable.fromWeb(request.body as ReadableStream), counted), text(counted)]);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(body);
   } catch (error) {
     throw new RequestFault('not-json', `the request body is not JSON: ${(error as Error).message}`);
   }
@@ -28,26 +38,15 @@ export async function jsonBody(request: Request): Promise<Body> {
 
 const tooLarge = () => new RequestFault('too-large', `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413);
 
-/**
- * The body as text, read no further than `limit` bytes: a body sent without its length (chunked)
- * is refused as soon as it passes the limit, not held whole in memory first.
- */
-async function textUpTo(request: Request, limit: number): Promise<string> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks)); // as request.text(): a leading BOM dropped
+/** Counts a body's bytes as they pass and fails it with `fault` past `limit` (JSON bodies, uploads). */
+export function byteLimit(limit: number, fault: () => Error): Transform {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      done(bytes > limit ? fault() : null, chunk);
+    },
+  });
 }
 
 function closed(body: Body, allowed: readonly string[]): void {
