@@ -88,6 +88,11 @@ interface Shared {
  */
 export class PlannerContext {
   readonly joins: Join[] = [];
+  /**
+   * Leaves compiled to "their join has a row for the customer": the alias of that join, whose
+   * customer_id is not NULL exactly when the leaf holds (members.ts moves the visibility test there).
+   */
+  readonly presenceJoins = new Map<Condition, string>();
 
   private constructor(
     readonly dialect: SqlDialect,
