@@ -134,18 +134,28 @@ export interface ImportRecord {
 const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 const text = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
 
+const RECORD_COLUMNS = `import_id, table_name, mode, files, encodings, started_at, finished_at, duration_ms, rows_read, rows_loaded, rows_skipped,
+  rows_rejected, rejects_file, outcome, error`;
+
 /** The latest imports, newest first. */
 export async function importHistory(db: Engine, limit = 50): Promise<ImportRecord[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new KumiwakeError('bad-argument', `limit must be a whole number, 1 or more, not ${limit}`);
-  const rows = await db.query<Record<string, unknown>>({
-    sql: `SELECT import_id, table_name, mode, files, encodings, started_at, finished_at, duration_ms, rows_read, rows_loaded, rows_skipped,
-            rows_rejected, rejects_file, outcome, error FROM imports ORDER BY import_id DESC LIMIT $1`,
-    parameters: [limit],
-  });
-  return rows.map((r) => ({
+  const rows = await db.query<Record<string, unknown>>({ sql: `SELECT ${RECORD_COLUMNS} FROM imports ORDER BY import_id DESC LIMIT $1`, parameters: [limit] });
+  return rows.map(asRecord);
+}
+
+/** One import of the history by its id, however old; undefined when there is none. */
+export async function importRecord(db: Engine, importId: number): Promise<ImportRecord | undefined> {
+  if (!Number.isSafeInteger(importId)) return undefined;
+  const rows = await db.query<Record<string, unknown>>({ sql: `SELECT ${RECORD_COLUMNS} FROM imports WHERE import_id = $1`, parameters: [importId] });
+  return rows.map(asRecord)[0];
+}
+
+function asRecord(r: Record<string, unknown>): ImportRecord {
+  return {
     importId: Number(r.import_id), table: String(r.table_name), mode: String(r.mode), files: (r.files as string[]) ?? [],
     encodings: (r.encodings as string[] | null) ?? null, startedAt: text(r.started_at), finishedAt: text(r.finished_at), durationMs: Number(r.duration_ms),
     rowsRead: num(r.rows_read), rowsLoaded: num(r.rows_loaded), rowsSkipped: num(r.rows_skipped), rowsRejected: num(r.rows_rejected),
     rejectsFile: (r.rejects_file as string | null) ?? null, outcome: r.outcome as ImportRecord['outcome'], error: (r.error as string | null) ?? null,
-  }));
+  };
 }

@@ -132,6 +132,11 @@ export class Workspace {
     return (await import('./import-preview.js')).importHistory(stateFileOf(await this.database()), limit); // ClickHouse keeps it in the state file
   }
 
+  /** One import of the history by its id (undefined: no such import). */
+  async importRecord(importId: number): Promise<import('./import-preview.js').ImportRecord | undefined> {
+    return (await import('./import-preview.js')).importRecord(stateFileOf(await this.database()), importId);
+  }
+
   /** The job files of a folder (default jobs): list, show, save (checked as `run` reads them), delete, next run times. */
   jobs(options: import('./jobs.js').JobFolderOptions = {}): import('./jobs.js').JobFolder {
     return new JobFolder(options, (name) => this.segments.show(name), (what) => this.assertWritable(what));

@@ -150,8 +150,7 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
   /** The rejects CSV of an import, found by its id in the history (never a path from the request). */
   app.get('/api/imports/:id/rejects', async (c) => {
     const id = Number(c.req.param('id'));
-    const records = await turns.run(c.req.raw.signal, () => workspace.imports(1000));
-    const record = records.find((r) => r.importId === id);
+    const record = await turns.run(c.req.raw.signal, () => workspace.importRecord(id));
     if (!record?.rejectsFile) throw new KumiwakeError('rejects-missing', `import ${c.req.param('id')} has no rejects file`);
     if (!statSync(record.rejectsFile, { throwIfNoEntry: false })?.isFile()) {
       throw new KumiwakeError('rejects-missing', `the rejects file of import ${id} (${basename(record.rejectsFile)}) is no longer beside the database`);
