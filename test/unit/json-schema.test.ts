@@ -80,6 +80,16 @@ describe('the JSON Schema of a definition', () => {
     expect(validate([])).toBe(false);
   });
 
+  it('takes a saved segment named by a number, as the parser reads it as its text', () => {
+    const byNumber = { version: 1, where: { kind: 'segment', name: 2024 } };
+    expect(validate(byNumber), errors()).toBe(true);
+    expect(() => parseDefinition(byNumber, { asOf, lookupSegment: (n) => (n === '2024' ? { where: { kind: 'tags', tags: ['vip'] } } : undefined) })).not.toThrow();
+    for (const name of ['', true, null]) {
+      expect(validate({ version: 1, where: { kind: 'segment', name } }), String(name)).toBe(false);
+      expect(() => parseDefinition({ version: 1, where: { kind: 'segment', name } }, { asOf, lookupSegment })).toThrow();
+    }
+  });
+
   it('accepts every definition the parser accepts', () => {
     let accepted = 0;
     fc.assert(fc.property(randomDefinition, (definition) => {

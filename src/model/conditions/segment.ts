@@ -15,7 +15,7 @@ const nameTheSegment = say('missing-name', 'name the saved segment');
 // Not .min(1): zod checks a length even of a value that is not a text, and would say it twice.
 // A number is read as its text, as in every text place (a segment saved as "2024"; `segment(2024)`).
 const name = z.preprocess((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v),
-  z.string({ error: nameTheSegment }).refine((n) => n !== '', { error: nameTheSegment }).meta({ minLength: 1 }));
+  z.string({ error: nameTheSegment }).refine((n) => n !== '', { error: nameTheSegment })).meta({ type: ['string', 'number'], minLength: 1 });
 
 /**
  * The saved segment is parsed inside this one's parse, with the chain of names that led to it:
