@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { KumiwakeError } from '../errors.js';
 
 /** A job file's fault with the JSON path it names (`outputs[0].format`), as a definition's faults are given. */
@@ -26,11 +26,15 @@ export interface JobEntry {
   readonly next: readonly string[];
   /** why `run` would refuse the file */
   readonly fault?: string;
+  /** other jobs of the folder write a file this one writes: the sentences saying which (`run` and `schedule` warn alike) */
+  readonly sharedOutputs?: readonly string[];
 }
 
 export interface JobFolderOptions {
   /** the folder of job files (default: jobs) */
   readonly jobsDir?: string;
+  /** the folder job outputs go to (default: data/out beside the jobs folder), for the shared-output warnings */
+  readonly outputRoot?: string;
 }
 
 /** As the scheduler names a job: the file name without `.json` (job-file.ts). */
@@ -57,7 +61,10 @@ export class JobFolder {
     private readonly assertWritable: (what: string) => void,
   ) {
     this.dir = resolve(options.jobsDir ?? 'jobs');
+    this.outputRoot = options.outputRoot;
   }
+
+  private readonly outputRoot: string | undefined;
 
   async list(): Promise<JobEntry[]> {
     const { listJobFiles } = await import('../jobs/job-file.js');
@@ -68,7 +75,30 @@ export class JobFolder {
       if ((error as KumiwakeError).code === 'jobs-missing') return []; // no job saved yet
       throw error;
     }
-    return Promise.all(files.map((file) => this.entry(file)));
+    const entries = await Promise.all(files.map((file) => this.entry(file)));
+    const warnings = await this.sharedOutputs(files.map((file) => basename(file, '.json')), { together: false });
+    return entries.map((e) => {
+      const mine = warnings.filter((w) => w.jobs.includes(e.name)).map((w) => w.message);
+      return mine.length === 0 ? e : { ...e, sharedOutputs: mine };
+    });
+  }
+
+  /**
+   * Output files several of these jobs write (names in this folder or job files; a job file `run`
+   * would refuse is left out: its run fails anyway), with the warning `schedule` logs. `together`:
+   * run by one `kumiwake run`, so `{time}` is alike for all, not only for jobs of one schedule.
+   */
+  async sharedOutputs(jobs: readonly string[], options: { together: boolean }): Promise<Array<{ readonly jobs: readonly string[]; readonly message: string }>> {
+    const { defaultOutputRoot, jobFileFor, loadJob, sharedOutputs, sharedOutputWarning } = await import('../jobs/job-file.js');
+    const specs = jobs.flatMap((job) => {
+      try {
+        const spec = loadJob(jobFileFor(job, this.dir));
+        return [options.together ? { ...spec, schedule: undefined } : spec];
+      } catch {
+        return [];
+      }
+    });
+    return sharedOutputs(specs, this.outputRoot ?? defaultOutputRoot(this.dir)).map((shared) => ({ jobs: shared.jobs, message: sharedOutputWarning(shared) }));
   }
 
   async show(name: string): Promise<JobEntry> {

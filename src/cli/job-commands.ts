@@ -66,6 +66,8 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
           // A job run waits longer for a busy database than a command: an import may be running.
           await withWorkspace(argv, { signal, lockTimeoutMs: config.jobLockTimeoutMs }, async (workspace) => {
             const outcomes: RunOutcome[] = [];
+            const folder = workspace.jobs({ jobsDir: argv['jobs-dir'], outputRoot: outputRoot(argv) });
+            for (const shared of await folder.sharedOutputs(argv.jobs as string[], { together: true })) process.stderr.write(`kumiwake: warning: ${shared.message}\n`);
             for (const job of argv.jobs as string[]) {
               if (signal.aborted) break;
               outcomes.push(await workspace.runJob(job, { jobsDir: argv['jobs-dir'], asOf: argv['as-of'], strict: argv.strict, outputRoot: outputRoot(argv) }));

@@ -200,6 +200,13 @@ export function sharedOutputs(jobs: readonly JobSpec[], outputRoot: string): Arr
     .map(([path, names]) => ({ path: path.replaceAll('KUMIWAKEDATE', '{date}').replace(/KUMIWAKETIME\d+X/g, '{time}'), jobs: [...names] }));
 }
 
+/** The warning for an output path several jobs write, naming them. */
+export function sharedOutputWarning(shared: { readonly path: string; readonly jobs: readonly string[] }): string {
+  const names = shared.jobs.map((name) => `"${name}"`);
+  const when = shared.path.includes('{date}') ? 'on a day both run, ' : '';
+  return `jobs ${names.slice(0, -1).join(', ')} and ${names.at(-1)} write the same file ${shared.path}: ${when}the later run replaces the earlier's`;
+}
+
 /** The customers an output lists, or whose order lines it lists (`"rows": "purchases"`: the run's members). */
 export const customersOf = (rows: JobSpec['outputs'][number]['rows']): OutputRows => (rows === 'purchases' ? 'members' : rows);
 

@@ -4,7 +4,7 @@ import { KumiwakeError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { processIsAlive } from '../processes.js';
 import { RunHistory, type RunTrigger } from './history.js';
-import { listJobFiles, loadJob, sharedOutputs, type JobSpec } from './job-file.js';
+import { listJobFiles, loadJob, sharedOutputs, sharedOutputWarning, type JobSpec } from './job-file.js';
 import { SchedulerLock } from './job-lock.js';
 import { wallClock } from './local-time.js';
 import { latestMissedOccurrence } from './missed-runs.js';
@@ -112,12 +112,7 @@ export class Scheduler {
         this.options.onJobFileError?.(file, (error as Error).message);
       }
     }
-    for (const shared of sharedOutputs(jobs, this.options.outputRoot)) {
-      const names = shared.jobs.map((name) => `"${name}"`);
-      const when = shared.path.includes('{date}') ? 'on a day both run, ' : '';
-      this.log.warn({ path: shared.path, jobs: shared.jobs },
-        `jobs ${names.slice(0, -1).join(', ')} and ${names.at(-1)} write the same file ${shared.path}: ${when}the later run replaces the earlier's`);
-    }
+    for (const shared of sharedOutputs(jobs, this.options.outputRoot)) this.log.warn({ path: shared.path, jobs: shared.jobs }, sharedOutputWarning(shared));
     return jobs;
   }
 

@@ -37,7 +37,7 @@ function wholeNumber(value: unknown, name: string): number | undefined {
  * download-routes.ts's POST /api/download/diff).
  */
 export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime, options: JobRouteOptions): void {
-  const jobs = workspace.jobs({ jobsDir: options.jobsDir });
+  const jobs = workspace.jobs({ jobsDir: options.jobsDir, outputRoot: options.outputRoot });
 
   const scheduler = () => options.scheduler?.status ?? { enabled: false, running: false, jobs: [] };
   /**

@@ -24,6 +24,8 @@ export interface JobEntry {
   readonly job?: JobFile;
   readonly next: readonly string[];
   readonly fault?: string;
+  /** other jobs write a file this one writes (the server's sentences) */
+  readonly sharedOutputs?: readonly string[];
 }
 
 /** Whether the server runs the jobs folder's scheduler (`kumiwake serve --schedule`). */

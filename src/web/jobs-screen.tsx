@@ -67,6 +67,7 @@ export function JobsScreen({ segments, current }: Props) {
             <li key={j.name} class={j.name === selected ? 'current' : ''}>
               <button type="button" class="link" data-job={j.name} onClick={() => { setSelected(j.name); setCreating(false); setOutcome(undefined); }}>{j.name}</button>
               {j.fault && <span class="fault" title={j.fault}> ⚠</span>}
+              {!j.fault && j.sharedOutputs && <span class="warning" title={j.sharedOutputs.join('\n')}> ⚠</span>}
             </li>
           ))}
         </ul>
@@ -82,6 +83,7 @@ export function JobsScreen({ segments, current }: Props) {
         {entry && (
           <>
             {entry.fault && <p class="fault" data-testid="job-fault">{entry.fault}</p>}
+            {entry.sharedOutputs?.map((w) => <p key={w} class="warning" data-testid="job-shared-output">{w}</p>)}
             {entry.next.length > 0 && <p class="hint">{t('job_nextRuns')}: {entry.next.join(', ')}</p>}
             <div class="segment-actions">
               <button type="button" data-testid="run-now" disabled={outcome?.busy} onClick={() => runNow(entry.name)}>{t('job_runNow')}</button>

@@ -6,7 +6,7 @@
  * (its line number shown) and a good CP932 one (imported, in the import history).
  * One browser, one server; the fixture shop (test/fixtures/shop), whose figures are written here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -147,6 +147,16 @@ describe.runIf(HAVE_CHROMIUM)('jobs and imports in Chromium', () => {
     book.worksheets[0]!.eachRow((row) => cells.push([String(row.getCell(1).value), String(row.getCell(2).value)]));
     expect(cells[0]).toEqual(['増減', '会員番号']);
     expect(cells.slice(1).sort()).toEqual([['流入', '002'], ['流出', '005']]);
+  });
+
+  it('says beside a job that another job writes its file', async () => {
+    writeFileSync(join(dir, 'jobs', 'vip-copy.json'), JSON.stringify({ segment: 'vip', schedule: '30 6 15 * *', outputs: [{ path: 'vip-weekly-{date}.csv' }] }));
+    await page.click('button[data-screen="builder"]');
+    await page.click('button[data-screen="jobs"]');
+    await page.click('[data-job="vip-weekly"]');
+    expect(await outcome('job-shared-output', /vip-copy/)).toBe(
+      `jobs "vip-copy" and "vip-weekly" write the same file ${join(dir, 'out', 'vip-weekly-{date}.csv')}: on a day both run, the later run replaces the earlier's`);
+    rmSync(join(dir, 'jobs', 'vip-copy.json'));
   });
 
   it('uploads a bad CSV and shows its line number; a good CP932 one is previewed, imported and listed in the history', async () => {

@@ -57,6 +57,18 @@ describe('kumiwake run', () => {
     expect(run).toMatchObject({ job: 'emailable', segment: 'emailable', trigger: 'manual', status: 'succeeded', asOf: AS_OF, count: 1, reachable: { email: 1, line: 1, dm: 1 }, files: [csv, xlsx], error: null });
   });
 
+  it('warns when jobs run together write the same file (the later replaces it), not when each runs alone', () => {
+    writeJob(p.jobs, 'same-a', { definition: reachableByEmail, outputs: [{ path: 'same-{date}.csv' }] });
+    writeJob(p.jobs, 'same-b', { definition: { version: 1 }, outputs: [{ path: 'same-{date}.csv' }, { path: '{job}.csv' }] });
+    const together = runCli(['run', 'same-a', 'same-b', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF]);
+    expect(together.code, together.stderr).toBe(0);
+    expect(together.stderr).toContain(`kumiwake: warning: jobs "same-a" and "same-b" write the same file ${join(p.root, 'data', 'out', 'same-{date}.csv')}`);
+    expect(parseCsv(readFileSync(join(p.root, 'data', 'out', `same-${AS_OF}.csv`), 'utf8')).length).toBe(1 + 4); // same-b's four visible customers replaced same-a's one
+    const alone = runCli(['run', 'same-a', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF]);
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stderr).not.toContain('warning');
+  });
+
   it('records an invalid segment with the planner\'s message, and the other jobs of the command still run', () => {
     const r = runCli(['run', 'bad-segment', 'emailable', 'bad-file', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--json']);
     expect(r.code).toBe(2);

@@ -119,6 +119,17 @@ describe('kumiwake serve: jobs and imports', () => {
     expect((await call(`${base}api/next-runs?schedule=nope`)).json.error.faults[0].path).toBe('schedule');
   });
 
+  it('lists the jobs that write the same file with the sentence the scheduler logs', async () => {
+    const copy = { segment: 'vip', schedule: '0 9 * * 1', outputs: [{ path: 'weekly-{date}.csv' }] };
+    expect((await call(`${base}api/jobs`, { body: { name: 'weekly-copy', job: copy } })).status).toBe(201);
+    // in the server's output folder; jobs in file name order ("weekly-copy.json" sorts first)
+    const sentence = `jobs "weekly-copy" and "weekly" write the same file ${join(dir, 'out', 'weekly-{date}.csv')}: on a day both run, the later run replaces the earlier's`;
+    const listed = await call(`${base}api/jobs`);
+    expect(listed.json.jobs.map((j: any) => [j.name, j.sharedOutputs])).toEqual([['weekly-copy', [sentence]], ['weekly', [sentence]]]);
+    expect((await call(`${base}api/jobs/weekly-copy`, { method: 'DELETE' })).status).toBe(200);
+    expect((await call(`${base}api/jobs`)).json.jobs.map((j: any) => [j.name, j.sharedOutputs])).toEqual([['weekly', undefined]]);
+  });
+
   it('runs a job now, twice, and says who entered and left, as the members lists do', async () => {
     const first = await call(`${base}api/jobs/weekly/run`, { body: {} });
     expect(first.json.status).toBe('succeeded');
