@@ -54,6 +54,7 @@ function checkName(name: string): void {
  */
 export class JobFolder {
   readonly dir: string;
+  private readonly outputRoot: string | undefined;
 
   constructor(
     options: JobFolderOptions,
@@ -64,23 +65,19 @@ export class JobFolder {
     this.outputRoot = options.outputRoot;
   }
 
-  private readonly outputRoot: string | undefined;
-
   async list(): Promise<JobEntry[]> {
+    const files = await this.files();
+    return this.withSharedOutputs(await Promise.all(files.map((file) => this.entry(file))), files);
+  }
+
+  private async files(): Promise<string[]> {
     const { listJobFiles } = await import('../jobs/job-file.js');
-    let files: string[];
     try {
-      files = listJobFiles(this.dir);
+      return listJobFiles(this.dir);
     } catch (error) {
       if ((error as KumiwakeError).code === 'jobs-missing') return []; // no job saved yet
       throw error;
     }
-    const entries = await Promise.all(files.map((file) => this.entry(file)));
-    const warnings = await this.sharedOutputs(files.map((file) => basename(file, '.json')), { together: false });
-    return entries.map((e) => {
-      const mine = warnings.filter((w) => w.jobs.includes(e.name)).map((w) => w.message);
-      return mine.length === 0 ? e : { ...e, sharedOutputs: mine };
-    });
   }
 
   /**
@@ -102,7 +99,17 @@ export class JobFolder {
   }
 
   async show(name: string): Promise<JobEntry> {
-    return this.entry(this.fileFor(name));
+    const [entry] = await this.withSharedOutputs([await this.entry(this.fileFor(name))], await this.files());
+    return entry!;
+  }
+
+  /** The entries with the warnings of files other jobs of the folder (`files`) write too, as `schedule` gives them. */
+  private async withSharedOutputs(entries: JobEntry[], files: readonly string[]): Promise<JobEntry[]> {
+    const warnings = await this.sharedOutputs(files.map((file) => basename(file, '.json')), { together: false });
+    return entries.map((e) => {
+      const mine = warnings.filter((w) => w.jobs.includes(e.name)).map((w) => w.message);
+      return mine.length === 0 ? e : { ...e, sharedOutputs: mine };
+    });
   }
 
   /**
@@ -136,7 +143,7 @@ export class JobFolder {
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
-    return this.entry(target);
+    return (await this.withSharedOutputs([await this.entry(target)], await this.files()))[0]!;
   }
 
   async delete(name: string): Promise<void> {

@@ -126,6 +126,7 @@ describe('kumiwake serve: jobs and imports', () => {
     const sentence = `jobs "weekly-copy" and "weekly" write the same file ${join(dir, 'out', 'weekly-{date}.csv')}: on a day both run, the later run replaces the earlier's`;
     const listed = await call(`${base}api/jobs`);
     expect(listed.json.jobs.map((j: any) => [j.name, j.sharedOutputs])).toEqual([['weekly-copy', [sentence]], ['weekly', [sentence]]]);
+    expect((await call(`${base}api/jobs/weekly`)).json.sharedOutputs).toEqual([sentence]);
     expect((await call(`${base}api/jobs/weekly-copy`, { method: 'DELETE' })).status).toBe(200);
     expect((await call(`${base}api/jobs`)).json.jobs.map((j: any) => [j.name, j.sharedOutputs])).toEqual([['weekly', undefined]]);
   });
