@@ -280,7 +280,7 @@ describe('kumiwake import stores exactly what the file says, and says what it st
     const places = writeCsv(join(dir, 'places.csv'), 'order_id,customer_id,ordered_at,product_code,unit_price\nA,1,2024-01-01,P,0.00001\n');
     const refused = runCli(['import', 'purchases', places, '--db', dbFile]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`${places}:2: column unit_price: cannot read "0.00001" as a number (at most 4 decimals`);
+    expect(refused.stderr).toContain(`${places}:2: column unit_price: cannot read "0.00001" as a number less than 100,000,000,000,000 in size, of at most 4 decimals`);
   });
 
   it('converts timestamps with a zone offset to the configured zone (--tz), and reads Japanese dates and full-width digits', async () => {

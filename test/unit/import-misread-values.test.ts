@@ -50,6 +50,26 @@ describe('values an import would otherwise store as something else', () => {
     expect((await shop.count({ definition: { where: { kind: 'purchases', sales: { min: 1234.56, max: 1234.56 } } } as never })).count).toBe(1);
   });
 
+  it('refuses figures too large to hold: a price times quantity by its line, quantities that add up past a summary by a sentence', async () => {
+    const lines = async () => (await shop.tableSizes()).purchases ?? 0;
+    const before = await lines();
+    const header = 'order_id,line_no,customer_id,ordered_at,product_code,quantity,unit_price\n';
+    // a JAN code pasted into the price column: 100 × 4901234567890 is no amount
+    const jan = file('jan.csv', `${header}J1,1,1,2025-01-01,P1,1,1000\nJ2,1,1,2025-01-01,P1,100,4901234567890\n`);
+    await expect(shop.import({ table: 'purchases', files: [jan] })).rejects.toThrow(`${jan}:3: column unit_price: quantity × unit_price is 100,000,000,000,000 or more`);
+    expect(await lines()).toBe(before);
+    expect(await shop.import({ table: 'purchases', files: [jan], maxRejects: 1 })).toMatchObject({ rowsLoaded: 1, rowsRejected: 1 });
+    expect(await lines()).toBe(before + 1);
+    // given, the amount is used and the price is not multiplied
+    const priced = file('priced.csv', `order_id,line_no,customer_id,ordered_at,product_code,quantity,unit_price,amount\nJ3,1,1,2025-01-01,P1,100,4901234567890,1000\n`);
+    await shop.import({ table: 'purchases', files: [priced] });
+    expect(await lines()).toBe(before + 2);
+
+    const huge = file('huge.csv', 'order_id,line_no,customer_id,ordered_at,product_code,quantity,amount\nB1,1,2,2025-01-01,P9,9000000000000000000,1\nB2,1,2,2025-01-02,P9,9000000000000000000,1\n');
+    await expect(shop.import({ table: 'purchases', files: [huge] })).rejects.toMatchObject({ code: 'sum-too-large', message: expect.stringContaining('add up to more than 9,223,372,036,854,775,807') });
+    expect(await lines()).toBe(before + 2);
+  });
+
   it('refuses a UTF-16 file (Excel\'s "Unicode text") by name, before reading it as anything else', async () => {
     for (const [name, bytes] of [['le.txt', Buffer.from('\ufeffcustomer_id\tname\r\n9\t山田\r\n', 'utf16le')], ['be.txt', Buffer.from([0xfe, 0xff, 0, 0x63])]] as const) {
       const path = join(dir, name);

@@ -73,6 +73,9 @@ describe('reading values exactly', () => {
     expect(await read(column(customers, 'birthday'), ['2024年1月5日', '２０２４年１月５日', '２０２４／０１／０５', '2024年13月5日'])).toEqual(['2024-01-05', '2024-01-05', '2024-01-05', null]);
     expect(await read(column(purchases, 'ordered_at'), ['2024年1月5日 9時30分', '2024年1月5日 9:30', '2024年1月5日9時30分15秒', '２０２４－０１－０５　０９：３０'])).toEqual(
       ['2024-01-05 09:30:00', '2024-01-05 09:30:00', '2024-01-05 09:30:15', '2024-01-05 09:30:00']);
+    // a zone after a Japanese time of day, as after 09:30
+    expect(await read(column(purchases, 'ordered_at'), ['2024年1月5日 0時30分 UTC', '2024年1月5日 9時30分 +09:00', '2024年1月5日 0時30分15秒 Z'])).toEqual(
+      ['2024-01-05 09:30:00', '2024-01-05 09:30:00', '2024-01-05 09:30:15']);
   });
 
   it('reads the common timestamp shape without the zone test exactly as with it, junk included', async () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { KumiwakeError } from '../../../errors.js';
 import type { DuckDBEngine } from '../engine.js';
 import { sqlString } from '../../../dialect/duckdb/sql-text.js';
 import { applyOrderDeltas, forgetOrders, ordersNoted, RECOUNTED } from './order-deltas.js';
@@ -47,6 +48,22 @@ export async function salesStatusCondition(db: DuckDBEngine): Promise<string> {
 export async function refreshDerivedTables(
   db: DuckDBEngine, changed: 'purchases' | 'products', scope: SummaryScope = 'all', customersPerPass = CUSTOMERS_PER_SUMMARY_PASS,
   lines = 'purchases', categoriesByCustomerAtMost = CATEGORIES_BY_CUSTOMER_AT_MOST,
+): Promise<void> {
+  try {
+    await refresh(db, changed, scope, customersPerPass, lines, categoriesByCustomerAtMost);
+  } catch (error) {
+    // The summaries hold a quantity sum in a BIGINT: lines of one customer whose quantities add up
+    // past it (codes in the quantity column) are the file's fault, said so, not an internal error.
+    if (/out of range for the destination type INT64|Overflow in (addition|multiplication) of INT64/i.test((error as Error).message)) {
+      throw new KumiwakeError('sum-too-large',
+        `purchases: the quantities of one customer's order lines add up to more than 9,223,372,036,854,775,807, more than a summary holds (is a code in the quantity column?); nothing was imported`);
+    }
+    throw error;
+  }
+}
+
+async function refresh(
+  db: DuckDBEngine, changed: 'purchases' | 'products', scope: SummaryScope, customersPerPass: number, lines: string, categoriesByCustomerAtMost: number,
 ): Promise<void> {
   if (lines !== 'purchases' && (changed !== 'purchases' || scope !== 'all')) throw new Error('only a full rebuild of the purchase summaries reads a side table');
   const built = await summariesBuilt(db);

@@ -40,6 +40,8 @@ export interface StageOptions {
 const FOUR_DIGIT_YEAR = '^[0-9０-９]{4}([^0-9０-９]|$)|^[0-9０-９]{8}$';
 /** Why a date or timestamp whose year has fewer than four digits is refused. */
 export const SHORT_YEAR = 'the year has fewer than four digits: write it in full (85/04/01 is not read as 1985)';
+/** Why a line's quantity × unit_price is refused when it has no amount. */
+export const AMOUNT_OUT_OF_RANGE = 'quantity × unit_price is 100,000,000,000,000 or more, more than an amount holds (is a code in the price column?)';
 export const UNDECODABLE_REASON = 'holds bytes that are not CP932 (they would be stored as "\uFFFD"); fix the file, or set the row aside with --max-rejects';
 
 /**
@@ -144,6 +146,16 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
       const early = `${t} < ${c.type === 'date' ? "DATE '1000-01-01'" : "TIMESTAMP '1000-01-01'"}`;
       badTests.push({ test: `${early} AND NOT regexp_matches(${r}, '${FOUR_DIGIT_YEAR}')`, name: c.name, raw: r, reason: SHORT_YEAR });
     }
+  }
+  // A line without an amount takes quantity × unit_price (load.ts): one more than an amount holds
+  // (a code pasted into the price column) is refused here, by its line, not by the insert.
+  const given = (name: string) => columns.some((c) => c.name === name);
+  if (table.table === 'purchases' && given('unit_price')) {
+    const product = `${given('quantity') ? `COALESCE(${sqlIdent('t_quantity')}, 1)` : '1'} * ${sqlIdent('t_unit_price')}`;
+    badTests.push({
+      test: `${given('amount') ? `${sqlIdent('t_amount')} IS NULL AND ` : ''}TRY_CAST(${product} AS DECIMAL(18, 4)) IS NULL AND ${sqlIdent('t_unit_price')} IS NOT NULL`,
+      name: 'unit_price', raw: sqlIdent('r_unit_price'), reason: AMOUNT_OUT_OF_RANGE,
+    });
   }
   const whenBad = (value: (b: (typeof badTests)[number]) => string) =>
     badTests.length > 0 ? `CASE WHEN _skip THEN NULL ${badTests.map((b) => `WHEN ${b.test} THEN ${value(b)}`).join(' ')} END` : 'NULL';
