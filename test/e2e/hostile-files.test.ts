@@ -80,6 +80,24 @@ describe('hostile files', () => {
     expect(await customer('302')).toBe('b');
   });
 
+  it('skips the header of a second file joined end to end instead of storing it as a customer or refusing its words as dates', async () => {
+    const r = runCli(['import', 'customers', file('joined.csv', 'customer_id,name\n311,a\n\uFEFFcustomer_id,name\n312,b\ncustomer_id,name\n'), '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 4, rowsLoaded: 2, rowsSkipped: 2 });
+    expect(await customer('customer_id')).toBeUndefined();
+    expect(await customer('312')).toBe('b');
+    // into an empty table (loaded straight from the reader, then found and staged)
+    const fresh = join(dir, 'joined-fresh.duckdb');
+    const first = runCli(['import', 'customers', join(dir, 'joined.csv'), '--db', fresh, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ rowsRead: 4, rowsLoaded: 2, rowsSkipped: 2 });
+    expect((await query<{ n: bigint }>(fresh, `SELECT count(*) AS n FROM customers WHERE customer_id = 'customer_id'`))[0]?.n).toBe(0n);
+    const lines = 'order_id,line_no,customer_id,ordered_at,product_code,amount\n';
+    const purchases = runCli(['import', 'purchases', file('joined-lines.csv', `${lines}J1,1,311,2025-01-01,P1,100\n${lines}J2,1,312,2025-01-02,P1,200\n`), '--db', db, '--json']);
+    expect(purchases.code, purchases.stderr).toBe(0);
+    expect(JSON.parse(purchases.stdout)).toMatchObject({ rowsRead: 3, rowsLoaded: 2, rowsSkipped: 1 });
+  });
+
   it('refuses mixed encodings, naming the lines', async () => {
     const bytes = Buffer.concat([Buffer.from('customer_id,name\n401,山田\n402,'), Buffer.from([0x8e, 0x52, 0x93, 0x63]), Buffer.from('\n')]);
     await refused(file('mixed.csv', bytes), /mixed\.csv:3: mixed encodings: line 2 is UTF-8 but line 3 is not/);

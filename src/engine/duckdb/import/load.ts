@@ -126,9 +126,13 @@ export async function loadDirectly(
 ): Promise<{ inserted: number; stored: number } | undefined> {
   const { names, select } = targetColumns(table, plan, linesLater);
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
-  const rows = `SELECT ${guarded.join(', ')} FROM (${plan.select}) AS src WHERE NOT _skip`;
+  const rows = `SELECT ${guarded.join(', ')} FROM (${plan.directSelect}) AS src WHERE NOT _skip`;
   const target = q(storedIn(table));
   const inserted = await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
+  // A line repeating the header (files joined end to end) went in as a row: the stage skips it.
+  if (plan.headerAgain && (await db.all(`SELECT 1 FROM ${target} WHERE ${q(plan.headerAgain.column)} = $text LIMIT 1`, { text: plan.headerAgain.text })).length > 0) {
+    throw new Error(BAD_ROW_SIGNAL);
+  }
   // Lines numbered later cannot repeat a key: each is its order's n-th.
   if (table.key.length > 0 && mode !== 'append' && linesLater === undefined && (await repeatsKey(db, target, table.key))) {
     await db.run(`DELETE FROM ${target}`);

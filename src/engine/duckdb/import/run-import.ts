@@ -402,7 +402,7 @@ async function loadWithoutStage(
   if (inserted === undefined) return undefined;
   if (!plan.skips) return { read: inserted.inserted, skipped: 0, stored: inserted.stored };
   const [counts] = await db.all<{ total: bigint; skipped: bigint }>(
-    `SELECT count(*) AS total, count(*) FILTER (WHERE _skip) AS skipped FROM (${plan.select})`, { path });
+    `SELECT count(*) AS total, count(*) FILTER (WHERE _skip) AS skipped FROM (${plan.directSelect})`, { path });
   return { read: Number(counts!.total), skipped: Number(counts!.skipped), stored: inserted.stored };
 }
 

@@ -19,6 +19,13 @@ export interface StagePlan {
   readonly numbered: ReadonlyArray<{ readonly column: ColumnDef; readonly within: readonly string[] }>;
   /** the mapping skips some rows (skipIfEmpty) */
   readonly skips: boolean;
+  /**
+   * `select` without skipping the lines that repeat the header (the next file's, of files joined
+   * end to end): the direct load reads no more than it stores, then looks for `headerAgain`.
+   */
+  readonly directSelect: string;
+  /** a text column and the header text a line repeating the header stores in it */
+  readonly headerAgain: { readonly column: string; readonly text: string } | undefined;
   /** the table's `attr:NAME` / `group:NAME` columns the file fills (created by the load if new) */
   readonly groupColumns: readonly string[];
   /** the file's number of columns */
@@ -110,6 +117,12 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
   for (const [target, cases] of ruleCases) ruled.set(target, `CASE ${cases.join(' ')} ELSE ${rawOf.get(target) ?? 'NULL'} END`);
 
   const skip = mapping.skipIfEmpty.map((name, i) => `${rawRef(name, `skipIfEmpty[${i}]`)} IS NULL`);
+  // A line repeating the header, cell for cell, is the header of another file joined end to end
+  // (its byte-order mark is dropped with the first cell's): skipped, never stored as a row. The
+  // stage skips and counts it; a direct load finds it stored afterwards and is staged instead.
+  // The other cells are compared only on a line whose first cell is the header's (one test a line).
+  const otherCells = header.cells.slice(1).map((cell, i) => `COALESCE(c${i + 1}, '') = ${sqlString(cell)}`);
+  const headerAgain = `CASE WHEN c0 IN (${sqlString(header.cells[0] ?? '')}, ${sqlString(`\uFEFF${header.cells[0] ?? ''}`)}) THEN ${otherCells.length > 0 ? otherCells.join(' AND ') : 'true'} ELSE false END`;
   const columns = table.columns.filter((c) => ruled.has(c.name));
   for (const { column, within } of numbered) {
     within.forEach((name, i) => {
@@ -175,17 +188,23 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
 
   const csvColumns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const delimiter = options.delimiter ?? ',';
-  const select = `SELECT ${finalSelect.join(',\n  ')}
+  const selectFrom = (raw: readonly string[]) => `SELECT ${finalSelect.join(',\n  ')}
 FROM (
   SELECT *, ${typedSelect.length > 0 ? typedSelect.join(',\n    ') : 'NULL AS _none'}
   FROM (
-    SELECT ${rawSelect.join(',\n      ')}
+    SELECT ${raw.join(',\n      ')}
     FROM read_csv($path, header = true, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', strict_mode = true,
                   null_padding = false, max_line_size = 33554432, buffer_size = 33554432, columns = {${csvColumns}})
   )
 )`;
+  const select = selectFrom(rawSelect.map((e) => (e.endsWith(' AS _skip') ? `${[...skip, `(${headerAgain})`].join(' OR ')} AS _skip` : e)));
+  // The first text column the file gives, and its header: a line repeating the header stores that text there.
+  const textCell = header.cells.findIndex((_, i) => [...header.positionOf].some(([name, at]) => at === i && columns.some((c) => c.name === name && c.type === 'text')));
+  const headerColumn = textCell < 0 ? undefined : [...header.positionOf].find(([, at]) => at === textCell)![0];
   return {
     select,
+    directSelect: selectFrom(rawSelect),
+    headerAgain: headerColumn === undefined ? undefined : { column: headerColumn, text: header.cells[textCell]!.trim() },
     // A regular table, not TEMP: inside the import transaction DuckDB writes a large one to the
     // database file as it grows instead of holding it in memory; it never outlives the transaction.
     sql: `CREATE OR REPLACE TABLE ${STAGE_TABLE} AS ${select}`,
