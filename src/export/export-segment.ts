@@ -67,6 +67,8 @@ export interface ExportSettings {
    * diff: clickhouse/state-ids.ts) listed instead of the evaluated members; some may no longer be stored
    */
   readonly serverIds?: string;
+  /** where the columns and sort keys were given, named in their faults (default `--columns`, `--sort`; a job's `FILE: outputs[0].columns`) */
+  readonly givenAt?: { readonly columns: string; readonly sort: string };
 }
 
 /** realpath, or the resolved path when the file does not exist. */
@@ -145,10 +147,10 @@ export async function writeExport(db: Engine, spec: OutputSpec, rowCount: number
   const server = serverTable === undefined ? undefined : await import('./clickhouse/context.js');
   const columns = withRemarkLabels([
     ...(settings.leadingColumns ?? []),
-    ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? [...DEFAULT_PURCHASE_COLUMNS, ...[...named.group].sort()] : DEFAULT_EXPORT_COLUMNS), named.attr, '--columns', rows, named.group),
+    ...resolveExportColumns(spec.columns ?? (rows === 'purchases' ? [...DEFAULT_PURCHASE_COLUMNS, ...[...named.group].sort()] : DEFAULT_EXPORT_COLUMNS), named.attr, settings.givenAt?.columns ?? '--columns', rows, named.group),
   ], spec.headers === 'ja' ? await readRemarkLabels(server ? server.clickhouseEngineOf(db).state : db) : {});
   const serverMembers = server && serverTable ? await server.serverMembersOf(db, serverTable, settings.serverIds !== undefined) : undefined;
-  const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows), limit: spec.limit, asOf: settings.asOf, serverMembers };
+  const query = { rows, sort: resolveSortKeys(spec.sort ?? [], named, rows, settings.givenAt?.sort), limit: spec.limit, asOf: settings.asOf, serverMembers };
   const lines = rows !== 'purchases' ? undefined : serverMembers ? await server!.serverLineCount(db, serverMembers) : await memberLineCount(db);
   const listed = Math.min(lines ?? rowCount, spec.limit ?? Number.MAX_SAFE_INTEGER);
   const cells = { values: valueStyleOf(spec), csvFormulas: spec.csvFormulas ?? 'neutralise' };

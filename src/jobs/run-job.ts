@@ -114,7 +114,10 @@ async function runLocked(job: JobSpec, options: RunOptions): Promise<RunOutcome>
           log.warn({ job: job.name, output: output.path }, `no earlier run of job ${job.name} for ${segment} (as of ${formatDate(asOf)} or before, members kept) to compare with: outputs[${i}] ("rows": "${job.outputs[i]!.rows}") is written empty`);
         }
         const written = await writeOutput(db, customersOf(job.outputs[i]!.rows), (serverIds) =>
-          writeExport(db, output, rows, { ...options.exportSettings, logger: log, signal: options.signal, asOf: formatDate(asOf), serverIds }));
+          writeExport(db, output, rows, {
+            ...options.exportSettings, logger: log, signal: options.signal, asOf: formatDate(asOf), serverIds,
+            givenAt: { columns: `${job.file}: outputs[${i}].columns`, sort: `${job.file}: outputs[${i}].sort` },
+          }));
         files.push(written.path);
       }
       const segmentName = segment;

@@ -57,6 +57,14 @@ describe('kumiwake run', () => {
     expect(run).toMatchObject({ job: 'emailable', segment: 'emailable', trigger: 'manual', status: 'succeeded', asOf: AS_OF, count: 1, reachable: { email: 1, line: 1, dm: 1 }, files: [csv, xlsx], error: null });
   });
 
+  it('names the job file and the JSON path of an output column the database lacks', () => {
+    writeJob(p.jobs, 'unknown-attr', { definition: reachableByEmail, outputs: [{ path: 'attr.csv', columns: ['customer_id', 'attr:nope'] }] });
+    const r = runCli(['run', 'unknown-attr', '--jobs-dir', p.jobs, '--db', p.db, '--as-of', AS_OF, '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toContain(`${join(p.jobs, 'unknown-attr.json')}: outputs[0].columns[1]: unknown column "attr:nope"`);
+    expect(existsSync(join(p.root, 'data', 'out', 'attr.csv'))).toBe(false);
+  });
+
   it('warns when jobs run together write the same file (the later replaces it), not when each runs alone', () => {
     writeJob(p.jobs, 'same-a', { definition: reachableByEmail, outputs: [{ path: 'same-{date}.csv' }] });
     writeJob(p.jobs, 'same-b', { definition: { version: 1 }, outputs: [{ path: 'same-{date}.csv' }, { path: '{job}.csv' }] });
