@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { KumiwakeError } from '../errors.js';
+import { parseJsonText } from '../json-text.js';
 import { parseQuery } from '../query/query.js';
 
 /**
@@ -16,9 +17,5 @@ export function readDefinitionFile(file: string, as: 'json' | 'query' = /\.kwq$/
     throw new KumiwakeError('file-missing', `${file}: cannot read the definition: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (as === 'query') return parseQuery(text.replace(/^\uFEFF/, ''), { source: file === '-' ? 'standard input' : file });
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new KumiwakeError('definition-json', `${file === '-' ? 'standard input' : file}: not valid JSON: ${(e as Error).message}`);
-  }
+  return parseJsonText(text, file === '-' ? 'standard input' : file, 'definition-json');
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
+import { parseJsonText } from '../json-text.js';
 
 /**
  * A mapping file adapts a shop's own export to a canonical table without editing the file:
@@ -54,13 +55,14 @@ export type Derivation = z.infer<typeof derivation>;
 export const emptyMapping: Mapping = { columns: {}, derive: {}, skipIfEmpty: [], rules: [] };
 
 export function loadMapping(path: string): Mapping {
-  let json: unknown;
+  let text: string;
   try {
-    // A byte-order mark (Windows editors write one) is not part of the JSON.
-    json = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new KumiwakeError('mapping-unreadable', `${path}: cannot read the mapping file: ${(e as Error).message}`);
+    throw new KumiwakeError('mapping-unreadable', `${path}: cannot read the mapping file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  // A byte-order mark (Windows editors write one) is not part of the JSON.
+  const json = parseJsonText(text, path, 'mapping-unreadable');
   const parsed = mappingSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'no
 import cron from 'node-cron';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
+import { parseJsonText } from '../json-text.js';
 import { parseQuery } from '../query/query.js';
 import { validateDefinition } from '../model/validate.js';
 import { DefinitionError } from '../model/faults.js';
@@ -63,13 +64,14 @@ const fault = (file: string, path: string, message: string) => new KumiwakeError
 export function loadJob(file: string): JobSpec {
   const name = basename(file).replace(/\.json$/i, '');
   if (!JOB_NAME.test(name)) throw fault(file, '(file name)', 'a job name is letters, digits, "_", "." and "-" (the file name without .json)');
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new KumiwakeError(code === 'ENOENT' ? 'job-missing' : 'job-invalid', `${file}: ${code === 'ENOENT' ? 'no such job file' : `not valid JSON: ${(e as Error).message}`}`);
+    throw new KumiwakeError(code === 'ENOENT' ? 'job-missing' : 'job-invalid', `${file}: ${code === 'ENOENT' ? 'no such job file' : `cannot read the job file: ${code ?? (e as Error).message}`}`);
   }
+  const json = parseJsonText(text, file, 'job-invalid');
   const parsed = jobSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -7,7 +7,7 @@ import { importShop, runCli, tempDir } from '../helpers/cli.js';
 describe('hostile definitions through the CLI', () => {
   const dir = tempDir();
   const db = importShop(dir);
-  const count = (name: string, text: string) => {
+  const count = (name: string, text: string | Buffer) => {
     writeFileSync(join(dir, name), text);
     return runCli(['count', join(dir, name), '--db', db, '--json', '--as-of', '2025-03-31']);
   };
@@ -28,7 +28,11 @@ describe('hostile definitions through the CLI', () => {
   it('refuses broken JSON and a document that is not an object, naming the file', () => {
     let r = count('broken.json', '{"version":1,"where":{"kind":"age",');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/broken\.json: not valid JSON/);
+    expect(r.stderr).toMatch(/broken\.json:1:36: not valid JSON: Expected double-quoted property name/);
+    r = count('comma.json', '{\n  "version": 1,\n  "where": {"kind": "age" "min": 20}\n}\n');
+    expect(r.stderr).toMatch(/comma\.json:3:27: not valid JSON: Expected ',' or '}' after property value/);
+    r = count('utf16.json', Buffer.from('\uFEFF{"version":1}', 'utf16le'));
+    expect(r.stderr.trim()).toMatch(/utf16\.json: not UTF-8 text \(UTF-16, as Excel's "Unicode text" saves\?\): save it as UTF-8$/);
     r = count('array.json', '[1,2,3]');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('(top level): a segment definition must be a JSON object');

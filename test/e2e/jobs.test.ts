@@ -85,7 +85,7 @@ describe('kumiwake run', () => {
     const runs = history(p.db);
     const bad = runs.filter((x) => x.job === 'bad-segment').at(-1)!;
     expect(bad.error).toMatch(/where\.orderCount: .*min.*max/);
-    expect(runs.filter((x) => x.job === 'bad-file').at(-1)!.error).toMatch(/bad-file\.json: not valid JSON/);
+    expect(runs.filter((x) => x.job === 'bad-file').at(-1)!.error).toMatch(/bad-file\.json:1:19: not valid JSON/);
     expect(existsSync(join(p.root, 'data', 'out', 'bad.csv'))).toBe(false);
     for (const limit of ['-1', '0', 'abc', '1.5']) {
       const wrong = runCli(['history', '--db', p.db, '--limit', limit]);
