@@ -98,6 +98,12 @@ describe('hostile files', () => {
     expect(JSON.parse(purchases.stdout)).toMatchObject({ rowsRead: 3, rowsLoaded: 2, rowsSkipped: 1 });
   });
 
+  it('says what a path named as a file is when it is none', async () => {
+    await refused(join(dir, 'absent.csv'), /absent\.csv: no such file\n/);
+    await refused(dir, /: a folder, not a file: name the CSV files in it\n/);
+    await refused('/dev/null', /^kumiwake: \/dev\/null: not a regular file \(a device or a pipe\)/);
+  });
+
   it('refuses mixed encodings, naming the lines', async () => {
     const bytes = Buffer.concat([Buffer.from('customer_id,name\n401,山田\n402,'), Buffer.from([0x8e, 0x52, 0x93, 0x63]), Buffer.from('\n')]);
     await refused(file('mixed.csv', bytes), /mixed\.csv:3: mixed encodings: line 2 is UTF-8 but line 3 is not/);

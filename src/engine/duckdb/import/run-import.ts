@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DuckDBEngine } from '../engine.js';
@@ -92,7 +92,10 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
   const mode = options.mode ?? 'upsert';
   const files = options.files.map((f) => resolve(f));
   for (const file of files) {
-    if (!existsSync(file) || !statSync(file).isFile()) throw new ImportError('file-missing', file, undefined, undefined, 'no such file');
+    const found = statSync(file, { throwIfNoEntry: false });
+    if (!found?.isFile()) {
+      throw new ImportError('file-missing', file, undefined, undefined, !found ? 'no such file' : found.isDirectory() ? 'a folder, not a file: name the CSV files in it' : 'not a regular file (a device or a pipe): save the data to a file first');
+    }
     refuseUtf16(file);
   }
   const mapping = options.mappingFile ? loadMapping(options.mappingFile) : emptyMapping;
