@@ -27,11 +27,11 @@ const textValue = (ctx: PlannerContext, value: Sql): Sql => sql`(CASE WHEN ${ctx
 
 /**
  * The store of the customer's latest counted order by the as-of date (the order of
- * `lastOrderedAt`: latest time, ties to the larger order_id): the largest store id among that
+ * `lastOrderedAt`: latest time, ties to the larger order_id): the smallest store id among that
  * order's counted lines; NULL when they have none, or the customer has no such order.
  */
 function latestStore(ctx: PlannerContext): Sql {
-  const alias = ctx.join('latest-store', () => sql`SELECT o.customer_id, max(p.store_id) AS store_id
+  const alias = ctx.join('latest-store', () => sql`SELECT o.customer_id, min(p.store_id) AS store_id
     FROM ${sql.table(ordersAsOf(ctx))} o JOIN purchases p ON p.customer_id = o.customer_id AND p.order_id = o.last_order_id
     WHERE ${countedLineByAsOf(ctx)} GROUP BY o.customer_id`);
   return textValue(ctx, ctx.column(alias, 'store_id'));

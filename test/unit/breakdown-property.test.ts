@@ -23,7 +23,7 @@ const asOf = parseLocalDate(asOfText)!;
 const day = { y: 2025, m: 3, d: 31 };
 type Value = string | number | boolean | null;
 
-/** The store of each customer's latest counted order by the end of the as-of day: the largest store id of its lines. */
+/** The store of each customer's latest counted order by the end of the as-of day: the smallest store id of its lines (as an export's last_order_store_id). */
 function latestStores(data: Dataset): Map<string, string | null> {
   const end = `${asOfText} 23:59:59.999999`;
   const orders = new Map<string, Map<string, { ts: string; stores: string[] }>>();
@@ -39,7 +39,7 @@ function latestStores(data: Dataset): Map<string, string | null> {
   const stores = new Map<string, string | null>();
   for (const [customer, mine] of orders) {
     const [, last] = [...mine.entries()].sort(([ia, a], [ib, b]) => (a.ts !== b.ts ? (a.ts < b.ts ? -1 : 1) : ia < ib ? -1 : 1)).at(-1)!;
-    stores.set(customer, last.stores.sort().at(-1) ?? null);
+    stores.set(customer, last.stores.sort()[0] ?? null);
   }
   return stores;
 }

@@ -22,13 +22,13 @@ const dateText = (date: Sql): Sql => {
 
 /**
  * The store of each customer's latest counted order by the as-of date (latest time, ties to the
- * larger order_id; the largest store id among its counted lines), from the shard-local lines:
+ * larger order_id; the smallest store id among its counted lines), from the shard-local lines:
  * src/planner/compile-breakdown.ts's `latestStore`. Joined to the customer row on each shard.
  */
 function latestStores(ctx: ClickHouseContext): Sql {
   const byAsOf = ctx.dialect.isTrue(inDateRange(ctx, sql.ref('p.ordered_at'), { to: 'today' }));
   return sql`SELECT customer_id, argMax(tuple(store_id), (ts, order_id)).1 AS kw_store
-    FROM (SELECT p.customer_id AS customer_id, p.order_id AS order_id, min(p.ordered_at) AS ts, max(p.store_id) AS store_id
+    FROM (SELECT p.customer_id AS customer_id, p.order_id AS order_id, min(p.ordered_at) AS ts, min(p.store_id) AS store_id
           FROM ${ctx.local('purchases')} AS p WHERE ${countedLine(ctx)} AND ${byAsOf} GROUP BY p.customer_id, p.order_id)
     GROUP BY customer_id`;
 }
