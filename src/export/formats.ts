@@ -115,3 +115,6 @@ const join = (folder: string, name: string) => `${folder.replace(/[\\/]+$/, '')}
 function renamed(path: string, extension: string, wanted: string): string {
   return `${extension === '' ? path : path.slice(0, path.length - extension.length)}${wanted}`;
 }
+
+/** A CSV header cell a spreadsheet would run as a formula (a remark label `=HYPERLINK(…)`) gets a leading `'`, as a value's does. */
+export const formulaSafeHeader = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);

@@ -2,7 +2,7 @@ import type { SqlDialect } from '../dialect/dialect.js';
 import { KumiwakeError } from '../errors.js';
 import type { ExportColumn } from './columns.js';
 import { figureJoinSql } from './figures.js';
-import type { CsvFormulas, ExportRows, HeaderStyle, ValueStyle } from './formats.js';
+import { formulaSafeHeader, type CsvFormulas, type ExportRows, type HeaderStyle, type ValueStyle } from './formats.js';
 import type { ServerMembers } from './clickhouse/context.js';
 import { serverMembersSelect } from './clickhouse/select.js';
 
@@ -132,7 +132,8 @@ export function exportSelect(
   const scope: Scope = { d, asOf: query.asOf, rows: query.rows ?? 'members' };
   if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 0)) throw new Error(`INTERNAL ERROR: export limit ${query.limit}`);
   const render = rendering === 'text' ? asText : rendering === 'typed' ? asTyped : rendering === 'sheet' ? asSheet : expressionOf;
-  const list = columns.map((c) => `${render(c, scope, cells)} AS ${d.quoteIdentifier(headerOf(c, headers))}`).join(', ');
+  const header = (c: ExportColumn) => (rendering === 'text' && cells.csvFormulas === 'neutralise' ? formulaSafeHeader(headerOf(c, headers)) : headerOf(c, headers));
+  const list = columns.map((c) => `${render(c, scope, cells)} AS ${d.quoteIdentifier(header(c))}`).join(', ');
   const sort = query.sort ?? [];
   const keys = [
     ...sort.map((k) => `${expressionOf(k.column, scope)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`),

@@ -49,6 +49,17 @@ describe('stores and remark labels', () => {
     ]);
   });
 
+  it('writes a label a spreadsheet would run as a formula with a leading quote in a CSV header, as a value', () => {
+    expect(runCli(['settings', 'set', 'remark-label', '2', '=HYPERLINK("http://x")', '--db', db]).code).toBe(0);
+    const out = join(dir, 'formula.csv');
+    const columns = ['--as-of', '2025-03-31', '--encoding', 'utf-8', '--headers', 'ja', '--columns', 'customer_id,remark_2'];
+    expect(runCli(['export', join(dir, 'all.json'), '--db', db, '--out', out, ...columns]).code).toBe(0);
+    expect(readFileSync(out, 'utf8').split(/\r?\n/)[0]).toBe('会員番号,"\'=HYPERLINK(""http://x"")"');
+    expect(runCli(['export', join(dir, 'all.json'), '--db', db, '--out', out, '--csv-formulas', 'keep', ...columns]).code).toBe(0);
+    expect(readFileSync(out, 'utf8').split(/\r?\n/)[0]).toBe('会員番号,"=HYPERLINK(""http://x"")"');
+    expect(runCli(['settings', 'set', 'remark-label', '2', '備考2', '--db', db]).code).toBe(0);
+  });
+
   it('refuses a remark number outside 1-10, exit 2', () => {
     const r = runCli(['settings', 'set', 'remark-label', '11', 'FAX', '--db', db]);
     expect(r.code).toBe(2);

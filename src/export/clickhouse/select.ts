@@ -18,7 +18,7 @@ import type { SqlDialect } from '../../dialect/dialect.js';
 import { KumiwakeError } from '../../errors.js';
 import type { ExportColumn } from '../columns.js';
 import type { ExportQuery, CellStyle, Rendering, SortKey } from '../select.js';
-import type { HeaderStyle } from '../formats.js';
+import { formulaSafeHeader, type HeaderStyle } from '../formats.js';
 import { figureExpression, figuresSubquery, isServerFigure, type ServerFigure } from './figures.js';
 import type { ServerMembers } from './context.js';
 import { chString } from '../../dialect/clickhouse/literal.js';
@@ -204,7 +204,8 @@ export function serverMembersSelect(
   // join read for `p.amount` in 18.16 (an alias wins over a column); renamed by the outer SELECT,
   // which keeps the inner order (a projection only).
   const inner = columns.map((c, i) => `${render(c)} AS kx_${i}`).join(', ');
-  const outer = columns.map((c, i) => `kx_${i} AS ${d.quoteIdentifier(headers === 'ja' ? c.label : c.name)}`).join(', ');
+  const named = (c: ExportColumn) => (headers === 'ja' ? c.label : c.name);
+  const outer = columns.map((c, i) => `kx_${i} AS ${d.quoteIdentifier(rendering === 'text' && cells.csvFormulas === 'neutralise' ? formulaSafeHeader(named(c)) : named(c))}`).join(', ');
   // No tags (`[]` here, NULL in DuckDB) sort last, as missing values do.
   const key = (k: SortKey) => `${k.column.type === 'tags' ? `empty(${built.raw(k.column)}), ` : ''}${built.raw(k.column)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`;
   const keys = [...sort.map(key), ...built.order];
