@@ -31,6 +31,8 @@ describe('hostile definitions through the CLI', () => {
     expect(r.stderr).toMatch(/broken\.json:1:36: not valid JSON: Expected double-quoted property name/);
     r = count('comma.json', '{\n  "version": 1,\n  "where": {"kind": "age" "min": 20}\n}\n');
     expect(r.stderr).toMatch(/comma\.json:3:27: not valid JSON: Expected ',' or '}' after property value/);
+    r = count('twice.json', '{"version": 1,\n  "where": {"kind": "purchases", "orderCount": {"min": 1, "min": 200}}}');
+    expect(r.stderr).toContain('twice.json:2:59: where.orderCount: "min" is given twice in one object, and JSON keeps only the last: remove one');
     r = count('utf16.json', Buffer.from('\uFEFF{"version":1}', 'utf16le'));
     expect(r.stderr.trim()).toMatch(/utf16\.json: not UTF-8 text \(UTF-16, as Excel's "Unicode text" saves\?\): save it as UTF-8$/);
     r = count('array.json', '[1,2,3]');
