@@ -1,11 +1,12 @@
-import { visit, type JSONVisitor } from 'jsonc-parser';
+import { parse, printParseErrorCode, visit, type JSONVisitor, type ParseError } from 'jsonc-parser';
 import { KumiwakeError } from './errors.js';
 
 /**
  * The JSON a user wrote in a file (a definition, a job, a mapping), its byte-order mark allowed.
- * A fault names the file, the line and the column (JSON.parse gives a character position), and a
- * UTF-16 file (Excel's "Unicode text") is named as such rather than quoted byte by byte. A key
- * given twice in one object is refused: JSON.parse would keep the last one without a word.
+ * A fault names the file, the line and the column (found by jsonc-parser, which gives every
+ * error's offset where JSON.parse gives some), and a UTF-16 file (Excel's "Unicode text") is
+ * named as such rather than quoted byte by byte. A key given twice in one object is refused:
+ * JSON.parse would keep the last one without a word.
  */
 export function parseJsonText(text: string, source: string, code: string): unknown {
   const body = text.replace(/^\uFEFF/, '');
@@ -16,33 +17,40 @@ export function parseJsonText(text: string, source: string, code: string): unkno
   try {
     value = JSON.parse(body);
   } catch (e) {
-    const message = (e as Error).message;
-    const at = /at position (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : /Unexpected end of JSON input/.test(message) ? body.length : undefined;
-    if (offset === undefined) throw new KumiwakeError(code, `${source}: not valid JSON: ${message}`);
-    const before = body.slice(0, offset).split('\n');
-    const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^Unexpected end of JSON input$/, 'the text ends before the JSON does');
-    throw new KumiwakeError(code, `${source}:${before.length}:${[...before.at(-1)!].length + 1}: not valid JSON: ${reason}`);
+    const errors: ParseError[] = [];
+    parse(body, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const first = errors[0];
+    if (first === undefined) throw new KumiwakeError(code, `${source}: not valid JSON: ${(e as Error).message}`);
+    throw new KumiwakeError(code, `${source}:${lineAndColumn(body, first.offset)}: not valid JSON: ${words(printParseErrorCode(first.error))}`);
   }
   const twice = repeatedKey(body);
   if (twice) {
-    throw new KumiwakeError(code, `${source}:${twice.line}:${twice.column}: ${twice.path}"${twice.key}" is given twice in one object, and JSON keeps only the last: remove one`);
+    throw new KumiwakeError(code, `${source}:${lineAndColumn(body, twice.offset)}: ${twice.path}"${twice.key}" is given twice in one object, and JSON keeps only the last: remove one`);
   }
   return value;
 }
 
+/** `LINE:COLUMN` of a UTF-16 offset, the column in characters (an emoji is one). */
+function lineAndColumn(text: string, offset: number): string {
+  const lines = text.slice(0, offset).split('\n');
+  return `${lines.length}:${[...lines.at(-1)!].length + 1}`;
+}
+
+/** jsonc-parser's error code in words: `ValueExpected` → `value expected`. */
+const words = (errorCode: string) => errorCode.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+
 /** The first key written twice in one object (JSON.parse keeps the last without a word: `{"min": 1, "min": 200}`). */
-function repeatedKey(text: string): { key: string; path: string; line: number; column: number } | undefined {
+function repeatedKey(text: string): { key: string; path: string; offset: number } | undefined {
   const objects: Array<Set<string>> = [];
   let found: ReturnType<typeof repeatedKey>;
   const visitor: JSONVisitor = {
     onObjectBegin: () => void objects.push(new Set()),
     onObjectEnd: () => void objects.pop(),
-    onObjectProperty: (key, _offset, _length, line, character, pathOf) => {
+    onObjectProperty: (key, offset, _length, _line, _character, pathOf) => {
       const keys = objects.at(-1)!;
       if (keys.has(key) && found === undefined) {
         const path = pathOf().map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('').replace(/^\./, '');
-        found = { key, path: path === '' ? '' : `${path}: `, line: line + 1, column: character + 1 };
+        found = { key, path: path === '' ? '' : `${path}: `, offset };
       }
       keys.add(key);
     },

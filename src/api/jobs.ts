@@ -26,7 +26,7 @@ export interface JobEntry {
   readonly next: readonly string[];
   /** why `run` would refuse the file */
   readonly fault?: string;
-  /** other jobs of the folder write a file this one writes: the sentences saying which (`run` and `schedule` warn alike) */
+  /** other scheduled jobs of the folder write a file this one writes: the sentences `schedule` logs (enabled jobs with a schedule) */
   readonly sharedOutputs?: readonly string[];
 }
 
@@ -83,14 +83,16 @@ export class JobFolder {
   /**
    * Output files several of these jobs write (names in this folder or job files; a job file `run`
    * would refuse is left out: its run fails anyway), with the warning `schedule` logs. `together`:
-   * run by one `kumiwake run`, so `{time}` is alike for all, not only for jobs of one schedule.
+   * run by one `kumiwake run`, so `{time}` is alike for all; else the jobs `schedule` runs (enabled,
+   * with a schedule), `{time}` alike for those of one schedule, as `schedule` warns.
    */
   async sharedOutputs(jobs: readonly string[], options: { together: boolean }): Promise<Array<{ readonly jobs: readonly string[]; readonly message: string }>> {
     const { defaultOutputRoot, jobFileFor, loadJob, sharedOutputs, sharedOutputWarning } = await import('../jobs/job-file.js');
     const specs = jobs.flatMap((job) => {
       try {
         const spec = loadJob(jobFileFor(job, this.dir));
-        return [options.together ? { ...spec, schedule: undefined } : spec];
+        if (options.together) return [{ ...spec, schedule: undefined }];
+        return spec.enabled && spec.schedule !== undefined ? [spec] : [];
       } catch {
         return [];
       }

@@ -23,7 +23,7 @@ const asOf = parseLocalDate(asOfText)!;
 const day = { y: 2025, m: 3, d: 31 };
 type Value = string | number | boolean | null;
 
-/** The store of each customer's latest counted order by the end of the as-of day: the smallest store id of its lines (as an export's last_order_store_id). */
+/** The store of each customer's latest counted order by the end of the as-of day: the smallest store id of its counted lines. */
 function latestStores(data: Dataset): Map<string, string | null> {
   const end = `${asOfText} 23:59:59.999999`;
   const orders = new Map<string, Map<string, { ts: string; stores: string[] }>>();

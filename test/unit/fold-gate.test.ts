@@ -27,10 +27,12 @@ describe('the SQL text fold', () => {
 
   it('hands JavaScript every character after which DuckDB\'s lower() may differ', async () => {
     const rows = await db.all<{ c: number; l: string }>('SELECT i::INTEGER AS c, lower(chr(i::INTEGER)) AS l FROM range(1, 1114112) t(i) WHERE i < 55296 OR i > 57343');
+    // A character that a canonical decomposition holds after its first may join the one before it.
+    const joining = new Set(rows.flatMap(({ c }) => [...String.fromCodePoint(c).normalize('NFD')].slice(1).map((d) => d.codePointAt(0)!)));
     const missing: number[] = [];
     for (const { c, l } of rows) {
       const s = String.fromCodePoint(c);
-      const needed = s.normalize('NFKC') !== s || /\p{M}/u.test(s) || (c >= 0x1160 && c <= 0x11ff) || c === 0x03a3 || s.toLowerCase() !== l;
+      const needed = s.normalize('NFKC') !== s || /\p{M}/u.test(s) || joining.has(c) || (c >= 0x1160 && c <= 0x11ff) || c === 0x03a3 || s.toLowerCase() !== l;
       if (needed && !gate.test(s)) missing.push(c);
     }
     // An upgrade of Node (its Unicode tables) or of DuckDB may add some: add them to fold-gate.ts.
@@ -38,7 +40,7 @@ describe('the SQL text fold', () => {
   });
 
   it('folds what users write as the planner does', async () => {
-    const texts = ['𝐘𝐮𝐤𝐢', 'ſam', 'ΟΔΟΣ', 'ΟΔΟΣ ΚΑΙ', 'İstanbul', 'ﾔﾏﾀﾞ', 'ｶﾞ', 'ＡＢＣ１２３', '㍻', 'ﬁle', 'ʰello', '︐', 'e\u0301', '\u1100\u1161', 'ᄀ각', 'Ꟍ', '髙橋', 'YAMADA', 'ȺȾ'];
+    const texts = ['\u{16D63}\u{16D67}', '𝐘𝐮𝐤𝐢', 'ſam', 'ΟΔΟΣ', 'ΟΔΟΣ ΚΑΙ', 'İstanbul', 'ﾔﾏﾀﾞ', 'ｶﾞ', 'ＡＢＣ１２３', '㍻', 'ﬁle', 'ʰello', '︐', 'e\u0301', '\u1100\u1161', 'ᄀ각', 'Ꟍ', '髙橋', 'YAMADA', 'ȺȾ'];
     expect(await sqlFold(texts)).toEqual(texts.map(foldText));
   });
 

@@ -56,7 +56,7 @@ export async function refreshDerivedTables(
     // past it (codes in the quantity column) are the file's fault, said so, not an internal error.
     if (/out of range for the destination type INT64|Overflow in (addition|multiplication) of INT64/i.test((error as Error).message)) {
       throw new KumiwakeError('sum-too-large',
-        `purchases: the quantities of one customer's order lines add up to more than 9,223,372,036,854,775,807, more than a summary holds (is a code in the quantity column?); nothing was imported`);
+        `the quantities of one customer's order lines add up to more than 9,223,372,036,854,775,807, more than a summary holds (is a code in the quantity column of the purchases?); nothing was changed`);
     }
     throw error;
   }

@@ -92,7 +92,12 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
   const mode = options.mode ?? 'upsert';
   const files = options.files.map((f) => resolve(f));
   for (const file of files) {
-    const found = statSync(file, { throwIfNoEntry: false });
+    let found: ReturnType<typeof statSync>;
+    try {
+      found = statSync(file, { throwIfNoEntry: false });
+    } catch (e) {
+      throw new ImportError('file-missing', file, undefined, undefined, `cannot open the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
     if (!found?.isFile()) {
       throw new ImportError('file-missing', file, undefined, undefined, !found ? 'no such file' : found.isDirectory() ? 'a folder, not a file: name the CSV files in it' : 'not a regular file (a device or a pipe): save the data to a file first');
     }

@@ -48,7 +48,7 @@ const FOUR_DIGIT_YEAR = '^[0-9０-９]{4}([^0-9０-９]|$)|^[0-9０-９]{8}$';
 /** Why a date or timestamp whose year has fewer than four digits is refused. */
 export const SHORT_YEAR = 'the year has fewer than four digits: write it in full (85/04/01 is not read as 1985)';
 /** Why a line's quantity × unit_price is refused when it has no amount. */
-export const AMOUNT_OUT_OF_RANGE = 'quantity × unit_price is 100,000,000,000,000 or more, more than an amount holds (is a code in the price column?)';
+export const AMOUNT_OUT_OF_RANGE = 'quantity × unit_price is 100,000,000,000,000 or more in size, more than an amount holds (is a code in the price column?)';
 export const UNDECODABLE_REASON = 'holds bytes that are not CP932 (they would be stored as "\uFFFD"); fix the file, or set the row aside with --max-rejects';
 
 /**
