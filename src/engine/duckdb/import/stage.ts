@@ -130,10 +130,10 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
     });
   }
 
-  const rawSelect = [
+  const rawSelect = (skipped: readonly string[]) => [
     ...columns.map((c) => `${ruled.get(c.name)} AS ${sqlIdent(`r_${c.name}`)}`),
     ...header.groups.map((g, i) => `${cellText(g.position)} AS g${i}`),
-    `${skip.length > 0 ? skip.join(' OR ') : 'false'} AS _skip`,
+    `${skipped.length > 0 ? skipped.join(' OR ') : 'false'} AS _skip`,
     // Bytes that were not CP932 became U+FFFD in the decoded copy: find the first such cell.
     ...(options.undecodable
       ? [`CASE ${Array.from({ length: width }, (_, i) => `WHEN contains(c${i}, chr(65533)) THEN ${i}`).join(' ')} END AS _undecodable`]
@@ -188,22 +188,22 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
 
   const csvColumns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   const delimiter = options.delimiter ?? ',';
-  const selectFrom = (raw: readonly string[]) => `SELECT ${finalSelect.join(',\n  ')}
+  const selectFrom = (skipped: readonly string[]) => `SELECT ${finalSelect.join(',\n  ')}
 FROM (
   SELECT *, ${typedSelect.length > 0 ? typedSelect.join(',\n    ') : 'NULL AS _none'}
   FROM (
-    SELECT ${raw.join(',\n      ')}
+    SELECT ${rawSelect(skipped).join(',\n      ')}
     FROM read_csv($path, header = true, delim = ${sqlString(delimiter)}, quote = '"', escape = '"', strict_mode = true,
                   null_padding = false, max_line_size = 33554432, buffer_size = 33554432, columns = {${csvColumns}})
   )
 )`;
-  const select = selectFrom(rawSelect.map((e) => (e.endsWith(' AS _skip') ? `${[...skip, `(${headerAgain})`].join(' OR ')} AS _skip` : e)));
+  const select = selectFrom([...skip, `(${headerAgain})`]);
   // The first text column the file gives, and its header: a line repeating the header stores that text there.
   const textCell = header.cells.findIndex((_, i) => [...header.positionOf].some(([name, at]) => at === i && columns.some((c) => c.name === name && c.type === 'text')));
   const headerColumn = textCell < 0 ? undefined : [...header.positionOf].find(([, at]) => at === textCell)![0];
   return {
     select,
-    directSelect: selectFrom(rawSelect),
+    directSelect: selectFrom(skip),
     headerAgain: headerColumn === undefined ? undefined : { column: headerColumn, text: header.cells[textCell]!.trim() },
     // A regular table, not TEMP: inside the import transaction DuckDB writes a large one to the
     // database file as it grows instead of holding it in memory; it never outlives the transaction.
