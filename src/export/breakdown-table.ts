@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { BreakdownResult, BreakdownValue } from '../segments/breakdown.js';
 import { AtomicFile } from './atomic-file.js';
 import type { BreakdownFile, BreakdownFormat } from './breakdown-formats.js';
+import { formulaSafe } from './formats.js';
 import { writeFault } from './target.js';
 import { xmlSafeText } from './write-xlsx.js';
 
@@ -25,9 +26,6 @@ export function breakdownTable(result: BreakdownResult): { header: string[]; row
   rows.push([TOTAL, ...result.by.slice(1).map(() => null), count, reachable.email, reachable.line, reachable.dm]);
   return { header, rows };
 }
-
-/** A text a spreadsheet would take for a formula gets a leading ' (OWASP's advice against CSV injection). */
-const formulaSafe = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 
 function csvText(header: string[], rows: BreakdownValue[][]): string {
   const cell = (v: BreakdownValue) => (v === null ? '' : typeof v === 'string' ? formulaSafe(v) : String(v));

@@ -116,5 +116,9 @@ function renamed(path: string, extension: string, wanted: string): string {
   return `${extension === '' ? path : path.slice(0, path.length - extension.length)}${wanted}`;
 }
 
-/** A CSV header cell a spreadsheet would run as a formula (a remark label `=HYPERLINK(…)`) gets a leading `'`, as a value's does. */
-export const formulaSafeHeader = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+/**
+ * A text a spreadsheet would take for a formula gets a leading ' (OWASP's advice against CSV
+ * injection), written by JavaScript: breakdown cells, CSV header cells (a remark label
+ * `=HYPERLINK(…)`). Cells of a member list are neutralised in SQL by the dialect's formulaSafeText.
+ */
+export const formulaSafe = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);

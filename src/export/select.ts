@@ -2,7 +2,7 @@ import type { SqlDialect } from '../dialect/dialect.js';
 import { KumiwakeError } from '../errors.js';
 import type { ExportColumn } from './columns.js';
 import { figureJoinSql } from './figures.js';
-import { formulaSafeHeader, type CsvFormulas, type ExportRows, type HeaderStyle, type ValueStyle } from './formats.js';
+import { formulaSafe, type CsvFormulas, type ExportRows, type HeaderStyle, type ValueStyle } from './formats.js';
 import type { ServerMembers } from './clickhouse/context.js';
 import { serverMembersSelect } from './clickhouse/select.js';
 
@@ -128,12 +128,13 @@ export function exportSelect(
   query: ExportQuery = {},
   cells: CellStyle = AS_STORED,
 ): string {
-  if (query.serverMembers !== undefined) return serverMembersSelect(d, columns, headers, rendering, query, query.serverMembers, cells);
+  // A CSV's header cells are neutralised as its values are.
+  const names = columns.map((c) => (rendering === 'text' && cells.csvFormulas === 'neutralise' ? formulaSafe(headerOf(c, headers)) : headerOf(c, headers)));
+  if (query.serverMembers !== undefined) return serverMembersSelect(d, columns, names, rendering, query, query.serverMembers, cells);
   const scope: Scope = { d, asOf: query.asOf, rows: query.rows ?? 'members' };
   if (query.limit !== undefined && !(Number.isSafeInteger(query.limit) && query.limit >= 0)) throw new Error(`INTERNAL ERROR: export limit ${query.limit}`);
   const render = rendering === 'text' ? asText : rendering === 'typed' ? asTyped : rendering === 'sheet' ? asSheet : expressionOf;
-  const header = (c: ExportColumn) => (rendering === 'text' && cells.csvFormulas === 'neutralise' ? formulaSafeHeader(headerOf(c, headers)) : headerOf(c, headers));
-  const list = columns.map((c) => `${render(c, scope, cells)} AS ${d.quoteIdentifier(header(c))}`).join(', ');
+  const list = columns.map((c, i) => `${render(c, scope, cells)} AS ${d.quoteIdentifier(names[i]!)}`).join(', ');
   const sort = query.sort ?? [];
   const keys = [
     ...sort.map((k) => `${expressionOf(k.column, scope)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`),

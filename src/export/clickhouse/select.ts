@@ -18,7 +18,6 @@ import type { SqlDialect } from '../../dialect/dialect.js';
 import { KumiwakeError } from '../../errors.js';
 import type { ExportColumn } from '../columns.js';
 import type { ExportQuery, CellStyle, Rendering, SortKey } from '../select.js';
-import { formulaSafeHeader, type HeaderStyle } from '../formats.js';
 import { figureExpression, figuresSubquery, isServerFigure, type ServerFigure } from './figures.js';
 import type { ServerMembers } from './context.js';
 import { chString } from '../../dialect/clickhouse/literal.js';
@@ -190,7 +189,7 @@ function asSheet(column: ExportColumn, raw: string, d: SqlDialect, cells: CellSt
  * missing values last, then customer_id; order lines then by time, order and line) and LIMIT.
  */
 export function serverMembersSelect(
-  d: SqlDialect, columns: readonly ExportColumn[], headers: HeaderStyle, rendering: Rendering, query: ExportQuery, members: ServerMembers, cells: CellStyle,
+  d: SqlDialect, columns: readonly ExportColumn[], names: readonly string[], rendering: Rendering, query: ExportQuery, members: ServerMembers, cells: CellStyle,
 ): string {
   const rows = query.rows ?? 'members';
   const shape: Shape = members.idsOnly ? 'ids' : rows === 'purchases' ? 'purchases' : 'members';
@@ -204,8 +203,7 @@ export function serverMembersSelect(
   // join read for `p.amount` in 18.16 (an alias wins over a column); renamed by the outer SELECT,
   // which keeps the inner order (a projection only).
   const inner = columns.map((c, i) => `${render(c)} AS kx_${i}`).join(', ');
-  const named = (c: ExportColumn) => (headers === 'ja' ? c.label : c.name);
-  const outer = columns.map((c, i) => `kx_${i} AS ${d.quoteIdentifier(rendering === 'text' && cells.csvFormulas === 'neutralise' ? formulaSafeHeader(named(c)) : named(c))}`).join(', ');
+  const outer = names.map((name, i) => `kx_${i} AS ${d.quoteIdentifier(name)}`).join(', ');
   // No tags (`[]` here, NULL in DuckDB) sort last, as missing values do.
   const key = (k: SortKey) => `${k.column.type === 'tags' ? `empty(${built.raw(k.column)}), ` : ''}${built.raw(k.column)} ${k.descending ? 'DESC' : 'ASC'} NULLS LAST`;
   const keys = [...sort.map(key), ...built.order];
