@@ -198,13 +198,12 @@ FROM (
   )
 )`;
   const select = selectFrom([...skip, `(${headerAgain})`]);
-  // The first text column the file gives, and its header: a line repeating the header stores that text there.
-  const textCell = header.cells.findIndex((_, i) => [...header.positionOf].some(([name, at]) => at === i && columns.some((c) => c.name === name && c.type === 'text')));
-  const headerColumn = textCell < 0 ? undefined : [...header.positionOf].find(([, at]) => at === textCell)![0];
+  // A text column the file gives, and its header: a line repeating the header stores that text there.
+  const textColumn = [...header.positionOf].find(([name]) => columns.some((c) => c.name === name && c.type === 'text'));
   return {
     select,
     directSelect: selectFrom(skip),
-    headerAgain: headerColumn === undefined ? undefined : { column: headerColumn, text: header.cells[textCell]!.trim() },
+    headerAgain: textColumn && { column: textColumn[0], text: header.cells[textColumn[1]]!.trim() },
     // A regular table, not TEMP: inside the import transaction DuckDB writes a large one to the
     // database file as it grows instead of holding it in memory; it never outlives the transaction.
     sql: `CREATE OR REPLACE TABLE ${STAGE_TABLE} AS ${select}`,
