@@ -47,6 +47,11 @@ export interface SqlDialect {
   // Lists
   /** `expr` is one of `values`; a long list is bound as a single list parameter (lists may be huge) */
   inList(expr: Sql, values: readonly (string | number)[]): Sql<boolean>;
+  /**
+   * inList for a column its table is stored in the order of (a summary's key): the engine may
+   * then skip every block whose least and greatest value hold none of the values.
+   */
+  inSortedColumn(expr: Sql, values: readonly (string | number)[]): Sql<boolean>;
   /** a query of one text column named `column`, one row per distinct value */
   textRows(values: readonly string[], column: string): Sql;
   /** the number of elements of a list column */

@@ -34,7 +34,7 @@ const SCANS_PER_MAIL_UP_TO = 8;
  * every use groups by customer).
  */
 function eventsOfListedMails(ids: readonly string[], ctx: PlannerContext): Sql {
-  if (ids.length > SCANS_PER_MAIL_UP_TO) return sql`(SELECT * FROM mail_events WHERE ${ctx.dialect.inList(sql.ref('mail_id'), ids)})`;
+  if (ids.length > SCANS_PER_MAIL_UP_TO) return sql`(SELECT * FROM mail_events WHERE ${ctx.dialect.inSortedColumn(sql.ref('mail_id'), ids)})`;
   return sql`(${sql.join(ids.map((id) => sql`SELECT * FROM mail_events WHERE mail_id = ${id}`), sql` UNION ALL `)})`;
 }
 

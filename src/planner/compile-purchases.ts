@@ -101,7 +101,7 @@ function productRowFromSummaries(leaf: PurchasesCondition, row: ProductRow, ctx:
   ];
   if (sources.length === 0) return undefined;
   const select = (src: (typeof sources)[number], figure: Sql) =>
-    sql`SELECT customer_id, ${figure} FROM ${sql.table(src.table)} AS s WHERE ${d.inList(sql.ref(`s.${src.column}`), src.values)}`;
+    sql`SELECT customer_id, ${figure} FROM ${sql.table(src.table)} AS s WHERE ${d.inSortedColumn(sql.ref(`s.${src.column}`), src.values)}`;
   if (whether !== undefined) {
     if (whether === 'any') return sql`true`;
     const alias = ctx.join(`summary-presence:${JSON.stringify(sources)}`, () =>

@@ -21,6 +21,13 @@ const list = (values: readonly (string | number)[]): Sql =>
   values.length === 0 ? sql`CAST([] AS VARCHAR[])`
     : values.every((v) => typeof v === 'number') ? sql`${values}::DOUBLE[]` : sql`${values.map(String)}::VARCHAR[]`;
 
+/** `expr` is one of `values` as DuckDB prunes blocks by: an equality, an IN, a set. */
+const inListPruned = (expr: Sql, values: readonly (string | number)[]): Sql<boolean> =>
+  values.length === 0 ? sql`false`
+    : values.length === 1 ? sql`${expr} = ${values[0]}`
+      : values.length <= SHORT_LIST ? sql`${expr} IN (${sql.join(values.map((v) => sql`${v}`))})`
+        : sql`${expr} IN (SELECT unnest(${list(values)}))`;
+
 /** The characters a loose comparison removes, as one RE2 class. */
 const LOOSE_PATTERN = `[${LOOSE_REMOVED.map((c) => `\\x{${c.codePointAt(0)!.toString(16)}}`).join('')}]`;
 
@@ -76,12 +83,18 @@ export const duckdbDialect: SqlDialect = {
   // the benchmark's attributes count takes over 1M customers.
   isNotTrue: (condition) => sql`${condition} IS NOT true`,
 
-  // A short list becomes a plain IN (one parameter per value), which DuckDB evaluates as a filter;
-  // a long one (up to 1,000,000 values) one list parameter joined as a set.
+  // One value is an equality, which DuckDB tests on a column's dictionary and prunes blocks by.
+  // A short list is an IN (one parameter per value) compared with true: DuckDB turns a bare IN
+  // into an OR of equalities tested on every decoded row after the scan (plus an optional
+  // block-skipping filter), but this form into one test inside the scan, on the dictionary: at 1x
+  // four prefectures over 1M customers 12.6 -> 4.7 ms, two product codes over 19M lines 137 ->
+  // 32 ms. It is the same three-valued test (NULL stays NULL). A long list (up to 1,000,000
+  // values) is one list parameter joined as a set.
   inList: (expr, values) =>
-    values.length === 0 ? sql`false`
-      : values.length <= SHORT_LIST ? sql`${expr} IN (${sql.join(values.map((v) => sql`${v}`))})`
-        : sql`${expr} IN (SELECT unnest(${list(values)}))`,
+    values.length <= 1 || values.length > SHORT_LIST ? inListPruned(expr, values) : sql`(${expr} IN (${sql.join(values.map((v) => sql`${v}`))})) = true`,
+  // A bare IN: where the table is stored in the column's order, skipping blocks is worth more
+  // than the faster test (two product codes of customer_products 2.6 against 7.2 ms).
+  inSortedColumn: (expr, values) => inListPruned(expr, values),
   textRows: (values, column) => sql`SELECT DISTINCT unnest(${list(values)}) AS ${columnName(column)}`,
   listLength: (listExpr) => sql`len(${listExpr})`,
   listHasAny: (listExpr, values) => sql`list_has_any(${listExpr}, ${list(values)})`,
