@@ -173,7 +173,7 @@ function compileProductRowsFromLines(leaf: PurchasesCondition, rows: readonly Pr
     m: sql.ref(`m${i}`),
     f: `f${i}`,
   }));
-  const matchesAny = sql`(${sql.join(parts.map((p) => p.match), sql` OR `)})`;
+  const matchesAny = linesOfAnyRow(rows, parts.map((p) => p.match), ctx);
   const asked = parts.flatMap((p) => (p.presence ? [{ ...p, presence: p.presence }] : []));
   if (asked.length === parts.length) {
     // Every row asks "bought at least once" or "never": one pass grouped by customer, no orders.
@@ -193,6 +193,17 @@ function compileProductRowsFromLines(leaf: PurchasesCondition, rows: readonly Pr
       GROUP BY customer_id`;
   });
   return new Map(parts.map((p) => [p.row, isTrue(inNumberRange(sql`COALESCE(${ctx.column(alias, p.f)}, 0)`, p.row.count))]));
+}
+
+/**
+ * The lines any of the rows counts. Rows without a remark text are one test of the codes and
+ * categories of them all: DuckDB tests a list inside the scan, but turns an OR of tests of one
+ * column into the slower OR of equalities after it.
+ */
+function linesOfAnyRow(rows: readonly ProductRow[], matches: readonly Sql<boolean>[], ctx: PlannerContext): Sql<boolean> {
+  if (rows.some((row) => row.remarkContains !== undefined)) return sql`(${sql.join(matches, sql` OR `)})`;
+  const all = (pick: (row: ProductRow) => readonly string[]) => [...new Set(rows.flatMap(pick))];
+  return lineMatchesProducts(ctx, all((row) => row.products), all((row) => row.categories));
 }
 
 /**
