@@ -8,6 +8,7 @@ import type { CompiledQuery, Engine } from '../engine/engine.js';
 import type { FieldCondition, Leaf, MailCondition, PurchasesCondition, Segment, SubscriptionCondition } from '../model/segment.js';
 import type { LocalDate } from '../model/dates.js';
 import { foldText } from '../planner/compile-field.js';
+import { looseFoldText } from '../model/loose-text.js';
 import { compileMailSelectionCount } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { suggest } from './suggest.js';
@@ -126,6 +127,7 @@ function checkFields(checker: Checker, leaves: ReadonlyArray<Located<FieldCondit
       continue;
     }
     if (!('compare' in leaf) || leaf.compare !== 'text' || field.type === 'enum') continue;
+    if ('loose' in leaf && leaf.loose === true) checkLooseValues(checker, leaf, site);
     const dictionary = checker.schema.customerValues?.get(field.name);
     if (!dictionary) continue;
     const named = leaf.op === 'eq' || leaf.op === 'ne' ? [{ value: leaf.value, site: step(site, 'value') }]
@@ -136,6 +138,21 @@ function checkFields(checker: Checker, leaves: ReadonlyArray<Located<FieldCondit
       if (value.trim() === '' || known.has(foldText(value))) continue;
       checker.add('value-never-occurs', at, `no customer has ${field.name} "${value}"`, suggest(value, dictionary));
     }
+  }
+}
+
+/**
+ * A loose value of only spaces, hyphens, dashes and long sound marks (`-`, `ー`) folds to nothing:
+ * `contains` then holds for every stored value, which a marketer typing "-" did not mean.
+ */
+function checkLooseValues(checker: Checker, leaf: Extract<FieldCondition, { loose?: boolean }>, site: Site): void {
+  const named = 'values' in leaf ? leaf.values.map((value, i) => ({ value, site: step(site, 'values', i) })) : [{ value: leaf.value, site: step(site, 'value') }];
+  const matches = leaf.op === 'contains' || leaf.op === 'starts_with' || leaf.op === 'ends_with'
+    ? 'every customer with a value there' : 'only a stored value that folds to nothing too';
+  for (const { value, site: at } of named) {
+    // An empty value is "unselected", not a loose value.
+    if (value.trim() === '' || looseFoldText(value) !== '') continue;
+    checker.add('loose-value-empty', at, `"${value}" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it matches ${matches}`);
   }
 }
 
@@ -178,7 +195,7 @@ async function checkCustomers(checker: Checker, dialect: SqlDialect, firstPurcha
       const [sampled] = await checker.run<{ lines: unknown }>(sql`SELECT count(*) AS lines FROM ${sample}`);
       const ids = (await checker.run<{ id: string }>(sql`SELECT DISTINCT customer_id AS id FROM ${sample}`)).map((r) => r.id);
       const [held] = ids.length === 0 ? [{ n: 0 }]
-        : await checker.run<{ n: unknown }>(sql`SELECT count(DISTINCT customer_id) AS n FROM customers WHERE ${dialect.inList(sql.ref('customer_id'), ids)}`);
+        : await checker.run<{ n: unknown }>(sql`SELECT count(DISTINCT customer_id) AS n FROM customers WHERE ${dialect.inSortedColumn(sql.ref('customer_id'), ids)}`);
       return { lines: Number(sampled?.lines ?? 0), checked: ids.length, missing: ids.length - Number(held?.n ?? 0) };
     });
     if (missing === 0) continue;

@@ -3,7 +3,8 @@
  * product, category, store, media, order group, attribute group, tag or value that never occurs
  * is valid and counts (the condition simply matches no line, event or customer), but a typo should
  * not pass as "nobody": the count says so, with the JSON path of the value and the nearest names
- * the data does hold. `strict` turns warnings into a fault (segment-definition.md, "Warnings").
+ * the data does hold. So it does of a loose value that folds to nothing (`"-"`), which matches
+ * every stored value. `strict` turns warnings into a fault (segment-definition.md, "Warnings").
  *
  * Every check is one small function over the parsed `Segment` (warning-checks.ts), its lookups
  * bounded (warning-checker.ts); this file is what callers use.
@@ -81,7 +82,7 @@ function leafPaths(condition: Condition, path: string, into: Array<{ path: strin
 function checkRank(w: SegmentWarning): number {
   switch (w.code) {
     case 'no-customers': case 'customers-missing': return 0;
-    case 'unknown-attribute': return 1;
+    case 'unknown-attribute': case 'loose-value-empty': return 1;
     case 'value-never-occurs': return /\.groups\b/.test(w.path) ? 3.4 : 1;
     case 'unknown-tag': return 2;
     case 'unknown-product': return 3;

@@ -77,6 +77,21 @@ for (const interactive of [false, true]) {
       expect(codes(result)).toEqual(['no-mail-selected where.all[1].mails', 'no-mail-selected where.all[0].mailFilter']);
     });
 
+    it('warns of a loose value that folds to nothing, which contains in every stored value', async () => {
+      const result = await count({ any: [
+        { kind: 'field', field: 'postal_code', op: 'contains', value: '－', loose: true },
+        { kind: 'field', field: 'name', op: 'in', values: ['佐藤', 'ー ー', ''], loose: true },
+        { kind: 'field', field: 'name', op: 'eq', value: '-' },
+      ] });
+      expect(result.count).toBe(2); // 001 and 003 have a postal code (004 is deleted; 002 and 005 have none), no name folds to nothing
+      expect(result.warnings).toEqual([
+        { code: 'loose-value-empty', path: 'where.any[0].value', suggestions: [],
+          message: '"－" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it matches every customer with a value there' },
+        { code: 'loose-value-empty', path: 'where.any[1].values[1]', suggestions: [],
+          message: '"ー ー" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it matches only a stored value that folds to nothing too' },
+      ]);
+    });
+
     it('has no warning when the definition names only what the data holds (compared as the condition compares)', async () => {
       expect((await count({ all: [{ kind: 'field', field: 'prefecture', op: 'in', values: ['東京都', '大阪府', ''] }, { kind: 'tags', tags: ['ｖｉｐ'] }] })).warnings).toEqual([]);
       expect((await count({ kind: 'age', min: 20 })).warnings).toEqual([]);
