@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { KumiwakeError } from '../errors.js';
 import { parseJsonText } from '../json-text.js';
 import { parseQuery } from '../query/query.js';
+import { readReason } from '../system-reasons.js';
 
 /**
  * A definition from a JSON file (`-`: standard input), a byte-order mark allowed; not checked
@@ -14,7 +15,7 @@ export function readDefinitionFile(file: string, as: 'json' | 'query' = /\.kwq$/
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (e) {
-    throw new KumiwakeError('file-missing', `${file}: cannot read the definition: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new KumiwakeError('file-missing', `${file}: cannot read the definition: ${readReason(e)}`);
   }
   if (as === 'query') return parseQuery(text.replace(/^\uFEFF/, ''), { source: file === '-' ? 'standard input' : file });
   return parseJsonText(text, file === '-' ? 'standard input' : file, 'definition-json');

@@ -6,7 +6,20 @@ import { LOG_FORMATS, type LogFormat } from './logger.js';
 import { reportError, type GlobalArgs } from './output.js';
 import { KumiwakeError } from '../index.js';
 
-const argv = hideBin(process.argv);
+/**
+ * `--r -1,0,1,2`: yargs reads a value starting with a minus as options (`-1` …) and refuses it as
+ * "Unknown argument: 1". No option of ours is a digit, so such a value is its option's, as if
+ * written `--r=-1,0,1,2`, and the option's own check says what is wrong with it.
+ */
+const joinMinusValues = (args: readonly string[]): string[] =>
+  args.reduce<string[]>((out, arg) => {
+    const last = out[out.length - 1];
+    if (/^-\d/.test(arg) && last !== undefined && /^--[^=]+$/.test(last)) out[out.length - 1] = `${last}=${arg}`;
+    else out.push(arg);
+    return out;
+  }, []);
+
+const argv = joinMinusValues(hideBin(process.argv));
 const wantsJson = argv.includes('--json');
 
 const base = yargs(argv)

@@ -2,6 +2,7 @@ import { statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { KumiwakeError } from '../errors.js';
 import { shownPath } from './formats.js';
+import { SYSTEM_REASONS } from '../system-reasons.js';
 
 // The place an export writes to, checked before anything is created there, and the system's
 // refusals turned into sentences that name the file asked for (never a temp file's name).
@@ -15,28 +16,12 @@ function kindOf(stats: Stats): string {
   return 'not a regular file';
 }
 
-const REASONS: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'the system does not permit it',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'the disk quota is used up',
-  ENOENT: 'that folder does not accept new files',
-  ENOTDIR: 'a part of the path is not a folder',
-  EISDIR: 'it is a folder',
-  EEXIST: 'a file is in the way of a folder',
-  ENAMETOOLONG: 'the name is too long',
-  ELOOP: 'too many symbolic links',
-  EIO: 'an input/output error of the device',
-  EFBIG: 'the file is too large for the file system',
-  EMFILE: 'too many open files',
-};
 
 /** The system's refusal (an errno error) to create or write `target` as a sentence naming it; other errors: undefined. */
 export function writeFault(target: string, error: unknown, exitCode: 1 | 2 = 2): KumiwakeError | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
-  return new KumiwakeError('export-unwritable', `cannot write ${shownPath(target)}: ${REASONS[code] ?? 'the system refused'} (${code})`, exitCode);
+  return new KumiwakeError('export-unwritable', `cannot write ${shownPath(target)}: ${code === 'ENOENT' ? 'that folder does not accept new files' : SYSTEM_REASONS[code] ?? 'the system refused'} (${code})`, exitCode);
 }
 
 const refused = (message: string) => new KumiwakeError('export-target', message, 2);

@@ -4,6 +4,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
 import { parseJsonText } from '../json-text.js';
+import { readReason } from '../system-reasons.js';
 import { parseQuery } from '../query/query.js';
 import { validateDefinition } from '../model/validate.js';
 import { DefinitionError } from '../model/faults.js';
@@ -69,7 +70,7 @@ export function loadJob(file: string): JobSpec {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new KumiwakeError(code === 'ENOENT' ? 'job-missing' : 'job-invalid', `${file}: ${code === 'ENOENT' ? 'no such job file' : `cannot read the job file: ${code ?? (e as Error).message}`}`);
+    throw new KumiwakeError(code === 'ENOENT' ? 'job-missing' : 'job-invalid', `${file}: ${code === 'ENOENT' ? 'no such job file' : `cannot read the job file: ${readReason(e)}`}`);
   }
   const json = parseJsonText(text, file, 'job-invalid');
   const parsed = jobSchema.safeParse(json);

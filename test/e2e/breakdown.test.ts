@@ -88,6 +88,8 @@ describe('kumiwake count --by and kumiwake settings', () => {
     expect([attr.code, attr.stderr]).toEqual([2, 'kumiwake: --by attr:会員ランク: no customers import brought the attribute group "会員ランク" (its column attr:会員ランク is not in the data)\n']);
     const cuts = cli('settings', 'set', 'rfm', '--m', '100,50,200,300');
     expect([cuts.code, cuts.stderr]).toEqual([2, 'kumiwake: --m 100,50,200,300: the cut points must increase (four increasing sales amounts, e.g. 5000,10000,30000,100000)\n']);
+    const negative = cli('settings', 'set', 'rfm', '--r', '-1,0,1,2');
+    expect([negative.code, negative.stderr]).toEqual([2, 'kumiwake: --r -1,0,1,2: "-1" is not a number of 0 or more (four increasing days since the last order, e.g. 30,60,90,180)\n']);
     const unset = cli('settings', 'unset', 'rfm');
     expect([unset.code, unset.stdout]).toEqual([0, 'removed the rfm setting\n']);
     expect(cli('settings', 'show', '--json').stdout).toBe('{}\n');

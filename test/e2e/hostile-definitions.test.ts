@@ -42,6 +42,13 @@ describe('hostile definitions through the CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('(top level): a segment definition must be a JSON object');
   });
+
+  it('says in words why a definition file cannot be read', () => {
+    let r = runCli(['count', join(dir, 'nothere.json'), '--db', db]);
+    expect([r.code, r.stderr]).toEqual([2, `kumiwake: ${join(dir, 'nothere.json')}: cannot read the definition: no such file (ENOENT)\n`]);
+    r = runCli(['count', dir, '--db', db]);
+    expect(r.stderr).toBe(`kumiwake: ${dir}: cannot read the definition: it is a folder (EISDIR)\n`);
+  });
 });
 
 /**
