@@ -147,12 +147,12 @@ function checkFields(checker: Checker, leaves: ReadonlyArray<Located<FieldCondit
  */
 function checkLooseValues(checker: Checker, leaf: Extract<FieldCondition, { loose?: boolean }>, site: Site): void {
   const named = 'values' in leaf ? leaf.values.map((value, i) => ({ value, site: step(site, 'values', i) })) : [{ value: leaf.value, site: step(site, 'value') }];
-  const matches = leaf.op === 'contains' || leaf.op === 'starts_with' || leaf.op === 'ends_with'
-    ? 'every customer with a value there' : 'only a stored value that folds to nothing too';
+  const meaning = leaf.op === 'contains' || leaf.op === 'starts_with' || leaf.op === 'ends_with'
+    ? 'it matches every customer with a value there' : 'it equals only a stored value that folds to nothing too';
   for (const { value, site: at } of named) {
     // An empty value is "unselected", not a loose value.
     if (value.trim() === '' || looseFoldText(value) !== '') continue;
-    checker.add('loose-value-empty', at, `"${value}" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it matches ${matches}`);
+    checker.add('loose-value-empty', at, `"${value}" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: ${meaning}`);
   }
 }
 

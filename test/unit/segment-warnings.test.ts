@@ -88,7 +88,7 @@ for (const interactive of [false, true]) {
         { code: 'loose-value-empty', path: 'where.any[0].value', suggestions: [],
           message: '"－" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it matches every customer with a value there' },
         { code: 'loose-value-empty', path: 'where.any[1].values[1]', suggestions: [],
-          message: '"ー ー" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it matches only a stored value that folds to nothing too' },
+          message: '"ー ー" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it equals only a stored value that folds to nothing too' },
       ]);
     });
 

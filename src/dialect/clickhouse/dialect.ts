@@ -57,13 +57,13 @@ const LOOSE_PATTERN = `[${LOOSE_REMOVED.map((c) => `\\x{${c.codePointAt(0)!.toSt
 /** A text list as one bound value (inlined as an array literal); an empty one typed, as `[]` has no element type. */
 const textArray = (values: readonly string[]): Sql => (values.length === 0 ? sql`emptyArrayString()` : sql`${values}`);
 
-// Column names come from the planner, never from a definition; checked all the same, as they are not bound.
 /** A short list is a plain IN; a long one a single array value (one literal, not one per value). */
 const inList = (expr: Sql, values: readonly (string | number)[]): Sql<boolean> =>
   values.length === 0 ? sql`0`
     : values.length <= SHORT_LIST ? sql`${expr} IN (${sql.join(values.map((v) => sql`${v}`))})`
       : sql`has(${values.every((v) => typeof v === 'number') ? sql`${values}` : textArray(values.map(String))}, ${expr})`;
 
+// Column names come from the planner, never from a definition; checked all the same, as they are not bound.
 const columnName = (name: string): Sql => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`INTERNAL ERROR: ${JSON.stringify(name)} is not a plain column name`);
   return sql.raw(name);
