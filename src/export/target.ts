@@ -16,7 +16,6 @@ function kindOf(stats: Stats): string {
   return 'not a regular file';
 }
 
-
 /** The system's refusal (an errno error) to create or write `target` as a sentence naming it; other errors: undefined. */
 export function writeFault(target: string, error: unknown, exitCode: 1 | 2 = 2): KumiwakeError | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
