@@ -22,6 +22,6 @@ export const SYSTEM_REASONS: Readonly<Record<string, string>> = {
 /** Why a file could not be read, in words, the system's code after them: `no such file (ENOENT)`. */
 export function readReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== 'string') return (error as Error).message;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return (error as Error).message;
   return `${code === 'ENOENT' ? 'no such file' : SYSTEM_REASONS[code] ?? 'the system refused'} (${code})`;
 }

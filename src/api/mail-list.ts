@@ -44,7 +44,7 @@ async function withCounts(db: Engine, mails: readonly MailSummary[]): Promise<Ma
   const ids = mails.map((m) => m.mailId);
   const rows = await db.query<{ mail_id: string; sends: bigint; opens: bigint; clicks: bigint }>(sql`
     SELECT mail_id, ${customersWith('send')} AS sends, ${customersWith('open')} AS opens, ${customersWith('click')} AS clicks
-    FROM mail_events WHERE ${dialectOf(db).inList(sql.ref('mail_id'), ids)} GROUP BY mail_id`.compile(db.kysely()));
+    FROM mail_events WHERE ${dialectOf(db).inSortedColumn(sql.ref('mail_id'), ids)} GROUP BY mail_id`.compile(db.kysely()));
   const counts = new Map(rows.map((r) => [r.mail_id, r]));
   return mails.map((m) => {
     const c = counts.get(m.mailId);

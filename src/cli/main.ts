@@ -7,14 +7,17 @@ import { reportError, type GlobalArgs } from './output.js';
 import { KumiwakeError } from '../index.js';
 
 /**
- * `--r -1,0,1,2`: yargs reads a value starting with a minus as options (`-1` …) and refuses it as
- * "Unknown argument: 1". No option of ours is a digit, so such a value is its option's, as if
- * written `--r=-1,0,1,2`, and the option's own check says what is wrong with it.
+ * `settings set rfm --r -1,0,1,2`: yargs reads a value starting with a minus as options (`-1` …)
+ * and refuses it as "Unknown argument: 1". After the cut-point options, which take a list of
+ * numbers, such a value is theirs, as if written `--r=-1,0,1,2`, and their own check says what is
+ * wrong with it. Only after those: elsewhere a minus may start a customer id or a file name that
+ * follows a flag (`customer --json -1001`).
  */
+const CUT_POINT_OPTIONS = new Set(['--r', '--f', '--m']);
 const joinMinusValues = (args: readonly string[]): string[] =>
   args.reduce<string[]>((out, arg) => {
     const last = out[out.length - 1];
-    if (/^-\d/.test(arg) && last !== undefined && /^--[^=]+$/.test(last)) out[out.length - 1] = `${last}=${arg}`;
+    if (/^-\d/.test(arg) && last !== undefined && CUT_POINT_OPTIONS.has(last)) out[out.length - 1] = `${last}=${arg}`;
     else out.push(arg);
     return out;
   }, []);

@@ -48,8 +48,9 @@ export interface SqlDialect {
   /** `expr` is one of `values`; a long list is bound as a single list parameter (lists may be huge) */
   inList(expr: Sql, values: readonly (string | number)[]): Sql<boolean>;
   /**
-   * inList for a column its table is stored in the order of (a summary's key): the engine may
-   * then skip every block whose least and greatest value hold none of the values.
+   * inList for a column its table is stored in the order of (a summary's key), or clustered by
+   * (a mail's events sit together in time): the engine may then skip every block whose least and
+   * greatest value hold none of the values.
    */
   inSortedColumn(expr: Sql, values: readonly (string | number)[]): Sql<boolean>;
   /** a query of one text column named `column`, one row per distinct value */

@@ -126,8 +126,9 @@ function checkFields(checker: Checker, leaves: ReadonlyArray<Located<FieldCondit
       checker.add('unknown-attribute', step(site, 'field'), `there is no attribute group "${field.name}" (never imported): every customer is unselected there`, suggest(field.name, attributes));
       continue;
     }
-    if (!('compare' in leaf) || leaf.compare !== 'text' || field.type === 'enum') continue;
+    if (!('compare' in leaf) || leaf.compare !== 'text') continue;
     if ('loose' in leaf && leaf.loose === true) checkLooseValues(checker, leaf, site);
+    if (field.type === 'enum') continue;
     const dictionary = checker.schema.customerValues?.get(field.name);
     if (!dictionary) continue;
     const named = leaf.op === 'eq' || leaf.op === 'ne' ? [{ value: leaf.value, site: step(site, 'value') }]

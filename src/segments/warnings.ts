@@ -27,7 +27,7 @@ export function warningLine(w: SegmentWarning): string {
 /** `--strict` / a job's `"strict": true`: warnings are a fault (exit 2) listing them with their paths. */
 export class StrictWarningsError extends KumiwakeError {
   constructor(readonly warnings: readonly SegmentWarning[]) {
-    super('strict-warnings', `the segment names what the data does not hold (strict):\n${warnings.map(warningLine).join('\n')}`, 2);
+    super('strict-warnings', `the segment has warnings (strict): it names what the data does not hold, or a value that matches more than meant:\n${warnings.map(warningLine).join('\n')}`, 2);
     this.name = 'StrictWarningsError';
   }
 }

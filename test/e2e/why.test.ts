@@ -77,4 +77,9 @@ describe('kumiwake why and kumiwake customer', () => {
     expect(r.stdout).toMatch(/^ {2}O[56] {2}2024-12-31 10:00:00/m);
     expect(r.stdout).toContain('in 2 of 2 saved segments as of 2025-03-31: buyers, vip');
   });
+
+  it('takes an id starting with a minus after a flag as the id (only cut points join such a value)', () => {
+    const r = runCli(['customer', '--json', '-1001', '--db', db, '--as-of', AS_OF]);
+    expect([r.code, JSON.parse(r.stdout).error.code]).toEqual([2, 'unknown-customer']);
+  });
 });

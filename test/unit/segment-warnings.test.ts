@@ -82,13 +82,17 @@ for (const interactive of [false, true]) {
         { kind: 'field', field: 'postal_code', op: 'contains', value: '－', loose: true },
         { kind: 'field', field: 'name', op: 'in', values: ['佐藤', 'ー ー', ''], loose: true },
         { kind: 'field', field: 'name', op: 'eq', value: '-' },
+        { kind: 'field', field: 'gender', op: 'contains', value: 'ー', loose: true },
       ] });
-      expect(result.count).toBe(2); // 001 and 003 have a postal code (004 is deleted; 002 and 005 have none), no name folds to nothing
+      // 001 and 003 have a postal code (004 is deleted), no name folds to nothing, 001 002 005 have a gender
+      expect(result.count).toBe(4);
       expect(result.warnings).toEqual([
         { code: 'loose-value-empty', path: 'where.any[0].value', suggestions: [],
           message: '"－" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it matches every customer with a value there' },
         { code: 'loose-value-empty', path: 'where.any[1].values[1]', suggestions: [],
           message: '"ー ー" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it equals only a stored value that folds to nothing too' },
+        { code: 'loose-value-empty', path: 'where.any[3].value', suggestions: [],
+          message: '"ー" is nothing but spaces, hyphens or long sound marks, which a loose comparison ignores: it matches every customer with a value there' },
       ]);
     });
 
