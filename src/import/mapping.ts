@@ -61,7 +61,6 @@ export function loadMapping(path: string): Mapping {
   } catch (e) {
     throw new KumiwakeError('mapping-unreadable', `${path}: cannot read the mapping file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  // A byte-order mark (Windows editors write one) is not part of the JSON.
   const json = parseJsonText(text, path, 'mapping-unreadable');
   const parsed = mappingSchema.safeParse(json);
   if (!parsed.success) {

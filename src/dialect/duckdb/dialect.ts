@@ -91,7 +91,7 @@ export const duckdbDialect: SqlDialect = {
   // 33 ms. It is the same three-valued test (NULL stays NULL). A long list (up to 1,000,000
   // values) is one list parameter joined as a set.
   inList: (expr, values) =>
-    values.length <= 1 || values.length > SHORT_LIST ? inListPruned(expr, values) : sql`(${expr} IN (${sql.join(values.map((v) => sql`${v}`))})) = true`,
+    values.length >= 2 && values.length <= SHORT_LIST ? sql`(${inListPruned(expr, values)}) = true` : inListPruned(expr, values),
   // A bare IN: where the table is stored in the column's order, skipping blocks is worth more
   // than the faster test (two product codes of customer_products 2.7 against 8.8 ms).
   inSortedColumn: (expr, values) => inListPruned(expr, values),
