@@ -4,7 +4,7 @@ import type { Condition, Leaf, Segment } from '../model/segment.js';
 import { compileCondition } from './compile-condition.js';
 import { rfmColumns } from './compile-rfm.js';
 import type { CompiledSegment, PlanOptions } from './compile-segment.js';
-import { emptySchema, PlannerContext } from './context.js';
+import { emptySchema, joinedToCustomers, PlannerContext } from './context.js';
 
 /** One node of a definition's `where` tree, in reading order, with its JSON path as written (`where.all[1]`). */
 export interface FlaggedNode {
@@ -36,7 +36,7 @@ const or = (parts: readonly Sql[]) => (parts.length === 0 ? sql`false` : sql`(${
 
 /** FROM customers and the derived tables the compiled conditions asked for. */
 function joinedCustomers(ctx: PlannerContext): Sql {
-  const joins = ctx.joins.map((j) => sql` LEFT JOIN (${j.query}) AS ${sql.ref(j.alias)} ON ${sql.ref(`${j.alias}.customer_id`)} = c.customer_id`);
+  const joins = ctx.joins.map(joinedToCustomers);
   return sql`FROM customers AS c${sql.join(joins, sql``)}`;
 }
 

@@ -4,12 +4,20 @@ import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Condition } from '../model/segment.js';
 import type { RfmSettings } from '../model/rfm-settings.js';
 
-/** A derived table keyed by customer_id, LEFT JOINed to the customers of one query level. */
+/** The column a derived table names its customers by: the text id, or the customer's number. */
+export type CustomerKey = 'customer_id' | 'customer_no';
+
+/** A derived table keyed by a customer column (`by`), LEFT JOINed to the customers of one query level. */
 export interface Join {
   readonly key: string;
   readonly alias: string;
   readonly query: Sql;
+  readonly by: CustomerKey;
 }
+
+/** ` LEFT JOIN (query) AS alias ON alias.by = c.by`: a join of the customers of a statement. */
+export const joinedToCustomers = (j: Join): Sql =>
+  sql` LEFT JOIN (${j.query}) AS ${sql.ref(j.alias)} ON ${sql.ref(`${j.alias}.${j.by}`)} = ${sql.ref(`c.${j.by}`)}`;
 
 /** A named subquery hoisted into the statement's WITH clause. */
 export interface Cte {
@@ -42,6 +50,11 @@ export interface SchemaInfo {
    * import): the reachable figures read them instead of the rule's eight text columns.
    */
   readonly reachableFlags?: boolean;
+  /**
+   * customers.customer_no and mail_events.customer_no hold every row's customer number
+   * (src/engine/duckdb/import/customer-numbers.ts): mail conditions join by it.
+   */
+  readonly customerNumbers?: boolean;
   /**
    * customers.birthday_month_day and tags_text are kept (sql/customer-columns.sql, by every
    * customers import): the birthday and tags conditions read them instead of the date and the list.
@@ -134,14 +147,22 @@ export class PlannerContext {
 
   private joinRequestCount = 0;
 
-  /** LEFT JOINs a derived table (once per key at this level) and returns its alias. */
-  join(key: string, build: () => Sql): string {
+  /**
+   * LEFT JOINs a derived table (once per key at this level) whose customers are in its column
+   * `by`, and returns its alias.
+   */
+  join(key: string, build: () => Sql, by: CustomerKey = 'customer_id'): string {
     this.joinRequestCount += 1;
     const existing = this.joins.find((j) => j.key === key);
     if (existing) return existing.alias;
     const alias = this.nextName('j');
-    this.joins.push({ key, alias, query: build() });
+    this.joins.push({ key, alias, query: build(), by });
     return alias;
+  }
+
+  /** The customer column the join `alias` is keyed by. */
+  joinKey(alias: string): CustomerKey {
+    return this.joins.find((j) => j.alias === alias)?.by ?? 'customer_id';
   }
 
   /** Adds a WITH subquery (once per key in the statement) and returns its name. */

@@ -3,7 +3,7 @@ import type { Sql } from '../dialect/dialect.js';
 import type { Condition, Leaf } from '../model/segment.js';
 import { compileCondition } from './compile-condition.js';
 import type { CompiledSegment, PlanOptions } from './compile-segment.js';
-import { emptySchema, PlannerContext } from './context.js';
+import { emptySchema, joinedToCustomers, PlannerContext } from './context.js';
 
 export const and = (parts: readonly Sql[]): Sql<boolean> => (parts.length === 0 ? sql`true` : sql`(${sql.join(parts, sql` AND `)})`);
 export const or = (parts: readonly Sql[]): Sql<boolean> => (parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` OR `)})`);
@@ -96,7 +96,7 @@ export class LeafFlags {
     ];
     // c.*: the joined leaves may read any column of the row; the engine drops those no one reads.
     const rows = sql`(SELECT c.*${sql.join(own.map((column) => sql`, ${column}`), sql``)} FROM customers AS c WHERE ${where})`;
-    const joins = this.ctx.joins.map((j) => sql` LEFT JOIN (${j.query}) AS ${sql.ref(j.alias)} ON ${sql.ref(`${j.alias}.customer_id`)} = c.customer_id`);
+    const joins = this.ctx.joins.map(joinedToCustomers);
     const columns = [
       ...leaves.map((l) => (l.joined ? sql`${l.predicate} AS ${sql.ref(l.name)}` : sql.ref(`c.${l.name}`))),
       ...this.rowColumns.map((c) => sql.ref(`c.${c.name}`)),

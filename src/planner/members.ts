@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { Condition, Segment } from '../model/segment.js';
-import type { ConditionCompiler, PlannerContext } from './context.js';
+import { joinedToCustomers, type ConditionCompiler, type PlannerContext } from './context.js';
 
 /** The conditions every selected customer meets: the root, or the parts of its (nested) `all`. */
 function conjuncts(condition: Condition): Condition[] {
@@ -19,14 +19,14 @@ function conjuncts(condition: Condition): Condition[] {
 function visibility(definition: Segment, ctx: PlannerContext): Sql {
   const notDeleted = ctx.dialect.isNotTrue(sql.ref('c.deleted'));
   const presence = conjuncts(definition.where).map((c) => ctx.presenceJoins.get(c)).find((alias) => alias !== undefined);
-  return presence === undefined ? notDeleted : sql`(${notDeleted} OR ${ctx.column(presence, 'customer_id')} IS NULL)`;
+  return presence === undefined ? notDeleted : sql`(${notDeleted} OR ${ctx.column(presence, ctx.joinKey(presence))} IS NULL)`;
 }
 
 /** The customers of a segment: FROM customers, the joined derived tables and the predicate. */
 export function fromClause(definition: Segment, ctx: PlannerContext, compileCondition: ConditionCompiler): Sql {
   const predicate = compileCondition(definition.where, ctx, 'where');
   const visible = definition.includeDeleted ? sql`true` : visibility(definition, ctx);
-  const joins = ctx.joins.map((j) => sql` LEFT JOIN (${j.query}) AS ${sql.ref(j.alias)} ON ${sql.ref(`${j.alias}.customer_id`)} = c.customer_id`);
+  const joins = ctx.joins.map(joinedToCustomers);
   return sql`FROM customers AS c${sql.join(joins, sql``)} WHERE ${visible} AND ${predicate}`;
 }
 

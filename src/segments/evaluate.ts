@@ -81,6 +81,9 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
     reachableFlags: columns.some((c) => c.table === 'customers' && c.column === 'reachable_dm') && await db.hasSchemaMark('reachable_flags'),
     // The same for the birthday and tags lookups (src/engine/duckdb/import/customer-columns.ts).
     customerLookups: columns.some((c) => c.table === 'customers' && c.column === 'tags_text') && await db.hasSchemaMark('customer_lookups'),
+    // Every customer and mail event carries its customer's number (src/engine/duckdb/import/customer-numbers.ts).
+    customerNumbers: ['customers', 'mail_events'].every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
+      && await db.hasSchemaMark('customer_numbers'),
     missing: new Set(['customers.line_permission', 'mails.subkind', 'subscriptions.customer_id']
       .filter((name) => !columns.some((c) => `${c.table}.${c.column}` === name)).map((name) => name.replace('.customer_id', ''))),
     customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),

@@ -17,7 +17,7 @@ import { SAMPLE_FILES } from './sample-shop.js';
 const missing = clickhouseMissing();
 
 /** Columns DuckDB derives for its own counts (sql/customer-columns.sql), which ClickHouse does not store. */
-const DUCKDB_ONLY = new Set(['reachable_email', 'reachable_line', 'reachable_dm', 'birthday_month_day', 'tags_text']);
+const DUCKDB_ONLY = new Set(['reachable_email', 'reachable_line', 'reachable_dm', 'birthday_month_day', 'tags_text', 'customer_no']);
 const storedColumns = async (db: DuckDBEngine, table: string) => (await db.all<{ name: string; type: string }>(
   `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = $t ORDER BY ordinal_position`, { t: table }))
   .filter((c) => !DUCKDB_ONLY.has(c.name));

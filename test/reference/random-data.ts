@@ -198,7 +198,7 @@ export async function loadDataset(db: DuckDBEngine, data: Dataset, options: { di
       [p.order_id, p.line_no, p.customer_id, p.store_id, p.ordered_at, p.shipped_at, p.product_code, p.category, p.quantity, p.amount, p.order_code, p.media, p.status, p.counted, p.groups['管理'] ?? null, p.remark ?? null]);
   }
   for (const m of data.mails) await db.run('INSERT INTO mails (mail_id, kind, subject, sent_at, store_id, subkind) VALUES ($1, $2, $3, $4, $5, $6)', [m.mail_id, m.kind, m.subject, m.sent_at, m.store_id, m.subkind ?? null]);
-  for (const e of data.events) await db.run('INSERT INTO mail_events VALUES ($1, $2, $3, $4)', [e.customer_id, e.mail_id, e.event, e.occurred_at]);
+  for (const e of data.events) await db.run('INSERT INTO mail_events (customer_id, mail_id, event, occurred_at) VALUES ($1, $2, $3, $4)', [e.customer_id, e.mail_id, e.event, e.occurred_at]);
   for (const s of data.subscriptions ?? []) {
     await db.run(`INSERT INTO subscriptions (subscription_id, customer_id, product_code, status, started_at, next_delivery_at, cancelled_at, cancel_reason, cycle, deliveries, store_id)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,

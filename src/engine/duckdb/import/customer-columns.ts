@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBEngine } from '../engine.js';
+import { CUSTOMER_NUMBERS_MARK, numberCustomers } from './customer-numbers.js';
 
 /** The schema_info keys saying every customer's kept columns are kept (the planner reads them only then). */
 export const REACHABLE_FLAGS_MARK = 'reachable_flags';
@@ -13,17 +14,19 @@ const TAGS_TEXT_SQL = sqlFile('customer-tags-text.sql');
 /**
  * Brings the columns of customers that counts read (reachable_email / _line / _dm,
  * birthday_month_day, and tags_text unless `tags` is false) up to date with the rows' own columns
- * (sql/customer-columns.sql, customer-tags-text.sql): after a customers import, inside its
- * transaction (`tags`: whether its files hold tags), and once on a database made before them.
+ * (sql/customer-columns.sql, customer-tags-text.sql), and numbers the rows that have no customer
+ * number (customer-numbers.ts): after a customers import, inside its transaction (`tags`: whether
+ * its files hold tags), and once on a database made before them.
  */
 export async function refreshKeptCustomerColumns(db: DuckDBEngine, { tags = true }: { tags?: boolean } = {}): Promise<void> {
   await db.run(KEPT_COLUMNS_SQL);
   if (tags) await db.run(TAGS_TEXT_SQL);
   for (const mark of MARKS) if (!(await db.hasSchemaMark(mark))) await db.setSchemaMark(mark);
+  await numberCustomers(db);
 }
 
 /** Whether a database lacks a kept column's mark (made before the column): refreshKeptCustomerColumns then. */
 export async function keptCustomerColumnsMissing(db: DuckDBEngine): Promise<boolean> {
-  for (const mark of MARKS) if (!(await db.hasSchemaMark(mark))) return true;
+  for (const mark of [...MARKS, CUSTOMER_NUMBERS_MARK]) if (!(await db.hasSchemaMark(mark))) return true;
   return false;
 }

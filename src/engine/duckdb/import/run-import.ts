@@ -24,6 +24,7 @@ import { storeSideByTimeIfSpread } from './time-order.js';
 import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshKeptCustomerColumns } from './customer-columns.js';
+import { numberRows } from './customer-numbers.js';
 import { UnknownCustomers } from './unknown-customers.js';
 
 export interface ImportOptions {
@@ -285,10 +286,13 @@ async function attempt(
       const check = await checkSideEvents(db);
       if (!check.once) await keepSideEventsOnce(db);
       unknownRows = check.unknownRows;
+      if (unknownRows > 0) await numberRows(db, side.name);
       const [events] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${side.name}`);
       rowsStored = Number(events!.n);
     }
     const keepingMs = Date.now() - keepingStarted;
+    // Staged events of customers the customers table lacks have no number yet.
+    if (table.table === 'mail_events' && !side) await numberRows(db, 'mail_events');
     if (side && unknown) {
       // Every row of the side table is one this import loaded, now committed: noted in one pass.
       await unknown.start();
