@@ -50,7 +50,8 @@ export interface SideEventsCheck {
  * the customers table lacks, in one pass over the committed events: the customers it lacks,
  * usually none, are then noted only when there are some. The load gave each event its customer's
  * number from the customers table (load.ts withCustomerNumbers), so an event without one names a
- * customer the table lacks (at 1x the pass took 1.6 s this way, 2.7 s probing customers). Distinct hashes prove distinct events and counting them is far cheaper than DISTINCT
+ * customer the table lacks (at 1x the pass took 2.1-2.3 s this way, 2.6-2.8 s probing
+ * customers). Distinct hashes prove distinct events and counting them is far cheaper than DISTINCT
  * over the rows; two hashes that meet (a duplicate, or rarely a collision) only cost the rebuild
  * of keepSideEventsOnce. Over committed events the pass is quicker than inside the load's
  * transaction (the hash check at 1x 1.9 s against 2.3–2.8 s).
