@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { KumiwakeError } from '../errors.js';
+import { readReason } from '../system-reasons.js';
 import { parseJsonText } from '../json-text.js';
 
 /**
@@ -59,7 +60,7 @@ export function loadMapping(path: string): Mapping {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new KumiwakeError('mapping-unreadable', `${path}: cannot read the mapping file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new KumiwakeError('mapping-unreadable', `${path}: cannot read the mapping file: ${readReason(e)}`);
   }
   const json = parseJsonText(text, path, 'mapping-unreadable');
   const parsed = mappingSchema.safeParse(json);

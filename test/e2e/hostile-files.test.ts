@@ -102,7 +102,7 @@ describe('hostile files', () => {
     await refused(join(dir, 'absent.csv'), /absent\.csv: no such file\n/);
     await refused(dir, /: a folder, not a file: name the CSV files in it\n/);
     await refused('/dev/null', /^kumiwake: \/dev\/null: not a regular file \(a device or a pipe\)/);
-    await refused(join(dir, `${'a'.repeat(300)}.csv`), /: cannot open the file \(ENAMETOOLONG\)\n/);
+    await refused(join(dir, `${'a'.repeat(300)}.csv`), /: cannot open the file: the name is too long \(ENAMETOOLONG\)\n/);
   });
 
   it('refuses mixed encodings, naming the lines', async () => {

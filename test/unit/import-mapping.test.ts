@@ -20,6 +20,11 @@ describe('mapping files', () => {
     expect(() => loadMapping(mappingFile('bad-derive.json', '{"derive": {"order_id": {"join": ["a"]}}}'))).toThrow(/bad-derive\.json: derive\.order_id: .*\{"concat": \[\.\.\.\], "sep": "-"\}/);
   });
 
+  it('says in words why a mapping file cannot be read', () => {
+    expect(() => loadMapping(join(dir, 'missing.json'))).toThrow(/missing\.json: cannot read the mapping file: no such file \(ENOENT\)$/);
+    expect(() => loadMapping(dir)).toThrow(/: cannot read the mapping file: it is a folder \(EISDIR\)$/);
+  });
+
   it('feeds two columns from one header, and lets headers used by a concat name no column', () => {
     const mapping = { ...emptyMapping, columns: { Mail: ['email_pc', 'email_mobile'] }, derive: { customer_id: { concat: ['Shop', 'No'], sep: '-' } } };
     const mapped = mapHeader(customers, ['Shop', 'No', 'Mail'], 'c.csv', mapping);

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DuckDBEngine } from '../engine.js';
 import { ImportError, KumiwakeError } from '../../../errors.js';
+import { readReason } from '../../../system-reasons.js';
 import { InterruptedError, throwIfAborted } from '../../../interrupt.js';
 import { csvRow } from '../../../csv-text.js';
 import { silentLogger, type Logger } from '../../../logger.js';
@@ -97,7 +98,7 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
     try {
       found = statSync(file, { throwIfNoEntry: false });
     } catch (e) {
-      throw new ImportError('file-missing', file, undefined, undefined, `cannot open the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new ImportError('file-missing', file, undefined, undefined, `cannot open the file: ${readReason(e)}`);
     }
     if (!found?.isFile()) {
       throw new ImportError('file-missing', file, undefined, undefined, !found ? 'no such file' : found.isDirectory() ? 'a folder, not a file: name the CSV files in it' : 'not a regular file (a device or a pipe): save the data to a file first');
