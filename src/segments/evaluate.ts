@@ -11,6 +11,7 @@ import type { SchemaInfo } from '../planner/context.js';
 import { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-target.js';
 import { assertNoWarnings, segmentWarnings, type SegmentWarning } from './warnings.js';
 import { readSettings } from './settings.js';
+import { UNNUMBERED_ROW_SQL } from '../engine/duckdb/import/customer-numbers.js';
 
 export interface CountResult {
   readonly count: number;
@@ -83,7 +84,8 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
     customerLookups: columns.some((c) => c.table === 'customers' && c.column === 'tags_text') && await db.hasSchemaMark('customer_lookups'),
     // Every customer and mail event carries its customer's number (src/engine/duckdb/import/customer-numbers.ts).
     customerNumbers: ['customers', 'mail_events'].every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
-      && await db.hasSchemaMark('customer_numbers'),
+      && await db.hasSchemaMark('customer_numbers')
+      && !(await db.query<{ unnumbered: boolean }>({ sql: UNNUMBERED_ROW_SQL, parameters: [] }))[0]!.unnumbered,
     missing: new Set(['customers.line_permission', 'mails.subkind', 'subscriptions.customer_id']
       .filter((name) => !columns.some((c) => `${c.table}.${c.column}` === name)).map((name) => name.replace('.customer_id', ''))),
     customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),

@@ -97,6 +97,19 @@ describe('customer numbers', () => {
     expect(await members(notClicked)).toEqual(['A', 'B', 'C', 'E']);
   });
 
+  it('joins by the text id while a row has no number (an earlier version wrote it), until the next opening numbers it', async () => {
+    await db.run(`INSERT INTO mail_events (customer_id, mail_id, event, occurred_at) VALUES ('A', 'M1', 'click', TIMESTAMP '2026-06-07 10:00')`);
+    expect((await schemaInfo(db)).customerNumbers).toBe(false);
+    const plan = planMembers(notClicked, await SegmentStore.load(db), asOf, await planTargetOf(db));
+    expect(plan.sql).not.toContain('customer_no');
+    expect(await members(notClicked)).toEqual(['B', 'C', 'E']);
+    db.close();
+    db = await DuckDBEngine.open(path);
+    expect(await faults()).toBe(0n);
+    expect((await schemaInfo(db)).customerNumbers).toBe(true);
+    expect(await members(notClicked)).toEqual(['B', 'C', 'E']);
+  });
+
   it('numbers a database made before the numbers when it is next opened for writing', async () => {
     const before = { opened: await members(opened), notClicked: await members(notClicked) };
     await db.run(`DELETE FROM schema_info WHERE key = '${CUSTOMER_NUMBERS_MARK}'`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBEngine } from '../engine.js';
-import { CUSTOMER_NUMBERS_MARK, numberCustomers } from './customer-numbers.js';
+import { CUSTOMER_NUMBERS_MARK, numberCustomers, UNNUMBERED_ROW_SQL } from './customer-numbers.js';
 
 /** The schema_info keys saying every customer's kept columns are kept (the planner reads them only then). */
 export const REACHABLE_FLAGS_MARK = 'reachable_flags';
@@ -25,8 +25,12 @@ export async function refreshKeptCustomerColumns(db: DuckDBEngine, { tags = true
   await numberCustomers(db);
 }
 
-/** Whether a database lacks a kept column's mark (made before the column): refreshKeptCustomerColumns then. */
+/**
+ * Whether a database lacks a kept column's mark (made before the column), or holds rows without a
+ * customer number (written by a writer that does not number them): refreshKeptCustomerColumns then.
+ */
 export async function keptCustomerColumnsMissing(db: DuckDBEngine): Promise<boolean> {
   for (const mark of [...MARKS, CUSTOMER_NUMBERS_MARK]) if (!(await db.hasSchemaMark(mark))) return true;
-  return false;
+  const [row] = await db.all<{ unnumbered: boolean }>(UNNUMBERED_ROW_SQL);
+  return row!.unnumbered;
 }

@@ -50,6 +50,14 @@ const REMADE_FROM_ROWS = 2_000_000;
 const isEvents = (table: string) => table === 'mail_events' || table === sideTableOf('mail_events');
 
 /**
+ * A row without a number, in customers or mail_events: written by a writer that does not number
+ * (an earlier version of kumiwake, or SQL of someone's own). The planner then joins by the text
+ * id, and the next opening for writing numbers it. Answered from DuckDB's statistics (1 ms at 1x).
+ */
+export const UNNUMBERED_ROW_SQL = `SELECT EXISTS (SELECT 1 FROM customers WHERE customer_no IS NULL)
+  OR EXISTS (SELECT 1 FROM mail_events WHERE customer_no IS NULL) AS unnumbered`;
+
+/**
  * Numbers every row of customers and mail_events that has none and sets the mark: after a
  * customers import, and once on a database made before the numbers. Inside the caller's transaction.
  */
