@@ -42,7 +42,7 @@ function hasNfkc(engine: ClickHouseEngine): Promise<boolean> {
  */
 export async function clickhousePlanTarget(db: Engine, schemaInfo: (db: Engine, settingsDb: Engine) => Promise<SchemaInfo>): Promise<PlanTarget> {
   const engine = clickhouseEngineOf(db);
-  const schema = { ...(await schemaInfo(engine, engine.state)), customerValues: new Map<string, string[]>(), purchaseSummaries: false, reachableFlags: false, customerLookups: false };
+  const schema = { ...(await schemaInfo(engine, engine.state)), customerValues: new Map<string, string[]>(), purchaseSummaries: false, reachableFlags: false, customerLookups: false, customerNumbers: false };
   const dialect = clickhouseDialectFor(await hasNfkc(engine));
   const { database } = engine.layout;
   // Lifetime figures come from the per-customer summary when it counted lines by the shop's sales basis.

@@ -83,7 +83,8 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
     // The same for the birthday and tags lookups (src/engine/duckdb/import/customer-columns.ts).
     customerLookups: columns.some((c) => c.table === 'customers' && c.column === 'tags_text') && await db.hasSchemaMark('customer_lookups'),
     // Every customer and mail event carries its customer's number (src/engine/duckdb/import/customer-numbers.ts).
-    customerNumbers: ['customers', 'mail_events'].every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
+    // DuckDB's alone: a ClickHouse engine answers for the columns and marks of its DuckDB state file.
+    customerNumbers: db.dialectName === 'duckdb' && ['customers', 'mail_events'].every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
       && await db.hasSchemaMark('customer_numbers')
       && !(await db.query<{ unnumbered: boolean }>({ sql: UNNUMBERED_ROW_SQL, parameters: [] }))[0]!.unnumbered,
     missing: new Set(['customers.line_permission', 'mails.subkind', 'subscriptions.customer_id']

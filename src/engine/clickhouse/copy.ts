@@ -76,7 +76,8 @@ export async function sourceColumns(source: DuckDBEngine, table: string): Promis
 export async function addMissingColumns(cluster: ClickHouseCluster, tableName: TableName, names: readonly string[], suffixes: readonly string[] = ['']): Promise<void> {
   const table = clickHouseTable(tableName);
   const known = new Set(table.columns.map((c) => c.name));
-  const extra = names.filter((n) => !known.has(n) && n !== IMPORT_ID_COLUMN);
+  // Only free-named columns, as tsvLine sends: DuckDB's own kept columns (customer_no) stay there.
+  const extra = names.filter((n) => !known.has(n) && n !== IMPORT_ID_COLUMN && n.startsWith(tableName === 'customers' ? 'attr:' : 'group:'));
   if (extra.length === 0) return;
   const wanted = [...new Set(extra.flatMap((c) => (hasFoldedCopy(tableName, c) ? [c, `${c}${FOLDED_SUFFIX}`] : [c])))];
   const layout = cluster.layout;
