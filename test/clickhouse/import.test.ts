@@ -86,6 +86,10 @@ describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', 
     expect(again.rowsStored).toBe(300);
     expect(await clickRows(engine, duck, 'customers')).toEqual(await duckRows(duck, 'customers'));
 
+    // DuckDB's kept columns (customer numbers, reachable flags, lookups) stay DuckDB's: ClickHouse gets only the data's.
+    const kept = await serverQuery(servers.servers[0]!, `SELECT name FROM system.columns WHERE database = 'shop' AND name IN ('${[...DUCKDB_ONLY].join("', '")}') FORMAT TabSeparated`);
+    expect(kept.trim()).toBe('');
+
     const shardOf = new Map<string, number>();
     for (const [i, server] of servers.servers.entries()) {
       for (const id of (await serverQuery(server, 'SELECT customer_id FROM shop.customers_local FORMAT TabSeparated')).trim().split('\n')) shardOf.set(id, i);
