@@ -3,7 +3,7 @@
  * reads "permission denied", not EACCES. Shared by what reads files (definitions, job files) and
  * what writes them (exports: src/export/target.ts).
  */
-export const SYSTEM_REASONS: Readonly<Record<string, string>> = {
+const SYSTEM_REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EPERM: 'the system does not permit it',
   EROFS: 'the file system is read-only',
@@ -19,9 +19,15 @@ export const SYSTEM_REASONS: Readonly<Record<string, string>> = {
   EMFILE: 'too many open files',
 };
 
-/** Why a file could not be read, in words, the system's code after them: `no such file (ENOENT)`. */
-export function readReason(error: unknown): string {
+/**
+ * The system's refusal (an errno error) in words, its code after them (`permission denied
+ * (EACCES)`), `missing` saying what ENOENT means where it happened; undefined for other errors.
+ */
+export function systemReason(error: unknown, missing: string): string | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return (error as Error).message;
-  return `${code === 'ENOENT' ? 'no such file' : SYSTEM_REASONS[code] ?? 'the system refused'} (${code})`;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
+  return `${code === 'ENOENT' ? missing : SYSTEM_REASONS[code] ?? 'the system refused'} (${code})`;
 }
+
+/** Why a file could not be read, in words, the system's code after them: `no such file (ENOENT)`. */
+export const readReason = (error: unknown): string => systemReason(error, 'no such file') ?? (error as Error).message;

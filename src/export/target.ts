@@ -2,7 +2,7 @@ import { statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { KumiwakeError } from '../errors.js';
 import { shownPath } from './formats.js';
-import { SYSTEM_REASONS } from '../system-reasons.js';
+import { systemReason } from '../system-reasons.js';
 
 // The place an export writes to, checked before anything is created there, and the system's
 // refusals turned into sentences that name the file asked for (never a temp file's name).
@@ -18,9 +18,8 @@ function kindOf(stats: Stats): string {
 
 /** The system's refusal (an errno error) to create or write `target` as a sentence naming it; other errors: undefined. */
 export function writeFault(target: string, error: unknown, exitCode: 1 | 2 = 2): KumiwakeError | undefined {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
-  return new KumiwakeError('export-unwritable', `cannot write ${shownPath(target)}: ${code === 'ENOENT' ? 'that folder does not accept new files' : SYSTEM_REASONS[code] ?? 'the system refused'} (${code})`, exitCode);
+  const reason = systemReason(error, 'that folder does not accept new files');
+  return reason === undefined ? undefined : new KumiwakeError('export-unwritable', `cannot write ${shownPath(target)}: ${reason}`, exitCode);
 }
 
 const refused = (message: string) => new KumiwakeError('export-target', message, 2);

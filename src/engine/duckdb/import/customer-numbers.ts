@@ -24,14 +24,15 @@ export type NumberedTable = 'customers' | 'mail_events';
  * with the customers row's number, the same by the rule), then numberRows fills the others.
  */
 export async function numberRows(db: DuckDBEngine, table: string): Promise<void> {
+  // Usually none: DuckDB answers from the column's statistics.
+  const [unnumbered] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${table} WHERE customer_no IS NULL`);
+  const rows = Number(unnumbered!.n);
+  if (rows === 0) return;
   // Ids new to the dictionary get the next numbers, in id order (the same numbers for the same data).
   await db.run(`INSERT INTO customer_numbers
     SELECT customer_id, (SELECT COALESCE(max(customer_no), 0) FROM customer_numbers) + row_number() OVER (ORDER BY customer_id)
     FROM (SELECT DISTINCT customer_id FROM ${table} WHERE customer_no IS NULL) AS fresh
     WHERE customer_id NOT IN (SELECT customer_id FROM customer_numbers)`);
-  const [unnumbered] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${table} WHERE customer_no IS NULL`);
-  const rows = Number(unnumbered!.n);
-  if (rows === 0) return;
   if (!isEvents(table) || rows < REMADE_FROM_ROWS) {
     await db.run(`UPDATE ${table} SET customer_no = n.customer_no FROM customer_numbers AS n
                   WHERE ${table}.customer_no IS NULL AND n.customer_id = ${table}.customer_id`);

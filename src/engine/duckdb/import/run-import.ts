@@ -287,13 +287,12 @@ async function attempt(
       const check = await checkSideEvents(db);
       if (!check.once) await keepSideEventsOnce(db);
       unknownRows = check.unknownRows;
-      if (unknownRows > 0) await numberRows(db, side.name);
       const [events] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${side.name}`);
       rowsStored = Number(events!.n);
     }
+    // Events of customers the customers table lacks have no number yet (customer-numbers.ts).
+    if (table.table === 'mail_events') await numberRows(db, storedIn(target));
     const keepingMs = Date.now() - keepingStarted;
-    // Staged events of customers the customers table lacks have no number yet.
-    if (table.table === 'mail_events' && !side) await numberRows(db, 'mail_events');
     if (side && unknown) {
       // Every row of the side table is one this import loaded, now committed: noted in one pass.
       await unknown.start();
