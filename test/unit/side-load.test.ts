@@ -84,7 +84,7 @@ describe('a full load of purchases through a side table', () => {
     expect(Number(n!.n)).toBe(4);
   });
 
-  it('asks of replaced mail events whether each is there once and whose customer is missing in one pass, whichever of the two holds', async () => {
+  it('asks of replaced mail events whether each is there once and whose customer is missing, whichever of the two holds', async () => {
     const header = 'customer_id,mail_id,event,occurred_at';
     const cases = [
       { rows: ['C1,M1,open,2024-05-01 10:00', 'C2,M1,open,2024-05-01 10:00'], stored: 2, unknown: 0 },
