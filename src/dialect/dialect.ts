@@ -96,6 +96,13 @@ export interface SqlDialect {
   /** the set of the `index` values of the rows (`size` bits) */
   customerSet(index: Sql, size: number): Sql;
   /**
+   * The set of the rows' `number` values, 0..`highest`, as one value (mail conditions by customer
+   * number); NULL when there are no rows. A number above `highest` is an error, not a wrong set.
+   */
+  numberSet(number: Sql, highest: number): Sql;
+  /** whether a `numberSet` value (NULL: the empty set) lacks `number` */
+  lacksNumber(set: Sql, number: Sql): Sql<boolean>;
+  /**
    * The value `customerSet` returned, as the engine's driver hands it over, read into bytes where
    * bit i (byte i >> 3, most significant bit first) is position i.
    */

@@ -56,6 +56,11 @@ export interface SchemaInfo {
    */
   readonly customerNumbers?: boolean;
   /**
+   * With customerNumbers, the highest number given so far (customer_numbers): the bound of a set
+   * of customers by number (`dialect.numberSet`).
+   */
+  readonly highestCustomerNumber?: number;
+  /**
    * customers.birthday_month_day and tags_text are kept (sql/customer-columns.sql, by every
    * customers import): the birthday and tags conditions read them instead of the date and the list.
    */

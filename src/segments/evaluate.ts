@@ -82,11 +82,7 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
     reachableFlags: columns.some((c) => c.table === 'customers' && c.column === 'reachable_dm') && await db.hasSchemaMark('reachable_flags'),
     // The same for the birthday and tags lookups (src/engine/duckdb/import/customer-columns.ts).
     customerLookups: columns.some((c) => c.table === 'customers' && c.column === 'tags_text') && await db.hasSchemaMark('customer_lookups'),
-    // Every customer and mail event carries its customer's number (src/engine/duckdb/import/customer-numbers.ts).
-    // DuckDB's alone: a ClickHouse engine answers for the columns and marks of its DuckDB state file.
-    customerNumbers: db.dialectName === 'duckdb' && ['customers', 'mail_events'].every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
-      && await db.hasSchemaMark('customer_numbers')
-      && !(await db.query<{ unnumbered: boolean }>({ sql: UNNUMBERED_ROW_SQL, parameters: [] }))[0]!.unnumbered,
+    ...(await customerNumbersOf(db, columns)),
     missing: new Set(['customers.line_permission', 'mails.subkind', 'subscriptions.customer_id']
       .filter((name) => !columns.some((c) => `${c.table}.${c.column}` === name)).map((name) => name.replace('.customer_id', ''))),
     customerColumns: new Set(rows.filter((r) => r.table_name === 'customers').map((r) => r.column_name)),
@@ -95,6 +91,20 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
     // The shop's fixed RFM cut points, if it set them (kumiwake settings set rfm).
     ...(await readSettings(settingsDb)),
   };
+}
+
+/**
+ * Whether every customer and mail event carries its customer's number, and the highest number
+ * given (src/engine/duckdb/import/customer-numbers.ts). DuckDB's alone: a ClickHouse engine
+ * answers for the columns and marks of its DuckDB state file.
+ */
+async function customerNumbersOf(db: Engine, columns: readonly { table: string; column: string }[]): Promise<Pick<SchemaInfo, 'customerNumbers' | 'highestCustomerNumber'>> {
+  const numbered = db.dialectName === 'duckdb' && ['customers', 'mail_events'].every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
+    && await db.hasSchemaMark('customer_numbers')
+    && !(await db.query<{ unnumbered: boolean }>({ sql: UNNUMBERED_ROW_SQL, parameters: [] }))[0]!.unnumbered;
+  if (!numbered) return { customerNumbers: false };
+  const [highest] = await db.query<{ n: number }>({ sql: 'SELECT COALESCE(max(customer_no), 0) AS n FROM customer_numbers', parameters: [] });
+  return { customerNumbers: true, highestCustomerNumber: Number(highest!.n) };
 }
 
 export async function countSegment(

@@ -174,6 +174,8 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     argMin: (arg, keys) => sql`argMin(tuple(${arg}), tuple(${sql.join(keys)})).1`,
     rowIndex: unsupported('rowIndex'),
     customerSet: unsupported('customerSet'),
+    numberSet: unsupported('numberSet'),
+    lacksNumber: unsupported('lacksNumber'),
     readCustomerSet: unsupported('readCustomerSet'),
     connectionTable: unsupported('connectionTable'),
 

@@ -121,6 +121,9 @@ export const duckdbDialect: SqlDialect = {
   // A BITSTRING of one bit per customer: 125 kB for a million customers.
   // No rows make no bitstring (NULL): the empty set is all zeros.
   customerSet: (index, size) => sql`COALESCE(bitstring_agg(${index}, 0, ${sql.lit(size - 1)}), bitstring('0', ${sql.lit(size)}))`,
+  // A BITSTRING again; get_bit of a NULL set is NULL, which is distinct from 1.
+  numberSet: (number, highest) => sql`bitstring_agg(${number}, 0, ${sql.lit(highest)})`,
+  lacksNumber: (set, number) => sql`(get_bit(${set}, ${number}) IS DISTINCT FROM 1)`,
   connectionTable: (name, query) => sql`CREATE OR REPLACE TEMP TABLE ${sql.id(name)} AS ${query}`,
   readCustomerSet: readBitstring,
   quoteIdentifier: sqlIdent,
