@@ -7,6 +7,10 @@ import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { CUSTOMER_NUMBERS_MARK } from '../../src/engine/duckdb/import/customer-numbers.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { planMembers, planTargetOf, schemaInfo } from '../../src/segments/evaluate.js';
+import { duckdbDialect } from '../../src/dialect/duckdb/dialect.js';
+import { validateDefinition } from '../../src/model/validate.js';
+import { compileMembers } from '../../src/planner/compile-segment.js';
+import { NUMBER_SET_BITS_AT_MOST } from '../../src/planner/compile-mail.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -124,5 +128,21 @@ describe('customer numbers', () => {
     expect(await db.hasSchemaMark(CUSTOMER_NUMBERS_MARK)).toBe(true);
     expect(await faults()).toBe(0n);
     expect({ opened: await members(opened), notClicked: await members(notClicked) }).toEqual(before);
+  });
+
+  it('tests a not mail leaf against one set of the numbers, or by NOT IN past NUMBER_SET_BITS_AT_MOST, with the same customers', async () => {
+    const schema = await schemaInfo(db);
+    expect(schema.highestCustomerNumber).toBe(Math.max(...(await db.all<{ no: number }>('SELECT customer_no AS no FROM customer_numbers')).map((r) => r.no)));
+    const valid = validateDefinition(notClicked, { asOf });
+    const planned = async (highestCustomerNumber: number) => {
+      const plan = compileMembers(valid, { dialect: duckdbDialect, asOf, schema: { ...schema, highestCustomerNumber } });
+      return { sql: plan.sql, members: (await db.query<{ customer_id: string }>(plan)).map((r) => r.customer_id).sort() };
+    };
+    const bySet = await planned(schema.highestCustomerNumber!);
+    const byNotIn = await planned(NUMBER_SET_BITS_AT_MOST);
+    expect(bySet.sql).not.toContain('NOT IN');
+    expect(byNotIn.sql).toContain('NOT IN');
+    expect(bySet.members).toEqual(['B', 'C', 'E']);
+    expect(byNotIn.members).toEqual(bySet.members);
   });
 });
