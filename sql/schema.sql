@@ -265,15 +265,17 @@ ALTER TABLE customers ADD COLUMN IF NOT EXISTS reachable_dm BOOLEAN;
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS birthday_month_day SMALLINT;
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS tags_text VARCHAR;
 ALTER TABLE mails ADD COLUMN IF NOT EXISTS subkind VARCHAR;
--- A number for every customer id ever stored in customers or mail_events, never reused or
--- changed, and that number on each of their rows (src/engine/duckdb/import/customer-numbers.ts):
--- mail conditions join customers to their events by it, an integer, instead of the text id.
+-- A number for every customer id ever stored in customers, mail_events or customer_summary,
+-- never reused or changed, and that number on each of their rows
+-- (src/engine/duckdb/import/customer-numbers.ts): mail conditions and lifetime figures join
+-- customers to their events and summaries by it, an integer, instead of the text id.
 CREATE TABLE IF NOT EXISTS customer_numbers (
   customer_id VARCHAR NOT NULL,
   customer_no INTEGER NOT NULL
 );
 ALTER TABLE customers ADD COLUMN IF NOT EXISTS customer_no INTEGER;
 ALTER TABLE mail_events ADD COLUMN IF NOT EXISTS customer_no INTEGER;
+ALTER TABLE customer_summary ADD COLUMN IF NOT EXISTS customer_no INTEGER;
 
 -- The shop's stores (src/catalog/data-model.md): names for store ids, which exports can show.
 CREATE TABLE IF NOT EXISTS stores (

@@ -38,11 +38,8 @@ function eventsOfListedMails(ids: readonly string[], ctx: PlannerContext): Sql {
   return sql`(${sql.join(ids.map((id) => sql`SELECT * FROM mail_events WHERE mail_id = ${id}`), sql` UNION ALL `)})`;
 }
 
-/**
- * The column customers are joined to their events by: their numbers where every customer and
- * event carries one (an integer join: src/engine/duckdb/import/customer-numbers.ts), else the text id.
- */
-const eventKey = (ctx: PlannerContext): CustomerKey => (ctx.schema.customerNumbers ? 'customer_no' : 'customer_id');
+/** The column customers are joined to their events by (`ctx.numberedKey`). */
+const eventKey = (ctx: PlannerContext): CustomerKey => ctx.numberedKey;
 
 /**
  * The customers of a `mail` condition, as a query of their eventKey (once each when `once`: a

@@ -21,14 +21,15 @@ export function compilePurchases(leaf: PurchasesCondition, ctx: PlannerContext):
   const openWindow = onlyPresence && isScoped(leaf) ? openWindowLineTime(leaf, ctx) : undefined;
   if (onlyPresence && openWindow) {
     // Ordered in a window open at one end: the customer's latest (or earliest) counted line time.
-    const f = ctx.join(`figures:${scopeKey({ kind: 'purchases' })}`, () => sql`SELECT * FROM customer_summary`);
+    const f = ctx.join(`figures:${scopeKey({ kind: 'purchases' })}`, () => sql`SELECT * FROM customer_summary`, ctx.numberedKey);
     tests.push(presenceTest(onlyPresence, isTrue(inDateRange(ctx, ctx.column(f, openWindow.column), openWindow.window))));
   } else if (onlyPresence && isScoped(leaf)) {
     // "Ordered at least once / never in scope" needs no order figures, only who has a line in scope.
     const alias = ctx.join(`presence:${key}`, () => sql`SELECT DISTINCT p.customer_id FROM purchases p WHERE ${lineInScope(leaf, ctx)}`);
     tests.push(presenceTest(onlyPresence, sql`(${ctx.column(alias, 'customer_id')} IS NOT NULL)`));
   } else if (needsFigures) {
-    const f = ctx.join(`figures:${key}`, () => sql`SELECT * FROM ${orderFigures(leaf, ctx)}`);
+    // Lifetime figures are customer_summary's rows, joined by number where they carry one.
+    const f = ctx.join(`figures:${key}`, () => sql`SELECT * FROM ${orderFigures(leaf, ctx)}`, isScoped(leaf) ? 'customer_id' : ctx.numberedKey);
     const col = (name: string) => ctx.column(f, name);
     if (leaf.orderCount) tests.push(isTrue(inNumberRange(sql`COALESCE(${col('order_count')}, 0)`, leaf.orderCount)));
     if (leaf.sales) tests.push(isTrue(inNumberRange(sql`COALESCE(${col('sales')}, 0)`, leaf.sales)));

@@ -51,8 +51,8 @@ export interface SchemaInfo {
    */
   readonly reachableFlags?: boolean;
   /**
-   * customers.customer_no and mail_events.customer_no hold every row's customer number
-   * (src/engine/duckdb/import/customer-numbers.ts): mail conditions join by it.
+   * customers, mail_events and customer_summary hold every row's customer number in customer_no
+   * (src/engine/duckdb/import/customer-numbers.ts): mail conditions and lifetime figures join by it.
    */
   readonly customerNumbers?: boolean;
   /**
@@ -125,6 +125,15 @@ export class PlannerContext {
 
   get asOfText(): string {
     return formatDate(this.asOf);
+  }
+
+  /**
+   * The column customers are joined to their mail events and their customer_summary row by: their
+   * numbers where every row of those tables carries one (an integer join:
+   * src/engine/duckdb/import/customer-numbers.ts), else the text id.
+   */
+  get numberedKey(): CustomerKey {
+    return this.schema.customerNumbers ? 'customer_no' : 'customer_id';
   }
 
   get ctes(): readonly Cte[] {

@@ -11,7 +11,7 @@ import type { SchemaInfo } from '../planner/context.js';
 import { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-target.js';
 import { assertNoWarnings, segmentWarnings, type SegmentWarning } from './warnings.js';
 import { readSettings } from './settings.js';
-import { UNNUMBERED_ROW_SQL } from '../engine/duckdb/import/customer-numbers.js';
+import { NUMBERED_TABLES, UNNUMBERED_ROW_SQL } from '../engine/duckdb/import/customer-numbers.js';
 
 export interface CountResult {
   readonly count: number;
@@ -94,12 +94,12 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
 }
 
 /**
- * Whether every customer and mail event carries its customer's number, and the highest number
- * given (src/engine/duckdb/import/customer-numbers.ts). DuckDB's alone: a ClickHouse engine
+ * Whether every row of customers, mail_events and customer_summary carries its customer's
+ * number, and the highest number given (src/engine/duckdb/import/customer-numbers.ts). DuckDB's alone: a ClickHouse engine
  * answers for the columns and marks of its DuckDB state file.
  */
 async function customerNumbersOf(db: Engine, columns: readonly { table: string; column: string }[]): Promise<Pick<SchemaInfo, 'customerNumbers' | 'highestCustomerNumber'>> {
-  const numbered = db.dialectName === 'duckdb' && ['customers', 'mail_events'].every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
+  const numbered = db.dialectName === 'duckdb' && NUMBERED_TABLES.every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
     && await db.hasSchemaMark('customer_numbers')
     && !(await db.query<{ unnumbered: boolean }>({ sql: UNNUMBERED_ROW_SQL, parameters: [] }))[0]!.unnumbered;
   if (!numbered) return { customerNumbers: false };

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
-import { customers, mailEvents } from '../../src/catalog/tables.js';
+import { customers, mailEvents, purchases } from '../../src/catalog/tables.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { CUSTOMER_NUMBERS_MARK } from '../../src/engine/duckdb/import/customer-numbers.js';
 import { parseLocalDate } from '../../src/model/dates.js';
@@ -22,6 +22,8 @@ import { tempDir } from '../helpers/cli.js';
 const asOf = parseLocalDate('2026-06-30')!;
 const opened = { version: 1, where: { kind: 'mail', event: 'open', mails: ['M1'] } };
 const notClicked = { version: 1, where: { not: { kind: 'mail', event: 'click', mails: ['M1'] } } };
+const twoOrders = { version: 1, where: { kind: 'purchases', orderCount: { min: 2 } } };
+const orderedSinceJune = { version: 1, where: { kind: 'purchases', window: { from: '2026-06-01' }, orderCount: { min: 1 } } };
 
 describe('customer numbers', () => {
   let dir: string;
@@ -35,10 +37,11 @@ describe('customer numbers', () => {
     const plan = planMembers(definition, await SegmentStore.load(db), asOf, await planTargetOf(db));
     return (await db.query<{ customer_id: string }>({ sql: plan.sql, parameters: plan.parameters })).map((r) => r.customer_id).sort();
   };
-  /** Rows whose number is not their id's in the dictionary, or missing; ids numbered twice; numbers given twice. */
+  /** Rows without a number, or whose number is not their id's in the dictionary; ids numbered twice; numbers given twice. */
   const faults = async () => (await db.all<{ n: bigint }>(`SELECT
-      (SELECT count(*) FROM customers c LEFT JOIN customer_numbers n USING (customer_id) WHERE c.customer_no IS DISTINCT FROM n.customer_no)
-    + (SELECT count(*) FROM mail_events e LEFT JOIN customer_numbers n USING (customer_id) WHERE e.customer_no IS DISTINCT FROM n.customer_no)
+      (SELECT count(*) FROM customers c LEFT JOIN customer_numbers n USING (customer_id) WHERE c.customer_no IS NULL OR c.customer_no IS DISTINCT FROM n.customer_no)
+    + (SELECT count(*) FROM mail_events e LEFT JOIN customer_numbers n USING (customer_id) WHERE e.customer_no IS NULL OR e.customer_no IS DISTINCT FROM n.customer_no)
+    + (SELECT count(*) FROM customer_summary s LEFT JOIN customer_numbers n USING (customer_id) WHERE s.customer_no IS NULL OR s.customer_no IS DISTINCT FROM n.customer_no)
     + (SELECT count(*) - count(DISTINCT customer_id) FROM customer_numbers)
     + (SELECT count(*) - count(DISTINCT customer_no) FROM customer_numbers) AS n`))[0]!.n;
   const numberOf = async (id: string) => (await db.all<{ no: number }>('SELECT customer_no AS no FROM customer_numbers WHERE customer_id = $1', [id]))[0]?.no;
@@ -119,6 +122,7 @@ describe('customer numbers', () => {
     await db.run(`DELETE FROM schema_info WHERE key = '${CUSTOMER_NUMBERS_MARK}'`);
     await db.run('UPDATE customers SET customer_no = NULL');
     await db.run('UPDATE mail_events SET customer_no = NULL');
+    await db.run('UPDATE customer_summary SET customer_no = NULL');
     await db.run('DELETE FROM customer_numbers');
     expect((await schemaInfo(db)).customerNumbers).toBe(false);
     // Without the mark the planner joins by the text id, and answers the same.
@@ -128,6 +132,34 @@ describe('customer numbers', () => {
     expect(await db.hasSchemaMark(CUSTOMER_NUMBERS_MARK)).toBe(true);
     expect(await faults()).toBe(0n);
     expect({ opened: await members(opened), notClicked: await members(notClicked) }).toEqual(before);
+  });
+
+  it('numbers customer_summary through full and partial purchases imports, guests and customers who come later, and joins lifetime figures by it', async () => {
+    // With categories, the full rebuild is the one by customer (summaries-by-customer.ts), which
+    // numbers the rows as it writes them; a partial import writes by the deltas.
+    const header = 'order_id,line_no,customer_id,ordered_at,product_code,category,amount';
+    // B and C have two orders, G (not a customer yet) two, E one.
+    await importFiles(db, { table: purchases, files: [write('p1.csv', [header,
+      'O1,1,B,2026-05-01 10:00,P1,k1,100', 'O2,1,B,2026-06-02 10:00,P1,k1,100', 'O3,1,C,2026-05-03 10:00,P2,k2,100', 'O4,1,C,2026-05-04 10:00,P2,k2,100',
+      'O5,1,G,2026-06-05 10:00,P1,k1,100', 'O6,1,G,2026-06-06 10:00,P1,k1,100', 'O7,1,E,2026-06-07 10:00,P1,k1,100'])] });
+    expect(await faults()).toBe(0n);
+    expect(await numberOf('G')).toBeDefined();
+    expect((await schemaInfo(db)).customerNumbers).toBe(true);
+    const plan = planMembers(twoOrders, await SegmentStore.load(db), asOf, await planTargetOf(db));
+    expect(plan.sql).toMatch(/"customer_no" = "c"\."customer_no"/);
+    expect(await members(twoOrders)).toEqual(['B', 'C']);
+    expect(await members(orderedSinceJune)).toEqual(['B', 'E']);
+    // A partial import: E's second order, and D's first (a summary row the deltas add).
+    await importFiles(db, { table: purchases, files: [write('p2.csv', [header, 'O8,1,E,2026-06-08 10:00,P2,k2,100', 'O9,1,D,2026-06-09 10:00,P2,k2,100'])] });
+    expect(await faults()).toBe(0n);
+    expect(await members(twoOrders)).toEqual(['B', 'C', 'E']);
+    // G comes as a customer with the number their summary row holds.
+    const g = await numberOf('G');
+    await importFiles(db, { table: customers, files: [write('c5.csv', ['customer_id,name', 'G,g'])] });
+    expect(await numberOf('G')).toBe(g);
+    expect(await faults()).toBe(0n);
+    expect(await members(twoOrders)).toEqual(['B', 'C', 'E', 'G']);
+    expect(await members(orderedSinceJune)).toEqual(['B', 'E', 'G']);
   });
 
   it('tests a not mail leaf against one set of the numbers, or by NOT IN past NUMBER_SET_BITS_AT_MOST, with the same customers', async () => {
@@ -142,7 +174,7 @@ describe('customer numbers', () => {
     const byNotIn = await planned(NUMBER_SET_BITS_AT_MOST);
     expect(bySet.sql).not.toContain('NOT IN');
     expect(byNotIn.sql).toContain('NOT IN');
-    expect(bySet.members).toEqual(['B', 'C', 'E']);
+    expect(bySet.members).toEqual(['B', 'C', 'E', 'G']);
     expect(byNotIn.members).toEqual(bySet.members);
   });
 });

@@ -5,6 +5,7 @@ import { sqlString } from '../../../dialect/duckdb/sql-text.js';
 import { applyOrderDeltas, forgetOrders, ordersNoted, RECOUNTED } from './order-deltas.js';
 import { CATEGORIES_BY_CUSTOMER_AT_MOST, rebuildByCustomer, REBUILT_BY_CUSTOMER } from './summaries-by-customer.js';
 import { copyMasterCategories } from './master-categories.js';
+import { numberRows } from './customer-numbers.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../../../sql/${name}`, import.meta.url), 'utf8');
 
@@ -81,6 +82,8 @@ async function refresh(
     })));
     const recount = Object.fromEntries(summaryPairs(statements).map((pair) => [pair.table, pair.fresh]));
     await applyOrderDeltas(db, salesStatus, recount as Record<keyof typeof RECOUNTED, string>);
+    // The customers whose summary row the deltas added (customer-numbers.ts).
+    await numberRows(db, 'customer_summary');
     return;
   }
   const passes = await summaryPasses(db, customersPerPass, lines);
@@ -114,6 +117,9 @@ async function refresh(
   if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
   if (files.includes('purchase-summaries.sql')) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${PRODUCT_ORDER_IDS_MARK}', '1')`);
   await forgetOrders(db);
+  // Rows written without a number: all of them from the SQL files, a guest's from the rebuild by
+  // customer (customer-numbers.ts).
+  if (changed === 'purchases') await numberRows(db, 'customer_summary');
 }
 
 /** A summary file's text with its `:name` placeholders filled (the sales basis always). */
