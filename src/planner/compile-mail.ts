@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { MailCondition } from '../model/segment.js';
-import type { CustomerKey, PlannerContext } from './context.js';
+import type { PlannerContext } from './context.js';
 import { foldText } from './compile-field.js';
 import { inDateRange } from './ranges.js';
 
@@ -38,11 +38,8 @@ function eventsOfListedMails(ids: readonly string[], ctx: PlannerContext): Sql {
   return sql`(${sql.join(ids.map((id) => sql`SELECT * FROM mail_events WHERE mail_id = ${id}`), sql` UNION ALL `)})`;
 }
 
-/** The column customers are joined to their events by (`ctx.numberedKey`). */
-const eventKey = (ctx: PlannerContext): CustomerKey => ctx.numberedKey;
-
 /**
- * The customers of a `mail` condition, as a query of their eventKey (once each when `once`: a
+ * The customers of a `mail` condition, as a query of their `ctx.numberedKey` (once each when `once`: a
  * customer with two such events is there twice otherwise); undefined when it selects no mail (it
  * matches no one).
  */
@@ -56,7 +53,7 @@ function mailCustomers(leaf: MailCondition, ctx: PlannerContext, once = true): S
   const events = leaf.mails
     ? sql`FROM ${eventsOfListedMails([...new Set(leaf.mails)], ctx)} e WHERE e.event = ${leaf.event}${window}`
     : sql`FROM mail_events e WHERE e.event = ${leaf.event} AND e.mail_id IN (SELECT mail_id FROM ${sql.table(selection())})${window}`;
-  const key = sql.ref(`e.${eventKey(ctx)}`);
+  const key = sql.ref(`e.${ctx.numberedKey}`);
   if (leaf.match !== 'all') return once ? sql`SELECT ${key} ${events} GROUP BY ${key}` : sql`SELECT ${key} ${events}`;
   const selected = selection();
   return sql`SELECT ${key} ${events} GROUP BY ${key}
@@ -73,9 +70,9 @@ export function compileMail(leaf: MailCondition, ctx: PlannerContext): Sql<boole
   // Joined like any derived table, not `customer_id IN (…)`: DuckDB semi-joined that with the
   // customers as the hash table's side, every column of the count's reachable figures in it
   // (five times slower at 1x than this join, whose hash table holds the events' customers).
-  const alias = ctx.join(`mail:${JSON.stringify(leaf.match === 'all' ? leaf : { ...leaf, match: 'any' })}`, () => customers, eventKey(ctx));
+  const alias = ctx.join(`mail:${JSON.stringify(leaf.match === 'all' ? leaf : { ...leaf, match: 'any' })}`, () => customers, ctx.numberedKey);
   ctx.presenceJoins.set(leaf, alias);
-  return sql`(${ctx.column(alias, eventKey(ctx))} IS NOT NULL)`;
+  return sql`(${ctx.column(alias, ctx.numberedKey)} IS NOT NULL)`;
 }
 
 /**
@@ -92,7 +89,7 @@ export function compileMailAbsent(leaf: MailCondition, ctx: PlannerContext): Sql
   const customers = mailCustomers(leaf, ctx, false);
   if (customers === undefined) return sql`true`;
   const highest = ctx.schema.customerNumbers ? ctx.schema.highestCustomerNumber : undefined;
-  if (highest === undefined || highest >= NUMBER_SET_BITS_AT_MOST) return sql`(${sql.ref(`c.${eventKey(ctx)}`)} NOT IN (${customers}))`;
+  if (highest === undefined || highest >= NUMBER_SET_BITS_AT_MOST) return sql`(${sql.ref(`c.${ctx.numberedKey}`)} NOT IN (${customers}))`;
   const set = sql`(SELECT ${ctx.dialect.numberSet(sql.ref('m.customer_no'), highest)} FROM (${customers}) AS m)`;
   return ctx.dialect.lacksNumber(set, sql.ref('c.customer_no'));
 }

@@ -21,8 +21,8 @@ export const NUMBERED_TABLES: readonly NumberedTable[] = ['customers', 'mail_eve
  * 11 against 34 ms.
  *
  * The rule that keeps them exact: customer_numbers gives every customer id ever stored in
- * customers, mail_events or customer_summary one number, never changed or reused, and each row of those tables holds
- * its id's number. So a customer who leaves the customers table (a replace import) and comes back
+ * customers, mail_events or customer_summary one number, never changed or reused, and each row of
+ * those tables holds its id's number. So a customer who leaves the customers table (a replace import) and comes back
  * gets the number their events still hold, and events imported before their customer already hold
  * the number the customer will get. A writer inserts rows without a number (or, for mail events,
  * with the customers row's number, the same by the rule), then numberRows fills the others.
