@@ -39,9 +39,9 @@ function eventsOfListedMails(ids: readonly string[], ctx: PlannerContext): Sql {
 }
 
 /**
- * The customers of a `mail` condition, as a query of their `ctx.numberedKey` (once each when `once`: a
- * customer with two such events is there twice otherwise); undefined when it selects no mail (it
- * matches no one).
+ * The customers of a `mail` condition, as a query of their `ctx.numberedKey` (once each when
+ * `once`: a customer with two such events is there twice otherwise); undefined when it selects no
+ * mail (it matches no one).
  */
 function mailCustomers(leaf: MailCondition, ctx: PlannerContext, once = true): Sql | undefined {
   if (leaf.mails && leaf.mails.length === 0) {

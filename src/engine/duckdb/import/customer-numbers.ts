@@ -22,10 +22,12 @@ export const NUMBERED_TABLES: readonly NumberedTable[] = ['customers', 'mail_eve
  *
  * The rule that keeps them exact: customer_numbers gives every customer id ever stored in
  * customers, mail_events or customer_summary one number, never changed or reused, and each row of
- * those tables holds its id's number. So a customer who leaves the customers table (a replace import) and comes back
- * gets the number their events still hold, and events imported before their customer already hold
- * the number the customer will get. A writer inserts rows without a number (or, for mail events,
- * with the customers row's number, the same by the rule), then numberRows fills the others.
+ * those tables holds its id's number. So a customer who leaves the customers table (a replace
+ * import) and comes back gets the number their events and summary still hold, and events or
+ * purchases imported before their customer already hold the number the customer will get. A
+ * writer inserts rows without a number (or with the dictionary's number, the same by the rule:
+ * mail events from the customers row, the summary rebuilt by customer from customer_numbers),
+ * then numberRows fills the others.
  */
 export async function numberRows(db: DuckDBEngine, table: string): Promise<void> {
   // Usually none: DuckDB answers from the column's statistics.
