@@ -52,6 +52,9 @@ export async function refreshDerivedTables(
 ): Promise<void> {
   try {
     await refresh(db, changed, scope, customersPerPass, lines, categoriesByCustomerAtMost);
+    // Summary rows written without a number: the deltas' new rows, all of the SQL files' rows, a
+    // guest's from the rebuild by customer (customer-numbers.ts).
+    if (changed === 'purchases') await numberRows(db, 'customer_summary');
   } catch (error) {
     // The summaries hold a quantity sum in a BIGINT: lines of one customer whose quantities add up
     // past it (codes in the quantity column) are the file's fault, said so, not an internal error.
@@ -82,8 +85,6 @@ async function refresh(
     })));
     const recount = Object.fromEntries(summaryPairs(statements).map((pair) => [pair.table, pair.fresh]));
     await applyOrderDeltas(db, salesStatus, recount as Record<keyof typeof RECOUNTED, string>);
-    // The customers whose summary row the deltas added (customer-numbers.ts).
-    await numberRows(db, 'customer_summary');
     return;
   }
   const passes = await summaryPasses(db, customersPerPass, lines);
@@ -117,9 +118,6 @@ async function refresh(
   if (!built) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${SUMMARIES_MARK}', '1')`);
   if (files.includes('purchase-summaries.sql')) await db.run(`INSERT OR REPLACE INTO schema_info VALUES ('${PRODUCT_ORDER_IDS_MARK}', '1')`);
   await forgetOrders(db);
-  // Rows written without a number: all of them from the SQL files, a guest's from the rebuild by
-  // customer (customer-numbers.ts).
-  if (changed === 'purchases') await numberRows(db, 'customer_summary');
 }
 
 /** A summary file's text with its `:name` placeholders filled (the sales basis always). */
