@@ -95,16 +95,16 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
 
 /**
  * Whether every row of customers, mail_events and customer_summary carries its customer's
- * number, and the highest number given (src/engine/duckdb/import/customer-numbers.ts). DuckDB's alone: a ClickHouse engine
- * answers for the columns and marks of its DuckDB state file.
+ * number, and the highest number given (src/engine/duckdb/import/customer-numbers.ts). DuckDB's
+ * alone: a ClickHouse engine answers for the columns and marks of its DuckDB state file.
  */
 async function customerNumbersOf(db: Engine, columns: readonly { table: string; column: string }[]): Promise<Pick<SchemaInfo, 'customerNumbers' | 'highestCustomerNumber'>> {
-  const numbered = db.dialectName === 'duckdb' && NUMBERED_TABLES.every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
-    && await db.hasSchemaMark('customer_numbers')
-    && !(await db.query<{ unnumbered: boolean }>({ sql: UNNUMBERED_ROW_SQL, parameters: [] }))[0]!.unnumbered;
-  if (!numbered) return { customerNumbers: false };
-  const [highest] = await db.query<{ n: number }>({ sql: 'SELECT COALESCE(max(customer_no), 0) AS n FROM customer_numbers', parameters: [] });
-  return { customerNumbers: true, highestCustomerNumber: Number(highest!.n) };
+  if (db.dialectName !== 'duckdb' || !NUMBERED_TABLES.every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
+    || !(await db.hasSchemaMark('customer_numbers'))) return { customerNumbers: false };
+  // Every count asks: one statement for both.
+  const [state] = await db.query<{ unnumbered: boolean; highest: number }>({
+    sql: `SELECT u.unnumbered, (SELECT COALESCE(max(customer_no), 0) FROM customer_numbers) AS highest FROM (${UNNUMBERED_ROW_SQL}) AS u`, parameters: [] });
+  return state!.unnumbered ? { customerNumbers: false } : { customerNumbers: true, highestCustomerNumber: Number(state!.highest) };
 }
 
 export async function countSegment(
