@@ -21,7 +21,12 @@ export interface PreviewColumn {
 export interface ImportPreview {
   readonly table: string;
   readonly file: string;
-  readonly encoding: Encoding;
+  /**
+   * as the import would read the file; `ambiguous` when its only non-ASCII text reads both as
+   * UTF-8 and as Shift_JIS half-width katakana (the import then needs `encoding`; `fault` says so,
+   * and the header is shown as UTF-8)
+   */
+  readonly encoding: Encoding | 'ambiguous';
   readonly columns: readonly PreviewColumn[];
   /** header cells that name no column of the table: the import refuses the file while there are any */
   readonly unknown: readonly string[];
@@ -54,8 +59,15 @@ export async function previewImport(file: string, tableName: string, options: Im
     import('../import/encoding.js'), import('../import/header.js'), import('../import/mapping.js'), import('../engine/duckdb/import/csv-errors.js'),
   ]);
   refuseUtf16(file);
-  const encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
-  const header = readHeaderIn(file, encoding, options.delimiter ?? ',', readFirstRecord);
+  let encoding: Encoding | 'ambiguous';
+  let ambiguity: string | undefined;
+  try {
+    encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
+  } catch (error) {
+    if (!(error instanceof ImportError && error.code === 'encoding-ambiguous')) throw error;
+    [encoding, ambiguity] = ['ambiguous', error.message];
+  }
+  const header = readHeaderIn(file, encoding === 'ambiguous' ? 'utf-8' : encoding, options.delimiter ?? ',', readFirstRecord);
   const mapping: Mapping = { ...emptyMapping, columns: {} };
   const unknown: string[] = [];
   for (;;) {
@@ -67,7 +79,7 @@ export async function previewImport(file: string, tableName: string, options: Im
         if (target.kind === 'group') return { header: cell, column: `${table.groupPrefix}${target.name}` };
         return { header: cell, column: null };
       });
-      return { table: tableName, file: basename(file), encoding, columns, unknown };
+      return { table: tableName, file: basename(file), encoding, columns, unknown, ...(ambiguity === undefined ? {} : { fault: ambiguity }) };
     } catch (error) {
       // Flag the unknown cell and look at the rest, as if a mapping ignored it.
       if (error instanceof ImportError && error.code === 'header-unknown' && unknown.length < header.length) {

@@ -37,6 +37,10 @@ export function refuseUtf16(path: string, shown = path): void {
  * UTF-8 and others are not is refused, naming the line, rather than read one way and turned to
  * mojibake: a UTF-8 file with one bad byte deep inside, or two files joined end to end. So is a
  * file starting with a UTF-8 byte-order mark that holds a line that is not UTF-8.
+ * A line whose only non-ASCII bytes are CP932's half-width katakana (0xA1-0xDF) is no sign of
+ * either: pairs of them can be valid UTF-8 (ﾅｵ, C5 B5, is UTF-8's ŵ; é, C3 A9, is CP932's ﾃｩ).
+ * Such lines go with the file's other lines; a file holding nothing else, and no BOM, is
+ * refused as ambiguous, showing both readings, until --encoding says which it is.
  * Reads the file block by block, cut at line ends (0x0A is never part of a UTF-8 or CP932
  * character): Node's native UTF-8 check runs at memory speed on the UTF-8 files that are the
  * bulk of the data; only blocks that fail are checked line by line.
@@ -44,6 +48,7 @@ export function refuseUtf16(path: string, shown = path): void {
 export function detectEncoding(path: string): Encoding {
   const fd = openSync(path, 'r');
   let utf8At: number | undefined; // byte offset of the first line that is UTF-8 with non-ASCII text
+  let kanaAt: number | undefined; // byte offset of the first UTF-8 line that also reads as half-width katakana
   let otherAt: number | undefined; // byte offset of the first line that is not UTF-8
   let bom = false;
   try {
@@ -65,15 +70,20 @@ export function detectEncoding(path: string): Encoding {
       if (start === 0) bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
       const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
       const block = buffer.subarray(0, cut);
-      if (isUtf8(block)) {
-        if (utf8At === undefined && !isAscii(block)) utf8At = start + firstNonAsciiLine(block);
-      } else {
-        for (let from = 0; from < block.length && (otherAt === undefined || utf8At === undefined); ) {
+      const valid = isUtf8(block);
+      if (!valid || (utf8At === undefined && !isAscii(block))) {
+        // Line by line only where the block is not UTF-8, or until the first UTF-8 line of
+        // non-ASCII text: usually the block's first such line, which settles it.
+        for (let from = valid ? firstNonAsciiLine(block) : 0; from < block.length && (otherAt === undefined || utf8At === undefined); ) {
           let to = block.indexOf(0x0a, from);
           if (to === -1) to = block.length;
           const line = block.subarray(from, to);
-          if (!isUtf8(line)) otherAt ??= start + from;
-          else if (utf8At === undefined && !isAscii(line)) utf8At = start + from;
+          if (!valid && !isUtf8(line)) otherAt ??= start + from;
+          else if (utf8At === undefined && !isAscii(line)) {
+            if (!halfWidthKanaOnly(line)) utf8At = start + from;
+            else kanaAt ??= start + from;
+          }
+          if (valid && utf8At !== undefined) break;
           from = to + 1;
         }
       }
@@ -85,7 +95,14 @@ export function detectEncoding(path: string): Encoding {
   } finally {
     closeSync(fd);
   }
-  if (otherAt === undefined) return 'utf-8';
+  if (otherAt === undefined) {
+    if (kanaAt === undefined || utf8At !== undefined || bom) return 'utf-8';
+    const line = lineAt(path, kanaAt);
+    const run = nonAsciiRunAt(path, kanaAt);
+    const [asUtf8, asCp932] = [new TextDecoder('utf-8').decode(run), new TextDecoder('shift_jis').decode(run)];
+    throw new ImportError('encoding-ambiguous', path, line, undefined,
+      `cannot tell the encoding: the file's non-ASCII text is valid UTF-8 and also Shift_JIS half-width katakana (line ${line} reads "${asUtf8}" as UTF-8, "${asCp932}" as Shift_JIS); import it again with --encoding utf-8 or --encoding cp932`);
+  }
   if (bom) {
     const line = lineAt(path, otherAt);
     throw new ImportError('encoding-mixed', path, line, undefined,
@@ -121,8 +138,35 @@ export function encodingToTry(path: string): { encoding: Encoding; whole: boolea
   } finally {
     closeSync(fd);
   }
-  if (whole || sample.length === 0 || !isUtf8(sample)) return { encoding: detectEncoding(path), whole: true };
+  // A start whose only non-ASCII text is half-width katakana decides nothing: the whole file does.
+  if (whole || sample.length === 0 || !isUtf8(sample) || (!isAscii(sample) && halfWidthKanaOnly(sample))) return { encoding: detectEncoding(path), whole: true };
   return { encoding: 'utf-8', whole: false };
+}
+
+/**
+ * Whether every non-ASCII byte of `bytes` is one of CP932's half-width katakana (0xA1-0xDF): read
+ * as UTF-8, such bytes can only form two-byte characters (up to U+07FF, é among them), so a
+ * line of them that is valid UTF-8 is as likely CP932 katakana (see detectEncoding).
+ */
+export function halfWidthKanaOnly(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b >= 0x80 && (b < 0xa1 || b > 0xdf)) return false;
+  return true;
+}
+
+/** The first run of non-ASCII bytes of the line at `offset` (for a message: at most 24 bytes). */
+function nonAsciiRunAt(path: string, offset: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(64 << 10);
+    const read = readSync(fd, buffer, 0, buffer.length, offset);
+    const from = buffer.subarray(0, read).findIndex((b) => b >= 0x80);
+    let to = from;
+    // 24 bytes: twelve whole characters either way (in a valid line of such bytes, UTF-8 pairs).
+    while (to < read && buffer[to]! >= 0x80 && to - from < 24) to++;
+    return buffer.subarray(Math.max(from, 0), to);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Offset, within a block of whole lines, of the first line holding a byte over 0x7F. */

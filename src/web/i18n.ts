@@ -278,6 +278,8 @@ const MESSAGES = {
   imp_replace: ['全件置き換え (replace)', 'Replace all (replace)'],
   imp_maxRejects: ['不正行の許容数', 'Bad rows allowed'],
   imp_start: ['取り込む', 'Import'],
+  imp_encodingAuto: ['文字コード: 自動判定', 'Encoding: detect'],
+  imp_encodingAmbiguous: ['文字コードを判定できません (UTF-8 とも Shift_JIS の半角カナとも読めます)。文字コードを選んでから取り込んでください', 'The encoding cannot be told (the text reads as UTF-8 and as Shift_JIS half-width katakana): choose one, then import'],
   imp_discard: ['取り消す', 'Discard'],
   imp_importing: ['取込中…', 'Importing…'],
   imp_done: ['取り込みました', 'Imported'],

@@ -58,6 +58,8 @@ export function ImportScreen() {
   const [upload, setUpload] = useState<{ id: string; preview: Preview } | undefined>(undefined);
   const [mode, setMode] = useState('upsert');
   const [maxRejects, setMaxRejects] = useState('0');
+  // auto: the importer decides; a file whose text reads both ways (preview `ambiguous`) needs one.
+  const [encoding, setEncoding] = useState('auto');
   const [state, setState] = useState<{ text: string; fault?: boolean; busy?: boolean; rejects?: number } | undefined>(undefined);
   const [history, setHistory] = useState<readonly ImportRecord[]>([]);
   const [tables, setTables] = useState<readonly string[]>(['customers']);
@@ -76,6 +78,7 @@ export function ImportScreen() {
     try {
       const answer = await uploadFile(file, table, (f) => setState({ text: `${t('imp_uploading')} ${Math.floor(f * 100)}%`, busy: true }));
       setUpload({ id: answer.upload, preview: answer.preview });
+      setEncoding('auto');
       setState(undefined);
     } catch (error) {
       setState({ text: (error as Error).message, fault: true });
@@ -91,7 +94,7 @@ export function ImportScreen() {
     }, 500);
     try {
       const answer = await api<{ result: { rowsRead: number; rowsLoaded: number; rowsRejected: number; rejectsFile: string | null }; importId: number | null }>(
-        `/api/uploads/${upload.id}/import`, { body: { mode, maxRejects: Number(maxRejects) } });
+        `/api/uploads/${upload.id}/import`, { body: { mode, maxRejects: Number(maxRejects), encoding } });
       const r = answer.result;
       setState({
         text: `${t('imp_done')}: ${t('imp_rowsRead')} ${n(r.rowsRead)} / ${t('imp_rowsLoaded')} ${n(r.rowsLoaded)} / ${t('imp_rowsRejected')} ${n(r.rowsRejected)}`,
@@ -137,13 +140,17 @@ export function ImportScreen() {
                 ))}
               </tbody>
             </table>
+            {upload.preview.encoding === 'ambiguous' && <p class="fault" data-testid="encoding-ambiguous">{t('imp_encodingAmbiguous')}</p>}
             {upload.preview.fault && <p class="fault" data-testid="preview-fault">{upload.preview.fault}</p>}
             <div class="inputs">
               <select aria-label={t('imp_mode')} value={mode} onChange={(e) => setMode(e.currentTarget.value)}>
                 <option value="upsert">{t('imp_upsert')}</option><option value="append">{t('imp_append')}</option><option value="replace">{t('imp_replace')}</option>
               </select>
               <label>{t('imp_maxRejects')} <input type="text" inputMode="numeric" size={6} aria-label={t('imp_maxRejects')} value={maxRejects} onInput={(e) => setMaxRejects(e.currentTarget.value)} /></label>
-              <button type="button" data-testid="start-import" disabled={state?.busy} onClick={run}>{t('imp_start')}</button>
+              <select aria-label={t('encoding')} data-testid="import-encoding-choice" value={encoding} onChange={(e) => setEncoding(e.currentTarget.value)}>
+                <option value="auto">{t('imp_encodingAuto')}</option><option value="utf-8">UTF-8</option><option value="cp932">Shift_JIS (CP932)</option>
+              </select>
+              <button type="button" data-testid="start-import" disabled={state?.busy || (upload.preview.encoding === 'ambiguous' && encoding === 'auto')} onClick={run}>{t('imp_start')}</button>
               <button type="button" onClick={discard}>{t('imp_discard')}</button>
             </div>
           </section>
