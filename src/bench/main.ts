@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { DuckDBEngine } from '../engine/duckdb/engine.js';
 import { fileOrders, generateSampleData } from '../generate/generate.js';
 import { parseLocalDate } from '../model/dates.js';
 import { benchCounts, type CountFigure } from './run-counts.js';
@@ -11,6 +12,7 @@ import { benchInteractive, type InteractiveFigure } from './run-interactive.js';
 import { benchPostgres, bestPgMs, pgAgrees, type PostgresFigure } from './run-postgres.js';
 import { BENCH_CHROMIUM, benchBrowser, type BrowserFigure } from './run-browser.js';
 import { benchClickHouse, clickHouseAgrees, clickHouseReport, type ClickHouseFigures } from './run-clickhouse.js';
+import { benchProducts, benchSegmentsFor } from './segments.js';
 
 /**
  * `npm run bench`: generates (and caches under data/cache/) the reference data set, imports it
@@ -84,18 +86,29 @@ if (!argv['skip-import'] && argv['cp932-runs'] > 0) {
   process.stdout.write(`  customers (CP932) over ${cp932.runs.length} more runs: import ${spread(imports)}, ${megabytesPerSecond(imports)}; whole command ${spread(commands)}, ${megabytesPerSecond(commands)}; peak ${Math.max(...cp932.runs.map((r) => r.peakMegabytes)).toFixed(0)} MB\n`);
 }
 
+// The combined segments' two products, as this shop has them (another seed may make P00001 a supplement).
+const products = await (async () => {
+  const db = await DuckDBEngine.open(dbPath, { readOnly: true });
+  try {
+    return await benchProducts(db);
+  } finally {
+    db.close();
+  }
+})();
+const segments = benchSegmentsFor(products);
 if (!argv['skip-counts']) process.stdout.write(`\nCounts (${argv.scale}x, median of ${argv.runs})              customers   planner  hand-written  ratio   kumiwake count\n`);
 const counts: CountFigure[] = argv['skip-counts'] ? [] : await benchCounts(dbPath, parseLocalDate(UNTIL)!, argv.runs, (f) => {
   if (f.count !== f.handCount) process.stdout.write(`  !! ${f.name}: planner ${f.count} != hand-written ${f.handCount}\n`);
   process.stdout.write(`  ${f.name.padEnd(34)} ${pad(f.count, 9)} ${pad(f.medianMs.toFixed(0), 7)} ms ${pad(f.handMedianMs.toFixed(0), 9)} ms ${pad((f.medianMs / f.handMedianMs).toFixed(2), 6)} ${pad(f.commandMedianMs.toFixed(0), 10)} ms\n`);
-});
+}, segments);
+if (!argv['skip-counts']) process.stdout.write(`  (the combined segments' products: ${products.first} and ${products.second})\n`);
 
 let clickhouse: ClickHouseFigures | { skipped: string } = { skipped: 'not asked for' };
 if (!argv['skip-counts'] && argv.engine !== undefined) {
   process.stdout.write(`\nClickHouse (${argv.scale}x, median of ${argv.runs}, the same segments and data; DuckDB: the planner's count above)\n`);
   clickhouse = await benchClickHouse({
     duckdbPath: dbPath, asOf: parseLocalDate(UNTIL)!, runs: argv.runs, engine: argv.engine, shardCounts: argv['clickhouse-shards'] as number[],
-    maxThreads: argv['clickhouse-threads'], workDir: join(root, 'clickhouse-work'), duckdb: counts, log: (line) => process.stdout.write(`${line}\n`),
+    maxThreads: argv['clickhouse-threads'], workDir: join(root, 'clickhouse-work'), duckdb: counts, log: (line) => process.stdout.write(`${line}\n`), segments,
   });
   const lines = 'skipped' in clickhouse ? [`  skipped: ${clickhouse.skipped}`] : [`  ${clickhouse.server}`, ...clickHouseReport(clickhouse, counts)];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -105,14 +118,14 @@ let interactive: InteractiveFigure[] = [];
 if (!argv['skip-counts'] && argv['interactive-runs'] > 0) {
   process.stdout.write(`\nInteractive counts (${argv.scale}x, combined LTV, one condition changed per count, workspace kept open)\n  edited condition                   counts   first   median     p95   whole count  agree\n`);
   interactive = await benchInteractive(dbPath, UNTIL, argv['interactive-runs'], (f) =>
-    process.stdout.write(`  ${f.edit.padEnd(34)} ${pad(f.counts, 6)} ${pad(f.firstMs.toFixed(0), 5)} ms ${pad(f.medianMs.toFixed(0), 5)} ms ${pad(f.p95Ms.toFixed(0), 5)} ms ${pad(f.wholeMedianMs.toFixed(0), 9)} ms  ${f.agree ? 'yes' : 'NO'}\n`));
+    process.stdout.write(`  ${f.edit.padEnd(34)} ${pad(f.counts, 6)} ${pad(f.firstMs.toFixed(0), 5)} ms ${pad(f.medianMs.toFixed(0), 5)} ms ${pad(f.p95Ms.toFixed(0), 5)} ms ${pad(f.wholeMedianMs.toFixed(0), 9)} ms  ${f.agree ? 'yes' : 'NO'}\n`), segments);
 }
 
 let browser: BrowserFigure[] | { skipped: string } = { skipped: 'not asked for' };
 if (!argv['skip-counts'] && !argv['skip-browser'] && argv['interactive-runs'] > 0) {
   process.stdout.write(`\nLive counts in the browser (${argv.scale}x, combined LTV typed into the JSON view, one condition edited each time; request to rendered number)\n  edited condition                    edits  median     p95  >200 ms  server median/p95  answer→render  node counts median/p95  agree\n`);
   browser = await benchBrowser(dbPath, argv['interactive-runs'], (f) =>
-    process.stdout.write(`  ${f.edit.padEnd(34)} ${pad(f.edits, 6)} ${pad(f.medianMs.toFixed(0), 5)} ms ${pad(f.p95Ms.toFixed(0), 5)} ms ${pad(f.editsOver200Ms, 7)}  ${pad(f.serverMedianMs.toFixed(0), 7)} / ${pad(f.serverP95Ms.toFixed(0), 4)} ms ${pad(f.renderMedianMs.toFixed(0), 10)} ms ${pad(f.nodesMedianMs.toFixed(0), 12)} / ${pad(f.nodesP95Ms.toFixed(0), 5)} ms  ${f.agree ? 'yes' : 'NO'}\n`))
+    process.stdout.write(`  ${f.edit.padEnd(34)} ${pad(f.edits, 6)} ${pad(f.medianMs.toFixed(0), 5)} ms ${pad(f.p95Ms.toFixed(0), 5)} ms ${pad(f.editsOver200Ms, 7)}  ${pad(f.serverMedianMs.toFixed(0), 7)} / ${pad(f.serverP95Ms.toFixed(0), 4)} ms ${pad(f.renderMedianMs.toFixed(0), 10)} ms ${pad(f.nodesMedianMs.toFixed(0), 12)} / ${pad(f.nodesP95Ms.toFixed(0), 5)} ms  ${f.agree ? 'yes' : 'NO'}\n`), segments)
     ?? { skipped: `no Chromium at ${BENCH_CHROMIUM}` };
   if (!Array.isArray(browser)) process.stdout.write(`  skipped: ${browser.skipped} (apt-get install chromium, or set KUMIWAKE_CHROMIUM)\n`);
 }
@@ -126,7 +139,7 @@ if (!argv['skip-counts'] && !argv['skip-postgres']) {
     if (f.pgSummaryCount !== undefined && f.pgSummaryCount !== f.count) process.stdout.write(`  !! ${f.name}: PostgreSQL (summaries) ${f.pgSummaryCount} != kumiwake ${f.count}\n`);
     const summary = f.pgSummaryMedianMs === undefined ? `${pad('–', 10)}   ` : `${pad(f.pgSummaryMedianMs.toFixed(0), 10)} ms`;
     process.stdout.write(`  ${f.name.padEnd(44)} ${pad(f.pgCount, 9)} ${pad(f.pgMedianMs.toFixed(0), 11)} ms ${summary} ${pad(f.kumiwakeMs.toFixed(0), 7)} ms ${pad((bestPgMs(f) / f.kumiwakeMs).toFixed(1), 18)}x\n`);
-  }, (line) => process.stdout.write(`${line}\n`));
+  }, (line) => process.stdout.write(`${line}\n`), segments);
   if (!Array.isArray(postgres)) process.stdout.write(`  skipped: ${postgres.skipped}\n`);
 }
 
@@ -134,6 +147,6 @@ if (!argv['skip-exports']) process.stdout.write(`\nExports (${argv.scale}x, ever
 const exports: ExportFigure[] = argv['skip-exports'] ? [] : benchExports(dbPath, join(root, 'exports'), UNTIL, (f) =>
   process.stdout.write(`  ${f.format.padEnd(8)} ${pad(f.rows, 10)} ${pad(f.megabytes.toFixed(0), 7)} ${pad(f.seconds.toFixed(2), 9)} ${pad(f.peakMegabytes.toFixed(0), 8)}\n`));
 
-if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, seed: argv.seed, until: UNTIL, imports, cp932, counts, interactive, browser, upsert, postgres, clickhouse, exports }, null, 2)}\n`);
+if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, seed: argv.seed, until: UNTIL, products, imports, cp932, counts, interactive, browser, upsert, postgres, clickhouse, exports }, null, 2)}\n`);
 if (interactive.some((f) => !f.agree) || (Array.isArray(browser) && browser.some((f) => !f.agree)) || counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => !pgAgrees(p)))
   || ('setups' in clickhouse && !clickHouseAgrees(clickhouse, counts))) process.exitCode = 1;

@@ -6,6 +6,7 @@ import { countSegment } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
 import { startServer } from '../server/serve.js';
 import { combinedLtv, interactiveEdits, percentile } from './run-interactive.js';
+import { benchSegments, type BenchSegment } from './segments.js';
 
 export const BENCH_CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
 const WEB_ROOT = fileURLToPath(new URL('../web/', import.meta.url));
@@ -41,7 +42,7 @@ interface Measured { readonly totalMs: number; readonly serverMs: number; readon
  * total from its request to the rendered number and the per-node counts likewise; the totals shown
  * are then checked against the library's whole count. Without Chromium, undefined.
  */
-export async function benchBrowser(dbPath: string, runs: number, report: (f: BrowserFigure) => void): Promise<BrowserFigure[] | undefined> {
+export async function benchBrowser(dbPath: string, runs: number, report: (f: BrowserFigure) => void, segments: readonly BenchSegment[] = benchSegments): Promise<BrowserFigure[] | undefined> {
   if (!existsSync(BENCH_CHROMIUM)) return undefined;
   const { chromium } = await import('playwright-core');
   const figures: BrowserFigure[] = [];
@@ -77,11 +78,11 @@ export async function benchBrowser(dbPath: string, runs: number, report: (f: Bro
         asOf: rendered.detail?.asOf ?? '',
       };
     };
-    await settle(combinedLtv()); // the first count builds the kept sets of every condition
+    await settle(combinedLtv(segments)); // the first count builds the kept sets of every condition
     for (const edit of interactiveEdits) {
       const measured: Measured[] = [];
       for (let i = 0; i < runs; i++) {
-        const conditions = [...combinedLtv().where.all];
+        const conditions = [...combinedLtv(segments).where.all];
         conditions[edit.index] = edit.make(i);
         const definition = { where: { all: conditions } };
         const m = await settle(definition);

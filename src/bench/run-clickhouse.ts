@@ -23,7 +23,7 @@ import { planCount, planTargetOf } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
 import { flushQueryLogs, shardRuns, type ShardRun } from './clickhouse-query-log.js';
 import type { CountFigure } from './run-counts.js';
-import { benchSegments } from './segments.js';
+import { benchSegments, type BenchSegment } from './segments.js';
 
 export interface ClickHouseBenchOptions {
   /** the bench's DuckDB database: the data loaded, and the counts compared with */
@@ -42,6 +42,8 @@ export interface ClickHouseBenchOptions {
   /** DuckDB's figures of the same run (benchCounts) */
   readonly duckdb: readonly CountFigure[];
   readonly log: (line: string) => void;
+  /** the suite (default: seed 42's products) */
+  readonly segments?: readonly BenchSegment[];
 }
 
 export interface LoadFigure { readonly table: string; readonly rows: number; readonly seconds: number }
@@ -158,7 +160,7 @@ async function benchOn(url: string, label: string, options: ClickHouseBenchOptio
     const store = await SegmentStore.load(engine);
     const target = await planTargetOf(engine);
     const segments: ClickHouseSegmentFigure[] = [];
-    for (const segment of benchSegments) {
+    for (const segment of options.segments ?? benchSegments) {
       const plan = planCount(segment.definition, store, options.asOf, target);
       const sql = inlineParameters(plan.sql, plan.parameters);
       const runs: Array<{ id: string; ms: number; count: number }> = [];

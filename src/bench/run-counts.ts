@@ -2,7 +2,7 @@ import { DuckDBEngine } from '../engine/duckdb/engine.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import { countSegment, planMembers, planTargetOf } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
-import { benchSegments } from './segments.js';
+import { benchSegments, type BenchSegment } from './segments.js';
 
 export interface CountFigure {
   readonly name: string;
@@ -29,12 +29,12 @@ async function timed(work: () => Promise<unknown>, runs: number): Promise<number
 }
 
 /** Counts every suite segment with the planner and with its hand-written query; medians of `runs` after a warm-up. */
-export async function benchCounts(dbPath: string, asOf: LocalDate, runs: number, onFigure: (f: CountFigure) => void): Promise<CountFigure[]> {
+export async function benchCounts(dbPath: string, asOf: LocalDate, runs: number, onFigure: (f: CountFigure) => void, segments: readonly BenchSegment[] = benchSegments): Promise<CountFigure[]> {
   const db = await DuckDBEngine.open(dbPath, { readOnly: true });
   const figures: CountFigure[] = [];
   try {
     const store = await SegmentStore.load(db);
-    for (const segment of benchSegments) {
+    for (const segment of segments) {
       const hand = segment.handSql.replaceAll(':asof', formatDate(asOf));
       let count = 0;
       let handCount = 0;

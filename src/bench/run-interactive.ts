@@ -2,7 +2,7 @@ import { openWorkspace } from '../index.js';
 import { parseLocalDate } from '../model/dates.js';
 import { countSegment } from '../segments/evaluate.js';
 import { SegmentStore } from '../segments/store.js';
-import { benchSegments } from './segments.js';
+import { benchSegments, type BenchSegment } from './segments.js';
 
 export interface InteractiveFigure {
   /** which condition of the combined LTV segment changes from count to count */
@@ -26,7 +26,7 @@ export const interactiveEdits: ReadonlyArray<{ name: string; index: number; make
 ];
 
 /** The combined LTV segment of the bench suite, which the interactive series edit. */
-export const combinedLtv = () => benchSegments.find((s) => s.name === 'combined LTV')!.definition as { where: Where };
+export const combinedLtv = (segments: readonly BenchSegment[] = benchSegments) => segments.find((s) => s.name === 'combined LTV')!.definition as { where: Where };
 
 export const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)]!;
 
@@ -35,8 +35,8 @@ export const percentile = (values: number[], p: number) => [...values].sort((a, 
  * the combined LTV segment, then `runs` variants that each differ from the last in one condition
  * never counted before. Each variant is also counted whole (no kept sets) to check the answers.
  */
-export async function benchInteractive(dbPath: string, asOf: string, runs: number, report: (f: InteractiveFigure) => void): Promise<InteractiveFigure[]> {
-  const combined = combinedLtv();
+export async function benchInteractive(dbPath: string, asOf: string, runs: number, report: (f: InteractiveFigure) => void, segments: readonly BenchSegment[] = benchSegments): Promise<InteractiveFigure[]> {
+  const combined = combinedLtv(segments);
   const figures: InteractiveFigure[] = [];
   for (const edit of interactiveEdits) {
     const interactive = await openWorkspace({ db: dbPath, readOnly: true, interactive: true });

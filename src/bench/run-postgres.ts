@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import { BenchPostgres } from './postgres.js';
 import type { CountFigure } from './run-counts.js';
-import { benchSegments } from './segments.js';
+import { benchSegments, type BenchSegment } from './segments.js';
 
 export interface PostgresFigure {
   readonly name: string;
@@ -45,7 +45,7 @@ async function timedCount(server: BenchPostgres, sql: string, runs: number): Pro
  */
 export async function benchPostgres(
   duckdbPath: string, cacheRoot: string, scale: number, asOf: LocalDate, runs: number, counts: readonly CountFigure[],
-  onFigure: (f: PostgresFigure) => void, log: (line: string) => void,
+  onFigure: (f: PostgresFigure) => void, log: (line: string) => void, segments: readonly BenchSegment[] = benchSegments,
 ): Promise<PostgresFigure[] | { skipped: string }> {
   const found = BenchPostgres.findBinaries();
   if ('missing' in found) return { skipped: found.missing };
@@ -54,7 +54,7 @@ export async function benchPostgres(
   const withAsOf = (sql: string) => sql.replaceAll(':asof', formatDate(asOf));
   try {
     await server.load(duckdbPath, join(cacheRoot, 'pg-work'), log);
-    for (const segment of benchSegments) {
+    for (const segment of segments) {
       const raw = await timedCount(server, withAsOf(segment.pgSql), runs);
       const summary = segment.pgSummarySql === undefined ? undefined : await timedCount(server, withAsOf(segment.pgSummarySql), runs);
       const ours = counts.find((c) => c.name === segment.name);

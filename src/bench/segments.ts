@@ -3,6 +3,9 @@
  * each with a hand-written DuckDB query over the raw tables that counts the same customers
  * (the floor the planner is compared with). Values fit `kumiwake generate` data.
  */
+import type { DuckDBEngine } from '../engine/duckdb/engine.js';
+import { sqlString } from '../dialect/duckdb/sql-text.js';
+
 export interface BenchSegment {
   readonly name: string;
   readonly definition: Record<string, unknown>;
@@ -25,7 +28,7 @@ export interface BenchSegment {
 const pgVisible = 'NOT COALESCE(c.deleted, false)';
 const pgCounted = `p.counted IS NOT false AND p.status IS DISTINCT FROM 'cancelled'`;
 /** The customer has (or has not) a customer_products / customer_categories row for the code: an index probe. */
-const pgHasProduct = (code: string) => `EXISTS (SELECT 1 FROM customer_products cp WHERE cp.product_code = '${code}' AND cp.customer_id = c.customer_id)`;
+const pgHasProduct = (code: string) => `EXISTS (SELECT 1 FROM customer_products cp WHERE cp.product_code = ${sqlString(code)} AND cp.customer_id = c.customer_id)`;
 const pgHasCategory = (category: string) => `EXISTS (SELECT 1 FROM customer_categories cc WHERE cc.category = '${category}' AND cc.customer_id = c.customer_id)`;
 
 const counted = `counted IS NOT false AND status IS DISTINCT FROM 'cancelled'`;
@@ -36,7 +39,36 @@ const ageBetween = (min: number, max: number) =>
 const reachableEmail = `NOT COALESCE(withdrawn, false) AND COALESCE(mail_status, 'normal') = 'normal' AND COALESCE(bounce_count, 0) < 3
       AND ((email_pc IS NOT NULL AND trim(email_pc) <> '' AND mail_permission IN ('pc', 'both')) OR (email_mobile IS NOT NULL AND trim(email_mobile) <> '' AND mail_permission IN ('mobile', 'both')))`;
 
-export const benchSegments: readonly BenchSegment[] = [
+/**
+ * The two products the combined segments ask for, each bought at least once, beside never a
+ * supplement: `kumiwake generate` gives products their categories by its seed, so on another seed
+ * P00001 may itself be a supplement, and the segments would select no one (benchProducts).
+ */
+export interface BenchProducts {
+  readonly first: string;
+  readonly second: string;
+}
+
+/** The products of seed 42, the README's figures. */
+export const SEED_42_PRODUCTS: BenchProducts = { first: 'P00001', second: 'P00003' };
+
+/** The supplements' category, which the combined segments' 0~0 row excludes. */
+export const EXCLUDED_CATEGORY = 'サプリメント';
+
+/**
+ * P00001 and P00003, or on a shop where either is a supplement the next code after it that is not
+ * (from the products table of the benchmark's database).
+ */
+export async function benchProducts(db: DuckDBEngine): Promise<BenchProducts> {
+  const next = async (from: string, not: string) => (await db.all<{ code: string }>(
+    `SELECT product_code AS code FROM products WHERE product_code >= $from AND product_code <> $not AND category IS DISTINCT FROM $category ORDER BY product_code LIMIT 1`,
+    { from, not, category: EXCLUDED_CATEGORY }))[0]?.code ?? from;
+  const first = await next(SEED_42_PRODUCTS.first, '');
+  return { first, second: await next(SEED_42_PRODUCTS.second, first) };
+}
+
+/** The suite, its combined segments asking for `products`. */
+export const benchSegmentsFor = ({ first, second }: BenchProducts = SEED_42_PRODUCTS): readonly BenchSegment[] => [
   {
     name: 'attributes',
     definition: { where: { all: [
@@ -136,14 +168,14 @@ export const benchSegments: readonly BenchSegment[] = [
     definition: { where: { all: [
       { kind: 'field', field: 'prefecture', op: 'in', values: ['東京都', '神奈川県', '千葉県', '埼玉県', '大阪府'] },
       { kind: 'purchases', orderCount: { min: 2 }, sales: { min: 10000 } },
-      { kind: 'purchases', products: [{ products: ['P00001'], count: { min: 1 } }, { products: ['P00003'], count: { min: 1 } }, { categories: ['サプリメント'], count: { min: 0, max: 0 } }] },
+      { kind: 'purchases', products: [{ products: [first], count: { min: 1 } }, { products: [second], count: { min: 1 } }, { categories: ['サプリメント'], count: { min: 0, max: 0 } }] },
       { kind: 'purchases', window: { from: 'today-365d' }, orderCount: { min: 1 } },
       { not: { kind: 'mail', event: 'open', mails: ['M0091', 'M0092', 'M0093'] } },
     ] } },
     handSql: `SELECT count(*) FROM customers c
       JOIN (SELECT customer_id, count(DISTINCT order_id) AS n, sum(amount) AS s,
-                   count(DISTINCT order_id) FILTER (WHERE product_code = 'P00001') AS p1,
-                   count(DISTINCT order_id) FILTER (WHERE product_code = 'P00003') AS p3,
+                   count(DISTINCT order_id) FILTER (WHERE product_code = ${sqlString(first)}) AS p1,
+                   count(DISTINCT order_id) FILTER (WHERE product_code = ${sqlString(second)}) AS p3,
                    count(*) FILTER (WHERE category = 'サプリメント' OR (category IS NULL AND product_code IN (SELECT product_code FROM products WHERE category = 'サプリメント'))) AS supplements,
                    max(ordered_at) AS last
             FROM purchases WHERE ${counted} GROUP BY customer_id) p USING (customer_id)
@@ -152,8 +184,8 @@ export const benchSegments: readonly BenchSegment[] = [
         AND customer_id NOT IN (SELECT customer_id FROM mail_events WHERE event = 'open' AND mail_id IN ('M0091', 'M0092', 'M0093'))`,
     pgSql: `SELECT count(*) FROM customers c
       JOIN (SELECT p.customer_id, count(DISTINCT p.order_id) AS n, sum(p.amount) AS s,
-                   count(DISTINCT p.order_id) FILTER (WHERE p.product_code = 'P00001') AS p1,
-                   count(DISTINCT p.order_id) FILTER (WHERE p.product_code = 'P00003') AS p3,
+                   count(DISTINCT p.order_id) FILTER (WHERE p.product_code = ${sqlString(first)}) AS p1,
+                   count(DISTINCT p.order_id) FILTER (WHERE p.product_code = ${sqlString(second)}) AS p3,
                    count(*) FILTER (WHERE p.category = 'サプリメント' OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE category = 'サプリメント'))) AS supplements,
                    max(p.ordered_at) AS last
             FROM purchases p WHERE ${pgCounted} AND p.customer_id IN (SELECT customer_id FROM customers WHERE prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府'))
@@ -164,7 +196,7 @@ export const benchSegments: readonly BenchSegment[] = [
     pgSummarySql: `SELECT count(*) FROM customers c JOIN customer_summary s USING (customer_id)
       WHERE ${pgVisible} AND c.prefecture IN ('東京都', '神奈川県', '千葉県', '埼玉県', '大阪府') AND s.order_count >= 2 AND s.sales >= 10000
         AND s.last_line_at >= DATE ':asof' - INTERVAL '365 days'
-        AND ${pgHasProduct('P00001')} AND ${pgHasProduct('P00003')} AND NOT ${pgHasCategory('サプリメント')}
+        AND ${pgHasProduct(first)} AND ${pgHasProduct(second)} AND NOT ${pgHasCategory('サプリメント')}
         AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'open' AND e.mail_id IN ('M0091', 'M0092', 'M0093'))`,
   },
   {
@@ -175,15 +207,15 @@ export const benchSegments: readonly BenchSegment[] = [
       { kind: 'field', field: 'gender', op: 'eq', value: 'female' },
       { kind: 'age', min: 30, max: 59 },
       { kind: 'purchases', orderCount: { min: 2 }, sales: { min: 10000 } },
-      { kind: 'purchases', products: [{ products: ['P00001'], count: { min: 1 } }, { products: ['P00003'], count: { min: 1 } }, { categories: ['サプリメント'], count: { min: 0, max: 0 } }] },
+      { kind: 'purchases', products: [{ products: [first], count: { min: 1 } }, { products: [second], count: { min: 1 } }, { categories: ['サプリメント'], count: { min: 0, max: 0 } }] },
       { kind: 'purchases', window: { from: 'today-365d' }, orderCount: { min: 0, max: 0 } },
       { not: { kind: 'mail', event: 'click', mails: ['M0096', 'M0097', 'M0098', 'M0099', 'M0100'] } },
       { kind: 'reachable', channel: 'email' },
     ] } },
     handSql: `SELECT count(*) FROM customers c
       JOIN (SELECT customer_id, count(DISTINCT order_id) AS n, sum(amount) AS s,
-                   count(*) FILTER (WHERE product_code = 'P00001') AS p1,
-                   count(*) FILTER (WHERE product_code = 'P00003') AS p3,
+                   count(*) FILTER (WHERE product_code = ${sqlString(first)}) AS p1,
+                   count(*) FILTER (WHERE product_code = ${sqlString(second)}) AS p3,
                    count(*) FILTER (WHERE category = 'サプリメント' OR (category IS NULL AND product_code IN (SELECT product_code FROM products WHERE category = 'サプリメント'))) AS supplements,
                    max(ordered_at) AS last
             FROM purchases WHERE ${counted} GROUP BY customer_id) p USING (customer_id)
@@ -192,8 +224,8 @@ export const benchSegments: readonly BenchSegment[] = [
         AND customer_id NOT IN (SELECT customer_id FROM mail_events WHERE event = 'click' AND mail_id IN ('M0096', 'M0097', 'M0098', 'M0099', 'M0100'))`,
     pgSql: `SELECT count(*) FROM customers c
       JOIN (SELECT p.customer_id, count(DISTINCT p.order_id) AS n, sum(p.amount) AS s,
-                   count(*) FILTER (WHERE p.product_code = 'P00001') AS p1,
-                   count(*) FILTER (WHERE p.product_code = 'P00003') AS p3,
+                   count(*) FILTER (WHERE p.product_code = ${sqlString(first)}) AS p1,
+                   count(*) FILTER (WHERE p.product_code = ${sqlString(second)}) AS p3,
                    count(*) FILTER (WHERE p.category = 'サプリメント' OR (p.category IS NULL AND p.product_code IN (SELECT product_code FROM products WHERE category = 'サプリメント'))) AS supplements,
                    max(p.ordered_at) AS last
             FROM purchases p WHERE ${pgCounted} AND p.customer_id IN (SELECT customer_id FROM customers WHERE gender = 'female')
@@ -205,7 +237,10 @@ export const benchSegments: readonly BenchSegment[] = [
     pgSummarySql: `SELECT count(*) FROM customers c JOIN customer_summary s USING (customer_id)
       WHERE ${pgVisible} AND c.gender = 'female' AND c.birthday > DATE ':asof' - INTERVAL '60 years' AND c.birthday <= DATE ':asof' - INTERVAL '30 years'
         AND s.order_count >= 2 AND s.sales >= 10000 AND s.last_line_at < DATE ':asof' - INTERVAL '365 days'
-        AND ${pgHasProduct('P00001')} AND ${pgHasProduct('P00003')} AND NOT ${pgHasCategory('サプリメント')} AND ${reachableEmail}
+        AND ${pgHasProduct(first)} AND ${pgHasProduct(second)} AND NOT ${pgHasCategory('サプリメント')} AND ${reachableEmail}
         AND NOT EXISTS (SELECT 1 FROM mail_events e WHERE e.customer_id = c.customer_id AND e.event = 'click' AND e.mail_id IN ('M0096', 'M0097', 'M0098', 'M0099', 'M0100'))`,
   },
 ];
+
+/** The suite as on seed 42's shop (tests, and runs that are given no other). */
+export const benchSegments = benchSegmentsFor();
