@@ -22,11 +22,11 @@ export interface ImportPreview {
   readonly table: string;
   readonly file: string;
   /**
-   * as the import would read the file; `ambiguous` when its only non-ASCII text reads both as
-   * UTF-8 and as Shift_JIS half-width katakana (the import then needs `encoding`; `fault` says so,
-   * and the header is shown as UTF-8)
+   * as the import would read the file; `undecided` for a file of mixed encodings, which the import
+   * refuses unless `encoding` forces one reading (`fault` names the lines; the header is shown as
+   * UTF-8)
    */
-  readonly encoding: Encoding | 'ambiguous';
+  readonly encoding: Encoding | 'undecided';
   readonly columns: readonly PreviewColumn[];
   /** header cells that name no column of the table: the import refuses the file while there are any */
   readonly unknown: readonly string[];
@@ -59,15 +59,15 @@ export async function previewImport(file: string, tableName: string, options: Im
     import('../import/encoding.js'), import('../import/header.js'), import('../import/mapping.js'), import('../engine/duckdb/import/csv-errors.js'),
   ]);
   refuseUtf16(file);
-  let encoding: Encoding | 'ambiguous';
-  let ambiguity: string | undefined;
+  let encoding: Encoding | 'undecided';
+  let mixed: string | undefined;
   try {
     encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : detectEncoding(file);
   } catch (error) {
-    if (!(error instanceof ImportError && error.code === 'encoding-ambiguous')) throw error;
-    [encoding, ambiguity] = ['ambiguous', error.message];
+    if (!(error instanceof ImportError && error.code === 'encoding-mixed')) throw error;
+    [encoding, mixed] = ['undecided', error.message];
   }
-  const header = readHeaderIn(file, encoding === 'ambiguous' ? 'utf-8' : encoding, options.delimiter ?? ',', readFirstRecord);
+  const header = readHeaderIn(file, encoding === 'undecided' ? 'utf-8' : encoding, options.delimiter ?? ',', readFirstRecord);
   const mapping: Mapping = { ...emptyMapping, columns: {} };
   const unknown: string[] = [];
   for (;;) {
@@ -79,7 +79,7 @@ export async function previewImport(file: string, tableName: string, options: Im
         if (target.kind === 'group') return { header: cell, column: `${table.groupPrefix}${target.name}` };
         return { header: cell, column: null };
       });
-      return { table: tableName, file: basename(file), encoding, columns, unknown, ...(ambiguity === undefined ? {} : { fault: ambiguity }) };
+      return { table: tableName, file: basename(file), encoding, columns, unknown, ...(mixed === undefined ? {} : { fault: mixed }) };
     } catch (error) {
       // Flag the unknown cell and look at the rest, as if a mapping ignored it.
       if (error instanceof ImportError && error.code === 'header-unknown' && unknown.length < header.length) {

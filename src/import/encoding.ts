@@ -37,10 +37,13 @@ export function refuseUtf16(path: string, shown = path): void {
  * UTF-8 and others are not is refused, naming the line, rather than read one way and turned to
  * mojibake: a UTF-8 file with one bad byte deep inside, or two files joined end to end. So is a
  * file starting with a UTF-8 byte-order mark that holds a line that is not UTF-8.
- * A line whose only non-ASCII bytes are CP932's half-width katakana (0xA1-0xDF) is no sign of
- * either: pairs of them can be valid UTF-8 (ﾅｵ, C5 B5, is UTF-8's ŵ; é, C3 A9, is CP932's ﾃｩ).
- * Such lines go with the file's other lines; a file holding nothing else, and no BOM, is
- * refused as ambiguous, showing both readings, until --encoding says which it is.
+ * A valid UTF-8 line whose only non-ASCII bytes are CP932's half-width katakana (0xA1-0xDF) is
+ * a weak sign: such pairs read both ways (ﾅｵ, C5 B5, is UTF-8's ŵ; £, C2 A3, is CP932's ﾂ｣), and
+ * a share of the katakana lines of a CP932 file is valid UTF-8 by chance. So in a file that is
+ * not UTF-8 throughout, such lines decide nothing unless they outnumber the lines that are not
+ * UTF-8 (a UTF-8 file of £ prices with one broken byte is mixed, a CP932 file of katakana names is
+ * CP932). A file valid throughout is UTF-8, such lines and all (its only doubtful case, a CP932
+ * file whose every katakana run pairs up, takes --encoding cp932).
  * Reads the file block by block, cut at line ends (0x0A is never part of a UTF-8 or CP932
  * character): Node's native UTF-8 check runs at memory speed on the UTF-8 files that are the
  * bulk of the data; only blocks that fail are checked line by line.
@@ -48,8 +51,12 @@ export function refuseUtf16(path: string, shown = path): void {
 export function detectEncoding(path: string): Encoding {
   const fd = openSync(path, 'r');
   let utf8At: number | undefined; // byte offset of the first line that is UTF-8 with non-ASCII text
-  let kanaAt: number | undefined; // byte offset of the first UTF-8 line that also reads as half-width katakana
   let otherAt: number | undefined; // byte offset of the first line that is not UTF-8
+  // Valid UTF-8 lines of half-width katakana bytes only (the first, how many), and lines that are
+  // not UTF-8: counted only until utf8At is found, as a line of it settles the file.
+  let kanaAt: number | undefined;
+  let kanaLines = 0;
+  let otherLines = 0;
   let bom = false;
   try {
     // One buffer, reused: a fresh 4 MB buffer per block cost the kernel 2.2 s of page faults for a
@@ -78,10 +85,15 @@ export function detectEncoding(path: string): Encoding {
           let to = block.indexOf(0x0a, from);
           if (to === -1) to = block.length;
           const line = block.subarray(from, to);
-          if (!valid && !isUtf8(line)) otherAt ??= start + from;
-          else if (utf8At === undefined && !isAscii(line)) {
+          if (!valid && !isUtf8(line)) {
+            otherAt ??= start + from;
+            otherLines++;
+          } else if (utf8At === undefined && !isAscii(line)) {
             if (!halfWidthKanaOnly(line)) utf8At = start + from;
-            else kanaAt ??= start + from;
+            else {
+              kanaAt ??= start + from;
+              kanaLines++;
+            }
           }
           if (valid && utf8At !== undefined) break;
           from = to + 1;
@@ -95,19 +107,13 @@ export function detectEncoding(path: string): Encoding {
   } finally {
     closeSync(fd);
   }
-  if (otherAt === undefined) {
-    if (kanaAt === undefined || utf8At !== undefined || bom) return 'utf-8';
-    const line = lineAt(path, kanaAt);
-    const run = nonAsciiRunAt(path, kanaAt);
-    const [asUtf8, asCp932] = [new TextDecoder('utf-8').decode(run), new TextDecoder('shift_jis').decode(run)];
-    throw new ImportError('encoding-ambiguous', path, line, undefined,
-      `cannot tell the encoding: the file's non-ASCII text is valid UTF-8 and also Shift_JIS half-width katakana (line ${line} reads "${asUtf8}" as UTF-8, "${asCp932}" as Shift_JIS); import it again with --encoding utf-8 or --encoding cp932`);
-  }
+  if (otherAt === undefined) return 'utf-8';
   if (bom) {
     const line = lineAt(path, otherAt);
     throw new ImportError('encoding-mixed', path, line, undefined,
       `line ${line} is not UTF-8, though the file starts with a UTF-8 byte-order mark; fix that line (nothing was read as another encoding)`);
   }
+  if (utf8At === undefined && kanaLines > otherLines) utf8At = kanaAt;
   if (utf8At === undefined) return 'cp932';
   const [utf8Line, otherLine] = [lineAt(path, utf8At), lineAt(path, otherAt)];
   throw new ImportError('encoding-mixed', path, Math.max(utf8Line, otherLine), undefined,
@@ -138,35 +144,18 @@ export function encodingToTry(path: string): { encoding: Encoding; whole: boolea
   } finally {
     closeSync(fd);
   }
-  // A start whose only non-ASCII text is half-width katakana decides nothing: the whole file does.
-  if (whole || sample.length === 0 || !isUtf8(sample) || (!isAscii(sample) && halfWidthKanaOnly(sample))) return { encoding: detectEncoding(path), whole: true };
+  if (whole || sample.length === 0 || !isUtf8(sample)) return { encoding: detectEncoding(path), whole: true };
   return { encoding: 'utf-8', whole: false };
 }
 
 /**
  * Whether every non-ASCII byte of `bytes` is one of CP932's half-width katakana (0xA1-0xDF): read
- * as UTF-8, such bytes can only form two-byte characters (up to U+07FF, é among them), so a
- * line of them that is valid UTF-8 is as likely CP932 katakana (see detectEncoding).
+ * as UTF-8, such bytes can only form two-byte characters (up to U+07FF: é, £ among them), so a
+ * line of them that is valid UTF-8 may as well be CP932 katakana (see detectEncoding).
  */
-export function halfWidthKanaOnly(bytes: Uint8Array): boolean {
+function halfWidthKanaOnly(bytes: Uint8Array): boolean {
   for (const b of bytes) if (b >= 0x80 && (b < 0xa1 || b > 0xdf)) return false;
   return true;
-}
-
-/** The first run of non-ASCII bytes of the line at `offset` (for a message: at most 24 bytes). */
-function nonAsciiRunAt(path: string, offset: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(64 << 10);
-    const read = readSync(fd, buffer, 0, buffer.length, offset);
-    const from = buffer.subarray(0, read).findIndex((b) => b >= 0x80);
-    let to = from;
-    // 24 bytes: twelve whole characters either way (in a valid line of such bytes, UTF-8 pairs).
-    while (to < read && buffer[to]! >= 0x80 && to - from < 24) to++;
-    return buffer.subarray(Math.max(from, 0), to);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Offset, within a block of whole lines, of the first line holding a byte over 0x7F. */

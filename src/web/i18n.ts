@@ -279,7 +279,7 @@ const MESSAGES = {
   imp_maxRejects: ['不正行の許容数', 'Bad rows allowed'],
   imp_start: ['取り込む', 'Import'],
   imp_encodingAuto: ['文字コード: 自動判定', 'Encoding: detect'],
-  imp_encodingAmbiguous: ['文字コードを判定できません (UTF-8 とも Shift_JIS の半角カナとも読めます)。文字コードを選んでから取り込んでください', 'The encoding cannot be told (the text reads as UTF-8 and as Shift_JIS half-width katakana): choose one, then import'],
+  imp_encodingUndecided: ['UTF-8 の行とそうでない行が混在しています。文字コードを選ぶと、そのとおりに読んで取り込みます', 'Some lines are UTF-8 and others are not: choose the encoding to read the file in, then import'],
   imp_discard: ['取り消す', 'Discard'],
   imp_importing: ['取込中…', 'Importing…'],
   imp_done: ['取り込みました', 'Imported'],

@@ -58,7 +58,7 @@ export function ImportScreen() {
   const [upload, setUpload] = useState<{ id: string; preview: Preview } | undefined>(undefined);
   const [mode, setMode] = useState('upsert');
   const [maxRejects, setMaxRejects] = useState('0');
-  // auto: the importer decides; a file whose text reads both ways (preview `ambiguous`) needs one.
+  // auto: the importer decides; a file of mixed encodings (preview `undecided`) is read as chosen.
   const [encoding, setEncoding] = useState('auto');
   const [state, setState] = useState<{ text: string; fault?: boolean; busy?: boolean; rejects?: number } | undefined>(undefined);
   const [history, setHistory] = useState<readonly ImportRecord[]>([]);
@@ -140,7 +140,7 @@ export function ImportScreen() {
                 ))}
               </tbody>
             </table>
-            {upload.preview.encoding === 'ambiguous' && <p class="fault" data-testid="encoding-ambiguous">{t('imp_encodingAmbiguous')}</p>}
+            {upload.preview.encoding === 'undecided' && <p class="fault" data-testid="encoding-undecided">{t('imp_encodingUndecided')}</p>}
             {upload.preview.fault && <p class="fault" data-testid="preview-fault">{upload.preview.fault}</p>}
             <div class="inputs">
               <select aria-label={t('imp_mode')} value={mode} onChange={(e) => setMode(e.currentTarget.value)}>
@@ -150,7 +150,7 @@ export function ImportScreen() {
               <select aria-label={t('encoding')} data-testid="import-encoding-choice" value={encoding} onChange={(e) => setEncoding(e.currentTarget.value)}>
                 <option value="auto">{t('imp_encodingAuto')}</option><option value="utf-8">UTF-8</option><option value="cp932">Shift_JIS (CP932)</option>
               </select>
-              <button type="button" data-testid="start-import" disabled={state?.busy || (upload.preview.encoding === 'ambiguous' && encoding === 'auto')} onClick={run}>{t('imp_start')}</button>
+              <button type="button" data-testid="start-import" disabled={state?.busy || (upload.preview.encoding === 'undecided' && encoding === 'auto')} onClick={run}>{t('imp_start')}</button>
               <button type="button" onClick={discard}>{t('imp_discard')}</button>
             </div>
           </section>

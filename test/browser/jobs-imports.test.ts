@@ -186,12 +186,12 @@ describe.runIf(HAVE_CHROMIUM)('jobs and imports in Chromium', () => {
     expect(await page.locator('[data-testid=import-history] tbody tr').nth(1).textContent()).toContain('bad.csv:3');
     expect((await workspace.customer('401')).record).toBeDefined();
 
-    // Its only non-ASCII text reads as UTF-8 "ŵ" and as Shift_JIS "ﾅｵ": the page asks which.
-    await page.setInputFiles('[data-testid=import-file]', { name: 'kana.csv', mimeType: 'text/csv', buffer: iconv.encode('customer_id,name\n402,ﾅｵ\n', 'cp932') });
+    // Two lines valid as UTF-8 (ﾅｵ, ﾄｳ) against one that is not (ﾀﾞｲ): refused as mixed, kept, and read as chosen.
+    await page.setInputFiles('[data-testid=import-file]', { name: 'kana.csv', mimeType: 'text/csv', buffer: iconv.encode('customer_id,name\n402,ﾅｵ\n403,ﾄｳ\n404,ﾀﾞｲ\n', 'cp932') });
     await page.click('[data-testid=upload]');
-    await page.waitForSelector('[data-testid=encoding-ambiguous]');
-    expect(await page.textContent('[data-testid=import-encoding]')).toBe('ambiguous');
-    expect(await page.textContent('[data-testid=preview-fault]')).toContain('"ﾅｵ" as Shift_JIS');
+    await page.waitForSelector('[data-testid=encoding-undecided]');
+    expect(await page.textContent('[data-testid=import-encoding]')).toBe('undecided');
+    expect(await page.textContent('[data-testid=preview-fault]')).toMatch(/^kana\.csv:4: mixed encodings: line 2 is UTF-8 but line 4 is not/);
     expect(await page.isDisabled('[data-testid=start-import]')).toBe(true);
     await page.selectOption('[data-testid=import-encoding-choice]', 'cp932');
     await page.click('[data-testid=start-import]');

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { detectEncoding, encodingToTry, looksLikeUtf8, UTF8_SAMPLE_BYTES } from '../../src/import/encoding.js';
+import { detectEncoding, looksLikeUtf8 } from '../../src/import/encoding.js';
 import { lineNumbersOfRecords } from '../../src/import/line-numbers.js';
 import { tempDir, writeCsv } from '../helpers/cli.js';
 
@@ -53,7 +53,8 @@ describe('encoding decided from the whole file', () => {
 });
 
 // Pairs of CP932 half-width katakana can be valid UTF-8: ﾅｵ (C5 B5) is UTF-8's ŵ, ﾄｳ (C4 B3) its ĳ,
-// and é (C3 A9) is CP932's ﾃｩ. Lines of such bytes alone are no sign of either encoding.
+// and £ (C2 A3) is CP932's ﾂ｣. Lines of such bytes alone decide a file only when they outnumber
+// the lines that are not UTF-8.
 describe('half-width katakana that are also valid UTF-8', () => {
   const dir = tempDir();
   const cp932 = (name: string, text: string) => {
@@ -63,29 +64,23 @@ describe('half-width katakana that are also valid UTF-8', () => {
   };
   it('reads a CP932 file as CP932 when some of its katakana lines happen to be valid UTF-8', () => {
     const path = cp932('kana.csv', 'product_code,product_name\r\nP1,ﾄｳﾌ\r\nP2,ﾅｵ\r\nP3,ｸﾘｰﾑ\r\n');
-    expect(isUtf8(iconv.encode('P2,ﾅｵ', 'cp932'))).toBe(true); // the mixed-encodings refusal saw line 3 as UTF-8
+    expect(isUtf8(iconv.encode('P2,ﾅｵ', 'cp932'))).toBe(true); // "mixed encodings: line 3 is UTF-8" before
     expect(isUtf8(readFileSync(path))).toBe(false);
     expect(detectEncoding(path)).toBe('cp932');
   });
-  it('refuses a file that reads both ways, showing both readings, and takes it as told', () => {
-    const path = cp932('both.csv', 'product_code,product_name\r\nP1,ﾅｵ\r\nP2,ﾄｳ\r\n');
-    expect(isUtf8(readFileSync(path))).toBe(true);
-    expect(() => detectEncoding(path)).toThrow(`${path}:2: cannot tell the encoding: the file's non-ASCII text is valid UTF-8 and also Shift_JIS half-width katakana (line 2 reads "ŵ" as UTF-8, "ﾅｵ" as Shift_JIS); import it again with --encoding utf-8 or --encoding cp932`);
+  it('refuses as mixed a UTF-8 file of such characters with a broken byte, and one whose valid katakana lines are the more', () => {
+    const prices = join(dir, 'prices.csv');
+    writeFileSync(prices, Buffer.concat([Buffer.from('code,name\nV1,Voucher £20.00\nV2,Voucher £30.00\nV3,Caf'), Buffer.of(0xe3, 0x81), Buffer.from('\n')]));
+    expect(() => detectEncoding(prices)).toThrow(`${prices}:4: mixed encodings: line 2 is UTF-8 but line 4 is not`);
+    const more = cp932('more.csv', 'product_code,product_name\nP1,ﾅｵ\nP2,ﾄｳ\nP3,ﾀﾞｲ\n');
+    expect(() => detectEncoding(more)).toThrow(`${more}:4: mixed encodings: line 2 is UTF-8 but line 4 is not`);
+  });
+  it('reads a file valid throughout as UTF-8, and a UTF-8 line of other characters settles a file', () => {
     const latin = join(dir, 'latin.csv');
-    writeFileSync(latin, 'customer_id,name\nL1,José\n');
-    expect(() => detectEncoding(latin)).toThrow(/latin\.csv:2: cannot tell the encoding: .*line 2 reads "é" as UTF-8, "ﾃｩ" as Shift_JIS/);
-  });
-  it('reads a file as UTF-8 when any other line is UTF-8 beyond those bytes, or it starts with a BOM', () => {
+    writeFileSync(latin, 'customer_id,name\nL1,José\nL2,£5\n');
+    expect(detectEncoding(latin)).toBe('utf-8');
     const japanese = join(dir, 'japanese.csv');
-    writeFileSync(japanese, 'customer_id,name\nL1,José\nL2,山田\n');
-    expect(detectEncoding(japanese)).toBe('utf-8');
-    const bom = join(dir, 'bom.csv');
-    writeFileSync(bom, '\uFEFFcustomer_id,name\nL1,José\n');
-    expect(detectEncoding(bom)).toBe('utf-8');
-  });
-  it('decides from the whole file when its start holds only such text', () => {
-    const path = cp932('large-kana.csv', `product_code,product_name\r\nP0,ﾅｵ\r\n${Array.from({ length: UTF8_SAMPLE_BYTES / 8 }, (_, i) => `P${i + 1},x`).join('\r\n')}\r\nPZ,ｸﾘｰﾑ\r\n`);
-    expect(isUtf8(readFileSync(path).subarray(0, UTF8_SAMPLE_BYTES))).toBe(true);
-    expect(encodingToTry(path)).toEqual({ encoding: 'cp932', whole: true });
+    writeFileSync(japanese, Buffer.concat([iconv.encode('customer_id,name\nL1,ﾄｳﾌ\nL2,ﾃﾞｨ\n', 'cp932'), Buffer.from('L3,山田\n')]));
+    expect(() => detectEncoding(japanese)).toThrow(`${japanese}:4: mixed encodings: line 4 is UTF-8 but line 2 is not`);
   });
 });
