@@ -40,8 +40,9 @@ const reachableEmail = `NOT COALESCE(withdrawn, false) AND COALESCE(mail_status,
       AND ((email_pc IS NOT NULL AND trim(email_pc) <> '' AND mail_permission IN ('pc', 'both')) OR (email_mobile IS NOT NULL AND trim(email_mobile) <> '' AND mail_permission IN ('mobile', 'both')))`;
 
 /**
- * The two products the combined segments ask to have been bought, beside never a supplement: `kumiwake generate` gives products their categories by its seed, so on another seed
- * P00001 may itself be a supplement, and the segments would select no one (benchProducts).
+ * The two products the combined segments ask to have been bought, beside never a supplement:
+ * `kumiwake generate` gives products their categories by its seed, so on another seed P00001 may
+ * itself be a supplement, and the segments would select no one (benchProducts).
  */
 export interface BenchProducts {
   readonly first: string;
