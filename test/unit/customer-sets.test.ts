@@ -50,6 +50,25 @@ for (const scenario of scenarios) {
         { numRuns: scenario.runs, seed: scenario.seed },
       );
     });
+
+    // Lifetime leaves the sets answer from their copy of customer_summary (summary-rows.ts),
+    // each figure and both open windows, which random definitions seldom give alone.
+    it('counts each lifetime figure and an order window open at either end as the reference does', async () => {
+      const leaves = [
+        { kind: 'purchases', orderCount: { min: 2 } },
+        { kind: 'purchases', sales: { min: 5000 } },
+        { kind: 'purchases', firstOrderedAt: { from: '2024-01-01' } },
+        { kind: 'purchases', lastOrderedAt: { to: '2024-12-31' } },
+        { kind: 'purchases', lastShippedAt: { from: '2024-06-01' } },
+        { kind: 'purchases', window: { from: 'today-180d' }, orderCount: { min: 1 } },
+        { kind: 'purchases', window: { from: 'today-180d' }, orderCount: { min: 0, max: 0 } },
+        { kind: 'purchases', window: { to: '2024-06-30' }, orderCount: { min: 1 } },
+      ];
+      for (const where of leaves) {
+        const def = { where };
+        expect((await countWithSets(sets, def, store.lookup, asOf)).count, JSON.stringify(def)).toBe(reference.members(def, asOf).size);
+      }
+    });
   });
 }
 
