@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -23,8 +24,8 @@ export interface ImportPreview {
   readonly file: string;
   /**
    * as the import would read the file; `undecided` for a file of mixed encodings, which the import
-   * refuses unless `encoding` forces one reading (`fault` names the lines; the header is shown as
-   * UTF-8)
+   * refuses unless `encoding` forces one reading (`fault` names the lines; the header is shown in
+   * the encoding its own line has)
    */
   readonly encoding: Encoding | 'undecided';
   readonly columns: readonly PreviewColumn[];
@@ -67,7 +68,7 @@ export async function previewImport(file: string, tableName: string, options: Im
     if (!(error instanceof ImportError && error.code === 'encoding-mixed')) throw error;
     [encoding, mixed] = ['undecided', error.message];
   }
-  const header = readHeaderIn(file, encoding === 'undecided' ? 'utf-8' : encoding, options.delimiter ?? ',', readFirstRecord);
+  const header = readHeaderIn(file, encoding === 'undecided' ? headerEncoding(file) : encoding, options.delimiter ?? ',', readFirstRecord);
   const mapping: Mapping = { ...emptyMapping, columns: {} };
   const unknown: string[] = [];
   for (;;) {
@@ -94,6 +95,19 @@ export async function previewImport(file: string, tableName: string, options: Im
       const cells = header.map((h) => h.replace(/^\uFEFF/, ''));
       return { table: tableName, file: basename(file), encoding, columns: cells.map((h) => ({ header: h, column: null })), unknown, fault: error.message };
     }
+  }
+}
+
+/** A mixed file's header line shown as UTF-8 when it is UTF-8, else as CP932 (a Shift_JIS header of 会員番号, 氏名, …). */
+function headerEncoding(file: string): Encoding {
+  const fd = openSync(file, 'r');
+  const head = Buffer.alloc(HEAD_BYTES);
+  try {
+    const read = readSync(fd, head, 0, HEAD_BYTES, 0);
+    const end = head.subarray(0, read).indexOf(0x0a);
+    return isUtf8(head.subarray(0, end === -1 ? read : end)) ? 'utf-8' : 'cp932';
+  } finally {
+    closeSync(fd);
   }
 }
 
