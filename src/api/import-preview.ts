@@ -98,7 +98,10 @@ export async function previewImport(file: string, tableName: string, options: Im
   }
 }
 
-/** A mixed file's header line shown as UTF-8 when it is UTF-8, else as CP932 (a Shift_JIS header of 会員番号, 氏名, …). */
+/**
+ * How a mixed file's header is shown: as UTF-8 when its own line is UTF-8, else as CP932 (a
+ * Shift_JIS header of 会員番号, 氏名, …).
+ */
 function headerEncoding(file: string): Encoding {
   const fd = openSync(file, 'r');
   const head = Buffer.alloc(HEAD_BYTES);
