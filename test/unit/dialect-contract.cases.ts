@@ -120,7 +120,8 @@ export function placements(v: string): Array<{ what: string; where: unknown; neg
 export interface Golden {
   readonly name: string;
   readonly entry: 'compileCount' | 'compileMembers' | 'compileMemberFlags' | 'compileMailSelectionCount';
-  readonly schema: 'row by row' | 'summaries and value dictionary';
+  /** `numbered`: summaries, with customer numbers on customers, mail_events and customer_summary (DuckDB only) */
+  readonly schema: 'row by row' | 'summaries and value dictionary' | 'numbered';
   readonly definition: unknown;
 }
 
@@ -169,6 +170,14 @@ export const golden: readonly Golden[] = [
   ] } } },
   { name: 'mail-selection-count', entry: 'compileMailSelectionCount', schema: 'row by row', definition: { where:
     { kind: 'mail', event: 'open', mailFilter: { kinds: ['scenario', 'auto'], subjectContains: '新商品', sent: { to: 'today-1d' } } } } },
+  // The forms a database made by imports is counted with: joins by customer number, and a "not"
+  // mail leaf as one bitstring of the leaf's customers (compile-mail.ts).
+  { name: 'numbered', entry: 'compileCount', schema: 'numbered', definition: { where: { all: [
+    { kind: 'purchases', orderCount: { min: 2 }, sales: { min: 10000 } },
+    { kind: 'purchases', window: { from: 'today-365d' }, orderCount: { min: 0, max: 0 } },
+    { kind: 'mail', event: 'open', mails: ['M1', 'M2'] },
+    { not: { kind: 'mail', event: 'click', mails: ['M3', 'M4'] } },
+  ] } } },
   { name: 'reachable-flags-segment', entry: 'compileMemberFlags', schema: 'row by row', definition: { includeDeleted: true, where: { all: [
     { kind: 'reachable', channel: 'email' }, { not: { kind: 'reachable', channel: 'dm' } }, { kind: 'segment', name: 'saved-vip' }, { any: [] },
   ] } } },

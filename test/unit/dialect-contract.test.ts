@@ -66,6 +66,10 @@ const schemas: Record<string, SchemaInfo> = {
   },
 };
 
+/** As a DuckDB database made by imports: every customer row numbered (not in `schemas`: ClickHouse has no numbers). */
+const numbered: SchemaInfo = { ...schemas['summaries and value dictionary']!, customerNumbers: true, highestCustomerNumber: 1000 };
+const schemaOf = (name: string): SchemaInfo => (name === 'numbered' ? numbered : schemas[name]!);
+
 const entries = { compileCount, compileMembers, compileMemberFlags } as const;
 const options = (dialect: SqlDialect, schema: SchemaInfo): PlanOptions => ({ dialect, asOf, schema });
 const mailLeaves = (definition: Segment) => leavesOf(definition.where).filter((l): l is MailCondition => l.kind === 'mail');
@@ -145,11 +149,11 @@ for (const [dialectName, dialect] of Object.entries(dialects)) {
       }
     });
 
-    it.each(golden)('compiles $name to the golden SQL', async (g) => {
+    it.each(golden.filter((g) => g.schema !== 'numbered' || dialectName === 'duckdb'))('compiles $name to the golden SQL', async (g) => {
       const definition = input(g.definition);
       const plan = g.entry === 'compileMailSelectionCount'
-        ? compileMailSelectionCount(mailLeaves(definition)[0]!, options(dialect, schemas[g.schema]!))
-        : entries[g.entry](definition, options(dialect, schemas[g.schema]!));
+        ? compileMailSelectionCount(mailLeaves(definition)[0]!, options(dialect, schemaOf(g.schema)))
+        : entries[g.entry](definition, options(dialect, schemaOf(g.schema)));
       await expect(goldenText(`${g.name}: ${g.entry}, ${g.schema}`, g.definition, plan)).toMatchFileSnapshot(`./__golden__/${dialectName}/${g.name}.sql`);
     });
   });
