@@ -40,7 +40,8 @@ for (const dialect of [clickhouseDialect, clickhouseLegacyDialect]) {
       }
     });
 
-    it.each(golden)('compiles $name to the golden SQL', async (g) => {
+    // ClickHouse has no customer numbers: the numbered form is DuckDB's alone.
+    it.each(golden.filter((g) => g.schema !== 'numbered'))('compiles $name to the golden SQL', async (g) => {
       const definition = validateDefinition(g.definition, { asOf, lookupSegment });
       const plan = g.entry === 'compileMailSelectionCount'
         ? compileClickHouseMailSelectionCount(leavesOf(definition.where).find((l): l is MailCondition => l.kind === 'mail')!, options)
