@@ -104,6 +104,13 @@ interface Shared {
  * for. A saved segment referenced by another compiles in a child context: its own joins, the
  * statement's shared WITH clause and alias counter.
  */
+/**
+ * The column customers are joined to their mail events and their customer_summary row by: their
+ * numbers where every row of those tables carries one (an integer join:
+ * src/engine/duckdb/import/customer-numbers.ts), else the text id.
+ */
+export const numberedKeyOf = (schema: SchemaInfo): CustomerKey => (schema.customerNumbers ? 'customer_no' : 'customer_id');
+
 export class PlannerContext {
   readonly joins: Join[] = [];
   /**
@@ -127,13 +134,9 @@ export class PlannerContext {
     return formatDate(this.asOf);
   }
 
-  /**
-   * The column customers are joined to their mail events and their customer_summary row by: their
-   * numbers where every row of those tables carries one (an integer join:
-   * src/engine/duckdb/import/customer-numbers.ts), else the text id.
-   */
+  /** numberedKeyOf this schema. */
   get numberedKey(): CustomerKey {
-    return this.schema.customerNumbers ? 'customer_no' : 'customer_id';
+    return numberedKeyOf(this.schema);
   }
 
   get ctes(): readonly Cte[] {

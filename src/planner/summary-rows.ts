@@ -2,7 +2,7 @@ import { Kysely, sql } from 'kysely';
 import type { Sql } from '../dialect/dialect.js';
 import type { PurchasesCondition } from '../model/segment.js';
 import { compilePurchases } from './compile-purchases.js';
-import { emptySchema, PlannerContext } from './context.js';
+import { emptySchema, numberedKeyOf, PlannerContext } from './context.js';
 import type { CompiledSegment, PlanOptions } from './compile-segment.js';
 
 /**
@@ -36,7 +36,7 @@ export function compileSummaryPositions(options: PlanOptions, positions: string)
   const d = options.dialect;
   const position = d.rowIndex(sql.ref('c'));
   // By number where the rows carry one: at 1x 20 ms against 74 ms by the text id.
-  const key = PlannerContext.create(d, options.asOf, options.schema ?? emptySchema).numberedKey;
+  const key = numberedKeyOf(options.schema ?? emptySchema);
   const figures = SUMMARY_FIGURES.map((column) => sql.ref(`s.${column}`));
   const query = sql`SELECT ${position} AS pos, ${sql.join(figures)} FROM customers AS c JOIN customer_summary AS s ON ${sql.ref(`s.${key}`)} = ${sql.ref(`c.${key}`)}`;
   return {
