@@ -84,8 +84,9 @@ CREATE TABLE IF NOT EXISTS mails (
   subkind  VARCHAR
 );
 
+-- customer_id is stored with ZSTD: src/engine/duckdb/import/column-compression.ts says why.
 CREATE TABLE IF NOT EXISTS mail_events (
-  customer_id VARCHAR NOT NULL,
+  customer_id VARCHAR NOT NULL USING COMPRESSION zstd,
   mail_id     VARCHAR NOT NULL,
   event       VARCHAR NOT NULL,
   occurred_at TIMESTAMP NOT NULL

@@ -1,4 +1,5 @@
 import type { DuckDBEngine } from '../engine.js';
+import { storesZstd, withColumnCompression } from './column-compression.js';
 
 /** The tables a full load fills beside them first: the large ones whose rows name customers. */
 export type SideLoaded = 'purchases' | 'mail_events';
@@ -15,7 +16,12 @@ export type SideLoaded = 'purchases' | 'mail_events';
  * second transaction, and when the database is next opened (or imported into) if the process died
  * in between.
  */
-export const sideTableOf = (table: SideLoaded): string => `kumiwake_loading_${table}`;
+export const sideTableOf = (table: SideLoaded): string => `${SIDE_PREFIX}${table}`;
+
+const SIDE_PREFIX = 'kumiwake_loading_';
+
+/** The table a side table is made like (a side table's name), else the name itself. */
+const madeLike = (table: string): string => (table.startsWith(SIDE_PREFIX) ? table.slice(SIDE_PREFIX.length) : table);
 
 const SIDE_LOADED: readonly SideLoaded[] = ['purchases', 'mail_events'];
 
@@ -28,13 +34,14 @@ export async function createSideTable(db: DuckDBEngine, table: SideLoaded): Prom
 
 /**
  * What is between the parentheses of DuckDB's own CREATE TABLE text of `table`: its columns with
- * their types and defaults, and its constraints, as DuckDB would make the table again.
+ * their types and defaults, and its constraints, as DuckDB would make the table again, plus the
+ * columns' chosen compression, which that text leaves out (column-compression.ts).
  */
 export async function tableElements(db: DuckDBEngine, table: string): Promise<string> {
   const [made] = await db.all<{ sql: string }>(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $t`, { t: table });
   const parts = made ? /^CREATE TABLE (?:main\.)?(?:"(?:[^"]|"")*"|\w+)\s*\(([\s\S]*)\);?\s*$/i.exec(made.sql) : null;
   if (!made || !parts) throw new Error(`cannot read how the ${table} table is made (${made?.sql.slice(0, 60) ?? 'no such table'})`);
-  return parts[1]!;
+  return (await storesZstd(db)) ? withColumnCompression(madeLike(table), parts[1]!) : parts[1]!;
 }
 
 /** What one pass over the committed side events found (checkSideEvents). */
