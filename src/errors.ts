@@ -46,6 +46,17 @@ export class DatabaseBusyError extends KumiwakeError {
 }
 
 /**
+ * The disk filled while DuckDB wrote: the database, its write-ahead log, what it spilled beside
+ * it, or a file it was writing. Names that file, so the user knows which disk to free.
+ */
+export class DiskFullError extends KumiwakeError {
+  constructor(readonly path: string | undefined) {
+    super('disk-full', `no space left on the device${path ? `: could not write ${path}` : ''}. Free some space on it and run the command again.`, 1);
+    this.name = 'DiskFullError';
+  }
+}
+
+/**
  * DuckDB ran out of the memory it was given and could not spill the work to disk. Says which
  * setting to raise; the transaction it ran in has been rolled back by the caller.
  */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +47,17 @@ describe('kumiwake generate', () => {
     expect(shape!.last_day <= '2026-06-30').toBe(true);
     const events = await query<{ event: string }>(db, 'SELECT DISTINCT event FROM mail_events ORDER BY 1');
     expect(events.map((e) => e.event)).toEqual(['bounce', 'click', 'open', 'qr', 'send']);
+  });
+
+  // /dev/full refuses every write with ENOSPC, as a full disk does.
+  it.skipIf(!existsSync('/dev/full'))('says the disk is full, naming the file, and leaves no temporary file behind', () => {
+    const out = join(dir, 'full');
+    mkdirSync(out, { recursive: true });
+    symlinkSync('/dev/full', join(out, 'purchases.csv.utf8.tmp'));
+    const r = gen('full');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`kumiwake: no space left on the device: could not write ${join(out, 'purchases.csv.utf8.tmp')}. Free some space on it`);
+    expect(r.stderr).not.toContain('internal error');
+    expect(readdirSync(out, { withFileTypes: false }).sort()).toEqual(['customers.csv', 'products.csv']);
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatabaseBusyError } from '../../src/errors.js';
+import { existsSync } from 'node:fs';
+import { DatabaseBusyError, DiskFullError } from '../../src/errors.js';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { QueryError } from '../../src/engine/engine.js';
 import { RunHistory } from '../../src/jobs/history.js';
@@ -14,6 +15,18 @@ describe('the DuckDB engine behind the Engine interface', () => {
       expect(error).toBeInstanceOf(QueryError);
       expect(error).toMatchObject({ code: 'query-failed', sql: 'SELECT no_such_column FROM customers WHERE customer_id = $1', parameters: ['C001'] });
       expect((error as Error).message).toMatch(/no_such_column/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('says the disk is full, naming the file DuckDB could not write, rather than an internal error', async () => {
+    const db = await DuckDBEngine.open(':memory:');
+    try {
+      const failed = await db.run(`COPY (SELECT range FROM range(1000000)) TO '/dev/full' (FORMAT csv)`).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(DiskFullError);
+      expect(failed).toMatchObject({ code: 'disk-full', exitCode: 1, path: '/dev/full' });
+      expect((failed as Error).message).toBe('no space left on the device: could not write /dev/full. Free some space on it and run the command again.');
     } finally {
       db.close();
     }

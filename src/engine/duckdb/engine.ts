@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, JSDuckDBValueConverter, VARCHAR, listValue, type DuckDBValue } from '@duckdb/node-api';
 import { FOLD_MACRO_SQL } from '../../dialect/duckdb/fold.js';
-import { DatabaseBusyError, KumiwakeError, OutOfMemoryError } from '../../errors.js';
+import { DatabaseBusyError, DiskFullError, KumiwakeError, OutOfMemoryError } from '../../errors.js';
 import { InterruptedError } from '../../interrupt.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { QueryError, type ColumnInfo, type CompiledQuery, type Engine } from '../engine.js';
@@ -54,6 +54,16 @@ class OpenInThisProcess extends Error {}
  */
 export function isOutOfMemory(message: string): boolean {
   return /^Out of Memory Error|^TransactionContext Error: Failed to commit: (?:Out of Memory Error: )?(?:failed to (?:pin|allocate)|could not allocate) block/.test(message);
+}
+
+/**
+ * DuckDB's failure to write for want of space (`IO Error: Could not write file "PATH": No space
+ * left on device`, also inside a failed commit) as a DiskFullError naming PATH; undefined for
+ * other failures.
+ */
+export function diskFullOf(message: string): DiskFullError | undefined {
+  if (!/No space left on device/.test(message)) return undefined;
+  return new DiskFullError(/Could not write file "([^"]+)"/.exec(message)?.[1]);
 }
 
 /** One open DuckDB database file with a single connection. */
@@ -285,6 +295,11 @@ export class DuckDBEngine implements Engine {
         this.logger.warn({ err: e, sql: sql.slice(0, 2000) }, 'DuckDB ran out of memory');
         throw new OutOfMemoryError(this.memoryLimit, this.memorySetting);
       }
+      const diskFull = e instanceof Error ? diskFullOf(e.message) : undefined;
+      if (diskFull) {
+        this.logger.warn({ err: e, sql: sql.slice(0, 2000) }, 'DuckDB found no space left on the device');
+        throw diskFull;
+      }
       if (e instanceof Error && !(e instanceof QueryError)) {
         const parameters = params === undefined ? [] : Array.isArray(params) ? params : [params];
         throw new QueryError(e.message, sql, parameters, { cause: e });
@@ -304,6 +319,7 @@ export class DuckDBEngine implements Engine {
     } catch (e) {
       // The file system refused (no space, no permission): the reason, without the path (the
       // caller names the file it was asked for, not the temp file it writes first).
+      if (e instanceof DiskFullError) throw new KumiwakeError('file-write-failed', 'No space left on device', 1);
       if (e instanceof QueryError && /^IO Error\b/.test(e.message)) {
         const reason = e.message.split(/:\s*/).filter((part) => !part.includes(path) && !/^IO Error$/.test(part)).at(-1);
         throw new KumiwakeError('file-write-failed', reason ?? 'the file system refused', 1);
