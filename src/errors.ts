@@ -56,6 +56,12 @@ export class DiskFullError extends KumiwakeError {
   }
 }
 
+/** A file-system error of a full disk (ENOSPC, EDQUOT) as a DiskFullError naming `path`; any other error as it is. */
+export function asDiskFull(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' ? new DiskFullError(path) : error;
+}
+
 /**
  * DuckDB ran out of the memory it was given and could not spill the work to disk. Says which
  * setting to raise; the transaction it ran in has been rolled back by the caller.

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } 
 import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DuckDBEngine } from '../engine.js';
-import { ImportError, KumiwakeError } from '../../../errors.js';
+import { asDiskFull, ImportError, KumiwakeError } from '../../../errors.js';
 import { readReason } from '../../../system-reasons.js';
 import { InterruptedError, throwIfAborted } from '../../../interrupt.js';
 import { csvRow } from '../../../csv-text.js';
@@ -188,7 +188,11 @@ async function attempt(
         continue;
       }
       const copy = copies.pathFor(file, readable.length, size);
-      copyFileSync(file, copy);
+      try {
+        copyFileSync(file, copy);
+      } catch (e) {
+        throw asDiskFull(e, copy);
+      }
       dropEofMark(copy);
       log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
       decoded.set(`${encoding}:${file}`, { path: copy, undecodable: 0 });
@@ -202,10 +206,14 @@ async function attempt(
       ({ undecodable } = await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal));
     } catch (e) {
       // The RAM file system filled up after all (other processes use it too): decode to disk.
-      if (!(copies.isInRam(copy) && (e as NodeJS.ErrnoException).code === 'ENOSPC')) throw e;
+      if (!(copies.isInRam(copy) && (e as NodeJS.ErrnoException).code === 'ENOSPC')) throw asDiskFull(e, copy);
       rmSync(copy, { force: true });
       copy = copies.pathFor(file, readable.length, size, false);
-      ({ undecodable } = await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal));
+      try {
+        ({ undecodable } = await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal));
+      } catch (e2) {
+        throw asDiskFull(e2, copy);
+      }
     } finally {
       bar.stop();
     }
