@@ -56,6 +56,16 @@ export class DiskFullError extends KumiwakeError {
   }
 }
 
+/**
+ * DuckDB's failure to write for want of space (`IO Error: Could not write file "PATH": No space
+ * left on device`, also inside a failed commit) as a DiskFullError naming PATH; undefined for
+ * other failures.
+ */
+export function diskFullOf(message: string): DiskFullError | undefined {
+  if (!/No space left on device/.test(message)) return undefined;
+  return new DiskFullError(/Could not write file "([^"]+)"/.exec(message)?.[1]);
+}
+
 /** A file-system error of a full disk (ENOSPC, EDQUOT) as a DiskFullError naming `path`; any other error as it is. */
 export function asDiskFull(error: unknown, path: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -33,7 +33,7 @@ export type { BuilderCatalog, BuilderField, MailSearch, MailSummary } from './ap
 export type { Logger } from './logger.js';
 export type { Progress, ProgressReporter } from './progress.js';
 
-export { KumiwakeError, ImportError, DatabaseBusyError, OutOfMemoryError } from './errors.js';
+export { KumiwakeError, ImportError, DatabaseBusyError, DiskFullError, OutOfMemoryError } from './errors.js';
 export { InterruptedError } from './interrupt.js';
 export { DefinitionError } from './model/validate.js';
 export { QueryError } from './engine/engine.js';

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from '../dialect/duckdb/sql-text.js';
-import { diskFullOf } from '../engine/duckdb/engine.js';
+import { asDiskFull, diskFullOf } from '../errors.js';
 import * as v from './vocabulary.js';
 
 export interface GenerateOptions {
@@ -230,6 +230,6 @@ async function copy(run: (sql: string) => Promise<unknown>, query: string, targe
   } catch (e) {
     rmSync(utf8, { force: true });
     rmSync(staged, { force: true });
-    throw e;
+    throw asDiskFull(e, staged); // DuckDB's own failures are named by run
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,17 @@ describe('kumiwake generate', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`kumiwake: no space left on the device: could not write ${join(out, 'purchases.csv.utf8.tmp')}. Free some space on it`);
     expect(r.stderr).not.toContain('internal error');
-    expect(readdirSync(out, { withFileTypes: false }).sort()).toEqual(['customers.csv', 'products.csv']);
+    expect(readdirSync(out).sort()).toEqual(['customers.csv', 'products.csv']);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('says so too when the disk fills as it re-encodes a file to CP932', () => {
+    const out = join(dir, 'full-cp932');
+    mkdirSync(out, { recursive: true });
+    symlinkSync('/dev/full', join(out, 'customers.csv.tmp'));
+    const r = gen('full-cp932');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`kumiwake: no space left on the device: could not write ${join(out, 'customers.csv.tmp')}. Free some space on it`);
+    expect(r.stderr).not.toContain('internal error');
+    expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { storesZstd, withColumnCompression, ZSTD_COLUMNS } from '../../src/engine/duckdb/import/column-compression.js';
 import { tableElements } from '../../src/engine/duckdb/import/side-load.js';
 import { tempDir } from '../helpers/cli.js';
@@ -13,6 +13,19 @@ describe('columns stored with a chosen compression', () => {
     expect(withColumnCompression('mail_events', elements)).toBe(
       `"a,b" VARCHAR DEFAULT('x, y'), customer_id VARCHAR NOT NULL USING COMPRESSION zstd, counted BOOLEAN DEFAULT(CAST('t' AS BOOLEAN)), "customer_id2" VARCHAR, PRIMARY KEY(customer_id)`);
     expect(withColumnCompression('purchases', elements)).toBe(elements);
+  });
+
+  it('names the same columns as sql/schema.sql', () => {
+    // Each `CREATE TABLE ... (` of schema.sql, and the columns in it declared USING COMPRESSION zstd.
+    const schema = readFileSync(new URL('../../sql/schema.sql', import.meta.url), 'utf8');
+    const declared: Record<string, string[]> = {};
+    let table = '';
+    for (const line of schema.split('\n')) {
+      table = /^CREATE TABLE IF NOT EXISTS (\w+)/.exec(line)?.[1] ?? table;
+      const column = /^\s*(\w+)\s.*USING COMPRESSION zstd/i.exec(line)?.[1];
+      if (column) (declared[table] ??= []).push(column);
+    }
+    expect(declared).toEqual(ZSTD_COLUMNS);
   });
 
   it('stores the columns sql/schema.sql and the list name in that compression, and tables made like them too', async () => {

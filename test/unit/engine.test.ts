@@ -32,6 +32,21 @@ describe('the DuckDB engine behind the Engine interface', () => {
     }
   });
 
+  it('says the disk is full, naming the spill folder, when what it spills outgrows the folder\'s limit (not: raise the memory limit)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'spill.duckdb');
+    const db = await DuckDBEngine.open(file, { memoryLimit: '64MB' });
+    try {
+      // DuckDB's default limit is 90% of the free disk space; a small one stands for a full disk.
+      await db.run(`SET max_temp_directory_size = '1MB'`);
+      const failed = await db.all('SELECT count(*) FROM (SELECT * FROM range(20000000) AS r(i) ORDER BY hash(i))').catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(DiskFullError);
+      expect(failed).toMatchObject({ code: 'disk-full', path: `${file}.tmp` });
+    } finally {
+      db.close();
+    }
+  });
+
   it('lists the columns of its tables, and keeps schema marks', async () => {
     const db = await DuckDBEngine.open(':memory:');
     try {

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBScalarFunction, JSDuckDBValueConverter, VARCHAR, listValue, type DuckDBValue } from '@duckdb/node-api';
 import { FOLD_MACRO_SQL } from '../../dialect/duckdb/fold.js';
-import { DatabaseBusyError, DiskFullError, KumiwakeError, OutOfMemoryError } from '../../errors.js';
+import { DatabaseBusyError, DiskFullError, diskFullOf, KumiwakeError, OutOfMemoryError } from '../../errors.js';
 import { InterruptedError } from '../../interrupt.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { QueryError, type ColumnInfo, type CompiledQuery, type Engine } from '../engine.js';
@@ -57,14 +57,11 @@ export function isOutOfMemory(message: string): boolean {
 }
 
 /**
- * DuckDB's failure to write for want of space (`IO Error: Could not write file "PATH": No space
- * left on device`, also inside a failed commit) as a DiskFullError naming PATH; undefined for
- * other failures.
+ * DuckDB's spill folder outgrew its limit, `max_temp_directory_size`, which Kumiwake leaves at
+ * DuckDB's default: 90% of the disk space free when it started. DuckDB reports it as out of
+ * memory, but more memory is not the cure: the disk holding the folder is (nearly) full.
  */
-export function diskFullOf(message: string): DiskFullError | undefined {
-  if (!/No space left on device/.test(message)) return undefined;
-  return new DiskFullError(/Could not write file "([^"]+)"/.exec(message)?.[1]);
-}
+const SPILL_FOLDER_FULL = /max_temp_directory_size/;
 
 /** One open DuckDB database file with a single connection. */
 export class DuckDBEngine implements Engine {
@@ -79,6 +76,11 @@ export class DuckDBEngine implements Engine {
 
   get location(): string {
     return this.path;
+  }
+
+  /** Where DuckDB spills work larger than its memory limit: its default temp_directory. */
+  private get spillFolder(): string {
+    return this.path === ':memory:' ? '.tmp' : `${this.path}.tmp`;
   }
 
   /**
@@ -119,6 +121,7 @@ export class DuckDBEngine implements Engine {
         if (file !== ':memory:') openInThisProcess.add(file);
         let instance: DuckDBInstance | undefined;
         let db: DuckDBEngine | undefined;
+        const isNew = file !== ':memory:' && !existsSync(file);
         try {
           instance = await DuckDBInstance.create(file, config);
           // Holding the file for writing, no other process has it open: what DuckDB spilled in a
@@ -154,6 +157,11 @@ export class DuckDBEngine implements Engine {
             instance?.closeSync();
             openInThisProcess.delete(file);
           }
+          // A database this opening began on a disk that filled is removed: an empty file would
+          // later read as a damaged database. (Only then: after any other failure the file may be
+          // another process's, begun in between.)
+          const diskFull = error instanceof DiskFullError || (error instanceof Error && diskFullOf(error.message) !== undefined);
+          if (isNew && diskFull) for (const made of [file, `${file}.wal`]) rmSync(made, { force: true });
           throw error;
         }
       } catch (e) {
@@ -165,7 +173,7 @@ export class DuckDBEngine implements Engine {
             throw new KumiwakeError('database-missing', `no database at ${file}: import data first`, 2);
           }
           if (isInvalidDatabaseError(e)) throw notADatabase(file, 'an empty or damaged file');
-          throw e;
+          throw (e instanceof Error && diskFullOf(e.message)) || e;
         }
         const holder = e instanceof OpenInThisProcess ? 'this process (an earlier opening not yet closed)' : lockHolder((e as Error).message);
         const waited = Date.now() - started;
@@ -291,13 +299,18 @@ export class DuckDBEngine implements Engine {
     try {
       return await work();
     } catch (e) {
+      if (e instanceof Error && SPILL_FOLDER_FULL.test(e.message)) {
+        this.logger.debug({ err: e, sql: sql.slice(0, 2000) }, 'DuckDB could not spill: its folder is at its size limit');
+        throw new DiskFullError(this.spillFolder);
+      }
       if (e instanceof Error && isOutOfMemory(e.message)) {
         this.logger.warn({ err: e, sql: sql.slice(0, 2000) }, 'DuckDB ran out of memory');
         throw new OutOfMemoryError(this.memoryLimit, this.memorySetting);
       }
       const diskFull = e instanceof Error ? diskFullOf(e.message) : undefined;
       if (diskFull) {
-        this.logger.warn({ err: e, sql: sql.slice(0, 2000) }, 'DuckDB found no space left on the device');
+        // The sentence names the file; the statement is for a debug log only.
+        this.logger.debug({ err: e, sql: sql.slice(0, 2000) }, 'DuckDB found no space left on the device');
         throw diskFull;
       }
       if (e instanceof Error && !(e instanceof QueryError)) {
@@ -319,7 +332,9 @@ export class DuckDBEngine implements Engine {
     } catch (e) {
       // The file system refused (no space, no permission): the reason, without the path (the
       // caller names the file it was asked for, not the temp file it writes first).
-      if (e instanceof DiskFullError) throw new KumiwakeError('file-write-failed', 'No space left on device', 1);
+      // The export's own file (the caller names the target); a full disk elsewhere (the spill
+      // folder, the database's log) names that place.
+      if (e instanceof DiskFullError && e.path === path) throw new KumiwakeError('file-write-failed', 'no space left on the device (ENOSPC)', 1);
       if (e instanceof QueryError && /^IO Error\b/.test(e.message)) {
         const reason = e.message.split(/:\s*/).filter((part) => !part.includes(path) && !/^IO Error$/.test(part)).at(-1);
         throw new KumiwakeError('file-write-failed', reason ?? 'the file system refused', 1);

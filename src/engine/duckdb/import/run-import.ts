@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } 
 import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DuckDBEngine } from '../engine.js';
-import { asDiskFull, ImportError, KumiwakeError } from '../../../errors.js';
+import { asDiskFull, DiskFullError, ImportError, KumiwakeError } from '../../../errors.js';
 import { readReason } from '../../../system-reasons.js';
 import { InterruptedError, throwIfAborted } from '../../../interrupt.js';
 import { csvRow } from '../../../csv-text.js';
@@ -188,11 +188,7 @@ async function attempt(
         continue;
       }
       const copy = copies.pathFor(file, readable.length, size);
-      try {
-        copyFileSync(file, copy);
-      } catch (e) {
-        throw asDiskFull(e, copy);
-      }
+      await writing(copy, () => copyFileSync(file, copy));
       dropEofMark(copy);
       log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
       decoded.set(`${encoding}:${file}`, { path: copy, undecodable: 0 });
@@ -209,11 +205,8 @@ async function attempt(
       if (!(copies.isInRam(copy) && (e as NodeJS.ErrnoException).code === 'ENOSPC')) throw asDiskFull(e, copy);
       rmSync(copy, { force: true });
       copy = copies.pathFor(file, readable.length, size, false);
-      try {
-        ({ undecodable } = await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal));
-      } catch (e2) {
-        throw asDiskFull(e2, copy);
-      }
+      const onDisk = copy;
+      ({ undecodable } = await writing(onDisk, () => transcodeToUtf8(file, onDisk, (n) => bar.update(n / size), options.signal)));
     } finally {
       bar.stop();
     }
@@ -510,6 +503,15 @@ function writeRejects(db: DuckDBEngine, table: TableDef, rejects: Reject[]): str
   return path;
 }
 
+/** Runs `write`, which writes `copy`; a full disk is said so, naming the copy. */
+async function writing<T>(copy: string, write: () => T | Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    throw asDiskFull(e, copy);
+  }
+}
+
 async function recordFailure(db: DuckDBEngine, options: ImportOptions, files: string[], mode: ImportMode, started: Date, error: unknown): Promise<void> {
   const finished = new Date();
   try {
@@ -518,7 +520,7 @@ async function recordFailure(db: DuckDBEngine, options: ImportOptions, files: st
        VALUES ($table, $mode, $files::VARCHAR[], $started::TIMESTAMP, $finished::TIMESTAMP, $duration, $outcome, $error)`,
       {
         table: options.table.table, mode, files: JSON.stringify(files), started: started.toISOString(), finished: finished.toISOString(),
-        duration: finished.getTime() - started.getTime(), outcome: error instanceof InterruptedError ? 'interrupted' : error instanceof KumiwakeError ? 'rejected' : 'failed',
+        duration: finished.getTime() - started.getTime(), outcome: error instanceof InterruptedError ? 'interrupted' : error instanceof KumiwakeError && !(error instanceof DiskFullError) ? 'rejected' : 'failed',
         error: error instanceof Error ? error.message : String(error),
       },
     );

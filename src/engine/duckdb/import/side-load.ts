@@ -1,5 +1,5 @@
 import type { DuckDBEngine } from '../engine.js';
-import { storesZstd, withColumnCompression } from './column-compression.js';
+import { storesZstd, withColumnCompression, ZSTD_COLUMNS } from './column-compression.js';
 
 /** The tables a full load fills beside them first: the large ones whose rows name customers. */
 export type SideLoaded = 'purchases' | 'mail_events';
@@ -16,9 +16,9 @@ export type SideLoaded = 'purchases' | 'mail_events';
  * second transaction, and when the database is next opened (or imported into) if the process died
  * in between.
  */
-export const sideTableOf = (table: SideLoaded): string => `${SIDE_PREFIX}${table}`;
-
 const SIDE_PREFIX = 'kumiwake_loading_';
+
+export const sideTableOf = (table: SideLoaded): string => `${SIDE_PREFIX}${table}`;
 
 /** The table a side table is made like (a side table's name), else the name itself. */
 const madeLike = (table: string): string => (table.startsWith(SIDE_PREFIX) ? table.slice(SIDE_PREFIX.length) : table);
@@ -41,7 +41,8 @@ export async function tableElements(db: DuckDBEngine, table: string): Promise<st
   const [made] = await db.all<{ sql: string }>(`SELECT sql FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = $t`, { t: table });
   const parts = made ? /^CREATE TABLE (?:main\.)?(?:"(?:[^"]|"")*"|\w+)\s*\(([\s\S]*)\);?\s*$/i.exec(made.sql) : null;
   if (!made || !parts) throw new Error(`cannot read how the ${table} table is made (${made?.sql.slice(0, 60) ?? 'no such table'})`);
-  return (await storesZstd(db)) ? withColumnCompression(madeLike(table), parts[1]!) : parts[1]!;
+  const like = madeLike(table);
+  return ZSTD_COLUMNS[like] && (await storesZstd(db)) ? withColumnCompression(like, parts[1]!) : parts[1]!;
 }
 
 /** What one pass over the committed side events found (checkSideEvents). */
