@@ -46,8 +46,9 @@ export class DatabaseBusyError extends KumiwakeError {
 }
 
 /**
- * The disk filled while DuckDB wrote: the database, its write-ahead log, what it spilled beside
- * it, or a file it was writing. Names that file, so the user knows which disk to free.
+ * The disk filled as a command wrote: the database, its write-ahead log, what DuckDB spilled
+ * beside it, an import's decoded copy, a file being written. Names that file (or the spill
+ * folder), so the user knows which disk to free.
  */
 export class DiskFullError extends KumiwakeError {
   constructor(readonly path: string | undefined) {

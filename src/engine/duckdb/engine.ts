@@ -331,9 +331,8 @@ export class DuckDBEngine implements Engine {
       await this.runInterruptible(`COPY (${select}) TO ${sqlString(path)} (${options})`, signal, onProgress);
     } catch (e) {
       // The file system refused (no space, no permission): the reason, without the path (the
-      // caller names the file it was asked for, not the temp file it writes first).
-      // The export's own file (the caller names the target); a full disk elsewhere (the spill
-      // folder, the database's log) names that place.
+      // caller names the file it was asked for, not the temp file it writes first). A full disk
+      // elsewhere (the spill folder, the database's log) stays a DiskFullError naming that place.
       if (e instanceof DiskFullError && e.path === path) throw new KumiwakeError('file-write-failed', 'no space left on the device (ENOSPC)', 1);
       if (e instanceof QueryError && /^IO Error\b/.test(e.message)) {
         const reason = e.message.split(/:\s*/).filter((part) => !part.includes(path) && !/^IO Error$/.test(part)).at(-1);
