@@ -1,6 +1,6 @@
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { DatabaseBusyError, DiskFullError } from '../../src/errors.js';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { QueryError } from '../../src/engine/engine.js';
@@ -44,6 +44,7 @@ describe('the DuckDB engine behind the Engine interface', () => {
       expect(failed).toMatchObject({ code: 'disk-full', path: `${file}.tmp` });
     } finally {
       db.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
