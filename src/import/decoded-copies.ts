@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statfsSync } from 'node:fs';
 import { freemem, hostname, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { asDiskFull } from '../errors.js';
 import { processIsAlive } from '../processes.js';
 
 /** What a CP932 file may grow to in UTF-8: kana and kanji take 3 bytes for 2 (ASCII stays 1). */
@@ -74,6 +75,27 @@ export class DecodedCopies {
     if (inRam) this.ramUsed += estimate;
     makeFolder(dir);
     return join(dir, `${index}-${basename(source)}.utf8.csv`);
+  }
+
+  /**
+   * Writes the copy of `source` (`write` to the path given): in RAM when it fits, on disk when the
+   * RAM file system filled up after all (other processes use it too). A full disk is said so,
+   * naming the copy (DiskFullError).
+   */
+  async write<T>(source: string, index: number, sourceBytes: number, write: (copy: string) => T | Promise<T>): Promise<{ copy: string; result: T }> {
+    const first = this.pathFor(source, index, sourceBytes);
+    try {
+      return { copy: first, result: await write(first) };
+    } catch (e) {
+      if (!(this.isInRam(first) && (e as NodeJS.ErrnoException).code === 'ENOSPC')) throw asDiskFull(e, first);
+      rmSync(first, { force: true });
+    }
+    const onDisk = this.pathFor(source, index, sourceBytes, false);
+    try {
+      return { copy: onDisk, result: await write(onDisk) };
+    } catch (e) {
+      throw asDiskFull(e, onDisk);
+    }
   }
 
   isInRam(path: string): boolean {

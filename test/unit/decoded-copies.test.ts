@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it, vi } from 'vitest';
+import { DiskFullError } from '../../src/errors.js';
 import { DecodedCopies, hostName } from '../../src/import/decoded-copies.js';
 import { transcodeToUtf8 } from '../../src/import/encoding.js';
 import { tempDir } from '../helpers/cli.js';
@@ -39,6 +40,33 @@ describe('DecodedCopies', () => {
     copies.removeAll();
     for (const folder of copies.folders) expect(existsSync(folder)).toBe(false);
     expect(existsSync(join(dirname(db), '.kumiwake-tmp'))).toBe(false); // left empty: removed
+  });
+
+  it('writes a copy on disk when the RAM file system fills, and names the copy when the disk is full too', async () => {
+    const full = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const copies = DecodedCopies.forDatabase(join(tempDir(), 'shop.duckdb'));
+    const tried: string[] = [];
+    // RAM full, disk not: the copy lands beside the database, the RAM attempt removed.
+    const { copy, result } = await copies.write('/x/customers.csv', 0, 1 << 20, (to) => {
+      tried.push(to);
+      writeFileSync(to, 'partial');
+      if (copies.isInRam(to)) throw full();
+      return 'written';
+    });
+    expect(result).toBe('written');
+    expect(copies.isInRam(copy)).toBe(false);
+    expect(readFileSync(copy, 'utf8')).toBe('partial');
+    if (existsSync('/dev/shm')) {
+      expect(tried).toHaveLength(2);
+      expect(existsSync(tried[0]!)).toBe(false);
+    }
+    // Both full: a sentence naming the copy on disk. Another failure passes as it is.
+    const failed = await copies.write('/x/mails.csv', 1, 1 << 20, () => { throw full(); }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(DiskFullError);
+    expect((failed as DiskFullError).path).toMatch(/\.kumiwake-tmp\/.+\/1-mails\.csv\.utf8\.csv$/);
+    const denied = Object.assign(new Error('EACCES'), { code: 'EACCES' });
+    expect(await copies.write('/x/x.csv', 2, 10, () => { throw denied; }).catch((e: unknown) => e)).toBe(denied);
+    copies.removeAll();
   });
 
   it('gives each database and each command its own folder: one import never removes or reads another\'s copy', () => {

@@ -1,8 +1,8 @@
-import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DuckDBEngine } from '../engine.js';
-import { asDiskFull, DiskFullError, ImportError, KumiwakeError } from '../../../errors.js';
+import { DiskFullError, ImportError, KumiwakeError } from '../../../errors.js';
 import { readReason } from '../../../system-reasons.js';
 import { InterruptedError, throwIfAborted } from '../../../interrupt.js';
 import { csvRow } from '../../../csv-text.js';
@@ -187,26 +187,18 @@ async function attempt(
         readable.push({ file, path: file, encoding, undecodable: 0 });
         continue;
       }
-      const copy = copies.pathFor(file, readable.length, size);
-      await writing(copy, () => copyFileSync(file, copy));
+      const { copy } = await copies.write(file, readable.length, size, (to) => copyFileSync(file, to));
       dropEofMark(copy);
       log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
       decoded.set(`${encoding}:${file}`, { path: copy, undecodable: 0 });
       readable.push({ file, path: copy, encoding, undecodable: 0 });
       continue;
     }
-    let copy = copies.pathFor(file, readable.length, size);
     const bar = size > BIG_FILE ? progress(`decoding ${basename(file)}`) : silentProgress;
+    let copy: string;
     let undecodable: number;
     try {
-      ({ undecodable } = await transcodeToUtf8(file, copy, (n) => bar.update(n / size), options.signal));
-    } catch (e) {
-      // The RAM file system filled up after all (other processes use it too): decode to disk.
-      if (!(copies.isInRam(copy) && (e as NodeJS.ErrnoException).code === 'ENOSPC')) throw asDiskFull(e, copy);
-      rmSync(copy, { force: true });
-      copy = copies.pathFor(file, readable.length, size, false);
-      const onDisk = copy;
-      ({ undecodable } = await writing(onDisk, () => transcodeToUtf8(file, onDisk, (n) => bar.update(n / size), options.signal)));
+      ({ copy, result: { undecodable } } = await copies.write(file, readable.length, size, (to) => transcodeToUtf8(file, to, (n) => bar.update(n / size), options.signal)));
     } finally {
       bar.stop();
     }
@@ -501,15 +493,6 @@ function writeRejects(db: DuckDBEngine, table: TableDef, rejects: Reject[]): str
   writeFileSync(`${path}.tmp`, `\uFEFF${body}`);
   renameSync(`${path}.tmp`, path);
   return path;
-}
-
-/** Runs `write`, which writes `copy`; a full disk is said so, naming the copy. */
-async function writing<T>(copy: string, write: () => T | Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (e) {
-    throw asDiskFull(e, copy);
-  }
 }
 
 async function recordFailure(db: DuckDBEngine, options: ImportOptions, files: string[], mode: ImportMode, started: Date, error: unknown): Promise<void> {
