@@ -100,17 +100,17 @@ interface Shared {
 }
 
 /**
- * State of one compilation: the as-of date, the dialect, the derived tables the conditions asked
- * for. A saved segment referenced by another compiles in a child context: its own joins, the
- * statement's shared WITH clause and alias counter.
- */
-/**
  * The column customers are joined to their mail events and their customer_summary row by: their
  * numbers where every row of those tables carries one (an integer join:
  * src/engine/duckdb/import/customer-numbers.ts), else the text id.
  */
 export const numberedKeyOf = (schema: SchemaInfo): CustomerKey => (schema.customerNumbers ? 'customer_no' : 'customer_id');
 
+/**
+ * State of one compilation: the as-of date, the dialect, the derived tables the conditions asked
+ * for. A saved segment referenced by another compiles in a child context: its own joins, the
+ * statement's shared WITH clause and alias counter.
+ */
 export class PlannerContext {
   readonly joins: Join[] = [];
   /**
