@@ -157,12 +157,13 @@ export class DuckDBEngine implements Engine {
             instance?.closeSync();
             openInThisProcess.delete(file);
           }
+          // DuckDBInstance.create reports a full disk in its own words (statements: translated).
+          const failure = (error instanceof Error && !(error instanceof DiskFullError) && diskFullOf(error.message)) || error;
           // A database this opening began on a disk that filled is removed: an empty file would
           // later read as a damaged database. (Only then: after any other failure the file may be
           // another process's, begun in between.)
-          const diskFull = error instanceof DiskFullError || (error instanceof Error && diskFullOf(error.message) !== undefined);
-          if (isNew && diskFull) for (const made of [file, `${file}.wal`]) rmSync(made, { force: true });
-          throw error;
+          if (isNew && failure instanceof DiskFullError) for (const made of [file, `${file}.wal`]) rmSync(made, { force: true });
+          throw failure;
         }
       } catch (e) {
         if (!isLockError(e) && !(e instanceof OpenInThisProcess)) {
@@ -173,7 +174,7 @@ export class DuckDBEngine implements Engine {
             throw new KumiwakeError('database-missing', `no database at ${file}: import data first`, 2);
           }
           if (isInvalidDatabaseError(e)) throw notADatabase(file, 'an empty or damaged file');
-          throw (e instanceof Error && diskFullOf(e.message)) || e;
+          throw e;
         }
         const holder = e instanceof OpenInThisProcess ? 'this process (an earlier opening not yet closed)' : lockHolder((e as Error).message);
         const waited = Date.now() - started;
