@@ -57,11 +57,18 @@ const phaseLine = (phases: Readonly<Record<string, number>>) => {
   const shown = Object.entries(phases).filter(([, seconds]) => seconds >= 0.05);
   return shown.length > 1 ? `${' '.repeat(17)}where the time went: ${shown.map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`).join(', ')}\n` : '';
 };
+/** Under the order lines' import: read_csv and the hand-written summaries, set against the import, and whether their totals agree. */
+const handLine = (f: ImportFigure) => {
+  if (f.handSummaries === undefined || f.floorSeconds === undefined) return '';
+  const together = f.floorSeconds + f.handSummaries.seconds;
+  const agreement = f.handSummaries.differences.length === 0 ? 'their totals agree with the import\'s summaries' : `!! their totals differ: ${f.handSummaries.differences.join('; ')}`;
+  return `${' '.repeat(17)}read_csv and hand-written summaries: ${f.floorSeconds.toFixed(2)} + ${f.handSummaries.seconds.toFixed(2)} = ${together.toFixed(2)} s, the import ${(f.seconds / together).toFixed(2)}x of it; ${agreement}\n`;
+};
 let imports: ImportFigure[] = [];
 if (!argv['skip-import'] || !existsSync(dbPath)) {
   process.stdout.write(`\nImport (${argv.scale}x)                     MB       rows   kumiwake  read_csv  ratio   MB/s  peak MB  command\n`);
   imports = await benchImports(dataDir, dbPath, (f) =>
-    process.stdout.write(`  ${f.table.padEnd(12)} ${f.file.padEnd(16)} ${pad(f.megabytes.toFixed(0), 6)} ${pad(f.rows, 10)} ${pad(f.seconds.toFixed(2), 9)} s ${f.floorSeconds === undefined ? '   (CP932)' : pad(f.floorSeconds.toFixed(2), 7) + ' s'} ${f.floorSeconds === undefined ? '      ' : pad((f.seconds / f.floorSeconds).toFixed(2), 6)} ${pad((f.megabytes / f.seconds).toFixed(0), 6)} ${pad(f.peakMegabytes.toFixed(0), 8)} ${pad(f.commandSeconds.toFixed(1), 6)} s\n${phaseLine(f.phases)}`));
+    process.stdout.write(`  ${f.table.padEnd(12)} ${f.file.padEnd(16)} ${pad(f.megabytes.toFixed(0), 6)} ${pad(f.rows, 10)} ${pad(f.seconds.toFixed(2), 9)} s ${f.floorSeconds === undefined ? '   (CP932)' : pad(f.floorSeconds.toFixed(2), 7) + ' s'} ${f.floorSeconds === undefined ? '      ' : pad((f.seconds / f.floorSeconds).toFixed(2), 6)} ${pad((f.megabytes / f.seconds).toFixed(0), 6)} ${pad(f.peakMegabytes.toFixed(0), 8)} ${pad(f.commandSeconds.toFixed(1), 6)} s\n${phaseLine(f.phases)}${handLine(f)}`));
 }
 
 // Right after the imports, in the conditions of the full import it is set against: run after the

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDBEngine } from '../engine/duckdb/engine.js';
 import { IMPORT_PHASE } from '../engine/duckdb/import/run-import.js';
+import { KUMIWAKE_TOTALS, totalsDiffer, type SummaryTotals } from './hand-summaries.js';
 
 export interface ImportFigure {
   readonly table: string;
@@ -19,6 +20,11 @@ export interface ImportFigure {
   readonly floorSeconds?: number;
   /** where the import's time went, in seconds by phase (the import's debug log: rows, unknown customers, derived) */
   readonly phases: Readonly<Record<string, number>>;
+  /**
+   * Order lines only: the hand-written summaries after the floor's read_csv (hand-summaries.ts),
+   * and each total of theirs the import's summaries disagree on (none: they agree).
+   */
+  readonly handSummaries?: { readonly seconds: number; readonly differences: readonly string[] };
 }
 
 export const benchFiles = [
@@ -81,6 +87,29 @@ function readWhole(path: string): void {
   }
 }
 
+/** What the floor's child process printed (floor-child.ts). */
+interface FloorRun { readonly seconds: number; readonly summarySeconds?: number; readonly totals?: SummaryTotals }
+
+/** read_csv of `path` into a fresh database (removed after), and the hand-written summaries when given the product master. */
+export function floorRun(path: string, floorDb: string, products?: string): FloorRun {
+  try {
+    return JSON.parse(measured([FLOOR, path, floorDb, ...(products === undefined ? [] : [products])]).stdout) as FloorRun;
+  } finally {
+    rmSync(floorDb, { force: true });
+    rmSync(`${floorDb}.wal`, { force: true });
+  }
+}
+
+/** The totals of the summaries the imports into `dbPath` keep (KUMIWAKE_TOTALS). */
+export async function kumiwakeTotals(dbPath: string): Promise<SummaryTotals> {
+  const db = await DuckDBEngine.open(dbPath, { readOnly: true });
+  try {
+    return (await db.all<SummaryTotals>(KUMIWAKE_TOTALS))[0]!;
+  } finally {
+    db.close();
+  }
+}
+
 /** Imports every file of the data set into a fresh database, next to DuckDB's read_csv of the same file. */
 export async function benchImports(dataDir: string, dbPath: string, onFigure: (f: ImportFigure) => void): Promise<ImportFigure[]> {
   rmSync(dbPath, { force: true });
@@ -93,14 +122,20 @@ export async function benchImports(dataDir: string, dbPath: string, onFigure: (f
     const rows = JSON.parse(run.stdout).rowsLoaded as number;
     const seconds = await lastImportSeconds(dbPath);
     let floorSeconds: number | undefined;
+    let handSummaries: ImportFigure['handSummaries'];
     if (!cp932) {
       const floorDb = `${dbPath}.floor`;
       rmSync(floorDb, { force: true });
-      const out = measured([FLOOR, path, floorDb]);
-      floorSeconds = JSON.parse(out.stdout).seconds;
-      rmSync(floorDb, { force: true });
+      const floor = floorRun(path, floorDb, table === 'purchases' ? join(dataDir, 'products.csv') : undefined);
+      floorSeconds = floor.seconds;
+      if (floor.summarySeconds !== undefined && floor.totals !== undefined) {
+        handSummaries = { seconds: floor.summarySeconds, differences: totalsDiffer(await kumiwakeTotals(dbPath), floor.totals) };
+      }
     }
-    const figure = { table, file, megabytes: statSync(path).size / 1e6, rows, seconds, commandSeconds: run.seconds, peakMegabytes: run.peakMegabytes, floorSeconds, phases: importPhases(run.stderr) };
+    const figure = {
+      table, file, megabytes: statSync(path).size / 1e6, rows, seconds, commandSeconds: run.seconds, peakMegabytes: run.peakMegabytes, floorSeconds,
+      phases: importPhases(run.stderr), ...(handSummaries ? { handSummaries } : {}),
+    };
     figures.push(figure);
     onFigure(figure);
   }

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSampleData } from '../../src/index.js';
+import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
+import { totalsDiffer, type SummaryTotals } from '../../src/bench/hand-summaries.js';
+import { kumiwakeTotals } from '../../src/bench/run-imports.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+
+// The benchmark's second floor for the order lines (npm run bench): read_csv, then the summaries
+// written by hand from the file, by SQL of their own. Their totals must be the import's.
+
+const FLOOR = new URL('../../dist/bench/floor-child.js', import.meta.url).pathname;
+
+describe('the hand-written summaries of the benchmark', () => {
+  const dir = tempDir();
+  const data = join(dir, 'shop');
+  const db = join(dir, 'shop.duckdb');
+  let floor: { seconds: number; summarySeconds: number; totals: SummaryTotals };
+
+  beforeAll(async () => {
+    await generateSampleData({ customers: 600, outDir: data, seed: 19, until: '2026-06-30', order: 'date' });
+    for (const [table, file] of [['customers', 'customers.csv'], ['products', 'products.csv'], ['purchases', 'purchases.csv']] as const) {
+      const r = runCli(['import', table, join(data, file), '--db', db]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const r = spawnSync(process.execPath, [FLOOR, join(data, 'purchases.csv'), join(dir, 'floor.duckdb'), join(data, 'products.csv')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    floor = JSON.parse(r.stdout);
+  });
+
+  it('time read_csv and the summaries apart, and total what the import keeps', async () => {
+    expect(floor.seconds).toBeGreaterThan(0);
+    expect(floor.summarySeconds).toBeGreaterThan(0);
+    const kumiwake = await kumiwakeTotals(db);
+    expect(totalsDiffer(kumiwake, floor.totals)).toEqual([]);
+    // Not empty on both sides: the shop's cancelled lines are left out, its categories come from
+    // the master where a line has none.
+    expect(Number(floor.totals.customers)).toBeGreaterThan(300);
+    expect(Number(floor.totals['customer x category rows'])).toBeGreaterThan(Number(floor.totals.customers));
+  });
+
+  it("name each total the import's summaries disagree on", async () => {
+    const engine = await DuckDBEngine.open(db);
+    try {
+      await engine.run('UPDATE customer_products SET order_count = order_count + 1 WHERE rowid = (SELECT min(rowid) FROM customer_products)');
+    } finally {
+      engine.close();
+    }
+    const orders = Number(floor.totals['customer x product orders']);
+    expect(totalsDiffer(await kumiwakeTotals(db), floor.totals)).toEqual([`customer x product orders: kumiwake ${orders + 1}, hand-written ${orders}`]);
+  });
+});
