@@ -156,4 +156,4 @@ const exports: ExportFigure[] = argv['skip-exports'] ? [] : benchExports(dbPath,
 
 if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, seed: argv.seed, until: UNTIL, products, imports, cp932, counts, interactive, browser, upsert, postgres, clickhouse, exports }, null, 2)}\n`);
 if (interactive.some((f) => !f.agree) || (Array.isArray(browser) && browser.some((f) => !f.agree)) || counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => !pgAgrees(p)))
-  || ('setups' in clickhouse && !clickHouseAgrees(clickhouse, counts))) process.exitCode = 1;
+  || ('setups' in clickhouse && !clickHouseAgrees(clickhouse, counts)) || imports.some((f) => (f.handSummaries?.differences.length ?? 0) > 0)) process.exitCode = 1;
