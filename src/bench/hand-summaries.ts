@@ -27,6 +27,28 @@ export const HAND_SUMMARIES: readonly string[] = [
      GROUP BY ALL`,
 ];
 
+/**
+ * The same summaries from the stored order lines (in a read-only database, as temporary tables of
+ * the names HAND_TOTALS reads): after an upsert, the summary rows it moved by the touched orders'
+ * difference (src/engine/duckdb/import/order-deltas.ts) must total what the lines now hold.
+ * Statuses are stored canonical (`cancelled`), categories of the master beside each line.
+ */
+export const STORED_LINES_SUMMARIES: readonly string[] = [
+  `CREATE TEMP TABLE by_customer AS
+     SELECT customer_id, count(DISTINCT order_id) AS orders, sum(amount) AS sales
+     FROM purchases WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled'
+     GROUP BY customer_id`,
+  `CREATE TEMP TABLE by_product AS
+     SELECT product_code, customer_id, count(DISTINCT order_id) AS orders, sum(COALESCE(quantity, 1)) AS quantity
+     FROM purchases WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled'
+     GROUP BY product_code, customer_id`,
+  `CREATE TEMP TABLE by_category AS
+     SELECT COALESCE(category, product_category) AS category, customer_id, count(DISTINCT order_id) AS orders, sum(COALESCE(quantity, 1)) AS quantity
+     FROM purchases
+     WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND COALESCE(category, product_category) IS NOT NULL
+     GROUP BY ALL`,
+];
+
 /** Rows and sums of the three summaries, each as text so that either side's number types compare. */
 export type SummaryTotals = Readonly<Record<string, string>>;
 

@@ -78,6 +78,7 @@ const fullPurchases = imports.find((f) => f.table === 'purchases');
 if (fullPurchases) {
   upsert = await benchUpsert(dataDir, dbPath, fullPurchases.seconds);
   process.stdout.write(`  upsert of 1% of the order lines (${upsert.lines} lines, whole orders, amounts changed): ${upsert.seconds.toFixed(2)} s, ${(100 * upsert.seconds / upsert.fullSeconds).toFixed(1)}% of the full import; peak ${upsert.peakMegabytes.toFixed(0)} MB\n${phaseLine(upsert.phases)}`);
+  process.stdout.write(`${' '.repeat(17)}${upsert.differences.length === 0 ? 'its summaries total what the stored lines hold' : `!! its summaries differ from the stored lines: ${upsert.differences.join('; ')}`}\n`);
 }
 
 let cp932: RepeatedImportFigure | undefined;
@@ -156,4 +157,5 @@ const exports: ExportFigure[] = argv['skip-exports'] ? [] : benchExports(dbPath,
 
 if (argv.json) writeFileSync(argv.json, `${JSON.stringify({ scale: argv.scale, order: argv.order, seed: argv.seed, until: UNTIL, products, imports, cp932, counts, interactive, browser, upsert, postgres, clickhouse, exports }, null, 2)}\n`);
 if (interactive.some((f) => !f.agree) || (Array.isArray(browser) && browser.some((f) => !f.agree)) || counts.some((c) => c.count !== c.handCount) || (Array.isArray(postgres) && postgres.some((p) => !pgAgrees(p)))
-  || ('setups' in clickhouse && !clickHouseAgrees(clickhouse, counts)) || imports.some((f) => (f.handSummaries?.differences.length ?? 0) > 0)) process.exitCode = 1;
+  || ('setups' in clickhouse && !clickHouseAgrees(clickhouse, counts)) || imports.some((f) => (f.handSummaries?.differences.length ?? 0) > 0)
+  || (upsert?.differences.length ?? 0) > 0) process.exitCode = 1;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDBEngine } from '../engine/duckdb/engine.js';
 import { IMPORT_PHASE } from '../engine/duckdb/import/run-import.js';
-import { KUMIWAKE_TOTALS, totalsDiffer, type SummaryTotals } from './hand-summaries.js';
+import { HAND_TOTALS, KUMIWAKE_TOTALS, STORED_LINES_SUMMARIES, totalsDiffer, type SummaryTotals } from './hand-summaries.js';
 
 export interface ImportFigure {
   readonly table: string;
@@ -179,6 +179,8 @@ export interface UpsertFigure {
   readonly fullSeconds: number;
   /** where its time went, as ImportFigure's */
   readonly phases: Readonly<Record<string, number>>;
+  /** each total of the summaries the upsert kept that the stored lines disagree with (none: they agree) */
+  readonly differences: readonly string[];
 }
 
 /**
@@ -202,5 +204,21 @@ export async function benchUpsert(dataDir: string, dbPath: string, fullSeconds: 
   readWhole(dbPath);
   const run = measured([CLI, 'import', 'purchases', changed, '--db', dbPath, '--json'], 'debug');
   const lines = JSON.parse(run.stdout).rowsLoaded as number;
-  return { lines, seconds: await lastImportSeconds(dbPath), peakMegabytes: run.peakMegabytes, fullSeconds, phases: importPhases(run.stderr) };
+  return {
+    lines, seconds: await lastImportSeconds(dbPath), peakMegabytes: run.peakMegabytes, fullSeconds, phases: importPhases(run.stderr),
+    differences: await summariesAgainstLines(dbPath),
+  };
+}
+
+/** Each total of the summaries kept in `dbPath` that differs from the same summaries of its stored lines (STORED_LINES_SUMMARIES). */
+export async function summariesAgainstLines(dbPath: string): Promise<string[]> {
+  const db = await DuckDBEngine.open(dbPath, { readOnly: true });
+  try {
+    for (const statement of STORED_LINES_SUMMARIES) await db.run(statement);
+    const [fromLines] = await db.all<SummaryTotals>(HAND_TOTALS);
+    const [kept] = await db.all<SummaryTotals>(KUMIWAKE_TOTALS);
+    return totalsDiffer(kept!, fromLines!);
+  } finally {
+    db.close();
+  }
 }
