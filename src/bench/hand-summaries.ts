@@ -1,9 +1,9 @@
 /**
  * The purchases import's second floor: DuckDB's read_csv of the order lines into a table, then the
  * summaries the counts read, written as an analyst would by hand (count(DISTINCT order_id) per
- * customer, per customer x product, per customer x category). The issue sets the import against
- * read_csv alone; this shows what a hand-written pipeline that computes the same figures costs in
- * the same run, and its totals check ours: they are computed from the file by other SQL.
+ * customer, per customer x product, per customer x category). The import's ratio is against
+ * read_csv alone; this shows what a hand-written pipeline computing the same figures costs in the
+ * same run, and its totals check the import's: they come from the file by SQL of their own.
  *
  * Written for the files `kumiwake generate` writes (the product master's Japanese header), and the
  * default sales basis (any status but cancelled, which generate writes `キャンセル`; lines not marked uncounted).

@@ -49,7 +49,7 @@ describe('the hand-written summaries of the benchmark', () => {
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     await conn.run(`COPY (SELECT * REPLACE (CAST(CAST(amount AS BIGINT) + 7 AS VARCHAR) AS amount, CAST(CAST(quantity AS BIGINT) + 1 AS VARCHAR) AS quantity)
-      FROM read_csv($file, all_varchar = true) WHERE hash(order_id) % 10 = 0) TO '${changed}' (FORMAT csv, HEADER true)`, { file: join(data, 'purchases.csv') });
+      FROM read_csv($file, all_varchar = true) WHERE hash(order_id) % 10 = 0) TO '${changed.replaceAll("'", "''")}' (FORMAT csv, HEADER true)`, { file: join(data, 'purchases.csv') });
     conn.closeSync();
     instance.closeSync();
     const r = runCli(['import', 'purchases', changed, '--db', db]);
@@ -59,15 +59,15 @@ describe('the hand-written summaries of the benchmark', () => {
     expect(moved).toEqual(["customers' sales", 'customer x product quantity', 'customer x category quantity']);
   });
 
-  it("name each total the kept summaries disagree on", async () => {
+  it('name each total the kept summaries disagree on', async () => {
+    // The stored lines' total, as the kept summaries held it before (the test above).
+    const orders = Number((await kumiwakeTotals(db))['customer x product orders']);
     const engine = await DuckDBEngine.open(db);
     try {
       await engine.run('UPDATE customer_products SET order_count = order_count + 1 WHERE rowid = (SELECT min(rowid) FROM customer_products)');
     } finally {
       engine.close();
     }
-    const [difference] = await summariesAgainstLines(db);
-    const orders = Number(/hand-written (\d+)/.exec(difference ?? '')?.[1]);
     expect(await summariesAgainstLines(db)).toEqual([`customer x product orders: kumiwake ${orders + 1}, hand-written ${orders}`]);
   });
 });
