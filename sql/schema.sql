@@ -138,17 +138,19 @@ ALTER TABLE customer_summary ADD COLUMN IF NOT EXISTS last_line_at TIMESTAMP;
 -- reads only the blocks of its products. Kept by the purchases and products imports
 -- (sql/purchase-summaries.sql, sql/customer-categories.sql); schema_info 'purchase_summaries'
 -- says they are built.
+-- only_order_id: the one order holding the pair when it is one (order_count 1), else NULL: "orders
+-- holding any of these products" is then exact from the summary alone, as the distinct ids of a
+-- customer's rows (the lines are read only for customers who bought one of them in several orders).
+-- schema_info 'product_order_ids' says the rows carry it (a database made before it gets the column
+-- from the ALTER below, NULL until its next full rebuild). The text ids are ZSTD, as written faster
+-- (src/engine/duckdb/import/column-compression.ts).
 CREATE TABLE IF NOT EXISTS customer_products (
-  product_code VARCHAR NOT NULL,
-  customer_id  VARCHAR NOT NULL,
-  order_count  BIGINT NOT NULL,
-  quantity     BIGINT NOT NULL
+  product_code  VARCHAR NOT NULL,
+  customer_id   VARCHAR NOT NULL USING COMPRESSION zstd,
+  order_count   BIGINT NOT NULL,
+  quantity      BIGINT NOT NULL,
+  only_order_id VARCHAR USING COMPRESSION zstd
 );
--- The one order holding the pair when it is one (order_count 1), else NULL: "orders holding any of
--- these products" is then exact from the summary alone, as the distinct ids of a customer's rows
--- (the lines are read only for customers who bought one of them in several orders). schema_info
--- 'product_order_ids' says the rows carry it (a database made before it has NULLs until its next
--- full rebuild).
 ALTER TABLE customer_products ADD COLUMN IF NOT EXISTS only_order_id VARCHAR;
 CREATE TABLE IF NOT EXISTS customer_categories (
   category    VARCHAR NOT NULL,
