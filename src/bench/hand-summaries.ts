@@ -1,3 +1,5 @@
+import { sqlString } from '../dialect/duckdb/sql-text.js';
+
 /**
  * The purchases import's second floor: DuckDB's read_csv of the order lines into a table, then the
  * summaries the counts read, written as an analyst would by hand (count(DISTINCT order_id) per
@@ -9,45 +11,57 @@
  * default sales basis (any status but cancelled, which generate writes `キャンセル`; lines not marked uncounted).
  */
 
-/** The hand-written summaries over table `t` (read_csv's own types) and the product master file `$products`. */
-export const HAND_SUMMARIES: readonly string[] = [
-  `CREATE TABLE master AS SELECT "商品コード"::VARCHAR AS product_code, "商品カテゴリ"::VARCHAR AS category FROM read_csv($products, all_varchar = true)`,
-  `CREATE TABLE by_customer AS
-     SELECT customer_id, count(DISTINCT order_id) AS orders, sum(amount) AS sales, min(ordered_at) AS first_at, max(ordered_at) AS last_at
-     FROM t WHERE counted IS NOT false AND status IS DISTINCT FROM 'キャンセル'
-     GROUP BY customer_id`,
-  `CREATE TABLE by_product AS
-     SELECT product_code, customer_id, count(DISTINCT order_id) AS orders, sum(COALESCE(quantity, 1)) AS quantity
-     FROM t WHERE counted IS NOT false AND status IS DISTINCT FROM 'キャンセル'
-     GROUP BY product_code, customer_id`,
-  `CREATE TABLE by_category AS
-     SELECT COALESCE(t.category, m.category) AS category, customer_id, count(DISTINCT order_id) AS orders, sum(COALESCE(quantity, 1)) AS quantity
-     FROM t LEFT JOIN master AS m ON m.product_code = t.product_code::VARCHAR
-     WHERE counted IS NOT false AND status IS DISTINCT FROM 'キャンセル' AND COALESCE(t.category, m.category) IS NOT NULL
-     GROUP BY ALL`,
+/** Where summariesOf reads the order lines, and what it makes. */
+interface LinesSource {
+  /** the floor's own tables, or temporary ones in a read-only database */
+  readonly kept: 'TABLE' | 'TEMP TABLE';
+  readonly lines: string;
+  /** a cancelled line's status as these lines hold it */
+  readonly cancelled: string;
+  /** the lines with what `category` reads (the lines themselves, or joined to a master) */
+  readonly categoryFrom: string;
+  /** a line's own category, else its product's */
+  readonly category: string;
+}
+
+/** The three summaries, as the tables HAND_TOTALS reads: by_customer, by_product, by_category. */
+function summariesOf(source: LinesSource): string[] {
+  const { kept, lines, categoryFrom, category } = source;
+  const counted = `counted IS NOT false AND status IS DISTINCT FROM ${sqlString(source.cancelled)}`;
+  return [
+    `CREATE ${kept} by_customer AS
+       SELECT customer_id, count(DISTINCT order_id) AS orders, sum(amount) AS sales, min(ordered_at) AS first_at, max(ordered_at) AS last_at
+       FROM ${lines} WHERE ${counted}
+       GROUP BY customer_id`,
+    `CREATE ${kept} by_product AS
+       SELECT product_code, customer_id, count(DISTINCT order_id) AS orders, sum(COALESCE(quantity, 1)) AS quantity
+       FROM ${lines} WHERE ${counted}
+       GROUP BY product_code, customer_id`,
+    `CREATE ${kept} by_category AS
+       SELECT ${category} AS category, customer_id, count(DISTINCT order_id) AS orders, sum(COALESCE(quantity, 1)) AS quantity
+       FROM ${categoryFrom} WHERE ${counted} AND ${category} IS NOT NULL
+       GROUP BY ALL`,
+  ];
+}
+
+/** The hand-written summaries over table `t` (read_csv's own types) and the product master file `products`. */
+export const handSummaries = (products: string): string[] => [
+  `CREATE TABLE master AS SELECT "商品コード"::VARCHAR AS product_code, "商品カテゴリ"::VARCHAR AS category FROM read_csv(${sqlString(products)}, all_varchar = true)`,
+  ...summariesOf({
+    kept: 'TABLE', lines: 't', cancelled: 'キャンセル',
+    categoryFrom: 't LEFT JOIN master AS m ON m.product_code = t.product_code::VARCHAR', category: 'COALESCE(t.category, m.category)',
+  }),
 ];
 
 /**
- * The same summaries from the stored order lines (in a read-only database, as temporary tables of
- * the names HAND_TOTALS reads): after an upsert, the summary rows it moved by the touched orders'
- * difference (src/engine/duckdb/import/order-deltas.ts) must total what the lines now hold.
- * Statuses are stored canonical (`cancelled`), categories of the master beside each line.
+ * The same summaries from the stored order lines (in a read-only database): after an upsert, the
+ * summary rows it moved by the touched orders' difference (src/engine/duckdb/import/order-deltas.ts)
+ * must total what the lines now hold. Statuses are stored canonical (`cancelled`), the master's
+ * category beside each line.
  */
-export const STORED_LINES_SUMMARIES: readonly string[] = [
-  `CREATE TEMP TABLE by_customer AS
-     SELECT customer_id, count(DISTINCT order_id) AS orders, sum(amount) AS sales
-     FROM purchases WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled'
-     GROUP BY customer_id`,
-  `CREATE TEMP TABLE by_product AS
-     SELECT product_code, customer_id, count(DISTINCT order_id) AS orders, sum(COALESCE(quantity, 1)) AS quantity
-     FROM purchases WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled'
-     GROUP BY product_code, customer_id`,
-  `CREATE TEMP TABLE by_category AS
-     SELECT COALESCE(category, product_category) AS category, customer_id, count(DISTINCT order_id) AS orders, sum(COALESCE(quantity, 1)) AS quantity
-     FROM purchases
-     WHERE counted IS NOT false AND status IS DISTINCT FROM 'cancelled' AND COALESCE(category, product_category) IS NOT NULL
-     GROUP BY ALL`,
-];
+export const STORED_LINES_SUMMARIES = summariesOf({
+  kept: 'TEMP TABLE', lines: 'purchases', cancelled: 'cancelled', categoryFrom: 'purchases', category: 'COALESCE(category, product_category)',
+});
 
 /** Rows and sums of the three summaries, each as text so that either side's number types compare. */
 export type SummaryTotals = Readonly<Record<string, string>>;

@@ -90,8 +90,9 @@ function readWhole(path: string): void {
 /** What the floor's child process printed (floor-child.ts). */
 interface FloorRun { readonly seconds: number; readonly summarySeconds?: number; readonly totals?: SummaryTotals }
 
-/** read_csv of `path` into a fresh database (removed after), and the hand-written summaries when given the product master. */
+/** read_csv of `path` into a fresh database (removed before and after), and the hand-written summaries when given the product master. */
 export function floorRun(path: string, floorDb: string, products?: string): FloorRun {
+  rmSync(floorDb, { force: true });
   try {
     return JSON.parse(measured([FLOOR, path, floorDb, ...(products === undefined ? [] : [products])]).stdout) as FloorRun;
   } finally {
@@ -124,9 +125,7 @@ export async function benchImports(dataDir: string, dbPath: string, onFigure: (f
     let floorSeconds: number | undefined;
     let handSummaries: ImportFigure['handSummaries'];
     if (!cp932) {
-      const floorDb = `${dbPath}.floor`;
-      rmSync(floorDb, { force: true });
-      const floor = floorRun(path, floorDb, table === 'purchases' ? join(dataDir, 'products.csv') : undefined);
+      const floor = floorRun(path, `${dbPath}.floor`, table === 'purchases' ? join(dataDir, 'products.csv') : undefined);
       floorSeconds = floor.seconds;
       if (floor.summarySeconds !== undefined && floor.totals !== undefined) {
         handSummaries = { seconds: floor.summarySeconds, differences: totalsDiffer(await kumiwakeTotals(dbPath), floor.totals) };
