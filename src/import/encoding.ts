@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { ImportError } from '../errors.js';
 import { throwIfAborted } from '../interrupt.js';
 import { buildCp932Tables, cp932ToUtf8, type Cp932Tables } from './cp932.js';
+import { addBlockFacts, decideEncoding, mergeFacts, noFacts, type EncodingFacts, type Utf8Checks } from './encoding-facts.js';
 
 export type Encoding = 'utf-8' | 'cp932';
 export type EncodingOption = 'auto' | Encoding;
@@ -46,18 +47,12 @@ export function refuseUtf16(path: string, shown = path): void {
  * file whose every katakana run pairs up, takes --encoding cp932).
  * Reads the file block by block, cut at line ends (0x0A is never part of a UTF-8 or CP932
  * character): Node's native UTF-8 check runs at memory speed on the UTF-8 files that are the
- * bulk of the data; only blocks that fail are checked line by line.
+ * bulk of the data; only blocks that fail are checked line by line (encoding-facts.ts, which the
+ * decoding workers also run on a large CP932 file as they decode it: transcodeToUtf8's `decide`).
  */
 export function detectEncoding(path: string): Encoding {
   const fd = openSync(path, 'r');
-  let utf8At: number | undefined; // byte offset of the first line that is UTF-8 with non-ASCII text
-  let otherAt: number | undefined; // byte offset of the first line that is not UTF-8
-  // Valid UTF-8 lines of half-width katakana bytes only (the first, how many), and lines that are
-  // not UTF-8: counted only until utf8At is found, as a line of it settles the file.
-  let kanaAt: number | undefined;
-  let kanaLines = 0;
-  let otherLines = 0;
-  let bom = false;
+  const facts = noFacts();
   try {
     // One buffer, reused: a fresh 4 MB buffer per block cost the kernel 2.2 s of page faults for a
     // 2.4 GB file (the reading itself 0.45 s). It grows only for a line longer than a block.
@@ -74,32 +69,10 @@ export function detectEncoding(path: string): Encoding {
       const start = position - carried; // file offset of buffer[0]
       position += read;
       const filled = carried + read;
-      if (start === 0) bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+      if (start === 0) facts.bom = startsWithBom(buffer);
       const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
-      const block = buffer.subarray(0, cut);
-      const valid = isUtf8(block);
-      if (!valid || (utf8At === undefined && !isAscii(block))) {
-        // Line by line only where the block is not UTF-8, or until the first UTF-8 line of
-        // non-ASCII text: usually the block's first such line, which settles it.
-        for (let from = valid ? firstNonAsciiLine(block) : 0; from < block.length && (otherAt === undefined || utf8At === undefined); ) {
-          let to = block.indexOf(0x0a, from);
-          if (to === -1) to = block.length;
-          const line = block.subarray(from, to);
-          if (!valid && !isUtf8(line)) {
-            otherAt ??= start + from;
-            otherLines++;
-          } else if (utf8At === undefined && !isAscii(line)) {
-            if (!halfWidthKanaOnly(line)) utf8At = start + from;
-            else {
-              kanaAt ??= start + from;
-              kanaLines++;
-            }
-          }
-          if (valid && utf8At !== undefined) break;
-          from = to + 1;
-        }
-      }
-      if (otherAt !== undefined && (utf8At !== undefined || bom)) break;
+      addBlockFacts(buffer.subarray(0, cut), start, facts, UTF8_CHECKS);
+      if (facts.otherAt !== undefined && (facts.utf8At !== undefined || facts.bom)) break;
       if (read === 0) break;
       buffer.copyWithin(0, cut, filled);
       carried = filled - cut;
@@ -107,18 +80,12 @@ export function detectEncoding(path: string): Encoding {
   } finally {
     closeSync(fd);
   }
-  if (otherAt === undefined) return 'utf-8';
-  if (bom) {
-    const line = lineAt(path, otherAt);
-    throw new ImportError('encoding-mixed', path, line, undefined,
-      `line ${line} is not UTF-8, though the file starts with a UTF-8 byte-order mark; fix that line (nothing was read as another encoding)`);
-  }
-  if (utf8At === undefined && kanaLines > otherLines) utf8At = kanaAt;
-  if (utf8At === undefined) return 'cp932';
-  const [utf8Line, otherLine] = [lineAt(path, utf8At), lineAt(path, otherAt)];
-  throw new ImportError('encoding-mixed', path, Math.max(utf8Line, otherLine), undefined,
-    `mixed encodings: line ${utf8Line} is UTF-8 but line ${otherLine} is not (Shift_JIS, or a broken byte?); save the file in one encoding, or force one reading with --encoding (nothing is re-read or replaced silently)`);
+  return decideEncoding(path, facts);
 }
+
+const UTF8_CHECKS: Utf8Checks = { isUtf8, isAscii };
+
+const startsWithBom = (bytes: Uint8Array) => bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 
 /** Bytes of a file's start read to decide whether DuckDB may read it as UTF-8 before detectEncoding. */
 export const UTF8_SAMPLE_BYTES = BLOCK;
@@ -129,10 +96,11 @@ export const UTF8_SAMPLE_BYTES = BLOCK;
  * that is not UTF-8 anywhere in a file (header, unused columns, quoted line breaks: checked), so a
  * file it reads through is UTF-8 throughout, which is what detectEncoding would have found after
  * reading the whole file once more (at 1x, 1.27 s for the 2.4 GB order lines). Should DuckDB refuse
- * it, the caller asks detectEncoding, which names the lines of a mixed file or says CP932. Any
- * other file (smaller than the sample, or not UTF-8 in it) is decided by detectEncoding now.
+ * it, the caller asks detectEncoding, which names the lines of a mixed file or says CP932. A file
+ * smaller than the sample is decided by detectEncoding now; a larger one that is not UTF-8 in it, as
+ * it is decoded (`decidedWhileDecoding`).
  */
-export function encodingToTry(path: string): { encoding: Encoding; whole: boolean } {
+export function encodingToTry(path: string): FirstReading {
   const fd = openSync(path, 'r');
   let sample: Buffer;
   let whole: boolean;
@@ -144,42 +112,22 @@ export function encodingToTry(path: string): { encoding: Encoding; whole: boolea
   } finally {
     closeSync(fd);
   }
-  if (whole || sample.length === 0 || !isUtf8(sample)) return { encoding: detectEncoding(path), whole: true };
+  if (whole || sample.length === 0) return { encoding: detectEncoding(path), whole: true };
+  if (!isUtf8(sample)) return { encoding: 'cp932', whole: true, decidedWhileDecoding: true };
   return { encoding: 'utf-8', whole: false };
 }
 
-/**
- * Whether every non-ASCII byte of `bytes` is one of CP932's half-width katakana (0xA1-0xDF): read
- * as UTF-8, such bytes can only form two-byte characters (up to U+07FF: é, £ among them), so a
- * line of them that is valid UTF-8 may as well be CP932 katakana (see detectEncoding).
- */
-function halfWidthKanaOnly(bytes: Uint8Array): boolean {
-  for (const b of bytes) if (b >= 0x80 && (b < 0xa1 || b > 0xdf)) return false;
-  return true;
-}
-
-/** Offset, within a block of whole lines, of the first line holding a byte over 0x7F. */
-function firstNonAsciiLine(block: Buffer): number {
-  const at = block.findIndex((b) => b >= 0x80);
-  return at <= 0 ? 0 : block.lastIndexOf(0x0a, at) + 1;
-}
-
-/** The 1-based physical line holding byte `offset` (error path only). */
-function lineAt(path: string, offset: number): number {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(BLOCK);
-    let line = 1;
-    for (let position = 0; position < offset; ) {
-      const read = readSync(fd, buffer, 0, Math.min(BLOCK, offset - position), position);
-      if (read === 0) break;
-      for (let i = buffer.indexOf(0x0a, 0); i !== -1 && i < read; i = buffer.indexOf(0x0a, i + 1)) line++;
-      position += read;
-    }
-    return line;
-  } finally {
-    closeSync(fd);
-  }
+/** How encodingToTry says to read a file first. */
+export interface FirstReading {
+  readonly encoding: Encoding;
+  /** decided from the whole file (false: read as UTF-8 from its start, for DuckDB to prove) */
+  readonly whole: boolean;
+  /**
+   * A file larger than the sample, whose start is not UTF-8, is CP932 unless it is mixed: its copy
+   * is decoded with `decide` (transcodeToUtf8), which reads the lines as detectEncoding would and
+   * refuses a mixed file. At 1x the order lines in CP932 took 5.5 s to detect before the copy.
+   */
+  readonly decidedWhileDecoding?: true;
 }
 
 export function looksLikeUtf8(bytes: Uint8Array, truncated: boolean): boolean {
@@ -197,14 +145,24 @@ export function looksLikeUtf8(bytes: Uint8Array, truncated: boolean): boolean {
 // sources run under the test runner); the tables are built once here and copied to each worker.
 // Each worker decodes into one buffer it keeps and sends back an exact-size copy: a fresh
 // three-times-larger buffer per chunk would leave hundreds of megabytes for the collector.
+// With `start` (the chunk's file offset) it also gathers what the chunk's lines say about the
+// file's encoding (encoding-facts.ts), by the same function detectEncoding runs.
 const DECODER_WORKER = `
   const { parentPort, workerData } = require('node:worker_threads');
+  const { isUtf8, isAscii } = require('node:buffer');
   const cp932ToUtf8 = ${cp932ToUtf8.toString()};
+  const addBlockFacts = ${addBlockFacts.toString()};
   let scratch = new Uint8Array(0);
-  parentPort.on('message', ({ id, bytes, length }) => {
+  parentPort.on('message', ({ id, bytes, length, start }) => {
+    const chunk = bytes.subarray(0, length);
+    let facts;
+    if (start !== undefined) {
+      facts = { bom: false, otherLines: 0, kanaLines: 0 };
+      addBlockFacts(chunk, start, facts, { isUtf8, isAscii });
+    }
     if (scratch.length < length * 3) scratch = new Uint8Array(length * 3);
-    const utf8 = cp932ToUtf8(bytes.subarray(0, length), workerData, scratch).slice();
-    parentPort.postMessage({ id, utf8 }, [utf8.buffer]);
+    const utf8 = cp932ToUtf8(chunk, workerData, scratch).slice();
+    parentPort.postMessage({ id, utf8, facts }, [utf8.buffer]);
   });`;
 
 let tables: Cp932Tables | undefined;
@@ -215,13 +173,17 @@ const CHUNK = 4 << 20;
  * Writes a UTF-8 copy of a CP932 file at `target`, reporting bytes read, and says how many
  * characters could not be decoded. The file is cut into
  * chunks at line ends (0x0A is never part of a CP932 character) and decoded (cp932.ts) by one
- * worker per core while this thread reads and writes in order.
+ * worker per core while this thread reads and writes in order. With `decide` the workers also read
+ * the chunks' lines as detectEncoding does, and the result says the file's encoding: CP932, UTF-8
+ * (the copy is then of no use), or the refusal of a mixed file (thrown, the copy left to the caller).
  */
-export async function transcodeToUtf8(source: string, target: string, onBytes?: (bytesRead: number) => void, signal?: AbortSignal): Promise<TranscodeResult> {
+export async function transcodeToUtf8(
+  source: string, target: string, onBytes?: (bytesRead: number) => void, signal?: AbortSignal, options: { readonly decide?: boolean } = {},
+): Promise<TranscodeResult> {
   tables ??= buildCp932Tables();
   const workerData = tables;
   const workers: Worker[] = [];
-  const pending = new Map<number, { resolve: (utf8: Uint8Array) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (decoded: Decoded) => void; reject: (e: Error) => void }>();
   const failAll = (e: Error) => {
     for (const p of pending.values()) p.reject(e);
     pending.clear();
@@ -231,9 +193,12 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
   let input: number | undefined;
   let output: number | undefined;
   let undecodable = 0;
-  const write = (utf8: Uint8Array) => {
+  const chunkFacts: EncodingFacts[] = [];
+  let bom = false;
+  const write = ({ utf8, facts }: Decoded) => {
     undecodable += countReplacements(utf8);
     writeAll(output!, utf8);
+    if (facts) chunkFacts.push(facts);
   };
   // Everything from the first worker on is inside the try: whatever fails (the target's folder
   // removed, a full disk, a worker's crash), the files are closed and every worker is stopped;
@@ -242,18 +207,19 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
     for (let i = 0; i < Math.max(1, Math.min(4, availableParallelism())); i++) {
       const worker = new Worker(DECODER_WORKER, { eval: true, workerData });
       workers.push(worker);
-      worker.on('message', ({ id, utf8 }: { id: number; utf8: Uint8Array }) => {
-        pending.get(id)?.resolve(utf8);
+      worker.on('message', ({ id, ...decoded }: { id: number } & Decoded) => {
+        pending.get(id)?.resolve(decoded);
         pending.delete(id);
       });
       worker.on('error', failAll);
       worker.on('exit', onExit);
     }
-    // The chunk's memory moves to the worker (transferred, not copied); its first `length` bytes are decoded.
-    const decode = (id: number, bytes: Uint8Array, length: number) => {
-      const decoded = new Promise<Uint8Array>((resolve, reject) => {
+    // The chunk's memory moves to the worker (transferred, not copied); its first `length` bytes
+    // are decoded, and read for their encoding when `start` (their file offset) is given.
+    const decode = (id: number, bytes: Uint8Array, length: number, start: number | undefined) => {
+      const decoded = new Promise<Decoded>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        workers[id % workers.length]!.postMessage({ id, bytes, length }, [bytes.buffer as ArrayBuffer]);
+        workers[id % workers.length]!.postMessage({ id, bytes, length, start }, [bytes.buffer as ArrayBuffer]);
       });
       // A worker's failure rejects every chunk in flight; the first awaited one reports it, and the
       // others must not end the process as unhandled rejections.
@@ -262,7 +228,7 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
     };
     input = openSync(source, 'r');
     output = openSync(target, 'w');
-    const inFlight: Promise<Uint8Array>[] = [];
+    const inFlight: Promise<Decoded>[] = [];
     let carry = new Uint8Array(0);
     let position = 0;
     for (let id = 0; ; id++) {
@@ -270,13 +236,15 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
       const buffer = new Uint8Array(carry.length + CHUNK);
       buffer.set(carry);
       const read = readSync(input, buffer, carry.length, CHUNK, position);
+      const start = position - carry.length; // file offset of buffer[0]
+      if (start === 0) bom = startsWithBom(buffer);
       position += read;
       onBytes?.(position);
       const filled = carry.length + read;
       // At the end of the file the rest goes whole; before it, up to the last line end.
       const cut = read === 0 ? filled : buffer.lastIndexOf(0x0a, filled - 1) + 1;
       carry = buffer.slice(cut, filled);
-      if (cut > 0) inFlight.push(decode(id, buffer, cut));
+      if (cut > 0) inFlight.push(decode(id, buffer, cut, options.decide ? start : undefined));
       while (inFlight.length > (read === 0 ? 0 : workers.length * 2)) write(await inFlight.shift()!);
       if (read === 0) break;
     }
@@ -292,7 +260,14 @@ export async function transcodeToUtf8(source: string, target: string, onBytes?: 
     for (const worker of workers) worker.off('exit', onExit);
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return { undecodable };
+  if (!options.decide) return { undecodable };
+  return { undecodable, encoding: decideEncoding(source, mergeFacts(chunkFacts, bom)) };
+}
+
+/** A chunk as a worker gives it back: its UTF-8, and what its lines say about the encoding when asked. */
+interface Decoded {
+  readonly utf8: Uint8Array;
+  readonly facts?: EncodingFacts;
 }
 
 export interface TranscodeResult {
@@ -301,6 +276,8 @@ export interface TranscodeResult {
    * character, so every one in the copy stands for such bytes). The loader refuses their rows.
    */
   readonly undecodable: number;
+  /** the file's encoding, decided from its lines (asked with `decide`) */
+  readonly encoding?: Encoding;
 }
 
 const REPLACEMENT_UTF8 = Buffer.from('\uFFFD', 'utf8');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customers } from '../../src/catalog/tables.js';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
-import { encodingToTry, UTF8_SAMPLE_BYTES } from '../../src/import/encoding.js';
+import { detectEncoding, encodingToTry, transcodeToUtf8, UTF8_SAMPLE_BYTES } from '../../src/import/encoding.js';
 import { ImportError } from '../../src/errors.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -72,6 +72,74 @@ describe('a large file read as UTF-8 from its start', () => {
     expect(encodingToTry(cp932)).toEqual({ encoding: 'cp932', whole: true });
     const early = join(dir, 'early.csv');
     writeFileSync(early, iconv.encode(`customer_id,name\nE1,佐藤\n${asciiLines(300_000).join('\n')}\n`, 'cp932'));
-    expect(encodingToTry(early)).toEqual({ encoding: 'cp932', whole: true });
+    expect(encodingToTry(early)).toEqual({ encoding: 'cp932', whole: true, decidedWhileDecoding: true });
+  });
+});
+
+// A large file whose start is not UTF-8 is decided by the workers that decode it, chunk by chunk
+// (4 MB), with the line rule detectEncoding runs on the whole file: the same answer, the same
+// refusal, lines named across chunks.
+describe('a large file decided as it is decoded', () => {
+  let dir: string;
+  let db: DuckDBEngine;
+  beforeAll(async () => {
+    dir = tempDir();
+    db = await DuckDBEngine.open(join(dir, 'shop.duckdb'));
+  });
+  afterAll(() => db.close());
+
+  /** Japanese lines in CP932, over three chunks. */
+  const cp932Lines = (from: number, count: number) => iconv.encode(Array.from({ length: count }, (_, i) => `C${from + i},山田 ${i}\n`).join(''), 'cp932');
+  const LINES = 1_000_000;
+  const decidedBoth = async (path: string) => {
+    const whole = (() => {
+      try {
+        return detectEncoding(path);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    const whileDecoding = await transcodeToUtf8(path, join(dir, 'copy.csv'), undefined, undefined, { decide: true }).then((r) => r.encoding, (e: Error) => e.message);
+    return { whole, whileDecoding };
+  };
+
+  it('loads a CP932 file, deciding it once, and refuses one with a UTF-8 line three chunks in, naming both lines', async () => {
+    const path = join(dir, 'cp932.csv');
+    writeFileSync(path, Buffer.concat([Buffer.from('customer_id,name\n'), cp932Lines(0, LINES)]));
+    expect(encodingToTry(path)).toEqual({ encoding: 'cp932', whole: true, decidedWhileDecoding: true });
+    expect(await decidedBoth(path)).toEqual({ whole: 'cp932', whileDecoding: 'cp932' });
+    const result = await importFiles(db, { table: customers, files: [path] });
+    expect(result.encodings).toEqual(['cp932']);
+    const [last] = await db.all<{ name: string }>(`SELECT name FROM customers WHERE customer_id = $id`, { id: `C${LINES - 1}` });
+    expect(last?.name).toBe(`山田 ${LINES - 1}`);
+
+    const mixed = join(dir, 'mixed.csv');
+    writeFileSync(mixed, Buffer.concat([Buffer.from('customer_id,name\n'), cp932Lines(0, LINES), Buffer.from('U1,鈴木\n', 'utf8')]));
+    const message = `line ${LINES + 2} is UTF-8 but line 2 is not`;
+    const both = await decidedBoth(mixed);
+    expect(both.whole).toContain(message);
+    expect(both.whileDecoding).toBe(both.whole);
+    const failure = await importFiles(db, { table: customers, files: [mixed], mode: 'replace' }).catch((e: unknown) => e);
+    expect((failure as ImportError).code).toBe('encoding-mixed');
+    expect((failure as ImportError).message).toContain(message);
+    expect(Number((await db.all<{ n: bigint }>('SELECT count(*) AS n FROM customers'))[0]!.n)).toBe(LINES);
+  });
+
+  it('counts half-width katakana lines over every chunk, and refuses a UTF-8 byte-order mark before CP932 lines', async () => {
+    // ﾅｵ in CP932 (C5 B5) is valid UTF-8: such lines decide only when they outnumber the others.
+    const kana = (count: number) => iconv.encode('K,ﾅｵ\n'.repeat(count), 'cp932');
+    const fewer = join(dir, 'kana-fewer.csv');
+    writeFileSync(fewer, Buffer.concat([cp932Lines(0, 300_000), kana(600_000), cp932Lines(0, 400_000)]));
+    expect(await decidedBoth(fewer)).toEqual({ whole: 'cp932', whileDecoding: 'cp932' });
+    const more = join(dir, 'kana-more.csv');
+    writeFileSync(more, Buffer.concat([cp932Lines(0, 300_000), kana(800_000)]));
+    const both = await decidedBoth(more);
+    expect(both.whole).toContain('line 300001 is UTF-8 but line 1 is not');
+    expect(both.whileDecoding).toBe(both.whole);
+    const bom = join(dir, 'bom.csv');
+    writeFileSync(bom, Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), Buffer.from('customer_id,name\n'), cp932Lines(0, LINES)]));
+    const refused = await decidedBoth(bom);
+    expect(refused.whole).toContain('line 2 is not UTF-8, though the file starts with a UTF-8 byte-order mark');
+    expect(refused.whileDecoding).toBe(refused.whole);
   });
 });

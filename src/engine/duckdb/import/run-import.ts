@@ -165,12 +165,16 @@ async function attempt(
   // ending with Ctrl-Z is read from a copy without it). A copy made by an earlier attempt of this
   // command (one that had to be staged) is used again if it was made for the same encoding.
   // The encoding is decided from the whole file: by DuckDB reading a file as UTF-8 through (one
-  // whose start is UTF-8: encodingToTry), else by detectEncoding. Nothing read in an encoding the
+  // whose start is UTF-8: encodingToTry), else by detectEncoding, or for a large file whose start is
+  // not UTF-8 by the decoding workers as they make its copy. Nothing read in an encoding the
   // whole file does not have is kept, and bytes that are not CP932 are never replaced silently.
   const readable: Array<{ file: string; path: string; encoding: Encoding; undecodable: number }> = [];
+  // Files whose encoding their decoding decides (a large file whose start is not UTF-8).
+  const decideWhileDecoding = new Set<string>();
   const toTry = (file: string): Encoding => {
-    const { encoding, whole } = encodingToTry(file);
-    if (whole) decided.set(file, encoding);
+    const { encoding, whole, decidedWhileDecoding } = encodingToTry(file);
+    if (decidedWhileDecoding) decideWhileDecoding.add(file);
+    else if (whole) decided.set(file, encoding);
     else readAsUtf8.add(file);
     return encoding;
   };
@@ -197,10 +201,18 @@ async function attempt(
     const bar = size > BIG_FILE ? progress(`decoding ${basename(file)}`) : silentProgress;
     let copy: string;
     let undecodable: number;
+    const decide = decideWhileDecoding.has(file);
+    let decodedAs: Encoding | undefined;
     try {
-      ({ copy, result: { undecodable } } = await copies.write(file, readable.length, size, (to) => transcodeToUtf8(file, to, (n) => bar.update(n / size), options.signal)));
+      ({ copy, result: { undecodable, encoding: decodedAs } } = await copies.write(file, readable.length, size,
+        (to) => transcodeToUtf8(file, to, (n) => bar.update(n / size), options.signal, { decide })));
     } finally {
       bar.stop();
+    }
+    if (decide) {
+      // A line of the sample is not UTF-8, so the file is CP932 or mixed (refused above).
+      if (decodedAs !== 'cp932') throw new Error(`${file}: decided ${decodedAs} after its first lines were found not UTF-8`);
+      decided.set(file, decodedAs);
     }
     if (endsWithEofMark(copy)) {
       dropEofMark(copy);
