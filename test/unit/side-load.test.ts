@@ -110,3 +110,38 @@ describe('a full load of purchases through a side table', () => {
     expect(await sideTables()).toBe(0);
   });
 });
+
+// The process holds memory beyond DuckDB's limit in proportion to it, most in the sorted summaries'
+// writes: a full load writes them under a lower limit, unless the user set one of their own.
+describe('the sorted summaries of a full load', () => {
+  const limitsAsked = async (memoryLimit?: string) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'lines.csv'), `${lines(30, 1).join('\n')}\n`);
+    const db = await DuckDBEngine.open(join(dir, 'm.duckdb'), memoryLimit ? { memoryLimit } : {});
+    try {
+      const asked: string[] = [];
+      const original = db.withMemoryLimit.bind(db);
+      db.withMemoryLimit = (limit, work, setting) => {
+        asked.push(limit);
+        return original(limit, async () => {
+          const [now] = await db.all<{ limit: string }>(`SELECT current_setting('memory_limit') AS limit`);
+          asked.push(`DuckDB: ${now!.limit}`);
+          return work();
+        }, setting);
+      };
+      await importFiles(db, { table: purchases, files: [join(dir, 'lines.csv')] });
+      const [back] = await db.all<{ limit: string }>(`SELECT current_setting('memory_limit') AS limit`);
+      return { asked, after: back!.limit };
+    } finally {
+      db.close();
+    }
+  };
+
+  it('writes the product and category summaries under 250 MB by default, and leaves a limit the user set', async () => {
+    const byDefault = await limitsAsked();
+    // Each summary's DELETE and INSERT (the product summary's and the category summary's).
+    expect(byDefault.asked).toEqual(Array.from({ length: 4 }, () => ['250MB', 'DuckDB: 238.4 MiB']).flat());
+    expect(byDefault.after).toBe('381.4 MiB');
+    expect((await limitsAsked('1GB')).asked).toEqual([]);
+  });
+});

@@ -63,6 +63,9 @@ export function isOutOfMemory(message: string): boolean {
  */
 const SPILL_FOLDER_FULL = /max_temp_directory_size/;
 
+/** DuckDB's memory limit for a process that writes (imports), unless the user sets one. */
+export const WRITING_MEMORY_LIMIT = '400MB';
+
 /** One open DuckDB database file with a single connection. */
 export class DuckDBEngine implements Engine {
   readonly dialectName = 'duckdb';
@@ -104,7 +107,7 @@ export class DuckDBEngine implements Engine {
         if (options.readOnly) config.access_mode = 'READ_ONLY';
         // Imports stay well under 1 GB of process memory (DuckDB allocates some beyond its limit);
         // read-only work (counts) may use more for its hash tables.
-        const memory = options.memoryLimit || (options.readOnly ? '1GB' : '400MB');
+        const memory = options.memoryLimit || (options.readOnly ? '1GB' : WRITING_MEMORY_LIMIT);
         config.memory_limit = memory;
         // A new database file is written in the newest storage format of the DuckDB we ship
         // (readable by DuckDB 1.5 and later): its string compression (DICT_FSST) is analysed in one
