@@ -17,15 +17,16 @@ import { tempDir } from '../helpers/cli.js';
 const ASCII_LINES = Math.ceil(UTF8_SAMPLE_BYTES / 10);
 const asciiLines = (from: number) => Array.from({ length: ASCII_LINES }, (_, i) => `C${from + i},Name ${i}`);
 
-describe('a large file read as UTF-8 from its start', () => {
-  let dir: string;
-  let db: DuckDBEngine;
-  beforeAll(async () => {
-    dir = tempDir();
-    db = await DuckDBEngine.open(join(dir, 'shop.duckdb'));
-  });
-  afterAll(() => db.close());
+// One database for both parts: the second part's first import replaces the customers the first left.
+let dir: string;
+let db: DuckDBEngine;
+beforeAll(async () => {
+  dir = tempDir();
+  db = await DuckDBEngine.open(join(dir, 'shop.duckdb'));
+});
+afterAll(() => db.close());
 
+describe('a large file read as UTF-8 from its start', () => {
   const stored = async () => Number((await db.all<{ n: bigint }>('SELECT count(*) AS n FROM customers'))[0]!.n);
 
   it('loads a UTF-8 file, its Japanese intact', async () => {
@@ -80,14 +81,6 @@ describe('a large file read as UTF-8 from its start', () => {
 // (4 MB), with the line rule detectEncoding runs on the whole file: the same answer, the same
 // refusal, lines named across chunks.
 describe('a large file decided as it is decoded', () => {
-  let dir: string;
-  let db: DuckDBEngine;
-  beforeAll(async () => {
-    dir = tempDir();
-    db = await DuckDBEngine.open(join(dir, 'shop.duckdb'));
-  });
-  afterAll(() => db.close());
-
   /** Japanese lines in CP932, over three chunks. */
   const cp932Lines = (from: number, count: number) => iconv.encode(Array.from({ length: count }, (_, i) => `C${from + i},山田 ${i}\n`).join(''), 'cp932');
   const LINES = 1_000_000;
@@ -108,7 +101,7 @@ describe('a large file decided as it is decoded', () => {
     writeFileSync(path, Buffer.concat([Buffer.from('customer_id,name\n'), cp932Lines(0, LINES)]));
     expect(encodingToTry(path)).toEqual({ encoding: 'cp932', whole: true, decidedWhileDecoding: true });
     expect(await decidedBoth(path)).toEqual({ whole: 'cp932', whileDecoding: 'cp932' });
-    const result = await importFiles(db, { table: customers, files: [path] });
+    const result = await importFiles(db, { table: customers, files: [path], mode: 'replace' });
     expect(result.encodings).toEqual(['cp932']);
     const [last] = await db.all<{ name: string }>(`SELECT name FROM customers WHERE customer_id = $id`, { id: `C${LINES - 1}` });
     expect(last?.name).toBe(`山田 ${LINES - 1}`);
