@@ -152,12 +152,13 @@ const DECODER_WORKER = `
   const { isUtf8, isAscii } = require('node:buffer');
   const cp932ToUtf8 = ${cp932ToUtf8.toString()};
   const addBlockFacts = ${addBlockFacts.toString()};
+  const noFacts = ${noFacts.toString()};
   let scratch = new Uint8Array(0);
   parentPort.on('message', ({ id, bytes, length, start }) => {
     const chunk = bytes.subarray(0, length);
     let facts;
     if (start !== undefined) {
-      facts = { bom: false, otherLines: 0, kanaLines: 0 };
+      facts = noFacts();
       addBlockFacts(chunk, start, facts, { isUtf8, isAscii });
     }
     if (scratch.length < length * 3) scratch = new Uint8Array(length * 3);
