@@ -107,14 +107,15 @@ async function refresh(
       order_categories: 'ORDER BY category',
     });
     for (const statement of splitStatements(statements)) {
-      if (written.has(WRITTEN_TABLE.exec(statement)?.[1] ?? '')) continue;
+      const table = WRITTEN_TABLE.exec(statement)?.[1] ?? '';
+      if (written.has(table)) continue;
       const marker = PASS_MARKER.exec(statement);
       const conditions = marker === null ? ['true'] : await passConditions(db, marker[1]!, passes, lines);
       const started = Date.now();
       const runPasses = async () => {
         for (const condition of conditions) await db.run(statement.replaceAll(PASS_MARKERS, condition));
       };
-      const leaner = lines !== 'purchases' && SORTED_SUMMARIES.has(WRITTEN_TABLE.exec(statement)?.[1] ?? '') && db.memoryLimit === WRITING_MEMORY_LIMIT;
+      const leaner = lines !== 'purchases' && SORTED_SUMMARIES.has(table) && db.memoryLimit === WRITING_MEMORY_LIMIT;
       await (leaner ? db.withMemoryLimit(SORTED_SUMMARY_MEMORY_LIMIT, runPasses) : runPasses());
       db.logger.debug({ file, statement: statement.slice(0, 60).replace(/\s+/g, ' '), passes: conditions.length, ms: Date.now() - started }, 'summary statement');
     }
