@@ -9,12 +9,14 @@
 -- rebuild of a large shop takes several passes (derived.ts CUSTOMERS_PER_SUMMARY_PASS), else true;
 -- a full rebuild writes product rows in product order so that a condition on a product reads only
 -- its blocks. :lines is the order lines' table: purchases, or the side table a full load fills
--- before it takes purchases' place (src/engine/duckdb/import/side-load.ts).
+-- before it takes purchases' place (src/engine/duckdb/import/side-load.ts). A full rebuild gives
+-- each summary row its customer's number as it is written (:number_column, :number_value and
+-- :number_join; src/engine/duckdb/import/customer-numbers.ts), an upsert's recount none.
 DELETE FROM customer_summary WHERE :customer_scope;
 INSERT INTO customer_summary (customer_id, order_count, sales, first_ordered_at, last_ordered_at, last_shipped_at,
-                              first_order_id, last_order_id, last_line_at)
-SELECT customer_id, order_count, sales, f.t AS first_ordered_at, l.t AS last_ordered_at, l.s AS last_shipped_at,
-       f.o AS first_order_id, l.o AS last_order_id, last_line_at
+                              first_order_id, last_order_id, last_line_at:number_column)
+SELECT o.customer_id, order_count, sales, f.t AS first_ordered_at, l.t AS last_ordered_at, l.s AS last_shipped_at,
+       f.o AS first_order_id, l.o AS last_order_id, last_line_at:number_value
 FROM (
   -- An order is first / last by its time, then its id (unique per customer, so shipped never
   -- decides): two struct min / max instead of three arg_min / arg_max (7% faster a pass).
@@ -33,7 +35,7 @@ FROM (
     GROUP BY customer_id, order_id
   )
   GROUP BY customer_id
-);
+) AS o:number_join;
 
 DELETE FROM customer_products WHERE :product_scope;
 -- An order counts once per product: a pair's lines, less the extra lines of the orders holding the

@@ -177,4 +177,35 @@ describe('customer numbers', () => {
     expect(bySet.members).toEqual(['B', 'C', 'E', 'G']);
     expect(byNotIn.members).toEqual(bySet.members);
   });
+
+  it('numbers customer_summary as the SQL files rebuild it (a shop without categories), leaving only a guest to number afterwards', async () => {
+    const own = await DuckDBEngine.open(join(dir, 'files.duckdb'));
+    try {
+      await importFiles(own, { table: customers, files: [write('c-files.csv', ['customer_id,name', 'A,a', 'B,b'])] });
+      const statements: string[] = [];
+      const run = own.run.bind(own);
+      own.run = async (sql, params) => { statements.push(sql); return run(sql, params); };
+      const header = 'order_id,line_no,customer_id,ordered_at,product_code,amount';
+      await importFiles(own, { table: purchases, files: [write('p-files.csv', [header,
+        'O1,1,A,2026-05-01 10:00,P1,100', 'O2,1,B,2026-05-02 10:00,P1,100', 'O3,1,B,2026-05-03 10:00,P2,100'])] });
+      // The rebuild's INSERT joins the numbers; nothing numbers the written rows again.
+      expect(statements.filter((sql) => /INSERT INTO customer_summary/.test(sql)).every((sql) => /customer_no/.test(sql))).toBe(true);
+      expect(statements.some((sql) => /INSERT INTO customer_numbers|UPDATE customer_summary|remaking_customer_summary/.test(sql))).toBe(false);
+      const summary = await own.all<{ id: string; no: number | null; orders: bigint }>(
+        'SELECT s.customer_id AS id, s.customer_no AS no, s.order_count AS orders FROM customer_summary s ORDER BY 1');
+      const numbers = await own.all<{ id: string; no: number }>('SELECT customer_id AS id, customer_no AS no FROM customer_numbers ORDER BY 1');
+      expect(summary).toEqual([{ id: 'A', no: numbers[0]!.no, orders: 1n }, { id: 'B', no: numbers[1]!.no, orders: 2n }]);
+      // A guest's row is written without a number and numbered after the rebuild.
+      statements.length = 0;
+      await importFiles(own, { table: purchases, mode: 'replace', files: [write('p-guest.csv', [header,
+        'O1,1,A,2026-05-01 10:00,P1,100', 'O4,1,G,2026-05-04 10:00,P1,100'])] });
+      expect(statements.some((sql) => /INSERT INTO customer_numbers/.test(sql))).toBe(true);
+      const guest = await own.all<{ no: number | null; known: number | null }>(
+        `SELECT s.customer_no AS no, n.customer_no AS known FROM customer_summary s JOIN customer_numbers n USING (customer_id) WHERE customer_id = 'G'`);
+      expect(guest).toHaveLength(1);
+      expect(guest[0]!.no).toBe(guest[0]!.known);
+    } finally {
+      own.close();
+    }
+  });
 });

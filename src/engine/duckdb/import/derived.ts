@@ -5,7 +5,7 @@ import { sqlString } from '../../../dialect/duckdb/sql-text.js';
 import { applyOrderDeltas, forgetOrders, ordersNoted, RECOUNTED } from './order-deltas.js';
 import { CATEGORIES_BY_CUSTOMER_AT_MOST, rebuildByCustomer, REBUILT_BY_CUSTOMER } from './summaries-by-customer.js';
 import { copyMasterCategories } from './master-categories.js';
-import { numberRows } from './customer-numbers.js';
+import { numberRows, SUMMARY_ROWS_NUMBERED, SUMMARY_ROWS_UNNUMBERED } from './customer-numbers.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../../../sql/${name}`, import.meta.url), 'utf8');
 
@@ -52,8 +52,8 @@ export async function refreshDerivedTables(
 ): Promise<void> {
   try {
     await refresh(db, changed, scope, customersPerPass, lines, categoriesByCustomerAtMost);
-    // Summary rows written without a number: the deltas' new rows, all of the SQL files' rows, a
-    // guest's from the rebuild by customer (customer-numbers.ts).
+    // Summary rows written without a number: an upsert's new and recounted rows, a guest's from a
+    // full rebuild (customer-numbers.ts).
     if (changed === 'purchases') await numberRows(db, 'customer_summary');
   } catch (error) {
     // The summaries hold a quantity sum in a BIGINT: lines of one customer whose quantities add up
@@ -82,6 +82,7 @@ async function refresh(
       category_rows: `(category, customer_id) IN (SELECT category, customer_id FROM ${RECOUNTED.customer_categories})`,
       category_lines: `(COALESCE(category, product_category), customer_id) IN (SELECT category, customer_id FROM ${RECOUNTED.customer_categories})`,
       customer_pass: 'true', product_pass: 'true', category_pass: 'true', order_products: '', order_categories: '',
+      ...SUMMARY_ROWS_UNNUMBERED,
     })));
     const recount = Object.fromEntries(summaryPairs(statements).map((pair) => [pair.table, pair.fresh]));
     await applyOrderDeltas(db, salesStatus, recount as Record<keyof typeof RECOUNTED, string>);
@@ -105,6 +106,7 @@ async function refresh(
       // 1.2 s more at 1x and prunes nothing more.
       order_products: 'ORDER BY product_code',
       order_categories: 'ORDER BY category',
+      ...SUMMARY_ROWS_NUMBERED,
     });
     for (const statement of splitStatements(statements)) {
       const table = WRITTEN_TABLE.exec(statement)?.[1] ?? '';
