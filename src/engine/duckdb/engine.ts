@@ -379,14 +379,26 @@ export class DuckDBEngine implements Engine {
     await this.conn.run(`SET memory_limit = ${sqlString(limit)}`);
     this.memorySetting = setting;
     this.memoryLimit = limit;
+    let failed = true;
     try {
-      return await work();
+      const result = await work();
+      failed = false;
+      return result;
     } finally {
       this.memorySetting = outer.setting;
       this.memoryLimit = outer.limit;
-      await this.conn.run(`SET memory_limit = ${sqlString(outer.limit)}`);
+      await this.conn.run(`SET memory_limit = ${sqlString(outer.limit)}`).catch((error: unknown) => {
+        // A statement that failed inside a transaction aborts it, and DuckDB takes no SET until
+        // the rollback: the limit is put back after it (transaction()), and the failure that
+        // matters, `work`'s (out of memory, naming the setting), is the one thrown.
+        if (!failed) throw error;
+        this.memoryLimitAfterRollback = outer.limit;
+      });
     }
   }
+
+  /** The memory limit withMemoryLimit could not put back in an aborted transaction. */
+  private memoryLimitAfterRollback: string | undefined;
 
   /**
    * Runs `work` on at most `threads` threads, then puts the setting back. DuckDB buffers a block
@@ -417,6 +429,9 @@ export class DuckDBEngine implements Engine {
       } catch (rollbackError) {
         this.logger.warn({ err: rollbackError }, 'rollback failed');
       }
+      const limit = this.memoryLimitAfterRollback;
+      this.memoryLimitAfterRollback = undefined;
+      if (limit !== undefined) await this.conn.run(`SET memory_limit = ${sqlString(limit)}`);
       throw e;
     }
     // A commit that fails (out of memory while writing a wide file's rows) leaves no transaction
