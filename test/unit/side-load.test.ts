@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { customers, mailEvents, products, purchases } from '../../src/catalog/tables.js';
-import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js';
+import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, inSmallerPassesWhenShort, refreshDerivedTables, SUMMARY_ATTEMPTS } from '../../src/engine/duckdb/import/derived.js';
+import { OutOfMemoryError } from '../../src/errors.js';
+import { silentLogger } from '../../src/logger.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { sideTableOf } from '../../src/engine/duckdb/import/side-load.js';
 import { tempDir } from '../helpers/cli.js';
@@ -143,5 +145,73 @@ describe('the sorted summaries of a full load', () => {
     expect(byDefault.asked).toEqual(Array.from({ length: 4 }, () => ['250MB', 'DuckDB: 238.4 MiB']).flat());
     expect(byDefault.after).toBe('381.4 MiB');
     expect((await limitsAsked('1GB')).asked).toEqual([]);
+  });
+});
+
+// Passes are sized by lines, but a shop of many customer x product pairs per line needs more of
+// them: the summaries' transaction runs again in twice as many passes, the lines staying committed.
+describe("a full load's summaries that run out of memory", () => {
+  const failingProductSummary = (db: DuckDBEngine, failures: number) => {
+    const run = db.run.bind(db);
+    let left = failures;
+    db.run = (sql, params) => {
+      if (sql.startsWith('INSERT INTO customer_products') && left > 0) {
+        left -= 1;
+        return Promise.reject(new OutOfMemoryError('250MB', 'KUMIWAKE_MEMORY_LIMIT'));
+      }
+      return run(sql, params);
+    };
+  };
+  const warnings: unknown[] = [];
+  const logger = { ...silentLogger, warn: (...args: unknown[]) => void warnings.push(args) };
+
+  it('are built again in twice as many passes, and the import ends as one that never ran short', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'lines.csv'), `${lines(40, 0).join('\n')}\n`);
+    const db = await DuckDBEngine.open(join(dir, 'r.duckdb'));
+    try {
+      failingProductSummary(db, 2);
+      const result = await importFiles(db, { table: purchases, files: [join(dir, 'lines.csv')], logger });
+      expect([result.rowsStored, result.unknownCustomers]).toEqual([80, 7]);
+      expect(warnings).toHaveLength(2);
+      expect(warnings.map((w) => (w as [{ customersPerPass: number }])[0].customersPerPass)).toEqual([CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES / 2, CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES / 4]);
+      expect(await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = '${SIDE_LINES}'`)).toHaveLength(0);
+      const loaded = await summaryText(db);
+      await db.transaction(() => refreshDerivedTables(db, 'purchases', 'all'));
+      expect(await summaryText(db)).toBe(loaded);
+      const [last] = await db.all<{ outcome: string; n: bigint }>(`SELECT outcome, (SELECT count(*) FROM purchases) AS n FROM imports ORDER BY import_id DESC LIMIT 1`);
+      expect([last!.outcome, Number(last!.n)]).toEqual(['ok', 80]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it(`fail the import, which changes nothing, after ${SUMMARY_ATTEMPTS} attempts, naming the setting to raise`, async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'lines.csv'), `${lines(40, 0).join('\n')}\n`);
+    const db = await DuckDBEngine.open(join(dir, 'f.duckdb'));
+    try {
+      const tried: number[] = [];
+      await expect(inSmallerPassesWhenShort(async (perPass) => {
+        tried.push(perPass);
+        throw new OutOfMemoryError('250MB', 'KUMIWAKE_MEMORY_LIMIT');
+      }, silentLogger)).rejects.toBeInstanceOf(OutOfMemoryError);
+      expect(tried).toEqual([1, 2, 4].map((d) => CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES / d));
+      // Another failure is not tried again.
+      let others = 0;
+      await expect(inSmallerPassesWhenShort(async () => {
+        others += 1;
+        throw new Error('not memory');
+      }, silentLogger)).rejects.toThrow('not memory');
+      expect(others).toBe(1);
+
+      failingProductSummary(db, SUMMARY_ATTEMPTS);
+      await expect(importFiles(db, { table: purchases, files: [join(dir, 'lines.csv')] })).rejects.toThrow(/KUMIWAKE_MEMORY_LIMIT=2GB/);
+      const [state] = await db.all<{ lines: bigint; summaries: bigint; side: bigint }>(`SELECT (SELECT count(*) FROM purchases) AS lines, (SELECT count(*) FROM customer_summary) AS summaries,
+        (SELECT count(*) FROM duckdb_tables() WHERE table_name = '${SIDE_LINES}') AS side`);
+      expect([state!.lines, state!.summaries, state!.side].map(Number)).toEqual([0, 0, 0]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { KumiwakeError } from '../../../errors.js';
+import { KumiwakeError, OutOfMemoryError } from '../../../errors.js';
+import type { Logger } from '../../../logger.js';
 import { WRITING_MEMORY_LIMIT, type DuckDBEngine } from '../engine.js';
 import { sqlString } from '../../../dialect/duckdb/sql-text.js';
 import { applyOrderDeltas, forgetOrders, ordersNoted, RECOUNTED } from './order-deltas.js';
 import { CATEGORIES_BY_CUSTOMER_AT_MOST, rebuildByCustomer, REBUILT_BY_CUSTOMER } from './summaries-by-customer.js';
 import { copyMasterCategories } from './master-categories.js';
-import { numberRows, SUMMARY_ROWS_NUMBERED, SUMMARY_ROWS_UNNUMBERED } from './customer-numbers.js';
+import { numberRows, summaryRowsNumbered, SUMMARY_ROWS_UNNUMBERED } from './customer-numbers.js';
 
 const sqlFile = (name: string) => readFileSync(new URL(`../../../../sql/${name}`, import.meta.url), 'utf8');
 
@@ -99,14 +100,14 @@ async function refresh(
   for (const file of files) {
     const statements = withPlaceholders(sqlFile(file), salesStatus, {
       lines, customer_scope: 'true', product_scope: 'true', category_rows: 'true', category_lines: 'true',
-      customer_pass: '/*pass:customer_id*/true',
+      customer_pass: CUSTOMER_PASS,
       product_pass: '/*pass:product_code*/true',
       category_pass: `/*pass:${CATEGORY}*/true`,
       // What a condition on products (categories) prunes by; a customer order within them cost
       // 1.2 s more at 1x and prunes nothing more.
       order_products: 'ORDER BY product_code',
       order_categories: 'ORDER BY category',
-      ...SUMMARY_ROWS_NUMBERED,
+      ...summaryRowsNumbered(CUSTOMER_PASS),
     });
     for (const statement of splitStatements(statements)) {
       const table = WRITTEN_TABLE.exec(statement)?.[1] ?? '';
@@ -171,6 +172,32 @@ export const CUSTOMERS_PER_SUMMARY_PASS = 250_000;
 export const CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES = 2 * CUSTOMERS_PER_SUMMARY_PASS;
 
 /**
+ * How many times a full load's summaries are tried, in twice as many passes each time they run out
+ * of memory. Passes are sized by lines, but what a pass holds grows with the customer x product
+ * pairs of its lines and the length of their ids: at 3x, a shop of 20,000 products (58M pairs in
+ * 60M lines, 22-character customer ids) ran out of 250 MB in the product summary's 6 passes and
+ * fit in 9 (86 s against 79 s in 6 under 400 MB); the benchmark's shop holds 25M pairs at 3x. The
+ * lines are committed before the summaries (side-load.ts), so only the summaries' transaction runs
+ * again; the last attempt's failure is the user's to hear, naming the setting to raise.
+ */
+export const SUMMARY_ATTEMPTS = 3;
+
+/** Runs `attempt` (a full load's summaries transaction), again in smaller passes when it runs out of memory. */
+export async function inSmallerPassesWhenShort<T>(
+  attempt: (customersPerPass: number) => Promise<T>, logger: Logger, customersPerPass = CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES,
+): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await attempt(customersPerPass);
+    } catch (error) {
+      if (!(error instanceof OutOfMemoryError) || tried >= SUMMARY_ATTEMPTS) throw error;
+      customersPerPass /= 2;
+      logger.warn({ customersPerPass }, 'the purchase summaries ran out of memory: building them again in twice as many passes (the import takes longer)');
+    }
+  }
+}
+
+/**
  * Order lines one statement of a full customer x product (or category) rebuild reads: at 3x the
  * product summary ran out of the default 400 MB in one statement. Its passes split by a hash of
  * the product, or by lists of whole categories (passConditions), so each product's (category's)
@@ -196,6 +223,8 @@ const WRITTEN_TABLE = /^(?:DELETE FROM|INSERT INTO) (\w+)/;
 
 /** Where a summary statement may be split into passes, and by which key (the SQL files' :…_pass). */
 const PASS_MARKER = /\/\*pass:(.+?)\*\/true/;
+/** Where a statement's passes split the customers (every occurrence takes the pass's condition). */
+const CUSTOMER_PASS = '/*pass:customer_id*/true';
 /** Every occurrence of the marker, each replaced by the pass's condition. */
 const PASS_MARKERS = new RegExp(PASS_MARKER.source, 'g');
 

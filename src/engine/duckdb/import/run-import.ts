@@ -20,7 +20,7 @@ import { dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } fro
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
-import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, refreshDerivedTables, summaryScope } from './derived.js';
+import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, inSmallerPassesWhenShort, refreshDerivedTables, summaryScope } from './derived.js';
 import { storeSideByTimeIfSpread } from './time-order.js';
 import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
@@ -283,7 +283,7 @@ async function attempt(
 
   // Where the time went, for `npm run bench` and KUMIWAKE_LOG_LEVEL=debug: the rows, the
   // customers the customers table lacks, what is derived from the rows.
-  const finish = async (unknown: UnknownCustomers | undefined, rowsMs: number): Promise<ImportResult> => {
+  const finish = async (unknown: UnknownCustomers | undefined, rowsMs: number, customersPerPass = CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES): Promise<ImportResult> => {
     const keepingStarted = Date.now();
     // Rows of the side table naming a customer the customers table lacks; undefined: not counted yet.
     let unknownRows: number | undefined;
@@ -307,7 +307,7 @@ async function attempt(
     const derivedStarted = Date.now();
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
     if (table.table === 'purchases') {
-      if (side) await refreshDerivedTables(db, 'purchases', 'all', CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, side.name);
+      if (side) await refreshDerivedTables(db, 'purchases', 'all', customersPerPass, side.name);
       else await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
     }
     if (side) await swapInSideTable(db, side.of);
@@ -377,7 +377,8 @@ async function attempt(
     numberingMs = Date.now() - numberingStarted;
     throwIfAborted(options.signal);
     sortingMs = await storeSideByTimeIfSpread(db, side.of, { run: load, progress, log });
-    return await load(() => db.transaction(() => finish(unknown, rowsMs)));
+    const summarised = (customersPerPass: number) => load(() => db.transaction(() => finish(unknown, rowsMs, customersPerPass)));
+    return await (side.of === 'purchases' ? inSmallerPassesWhenShort(summarised, log) : summarised(CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES));
   } catch (e) {
     await dropSideTables(db).catch((dropError: unknown) => log.warn({ err: dropError }, `could not drop ${side.name}: the next opening of the database drops it`));
     throw e;
