@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { customers, mailEvents, products, purchases } from '../../src/catalog/tables.js';
-import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, inSmallerPassesWhenShort, refreshDerivedTables, SUMMARY_ATTEMPTS } from '../../src/engine/duckdb/import/derived.js';
+import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, customersPerPassFor, inSmallerPassesWhenShort, refreshDerivedTables, SUMMARY_ATTEMPTS } from '../../src/engine/duckdb/import/derived.js';
 import { OutOfMemoryError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
@@ -186,6 +186,26 @@ describe("a full load's summaries that run out of memory", () => {
     }
   });
 
+  it('start in smaller passes for ids longer than 24 characters, as UUIDs are', async () => {
+    const db = await DuckDBEngine.open(join(tempDir(), 'ids.duckdb'));
+    try {
+      const startFor = async (customer: string, order: string) => {
+        await db.run(`CREATE OR REPLACE TABLE lines AS SELECT $customer || i AS customer_id, $order || i AS order_id FROM range(1000) AS t(i)`, { customer, order });
+        return customersPerPassFor(db, 'lines');
+      };
+      const uuid = '6c40a97a-d345-c4d3-e73b-46b8b130a';
+      expect(await startFor('C', 'O')).toBe(CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES);
+      expect(await startFor('C000358352-01d6ef531', 'O00000000')).toBe(CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES);
+      expect(await startFor(uuid, 'O')).toBe(CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES / 4);
+      expect(await startFor('C', uuid)).toBe(CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES / 4);
+      // No lines: no ids to measure.
+      await db.run('DELETE FROM lines');
+      expect(await customersPerPassFor(db, 'lines')).toBe(CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES);
+    } finally {
+      db.close();
+    }
+  });
+
   it(`fail the import, which changes nothing, after ${SUMMARY_ATTEMPTS} attempts, naming the setting to raise`, async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'lines.csv'), `${lines(40, 0).join('\n')}\n`);
@@ -196,7 +216,7 @@ describe("a full load's summaries that run out of memory", () => {
         tried.push(perPass);
         throw new OutOfMemoryError('250MB', 'KUMIWAKE_MEMORY_LIMIT');
       }, silentLogger)).rejects.toBeInstanceOf(OutOfMemoryError);
-      expect(tried).toEqual([1, 2, 4].map((d) => CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES / d));
+      expect(tried).toEqual(Array.from({ length: SUMMARY_ATTEMPTS }, (_, i) => CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES / 2 ** i));
       // Another failure is not tried again.
       let others = 0;
       await expect(inSmallerPassesWhenShort(async () => {

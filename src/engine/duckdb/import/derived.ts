@@ -173,14 +173,15 @@ export const CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES = 2 * CUSTOMERS_PER_SUMMARY
 
 /**
  * How many times a full load's summaries are tried, in twice as many passes each time they run out
- * of memory. Passes are sized by lines, but what a pass holds grows with the customer x product
- * pairs of its lines and the length of their ids: at 3x, a shop of 20,000 products (58M pairs in
- * 60M lines, 22-character customer ids) ran out of 250 MB in the product summary's 6 passes and
- * fit in 9 (86 s against 79 s in 6 under 400 MB); the benchmark's shop holds 25M pairs at 3x. The
- * lines are committed before the summaries (side-load.ts), so only the summaries' transaction runs
- * again; the last attempt's failure is the user's to hear, naming the setting to raise.
+ * of memory. Passes are sized by customers and lines, but what a pass holds grows with the
+ * customer x product pairs of its lines and the length of their ids: at 3x, a shop of 20,000
+ * products (58M pairs in 60M lines, 22-character customer ids) ran out of 250 MB in the product
+ * summary's 6 passes and fit in 9 (86 s against 79 s in 6 under 400 MB); the benchmark's shop
+ * holds 25M pairs at 3x. The lines are committed before the summaries (side-load.ts), so only the
+ * summaries' transaction runs again; the last attempt's failure is the user's to hear, naming the
+ * setting to raise.
  */
-export const SUMMARY_ATTEMPTS = 3;
+export const SUMMARY_ATTEMPTS = 4;
 
 /** Runs `attempt` (a full load's summaries transaction), again in smaller passes when it runs out of memory. */
 export async function inSmallerPassesWhenShort<T>(
@@ -196,6 +197,22 @@ export async function inSmallerPassesWhenShort<T>(
     }
   }
 }
+
+/**
+ * Ids longer than DuckDB keeps inside a value (12 bytes) are held apart, in every per-customer
+ * state and customer x product pair: a 1x shop of 36-character ids (UUIDs for customers and
+ * orders) ran out of memory at 500,000 customers a pass (the per-customer passes, 400 MB) and at
+ * 250,000 (the product summary, 250 MB), and went through at 125,000. So a full load whose
+ * customer or order ids are longer than 24 characters on average (in its first lines) starts
+ * there; shorter ids start at the usual size and are made smaller only if they run out.
+ */
+export async function customersPerPassFor(db: DuckDBEngine, lines: string): Promise<number> {
+  const [ids] = await db.all<{ length: number | null }>(`SELECT greatest(avg(strlen(customer_id)), avg(strlen(order_id))) AS length
+    FROM (SELECT customer_id, order_id FROM ${lines} LIMIT ${ID_LENGTH_SAMPLE})`);
+  return (ids?.length ?? 0) > LONG_IDS ? CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES / 4 : CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES;
+}
+const ID_LENGTH_SAMPLE = 100_000;
+const LONG_IDS = 24;
 
 /**
  * Order lines one statement of a full customer x product (or category) rebuild reads: at 3x the

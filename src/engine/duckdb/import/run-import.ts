@@ -20,7 +20,7 @@ import { dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } fro
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
-import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, inSmallerPassesWhenShort, refreshDerivedTables, summaryScope } from './derived.js';
+import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, customersPerPassFor, inSmallerPassesWhenShort, refreshDerivedTables, summaryScope } from './derived.js';
 import { storeSideByTimeIfSpread } from './time-order.js';
 import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
@@ -378,7 +378,9 @@ async function attempt(
     throwIfAborted(options.signal);
     sortingMs = await storeSideByTimeIfSpread(db, side.of, { run: load, progress, log });
     const summarised = (customersPerPass: number) => load(() => db.transaction(() => finish(unknown, rowsMs, customersPerPass)));
-    return await (side.of === 'purchases' ? inSmallerPassesWhenShort(summarised, log) : summarised(CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES));
+    return await (side.of === 'purchases'
+      ? inSmallerPassesWhenShort(summarised, log, await customersPerPassFor(db, side.name))
+      : summarised(CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES));
   } catch (e) {
     await dropSideTables(db).catch((dropError: unknown) => log.warn({ err: dropError }, `could not drop ${side.name}: the next opening of the database drops it`));
     throw e;
