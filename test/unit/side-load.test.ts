@@ -7,6 +7,7 @@ import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, customersPerPassFor, inSmaller
 import { OutOfMemoryError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
+import { LONG_ID_BYTES, numbersFitBesideReader } from '../../src/engine/duckdb/import/load.js';
 import { sideTableOf } from '../../src/engine/duckdb/import/side-load.js';
 import { tempDir } from '../helpers/cli.js';
 import { summaryText } from '../helpers/summaries.js';
@@ -230,6 +231,42 @@ describe("a full load's summaries that run out of memory", () => {
       const [state] = await db.all<{ lines: bigint; summaries: bigint; side: bigint }>(`SELECT (SELECT count(*) FROM purchases) AS lines, (SELECT count(*) FROM customer_summary) AS summaries,
         (SELECT count(*) FROM duckdb_tables() WHERE table_name = '${SIDE_LINES}') AS side`);
       expect([state!.lines, state!.summaries, state!.side].map(Number)).toEqual([0, 0, 0]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+// The number join of a mail events load holds the customers' ids beside the CSV reader's buffers:
+// past LONG_ID_BYTES of long ids the events go in without numbers, and the committed side table
+// gets them in a transaction of its own.
+describe('mail events of customers with many long ids', () => {
+  it('load without the number join, and end with the same numbers and missing customers', async () => {
+    const dir = tempDir();
+    const db = await DuckDBEngine.open(join(dir, 'long.duckdb'));
+    try {
+      const uuid = (i: string) => `md5(${i}::VARCHAR)[1:8] || '-' || md5(${i}::VARCHAR)[9:12] || '-' || md5(${i}::VARCHAR)[13:16] || '-' || md5(${i}::VARCHAR)[17:20] || '-' || md5(${i}::VARCHAR)[21:32]`;
+      const customersNeeded = Math.ceil(LONG_ID_BYTES / 36) + 1;
+      // Customers as an import leaves them (numbered), written by SQL: importing 1.8M takes a while.
+      await db.run(`INSERT INTO customer_numbers SELECT ${uuid('i')}, i::INTEGER FROM range(1, ${customersNeeded + 1}) AS t(i)`);
+      await db.run(`INSERT INTO customers (customer_id, customer_no) SELECT customer_id, customer_no FROM customer_numbers`);
+      expect(await numbersFitBesideReader(db)).toBe(false);
+      expect(await numbersFitBesideReader(db, Number.MAX_SAFE_INTEGER)).toBe(true);
+      const [known] = await db.all<{ id: string }>(`SELECT customer_id AS id FROM customer_numbers WHERE customer_no = 7`);
+      writeFileSync(join(dir, 'events.csv'), ['customer_id,mail_id,event,occurred_at', `${known!.id},M1,open,2024-05-01 10:00`, `${known!.id},M1,click,2024-05-01 10:05`,
+        'not-a-customer-0000-0000-000000000000,M1,open,2024-05-02 10:00', `${known!.id},M1,open,2024-05-01 10:00`, ''].join('\n'));
+      const statements: string[] = [];
+      const [change, run] = [db.change.bind(db), db.run.bind(db)];
+      db.change = (sql, params) => (statements.push(sql), change(sql, params));
+      db.run = (sql, params) => (statements.push(sql), run(sql, params));
+      const result = await importFiles(db, { table: mailEvents, files: [join(dir, 'events.csv')] });
+      // The load joins nothing; the committed side table is numbered from the customers.
+      expect(statements.filter((sql) => sql.includes('LEFT JOIN customers')).map((sql) => sql.startsWith('INSERT INTO kumiwake_remaking_mail_events'))).toEqual([true]);
+      expect([result.rowsStored, result.unknownCustomers]).toEqual([3, 1]);
+      const events = await db.all<{ no: number; numbered: number }>(
+        `SELECT e.customer_no AS no, n.customer_no AS numbered FROM mail_events e JOIN customer_numbers n USING (customer_id) ORDER BY e.occurred_at`);
+      expect(events.map((e) => e.no)).toEqual([7, 7, customersNeeded + 1]);
+      expect(events.every((e) => e.no === e.numbered)).toBe(true);
     } finally {
       db.close();
     }

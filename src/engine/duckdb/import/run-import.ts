@@ -15,14 +15,14 @@ import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
 import { detectEncoding, encodingToTry, refuseUtf16, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
-import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
+import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, numbersFitBesideReader, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
 import { dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } from './lines-numbered-later.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
 import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, customersPerPassFor, inSmallerPassesWhenShort, refreshDerivedTables, summaryScope } from './derived.js';
 import { storeSideByTimeIfSpread } from './time-order.js';
-import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, sideTableOf, swapInSideTable } from './side-load.js';
+import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, numberSideEvents, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshKeptCustomerColumns } from './customer-columns.js';
 import { numberRows } from './customer-numbers.js';
@@ -374,6 +374,7 @@ async function attempt(
     if (linesToNumber) {
       await numberLoadedLines(db, side.name, { signal: options.signal, copyCategories: categoriesToCopy, transaction: (work) => load(() => db.transaction(work)) });
     }
+    if (side.of === 'mail_events' && !(await numbersFitBesideReader(db))) await load(() => db.transaction(() => numberSideEvents(db)));
     numberingMs = Date.now() - numberingStarted;
     throwIfAborted(options.signal);
     sortingMs = await storeSideByTimeIfSpread(db, side.of, { run: load, progress, log });
