@@ -144,13 +144,6 @@ export async function loadDirectly(
 }
 
 /**
- * The INSERT of mail events `rows` (columns `names`) into `target`, each with its customer's
- * number from the customers table (customer-numbers.ts): a customer the table lacks leaves it
- * empty, for numberRows to fill, and is counted by it (side-load.ts checkSideEvents). In the
- * direct load at 1x the join cost 1 to 3 s, and saved 0.6 s of that count: the price of mail
- * conditions joined by number (customer-numbers.ts).
- */
-/**
  * Whether the customers' ids are few or short enough for the number join to hold them beside the
  * CSV reader's buffers. Ids longer than 12 bytes are kept apart from the values, and with 3,000,000
  * customers of 36-character ids (108 MB of them) the load ran out of the default 400 MB 1.4 s in;
@@ -164,6 +157,13 @@ export async function numbersFitBesideReader(db: DuckDBEngine, bytesAtMost = LON
 }
 export const LONG_ID_BYTES = 64_000_000;
 
+/**
+ * The INSERT of mail events `rows` (columns `names`) into `target`, each with its customer's
+ * number from the customers table (customer-numbers.ts): a customer the table lacks leaves it
+ * empty, for numberRows to fill, and is counted by it (side-load.ts checkSideEvents). In the
+ * direct load at 1x the join cost 1 to 3 s, and saved 0.6 s of that count: the price of mail
+ * conditions joined by number (customer-numbers.ts).
+ */
 function withCustomerNumbers(target: string, names: readonly string[], rows: string): string {
   return `INSERT INTO ${target} (${[...names, 'customer_no'].map(q).join(', ')})
     SELECT r.*, c.customer_no FROM (${rows}) AS r LEFT JOIN customers AS c ON c.customer_id = r.customer_id`;
