@@ -17,7 +17,11 @@ const q = sqlIdent;
  * purchases or mail events fills before it takes the table's place (side-load.ts). The catalog's
  * name still says what the rows are.
  */
-export type ImportTarget = TableDef & { readonly into?: string };
+export type ImportTarget = TableDef & {
+  readonly into?: string;
+  /** mail events loaded without their customers' numbers, given them once committed (numbersFitBesideReader) */
+  readonly numberedOnceCommitted?: boolean;
+};
 
 /** The name of the table an import writes. */
 export const storedIn = (table: ImportTarget): string => table.into ?? table.table;
@@ -128,7 +132,7 @@ export async function loadDirectly(
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
   const rows = `SELECT ${guarded.join(', ')} FROM (${plan.directSelect}) AS src WHERE NOT _skip`;
   const target = q(storedIn(table));
-  const inserted = table.table === 'mail_events' && (await numbersFitBesideReader(db))
+  const inserted = table.table === 'mail_events' && !table.numberedOnceCommitted
     ? await db.change(withCustomerNumbers(target, names, rows), { path })
     : await db.change(`INSERT INTO ${target} (${names.map(q).join(', ')}) ${rows}`, { path });
   // A line repeating the header (files joined end to end) went in as a row: the stage skips it.

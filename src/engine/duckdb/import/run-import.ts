@@ -246,7 +246,9 @@ async function attempt(
   // A full load of purchases or mail events fills a side table first and commits it (side-load.ts).
   const side = isSideLoaded(table.table) && (mode === 'replace' || (await isEmpty(db, table.table)))
     ? { of: table.table, name: sideTableOf(table.table) } : undefined;
-  const target: ImportTarget = side ? { ...table, into: side.name } : table;
+  const target: ImportTarget = side
+    ? { ...table, into: side.name, numberedOnceCommitted: side.of === 'mail_events' && !(await numbersFitBesideReader(db)) }
+    : table;
   // Lines loaded directly without line numbers, numbered once committed (lines-numbered-later.ts).
   let linesToNumber = false;
   // … and their product categories copied from a master too large for the load's lookup.
@@ -374,7 +376,7 @@ async function attempt(
     if (linesToNumber) {
       await numberLoadedLines(db, side.name, { signal: options.signal, copyCategories: categoriesToCopy, transaction: (work) => load(() => db.transaction(work)) });
     }
-    if (side.of === 'mail_events' && !(await numbersFitBesideReader(db))) await load(() => db.transaction(() => numberSideEvents(db)));
+    if (target.numberedOnceCommitted) await load(() => db.transaction(() => numberSideEvents(db)));
     numberingMs = Date.now() - numberingStarted;
     throwIfAborted(options.signal);
     sortingMs = await storeSideByTimeIfSpread(db, side.of, { run: load, progress, log });
