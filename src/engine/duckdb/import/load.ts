@@ -164,9 +164,9 @@ export const LONG_ID_BYTES = 64_000_000;
 /**
  * The INSERT of mail events `rows` (columns `names`) into `target`, each with its customer's
  * number from the customers table (customer-numbers.ts): a customer the table lacks leaves it
- * empty, for numberRows to fill, and is counted by it (side-load.ts checkSideEvents). In the
- * direct load at 1x the join cost 1 to 3 s, and saved 0.6 s of that count: the price of mail
- * conditions joined by number (customer-numbers.ts).
+ * empty, to be counted and numbered afterwards (numberRows, numberMissingCustomers). In the direct
+ * load at 1x the join cost 1 to 3 s, and saved 0.6 s of that count: the price of mail conditions
+ * joined by number (customer-numbers.ts).
  */
 function withCustomerNumbers(target: string, names: readonly string[], rows: string): string {
   return `INSERT INTO ${target} (${[...names, 'customer_no'].map(q).join(', ')})

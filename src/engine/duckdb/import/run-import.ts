@@ -22,10 +22,10 @@ import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
 import { typeDescription } from './values.js';
 import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, customersPerPassFor, inSmallerPassesWhenShort, refreshDerivedTables, summaryScope } from './derived.js';
 import { storeSideByTimeIfSpread } from './time-order.js';
-import { checkSideEvents, createSideTable, dropSideTables, isSideLoaded, keepSideEventsOnce, numberSideEvents, sideTableOf, swapInSideTable } from './side-load.js';
+import { createSideTable, eachSideEventOnce, dropSideTables, isSideLoaded, keepSideEventsOnce, numberSideEvents, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshKeptCustomerColumns } from './customer-columns.js';
-import { numberRows } from './customer-numbers.js';
+import { numberMissingCustomers, numberRows } from './customer-numbers.js';
 import { UnknownCustomers } from './unknown-customers.js';
 
 export interface ImportOptions {
@@ -284,28 +284,20 @@ async function attempt(
   };
 
   // Where the time went, for `npm run bench` and KUMIWAKE_LOG_LEVEL=debug: the rows, the
-  // customers the customers table lacks, what is derived from the rows.
-  const finish = async (unknown: UnknownCustomers | undefined, rowsMs: number, customersPerPass = CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES): Promise<ImportResult> => {
+  // customers the customers table lacks, what is derived from the rows. Those customers are
+  // counted here for rows loaded in this transaction, before it for a side table (`sideUnknown`).
+  const finish = async (unknown: UnknownCustomers | undefined, rowsMs: number, customersPerPass = CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, sideUnknown: number | null = null): Promise<ImportResult> => {
     const keepingStarted = Date.now();
-    // Rows of the side table naming a customer the customers table lacks; undefined: not counted yet.
-    let unknownRows: number | undefined;
     if (side?.of === 'mail_events') {
       // Every event of the side table is one this import loaded: stored is what is left once each is kept once.
-      const check = await checkSideEvents(db);
-      if (!check.once) await keepSideEventsOnce(db);
-      unknownRows = check.unknownRows;
+      if (!(await eachSideEventOnce(db))) await keepSideEventsOnce(db);
       const [events] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${side.name}`);
       rowsStored = Number(events!.n);
     }
     // Events of customers the customers table lacks have no number yet (customer-numbers.ts).
-    if (table.table === 'mail_events') await numberRows(db, storedIn(target));
+    if (table.table === 'mail_events' && !side) await numberRows(db, storedIn(target));
     const keepingMs = Date.now() - keepingStarted;
-    if (side && unknown) {
-      // Every row of the side table is one this import loaded, now committed: noted in one pass.
-      await unknown.start();
-      if (unknownRows !== 0) await unknown.note(side.name);
-    }
-    const unknownCustomers = unknown ? await unknown.finish() : null;
+    const unknownCustomers = side ? sideUnknown : unknown ? await unknown.finish() : null;
     const derivedStarted = Date.now();
     if (table.table === 'products') await refreshDerivedTables(db, 'products');
     if (table.table === 'purchases') {
@@ -379,8 +371,13 @@ async function attempt(
     if (target.numberedOnceCommitted) await load(() => db.transaction(() => numberSideEvents(db)));
     numberingMs = Date.now() - numberingStarted;
     throwIfAborted(options.signal);
+    // Counted in the committed rows, before the events of missing customers get their numbers.
+    const sideUnknown = side.of === 'mail_events'
+      ? await numberMissingCustomers(db, (work) => load(() => db.transaction(work)))
+      : await unknown?.countCommitted(side.name) ?? null;
+    throwIfAborted(options.signal);
     sortingMs = await storeSideByTimeIfSpread(db, side.of, { run: load, progress, log });
-    const summarised = (customersPerPass: number) => load(() => db.transaction(() => finish(unknown, rowsMs, customersPerPass)));
+    const summarised = (customersPerPass: number) => load(() => db.transaction(() => finish(unknown, rowsMs, customersPerPass, sideUnknown)));
     return await (side.of === 'purchases'
       ? inSmallerPassesWhenShort(summarised, log, await customersPerPassFor(db, side.name))
       : summarised(CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES));

@@ -45,38 +45,23 @@ export async function tableElements(db: DuckDBEngine, table: string): Promise<st
   return ZSTD_COLUMNS[like] && (await storesZstd(db)) ? withColumnCompression(like, parts[1]!) : parts[1]!;
 }
 
-/** What one pass over the committed side events found (checkSideEvents). */
-export interface SideEventsCheck {
-  /** no event is there twice */
-  readonly once: boolean;
-  /** events whose customer the customers table lacks (rows, not customers) */
-  readonly unknownRows: number;
-}
-
 /**
- * Whether each event of the mail events' side table is there once, and how many name a customer
- * the customers table lacks: the customers it lacks, usually none, are then noted only when there
- * are some. The load gave each event its customer's number from the customers table (load.ts
- * withCustomerNumbers), so an event without one names a customer the table lacks, and counting
- * those is answered from the column's statistics (1 ms at 1x). Distinct hashes prove distinct
- * events, and counting them is far cheaper than DISTINCT over the rows; two hashes that meet (a
- * duplicate, or rarely a collision) only cost the rebuild of keepSideEventsOnce. When every event
- * has a number, the number stands for the id in the hash (one id, one number: customer-numbers.ts):
- * at 1x 1.3-1.5 s against 1.8 s hashing the text ids. Over committed events the pass is quicker
- * than inside the load's transaction (at 1x 1.9 s against 2.3-2.8 s).
+ * Whether each event of the mail events' side table is there once. By then every event holds its
+ * customer's number (customer-numbers.ts numberMissingCustomers), which stands for the id in the
+ * hash (one id, one number): at 1x 1.3-1.5 s against 1.8 s hashing the text ids. Distinct hashes
+ * prove distinct events, and counting them is far cheaper than DISTINCT over the rows; two hashes
+ * that meet (a duplicate, or rarely a collision) only cost the rebuild of keepSideEventsOnce. Over
+ * committed events the pass is quicker than inside the load's transaction (at 1x 1.9 s against
+ * 2.3-2.8 s).
  */
-export async function checkSideEvents(db: DuckDBEngine): Promise<SideEventsCheck> {
-  const events = sideTableOf('mail_events');
-  const [lacking] = await db.all<{ unknown: bigint }>(`SELECT count(*) AS unknown FROM ${events} WHERE customer_no IS NULL`);
-  const unknownRows = Number(lacking!.unknown);
-  const customer = unknownRows === 0 ? 'customer_no' : 'customer_id';
+export async function eachSideEventOnce(db: DuckDBEngine): Promise<boolean> {
   const [check] = await db.all<{ events: bigint; distinct: bigint }>(
-    `SELECT count(*) AS events, count(DISTINCT hash(${customer}, mail_id, event, occurred_at)) AS distinct FROM ${events}`);
-  return { once: check!.events === check!.distinct, unknownRows };
+    `SELECT count(*) AS events, count(DISTINCT hash(customer_no, mail_id, event, occurred_at)) AS distinct FROM ${sideTableOf('mail_events')}`);
+  return check!.events === check!.distinct;
 }
 
 /**
- * Makes the mail events' side table again from its distinct rows, after checkSideEvents met two
+ * Makes the mail events' side table again from its distinct rows, after eachSideEventOnce met two
  * equal hashes: deleting every committed row would pin DuckDB's version information (16 KB per
  * 2,048 rows) until the commit. DISTINCT gives the rows in no order, so they are put in time order
  * (windows prune by it: time-order.ts).
@@ -106,9 +91,9 @@ export const remakeSideTable = (db: DuckDBEngine, table: SideLoaded, rows: (side
 /**
  * Gives the committed side table of mail events loaded without numbers (load.ts
  * numbersFitBesideReader) each event's number from its customers row, as the load's join would
- * have: an event whose customer the table lacks keeps none, for checkSideEvents to count. Run in a
- * transaction of its own: in the one that finishes the import, the 82M events of a 3x shop of
- * 36-character ids written again ran out of the default 400 MB.
+ * have: an event whose customer the table lacks keeps none, for customer-numbers.ts
+ * numberMissingCustomers. Run in a transaction of its own: in the one that finishes the import,
+ * the 82M events of a 3x shop of 36-character ids written again ran out of the default 400 MB.
  */
 export async function numberSideEvents(db: DuckDBEngine): Promise<void> {
   await remakeSideTable(db, 'mail_events', (side) => `SELECT e.* REPLACE (c.customer_no AS customer_no)
