@@ -120,13 +120,15 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
 /**
  * Inserts the file's rows straight from the CSV reader into an empty table, in one pass, and
  * returns how many went in, or undefined (leaving the table empty again) when a key repeats
- * within the file: the staged path then keeps each key's last row. A bad row stops the insert
+ * within the file: the staged path then keeps each key's last row. Without `checksKeys` the
+ * caller looks for a repeated key after its last file (several files of a full load, the later
+ * ones appended to a side table that is not empty). A bad row stops the insert
  * with BAD_ROW_SIGNAL (the transaction is then rolled back and the import staged, which finds
  * the row's line). An empty mail events table is always a full load's side table: its events
  * are kept once, and counted, after its commit (side-load.ts).
  */
 export async function loadDirectly(
-  db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, linesLater?: LinesLater,
+  db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, linesLater?: LinesLater, checksKeys = true,
 ): Promise<{ inserted: number; stored: number } | undefined> {
   const { names, select } = targetColumns(table, plan, linesLater);
   const guarded = [`CASE WHEN _bad IS NOT NULL THEN error('${BAD_ROW_SIGNAL}') ELSE ${select[0]} END AS ${q(names[0]!)}`, ...select.slice(1)];
@@ -140,7 +142,7 @@ export async function loadDirectly(
     throw new Error(BAD_ROW_SIGNAL);
   }
   // Lines numbered later cannot repeat a key: each is its order's n-th.
-  if (table.key.length > 0 && mode !== 'append' && linesLater === undefined && (await repeatsKey(db, target, table.key))) {
+  if (checksKeys && table.key.length > 0 && mode !== 'append' && linesLater === undefined && (await repeatsKey(db, target, table.key))) {
     await db.run(`DELETE FROM ${target}`);
     return undefined;
   }
@@ -269,7 +271,7 @@ const KEPT_TABLE = 'kumiwake_kept_columns';
  * hashes of the keys prove distinct keys, and counting them is cheaper than grouping the keys
  * (19M lines at 1x: 2.8 s against 3.8 s); only when two hashes meet are the keys grouped.
  */
-async function repeatsKey(db: DuckDBEngine, from: string, key: readonly string[]): Promise<boolean> {
+export async function repeatsKey(db: DuckDBEngine, from: string, key: readonly string[]): Promise<boolean> {
   const keys = key.map(q).join(', ');
   const [hashes] = await db.all<{ distinct: boolean }>(`SELECT count(*) = count(DISTINCT hash(${keys})) AS distinct FROM ${from}`);
   if (hashes!.distinct) return false;

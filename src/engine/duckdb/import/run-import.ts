@@ -15,7 +15,7 @@ import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
 import { detectEncoding, encodingToTry, refuseUtf16, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
-import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, numbersFitBesideReader, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
+import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, numbersFitBesideReader, repeatsKey, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
 import { dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } from './lines-numbered-later.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
@@ -80,7 +80,7 @@ const BIG_FILE = 16 << 20;
 
 /** The debug log message giving one phase of an import and its milliseconds. */
 export const IMPORT_PHASE = 'import phase';
-/** The phase of a full load of mail events that keeps each event once and counts those naming a missing customer. */
+/** The phase of a full load of mail events that keeps each event once. */
 export const EVENTS_CHECKED = 'events checked';
 /** The phase numbering the lines of a purchases file without line_no once loaded (lines-numbered-later.ts). */
 export const LINES_NUMBERED = 'lines numbered';
@@ -262,12 +262,20 @@ async function attempt(
     await addGroupColumns(db, target, plans.flatMap((p) => p.groupColumns));
     if (mode === 'replace' && !side) await emptyTable(db, target);
     await unknown?.start();
+    // The files of a full load after the first go into the side table straight from the reader
+    // too, while every earlier one did, and a key one repeats is looked for once, after the last:
+    // staged, each merged into the lines before it, 12 monthly files of the 1x shop took 354 s
+    // against 72 s for the same lines in one file.
+    const keysCheckedAfterLastFile = side !== undefined && readable.length > 1;
+    let everyFileDirect = true;
     for (const [i, r] of readable.entries()) {
       throwIfAborted(options.signal);
       const plan = plans[i]!;
       const fileProgress = statSync(r.path).size > BIG_FILE ? progress : noProgress;
       const linesLater = staged ? undefined : await linesLaterFor(db, target, plan, readable.length === 1);
-      const counts = await loadFile(db, target, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, unknown }, staged, linesLater);
+      const direct = { appending: keysCheckedAfterLastFile && everyFileDirect && i > 0, keysCheckedAfterLastFile };
+      const counts = await loadFile(db, target, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, unknown }, staged, linesLater, direct);
+      everyFileDirect &&= counts.direct;
       if (linesLater) await dropLinesLater(db);
       linesToNumber ||= counts.linesLater;
       categoriesToCopy ||= counts.linesLater && linesLater?.categoriesLater === true;
@@ -276,6 +284,10 @@ async function attempt(
       rowsStored += counts.stored;
       rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
       rejects.push(...counts.rejects);
+    }
+    // A key repeated across the files (or within one) keeps its last row: the staged path does that.
+    if (keysCheckedAfterLastFile && everyFileDirect && table.key.length > 0 && mode !== 'append' && (await repeatsKey(db, side.name, table.key))) {
+      throw new StageNeeded();
     }
     if (mode === 'replace' && rowsLoaded === 0 && !options.allowEmpty) {
       throw new ImportError('replace-empty', files[0]!, undefined, undefined,
@@ -372,8 +384,9 @@ async function attempt(
     numberingMs = Date.now() - numberingStarted;
     throwIfAborted(options.signal);
     // Counted in the committed rows, before the events of missing customers get their numbers.
+    const missingNumbered = () => numberMissingCustomers(db, (work) => load(() => db.transaction(work)));
     const sideUnknown = side.of === 'mail_events'
-      ? await numberMissingCustomers(db, (work) => load(() => db.transaction(work)))
+      ? await (unknown ? unknown.timed(missingNumbered) : missingNumbered())
       : await unknown?.countCommitted(side.name) ?? null;
     throwIfAborted(options.signal);
     sortingMs = await storeSideByTimeIfSpread(db, side.of, { run: load, progress, log });
@@ -391,11 +404,16 @@ interface FileCounts {
   read: number; skipped: number; stored: number; rejects: Reject[];
   /** loaded directly with line numbers still to give (numberLoadedLines) */
   linesLater: boolean;
+  /** loaded straight from the reader (loadWithoutStage), not staged */
+  direct: boolean;
 }
 
 type ReaderRun = <T>(label: string, work: () => Promise<T>) => Promise<T>;
 
-/** The direct path met a bad row: the import is run again, staged, to find and report it. */
+/**
+ * The direct path met a bad row, or the files of a full load repeat a key: the import is run
+ * again, staged, to find and report the row or keep the key's last row.
+ */
 class StageNeeded extends Error {}
 
 /**
@@ -404,7 +422,7 @@ class StageNeeded extends Error {}
  * types nothing).
  */
 async function loadWithoutStage(
-  db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun, linesLater: LinesLater | undefined,
+  db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, withReader: ReaderRun, linesLater: LinesLater | undefined, keysCheckedAfterLastFile: boolean,
 ): Promise<{ read: number; skipped: number; stored: number } | undefined> {
   // Without a stage nothing needs file order, and not keeping it lets DuckDB write each thread's
   // rows as they come instead of holding them back for ordering: less memory, more speed. Lines
@@ -412,7 +430,7 @@ async function loadWithoutStage(
   if (linesLater === undefined) await db.run('SET preserve_insertion_order = false');
   let inserted: { inserted: number; stored: number } | undefined;
   try {
-    inserted = await withReader('loading', () => loadDirectly(db, table, plan, path, mode, linesLater));
+    inserted = await withReader('loading', () => loadDirectly(db, table, plan, path, mode, linesLater, !keysCheckedAfterLastFile));
   } catch (e) {
     if (e instanceof Error && e.message.includes(BAD_ROW_SIGNAL)) throw new StageNeeded();
     throw e;
@@ -427,13 +445,15 @@ async function loadWithoutStage(
 }
 
 /**
- * Loads one file: straight from the CSV reader when the table is empty and nothing needs the
+ * Loads one file: straight from the CSV reader when the table is empty, or is a full load's side
+ * table the earlier files went into the same way (`direct.appending`), and nothing needs the
  * file's order (loadWithoutStage); otherwise staged in a table kept in file order, where bad rows
  * are traced to their lines and the good ones merged into the table.
  */
 async function loadFile(
   db: DuckDBEngine, table: ImportTarget, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number,
   report: { progress: ProgressReporter; log: Logger; delimiter: string; unknown: UnknownCustomers | undefined }, staged: boolean, linesLater: LinesLater | undefined,
+  direct: { appending: boolean; keysCheckedAfterLastFile: boolean },
 ): Promise<FileCounts> {
   const { log } = report;
   const started = Date.now();
@@ -445,13 +465,14 @@ async function loadFile(
       throw csvReaderError(e, r.file, r.path, report.delimiter) ?? e;
     }
   };
-  if (!staged && canLoadDirectly(table, plan, linesLater) && (await isEmpty(db, storedIn(table)))) {
-    const direct = await loadWithoutStage(db, table, plan, r.path, mode, withReader, linesLater);
-    log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded: direct !== undefined }, 'file loaded');
-    if (direct) {
+  const empty = !direct.appending && (await isEmpty(db, storedIn(table)));
+  if (!staged && canLoadDirectly(table, plan, linesLater) && (direct.appending || empty)) {
+    const loaded = await loadWithoutStage(db, table, plan, r.path, mode, withReader, linesLater, direct.keysCheckedAfterLastFile);
+    log.debug({ file: r.file, ms: Date.now() - started, path: 'direct', loaded: loaded !== undefined }, 'file loaded');
+    if (loaded) {
       // The table was empty: it holds this file's rows only.
-      await report.unknown?.note(storedIn(table));
-      return { ...direct, rejects: [], linesLater: linesLater !== undefined };
+      if (empty) await report.unknown?.note(storedIn(table));
+      return { ...loaded, rejects: [], linesLater: linesLater !== undefined, direct: true };
     }
   }
 
@@ -482,7 +503,7 @@ async function loadFile(
   await report.unknown?.note(`(SELECT customer_id FROM ${STAGE_TABLE} WHERE _bad IS NULL AND NOT _skip)`);
   await db.run(`DROP TABLE ${STAGE_TABLE}`);
   log.debug({ file: r.file, ms: Date.now() - started, path: 'staged' }, 'file loaded');
-  return { read: Number(stats!.total), skipped: Number(stats!.skipped), stored, rejects, linesLater: false };
+  return { read: Number(stats!.total), skipped: Number(stats!.skipped), stored, rejects, linesLater: false, direct: false };
 }
 
 /**
