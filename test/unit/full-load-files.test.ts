@@ -59,6 +59,25 @@ describe('a full load of several files', () => {
     expect(Number(n!.n)).toBe(120);
   });
 
+  // A file without line_no numbers each order's lines in the file (a staged load, forced here by
+  // --max-rejects, is the reference); an order in two files keeps its last file's lines.
+  for (const spanning of [false, true]) {
+    it(`numbers the lines of files without line_no each in its own file${spanning ? ', an order in two files keeping its last one' : ''}`, async () => {
+      const noLineNo = (rows: string[]) => rows.map((r) => r.split(',').filter((_, i) => i !== 1).join(','));
+      const bodies = spanning ? [orders(0, 40), orders(39, 60, 7000), orders(59, 90, 9000)] : [orders(0, 40), orders(40, 60), orders(60, 90)];
+      const files = bodies.map((b, i) => write(`n${i}.csv`, noLineNo([HEADER, ...b])));
+      await importFiles(db, { table: purchases, files, logger });
+      expect(loaded.slice(0, 3).map((f) => f.path)).toEqual(['direct', 'direct', 'direct']);
+      expect(loaded.slice(3).map((f) => f.path)).toEqual(spanning ? ['staged', 'staged', 'staged'] : []);
+      const direct = { lines: await lineText(), summaries: await summaryText(db) };
+      await importFiles(db, { table: purchases, files, mode: 'replace', maxRejects: 1 });
+      expect({ lines: await lineText(), summaries: await summaryText(db) }).toEqual(direct);
+      const [n] = await db.all<{ n: bigint; o59: bigint; amount: number }>(`SELECT count(*) AS n, count(*) FILTER (WHERE order_id = 'O59') AS o59,
+        max(amount) FILTER (WHERE order_id = 'O59') AS amount FROM purchases`);
+      expect([Number(n!.n), Number(n!.o59), Number(n!.amount)]).toEqual([180, 2, spanning ? 9059 : 159]);
+    });
+  }
+
   it('loads every file of mail events straight from the reader, an event in two files stored once', async () => {
     const header = 'customer_id,mail_id,event,occurred_at';
     const files = [

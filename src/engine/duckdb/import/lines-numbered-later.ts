@@ -8,9 +8,9 @@ import { copyMasterCategories } from './master-categories.js';
 /**
  * A purchases file without line_no numbers each line by its position within its order in the
  * file. The stage keeps file order in its rowids and numbers with a window over them; at 1x that
- * staged load took 85 s where a direct load takes 28 s. So a file loaded alone into a full load's
- * side table goes in directly with every line_no LINE_NO_BEFORE_NUMBERING, and once that table is
- * committed, numberLoadedLines numbers it in rowid order.
+ * staged load took 85 s where a direct load takes 28 s. So the files of a full load's side table
+ * go in directly with every line_no LINE_NO_BEFORE_NUMBERING, one after another, and once that
+ * table is committed, numberLoadedLines numbers it in rowid order, each file's lines apart.
  *
  * That order is the file's only because the load's pipeline keeps it: DuckDB keeps insertion
  * order through a plain read of the file, but the join a line's product category takes from the
@@ -44,13 +44,12 @@ const PRODUCT_CODES_TYPE = 'kumiwake_product_codes';
 /**
  * The lookup a file's lines will be numbered later with, or undefined: when the file gives
  * line_no, or has other numbered columns or rows the mapping skips (the stage numbers over every
- * row of the file, skipped ones included), or is not the only file (`onlyFile`) of a full load's
- * side table (the next file is merged by key with its lines). Creates the ENUM type the lookup
- * reads (dropLinesLater drops it); a master too large for it leaves the category to
- * copyMasterCategories.
+ * row of the file, skipped ones included), or is not loaded into a full load's side table. Creates
+ * the ENUM type the lookup reads (dropLinesLater drops it); a master too large for it leaves the
+ * category to copyMasterCategories.
  */
-export async function linesLaterFor(db: DuckDBEngine, table: ImportTarget, plan: StagePlan, onlyFile: boolean): Promise<LinesLater | undefined> {
-  if (!onlyFile || table.table !== 'purchases' || table.into === undefined || plan.numbered.length > 0 || plan.skips) return undefined;
+export async function linesLaterFor(db: DuckDBEngine, table: ImportTarget, plan: StagePlan): Promise<LinesLater | undefined> {
+  if (table.table !== 'purchases' || table.into === undefined || plan.numbered.length > 0 || plan.skips) return undefined;
   if (plan.columns.some((c) => c.name === 'line_no')) return undefined;
   const products = await db.all<{ code: string; category: string | null }>(
     `SELECT product_code AS code, max(category) AS category FROM products GROUP BY product_code ORDER BY product_code LIMIT ${PRODUCT_CODES_IN_LOOKUP_AT_MOST + 1}`);
@@ -74,6 +73,12 @@ export async function dropLinesLater(db: DuckDBEngine): Promise<void> {
 /** How numberLoadedLines runs: interrupted by `signal`, copying the master's categories or not. */
 export interface Numbering {
   readonly signal?: AbortSignal;
+  /**
+   * Where each file after the first begins, in lines from the table's first (several files loaded
+   * one after another): a line is numbered within its order in its own file, as a staged load of
+   * each file numbers it, so an order in two files repeats a key (which the caller looks for).
+   */
+  readonly filesFrom?: readonly number[];
   /** the lines went in without their product category (LinesLater.categoriesLater) */
   readonly copyCategories: boolean;
   /** runs `work` in a transaction of its own, committed when it returns */
@@ -98,8 +103,10 @@ export async function numberLoadedLines(db: DuckDBEngine, table: string, numberi
   const [range] = await db.all<{ first: bigint | null; last: bigint | null }>(`SELECT min(rowid) AS first, max(rowid) AS last FROM ${target}`);
   if (range?.first == null || range.last == null) return;
   const started = Date.now();
+  const first = BigInt(range.first);
+  const fileOf = (numbering.filesFrom ?? []).map((from) => `(rowid >= ${first + BigInt(from)})::INTEGER`).join(' + ');
   await db.run(`CREATE OR REPLACE TEMP TABLE ${LINE_NUMBERS} AS
-    SELECT r, n FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY order_id ORDER BY rowid) AS n FROM ${target})
+    SELECT r, n FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY order_id${fileOf ? `, ${fileOf}` : ''} ORDER BY rowid) AS n FROM ${target})
     WHERE n <> ${LINE_NO_BEFORE_NUMBERING}`);
   db.logger.debug({ statement: 'line numbers', ms: Date.now() - started }, 'numbering statement');
   try {

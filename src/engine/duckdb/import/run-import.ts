@@ -249,8 +249,10 @@ async function attempt(
   const target: ImportTarget = side
     ? { ...table, into: side.name, numberedOnceCommitted: side.of === 'mail_events' && !(await numbersFitBesideReader(db)) }
     : table;
-  // Lines loaded directly without line numbers, numbered once committed (lines-numbered-later.ts).
+  // Lines loaded directly without line numbers, numbered once committed (lines-numbered-later.ts),
+  // each file's apart: the lines stored before each file began.
   let linesToNumber = false;
+  const filesFrom: number[] = [];
   // … and their product categories copied from a master too large for the load's lookup.
   let categoriesToCopy = false;
   let numberingMs = 0;
@@ -272,7 +274,10 @@ async function attempt(
       throwIfAborted(options.signal);
       const plan = plans[i]!;
       const fileProgress = statSync(r.path).size > BIG_FILE ? progress : noProgress;
-      const linesLater = staged ? undefined : await linesLaterFor(db, target, plan, readable.length === 1);
+      const linesLater = staged ? undefined : await linesLaterFor(db, target, plan);
+      // Lines numbered later number every line of the side table: files with line_no and without cannot share it.
+      if (i > 0 && (linesLater !== undefined) !== linesToNumber) throw new StageNeeded();
+      if (linesLater) filesFrom.push(rowsStored);
       const direct = { appending: keysCheckedAfterLastFile && everyFileDirect && i > 0, keysCheckedAfterLastFile };
       const counts = await loadFile(db, target, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, unknown }, staged, linesLater, direct);
       everyFileDirect &&= counts.direct;
@@ -285,8 +290,9 @@ async function attempt(
       rowsLoaded += counts.read - counts.skipped - counts.rejects.length;
       rejects.push(...counts.rejects);
     }
-    // A key repeated across the files (or within one) keeps its last row: the staged path does that.
-    if (keysCheckedAfterLastFile && everyFileDirect && table.key.length > 0 && mode !== 'append' && (await repeatsKey(db, side.name, table.key))) {
+    // A key repeated across the files (or within one) keeps its last row: the staged path does
+    // that. Lines numbered later are looked at once numbered.
+    if (keysCheckedAfterLastFile && everyFileDirect && !linesToNumber && table.key.length > 0 && mode !== 'append' && (await repeatsKey(db, side.name, table.key))) {
       throw new StageNeeded();
     }
     if (mode === 'replace' && rowsLoaded === 0 && !options.allowEmpty) {
@@ -378,7 +384,9 @@ async function attempt(
     // Committed on their own, the numbered lines are read by the summaries with no update pending:
     // numbered in the summaries' transaction, the summaries took 3.3 s longer at 1x.
     if (linesToNumber) {
-      await numberLoadedLines(db, side.name, { signal: options.signal, copyCategories: categoriesToCopy, transaction: (work) => load(() => db.transaction(work)) });
+      await numberLoadedLines(db, side.name, { signal: options.signal, copyCategories: categoriesToCopy, transaction: (work) => load(() => db.transaction(work)), filesFrom: filesFrom.slice(1) });
+      // An order in two files: its last file's lines are kept, by the staged path.
+      if (filesFrom.length > 1 && mode !== 'append' && (await repeatsKey(db, side.name, table.key))) throw new StageNeeded();
     }
     if (target.numberedOnceCommitted) await load(() => db.transaction(() => numberSideEvents(db)));
     numberingMs = Date.now() - numberingStarted;
