@@ -8,7 +8,7 @@ import { OutOfMemoryError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { LONG_ID_BYTES, numbersFitBesideReader } from '../../src/engine/duckdb/import/load.js';
-import { sideTableOf } from '../../src/engine/duckdb/import/side-load.js';
+import { MISSING_CUSTOMERS, sideTableOf } from '../../src/engine/duckdb/import/side-load.js';
 import { tempDir } from '../helpers/cli.js';
 import { summaryText } from '../helpers/summaries.js';
 
@@ -105,9 +105,11 @@ describe('a full load of purchases through a side table', () => {
 
   it('drops a side table a killed load left, when the database is next opened for writing and at the next import', async () => {
     await db.run(`CREATE TABLE ${SIDE_LINES} AS SELECT * FROM purchases`);
+    await db.run(`CREATE TABLE ${MISSING_CUSTOMERS} AS SELECT 'C9' AS customer_id`);
     db.close();
     db = await DuckDBEngine.open(join(dir, 's.duckdb'));
     expect(await sideTables()).toBe(0);
+    expect(await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = '${MISSING_CUSTOMERS}'`)).toHaveLength(0);
     await db.run(`CREATE TABLE ${SIDE_LINES} AS SELECT * FROM purchases`);
     await importFiles(db, { table: purchases, files: [write('small.csv', lines(2, 1))] });
     expect(await sideTables()).toBe(0);

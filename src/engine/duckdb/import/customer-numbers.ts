@@ -1,5 +1,5 @@
 import type { DuckDBEngine } from '../engine.js';
-import { remakeTable, sideTableOf } from './side-load.js';
+import { MISSING_CUSTOMERS, remakeTable, sideTableOf } from './side-load.js';
 
 /**
  * The schema_info key saying every row of customers, mail_events and customer_summary carries its
@@ -106,9 +106,6 @@ export async function numberCustomers(db: DuckDBEngine): Promise<void> {
   if (!(await db.hasSchemaMark(CUSTOMER_NUMBERS_MARK))) await db.setSchemaMark(CUSTOMER_NUMBERS_MARK);
 }
 
-/** The distinct customers of mail events without a number (numberMissingCustomers), kept while they are numbered. */
-const MISSING_CUSTOMERS = 'kumiwake_missing_customers';
-
 /**
  * Counts the customers the committed side table of mail events names that the customers table
  * lacks (the events without a number: the load's join, or side-load.ts numberSideEvents, numbered
@@ -119,8 +116,9 @@ const MISSING_CUSTOMERS = 'kumiwake_missing_customers';
  * with every event missing its customer (81M events of 3M 36-character ids imported before the
  * customers), noting every event's id, or numbering the events, inside that transaction ran out of
  * the default 400 MB; and the ids are made distinct once instead of twice (about 30 s each). Ids
- * numbered by an import that fails afterwards keep their numbers, which is harmless: a number is
- * never given to another id.
+ * numbered by an import that fails afterwards keep their numbers: they stay exact (a number is
+ * never given to another id), but the same data imported again after a failure may number its
+ * customers otherwise than a first import would.
  */
 export async function numberMissingCustomers(db: DuckDBEngine, transaction: (work: () => Promise<void>) => Promise<void>): Promise<number> {
   const events = sideTableOf('mail_events');

@@ -106,7 +106,8 @@ const numbersRows = (table: TableDef, plan: StagePlan): boolean =>
 
 /**
  * Can the file go straight from the CSV reader into the table, without a stage? Only when every
- * row is good, the table is empty (nothing to merge with) and nothing needs the file order
+ * row is good, the table is empty (nothing to merge with; or a full load's side table whose
+ * repeated keys are looked for after its last file) and nothing needs the file order
  * (a purchases file without line numbers is numbered by position), unless its lines are
  * numbered after the load (`linesLater`, lines-numbered-later.ts).
  */
@@ -122,10 +123,10 @@ export const BAD_ROW_SIGNAL = 'kumiwake: a bad row needs the staged path';
  * returns how many went in, or undefined (leaving the table empty again) when a key repeats
  * within the file: the staged path then keeps each key's last row. Without `checksKeys` the
  * caller looks for a repeated key after its last file (several files of a full load, the later
- * ones appended to a side table that is not empty). A bad row stops the insert
- * with BAD_ROW_SIGNAL (the transaction is then rolled back and the import staged, which finds
- * the row's line). An empty mail events table is always a full load's side table: its events
- * are kept once, and counted, after its commit (side-load.ts).
+ * ones appended to the side table the earlier ones filled), and nothing is deleted. A bad row
+ * stops the insert with BAD_ROW_SIGNAL (the transaction is then rolled back and the import
+ * staged, which finds the row's line). An empty mail events table is always a full load's side
+ * table: its events are kept once, and counted, after its commit (side-load.ts).
  */
 export async function loadDirectly(
   db: DuckDBEngine, table: ImportTarget, plan: StagePlan, path: string, mode: ImportMode, linesLater?: LinesLater, checksKeys = true,

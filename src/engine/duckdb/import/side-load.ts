@@ -109,4 +109,12 @@ export async function swapInSideTable(db: DuckDBEngine, table: SideLoaded): Prom
 /** Drops the side tables a failed or killed load left (outside any transaction). */
 export async function dropSideTables(db: DuckDBEngine): Promise<void> {
   for (const table of SIDE_LOADED) await db.run(`DROP TABLE IF EXISTS ${sideTableOf(table)}`);
+  await db.run(`DROP TABLE IF EXISTS ${MISSING_CUSTOMERS}`);
 }
+
+/**
+ * The distinct customers of a full load's mail events without a number (customer-numbers.ts
+ * numberMissingCustomers), kept while they are numbered; a killed import leaves it for
+ * dropSideTables. A table, not a temporary one: 3M ids of 36 characters stay on disk.
+ */
+export const MISSING_CUSTOMERS = 'kumiwake_missing_customers';
