@@ -11,6 +11,9 @@ import type { DuckDBEngine } from '../engine.js';
  * when they are many (events imported before the customers), they are counted distinct in hash
  * partitions small enough for the limit.
  */
+/** A row `r` whose customer the customers table lacks. */
+const MISSING_CUSTOMER = 'NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = r.customer_id)';
+
 export class UnknownCustomers {
   static readonly TABLE = 'kumiwake_import_customers';
 
@@ -37,7 +40,7 @@ export class UnknownCustomers {
   /** Notes the missing customers of `rows` (a table or subquery with a customer_id column). */
   async note(rows: string): Promise<void> {
     await this.timed(() => this.db.run(`INSERT INTO ${UnknownCustomers.TABLE} SELECT r.customer_id FROM ${rows} AS r
-      WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = r.customer_id)`));
+      WHERE ${MISSING_CUSTOMER}`));
   }
 
   /**
@@ -50,7 +53,7 @@ export class UnknownCustomers {
   countCommitted(table: string): Promise<number> {
     return this.timed(async () => {
       const [n] = await this.db.all<{ n: bigint }>(`SELECT count(*) AS n FROM (SELECT r.customer_id FROM ${table} AS r
-        WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = r.customer_id) GROUP BY r.customer_id)`);
+        WHERE ${MISSING_CUSTOMER} GROUP BY r.customer_id)`);
       return Number(n!.n);
     });
   }
@@ -66,9 +69,9 @@ export class UnknownCustomers {
     const passes = Math.max(1, Math.ceil(Number(noted!.n) / this.rowsPerPass));
     let missing = 0;
     for (let pass = 0; pass < passes; pass++) {
-      const part = passes === 1 ? '' : `AND hash(i.customer_id) % ${passes} = ${pass}`;
+      const part = passes === 1 ? '' : `AND hash(r.customer_id) % ${passes} = ${pass}`;
       const [n] = await this.db.all<{ n: bigint }>(
-        `SELECT count(DISTINCT i.customer_id) AS n FROM ${table} AS i WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = i.customer_id) ${part}`);
+        `SELECT count(DISTINCT r.customer_id) AS n FROM ${table} AS r WHERE ${MISSING_CUSTOMER} ${part}`);
       missing += Number(n!.n);
     }
     await this.db.run(`DROP TABLE ${table}`);
