@@ -54,15 +54,19 @@ export async function query<T = Record<string, unknown>>(dbPath: string, sql: st
   }
 }
 
-/** A snapshot of every table's contents, to prove a refused import changed nothing. */
+/**
+ * A fingerprint of every table's contents (its row count and the sum of its rows' hashes: any
+ * changed, added or removed row changes it), to prove a refused import changed nothing. Computed
+ * in DuckDB: reading the rows into JavaScript took seconds once a test had stored a 10 MB field.
+ */
 export async function snapshot(dbPath: string): Promise<string> {
   const tables = ['customers', 'purchases', 'products', 'mails', 'mail_events'];
-  const parts: string[] = [];
-  for (const t of tables) {
-    const rows = await query(dbPath, `SELECT * FROM ${t} ORDER BY ALL`);
-    parts.push(`${t}:${JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
-  }
-  return parts.join('\n');
+  const rows = await query<{ t: string; n: bigint; h: bigint | null }>(dbPath,
+    tables.map((t) => `SELECT '${t}' AS t, count(*) AS n, sum(hash(r)) AS h FROM ${t} r`).join(' UNION ALL '));
+  return tables.map((t) => {
+    const row = rows.find((r) => r.t === t)!;
+    return `${t}: ${row.n} rows, ${row.h ?? 0}`;
+  }).join('\n');
 }
 
 export const sharedData = new URL('../../../shared/data/external/', import.meta.url).pathname;
