@@ -6,7 +6,7 @@ import { customers, mailEvents, products, purchases } from '../../src/catalog/ta
 import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, customersPerPassFor, inSmallerPassesWhenShort, refreshDerivedTables, SUMMARY_ATTEMPTS } from '../../src/engine/duckdb/import/derived.js';
 import { OutOfMemoryError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
+import { EVENTS_NUMBERED, IMPORT_PHASE, importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { LONG_ID_BYTES, numbersFitBesideReader } from '../../src/engine/duckdb/import/load.js';
 import { MISSING_CUSTOMERS, sideTableOf } from '../../src/engine/duckdb/import/side-load.js';
 import { tempDir } from '../helpers/cli.js';
@@ -261,7 +261,11 @@ describe('mail events of customers with many long ids', () => {
       const [change, run] = [db.change.bind(db), db.run.bind(db)];
       db.change = (sql, params) => (statements.push(sql), change(sql, params));
       db.run = (sql, params) => (statements.push(sql), run(sql, params));
-      const result = await importFiles(db, { table: mailEvents, files: [join(dir, 'events.csv')] });
+      const phases: string[] = [];
+      const record = (fields: object, message: string) => void (message === IMPORT_PHASE && phases.push((fields as { phase: string }).phase));
+      const result = await importFiles(db, { table: mailEvents, files: [join(dir, 'events.csv')], logger: { debug: record, info: record, warn: record, error: record } });
+      // `npm run bench` and the debug log say how long the numbering took.
+      expect(phases).toContain(EVENTS_NUMBERED);
       // The load joins nothing; the committed side table is numbered from the customers.
       expect(statements.filter((sql) => sql.includes('LEFT JOIN customers')).map((sql) => sql.startsWith('INSERT INTO kumiwake_remaking_mail_events'))).toEqual([true]);
       expect([result.rowsStored, result.unknownCustomers]).toEqual([3, 1]);

@@ -86,6 +86,11 @@ export const EVENTS_CHECKED = 'events checked';
 export const LINES_NUMBERED = 'lines numbered';
 /** The phase storing a full load's rows again in time order when the file was not (time-order.ts). */
 export const STORED_BY_TIME = 'stored by time';
+/**
+ * The phase giving a full load's mail events their customers' numbers once committed, when the
+ * customers' ids are too many long ones for the load's join (load.ts numbersFitBesideReader).
+ */
+export const EVENTS_NUMBERED = 'events numbered';
 
 
 /** Imports files into one table in a single transaction: all files load, or nothing changes. */
@@ -256,6 +261,7 @@ async function attempt(
   // … and their product categories copied from a master too large for the load's lookup.
   let categoriesToCopy = false;
   let numberingMs = 0;
+  let eventsNumberedMs: number | undefined;
   let sortingMs: number | undefined;
 
   const loadRows = async (unknown: UnknownCustomers | undefined) => {
@@ -333,6 +339,7 @@ async function attempt(
     const unknownMs = unknown?.elapsedMs ?? 0;
     log.debug({ phase: 'rows', ms: side ? rowsMs : rowsMs - unknownMs }, IMPORT_PHASE);
     if (linesToNumber) log.debug({ phase: LINES_NUMBERED, ms: numberingMs }, IMPORT_PHASE);
+    if (eventsNumberedMs !== undefined) log.debug({ phase: EVENTS_NUMBERED, ms: eventsNumberedMs }, IMPORT_PHASE);
     if (sortingMs !== undefined) log.debug({ phase: STORED_BY_TIME, ms: sortingMs }, IMPORT_PHASE);
     if (side?.of === 'mail_events') log.debug({ phase: EVENTS_CHECKED, ms: keepingMs }, IMPORT_PHASE);
     if (unknown) log.debug({ phase: 'unknown customers', ms: unknownMs }, IMPORT_PHASE);
@@ -391,7 +398,11 @@ async function attempt(
       // An order in two files repeats its keys: the staged path keeps each key's last file's row.
       if (filesFrom.length > 1 && mode !== 'append' && (await repeatsKey(db, side.name, table.key))) throw new StageNeeded();
     }
-    if (target.numberedOnceCommitted) await load(() => db.transaction(() => numberSideEvents(db)));
+    if (target.numberedOnceCommitted) {
+      const started = Date.now();
+      await load(() => db.transaction(() => numberSideEvents(db)));
+      eventsNumberedMs = Date.now() - started;
+    }
     numberingMs = Date.now() - numberingStarted;
     throwIfAborted(options.signal);
     // Counted in the committed rows, before the events of missing customers get their numbers.
