@@ -12,9 +12,9 @@ import { summaryText } from '../helpers/summaries.js';
 // would, with a key the files repeat keeping its last file's row.
 
 const HEADER = 'order_id,line_no,customer_id,ordered_at,product_code,quantity,amount';
-/** Orders `from`..`to` - 1, two lines each, one month of 2025 per ten orders. */
 /** The rows without their second column (line_no). */
 const noLineNo = (rows: string[]) => rows.map((r) => r.split(',').filter((_, i) => i !== 1).join(','));
+/** Orders `from`..`to` - 1, two lines each, one month of 2025 per ten orders. */
 const orders = (from: number, to: number, amount = 100) => Array.from({ length: to - from }, (_, i) => from + i).flatMap((o) =>
   [1, 2].map((no) => `O${o},${no},C${o % 9},2025-${String(1 + Math.floor(o / 10) % 12).padStart(2, '0')}-1${o % 10} 10:00,P${1 + ((o + no) % 3)},${no},${amount + o}`));
 

@@ -1,5 +1,8 @@
 import type { DuckDBEngine } from '../engine.js';
 
+/** A row `r` whose customer the customers table lacks. */
+const MISSING_CUSTOMER = 'NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = r.customer_id)';
+
 /**
  * The customers of the lines or events an import loads that the customers table does not hold
  * (`unknownCustomers` of the import's result), kept inside the import's transaction.
@@ -11,9 +14,6 @@ import type { DuckDBEngine } from '../engine.js';
  * when they are many (events imported before the customers), they are counted distinct in hash
  * partitions small enough for the limit.
  */
-/** A row `r` whose customer the customers table lacks. */
-const MISSING_CUSTOMER = 'NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = r.customer_id)';
-
 export class UnknownCustomers {
   static readonly TABLE = 'kumiwake_import_customers';
 
