@@ -3,21 +3,44 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importShop, query, runCli, runCliAsync, tempDir, writeCsv } from '../helpers/cli.js';
+import { CLI, importShop, query, runCli, runCliAsync, tempDir, writeCsv, type CliResult } from '../helpers/cli.js';
 
-/** Holds the database open in another process, as a running import or scheduler would. */
-function holdDatabase(path: string, ms: number): Promise<() => Promise<void>> {
+/**
+ * Holds the database open in another process, as a running import or scheduler would, until
+ * `release` (which waits for it to exit): a test releases it once it has seen what it waits for,
+ * instead of a fixed time that had to outlast the CLI's start on a loaded machine.
+ */
+function holdDatabase(path: string): Promise<() => Promise<void>> {
   const script = `
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(${JSON.stringify(path)});
     const conn = await instance.connect();
     process.stdout.write('held\\n');
-    setTimeout(() => { conn.closeSync(); instance.closeSync(); process.exit(0); }, ${ms});`;
+    process.stdin.once('data', () => { conn.closeSync(); instance.closeSync(); process.exit(0); });`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url).pathname });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const release = async () => {
+    child.stdin.end('release\n');
+    await exited;
+  };
   return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve(() => exited));
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve(release));
     child.on('error', reject);
+  });
+}
+
+/** Runs the CLI, calling `onStderr` with all it has written to stderr so far as it writes. */
+function runCliWatching(args: string[], env: Record<string, string>, onStderr: (stderr: string) => void): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr(stderr);
+    });
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
 
@@ -27,15 +50,15 @@ describe('a database held by another process', () => {
     const db = join(dir, 'busy.duckdb');
     expect(runCli(['demo', '--db', db]).code).toBe(0);
     const file = writeCsv(join(dir, 'c.csv'), 'customer_id\n1\n');
-    const released = await holdDatabase(db, 8000); // longer than the CLI takes to start and give up on a loaded machine
+    const release = await holdDatabase(db);
     const r = await runCliAsync(['import', 'customers', file, '--db', db], { KUMIWAKE_LOCK_TIMEOUT: '1' });
+    await release();
     expect(r.code).toBe(1);
     // The holder is a plain node program, not kumiwake: the messages say so, and never blame kumiwake.
     expect(r.stderr).toMatch(/database .*busy\.duckdb is in use by another program \(pid \d+: .*node\); waiting for it/);
     expect(r.stderr).toMatch(/database is busy: .*busy\.duckdb is held by another program \(pid \d+: .*node\)/);
     expect(r.stderr).not.toMatch(/kumiwake process/);
     expect(r.stderr).not.toMatch(/Could not set lock|IO Error/);
-    await released();
   });
 
   it('waits for the other process and then proceeds', async () => {
@@ -43,12 +66,15 @@ describe('a database held by another process', () => {
     const db = join(dir, 'wait.duckdb');
     const file = writeCsv(join(dir, 'c.csv'), 'customer_id\n1\n2\n');
     expect(runCli(['import', 'customers', file, '--db', db]).code).toBe(0);
-    const released = await holdDatabase(db, 5000); // longer than the CLI takes to start on a loaded machine
-    const r = await runCliAsync(['import', 'customers', file, '--db', db, '--mode', 'replace', '--json'], { KUMIWAKE_LOCK_TIMEOUT: '30' });
-    expect(r.stderr).toContain('waiting for it');
-    expect(r.code).toBe(0);
+    const release = await holdDatabase(db);
+    let released: Promise<void> | undefined;
+    const r = await runCliWatching(['import', 'customers', file, '--db', db, '--mode', 'replace', '--json'], { KUMIWAKE_LOCK_TIMEOUT: '30' },
+      (stderr) => { if (stderr.includes('waiting for it')) released ??= release(); });
+    const saidWaiting = released !== undefined;
+    await (released ?? release());
+    expect(saidWaiting, r.stderr).toBe(true);
+    expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ rowsLoaded: 2 });
-    await released();
     expect(await query(db, 'SELECT count(*)::INT AS n FROM customers')).toEqual([{ n: 2 }]);
   });
 });
