@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, importShop, query, runCli, runCliAsync, tempDir, writeCsv, type CliResult } from '../helpers/cli.js';
+import { importShop, query, runCli, runCliAsync, tempDir, writeCsv } from '../helpers/cli.js';
 
 /**
  * Holds the database open in another process, as a running import or scheduler would, until
@@ -26,21 +26,6 @@ function holdDatabase(path: string): Promise<() => Promise<void>> {
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve(release));
     child.on('error', reject);
-  });
-}
-
-/** Runs the CLI, calling `onStderr` with all it has written to stderr so far as it writes. */
-function runCliWatching(args: string[], env: Record<string, string>, onStderr: (stderr: string) => void): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      onStderr(stderr);
-    });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
 
@@ -68,7 +53,7 @@ describe('a database held by another process', () => {
     expect(runCli(['import', 'customers', file, '--db', db]).code).toBe(0);
     const release = await holdDatabase(db);
     let released: Promise<void> | undefined;
-    const r = await runCliWatching(['import', 'customers', file, '--db', db, '--mode', 'replace', '--json'], { KUMIWAKE_LOCK_TIMEOUT: '30' },
+    const r = await runCliAsync(['import', 'customers', file, '--db', db, '--mode', 'replace', '--json'], { KUMIWAKE_LOCK_TIMEOUT: '30' },
       (stderr) => { if (stderr.includes('waiting for it')) released ??= release(); });
     const saidWaiting = released !== undefined;
     await (released ?? release());

@@ -18,13 +18,17 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** runCli without blocking; `onStderr` is called with all the command has written to stderr so far, as it writes. */
+export function runCliAsync(args: string[], env: Record<string, string> = {}, onStderr?: (stderr: string) => void): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr);
+    });
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
