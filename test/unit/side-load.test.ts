@@ -6,10 +6,11 @@ import { customers, mailEvents, products, purchases } from '../../src/catalog/ta
 import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, customersPerPassFor, inSmallerPassesWhenShort, refreshDerivedTables, SUMMARY_ATTEMPTS } from '../../src/engine/duckdb/import/derived.js';
 import { OutOfMemoryError } from '../../src/errors.js';
 import { silentLogger } from '../../src/logger.js';
-import { EVENTS_NUMBERED, IMPORT_PHASE, importFiles } from '../../src/engine/duckdb/import/run-import.js';
+import { EVENTS_NUMBERED, importFiles } from '../../src/engine/duckdb/import/run-import.js';
 import { LONG_ID_BYTES, numbersFitBesideReader } from '../../src/engine/duckdb/import/load.js';
 import { MISSING_CUSTOMERS, sideTableOf } from '../../src/engine/duckdb/import/side-load.js';
 import { tempDir } from '../helpers/cli.js';
+import { phaseLogger } from '../helpers/phases.js';
 import { summaryText } from '../helpers/summaries.js';
 
 const SIDE_LINES = sideTableOf('purchases');
@@ -262,8 +263,7 @@ describe('mail events of customers with many long ids', () => {
       db.change = (sql, params) => (statements.push(sql), change(sql, params));
       db.run = (sql, params) => (statements.push(sql), run(sql, params));
       const phases: string[] = [];
-      const record = (fields: object, message: string) => void (message === IMPORT_PHASE && phases.push((fields as { phase: string }).phase));
-      const result = await importFiles(db, { table: mailEvents, files: [join(dir, 'events.csv')], logger: { debug: record, info: record, warn: record, error: record } });
+      const result = await importFiles(db, { table: mailEvents, files: [join(dir, 'events.csv')], logger: phaseLogger(phases) });
       // `npm run bench` and the debug log say how long the numbering took.
       expect(phases).toContain(EVENTS_NUMBERED);
       // The load joins nothing; the committed side table is numbered from the customers.
