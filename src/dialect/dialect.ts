@@ -100,8 +100,13 @@ export interface SqlDialect {
    * number); NULL when there are no rows. A number above `highest` is an error, not a wrong set.
    */
   numberSet(number: Sql, highest: number): Sql;
-  /** whether a `numberSet` value (NULL: the empty set) lacks `number` */
-  lacksNumber(set: Sql, number: Sql): Sql<boolean>;
+  /**
+   * whether a `numberSet` value (NULL: the empty set) lacks `number`; with `highest`, a set of
+   * 0..`highest` that lacks every number above it (a stored set, built before those were given)
+   */
+  lacksNumber(set: Sql, number: Sql, highest?: number): Sql<boolean>;
+  /** the union of the rows' `numberSet` values (stored, all of one size); NULL when there are no rows */
+  unionOfSets(set: Sql): Sql;
   /**
    * The value `customerSet` returned, as the engine's driver hands it over, read into bytes where
    * bit i (byte i >> 3, most significant bit first) is position i.

@@ -61,6 +61,12 @@ export interface SchemaInfo {
    */
   readonly highestCustomerNumber?: number;
   /**
+   * With customerNumbers, the stored sets of customers per mail and event (table mail_event_sets,
+   * src/engine/duckdb/import/mail-event-sets.ts): for these events, a bit per customer number up
+   * to `highest` (numbers given since have no such event). Absent: none is kept.
+   */
+  readonly mailEventSets?: { readonly events: ReadonlySet<string>; readonly highest: number };
+  /**
    * customers.birthday_month_day and tags_text are kept (sql/customer-columns.sql, by every
    * customers import): the birthday and tags conditions read them instead of the date and the list.
    */

@@ -12,6 +12,7 @@ import { memberCountsSql, type MemberCounts, type PlanTarget } from './plan-targ
 import { assertNoWarnings, segmentWarnings, type SegmentWarning } from './warnings.js';
 import { readSettings } from './settings.js';
 import { NUMBERED_TABLES, UNNUMBERED_ROW_SQL } from '../engine/duckdb/import/customer-numbers.js';
+import { MAIL_EVENT_SETS_MARK, type MailEventSetsMark } from '../engine/duckdb/import/mail-event-sets.js';
 
 export interface CountResult {
   readonly count: number;
@@ -98,13 +99,20 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
  * number, and the highest number given (src/engine/duckdb/import/customer-numbers.ts). DuckDB's
  * alone: a ClickHouse engine answers for the columns and marks of its DuckDB state file.
  */
-async function customerNumbersOf(db: Engine, columns: readonly { table: string; column: string }[]): Promise<Pick<SchemaInfo, 'customerNumbers' | 'highestCustomerNumber'>> {
+async function customerNumbersOf(db: Engine, columns: readonly { table: string; column: string }[]): Promise<Pick<SchemaInfo, 'customerNumbers' | 'highestCustomerNumber' | 'mailEventSets'>> {
   if (db.dialectName !== 'duckdb' || !NUMBERED_TABLES.every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
     || !(await db.hasSchemaMark('customer_numbers'))) return { customerNumbers: false };
-  // Every count asks: one statement for both.
-  const [state] = await db.query<{ unnumbered: boolean; highest: number }>({
-    sql: `SELECT u.unnumbered, (SELECT COALESCE(max(customer_no), 0) FROM customer_numbers) AS highest FROM (${UNNUMBERED_ROW_SQL}) AS u`, parameters: [] });
-  return state!.unnumbered ? { customerNumbers: false } : { customerNumbers: true, highestCustomerNumber: Number(state!.highest) };
+  // Every count asks: one statement for all three.
+  const [state] = await db.query<{ unnumbered: boolean; highest: number; sets: string | null }>({
+    sql: `SELECT u.unnumbered, (SELECT COALESCE(max(customer_no), 0) FROM customer_numbers) AS highest,
+            (SELECT value FROM schema_info WHERE key = $1) AS sets FROM (${UNNUMBERED_ROW_SQL}) AS u`,
+    parameters: [MAIL_EVENT_SETS_MARK] });
+  if (state!.unnumbered) return { customerNumbers: false };
+  const sets = state!.sets === null ? undefined : JSON.parse(state!.sets) as MailEventSetsMark;
+  return {
+    customerNumbers: true, highestCustomerNumber: Number(state!.highest),
+    ...(sets && sets.events.length > 0 && columns.some((c) => c.table === 'mail_event_sets') ? { mailEventSets: { events: new Set(sets.events), highest: sets.highest } } : {}),
+  };
 }
 
 export async function countSegment(

@@ -8,6 +8,7 @@ import { CUSTOMER_NUMBERS_MARK } from '../../src/engine/duckdb/import/customer-n
 import { refreshDerivedTables } from '../../src/engine/duckdb/import/derived.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { planMembers, planTargetOf, schemaInfo } from '../../src/segments/evaluate.js';
+import type { SchemaInfo } from '../../src/planner/context.js';
 import { duckdbDialect } from '../../src/dialect/duckdb/dialect.js';
 import { validateDefinition } from '../../src/model/validate.js';
 import { compileMembers } from '../../src/planner/compile-segment.js';
@@ -163,19 +164,23 @@ describe('customer numbers', () => {
     expect(await members(orderedSinceJune)).toEqual(['B', 'E', 'G']);
   });
 
-  it('tests a not mail leaf against one set of the numbers, or by NOT IN past NUMBER_SET_BITS_AT_MOST, with the same customers', async () => {
+  it('tests a not mail leaf against the stored sets, one set of the numbers, or by NOT IN past NUMBER_SET_BITS_AT_MOST, with the same customers', async () => {
     const schema = await schemaInfo(db);
     expect(schema.highestCustomerNumber).toBe(Math.max(...(await db.all<{ no: number }>('SELECT customer_no AS no FROM customer_numbers')).map((r) => r.no)));
     const valid = validateDefinition(notClicked, { asOf });
-    const planned = async (highestCustomerNumber: number) => {
-      const plan = compileMembers(valid, { dialect: duckdbDialect, asOf, schema: { ...schema, highestCustomerNumber } });
+    const planned = async (changed: Partial<SchemaInfo>) => {
+      const plan = compileMembers(valid, { dialect: duckdbDialect, asOf, schema: { ...schema, ...changed } });
       return { sql: plan.sql, members: (await db.query<{ customer_id: string }>(plan)).map((r) => r.customer_id).sort() };
     };
-    const bySet = await planned(schema.highestCustomerNumber!);
-    const byNotIn = await planned(NUMBER_SET_BITS_AT_MOST);
+    const byStoredSets = await planned({});
+    const bySet = await planned({ mailEventSets: undefined });
+    const byNotIn = await planned({ mailEventSets: undefined, highestCustomerNumber: NUMBER_SET_BITS_AT_MOST });
+    expect(byStoredSets.sql).toContain('FROM mail_event_sets');
+    expect(bySet.sql).not.toContain('mail_event_sets');
     expect(bySet.sql).not.toContain('NOT IN');
     expect(byNotIn.sql).toContain('NOT IN');
     expect(bySet.members).toEqual(['B', 'C', 'E', 'G']);
+    expect(byStoredSets.members).toEqual(bySet.members);
     expect(byNotIn.members).toEqual(bySet.members);
   });
 

@@ -176,6 +176,7 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     customerSet: unsupported('customerSet'),
     numberSet: unsupported('numberSet'),
     lacksNumber: unsupported('lacksNumber'),
+    unionOfSets: unsupported('unionOfSets'),
     readCustomerSet: unsupported('readCustomerSet'),
     connectionTable: unsupported('connectionTable'),
 

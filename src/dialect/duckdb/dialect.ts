@@ -123,7 +123,11 @@ export const duckdbDialect: SqlDialect = {
   customerSet: (index, size) => sql`COALESCE(bitstring_agg(${index}, 0, ${sql.lit(size - 1)}), bitstring('0', ${sql.lit(size)}))`,
   // A BITSTRING again; get_bit of a NULL set is NULL, which is distinct from 1.
   numberSet: (number, highest) => sql`bitstring_agg(${number}, 0, ${sql.lit(highest)})`,
-  lacksNumber: (set, number) => sql`(get_bit(${set}, ${number}) IS DISTINCT FROM 1)`,
+  // get_bit past the set's end is an error: a number above `highest` is not tested.
+  lacksNumber: (set, number, highest) => (highest === undefined
+    ? sql`(get_bit(${set}, ${number}) IS DISTINCT FROM 1)`
+    : sql`(CASE WHEN ${number} <= ${sql.lit(highest)} THEN get_bit(${set}, ${number}) END IS DISTINCT FROM 1)`),
+  unionOfSets: (set) => sql`bit_or(${set})`,
   connectionTable: (name, query) => sql`CREATE OR REPLACE TEMP TABLE ${sql.id(name)} AS ${query}`,
   readCustomerSet: readBitstring,
   quoteIdentifier: sqlIdent,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { DuckDBEngine } from '../engine.js';
 import { CUSTOMER_NUMBERS_MARK, numberCustomers, UNNUMBERED_ROW_SQL } from './customer-numbers.js';
+import { MAIL_EVENT_SETS_MARK } from './mail-event-sets.js';
 
 /** The schema_info keys saying every customer's kept columns are kept (the planner reads them only then). */
 export const REACHABLE_FLAGS_MARK = 'reachable_flags';
@@ -26,11 +27,12 @@ export async function refreshKeptCustomerColumns(db: DuckDBEngine, { tags = true
 }
 
 /**
- * Whether a database lacks a kept column's mark (made before the column), or holds rows without a
- * customer number (written by a writer that does not number them): refreshKeptCustomerColumns then.
+ * Whether a database lacks a kept column's mark (made before the column, or before the mail event
+ * sets: mail-event-sets.ts), or holds rows without a customer number (written by a writer that
+ * does not number them): refreshKeptCustomerColumns then.
  */
 export async function keptCustomerColumnsMissing(db: DuckDBEngine): Promise<boolean> {
-  for (const mark of [...MARKS, CUSTOMER_NUMBERS_MARK]) if (!(await db.hasSchemaMark(mark))) return true;
+  for (const mark of [...MARKS, CUSTOMER_NUMBERS_MARK, MAIL_EVENT_SETS_MARK]) if (!(await db.hasSchemaMark(mark))) return true;
   const [row] = await db.all<{ unnumbered: boolean }>(UNNUMBERED_ROW_SQL);
   return row!.unnumbered;
 }

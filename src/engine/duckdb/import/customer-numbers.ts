@@ -1,5 +1,6 @@
 import type { DuckDBEngine } from '../engine.js';
 import { MISSING_CUSTOMERS, remakeTable, sideTableOf } from './side-load.js';
+import { MAIL_EVENT_SETS_MARK, refreshMailEventSets } from './mail-event-sets.js';
 
 /**
  * The schema_info key saying every row of customers, mail_events and customer_summary carries its
@@ -29,12 +30,13 @@ export const NUMBERED_TABLES: readonly NumberedTable[] = ['customers', 'mail_eve
  * mail events from the customers row, the summary rebuilt by customer from customer_numbers),
  * then numberRows fills the others.
  */
-export async function numberRows(db: DuckDBEngine, table: string): Promise<void> {
+export async function numberRows(db: DuckDBEngine, table: string): Promise<number> {
   // Usually none: DuckDB answers from the column's statistics.
   const rows = await unnumberedRows(db, table);
-  if (rows === 0) return;
+  if (rows === 0) return 0;
   await giveNumbers(db, `SELECT DISTINCT customer_id FROM ${table} WHERE customer_no IS NULL`);
   await fillNumbers(db, table, rows);
+  return rows;
 }
 
 const unnumberedRows = async (db: DuckDBEngine, table: string): Promise<number> =>
@@ -99,11 +101,18 @@ export const UNNUMBERED_ROW_SQL = `SELECT ${NUMBERED_TABLES.map((t) => `EXISTS (
 
 /**
  * Numbers every row of the numbered tables that has none and sets the mark: after a customers
- * import, and once on a database made before the numbers. Inside the caller's transaction.
+ * import, and once on a database made before the numbers. Inside the caller's transaction. Events
+ * numbered here (or a database made before the sets) have their answer sets built again.
  */
 export async function numberCustomers(db: DuckDBEngine): Promise<void> {
-  for (const table of NUMBERED_TABLES) await numberRows(db, table);
+  let eventsNumbered = 0;
+  for (const table of NUMBERED_TABLES) {
+    const rows = await numberRows(db, table);
+    if (table === 'mail_events') eventsNumbered = rows;
+  }
   if (!(await db.hasSchemaMark(CUSTOMER_NUMBERS_MARK))) await db.setSchemaMark(CUSTOMER_NUMBERS_MARK);
+  // The sets of answer events are built from the events' numbers (mail-event-sets.ts).
+  if (eventsNumbered > 0 || !(await db.hasSchemaMark(MAIL_EVENT_SETS_MARK))) await refreshMailEventSets(db);
 }
 
 /**

@@ -25,6 +25,7 @@ import { storeSideByTimeIfSpread } from './time-order.js';
 import { createSideTable, eachSideEventOnce, dropSideTables, isSideLoaded, keepSideEventsOnce, numberSideEvents, sideTableOf, swapInSideTable } from './side-load.js';
 import { refreshCustomerValues } from './customer-values.js';
 import { refreshKeptCustomerColumns } from './customer-columns.js';
+import { refreshMailEventSets } from './mail-event-sets.js';
 import { numberMissingCustomers, numberRows } from './customer-numbers.js';
 import { UnknownCustomers } from './unknown-customers.js';
 
@@ -332,6 +333,7 @@ async function attempt(
       else await refreshDerivedTables(db, 'purchases', await summaryScope(db, mode, rowsRead));
     }
     if (side) await swapInSideTable(db, side.of);
+    if (table.table === 'mail_events') await refreshMailEventSets(db);
     if (table.table === 'customers') {
       await refreshCustomerValues(db);
       await refreshKeptCustomerColumns(db, { tags: plans.some((p) => p.columns.some((c) => c.name === 'tags')) });
