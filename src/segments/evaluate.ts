@@ -109,9 +109,10 @@ async function customerNumbersOf(db: Engine, columns: readonly { table: string; 
     parameters: [MAIL_EVENT_SETS_MARK] });
   if (state!.unnumbered) return { customerNumbers: false };
   const sets = state!.sets === null ? undefined : JSON.parse(state!.sets) as MailEventSetsMark;
+  const kept = sets !== undefined && sets.events.length > 0 && columns.some((c) => c.table === 'mail_event_sets');
   return {
     customerNumbers: true, highestCustomerNumber: Number(state!.highest),
-    ...(sets && sets.events.length > 0 && columns.some((c) => c.table === 'mail_event_sets') ? { mailEventSets: { events: new Set(sets.events), highest: sets.highest } } : {}),
+    ...(kept ? { mailEventSets: { events: new Set(sets.events), highest: sets.highest } } : {}),
   };
 }
 

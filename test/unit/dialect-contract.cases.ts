@@ -121,7 +121,7 @@ export interface Golden {
   readonly name: string;
   readonly entry: 'compileCount' | 'compileMembers' | 'compileMemberFlags' | 'compileMailSelectionCount';
   /** `numbered`: summaries, with customer numbers on customers, mail_events and customer_summary (DuckDB only) */
-  readonly schema: 'row by row' | 'summaries and value dictionary' | 'numbered';
+  readonly schema: 'row by row' | 'summaries and value dictionary' | 'numbered' | 'numbered, stored mail sets';
   readonly definition: unknown;
 }
 
@@ -177,6 +177,12 @@ export const golden: readonly Golden[] = [
     { kind: 'purchases', window: { from: 'today-365d' }, orderCount: { min: 0, max: 0 } },
     { kind: 'mail', event: 'open', mails: ['M1', 'M2'] },
     { not: { kind: 'mail', event: 'click', mails: ['M3', 'M4'] } },
+  ] } } },
+  // Lifetime mail leaves, present and "not", from the stored sets of their mails' customers.
+  { name: 'numbered-mail-sets', entry: 'compileCount', schema: 'numbered, stored mail sets', definition: { where: { all: [
+    { kind: 'mail', event: 'open', mails: ['M1', 'M2'] },
+    { not: { kind: 'mail', event: 'click', mailFilter: { kinds: ['scenario'] } } },
+    { not: { kind: 'mail', event: 'send', mails: ['M3'] } },
   ] } } },
   { name: 'reachable-flags-segment', entry: 'compileMemberFlags', schema: 'row by row', definition: { includeDeleted: true, where: { all: [
     { kind: 'reachable', channel: 'email' }, { not: { kind: 'reachable', channel: 'dm' } }, { kind: 'segment', name: 'saved-vip' }, { any: [] },

@@ -11,12 +11,14 @@ import { countSegment, planMembers, planTargetOf, schemaInfo } from '../../src/s
 import { SegmentStore } from '../../src/segments/store.js';
 import { tempDir } from '../helpers/cli.js';
 
-// A `not` mail leaf without a window reads the stored sets of its mails' customers
-// (src/engine/duckdb/import/mail-event-sets.ts) instead of the events. The sets must follow every
-// change of the events and of the customer numbers, or the leaf silently answers for old events.
+// A mail leaf without a window (present, or under `not`) reads the stored sets of its mails'
+// customers (src/engine/duckdb/import/mail-event-sets.ts) instead of the events. The sets must
+// follow every change of the events and of the customer numbers, or the leaf silently answers for
+// old events.
 
 const asOf = parseLocalDate('2026-06-30')!;
 const notClickedM1 = { version: 1, where: { not: { kind: 'mail', event: 'click', mails: ['M1'] } } };
+const clickedM1 = { version: 1, where: { kind: 'mail', event: 'click', mails: ['M1'] } };
 const notOpenedScenario = { version: 1, where: { not: { kind: 'mail', event: 'open', mailFilter: { kinds: ['scenario'] } } } };
 
 describe('stored sets of the customers who answered each mail', () => {
@@ -66,12 +68,17 @@ describe('stored sets of the customers who answered each mail', () => {
     expect((await plan(notClickedM1)).sql).toContain('FROM mail_event_sets');
     expect(await members(notClickedM1)).toEqual(['B', 'C', 'D']);
     expect(await members(notOpenedScenario)).toEqual(['A', 'B', 'C']);
+    // A present leaf reads them too.
+    expect((await plan(clickedM1)).sql).toContain('FROM mail_event_sets');
+    expect(await members(clickedM1)).toEqual(['A']);
+    expect(await members({ version: 1, where: { kind: 'mail', event: 'qr', mailFilter: { kinds: ['scenario'] } } })).toEqual(['D']);
   });
 
   it('follow appended events and a replace of them', async () => {
     await importFiles(db, { table: mailEvents, mode: 'append', files: [events('e2.csv', ['B,M1,click,2026-06-04 11:00', 'A,M2,open,2026-06-04 12:00'])] });
     expect(await faults()).toBe(0n);
     expect(await members(notClickedM1)).toEqual(['C', 'D']);
+    expect(await members(clickedM1)).toEqual(['A', 'B']);
     expect(await members(notOpenedScenario)).toEqual(['B', 'C']);
     await importFiles(db, { table: mailEvents, mode: 'replace', files: [events('e3.csv', ['C,M1,click,2026-06-05 11:00'])] });
     expect(await faults()).toBe(0n);
@@ -89,9 +96,11 @@ describe('stored sets of the customers who answered each mail', () => {
     expect((await plan(notClickedM1)).sql).toContain('FROM mail_event_sets');
     // G's number is past every set's end: absent, not an error; X clicked no mail since the replace.
     expect(await members(notClickedM1)).toEqual(['A', 'B', 'D', 'G', 'X']);
+    expect(await members(clickedM1)).toEqual(['C']);
     await importFiles(db, { table: mailEvents, mode: 'append', files: [events('e4.csv', ['G,M1,click,2026-06-07 11:00'])] });
     expect(await faults()).toBe(0n);
     expect(await members(notClickedM1)).toEqual(['A', 'B', 'D', 'X']);
+    expect(await members(clickedM1)).toEqual(['C', 'G']);
   });
 
   it('are not read for a window, every mail, or sends, whose answers they do not hold', async () => {
@@ -101,6 +110,7 @@ describe('stored sets of the customers who answered each mail', () => {
       { kind: 'mail', event: 'send', mails: ['M1'] },
     ]) {
       expect((await plan({ version: 1, where: { not: leaf } })).sql).not.toContain('mail_event_sets');
+      expect((await plan({ version: 1, where: leaf })).sql).not.toContain('mail_event_sets');
     }
     // C clicked M1 before the window, G inside it.
     expect(await members({ version: 1, where: { not: { kind: 'mail', event: 'click', mails: ['M1'], window: { from: '2026-06-07' } } } })).toEqual(['A', 'B', 'C', 'D', 'X']);
