@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { customers, mailEvents, purchases } from '../../src/catalog/tables.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
-import { MAIL_EVENT_SET_BITS_AT_MOST, MAIL_EVENT_SET_EVENTS, MAIL_EVENT_SETS_MARK } from '../../src/engine/duckdb/import/mail-event-sets.js';
+import { MAIL_EVENT_SET_BITS_AT_MOST, MAIL_EVENT_SET_EVENTS, MAIL_EVENT_SETS_MARK, refreshMailEventSets } from '../../src/engine/duckdb/import/mail-event-sets.js';
 import { NUMBER_SET_BITS_AT_MOST } from '../../src/planner/compile-mail.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { countSegment, planMembers, planTargetOf, schemaInfo } from '../../src/segments/evaluate.js';
@@ -101,6 +101,17 @@ describe('stored sets of the customers who answered each mail', () => {
     expect(await faults()).toBe(0n);
     expect(await members(notClickedM1)).toEqual(['A', 'B', 'D', 'X']);
     expect(await members(clickedM1)).toEqual(['C', 'G']);
+  });
+
+  it('are built in passes of a few mails each when they would not fit in memory at once, the same', async () => {
+    const stored = async () => db.all<{ event: string; mail_id: string; bits: string }>(
+      'SELECT event, mail_id, CAST(customers AS VARCHAR) AS bits FROM mail_event_sets ORDER BY event, mail_id');
+    await importFiles(db, { table: mailEvents, mode: 'append', files: [events('e5.csv', ['A,M2,open,2026-06-08 11:00', 'D,M3,qr,2026-06-08 12:00'])] });
+    const once = await stored();
+    expect(once.map((s) => `${s.event} ${s.mail_id}`)).toEqual(['click M1', 'open M2', 'qr M3']);
+    await db.transaction(() => refreshMailEventSets(db, { bytesPerPass: 1 }));
+    expect(await stored()).toEqual(once);
+    expect(await faults()).toBe(0n);
   });
 
   it('are not read for a window, every mail, or sends, whose answers they do not hold', async () => {
