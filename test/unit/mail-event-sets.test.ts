@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
@@ -9,7 +8,7 @@ import { NUMBER_SET_BITS_AT_MOST } from '../../src/planner/compile-mail.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { countSegment, planMembers, planTargetOf, schemaInfo } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
-import { tempDir } from '../helpers/cli.js';
+import { tempDir, writeCsv } from '../helpers/cli.js';
 
 // A mail leaf without a window (present, or under `not`) reads the stored sets of its mails'
 // customers (src/engine/duckdb/import/mail-event-sets.ts) instead of the events. The sets must
@@ -25,10 +24,7 @@ describe('stored sets of the customers who answered each mail', () => {
   let dir: string;
   let path: string;
   let db: DuckDBEngine;
-  const write = (name: string, rows: string[]) => {
-    writeFileSync(join(dir, name), `${rows.join('\n')}\n`);
-    return join(dir, name);
-  };
+  const write = (name: string, rows: string[]) => writeCsv(join(dir, name), `${rows.join('\n')}\n`);
   const events = (name: string, rows: string[]) => write(name, ['customer_id,mail_id,event,occurred_at', ...rows]);
   const plan = async (definition: unknown, on = db) => planMembers(definition, await SegmentStore.load(on), asOf, await planTargetOf(on));
   const members = async (definition: unknown, on = db) => {
