@@ -80,7 +80,7 @@ export function compileMail(leaf: MailCondition, ctx: PlannerContext): Sql<boole
 
 /**
  * `not` a `mail` condition, reached from the statement's WHERE through AND / OR only: the customer
- * is not among its customers. Where stored sets answer it, from them (`storedSetOf`). Else by
+ * is not among its customers. Where stored sets answer it, from them (`storedSetLacks`). Else by
  * number, up to NUMBER_SET_BITS_AT_MOST, their set is one value of a bit per number
  * (`dialect.numberSet`) that each customer's row tests (did not click a scenario mail at 1x:
  * 29 -> 21 ms). Otherwise `NOT IN` rather than the join: DuckDB's anti join keeps the
