@@ -96,8 +96,9 @@ export async function schemaInfo(db: Engine, settingsDb: Engine = db): Promise<S
 
 /**
  * Whether every row of customers, mail_events and customer_summary carries its customer's
- * number, and the highest number given (src/engine/duckdb/import/customer-numbers.ts). DuckDB's
- * alone: a ClickHouse engine answers for the columns and marks of its DuckDB state file.
+ * number, and the highest number given (src/engine/duckdb/import/customer-numbers.ts), and which
+ * stored sets of mail answers there are (mail-event-sets.ts). DuckDB's alone: a ClickHouse engine
+ * answers for the columns and marks of its DuckDB state file.
  */
 async function customerNumbersOf(db: Engine, columns: readonly { table: string; column: string }[]): Promise<Pick<SchemaInfo, 'customerNumbers' | 'highestCustomerNumber' | 'mailEventSets'>> {
   if (db.dialectName !== 'duckdb' || !NUMBERED_TABLES.every((t) => columns.some((c) => c.table === t && c.column === 'customer_no'))
