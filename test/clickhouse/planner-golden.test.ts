@@ -41,7 +41,7 @@ for (const dialect of [clickhouseDialect, clickhouseLegacyDialect]) {
     });
 
     // ClickHouse has no customer numbers: the numbered form is DuckDB's alone.
-    it.each(golden.filter((g) => g.schema !== 'numbered'))('compiles $name to the golden SQL', async (g) => {
+    it.each(golden.filter((g) => !g.schema.startsWith('numbered')))('compiles $name to the golden SQL', async (g) => {
       const definition = validateDefinition(g.definition, { asOf, lookupSegment });
       const plan = g.entry === 'compileMailSelectionCount'
         ? compileClickHouseMailSelectionCount(leavesOf(definition.where).find((l): l is MailCondition => l.kind === 'mail')!, options)
