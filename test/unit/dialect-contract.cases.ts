@@ -120,7 +120,10 @@ export function placements(v: string): Array<{ what: string; where: unknown; neg
 export interface Golden {
   readonly name: string;
   readonly entry: 'compileCount' | 'compileMembers' | 'compileMemberFlags' | 'compileMailSelectionCount';
-  /** `numbered`: summaries, with customer numbers on customers, mail_events and customer_summary (DuckDB only) */
+  /**
+   * `numbered`: summaries, with customer numbers on customers, mail_events and customer_summary
+   * (DuckDB only); `numbered, stored mail sets`: also the sets of each mail's answers (mail_event_sets)
+   */
   readonly schema: 'row by row' | 'summaries and value dictionary' | 'numbered' | 'numbered, stored mail sets';
   readonly definition: unknown;
 }
