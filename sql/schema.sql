@@ -281,7 +281,7 @@ ALTER TABLE mail_events ADD COLUMN IF NOT EXISTS customer_no INTEGER;
 ALTER TABLE customer_summary ADD COLUMN IF NOT EXISTS customer_no INTEGER;
 -- Per answer event (open, click, qr) and mail, a bit per customer number: set for the customers
 -- with such an event (src/engine/duckdb/import/mail-event-sets.ts), kept by every change of
--- mail_events. A lifetime mail leaf ORs its mails' sets instead of reading the events. Stored
+-- mail_events. A `not` mail leaf ORs its mails' sets instead of reading the events. Stored
 -- uncompressed: ZSTD, DuckDB's choice for these 125 kB values, took 60 ms to read 23 of them
 -- back at 1x, uncompressed 4 ms.
 CREATE TABLE IF NOT EXISTS mail_event_sets (

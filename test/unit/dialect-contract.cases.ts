@@ -181,7 +181,8 @@ export const golden: readonly Golden[] = [
     { kind: 'mail', event: 'open', mails: ['M1', 'M2'] },
     { not: { kind: 'mail', event: 'click', mails: ['M3', 'M4'] } },
   ] } } },
-  // Lifetime mail leaves, present and "not", from the stored sets of their mails' customers.
+  // Lifetime "not" mail leaves from the stored sets of their mails' customers (not sends, which
+  // have none); a present leaf joins the events.
   { name: 'numbered-mail-sets', entry: 'compileCount', schema: 'numbered, stored mail sets', definition: { where: { all: [
     { kind: 'mail', event: 'open', mails: ['M1', 'M2'] },
     { not: { kind: 'mail', event: 'click', mailFilter: { kinds: ['scenario'] } } },
