@@ -38,6 +38,10 @@ function eventsOfListedMails(ids: readonly string[], ctx: PlannerContext): Sql {
   return sql`(${sql.join(ids.map((id) => sql`SELECT * FROM mail_events WHERE mail_id = ${id}`), sql` UNION ALL `)})`;
 }
 
+/** The name of the statement's table of the mails a leaf selects (one per selection, `selectedMails`). */
+const mailSelection = (leaf: MailCondition, ctx: PlannerContext): string =>
+  ctx.cte(`mails:${JSON.stringify(leaf.mails ?? leaf.mailFilter)}`, () => selectedMails(leaf, ctx));
+
 /**
  * The customers of a `mail` condition, as a query of their `ctx.numberedKey` (once each when
  * `once`: a customer with two such events is there twice otherwise); undefined when it selects no
@@ -48,14 +52,13 @@ function mailCustomers(leaf: MailCondition, ctx: PlannerContext, once = true): S
     ctx.notes.push(`a mail condition lists no mails: it matches no one`);
     return undefined;
   }
-  const selection = () => ctx.cte(`mails:${JSON.stringify(leaf.mails ?? leaf.mailFilter)}`, () => selectedMails(leaf, ctx));
   const window = leaf.window ? sql` AND ${inDateRange(ctx, sql.ref('e.occurred_at'), leaf.window)}` : sql``;
   const events = leaf.mails
     ? sql`FROM ${eventsOfListedMails([...new Set(leaf.mails)], ctx)} e WHERE e.event = ${leaf.event}${window}`
-    : sql`FROM mail_events e WHERE e.event = ${leaf.event} AND e.mail_id IN (SELECT mail_id FROM ${sql.table(selection())})${window}`;
+    : sql`FROM mail_events e WHERE e.event = ${leaf.event} AND e.mail_id IN (SELECT mail_id FROM ${sql.table(mailSelection(leaf, ctx))})${window}`;
   const key = sql.ref(`e.${ctx.numberedKey}`);
   if (leaf.match !== 'all') return once ? sql`SELECT ${key} ${events} GROUP BY ${key}` : sql`SELECT ${key} ${events}`;
-  const selected = selection();
+  const selected = mailSelection(leaf, ctx);
   return sql`SELECT ${key} ${events} GROUP BY ${key}
         HAVING count(DISTINCT e.mail_id) = (SELECT count(*) FROM ${sql.table(selected)})`;
 }
@@ -125,7 +128,7 @@ function storedSetLacks(leaf: MailCondition, ctx: PlannerContext): Sql<boolean> 
   const d = ctx.dialect;
   const mails = leaf.mails
     ? d.inList(sql.ref('mail_id'), [...new Set(leaf.mails)])
-    : sql`mail_id IN (SELECT mail_id FROM ${sql.table(ctx.cte(`mails:${JSON.stringify(leaf.mailFilter)}`, () => selectedMails(leaf, ctx)))})`;
+    : sql`mail_id IN (SELECT mail_id FROM ${sql.table(mailSelection(leaf, ctx))})`;
   const set = sql`(SELECT ${d.unionOfSets(sql.ref('customers'))} FROM mail_event_sets WHERE event = ${leaf.event} AND ${mails})`;
   return d.lacksNumber(set, sql.ref('c.customer_no'), sets.highest);
 }
