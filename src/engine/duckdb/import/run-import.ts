@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DuckDBEngine } from '../engine.js';
@@ -7,12 +7,11 @@ import { readReason } from '../../../system-reasons.js';
 import { InterruptedError, throwIfAborted } from '../../../interrupt.js';
 import { csvRow } from '../../../csv-text.js';
 import { silentLogger, type Logger } from '../../../logger.js';
-import { noProgress, silentProgress, withPolledProgress, type ProgressReporter } from '../../../progress.js';
+import { noProgress, withPolledProgress, type ProgressReporter } from '../../../progress.js';
 import type { TableDef } from '../../../catalog/tables.js';
 import { csvReaderError, readFirstRecord } from './csv-errors.js';
 import { DecodedCopies } from '../../../import/decoded-copies.js';
-import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
-import { detectEncoding, encodingToTry, refuseUtf16, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
+import { detectEncoding, refuseUtf16, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 import { mapHeader, refuseWrongDelimiter } from '../../../import/header.js';
 import { lineNumbersOfRecords } from '../../../import/line-numbers.js';
 import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, loadDirectly, loadStage, numbersFitBesideReader, repeatsKey, storedIn, WIDE_FILE_COLUMNS, type ImportMode, type ImportTarget } from './load.js';
@@ -28,6 +27,7 @@ import { refreshKeptCustomerColumns } from './customer-columns.js';
 import { refreshMailEventSets } from './mail-event-sets.js';
 import { numberMissingCustomers, numberRows } from './customer-numbers.js';
 import { UnknownCustomers } from './unknown-customers.js';
+import { BIG_FILE, readableFiles, type EncodingMemory } from './readable-files.js';
 
 export interface ImportOptions {
   readonly table: TableDef;
@@ -76,8 +76,6 @@ export interface ImportResult {
 
 interface Reject { file: string; line: number; column: string; value: string; reason: string }
 
-
-const BIG_FILE = 16 << 20;
 
 /** The debug log message giving one phase of an import and its milliseconds. */
 export const IMPORT_PHASE = 'import phase';
@@ -160,74 +158,13 @@ export async function importFiles(db: DuckDBEngine, options: ImportOptions): Pro
 
 async function attempt(
   db: DuckDBEngine, options: ImportOptions, files: string[], mode: ImportMode, mapping: ReturnType<typeof loadMapping>,
-  copies: DecodedCopies, encodings: { decoded: Map<string, { path: string; undecodable: number }>; decided: Map<string, Encoding>; readAsUtf8: Set<string> },
+  copies: DecodedCopies, encodings: EncodingMemory,
   started: Date, staged: boolean,
 ): Promise<ImportResult> {
-  const { decoded, decided, readAsUtf8 } = encodings;
   const table = options.table;
   const log = options.logger ?? silentLogger;
   const progress = options.progress ?? noProgress;
-  // Decode CP932 files to UTF-8 copies first: DuckDB's reader only reads UTF-8 (and a UTF-8 file
-  // ending with Ctrl-Z is read from a copy without it). A copy made by an earlier attempt of this
-  // command (one that had to be staged) is used again if it was made for the same encoding.
-  // The encoding is decided from the whole file: by DuckDB reading a file as UTF-8 through (one
-  // whose start is UTF-8: encodingToTry), else by detectEncoding, or for a large file whose start is
-  // not UTF-8 by the decoding workers as they make its copy. Nothing read in an encoding the
-  // whole file does not have is kept, and bytes that are not CP932 are never replaced silently.
-  const readable: Array<{ file: string; path: string; encoding: Encoding; undecodable: number }> = [];
-  // Files whose encoding their decoding decides (a large file whose start is not UTF-8).
-  const decideWhileDecoding = new Set<string>();
-  const toTry = (file: string): Encoding => {
-    const { encoding, whole, decidedWhileDecoding } = encodingToTry(file);
-    if (decidedWhileDecoding) decideWhileDecoding.add(file);
-    else if (whole) decided.set(file, encoding);
-    else readAsUtf8.add(file);
-    return encoding;
-  };
-  for (const file of files) {
-    const encoding: Encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : decided.get(file) ?? toTry(file);
-    const earlier = decoded.get(`${encoding}:${file}`);
-    if (earlier) {
-      readable.push({ file, path: earlier.path, encoding, undecodable: earlier.undecodable });
-      continue;
-    }
-    const size = statSync(file).size;
-    if (encoding === 'utf-8') {
-      if (!endsWithEofMark(file)) {
-        readable.push({ file, path: file, encoding, undecodable: 0 });
-        continue;
-      }
-      const { copy } = await copies.write(file, readable.length, size, (to) => copyFileSync(file, to));
-      dropEofMark(copy);
-      log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
-      decoded.set(`${encoding}:${file}`, { path: copy, undecodable: 0 });
-      readable.push({ file, path: copy, encoding, undecodable: 0 });
-      continue;
-    }
-    const bar = size > BIG_FILE ? progress(`decoding ${basename(file)}`) : silentProgress;
-    let copy: string;
-    let undecodable: number;
-    const decide = decideWhileDecoding.has(file);
-    let decodedAs: Encoding | undefined;
-    try {
-      ({ copy, result: { undecodable, encoding: decodedAs } } = await copies.write(file, readable.length, size,
-        (to) => transcodeToUtf8(file, to, (n) => bar.update(n / size), options.signal, { decide })));
-    } finally {
-      bar.stop();
-    }
-    if (decide) {
-      // A line of the sample is not UTF-8, so the file is CP932 or mixed (refused above).
-      if (decodedAs !== 'cp932') throw new Error(`${file}: decided ${decodedAs} after its first lines were found not UTF-8`);
-      decided.set(file, decodedAs);
-    }
-    if (endsWithEofMark(copy)) {
-      dropEofMark(copy);
-      log.info({ file }, 'the file ends with a Ctrl-Z (DOS end-of-file mark): read without it');
-    }
-    if (undecodable > 0) log.info({ file, undecodable }, 'bytes that are not CP932: their rows are bad rows');
-    decoded.set(`${encoding}:${file}`, { path: copy, undecodable });
-    readable.push({ file, path: copy, encoding, undecodable });
-  }
+  const readable = await readableFiles(files, copies, encodings, { encoding: options.encoding, signal: options.signal, log, progress });
 
   const delimiter = options.delimiter ?? ',';
   const plans: StagePlan[] = [];
