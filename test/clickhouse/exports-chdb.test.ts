@@ -16,7 +16,10 @@ import { resolveSortKeys } from '../../src/export/sort.js';
 import { CHANGE_COLUMN } from '../../src/jobs/diff.js';
 import { parseSalesStatuses, storeSalesStatuses } from '../../src/segments/sales-statuses.js';
 import { chdbTarget, type ClickHouseTarget } from './planner-targets.js';
-import { sampleShopInDuckDB } from './sample-shop.js';
+import { halfSenFiles, sampleShopInDuckDB } from './sample-shop.js';
+import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
+import { customers, purchases } from '../../src/catalog/tables.js';
+import { tempDir } from '../helpers/cli.js';
 
 const target = await chdbTarget();
 if (typeof target === 'string') {
@@ -44,6 +47,10 @@ describe.skipIf(typeof target === 'string')('export lists on ClickHouse 26.7 (ch
   });
   beforeAll(async () => {
     duck = await sampleShopInDuckDB();
+    // Members whose average order is half a sen: rounded away from zero on both.
+    const halves = halfSenFiles(tempDir('kumiwake-chdb-exports-'));
+    await importFiles(duck, { table: customers, files: [halves.customers] });
+    await importFiles(duck, { table: purchases, files: [halves.purchases] });
     for (const [id, name] of STORES) await duck.query({ sql: 'INSERT INTO stores (store_id, store_name) VALUES ($1, $2)', parameters: [id, name] });
     await ch.load(duck);
     // The members: the customers with an order line; the ids: some of them, and one no longer stored.

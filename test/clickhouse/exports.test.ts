@@ -15,7 +15,7 @@ import { runCliAsync, tempDir } from '../helpers/cli.js';
 import { Workspace } from '../../src/api/workspace.js';
 import { fileQuery } from './file-query.js';
 import { clickhouseMissing, startServers, type Servers } from './servers.js';
-import { SAMPLE_FILES } from './sample-shop.js';
+import { halfSenFiles, SAMPLE_FILES } from './sample-shop.js';
 
 const missing = clickhouseMissing();
 
@@ -57,6 +57,9 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
     duck = { KUMIWAKE_DB: join(dir, 'duck.duckdb'), KUMIWAKE_LOG_LEVEL: 'warn' };
     expect((await runCliAsync(['cluster', 'init'], click)).code).toBe(0);
     for (const { table, file: csv } of SAMPLE_FILES) await both(() => ['import', table.table === 'mail_events' ? 'mail-events' : table.table, csv]);
+    const halves = halfSenFiles(dir);
+    await both(() => ['import', 'customers', halves.customers]);
+    await both(() => ['import', 'purchases', halves.purchases]);
     // Store 100 named (a quote and a comma in it), 300 without a name, 200 not listed.
     const stores = join(dir, 'stores.csv');
     writeFileSync(stores, 'store_id,store_name\n100,"本店 ""銀座"", 1F"\n300,\n');
@@ -97,6 +100,9 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
     // The figures are there: every buyer has orders and sales.
     const rows = readFileSync(join(dir, 'click-figures.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
     expect(rows.every((r) => Number(r[7]) > 0 && Number(r[8]) > 0)).toBe(true);
+    // Averages of half a sen round away from zero on both (a double's 1.00499… would give 1.00).
+    const averages = new Map(readFileSync(join(dir, 'click-sorted.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',')).map((r) => [r[0], r[12]]));
+    expect([averages.get('H0000001'), averages.get('H0000002')]).toEqual(['1.01', '-0.13']);
   }, 300_000);
 
   it('writes Excel files with the same cells, formats and column widths', async () => {
@@ -191,7 +197,7 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
       }
     };
     const d = await history({ db: duck.KUMIWAKE_DB! });
-    expect(d).toHaveLength(SAMPLE_FILES.length + 1); // and the stores
+    expect(d).toHaveLength(SAMPLE_FILES.length + 3); // and the half-sen customers, their lines and the stores
     expect(await history({ db: click.KUMIWAKE_DB!, engine: click.KUMIWAKE_ENGINE! })).toEqual(d);
   }, 120_000);
 });

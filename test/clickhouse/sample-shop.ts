@@ -1,4 +1,5 @@
 /** The sample shop (data/sample/) imported into a DuckDB database, as the ClickHouse tests compare with. */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { importFiles } from '../../src/engine/duckdb/import/run-import.js';
@@ -20,4 +21,18 @@ export async function sampleShopInDuckDB(path = ':memory:'): Promise<DuckDBEngin
   const db = await DuckDBEngine.open(path);
   for (const { table, file } of SAMPLE_FILES) await importFiles(db, { table, files: [file] });
   return db;
+}
+
+/**
+ * Two customers the sample lacks, whose average order is half a sen (command-line.md: rounded half
+ * away from zero): one order of 1.005 (a double's 1.00499…, 1.01 exactly) and two of -0.125 each
+ * (-0.13). Written into `dir`; import the customers, then the lines.
+ */
+export function halfSenFiles(dir: string): { customers: string; purchases: string } {
+  const customers = join(dir, 'half-sen-customers.csv');
+  const purchases = join(dir, 'half-sen-purchases.csv');
+  writeFileSync(customers, 'customer_id,name\nH0000001,半銭 一\nH0000002,半銭 二\n');
+  writeFileSync(purchases, 'order_id,line_no,customer_id,ordered_at,product_code,amount\n' +
+    'HS1,1,H0000001,2026-02-01 10:00:00,P00014,1.005\nHS2,1,H0000002,2026-02-02 10:00:00,P00014,-0.125\nHS3,1,H0000002,2026-02-03 10:00:00,P00014,-0.125\n');
+  return { customers, purchases };
 }

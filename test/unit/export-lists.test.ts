@@ -13,7 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { tempDir } from '../helpers/cli.js';
 
 const AS_OF = '2026-06-30';
-const CUSTOMERS = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6'];
+const CUSTOMERS = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9'];
 
 interface Line { order: string; line: number; customer: string; at: string; product: string; amount: number; status: string; counted: boolean; store: string }
 const line = (order: string, n: number, customer: string, at: string, amount: number, store: string, status = '', counted = true): Line =>
@@ -32,6 +32,13 @@ const LINES: Line[] = [
   line('F1', 1, 'C6', '2025-12-31 23:59:59', 1000, 'S5'),
   line('F2', 1, 'C6', '2026-01-01 00:00:00', 1000, 'S5'),
   line('F3', 1, 'C6', '2026-01-02 00:00:00', 1001, 'S5'),
+  // Averages on a half sen: 1.005 is 1.00499… as a double, and rounds half away from zero only exactly.
+  line('G1', 1, 'C7', '2026-02-02 10:00:00', 1.005, 'S1'),
+  line('H1', 1, 'C8', '2026-02-03 10:00:00', -0.125, 'S1'),
+  line('H2', 1, 'C8', '2026-02-04 10:00:00', -0.125, 'S1'),
+  line('I1', 1, 'C9', '2026-02-05 10:00:00', 10, 'S1'),
+  line('I2', 1, 'C9', '2026-02-06 10:00:00', 10, 'S1'),
+  line('I3', 1, 'C9', '2026-02-07 10:00:00', 0.01, 'S1'),
 ];
 // [customer, mail, event, at]: C1 was sent M2 twice (one mail, the later send is the last), C2 only opens.
 const EVENTS = [
@@ -39,24 +46,38 @@ const EVENTS = [
   ['C1', 'M2', 'send', '2026-04-05 10:00:00'], ['C2', 'M1', 'open', '2026-03-03 10:00:00'], ['C3', 'M1', 'send', '2026-03-01 10:00:00'],
 ];
 
+/** An amount in ten-thousandths of a yen (the 4 places stored), so that sums and averages are exact here. */
+const units = (amount: number) => BigInt(Math.round(amount * 10_000));
+/** `n` units of 10^-places as the export writes a decimal: no trailing zeros. */
+const decimalText = (n: bigint, places: number) => {
+  const digits = (n < 0n ? -n : n).toString().padStart(places + 1, '0');
+  const fraction = digits.slice(-places).replace(/0+$/, '');
+  return `${n < 0n ? '-' : ''}${digits.slice(0, -places)}${fraction ? `.${fraction}` : ''}`;
+};
+/** sales / orders to the sen, rounded half away from zero (command-line.md, figure columns). */
+const averageText = (sales: bigint, orders: bigint) => {
+  const cents = ((sales < 0n ? -sales : sales) * 2n + 100n * orders) / (200n * orders);
+  return decimalText(sales < 0n ? -cents : cents, 2);
+};
+
 /** The figures by the rules (command-line.md, export), computed here from the rows above. */
 function figuresOf(customer: string) {
   const counted = LINES.filter((l) => l.customer === customer && l.counted && l.status !== 'cancelled');
-  const orders = new Map<string, { at: string; sales: number; store: string }>();
+  const orders = new Map<string, { at: string; sales: bigint; store: string }>();
   for (const l of counted) {
-    const o = orders.get(l.order) ?? { at: l.at, sales: 0, store: l.store };
-    orders.set(l.order, { at: l.at < o.at ? l.at : o.at, sales: o.sales + l.amount, store: o.store });
+    const o = orders.get(l.order) ?? { at: l.at, sales: 0n, store: l.store };
+    orders.set(l.order, { at: l.at < o.at ? l.at : o.at, sales: o.sales + units(l.amount), store: o.store });
   }
   const last = [...orders.entries()].sort(([ia, a], [ib, b]) => (a.at === b.at ? (ia < ib ? -1 : 1) : a.at < b.at ? -1 : 1)).at(-1);
-  const sales = [...orders.values()].reduce((n, o) => n + o.sales, 0);
+  const sales = [...orders.values()].reduce((n, o) => n + o.sales, 0n);
   const sends = EVENTS.filter(([c, , e]) => c === customer && e === 'send');
   const day = (at: string) => Date.UTC(Number(at.slice(0, 4)), Number(at.slice(5, 7)) - 1, Number(at.slice(8, 10)));
   return {
     customer_id: customer,
     order_count: String(orders.size),
-    total_sales: String(sales),
+    total_sales: decimalText(sales, 4),
     days_since_last_order: last ? String((day(AS_OF) - day(last[1].at)) / 86_400_000) : '',
-    average_order_value: orders.size === 0 ? '' : String(Math.round((sales / orders.size) * 100) / 100),
+    average_order_value: orders.size === 0 ? '' : averageText(sales, BigInt(orders.size)),
     last_order_store_id: last?.[1].store ?? '',
     mails_sent: String(new Set(sends.map(([, m]) => m)).size),
     last_mail_sent_at: sends.map(([, , , at]) => at!).sort().at(-1) ?? '',

@@ -46,8 +46,7 @@ export const isServerFigure = (name: string): name is ServerFigure => (SERVER_FI
 /**
  * A figure's value over the joined subquery's columns (unqualified: 18.16 names a joined
  * subquery's columns without its alias), typed as DuckDB's: 0 orders and 0 sales for a customer
- * without counted orders; the average to the sen as DuckDB computes it (sales / orders as a
- * double, times 100, rounded half away from zero).
+ * without counted orders; the average to the sen, rounded half away from zero, exactly.
  */
 export function figureExpression(name: ServerFigure, asOf: string | undefined, daysSince: (expression: string, asOf: string) => string): string {
   switch (name) {
@@ -59,9 +58,11 @@ export function figureExpression(name: ServerFigure, asOf: string | undefined, d
       if (asOf === undefined) throw new KumiwakeError('bad-columns', `${name} counts days to the as-of date, and this list has none (it lists no evaluated segment)`);
       return `toInt64(${daysSince('kf_last', asOf)})`;
     case 'average_order_value': {
-      const cents = '(toFloat64(ifNull(kf_sales, toDecimal128(0, 4))) / toFloat64(kf_order_count) * 100)';
-      const rounded = `(trunc(${cents}) + if(abs(${cents} - trunc(${cents})) >= 0.5, if(${cents} < 0, -1, 1), 0))`;
-      return `if(ifNull(kf_order_count, 0) = 0, NULL, toDecimal128(toInt64(${rounded}), 2) / 100)`;
+      // A Decimal divided by an integer keeps its 4 places, cut toward zero: the sen's fraction
+      // is at least a half exactly when its cut 4 places are (0.5 has them).
+      const cents = '(ifNull(kf_sales, toDecimal128(0, 4)) * 100 / kf_order_count)';
+      const rounded = `(toInt64(${cents}) + if(abs(${cents} - toInt64(${cents})) * 2 >= 1, if(${cents} < 0, -1, 1), 0))`;
+      return `if(ifNull(kf_order_count, 0) = 0, NULL, toDecimal128(${rounded}, 2) / 100)`;
     }
     case 'last_order_store_id': return 'kf_last_store';
     case 'mails_sent': return 'toInt64(ifNull(kf_mails_sent, 0))';
