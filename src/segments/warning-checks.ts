@@ -32,14 +32,31 @@ async function checkMails(checker: Checker, leaves: ReadonlyArray<Located<MailCo
   });
 }
 
-/** Products of subscription conditions that no subscription has (a typo under `count: {max: 0}` selects everyone). */
+/**
+ * Products and cancel reasons of subscription conditions that no subscription has (a typo under
+ * `count: {max: 0}` selects everyone).
+ */
 async function checkSubscriptions(checker: Checker, leaves: ReadonlyArray<Located<SubscriptionCondition>>): Promise<void> {
   if (checker.schema.missing?.has('subscriptions')) return; // a database made before them, opened read-only
   const products = leaves.flatMap(({ leaf, site }) => (leaf.products ?? []).map((value, i) => ({ value, site: step(site, 'products', i) })));
   await checker.checkNames(products, 'unknown-product', (code) => `no subscription has product "${code}": the condition counts none of it`, {
     small: [{ table: 'subscriptions', column: 'product_code' }], candidates: [{ table: 'subscriptions', column: 'product_code' }],
   });
+  const reasons = leaves.flatMap(({ leaf, site }) => (leaf.cancelReasons ?? []).map((value, i) => ({ value, site: step(site, 'cancelReasons', i) })));
+  if (reasons.length === 0 || checker.full) return;
+  // Compared folded, as the condition compares; a shop's reasons are a short list (a form's
+  // choices), and one with more distinct reasons than CANCEL_REASONS_AT_MOST is not checked.
+  const dictionary = await checker.fact('subscription cancel reasons', async () => (await checker.run<{ v: string }>(
+    sql`SELECT DISTINCT cancel_reason AS v FROM subscriptions WHERE cancel_reason IS NOT NULL LIMIT ${sql.lit(CANCEL_REASONS_AT_MOST + 1)}`)).map((r) => r.v));
+  if (dictionary.length > CANCEL_REASONS_AT_MOST) return;
+  const known = new Set(dictionary.map(foldText));
+  for (const { value, site } of reasons) {
+    if (!known.has(foldText(value))) checker.add('value-never-occurs', site, `no subscription has cancel reason "${value}": the condition counts none of it`, suggest(value, dictionary));
+  }
 }
+
+/** The most distinct cancel reasons checkSubscriptions reads. */
+const CANCEL_REASONS_AT_MOST = 10_000;
 
 /** A mail filter that selects no mail of the catalog matches no one. */
 async function checkMailFilters(checker: Checker, leaves: ReadonlyArray<Located<MailCondition>>, context: WarningContext): Promise<void> {

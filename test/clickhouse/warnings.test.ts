@@ -28,6 +28,7 @@ const TYPOS: Record<string, unknown> = {
     ],
   },
   subscription: { kind: 'subscription', products: ['P00O03'], count: { max: 0 } },
+  'cancel reason under not': { not: { kind: 'subscription', cancelReasons: ['飲み切れない', 'その他'] } },
   'saved segment': { not: { kind: 'segment', name: 'typo' } },
 };
 

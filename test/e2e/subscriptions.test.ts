@@ -59,6 +59,13 @@ describe('kumiwake import subscriptions and the subscription condition', () => {
       await counts(count);
       const { warnings } = await shop.count({ definition: { where: { kind: 'subscription', products: ['P9'], count: { max: 0 } } } }, { asOf: AS_OF });
       expect(warnings.map((w) => [w.code, w.path])).toEqual([['unknown-product', 'where.products[0]']]);
+      // A misspelt reason (切 for き) under `not` would select everyone silently; the stored
+      // reasons are compared folded, as the condition compares (ノミキレナイ is s5's ﾉﾐｷﾚﾅｲ).
+      const reasons = await shop.count({ definition: { where: { not: { kind: 'subscription', cancelReasons: ['飲み切れない', '飲みきれない', 'ノミキレナイ'] } } } }, { asOf: AS_OF });
+      expect(reasons.warnings.map((w) => [w.code, w.path, w.message])).toEqual([
+        ['value-never-occurs', 'where.not.cancelReasons[0]', 'no subscription has cancel reason "飲み切れない": the condition counts none of it'],
+      ]);
+      expect(reasons.warnings[0]!.suggestions).toContain('飲みきれない');
     } finally {
       await shop.close();
     }
