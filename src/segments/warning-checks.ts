@@ -30,6 +30,10 @@ async function checkMails(checker: Checker, leaves: ReadonlyArray<Located<MailCo
   await checker.checkNames(stores, 'unknown-store', (store) => `no mail has store "${store}"`, {
     small: [{ table: 'mails', column: 'store_id' }], candidates: [{ table: 'mails', column: 'store_id' }],
   });
+  // One subkind the filter lists and no mail has (a typo beside a good one) is no longer a filter selecting nothing.
+  if (checker.schema.missing?.has('mails.subkind')) return;
+  const subkinds = leaves.flatMap(({ leaf, site }) => (leaf.mailFilter?.subkinds ?? []).map((value, i) => ({ value, site: step(site, 'mailFilter', 'subkinds', i) })));
+  await checkFoldedValues(checker, subkinds, { table: 'mails', column: 'subkind' }, (subkind) => `no mail has subkind "${subkind}"`);
 }
 
 /**
@@ -43,20 +47,28 @@ async function checkSubscriptions(checker: Checker, leaves: ReadonlyArray<Locate
     small: [{ table: 'subscriptions', column: 'product_code' }], candidates: [{ table: 'subscriptions', column: 'product_code' }],
   });
   const reasons = leaves.flatMap(({ leaf, site }) => (leaf.cancelReasons ?? []).map((value, i) => ({ value, site: step(site, 'cancelReasons', i) })));
-  if (reasons.length === 0 || checker.full) return;
-  // Compared folded, as the condition compares; a shop's reasons are a short list (a form's
-  // choices), and one with more distinct reasons than CANCEL_REASONS_AT_MOST is not checked.
-  const dictionary = await checker.fact('subscription cancel reasons', async () => (await checker.run<{ v: string }>(
-    sql`SELECT DISTINCT cancel_reason AS v FROM subscriptions WHERE cancel_reason IS NOT NULL LIMIT ${sql.lit(CANCEL_REASONS_AT_MOST + 1)}`)).map((r) => r.v));
-  if (dictionary.length > CANCEL_REASONS_AT_MOST) return;
-  const known = new Set(dictionary.map(foldText));
-  for (const { value, site } of reasons) {
-    if (!known.has(foldText(value))) checker.add('value-never-occurs', site, `no subscription has cancel reason "${value}": the condition counts none of it`, suggest(value, dictionary));
-  }
+  await checkFoldedValues(checker, reasons, { table: 'subscriptions', column: 'cancel_reason' }, (reason) => `no subscription has cancel reason "${reason}": the condition counts none of it`);
 }
 
-/** The most distinct cancel reasons checkSubscriptions reads. */
-const CANCEL_REASONS_AT_MOST = 10_000;
+/** The most distinct values checkFoldedValues reads from a column. */
+const FOLDED_VALUES_AT_MOST = 10_000;
+
+/**
+ * Values compared folded by their condition (a subscription's cancel reasons, a mail's subkinds)
+ * that no row of `source` holds, folded alike. Such a column holds a short list (a form's choices);
+ * one with more than FOLDED_VALUES_AT_MOST distinct values is not checked.
+ */
+async function checkFoldedValues(checker: Checker, named: readonly Named[], source: Source, say: (value: string) => string): Promise<void> {
+  if (named.length === 0 || checker.full) return;
+  const column = sql.ref(source.column);
+  const dictionary = await checker.fact(`values of ${source.table}.${source.column}`, async () => (await checker.run<{ v: string }>(
+    sql`SELECT DISTINCT ${column} AS v FROM ${sql.table(source.table)} WHERE ${column} IS NOT NULL LIMIT ${sql.lit(FOLDED_VALUES_AT_MOST + 1)}`)).map((r) => r.v));
+  if (dictionary.length > FOLDED_VALUES_AT_MOST) return;
+  const known = new Set(dictionary.map(foldText));
+  for (const { value, site } of named) {
+    if (!known.has(foldText(value))) checker.add('value-never-occurs', site, say(value), suggest(value, dictionary));
+  }
+}
 
 /** A mail filter that selects no mail of the catalog matches no one. */
 async function checkMailFilters(checker: Checker, leaves: ReadonlyArray<Located<MailCondition>>, context: WarningContext): Promise<void> {

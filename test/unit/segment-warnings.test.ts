@@ -180,3 +180,22 @@ describe('an empty value in a list is the "unselected"', () => {
     expect(await count({ kind: 'field', field: 'attr:会員ランク', op: 'not_in', values: ['', 'プラチナ'] })).toBe(0);
   });
 });
+
+describe('names compared folded in small catalogs', () => {
+  it('warns of a mail subkind no mail has beside one it has, folded as the filter compares', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/kumiwake-subkinds-`);
+    writeFileSync(`${dir}/mails.csv`, 'mail_id,kind,subkind,subject,sent_at\nA1,auto,フォロー,ご購入ありがとう,2025-03-01 10:00\nA2,auto,誕生日,お誕生日,2025-03-02 10:00\n');
+    const shop = await openWorkspace({ db: ':memory:' });
+    try {
+      await shop.import({ table: 'customers', files: [`${SHOP}customers.csv`] });
+      await shop.import({ table: 'mails', files: [`${dir}/mails.csv`] });
+      // A typo beside a good subkind selects A1 only: no filter that selects nothing, yet not what was meant.
+      const result = await shop.count({ definition: { where: { not: { kind: 'mail', event: 'open', mailFilter: { subkinds: ['ﾌｫﾛｰ', '誕生目'] } } } } }, { asOf: AS_OF });
+      expect(result.warnings).toEqual([{ code: 'value-never-occurs', path: 'where.not.mailFilter.subkinds[1]', message: 'no mail has subkind "誕生目"', suggestions: ['誕生日'] }]);
+    } finally {
+      await shop.close();
+    }
+  });
+});
