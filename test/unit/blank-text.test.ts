@@ -55,3 +55,30 @@ describe('a text of nothing but spaces, full-width and no-break ones too, is bla
     expect(why.in).toBe(false);
   });
 });
+
+// Fixed-width exports pad cells with full-width spaces (`東京都　`): kept, `東京都` would not find
+// them, and a count by prefecture would show three rows that all read 東京都.
+describe('spaces around a cell, full-width and no-break ones too, are not stored', () => {
+  let shop: Workspace;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kumiwake-padded-'));
+    writeFileSync(join(dir, 'customers.csv'), 'customer_id,prefecture,points\nq1,東京都\u3000,\u3000120\nq2,東京都,120\u00a0\nq3,東京都\u00a0,7\nq4,\u3000東京都,7\n\u3000q5\u3000, 大阪府 ,\u3000\n');
+    writeFileSync(join(dir, 'purchases.csv'), 'order_id,customer_id,ordered_at,product_code,amount,status\nA1,q5\u3000,2026-01-05 10:00:00,P1\u3000,1000\u3000,完了\u3000\nA2,\u00a0q1,2026-01-06 10:00:00,P1,500,\u3000完了\n');
+    shop = await openWorkspace({ db: ':memory:' });
+    await shop.import({ table: 'customers', files: [join(dir, 'customers.csv')] });
+    await shop.import({ table: 'purchases', files: [join(dir, 'purchases.csv')] });
+  });
+  afterAll(() => shop.close());
+
+  const ids = async (where: unknown) => (await shop.members({ definition: { where } as never }, { limit: 100 })).rows.map((r) => r.customer_id).sort();
+
+  it('finds every padded value by the value itself, ids and numbers included', async () => {
+    expect(await ids({ kind: 'field', field: 'prefecture', op: 'eq', value: '東京都' })).toEqual(['q1', 'q2', 'q3', 'q4']);
+    expect(await ids({ kind: 'field', field: 'points', op: 'eq', value: 120 })).toEqual(['q1', 'q2']);
+    expect(await ids({ kind: 'field', field: 'points', op: 'is_empty' })).toEqual(['q5']);
+    // The lines' padded customer ids are the customers' own; the product and status are as written without the spaces.
+    expect(await ids({ kind: 'purchases', statuses: ['完了'], products: [{ products: ['P1'], count: { min: 1 } }], sales: { min: 500 } })).toEqual(['q1', 'q5']);
+    const byPrefecture = await shop.breakdown({ definition: { where: { all: [] } } as never }, { by: ['prefecture'] });
+    expect(byPrefecture.breakdown.map((r) => [r.key['prefecture'], r.count])).toEqual([['東京都', 4], ['大阪府', 1]]);
+  });
+});
