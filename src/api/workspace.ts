@@ -8,6 +8,7 @@ import type { ImportResult } from '../engine/duckdb/import/run-import.js';
 import type { RunRecord } from '../jobs/history.js';
 import type { DatabaseAccess, RunOutcome } from '../jobs/run-job.js';
 import type { CountResult } from '../segments/evaluate.js';
+import type { SegmentWarning } from '../segments/warning-checker.js';
 import { SegmentStore } from '../segments/store.js';
 import { parseAsOf, resolveSegment } from './inputs.js';
 import { membersPage } from './members.js';
@@ -311,13 +312,20 @@ export class Workspace {
    * only 売上完了; none (`''`) removes the setting: every status but cancelled counts again. The
    * lifetime summaries are rebuilt with the new rule.
    */
-  async setSalesStatuses(statuses: string | readonly string[]): Promise<import('./breakdown.js').Settings> {
+  async setSalesStatuses(statuses: string | readonly string[]): Promise<import('./breakdown.js').Settings & { readonly warnings: readonly SegmentWarning[] }> {
     this.assertWritable('change settings');
     this.sets = undefined; // sets made under the old sales basis
-    const { storeSalesStatuses } = await import('../segments/sales-statuses.js');
-    const db = stateFileOf(await this.database()); // on ClickHouse the state file: the planner reads the setting from there
+    const [{ storeSalesStatuses }, { schemaInfo }, { dialectOf }, { Checker }, { checkSalesStatuses }] = await Promise.all([
+      import('../segments/sales-statuses.js'), import('../segments/evaluate.js'), import('../dialect/registry.js'),
+      import('../segments/warning-checker.js'), import('../segments/warning-checks.js'),
+    ]);
+    const engine = await this.database();
+    const db = stateFileOf(engine); // on ClickHouse the state file: the planner reads the setting from there
     await storeSalesStatuses(db, statuses);
-    return (await import('./breakdown.js')).readSettings(db);
+    // A status no order line has (a typo) makes no order a sale: said now, and at every count reading the setting.
+    const checker = new Checker(engine, dialectOf(engine), await schemaInfo(engine, db));
+    await checkSalesStatuses(checker);
+    return { ...(await (await import('./breakdown.js')).readSettings(db)), warnings: checker.warnings };
   }
 
   /** Names remark_N (1–10) for exports with Japanese headers (`FAX番号` instead of 備考1); "" removes the name. */

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { KumiwakeError, type Settings } from '../index.js';
+import { KumiwakeError, warningLine, type Settings } from '../index.js';
 import { withWorkspace } from './context.js';
 import { emit, type GlobalArgs } from './output.js';
 
@@ -52,7 +52,7 @@ export function settingsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         if (argv.name === 'sales-statuses') {
           if (argv.values === undefined || argv.values.length === 0) throw new KumiwakeError('bad-argument', 'give the statuses that count as sales, e.g. kumiwake settings set sales-statuses 売上完了,発送済 ("" for every status but cancelled)');
           const settings = await workspace.setSalesStatuses(argv.values.map(String));
-          emit(argv, settings, () => `set ${salesStatusesText(settings)}`);
+          emit(argv, settings, () => `${settings.warnings.map((w) => `warning: ${warningLine(w)}\n`).join('')}set ${salesStatusesText(settings)}`);
           return;
         }
         if (argv.r === undefined && argv.f === undefined && argv.m === undefined) {

@@ -146,6 +146,18 @@ async function checkPurchases(checker: Checker, leaves: ReadonlyArray<Located<Pu
   }
 }
 
+/**
+ * Statuses of the sales-statuses setting that no order line has: with a typo there (完了済 for
+ * 完了) no order counts as a sale, and every lifetime figure is 0 without a word. Said at the
+ * setting, as `(settings) sales-statuses[i]`.
+ */
+export async function checkSalesStatuses(checker: Checker): Promise<void> {
+  const statuses = checker.schema.salesStatuses ?? [];
+  await checker.checkNames(statuses.map((value, i) => ({ value, site: { path: `(settings) sales-statuses[${i}]` } })), 'value-never-occurs',
+    (status) => `no order line has status "${status}", which the sales-statuses setting counts as sales: no order of it counts (kumiwake settings set sales-statuses)`,
+    { small: [], large: [purchasesSources('status')], candidates: [purchasesSources('status')] });
+}
+
 /** Field values of the low-cardinality columns listed in customer_values, and attribute groups never imported. */
 function checkFields(checker: Checker, leaves: ReadonlyArray<Located<FieldCondition>>): void {
   const attributes = [...checker.schema.customerColumns].filter((c) => c.startsWith('attr:'));
@@ -271,6 +283,8 @@ export async function segmentWarnings(db: Engine, segment: Segment, context: War
   checkFields(checker, of('field'));
   checkTags(checker, of('tags'));
   await checkPurchases(checker, purchases);
+  // The shop's sales statuses decide every purchases figure of a leaf without `statuses`, and RFM.
+  if (purchases.some(({ leaf }) => leaf.statuses === undefined) || of('rfm').length > 0) await checkSalesStatuses(checker);
   await checkMails(checker, mails);
   await checkMailFilters(checker, mails, context);
   await checkSubscriptions(checker, of('subscription'));

@@ -69,9 +69,22 @@ describe('latest-order conditions, statuses, remarks and the sales-statuses sett
 
     const set = cli('settings', 'set', 'sales-statuses', '売上完了', '--json');
     expect(set.code, set.stderr).toBe(0);
-    expect(JSON.parse(set.stdout)).toEqual({ salesStatuses: ['売上完了'] });
+    expect(JSON.parse(set.stdout)).toEqual({ salesStatuses: ['売上完了'], warnings: [] });
     // Only A1 and A5 are sales now: 001's latest is A1 (100), 003's A5 (200).
     expect(JSON.parse(cli('count', def, '--as-of', AS_OF, '--json').stdout).count).toBe(1);
+
+    // A status no line has (a typo) would make no order a sale: said when set, and by every count reading it.
+    const typo = cli('settings', 'set', 'sales-statuses', '売上完了済,発送済');
+    expect(typo.code, typo.stderr).toBe(0);
+    expect(typo.stdout).toContain('warning: (settings) sales-statuses[0]: no order line has status "売上完了済", which the sales-statuses setting counts as sales: no order of it counts (kumiwake settings set sales-statuses) (did you mean "売上完了"?)');
+    const typoCount = JSON.parse(cli('count', def, '--as-of', AS_OF, '--json').stdout) as { count: number; warnings: Array<{ code: string; path: string }> };
+    expect(typoCount.warnings.map((w) => [w.code, w.path])).toEqual([['value-never-occurs', '(settings) sales-statuses[0]']]);
+    // Only A2 and A3 (発送済) are sales: 001's latest is A2 (200), 002's A3 (100).
+    expect(typoCount.count).toBe(1);
+    // A leaf naming its own statuses does not read the setting: no warning.
+    writeFileSync(def, JSON.stringify({ includeDeleted: true, where: { kind: 'purchases', statuses: ['売上完了'], orderCount: { min: 1 } } }));
+    expect(JSON.parse(cli('count', def, '--as-of', AS_OF, '--json').stdout).warnings).toEqual([]);
+    writeFileSync(def, JSON.stringify({ includeDeleted: true, where: { kind: 'purchases', lastOrder: { stores: ['200'] } } }));
 
     const unset = cli('settings', 'unset', 'sales-statuses');
     expect(unset.code, unset.stderr).toBe(0);
