@@ -13,13 +13,21 @@ import type { PlanTarget } from './evaluate.js';
  * case, character width or surrounding spaces is named in the fault.
  */
 const MAX_HINTS = 3;
+/** An id that is a number (at most 15 digits: exact as a JavaScript number), whose zero-padded forms are looked for. */
+export const SAME_NUMBER = /^\d{1,15}$/;
 
 export async function assertCustomerExists(db: Engine, target: PlanTarget, asOf: LocalDate, customerId: string): Promise<void> {
   const options = { dialect: target.dialect, asOf, schema: target.schema };
   const exact = await db.query(compileInContext(() => sql`SELECT 1 AS one FROM customers WHERE customer_id = ${customerId} LIMIT 1`, options));
   if (exact.length > 0) return;
-  const near = await db.query<{ customer_id: string }>(compileInContext((ctx) => sql`SELECT customer_id FROM customers
-    WHERE ${ctx.dialect.fold(sql.ref('customer_id'))} = ${foldText(customerId.trim())} ORDER BY customer_id LIMIT ${sql.lit(MAX_HINTS)}`, options));
+  const folded = foldText(customerId.trim());
+  let near = await db.query<{ customer_id: string }>(compileInContext((ctx) => sql`SELECT customer_id FROM customers
+    WHERE ${ctx.dialect.fold(sql.ref('customer_id'))} = ${folded} ORDER BY customer_id LIMIT ${sql.lit(MAX_HINTS)}`, options));
+  // A member number typed without its zeros (`2` for `00000002`): the ids of that number.
+  if (near.length === 0 && SAME_NUMBER.test(folded)) {
+    near = await db.query<{ customer_id: string }>(compileInContext((ctx) => sql`SELECT customer_id FROM customers
+      WHERE ${ctx.dialect.tryInteger(sql.ref('customer_id'))} = ${sql.lit(Number(folded))} ORDER BY customer_id LIMIT ${sql.lit(MAX_HINTS)}`, options));
+  }
   const hint = near.length > 0 ? `; did you mean ${near.map((r) => `"${r.customer_id}"`).join(', ')}?` : '';
   throw new KumiwakeError('unknown-customer', `there is no customer "${customerId}" (customer ids compare exactly, as imported${hint})`, 2);
 }

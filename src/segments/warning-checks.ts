@@ -12,6 +12,7 @@ import { looseFoldText } from '../model/loose-text.js';
 import { compileMailSelectionCount } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { suggest } from './suggest.js';
+import { SAME_NUMBER } from './customer-row.js';
 import { Checker, locate, MAX_WARNINGS, SAMPLE_ROWS, step, type Located, type Named, type SegmentWarning, type Site, type Source } from './warning-checker.js';
 
 const purchasesSources = (column: string): Source => ({ table: 'purchases', column });
@@ -184,6 +185,35 @@ function checkFields(checker: Checker, leaves: ReadonlyArray<Located<FieldCondit
 }
 
 /**
+ * `customer_id` values (eq, ne, in, not_in; compared exactly) no customer has: a member number
+ * typed without its zeros (`1` for `00000001`) selects no one, or everyone under `ne`. The ids of
+ * the same number are the suggestions, else the nearest of the first ids.
+ */
+async function checkCustomerIds(checker: Checker, leaves: ReadonlyArray<Located<FieldCondition>>): Promise<void> {
+  const named: Named[] = [];
+  for (const { leaf, site } of leaves) {
+    if (leaf.field.name !== 'customer_id' || !('compare' in leaf) || leaf.compare !== 'text') continue;
+    if (leaf.op === 'eq' || leaf.op === 'ne') named.push({ value: leaf.value, site: step(site, 'value') });
+    if (leaf.op === 'in' || leaf.op === 'not_in') leaf.values.forEach((value, i) => named.push({ value, site: step(site, 'values', i) }));
+  }
+  const ids = named.filter((n) => n.value.trim() !== '');
+  if (ids.length === 0 || checker.full) return;
+  const source = { table: 'customers', column: 'customer_id' };
+  const missing = await checker.missing([...new Set(ids.map((n) => n.value))], [source]);
+  if (missing.size === 0) return;
+  const candidates = await checker.candidates([source]);
+  for (const { value, site } of ids) {
+    if (!missing.has(value) || checker.full) continue;
+    const digits = foldText(value.trim());
+    const sameNumber = SAME_NUMBER.test(digits)
+      ? (await checker.run<{ v: string }>(sql`SELECT customer_id AS v FROM customers WHERE ${checker.dialect.tryInteger(sql.ref('customer_id'))} = ${sql.lit(Number(digits))}
+          ORDER BY customer_id LIMIT ${sql.lit(3)}`)).map((r) => r.v)
+      : [];
+    checker.add('value-never-occurs', site, `no customer has customer_id "${value}" (ids compare exactly, as imported)`, sameNumber.length > 0 ? sameNumber : suggest(value, candidates));
+  }
+}
+
+/**
  * A loose value of only spaces, hyphens, dashes and long sound marks (`-`, `ー`) folds to nothing:
  * `contains` then holds for every stored value, which a marketer typing "-" did not mean.
  */
@@ -281,6 +311,7 @@ export async function segmentWarnings(db: Engine, segment: Segment, context: War
   const purchases = of('purchases');
   await checkCustomers(checker, context.dialect, purchases[0]?.site, mails[0]?.site);
   checkFields(checker, of('field'));
+  await checkCustomerIds(checker, of('field'));
   checkTags(checker, of('tags'));
   await checkPurchases(checker, purchases);
   // The shop's sales statuses decide every purchases figure of a leaf without `statuses`, and RFM.

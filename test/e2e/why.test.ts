@@ -55,6 +55,10 @@ describe('kumiwake why and kumiwake customer', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error.code).toBe('unknown-customer');
     expect(r.stderr).toContain('there is no customer "００１" (customer ids compare exactly, as imported; did you mean "001"?)');
+    // A member number without its zeros: the ids of that number.
+    const unpadded = runCli(['why', '2', def, '--db', db]);
+    expect(unpadded.code).toBe(2);
+    expect(unpadded.stderr).toContain('there is no customer "2" (customer ids compare exactly, as imported; did you mean "002"?)');
   });
 
   it('prints a customer as JSON with the saved segments they are in', () => {

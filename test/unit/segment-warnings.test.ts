@@ -40,6 +40,16 @@ for (const interactive of [false, true]) {
       }]);
     });
 
+    it('warns of customer ids no customer has, suggesting the ids of the same number', async () => {
+      const result = await count({ not: { kind: 'field', field: 'customer_id', op: 'in', values: ['1', '002', '0O3'] } });
+      expect(result.count).toBe(3); // 001, 003, 005 (004 is deleted): the typos exclude no one
+      expect(result.warnings.map((w) => [w.path, w.message, w.suggestions])).toEqual([
+        ['where.not.values[0]', 'no customer has customer_id "1" (ids compare exactly, as imported)', ['001']],
+        ['where.not.values[2]', 'no customer has customer_id "0O3" (ids compare exactly, as imported)', ['003']],
+      ]);
+      expect((await count({ kind: 'field', field: 'customer_id', op: 'eq', value: '005' })).warnings).toEqual([]);
+    });
+
     it('takes an id known only from the mail events as known', async () => {
       expect((await count({ kind: 'mail', event: 'send', mails: ['M1'] })).warnings).toEqual([]);
     });

@@ -27,7 +27,11 @@ export async function customerIdsLike(engine: ClickHouseEngine, customerId: stri
   if (exact.length > 0) return { exact: true, near: [] };
   // 18.16 has no NFKC: case and surrounding spaces only there.
   const key = foldsInSql ? 'lowerUTF8(normalizeUTF8NFKC(customer_id))' : "lowerUTF8(replaceRegexpAll(customer_id, '^ +| +$', ''))";
-  const near = await engine.query<{ customer_id: string }>({ sql: `SELECT customer_id FROM customers WHERE ${key} = $1 ORDER BY customer_id LIMIT ${max}`, parameters: [folded] });
+  let near = await engine.query<{ customer_id: string }>({ sql: `SELECT customer_id FROM customers WHERE ${key} = $1 ORDER BY customer_id LIMIT ${max}`, parameters: [folded] });
+  // A member number typed without its zeros (`2` for `00000002`): the ids of that number, as on DuckDB.
+  if (near.length === 0 && /^\d{1,15}$/.test(folded)) {
+    near = await engine.query<{ customer_id: string }>({ sql: `SELECT customer_id FROM customers WHERE toInt64OrNull(replaceRegexpAll(customer_id, '^ +| +$', '')) = $1 ORDER BY customer_id LIMIT ${max}`, parameters: [Number(folded)] });
+  }
   return { exact: false, near: near.map((r) => r.customer_id) };
 }
 
