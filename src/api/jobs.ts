@@ -209,6 +209,9 @@ export class JobFolder {
 /** loadJob's `FILE: PATH: message` as a fault at PATH (the staging file's name means nothing to the user). */
 function jobFault(error: unknown, file: string): unknown {
   if (!(error instanceof KumiwakeError)) return error;
+  // The reader's every fault (job-faults.ts JobFaults), each with its path.
+  const faults = (error as { faults?: ReadonlyArray<{ path: string; message: string }> }).faults;
+  if (error.name === 'JobFaults' && faults) return new JobFileError(faults.map((f) => ({ code: error.code, path: f.path === '(file name)' ? 'name' : f.path, message: f.message })));
   const rest = error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
   const match = /^((?:\(top level\)|\(file name\)|[\w$]+(?:\[\d+\]|\.[\w$]+)*)): (.*)$/s.exec(rest);
   const path = match?.[1] === '(file name)' ? 'name' : match?.[1] ?? '(top level)';

@@ -12,6 +12,7 @@ import { todayIn } from '../model/dates.js';
 import { checkExportColumnNames } from '../export/columns.js';
 import { checkSortKeys } from '../export/sort.js';
 import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, HEADER_STYLES, outputFault, VALUE_STYLES, type OutputSpec } from '../export/formats.js';
+import { issueFaults, JobFaults, jobPath, type JobFileFault } from './job-faults.js';
 import { DEFAULT_KEEP_MEMBERS, MAX_KEEP_MEMBERS, OUTPUT_ROWS, type OutputRows } from './run-members.js';
 
 /**
@@ -59,12 +60,10 @@ export type JobSpec = z.infer<typeof jobSchema> & { readonly name: string; reado
 const JOB_NAME = /^[\p{L}\p{N}][\p{L}\p{N}_.\-]{0,99}$/u;
 const TOKENS = ['job', 'segment', 'date', 'time'] as const;
 
-const fault = (file: string, path: string, message: string) => new KumiwakeError('job-invalid', `${file}: ${path}: ${message}`);
-
-/** Reads and checks one job file; every fault names the file and the JSON path. */
+/** Reads and checks one job file; every fault names the file and the JSON path, all of them at once. */
 export function loadJob(file: string): JobSpec {
   const name = basename(file).replace(/\.json$/i, '');
-  if (!JOB_NAME.test(name)) throw fault(file, '(file name)', 'a job name is letters, digits, "_", "." and "-" (the file name without .json)');
+  if (!JOB_NAME.test(name)) throw new JobFaults(file, [{ path: '(file name)', message: 'a job name is letters, digits, "_", "." and "-" (the file name without .json)' }]);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -73,59 +72,109 @@ export function loadJob(file: string): JobSpec {
     throw new KumiwakeError(code === 'ENOENT' ? 'job-missing' : 'job-invalid', `${file}: ${code === 'ENOENT' ? 'no such job file' : `cannot read the job file: ${readReason(e)}`}`);
   }
   const json = parseJsonText(text, file, 'job-invalid');
-  const parsed = jobSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw fault(file, issue.path.length > 0 ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('') : '(top level)', issue.message);
-  }
+  const parsed = jobSchema.safeParse(json, { reportInput: true });
+  const faults: JobFileFault[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueFaults(issue, knownKeys));
+  // The settings zod found no fault in are checked further, so that one reading names every fault.
+  const faulty = new Set(parsed.success ? [] : parsed.error.issues.map((issue) => jobPath(issue.path.slice(0, issue.path[0] === 'outputs' ? 2 : 1))));
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) faults.push(...settingFaults(file, json as Record<string, unknown>, faulty));
+  if (faults.length > 0 || !parsed.success) throw new JobFaults(file, faults);
   const job = parsed.data;
-  if ([job.segment, job.definition, job.query].filter((g) => g !== undefined).length !== 1) throw fault(file, '(top level)', 'give either "segment" (a saved segment\'s name) or "definition" (inline) or "query" (a query text): exactly one of them');
   if (job.query !== undefined) job.definition = queryDefinition(file, job.query);
-  else if (job.definition !== undefined) checkInlineDefinition(file, job.definition);
-  if (job.schedule !== undefined) {
-    const check = cron.validateDetailed(job.schedule);
-    if (!check.valid) throw fault(file, 'schedule', `"${job.schedule}" is not a cron schedule: ${check.errors.map((e) => e.message).join('; ')}`);
+  return { ...job, name, file: resolve(file) };
+}
+
+/** The keys the job (`[]`) or one of its outputs (`['outputs', i]`) takes. */
+function knownKeys(path: readonly PropertyKey[]): readonly string[] {
+  return Object.keys(path.length === 0 ? jobSchema.shape : outputSchema.shape);
+}
+
+/** The faults zod cannot see: one segment source, the query and definition, cron, zone, output paths, columns and sort keys. */
+function settingFaults(file: string, job: Record<string, unknown>, faulty: ReadonlySet<string>): JobFileFault[] {
+  const faults: JobFileFault[] = [];
+  const given = (key: string) => job[key] !== undefined;
+  const fine = (key: string) => given(key) && !faulty.has(key);
+  if (['segment', 'definition', 'query'].filter(given).length !== 1) {
+    faults.push({ path: '(top level)', message: 'give either "segment" (a saved segment\'s name) or "definition" (inline) or "query" (a query text): exactly one of them' });
   }
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: job.timezone });
-  } catch {
-    throw fault(file, 'timezone', `"${job.timezone}" is not a time zone (e.g. Asia/Tokyo)`);
+  if (fine('query')) faults.push(...queryFaults(file, job.query as string));
+  else if (fine('definition')) faults.push(...definitionFaults(job.definition as Record<string, unknown>));
+  if (fine('schedule')) {
+    const check = cron.validateDetailed(job.schedule as string);
+    if (!check.valid) faults.push({ path: 'schedule', message: `"${String(job.schedule)}" is not a cron schedule: ${check.errors.map((e) => e.message).join('; ')}` });
   }
-  job.outputs.forEach((output, i) => {
+  if (fine('timezone')) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: job.timezone as string });
+    } catch {
+      faults.push({ path: 'timezone', message: `"${String(job.timezone)}" is not a time zone (e.g. Asia/Tokyo)` });
+    }
+  }
+  if (Array.isArray(job.outputs)) faults.push(...outputFaults(job.outputs, faulty));
+  return faults;
+}
+
+/** Each output zod accepted: one path each, known placeholders, inside the output folder, format options, columns, sort keys. */
+function outputFaults(outputs: readonly unknown[], faulty: ReadonlySet<string>): JobFileFault[] {
+  const faults: JobFileFault[] = [];
+  const paths: string[] = [];
+  outputs.forEach((raw, i) => {
+    const parsed = outputSchema.safeParse(raw);
+    if (faulty.has(`outputs[${i}]`) || !parsed.success) return;
+    const output = parsed.data;
+    const at = `outputs[${i}]`;
     // Two outputs of one run writing one file: the later would replace the earlier unseen.
-    const same = job.outputs.findIndex((other) => normalize(other.path) === normalize(output.path));
-    if (same < i) throw fault(file, `outputs[${i}].path`, `"${output.path}" is the file outputs[${same}] writes: give each output its own path`);
+    const same = paths.findIndex((other) => normalize(other) === normalize(output.path));
+    paths[i] = output.path;
+    if (same >= 0) faults.push({ path: `${at}.path`, message: `"${output.path}" is the file outputs[${same}] writes: give each output its own path` });
     for (const match of output.path.matchAll(/\{([^}]*)\}/g)) {
-      if (!(TOKENS as readonly string[]).includes(match[1]!)) throw fault(file, `outputs[${i}].path`, `unknown placeholder {${match[1]}}; known: ${TOKENS.map((t) => `{${t}}`).join(' ')}`);
+      if (!(TOKENS as readonly string[]).includes(match[1]!)) faults.push({ path: `${at}.path`, message: `unknown placeholder {${match[1]}}; known: ${TOKENS.map((t) => `{${t}}`).join(' ')}` });
     }
     if (isAbsolute(output.path) || output.path.split(/[\\/]/).includes('..')) {
-      throw fault(file, `outputs[${i}].path`, `"${output.path}" must stay inside the output folder: a relative path without ".."`);
+      faults.push({ path: `${at}.path`, message: `"${output.path}" must stay inside the output folder: a relative path without ".."` });
     }
     const rows = output.rows === 'purchases' ? 'purchases' : 'members';
     const wrong = outputFault({ ...output, rows });
-    if (wrong) throw fault(file, `outputs[${i}].${wrong.key}`, wrong.message);
-    try {
-      if (output.columns) checkExportColumnNames(output.columns, `outputs[${i}].columns`, rows);
-      if (output.sort) checkSortKeys(output.sort, `outputs[${i}].sort`, rows);
-    } catch (e) {
-      throw new KumiwakeError('job-invalid', `${file}: ${(e as Error).message}`);
+    if (wrong) faults.push({ path: `${at}.${wrong.key}`, message: wrong.message });
+    for (const [key, check] of [['columns', checkExportColumnNames], ['sort', checkSortKeys]] as const) {
+      const list = output[key];
+      if (!list) continue;
+      try {
+        check(list, `${at}.${key}`, rows);
+      } catch (e) {
+        // The export's own sentence starts with the path it was given.
+        const message = (e as Error).message;
+        faults.push({ path: `${at}.${key}`, message: message.startsWith(`${at}.${key}`) ? message.slice(message.indexOf(': ') + 2) : message });
+      }
     }
   });
-  return { ...job, name, file: resolve(file) };
+  return faults;
 }
 
 /**
  * A job's inline "definition", checked as its query would be (the saved segments it names are
  * looked up when it runs): a job saved or scheduled with a definition every run would refuse is
- * refused now, with the file and `definition.…`.
+ * refused now, with `definition.…` and every fault of it.
  */
-function checkInlineDefinition(file: string, definition: Record<string, unknown>): void {
+function definitionFaults(definition: Record<string, unknown>): JobFileFault[] {
   try {
     validateDefinition(definition, { asOf: todayIn('Asia/Tokyo'), lookupSegment: () => ({}) });
+    return [];
   } catch (e) {
     if (!(e instanceof DefinitionError)) throw e;
-    const first = e.faults[0]!;
-    throw fault(file, `definition${first.path === '' || first.path.startsWith('[') ? '' : '.'}${first.path}`, first.message);
+    return e.faults.map((f) => ({ path: `definition${f.path === '' || f.path.startsWith('[') ? '' : '.'}${f.path}`, message: f.message }));
+  }
+}
+
+/** A job's "query" read as the run reads it: its fault names "query" and the place in the text. */
+function queryFaults(file: string, query: string): JobFileFault[] {
+  try {
+    queryDefinition(file, query);
+    return [];
+  } catch (e) {
+    if (!(e instanceof KumiwakeError)) throw e;
+    const message = e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message;
+    // "query 1:5: …": the place in the text stays after the path.
+    return [{ path: 'query', message: message.replace(/^query /, '') }];
   }
 }
 

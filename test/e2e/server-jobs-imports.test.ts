@@ -95,6 +95,9 @@ describe('kumiwake serve: jobs and imports', () => {
     await expect(fault({ segment: 'nobody' })).resolves.toBe('segment');
     await expect(fault({ segment: 'vip' }, '../escape')).resolves.toBe('name');
     await expect(fault({ segment: 'vip', outputs: [{ path: '../a.csv' }] })).resolves.toBe('outputs[0].path');
+    // Every fault of the job at once, each at its path.
+    const many = await call(`${base}api/jobs`, { body: { name: 'weekly', job: { segment: 'vip', schedule: '61 * * * *', timezone: 'Mars/Base', keepMembers: 0, outputs: [{ path: 'a.csv', colums: [] }] } } });
+    expect((many.json.error.faults as Array<{ path: string }>).map((f) => f.path)).toEqual(['outputs[0].colums', 'keepMembers', 'schedule', 'timezone']);
     expect(existsSync(join(dir, 'jobs')) ? readdirSync(join(dir, 'jobs')) : []).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import { wallClock } from '../../src/jobs/local-time.js';
 import { resolveExportColumns } from '../../src/export/columns.js';
 import { displayWidth } from '../../src/export/write-xlsx.js';
 import { tempDir } from '../helpers/cli.js';
+import type { KumiwakeError } from '../../src/errors.js';
 
 describe('missed runs', () => {
   const mondayNine = (since: string, now: string) => latestMissedOccurrence('0 9 * * 1', 'Asia/Tokyo', since, new Date(now));
@@ -80,9 +81,37 @@ describe('job files', () => {
   });
 
   it('refuse unknown keys and bad values with the JSON path', () => {
-    expect(() => job('typo', { segment: 'vip', shedule: '0 9 * * 1' })).toThrow(/typo\.json: \(top level\): Unrecognized key.*shedule/);
+    expect(() => job('typo', { segment: 'vip', shedule: '0 9 * * 1' })).toThrow(/typo\.json: shedule: "shedule" is not a job setting \(did you mean "schedule"\?\); known: description, segment/);
     expect(() => job('zone', { segment: 'vip', outputs: [{ path: 'a.csv', headers: 'kanji' }] })).toThrow(/zone\.json: outputs\[0\]\.headers: /);
     expect(() => job('cron', { segment: 'vip', schedule: '0 9 * *' })).toThrow(/cron\.json: schedule: "0 9 \* \*" is not a cron schedule/);
+  });
+
+  it('name every fault of a file at once, in their own words, not only the first', () => {
+    const refused = (name: string, spec: Record<string, unknown>) => {
+      try {
+        job(name, spec);
+      } catch (e) {
+        return { code: (e as KumiwakeError).code, lines: (e as Error).message.split('\n').map((l) => l.slice(l.indexOf(`${name}.json: `) + name.length + 7)) };
+      }
+      throw new Error(`${name} was accepted`);
+    };
+    const many = refused('many', {
+      segment: 'nosuch', outputs: [{ path: 'x.xls' }, { path: 'y.csv', colums: ['name'] }, { path: '{day}.csv', columns: ['shoe_size'] }],
+      schedule: '61 * * * *', timezone: 'Asia/Tokio', keepMembers: 0,
+    });
+    expect(many.code).toBe('job-invalid');
+    expect(many.lines).toEqual([
+      'outputs[1].colums: "colums" is not a job setting (did you mean "columns"?); known: path, format, columns, encoding, headers, csvFormulas, values, rows, sort, limit',
+      'keepMembers: must be at least 1',
+      expect.stringMatching(/^schedule: "61 \* \* \* \*" is not a cron schedule/),
+      'timezone: "Asia/Tokio" is not a time zone (e.g. Asia/Tokyo)',
+      'outputs[0].path: x.xls: .xls is not a format kumiwake writes; Excel files are written as .xlsx (e.g. x.xlsx)',
+      'outputs[2].path: unknown placeholder {day}; known: {job} {segment} {date} {time}',
+      expect.stringMatching(/^outputs\[2\]\.columns: unknown column "shoe_size"/),
+    ]);
+    expect(refused('half', { segment: 'vip', keepMembers: 1.5, enabled: 'yes' }).lines).toEqual([
+      'enabled: must be true or false, not the text "yes"', 'keepMembers: must be a whole number, not the number 1.5',
+    ]);
   });
 });
 
