@@ -261,6 +261,12 @@ export class Workspace {
     return new RunHistory(await this.database()).list(filter);
   }
 
+  /** The jobs and segments that have a recorded run (`history` of another name finds none). */
+  async recordedNames(): Promise<{ jobs: string[]; segments: string[] }> {
+    const { RunHistory } = await import('../jobs/history.js');
+    return new RunHistory(await this.database()).names();
+  }
+
   /** What a segment builder offers: customer fields with labels and choices, attribute and order groups, pick-list values. */
   async builderCatalog(): Promise<import('./builder-catalog.js').BuilderCatalog> {
     return (await import('./builder-catalog.js')).builderCatalog(await this.database());

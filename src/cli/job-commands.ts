@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { isoInZone, KumiwakeError, wallClock, type RunOutcome, type RunRecord } from '../index.js';
+import { isoInZone, KumiwakeError, wallClock, type RunOutcome, type RunRecord, type Workspace } from '../index.js';
+import { suggest } from '../segments/suggest.js';
 import { config, withWorkspace } from './context.js';
 import { emit, type GlobalArgs } from './output.js';
 import { abortOnSignals } from './signals.js';
@@ -117,9 +118,26 @@ export function jobCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
         withWorkspace(argv, { readOnly: true }, async (workspace) => {
           if (!Number.isInteger(argv.limit) || argv.limit < 1) throw new KumiwakeError('bad-argument', '--limit must be a whole number of 1 or more (the latest N runs)');
           const runs = await workspace.history({ segment: argv.segment, job: argv.job, limit: argv.limit });
-          emit(argv, runs, () => runs.length === 0 ? 'no runs recorded yet' : [
+          const none = runs.length === 0 ? await noRunsText(workspace, argv) : '';
+          emit(argv, runs, () => runs.length === 0 ? none : [
             `  run  started (${argv.tz})`.padEnd(33) + `  job                      segment                    as of       status                 count      entered/left`,
             ...runs.map((r, i) => runRecordLine(r, runs.slice(0, i).reverse().find((p) => p.segment === r.segment && p.count !== null), argv.tz)),
           ].join('\n'));
         }));
+}
+
+/**
+ * Why `history` lists nothing: no run at all, or none of the job / segment named, which may be a
+ * typo of one that has runs (named, with the nearest).
+ */
+async function noRunsText(workspace: Workspace, filter: { job?: string; segment?: string }): Promise<string> {
+  const recorded = await workspace.recordedNames();
+  if (recorded.jobs.length === 0) return 'no runs recorded yet';
+  const parts: string[] = [];
+  for (const [what, name, names] of [['job', filter.job, recorded.jobs], ['segment', filter.segment, recorded.segments]] as const) {
+    if (name === undefined || names.includes(name)) continue;
+    const near = suggest(name, names);
+    parts.push(`no run of ${what} "${name}" is recorded${near.length > 0 ? ` (did you mean ${near.map((n) => `"${n}"`).join(', ')}?)` : ''}; ${what}s with runs: ${names.join(', ')}`);
+  }
+  return parts.length > 0 ? parts.join('\n') : `no run of job "${filter.job}" for segment "${filter.segment}" is recorded`;
 }

@@ -135,6 +135,14 @@ export class RunHistory {
    * Runs as recorded, oldest first. A run still `running` whose process is gone (killed) reads as
    * `interrupted`, as the next command that writes will record it (a reader cannot record it).
    */
+  /** The jobs and segments with a recorded run, sorted (for a name given that has none). */
+  async names(): Promise<{ jobs: string[]; segments: string[] }> {
+    if (!(await this.db.hasTable('job_runs'))) return { jobs: [], segments: [] };
+    const rows = await this.k.selectFrom('job_runs').select(['job', 'segment']).distinct().execute();
+    const sorted = (values: Array<string | null>) => [...new Set(values.filter((v): v is string => v !== null))].sort();
+    return { jobs: sorted(rows.map((r) => r.job)), segments: sorted(rows.map((r) => r.segment)) };
+  }
+
   async list(filter: { job?: string; segment?: string; limit?: number }, isAlive: (pid: number) => boolean = processIsAlive): Promise<RunRecord[]> {
     if (!(await this.db.hasTable('job_runs'))) return []; // a database from before jobs, opened read-only
     let query = this.k.selectFrom('job_runs').selectAll();

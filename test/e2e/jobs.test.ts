@@ -92,6 +92,10 @@ describe('kumiwake run', () => {
       expect([limit, wrong.code, wrong.stderr.trim()]).toEqual([limit, 2, 'kumiwake: --limit must be a whole number of 1 or more (the latest N runs)']);
     }
     expect(runCli(['history', '--db', p.db, '--json', '--limit', '1']).stdout).toMatch(/"runId"/);
+    // A job name with no run (a typo) is said to be one, with the nearest job that has runs.
+    const typo = runCli(['history', '--db', p.db, '--job', 'emailabel']);
+    expect(typo.code, typo.stderr).toBe(0);
+    expect(typo.stdout).toMatch(/^no run of job "emailabel" is recorded \(did you mean "emailable"\?\); jobs with runs: .*emailable/);
   });
 
   it('keeps the warnings of a segment naming what the data does not hold; a strict job fails on them and writes nothing', () => {
