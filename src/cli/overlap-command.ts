@@ -26,8 +26,12 @@ export function overlapCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
     if (argv.out !== undefined && argv.format === 'text') throw new KumiwakeError('bad-argument', '--out writes a CSV file: leave out --format text or give --format csv');
     await withWorkspace(argv, { readOnly: true }, async (workspace) => {
       const result = await workspace.overlap(names, { asOf: argv['as-of'], out: argv.out });
-      if (result.file) emit(argv, result, () => `${matrixText(result)}\nwrote ${result.file!.path} (${figure(result.file!.bytes)} bytes)`);
-      else if (argv.format === 'csv' && !argv.json) process.stdout.write(overlapCsv(result));
+      const wrote = result.file && `wrote ${result.file.path} (${figure(result.file.bytes)} bytes)`;
+      if (argv.format === 'csv' && !argv.json) {
+        // Standard output stays CSV (a pipe reads it); where the file went is said beside it.
+        process.stdout.write(overlapCsv(result));
+        if (wrote) process.stderr.write(`${wrote}\n`);
+      } else if (wrote) emit(argv, result, () => `${matrixText(result)}\n${wrote}`);
       else emit(argv, result, () => matrixText(result));
     });
   });

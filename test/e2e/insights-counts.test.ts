@@ -80,6 +80,11 @@ describe('kumiwake count --conditions and kumiwake overlap on a known shop', () 
     expect(written.stdout.split('\n')[1]).toMatch(/^buyers\s+2\s+1\s+2$/);
     expect(written.stdout).toContain(out);
     expect(readFileSync(out, 'utf8')).toBe(`\uFEFFsegment,${names.join(',')}\r\n${names.map((n, i) => `${n},${matrix[i]!.join(',')}\r\n`).join('')}`);
+    // --format csv with --out: standard output stays CSV, where the file went is on standard error.
+    const both = runCli(['overlap', ...names, '--db', db, '--as-of', AS_OF, '--format', 'csv', '--out', out]);
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout.replace(/\r/g, '').split('\n')[1]).toBe(`buyers,${matrix[0]!.join(',')}`);
+    expect(both.stderr).toContain(`wrote ${out}`);
   });
 
   it('refuses an unknown segment with exit 2, naming it, and --conditions with --by', () => {
