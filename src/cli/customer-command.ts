@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import type { CustomerRecord } from '../index.js';
 import { withWorkspace } from './context.js';
 import { emit, type GlobalArgs } from './output.js';
+import { displayWidth, padEnd } from './text-table.js';
 
 const amount = (v: number | null) => (v === null ? '-' : v.toLocaleString('en'));
 const value = (v: unknown) => (Array.isArray(v) ? v.join(';') : typeof v === 'string' ? v : JSON.stringify(v));
@@ -10,9 +11,12 @@ const value = (v: unknown) => (Array.isArray(v) ? v.join(';') : typeof v === 'st
 export function customerText(c: CustomerRecord): string {
   const filled = c.record.filter((f) => f.value !== null && !(Array.isArray(f.value) && f.value.length === 0));
   const empty = c.record.filter((f) => !filled.includes(f)).map((f) => f.column);
-  const width = Math.max(...filled.map((f) => f.column.length));
+  // Padded by terminal cells: an attr:会員ランク name is wider than its characters.
+  const width = Math.max(...filled.map((f) => displayWidth(f.column)));
   const lines = [`customer ${c.customer_id}`];
-  for (const f of filled) lines.push(`  ${f.column.padEnd(width)}  ${f.label === f.column ? '' : `${f.label}: `}${value(f.value)}`);
+  // An attribute group's label is its name (the column is attr:NAME), as the other rows show theirs.
+  const label = (f: CustomerRecord['record'][number]) => (f.label !== f.column ? f.label : f.column.startsWith('attr:') ? f.column.slice(5) : undefined);
+  for (const f of filled) lines.push(`  ${padEnd(f.column, width)}  ${label(f) === undefined ? '' : `${label(f)}: `}${value(f.value)}`);
   if (empty.length > 0) lines.push(`  empty: ${empty.join(', ')}`);
   const l = c.lifetime;
   lines.push('', `lifetime (counted orders): ${l.orderCount.toLocaleString('en')} orders, sales ${amount(l.sales)}, average order ${amount(l.averageOrderValue)}, ` +

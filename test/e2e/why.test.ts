@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace } from '../../src/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { displayWidth } from '../../src/cli/text-table.js';
 
 const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
 const AS_OF = '2025-03-31';
@@ -19,6 +20,9 @@ describe('kumiwake why and kumiwake customer', () => {
       for (const [table, file] of [['customers', 'customers'], ['products', 'products'], ['purchases', 'purchases'], ['mails', 'mails'], ['mail-events', 'mail_events']] as const) {
         await shop.import({ table, files: [join(SHOP, `${file}.csv`)] });
       }
+      // 003 has a custom attribute (an upsert of that column alone).
+      writeFileSync(join(dir, 'rank.csv'), 'customer_id,attr:会員ランク\n003,ゴールド\n');
+      await shop.import({ table: 'customers', files: [join(dir, 'rank.csv')] });
       await shop.segments.save('vip', { where: { kind: 'tags', tags: ['vip'] } });
       await shop.segments.save('buyers', { where: { kind: 'purchases', orderCount: { min: 1 } } });
     } finally {
@@ -77,6 +81,10 @@ describe('kumiwake why and kumiwake customer', () => {
     const r = runCli(['customer', '003', '--db', db, '--as-of', AS_OF]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/mail_status\s+送信状態: address_error/);
+    // An attribute row has its group's name for a label, aligned by terminal cells with the others (会員ランク is 10 cells).
+    const row = (column: string) => r.stdout.split('\n').find((l) => l.startsWith(`  ${column} `))!;
+    expect(row('attr:会員ランク')).toMatch(/^ {2}attr:会員ランク +会員ランク: ゴールド$/);
+    expect(displayWidth(row('attr:会員ランク').split('会員ランク: ')[0]!)).toBe(displayWidth(row('mail_status').split('送信状態: ')[0]!));
     expect(r.stdout).toContain('lifetime (counted orders): 2 orders, sales 2,100, average order 1,050');
     expect(r.stdout).toMatch(/^ {2}O[56] {2}2024-12-31 10:00:00/m);
     expect(r.stdout).toContain('in 2 of 2 saved segments as of 2025-03-31: buyers, vip');
