@@ -107,7 +107,13 @@ describe('kumiwake import', () => {
     const file = writeCsv(join(dir, 'c-rejects.csv'), text.replace('1,000', '"1,000"'));
     const refused = runCli(['import', 'customers', file, '--db', dbFile, '--max-rejects', '1']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`${file}:3: column gender: cannot read "X" as one of female/male/unknown (2 bad rows`);
+    expect(refused.stderr).toContain(`${file}:3: column gender: cannot read "X" as one of female/male/unknown (2 bad rows in this file; --max-rejects 1 skips at most 1 in all)`);
+    const unskipped = runCli(['import', 'customers', file, '--db', dbFile]);
+    expect(unskipped.stderr).toContain('(2 bad rows in this file; --max-rejects N skips up to N bad rows into a rejects file)');
+    // A number Excel wrote with an exponent is named as such.
+    const exponent = writeCsv(join(dir, 'c-exponent.csv'), 'customer_id,points\n1,1.5E+3\n');
+    expect(runCli(['import', 'customers', exponent, '--db', dbFile]).stderr)
+      .toContain(`${exponent}:2: column points: cannot read "1.5E+3" as an integer (a whole number: fractions are not rounded): a number with an exponent (E) is not read, write it out in digits`);
     const r = runCli(['import', 'customers', file, '--db', dbFile, '--max-rejects', '2', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);

@@ -18,7 +18,7 @@ import { addGroupColumns, BAD_ROW_SIGNAL, canLoadDirectly, emptyTable, isEmpty, 
 import { dropLinesLater, linesLaterFor, numberLoadedLines, type LinesLater } from './lines-numbered-later.js';
 import { emptyMapping, loadMapping } from '../../../import/mapping.js';
 import { planStage, STAGE_TABLE, type StagePlan } from './stage.js';
-import { typeDescription } from './values.js';
+import { unreadableReason } from './values.js';
 import { CUSTOMERS_PER_PASS_OVER_COMMITTED_LINES, customersPerPassFor, inSmallerPassesWhenShort, refreshDerivedTables, summaryScope } from './derived.js';
 import { storeSideByTimeIfSpread } from './time-order.js';
 import { createSideTable, eachSideEventOnce, dropSideTables, isSideLoaded, keepSideEventsOnce, numberSideEvents, sideTableOf, swapInSideTable } from './side-load.js';
@@ -224,7 +224,7 @@ async function attempt(
       if (i > 0 && (linesLater !== undefined) !== linesToNumber) throw new StageNeeded();
       if (linesLater) filesFrom.push(rowsStored);
       const direct = { appending: keysCheckedAfterLastFile && everyFileDirect && i > 0, keysCheckedAfterLastFile };
-      const counts = await loadFile(db, target, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, unknown }, staged, linesLater, direct);
+      const counts = await loadFile(db, target, plan, r, mode, maxRejects - rejects.length, { progress: fileProgress, log, delimiter, unknown, maxRejects }, staged, linesLater, direct);
       everyFileDirect &&= counts.direct;
       someFileDirect ||= counts.direct;
       if (linesLater) await dropLinesLater(db);
@@ -414,7 +414,7 @@ async function loadWithoutStage(
  */
 async function loadFile(
   db: DuckDBEngine, table: ImportTarget, plan: StagePlan, r: { file: string; path: string }, mode: ImportMode, allowedRejects: number,
-  report: { progress: ProgressReporter; log: Logger; delimiter: string; unknown: UnknownCustomers | undefined }, staged: boolean, linesLater: LinesLater | undefined,
+  report: { progress: ProgressReporter; log: Logger; delimiter: string; unknown: UnknownCustomers | undefined; maxRejects: number }, staged: boolean, linesLater: LinesLater | undefined,
   direct: { appending: boolean; keysCheckedAfterLastFile: boolean },
 ): Promise<FileCounts> {
   const { log } = report;
@@ -452,12 +452,15 @@ async function loadFile(
     const lines = await lineNumbersOfRecords(r.path, badRows.map((b) => Number(b.record)));
     rejects = badRows.map((b) => {
       const column = table.columns.find((c) => c.name === b.column);
-      const reason = b.reason ?? (b.value === null || !column ? 'required value is missing' : `cannot read "${b.value}" as ${typeDescription(column)}`);
+      const reason = b.reason ?? (b.value === null || !column ? 'required value is missing' : unreadableReason(b.value, column));
       return { file: r.file, line: lines.get(Number(b.record)) ?? Number(b.record) + 2, column: b.column, value: b.value ?? '', reason };
     });
     if (bad > allowedRejects) {
       const first = rejects[0]!;
-      const more = bad > 1 ? ` (${bad} bad rows in this file; --max-rejects allows ${Math.max(allowedRejects, 0)} more)` : '';
+      const { maxRejects } = report;
+      const earlier = maxRejects - allowedRejects;
+      const more = bad <= 1 ? '' : maxRejects === 0 ? ` (${bad} bad rows in this file; --max-rejects N skips up to N bad rows into a rejects file)`
+        : ` (${bad} bad rows in this file; --max-rejects ${maxRejects} skips at most ${maxRejects} in all${earlier > 0 ? `, ${earlier} of them in earlier files` : ''})`;
       throw new ImportError('bad-value', r.file, first.line, first.column, `${first.reason}${more}`);
     }
   }
