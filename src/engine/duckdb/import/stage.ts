@@ -62,7 +62,14 @@ export const UNDECODABLE_REASON = 'holds bytes that are not CP932 (they would be
 export function planStage(table: TableDef, header: MappedHeader, width: number, mapping: Mapping, options: StageOptions = {}): StagePlan {
   const mappingFile = options.mappingFile ?? 'mapping';
   const rawOf = new Map<string, string>();
-  for (const [name, position] of header.positionOf) rawOf.set(name, cellText(position));
+  // A text column's cell is trimmed of every kind of space here; a typed column's of ASCII ones,
+  // the others where its reading fails (typedOrTrimmed): its fast path reads digits and times.
+  // An open enumeration keeps an unknown word as written: it is text there.
+  const isText = (name: string) => {
+    const column = table.columns.find((c) => c.name === name);
+    return column?.type === 'text' || (column?.type === 'enum' && column.open === true);
+  };
+  for (const [name, position] of header.positionOf) rawOf.set(name, cellText(position, isText(name) ? 'every space' : 'ascii space'));
   const positionOfHeader = (name: string) => header.cells.findIndex((c) => normaliseHeader(c) === normaliseHeader(name));
 
   // Derived columns: concatenated headers and constants are raw text like a file's own cell.
@@ -71,7 +78,7 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
     const column = table.columns.find((c) => c.name === target)!;
     if ('constant' in derivation) rawOf.set(target, derivation.constant.trim() === '' ? 'NULL' : sqlString(derivation.constant.trim()));
     else if ('concat' in derivation) {
-      const parts = derivation.concat.map((source) => `COALESCE(${cellText(positionOfHeader(source))}, '')`);
+      const parts = derivation.concat.map((source) => `COALESCE(${cellText(positionOfHeader(source), 'every space')}, '')`);
       rawOf.set(target, `NULLIF(concat_ws(${sqlString(derivation.sep)}, ${parts.join(', ')}), ${sqlString(derivation.sep.repeat(parts.length - 1))})`);
     } else {
       if (column.type !== 'integer') {
@@ -132,7 +139,7 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
 
   const rawSelect = (skipped: readonly string[]) => [
     ...columns.map((c) => `${ruled.get(c.name)} AS ${sqlIdent(`r_${c.name}`)}`),
-    ...header.groups.map((g, i) => `${cellText(g.position)} AS g${i}`),
+    ...header.groups.map((g, i) => `${cellText(g.position, 'every space')} AS g${i}`),
     `${skipped.length > 0 ? skipped.join(' OR ') : 'false'} AS _skip`,
     // Bytes that were not CP932 became U+FFFD in the decoded copy: find the first such cell.
     ...(options.undecodable
@@ -140,7 +147,7 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
       : ['NULL::INTEGER AS _undecodable']),
     ...(options.undecodable ? Array.from({ length: width }, (_, i) => `c${i} AS u${i}`) : []),
   ];
-  const typedSelect = columns.map((c) => `${typedExpression(c, sqlIdent(`r_${c.name}`), { tz: options.tz })} AS ${sqlIdent(`t_${c.name}`)}`);
+  const typedSelect = columns.map((c) => `${typedOrTrimmed(c, sqlIdent(`r_${c.name}`), { tz: options.tz })} AS ${sqlIdent(`t_${c.name}`)}`);
 
   const badTests: Array<{ test: string; name: string; raw: string; reason?: string }> = [];
   if (options.undecodable) {
@@ -150,8 +157,10 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
     const r = sqlIdent(`r_${c.name}`);
     const t = sqlIdent(`t_${c.name}`);
     // A key column given in the file must be filled (purchases' line_no): the row has no identity without it.
-    if (c.required || table.key.includes(c.name)) badTests.push({ test: `${r} IS NULL`, name: c.name, raw: r });
-    if (c.type !== 'text') badTests.push({ test: `${r} IS NOT NULL AND ${t} IS NULL`, name: c.name, raw: r });
+    // A typed cell of nothing but spaces (U+3000 and the like: the ASCII ones are gone already) is empty, not bad.
+    const blank = `NULLIF(trim(${r}), '') IS NULL`;
+    if (c.required || table.key.includes(c.name)) badTests.push({ test: c.type === 'text' ? `${r} IS NULL` : `${r} IS NULL OR (${t} IS NULL AND ${blank})`, name: c.name, raw: r });
+    if (c.type !== 'text') badTests.push({ test: `${r} IS NOT NULL AND ${t} IS NULL AND NOT ${blank}`, name: c.name, raw: r });
     // DuckDB reads `85/04/01` as the year 85: a year of fewer than four digits must not become a
     // date 1,900 years ago. The text is looked at only for the rare date before the year 1000
     // (`0001-01-01`, written so, is stored).
@@ -219,19 +228,32 @@ FROM (
  * A cell's text without surrounding blanks, NULL when empty. Trimming allocates a new string, so
  * it is done only for the rare cell that needs it: this is most of the reading cost otherwise.
  * The blanks are DuckDB trim()'s, the Unicode space separators: full-width (U+3000) and no-break
- * (U+00A0) ones pad cells of Japanese exports (`東京都　`, which `東京都` would not find). A cell
- * may start with one when it starts with U+00A0 or above (a string comparison of its first bytes,
- * as cheap as `prefix`), and ends with one of the two as checked; the other separators (U+2000…)
- * at a cell's end are left: each `suffix` costs about 5 ns a cell.
+ * (U+00A0) ones pad cells of Japanese exports (`東京都　`, which `東京都` would not find). For a
+ * text column (`every space`) a cell may start with one when it starts with U+00A0 or above (a
+ * string comparison of its first bytes, as cheap as `prefix`), and ends with one of the two as
+ * checked; the other separators (U+2000…) at a cell's end are left: each `suffix` costs about
+ * 5 ns a cell, and a typed column (`ascii space`), whose cells are mostly digits and times, is
+ * trimmed of the others only where its reading fails (typedOrTrimmed).
  * The first cell of a line also drops a byte-order mark: one in the middle of a file comes from
  * files joined end to end, and would otherwise hide inside an id.
  * `prefix` / `suffix` rather than `starts_with` / `ends_with`, and one CASE for the mark and the
  * blanks: the import of the benchmark's 27M mail events read them in 9.6 s instead of 10.4 s.
  */
-function cellText(position: number): string {
+function cellText(position: number, spaces: 'every space' | 'ascii space'): string {
   const cell = `c${position}`;
   // U+FEFF (the mark) is above U+00A0 too: the first test catches it.
-  const untidy = [`prefix(${cell}, ' ')`, `suffix(${cell}, ' ')`, `${cell} >= chr(160)`, `suffix(${cell}, chr(12288))`, `suffix(${cell}, chr(160))`];
+  const untidy = [`prefix(${cell}, ' ')`, `suffix(${cell}, ' ')`, ...(spaces === 'every space' ? [`${cell} >= chr(160)`, `suffix(${cell}, chr(12288))`, `suffix(${cell}, chr(160))`]
+    : position === 0 ? [`prefix(${cell}, chr(65279))`] : [])];
   const tidied = position === 0 ? `trim(ltrim(${cell}, chr(65279)))` : `trim(${cell})`;
   return `CASE WHEN ${cell} = '' THEN NULL WHEN ${untidy.join(' OR ')} THEN NULLIF(${tidied}, '') ELSE ${cell} END`;
+}
+
+/**
+ * A typed column's value: read from the cell as cellText left it (ASCII spaces trimmed), and where
+ * that fails, read again trimmed of every space (`　120`, `2024-01-05\u00a0`). Only the rare
+ * unreadable cell pays for the second reading (COALESCE evaluates it for those rows only).
+ */
+function typedOrTrimmed(column: ColumnDef, raw: string, options: { tz?: string }): string {
+  const trimmed = `NULLIF(trim(${raw}), '')`;
+  return `COALESCE(${typedExpression(column, raw, options)}, CASE WHEN ${raw} IS NOT NULL AND ${trimmed} <> ${raw} THEN ${typedExpression(column, `(${trimmed})`, options)} END)`;
 }
