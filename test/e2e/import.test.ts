@@ -122,6 +122,13 @@ describe('kumiwake import', () => {
     const rejects = readFileSync(out.rejectsFile, 'utf8');
     expect(rejects).toContain(`${file},3,gender,X,"cannot read ""X"" as one of female/male/unknown"\r\n`);
     expect(rejects).toContain(`${file},4,birthday,2000-02-30,"cannot read ""2000-02-30"" as a date"\r\n`);
+    // A row with two bad cells is one rejected row, both cells named.
+    const twice = writeCsv(join(dir, 'c-twice.csv'), 'customer_id,gender,birthday,points\n7,X,2000-02-30,x\n8,F,2000-01-01,1\n');
+    const both = JSON.parse(runCli(['import', 'customers', twice, '--db', join(dir, 'rejects-twice.duckdb'), '--max-rejects', '1', '--json']).stdout);
+    expect(both).toMatchObject({ rowsRead: 2, rowsLoaded: 1, rowsRejected: 1 });
+    expect(readFileSync(both.rejectsFile, 'utf8').split('\r\n').slice(1, -1).map((l) => l.split(',').slice(1, 4))).toEqual([
+      ['2', 'gender', 'X'], ['2', 'birthday', '2000-02-30'], ['2', 'points', 'x'],
+    ]);
     const rows = await query<{ customer_id: string; points: bigint }>(dbFile, 'SELECT customer_id, points FROM customers ORDER BY 1');
     expect(rows).toEqual([{ customer_id: '1', points: 10n }, { customer_id: '4', points: 1000n }]);
   });

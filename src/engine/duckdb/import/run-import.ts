@@ -74,7 +74,8 @@ export interface ImportResult {
   readonly durationMs: number;
 }
 
-interface Reject { file: string; line: number; column: string; value: string; reason: string }
+/** A bad row: its first bad cell, and the row's other bad cells (`also`), each a line of the rejects file. */
+interface Reject { file: string; line: number; column: string; value: string; reason: string; also?: ReadonlyArray<{ column: string; value: string; reason: string }> }
 
 
 /** The debug log message giving one phase of an import and its milliseconds. */
@@ -444,16 +445,21 @@ async function loadFile(
   const bad = Number(stats!.bad);
   let rejects: Reject[] = [];
   if (bad > 0) {
-    const badRows = await db.all<{ record: bigint; column: string; value: string | null; reason: string | null }>(
+    type Cell = { column: string; value: string | null; reason: string | null };
+    const badRows = await db.all<{ record: bigint; cells: Cell[] }>(
       // Row ids of a table made inside a transaction do not start at 0, but they keep file order.
-      `SELECT (rowid - (SELECT min(rowid) FROM ${STAGE_TABLE}))::BIGINT AS record, _bad AS column, _bad_value AS value, _bad_reason AS reason
+      `SELECT (rowid - (SELECT min(rowid) FROM ${STAGE_TABLE}))::BIGINT AS record, _bad_cells AS cells
        FROM ${STAGE_TABLE} WHERE _bad IS NOT NULL ORDER BY rowid LIMIT ${Math.min(bad, allowedRejects + 1)}`,
     );
     const lines = await lineNumbersOfRecords(r.path, badRows.map((b) => Number(b.record)));
+    const described = (cell: Cell) => {
+      const column = table.columns.find((c) => c.name === cell.column);
+      const reason = cell.reason ?? (cell.value === null || !column ? 'required value is missing' : unreadableReason(cell.value, column));
+      return { column: cell.column, value: cell.value ?? '', reason };
+    };
     rejects = badRows.map((b) => {
-      const column = table.columns.find((c) => c.name === b.column);
-      const reason = b.reason ?? (b.value === null || !column ? 'required value is missing' : unreadableReason(b.value, column));
-      return { file: r.file, line: lines.get(Number(b.record)) ?? Number(b.record) + 2, column: b.column, value: b.value ?? '', reason };
+      const [first, ...also] = b.cells.map(described);
+      return { file: r.file, line: lines.get(Number(b.record)) ?? Number(b.record) + 2, ...first!, ...(also.length > 0 ? { also } : {}) };
     });
     if (bad > allowedRejects) {
       const first = rejects[0]!;
@@ -490,7 +496,8 @@ function writeRejects(db: DuckDBEngine, table: TableDef, rejects: Reject[]): str
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   const path = join(dir, `${stamp}-${table.table}-${process.pid}.csv`);
-  const body = [csvRow(['file', 'line', 'column', 'value', 'reason']), ...rejects.map((r) => csvRow([r.file, String(r.line), r.column, r.value, r.reason]))].join('');
+  const cells = rejects.flatMap((r) => [r, ...(r.also ?? [])].map((cell) => csvRow([r.file, String(r.line), cell.column, cell.value, cell.reason])));
+  const body = [csvRow(['file', 'line', 'column', 'value', 'reason']), ...cells].join('');
   writeFileSync(`${path}.tmp`, `\uFEFF${body}`);
   renameSync(`${path}.tmp`, path);
   return path;

@@ -55,7 +55,7 @@ export const UNDECODABLE_REASON = 'holds bytes that are not CP932 (they would be
  * Builds the query that reads a CSV file with DuckDB's parallel reader, applies the mapping
  * (derived columns, rules), types every value and marks each row as good, skipped (`_skip`) or
  * bad (`_bad` names the first column that failed, `_bad_value` its text, `_bad_reason` a reason
- * other than the column's type). The stage keeps file order, so its `rowid` is the record's
+ * other than the column's type; `_bad_cells` every failing column of the row). The stage keeps file order, so its `rowid` is the record's
  * position in the file: that is how a bad value is traced back to its line.
  * The file path is the bound parameter `$path`.
  */
@@ -193,6 +193,12 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
     `${whenBad((b) => sqlString(b.name))} AS _bad`,
     `${whenBad((b) => b.raw)} AS _bad_value`,
     `${whenBad((b) => (b.reason === undefined ? 'NULL' : sqlString(b.reason)))} AS _bad_reason`,
+    // Every bad cell of a bad row, the first (_bad) included: a rejects file naming only the first
+    // had the user fix one and be refused again for the next. NULL on good rows.
+    badTests.length > 0
+      ? `CASE WHEN ${whenBad((b) => sqlString(b.name))} IS NOT NULL THEN list_filter([${badTests.map((b) =>
+        `CASE WHEN ${b.test} THEN {'column': ${sqlString(b.name)}, 'value': ${b.raw}, 'reason': ${b.reason === undefined ? 'NULL::VARCHAR' : sqlString(b.reason)}} END`).join(', ')}], x -> x IS NOT NULL) END AS _bad_cells`
+      : 'NULL AS _bad_cells',
   ];
 
   const csvColumns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(', ');
