@@ -1,15 +1,16 @@
 import { customers } from '../catalog/tables.js';
-import { at } from '../model/faults.js';
 import { suggest } from '../segments/suggest.js';
 import { fieldNames, lookupField } from '../model/fields.js';
 import { Cursor, under, type Built, type Step } from './cursor.js';
+import { placeOf } from './places.js';
 import { FIELD_OPS, KIND_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, type ArgList, type Holds } from './grammar.js';
 import type { Span } from './tokenizer.js';
 
 /** A definition read from a query, and the text each of its JSON paths came from. */
 export interface ParsedQuery {
   readonly definition: Record<string, unknown>;
-  readonly spans: ReadonlyMap<string, Span>;
+  /** the text a fault's JSON path came from, else that of the nearest path above it (places.ts `placeOf`) */
+  readonly placeOf: (path: string) => Span;
 }
 
 const HEADER: ArgList = {
@@ -30,14 +31,8 @@ const CONDITION_WORDS = [...Object.keys(KIND_ARGS).filter((k) => k !== 'mail'), 
 
 /** Reads a query (query-language.md) into the definition's JSON, keeping where each path was written. */
 export function parseQueryText(text: string, source?: string): ParsedQuery {
-  const parser = new QueryParser(text, source);
-  const built = parser.document();
-  const spans = new Map<string, Span>();
-  for (const { steps, span } of built.spans) {
-    const path = steps.reduce<string>((p, step) => at(p, step), '');
-    if (!spans.has(path || '(top level)')) spans.set(path || '(top level)', span);
-  }
-  return { definition: built.value as Record<string, unknown>, spans };
+  const built = new QueryParser(text, source).document();
+  return { definition: built.value as Record<string, unknown>, placeOf: (path) => placeOf(built, path) };
 }
 
 class QueryParser extends Cursor {

@@ -13,19 +13,6 @@ export interface ParseQueryOptions {
   readonly source?: string;
 }
 
-/** The last step of a JSON path: `.key`, `[3]` or `["a key"]`. */
-const LAST_STEP = /(\.[^.[]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\]|^[^.[]+)$/;
-
-/** The text a fault's JSON path came from: the path's own, else that of the nearest path above it. */
-export function spanOfPath(spans: ReadonlyMap<string, Span>, path: string): Span {
-  for (let p = path; p !== ''; p = p.replace(LAST_STEP, '')) {
-    const span = spans.get(p);
-    if (span) return span;
-    if (!LAST_STEP.test(p)) break;
-  }
-  return spans.get('(top level)')!;
-}
-
 /**
  * Reads a query (src/query/query-language.md) into the segment definition it writes, and checks
  * that definition with the definition's own parser: a text off the grammar is a QuerySyntaxError
@@ -34,19 +21,19 @@ export function spanOfPath(spans: ReadonlyMap<string, Span>, path: string): Span
  * are checked where it is used (they live in a workspace).
  */
 export function parseQuery(text: string, options: ParseQueryOptions = {}): DefinitionInput {
-  const { definition, spans } = parseQueryText(text, options.source);
+  const { definition, placeOf } = parseQueryText(text, options.source);
   try {
     validateDefinition(definition, { asOf: options.asOf ?? todayIn('Asia/Tokyo'), lookupSegment: () => ({}) });
   } catch (e) {
     if (!(e instanceof DefinitionError)) throw e;
-    throw queryFaults(text, spans, e, options.source);
+    throw queryFaults(text, placeOf, e, options.source);
   }
   return definition as DefinitionInput;
 }
 
 /** The faults of a definition made from `text`, at their places in it. */
-export function queryFaults(text: string, spans: ReadonlyMap<string, Span>, error: DefinitionError, source?: string): QueryDefinitionError {
-  const places = error.faults.map((f) => spanOfPath(spans, f.path));
+export function queryFaults(text: string, placeOf: (path: string) => Span, error: DefinitionError, source?: string): QueryDefinitionError {
+  const places = error.faults.map((f) => placeOf(f.path));
   const faults: QueryFault[] = error.faults.map((f, i) => ({ ...f, ...positionOf(text, places[i]!.start) }));
   return new QueryDefinitionError(text, faults, places, source);
 }
@@ -61,5 +48,5 @@ export function printQuery(definition: unknown): string {
  * or is invalid), placed in the query's text as parseQuery places its own.
  */
 export function placeQueryFaults(text: string, error: DefinitionError, source?: string): QueryDefinitionError {
-  return queryFaults(text, parseQueryText(text, source).spans, error, source);
+  return queryFaults(text, parseQueryText(text, source).placeOf, error, source);
 }

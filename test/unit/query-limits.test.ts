@@ -5,14 +5,43 @@
  * input took minutes, or overflowed the stack, before the parser was fixed.
  */
 import { describe, expect, it } from 'vitest';
+import { QueryDefinitionError } from '../../src/query/errors.js';
 import { parseQuery } from '../../src/query/query.js';
 
 const asOf = { y: 2025, m: 3, d: 31 };
 const values = (n: number, word = (i: number) => `v${i}`) => Array.from({ length: n }, (_, i) => word(i));
 
+/** The definition faults of a query (with their line and column), or the other error it threw. */
+const faults = (text: string) => {
+  try {
+    parseQuery(text, { asOf });
+  } catch (e) {
+    if (e instanceof QueryDefinitionError) return e.queryFaults;
+    throw e;
+  }
+  throw new Error('no fault');
+};
+
 describe('reading a long query', () => {
   it('reads a list of 100,000 values (each word once copied the rest of the text: minutes)', () => {
     const tags = values(100_000);
     expect(parseQuery(`tags(${tags.join(', ')})`, { asOf }).where).toEqual({ kind: 'tags', tags });
+  });
+
+  it('reads lists of 200,000 values (their places were once spread into a call: a stack overflow)', () => {
+    expect(parseQuery(`remark_1 in (${Array(200_000).fill('ab').join(',')})`, { asOf }).where).toMatchObject({ op: 'in', values: Array(200_000).fill('ab') });
+    const tags = values(200_000);
+    expect(parseQuery(`tags(${tags.join(', ')})`, { asOf }).where).toEqual({ kind: 'tags', tags });
+  });
+
+  it('refuses 5,000 nested "not" at the 101st, as the JSON is refused (each level once copied every place below it: minutes)', () => {
+    expect(faults(`${'not '.repeat(5000)}reachable(email)`)).toEqual([
+      { code: 'too-deep', path: `where${'.not'.repeat(100)}`, message: 'conditions are nested deeper than 100 levels', line: 1, column: 401 },
+    ]);
+  });
+
+  it('places a fault deep inside a wide query at its text', () => {
+    const text = `${'not '.repeat(90)}(${Array(20_000).fill('reachable(email)').join(' and ')} and\n  age 30..20)`;
+    expect(faults(text)).toEqual([{ code: 'min-greater-than-max', path: `where${'.not'.repeat(90)}.all[20000]`, message: 'min 30 is greater than max 20', line: 2, column: 3 }]);
   });
 });
