@@ -1,5 +1,5 @@
 import { KumiwakeError } from '../errors.js';
-import { DefinitionError, type Fault } from '../model/validate.js';
+import { DefinitionError, TOO_DEEP_MESSAGE, type Fault } from '../model/validate.js';
 import { positionOf, type Position, type Span } from './spans.js';
 
 export { positionOf, type Position };
@@ -56,4 +56,12 @@ export class QueryDefinitionError extends DefinitionError {
     const at = (f: QueryFault) => `${source}${source === 'query' ? ' ' : ':'}${f.line}:${f.column}`;
     this.message = queryFaults.map((f, i) => `${at(f)}: ${f.path}: ${f.message}\n${caretLines(text, spans[i]!)}`).join('\n');
   }
+}
+
+/**
+ * Conditions nested past the definition's limit, refused at the text that opens the level too
+ * many, with the fault (code, JSON path, message) the definition's parser gives that condition.
+ */
+export function queryTooDeep(text: string, span: Span, path: string, source?: string): QueryDefinitionError {
+  return new QueryDefinitionError(text, [{ code: 'too-deep', path, message: TOO_DEEP_MESSAGE, ...positionOf(text, span.start) }], [span], source);
 }

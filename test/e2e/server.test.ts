@@ -344,4 +344,12 @@ describe('kumiwake serve: the web builder server', () => {
     expect((await send(`${open.url}api/query/parse`, { body: { text, sql: 'x' }, headers: PAGE })).status).toBe(400);
     expect((await send(`${open.url}api/query/print`, { body: { text } })).status).toBe(403);
   });
+
+  it('refuses a query nested past 100 levels at the level too many, a 400 and never a stack overflow or a frozen server', async () => {
+    const fault = (path: string, column: number) => ({ code: 'invalid-definition', faults: [{ code: 'too-deep', path, message: 'conditions are nested deeper than 100 levels', line: 1, column }] });
+    const parens = await send(`${open.url}api/query/parse`, { body: { text: `${'('.repeat(10_000)}reachable(email)${')'.repeat(10_000)}` }, headers: PAGE });
+    expect([parens.status, parens.json().error]).toEqual([400, expect.objectContaining(fault('where', 101))]);
+    const nots = await send(`${open.url}api/query/parse`, { body: { text: `${'not '.repeat(100_000)}reachable(email)` }, headers: PAGE });
+    expect([nots.status, nots.json().error]).toEqual([400, expect.objectContaining(fault(`where${'.not'.repeat(100)}`, 401))]);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { QueryDefinitionError } from '../../src/query/errors.js';
-import { parseQuery } from '../../src/query/query.js';
+import { parseQuery, printQuery } from '../../src/query/query.js';
 
 const asOf = { y: 2025, m: 3, d: 31 };
 const values = (n: number, word = (i: number) => `v${i}`) => Array.from({ length: n }, (_, i) => word(i));
@@ -43,5 +43,38 @@ describe('reading a long query', () => {
   it('places a fault deep inside a wide query at its text', () => {
     const text = `${'not '.repeat(90)}(${Array(20_000).fill('reachable(email)').join(' and ')} and\n  age 30..20)`;
     expect(faults(text)).toEqual([{ code: 'min-greater-than-max', path: `where${'.not'.repeat(90)}.all[20000]`, message: 'min 30 is greater than max 20', line: 2, column: 3 }]);
+  });
+});
+
+describe('nesting past the definition\'s limit (100 levels)', () => {
+  const tooDeep = (path: string, column: number, line = 1) => [{ code: 'too-deep', path, message: 'conditions are nested deeper than 100 levels', line, column }];
+
+  it('is refused at the 101st "not" of 100,000, before the rest is read (the parser recursed through them all: a stack overflow)', () => {
+    expect(faults(`${'not '.repeat(100_000)}reachable(email)`)).toEqual(tooDeep(`where${'.not'.repeat(100)}`, 401));
+  });
+
+  it('is refused at the 101st of 50,000 parentheses, with the path of the condition they hold', () => {
+    expect(faults(`${'('.repeat(50_000)}reachable(email)${')'.repeat(50_000)}`)).toEqual(tooDeep('where', 101));
+    const chained = `age >= 20 and\n${'(reachable(email) or '.repeat(50_000)}age >= 30${')'.repeat(50_000)}`;
+    expect(faults(chained)).toEqual(tooDeep(`where.all[1]${'.any[1]'.repeat(100)}`, 1 + 21 * 100, 2));
+  });
+
+  it('is refused at the 101st of 10,000 "all(", with the JSON\'s path', () => {
+    expect(faults(`${'all('.repeat(10_000)}reachable(email)${')'.repeat(10_000)}`)).toEqual(tooDeep(`where${'.all[0]'.repeat(100)}`, 401));
+  });
+
+  it('never refuses the text of a definition the JSON accepts: 100 levels print and read back', () => {
+    const leaf = { kind: 'reachable', channel: 'email' };
+    let nots: unknown = leaf;
+    let calls: unknown = leaf;
+    let chains: unknown = leaf;
+    for (let level = 1; level < 100; level++) {
+      nots = { not: nots };
+      calls = { [level % 2 === 0 ? 'all' : 'any']: [calls] };
+      chains = { [level % 2 === 0 ? 'all' : 'any']: [leaf, chains] };
+    }
+    for (const where of [nots, calls, chains]) expect(parseQuery(printQuery({ where }), { asOf }).where).toEqual(where);
+    // one level more is the JSON's own fault, at the leaf
+    expect(faults(`${'not '.repeat(100)}reachable(email)`)).toEqual(tooDeep(`where${'.not'.repeat(100)}`, 401));
   });
 });

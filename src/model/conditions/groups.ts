@@ -7,7 +7,7 @@ import { birthdayCondition } from './birthday.js';
 import { addFault, parseContext } from './context.js';
 import { fieldCondition } from './field.js';
 import { mailCondition } from './mail.js';
-import { fixedObject, MAX_DEPTH } from './parts.js';
+import { fixedObject, MAX_DEPTH, TOO_DEEP_MESSAGE } from './parts.js';
 import { purchasesCondition } from './purchases.js';
 import { reachableCondition } from './reachable.js';
 import { rfmCondition } from './rfm.js';
@@ -60,7 +60,7 @@ const isLeafKind = (v: unknown): v is LeafKind => typeof v === 'string' && (LEAF
  */
 export const condition: z.ZodType<Condition> = z.unknown().transform((value, ctx): Condition => {
   const context = parseContext();
-  if (context.depth + 1 > MAX_DEPTH) return fail(ctx, 'too-deep', `conditions are nested deeper than ${MAX_DEPTH} levels`);
+  if (context.depth + 1 > MAX_DEPTH) return fail(ctx, 'too-deep', TOO_DEEP_MESSAGE);
   if (!isObject(value)) return fail(ctx, 'not-an-object', `a condition must be an object, not ${describe(value)}`);
   const [groupKey, ...otherGroupKeys] = (['all', 'any', 'not'] as const).filter((k) => k in value);
   let schema: z.ZodType<Condition>;
