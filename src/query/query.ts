@@ -23,7 +23,7 @@ export interface ParseQueryOptions {
 export function parseQuery(text: string, options: ParseQueryOptions = {}): DefinitionInput {
   const { definition, placeOf } = parseQueryText(text, options.source);
   try {
-    validateDefinition(definition, { asOf: options.asOf ?? todayIn('Asia/Tokyo'), lookupSegment: () => ({}) });
+    checkDefinition(definition, options.asOf);
   } catch (e) {
     if (!(e instanceof DefinitionError)) throw e;
     throw queryFaults(text, placeOf, e, options.source);
@@ -38,8 +38,31 @@ export function queryFaults(text: string, placeOf: (path: string) => Span, error
   return new QueryDefinitionError(text, faults, places, source);
 }
 
-/** The canonical query text of a definition: parseQuery(printQuery(d)) is d. */
+/**
+ * What parseQuery checks of the definition a query makes, and printCheckedQuery of the one it
+ * prints: the definition's rules, saved segments left to where it is used (they live in a workspace).
+ */
+function checkDefinition(definition: unknown, asOf: LocalDate = todayIn('Asia/Tokyo')): void {
+  validateDefinition(definition, { asOf, lookupSegment: () => ({}) });
+}
+
+/**
+ * The canonical query text of a definition: parseQuery(printQuery(d)) is d. It checks only what
+ * no query can write (`query-unprintable`) and the nesting limit, so that a definition with faults
+ * prints, and reads back to the same faults at their places in the text.
+ */
 export function printQuery(definition: unknown): string {
+  return printDefinition(definition);
+}
+
+/**
+ * The canonical query text of a definition the definition's parser accepts: checked first, as
+ * parseQuery checks the definition it reads, so a definition parse would refuse is refused here
+ * with the same faults at their JSON paths (DefinitionError). What `kumiwake print` and the
+ * server's POST /api/query/print write.
+ */
+export function printCheckedQuery(definition: unknown, options: { readonly asOf?: LocalDate } = {}): string {
+  checkDefinition(definition, options.asOf);
   return printDefinition(definition);
 }
 

@@ -5,8 +5,9 @@
  * input took minutes, or overflowed the stack, before the parser was fixed.
  */
 import { describe, expect, it } from 'vitest';
+import { DefinitionError } from '../../src/model/validate.js';
 import { QueryDefinitionError } from '../../src/query/errors.js';
-import { parseQuery, printQuery } from '../../src/query/query.js';
+import { parseQuery, printCheckedQuery, printQuery } from '../../src/query/query.js';
 
 const asOf = { y: 2025, m: 3, d: 31 };
 const values = (n: number, word = (i: number) => `v${i}`) => Array.from({ length: n }, (_, i) => word(i));
@@ -76,5 +77,38 @@ describe('nesting past the definition\'s limit (100 levels)', () => {
     for (const where of [nots, calls, chains]) expect(parseQuery(printQuery({ where }), { asOf }).where).toEqual(where);
     // one level more is the JSON's own fault, at the leaf
     expect(faults(`${'not '.repeat(100)}reachable(email)`)).toEqual(tooDeep(`where${'.not'.repeat(100)}`, 401));
+  });
+});
+
+describe('printing a definition nested past the limit, or one the definition\'s parser refuses', () => {
+  const nest = (levels: number, wrap: (inner: unknown) => unknown) => {
+    let where: unknown = { kind: 'reachable', channel: 'email' };
+    for (let level = 0; level < levels; level++) where = wrap(where);
+    return { where };
+  };
+  const refusal = (print: () => string) => {
+    try {
+      print();
+    } catch (e) {
+      if (e instanceof DefinitionError) return e.faults;
+      throw e;
+    }
+    throw new Error('printed');
+  };
+  const tooDeep = (path: string) => [{ code: 'too-deep', path, message: 'conditions are nested deeper than 100 levels' }];
+
+  it('refuses 10,000 nested groups at the 101st level with the JSON\'s fault (printing recursed through them all: a stack overflow)', () => {
+    expect(refusal(() => printQuery(nest(10_000, (c) => ({ all: [c] }))))).toEqual(tooDeep(`where${'.all[0]'.repeat(100)}`));
+    expect(refusal(() => printQuery(nest(3000, (c) => ({ not: c }))))).toEqual(tooDeep(`where${'.not'.repeat(100)}`));
+    // checked first, by the definition's parser: both conditions of the 100th group are too deep
+    const chain = nest(3000, (c) => ({ any: [{ kind: 'age', min: 1 }, c] }));
+    expect(refusal(() => printCheckedQuery(chain))).toEqual([...tooDeep(`where${'.any[1]'.repeat(99)}.any[0]`), ...tooDeep(`where${'.any[1]'.repeat(100)}`)]);
+  });
+
+  it('printCheckedQuery refuses what parseQuery refuses, with the JSON faults; printQuery prints it, to read back to the same faults', () => {
+    expect(refusal(() => printCheckedQuery({ version: 2 }, { asOf }))).toEqual([{ code: 'unsupported-version', path: 'version', message: 'version 2 is not supported (only 1)' }]);
+    expect(refusal(() => printCheckedQuery({ where: { kind: 'age', min: 30, max: 20 } }, { asOf }))).toEqual([{ code: 'min-greater-than-max', path: 'where', message: 'min 30 is greater than max 20' }]);
+    expect(printQuery({ version: 2 })).toBe('{ version: 2 }');
+    expect(printCheckedQuery({ version: 1, where: { not: { kind: 'reachable', channel: 'email' } } }, { asOf })).toBe('{ version: 1 }\nnot reachable(email)');
   });
 });
