@@ -47,6 +47,14 @@ describe('reading a long query', () => {
   });
 });
 
+describe('faults of a long query', () => {
+  it('lists the first 100 of 100,000 conditions too deep (each fault was once passed up through every level: minutes)', () => {
+    const listed = faults(`${'not '.repeat(99)}(${Array(100_000).fill('reachable(email)').join(' and ')})`);
+    expect(listed).toHaveLength(100);
+    expect(listed[0]).toEqual({ code: 'too-deep', path: `where${'.not'.repeat(99)}.all[0]`, message: 'conditions are nested deeper than 100 levels', line: 1, column: 398 });
+  });
+});
+
 describe('nesting past the definition\'s limit (100 levels)', () => {
   const tooDeep = (path: string, column: number, line = 1) => [{ code: 'too-deep', path, message: 'conditions are nested deeper than 100 levels', line, column }];
 
