@@ -1,7 +1,8 @@
 import { todayIn, type LocalDate } from '../model/dates.js';
 import type { DefinitionInput } from '../model/definition.js';
 import { DefinitionError, validateDefinition } from '../model/validate.js';
-import { positionOf, QueryDefinitionError, type QueryFault } from './errors.js';
+import { QueryDefinitionError, type QueryFault } from './errors.js';
+import { positionsOf } from './spans.js';
 import { parseQueryText } from './parser.js';
 import { printDefinition } from './printer.js';
 import type { Span } from './tokenizer.js';
@@ -34,7 +35,8 @@ export function parseQuery(text: string, options: ParseQueryOptions = {}): Defin
 /** The faults of a definition made from `text`, at their places in it. */
 export function queryFaults(text: string, placeOf: (path: string) => Span, error: DefinitionError, source?: string): QueryDefinitionError {
   const places = error.faults.map((f) => placeOf(f.path));
-  const faults: QueryFault[] = error.faults.map((f, i) => ({ ...f, ...positionOf(text, places[i]!.start) }));
+  const positions = positionsOf(text, places.map((p) => p.start));
+  const faults: QueryFault[] = error.faults.map((f, i) => ({ ...f, ...positions[i]! }));
   return new QueryDefinitionError(text, faults, places, source);
 }
 

@@ -53,6 +53,26 @@ describe('faults of a long query', () => {
     expect(listed).toHaveLength(100);
     expect(listed[0]).toEqual({ code: 'too-deep', path: `where${'.not'.repeat(99)}.all[0]`, message: 'conditions are nested deeper than 100 levels', line: 1, column: 398 });
   });
+
+  it('shows a line of 8 MB only around each of its 100 faults (a copy of it per fault was past the longest text JavaScript holds: a RangeError)', () => {
+    const text = `${Array(400_000).fill('reachable(email)').join(' and ')}${' and age 30..20'.repeat(100)}`;
+    let error: unknown;
+    try {
+      parseQuery(text, { asOf });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(QueryDefinitionError);
+    const { queryFaults, message } = error as QueryDefinitionError;
+    expect(queryFaults).toHaveLength(100);
+    expect(queryFaults[0]).toMatchObject({ path: 'where.all[400000]', line: 1, column: text.indexOf('age') + 1 });
+    expect(message.length).toBeLessThan(100 * 1000);
+    expect(message.split('\n').slice(0, 3)).toEqual([
+      `query 1:${text.indexOf('age') + 1}: where.all[400000]: min 30 is greater than max 20`,
+      `  …${text.slice(text.indexOf('age') - 50, text.indexOf('age') + 150)}…`,
+      `   ${' '.repeat(50)}^^^^^^^^^^`,
+    ]);
+  });
 });
 
 describe('nesting past the definition\'s limit (100 levels)', () => {
