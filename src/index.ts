@@ -47,7 +47,7 @@ export type { LostCharacter } from './export/writer.js';
 export { tableNames } from './api/catalog-names.js';
 export { definitionJsonSchema } from './model/json-schema.js';
 export { readDefinitionFile } from './api/definition-file.js';
-export { parseQuery, placeQueryFaults, printQuery, type ParseQueryOptions } from './query/query.js';
+export { parseQuery, placeQueryFaults, printCheckedQuery, printQuery, type ParseQueryOptions } from './query/query.js';
 export { QuerySyntaxError, QueryDefinitionError, type QueryFault, type Position } from './query/errors.js';
 export { generateSampleData, fileOrders, type FileOrder, type GenerateOptions, type GeneratedFiles } from './generate/generate.js';
 export { runDemo, SAMPLE_AS_OF, type DemoResult } from './api/demo.js';

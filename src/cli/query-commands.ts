@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { parseQuery, printQuery, readDefinitionFile } from '../index.js';
+import { parseQuery, printCheckedQuery, readDefinitionFile } from '../index.js';
 import { emit, type GlobalArgs } from './output.js';
 
 /** `kumiwake print DEF.json` and `kumiwake parse 'TEXT'|FILE`: a definition's query text and back (src/query/query-language.md). */
@@ -9,7 +9,8 @@ export function queryCommands(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
     .command('print <definition>', "write a definition's canonical query text", (y) =>
       y.positional('definition', { type: 'string', demandOption: true, describe: 'segment definition JSON file (or a .kwq query), - for standard input' }),
     (argv) => {
-      const text = printQuery(readDefinitionFile(argv.definition === '' ? '-' : argv.definition));
+      // Checked as `parse` checks what it reads: a definition parse would refuse is not printed.
+      const text = printCheckedQuery(readDefinitionFile(argv.definition === '' ? '-' : argv.definition));
       emit(argv, { query: text }, () => text);
     })
     .command('parse <query>', 'write the segment definition (JSON) a query makes', (y) =>

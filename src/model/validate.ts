@@ -7,7 +7,7 @@ import { parseDefinition } from './parse.js';
 import type { Segment } from './segment.js';
 
 export { DefinitionError, readablePath, FAULT_CODES, type Fault, type FaultCode } from './faults.js';
-export { MAX_DEPTH, MAX_LIST } from './conditions/parts.js';
+export { MAX_DEPTH, MAX_LIST, TOO_DEEP_MESSAGE } from './conditions/parts.js';
 export { parseDefinition };
 export type ValidateOptions = ParseOptions;
 

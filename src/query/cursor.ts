@@ -3,11 +3,9 @@ import { holdsOf, MAIL_FILTER_ARGS, type Arg, type ArgList, type Holds } from '.
 import { QuerySyntaxError } from './errors.js';
 import { numberText, tokenize, type Span, type Token } from './tokenizer.js';
 
-export type Step = string | number;
-/** A piece of the definition being built, with the text each of its parts came from. */
-export interface Built { readonly value: unknown; readonly spans: Array<{ readonly steps: readonly Step[]; readonly span: Span }> }
+import { ownSpan, under, type Built } from './places.js';
 
-export const under = (built: Built, ...steps: Step[]): Built['spans'] => built.spans.map((s) => ({ steps: [...steps, ...s.steps], span: s.span }));
+export { under, type Built, type Step } from './places.js';
 
 type Scalar = string | number | boolean;
 type Obj = Record<string, unknown>;
@@ -243,7 +241,7 @@ export class Cursor {
     } else if (arg.inFilter) {
       const filter = (value.mailFilter ??= {}) as Obj;
       filter[arg.key] = built.value;
-      spans.push({ steps: ['mailFilter'], span: built.spans[0]!.span }, ...under(built, 'mailFilter', arg.key));
+      spans.push({ steps: ['mailFilter'], span: ownSpan(built) }, ...under(built, 'mailFilter', arg.key));
     } else {
       value[arg.key] = built.value;
       spans.push(...under(built, arg.key));

@@ -1,15 +1,19 @@
 import { customers } from '../catalog/tables.js';
 import { at } from '../model/faults.js';
-import { suggest } from '../segments/suggest.js';
 import { fieldNames, lookupField } from '../model/fields.js';
+import { MAX_DEPTH } from '../model/validate.js';
+import { suggest } from '../segments/suggest.js';
 import { Cursor, under, type Built, type Step } from './cursor.js';
+import { placeOf } from './places.js';
+import { queryTooDeep } from './errors.js';
 import { FIELD_OPS, KIND_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, type ArgList, type Holds } from './grammar.js';
-import type { Span } from './tokenizer.js';
+import type { Span, Token } from './tokenizer.js';
 
 /** A definition read from a query, and the text each of its JSON paths came from. */
 export interface ParsedQuery {
   readonly definition: Record<string, unknown>;
-  readonly spans: ReadonlyMap<string, Span>;
+  /** the text a fault's JSON path came from, else that of the nearest path above it (places.ts `placeOf`) */
+  readonly placeOf: (path: string) => Span;
 }
 
 const HEADER: ArgList = {
@@ -30,17 +34,16 @@ const CONDITION_WORDS = [...Object.keys(KIND_ARGS).filter((k) => k !== 'mail'), 
 
 /** Reads a query (query-language.md) into the definition's JSON, keeping where each path was written. */
 export function parseQueryText(text: string, source?: string): ParsedQuery {
-  const parser = new QueryParser(text, source);
-  const built = parser.document();
-  const spans = new Map<string, Span>();
-  for (const { steps, span } of built.spans) {
-    const path = steps.reduce<string>((p, step) => at(p, step), '');
-    if (!spans.has(path || '(top level)')) spans.set(path || '(top level)', span);
-  }
-  return { definition: built.value as Record<string, unknown>, spans };
+  const built = new QueryParser(text, source).document();
+  return { definition: built.value as Record<string, unknown>, placeOf: (path) => placeOf(built, path) };
 }
 
 class QueryParser extends Cursor {
+  /** the levels of nesting open where the parser is (`not`, `(`, `all(`, `any(`) */
+  private depth = 0;
+  /** the JSON path of the condition being read, as far as the text has told it */
+  private readonly path: Step[] = ['where'];
+
   document(): Built {
     const value: Record<string, unknown> = {};
     const spans: Built['spans'] = [{ steps: [], span: { start: 0, end: this.text.length } }];
@@ -66,49 +69,79 @@ class QueryParser extends Cursor {
     return { value: { [key]: items.map((i) => i.value) }, spans: [{ steps: [], span }, ...items.flatMap((item, i) => under(item, key, i))] };
   }
 
+  /**
+   * Reads a level of nesting opened at `opening`, refused as soon as it passes the definition's
+   * limit: reading on first (a tree 100,000 levels deep) took minutes, or overflowed the stack.
+   */
+  private nested<T>(opening: Token, read: () => T): T {
+    if (this.depth >= MAX_DEPTH) throw queryTooDeep(this.text, opening.span, this.path.reduce<string>((p, step) => at(p, step), ''), this.source);
+    this.depth++;
+    try {
+      return read();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Reads the condition at `steps` below the one being read (its path, should it be too deep). */
+  private within(steps: readonly Step[], read: () => Built): Built {
+    this.path.push(...steps);
+    try {
+      return read();
+    } finally {
+      this.path.length -= steps.length;
+    }
+  }
+
+  // The first condition of a chain is read before the `and` / `or` that makes the chain a group:
+  // its path is the chain's own until then.
   private or(): Built {
     const start = this.peek().span.start;
     const items = [this.and()];
-    while (this.isWord('or')) { this.next(); items.push(this.and()); }
+    while (this.isWord('or')) { this.next(); items.push(this.within(['any', items.length], () => this.and())); }
     return items.length === 1 ? items[0]! : this.group('any', items, { start, end: this.previousEnd() });
   }
 
   private and(): Built {
     const start = this.peek().span.start;
     const items = [this.unary()];
-    while (this.isWord('and')) { this.next(); items.push(this.unary()); }
+    while (this.isWord('and')) { this.next(); items.push(this.within(['all', items.length], () => this.unary())); }
     return items.length === 1 ? items[0]! : this.group('all', items, { start, end: this.previousEnd() });
   }
 
   private unary(): Built {
     const start = this.peek().span.start;
     if (!this.isWord('not')) return this.primary();
-    this.next();
-    const child = this.unary();
+    const child = this.nested(this.next(), () => this.within(['not'], () => this.unary()));
     return { value: { not: child.value }, spans: [{ steps: [], span: { start, end: this.previousEnd() } }, ...under(child, 'not')] };
   }
 
   private primary(): Built {
     const t = this.peek();
     if (this.isPunct('(')) {
-      this.next();
-      const inner = this.or();
+      const inner = this.nested(this.next(), () => this.or());
       this.expectPunct(')', ['"and"', '"or"']);
       return inner;
     }
     if ((this.isWord('all') || this.isWord('any')) && this.isPunct('(', 1)) {
       const key = this.next().text as 'all' | 'any';
       this.next();
-      const items: Built[] = [];
-      while (!this.isPunct(')')) {
-        items.push(this.or());
-        if (!this.isPunct(')')) this.expectPunct(',', ['")"', '"and"', '"or"']);
-      }
-      this.next();
+      const items = this.nested(t, () => this.calledItems(key));
       return this.group(key, items, { start: t.span.start, end: this.previousEnd() });
     }
     if (t.type === 'string' || (t.type === 'word' && !['and', 'or'].includes(t.text))) return this.leaf();
     return this.fail(`${this.describe()} is not a condition`, ['a field', ...CONDITION_WORDS.map((w) => `"${w}"`), '"("']);
+  }
+
+  /** The conditions of `all(…)` / `any(…)`, up to the `)` (consumed). */
+  private calledItems(key: 'all' | 'any'): Built[] {
+    const items: Built[] = [];
+    while (!this.isPunct(')')) {
+      items.push(this.within([key, items.length], () => this.or()));
+      if (!this.isPunct(')')) this.expectPunct(',', ['")"', '"and"', '"or"']);
+    }
+    this.next();
+    return items;
   }
 
   private leaf(): Built {

@@ -1,6 +1,7 @@
 import { KumiwakeError } from '../errors.js';
 import { at } from '../model/faults.js';
 import { lookupField } from '../model/fields.js';
+import { DefinitionError, MAX_DEPTH, TOO_DEEP_MESSAGE } from '../model/validate.js';
 import { FIELD_OPERANDS, KIND_ARGS, MAIL_FILTER_ARGS, MAIL_VERBS, ORDER_FILTER_ARGS, PRODUCT_ROW_ARGS, PURCHASE_FIGURES, RANGE_KINDS, RESERVED, RESERVED_AT_START, type Arg, type ArgList } from './grammar.js';
 import { NUMBER, numberText, tokenize } from './tokenizer.js';
 
@@ -217,22 +218,28 @@ function printLeaf(leaf: Obj, path: string): string {
   return unprintable(at(path, 'kind'), 'this kind');
 }
 
-/** A condition; `nested` when it sits inside another group (an and / or chain is then parenthesised). */
-function printCondition(condition: unknown, path: string, nested: boolean): string {
+/**
+ * A condition at `depth` (`where` is 1); `nested` when it sits inside another group (an and / or
+ * chain is then parenthesised). Past the definition's limit it is the definition's own fault, as
+ * the definition's parser and the query's give it: printing on recursed once per level, and
+ * 10,000 nested groups overflowed the stack.
+ */
+function printCondition(condition: unknown, path: string, nested: boolean, depth: number): string {
+  if (depth > MAX_DEPTH) throw new DefinitionError([{ code: 'too-deep', path, message: TOO_DEEP_MESSAGE }]);
   if (!isObject(condition)) return unprintable(path, 'a condition that is not an object');
   for (const key of ['all', 'any'] as const) {
     if (!(key in condition)) continue;
     checkKeys(condition, [key], path);
     const children = condition[key];
     if (!Array.isArray(children)) return unprintable(at(path, key), 'a group that is not a list');
-    const texts = children.map((c, i) => printCondition(c, at(at(path, key), i), children.length >= 2));
+    const texts = children.map((c, i) => printCondition(c, at(at(path, key), i), children.length >= 2, depth + 1));
     if (children.length < 2) return `${key}(${texts.join('')})`;
     const chain = texts.join(key === 'all' ? ' and ' : ' or ');
     return nested ? `(${chain})` : chain;
   }
   if ('not' in condition) {
     checkKeys(condition, ['not'], path);
-    return `not ${printCondition(condition.not, at(path, 'not'), true)}`;
+    return `not ${printCondition(condition.not, at(path, 'not'), true, depth + 1)}`;
   }
   return printLeaf(condition, path);
 }
@@ -244,7 +251,7 @@ export function printDefinition(definition: unknown): string {
   for (const key of ['version', 'name', 'description', 'includeDeleted'] as const) {
     if (doc[key] !== undefined) header.push(`${key}: ${printScalar(doc[key], key)}`);
   }
-  const where = doc.where === undefined ? '' : printCondition(doc.where, 'where', false);
+  const where = doc.where === undefined ? '' : printCondition(doc.where, 'where', false, 1);
   if (header.length === 0) return where;
   return `{ ${header.join(', ')} }${where === '' ? '' : `\n${where}`}`;
 }

@@ -51,19 +51,8 @@ export function tokenize(text: string, source?: string): Token[] {
     }
     if (isWordChar(c)) {
       const start = i;
-      const chars = Array.from(text.slice(i));
-      let length = 0;
-      for (let k = 0; k < chars.length; k++) {
-        const ch = chars[k]!;
-        const word = text.slice(start, start + length);
-        if (isWordChar(ch) || (ch === '.' && isWordChar(chars[k + 1])) || (ch === ':' && word === 'attr' && chars[k + 1] !== undefined && (isWordChar(chars[k + 1]) || chars[k + 1] === '"'))) {
-          length += ch.length;
-          continue;
-        }
-        break;
-      }
-      const word = text.slice(start, start + length);
-      i = start + length;
+      i = wordEnd(text, start);
+      const word = text.slice(start, i);
       if (word === 'attr:' && text[i] === '"') {
         // attr:"会員 ランク": a custom attribute whose name needs quotes
         const end = readString(text, i, source);
@@ -79,6 +68,26 @@ export function tokenize(text: string, source?: string): Token[] {
   tokens.push({ type: 'eof', text: '', span: { start: text.length, end: text.length } });
   return tokens;
 }
+
+/**
+ * The end of the bare word starting at `start`. Each character is looked at once, with the one
+ * after it: the word's text so far is never sliced again, so reading a query stays linear in its
+ * length (it once copied the rest of the text for every word, minutes for a list of 100,000 values).
+ */
+function wordEnd(text: string, start: number): number {
+  let end = start;
+  while (end < text.length) {
+    const ch = charAt(text, end)!;
+    const next = charAt(text, end + ch.length);
+    const attrColon = ch === ':' && end - start === 4 && text.startsWith('attr', start) && (isWordChar(next) || next === '"');
+    if (!(isWordChar(ch) || (ch === '.' && isWordChar(next)) || attrColon)) break;
+    end += ch.length;
+  }
+  return end;
+}
+
+/** The character (a whole code point, as Array.from splits a text) at offset `i`, if any. */
+const charAt = (text: string, i: number): string | undefined => (i < text.length ? String.fromCodePoint(text.codePointAt(i)!) : undefined);
 
 /** Where the comment starting at `start` ends: the end of its line. */
 function lineEnd(text: string, start: number): number {

@@ -92,6 +92,18 @@ describe('queries through the CLI', { timeout: 60_000 }, () => {
     expect(JSON.parse(parsed.stdout)).toEqual(def);
   });
 
+  it('print refuses what parse would refuse, as count does: a definition nested too deep or of version 2 (exit 2, never a stack overflow)', () => {
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `{"where":${'{"all":['.repeat(10_000)}{"kind":"age","min":1}${']}'.repeat(10_000)}}`);
+    let r = runCli(['print', deep]);
+    expect([r.code, r.stderr]).toEqual([2, `kumiwake: where${'.all[0]'.repeat(100)}: conditions are nested deeper than 100 levels\n`]);
+    const two = join(dir, 'two.json');
+    writeFileSync(two, '{"version": 2}');
+    r = runCli(['print', two, '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error.faults).toEqual([{ code: 'unsupported-version', path: 'version', message: 'version 2 is not supported (only 1)' }]);
+  });
+
   it('a job with "query" runs that segment', () => {
     const jobs = join(dir, 'jobs');
     mkdirSync(jobs, { recursive: true });

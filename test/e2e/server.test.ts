@@ -344,4 +344,25 @@ describe('kumiwake serve: the web builder server', () => {
     expect((await send(`${open.url}api/query/parse`, { body: { text, sql: 'x' }, headers: PAGE })).status).toBe(400);
     expect((await send(`${open.url}api/query/print`, { body: { text } })).status).toBe(403);
   });
+
+  it('refuses a query nested past 100 levels at the level too many, a 400 and never a stack overflow or a frozen server', async () => {
+    const fault = (path: string, column: number) => ({ code: 'invalid-definition', faults: [{ code: 'too-deep', path, message: 'conditions are nested deeper than 100 levels', line: 1, column }] });
+    const parens = await send(`${open.url}api/query/parse`, { body: { text: `${'('.repeat(10_000)}reachable(email)${')'.repeat(10_000)}` }, headers: PAGE });
+    expect([parens.status, parens.json().error]).toEqual([400, expect.objectContaining(fault('where', 101))]);
+    const nots = await send(`${open.url}api/query/parse`, { body: { text: `${'not '.repeat(100_000)}reachable(email)` }, headers: PAGE });
+    expect([nots.status, nots.json().error]).toEqual([400, expect.objectContaining(fault(`where${'.not'.repeat(100)}`, 401))]);
+  });
+
+  it('prints only a definition /api/query/parse would accept: too deep or of version 2 is the 400 fault at its JSON path', async () => {
+    const print = async (definition: string) => {
+      const answer = await send(`${open.url}api/query/print`, { body: `{"definition": ${definition}}`, headers: PAGE });
+      return [answer.status, answer.json().error?.faults ?? answer.json()];
+    };
+    // 10,000 levels (100 KB), written out: JSON.stringify itself recurses too deep for them
+    const deep = `{"where":${'{"all":['.repeat(10_000)}{"kind":"reachable","channel":"email"}${']}'.repeat(10_000)}}`;
+    const tooDeep = { code: 'too-deep', path: `where${'.all[0]'.repeat(100)}`, message: 'conditions are nested deeper than 100 levels' };
+    expect(await print(deep)).toEqual([400, [tooDeep]]);
+    expect(await print('{"version": 2}')).toEqual([400, [{ code: 'unsupported-version', path: 'version', message: 'version 2 is not supported (only 1)' }]]);
+    expect(await print('{"where": {"kind": "age", "min": 20}}')).toEqual([200, { text: 'age >= 20' }]);
+  });
 });

@@ -9,6 +9,8 @@ import { describe, say } from '../faults.js';
 import { addFault, parseContext } from './context.js';
 
 export const MAX_DEPTH = 100;
+/** What a condition nested past MAX_DEPTH is told, here and where a query is read or printed. */
+export const TOO_DEEP_MESSAGE = `conditions are nested deeper than ${MAX_DEPTH} levels`;
 export const MAX_LIST = 1_000_000;
 
 /** A property a check has made sure of (a transform runs only on a value without faults). */
