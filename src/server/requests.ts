@@ -17,15 +17,7 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export async function jsonBody(request: Request): Promise<Body> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) throw new RequestFault('not-json', 'send the request body as application/json', 415);
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw tooLarge();
-  let body = '';
-  if (request.body) {
-    // Counted as it comes: a body sent without its length (chunked) is refused as it passes the
-    // limit, not held whole first. text() drops a leading BOM, as request.text() does.
-    const counted = byteLimit(MAX_BODY_BYTES, tooLarge);
-    [, body] = await Promise.all([pipeline(Readable.fromWeb(request.body as ReadableStream), counted), text(counted)]);
-  }
+  const body = await limitedText(request, MAX_BODY_BYTES, tooLarge);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -34,6 +26,20 @@ export async function jsonBody(request: Request): Promise<Body> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestFault('not-an-object', 'the request body must be a JSON object');
   return parsed as Body;
+}
+
+/**
+ * A request body as text, at most `limit` bytes: a declared length over it is refused before a
+ * byte is read, and a body sent without its length (chunked) is counted as it comes and refused
+ * as it passes the limit, never held whole first. text() drops a leading BOM, as request.text() does.
+ */
+export async function limitedText(request: Request, limit: number, fault: () => Error): Promise<string> {
+  const length = Number(request.headers.get('content-length') ?? 0);
+  if (length > limit) throw fault();
+  if (!request.body) return '';
+  const counted = byteLimit(limit, fault);
+  const [, body] = await Promise.all([pipeline(Readable.fromWeb(request.body as ReadableStream), counted), text(counted)]);
+  return body;
 }
 
 const tooLarge = () => new RequestFault('too-large', `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413);

@@ -1,0 +1,79 @@
+/**
+ * `kumiwake serve`'s requests at their edges, in-process (the application's fetch, no socket):
+ * the login body's limit, bodies with a key given twice, the query parameters of the mail
+ * picker, long Japanese names of downloads, and the page's own names in every message (never
+ * the CLI's flags, never a server path). Expected figures come from the fixture shop.
+ */
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace, type Workspace } from '../../src/index.js';
+import { createApp } from '../../src/server/app.js';
+import { tempDir } from '../helpers/cli.js';
+
+const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
+const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
+const TOKEN = 'a-long-enough-test-token-1234';
+const PAGE = { 'x-kumiwake': '1' };
+const HOST = { host: '127.0.0.1' };
+const quiet = () => {};
+const logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
+
+/** A body of `total` bytes made as it is read, counting what was read. */
+function lazyBody(total: number, chunk: Uint8Array): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= total) return controller.close();
+      sent += chunk.length;
+      controller.enqueue(chunk);
+    },
+  }, { highWaterMark: 0 });
+  return { stream, pulled: () => sent };
+}
+
+describe('kumiwake serve: requests at their edges', () => {
+  let dir: string;
+  let workspace: Workspace;
+  let app: Hono;
+  let locked: Hono;
+
+  const post = async (path: string, body: string | object, on: Hono = app) => {
+    const response = await on.request(path, { method: 'POST', headers: { ...HOST, ...PAGE, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
+  };
+  const get = async (path: string) => {
+    const response = await app.request(path, { headers: HOST });
+    return { status: response.status, json: await response.json() as any };
+  };
+
+  beforeAll(async () => {
+    dir = tempDir();
+    workspace = await openWorkspace({ db: join(dir, 'shop.duckdb'), interactive: true });
+    for (const [table, file] of [['customers', 'customers'], ['products', 'products'], ['purchases', 'purchases'], ['mails', 'mails'], ['mail-events', 'mail_events']] as const) {
+      await workspace.import({ table, files: [join(SHOP, `${file}.csv`)] });
+    }
+    const options = { host: '127.0.0.1', webRoot: WEB_ROOT, logger, jobsDir: join(dir, 'jobs'), outputRoot: join(dir, 'out') };
+    app = createApp(workspace, options);
+    locked = createApp(workspace, { ...options, token: TOKEN });
+  });
+  afterAll(async () => {
+    await workspace?.close();
+  });
+
+  it('reads a login form of a few KB at most, refusing a larger one as it arrives (413), before the token is checked', async () => {
+    const form = { ...HOST, 'content-type': 'application/x-www-form-urlencoded' };
+    const huge = lazyBody(50 * 1024 ** 2, new TextEncoder().encode(`token=${'a'.repeat(65_530)}`));
+    const refused = await locked.request('/login', { method: 'POST', headers: form, body: huge.stream, duplex: 'half' } as RequestInit);
+    expect(refused.status).toBe(413);
+    expect(huge.pulled()).toBeLessThan(1024 ** 2);
+    const declared = await locked.request('/login', { method: 'POST', headers: { ...form, 'content-length': String(300 * 1024 ** 2) }, body: 'token=x' });
+    expect(declared.status).toBe(413);
+    // the form itself still signs in, and a wrong token is still a 401
+    const right = await locked.request('/login', { method: 'POST', headers: form, body: `token=${encodeURIComponent(TOKEN)}` });
+    expect(right.status).toBe(303);
+    expect(right.headers.get('set-cookie')).toMatch(/^kumiwake_session=/);
+    expect((await locked.request('/login', { method: 'POST', headers: form, body: 'token=nope' })).status).toBe(401);
+  });
+});
