@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Hono } from 'hono';
 import { KumiwakeError, tableNames, type Workspace } from '../index.js';
@@ -23,6 +23,27 @@ interface Upload {
   readonly timer: NodeJS.Timeout;
   importing: boolean;
   progress?: { label: string; fraction: number };
+}
+
+/**
+ * A rejects CSV (read as text) with each imported file's path replaced by its name, line by line
+ * (a path holds no line break, so none is split between two chunks).
+ */
+function fileNamesOnly(files: readonly string[]): Transform {
+  const named = (text: string) => files.reduce((out, f) => out.split(f).join(basename(f)), text);
+  let rest = '';
+  return new Transform({
+    decodeStrings: false, // the file is read as text (whole characters)
+    transform(chunk: string, _encoding, done) {
+      const lines = rest + chunk;
+      const end = lines.lastIndexOf('\n') + 1;
+      rest = lines.slice(end);
+      done(null, named(lines.slice(0, end)));
+    },
+    flush(done) {
+      done(null, named(rest));
+    },
+  });
 }
 
 /** A file name for the upload's folder: what the user called it, one path component, or `upload.csv`. */
@@ -126,7 +147,8 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
         },
       }));
       const [record] = await turns.run(undefined, () => workspace.imports(1));
-      return c.json({ result: { ...result, rejectsFile: result.rejectsFile === null ? null : basename(result.rejectsFile) }, importId: record?.importId ?? null });
+      // The file as uploaded, never the temp folder it was saved in (as GET /api/imports names it).
+      return c.json({ result: { ...result, files: result.files.map((f) => basename(f)), rejectsFile: result.rejectsFile === null ? null : basename(result.rejectsFile) }, importId: record?.importId ?? null });
     } catch (error) {
       throw userFacing(error, upload);
     } finally {
@@ -155,8 +177,10 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
     if (!statSync(record.rejectsFile, { throwIfNoEntry: false })?.isFile()) {
       throw new KumiwakeError('rejects-missing', `the rejects file of import ${id} (${basename(record.rejectsFile)}) is no longer beside the database`);
     }
-    // A file of the server's own (beside the database), kept: streamed as it is.
-    return new Response(Readable.toWeb(createReadStream(record.rejectsFile)) as ReadableStream, {
+    // A file of the server's own (beside the database), kept: streamed line by line, its `file`
+    // column naming each file as uploaded (the importer wrote the temp path it read).
+    const named = createReadStream(record.rejectsFile, { encoding: 'utf8' }).pipe(fileNamesOnly(record.files));
+    return new Response(Readable.toWeb(named) as ReadableStream, {
       headers: {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="rejects.csv"; filename*=UTF-8''${encodeURIComponent(basename(record.rejectsFile))}`,

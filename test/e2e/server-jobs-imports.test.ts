@@ -248,8 +248,11 @@ describe('kumiwake serve: jobs and imports', () => {
     const again = await (await upload(base, 'customers', 'bad.csv', bad)).json() as any;
     const kept = await call(`${base}api/uploads/${again.upload}/import`, { body: { maxRejects: 5 } });
     expect(kept.json.result).toMatchObject({ rowsRead: 2, rowsRejected: 1, rowsLoaded: 1 });
-    const rejects = await fetch(`${base}api/imports/${kept.json.importId}/rejects`);
-    expect((await rejects.text()).split(/\r?\n/)[1]).toMatch(/^bad\.csv,3,|,3,birthday,/);
+    // the file as uploaded, never the server's temp folder, in the answer and in the rejects file
+    expect(kept.json.result.files).toEqual(['bad.csv']);
+    const rejects = await (await fetch(`${base}api/imports/${kept.json.importId}/rejects`)).text();
+    expect(rejects.split(/\r?\n/)[1]).toMatch(/^bad\.csv,3,birthday,/);
+    expect(rejects).not.toContain('kumiwake-upload-');
     // an import without rejects, or none at all, is a 404 naming it
     for (const id of [kept.json.importId - 1, 9999]) {
       const none = await call(`${base}api/imports/${id}/rejects`);
