@@ -269,6 +269,78 @@ describe('kumiwake serve: jobs and imports', () => {
     expect(uploadFolders().length).toBe(foldersBefore);
   });
 
+  it('keeps an upload whose import options are refused, so that it is imported once they are fixed; an unknown upload is a 404 everywhere', async () => {
+    const sent = await (await upload(base, 'products', 'p.csv', 'product_code,category\nP91,ペン\n')).json() as any;
+    for (const [body, message] of [
+      [{ maxRejects: -1 }, '"maxRejects" must be a whole number, 0 or more, not -1'],
+      [{ maxRejects: 1.5 }, '"maxRejects" must be a whole number, 0 or more, not 1.5'],
+      [{ maxRejects: '3' }, '"maxRejects" must be a whole number, 0 or more, not "3"'],
+      [{ mode: 'merge' }, '"mode" must be one of upsert, append, replace, not "merge"'],
+      [{ encoding: 'latin-1' }, '"encoding" must be auto, utf-8 or cp932, not "latin-1"'],
+      [{ sql: 'x' }, '"sql" is not a property of this request (expected mode, maxRejects, encoding)'],
+    ] as const) {
+      const refused = await call(`${base}api/uploads/${sent.upload}/import`, { body });
+      expect([refused.status, refused.json.error.message]).toEqual([400, message]);
+    }
+    expect(await call(`${base}api/uploads/${sent.upload}/progress`)).toEqual({ status: 200, json: { importing: false, progress: null } });
+    const imported = await call(`${base}api/uploads/${sent.upload}/import`, { body: { maxRejects: 0 } });
+    expect([imported.status, imported.json.result?.rowsLoaded]).toEqual([200, 1]);
+    for (const [method, path] of [['GET', 'progress'], ['POST', 'import'], ['DELETE', '']] as const) {
+      const unknown = await call(`${base}api/uploads/${path === 'import' ? sent.upload : 'nonexistent'}${path === '' ? '' : `/${path}`}`, { method, ...(method === 'POST' ? { body: {} } : {}) });
+      expect([unknown.status, unknown.json.error.code]).toEqual([404, 'upload-unknown']);
+    }
+    expect((await call(`${base}api/uploads/nonexistent/progress`)).status).toBe(404);
+  });
+
+  it('refuses to discard an upload while its import waits for its turn (409), and imports it', async () => {
+    const app = new Hono();
+    app.onError((error, c) => {
+      const { status, body } = errorResponse(error, { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} });
+      return c.json(body, status as 400);
+    });
+    const turns = new OneAtATime();
+    addImportRoutes(app, workspace, turns);
+    const sent = await (await app.request('/api/uploads?table=products&name=q.csv', { method: 'POST', body: 'product_code,category\nP92,ノート\n' })).json() as any;
+    // a slow request holds the connection
+    let release = () => {};
+    const slow = turns.run(undefined, () => new Promise<void>((resolve) => { release = resolve; }));
+    const importing = app.request(`/api/uploads/${sent.upload}/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await expect.poll(async () => ((await (await app.request(`/api/uploads/${sent.upload}/progress`)).json()) as any).importing).toBe(true);
+    const discarded = await app.request(`/api/uploads/${sent.upload}`, { method: 'DELETE' });
+    expect([discarded.status, ((await discarded.json()) as any).error.code]).toEqual([409, 'upload-importing']);
+    release();
+    await slow;
+    const answer = await importing;
+    expect([answer.status, ((await answer.json()) as any).result?.files]).toEqual([200, ['q.csv']]);
+    expect((await app.request(`/api/uploads/${sent.upload}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('removes the uploads not imported when the server stops (close, and SIGTERM to kumiwake serve)', async () => {
+    const before = new Set(uploadFolders());
+    const started = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
+    expect((await upload(started.url, 'products', 'p.csv', 'product_code,category\nP93,ペン\n')).status).toBe(201);
+    expect(uploadFolders().filter((f) => !before.has(f))).toHaveLength(1);
+    await started.close();
+    expect(uploadFolders().filter((f) => !before.has(f))).toEqual([]);
+
+    const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', join(dir, 'stopped.duckdb')], { env: { ...process.env, TMPDIR: tmpdir() } });
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      proc.stdout.on('data', (d) => {
+        out += d;
+        const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (found) resolve(found[1]!);
+      });
+      void exited.then((code) => reject(new Error(`serve exited ${code}`)));
+    });
+    expect((await upload(url, 'products', 'p.csv', 'product_code,category\nP94,ペン\n')).status).toBe(201);
+    expect(uploadFolders().filter((f) => !before.has(f))).toHaveLength(1);
+    proc.kill('SIGTERM');
+    await exited;
+    expect(uploadFolders().filter((f) => !before.has(f))).toEqual([]);
+  });
+
   it('refuses an upload over the limit while it streams (no length given) and leaves no file behind', async () => {
     const app = new Hono();
     const quiet = () => {};
