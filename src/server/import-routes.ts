@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Hono } from 'hono';
 import { KumiwakeError, tableNames, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
+import { fitFileName } from './file-names.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { byteLimit, jsonBody } from './requests.js';
 
@@ -46,10 +47,13 @@ function fileNamesOnly(files: readonly string[]): Transform {
   });
 }
 
-/** A file name for the upload's folder: what the user called it, one path component, or `upload.csv`. */
+/**
+ * A file name for the upload's folder: what the user called it, one path component, or
+ * `upload.csv`; cut to what a file system takes (bytes, not characters: あ is 3), its extension kept.
+ */
 const safeName = (name: string | undefined) => {
-  const cleaned = basename((name ?? '').replace(/\\/g, '/')).replace(/[^\p{L}\p{N}_.\-]/gu, '_').replace(/^\.+/, '');
-  return cleaned === '' ? 'upload.csv' : cleaned.slice(0, 120);
+  const cleaned = basename((name ?? '').replace(/\\/g, '/')).replace(/[^\p{L}\p{N}\p{M}_.\-]/gu, '_').replace(/^\.+/, '');
+  return cleaned === '' ? 'upload.csv' : fitFileName(cleaned);
 };
 
 const importing = () => new KumiwakeError('upload-importing', 'this file is being imported: it is removed when its import ends');

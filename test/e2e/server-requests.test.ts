@@ -4,6 +4,7 @@
  * picker, long Japanese names of downloads, and the page's own names in every message (never
  * the CLI's flags, never a server path). Expected figures come from the fixture shop.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,5 +76,38 @@ describe('kumiwake serve: requests at their edges', () => {
     expect(right.status).toBe(303);
     expect(right.headers.get('set-cookie')).toMatch(/^kumiwake_session=/);
     expect((await locked.request('/login', { method: 'POST', headers: form, body: 'token=nope' })).status).toBe(401);
+  });
+
+  it('downloads a segment, its breakdown and its entered/left lists under a long Japanese name, cut to 255 bytes of UTF-8 with its extension', async () => {
+    const name = '顧'.repeat(90); // 270 bytes: a valid segment name (100 characters at most)
+    await workspace.segments.save(name, { where: { kind: 'field', field: 'gender', op: 'eq', value: 'F' } });
+    const jobsDir = join(dir, 'jobs');
+    mkdirSync(jobsDir, { recursive: true });
+    writeFileSync(join(jobsDir, 'long.json'), JSON.stringify({ segment: name, outputs: [{ path: 'long/{date}.csv' }] }));
+    for (const asOf of ['2024-04-15', '2025-03-31']) expect((await workspace.runJob('long', { jobsDir, outputRoot: join(dir, 'out'), asOf })).status).toBe('succeeded');
+    const suggested = (disposition: string | null) => decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(disposition ?? '')![1]!);
+    for (const [path, body, extension] of [
+      ['/api/download', { segment: name, format: 'csv' }, '.csv'],
+      ['/api/download', { segment: name, format: 'xlsx' }, '.xlsx'],
+      ['/api/download/breakdown', { segment: name, by: ['gender', 'prefecture'], format: 'csv' }, '.csv'],
+      ['/api/download/diff', { segment: name, format: 'csv' }, '.csv'],
+    ] as const) {
+      const answer = await post(path, body);
+      expect(answer.status, answer.text.slice(0, 300)).toBe(200);
+      const file = suggested(answer.headers.get('content-disposition'));
+      expect(Buffer.byteLength(file)).toBeLessThanOrEqual(255);
+      expect(file.endsWith(extension)).toBe(true);
+      expect(file.startsWith('顧'.repeat(80))).toBe(true);
+    }
+  });
+
+  it('keeps an upload with a long Japanese name, cut to 255 bytes of UTF-8 with its extension', async () => {
+    const name = `${'あ'.repeat(100)}.csv`;
+    const sent = await app.request(`/api/uploads?table=products&name=${encodeURIComponent(name)}`, { method: 'POST', headers: { ...HOST, ...PAGE }, body: 'product_code,category\nP95,ペン\n' });
+    const answer = await sent.json() as any;
+    expect(sent.status, JSON.stringify(answer)).toBe(201);
+    expect(answer.preview.file).toBe(`${'あ'.repeat(83)}.csv`); // 249 + 4 bytes
+    const imported = await post(`/api/uploads/${answer.upload}/import`, {});
+    expect(imported.json.result.files).toEqual([`${'あ'.repeat(83)}.csv`]);
   });
 });
