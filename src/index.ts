@@ -47,6 +47,7 @@ export type { LostCharacter } from './export/writer.js';
 export { tableNames } from './api/catalog-names.js';
 export { definitionJsonSchema } from './model/json-schema.js';
 export { readDefinitionFile } from './api/definition-file.js';
+export { repeatedJsonKey } from './json-text.js';
 export { parseQuery, placeQueryFaults, printQuery, type ParseQueryOptions } from './query/query.js';
 export { QuerySyntaxError, QueryDefinitionError, type QueryFault, type Position } from './query/errors.js';
 export { generateSampleData, fileOrders, type FileOrder, type GenerateOptions, type GeneratedFiles } from './generate/generate.js';

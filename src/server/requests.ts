@@ -2,7 +2,7 @@ import { Readable, Transform } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import type { MembersRequest, SegmentInput } from '../index.js';
+import { repeatedJsonKey, type MembersRequest, type SegmentInput } from '../index.js';
 import { RequestFault } from './faults.js';
 
 /**
@@ -25,6 +25,10 @@ export async function jsonBody(request: Request): Promise<Body> {
     throw new RequestFault('not-json', `the request body is not JSON: ${(error as Error).message}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestFault('not-an-object', 'the request body must be a JSON object');
+  // As the CLI reads a definition file: JSON.parse would keep the last of a key given twice
+  // (`{"segment": "A2", "segment": "dormant"}` counted the second) without a word.
+  const twice = repeatedJsonKey(body);
+  if (twice) throw new RequestFault('duplicate-key', `${twice.path}: given twice in one object, and JSON keeps only the last: remove one`);
   return parsed as Body;
 }
 

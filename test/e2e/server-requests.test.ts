@@ -110,4 +110,15 @@ describe('kumiwake serve: requests at their edges', () => {
     const imported = await post(`/api/uploads/${answer.upload}/import`, {});
     expect(imported.json.result.files).toEqual([`${'あ'.repeat(83)}.csv`]);
   });
+
+  it('refuses a key given twice in a body, as the CLI refuses it in a file, naming its JSON path', async () => {
+    await workspace.segments.save('A2', { where: { kind: 'field', field: 'prefecture', op: 'eq', value: '東京都' } });
+    const twice = await post('/api/count', '{"segment":"A2","segment":"nowhere"}');
+    expect([twice.status, twice.json.error]).toEqual([400, { code: 'duplicate-key', message: 'segment: given twice in one object, and JSON keeps only the last: remove one' }]);
+    const inside = await post('/api/count', '{"definition": {"where": {"all": [{"kind": "field", "field": "gender", "op": "eq", "value": "F", "value": "M"}]}}}');
+    expect([inside.status, inside.json.error.message]).toEqual([400, 'definition.where.all[0].value: given twice in one object, and JSON keeps only the last: remove one']);
+    // the same key in two objects is no repetition
+    expect((await post('/api/count', '{"definition": {"where": {"all": [{"kind": "field", "field": "gender", "op": "eq", "value": "F"}, {"kind": "reachable", "channel": "email"}]}}}')).status).toBe(200);
+    expect((await post('/api/count', { segment: 'A2' })).json.count).toBe(1);
+  });
 });
