@@ -65,6 +65,12 @@ export class JobFolder {
     this.outputRoot = options.outputRoot;
   }
 
+  /** The folder the jobs' outputs stay inside: the one given, else data/out beside the jobs folder (as `run` decides). */
+  async outputDir(): Promise<string> {
+    const { defaultOutputRoot } = await import('../jobs/job-file.js');
+    return resolve(this.outputRoot ?? defaultOutputRoot(this.dir));
+  }
+
   async list(): Promise<JobEntry[]> {
     const files = await this.files();
     return this.withSharedOutputs(await Promise.all(files.map((file) => this.entry(file))), files);

@@ -123,7 +123,8 @@ describe('kumiwake serve: jobs and imports', () => {
     const copy = { segment: 'vip', schedule: '0 9 * * 1', outputs: [{ path: 'weekly-{date}.csv' }] };
     expect((await call(`${base}api/jobs`, { body: { name: 'weekly-copy', job: copy } })).status).toBe(201);
     // in the server's output folder; jobs in file name order ("weekly-copy.json" sorts first)
-    const sentence = `jobs "weekly-copy" and "weekly" write the same file ${join(dir, 'out', 'weekly-{date}.csv')}: on a day both run, the later run replaces the earlier's`;
+    // named inside the output folder: the page is given no absolute path of the server's
+    const sentence = 'jobs "weekly-copy" and "weekly" write the same file weekly-{date}.csv: on a day both run, the later run replaces the earlier\'s';
     const listed = await call(`${base}api/jobs`);
     expect(listed.json.jobs.map((j: any) => [j.name, j.sharedOutputs])).toEqual([['weekly-copy', [sentence]], ['weekly', [sentence]]]);
     expect((await call(`${base}api/jobs/weekly`)).json.sharedOutputs).toEqual([sentence]);
@@ -143,6 +144,17 @@ describe('kumiwake serve: jobs and imports', () => {
 
     const history = await call(`${base}api/history?segment=vip`);
     expect(history.json.runs.map((r: any) => [r.runId, r.count, r.entered, r.left])).toEqual([[first.json.runId, 2, null, null], [second.json.runId, 2, 1, 1]]);
+    // files relative to the output folder, the jobs folder by its name: no absolute path of the server's
+    const written = `weekly-${second.json.asOf}.csv`;
+    expect(second.json.files).toEqual([written]);
+    expect(history.json.runs.map((r: any) => r.files)).toEqual([[`weekly-${first.json.asOf}.csv`], [written]]);
+    const listed = await call(`${base}api/jobs`);
+    expect(listed.json.folder).toBe('jobs');
+    const missing = await call(`${base}api/jobs/nobody`);
+    expect([missing.status, missing.json.error]).toEqual([404, { code: 'job-missing', message: 'no job named nobody in jobs' }]);
+    for (const answer of [first, second, history, listed, missing, await call(`${base}api/jobs/weekly`), await call(`${base}api/jobs/nobody`, { method: 'DELETE' })]) {
+      expect(JSON.stringify(answer.json)).not.toContain(dir);
+    }
     const diff = await call(`${base}api/diff`, { body: { segment: 'vip' } });
     expect(diff.json.entered.rows.map((r: any) => r.customer_id)).toEqual(['002']);
     expect(diff.json.left.rows.map((r: any) => r.customer_id)).toEqual(['005']);
