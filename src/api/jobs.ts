@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { KumiwakeError } from '../errors.js';
+import type { InputNames } from '../input-names.js';
 
 /** A job file's fault with the JSON path it names (`outputs[0].format`), as a definition's faults are given. */
 export interface JobFault {
@@ -35,6 +36,8 @@ export interface JobFolderOptions {
   readonly jobsDir?: string;
   /** the folder job outputs go to (default: data/out beside the jobs folder), for the shared-output warnings */
   readonly outputRoot?: string;
+  /** how the caller lists the saved segments, said when a job names one that does not exist (default `kumiwake segments list`) */
+  readonly names?: InputNames;
 }
 
 /** As the scheduler names a job: the file name without `.json` (job-file.ts). */

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { definitionJsonSchema, todayIn, type Workspace } from '../index.js';
+import { definitionJsonSchema, PAGE_INPUTS as names, todayIn, type Workspace } from '../index.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { countBody, jsonBody, membersBody } from './requests.js';
 
@@ -31,7 +31,7 @@ export function addApiRoutes(app: Hono, workspace: Workspace, turns: OneAtATime)
   // AND, cumulatively (the funnel), from the same customer sets as the total (Workspace.conditionCounts).
   app.post('/api/count', async (c) => {
     const { input, asOf, conditions } = countBody(await jsonBody(c.req.raw));
-    const result = await turns.run(c.req.raw.signal, () => (conditions ? workspace.conditionCounts(input, { asOf }) : workspace.count(input, { asOf })), { interruptible: true });
+    const result = await turns.run(c.req.raw.signal, () => (conditions ? workspace.conditionCounts(input, { asOf, names }) : workspace.count(input, { asOf, names })), { interruptible: true });
     return c.json(result);
   });
 
@@ -39,7 +39,7 @@ export function addApiRoutes(app: Hono, workspace: Workspace, turns: OneAtATime)
   let dateColumns: Promise<ReadonlySet<string>> | undefined;
   app.post('/api/members', async (c) => {
     const { input, request } = membersBody(await jsonBody(c.req.raw));
-    const page = await turns.run(c.req.raw.signal, () => workspace.members(input, request), { interruptible: true });
+    const page = await turns.run(c.req.raw.signal, () => workspace.members(input, { ...request, names }), { interruptible: true });
     dateColumns ??= turns.run(undefined, () => workspace.builderCatalog()).then((catalog) => new Set(catalog.fields.filter((f) => f.type === 'date').map((f) => f.name)));
     const days = await dateColumns;
     return c.json({ ...page, rows: page.rows.map((row) => plainRow(row, days)) });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Hono } from 'hono';
-import { CSV_ENCODINGS, EXPORT_FORMATS, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type ExportFormat, type HeaderStyle, type ValueStyle, type Workspace } from '../index.js';
+import { CSV_ENCODINGS, EXPORT_FORMATS, PAGE_INPUTS as names, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type ExportFormat, type HeaderStyle, type ValueStyle, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
 import { fitFileName } from './file-names.js';
 import type { OneAtATime } from './one-at-a-time.js';
@@ -80,7 +80,7 @@ export function addDownloadRoutes(app: Hono, workspace: Workspace, turns: OneAtA
     const { input, asOf, options } = downloadBody(await jsonBody(c.req.raw));
     const spec = exportOptions(options);
     const name = fileName('segment' in input && typeof input.segment === 'string' ? input.segment : 'segment');
-    return sendFile(name, spec.format, spec.encoding, (out) => turns.run(c.req.raw.signal, async () => (await workspace.export(input, { ...spec, out, asOf })).file.rows));
+    return sendFile(name, spec.format, spec.encoding, (out) => turns.run(c.req.raw.signal, async () => (await workspace.export(input, { ...spec, out, asOf, names })).file.rows));
   });
 
   app.post('/api/download/breakdown', async (c) => {
@@ -88,7 +88,7 @@ export function addDownloadRoutes(app: Hono, workspace: Workspace, turns: OneAtA
     oneOf('format', format, ['csv', 'xlsx']);
     const name = `${fileName('segment' in input && typeof input.segment === 'string' ? input.segment : 'segment')}-by-${fileName(by.join('-'))}`;
     return sendFile(name, format as ExportFormat, 'utf-8-bom', (out) => turns.run(c.req.raw.signal, async () => {
-      const answer = await workspace.breakdown(input, { by, asOf, out, format: format as 'csv' | 'xlsx' });
+      const answer = await workspace.breakdown(input, { by, asOf, out, format: format as 'csv' | 'xlsx', names });
       return answer.breakdown.length + 1; // the cells and the total row
     }));
   });
@@ -97,7 +97,7 @@ export function addDownloadRoutes(app: Hono, workspace: Workspace, turns: OneAtA
     const { segment, from, to, options } = diffDownloadBody(await jsonBody(c.req.raw));
     const spec = exportOptions(options);
     return sendFile(`${fileName(segment)}-entered-left`, spec.format, spec.encoding, (out) => turns.run(c.req.raw.signal, async () => {
-      const diff = await workspace.diff({ segment, from, to, ...spec, out, limit: 0 });
+      const diff = await workspace.diff({ segment, from, to, ...spec, out, limit: 0, names });
       return diff.file?.rows ?? 0;
     }));
   });

@@ -1,6 +1,6 @@
 import { basename, isAbsolute, relative, sep } from 'node:path';
 import type { Hono } from 'hono';
-import type { Workspace } from '../index.js';
+import { PAGE_INPUTS, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { jsonBody } from './requests.js';
@@ -86,7 +86,7 @@ class PageNames {
  * download-routes.ts's POST /api/download/diff).
  */
 export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime, options: JobRouteOptions): void {
-  const jobs = workspace.jobs({ jobsDir: options.jobsDir, outputRoot: options.outputRoot });
+  const jobs = workspace.jobs({ jobsDir: options.jobsDir, outputRoot: options.outputRoot, names: PAGE_INPUTS });
   let names: Promise<PageNames> | undefined;
   /** The route's answer (or fault) in the page's names: no absolute path of the server's. */
   const shown = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -141,7 +141,7 @@ export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime,
     return c.json(await shown(async () => {
       await jobs.show(name); // an unknown name is a 404, not a failed run in the history
       const outcome = await turns.run(undefined, () =>
-        workspace.runJob(jobs.fileFor(name), { jobsDir: jobs.dir, outputRoot: options.outputRoot, asOf: body.asOf as string | undefined }));
+        workspace.runJob(jobs.fileFor(name), { jobsDir: jobs.dir, outputRoot: options.outputRoot, asOf: body.asOf as string | undefined, names: PAGE_INPUTS }));
       const { error, ...rest } = outcome;
       return { ...rest, ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }) };
     }));
@@ -161,7 +161,7 @@ export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime,
     if (columns !== undefined && (!Array.isArray(columns) || !columns.every((x) => typeof x === 'string'))) throw new RequestFault('bad-argument', '"columns" must be a list of column names');
     const request = {
       segment: body.segment, from: wholeNumber(body.from, 'from'), to: wholeNumber(body.to, 'to'),
-      limit: wholeNumber(body.limit, 'limit') ?? 100, columns: columns as string[] | undefined,
+      limit: wholeNumber(body.limit, 'limit') ?? 100, columns: columns as string[] | undefined, names: PAGE_INPUTS,
     };
     return c.json(await shown(() => turns.run(c.req.raw.signal, () => workspace.diff(request))));
   });

@@ -121,4 +121,43 @@ describe('kumiwake serve: requests at their edges', () => {
     expect((await post('/api/count', '{"definition": {"where": {"all": [{"kind": "field", "field": "gender", "op": "eq", "value": "F"}, {"kind": "reachable", "channel": "email"}]}}}')).status).toBe(200);
     expect((await post('/api/count', { segment: 'A2' })).json.count).toBe(1);
   });
+
+  it('names each input as the page sends it in its faults (asOf, by[0], columns[0], from), never a CLI flag or command', async () => {
+    await workspace.segments.save('women', { where: { kind: 'field', field: 'gender', op: 'eq', value: 'F' } });
+    const jobsDir = join(dir, 'jobs');
+    mkdirSync(jobsDir, { recursive: true });
+    writeFileSync(join(jobsDir, 'women.json'), JSON.stringify({ segment: 'women' }));
+    for (const asOf of ['2024-04-15', '2025-03-31']) expect((await workspace.runJob('women', { jobsDir, outputRoot: join(dir, 'out'), asOf })).status).toBe('succeeded');
+    const fault = async (answer: Promise<{ status: number; json: any }>) => {
+      const { status, json } = await answer;
+      return [status, json.error.message];
+    };
+    const notADate = 'asOf "2026-02-30" is not a date (YYYY-MM-DD)';
+    expect(await fault(post('/api/count', { definition: {}, asOf: '2026-02-30' }))).toEqual([400, notADate]);
+    expect(await fault(post('/api/count', { definition: {}, asOf: '2026-02-30', conditions: true }))).toEqual([400, notADate]);
+    expect(await fault(post('/api/members', { definition: {}, asOf: '2026-02-30' }))).toEqual([400, notADate]);
+    expect(await fault(post('/api/why', { customerId: '001', definition: {}, asOf: '2026-02-30' }))).toEqual([400, notADate]);
+    expect(await fault(get('/api/customers/001?asOf=2026-02-30'))).toEqual([400, notADate]);
+    expect(await fault(post('/api/jobs/women/run', { asOf: '2026-02-30' }))).toEqual([400, notADate]);
+    expect(await fault(post('/api/count', { definition: {}, asOf: '0000-01-01' }))).toEqual([400, 'asOf "0000-01-01" is out of range: dates run from 0001-01-01 to 9999-12-31']);
+
+    const [status, message] = await fault(post('/api/breakdown', { definition: {}, by: ['gender', 'attr:x'] }));
+    expect([status, message]).toEqual([400, 'by[1] "attr:x": no customers import brought the attribute group "x" (its column attr:x is not in the data)']);
+    expect((await fault(post('/api/breakdown', { definition: {}, by: ['colour'] })))[1]).toMatch(/^by\[0\] "colour": not a customer column/);
+    expect((await fault(post('/api/download/breakdown', { definition: {}, by: ['gender', 'gender'], format: 'csv' })))[1]).toBe('by names "gender" twice');
+    expect((await fault(post('/api/download', { definition: {}, format: 'csv', columns: ['customer_id', 'nope'] })))[1]).toMatch(/^columns\[1\]: unknown column "nope"; known: /);
+
+    expect(await fault(post('/api/download/diff', { segment: 'women', format: 'csv', from: -1 }))).toEqual([400, 'from -1: a run id is a whole number, 1 or more']);
+    expect(await fault(post('/api/diff', { segment: 'women', from: 99 }))).toEqual([400, 'from 99: no run 99 of segment women is recorded']);
+    expect(await fault(post('/api/diff', { segment: 'nobody' }))).toEqual([400, 'no job run of segment nobody is recorded']);
+
+    const unknown = 'there is no saved segment "nowhere"';
+    expect(await fault(post('/api/count', { segment: 'nowhere' }))).toEqual([404, unknown]);
+    expect(await fault(get('/api/segments/nowhere'))).toEqual([404, unknown]);
+    expect(await fault(get('/api/segments/nowhere/history'))).toEqual([404, unknown]);
+    const removed = await app.request('/api/segments/nowhere', { method: 'DELETE', headers: { ...HOST, ...PAGE } });
+    expect([removed.status, ((await removed.json()) as any).error.message]).toEqual([404, unknown]);
+    const job = await post('/api/jobs', { name: 'orphan', job: { segment: 'nowhere' } });
+    expect([job.status, job.json.error.faults]).toEqual([400, [{ code: 'segment-unknown', path: 'segment', message: unknown }]]);
+  });
 });
