@@ -1,5 +1,5 @@
 /** The inputs of library calls whose faults name them. */
-export type Input = 'asOf' | 'by' | 'columns' | 'sort' | 'from' | 'to' | 'sentFrom' | 'sentTo' | 'kind';
+export type Input = 'asOf' | 'by' | 'columns' | 'sort' | 'from' | 'to' | 'sent' | 'sentFrom' | 'sentTo' | 'kind';
 
 /**
  * How a caller calls the inputs it passes, for the sentences of their faults: one check, one
@@ -16,8 +16,8 @@ export interface InputNames {
 
 const FLAGS: Readonly<Record<Input, string>> = {
   asOf: '--as-of', by: '--by', columns: '--columns', sort: '--sort', from: '--from', to: '--to',
-  // `mails list --sent FROM~TO` reaches the library as MailSearch.sent
-  sentFrom: 'sent.from', sentTo: 'sent.to', kind: '--kind',
+  // `mails list --sent FROM~TO`; a range given as its two ends is MailSearch.sent's
+  sent: '--sent', sentFrom: 'sent.from', sentTo: 'sent.to', kind: '--kind',
 };
 
 /** The CLI's flags: `--as-of 2026-02-30`, `--by attr:x`, `--columns[0]`, `--from -1`. */

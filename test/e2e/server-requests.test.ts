@@ -160,4 +160,34 @@ describe('kumiwake serve: requests at their edges', () => {
     const job = await post('/api/jobs', { name: 'orphan', job: { segment: 'nowhere' } });
     expect([job.status, job.json.error.faults]).toEqual([400, [{ code: 'segment-unknown', path: 'segment', message: unknown }]]);
   });
+
+  it('the mail picker refuses a filter it cannot read (400 naming it) and reads kinds and days as the importer does', async () => {
+    const ids = async (query: string) => {
+      const answer = await get(`/api/mails?${query}`);
+      expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+      return answer.json.mails.map((m: { mailId: string }) => m.mailId);
+    };
+    const refused = async (query: string) => {
+      const answer = await get(`/api/mails?${query}`);
+      return [answer.status, answer.json.error?.code, answer.json.error?.message];
+    };
+    // M2 2025-03-20 scenario, M1 2025-03-01 manual, S1 2025-01-01 auto (test/fixtures/shop/mails.csv)
+    expect(await ids('')).toEqual(['M2', 'M1', 'S1']);
+    expect(await ids('limit=')).toEqual(['M2', 'M1', 'S1']); // empty: not given, the default 100
+    expect(await ids('limit=2')).toEqual(['M2', 'M1']);
+    for (const limit of ['0', '-1', '1.5', 'abc', '1001']) {
+      expect(await refused(`limit=${limit}`)).toEqual([400, 'bad-argument', `"limit" must be a whole number from 1 to 1000, not "${limit}"`]);
+    }
+    expect(await refused('sentFrom=garbage')).toEqual([400, 'bad-argument', expect.stringMatching(/^sentFrom: "garbage" is not a date/)]);
+    expect(await refused('sentFrom=2026-99-99')).toEqual([400, 'bad-argument', expect.stringMatching(/^sentFrom: "2026-99-99" /)]);
+    expect(await refused('sentTo=2026-02-30')).toEqual([400, 'bad-argument', expect.stringMatching(/^sentTo: "2026-02-30" /)]);
+    expect(await refused('sentfrom=2025-03-01')).toEqual([400, 'unknown-parameter', '"sentfrom" is not a parameter of /api/mails (expected q, kind, store, sentFrom, sentTo, limit)']);
+    const [status, code, message] = await refused('kind=automatic');
+    expect([status, code]).toEqual([400, 'unknown-mail-kind']);
+    expect(message).toMatch(/^kind "automatic": unknown mail kind \(expected manual, scheduled, scenario, auto or auto_scenario, or as the importer reads them: .*手動/);
+    for (const kind of ['manual', 'MANUAL', '手動', ' manual ']) expect(await ids(`kind=${encodeURIComponent(kind)}`), kind).toEqual(['M1']);
+    expect(await ids(`kind=${encodeURIComponent('シナリオ')}`)).toEqual(['M2']);
+    expect(await ids(`sentFrom=2025/03/01&sentTo=${encodeURIComponent('2025年3月19日')}`)).toEqual(['M1']);
+    expect(await ids('sentFrom=2025-03-01&sentTo=2025-03-19')).toEqual(['M1']);
+  });
 });
