@@ -23,9 +23,10 @@ export function parseJsonText(text: string, source: string, code: string): unkno
     if (first === undefined) throw new KumiwakeError(code, `${source}: not valid JSON: ${(e as Error).message}`);
     throw new KumiwakeError(code, `${source}:${lineAndColumn(body, first.offset)}: not valid JSON: ${words(printParseErrorCode(first.error))}`);
   }
-  const twice = repeatedKey(body);
+  const twice = repeatedJsonKey(body);
   if (twice) {
-    throw new KumiwakeError(code, `${source}:${lineAndColumn(body, twice.offset)}: ${twice.path}"${twice.key}" is given twice in one object, and JSON keeps only the last: remove one`);
+    const object = twice.object === '' ? '' : `${twice.object}: `;
+    throw new KumiwakeError(code, `${source}:${lineAndColumn(body, twice.offset)}: ${object}"${twice.key}" is given twice in one object, and JSON keeps only the last: remove one`);
   }
   return value;
 }
@@ -39,18 +40,22 @@ function lineAndColumn(text: string, offset: number): string {
 /** jsonc-parser's error code in words: `ValueExpected` → `value expected`. */
 const words = (errorCode: string) => errorCode.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 
-/** The first key written twice in one object (JSON.parse keeps the last without a word: `{"min": 1, "min": 200}`). */
-function repeatedKey(text: string): { key: string; path: string; offset: number } | undefined {
+/**
+ * The first key written twice in one object of a JSON text (JSON.parse keeps the last without a
+ * word: `{"min": 1, "min": 200}`): the key, the JSON path of its object (`where.all[0]`, '' for
+ * the outermost) and of the key itself (`where.all[0].min`), and its offset in the text.
+ */
+export function repeatedJsonKey(text: string): { key: string; object: string; path: string; offset: number } | undefined {
   const objects: Array<Set<string>> = [];
-  let found: ReturnType<typeof repeatedKey>;
+  let found: ReturnType<typeof repeatedJsonKey>;
   const visitor: JSONVisitor = {
     onObjectBegin: () => void objects.push(new Set()),
     onObjectEnd: () => void objects.pop(),
     onObjectProperty: (key, offset, _length, _line, _character, pathOf) => {
       const keys = objects.at(-1)!;
       if (keys.has(key) && found === undefined) {
-        const path = pathOf().map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('').replace(/^\./, '');
-        found = { key, path: path === '' ? '' : `${path}: `, offset };
+        const object = pathOf().map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('').replace(/^\./, '');
+        found = { key, object, path: object === '' ? key : `${object}.${key}`, offset };
       }
       keys.add(key);
     },

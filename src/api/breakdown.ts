@@ -52,7 +52,7 @@ export async function breakdown(
   const format = fileFormat(options.out, options.format);
   // A target that cannot be written is refused before the count runs.
   if (options.out !== undefined) (await import('../export/target.js')).checkTarget(options.out);
-  const result = await breakdownSegment(db, definition, store, asOf, fields(options.by), log, { strict: options.strict });
+  const result = await breakdownSegment(db, definition, store, asOf, fields(options.by), log, { strict: options.strict, names: options.names });
   if (options.out === undefined || format === undefined) return result;
   const { writeBreakdownFile } = await import('../export/breakdown-table.js');
   return { ...result, file: await writeBreakdownFile(result, options.out, format, log) };

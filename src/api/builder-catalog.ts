@@ -45,6 +45,7 @@ export interface MailSummary {
 export interface MailSearch {
   /** text the subject or the mail id contains (NFKC, lower-cased, as a definition's subjectContains) */
   readonly q?: string;
+  /** a kind as the importer reads it (`manual`, `MANUAL`, `手動`, …); an unknown one is refused (mail-list.ts) */
   readonly kind?: string;
   readonly store?: string;
   /** sent on or after / on or before these days, YYYY-MM-DD */
@@ -54,8 +55,14 @@ export interface MailSearch {
   readonly limit?: number;
   /** text the subject contains (NFKC, lower-cased), the mail id aside (`kumiwake mails list --subject`) */
   readonly subject?: string;
-  /** sent in this range of days, each end a date form of a definition (`2026-10-01`, `today-30d`), resolved at `asOf` (mail-list.ts) */
-  readonly sent?: { readonly from?: string; readonly to?: string };
+  /**
+   * sent in this range of days, each end a date form of a definition (`2026-10-01`, `today-30d`)
+   * or a day as the importer reads one (`2026/10/07`, `2026年10月7日`), resolved at `asOf`; as
+   * its ends, or as typed, `FROM~TO` (either end left out) or one day (mail-list.ts)
+   */
+  readonly sent?: { readonly from?: string; readonly to?: string } | string;
+  /** how the caller names these inputs in faults (default: `sent.from`, `--sent`, `--kind`) */
+  readonly names?: import('../input-names.js').InputNames;
   /** the as-of date relative `sent` ends are resolved at (default today) */
   readonly asOf?: string;
   /** add each mail's send, open and click counts */

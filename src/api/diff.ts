@@ -1,3 +1,4 @@
+import type { InputNames } from '../input-names.js';
 import { dialectOf } from '../dialect/registry.js';
 import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
@@ -15,6 +16,8 @@ import type { RunRecord } from '../jobs/history.js';
  */
 export interface DiffRequest extends Omit<OutputSpec, 'path'> {
   readonly segment: string;
+  /** how the caller names `from`, `to` and `columns` in faults (default the CLI's `--from`) */
+  readonly names?: InputNames;
   /** run ids (kumiwake history); both must have their members stored */
   readonly from?: number;
   readonly to?: number;
@@ -65,7 +68,7 @@ export async function diffSegment(db: Engine, request: DiffRequest, settings: Om
   if (spec) checkOutput(db, spec, settings); // refused before anything is compared
   const attrColumns = await attributeColumns(db);
   const columns = resolveExportColumns(request.columns ?? DEFAULT_LIST_COLUMNS, attrColumns, 'columns');
-  const runs = await diffRuns(db, request);
+  const runs = await diffRuns(db, request, request.names);
   const counts = await materializeDiff(db, runs);
   // On ClickHouse (a job's engine: its statements answer from the state file) the ids are sent to the server to be listed there.
   const server = db.dialectName === 'clickhouse' ? await import('../export/clickhouse/state-ids.js') : undefined;

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { KumiwakeError } from '../errors.js';
+import type { InputNames } from '../input-names.js';
 
 /** A job file's fault with the JSON path it names (`outputs[0].format`), as a definition's faults are given. */
 export interface JobFault {
@@ -35,6 +36,8 @@ export interface JobFolderOptions {
   readonly jobsDir?: string;
   /** the folder job outputs go to (default: data/out beside the jobs folder), for the shared-output warnings */
   readonly outputRoot?: string;
+  /** how the caller lists the saved segments, said when a job names one that does not exist (default `kumiwake segments list`) */
+  readonly names?: InputNames;
 }
 
 /** As the scheduler names a job: the file name without `.json` (job-file.ts). */
@@ -63,6 +66,12 @@ export class JobFolder {
   ) {
     this.dir = resolve(options.jobsDir ?? 'jobs');
     this.outputRoot = options.outputRoot;
+  }
+
+  /** The folder the jobs' outputs stay inside: the one given, else data/out beside the jobs folder (as `run` decides). */
+  async outputDir(): Promise<string> {
+    const { defaultOutputRoot } = await import('../jobs/job-file.js');
+    return resolve(this.outputRoot ?? defaultOutputRoot(this.dir));
   }
 
   async list(): Promise<JobEntry[]> {

@@ -1,3 +1,4 @@
+import type { InputNames } from '../input-names.js';
 import type { LocalDate } from '../model/dates.js';
 import type { SavedSegment, SegmentStore, SegmentVersion } from '../segments/store.js';
 import type { SaveSegmentOptions } from './types.js';
@@ -21,28 +22,31 @@ export class SavedSegments {
   }
 
   /** Every version of a saved segment, oldest first; the last is the current one. */
-  async history(name: string): Promise<SegmentVersion[]> {
-    return (await this.store()).history(name);
+  async history(name: string, names?: InputNames): Promise<SegmentVersion[]> {
+    return (await this.store()).history(name, names);
   }
 
   async list(): Promise<SavedSegment[]> {
     return (await this.store()).list();
   }
 
-  /** The saved segment of that name; a clear fault when there is none. */
-  async show(name: string): Promise<SavedSegment> {
-    return (await this.store()).require(name);
+  /**
+   * The saved segment of that name; a clear fault when there is none (`names`: how the caller
+   * lists the saved segments, said in it; default `kumiwake segments list`).
+   */
+  async show(name: string, names?: InputNames): Promise<SavedSegment> {
+    return (await this.store()).require(name, names);
   }
 
   /** Renames a segment; the saved segments that refer to it follow. */
-  async rename(from: string, to: string): Promise<SavedSegment> {
+  async rename(from: string, to: string, names?: InputNames): Promise<SavedSegment> {
     this.assertWritable();
-    return (await this.store()).rename(from, to);
+    return (await this.store()).rename(from, to, names);
   }
 
   /** Deletes a segment no other saved segment refers to. */
-  async delete(name: string): Promise<void> {
+  async delete(name: string, names?: InputNames): Promise<void> {
     this.assertWritable();
-    await (await this.store()).delete(name);
+    await (await this.store()).delete(name, names);
   }
 }

@@ -1,3 +1,4 @@
+import type { InputNames } from '../input-names.js';
 import type { WrittenFile } from '../export/export-segment.js';
 import type { OutputSpec } from '../export/formats.js';
 import type { EncodingOption } from '../import/encoding.js';
@@ -73,6 +74,8 @@ export interface EvaluateOptions {
    * with their paths, instead of the result's `warnings`.
    */
   readonly strict?: boolean;
+  /** how the caller names its inputs in faults (default the CLI's flags, `--as-of`; the web page's `asOf`) */
+  readonly names?: InputNames;
 }
 
 export type TableName = 'customers' | 'purchases' | 'products' | 'mails' | 'mail-events' | 'subscriptions' | 'stores';
@@ -141,6 +144,8 @@ export interface ExportResult {
 export interface RunJobRequest {
   /** evaluate as of this date, YYYY-MM-DD (default: today in the job's time zone) */
   readonly asOf?: string;
+  /** how the caller names `asOf` in its fault (default `--as-of`) */
+  readonly names?: InputNames;
   /** warnings fail the run (as the job file's `"strict": true` does) */
   readonly strict?: boolean;
   /** the folder every output stays inside (default: data/out beside the jobs folder) */

@@ -6,9 +6,9 @@ import type { SegmentStore } from '../segments/store.js';
 import { whyCustomer, type WhyResult } from '../segments/why.js';
 import type { EvaluateOptions } from './types.js';
 
-export type WhyOptions = Pick<EvaluateOptions, 'asOf'>;
+export type WhyOptions = Pick<EvaluateOptions, 'asOf' | 'names'>;
 
-export interface CustomerOptions extends Pick<EvaluateOptions, 'asOf'>, CustomerRecordOptions {}
+export interface CustomerOptions extends Pick<EvaluateOptions, 'asOf' | 'names'>, CustomerRecordOptions {}
 
 function checkedId(customerId: unknown): string {
   if (typeof customerId !== 'string' || customerId === '') throw new KumiwakeError('bad-argument', 'name a customer: a customer id (as imported)');

@@ -10,6 +10,7 @@ import type { DatabaseAccess, RunOutcome } from '../jobs/run-job.js';
 import type { CountResult } from '../segments/evaluate.js';
 import type { SegmentWarning } from '../segments/warning-checker.js';
 import { SegmentStore } from '../segments/store.js';
+import { CLI_INPUTS } from '../input-names.js';
 import { parseAsOf, resolveSegment } from './inputs.js';
 import { membersPage } from './members.js';
 import { SavedSegments } from './saved-segments.js';
@@ -140,7 +141,7 @@ export class Workspace {
 
   /** The job files of a folder (default jobs): list, show, save (checked as `run` reads them), delete, next run times. */
   jobs(options: import('./jobs.js').JobFolderOptions = {}): import('./jobs.js').JobFolder {
-    return new JobFolder(options, (name) => this.segments.show(name), (what) => this.assertWritable(what));
+    return new JobFolder(options, (name) => this.segments.show(name, options.names), (what) => this.assertWritable(what));
   }
 
   /** How many customers a segment selects, and how many of them each channel reaches. */
@@ -149,11 +150,11 @@ export class Workspace {
     // The kept sets are positions in DuckDB's customers table: on ClickHouse each count is whole.
     if (this.options.interactive && !this.options.engine) {
       const { countWithSets } = await import('../segments/customer-sets.js');
-      const { count, reachable, asOf, elapsedMs, warnings } = await countWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
+      const { count, reachable, asOf, elapsedMs, warnings } = await countWithSets(await this.customerSets(), resolveSegment(segment, store, options.names), store.lookup, this.asOf(options), { strict: options.strict });
       return { count, reachable, asOf, elapsedMs, warnings };
     }
     const { countSegment } = await import('../segments/evaluate.js');
-    return countSegment(db, resolveSegment(segment, store), store, this.asOf(options), this.log, { strict: options.strict });
+    return countSegment(db, resolveSegment(segment, store, options.names), store, this.asOf(options), this.log, { strict: options.strict });
   }
 
   /** The sets kept between interactive counts (`interactive`), made on first use. */
@@ -170,14 +171,14 @@ export class Workspace {
   /** One page of a segment's customers, sorted. */
   async members(segment: SegmentInput, request: MembersRequest = {}): Promise<MembersPage> {
     const [db, store] = [await this.database(), await this.savedStore()];
-    return membersPage(db, resolveSegment(segment, store), store, this.asOf(request), request, this.log);
+    return membersPage(db, resolveSegment(segment, store, request.names), store, this.asOf(request), request, this.log);
   }
 
   /** The SQL the planner produces for a segment's count, with its parameters. */
   async explain(segment: SegmentInput, options: EvaluateOptions = {}): Promise<{ sql: string; parameters: readonly unknown[] }> {
     const { planCount, planTargetOf } = await import('../segments/evaluate.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    const plan = planCount(resolveSegment(segment, store), store, this.asOf(options), await planTargetOf(db));
+    const plan = planCount(resolveSegment(segment, store, options.names), store, this.asOf(options), await planTargetOf(db));
     return { sql: plan.sql, parameters: plan.parameters };
   }
 
@@ -191,9 +192,9 @@ export class Workspace {
     const { countConditions, countConditionsWithSets } = await import('../segments/condition-counts.js');
     const [db, store] = [await this.database(), await this.savedStore()];
     if (this.options.interactive && !this.options.engine) {
-      return countConditionsWithSets(await this.customerSets(), resolveSegment(segment, store), store.lookup, this.asOf(options), { strict: options.strict });
+      return countConditionsWithSets(await this.customerSets(), resolveSegment(segment, store, options.names), store.lookup, this.asOf(options), { strict: options.strict });
     }
-    return countConditions(db, resolveSegment(segment, store), store, this.asOf(options), this.log, { strict: options.strict });
+    return countConditions(db, resolveSegment(segment, store, options.names), store, this.asOf(options), this.log, { strict: options.strict });
   }
 
   /** How many customers each pair of saved segments holds in common, as a matrix; with `out`, also as a CSV file. */
@@ -209,7 +210,7 @@ export class Workspace {
   async why(customerId: string, segment: SegmentInput, options: import('./why.js').WhyOptions = {}): Promise<import('../segments/why.js').WhyResult> {
     const { why } = await import('./why.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    return why(db, store, customerId, resolveSegment(segment, store), this.asOf(options));
+    return why(db, store, customerId, resolveSegment(segment, store, options.names), this.asOf(options));
   }
 
   /** One customer: the record, lifetime figures, latest orders and mail events, and the saved segments they are in. */
@@ -226,8 +227,10 @@ export class Workspace {
     const { out, format: asked, columns, encoding, headers, csvFormulas, values, inputs, sort, limit } = request;
     const spec = { path: out, format: asked, columns, encoding, headers, csvFormulas, values, rows: request.rows, sort, limit };
     checkOutput(db, spec, { inputs }); // a target that cannot be written is refused before the segment runs
-    const counted = await materializeMembers(db, resolveSegment(segment, store), store, this.asOf(request), MEMBERS_TABLE, this.log, { strict: request.strict });
-    const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs, asOf: counted.asOf });
+    const counted = await materializeMembers(db, resolveSegment(segment, store, request.names), store, this.asOf(request), MEMBERS_TABLE, this.log, { strict: request.strict });
+    const names = request.names ?? CLI_INPUTS;
+    const givenAt = { columns: names.given('columns'), sort: names.given('sort') };
+    const file = await writeExport(db, spec, counted.count, { ...this.exportSettings(), signal: this.options.signal, inputs, asOf: counted.asOf, givenAt });
     const { path, format, rows, bytes, removed, replaced, lostCharacters } = file;
     return {
       count: counted.count, reachable: counted.reachable, asOf: counted.asOf,
@@ -244,7 +247,7 @@ export class Workspace {
     const [{ runJob }, { jobFileFor, defaultOutputRoot }] = await Promise.all([import('../jobs/run-job.js'), import('../jobs/job-file.js')]);
     const jobsDir = request.jobsDir ?? DEFAULT_JOBS_DIR;
     return runJob(jobFileFor(job, jobsDir), {
-      database: this.access(), trigger: 'manual', asOf: request.asOf === undefined ? undefined : parseAsOf(request.asOf), strict: request.strict,
+      database: this.access(), trigger: 'manual', asOf: request.asOf === undefined ? undefined : parseAsOf(request.asOf, request.names), strict: request.strict,
       signal: this.options.signal, outputRoot: request.outputRoot ?? defaultOutputRoot(jobsDir), logger: this.log, exportSettings: this.exportSettings(),
     });
   }
@@ -298,7 +301,7 @@ export class Workspace {
   async breakdown(segment: SegmentInput, options: import('./breakdown.js').BreakdownOptions): Promise<import('./breakdown.js').BreakdownFileResult> {
     const { breakdown } = await import('./breakdown.js');
     const [db, store] = [await this.database(), await this.savedStore()];
-    return breakdown(db, store, resolveSegment(segment, store), this.asOf(options), options, this.log);
+    return breakdown(db, store, resolveSegment(segment, store, options.names), this.asOf(options), options, this.log);
   }
 
   /** The shop's settings: fixed RFM cut points, when set. */
@@ -375,7 +378,7 @@ export class Workspace {
   }
 
   private asOf(options: EvaluateOptions) {
-    return options.asOf === undefined ? todayIn(this.tz) : parseAsOf(options.asOf);
+    return options.asOf === undefined ? todayIn(this.tz) : parseAsOf(options.asOf, options.names);
   }
 
   private exportSettings() {

@@ -1,24 +1,11 @@
 import type { Argv } from 'yargs';
-import { KumiwakeError, type MailSummary } from '../index.js';
+import type { MailSummary } from '../index.js';
 import { withWorkspace } from './context.js';
 import { emit, type GlobalArgs } from './output.js';
 import { displayWidth, figure, padEnd, padStart } from './text-table.js';
 
 /** The most mails one listing shows (the library's own bound). */
 const MAX_LISTED = 1000;
-
-/**
- * `--sent FROM~TO`: each end a day in a definition's date forms (`2026-10-01`, `today-30d`), either
- * left out (`today-30d~`, `~2026-10-31`); a single day without `~` is that day.
- */
-export function sentRange(text: string): { from?: string; to?: string } {
-  const parts = text.split(/[~～]/);
-  if (parts.length > 2) throw new KumiwakeError('bad-argument', `--sent ${text}: give FROM~TO (either end may be left out), or one day`);
-  const [from, to] = parts.map((p) => p.trim() || undefined);
-  if (parts.length === 1) return { from, to: from };
-  if (from === undefined && to === undefined) throw new KumiwakeError('bad-argument', `--sent ${text}: give a day on at least one side of ~`);
-  return { from, to };
-}
 
 /** The catalogue as a table: when sent, id, kind, customers sent / opened / clicked, subject. */
 function mailsText(mails: readonly MailSummary[]): string {
@@ -38,12 +25,13 @@ export function mailsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
       .command('list', 'list the mails, newest first, with the customers each was sent to, opened and clicked', (l) =>
         l
           .option('subject', { type: 'string', describe: 'only mails whose subject contains this text (NFKC, case-insensitive)' })
-          .option('sent', { type: 'string', describe: 'only mails sent in FROM~TO (days: 2026-10-01~2026-10-31, today-30d~, ~2026-10-31) or on one day' })
-          .option('kind', { type: 'string', describe: 'only mails of this kind (manual, scheduled, scenario, auto, ...)' })
+          .option('sent', { type: 'string', describe: 'only mails sent in FROM~TO (days: 2026-10-01~2026-10-31, 2026/10/01~, today-30d~, ~2026-10-31) or on one day' })
+          .option('kind', { type: 'string', describe: 'only mails of this kind (manual, scheduled, scenario, auto, auto_scenario, or as imported: 手動, 予約, シナリオ, 自動, ...)' })
           .option('as-of', { type: 'string', describe: 'the day relative --sent days count from, YYYY-MM-DD (default: today)' }),
       async (argv) => withWorkspace(argv, { readOnly: true }, async (workspace) => {
         const mails = await workspace.mails({
-          subject: argv.subject, kind: argv.kind, sent: argv.sent === undefined ? undefined : sentRange(argv.sent), asOf: argv['as-of'], counts: true, limit: MAX_LISTED,
+          // --sent as typed (FROM~TO): the library reads the range and names it in its faults
+          subject: argv.subject, kind: argv.kind, sent: argv.sent, asOf: argv['as-of'], counts: true, limit: MAX_LISTED,
         });
         emit(argv, { mails }, () => mailsText(mails));
       }))

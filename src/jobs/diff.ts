@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
+import { CLI_INPUTS, listedIn, type InputNames } from '../input-names.js';
 import type { ExportColumn } from '../export/columns.js';
 import { MEMBERS_TABLE } from '../export/select.js';
 import { RunHistory, type RunRecord } from './history.js';
@@ -35,37 +36,37 @@ function withoutMembers(run: RunRecord): string {
  * (of `from`'s job when `from` is given), `from` to the run `to` was compared with (the previous
  * succeeded run of its job). Every fault is a sentence, exit 2.
  */
-export async function diffRuns(db: Engine, request: { segment: string; from?: number; to?: number }): Promise<DiffRuns> {
+export async function diffRuns(db: Engine, request: { segment: string; from?: number; to?: number }, names: InputNames = CLI_INPUTS): Promise<DiffRuns> {
   const { segment } = request;
   const history = new RunHistory(db);
   const runs = await history.list({ segment, limit: Number.MAX_SAFE_INTEGER });
-  if (runs.length === 0) throw fault(`no job run of segment ${segment} is recorded (kumiwake history lists the runs and their segments)`);
-  const byId = (id: number, option: string) => {
-    if (!Number.isSafeInteger(id) || id < 1) throw fault(`${option}${Number.isNaN(id) ? '' : ` ${id}`}: a run id is a whole number, 1 or more (kumiwake history --segment ${segment} lists them)`);
+  if (runs.length === 0) throw fault(`no job run of segment ${segment} is recorded${listedIn(names, 'runs', undefined, (command) => `${command} lists the runs and their segments`)}`);
+  const byId = (id: number, option: 'from' | 'to') => {
+    if (!Number.isSafeInteger(id) || id < 1) throw fault(`${names.given(option, Number.isNaN(id) ? undefined : id)}: a run id is a whole number, 1 or more${listedIn(names, 'runs', segment, (command) => `${command} lists them`)}`);
     const run = runs.find((r) => r.runId === id);
     if (run) return run;
-    throw fault(`${option} ${id}: no run ${id} of segment ${segment} is recorded (kumiwake history --segment ${segment} lists its runs)`);
+    throw fault(`${names.given(option, id)}: no run ${id} of segment ${segment} is recorded${listedIn(names, 'runs', segment, (command) => `${command} lists its runs`)}`);
   };
   const checked = (run: RunRecord) => {
     if (!run.membersKept) throw fault(withoutMembers(run));
     return run;
   };
-  const from = request.from === undefined ? undefined : checked(byId(request.from, '--from'));
+  const from = request.from === undefined ? undefined : checked(byId(request.from, 'from'));
   const succeeded = runs.filter((r) => r.status === 'succeeded' && (from === undefined || r.job === from.job));
-  const to = request.to !== undefined ? checked(byId(request.to, '--to')) : succeeded.at(-1);
+  const to = request.to !== undefined ? checked(byId(request.to, 'to')) : succeeded.at(-1);
   if (to === undefined) throw fault(`segment ${segment} has no succeeded run${from ? ` of job ${from.job}` : ''} to compare`);
   checked(to);
   if (from && from.runId === to.runId) {
     throw fault(request.to === undefined
-      ? `--from ${from.runId} is the latest succeeded run of job ${from.job} for segment ${segment}: there is no later run to compare it with (give --to, or an earlier --from)`
-      : `--from and --to are both run ${from.runId}: a run has no changes from itself (give two runs)`);
+      ? `${names.given('from', from.runId)} is the latest succeeded run of job ${from.job} for segment ${segment}: there is no later run to compare it with (give ${names.given('to')}, or an earlier ${names.given('from')})`
+      : `${names.given('from')} and ${names.given('to')} are both run ${from.runId}: a run has no changes from itself (give two runs)`);
   }
   if (from) return { from, to };
   const previous = await comparedRunOf(db.kysely(), to.job, segment, to.runId);
   if (previous === undefined) {
-    throw fault(`run ${to.runId} has no earlier run of job ${to.job} for segment ${segment} (as of its date or before, with stored members) to compare with (name one with --from)`);
+    throw fault(`run ${to.runId} has no earlier run of job ${to.job} for segment ${segment} (as of its date or before, with stored members) to compare with (name one with ${names.given('from')})`);
   }
-  return { from: byId(previous, '--from'), to };
+  return { from: byId(previous, 'from'), to };
 }
 
 /** Fills the diff table: customers of `to` not in `from` (entered) and of `from` not in `to` (left). */

@@ -1,6 +1,7 @@
 import { customers, type ValueType } from '../catalog/tables.js';
 import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
+import { CLI_INPUTS, type InputNames } from '../input-names.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { formatDate, type LocalDate } from '../model/dates.js';
 import { rfmCellOf } from '../model/rfm-cells.js';
@@ -47,21 +48,21 @@ export const BREAKDOWN_SPECIALS = ['age_band', 'rfm', 'channel', 'store'] as con
 const columnTypes: ReadonlyMap<string, ValueType> = new Map(customers.columns.map((c) => [c.name, c.type]));
 
 /** The names a user gives (`gender`, `attr:会員ランク`, `age_band`, ...) as keys; an unknown name is a fault naming it. */
-export function breakdownKeys(names: readonly string[], schema: SchemaInfo): BreakdownKey[] {
-  if (names.length === 0) throw new KumiwakeError('bad-argument', 'name at least one field to break the count down by (e.g. --by gender,age_band)');
+export function breakdownKeys(names: readonly string[], schema: SchemaInfo, inputs: InputNames = CLI_INPUTS): BreakdownKey[] {
+  if (names.length === 0) throw new KumiwakeError('bad-argument', `name at least one field to break the count down by (e.g. ${inputs.given('by', 'gender,age_band')})`);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
-  if (twice !== undefined) throw new KumiwakeError('bad-argument', `--by names "${twice}" twice`);
-  return names.map((name): BreakdownKey => {
+  if (twice !== undefined) throw new KumiwakeError('bad-argument', `${inputs.given('by')} names "${twice}" twice`);
+  return names.map((name, i): BreakdownKey => {
     if ((BREAKDOWN_SPECIALS as readonly string[]).includes(name)) return { kind: name as (typeof BREAKDOWN_SPECIALS)[number] };
     if (name.startsWith('attr:')) {
       if (!schema.customerColumns.has(name)) {
-        throw new KumiwakeError('unknown-attribute', `--by ${name}: no customers import brought the attribute group "${name.slice(5)}" (its column ${name} is not in the data)`);
+        throw new KumiwakeError('unknown-attribute', `${inputs.given('by', name, i)}: no customers import brought the attribute group "${name.slice(5)}" (its column ${name} is not in the data)`);
       }
       return { kind: 'attr', name };
     }
     const type = columnTypes.get(name);
     if (type === undefined) {
-      throw new KumiwakeError('unknown-breakdown-field', `--by ${name}: not a customer column nor one of ${BREAKDOWN_SPECIALS.join(', ')}, attr:NAME (customer columns: ${[...columnTypes.keys()].join(', ')})`);
+      throw new KumiwakeError('unknown-breakdown-field', `${inputs.given('by', name, i)}: not a customer column nor one of ${BREAKDOWN_SPECIALS.join(', ')}, attr:NAME (customer columns: ${[...columnTypes.keys()].join(', ')})`);
     }
     return { kind: 'column', name, type };
   });
@@ -164,12 +165,13 @@ export function breakdownRows(names: readonly string[], keys: readonly Breakdown
 
 /** A segment's count broken down by fields (`kumiwake count --by`), in one statement. */
 export async function breakdownSegment(
-  db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, by: readonly string[], log: Logger = silentLogger, options: CountOptions = {},
+  db: Engine, definition: unknown, store: SegmentStore, asOf: LocalDate, by: readonly string[], log: Logger = silentLogger,
+  options: CountOptions & { readonly names?: InputNames } = {},
 ): Promise<BreakdownResult> {
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment: store.lookup });
   const target = await planTargetOf(db);
-  const keys = breakdownKeys(by, target.schema);
+  const keys = breakdownKeys(by, target.schema, options.names);
   const plan = target.compileBreakdown?.(valid, keys, asOf) ?? compileBreakdown(valid, keys, { dialect: target.dialect, asOf, schema: target.schema });
   const warnings = await warningsOf(db, valid, asOf, target, log, options);
   const { rows, total } = breakdownRows(by, keys, await target.query<Raw>(plan));

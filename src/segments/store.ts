@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import { utcText } from '../engine/tables.js';
 import { KumiwakeError } from '../errors.js';
+import { CLI_INPUTS, listedIn, type InputNames } from '../input-names.js';
 import type { LocalDate } from '../model/dates.js';
 import type { SegmentDefinition } from '../model/definition.js';
 import { validateDefinition } from '../model/validate.js';
@@ -92,9 +93,9 @@ export class SegmentStore {
   /** For the planner and the validator: the definition saved under a name. */
   readonly lookup = (name: string): SegmentDefinition | undefined => this.byName.get(name)?.definition;
 
-  require(name: string): SavedSegment {
+  require(name: string, names: InputNames = CLI_INPUTS): SavedSegment {
     const saved = this.byName.get(name);
-    if (!saved) throw new KumiwakeError('segment-unknown', `there is no saved segment "${name}" (see kumiwake segments list)`);
+    if (!saved) throw new KumiwakeError('segment-unknown', `there is no saved segment "${name}"${listedIn(names, 'segments', undefined, (command) => `see ${command}`)}`);
     return publicForm(saved);
   }
 
@@ -133,8 +134,8 @@ export class SegmentStore {
   }
 
   /** Every version of a saved segment, oldest first, the current one last. */
-  async history(name: string): Promise<SegmentVersion[]> {
-    const current = this.require(name);
+  async history(name: string, names?: InputNames): Promise<SegmentVersion[]> {
+    const current = this.require(name, names);
     const rows = await this.db.hasTable('segment_versions')
       ? await versionTable(this.db).selectFrom('segment_versions').selectAll().where('name', '=', name).orderBy('version').execute()
       : [];
@@ -152,9 +153,9 @@ export class SegmentStore {
    * their earlier versions, are rewritten to the new name in the same transaction, so no
    * reference is left dangling.
    */
-  async rename(from: string, to: string): Promise<SavedSegment> {
+  async rename(from: string, to: string, names?: InputNames): Promise<SavedSegment> {
     const saved = this.byName.get(from);
-    if (!saved) return this.require(from);
+    if (!saved) return this.require(from, names);
     if (!NAME.test(to)) throw new KumiwakeError('segment-name', `"${to}" is not a usable segment name (letters, digits, _ . -; at most 100)`);
     if (this.byName.has(to)) throw new KumiwakeError('segment-exists', `there is already a saved segment "${to}"; delete or rename it first`);
     const users = [...this.byName.values()].filter((s) => s.name !== from && referencedSegments(s.definition.where).includes(from));
@@ -184,8 +185,8 @@ export class SegmentStore {
   }
 
   /** Deletes a segment no other saved segment refers to, and its earlier versions. */
-  async delete(name: string): Promise<void> {
-    this.require(name);
+  async delete(name: string, names?: InputNames): Promise<void> {
+    this.require(name, names);
     const users = this.list().filter((s) => s.name !== name && referencedSegments(s.definition.where).includes(name));
     if (users.length > 0) {
       throw new KumiwakeError('segment-in-use', `segment "${name}" is used by ${users.map((u) => `"${u.name}"`).join(', ')}; change those first`);

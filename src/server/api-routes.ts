@@ -1,9 +1,11 @@
 import type { Hono } from 'hono';
-import { definitionJsonSchema, todayIn, type Workspace } from '../index.js';
+import { definitionJsonSchema, PAGE_INPUTS as names, todayIn, type Workspace } from '../index.js';
 import type { OneAtATime } from './one-at-a-time.js';
+import { RequestFault } from './faults.js';
 import { countBody, jsonBody, membersBody } from './requests.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The mail picker's filters (GET /api/mails). */
+const MAIL_PARAMETERS = ['q', 'kind', 'store', 'sentFrom', 'sentTo', 'limit'];
 
 /**
  * What the builder reads: the definition's schema and the catalog for its forms, the mail
@@ -16,13 +18,19 @@ export function addApiRoutes(app: Hono, workspace: Workspace, turns: OneAtATime)
     return c.json({ definitionSchema: definitionJsonSchema(), catalog, tz: workspace.tz, today: todayIn(workspace.tz) });
   });
 
+  // Every filter is read or refused (400 naming it), never ignored: an unreadable day listed every
+  // mail or none. An empty parameter is one not given (the page leaves its empty fields out).
   app.get('/api/mails', async (c) => {
     const query = c.req.query();
-    const day = (value: string | undefined) => (value !== undefined && DATE.test(value) ? value : undefined);
-    const limit = Number(query.limit ?? 100);
+    for (const key of Object.keys(query)) {
+      if (!MAIL_PARAMETERS.includes(key)) throw new RequestFault('unknown-parameter', `"${key}" is not a parameter of /api/mails (expected ${MAIL_PARAMETERS.join(', ')})`);
+    }
+    const given = (key: string) => (query[key] === undefined || query[key]!.trim() === '' ? undefined : query[key]);
+    const limitText = given('limit');
+    const limit = limitText === undefined ? 100 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RequestFault('bad-argument', `"limit" must be a whole number from 1 to 1000, not ${JSON.stringify(limitText)}`);
     const mails = await turns.run(c.req.raw.signal, () => workspace.mails({
-      q: query.q, kind: query.kind || undefined, store: query.store || undefined,
-      sentFrom: day(query.sentFrom), sentTo: day(query.sentTo), limit: Number.isFinite(limit) ? limit : 100,
+      q: query.q, kind: given('kind'), store: given('store'), sent: { from: given('sentFrom'), to: given('sentTo') }, limit, names,
     }));
     return c.json({ mails });
   });
@@ -31,7 +39,7 @@ export function addApiRoutes(app: Hono, workspace: Workspace, turns: OneAtATime)
   // AND, cumulatively (the funnel), from the same customer sets as the total (Workspace.conditionCounts).
   app.post('/api/count', async (c) => {
     const { input, asOf, conditions } = countBody(await jsonBody(c.req.raw));
-    const result = await turns.run(c.req.raw.signal, () => (conditions ? workspace.conditionCounts(input, { asOf }) : workspace.count(input, { asOf })), { interruptible: true });
+    const result = await turns.run(c.req.raw.signal, () => (conditions ? workspace.conditionCounts(input, { asOf, names }) : workspace.count(input, { asOf, names })), { interruptible: true });
     return c.json(result);
   });
 
@@ -39,7 +47,7 @@ export function addApiRoutes(app: Hono, workspace: Workspace, turns: OneAtATime)
   let dateColumns: Promise<ReadonlySet<string>> | undefined;
   app.post('/api/members', async (c) => {
     const { input, request } = membersBody(await jsonBody(c.req.raw));
-    const page = await turns.run(c.req.raw.signal, () => workspace.members(input, request), { interruptible: true });
+    const page = await turns.run(c.req.raw.signal, () => workspace.members(input, { ...request, names }), { interruptible: true });
     dateColumns ??= turns.run(undefined, () => workspace.builderCatalog()).then((catalog) => new Set(catalog.fields.filter((f) => f.type === 'date').map((f) => f.name)));
     const days = await dateColumns;
     return c.json({ ...page, rows: page.rows.map((row) => plainRow(row, days)) });

@@ -3,7 +3,7 @@ import type { Logger, Workspace } from '../index.js';
 import { addApiRoutes } from './api-routes.js';
 import { addDownloadRoutes } from './download-routes.js';
 import { errorResponse } from './faults.js';
-import { addImportRoutes } from './import-routes.js';
+import { addImportRoutes, type Uploads } from './import-routes.js';
 import { addInsightRoutes } from './insight-routes.js';
 import { addJobRoutes } from './job-routes.js';
 import { addLogin } from './login.js';
@@ -28,6 +28,8 @@ export interface AppOptions {
   readonly turns?: OneAtATime;
   /** the jobs folder's scheduler running inside the server, restarted when the page changes a job */
   readonly scheduler?: ServedSchedule;
+  /** the uploads waiting for their import, when the server removes them as it stops */
+  readonly uploads?: Uploads;
 }
 
 /**
@@ -49,7 +51,7 @@ export function createApp(workspace: Workspace, options: AppOptions): Hono {
   addSegmentRoutes(app, workspace, turns);
   addInsightRoutes(app, workspace, turns);
   addJobRoutes(app, workspace, turns, { jobsDir: options.jobsDir, outputRoot: options.outputRoot, scheduler: options.scheduler });
-  addImportRoutes(app, workspace, turns);
+  addImportRoutes(app, workspace, turns, { uploads: options.uploads });
   addDownloadRoutes(app, workspace, turns);
   app.all('/api/*', (c) => c.json({ error: { code: 'not-found', message: `no API at ${c.req.method} ${c.req.path}` } }, 404));
   addStaticFiles(app, options.webRoot);

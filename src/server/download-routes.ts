@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Hono } from 'hono';
-import { CSV_ENCODINGS, EXPORT_FORMATS, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type ExportFormat, type HeaderStyle, type ValueStyle, type Workspace } from '../index.js';
+import { CSV_ENCODINGS, EXPORT_FORMATS, PAGE_INPUTS as names, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type ExportFormat, type HeaderStyle, type ValueStyle, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
+import { fitFileName } from './file-names.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { breakdownDownloadBody, diffDownloadBody, downloadBody, jsonBody, type DownloadOptions } from './requests.js';
 
@@ -44,7 +45,9 @@ async function sendFile(name: string, format: ExportFormat, encoding: string | u
   const dir = await mkdtemp(join(tmpdir(), 'kumiwake-download-'));
   const remove = () => rm(dir, { recursive: true, force: true }).catch(() => undefined);
   try {
-    const out = join(dir, `${name}.${format}`);
+    // The folder is the download's own: the file in it needs no name of the segment's (a long
+    // Japanese name, with the export's temporary suffix, would pass what a file name may take).
+    const out = join(dir, `download.${format}`);
     const rows = await write(out);
     const { size } = await stat(out);
     const stream = createReadStream(out);
@@ -55,18 +58,21 @@ async function sendFile(name: string, format: ExportFormat, encoding: string | u
         'Content-Type': CONTENT_TYPES[format] + charset,
         'Content-Length': String(size),
         // An ASCII name for old clients, the segment's own (Japanese) name for the others (RFC 6266).
-        'Content-Disposition': `attachment; filename="segment.${format}"; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`,
+        // Cut to what a file system takes (255 bytes: 85 Japanese characters), the extension kept.
+        'Content-Disposition': `attachment; filename="segment.${format}"; filename*=UTF-8''${encodeURIComponent(fitFileName(`${name}.${format}`))}`,
         'X-Kumiwake-Rows': String(rows),
       },
     });
   } catch (error) {
     await remove();
+    // The page is not told where the server writes (a full disk's message names the file).
+    if (error instanceof Error) error.message = error.message.split(`${dir}${sep}`).join('');
     throw error;
   }
 }
 
-/** A file name from a segment's name: no folder separators or control characters. */
-const fileName = (name: string) => name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 100) || 'segment';
+/** A file name from a segment's name: no folder separators or control characters (its length is cut as the file is sent). */
+const fileName = (name: string) => name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_') || 'segment';
 
 /** Downloads: a segment's members, and a saved segment's entered/left lists between two job runs. */
 export function addDownloadRoutes(app: Hono, workspace: Workspace, turns: OneAtATime): void {
@@ -74,7 +80,7 @@ export function addDownloadRoutes(app: Hono, workspace: Workspace, turns: OneAtA
     const { input, asOf, options } = downloadBody(await jsonBody(c.req.raw));
     const spec = exportOptions(options);
     const name = fileName('segment' in input && typeof input.segment === 'string' ? input.segment : 'segment');
-    return sendFile(name, spec.format, spec.encoding, (out) => turns.run(c.req.raw.signal, async () => (await workspace.export(input, { ...spec, out, asOf })).file.rows));
+    return sendFile(name, spec.format, spec.encoding, (out) => turns.run(c.req.raw.signal, async () => (await workspace.export(input, { ...spec, out, asOf, names })).file.rows));
   });
 
   app.post('/api/download/breakdown', async (c) => {
@@ -82,7 +88,7 @@ export function addDownloadRoutes(app: Hono, workspace: Workspace, turns: OneAtA
     oneOf('format', format, ['csv', 'xlsx']);
     const name = `${fileName('segment' in input && typeof input.segment === 'string' ? input.segment : 'segment')}-by-${fileName(by.join('-'))}`;
     return sendFile(name, format as ExportFormat, 'utf-8-bom', (out) => turns.run(c.req.raw.signal, async () => {
-      const answer = await workspace.breakdown(input, { by, asOf, out, format: format as 'csv' | 'xlsx' });
+      const answer = await workspace.breakdown(input, { by, asOf, out, format: format as 'csv' | 'xlsx', names });
       return answer.breakdown.length + 1; // the cells and the total row
     }));
   });
@@ -91,7 +97,7 @@ export function addDownloadRoutes(app: Hono, workspace: Workspace, turns: OneAtA
     const { segment, from, to, options } = diffDownloadBody(await jsonBody(c.req.raw));
     const spec = exportOptions(options);
     return sendFile(`${fileName(segment)}-entered-left`, spec.format, spec.encoding, (out) => turns.run(c.req.raw.signal, async () => {
-      const diff = await workspace.diff({ segment, from, to, ...spec, out, limit: 0 });
+      const diff = await workspace.diff({ segment, from, to, ...spec, out, limit: 0, names });
       return diff.file?.rows ?? 0;
     }));
   });

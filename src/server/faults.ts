@@ -20,6 +20,7 @@ const STATUS_BY_CODE: Readonly<Record<string, 403 | 404 | 409 | 503>> = {
   'segment-exists': 409,
   'segment-in-use': 409,
   'job-exists': 409,
+  'upload-importing': 409,
   'job-missing': 404,
   'rejects-missing': 404,
   'read-only': 403,

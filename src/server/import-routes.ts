@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Hono } from 'hono';
 import { KumiwakeError, tableNames, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
+import { fitFileName } from './file-names.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { byteLimit, jsonBody } from './requests.js';
 
@@ -20,16 +21,42 @@ interface Upload {
   readonly folder: string;
   readonly file: string;
   readonly table: string;
-  readonly timer: NodeJS.Timeout;
+  readonly timer: ReturnType<typeof setTimeout>;
   importing: boolean;
   progress?: { label: string; fraction: number };
 }
 
-/** A file name for the upload's folder: what the user called it, one path component, or `upload.csv`. */
+/**
+ * A rejects CSV (read as text) with each imported file's path replaced by its name, line by line
+ * (a path holds no line break, so none is split between two chunks).
+ */
+function fileNamesOnly(files: readonly string[]): Transform {
+  const named = (text: string) => files.reduce((out, f) => out.split(f).join(basename(f)), text);
+  let rest = '';
+  return new Transform({
+    decodeStrings: false, // the file is read as text (whole characters)
+    transform(chunk: string, _encoding, done) {
+      const lines = rest + chunk;
+      const end = lines.lastIndexOf('\n') + 1;
+      rest = lines.slice(end);
+      done(null, named(lines.slice(0, end)));
+    },
+    flush(done) {
+      done(null, named(rest));
+    },
+  });
+}
+
+/**
+ * A file name for the upload's folder: what the user called it, one path component, or
+ * `upload.csv`; cut to what a file system takes (bytes, not characters: あ is 3), its extension kept.
+ */
 const safeName = (name: string | undefined) => {
-  const cleaned = basename((name ?? '').replace(/\\/g, '/')).replace(/[^\p{L}\p{N}_.\-]/gu, '_').replace(/^\.+/, '');
-  return cleaned === '' ? 'upload.csv' : cleaned.slice(0, 120);
+  const cleaned = basename((name ?? '').replace(/\\/g, '/')).replace(/[^\p{L}\p{N}\p{M}_.\-]/gu, '_').replace(/^\.+/, '');
+  return cleaned === '' ? 'upload.csv' : fitFileName(cleaned);
 };
+
+const importing = () => new KumiwakeError('upload-importing', 'this file is being imported: it is removed when its import ends');
 
 const tooLarge = (limit: number) => new RequestFault('too-large', `the file is over the upload limit (${limit >= 1024 ** 3 ? `${limit / 1024 ** 3} GB` : `${limit.toLocaleString('en')} bytes`})`, 413);
 
@@ -39,16 +66,44 @@ const tooLarge = (limit: number) => new RequestFault('too-large', `the file is o
  * then imported by the library with its progress polled; the upload is removed when the import
  * ends, whatever its outcome, when the page discards it, or after UPLOAD_TTL_MS.
  */
-export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATime, options: { maxUploadBytes?: number } = {}): void {
-  const maxBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
-  const uploads = new Map<string, Upload>();
-  const discard = (id: string) => {
-    const upload = uploads.get(id);
+/**
+ * The uploads waiting for their import, each in its private temp folder: discarded when the
+ * import ends, when the page discards one (not while it is imported), 30 minutes after it came
+ * (the timer does not keep the process alive), and all of them when the server stops.
+ */
+export class Uploads {
+  private readonly waiting = new Map<string, Upload>();
+
+  add(id: string, upload: Omit<Upload, 'timer' | 'importing'>): Upload {
+    // An import running at that time discards it when it ends.
+    const timer = setTimeout(() => { if (!this.waiting.get(id)?.importing) this.discard(id); }, UPLOAD_TTL_MS).unref();
+    const added: Upload = { ...upload, timer, importing: false };
+    this.waiting.set(id, added);
+    return added;
+  }
+
+  get(id: string): Upload | undefined {
+    return this.waiting.get(id);
+  }
+
+  discard(id: string): void {
+    const upload = this.waiting.get(id);
     if (!upload) return;
-    uploads.delete(id);
+    this.waiting.delete(id);
     clearTimeout(upload.timer);
     rmSync(upload.folder, { recursive: true, force: true });
-  };
+  }
+
+  /** The server stops: no upload outlives it. */
+  discardAll(): void {
+    for (const id of [...this.waiting.keys()]) this.discard(id);
+  }
+}
+
+export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATime, options: { maxUploadBytes?: number; uploads?: Uploads } = {}): void {
+  const maxBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES;
+  const uploads = options.uploads ?? new Uploads();
+  const discard = (id: string) => uploads.discard(id);
   const uploadOf = (id: string) => {
     const upload = uploads.get(id);
     if (!upload) throw new RequestFault('upload-unknown', `no upload ${id} (it was imported, discarded or expired: upload the file again)`, 404);
@@ -78,8 +133,7 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
       rmSync(folder, { recursive: true, force: true });
       throw error;
     }
-    const upload: Upload = { folder, file, table, importing: false, timer: setTimeout(() => discard(id), UPLOAD_TTL_MS).unref() };
-    uploads.set(id, upload);
+    const upload = uploads.add(id, { folder, file, table });
     try {
       const preview = await workspace.previewImport(file, table);
       const fault = preview.fault === undefined ? {} : { fault: shown(preview.fault, upload) };
@@ -91,30 +145,36 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
   });
 
   app.delete('/api/uploads/:id', (c) => {
-    uploadOf(c.req.param('id'));
+    // Its import (running, or waiting for its turn) reads the file: it is removed when that ends.
+    if (uploadOf(c.req.param('id')).importing) throw importing();
     discard(c.req.param('id'));
     return c.json({ discarded: c.req.param('id') });
   });
 
   app.get('/api/uploads/:id/progress', (c) => {
-    const upload = uploads.get(c.req.param('id'));
-    return c.json({ importing: upload?.importing ?? false, progress: upload?.progress ?? null });
+    const upload = uploadOf(c.req.param('id'));
+    return c.json({ importing: upload.importing, progress: upload.progress ?? null });
   });
 
   app.post('/api/uploads/:id/import', async (c) => {
     const id = c.req.param('id');
-    const upload = uploadOf(id);
+    uploadOf(id);
     const body = await jsonBody(c.req.raw);
+    const upload = uploadOf(id); // still there once the body has come
     for (const key of Object.keys(body)) {
       if (!['mode', 'maxRejects', 'encoding'].includes(key)) throw new RequestFault('unknown-property', `"${key}" is not a property of this request (expected mode, maxRejects, encoding)`);
     }
+    // Every option is checked before the import starts: a refused request keeps the upload (the
+    // page corrects the option and imports it again without sending the file once more).
     const mode = body.mode ?? 'upsert';
-    if (!(IMPORT_MODES as readonly unknown[]).includes(mode)) throw new RequestFault('bad-argument', `"mode" must be one of ${IMPORT_MODES.join(', ')}`);
+    if (!(IMPORT_MODES as readonly unknown[]).includes(mode)) throw new RequestFault('bad-argument', `"mode" must be one of ${IMPORT_MODES.join(', ')}, not ${JSON.stringify(mode)}`);
     const maxRejects = body.maxRejects ?? 0;
-    if (typeof maxRejects !== 'number') throw new RequestFault('bad-argument', '"maxRejects" must be a whole number');
+    if (typeof maxRejects !== 'number' || !Number.isInteger(maxRejects) || maxRejects < 0) {
+      throw new RequestFault('bad-argument', `"maxRejects" must be a whole number, 0 or more, not ${JSON.stringify(maxRejects)}`);
+    }
     const encoding = body.encoding ?? 'auto';
-    if (!['auto', 'utf-8', 'cp932'].includes(encoding as string)) throw new RequestFault('bad-argument', '"encoding" must be auto, utf-8 or cp932');
-    if (upload.importing) throw new KumiwakeError('upload-importing', 'this file is being imported already');
+    if (!['auto', 'utf-8', 'cp932'].includes(encoding as string)) throw new RequestFault('bad-argument', `"encoding" must be auto, utf-8 or cp932, not ${JSON.stringify(encoding)}`);
+    if (upload.importing) throw importing();
     upload.importing = true;
     upload.progress = { label: 'waiting', fraction: 0 };
     try {
@@ -126,7 +186,8 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
         },
       }));
       const [record] = await turns.run(undefined, () => workspace.imports(1));
-      return c.json({ result: { ...result, rejectsFile: result.rejectsFile === null ? null : basename(result.rejectsFile) }, importId: record?.importId ?? null });
+      // The file as uploaded, never the temp folder it was saved in (as GET /api/imports names it).
+      return c.json({ result: { ...result, files: result.files.map((f) => basename(f)), rejectsFile: result.rejectsFile === null ? null : basename(result.rejectsFile) }, importId: record?.importId ?? null });
     } catch (error) {
       throw userFacing(error, upload);
     } finally {
@@ -155,8 +216,10 @@ export function addImportRoutes(app: Hono, workspace: Workspace, turns: OneAtATi
     if (!statSync(record.rejectsFile, { throwIfNoEntry: false })?.isFile()) {
       throw new KumiwakeError('rejects-missing', `the rejects file of import ${id} (${basename(record.rejectsFile)}) is no longer beside the database`);
     }
-    // A file of the server's own (beside the database), kept: streamed as it is.
-    return new Response(Readable.toWeb(createReadStream(record.rejectsFile)) as ReadableStream, {
+    // A file of the server's own (beside the database), kept: streamed line by line, its `file`
+    // column naming each file as uploaded (the importer wrote the temp path it read).
+    const named = createReadStream(record.rejectsFile, { encoding: 'utf8' }).pipe(fileNamesOnly(record.files));
+    return new Response(Readable.toWeb(named) as ReadableStream, {
       headers: {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="rejects.csv"; filename*=UTF-8''${encodeURIComponent(basename(record.rejectsFile))}`,

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { Workspace } from '../index.js';
+import { PAGE_INPUTS as names, type Workspace } from '../index.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { breakdownBody, jsonBody, whyBody } from './requests.js';
 
@@ -11,7 +11,7 @@ import { breakdownBody, jsonBody, whyBody } from './requests.js';
 export function addInsightRoutes(app: Hono, workspace: Workspace, turns: OneAtATime): void {
   app.post('/api/breakdown', async (c) => {
     const { input, by, asOf } = breakdownBody(await jsonBody(c.req.raw));
-    return c.json(await turns.run(c.req.raw.signal, () => workspace.breakdown(input, { by, asOf }), { interruptible: true }));
+    return c.json(await turns.run(c.req.raw.signal, () => workspace.breakdown(input, { by, asOf, names }), { interruptible: true }));
   });
 
   // A malformed asOf is the library's fault (400), never silently today.
@@ -20,13 +20,13 @@ export function addInsightRoutes(app: Hono, workspace: Workspace, turns: OneAtAT
     const id = c.req.param('id');
     // The shop's names of remark_1 … remark_10 (`settings set remark-label`) label the record's remarks on the page.
     return c.json(await turns.run(c.req.raw.signal, async () => ({
-      ...(await workspace.customer(id, { asOf })),
+      ...(await workspace.customer(id, { asOf, names })),
       remarkLabels: (await workspace.settings()).remarkLabels ?? {},
     })));
   });
 
   app.post('/api/why', async (c) => {
     const { customerId, input, asOf } = whyBody(await jsonBody(c.req.raw));
-    return c.json(await turns.run(c.req.raw.signal, () => workspace.why(customerId, input, { asOf })));
+    return c.json(await turns.run(c.req.raw.signal, () => workspace.why(customerId, input, { asOf, names })));
   });
 }

@@ -1,5 +1,6 @@
+import { basename, isAbsolute, relative, sep } from 'node:path';
 import type { Hono } from 'hono';
-import type { Workspace } from '../index.js';
+import { PAGE_INPUTS, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { jsonBody } from './requests.js';
@@ -31,13 +32,71 @@ function wholeNumber(value: unknown, name: string): number | undefined {
 }
 
 /**
+ * What the page is shown of the server's folders: names relative to the output folder (a run's
+ * files, the files of `sharedOutputs`) or the jobs folder (a job file), and the jobs folder by
+ * its own name, never an absolute path (the CLI prints those). Every text of an answer or a fault
+ * is rewritten so; a listed file outside both folders (a run of another output folder) is named
+ * alone.
+ */
+class PageNames {
+  private readonly prefixes: readonly string[];
+
+  constructor(private readonly jobsDir: string, private readonly outputDir: string) {
+    // The longer first: one folder may hold the other.
+    this.prefixes = [outputDir, jobsDir].sort((a, b) => b.length - a.length).map((dir) => `${dir}${sep}`);
+  }
+
+  text(value: string): string {
+    const relative = this.prefixes.reduce((out, prefix) => out.split(prefix).join(''), value);
+    return relative.split(this.jobsDir).join(basename(this.jobsDir));
+  }
+
+  /** A written file: relative to the output folder, else its name alone. */
+  file(path: string): string {
+    const inside = relative(this.outputDir, path);
+    return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : basename(path);
+  }
+
+  /** An answer with every text rewritten, and its `files` lists as written files. */
+  answer<T>(value: T): T {
+    const walk = (v: unknown, key?: string): unknown => {
+      if (typeof v === 'string') return this.text(v);
+      if (Array.isArray(v)) return v.map((item) => (key === 'files' && typeof item === 'string' ? this.file(item) : walk(item)));
+      if (v !== null && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item, k)]));
+      return v;
+    };
+    return walk(value) as T;
+  }
+
+  /** A fault with its texts rewritten (its message, and a job file's faults). */
+  fault(error: unknown): unknown {
+    if (error instanceof Error) {
+      error.message = this.text(error.message);
+      const faults = (error as { faults?: Array<{ message: string }> }).faults;
+      if (Array.isArray(faults)) Object.defineProperty(error, 'faults', { value: faults.map((f) => ({ ...f, message: this.text(f.message) })) });
+    }
+    return error;
+  }
+}
+
+/**
  * Jobs from the page: the job files (list, show, save — checked by run's own reader, faults with
  * their JSON paths —, delete), the next run times of a cron schedule (node-cron, as the scheduler),
  * run now, the run history, and who entered and left between two runs (downloaded by
  * download-routes.ts's POST /api/download/diff).
  */
 export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime, options: JobRouteOptions): void {
-  const jobs = workspace.jobs({ jobsDir: options.jobsDir, outputRoot: options.outputRoot });
+  const jobs = workspace.jobs({ jobsDir: options.jobsDir, outputRoot: options.outputRoot, names: PAGE_INPUTS });
+  let names: Promise<PageNames> | undefined;
+  /** The route's answer (or fault) in the page's names: no absolute path of the server's. */
+  const shown = async <T>(work: () => Promise<T>): Promise<T> => {
+    const page = await (names ??= jobs.outputDir().then((out) => new PageNames(jobs.dir, out)));
+    try {
+      return page.answer(await work());
+    } catch (error) {
+      throw page.fault(error);
+    }
+  };
 
   const scheduler = () => options.scheduler?.status ?? { enabled: false, running: false, jobs: [] };
   /**
@@ -46,9 +105,9 @@ export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime,
    */
   const changed = () => void options.scheduler?.restart();
 
-  app.get('/api/jobs', async (c) => c.json({ folder: jobs.dir, jobs: await jobs.list(), scheduler: scheduler() }));
+  app.get('/api/jobs', async (c) => c.json(await shown(async () => ({ folder: jobs.dir, jobs: await jobs.list(), scheduler: scheduler() }))));
 
-  app.get('/api/jobs/:name', async (c) => c.json(await jobs.show(c.req.param('name'))));
+  app.get('/api/jobs/:name', async (c) => c.json(await shown(() => jobs.show(c.req.param('name')))));
 
   app.get('/api/next-runs', async (c) => {
     const schedule = c.req.query('schedule');
@@ -62,14 +121,14 @@ export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime,
     if (typeof body.name !== 'string') throw new RequestFault('missing-property', '"name" is required');
     if (body.force !== undefined && typeof body.force !== 'boolean') throw new RequestFault('bad-argument', '"force" must be a boolean');
     const name = body.name;
-    const saved = await turns.run(undefined, () => jobs.save(name, body.job, { force: body.force === true }));
+    const saved = await shown(() => turns.run(undefined, () => jobs.save(name, body.job, { force: body.force === true })));
     changed();
     return c.json(saved, 201);
   });
 
   app.delete('/api/jobs/:name', async (c) => {
     const name = c.req.param('name');
-    await jobs.delete(name);
+    await shown(() => jobs.delete(name));
     changed();
     return c.json({ deleted: name });
   });
@@ -79,17 +138,19 @@ export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime,
     closed(body, ['asOf']);
     if (body.asOf !== undefined && typeof body.asOf !== 'string') throw new RequestFault('bad-argument', '"asOf" must be a date (YYYY-MM-DD)');
     const name = c.req.param('name');
-    await jobs.show(name); // an unknown name is a 404, not a failed run in the history
-    const outcome = await turns.run(undefined, () =>
-      workspace.runJob(jobs.fileFor(name), { jobsDir: jobs.dir, outputRoot: options.outputRoot, asOf: body.asOf as string | undefined }));
-    const { error, ...rest } = outcome;
-    return c.json({ ...rest, ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }) });
+    return c.json(await shown(async () => {
+      await jobs.show(name); // an unknown name is a 404, not a failed run in the history
+      const outcome = await turns.run(undefined, () =>
+        workspace.runJob(jobs.fileFor(name), { jobsDir: jobs.dir, outputRoot: options.outputRoot, asOf: body.asOf as string | undefined, names: PAGE_INPUTS }));
+      const { error, ...rest } = outcome;
+      return { ...rest, ...(error === undefined ? {} : { error: error instanceof Error ? error.message : String(error) }) };
+    }));
   });
 
   app.get('/api/history', async (c) => {
     const limit = wholeNumber(c.req.query('limit'), 'limit');
     const filter = { job: c.req.query('job') || undefined, segment: c.req.query('segment') || undefined, limit };
-    return c.json({ runs: await turns.run(c.req.raw.signal, () => workspace.history(filter)) });
+    return c.json({ runs: await shown(() => turns.run(c.req.raw.signal, () => workspace.history(filter))) });
   });
 
   app.post('/api/diff', async (c) => {
@@ -100,8 +161,8 @@ export function addJobRoutes(app: Hono, workspace: Workspace, turns: OneAtATime,
     if (columns !== undefined && (!Array.isArray(columns) || !columns.every((x) => typeof x === 'string'))) throw new RequestFault('bad-argument', '"columns" must be a list of column names');
     const request = {
       segment: body.segment, from: wholeNumber(body.from, 'from'), to: wholeNumber(body.to, 'to'),
-      limit: wholeNumber(body.limit, 'limit') ?? 100, columns: columns as string[] | undefined,
+      limit: wholeNumber(body.limit, 'limit') ?? 100, columns: columns as string[] | undefined, names: PAGE_INPUTS,
     };
-    return c.json(await turns.run(c.req.raw.signal, () => workspace.diff(request)));
+    return c.json(await shown(() => turns.run(c.req.raw.signal, () => workspace.diff(request))));
   });
 }

@@ -1,6 +1,15 @@
 import type { Hono } from 'hono';
+import { RequestFault } from './faults.js';
+import { limitedText } from './requests.js';
 import { SESSION_COOKIE, sessionValue } from './security.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The login form holds one token: its body is read up to this many bytes, counted as it
+ * arrives, before the token is checked (a client without the token cannot make the server hold
+ * a body of any size).
+ */
+export const MAX_LOGIN_BODY_BYTES = 4096;
 
 const page = (failed: boolean) => `<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><title>Kumiwake — ログイン</title>
@@ -22,8 +31,11 @@ export function addLogin(app: Hono, token: string | undefined): void {
   app.get('/login', (c) => (token === undefined ? c.redirect('/', 303) : c.html(page(false))));
   app.post('/login', async (c) => {
     if (token === undefined) return c.redirect('/', 303);
-    const form = await c.req.parseBody();
-    const given = typeof form.token === 'string' ? form.token : '';
+    const tooLarge = () => new RequestFault('too-large', `the login form is over ${MAX_LOGIN_BODY_BYTES.toLocaleString('en')} bytes`, 413);
+    const body = await limitedText(c.req.raw, MAX_LOGIN_BODY_BYTES, tooLarge);
+    // The form's own encoding (application/x-www-form-urlencoded); anything else holds no token.
+    const urlEncoded = /^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '');
+    const given = (urlEncoded ? new URLSearchParams(body).get('token') : null) ?? '';
     if (!timingSafeEqual(digest(given), digest(token))) return c.html(page(true), 401);
     c.header('Set-Cookie', `${SESSION_COOKIE}=${sessionValue(token)}; Path=/; HttpOnly; SameSite=Strict`);
     return c.redirect('/', 303);

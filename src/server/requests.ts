@@ -2,7 +2,7 @@ import { Readable, Transform } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import type { MembersRequest, SegmentInput } from '../index.js';
+import { repeatedJsonKey, type MembersRequest, type SegmentInput } from '../index.js';
 import { RequestFault } from './faults.js';
 
 /**
@@ -17,15 +17,7 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export async function jsonBody(request: Request): Promise<Body> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) throw new RequestFault('not-json', 'send the request body as application/json', 415);
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_BYTES) throw tooLarge();
-  let body = '';
-  if (request.body) {
-    // Counted as it comes: a body sent without its length (chunked) is refused as it passes the
-    // limit, not held whole first. text() drops a leading BOM, as request.text() does.
-    const counted = byteLimit(MAX_BODY_BYTES, tooLarge);
-    [, body] = await Promise.all([pipeline(Readable.fromWeb(request.body as ReadableStream), counted), text(counted)]);
-  }
+  const body = await limitedText(request, MAX_BODY_BYTES, tooLarge);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -33,7 +25,25 @@ export async function jsonBody(request: Request): Promise<Body> {
     throw new RequestFault('not-json', `the request body is not JSON: ${(error as Error).message}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new RequestFault('not-an-object', 'the request body must be a JSON object');
+  // As the CLI reads a definition file: JSON.parse would keep the last of a key given twice
+  // (`{"segment": "A2", "segment": "dormant"}` counted the second) without a word.
+  const twice = repeatedJsonKey(body);
+  if (twice) throw new RequestFault('duplicate-key', `${twice.path}: given twice in one object, and JSON keeps only the last: remove one`);
   return parsed as Body;
+}
+
+/**
+ * A request body as text, at most `limit` bytes: a declared length over it is refused before a
+ * byte is read, and a body sent without its length (chunked) is counted as it comes and refused
+ * as it passes the limit, never held whole first. text() drops a leading BOM, as request.text() does.
+ */
+export async function limitedText(request: Request, limit: number, fault: () => Error): Promise<string> {
+  const length = Number(request.headers.get('content-length') ?? 0);
+  if (length > limit) throw fault();
+  if (!request.body) return '';
+  const counted = byteLimit(limit, fault);
+  const [, body] = await Promise.all([pipeline(Readable.fromWeb(request.body as ReadableStream), counted), text(counted)]);
+  return body;
 }
 
 const tooLarge = () => new RequestFault('too-large', `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413);

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { Workspace } from '../index.js';
+import { PAGE_INPUTS as names, type Workspace } from '../index.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { jsonBody, saveBody, updateBody } from './requests.js';
 
@@ -12,9 +12,9 @@ export function addSegmentRoutes(app: Hono, workspace: Workspace, turns: OneAtAT
   const saved = workspace.segments;
   app.get('/api/segments', async (c) => c.json({ segments: await turns.run(c.req.raw.signal, () => saved.list()) }));
 
-  app.get('/api/segments/:name', async (c) => c.json(await turns.run(c.req.raw.signal, () => saved.show(c.req.param('name')))));
+  app.get('/api/segments/:name', async (c) => c.json(await turns.run(c.req.raw.signal, () => saved.show(c.req.param('name'), names))));
 
-  app.get('/api/segments/:name/history', async (c) => c.json({ versions: await turns.run(c.req.raw.signal, () => saved.history(c.req.param('name'))) }));
+  app.get('/api/segments/:name/history', async (c) => c.json({ versions: await turns.run(c.req.raw.signal, () => saved.history(c.req.param('name'), names)) }));
 
   app.post('/api/segments', async (c) => {
     const { name, definition, force } = saveBody(await jsonBody(c.req.raw));
@@ -24,17 +24,17 @@ export function addSegmentRoutes(app: Hono, workspace: Workspace, turns: OneAtAT
   app.put('/api/segments/:name', async (c) => {
     const name = c.req.param('name');
     const update = updateBody(await jsonBody(c.req.raw));
-    if ('rename' in update) return c.json(await turns.run(undefined, () => saved.rename(name, update.rename)));
+    if ('rename' in update) return c.json(await turns.run(undefined, () => saved.rename(name, update.rename, names)));
     // Saving over a name that is not saved would create it: that is a POST.
     return c.json(await turns.run(undefined, async () => {
-      await saved.show(name);
+      await saved.show(name, names);
       return saved.save(name, update.definition, { force: true });
     }));
   });
 
   app.delete('/api/segments/:name', async (c) => {
     const name = c.req.param('name');
-    await turns.run(undefined, () => saved.delete(name));
+    await turns.run(undefined, () => saved.delete(name, names));
     return c.json({ deleted: name });
   });
 }

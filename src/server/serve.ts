@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { KumiwakeError, type Logger, type Workspace } from '../index.js';
 import { createApp } from './app.js';
+import { Uploads } from './import-routes.js';
 import { OneAtATime } from './one-at-a-time.js';
 import { checkServeOptions, displayUrl, type ServeOptions } from './options.js';
 import { ServedSchedule, type SchedulerState } from './served-schedule.js';
@@ -25,7 +26,8 @@ export async function startServer(workspace: Workspace, options: ServeOptions, l
   const { host, port, token, webRoot, jobsDir, outputRoot } = checkServeOptions(options);
   const turns = new OneAtATime(() => workspace.interruptRunning());
   const scheduler = options.schedule ? new ServedSchedule(workspace, turns, { jobsDir, outputRoot, logger }) : undefined;
-  const app = createApp(workspace, { host, token, webRoot: webRoot ?? DEFAULT_WEB_ROOT, logger, jobsDir, outputRoot, turns, scheduler });
+  const uploads = new Uploads();
+  const app = createApp(workspace, { host, token, webRoot: webRoot ?? DEFAULT_WEB_ROOT, logger, jobsDir, outputRoot, turns, scheduler, uploads });
   const server: ServerType = await new Promise((resolve, reject) => {
     const started = serve({ fetch: app.fetch, hostname: host.replace(/^\[(.*)\]$/, '$1'), port }, () => resolve(started));
     started.once('error', (error: NodeJS.ErrnoException) => {
@@ -45,6 +47,7 @@ export async function startServer(workspace: Workspace, options: ServeOptions, l
         server.close(() => resolve());
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      uploads.discardAll(); // an upload not imported is not left in the temp folder (Ctrl-C, SIGTERM)
     },
   };
 }

@@ -87,6 +87,7 @@ export function ImportScreen() {
   const run = async () => {
     if (!upload) return;
     setState({ text: t('imp_importing'), busy: true });
+    let kept = false;
     poll.current = setInterval(() => {
       api<{ progress: { label: string; fraction: number } | null }>(`/api/uploads/${upload.id}/progress`).then((p) => {
         if (p.progress && p.progress.fraction > 0) setState({ text: `${t('imp_importing')} ${p.progress.label} ${Math.floor(p.progress.fraction * 100)}%`, busy: true });
@@ -102,9 +103,12 @@ export function ImportScreen() {
       });
     } catch (error) {
       setState({ text: (error as Error).message, fault: true });
+      // A refused option (maxRejects -1) keeps the upload on the server: kept here too, so the
+      // import runs again once it is corrected, without sending the file again.
+      kept = await api(`/api/uploads/${upload.id}/progress`).then(() => true, () => false);
     } finally {
       clearInterval(poll.current);
-      setUpload(undefined);
+      if (!kept) setUpload(undefined);
       void loadHistory();
     }
   };

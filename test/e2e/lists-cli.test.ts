@@ -80,6 +80,24 @@ describe('mails list', () => {
     expect(JSON.parse(json.stdout)).toEqual({ mails: [{ mailId: 'S1', subject: '誕生日', sentAt: '2025-01-01 00:00:00', kind: 'auto', storeId: null, sends: 0, opens: 0, clicks: 0 }] });
   }, 60_000);
 
+  it('reads a kind and a day as the importer does, and refuses an unknown kind or a range written with .. naming the separator ~ (exit 2)', () => {
+    const listed = (...args: string[]) => {
+      const r = runCli(['mails', 'list', '--db', db, '--json', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout).mails as Array<{ mailId: string }>).map((m) => m.mailId);
+    };
+    for (const kind of ['manual', 'MANUAL', '手動']) expect(listed('--kind', kind), kind).toEqual(['M1']);
+    expect(listed('--sent', '2025/03/01~2025/03/31')).toEqual(['M2', 'M1']);
+    expect(listed('--sent', '2025年1月1日')).toEqual(['S1']);
+    const kind = runCli(['mails', 'list', '--db', db, '--kind', 'automatic']);
+    expect(kind.code).toBe(2);
+    expect(kind.stderr).toMatch(/^kumiwake: --kind automatic: unknown mail kind \(expected manual, scheduled, scenario, auto or auto_scenario, or as the importer reads them: .*手動/);
+    const dots = runCli(['mails', 'list', '--db', db, '--sent', 'today-30d..']);
+    expect(dots.code).toBe(2);
+    expect(dots.stderr).toContain('--sent today-30d..: "today-30d.." is not a date');
+    expect(dots.stderr).toContain('a range is FROM~TO, either end left out (today-30d~, ~2026-10-31)');
+  }, 60_000);
+
   it('refuses a range whose start comes after its end (exit 2)', () => {
     const r = runCli(['mails', 'list', '--db', db, '--sent', '2025-04-01~2025-03-01']);
     expect(r.code).toBe(2);

@@ -126,7 +126,8 @@ describe('kumiwake serve: jobs and imports', () => {
     const copy = { segment: 'vip', schedule: '0 9 * * 1', outputs: [{ path: 'weekly-{date}.csv' }] };
     expect((await call(`${base}api/jobs`, { body: { name: 'weekly-copy', job: copy } })).status).toBe(201);
     // in the server's output folder; jobs in file name order ("weekly-copy.json" sorts first)
-    const sentence = `jobs "weekly-copy" and "weekly" write the same file ${join(dir, 'out', 'weekly-{date}.csv')}: on a day both run, the later run replaces the earlier's`;
+    // named inside the output folder: the page is given no absolute path of the server's
+    const sentence = 'jobs "weekly-copy" and "weekly" write the same file weekly-{date}.csv: on a day both run, the later run replaces the earlier\'s';
     const listed = await call(`${base}api/jobs`);
     expect(listed.json.jobs.map((j: any) => [j.name, j.sharedOutputs])).toEqual([['weekly-copy', [sentence]], ['weekly', [sentence]]]);
     expect((await call(`${base}api/jobs/weekly`)).json.sharedOutputs).toEqual([sentence]);
@@ -146,6 +147,17 @@ describe('kumiwake serve: jobs and imports', () => {
 
     const history = await call(`${base}api/history?segment=vip`);
     expect(history.json.runs.map((r: any) => [r.runId, r.count, r.entered, r.left])).toEqual([[first.json.runId, 2, null, null], [second.json.runId, 2, 1, 1]]);
+    // files relative to the output folder, the jobs folder by its name: no absolute path of the server's
+    const written = `weekly-${second.json.asOf}.csv`;
+    expect(second.json.files).toEqual([written]);
+    expect(history.json.runs.map((r: any) => r.files)).toEqual([[`weekly-${first.json.asOf}.csv`], [written]]);
+    const listed = await call(`${base}api/jobs`);
+    expect(listed.json.folder).toBe('jobs');
+    const missing = await call(`${base}api/jobs/nobody`);
+    expect([missing.status, missing.json.error]).toEqual([404, { code: 'job-missing', message: 'no job named nobody in jobs' }]);
+    for (const answer of [first, second, history, listed, missing, await call(`${base}api/jobs/weekly`), await call(`${base}api/jobs/nobody`, { method: 'DELETE' })]) {
+      expect(JSON.stringify(answer.json)).not.toContain(dir);
+    }
     const diff = await call(`${base}api/diff`, { body: { segment: 'vip' } });
     expect(diff.json.entered.rows.map((r: any) => r.customer_id)).toEqual(['002']);
     expect(diff.json.left.rows.map((r: any) => r.customer_id)).toEqual(['005']);
@@ -251,8 +263,11 @@ describe('kumiwake serve: jobs and imports', () => {
     const again = await (await upload(base, 'customers', 'bad.csv', bad)).json() as any;
     const kept = await call(`${base}api/uploads/${again.upload}/import`, { body: { maxRejects: 5 } });
     expect(kept.json.result).toMatchObject({ rowsRead: 2, rowsRejected: 1, rowsLoaded: 1 });
-    const rejects = await fetch(`${base}api/imports/${kept.json.importId}/rejects`);
-    expect((await rejects.text()).split(/\r?\n/)[1]).toMatch(/^bad\.csv,3,|,3,birthday,/);
+    // the file as uploaded, never the server's temp folder, in the answer and in the rejects file
+    expect(kept.json.result.files).toEqual(['bad.csv']);
+    const rejects = await (await fetch(`${base}api/imports/${kept.json.importId}/rejects`)).text();
+    expect(rejects.split(/\r?\n/)[1]).toMatch(/^bad\.csv,3,birthday,/);
+    expect(rejects).not.toContain('kumiwake-upload-');
     // an import without rejects, or none at all, is a 404 naming it
     for (const id of [kept.json.importId - 1, 9999]) {
       const none = await call(`${base}api/imports/${id}/rejects`);
@@ -267,6 +282,78 @@ describe('kumiwake serve: jobs and imports', () => {
     expect(history.json.imports[1].error).toMatch(/^bad\.csv:3: /);
     expect((await workspace.tableSizes()).customers).toBe(6);
     expect(uploadFolders().length).toBe(foldersBefore);
+  });
+
+  it('keeps an upload whose import options are refused, so that it is imported once they are fixed; an unknown upload is a 404 everywhere', async () => {
+    const sent = await (await upload(base, 'products', 'p.csv', 'product_code,category\nP91,ペン\n')).json() as any;
+    for (const [body, message] of [
+      [{ maxRejects: -1 }, '"maxRejects" must be a whole number, 0 or more, not -1'],
+      [{ maxRejects: 1.5 }, '"maxRejects" must be a whole number, 0 or more, not 1.5'],
+      [{ maxRejects: '3' }, '"maxRejects" must be a whole number, 0 or more, not "3"'],
+      [{ mode: 'merge' }, '"mode" must be one of upsert, append, replace, not "merge"'],
+      [{ encoding: 'latin-1' }, '"encoding" must be auto, utf-8 or cp932, not "latin-1"'],
+      [{ sql: 'x' }, '"sql" is not a property of this request (expected mode, maxRejects, encoding)'],
+    ] as const) {
+      const refused = await call(`${base}api/uploads/${sent.upload}/import`, { body });
+      expect([refused.status, refused.json.error.message]).toEqual([400, message]);
+    }
+    expect(await call(`${base}api/uploads/${sent.upload}/progress`)).toEqual({ status: 200, json: { importing: false, progress: null } });
+    const imported = await call(`${base}api/uploads/${sent.upload}/import`, { body: { maxRejects: 0 } });
+    expect([imported.status, imported.json.result?.rowsLoaded]).toEqual([200, 1]);
+    for (const [method, path] of [['GET', 'progress'], ['POST', 'import'], ['DELETE', '']] as const) {
+      const unknown = await call(`${base}api/uploads/${path === 'import' ? sent.upload : 'nonexistent'}${path === '' ? '' : `/${path}`}`, { method, ...(method === 'POST' ? { body: {} } : {}) });
+      expect([unknown.status, unknown.json.error.code]).toEqual([404, 'upload-unknown']);
+    }
+    expect((await call(`${base}api/uploads/nonexistent/progress`)).status).toBe(404);
+  });
+
+  it('refuses to discard an upload while its import waits for its turn (409), and imports it', async () => {
+    const app = new Hono();
+    app.onError((error, c) => {
+      const { status, body } = errorResponse(error, { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} });
+      return c.json(body, status as 400);
+    });
+    const turns = new OneAtATime();
+    addImportRoutes(app, workspace, turns);
+    const sent = await (await app.request('/api/uploads?table=products&name=q.csv', { method: 'POST', body: 'product_code,category\nP92,ノート\n' })).json() as any;
+    // a slow request holds the connection
+    let release = () => {};
+    const slow = turns.run(undefined, () => new Promise<void>((resolve) => { release = resolve; }));
+    const importing = app.request(`/api/uploads/${sent.upload}/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await expect.poll(async () => ((await (await app.request(`/api/uploads/${sent.upload}/progress`)).json()) as any).importing).toBe(true);
+    const discarded = await app.request(`/api/uploads/${sent.upload}`, { method: 'DELETE' });
+    expect([discarded.status, ((await discarded.json()) as any).error.code]).toEqual([409, 'upload-importing']);
+    release();
+    await slow;
+    const answer = await importing;
+    expect([answer.status, ((await answer.json()) as any).result?.files]).toEqual([200, ['q.csv']]);
+    expect((await app.request(`/api/uploads/${sent.upload}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('removes the uploads not imported when the server stops (close, and SIGTERM to kumiwake serve)', async () => {
+    const before = new Set(uploadFolders());
+    const started = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
+    expect((await upload(started.url, 'products', 'p.csv', 'product_code,category\nP93,ペン\n')).status).toBe(201);
+    expect(uploadFolders().filter((f) => !before.has(f))).toHaveLength(1);
+    await started.close();
+    expect(uploadFolders().filter((f) => !before.has(f))).toEqual([]);
+
+    const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', join(dir, 'stopped.duckdb')], { env: { ...process.env, TMPDIR: tmpdir() } });
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      proc.stdout.on('data', (d) => {
+        out += d;
+        const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (found) resolve(found[1]!);
+      });
+      void exited.then((code) => reject(new Error(`serve exited ${code}`)));
+    });
+    expect((await upload(url, 'products', 'p.csv', 'product_code,category\nP94,ペン\n')).status).toBe(201);
+    expect(uploadFolders().filter((f) => !before.has(f))).toHaveLength(1);
+    proc.kill('SIGTERM');
+    await exited;
+    expect(uploadFolders().filter((f) => !before.has(f))).toEqual([]);
   });
 
   it('refuses an upload over the limit while it streams (no length given) and leaves no file behind', async () => {
