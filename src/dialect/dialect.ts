@@ -129,6 +129,11 @@ export interface SqlDialect {
   asDouble(expression: string): string;
   /** calendar days from the day of a timestamp to the date `asOf` (YYYY-MM-DD); NULL for NULL */
   daysSinceText(expression: string, asOf: string): string;
+  /**
+   * `total / count` (a 4-place decimal by a whole number) to 2 places, rounded half away from zero
+   * exactly (1.005 / 1 is 1.01: no double on the way); NULL when count is 0 or NULL
+   */
+  averageToSen(total: string, count: string): string;
   /** the width of a value as text in a spreadsheet cell: wide (CJK) characters count double */
   displayWidth(expression: string): string;
   /**

@@ -20,18 +20,6 @@ export interface Figure {
 }
 
 /**
- * `sales / orders` to 2 places, rounded half away from zero, exactly. DuckDB divides a DECIMAL as
- * a DOUBLE, where 1.005 is 1.00499…, and rounded down to 1.00; so the sales in ten-thousandths of
- * a yen (a HUGEINT: the whole yen and the fraction apart, as sales * 10000 overflows a DECIMAL(38, 4)
- * from 10^30) are divided as integers. NULL without orders.
- */
-function averageToSen(sales: string, orders: string): string {
-  const units = `(CAST(trunc(${sales}) AS HUGEINT) * 10000 + CAST((${sales} - trunc(${sales})) * 10000 AS HUGEINT))`;
-  const sen = `(sign(${units}) * ((abs(${units}) * 2 + ${orders} * 100) // (${orders} * 200)))`;
-  return `CASE WHEN ${orders} > 0 THEN CAST(CAST(${sen} AS DECIMAL(38, 2)) * 0.01 AS DECIMAL(38, 2)) END`;
-}
-
-/**
  * Lifetime figures (segment-definition.md, purchases without a scope; exports in
  * command-line.md), over customer_summary, which follows the shop's sales basis: a customer
  * without counted orders has 0 orders and 0 sales, and no average, last order or days since it.
@@ -44,7 +32,7 @@ export const FIGURES: Readonly<Record<FigureDef['name'], Figure>> = {
   // Calendar days from the day of the last order to the as-of date, as rfm's R counts them.
   days_since_last_order: { expression: ({ dialect, asOf }) => dialect.daysSinceText('s.last_ordered_at', asOf!) },
   // To the sen (2 places), so that a yen average such as 3,333.33 reads as one and adds up.
-  average_order_value: { expression: averageToSen('s.sales', 's.order_count') },
+  average_order_value: { expression: ({ dialect }) => dialect.averageToSen('s.sales', 's.order_count') },
   last_order_store_id: { expression: 'lo.store_id', joins: ['last_order'] },
   mails_sent: { expression: 'COALESCE(ms.mails_sent, 0)', joins: ['mail_sends'] },
   last_mail_sent_at: { expression: 'ms.last_sent_at', joins: ['mail_sends'] },

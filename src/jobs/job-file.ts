@@ -141,9 +141,10 @@ function outputFaults(outputs: readonly unknown[], faulty: ReadonlySet<string>):
       try {
         check(list, `${at}.${key}`, rows);
       } catch (e) {
-        // The export's own sentence starts with the path it was given.
+        // The export's own sentence starts with the path it was given, and the item's (`sort[0]`).
         const message = (e as Error).message;
-        faults.push({ path: `${at}.${key}`, message: message.startsWith(`${at}.${key}`) ? message.slice(message.indexOf(': ') + 2) : message });
+        const cut = message.startsWith(`${at}.${key}`) ? message.indexOf(': ') : -1;
+        faults.push(cut < 0 ? { path: `${at}.${key}`, message } : { path: message.slice(0, cut), message: message.slice(cut + 2) });
       }
     }
   });

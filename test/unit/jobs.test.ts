@@ -107,7 +107,7 @@ describe('job files', () => {
       'timezone: "Asia/Tokio" is not a time zone (e.g. Asia/Tokyo)',
       'outputs[0].path: x.xls: .xls is not a format kumiwake writes; Excel files are written as .xlsx (e.g. x.xlsx)',
       'outputs[2].path: unknown placeholder {day}; known: {job} {segment} {date} {time}',
-      expect.stringMatching(/^outputs\[2\]\.columns: unknown column "shoe_size"/),
+      expect.stringMatching(/^outputs\[2\]\.columns\[0\]: unknown column "shoe_size"/),
     ]);
     expect(refused('half', { segment: 'vip', keepMembers: 1.5, enabled: 'yes' }).lines).toEqual([
       'enabled: must be true or false, not the text "yes"', 'keepMembers: must be a whole number, not the number 1.5',

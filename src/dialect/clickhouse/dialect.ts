@@ -185,6 +185,13 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     tagsText: (e) => `arrayStringConcat(${e}, ';')`,
     asDouble: (e) => `toFloat64(${e})`,
     daysSinceText: (e, asOf) => `dateDiff('day', toDate(${e}, 'UTC'), toDate(${literal(asOf)}))`,
+    // A Decimal divided by an integer keeps its 4 places, cut toward zero: the sen's fraction is
+    // at least a half exactly when its cut 4 places are (0.5 has them).
+    averageToSen: (total, count) => {
+      const cents = `(${total} * 100 / ${count})`;
+      const rounded = `(toInt64(${cents}) + if(abs(${cents} - toInt64(${cents})) * 2 >= 1, if(${cents} < 0, -1, 1), 0))`;
+      return `if(ifNull(${count}, 0) = 0, NULL, toDecimal128(${rounded}, 2) / 100)`;
+    },
     displayWidth: (e) => `(lengthUTF8(toString(${e})) + intDiv(length(toString(${e})) - lengthUTF8(toString(${e})), 2))`,
     formulaSafeText: (e) => `if(substring(${e}, 1, 1) IN ('=', '+', '-', '@', '\\t', '\\r'), concat('''', ${e}), ${e})`,
     labelledText: (e, labels) => {

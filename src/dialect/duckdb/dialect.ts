@@ -135,6 +135,14 @@ export const duckdbDialect: SqlDialect = {
   tagsText: (e) => `array_to_string(${e}, ';')`,
   asDouble: (e) => `CAST(${e} AS DOUBLE)`,
   daysSinceText: (e, asOf) => `date_diff('day', CAST(${e} AS DATE), CAST(${sqlString(asOf)} AS DATE))`,
+  // DuckDB divides a DECIMAL as a DOUBLE (1.005 is 1.00499…, rounded down): the total in
+  // ten-thousandths as a HUGEINT (whole and fraction apart: total * 10000 overflows a DECIMAL(38, 4)
+  // from 10^30), divided as integers.
+  averageToSen: (total, count) => {
+    const units = `(CAST(trunc(${total}) AS HUGEINT) * 10000 + CAST((${total} - trunc(${total})) * 10000 AS HUGEINT))`;
+    const sen = `(sign(${units}) * ((abs(${units}) * 2 + ${count} * 100) // (${count} * 200)))`;
+    return `CASE WHEN ${count} > 0 THEN CAST(CAST(${sen} AS DECIMAL(38, 2)) * 0.01 AS DECIMAL(38, 2)) END`;
+  },
   // UTF-8 byte length tells a wide character (3 bytes) from ASCII (1): length + (bytes - length) / 2.
   displayWidth: (e) => `(length(CAST(${e} AS VARCHAR)) + (strlen(CAST(${e} AS VARCHAR)) - length(CAST(${e} AS VARCHAR))) // 2)`,
   formulaSafeText: (e) => `(CASE WHEN left(${e}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${e} ELSE ${e} END)`,

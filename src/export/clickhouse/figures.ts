@@ -13,6 +13,7 @@
  * them (a GLOBAL IN nested in a join's subquery is not sent to the shards by 18.16), which costs
  * what a lifetime condition of the planner costs (src/planner/clickhouse/CONTEXT.md).
  */
+import type { SqlDialect } from '../../dialect/dialect.js';
 import { KumiwakeError } from '../../errors.js';
 import { countedTest } from '../../engine/clickhouse/customer-summary.js';
 import type { ServerMembers } from './context.js';
@@ -48,7 +49,7 @@ export const isServerFigure = (name: string): name is ServerFigure => (SERVER_FI
  * subquery's columns without its alias), typed as DuckDB's: 0 orders and 0 sales for a customer
  * without counted orders; the average to the sen, rounded half away from zero, exactly.
  */
-export function figureExpression(name: ServerFigure, asOf: string | undefined, daysSince: (expression: string, asOf: string) => string): string {
+export function figureExpression(name: ServerFigure, asOf: string | undefined, dialect: Pick<SqlDialect, 'daysSinceText' | 'averageToSen'>): string {
   switch (name) {
     case 'order_count': return 'toInt64(ifNull(kf_order_count, 0))';
     case 'total_sales': return 'ifNull(kf_sales, toDecimal128(0, 4))';
@@ -56,14 +57,8 @@ export function figureExpression(name: ServerFigure, asOf: string | undefined, d
     case 'last_ordered_at': return 'kf_last';
     case 'days_since_last_order':
       if (asOf === undefined) throw new KumiwakeError('bad-columns', `${name} counts days to the as-of date, and this list has none (it lists no evaluated segment)`);
-      return `toInt64(${daysSince('kf_last', asOf)})`;
-    case 'average_order_value': {
-      // A Decimal divided by an integer keeps its 4 places, cut toward zero: the sen's fraction
-      // is at least a half exactly when its cut 4 places are (0.5 has them).
-      const cents = '(ifNull(kf_sales, toDecimal128(0, 4)) * 100 / kf_order_count)';
-      const rounded = `(toInt64(${cents}) + if(abs(${cents} - toInt64(${cents})) * 2 >= 1, if(${cents} < 0, -1, 1), 0))`;
-      return `if(ifNull(kf_order_count, 0) = 0, NULL, toDecimal128(${rounded}, 2) / 100)`;
-    }
+      return `toInt64(${dialect.daysSinceText('kf_last', asOf)})`;
+    case 'average_order_value': return dialect.averageToSen('ifNull(kf_sales, toDecimal128(0, 4))', 'kf_order_count');
     case 'last_order_store_id': return 'kf_last_store';
     case 'mails_sent': return 'toInt64(ifNull(kf_mails_sent, 0))';
     case 'last_mail_sent_at': return 'kf_last_sent';

@@ -88,7 +88,7 @@ function build(shape: Shape, columns: readonly ExportColumn[], members: ServerMe
   const f = figuresSubquery(figures, members);
   const withFigures = (left: string) => (f === undefined ? left : `${left} ANY LEFT JOIN (${f}) AS f USING customer_id`);
   const inMembers = (id: string) => `${id} GLOBAL IN (SELECT customer_id FROM ${members.table})`;
-  const figure = (name: ServerFigure) => figureExpression(name, query.asOf, d.daysSinceText);
+  const figure = (name: ServerFigure) => figureExpression(name, query.asOf, d);
   const customerNames = [...new Set(columns.flatMap((c) => {
     const s = sourceOf(c);
     if (s.kind === 'storeName' && s.of === 'customer') return ['store_id'];
