@@ -16,6 +16,7 @@ export type { WhyNode, WhyResult } from './segments/why.js';
 export type { CustomerMailEvent, CustomerOrder, CustomerRecord, OrderLine, RecordField, SegmentMembership } from './segments/customer-record.js';
 export type { CustomerOptions, WhyOptions } from './api/why.js';
 export { StrictWarningsError, WARNING_CODES, warningLine, type SegmentWarning, type WarningCode } from './segments/warnings.js';
+export { suggest } from './segments/suggest.js';
 export type { ImportResult } from './engine/duckdb/import/run-import.js';
 export type { RunOutcome } from './jobs/run-job.js';
 export type { RunRecord } from './jobs/history.js';

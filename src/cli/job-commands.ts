@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { isoInZone, KumiwakeError, wallClock, type RunOutcome, type RunRecord, type Workspace } from '../index.js';
-import { suggest } from '../segments/suggest.js';
+import { isoInZone, KumiwakeError, suggest, wallClock, type RunOutcome, type RunRecord, type Workspace } from '../index.js';
 import { config, withWorkspace } from './context.js';
 import { emit, type GlobalArgs } from './output.js';
 import { abortOnSignals } from './signals.js';
