@@ -18,7 +18,7 @@ import { errorResponse } from '../../src/server/faults.js';
 import { addImportRoutes } from '../../src/server/import-routes.js';
 import { OneAtATime } from '../../src/server/one-at-a-time.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { CLI, tempDir } from '../helpers/cli.js';
+import { CLI, servedUrl, tempDir } from '../helpers/cli.js';
 
 const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
@@ -340,15 +340,7 @@ describe('kumiwake serve: jobs and imports', () => {
 
     const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', join(dir, 'stopped.duckdb')], { env: { ...process.env, TMPDIR: tmpdir() } });
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      proc.stdout.on('data', (d) => {
-        out += d;
-        const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-        if (found) resolve(found[1]!);
-      });
-      void exited.then((code) => reject(new Error(`serve exited ${code}`)));
-    });
+    const url = await servedUrl(proc);
     expect((await upload(url, 'products', 'p.csv', 'product_code,category\nP94,ペン\n')).status).toBe(201);
     expect(uploadFolders().filter((f) => !before.has(f))).toHaveLength(1);
     proc.kill('SIGTERM');

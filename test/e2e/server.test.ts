@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace, parseQuery, printQuery, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { CLI, runCli, tempDir } from '../helpers/cli.js';
+import { CLI, runCli, servedUrl, tempDir } from '../helpers/cli.js';
 
 const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
@@ -87,15 +87,7 @@ describe('kumiwake serve: the web builder server', () => {
   it('the CLI prints the URL it serves and answers there', async () => {
     const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', join(dir, 'served.duckdb')]);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        proc.stdout.on('data', (d) => {
-          out += d;
-          const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (found) resolve(found[1]!);
-        });
-        proc.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
-      });
+      const url = await servedUrl(proc);
       const page = await send(url);
       expect(page.status).toBe(200);
       expect(page.body).toContain('<script type="module" src="/app.js">');

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +106,17 @@ export function importShop(dir: string): string {
     if (r.code !== 0) throw new Error(r.stderr);
   }
   return db;
+}
+
+/** The URL a `kumiwake serve` process prints (`open http://127.0.0.1:PORT/`), or a failure when it exits first. */
+export function servedUrl(proc: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const found = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (found) resolve(found[1]!);
+    });
+    proc.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+  });
 }
