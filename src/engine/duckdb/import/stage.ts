@@ -55,8 +55,9 @@ export const UNDECODABLE_REASON = 'holds bytes that are not CP932 (they would be
  * Builds the query that reads a CSV file with DuckDB's parallel reader, applies the mapping
  * (derived columns, rules), types every value and marks each row as good, skipped (`_skip`) or
  * bad (`_bad` names the first column that failed, `_bad_value` its text, `_bad_reason` a reason
- * other than the column's type; `_bad_cells` every failing column of the row). The stage keeps file order, so its `rowid` is the record's
- * position in the file: that is how a bad value is traced back to its line.
+ * other than the column's type; `_bad_cells` every failing column of the row). The stage keeps
+ * file order, so its `rowid` is the record's position in the file: that is how a bad value is
+ * traced back to its line.
  * The file path is the bound parameter `$path`.
  */
 export function planStage(table: TableDef, header: MappedHeader, width: number, mapping: Mapping, options: StageOptions = {}): StagePlan {
