@@ -110,6 +110,23 @@ describe('output names', () => {
 });
 
 describe('output places', () => {
+  it('take a name up to what the file system takes, a CP932 CSV\'s side file included (81 Japanese characters: 247 bytes)', async () => {
+    const dir = tempDir();
+    const shop = await openWorkspace({ db: ':memory:' });
+    try {
+      writeFileSync(join(dir, 'c.csv'), 'customer_id,name\n1,山田\n');
+      await shop.import({ table: 'customers', files: [join(dir, 'c.csv')] });
+      for (const [name, options] of [[`${'顧'.repeat(81)}.csv`, { encoding: 'cp932' as const }], [`${'客'.repeat(80)}.xlsx`, {}]] as const) {
+        const out = join(dir, name);
+        const written = await shop.export({ definition: { where: { all: [] } } }, { out, ...options });
+        expect(written.file.rows).toBe(1);
+        expect(readdirSync(dir).filter((f) => f.includes('.kumiwake-'))).toEqual([]); // no temp file left
+      }
+    } finally {
+      await shop.close();
+    }
+  });
+
   it('are regular files or nothing yet, in folders', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'folder'));
