@@ -116,14 +116,14 @@ function settingFaults(file: string, job: Record<string, unknown>, faulty: Reado
 /** Each output zod accepted: one path each, known placeholders, inside the output folder, format options, columns, sort keys. */
 function outputFaults(outputs: readonly unknown[], faulty: ReadonlySet<string>): JobFileFault[] {
   const faults: JobFileFault[] = [];
-  const paths: string[] = [];
+  const paths: Array<string | undefined> = [];
   outputs.forEach((raw, i) => {
     const parsed = outputSchema.safeParse(raw);
     if (faulty.has(`outputs[${i}]`) || !parsed.success) return;
     const output = parsed.data;
     const at = `outputs[${i}]`;
     // Two outputs of one run writing one file: the later would replace the earlier unseen.
-    const same = paths.findIndex((other) => normalize(other) === normalize(output.path));
+    const same = paths.findIndex((other) => other !== undefined && normalize(other) === normalize(output.path));
     paths[i] = output.path;
     if (same >= 0) faults.push({ path: `${at}.path`, message: `"${output.path}" is the file outputs[${same}] writes: give each output its own path` });
     for (const match of output.path.matchAll(/\{([^}]*)\}/g)) {

@@ -109,6 +109,11 @@ describe('job files', () => {
       'outputs[2].path: unknown placeholder {day}; known: {job} {segment} {date} {time}',
       expect.stringMatching(/^outputs\[2\]\.columns\[0\]: unknown column "shoe_size"/),
     ]);
+    // An output zod refused leaves a gap the later outputs' checks step over (it was a TypeError).
+    expect(refused('gap', { segment: 'vip', outputs: [{ path: 'a.csv' }, { path: 'b.csv', colums: [] }, { path: 'c.csv' }, { path: 'c.csv' }] }).lines).toEqual([
+      'outputs[1].colums: "colums" is not a job setting (did you mean "columns"?); known: path, format, columns, encoding, headers, csvFormulas, values, rows, sort, limit',
+      'outputs[3].path: "c.csv" is the file outputs[2] writes: give each output its own path',
+    ]);
     expect(refused('half', { segment: 'vip', keepMembers: 1.5, enabled: 'yes' }).lines).toEqual([
       'enabled: must be true or false, not the text "yes"', 'keepMembers: must be a whole number, not the number 1.5',
     ]);
