@@ -49,6 +49,7 @@ export { tableNames } from './api/catalog-names.js';
 export { definitionJsonSchema } from './model/json-schema.js';
 export { readDefinitionFile } from './api/definition-file.js';
 export { repeatedJsonKey } from './json-text.js';
+export { fitFileName, NAME_MAX_BYTES } from './file-names.js';
 export { CLI_INPUTS, PAGE_INPUTS, type Input, type InputNames } from './input-names.js';
 export { parseQuery, placeQueryFaults, printCheckedQuery, printQuery, type ParseQueryOptions } from './query/query.js';
 export { QuerySyntaxError, QueryDefinitionError, type QueryFault, type Position } from './query/errors.js';

@@ -5,6 +5,7 @@ import { mails as mailsTable } from '../catalog/tables.js';
 import { KumiwakeError } from '../errors.js';
 import { CLI_INPUTS, type InputNames } from '../input-names.js';
 import { MAIL_KINDS } from '../model/conditions/mail.js';
+import { canonicalEnumValue } from '../model/fields.js';
 import { dateValueProblem, formatDate, resolveDate, type LocalDate } from '../model/dates.js';
 import { searchMails, type MailSearch, type MailSummary } from './builder-catalog.js';
 
@@ -25,11 +26,9 @@ const kindColumn = mailsTable.columns.find((c) => c.name === 'kind')!;
 
 /** A mail kind as the importer reads the cell (`manual`, `MANUAL`, `手動`, `予約`, …); else a fault listing the kinds. */
 function mailKind(text: string, names: InputNames): string {
-  const spellings = kindColumn.values ?? {};
-  const given = text.trim();
-  const kind = Object.hasOwn(spellings, given) ? spellings[given] : Object.entries(spellings).find(([spelling]) => spelling.toLowerCase() === given.toLowerCase())?.[1];
+  const kind = canonicalEnumValue(kindColumn, text);
   if (kind !== undefined) return kind;
-  const imported = Object.keys(spellings).filter((s) => !(MAIL_KINDS as readonly string[]).includes(s));
+  const imported = Object.keys(kindColumn.values ?? {}).filter((s) => !(MAIL_KINDS as readonly string[]).includes(s));
   throw new KumiwakeError('unknown-mail-kind', `${names.given('kind', text)}: unknown mail kind (expected ${MAIL_KINDS.slice(0, -1).join(', ')} or ${MAIL_KINDS.at(-1)}, or as the importer reads them: ${imported.join(', ')})`);
 }
 

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { silentLogger, type Logger } from '../logger.js';
 import { processIsAlive } from '../processes.js';
 import { checkTarget, writeFault } from './target.js';
+import { fitFileName, NAME_MAX_BYTES } from '../file-names.js';
 
 /** Temp files of this process not yet committed, removed by `abortPendingFiles` on a signal. */
 const pending = new Set<AtomicFile>();
@@ -15,24 +16,8 @@ const host = () => hostname().replace(/[^A-Za-z0-9.-]/g, '_') || 'localhost';
 /** `.NAME.kumiwake-PID-RANDOM@HOST.tmp`, and side files `….tmp.SUFFIX` */
 const TEMP_NAME = /\.kumiwake-(\d+)-[0-9a-f]{8}@(.+?)\.tmp(\.[^.]*)?$/;
 
-/** The most a file name takes on common file systems (ext4, APFS, NTFS): bytes of UTF-8. */
-const NAME_MAX_BYTES = 255;
 /** Room for a side file's `.SUFFIX` (sidePath) after the temp name. */
 const SIDE_SUFFIX_BYTES = 16;
-
-/**
- * The start of a name, at most `bytes` of UTF-8 (whole code points): a temp name holds the target's
- * name and about 40 bytes more, so a target of 230 bytes (77 Japanese characters) would otherwise
- * have a temp name no file system takes. Only the marks after it identify a temp file.
- */
-function leading(name: string, bytes: number): string {
-  let cut = '';
-  for (const ch of name) {
-    if (Buffer.byteLength(cut + ch) > bytes) break;
-    cut += ch;
-  }
-  return cut;
-}
 
 /**
  * A file that appears whole or not at all: written to a temp file beside the target (same
@@ -55,7 +40,10 @@ export class AtomicFile {
     checkTarget(target);
     const path = resolve(target);
     const tail = `${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}@${host()}.tmp`;
-    const temp = join(dirname(path), `.${leading(basename(path), NAME_MAX_BYTES - 1 - Buffer.byteLength(tail) - SIDE_SUFFIX_BYTES)}${tail}`);
+    // The temp name holds the target's and about 40 bytes more: the target's part is cut to fit
+    // (a target of 230 bytes, 77 Japanese characters, was otherwise refused). Only the marks after
+    // it identify a temp file.
+    const temp = join(dirname(path), `.${fitFileName(basename(path), NAME_MAX_BYTES - 1 - Buffer.byteLength(tail) - SIDE_SUFFIX_BYTES)}${tail}`);
     try {
       mkdirSync(dirname(path), { recursive: true });
       closeSync(openSync(temp, 'wx'));

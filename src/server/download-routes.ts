@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Hono } from 'hono';
-import { CSV_ENCODINGS, EXPORT_FORMATS, PAGE_INPUTS as names, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type ExportFormat, type HeaderStyle, type ValueStyle, type Workspace } from '../index.js';
+import { CSV_ENCODINGS, EXPORT_FORMATS, fitFileName, PAGE_INPUTS as names, HEADER_STYLES, VALUE_STYLES, type CsvEncoding, type ExportFormat, type HeaderStyle, type ValueStyle, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
-import { fitFileName } from './file-names.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { breakdownDownloadBody, diffDownloadBody, downloadBody, jsonBody, type DownloadOptions } from './requests.js';
 

@@ -5,9 +5,8 @@ import { basename, join, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Hono } from 'hono';
-import { KumiwakeError, tableNames, type Workspace } from '../index.js';
+import { fitFileName, KumiwakeError, tableNames, type Workspace } from '../index.js';
 import { RequestFault } from './faults.js';
-import { fitFileName } from './file-names.js';
 import type { OneAtATime } from './one-at-a-time.js';
 import { byteLimit, jsonBody } from './requests.js';
 

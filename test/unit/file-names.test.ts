@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitFileName } from '../../src/server/file-names.js';
+import { fitFileName } from '../../src/file-names.js';
 
 describe('fitFileName: a file name cut to 255 bytes of UTF-8, not characters', () => {
   it('keeps a name that fits, and cuts a longer one at a whole character, its extension kept', () => {

@@ -54,8 +54,8 @@ export const UNDECODABLE_REASON = 'holds bytes that are not CP932 (they would be
 /**
  * Builds the query that reads a CSV file with DuckDB's parallel reader, applies the mapping
  * (derived columns, rules), types every value and marks each row as good, skipped (`_skip`) or
- * bad (`_bad` names the first column that failed, `_bad_value` its text, `_bad_reason` a reason
- * other than the column's type; `_bad_cells` every failing column of the row). The stage keeps
+ * bad (`_bad` names the first column that failed; `_bad_cells` every failing column of the row,
+ * each with its text and a reason other than the column's type, where it has one). The stage keeps
  * file order, so its `rowid` is the record's position in the file: that is how a bad value is
  * traced back to its line.
  * The file path is the bound parameter `$path`.
@@ -192,8 +192,6 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
     ...groupColumns.map((name, i) => `g${i} AS ${sqlIdent(name)}`),
     '_skip',
     `${whenBad((b) => sqlString(b.name))} AS _bad`,
-    `${whenBad((b) => b.raw)} AS _bad_value`,
-    `${whenBad((b) => (b.reason === undefined ? 'NULL' : sqlString(b.reason)))} AS _bad_reason`,
     // Every bad cell of a bad row, the first (_bad) included: a rejects file naming only the first
     // had the user fix one and be refused again for the next. NULL on good rows.
     badTests.length > 0
