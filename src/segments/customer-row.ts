@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { customers, type ValueType } from '../catalog/tables.js';
+import type { Sql, SqlDialect } from '../dialect/dialect.js';
 import type { Engine } from '../engine/engine.js';
 import { KumiwakeError } from '../errors.js';
 import type { LocalDate } from '../model/dates.js';
@@ -16,6 +17,10 @@ const MAX_HINTS = 3;
 /** An id that is a number (at most 15 digits: exact as a JavaScript number), whose zero-padded forms are looked for. */
 export const SAME_NUMBER = /^\d{1,15}$/;
 
+/** The customers whose id is the number `digits` (SAME_NUMBER), zeros or spaces around it: `00000002` for `2`; at most MAX_HINTS, by id. */
+export const idsOfNumber = (dialect: SqlDialect, digits: string): Sql => sql`SELECT customer_id FROM customers
+  WHERE ${dialect.tryInteger(sql.ref('customer_id'))} = ${sql.lit(Number(digits))} ORDER BY customer_id LIMIT ${sql.lit(MAX_HINTS)}`;
+
 export async function assertCustomerExists(db: Engine, target: PlanTarget, asOf: LocalDate, customerId: string): Promise<void> {
   const options = { dialect: target.dialect, asOf, schema: target.schema };
   const exact = await db.query(compileInContext(() => sql`SELECT 1 AS one FROM customers WHERE customer_id = ${customerId} LIMIT 1`, options));
@@ -25,8 +30,7 @@ export async function assertCustomerExists(db: Engine, target: PlanTarget, asOf:
     WHERE ${ctx.dialect.fold(sql.ref('customer_id'))} = ${folded} ORDER BY customer_id LIMIT ${sql.lit(MAX_HINTS)}`, options));
   // A member number typed without its zeros (`2` for `00000002`): the ids of that number.
   if (near.length === 0 && SAME_NUMBER.test(folded)) {
-    near = await db.query<{ customer_id: string }>(compileInContext((ctx) => sql`SELECT customer_id FROM customers
-      WHERE ${ctx.dialect.tryInteger(sql.ref('customer_id'))} = ${sql.lit(Number(folded))} ORDER BY customer_id LIMIT ${sql.lit(MAX_HINTS)}`, options));
+    near = await db.query<{ customer_id: string }>(compileInContext((ctx) => idsOfNumber(ctx.dialect, folded), options));
   }
   const hint = near.length > 0 ? `; did you mean ${near.map((r) => `"${r.customer_id}"`).join(', ')}?` : '';
   throw new KumiwakeError('unknown-customer', `there is no customer "${customerId}" (customer ids compare exactly, as imported${hint})`, 2);

@@ -12,7 +12,7 @@ import { looseFoldText } from '../model/loose-text.js';
 import { compileMailSelectionCount } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { suggest } from './suggest.js';
-import { SAME_NUMBER } from './customer-row.js';
+import { idsOfNumber, SAME_NUMBER } from './customer-row.js';
 import { Checker, locate, MAX_WARNINGS, SAMPLE_ROWS, step, type Located, type Named, type SegmentWarning, type Site, type Source } from './warning-checker.js';
 
 const purchasesSources = (column: string): Source => ({ table: 'purchases', column });
@@ -205,10 +205,7 @@ async function checkCustomerIds(checker: Checker, leaves: ReadonlyArray<Located<
   for (const { value, site } of ids) {
     if (!missing.has(value) || checker.full) continue;
     const digits = foldText(value.trim());
-    const sameNumber = SAME_NUMBER.test(digits)
-      ? (await checker.run<{ v: string }>(sql`SELECT customer_id AS v FROM customers WHERE ${checker.dialect.tryInteger(sql.ref('customer_id'))} = ${sql.lit(Number(digits))}
-          ORDER BY customer_id LIMIT ${sql.lit(3)}`)).map((r) => r.v)
-      : [];
+    const sameNumber = SAME_NUMBER.test(digits) ? (await checker.run<{ customer_id: string }>(idsOfNumber(checker.dialect, digits))).map((r) => r.customer_id) : [];
     checker.add('value-never-occurs', site, `no customer has customer_id "${value}" (ids compare exactly, as imported)`, sameNumber.length > 0 ? sameNumber : suggest(value, candidates));
   }
 }
