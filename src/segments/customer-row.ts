@@ -17,9 +17,26 @@ const MAX_HINTS = 3;
 /** An id that is a number (at most 15 digits: exact as a JavaScript number), whose zero-padded forms are looked for. */
 export const SAME_NUMBER = /^\d{1,15}$/;
 
-/** The customers whose id is the number `digits` (SAME_NUMBER), zeros or spaces around it: `00000002` for `2`; at most MAX_HINTS, by id. */
-export const idsOfNumber = (dialect: SqlDialect, digits: string): Sql => sql`SELECT customer_id FROM customers
-  WHERE ${dialect.tryInteger(sql.ref('customer_id'))} = ${sql.lit(Number(digits))} ORDER BY customer_id LIMIT ${sql.lit(MAX_HINTS)}`;
+/**
+ * The customers whose id is one of the numbers `numbers` (each read from a SAME_NUMBER text),
+ * zeros or spaces around it (`00000002` for `2`), in one pass over the customers however many
+ * numbers are asked (a query per number cost 27 s for 100 of them at 1M customers). `idsByNumber`
+ * keeps MAX_HINTS ids a number, by id.
+ */
+export const idsOfNumbers = (dialect: SqlDialect, numbers: readonly number[]): Sql => {
+  const number = dialect.tryInteger(sql.ref('customer_id'));
+  return sql`SELECT customer_id, ${number} AS n FROM customers WHERE ${number} IN (${sql.join(numbers.map((n) => sql.lit(n)))})
+    ORDER BY customer_id LIMIT ${sql.lit(numbers.length * MAX_HINTS * 10)}`;
+};
+
+export function idsByNumber(rows: ReadonlyArray<{ customer_id: string; n: unknown }>): Map<number, string[]> {
+  const found = new Map<number, string[]>();
+  for (const { customer_id, n } of rows) {
+    const ids = found.get(Number(n)) ?? [];
+    if (ids.length < MAX_HINTS) found.set(Number(n), [...ids, customer_id]);
+  }
+  return found;
+}
 
 export async function assertCustomerExists(db: Engine, target: PlanTarget, asOf: LocalDate, customerId: string): Promise<void> {
   const options = { dialect: target.dialect, asOf, schema: target.schema };
@@ -30,7 +47,8 @@ export async function assertCustomerExists(db: Engine, target: PlanTarget, asOf:
     WHERE ${ctx.dialect.fold(sql.ref('customer_id'))} = ${folded} ORDER BY customer_id LIMIT ${sql.lit(MAX_HINTS)}`, options));
   // A member number typed without its zeros (`2` for `00000002`): the ids of that number.
   if (near.length === 0 && SAME_NUMBER.test(folded)) {
-    near = await db.query<{ customer_id: string }>(compileInContext((ctx) => idsOfNumber(ctx.dialect, folded), options));
+    const rows = await db.query<{ customer_id: string; n: unknown }>(compileInContext((ctx) => idsOfNumbers(ctx.dialect, [Number(folded)]), options));
+    near = (idsByNumber(rows).get(Number(folded)) ?? []).map((customer_id) => ({ customer_id }));
   }
   const hint = near.length > 0 ? `; did you mean ${near.map((r) => `"${r.customer_id}"`).join(', ')}?` : '';
   throw new KumiwakeError('unknown-customer', `there is no customer "${customerId}" (customer ids compare exactly, as imported${hint})`, 2);

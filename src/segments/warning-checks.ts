@@ -12,7 +12,7 @@ import { looseFoldText } from '../model/loose-text.js';
 import { compileMailSelectionCount } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { suggest } from './suggest.js';
-import { idsOfNumber, SAME_NUMBER } from './customer-row.js';
+import { idsByNumber, idsOfNumbers, SAME_NUMBER } from './customer-row.js';
 import { Checker, locate, MAX_WARNINGS, SAMPLE_ROWS, step, type Located, type Named, type SegmentWarning, type Site, type Source } from './warning-checker.js';
 
 const purchasesSources = (column: string): Source => ({ table: 'purchases', column });
@@ -202,11 +202,13 @@ async function checkCustomerIds(checker: Checker, leaves: ReadonlyArray<Located<
   const missing = await checker.missing([...new Set(ids.map((n) => n.value))], [source]);
   if (missing.size === 0) return;
   const candidates = await checker.candidates([source]);
-  for (const { value, site } of ids) {
-    if (!missing.has(value) || checker.full) continue;
+  const warned = ids.filter((n) => missing.has(n.value)).slice(0, MAX_WARNINGS - checker.warnings.length);
+  const numbers = [...new Set(warned.map((n) => foldText(n.value.trim())).filter((digits) => SAME_NUMBER.test(digits)).map(Number))];
+  const sameNumber = numbers.length === 0 ? new Map<number, string[]>() : idsByNumber(await checker.run(idsOfNumbers(checker.dialect, numbers)));
+  for (const { value, site } of warned) {
     const digits = foldText(value.trim());
-    const sameNumber = SAME_NUMBER.test(digits) ? (await checker.run<{ customer_id: string }>(idsOfNumber(checker.dialect, digits))).map((r) => r.customer_id) : [];
-    checker.add('value-never-occurs', site, `no customer has customer_id "${value}" (ids compare exactly, as imported)`, sameNumber.length > 0 ? sameNumber : suggest(value, candidates));
+    const same = SAME_NUMBER.test(digits) ? sameNumber.get(Number(digits)) ?? [] : [];
+    checker.add('value-never-occurs', site, `no customer has customer_id "${value}" (ids compare exactly, as imported)`, same.length > 0 ? same : suggest(value, candidates));
   }
 }
 

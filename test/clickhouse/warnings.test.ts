@@ -30,6 +30,7 @@ const TYPOS: Record<string, unknown> = {
   subscription: { kind: 'subscription', products: ['P00O03'], count: { max: 0 } },
   'cancel reason under not': { not: { kind: 'subscription', cancelReasons: ['飲み切れない', 'その他'] } },
   'saved segment': { not: { kind: 'segment', name: 'typo' } },
+  'customer ids': { not: { kind: 'field', field: 'customer_id', op: 'in', values: ['2', '00000017', '150', '0000O003'] } },
 };
 
 describe.skipIf(missing !== undefined)('warnings on two ClickHouse shards = on the DuckDB file', () => {

@@ -166,3 +166,22 @@ export const definition = fc.letrec<{ condition: unknown }>((tie) => ({
     fc.record({ not: tie('condition') }),
   ),
 })).condition.chain((where) => fc.record({ version: fc.constant(1), includeDeleted: fc.boolean(), where: fc.constant(where) })).map(clean);
+
+// Equalities of one field under one `any`, as a program writing a definition per id does: the
+// planner joins 16 or more into one `in` (compile-condition.ts), which must select the same.
+const equalities = fc.constantFrom(
+  { field: 'prefecture' }, { field: 'customer_id' }, { field: 'attr:会員ランク' }, { field: 'attr:無い属性' },
+  { field: 'name', loose: true }, { field: 'customer_id', loose: true }, { field: 'name', loose: false },
+).chain(({ field, loose }) => {
+  const value = fc.oneof({ arbitrary: loose === undefined ? textValue : looseValue, weight: 8 }, fc.constantFrom('', '  '));
+  const one = fc.oneof(
+    fc.record({ op: fc.constant('eq'), value }),
+    fc.record({ op: fc.constant('in'), values: fc.uniqueArray(value, { minLength: 1, maxLength: 3 }) }),
+  ).map((test) => ({ kind: 'field', field, ...(loose === undefined ? {} : { loose }), ...test }));
+  return fc.array(one, { minLength: 16, maxLength: 40 });
+});
+export const manyEqualities = fc.tuple(equalities, fc.array(leaf, { maxLength: 2 }), fc.boolean(), fc.boolean())
+  .map(([joined, others, negated, includeDeleted]) => {
+    const any = { any: [...joined, ...others] };
+    return clean({ version: 1, includeDeleted, where: negated ? { not: any } : any });
+  });

@@ -41,11 +41,14 @@ for (const interactive of [false, true]) {
     });
 
     it('warns of customer ids no customer has, suggesting the ids of the same number', async () => {
-      const result = await count({ not: { kind: 'field', field: 'customer_id', op: 'in', values: ['1', '002', '0O3'] } });
+      const result = await count({ not: { kind: 'field', field: 'customer_id', op: 'in', values: ['1', '002', '0O3', '5', ' 4'] } });
       expect(result.count).toBe(3); // 001, 003, 005 (004 is deleted): the typos exclude no one
+      // The numbers are looked up together: each keeps its own ids.
       expect(result.warnings.map((w) => [w.path, w.message, w.suggestions])).toEqual([
         ['where.not.values[0]', 'no customer has customer_id "1" (ids compare exactly, as imported)', ['001']],
         ['where.not.values[2]', 'no customer has customer_id "0O3" (ids compare exactly, as imported)', ['003']],
+        ['where.not.values[3]', 'no customer has customer_id "5" (ids compare exactly, as imported)', ['005']],
+        ['where.not.values[4]', 'no customer has customer_id " 4" (ids compare exactly, as imported)', ['004']],
       ]);
       expect((await count({ kind: 'field', field: 'customer_id', op: 'eq', value: '005' })).warnings).toEqual([]);
     });
