@@ -150,8 +150,11 @@ export class Workspace {
     // The kept sets are positions in DuckDB's customers table: on ClickHouse each count is whole.
     if (this.options.interactive && !this.options.engine) {
       const { countWithSets } = await import('../segments/customer-sets.js');
-      const { count, reachable, asOf, elapsedMs, warnings } = await countWithSets(await this.customerSets(), resolveSegment(segment, store, options.names), store.lookup, this.asOf(options), { strict: options.strict });
-      return { count, reachable, asOf, elapsedMs, warnings };
+      const counted = await countWithSets(await this.customerSets(), resolveSegment(segment, store, options.names), store.lookup, this.asOf(options), { strict: options.strict });
+      if (counted) {
+        const { count, reachable, asOf, elapsedMs, warnings } = counted;
+        return { count, reachable, asOf, elapsedMs, warnings };
+      }
     }
     const { countSegment } = await import('../segments/evaluate.js');
     return countSegment(db, resolveSegment(segment, store, options.names), store, this.asOf(options), this.log, { strict: options.strict });
@@ -192,7 +195,8 @@ export class Workspace {
     const { countConditions, countConditionsWithSets } = await import('../segments/condition-counts.js');
     const [db, store] = [await this.database(), await this.savedStore()];
     if (this.options.interactive && !this.options.engine) {
-      return countConditionsWithSets(await this.customerSets(), resolveSegment(segment, store, options.names), store.lookup, this.asOf(options), { strict: options.strict });
+      const counted = await countConditionsWithSets(await this.customerSets(), resolveSegment(segment, store, options.names), store.lookup, this.asOf(options), { strict: options.strict });
+      if (counted) return counted;
     }
     return countConditions(db, resolveSegment(segment, store, options.names), store, this.asOf(options), this.log, { strict: options.strict });
   }

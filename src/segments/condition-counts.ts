@@ -4,7 +4,7 @@ import { formatDate, type LocalDate } from '../model/dates.js';
 import type { Condition } from '../model/segment.js';
 import { validateDefinition } from '../model/validate.js';
 import { compileConditionCounts } from '../planner/compile-condition-counts.js';
-import type { CustomerSets } from './customer-sets.js';
+import { countedBySets, type CustomerSets } from './customer-sets.js';
 import { describeCondition } from './describe-condition.js';
 import { planTargetOf, warningsOf, type CountOptions, type CountResult } from './evaluate.js';
 import type { SegmentStore } from './store.js';
@@ -73,9 +73,10 @@ export async function countConditions(
  */
 export async function countConditionsWithSets(
   sets: CustomerSets, definition: unknown, lookupSegment: (name: string) => unknown, asOf: LocalDate, options: CountOptions = {},
-): Promise<ConditionCountsResult> {
+): Promise<ConditionCountsResult | undefined> {
   const started = performance.now();
   const valid = validateDefinition(definition, { asOf, lookupSegment });
+  if (!countedBySets(valid)) return undefined;
   const counted = await sets.nodeCounts(valid, asOf, options.strict);
   const conditionAt = nodesByPath(valid.where);
   return {

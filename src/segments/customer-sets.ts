@@ -16,6 +16,26 @@ const SUMMARY_POSITIONS = 'kumiwake_summary_positions';
 /** Leaf sets kept at most (each one bit per customer: 125 kB at a million customers). */
 const MAX_SETS = 256;
 
+/**
+ * The most distinct leaves a definition counted by the sets has. A wider one (a program writing
+ * one leaf per customer id) is counted whole, in one statement, as without the sets: each leaf
+ * here is a statement and a warnings check of its own (5,000 such leaves took minutes), and no
+ * later count could keep them all.
+ */
+export const SET_LEAVES_AT_MOST = 64;
+
+/** Whether a definition is counted by the sets (SET_LEAVES_AT_MOST). */
+export function countedBySets(segment: Segment): boolean {
+  const leaves = new Set<string>();
+  const visit = (condition: Condition): boolean => {
+    if (condition.kind === 'all' || condition.kind === 'any') return condition.conditions.every(visit);
+    if (condition.kind === 'not') return visit(condition.condition);
+    leaves.add(JSON.stringify(condition));
+    return leaves.size <= SET_LEAVES_AT_MOST;
+  };
+  return visit(segment.where);
+}
+
 export interface SetCounts {
   readonly count: number;
   readonly reachable: { readonly email: number; readonly line: number; readonly dm: number };
@@ -220,13 +240,15 @@ export class CustomerSets {
 
 /**
  * Counts a definition through the sets: the same answer as `countSegment`, but a definition that
- * differs from an earlier one in one condition evaluates only that condition.
+ * differs from an earlier one in one condition evaluates only that condition. Undefined for a
+ * definition too wide for the sets (countedBySets), which the caller counts whole.
  */
 export async function countWithSets(
   sets: CustomerSets, definition: unknown, lookupSegment: (name: string) => unknown, asOf: LocalDate, options: { readonly strict?: boolean } = {},
-): Promise<SetCounts & { readonly asOf: string; readonly elapsedMs: number; readonly warnings: readonly SegmentWarning[] }> {
+): Promise<(SetCounts & { readonly asOf: string; readonly elapsedMs: number; readonly warnings: readonly SegmentWarning[] }) | undefined> {
   const started = performance.now();
   const segment = validateDefinition(definition, { asOf, lookupSegment });
+  if (!countedBySets(segment)) return undefined;
   const counted = await sets.count(segment, asOf, options.strict);
   return { ...counted, asOf: formatDate(asOf), elapsedMs: Math.round(performance.now() - started) };
 }

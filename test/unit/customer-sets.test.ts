@@ -4,7 +4,7 @@ import { dialectOf } from '../../src/dialect/registry.js';
 import { DuckDBEngine } from '../../src/engine/duckdb/engine.js';
 import { parseLocalDate } from '../../src/model/dates.js';
 import { CustomerBitmap } from '../../src/segments/bitmap.js';
-import { CustomerSets, countWithSets } from '../../src/segments/customer-sets.js';
+import { CustomerSets, countWithSets as countOrUndefined, SET_LEAVES_AT_MOST } from '../../src/segments/customer-sets.js';
 import { countSegment, schemaInfo } from '../../src/segments/evaluate.js';
 import { SegmentStore } from '../../src/segments/store.js';
 import { ReferenceEvaluator } from '../reference/evaluate.js';
@@ -12,6 +12,14 @@ import { openReferenceShop, savedVip } from '../reference/shop.js';
 import { loadDataset, randomDataset, type DatasetShape } from '../reference/random-data.js';
 import { definition } from '../reference/random-definitions.js';
 
+import { openWorkspace } from '../../src/index.js';
+
+/** A count by the sets, which every definition here is narrow enough for. */
+async function countWithSets(...args: Parameters<typeof countOrUndefined>) {
+  const counted = await countOrUndefined(...args);
+  if (!counted) throw new Error('not counted by the sets');
+  return counted;
+}
 
 const scenarios: Array<{ name: string; seed: number; shape: DatasetShape; asOf: string; runs: number }> = [
   { name: 'a typical shop', seed: 21, shape: { customers: 60, orders: 160, events: 200 }, asOf: '2025-03-31', runs: 200 },
@@ -151,6 +159,44 @@ describe('a customer set read from the engine', () => {
       }
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('a definition too wide for the sets', () => {
+  it(`is counted whole (more than ${SET_LEAVES_AT_MOST} distinct leaves), with the same count and warnings as a one-shot count`, async () => {
+    const { db, store } = await openReferenceShop(21, { customers: 60, orders: 160, events: 200 }, { asOf: parseLocalDate('2025-03-31')!, saved: { 'saved-vip': savedVip } });
+    const asOf = parseLocalDate('2025-03-31')!;
+    try {
+      const sets = new CustomerSets(db, dialectOf(db), () => schemaInfo(db));
+      const ids = (n: number) => Array.from({ length: n }, (_, i) => ({ kind: 'field', field: 'customer_id', op: 'eq', value: `C${i}` }));
+      expect((await countOrUndefined(sets, { where: { any: ids(SET_LEAVES_AT_MOST) } }, store.lookup, asOf))?.evaluated).toBeGreaterThan(0);
+      expect(await countOrUndefined(sets, { where: { any: ids(SET_LEAVES_AT_MOST + 1) } }, store.lookup, asOf)).toBeUndefined();
+      // The same leaf twice is one set.
+      expect(await countOrUndefined(sets, { where: { any: [...ids(SET_LEAVES_AT_MOST), ...ids(SET_LEAVES_AT_MOST)] } }, store.lookup, asOf)).toBeDefined();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('through an interactive workspace: the count, reachable figures, warnings and condition counts are a one-shot count\'s', async () => {
+    const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
+    const open = (interactive: boolean) => openWorkspace({ db: ':memory:', interactive });
+    const [oneShot, interactive] = [await open(false), await open(true)];
+    try {
+      for (const shop of [oneShot, interactive]) {
+        for (const [table, file] of [['customers', 'customers'], ['purchases', 'purchases']] as const) await shop.import({ table, files: [`${SHOP}${file}.csv`] });
+      }
+      const values = Array.from({ length: 200 }, (_, i) => String(i).padStart(3, '0'));
+      const definition = { where: { any: values.map((value) => ({ kind: 'field', field: 'customer_id', op: 'eq', value })) } };
+      const [want, got] = [await oneShot.count({ definition }, { asOf: '2025-03-31' }), await interactive.count({ definition }, { asOf: '2025-03-31' })];
+      expect(got.count).toBeGreaterThan(0);
+      expect({ ...got, elapsedMs: 0 }).toEqual({ ...want, elapsedMs: 0 });
+      const [wantNodes, gotNodes] = [await oneShot.conditionCounts({ definition }, { asOf: '2025-03-31' }), await interactive.conditionCounts({ definition }, { asOf: '2025-03-31' })];
+      expect({ ...gotNodes, elapsedMs: 0 }).toEqual({ ...wantNodes, elapsedMs: 0 });
+    } finally {
+      await oneShot.close();
+      await interactive.close();
     }
   });
 });
