@@ -79,4 +79,28 @@ describe('values an import would otherwise store as something else', () => {
     }
     expect(await customers()).toBe(4);
   });
+
+  it('refuses the words DuckDB reads as times (epoch, infinity, a year of five digits, BC), and keeps the day of a date written at 24:00', async () => {
+    const before = await customers();
+    for (const [column, value] of [['birthday', 'epoch'], ['birthday', 'infinity'], ['registered_at', '-infinity'], ['registered_at', 'inf'],
+      ['birthday', '12024-01-05'], ['points_expire_at', '2024-01-05 (BC)'], ['registered_at', '-202-01-05 10:00:00']] as const) {
+      const path = file(`word-${column}.csv`, `customer_id,${column}\n20,1990-01-01\n21,${value}\n`);
+      await expect(shop.import({ table: 'customers', files: [path] }), value).rejects.toThrow(`${path}:3: column ${column}: cannot read "${value}" as a`);
+    }
+    expect(await customers()).toBe(before);
+    // A points expiry "to the end of 2024/12/31" is that day; as a time it is the next day's 00:00.
+    await shop.import({ table: 'customers', files: [file('midnight.csv', 'customer_id,points_expire_at,birthday,registered_at\n22,2024/12/31 24:00,1985-01-05 24:00:00,2024-12-31 24:00\n')] });
+    const fields = Object.fromEntries((await shop.customer('22', { asOf: '2025-06-01' })).record.map((f) => [f.column, f.value]));
+    expect([fields.points_expire_at, fields.birthday, fields.registered_at]).toEqual(['2024-12-31', '1985-01-05', '2025-01-01 00:00:00']);
+  });
+
+  it('refuses a first group of thousands starting with 0, and reads the yen sign of a CP932 file (the backslash byte)', async () => {
+    const header = 'order_id,customer_id,ordered_at,product_code,amount\n';
+    for (const amount of ['0,123', '001,200']) {
+      const path = file('zero-group.csv', `${header}Z1,1,2024-10-05 10:00,P1,"${amount}"\n`);
+      await expect(shop.import({ table: 'purchases', files: [path] }), amount).rejects.toThrow(`${path}:2: column amount: cannot read "${amount}" as a number`);
+    }
+    await shop.import({ table: 'purchases', files: [file('yen.csv', `${header}Y1,2,2024-10-06 10:00,P1,"\\1,200"\n`)] });
+    expect((await shop.count({ definition: { where: { kind: 'purchases', window: { from: '2024-10-06', to: '2024-10-06' }, sales: { min: 1200, max: 1200 } } } as never })).count).toBe(1);
+  });
 });

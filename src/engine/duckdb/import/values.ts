@@ -31,7 +31,8 @@ export function typedExpression(column: ColumnDef, raw: string, options: ValueOp
       return `CASE WHEN CAST(TRY_CAST(${raw} AS BIGINT) AS VARCHAR) = ${raw} THEN TRY_CAST(${raw} AS BIGINT)
         ELSE ${exactInteger(halfWidth(raw))} END`;
     case 'decimal': {
-      const money = `replace(replace(replace(${halfWidth(raw)}, '¥', ''), '￥', ''), '円', '')`;
+      // CP932's yen sign is the byte of the backslash (0x5C): Japanese Excel's `¥1,200` decodes as `\\1,200`.
+      const money = `replace(replace(replace(replace(${halfWidth(raw)}, '¥', ''), '￥', ''), '\\', ''), '円', '')`;
       // DuckDB's cast reads an exponent (`1.5E-4`) and rounds it to the scale, and skips an
       // underscore (`1_2` as 12): only a number without either takes the fast path.
       return `CASE WHEN ${atMostFourDecimals(raw)} AND NOT contains(${raw}, 'e') AND NOT contains(${raw}, 'E') AND NOT contains(${raw}, '_')
@@ -45,8 +46,12 @@ export function typedExpression(column: ColumnDef, raw: string, options: ValueOp
       const spelled = (exact: string) => `CASE ${exact} ${when(booleanSpellings.true, 'true')} ${when(booleanSpellings.false, 'false')} END`;
       return `COALESCE(${spelled(raw)}, ${spelled(`lower(${raw})`)})`;
     }
-    case 'date':
-      return `CAST(${timestampExpression(raw, options)} AS DATE)`;
+    case 'date': {
+      const day = `CAST(${timestampExpression(raw, options)} AS DATE)`;
+      // The end of a day written `2024/12/31 24:00` (as Japanese systems write an expiry) is a
+      // time of the next day to DuckDB's cast; a date keeps the day written.
+      return `CASE WHEN contains(${raw}, '24:00') AND regexp_matches(${raw}, '[ T]24:00(:00(\\.0*)?)?$') THEN ${day} - 1 ELSE ${day} END`;
+    }
     case 'timestamp':
       return timestampExpression(raw, options);
     case 'enum': {
@@ -66,8 +71,8 @@ export function typedExpression(column: ColumnDef, raw: string, options: ValueOp
   }
 }
 
-/** Digits, or digits grouped by thousands with commas (`1,234,567`; not `1,5` or `12,34`). */
-const DIGITS = '([0-9]+|[0-9]{1,3}(,[0-9]{3})+)';
+/** Digits, or digits grouped by thousands with commas (`1,234,567`; not `1,5`, `12,34` or `0,123`). */
+const DIGITS = '([0-9]+|[1-9][0-9]{0,2}(,[0-9]{3})+)';
 
 /** `12`, `+3`, `-5`, `1,234`, `2.0` (a zero fraction is exact); NULL for `2.5`, `1e2`, `0x10`, `1,5`. */
 function exactInteger(x: string): string {
@@ -93,14 +98,18 @@ function exactDecimal(x: string): string {
  * `2024年1月5日` (with `9時30分` or `9:30`). DuckDB's own cast is the fast path; the rewrites only
  * see what the cast refused.
  */
-function localTimestamp(x: string): string {
+function localTimestamp(x: string, checked = true): string {
   const ascii = halfWidth(x);
   const japanese = `trim(regexp_replace(regexp_replace(regexp_replace(replace(${ascii}, '/', '-'),
       '^\\s*([0-9]{4})\\s*年\\s*([0-9]{1,2})\\s*月\\s*([0-9]{1,2})\\s*日', '\\1-\\2-\\3 '),
       '([0-9]{1,2})\\s*時\\s*([0-9]{1,2})\\s*分\\s*([0-9]{1,2})\\s*秒$', '\\1:\\2:\\3'),
       '([0-9]{1,2})\\s*時\\s*([0-9]{1,2})\\s*分$', '\\1:\\2'))`;
   // TIMESTAMP holds microseconds: a seventh fraction digit that is not zero would be cut off.
-  return `CASE WHEN strlen(${x}) > 26 AND regexp_matches(${x}, '\\.[0-9]{6}0*[1-9]') THEN NULL
+  // DuckDB's cast also reads `epoch`, `infinity`, a year of five digits and `(BC)`: a date here
+  // starts with its year (or is `YYYYMMDD`); one of fewer than four digits is refused by the stage
+  // with its own reason (SHORT_YEAR).
+  return `CASE WHEN ${checked ? `NOT regexp_matches(${x}, '^\\s*([0-9]{1,4}|[０-９]{1,4})([^0-9０-９(][^(]*)?$|^[0-9]{8}$') THEN NULL
+    WHEN ` : ''}strlen(${x}) > 26 AND regexp_matches(${x}, '\\.[0-9]{6}0*[1-9]') THEN NULL
     ELSE COALESCE(TRY_CAST(${x} AS TIMESTAMP), TRY_CAST(replace(${x}, '/', '-') AS TIMESTAMP),
     CASE WHEN strlen(${x}) = 8 THEN try_strptime(${x}, '%Y%m%d') END, TRY_CAST(${japanese} AS TIMESTAMP)) END`;
 }
@@ -129,8 +138,9 @@ function timestampExpression(raw: string, { tz = 'Asia/Tokyo', fastPaths = true 
   // tests: 27M mail events went in 9.1 s instead of 9.5): with its colons where the pattern puts
   // them no offset or UTC fits at its end, and a `-` elsewhere in its time is no time for either
   // reading (both NULL; import-values.test.ts compares the two on mutated timestamps).
-  const plain = `${raw} LIKE '____-__-__ __:__:__' AND NOT contains(${raw}, '+') AND NOT suffix(${raw}, 'Z') AND NOT suffix(${raw}, 'z')`;
-  return `CASE ${fastPaths ? `WHEN ${plain} THEN ${localTimestamp(raw)}` : ''} WHEN ${zoned} THEN ${withOffset} ELSE ${localTimestamp(raw)} END`;
+  // A leading `-` is a year before Christ to DuckDB (`-202-01-05 10:00:00`).
+  const plain = `${raw} LIKE '____-__-__ __:__:__' AND NOT prefix(${raw}, '-') AND NOT contains(${raw}, '+') AND NOT suffix(${raw}, 'Z') AND NOT suffix(${raw}, 'z')`;
+  return `CASE ${fastPaths ? `WHEN ${plain} THEN ${localTimestamp(raw, false)}` : ''} WHEN ${zoned} THEN ${withOffset} ELSE ${localTimestamp(raw)} END`;
 }
 
 /** The name of a type in an error message: `cannot read "x" as a timestamp`. */
