@@ -106,9 +106,12 @@ function localTimestamp(x: string, checked = true): string {
       '([0-9]{1,2})\\s*時\\s*([0-9]{1,2})\\s*分$', '\\1:\\2'))`;
   // TIMESTAMP holds microseconds: a seventh fraction digit that is not zero would be cut off.
   // DuckDB's cast also reads `epoch`, `infinity`, a year of five digits and `(BC)`: a date here
-  // starts with its year (or is `YYYYMMDD`); one of fewer than four digits is refused by the stage
-  // with its own reason (SHORT_YEAR).
-  return `CASE WHEN ${checked ? `NOT regexp_matches(${x}, '^\\s*([0-9]{1,4}|[０-９]{1,4})([^0-9０-９(][^(]*)?$|^[0-9]{8}$') THEN NULL
+  // starts with a digit of its year (one of fewer than four digits is refused by the stage with
+  // its own reason, SHORT_YEAR) and does not start with five digits unless it is `YYYYMMDD`.
+  // Comparisons, not a regular expression: every date of a customers file takes this test.
+  const year = `((${x} >= '0' AND ${x} < ':') OR (${x} >= '０' AND ${x} < '：')) AND NOT contains(${x}, '(')
+    AND (strlen(${x}) = 8 OR TRY_CAST(substr(${x}, 1, 5) AS INTEGER) IS NULL)`;
+  return `CASE WHEN ${checked ? `NOT (${year}) THEN NULL
     WHEN ` : ''}strlen(${x}) > 26 AND regexp_matches(${x}, '\\.[0-9]{6}0*[1-9]') THEN NULL
     ELSE COALESCE(TRY_CAST(${x} AS TIMESTAMP), TRY_CAST(replace(${x}, '/', '-') AS TIMESTAMP),
     CASE WHEN strlen(${x}) = 8 THEN try_strptime(${x}, '%Y%m%d') END, TRY_CAST(${japanese} AS TIMESTAMP)) END`;
