@@ -80,6 +80,19 @@ describe('hostile files', () => {
     expect(await customer('302')).toBe('b');
   });
 
+  it('reads a quoted first cell after a byte-order mark (Excel "CSV UTF-8" files joined end to end) without its quotes', async () => {
+    const excel = (rows: string) => `\uFEFF"customer_id","name"\r\n${rows}`;
+    const path = file('excel-joined.csv', `${excel('"321","a"\r\n')}${excel('"322","b,c"\r\n')}\uFEFF"323","say ""hi"""\r\n`);
+    // into an empty table (the direct load), then again into a table holding rows (the stage)
+    for (const target of [join(dir, 'excel-joined.duckdb'), db]) {
+      const r = runCli(['import', 'customers', path, '--db', target, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 4, rowsLoaded: 3, rowsSkipped: 1 });
+      const names = await query<{ customer_id: string; name: string }>(target, `SELECT customer_id, name FROM customers WHERE customer_id IN ('321', '322', '323') OR customer_id LIKE '%customer_id%' ORDER BY 1`);
+      expect(names.map((n) => [n.customer_id, n.name])).toEqual([['321', 'a'], ['322', 'b,c'], ['323', 'say "hi"']]);
+    }
+  });
+
   it('skips the header of a second file joined end to end instead of storing it as a customer or refusing its words as dates', async () => {
     const r = runCli(['import', 'customers', file('joined.csv', 'customer_id,name\n311,a\n\uFEFFcustomer_id,name\n312,b\ncustomer_id,name\n'), '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);

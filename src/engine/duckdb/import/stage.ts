@@ -130,7 +130,8 @@ export function planStage(table: TableDef, header: MappedHeader, width: number, 
   // stage skips and counts it; a direct load finds it stored afterwards and is staged instead.
   // The other cells are compared only on a line whose first cell is the header's (one test a line).
   const otherCells = header.cells.slice(1).map((cell, i) => `COALESCE(c${i + 1}, '') = ${sqlString(cell)}`);
-  const headerAgain = `CASE WHEN c0 IN (${sqlString(header.cells[0] ?? '')}, ${sqlString(`\uFEFF${header.cells[0] ?? ''}`)}) THEN ${otherCells.length > 0 ? otherCells.join(' AND ') : 'true'} ELSE false END`;
+  const first = header.cells[0] ?? '';
+  const headerAgain = `CASE WHEN c0 IN (${sqlString(first)}, ${sqlString(`\uFEFF${first}`)}, ${sqlString(`\uFEFF"${first.replaceAll('"', '""')}"`)}) THEN ${otherCells.length > 0 ? otherCells.join(' AND ') : 'true'} ELSE false END`;
   const columns = table.columns.filter((c) => ruled.has(c.name));
   for (const { column, within } of numbered) {
     within.forEach((name, i) => {
@@ -249,7 +250,12 @@ function cellText(position: number, spaces: 'every space' | 'ascii space'): stri
   // U+FEFF (the mark) is above U+00A0 too: the first test catches it.
   const untidy = [`prefix(${cell}, ' ')`, `suffix(${cell}, ' ')`, ...(spaces === 'every space' ? [`${cell} >= chr(160)`, `suffix(${cell}, chr(12288))`, `suffix(${cell}, chr(160))`]
     : position === 0 ? [`prefix(${cell}, chr(65279))`] : [])];
-  const tidied = position === 0 ? `trim(ltrim(${cell}, chr(65279)))` : `trim(${cell})`;
+  // After the mark, a quote does not open a quoted field for DuckDB's reader (`\uFEFF"00013"`, as
+  // Excel writes each file it saves): the cell keeps its quotes, which are taken off here.
+  const unmarked = `trim(ltrim(${cell}, chr(65279)))`;
+  const tidied = position === 0
+    ? `CASE WHEN prefix(${cell}, chr(65279) || '"') AND suffix(${unmarked}, '"') AND strlen(${unmarked}) >= 2 THEN replace(${unmarked}[2:-2], '""', '"') ELSE ${unmarked} END`
+    : `trim(${cell})`;
   return `CASE WHEN ${cell} = '' THEN NULL WHEN ${untidy.join(' OR ')} THEN NULLIF(${tidied}, '') ELSE ${cell} END`;
 }
 
