@@ -3,6 +3,7 @@ import { CSV_ENCODINGS, CSV_FORMULAS, EXPORT_FORMATS, EXPORT_ROWS, HEADER_STYLES
 import { withWorkspace } from './context.js';
 import { readSegmentInput } from './definition-input.js';
 import { emit, type GlobalArgs } from './output.js';
+import { warningLines } from './segment-commands.js';
 import { abortOnSignals } from './signals.js';
 
 export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
@@ -50,12 +51,13 @@ export function exportCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
             argv,
             {
               count: result.count, reachable: result.reachable, asOf: result.asOf, elapsedMs: result.elapsedMs, files: [file.path], rows: file.rows,
-              removed: file.removed, replaced: file.replaced, lostCharacters: file.lostCharacters,
+              removed: file.removed, replaced: file.replaced, lostCharacters: file.lostCharacters, warnings: result.warnings,
             },
-            () => [
+            // The definition's warnings first, as `count` gives them: a typo'd mail id under `not` makes the list too long.
+            () => `${warningLines(result.warnings)}${[
               `${result.count.toLocaleString('en')} customers as of ${result.asOf}${listedRows(argv.rows, file.rows, result.count)} written to ${file.path} (${file.format}, ${(file.bytes / 1e6).toFixed(1)} MB) in ${(result.elapsedMs / 1000).toFixed(1)} s`,
               ...changedCharacters(file),
-            ].join('\n'),
+            ].join('\n')}`,
           );
         });
       } finally {

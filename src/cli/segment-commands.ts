@@ -14,7 +14,7 @@ const definitionArgs = (y: Argv<GlobalArgs>) =>
 const readOnly = { readOnly: true } as const;
 
 /** A count's warnings in plain words, one line each, before the count. */
-const warningLines = (warnings: readonly SegmentWarning[]) => warnings.map((w) => `warning: ${warningLine(w)}\n`).join('');
+export const warningLines = (warnings: readonly SegmentWarning[]) => warnings.map((w) => `warning: ${warningLine(w)}\n`).join('');
 
 export function countCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
   return yargs

@@ -274,6 +274,12 @@ describe('kumiwake count on a known shop', () => {
     const out = join(dir, 'typo.csv');
     expect(runCli(['export', file, '--db', db, '--as-of', AS_OF, '--out', out, '--strict']).code).toBe(2);
     expect(existsSync(out)).toBe(false);
+    // An export without --strict writes the list and says the same, as text and in --json.
+    const exported = runCli(['export', file, '--db', db, '--as-of', AS_OF, '--out', out]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout.split('\n').slice(0, 3)).toEqual([...human.stdout.split('\n').slice(0, 2), expect.stringMatching(/^0 customers as of 2025-03-31 written to /)]);
+    const exportedJson = runCli(['export', file, '--db', db, '--as-of', AS_OF, '--out', out, '--json']);
+    expect(JSON.parse(exportedJson.stdout).warnings).toEqual(JSON.parse(json.stdout).warnings);
     expect(runCli(['count', file, '--db', db, '--as-of', AS_OF, '--strict']).code).toBe(2);
   });
 
