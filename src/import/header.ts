@@ -57,6 +57,13 @@ export function mapHeader(table: TableDef, header: readonly string[], file: stri
   }
   const where = mappingFile ?? 'mapping';
   const renames = new Map(Object.entries(mapping.columns).map(([from, to]) => [normaliseHeader(from), to]));
+  // Every target is checked, not only those of headers this file has: a typo must not wait for the file that has its header.
+  for (const [from, to] of Object.entries(mapping.columns)) {
+    for (const n of to === null || to === undefined || to === '' ? [] : Array.isArray(to) ? to : [to]) {
+      if (!resolveName(table, n)) throw new KumiwakeError('mapping-unknown-target', `${where}: columns."${from}": "${n}" is not a column of ${table.table}`);
+    }
+  }
+  const unknown: string[] = [];
   // Headers a derived column reads (concat): used, so not refused when they name no column.
   const sources = new Set(Object.values(mapping.derive).flatMap((d) => ('concat' in d ? d.concat.map(normaliseHeader) : [])));
   const seenHeader = new Map<string, string>();
@@ -74,7 +81,11 @@ export function mapHeader(table: TableDef, header: readonly string[], file: stri
   };
   const targets: ColumnTarget[] = cells.map((cell, position) => {
     const key = normaliseHeader(cell);
-    if (key === '') throw new ImportError('header-empty', file, 1, `#${position + 1}`, 'the header cell is empty; name the column or ignore it in a mapping file');
+    // An Excel sheet with a column beyond the data saves a header ending in a comma: `"": null` in a mapping ignores such columns.
+    if (key === '' && !renames.has('')) {
+      throw new ImportError('header-empty', file, 1, `#${position + 1}`, 'the header cell is empty; name the column, or ignore unnamed columns with a mapping file: {"columns": {"": null}}');
+    }
+    if (key === '' && renames.get('') === null) return { kind: 'ignore' };
     const earlier = seenHeader.get(key);
     if (earlier !== undefined) throw new ImportError('header-duplicate', file, 1, shown(cell), `appears twice in the header (also as "${earlier}")`);
     seenHeader.set(key, cell);
@@ -93,12 +104,18 @@ export function mapHeader(table: TableDef, header: readonly string[], file: stri
     }
     const target = resolveName(table, cell);
     if (!target) {
-      if (sources.has(key)) return { kind: 'ignore' };
-      throw new ImportError('header-unknown', file, 1, shown(cell), `is not a column of ${table.table}; rename or ignore it with --mapping (known columns: ${table.columns.map((c) => c.name).join(', ')})`);
+      if (!sources.has(key)) unknown.push(cell);
+      return { kind: 'ignore' };
     }
     place(target, cell, position);
     return target;
   });
+  // Every unknown header at once: a cart's export with several gets one round, not one per column.
+  if (unknown.length > 0) {
+    const others = unknown.slice(1).map((cell) => `"${shown(cell)}"`);
+    const nor = others.length === 0 ? '' : ` (nor ${others.length === 1 ? 'is' : 'are'} ${others.length > 10 ? `${others.slice(0, 10).join(', ')} and ${others.length - 10} more` : others.join(', ')})`;
+    throw new ImportError('header-unknown', file, 1, shown(unknown[0]!), `is not a column of ${table.table}${nor}; rename or ignore ${unknown.length === 1 ? 'it' : 'them'} with --mapping (known columns: ${table.columns.map((c) => c.name).join(', ')})`);
+  }
 
   for (const [target, derivation] of Object.entries(mapping.derive)) {
     const column = table.columns.find((c) => c.name === target);

@@ -93,6 +93,17 @@ describe('hostile files', () => {
     }
   });
 
+  it('refuses a file whose lines end in CR alone (old Mac programs) by saying so, and loads a trailing unnamed column ignored by a mapping', async () => {
+    const cr = runCli(['import', 'customers', file('cr-only.csv', 'customer_id,name\r331,a\r332,b\r'), '--db', db]);
+    expect(cr.code).toBe(2);
+    expect(cr.stderr).toContain('cr-only.csv:1: the lines end in CR alone (as old Mac programs save CSV), which is not read as a line end');
+    const mapping = file('unnamed.json', '{"columns": {"": null}}');
+    const trailing = runCli(['import', 'customers', file('trailing.csv', 'customer_id,name,\r\n333,c,\r\n334,d,\r\n'), '--db', db, '--mapping', mapping, '--json']);
+    expect(trailing.code, trailing.stderr).toBe(0);
+    expect(JSON.parse(trailing.stdout)).toMatchObject({ rowsRead: 2, rowsLoaded: 2 });
+    expect(await customer('334')).toBe('d');
+  });
+
   it('skips the header of a second file joined end to end instead of storing it as a customer or refusing its words as dates', async () => {
     const r = runCli(['import', 'customers', file('joined.csv', 'customer_id,name\n311,a\n\uFEFFcustomer_id,name\n312,b\ncustomer_id,name\n'), '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);

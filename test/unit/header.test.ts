@@ -32,7 +32,8 @@ describe('mapHeader', () => {
       throw new Error('expected a refusal');
     };
     expect(fault(['customer_id', 'colour'])).toBe('c.csv:1: column colour: is not a column of customers; rename or ignore it with --mapping (known columns: ' + customers.columns.map((c) => c.name).join(', ') + ')');
-    expect(fault(['customer_id', ''])).toMatch(/^c\.csv:1: column #2: the header cell is empty/);
+    expect(fault(['customer_id', 'colour', '好きな色', 'size'])).toMatch(/^c\.csv:1: column colour: is not a column of customers \(nor are "好きな色", "size"\); rename or ignore them with --mapping/);
+    expect(fault(['customer_id', ''])).toBe('c.csv:1: column #2: the header cell is empty; name the column, or ignore unnamed columns with a mapping file: {"columns": {"": null}}');
     expect(fault(['customer_id', 'name', 'NAME'])).toBe('c.csv:1: column NAME: appears twice in the header (also as "name")');
     expect(fault(['customer_id', '氏名', 'name'])).toBe('c.csv:1: column name: and column "氏名" both map to name');
     expect(fault(['name'])).toMatch(/^c\.csv:1: column customer_id: required column is missing \(expected a header "customer_id" or "会員番号" or "顧客ID"\)/);
@@ -44,5 +45,12 @@ describe('mapHeader', () => {
     const bad = { ...emptyMapping, columns: { No: 'member_no' } };
     expect(() => mapHeader(customers, ['No'], 'c.csv', bad, 'map.json')).toThrow(KumiwakeError);
     expect(() => mapHeader(customers, ['No'], 'c.csv', bad, 'map.json')).toThrow('map.json: columns."No": "member_no" is not a column of customers');
+    // A target is checked whether or not this file has its header.
+    expect(() => mapHeader(customers, ['customer_id'], 'c.csv', bad, 'map.json')).toThrow('map.json: columns."No": "member_no" is not a column of customers');
+  });
+
+  it('ignores columns without a header (Excel\'s trailing comma) only when a mapping says `"": null`', () => {
+    const unnamed = { ...emptyMapping, columns: { '': null } };
+    expect(names(mapHeader(customers, ['customer_id', 'name', '', ''], 'c.csv', unnamed).targets)).toEqual(['customer_id', 'name', 'ignored', 'ignored']);
   });
 });

@@ -487,6 +487,10 @@ async function readHeader(_db: DuckDBEngine, file: string, path: string, delimit
   const record = readFirstRecord(path, delimiter);
   if (record === undefined) throw new ImportError('csv-quote', file, 1, undefined, 'the header line never ends (a quoted field opens and is never closed?)');
   if (record.length === 1 && record[0] === '') throw new ImportError('file-empty', file, 1, undefined, 'the header line is empty');
+  // A line end of CR alone is no line end to the reader: the whole file would be one header line.
+  if (record.some((cell) => /\r[^\r\n]/.test(cell))) {
+    throw new ImportError('csv-line-ends', file, 1, undefined, 'the lines end in CR alone (as old Mac programs save CSV), which is not read as a line end: save the file with CRLF or LF line ends');
+  }
   refuseWrongDelimiter(record, file, delimiter);
   return record;
 }
