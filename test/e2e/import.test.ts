@@ -221,6 +221,12 @@ describe('kumiwake import', () => {
     expect(bad.stderr).not.toMatch(/internal error/);
     const empty = runCli(['import', 'mails', file, '--db', join(dir, 'limits.duckdb')], { KUMIWAKE_MEMORY_LIMIT: '' });
     expect(empty.code, empty.stderr).toBe(0);
+    // The export's own limit, set only around the writing, the same way.
+    const out = join(dir, 'limits.csv');
+    const exported = runCli(['export', '-q', 'all()', '--db', join(dir, 'limits.duckdb'), '--out', out], { KUMIWAKE_EXPORT_MEMORY_LIMIT: 'abc' });
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toMatch(/KUMIWAKE_EXPORT_MEMORY_LIMIT="abc" is not a memory size/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('records every import with its counts', async () => {

@@ -376,7 +376,13 @@ export class DuckDBEngine implements Engine {
    */
   async withMemoryLimit<T>(limit: string, work: () => Promise<T>, setting = this.memorySetting): Promise<T> {
     const outer = { setting: this.memorySetting, limit: this.memoryLimit };
-    await this.conn.run(`SET memory_limit = ${sqlString(limit)}`);
+    await this.conn.run(`SET memory_limit = ${sqlString(limit)}`).catch((error: unknown) => {
+      // A limit given in a setting (KUMIWAKE_EXPORT_MEMORY_LIMIT=abc) is the user's to fix, by name.
+      if (error instanceof Error && /memory/i.test(error.message)) {
+        throw new KumiwakeError('bad-setting', `${setting ?? 'the memory limit'}="${limit}" is not a memory size DuckDB reads (for example 400MB or 2GB)`, 2);
+      }
+      throw error;
+    });
     this.memorySetting = setting;
     this.memoryLimit = limit;
     let failed = true;
