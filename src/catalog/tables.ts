@@ -13,7 +13,7 @@ export interface ColumnDef {
   readonly label: string;
   readonly type: ValueType;
   readonly required?: boolean;
-  /** enum spellings (compared lower-cased) → canonical value */
+  /** enum spellings (compared lower-cased) → canonical value; a boolean's own spellings besides the shared ones → 'true' / 'false' */
   readonly values?: Readonly<Record<string, string>>;
   /** SQL literal used when the cell is empty or the column is absent */
   readonly default?: string;
@@ -71,7 +71,8 @@ export const customers: TableDef = {
     col('birthday', 'date', ['誕生日', '生年月日']),
     col('email_pc', 'text', ['PCメールアドレス', 'メールアドレス']),
     col('email_mobile', 'text', ['携帯メールアドレス']),
-    col('is_smartphone', 'boolean', ['スマホ区分']),
+    // LTV-Lab's スマホ区分 is スマホ / スマホ以外.
+    col('is_smartphone', 'boolean', ['スマホ区分'], { values: { 'スマホ': 'true', 'スマホ以外': 'false' } }),
     col('phone_mobile', 'text', ['携帯電話番号']),
     col('phone_home', 'text', ['自宅電話番号', '電話番号']),
     col('postal_code', 'text', ['郵便番号']),
@@ -93,8 +94,9 @@ export const customers: TableDef = {
     }),
     col('bounce_count', 'integer', ['不達回数']),
     col('dm_permission', 'enum', ['DM配信'], {
-      values: { allowed: 'allowed', '許可': 'allowed', '可': 'allowed', refused: 'refused', '拒否': 'refused',
-        '不可': 'refused', test: 'test', 'テスト': 'test' },
+      // LTV-Lab's DM配信 is DM許可 / DM拒否 / テスト配信対象.
+      values: { allowed: 'allowed', '許可': 'allowed', '可': 'allowed', 'dm許可': 'allowed', refused: 'refused', '拒否': 'refused',
+        '不可': 'refused', 'dm拒否': 'refused', test: 'test', 'テスト': 'test', 'テスト配信対象': 'test', 'テスト配信': 'test' },
       valueLabels: { allowed: '許可', refused: '拒否', test: 'テスト' },
     }),
     col('line_linked', 'boolean', ['LINE連携']),
@@ -145,8 +147,10 @@ export const purchases: TableDef = {
     col('media', 'text', ['メディア', '流入元']),
     col('status', 'enum', ['決済状況', '状態', '対応状況', '受注ステータス'], {
       open: true,
-      values: { cancelled: 'cancelled', canceled: 'cancelled', cancel: 'cancelled', 'キャンセル': 'cancelled',
-        '取消': 'cancelled', '取り消し': 'cancelled' },
+      // Half-width ｷｬﾝｾﾙ as older systems write it, and the 済み forms.
+      values: { cancelled: 'cancelled', canceled: 'cancelled', cancel: 'cancelled', 'キャンセル': 'cancelled', 'ｷｬﾝｾﾙ': 'cancelled',
+        'キャンセル済み': 'cancelled', 'キャンセル済': 'cancelled', '取消': 'cancelled', '取消し': 'cancelled', '取り消し': 'cancelled',
+        '取消済み': 'cancelled', '取消済': 'cancelled' },
     }),
     col('counted', 'boolean', ['集計対象'], { default: 'true' }),
     col('remark', 'text', ['商品備考']),

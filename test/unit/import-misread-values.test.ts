@@ -103,4 +103,18 @@ describe('values an import would otherwise store as something else', () => {
     await shop.import({ table: 'purchases', files: [file('yen.csv', `${header}Y1,2,2024-10-06 10:00,P1,"\\1,200"\n`)] });
     expect((await shop.count({ definition: { where: { kind: 'purchases', window: { from: '2024-10-06', to: '2024-10-06' }, sales: { min: 1200, max: 1200 } } } as never })).count).toBe(1);
   });
+
+  it('reads the spellings of the seed manuals: LTV-Lab\'s スマホ区分 and DM配信, and cancelled orders written ｷｬﾝｾﾙ or キャンセル済み', async () => {
+    await shop.import({ table: 'customers', files: [file('ltv.csv', 'customer_id,スマホ区分,DM配信\n31,スマホ,DM許可\n32,スマホ以外,DM拒否\n33,,テスト配信対象\n')] });
+    const record = async (id: string) => Object.fromEntries((await shop.customer(id, { asOf: '2025-06-01' })).record.map((f) => [f.column, f.value]));
+    expect([(await record('31')).is_smartphone, (await record('31')).dm_permission]).toEqual([true, 'allowed']);
+    expect([(await record('32')).is_smartphone, (await record('32')).dm_permission]).toEqual([false, 'refused']);
+    expect((await record('33')).dm_permission).toBe('test');
+    const lines = file('cancelled.csv', 'order_id,customer_id,ordered_at,product_code,amount,status\nK1,31,2025-01-05,P1,100,ｷｬﾝｾﾙ\nK2,31,2025-01-06,P1,100,キャンセル済み\nK3,31,2025-01-07,P1,100,取消済\nK4,32,2025-01-08,P1,100,発送済み\n');
+    await shop.import({ table: 'purchases', files: [lines] });
+    const buyers = (statuses?: string[]) => shop.count({ definition: { where: { kind: 'purchases', orderCount: { min: 1 }, window: { from: '2025-01-05', to: '2025-01-08' }, ...(statuses ? { statuses } : {}) } } as never });
+    expect((await buyers()).count).toBe(1); // 32 alone: 31's three orders are cancelled
+    expect((await buyers(['cancelled'])).count).toBe(1);
+    expect((await buyers(['キャンセル済み'])).count).toBe(1);
+  });
 });

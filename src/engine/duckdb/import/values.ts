@@ -43,7 +43,9 @@ export function typedExpression(column: ColumnDef, raw: string, options: ValueOp
       // A CASE over the spellings, not `IN (…)`: DuckDB makes a long IN list a join probed by every
       // row (the four of purchases' `counted` cost 0.8 s of the 8.9 s reading the 1x lines).
       const when = (spellings: readonly string[], value: string) => spellings.map((s) => `WHEN ${sqlString(s)} THEN ${value}`).join(' ');
-      const spelled = (exact: string) => `CASE ${exact} ${when(booleanSpellings.true, 'true')} ${when(booleanSpellings.false, 'false')} END`;
+      const own = Object.entries(column.values ?? {});
+      const spellings = (value: 'true' | 'false') => [...booleanSpellings[value], ...own.filter(([, v]) => v === value).map(([s]) => s)];
+      const spelled = (exact: string) => `CASE ${exact} ${when(spellings('true'), 'true')} ${when(spellings('false'), 'false')} END`;
       return `COALESCE(${spelled(raw)}, ${spelled(`lower(${raw})`)})`;
     }
     case 'date': {
@@ -62,9 +64,13 @@ export function typedExpression(column: ColumnDef, raw: string, options: ValueOp
         if (!spellings.has(spelling.toLowerCase())) spellings.set(spelling.toLowerCase(), value);
       }
       const ordered = [...spellings].sort(([a, x], [b, y]) => Number(b === y) - Number(a === x));
-      const spelled = (exact: string) =>
-        `CASE ${exact} ${ordered.map(([spelling, value]) => `WHEN ${sqlString(spelling)} THEN ${sqlString(value)}`).join(' ')} END`;
-      return `COALESCE(${spelled(raw)}, ${spelled(`lower(${raw})`)}${column.open ? `, ${raw}` : ''})`;
+      const spelled = (exact: string, listed: ReadonlyArray<[string, string]>) =>
+        `CASE ${exact} ${listed.map(([spelling, value]) => `WHEN ${sqlString(spelling)} THEN ${sqlString(value)}`).join(' ')} END`;
+      // lower() can only change the cells of spellings with letters of a case: the second CASE
+      // lists only those (a status column's Japanese spellings are compared once a cell).
+      const cased = ordered.filter(([spelling]) => spelling.toUpperCase() !== spelling);
+      const lowered = cased.length > 0 ? `, ${spelled(`lower(${raw})`, cased)}` : '';
+      return `COALESCE(${spelled(raw, ordered)}${lowered}${column.open ? `, ${raw}` : ''})`;
     }
     case 'tags':
       return `list_filter(list_transform(regexp_split_to_array(${raw}, '[;；、]'), t -> trim(t)), t -> t <> '')`;
