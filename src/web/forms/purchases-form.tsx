@@ -65,7 +65,7 @@ export function PurchasesForm({ path }: { path: Path }) {
       <DateRange path={[...path, 'lastOrderedAt']} label={t('lastOrderedAt')} />
       <DateRange path={[...path, 'lastShippedAt']} label={t('lastShippedAt')} />
       <NumberRange path={[...path, 'orderCount']} label={t(scoped ? 'orderCountPeriod' : 'orderCount')} />
-      <NumberRange path={[...path, 'sales']} label={t(scoped ? 'salesPeriod' : 'sales')} />
+      <NumberRange path={[...path, 'sales']} label={t(scoped ? 'salesPeriod' : 'sales')} yen />
       <Row label={t('firstOrderProducts')} path={[...path, 'firstOrderProducts']}><ListInput path={[...path, 'firstOrderProducts']} label={t('firstOrderProducts')} /></Row>
       <Row label={t('lastOrderProducts')} path={[...path, 'lastOrderProducts']}><ListInput path={[...path, 'lastOrderProducts']} label={t('lastOrderProducts')} /></Row>
       <OrderFilterForm path={[...path, 'lastOrder']} label={t('lastOrder')} />
