@@ -138,4 +138,17 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
       await countShown(oneShotCount(definitions.typedNumbers));
     }
   });
+
+  it('shows a new 属性 as incomplete until a value is typed, never as "prefecture is empty"', async () => {
+    await startNew();
+    await page.selectOption(ADD, 'field');
+    expect(await faultsBeside('where.all[0]')).toContain('missing-operand');
+    expect(await page.textContent('ul.faults[data-fault-path="where.all[0]"]')).toContain('値を入力してください');
+    expect(await shownDefinition()).toEqual({ where: { all: [{ kind: 'field', field: 'prefecture', op: 'eq' }] } });
+    // choosing the field again starts it without a value too
+    await page.selectOption('select[data-path="where.all[0].field"]', 'prefecture');
+    expect(await faultsBeside('where.all[0]')).toContain('missing-operand');
+    await page.fill('input[data-path="where.all[0].value"]', prefecture);
+    await countShown(oneShotCount(definitions.prefecture));
+  });
 });
