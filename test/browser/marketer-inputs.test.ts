@@ -151,4 +151,37 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
     await page.fill('input[data-path="where.all[0].value"]', prefecture);
     await countShown(oneShotCount(definitions.prefecture));
   });
+
+  it('counts a product row of a category alone, or of a remark alone; a new row asks for one', async () => {
+    await startNew();
+    await page.selectOption(ADD, 'period');
+    await page.fill('input[data-path="where.all[0].window.from"]', 'today-365d');
+    await page.click('.leaf[data-path="where.all[0]"] button.add-row');
+    expect(await faultsBeside('where.all[0].products[0]')).toContain('empty-product-row');
+    await page.fill('input[data-path="where.all[0].products[0].categories"]', category);
+    await countShown(oneShotCount(definitions.categoryRow));
+    expect(await shownDefinition()).toEqual(definitions.categoryRow);
+
+    await page.fill('input[data-path="where.all[0].products[0].categories"]', '');
+    await page.fill('input[data-path="where.all[0].products[0].remarkContains"]', '定期');
+    await page.waitForFunction(() => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done', undefined, { timeout: 10_000 });
+    const rows = ((await shownDefinition()) as { where: { all: Array<{ products: unknown[] }> } }).where.all[0]!.products;
+    expect(rows).toEqual([{ count: { min: 1 }, remarkContains: '定期' }]);
+  });
+
+  it('counts a 最新受注 filter of media alone (no empty store list left behind)', async () => {
+    await startNew();
+    await page.selectOption(ADD, 'purchases');
+    await page.check('input[aria-label="最新購入情報 (最新受注)"]');
+    expect(await faultsBeside('where.all[0].lastOrder')).toContain('missing-property');
+    await page.fill('input[data-path="where.all[0].lastOrder.media"]', 'google');
+    await page.waitForFunction(() => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done', undefined, { timeout: 10_000 });
+    // ticking and unticking ADコードなし leaves no empty media list either
+    await page.fill('input[data-path="where.all[0].lastOrder.media"]', '');
+    await page.check('input[aria-label="最新購入情報 (最新受注) ADコードなしも含む"]');
+    await page.uncheck('input[aria-label="最新購入情報 (最新受注) ADコードなしも含む"]');
+    await page.fill('input[data-path="where.all[0].lastOrder.stores"]', '100');
+    await page.waitForFunction(() => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done', undefined, { timeout: 10_000 });
+    expect(await shownDefinition()).toEqual({ where: { all: [{ kind: 'purchases', orderCount: { min: 1 }, lastOrder: { stores: ['100'] } }] } });
+  });
 });

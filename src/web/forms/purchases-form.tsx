@@ -79,7 +79,9 @@ export function PurchasesForm({ path }: { path: Path }) {
               return next.length === 0 ? undefined : next;
             })} />
         ))}
-        <button type="button" class="add-row" onClick={() => update([...path, 'products', rows.length], { products: [], count: { min: 1 } })}>{t('addRow')}</button>
+        {/* A new row names nothing yet (no `"products": []`, which the parser refuses even beside
+            a category): its empty-product-row fault says what to fill in. */}
+        <button type="button" class="add-row" onClick={() => update([...path, 'products', rows.length], { count: { min: 1 } })}>{t('addRow')}</button>
         <p class="hint">{t('zeroHint')}</p>
         <Faults path={[...path, 'products']} within={false} />
       </fieldset>
