@@ -184,4 +184,27 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done', undefined, { timeout: 10_000 });
     expect(await shownDefinition()).toEqual({ where: { all: [{ kind: 'purchases', orderCount: { min: 1 }, lastOrder: { stores: ['100'] } }] } });
   });
+
+  it('browses ＋条件を追加 and 移動 with arrow keys without adding or moving; Enter adds', async () => {
+    await startNew();
+    const add = page.locator(ADD);
+    await add.focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    expect(await page.locator('.leaf').count()).toBe(0);
+    expect(await add.inputValue()).toBe('period'); // the keys did browse the kinds
+    await page.keyboard.press('Enter');
+    await page.locator('.leaf[data-path="where.all[0]"]').waitFor();
+    expect(await page.locator('.leaf').count()).toBe(1);
+    expect(await page.textContent('.leaf[data-path="where.all[0]"] .leaf-title')).toBe('期間設定');
+    expect(await add.inputValue()).toBe('');
+
+    const move = page.locator('select.move[data-path="where.all[0]"]');
+    await move.focus();
+    for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowDown');
+    expect(await move.inputValue()).not.toBe('');
+    expect(await page.locator('.group[data-path="where.all[0]"]').count()).toBe(0);
+    await page.keyboard.press('Tab');
+    expect(await page.locator('.leaf[data-path="where.all[0]"]').count()).toBe(1);
+    expect(await move.inputValue()).toBe('');
+  });
 });
