@@ -207,4 +207,18 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
     expect(await page.locator('.leaf[data-path="where.all[0]"]').count()).toBe(1);
     expect(await move.inputValue()).toBe('');
   });
+
+  it('names each RFM cell the same in the RFM分析 condition and in 集計', async () => {
+    await startNew();
+    await page.click('nav.results-tabs button:has-text("集計")');
+    await page.selectOption('select[aria-label="集計項目"]', 'rfm');
+    await page.waitForSelector('.results[data-state=done] table[data-field="rfm"]', { timeout: 10_000 });
+    const rows = await page.$$eval('[data-testid=breakdown] tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-value') ?? '', tr.querySelector('td')?.textContent ?? ''] as const));
+    await page.click('nav.results-tabs button:has-text("会員一覧")');
+    await page.selectOption(ADD, 'rfm');
+    const cells = new Map(await page.$$eval('select[data-path="where.all[0].cell"] option', (options) => options.map((o) => [(o as HTMLOptionElement).value, o.textContent ?? ''] as const)));
+    const named = rows.filter(([cell]) => cells.has(cell));
+    expect(named.length).toBeGreaterThan(3);
+    for (const [cell, label] of named) expect(label, cell).toBe(cells.get(cell));
+  });
 });
