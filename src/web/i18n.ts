@@ -331,7 +331,9 @@ const MESSAGES = {
   lineHint: ['LINE配信設定が送信拒否・テスト配信対象の顧客は含みません', 'Customers whose LINE setting is refused or test are not reached'],
   text: ['テキスト', 'Text'],
   description: ['説明', 'Description'],
-  includeDeleted: ['退会者を含む', 'Include deleted customers'],
+  // includeDeleted is the deleted customers (削除), never the withdrawn (退会): those are always counted.
+  includeDeleted: ['削除済みの顧客を含む', 'Include deleted customers'],
+  includeDeletedHint: ['退会者はこの設定に関係なく含まれます (除くには 属性 の「退会」で絞り込みます)', 'Withdrawn customers are counted either way (to leave them out, add an Attribute condition on withdrawn)'],
   textApply: ['反映', 'Apply'],
   textHint: ['クエリ言語で編集します。入力を止めると条件に反映されます', 'Edit in the query language; the conditions follow when you pause'],
   queryFault: ['クエリの誤り', 'Query fault'],

@@ -221,4 +221,15 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
     expect(named.length).toBeGreaterThan(3);
     for (const [cell, label] of named) expect(label, cell).toBe(cells.get(cell));
   });
+
+  it('labels includeDeleted as deleted customers, and says the withdrawn are counted either way', async () => {
+    const box = page.locator('input[data-path="includeDeleted"]');
+    expect(await box.getAttribute('aria-label')).toBe('削除済みの顧客を含む');
+    expect(await page.textContent('.document-fields')).not.toContain('退会者を含む');
+    expect(await page.textContent('[data-testid=include-deleted-hint]')).toContain('退会者はこの設定に関係なく含まれます');
+    await page.click('button.lang');
+    expect(await box.getAttribute('aria-label')).toBe('Include deleted customers');
+    expect(await page.textContent('[data-testid=include-deleted-hint]')).toContain('Withdrawn customers are counted either way');
+    await page.click('button.lang');
+  });
 });
