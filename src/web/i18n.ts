@@ -175,6 +175,8 @@ const MESSAGES = {
   dm: ['DM', 'DM'],
   counting: ['集計中…', 'Counting…'],
   faults: ['入力エラー', 'Faults'],
+  serverUnreachable: ['サーバーに接続できません。kumiwake serve が起動しているか確認してください', 'Cannot reach the server: check that kumiwake serve is running'],
+  retrying: ['接続でき次第、自動で数え直します', 'The count is asked again as soon as the server answers'],
   warnings: ['注意', 'Warnings'],
   didYouMean: ['候補', 'did you mean'],
   asOf: ['基準日', 'As of'],

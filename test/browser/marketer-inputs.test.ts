@@ -232,4 +232,31 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
     expect(await page.textContent('[data-testid=include-deleted-hint]')).toContain('Withdrawn customers are counted either way');
     await page.click('button.lang');
   });
+
+  it('says plainly that the server cannot be reached, and counts again once it is back', async () => {
+    await startNew();
+    const port = Number(new URL(server.url).port);
+    await server.close();
+    await page.selectOption(ADD, 'tenure');
+    const unreachable = page.locator('[data-testid=count-unreachable]');
+    await unreachable.waitFor({ timeout: 10_000 });
+    expect(await unreachable.textContent()).toContain('サーバーに接続できません');
+    const bar = await page.textContent('.count-bar');
+    for (const raw of ['入力エラー', 'Failed to fetch', 'TypeError']) expect(bar).not.toContain(raw);
+    expect(await page.getAttribute('.count-bar', 'data-state')).toBe('unreachable');
+
+    // saving says the same sentence, not the browser's error
+    await page.fill('input[aria-label="セグメント名"]', 'while-down');
+    await page.click('.segment-actions button:has-text("別名で保存")');
+    await page.waitForSelector('[data-testid=segment-note]');
+    expect(await page.textContent('[data-testid=segment-note]')).toContain('サーバーに接続できません');
+
+    await page.click('button.lang');
+    expect(await unreachable.textContent()).toContain('Cannot reach the server');
+    await page.click('button.lang');
+
+    server = await startServer(workspace, { host: '127.0.0.1', port, webRoot: WEB_ROOT });
+    await countShown(oneShotCount(definitions.tenure)); // no edit: the page asks again by itself
+    expect(await unreachable.count()).toBe(0);
+  });
 });
