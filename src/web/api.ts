@@ -1,3 +1,5 @@
+import { message } from './i18n.js';
+
 /** A fault of the server's JSON API: the status, the code, and a definition's faults with their paths. */
 export interface Fault {
   readonly code: string;
@@ -11,19 +13,44 @@ export class ApiError extends Error {
   }
 }
 
+/** The code of the ApiError a request that never reached the server (or lost it) rejects with. */
+export const UNREACHABLE = 'unreachable';
+
+/**
+ * A network failure as the page says it: the browser's own error (`TypeError: Failed to fetch`)
+ * is no input error and means nothing to a marketer. In the page's language (app.tsx sets it on
+ * <html>), for every place that shows an error's message (save, download, breakdown, …).
+ */
+export function unreachable(): ApiError {
+  return new ApiError(0, UNREACHABLE, message(document.documentElement.lang === 'en' ? 'en' : 'ja', 'serverUnreachable'));
+}
+
+/** Runs a request to the server: an abort rejects with the AbortError, a network failure with `unreachable()`. */
+export async function reaching<T>(signal: AbortSignal | undefined, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (signal?.aborted || error instanceof ApiError) throw error;
+    throw unreachable();
+  }
+}
+
 /**
  * Calls the server. Every request carries the header the server's cross-site check asks for;
- * bodies are JSON, never SQL. An aborted request rejects with the AbortError.
+ * bodies are JSON, never SQL. An aborted request rejects with the AbortError; one that cannot
+ * reach the server (stopped, the network down) with an ApiError coded `unreachable`.
  */
 export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const response = await fetch(path, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { 'X-Kumiwake': '1', ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: init.signal,
-    credentials: 'same-origin',
+  const [response, text] = await reaching(init.signal, async () => {
+    const answer = await fetch(path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { 'X-Kumiwake': '1', ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: init.signal,
+      credentials: 'same-origin',
+    });
+    return [answer, await answer.text()] as const;
   });
-  const text = await response.text();
   const data = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) {
     const error = data?.error ?? { code: 'http', message: `HTTP ${response.status}` };

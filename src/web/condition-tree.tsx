@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { ActionSelect } from './action-select.js';
 import { useEditor } from './editor.js';
 import { FieldForm, newFieldLeaf } from './forms/field-form.js';
 import { MailForm, newMailLeaf } from './forms/mail-form.js';
@@ -52,14 +53,13 @@ export function AddButtons({ onAdd }: { onAdd: (node: Json) => void }) {
   const t = useT();
   return (
     <span class="add">
-      <select aria-label={t('addCondition')} value="" onChange={(e) => {
-        const entry = NEW_LEAVES.find(([kind]) => kind === e.currentTarget.value);
-        e.currentTarget.value = '';
+      <ActionSelect label={t('addCondition')} onChoose={(value) => {
+        const entry = NEW_LEAVES.find(([kind]) => kind === value);
         if (entry) onAdd(entry[1]());
       }}>
         <option value="">＋ {t('addCondition')}</option>
         {NEW_LEAVES.map(([kind]) => <option key={kind} value={kind}>{t(`kind_${kind}`)}</option>)}
-      </select>
+      </ActionSelect>
       <button type="button" onClick={() => onAdd({ all: [] })}>＋ {t('addGroup')}</button>
     </span>
   );

@@ -1,4 +1,4 @@
-import type { CountAnswer } from './api.js';
+import { UNREACHABLE, type CountAnswer } from './api.js';
 import { LangContext, useT } from './i18n.js';
 import { faultText } from './fault-texts.js';
 import { useContext, useEffect } from 'preact/hooks';
@@ -12,12 +12,14 @@ export function CountBar({ live }: { live: Live<CountAnswer> }) {
   const lang = useContext(LangContext);
   const { data, error, pending } = live;
   const shown = error ? undefined : data;
+  // A network failure is no input error: a plain sentence, and live.ts asks again by itself.
+  const unreachable = error?.code === UNREACHABLE;
   // The benchmark (src/bench/run-browser.ts) times a count from its request to this mark.
   useEffect(() => {
     if (shown && !pending) performance.mark('kumiwake:count-rendered', { detail: { count: shown.count, reachable: shown.reachable, asOf: shown.asOf, elapsedMs: shown.elapsedMs } });
   }, [data, error, pending]);
   return (
-    <section class="count-bar" data-state={pending ? 'pending' : error ? 'fault' : 'done'} aria-live="polite">
+    <section class="count-bar" data-state={pending ? 'pending' : unreachable ? 'unreachable' : error ? 'fault' : 'done'} aria-live="polite">
       <div class="figures">
         <span class="figure total"><span class="figure-label">{t('total')}</span> <b data-testid="count-total">{shown ? number(shown.count) : '—'}</b> {t('people')}</span>
         <span class="figure"><span class="figure-label">{t('email')}</span> <b data-testid="count-email">{shown ? number(shown.reachable.email) : '—'}</b></span>
@@ -26,7 +28,13 @@ export function CountBar({ live }: { live: Live<CountAnswer> }) {
         {shown && <span class="as-of">{t('asOf')} {shown.asOf} · {Math.round(shown.elapsedMs)} ms</span>}
         {pending && <span class="pending">{t('counting')}</span>}
       </div>
-      {error && (
+      {unreachable && (
+        <div class="count-faults" data-testid="count-unreachable">
+          <p>{t('serverUnreachable')}</p>
+          <p class="hint">{t('retrying')}</p>
+        </div>
+      )}
+      {error && !unreachable && (
         <div class="count-faults" data-testid="count-faults">
           <b>{t('faults')}</b>
           {error.faults.length > 0

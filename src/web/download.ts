@@ -1,4 +1,4 @@
-import { ApiError } from './api.js';
+import { ApiError, reaching } from './api.js';
 
 export interface DownloadProgress {
   /** bytes received */
@@ -13,13 +13,13 @@ export interface DownloadProgress {
  * download. A refusal before the first byte is the server's JSON error, thrown as an ApiError.
  */
 export async function download(path: string, body: unknown, fileName: string, onProgress: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<{ rows: number }> {
-  const response = await fetch(path, {
+  const response = await reaching(signal, () => fetch(path, {
     method: 'POST',
     headers: { 'X-Kumiwake': '1', 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
     credentials: 'same-origin',
     signal,
-  });
+  }));
   if (!response.ok) {
     const data = await response.json().catch(() => undefined);
     const error = data?.error ?? { code: 'http', message: `HTTP ${response.status}` };
@@ -31,7 +31,7 @@ export async function download(path: string, body: unknown, fileName: string, on
   let received = 0;
   const reader = response.body!.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reaching(signal, () => reader.read());
     if (done) break;
     chunks.push(value);
     received += value.length;

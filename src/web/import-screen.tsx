@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError } from './api.js';
+import { api, ApiError, unreachable } from './api.js';
 import { useT } from './i18n.js';
 
 
@@ -40,7 +40,7 @@ function uploadFile(file: File, table: string, onProgress: (fraction: number) =>
       if (request.status >= 200 && request.status < 300) resolve(data);
       else reject(new ApiError(request.status, data?.error?.code ?? 'http', data?.error?.message ?? `HTTP ${request.status}`));
     };
-    request.onerror = () => reject(new ApiError(0, 'network', 'the upload failed (network)'));
+    request.onerror = () => reject(unreachable());
     request.send(file);
   });
 }

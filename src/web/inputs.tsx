@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { faultsAt, useEditor, type Editor } from './editor.js';
 import { LangContext, useT } from './i18n.js';
 import { faultText } from './fault-texts.js';
+import { readNumber } from './number-text.js';
 import { useContext } from 'preact/hooks';
 import { getAt, isObject, jsonPath, splitList, type Json, type Path } from './tree.js';
 
@@ -63,10 +64,13 @@ export function TextInput({ path, placeholder, set, list, label }: FieldProps) {
   );
 }
 
-/** A number: what is not a number is passed on as text, so the parser's fault says so beside it. */
-export function NumberInput({ path, placeholder, set, label }: FieldProps) {
+/**
+ * A number: what is not a plain decimal number (number-text.ts) is passed on as text, so the
+ * parser's fault says so beside it. `yen`: an amount, whose text may end with 円.
+ */
+export function NumberInput({ path, placeholder, set, label, yen = false }: FieldProps & { yen?: boolean }) {
   const { definition, update } = useEditor();
-  const read = (text: string): Json | undefined => (text.trim() === '' ? undefined : Number.isFinite(Number(text)) ? Number(text) : text);
+  const read = (text: string): Json | undefined => (text.trim() === '' ? undefined : readNumber(text, { yen }));
   const [text, setText] = useTypedText(getAt(definition, path), showText, read);
   return (
     <input type="text" inputMode="decimal" class="number" value={text} placeholder={placeholder} aria-label={label} data-path={jsonPath(path)}
@@ -79,7 +83,7 @@ export function ListInput({ path, placeholder, numbers = false, keepEmpty = fals
   const { definition, update } = useEditor();
   const show = (v: Json | undefined) => (Array.isArray(v) ? v.map(String).join(', ') : showText(v));
   const read = (text: string): Json | undefined => {
-    const items = splitList(text).map((s) => (numbers && Number.isFinite(Number(s)) ? Number(s) : s));
+    const items = splitList(text).map((s) => (numbers ? readNumber(s) : s));
     return items.length === 0 && !keepEmpty ? undefined : items;
   };
   const [text, setText] = useTypedText(getAt(definition, path), show, read);
@@ -117,14 +121,14 @@ function useRangeSetter(path: Path, end: string, keepEmpty: boolean) {
 }
 
 /** `min` ~ `max` (both inclusive); with neither the range goes (unless it is the leaf itself). */
-export function NumberRange({ path, label, keepEmpty = false, isLeaf = false }: { path: Path; label: string; keepEmpty?: boolean; isLeaf?: boolean }) {
+export function NumberRange({ path, label, keepEmpty = false, isLeaf = false, yen = false }: { path: Path; label: string; keepEmpty?: boolean; isLeaf?: boolean; yen?: boolean }) {
   const t = useT();
   // A leaf that is a range (age, tenure) has its own faults shown by its box: only its ends' here.
   return (
     <Row label={label} path={isLeaf ? undefined : path}>
-      <NumberInput path={[...path, 'min']} set={useRangeSetter(path, 'min', keepEmpty)} label={`${label} ${t('min')}`} />
+      <NumberInput path={[...path, 'min']} set={useRangeSetter(path, 'min', keepEmpty)} label={`${label} ${t('min')}`} yen={yen} />
       <span class="tilde">～</span>
-      <NumberInput path={[...path, 'max']} set={useRangeSetter(path, 'max', keepEmpty)} label={`${label} ${t('max')}`} />
+      <NumberInput path={[...path, 'max']} set={useRangeSetter(path, 'max', keepEmpty)} label={`${label} ${t('max')}`} yen={yen} />
       {isLeaf && <><Faults path={[...path, 'min']} /><Faults path={[...path, 'max']} /></>}
     </Row>
   );

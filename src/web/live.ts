@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from './api.js';
+import { ApiError, UNREACHABLE } from './api.js';
 
 export interface Live<T> {
   readonly data?: T;
@@ -11,9 +11,10 @@ export interface Live<T> {
 /**
  * Asks the server again each time `key` changes, after `delayMs` of quiet. The request for an
  * older key is aborted, and an answer that still arrives for it is dropped: only the answer to
- * the latest question is ever shown.
+ * the latest question is ever shown. While the server cannot be reached the same question is
+ * asked again every `retryMs`, so the answer comes back with the server, without an edit.
  */
-export function useLive<T>(key: string | undefined, ask: (signal: AbortSignal) => Promise<T>, delayMs = 150): Live<T> {
+export function useLive<T>(key: string | undefined, ask: (signal: AbortSignal) => Promise<T>, delayMs = 150, retryMs = 2000): Live<T> {
   const [state, setState] = useState<Live<T> & { answered?: string }>({ pending: key !== undefined });
   const latest = useRef(0);
   useEffect(() => {
@@ -21,15 +22,18 @@ export function useLive<T>(key: string | undefined, ask: (signal: AbortSignal) =
     if (key === undefined) return undefined;
     setState((s) => ({ ...s, pending: true }));
     const controller = new AbortController();
-    const timer = setTimeout(() => {
+    const attempt = () => {
       ask(controller.signal).then(
         (data) => { if (question === latest.current) setState({ data, pending: false, answered: key }); },
         (error: unknown) => {
           if (question !== latest.current || controller.signal.aborted) return;
-          setState({ error: error instanceof ApiError ? error : new ApiError(0, 'network', String(error)), pending: false, answered: key });
+          const fault = error instanceof ApiError ? error : new ApiError(0, 'network', String(error));
+          setState({ error: fault, pending: false, answered: key });
+          if (fault.code === UNREACHABLE) timer = setTimeout(attempt, retryMs);
         },
       );
-    }, delayMs);
+    };
+    let timer = setTimeout(attempt, delayMs);
     return () => { clearTimeout(timer); controller.abort(); };
   }, [key]);
   // The render that follows a new key comes before the effect marks it pending: an answer to

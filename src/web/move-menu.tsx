@@ -1,3 +1,4 @@
+import { ActionSelect } from './action-select.js';
 import { useEditor } from './editor.js';
 import { useT } from './i18n.js';
 import { getAt, groupKey, groupPaths, isWithin, jsonPath, moveInto, moveOut, parentGroup, wrapIn, type GroupKey, type Moved, type Path } from './tree.js';
@@ -9,7 +10,8 @@ export function groupNumber(definition: ReturnType<typeof useEditor>['definition
 
 /**
  * 移動: one select per condition (keyboard reachable as any select) that moves it into another
- * group, out of its group, or wraps it in a new AND / OR / NOT group. Only the moves tree.ts
+ * group, out of its group, or wraps it in a new AND / OR / NOT group (arrow keys only browse the
+ * moves; Enter or a click makes one: action-select.tsx). Only the moves tree.ts
  * allows are offered (never into the condition itself or its own groups). After a move the
  * moved condition's menu takes the focus, so a keyboard user can go on moving it.
  */
@@ -34,11 +36,7 @@ export function MoveMenu({ path }: { path: Path }) {
     }
   };
   return (
-    <select class="move" aria-label={t('move')} title={t('move')} data-path={jsonPath(path)} value="" onChange={(e) => {
-      const value = e.currentTarget.value;
-      e.currentTarget.value = '';
-      choose(value);
-    }}>
+    <ActionSelect class="move" label={t('move')} title={t('move')} dataPath={jsonPath(path)} onChoose={choose}>
       <option value="">{t('moveMenu')}</option>
       {canOut && <option value="out">{t('moveOut')}</option>}
       {into.length > 0 && (
@@ -52,6 +50,6 @@ export function MoveMenu({ path }: { path: Path }) {
       <optgroup label={t('wrapIn')}>
         {(['all', 'any', 'not'] as const).map((k) => <option key={k} value={`wrap-${k}`}>{t(k)}</option>)}
       </optgroup>
-    </select>
+    </ActionSelect>
   );
 }

@@ -9,7 +9,7 @@ import { message, type Lang } from './i18n.js';
 export function valueLabel(lang: Lang, catalog: Catalog | undefined, field: string, value: unknown): string {
   if (value === null || value === undefined) return message(lang, 'noValue');
   const text = String(value);
-  if (field === 'rfm') return message(lang, `rfm_${text}`);
+  if (field === 'rfm') return message(lang, `cell_${text}`); // the RFM分析 condition's names
   if (field === 'channel') return message(lang, `channel_${text}`);
   if (field === 'age_band') return text === 'unknown' ? message(lang, 'unknownAge') : `${text}${message(lang, 'ageSuffix')}`;
   const choice = catalog?.fields.find((f) => f.name === field)?.choices?.find((c) => c.value === text);

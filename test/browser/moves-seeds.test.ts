@@ -180,9 +180,13 @@ describe.runIf(HAVE_CHROMIUM)('moving conditions and the seed searches in Chromi
     // the moved condition's menu has the focus, so a keyboard user goes on from there
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-path') === 'where.all[1].any[1]', undefined, { timeout: 5_000 });
     await shows(MOVES.movedInto);
-    // by the keyboard alone: the menu focused, ↓ picks its first move (out of the OR group), and back by the menu
+    // by the keyboard alone: the menu focused, ↓ shows its first move (out of the OR group) and
+    // makes none (action-select.tsx), Enter makes it; and back by the menu
     await page.focus(moveMenu('where.all[1].any[1]'));
     await page.keyboard.press('ArrowDown');
+    expect(await page.inputValue(moveMenu('where.all[1].any[1]'))).toBe('out');
+    expect(await page.locator('.leaf[data-path="where.all[1].any[1]"]').count()).toBe(1);
+    await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-path') === 'where.all[2]', undefined, { timeout: 5_000 });
     await shows(MOVES.built);
     await page.selectOption(moveMenu('where.all[2]'), 'into:where.all[1]');

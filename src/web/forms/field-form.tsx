@@ -30,7 +30,8 @@ function withOperator(leaf: JsonObject, op: string): JsonObject {
   const next: JsonObject = { kind: 'field', field: leaf.field ?? '', op };
   if (leaf.loose === true && LOOSE.has(op)) next.loose = true;
   const first = leaf.value ?? (Array.isArray(leaf.values) ? leaf.values[0] : undefined) ?? leaf.min;
-  if (SINGLE.has(op)) next.value = first ?? '';
+  // No value yet is left out, never `""`: `eq ""` is "is empty", a real condition the parser accepts.
+  if (SINGLE.has(op) && first !== undefined && first !== '') next.value = first;
   else if (op === 'in' || op === 'not_in') next.values = Array.isArray(leaf.values) ? leaf.values : first === undefined || first === '' ? [] : [first];
   else if (op === 'between') Object.assign(next, leaf.min !== undefined || leaf.max !== undefined ? { min: leaf.min ?? null, max: leaf.max ?? null } : {});
   for (const key of Object.keys(next)) if (next[key] === null) delete next[key];
@@ -99,4 +100,9 @@ export function FieldForm({ path }: { path: Path }) {
   );
 }
 
-export const newFieldLeaf = (): Json => ({ kind: 'field', field: 'prefecture', op: 'eq', value: '' });
+/**
+ * A new 属性 starts without a value: the parser's `missing-operand` shows beside the empty box and
+ * the count shows "—", as for any half-typed condition. With `"value": ""` it meant "prefecture is
+ * empty" and was counted (0 people; inside an OR, every customer without a prefecture).
+ */
+export const newFieldLeaf = (): Json => ({ kind: 'field', field: 'prefecture', op: 'eq' });

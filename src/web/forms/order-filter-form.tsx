@@ -35,8 +35,8 @@ export function OrderGroups({ path }: { path: Path }) {
 
 /**
  * `lastOrder` / `firstOrder` (LTV-Lab 最新購入店舗・最新の受注コード, Ripist 初回購入ADコード): filters
- * one order of the customer must pass. A checkbox starts it (with an empty store list for the
- * user to fill) and removes it.
+ * one order of the customer must pass. A checkbox starts it empty (the parser's fault asks for
+ * one filter; an empty store list would stay and be refused beside a media list) and removes it.
  */
 export function OrderFilterForm({ path, label }: { path: Path; label: string }) {
   const t = useT();
@@ -47,7 +47,7 @@ export function OrderFilterForm({ path, label }: { path: Path; label: string }) 
   return (
     <fieldset class="order-filter" data-path={jsonPath(path)}>
       <legend>
-        <label class="check"><input type="checkbox" aria-label={label} data-path={jsonPath(path)} checked={on} onChange={(e) => update(path, e.currentTarget.checked ? { stores: [] } : undefined)} /> {label}</label>
+        <label class="check"><input type="checkbox" aria-label={label} data-path={jsonPath(path)} checked={on} onChange={(e) => update(path, e.currentTarget.checked ? {} : undefined)} /> {label}</label>
       </legend>
       {on && (
         <>
@@ -58,7 +58,10 @@ export function OrderFilterForm({ path, label }: { path: Path; label: string }) 
               onChange={(e) => {
                 const checked = e.currentTarget.checked;
                 update([...path, 'mediaEmpty'], checked ? true : undefined);
-                if (checked && getAt(definition, [...path, 'media']) === undefined) update([...path, 'media'], []);
+                const media = getAt(definition, [...path, 'media']);
+                if (checked && media === undefined) update([...path, 'media'], []);
+                // the empty list the tick wrote means nothing without it (the parser refuses it)
+                if (!checked && Array.isArray(media) && media.length === 0) update([...path, 'media'], undefined);
               }} /> {t('mediaEmpty')}</label>
           </Row>
           <Faults path={[...path, 'mediaEmpty']} />

@@ -65,7 +65,7 @@ export function PurchasesForm({ path }: { path: Path }) {
       <DateRange path={[...path, 'lastOrderedAt']} label={t('lastOrderedAt')} />
       <DateRange path={[...path, 'lastShippedAt']} label={t('lastShippedAt')} />
       <NumberRange path={[...path, 'orderCount']} label={t(scoped ? 'orderCountPeriod' : 'orderCount')} />
-      <NumberRange path={[...path, 'sales']} label={t(scoped ? 'salesPeriod' : 'sales')} />
+      <NumberRange path={[...path, 'sales']} label={t(scoped ? 'salesPeriod' : 'sales')} yen />
       <Row label={t('firstOrderProducts')} path={[...path, 'firstOrderProducts']}><ListInput path={[...path, 'firstOrderProducts']} label={t('firstOrderProducts')} /></Row>
       <Row label={t('lastOrderProducts')} path={[...path, 'lastOrderProducts']}><ListInput path={[...path, 'lastOrderProducts']} label={t('lastOrderProducts')} /></Row>
       <OrderFilterForm path={[...path, 'lastOrder']} label={t('lastOrder')} />
@@ -79,7 +79,9 @@ export function PurchasesForm({ path }: { path: Path }) {
               return next.length === 0 ? undefined : next;
             })} />
         ))}
-        <button type="button" class="add-row" onClick={() => update([...path, 'products', rows.length], { products: [], count: { min: 1 } })}>{t('addRow')}</button>
+        {/* A new row names nothing yet (no `"products": []`, which the parser refuses even beside
+            a category): its empty-product-row fault says what to fill in. */}
+        <button type="button" class="add-row" onClick={() => update([...path, 'products', rows.length], { count: { min: 1 } })}>{t('addRow')}</button>
         <p class="hint">{t('zeroHint')}</p>
         <Faults path={[...path, 'products']} within={false} />
       </fieldset>
