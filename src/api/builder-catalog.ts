@@ -1,5 +1,6 @@
 import { customerFigures, customers, mails as mailsTable } from '../catalog/tables.js';
 import type { Engine } from '../engine/engine.js';
+import { plainValue } from '../segments/customer-row.js';
 
 /** What a form offers for one customer field of a `field` condition. */
 export interface BuilderField {
@@ -118,10 +119,12 @@ const fold = (text: string) => text.normalize('NFKC').toLowerCase();
  */
 export async function searchMails(db: Engine, search: MailSearch): Promise<MailSummary[]> {
   const limit = Math.min(Math.max(Math.trunc(search.limit ?? 100), 1), 1000);
-  const rows = await db.query<{ mail_id: string; subject: string | null; sent_at: string | null; kind: string | null; store_id: string | null }>({
-    sql: `SELECT ${mailsTable.columns.map((c) => (c.name === 'sent_at' ? 'CAST(sent_at AS TEXT) AS sent_at' : c.name)).join(', ')} FROM mails ORDER BY sent_at DESC NULLS LAST, mail_id`,
+  // sent_at as each engine hands it over, made text here: ClickHouse 18.16's CAST refuses the NULL of a mail never sent.
+  const read = await db.query<{ mail_id: string; subject: string | null; sent_at: unknown; kind: string | null; store_id: string | null }>({
+    sql: `SELECT ${mailsTable.columns.map((c) => c.name).join(', ')} FROM mails ORDER BY sent_at DESC NULLS LAST, mail_id`,
     parameters: [],
   });
+  const rows = read.map((m) => ({ ...m, sent_at: plainValue(m.sent_at, 'timestamp') as string | null }));
   const q = search.q === undefined || search.q.trim() === '' ? undefined : fold(search.q.trim());
   const day = (at: string | null) => at?.slice(0, 10);
   return rows

@@ -25,7 +25,7 @@ export interface SqlDialect {
   textMatches(text: Sql, where: TextMatch, needle: string): Sql<boolean>;
   /** the text holds `needle` anywhere, by position rather than by pattern (same result as `textMatches(…, 'contains', …)`) */
   hasSubstring(text: Sql, needle: string): Sql<boolean>;
-  /** the text as an integer, NULL when it is not one */
+  /** the text as an integer (digits only, at most 18 leading zeros aside), NULL when it is not one */
   tryInteger(text: Sql): Sql<number>;
   /** `fold`, then spaces, hyphens and dashes removed and katakana as hiragana (model/loose-text.ts) */
   looseFold(text: Sql): Sql<string>;

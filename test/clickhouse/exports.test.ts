@@ -64,6 +64,10 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
     const stores = join(dir, 'stores.csv');
     writeFileSync(stores, 'store_id,store_name\n100,"本店 ""銀座"", 1F"\n300,\n');
     await both(() => ['import', 'stores', stores]);
+    // A mail never sent (no sent_at): ClickHouse 18.16's CAST of its NULL failed the mail list.
+    const unsent = join(dir, 'unsent-mail.csv');
+    writeFileSync(unsent, 'mail_id,subject,sent_at,kind\nMDRAFT,下書き,,manual\n');
+    await both(() => ['import', 'mails', unsent]);
     await both(() => ['segments', 'save', 'lapsed', file('lapsed.json', { version: 1, name: 'lapsed', where: { kind: 'purchases', lastOrderedAt: { to: 'today-60d' } } })]);
   }, 600_000);
   afterAll(async () => {
@@ -103,6 +107,14 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
     // Averages of half a sen round away from zero on both (a double's 1.00499… would give 1.00).
     const averages = new Map(readFileSync(join(dir, 'click-sorted.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',')).map((r) => [r[0], r[12]]));
     expect([averages.get('H0000001'), averages.get('H0000002')]).toEqual(['1.01', '-0.13']);
+  }, 300_000);
+
+  it('writes the figures of customers without an order (no average: ClickHouse 18.16 divided by their 0 orders)', async () => {
+    const never = file('never.json', { version: 1, name: 'never', where: { kind: 'purchases', orderCount: { max: 0 } } });
+    await both((engine) => ['export', never, '--columns', 'customer_id,order_count,total_sales,average_order_value', '--as-of', AS_OF, '--out', join(dir, `${engine}-never.csv`)]);
+    const text = readFileSync(join(dir, 'duck-never.csv'), 'utf8');
+    expect(text.split('\n').length).toBeGreaterThan(10);
+    expect(readFileSync(join(dir, 'click-never.csv'), 'utf8')).toBe(text);
   }, 300_000);
 
   it('writes Excel files with the same cells, formats and column widths', async () => {
@@ -187,6 +199,7 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
       lists.push(r.stdout);
     }
     expect((JSON.parse(lists[0]!) as { mails: unknown[] }).mails).not.toHaveLength(0);
+    expect(lists[0]).toContain('"mailId":"MDRAFT"');
     expect(lists[1]).toBe(lists[0]);
     const history = async (options: { db: string; engine?: string }) => {
       const workspace = new Workspace({ ...options, readOnly: true });
@@ -197,7 +210,7 @@ describe.skipIf(missing !== undefined)('exports, jobs, diff and mails on a two-s
       }
     };
     const d = await history({ db: duck.KUMIWAKE_DB! });
-    expect(d).toHaveLength(SAMPLE_FILES.length + 3); // and the half-sen customers, their lines and the stores
+    expect(d).toHaveLength(SAMPLE_FILES.length + 4); // and the half-sen customers, their lines, the stores and the unsent mail
     expect(await history({ db: click.KUMIWAKE_DB!, engine: click.KUMIWAKE_ENGINE! })).toEqual(d);
   }, 120_000);
 });

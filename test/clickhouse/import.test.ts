@@ -155,7 +155,11 @@ describe.skipIf(missing !== undefined)('imports into ClickHouse on two shards', 
     const before = await clickRows(engine, duck, 'customers');
     const utf8 = writeCsv(join(dir, 'old.csv'), 'customer_id,registered_at\nT1,2001-02-03 04:05:06\n"T2\nmulti",1965-04-01 10:00\n');
     const error = (await importIntoClickHouse(engine, { table: customers, files: [utf8] }).catch((e: unknown) => e)) as Error;
-    expect(error.message).toBe(`${utf8}:3: column registered_at: "1965-04-01 10:00:00" cannot be stored exactly in ClickHouse 18.16's DateTime (whole seconds from 1970-01-01 to 2105-12-31)`);
+    expect(error.message).toBe(`${utf8}:3: column registered_at: "1965-04-01 10:00:00" cannot be stored exactly in ClickHouse 18.16's DateTime (whole seconds from 1970-01-01 00:00:01 to 2105-12-31)`);
+    // Its time 0 is its zero value, read back as 0000-00-00 00:00:00.
+    const zero = writeCsv(join(dir, 'zero.csv'), 'customer_id,registered_at\nT1,2001-02-03 04:05:06\nT2,1970-01-01 00:00:00\n');
+    expect(((await importIntoClickHouse(engine, { table: customers, files: [zero] }).catch((e: unknown) => e)) as Error).message)
+      .toMatch(new RegExp(`^${zero.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: column registered_at: "1970-01-01 00:00:00" cannot be stored exactly`));
     const sjis = writeCsv(join(dir, 'fraction.csv'), '会員番号,登録日時\nT1,2001-02-03 04:05:06\nT2,2001-02-03 04:05:06\nT3,2026-01-01 10:00:00.5\n', 'cp932');
     const fraction = (await importIntoClickHouse(engine, { table: customers, files: [sjis] }).catch((e: unknown) => e)) as Error;
     expect(fraction.message).toMatch(new RegExp(`^${sjis.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: column registered_at: "2026-01-01 10:00:00.5"`));

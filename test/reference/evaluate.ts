@@ -168,7 +168,8 @@ export class ReferenceEvaluator {
         case 'ends_with': result = text.endsWith(norm(cond.value)); break;
         case 'between': {
           if (name.startsWith('attr:')) return attributeBetween(cond, v, asOf);
-          if (!/^\s*[+-]?\d+\s*$/.test(v)) return false;
+          // An integer of at most 18 digits (leading zeros aside): what both engines read exactly.
+          if (!/^\s*[+-]?0*\d{1,18}\s*$/.test(v)) return false;
           const n = BigInt(v.trim());
           result = (cond.min === undefined || n >= BigInt(cond.min)) && (cond.max === undefined || n <= BigInt(cond.max));
           break;

@@ -60,7 +60,10 @@ export function randomDataset(seed: number, shape: DatasetShape): Dataset {
   const customers: CustomerRow[] = [];
   const attributes = new Map<string, Map<string, string>>();
   for (let i = 0; i < shape.customers; i++) {
-    const id = r() < 0.1 ? `C${i}` : pad(i, 5);
+    // Now and then an id that is no integer to a member-number range, though a cast would read it
+    // (`7.0`, `1_030`, `53e1`), or one beyond 64 bits: the range never matches them.
+    const odd = i % 23 === 7 ? [`${i}.0`, `1_0${i}`, `${i}e1`, `184467440737095516${i}`][Math.floor(i / 23) % 4] : undefined;
+    const id = r() < 0.1 ? `C${i}` : odd ?? pad(i, 5);
     customers.push({
       customer_id: id,
       name: maybe(0.9, () => pick(vocabulary.names)),

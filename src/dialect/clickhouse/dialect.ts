@@ -131,7 +131,9 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     textMatches: (text, where, needle) => (where === 'contains' ? sql`position(${text}, ${needle}) > 0`
       : where === 'starts_with' ? sql`startsWith(${text}, ${needle})` : sql`endsWith(${text}, ${needle})`),
     hasSubstring: (text, needle) => sql`position(${text}, ${needle}) > 0`,
-    tryInteger: (text) => sql`toInt64OrNull(${trimmed(text)})`,
+    // toInt64OrNull wraps a number beyond 64 bits (18446744073709551617 is 1): at most 18 digits,
+    // leading zeros aside, as the DuckDB dialect reads.
+    tryInteger: (text) => sql`if(match(${trimmed(text)}, '^[+-]?0*[0-9]{1,18}$'), toInt64OrNull(${trimmed(text)}), NULL)`,
     looseFold: (text) => looseFromFolded(fold(text)),
     looseFromFolded,
     textAsNumber: (text) => foldedTextAsNumber(fold(text)),
@@ -188,7 +190,8 @@ function makeDialect(name: string, foldsInSql: boolean): ClickHouseDialect {
     // A Decimal divided by an integer keeps its 4 places, cut toward zero: the sen's fraction is
     // at least a half exactly when its cut 4 places are (0.5 has them).
     averageToSen: (total, count) => {
-      const cents = `(${total} * 100 / ${count})`;
+      // 18.16 evaluates both branches of if(): the division must not see a count of 0.
+      const cents = `(${total} * 100 / if(ifNull(${count}, 0) = 0, 1, ${count}))`;
       const rounded = `(toInt64(${cents}) + if(abs(${cents} - toInt64(${cents})) * 2 >= 1, if(${cents} < 0, -1, 1), 0))`;
       return `if(ifNull(${count}, 0) = 0, NULL, toDecimal128(${rounded}, 2) / 100)`;
     },

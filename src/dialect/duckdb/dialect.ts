@@ -71,7 +71,9 @@ export const duckdbDialect: SqlDialect = {
   isBlankText: (x) => sql`(CASE WHEN ${x} IS NULL THEN true WHEN unicode(${x}) IN (${sql.raw(BLANK_CODE_POINTS.join(', '))}) THEN trim(${x}) = '' ELSE ${x} = '' END)`,
   textMatches: (text, where, needle) => sql`${text} LIKE ${likePattern[where](likeEscape(needle))} ESCAPE '\\'`,
   hasSubstring: (text, needle) => sql`strpos(${text}, ${needle}) > 0`,
-  tryInteger: (text) => sql`TRY_CAST(trim(${text}) AS HUGEINT)`,
+  // Digits only: the cast would read `3.0`, `1_000` and `1e3` too. At most 18 of them (leading
+  // zeros aside), as ClickHouse's Int64 holds.
+  tryInteger: (text) => sql`(CASE WHEN regexp_full_match(trim(${text}), '[+-]?0*[0-9]{1,18}') THEN TRY_CAST(trim(${text}) AS BIGINT) END)`,
   looseFold: (text) => sql`translate(regexp_replace(kumiwake_fold(${text}), ${sql.raw(sqlString(LOOSE_PATTERN))}, '', 'g'), ${sql.raw(sqlString(KATAKANA))}, ${sql.raw(sqlString(HIRAGANA))})`,
   textAsNumber: (text) => sql`(CASE WHEN regexp_full_match(trim(kumiwake_fold(${text})), '[+-]?[0-9]+([.][0-9]+)?') THEN CAST(trim(kumiwake_fold(${text})) AS DOUBLE) END)`,
   textAsTimestamp: (text) => sql`(CASE WHEN regexp_full_match(trim(kumiwake_fold(${text})), '[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?') THEN TRY_CAST(replace(trim(kumiwake_fold(${text})), '/', '-') AS TIMESTAMP) END)`,

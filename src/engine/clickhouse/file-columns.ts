@@ -52,9 +52,12 @@ export function columnsFilledBy(table: TableDef, file: string, mapping: Mapping,
   return [...new Set(filled)];
 }
 
-/** A typed timestamp ClickHouse 18.16's DateTime cannot hold exactly (SQL over a DuckDB TIMESTAMP). */
+/**
+ * A typed timestamp ClickHouse 18.16's DateTime cannot hold exactly (SQL over a DuckDB TIMESTAMP).
+ * Its time 0, 1970-01-01 00:00:00, is its zero value, read back as `0000-00-00 00:00:00`.
+ */
 export const notADateTime = (x: string) =>
-  `(${x} IS NOT NULL AND (${x} <> date_trunc('second', ${x}) OR ${x} < TIMESTAMP '1970-01-01' OR ${x} > TIMESTAMP '2105-12-31 23:59:59'))`;
+  `(${x} IS NOT NULL AND (${x} <> date_trunc('second', ${x}) OR ${x} <= TIMESTAMP '1970-01-01' OR ${x} > TIMESTAMP '2105-12-31 23:59:59'))`;
 
 /**
  * The file and line of the first row whose `column` holds such a timestamp, found as the DuckDB
@@ -62,7 +65,7 @@ export const notADateTime = (x: string) =>
  * from a UTF-8 copy for CP932), the record's position traced to its line. Only on the error path.
  */
 export async function refuseTimestamp(scratch: DuckDBEngine, table: TableDef, files: readonly string[], column: string, value: string, mapping: Mapping, options: PlanOptions): Promise<ImportError> {
-  const reason = `"${value}" cannot be stored exactly in ClickHouse 18.16's DateTime (whole seconds from 1970-01-01 to 2105-12-31)`;
+  const reason = `"${value}" cannot be stored exactly in ClickHouse 18.16's DateTime (whole seconds from 1970-01-01 00:00:01 to 2105-12-31)`;
   for (const file of files) {
     const { plan, cp932 } = stagePlanOf(table, file, mapping, options);
     if (!plan.columns.some((c) => c.name === column)) continue;
