@@ -18,7 +18,7 @@ import { suggest } from './suggest.js';
 export const WARNING_CODES = [
   'unknown-mail', 'unknown-product', 'unknown-category', 'unknown-store', 'unknown-media', 'unknown-order-group',
   'unknown-attribute', 'unknown-tag', 'value-never-occurs', 'no-mail-selected', 'no-customers', 'customers-missing',
-  'loose-value-empty',
+  'loose-value-empty', 'empty-range',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 

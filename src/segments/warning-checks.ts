@@ -11,6 +11,7 @@ import { foldText } from '../planner/compile-field.js';
 import { looseFoldText } from '../model/loose-text.js';
 import { compileMailSelectionCount } from '../planner/compile-segment.js';
 import type { SchemaInfo } from '../planner/context.js';
+import { checkEmptyRanges } from './empty-ranges.js';
 import { suggest } from './suggest.js';
 import { idsByNumber, idsOfNumbers, SAME_NUMBER } from './customer-row.js';
 import { Checker, locate, MAX_WARNINGS, SAMPLE_ROWS, step, type Located, type Named, type SegmentWarning, type Site, type Source } from './warning-checker.js';
@@ -318,5 +319,6 @@ export async function segmentWarnings(db: Engine, segment: Segment, context: War
   await checkMails(checker, mails);
   await checkMailFilters(checker, mails, context);
   await checkSubscriptions(checker, of('subscription'));
+  checkEmptyRanges(checker, located, context.asOf);
   return checker.warnings.slice(0, MAX_WARNINGS);
 }

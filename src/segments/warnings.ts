@@ -92,5 +92,6 @@ function checkRank(w: SegmentWarning): number {
     case 'unknown-order-group': return 3.4;
     case 'unknown-mail': return 4;
     case 'no-mail-selected': return w.path.endsWith('.mailFilter') ? 5 : 4;
+    case 'empty-range': return 6;
   }
 }

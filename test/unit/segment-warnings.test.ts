@@ -53,6 +53,18 @@ for (const interactive of [false, true]) {
       expect((await count({ kind: 'field', field: 'customer_id', op: 'eq', value: '005' })).warnings).toEqual([]);
     });
 
+    it('warns of a date range that holds no day at the as-of date (a fixed day after a relative one), where the parser cannot refuse it', async () => {
+      const result = await count({ all: [
+        { kind: 'purchases', orderCount: { max: 0 }, window: { from: '2025-03-01', to: 'today-1y' } },
+        { kind: 'field', field: 'registered_at', op: 'between', min: 'today+1d', max: '2020-01-01' },
+        { kind: 'mail', event: 'open', mails: ['M1'], window: { from: 'today-30d', to: '2030-01-01' } },
+      ] });
+      expect(result.warnings.filter((w) => w.code === 'empty-range').map((w) => [w.path, w.message])).toEqual([
+        ['where.all[0].window', `from 2025-03-01 is after to today-1y on ${AS_OF}, the as-of date: no day is in the range`],
+        ['where.all[1]', `min today+1d is after max 2020-01-01 on ${AS_OF}, the as-of date: no day is in the range`],
+      ]);
+    });
+
     it('takes an id known only from the mail events as known', async () => {
       expect((await count({ kind: 'mail', event: 'send', mails: ['M1'] })).warnings).toEqual([]);
     });
