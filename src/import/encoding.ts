@@ -117,6 +117,32 @@ export function encodingToTry(path: string): FirstReading {
   return { encoding: 'utf-8', whole: false };
 }
 
+/**
+ * Whether a file read as UTF-8 may be CP932 after all: no BOM, and every byte above ASCII in the
+ * first UTF8_SAMPLE_BYTES is one of CP932's half-width katakana (0xA1-0xDF), which pair up as
+ * two-byte UTF-8 characters (ﾏｲ is the bytes of ϲ). A file with a kanji anywhere in its start
+ * reads as CP932 or is refused; this one reads as UTF-8 of Greek or Latin letters, which a
+ * Japanese shop's file seldom is.
+ */
+export function halfWidthKanaLookAlike(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(UTF8_SAMPLE_BYTES);
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    const bytes = buffer.subarray(0, read);
+    if (startsWithBom(bytes)) return false;
+    let high = false;
+    for (const byte of bytes) {
+      if (byte < 0x80) continue;
+      if (byte < 0xa1 || byte > 0xdf) return false;
+      high = true;
+    }
+    return high;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** How encodingToTry says to read a file first. */
 export interface FirstReading {
   readonly encoding: Encoding;

@@ -4,7 +4,7 @@ import type { Logger } from '../../../logger.js';
 import { silentProgress, type ProgressReporter } from '../../../progress.js';
 import type { DecodedCopies } from '../../../import/decoded-copies.js';
 import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
-import { encodingToTry, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
+import { encodingToTry, halfWidthKanaLookAlike, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 
 /** A file at least this large shows progress while it is decoded or loaded. */
 export const BIG_FILE = 16 << 20;
@@ -65,6 +65,9 @@ export async function readableFiles(files: readonly string[], copies: DecodedCop
       continue;
     }
     const size = statSync(file).size;
+    if (encoding === 'utf-8' && options.encoding !== 'utf-8' && halfWidthKanaLookAlike(file)) {
+      log.warn({ file }, `${file}: read as UTF-8, but its only characters beyond ASCII are also the bytes of CP932's half-width katakana (ﾏｲ reads as ϲ): if it comes from a Shift_JIS system, import it again with --encoding cp932`);
+    }
     if (encoding === 'utf-8') {
       if (!endsWithEofMark(file)) {
         readable.push({ file, path: file, encoding, undecodable: 0 });
