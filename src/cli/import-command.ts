@@ -95,7 +95,7 @@ export function importSummary(result: ImportResult): string {
   const files = `${result.files.length} file${result.files.length === 1 ? '' : 's'} (${result.encodings.join(', ')})`;
   return [
     `${result.table}: ${n(result.rowsRead)} row${result.rowsRead === 1 ? "" : "s"} read from ${files}; ${n(result.rowsStored)} ${result.rowsStored === 1 ? one : many} stored (new or updated) in ${(result.durationMs / 1000).toFixed(1)} s`,
-    result.rowsSkipped > 0 ? `  ${n(result.rowsSkipped)} rows skipped (empty in a column of the mapping's skipIfEmpty, or repeating the header: files joined end to end)` : '',
+    result.rowsSkipped > 0 ? `  ${n(result.rowsSkipped)} rows skipped (empty throughout, empty in a column of the mapping's skipIfEmpty, or repeating the header: files joined end to end)` : '',
     result.rejectsFile ? `  ${n(result.rowsRejected)} bad rows set aside in ${result.rejectsFile}` : '',
     result.unknownCustomers
       ? `  ${n(result.unknownCustomers)} customer${result.unknownCustomers === 1 ? '' : 's'} of these ${what} ${result.unknownCustomers === 1 ? 'is' : 'are'} not in customers, so their ${what} count for no one: ` +

@@ -104,6 +104,13 @@ describe('hostile files', () => {
     expect(await customer('334')).toBe('d');
   });
 
+  it('skips lines of nothing but separators (the rows Excel saves below a table) instead of refusing them', async () => {
+    const r = runCli(['import', 'customers', file('excel-rows.csv', 'customer_id,name,prefecture\r\n341,e,東京都\r\n,,\r\n , ,　\r\n,,\r\n'), '--db', db, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rowsRead: 4, rowsLoaded: 1, rowsSkipped: 3 });
+    expect(await customer('341')).toBe('e');
+  });
+
   it('skips the header of a second file joined end to end instead of storing it as a customer or refusing its words as dates', async () => {
     const r = runCli(['import', 'customers', file('joined.csv', 'customer_id,name\n311,a\n\uFEFFcustomer_id,name\n312,b\ncustomer_id,name\n'), '--db', db, '--json']);
     expect(r.code, r.stderr).toBe(0);

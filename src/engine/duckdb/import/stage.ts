@@ -212,7 +212,9 @@ FROM (
                   null_padding = false, max_line_size = 33554432, buffer_size = 33554432, columns = {${csvColumns}})
   )
 )`;
-  const select = selectFrom([...skip, `(${headerAgain})`]);
+  // A line of nothing but separators (`,,,,`, the rows below a table Excel saves) holds no row: skipped, not refused.
+  const allEmpty = `(${Array.from({ length: width }, (_, i) => `COALESCE(trim(c${i}), '') = ''`).join(' AND ')})`;
+  const select = selectFrom([...skip, `(${headerAgain})`, allEmpty]);
   // A text column the file gives, and its header: a line repeating the header stores that text there.
   const textColumn = [...header.positionOf].find(([name]) => columns.some((c) => c.name === name && c.type === 'text'));
   return {
