@@ -117,4 +117,12 @@ describe('values an import would otherwise store as something else', () => {
     expect((await buyers(['cancelled'])).count).toBe(1);
     expect((await buyers(['キャンセル済み'])).count).toBe(1);
   });
+
+  it('says a cell is no integer without the note on fractions unless it is a fraction', async () => {
+    const yen = file('points-yen.csv', 'customer_id,points\n40,1200円\n');
+    const refused = (await shop.import({ table: 'customers', files: [yen] }).catch((e: unknown) => e)) as Error;
+    expect(refused.message).toBe(`${yen}:2: column points: cannot read "1200円" as an integer`);
+    const half = file('points-half.csv', 'customer_id,points\n40,2.5\n');
+    await expect(shop.import({ table: 'customers', files: [half] })).rejects.toThrow(`${half}:2: column points: cannot read "2.5" as an integer (a whole number: fractions are not rounded)`);
+  });
 });

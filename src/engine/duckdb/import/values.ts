@@ -155,7 +155,9 @@ function timestampExpression(raw: string, { tz = 'Asia/Tokyo', fastPaths = true 
 /** The name of a type in an error message: `cannot read "x" as a timestamp`. */
 /** Why a cell could not be read as its column's type, with the way to write it where one is plain. */
 export function unreadableReason(value: string, column: ColumnDef): string {
-  const reason = `cannot read "${value}" as ${typeDescription(column)}`;
+  // The note on fractions is for a fraction (`2.5`), not for `1200円` or `-`.
+  const fraction = column.type !== 'integer' || /[0-9][.][0-9]/.test(value);
+  const reason = `cannot read "${value}" as ${fraction ? typeDescription(column) : 'an integer'}`;
   // Excel writes large or small numbers as 1.5E+3 in CSV: nothing in the sentence above says so.
   if ((column.type === 'decimal' || column.type === 'integer') && /^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$/.test(value.trim())) {
     return `${reason}: a number with an exponent (E) is not read, write it out in digits (format the cells as numbers before saving the CSV)`;
