@@ -132,7 +132,8 @@ export function halfWidthKanaLookAlike(path: string): boolean {
     const bytes = buffer.subarray(0, read);
     if (startsWithBom(bytes)) return false;
     let high = false;
-    for (const byte of bytes) {
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i]!;
       if (byte < 0x80) continue;
       if (byte < 0xa1 || byte > 0xdf) return false;
       high = true;

@@ -10,6 +10,7 @@ import { step, type Checker, type Located, type Site } from './warning-checker.j
  * would otherwise read as a count of no one.
  */
 export function checkEmptyRanges(checker: Checker, leaves: ReadonlyArray<Located<Leaf>>, asOf: LocalDate): void {
+  // `leaves` has a saved segment's own leaves (locate), each with its place in that segment.
   for (const { leaf, site } of leaves) visit(checker, leaf, site, asOf);
 }
 

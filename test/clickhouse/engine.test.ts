@@ -119,5 +119,8 @@ describe.skipIf(missing !== undefined)('the ClickHouse engine on one server', ()
     const oom = await engine.withMemoryLimit('10MB', () => engine.query({ sql: 'SELECT groupArray(number) FROM numbers(10000000)', parameters: [] }), 'KUMIWAKE_MEMORY_LIMIT').catch((e: unknown) => e);
     expect(oom).toBeInstanceOf(KumiwakeError);
     expect((oom as Error).message).toMatch(/limit of 10MB .*KUMIWAKE_MEMORY_LIMIT/);
+    const overflow = await engine.query({ sql: "SELECT toDecimal64(sum(toDecimal128('99999999999999.9999', 4)), 4) FROM numbers(10)", parameters: [] }).catch((e: unknown) => e);
+    expect(overflow).toBeInstanceOf(KumiwakeError);
+    expect(overflow).toMatchObject({ code: 'figure-too-large' });
   });
 });

@@ -234,6 +234,11 @@ export class ClickHouseEngine implements Engine {
         throw new KumiwakeError('out-of-memory',
           `out of memory: the statement needed more than ClickHouse's limit${this.memoryLimit ? ` of ${this.memoryLimit}` : ''} (max_memory_usage). Nothing was changed. Raise it with ${this.memorySetting} and run the command again.`, 1);
       }
+      // 18.16's Decimal64 holds 14 digits before the point (RFM's sales): said, not an internal error.
+      if (e instanceof Error && /Code: 407\b/.test(e.message)) {
+        throw new KumiwakeError('figure-too-large',
+          "a figure is too large for ClickHouse 18.16's decimals (a sum of 100,000,000,000,000 or more, as a customer's lifetime sales in RFM scores): nothing was changed; on DuckDB the same count holds such sums", 1);
+      }
       throw e;
     } finally {
       this.aborts.delete(controller);
