@@ -28,6 +28,15 @@ export async function customerIdsLike(engine: ClickHouseEngine, customerId: stri
   // 18.16 has no NFKC: case and surrounding spaces only there.
   const key = foldsInSql ? 'lowerUTF8(normalizeUTF8NFKC(customer_id))' : "lowerUTF8(replaceRegexpAll(customer_id, '^ +| +$', ''))";
   let near = await engine.query<{ customer_id: string }>({ sql: `SELECT customer_id FROM customers WHERE ${key} = $1 ORDER BY customer_id LIMIT ${max}`, parameters: [folded] });
+  if (!foldsInSql) {
+    // Width (ＡＢ１ for ab1) is folded here, over the ids of as many characters that are not ASCII: few, and only on this path of a mistyped id.
+    const wide = await engine.query<{ customer_id: string }>({
+      sql: "SELECT customer_id FROM customers WHERE lengthUTF8(replaceRegexpAll(customer_id, '^ +| +$', '')) = $1 AND NOT match(customer_id, '^[[:ascii:]]*$') LIMIT 100000",
+      parameters: [[...folded].length],
+    });
+    const widths = wide.map((r) => r.customer_id).filter((id) => id.normalize('NFKC').trim().toLowerCase() === folded);
+    near = [...new Set([...near.map((r) => r.customer_id), ...widths])].sort().slice(0, max).map((customer_id) => ({ customer_id }));
+  }
   // A member number typed without its zeros (`2` for `00000002`): the ids of that number, as on DuckDB.
   if (near.length === 0 && /^\d{1,15}$/.test(folded)) {
     near = await engine.query<{ customer_id: string }>({ sql: `SELECT customer_id FROM customers WHERE toInt64OrNull(replaceRegexpAll(customer_id, '^ +| +$', '')) = $1 ORDER BY customer_id LIMIT ${max}`, parameters: [Number(folded)] });
