@@ -29,13 +29,13 @@ function remarkLabelsText(settings: Settings): string {
 
 /** `kumiwake settings show | set rfm --r … --f … --m … | unset rfm`: the shop's settings, kept in its database. */
 export function settingsCommand(yargs: Argv<GlobalArgs>): Argv<GlobalArgs> {
-  return yargs.command('settings', "show or change the shop's settings (fixed RFM cut points, the statuses that count as sales)", (y) =>
+  return yargs.command('settings', "show or change the shop's settings (fixed RFM cut points, the statuses that count as sales, the labels of the remarks)", (y) =>
     y
       .command('show', 'print the settings', (s) => s, async (argv) => withWorkspace(argv, { readOnly: true }, async (workspace) => {
         const settings = await workspace.settings();
         emit(argv, settings, () => `${settingsText(settings)}\n${salesStatusesText(settings)}\n${remarkLabelsText(settings)}`);
       }))
-      .command('set <name> [values..]', 'set fixed RFM cut points (kumiwake settings set rfm --r 30,60,90,180 --f 2,3,5,10 --m 5000,10000,30000,100000) or the statuses that count as sales (kumiwake settings set sales-statuses 売上完了,発送済)', (s) =>
+      .command('set <name> [values..]', 'set fixed RFM cut points (kumiwake settings set rfm --r 30,60,90,180 --f 2,3,5,10 --m 5000,10000,30000,100000) or the statuses that count as sales (kumiwake settings set sales-statuses 売上完了,発送済) or the label of a remark (kumiwake settings set remark-label 1 お届け希望)', (s) =>
         s.positional('name', { type: 'string', choices: ['rfm', 'sales-statuses', 'remark-label'], demandOption: true })
           .positional('values', { type: 'string', array: true, describe: 'sales-statuses: the statuses, separated by commas ("" for every status but cancelled); remark-label: a remark number (1-10) and its label' })
           .option('r', { type: 'string', describe: 'four increasing day counts: within the first, R is 5; beyond the last, 1' })
