@@ -64,6 +64,7 @@ export function App() {
     update: (path: Path, value: Json | undefined) => setDefinition((d) => setAt(d, path, value)),
     change: (path: Path, f: (current: Json | undefined) => Json | undefined) => setDefinition((d) => setAt(d, path, f(getAt(d, path)))),
     faults: count.error?.faults ?? [],
+    warnings: count.pending || count.error ? [] : count.data?.warnings ?? [],
     catalog: schema?.catalog,
     savedNames: segments.map((s) => s.name).filter((n) => n !== current),
   };
@@ -86,7 +87,7 @@ export function App() {
             onOpen={(s) => { setCurrent(s?.name); setDefinition(s ? (s.definition as Json) : EMPTY); }}
             onSaved={(name) => { setCurrent(name); if (name === undefined) setDefinition(EMPTY); void loadSegments(); }} />
           <div class="builder">
-            <CountBar live={count} />
+            <CountBar live={count} definition={definition} />
             <nav class="tabs">
               <button type="button" class={view === 'tree' ? 'active' : ''} onClick={() => setView('tree')}>{t('tree')}</button>
               <button type="button" class={view === 'json' ? 'active' : ''} onClick={() => setView('json')}>{t('json')}</button>

@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pathSteps, placeLabel } from '../../src/web/place-labels.js';
+import type { Json } from '../../src/web/tree.js';
 
-const definition = {
+const definition: Json = {
   where: {
     all: [
       { kind: 'purchases', orderCount: { min: 'abc' }, sales: { min: 1000 } },

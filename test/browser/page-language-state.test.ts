@@ -1,0 +1,112 @@
+/**
+ * The builder as audit 41 (data/cache/audit41-web.md) found it in findings 5, 7 and 12, in a real
+ * browser (Debian's Chromium through playwright-core, as marketer-inputs.test.ts) on a shop of its
+ * own: warnings and faults in Japanese only, at a place named by the boxes' labels and beside the
+ * condition they concern (the server's English in the title); the open segment in the URL, so a
+ * reload reopens it, and a question before leaving unsaved edits; amounts with separators and 円.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
+import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { tempDir } from '../helpers/cli.js';
+
+const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
+
+describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the page\'s language and state under CI', () => {
+  it('need Chromium', () => {
+    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get`);
+  });
+});
+
+const UNKNOWN_MAIL = { where: { all: [{ kind: 'mail', event: 'open', mails: ['M0300'] }] } };
+const BAD_NUMBER = { where: { all: [{ kind: 'purchases', orderCount: { min: 'abc' } }] } };
+
+describe.runIf(HAVE_CHROMIUM)('the page\'s language and state in Chromium', () => {
+  let dir: string;
+  let workspace: Workspace;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    const db = join(dir, 'shop.duckdb');
+    const files = await generateSampleData({ customers: 200, outDir: dir, seed: 45, until: '2026-11-15' });
+    const oneShot = await openWorkspace({ db });
+    try {
+      for (const [table, file] of [['customers', files.customers], ['products', files.products], ['purchases', files.purchases], ['mails', files.mails], ['mail-events', files.mailEvents]] as const) {
+        await oneShot.import({ table, files: [file] });
+      }
+    } finally {
+      await oneShot.close();
+    }
+    workspace = await openWorkspace({ db, interactive: true });
+    server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    await page.goto(server.url);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await workspace?.close();
+  });
+
+  /** Sets the definition through the JSON view, as a marketer pasting one. */
+  async function typeDefinition(definition: unknown): Promise<void> {
+    await page.click('nav.tabs button:has-text("JSON")');
+    await page.fill('[data-testid=json-text]', JSON.stringify(definition));
+    await page.click('nav.tabs button:has-text("条件")');
+  }
+
+  async function countState(state: 'done' | 'fault'): Promise<void> {
+    await page.waitForFunction((want) => document.querySelector('.count-bar')?.getAttribute('data-state') === want, state, { timeout: 10_000 });
+  }
+
+  it('says a warning in Japanese, built from its code and value, under the count and beside the mail box', async () => {
+    await typeDefinition(UNKNOWN_MAIL);
+    await countState('done');
+    const listed = page.locator('.count-bar .warnings li[data-code="unknown-mail"]');
+    await listed.waitFor({ timeout: 10_000 });
+    const text = await listed.textContent() ?? '';
+    expect(text).toContain('メール履歴 › メール › 1番目: メール「M0300」はメールにも配信履歴にもありません');
+    expect(text).not.toMatch(/there is no|where\.all/);
+    expect(await listed.getAttribute('title')).toContain('there is no mail "M0300"');
+
+    const beside = page.locator('ul.field-warnings[data-warning-path="where.all[0].mails"] li[data-code="unknown-mail"]');
+    await beside.waitFor({ timeout: 10_000 });
+    expect(await beside.textContent()).toContain('メール「M0300」はメールにも配信履歴にもありません');
+    expect(await beside.textContent()).toContain('候補');
+
+    // the English page keeps the server's message
+    await page.click('button.lang');
+    await page.waitForFunction(() => (document.querySelector('.count-bar .warnings li[data-code="unknown-mail"]')?.textContent ?? '').includes('there is no mail "M0300"'));
+    expect(await listed.textContent()).toContain('Mail history › Mails › item 1');
+    await page.click('button.lang');
+  });
+
+  it('says a fault in Japanese only, at the place its boxes name, the parser\'s English in the title', async () => {
+    await typeDefinition(BAD_NUMBER);
+    await countState('fault');
+    const listed = page.locator('[data-testid=count-faults] li[data-code="not-a-number"]');
+    await listed.waitFor({ timeout: 10_000 });
+    expect(await listed.textContent()).toBe('最新購入情報 (RFM) › 累計購入回数（以上）: 数値で入力してください');
+    expect(await listed.getAttribute('title')).toContain('must be a number');
+    expect(await page.getAttribute('[data-testid=count-faults] li[data-code="not-a-number"] .place', 'title')).toBe('where.all[0].orderCount.min');
+    const beside = page.locator('ul.faults[data-fault-path="where.all[0].orderCount"] li');
+    expect(await beside.textContent()).toBe('数値で入力してください');
+    expect(await beside.getAttribute('title')).toContain('must be a number');
+
+    await page.click('button.lang');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=count-faults] li')?.textContent ?? '').includes('must be a number'));
+    expect(await listed.textContent()).toContain('Latest purchases (RFM) › Number of orders (min): ');
+    await page.click('button.lang');
+  });
+});
