@@ -198,6 +198,7 @@ const MESSAGES = {
   rows: ['件', 'rows'],
   invalidJson: ['JSONとして読めません', 'Not JSON'],
   noSegments: ['保存済みセグメントはありません', 'No saved segment'],
+  leaveUnsaved: ['保存されていない変更があります。変更を破棄して移動しますか?', 'There are unsaved changes. Discard them and go on?'],
   // jobs (jobs-*.tsx) and imports (import-screen.tsx)
   screen_builder: ['セグメント', 'Segments'],
   screen_jobs: ['ジョブ', 'Jobs'],

@@ -109,4 +109,90 @@ describe.runIf(HAVE_CHROMIUM)('the page\'s language and state in Chromium', () =
     expect(await listed.textContent()).toContain('Latest purchases (RFM) › Number of orders (min): ');
     await page.click('button.lang');
   });
+
+  /** The definition as the JSON view holds it. */
+  async function shownDefinition(): Promise<unknown> {
+    await page.click('nav.tabs button:has-text("JSON")');
+    const definition = JSON.parse(await page.inputValue('[data-testid=json-text]'));
+    await page.click('nav.tabs button:has-text("条件")');
+    return definition;
+  }
+
+  /** Saves the definition shown under a new name, by clicking. */
+  async function saveAs(name: string): Promise<void> {
+    await page.fill('input[aria-label="セグメント名"]', name);
+    await page.click('.segment-actions button:has-text("別名で保存")');
+    await page.waitForSelector(`[data-segment="${name}"]`);
+  }
+
+  it('keeps the open segment in the URL: a reload reopens it, back and forward step between segments', async () => {
+    const first = { where: { all: [{ kind: 'tenure', min: 0, max: 30 }] } };
+    const second = { where: { all: [{ kind: 'age', min: 20, max: 29 }] } };
+    await page.click('.segments-panel button:has-text("新規")');
+    await typeDefinition(first);
+    await saveAs('url-first');
+    expect(new URL(page.url()).hash).toBe('#segment=url-first');
+    await typeDefinition(second);
+    await saveAs('最初の.2');
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#segment=最初の.2');
+
+    await page.reload();
+    await page.waitForFunction(() => (document.querySelector('h1')?.textContent ?? '').includes('最初の.2'));
+    expect(await page.inputValue('input[aria-label="セグメント名"]')).toBe('最初の.2');
+    expect(await shownDefinition()).toEqual(second);
+
+    await page.click('[data-segment="url-first"]');
+    expect(new URL(page.url()).hash).toBe('#segment=url-first');
+    await page.click('.segments-panel button:has-text("新規")');
+    expect(new URL(page.url()).hash).toBe('');
+    await page.goBack();
+    await page.waitForFunction(() => (document.querySelector('h1')?.textContent ?? '').includes('url-first'));
+    expect(await shownDefinition()).toEqual(first);
+    await page.goBack();
+    await page.waitForFunction(() => (document.querySelector('h1')?.textContent ?? '').includes('最初の.2'));
+    expect(await shownDefinition()).toEqual(second);
+    await page.goForward();
+    await page.waitForFunction(() => (document.querySelector('h1')?.textContent ?? '').includes('url-first'));
+    expect(await page.inputValue('input[aria-label="セグメント名"]')).toBe('url-first');
+  });
+
+  /** Whether the page's beforeunload handler asks (cancels the event), as the browser's question needs. */
+  const leavingIsQuestioned = () => page.evaluate(() => {
+    const event = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+
+  it('asks before leaving unsaved edits, and only then', async () => {
+    const asked: string[] = [];
+    const onDialog = (dialog: import('playwright-core').Dialog) => { asked.push(dialog.type()); void dialog.accept(); };
+    page.on('dialog', onDialog);
+    try {
+      await page.click('[data-segment="url-first"]');
+      await page.reload();
+      await page.waitForFunction(() => (document.querySelector('h1')?.textContent ?? '').includes('url-first'));
+      expect(asked).toEqual([]);
+      expect(await leavingIsQuestioned()).toBe(false);
+
+      // typed with the keyboard: Chromium asks only on a page the user has acted on
+      await page.click('input[data-path="where.all[0].max"]', { clickCount: 3 });
+      await page.keyboard.type('40');
+      expect(await leavingIsQuestioned()).toBe(true);
+      await page.reload();
+      await page.waitForFunction(() => (document.querySelector('h1')?.textContent ?? '').includes('url-first'));
+      expect(asked).toEqual(['beforeunload']);
+      // the saved segment is reopened, not the edit that was dropped
+      expect(await page.inputValue('input[data-path="where.all[0].max"]')).toBe('30');
+
+      // back with unsaved edits asks too (the browser's own question is for leaving the page)
+      await page.click('.segments-panel button:has-text("新規")');
+      await page.click('[data-segment="url-first"]');
+      await page.fill('input[data-path="where.all[0].max"]', '41');
+      await page.goBack();
+      await page.waitForFunction(() => document.querySelector('h1 .current-name') === null);
+      expect(asked).toEqual(['beforeunload', 'confirm']);
+    } finally {
+      page.off('dialog', onDialog);
+    }
+  });
 });
