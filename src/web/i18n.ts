@@ -123,6 +123,7 @@ const MESSAGES = {
   datePlaceholder: ['2024-01-31 / today-30d', '2024-01-31 / today-30d'],
   total: ['該当', 'Selected'],
   people: ['人', ''],
+  yen: ['円', 'yen'],
   breakdown: ['集計', 'Breakdown'],
   breakdownBy: ['集計項目', 'Break down by'],
   breakdownCross: ['クロス集計', 'Cross with'],

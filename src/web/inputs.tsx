@@ -149,8 +149,10 @@ export function NumberRange({ path, label, keepEmpty = false, isLeaf = false, ye
   return (
     <Row label={label} path={isLeaf ? undefined : path}>
       <NumberInput path={[...path, 'min']} set={useRangeSetter(path, 'min', keepEmpty)} label={`${label} ${t('min')}`} yen={yen} />
+      {yen && <span class="unit" data-unit-for={jsonPath([...path, 'min'])}>{t('yen')}</span>}
       <span class="tilde">～</span>
       <NumberInput path={[...path, 'max']} set={useRangeSetter(path, 'max', keepEmpty)} label={`${label} ${t('max')}`} yen={yen} />
+      {yen && <span class="unit" data-unit-for={jsonPath([...path, 'max'])}>{t('yen')}</span>}
       {isLeaf && <><Faults path={[...path, 'min']} /><Faults path={[...path, 'max']} /></>}
     </Row>
   );

@@ -195,4 +195,27 @@ describe.runIf(HAVE_CHROMIUM)('the page\'s language and state in Chromium', () =
       page.off('dialog', onDialog);
     }
   });
+
+  it('writes amounts with separators and 円 in the member list and the customer page; the 売上 boxes say 円', async () => {
+    await page.click('.segments-panel button:has-text("新規")');
+    await typeDefinition({ where: { all: [{ kind: 'purchases', orderCount: { min: 1 } }] } });
+    await countState('done');
+    await page.click('nav.results-tabs button:has-text("会員一覧")');
+    await page.click('th button[data-column="total_sales"]'); // ascending
+    await page.click('th button[data-column="total_sales"]'); // descending: the largest first
+    await page.waitForFunction(() => (document.querySelector('[data-testid=members] tbody td[data-column="total_sales"]')?.textContent ?? '').includes(','));
+    const amounts = await page.$$eval('[data-testid=members] tbody td[data-column="total_sales"]', (tds) => tds.map((td) => td.textContent ?? ''));
+    expect(amounts.length).toBeGreaterThan(0);
+    for (const amount of amounts) expect(amount).toMatch(/^\d{1,3}(,\d{3})*円$/);
+
+    await page.click('[data-testid=members] tbody button[data-customer]');
+    const sales = page.locator('[data-testid=customer-lifetime] tr[data-figure=sales] td');
+    await sales.waitFor({ timeout: 10_000 });
+    expect(await sales.textContent()).toMatch(/^\d{1,3}(,\d{3})*円$/);
+    expect(await page.textContent('[data-testid=customer-lifetime] tr[data-figure=averageOrderValue] td')).toMatch(/^\d{1,3}(,\d{3})*円$/);
+    for (const amount of await page.$$eval('[data-testid=customer-orders] tbody td.num', (tds) => tds.map((td) => td.textContent ?? ''))) expect(amount).toMatch(/^\d{1,3}(,\d{3})*円$/);
+
+    for (const end of ['min', 'max']) expect(await page.textContent(`.unit[data-unit-for="where.all[0].sales.${end}"]`)).toBe('円');
+    expect(await page.locator('.unit[data-unit-for="where.all[0].orderCount.min"]').count()).toBe(0);
+  });
 });
