@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type CountAnswer, type SavedSegment, type SchemaAnswer } from './api.js';
 import { ConditionTree } from './condition-tree.js';
 import { CountBar } from './count-bar.js';
@@ -17,6 +17,7 @@ import { ResultsPanel } from './results-panel.js';
 import { NodeCountsContext, nodeCountsByPath } from './node-counts.js';
 import { SegmentsPanel } from './segments-panel.js';
 import { getAt, setAt, type Json, type Path } from './tree.js';
+import { segmentOfHash, showSegmentInUrl } from './url-state.js';
 
 const EMPTY: Json = { where: { all: [] } };
 
@@ -38,10 +39,53 @@ export function App() {
   const [screen, setScreen] = useState<'builder' | 'jobs' | 'imports'>('builder');
   const [memberColumns, setMemberColumns] = useState<readonly string[]>(DEFAULT_MEMBER_COLUMNS);
 
-  const loadSegments = useCallback(() => api<{ segments: SavedSegment[] }>('/api/segments').then((r) => setSegments(r.segments)), []);
+  // The definition as last opened or saved: the edits since are unsaved, and leaving asks first.
+  const [savedText, setSavedText] = useState(JSON.stringify(EMPTY));
+  const unsaved = JSON.stringify(definition) !== savedText;
+
+  const loadSegments = useCallback(() => api<{ segments: SavedSegment[] }>('/api/segments').then((r) => { setSegments(r.segments); return r.segments; }), []);
+  /** Opens a saved segment (or a new definition) as the editor's; `url`: also as a new entry of the browser's history. */
+  const open = (segment: SavedSegment | undefined, url: boolean) => {
+    const opened = segment ? (segment.definition as Json) : EMPTY;
+    setCurrent(segment?.name);
+    setDefinition(opened);
+    setSavedText(JSON.stringify(opened));
+    if (url) showSegmentInUrl(segment?.name);
+  };
+  /** Opens the segment the URL names (a reload, back, forward); a name no segment has opens nothing. */
+  const openFromUrl = (list: readonly SavedSegment[]) => {
+    const name = segmentOfHash(window.location.hash);
+    const segment = list.find((s) => s.name === name);
+    if (name === undefined || segment) open(segment, false);
+  };
   useEffect(() => {
     api<SchemaAnswer>('/api/schema').then(setSchema, () => {});
-    void loadSegments();
+    // A reload opens the segment the URL names; without one, the new definition stays (it may be edited already).
+    loadSegments().then((list) => { if (segmentOfHash(window.location.hash) !== undefined) openFromUrl(list); }, () => {});
+  }, []);
+  // The handlers below read the state of the latest render: an effect re-registering them runs
+  // after the render, and a back or reload right after an edit met the handler of before it.
+  const latest = useRef({ unsaved, segments, current, lang });
+  latest.current = { unsaved, segments, current, lang };
+  useEffect(() => {
+    // Back / forward open the segment of that entry, once the marketer agrees to drop unsaved edits.
+    const onPop = () => {
+      const now = latest.current;
+      if (now.unsaved && !window.confirm(message(now.lang, 'leaveUnsaved'))) {
+        showSegmentInUrl(now.current); // stays on this entry's segment
+        return;
+      }
+      openFromUrl(now.segments);
+    };
+    // A reload or a closed tab asks first when there are unsaved edits (the browser's own question).
+    const onLeave = (event: BeforeUnloadEvent) => {
+      if (!latest.current.unsaved) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('popstate', onPop);
+    window.addEventListener('beforeunload', onLeave);
+    return () => { window.removeEventListener('popstate', onPop); window.removeEventListener('beforeunload', onLeave); };
   }, []);
   useEffect(() => {
     localStorage.setItem('kumiwake.lang', lang);
@@ -64,6 +108,7 @@ export function App() {
     update: (path: Path, value: Json | undefined) => setDefinition((d) => setAt(d, path, value)),
     change: (path: Path, f: (current: Json | undefined) => Json | undefined) => setDefinition((d) => setAt(d, path, f(getAt(d, path)))),
     faults: count.error?.faults ?? [],
+    warnings: count.pending || count.error ? [] : count.data?.warnings ?? [],
     catalog: schema?.catalog,
     savedNames: segments.map((s) => s.name).filter((n) => n !== current),
   };
@@ -83,10 +128,14 @@ export function App() {
         {/* The builder stays mounted (hidden) on the other screens: its definition and live count are kept. */}
         <main class="layout" hidden={screen !== 'builder'}>
           <SegmentsPanel segments={segments} current={current} definition={definition}
-            onOpen={(s) => { setCurrent(s?.name); setDefinition(s ? (s.definition as Json) : EMPTY); }}
-            onSaved={(name) => { setCurrent(name); if (name === undefined) setDefinition(EMPTY); void loadSegments(); }} />
+            onOpen={(s) => open(s, true)}
+            onSaved={(name) => {
+              if (name === undefined) open(undefined, true);
+              else { setCurrent(name); setSavedText(JSON.stringify(definition)); showSegmentInUrl(name); }
+              void loadSegments();
+            }} />
           <div class="builder">
-            <CountBar live={count} />
+            <CountBar live={count} definition={definition} />
             <nav class="tabs">
               <button type="button" class={view === 'tree' ? 'active' : ''} onClick={() => setView('tree')}>{t('tree')}</button>
               <button type="button" class={view === 'json' ? 'active' : ''} onClick={() => setView('json')}>{t('json')}</button>

@@ -1,13 +1,19 @@
 import { UNREACHABLE, type CountAnswer } from './api.js';
 import { LangContext, useT } from './i18n.js';
-import { faultText } from './fault-texts.js';
+import { detailTitle, faultText } from './fault-texts.js';
+import { placeLabel } from './place-labels.js';
+import type { Json } from './tree.js';
+import { warningText } from './warning-texts.js';
 import { useContext, useEffect } from 'preact/hooks';
 import type { Live } from './live.js';
 
 const number = (n: number) => n.toLocaleString('ja-JP');
 
-/** The live count: selected customers and how many each channel reaches, with faults and warnings. */
-export function CountBar({ live }: { live: Live<CountAnswer> }) {
+/**
+ * The live count: selected customers and how many each channel reaches, with faults and warnings,
+ * each at its place named by the boxes' labels (place-labels.ts), the raw path in the title.
+ */
+export function CountBar({ live, definition }: { live: Live<CountAnswer>; definition: Json | undefined }) {
   const t = useT();
   const lang = useContext(LangContext);
   const { data, error, pending } = live;
@@ -38,14 +44,29 @@ export function CountBar({ live }: { live: Live<CountAnswer> }) {
         <div class="count-faults" data-testid="count-faults">
           <b>{t('faults')}</b>
           {error.faults.length > 0
-            ? <ul>{error.faults.map((f) => <li key={f.path + f.code}><code>{f.path}</code> {faultText(lang, f.code, f.message)}</li>)}</ul>
+            ? <ul>{error.faults.map((f) => {
+              const text = faultText(lang, f.code, f.message);
+              return (
+                <li key={f.path + f.code} data-code={f.code} title={detailTitle(lang, text, f.message)}>
+                  <span class="place" title={f.path}>{placeLabel(lang, definition, f.path)}</span>: {text}
+                </li>
+              );
+            })}</ul>
             : <p>{error.message}</p>}
         </div>
       )}
       {shown && shown.warnings.length > 0 && (
         <div class="warnings">
           <b>{t('warnings')}</b>
-          <ul>{shown.warnings.map((w) => <li key={w.path + w.code}><code>{w.path}</code> {w.message}{w.suggestions.length > 0 && ` (${t('didYouMean')}: ${w.suggestions.join(', ')})`}</li>)}</ul>
+          <ul>{shown.warnings.map((w) => {
+            const text = warningText(lang, w, definition);
+            return (
+              <li key={w.path + w.code + w.message} data-code={w.code} title={detailTitle(lang, text, w.message)}>
+                <span class="place" title={w.path}>{placeLabel(lang, definition, w.path)}</span>: {text}
+                {w.suggestions.length > 0 && ` (${t('didYouMean')}: ${w.suggestions.join(', ')})`}
+              </li>
+            );
+          })}</ul>
         </div>
       )}
     </section>

@@ -2,6 +2,7 @@ import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Catalog } from './api.js';
 import { LangContext, message, useT } from './i18n.js';
 import type { Json } from './tree.js';
+import { moneyText } from './money.js';
 import { valueLabel } from './value-labels.js';
 
 interface CustomerAnswer {
@@ -85,8 +86,8 @@ export function CustomerPage({ customerId, definition, catalog, onClose }: { cus
             <h3>{t('lifetime')}</h3>
             <table class="record" data-testid="customer-lifetime"><tbody>
               <tr data-figure="orderCount"><th>{t('orderCount')}</th><td>{number(customer.lifetime.orderCount)}</td></tr>
-              <tr data-figure="sales"><th>{t('sales')}</th><td>{number(customer.lifetime.sales)}</td></tr>
-              <tr><th>{t('averageOrderValue')}</th><td>{number(customer.lifetime.averageOrderValue === null ? null : Math.round(customer.lifetime.averageOrderValue))}</td></tr>
+              <tr data-figure="sales"><th>{t('sales')}</th><td>{moneyText(lang, customer.lifetime.sales)}</td></tr>
+              <tr data-figure="averageOrderValue"><th>{t('averageOrderValue')}</th><td>{moneyText(lang, customer.lifetime.averageOrderValue)}</td></tr>
               <tr><th>{t('firstOrderedAt')}</th><td>{customer.lifetime.firstOrderedAt ?? ''}</td></tr>
               <tr><th>{t('lastOrderedAt')}</th><td>{customer.lifetime.lastOrderedAt ?? ''}</td></tr>
             </tbody></table>
@@ -106,7 +107,7 @@ export function CustomerPage({ customerId, definition, catalog, onClose }: { cus
               <thead><tr><th>{t('orderId')}</th><th>{t('orderedAt')}</th><th>{t('store')}</th><th class="num">{t('amount')}</th><th>{t('orderLines')}</th></tr></thead>
               <tbody>{customer.orders.map((o) => (
                 <tr key={o.orderId} class={o.counted ? '' : 'not-counted'} data-order={o.orderId}>
-                  <td>{o.orderId}</td><td>{o.orderedAt}</td><td>{o.storeId ?? ''}</td><td class="num">{number(o.amount)}</td>
+                  <td>{o.orderId}</td><td>{o.orderedAt}</td><td>{o.storeId ?? ''}</td><td class="num">{moneyText(lang, o.amount)}</td>
                   <td class="lines">{o.lines.map((l) => `${l.productName ?? l.productCode} ×${l.quantity ?? ''}${l.status ? ` (${l.status})` : ''}`).join(' / ')}</td>
                 </tr>
               ))}</tbody>

@@ -2,8 +2,10 @@ import type { Lang } from './i18n.js';
 
 /**
  * A short Japanese sentence per fault code of the definition's parser (src/model/faults.ts
- * FAULT_CODES); the parser's own message (English, with the values) follows it. A code without
- * a sentence here shows the message alone.
+ * FAULT_CODES). The Japanese page shows the sentence alone (a marketer read 「数値で入力してください
+ * (min must be a number, not "abc")」 as half a page in English); the parser's own message, in
+ * English with the values, is its title (`faultTitle`). A code without a sentence here shows the
+ * message alone.
  */
 const JAPANESE: Readonly<Record<string, string>> = {
   'not-an-object': '形式が正しくありません',
@@ -44,5 +46,10 @@ const JAPANESE: Readonly<Record<string, string>> = {
 
 export function faultText(lang: Lang, code: string, message: string): string {
   const japanese = lang === 'ja' && Object.hasOwn(JAPANESE, code) ? JAPANESE[code] : undefined;
-  return japanese ? `${japanese} (${message})` : message;
+  return japanese ?? message;
+}
+
+/** The server's detail of a fault or warning, for a title (tooltip) where the text shown is Japanese; none where it is the text. */
+export function detailTitle(lang: Lang, shown: string, message: string): string | undefined {
+  return lang === 'ja' && shown !== message ? message : undefined;
 }

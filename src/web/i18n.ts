@@ -123,6 +123,7 @@ const MESSAGES = {
   datePlaceholder: ['2024-01-31 / today-30d', '2024-01-31 / today-30d'],
   total: ['該当', 'Selected'],
   people: ['人', ''],
+  yen: ['円', 'yen'],
   breakdown: ['集計', 'Breakdown'],
   breakdownBy: ['集計項目', 'Break down by'],
   breakdownCross: ['クロス集計', 'Cross with'],
@@ -198,6 +199,7 @@ const MESSAGES = {
   rows: ['件', 'rows'],
   invalidJson: ['JSONとして読めません', 'Not JSON'],
   noSegments: ['保存済みセグメントはありません', 'No saved segment'],
+  leaveUnsaved: ['保存されていない変更があります。変更を破棄して移動しますか?', 'There are unsaved changes. Discard them and go on?'],
   // jobs (jobs-*.tsx) and imports (import-screen.tsx)
   screen_builder: ['セグメント', 'Segments'],
   screen_jobs: ['ジョブ', 'Jobs'],

@@ -2,21 +2,43 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { faultsAt, useEditor, type Editor } from './editor.js';
 import { LangContext, useT } from './i18n.js';
-import { faultText } from './fault-texts.js';
+import { detailTitle, faultText } from './fault-texts.js';
+import { warningText } from './warning-texts.js';
 import { readNumber } from './number-text.js';
 import { useContext } from 'preact/hooks';
 import { getAt, isObject, jsonPath, splitList, type Json, type Path } from './tree.js';
 
-/** The faults of a field, shown beside it (the parser's JSON path names the field). */
+/**
+ * The faults of a field, shown beside it (the parser's JSON path names the field), and the
+ * count's warnings about it (a mail id, a product code the data does not hold), with their
+ * suggestions. In Japanese the server's English detail is the title.
+ */
 export function Faults({ path, within = true }: { path: Path; within?: boolean }) {
-  const { faults } = useEditor();
+  const { faults, warnings, definition } = useEditor();
+  const t = useT();
   const lang = useContext(LangContext);
   const here = faultsAt(faults, path, within);
-  if (here.length === 0) return null;
+  const warned = faultsAt(warnings, path, within);
+  if (here.length === 0 && warned.length === 0) return null;
   return (
-    <ul class="faults" data-fault-path={jsonPath(path)}>
-      {here.map((f) => <li key={`${f.path}${f.code}`} class="fault" data-code={f.code}>{faultText(lang, f.code, f.message)}</li>)}
-    </ul>
+    <>
+      {here.length > 0 && <ul class="faults" data-fault-path={jsonPath(path)}>
+        {here.map((f) => {
+          const text = faultText(lang, f.code, f.message);
+          return <li key={`${f.path}${f.code}`} class="fault" data-code={f.code} title={detailTitle(lang, text, f.message)}>{text}</li>;
+        })}
+      </ul>}
+      {warned.length > 0 && <ul class="field-warnings" data-warning-path={jsonPath(path)}>
+        {warned.map((w) => {
+          const text = warningText(lang, w, definition);
+          return (
+            <li key={`${w.path}${w.code}${w.message}`} class="warning" data-code={w.code} title={detailTitle(lang, text, w.message)}>
+              {t('warnings')}: {text}{w.suggestions.length > 0 && ` (${t('didYouMean')}: ${w.suggestions.join(', ')})`}
+            </li>
+          );
+        })}
+      </ul>}
+    </>
   );
 }
 
@@ -127,8 +149,10 @@ export function NumberRange({ path, label, keepEmpty = false, isLeaf = false, ye
   return (
     <Row label={label} path={isLeaf ? undefined : path}>
       <NumberInput path={[...path, 'min']} set={useRangeSetter(path, 'min', keepEmpty)} label={`${label} ${t('min')}`} yen={yen} />
+      {yen && <span class="unit" data-unit-for={jsonPath([...path, 'min'])}>{t('yen')}</span>}
       <span class="tilde">～</span>
       <NumberInput path={[...path, 'max']} set={useRangeSetter(path, 'max', keepEmpty)} label={`${label} ${t('max')}`} yen={yen} />
+      {yen && <span class="unit" data-unit-for={jsonPath([...path, 'max'])}>{t('yen')}</span>}
       {isLeaf && <><Faults path={[...path, 'min']} /><Faults path={[...path, 'max']} /></>}
     </Row>
   );

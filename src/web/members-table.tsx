@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useContext, useState } from 'preact/hooks';
 import { api, type Catalog } from './api.js';
-import { useT } from './i18n.js';
+import { LangContext, useT, type Lang } from './i18n.js';
 import { useLive } from './live.js';
+import { MONEY_COLUMNS, moneyText, numberText } from './money.js';
 import type { Json } from './tree.js';
 
 interface Page {
@@ -14,6 +15,8 @@ export const DEFAULT_MEMBER_COLUMNS: readonly string[] = ['customer_id', 'name',
 const PAGE_SIZE = 50;
 
 const cell = (value: unknown) => (value === null || value === undefined ? '' : Array.isArray(value) ? value.join(', ') : String(value));
+/** A cell as shown: money as `118,500円`, other numbers with separators (an id is no number: shown as it is). */
+const shownCell = (lang: Lang, column: string, value: unknown) => (MONEY_COLUMNS.has(column) ? moneyText(lang, value) : typeof value === 'number' ? numberText(value) : cell(value));
 
 /** 会員一覧: one sorted page of the segment's customers, with a column chooser and paging. */
 interface Props {
@@ -27,6 +30,7 @@ interface Props {
 
 export function MembersTable({ definition, catalog, columns, onColumns: setColumns, onCustomer }: Props) {
   const t = useT();
+  const lang = useContext(LangContext);
   const [sort, setSort] = useState({ column: 'customer_id', descending: false });
   const [offset, setOffset] = useState(0);
   const [choosing, setChoosing] = useState(false);
@@ -65,9 +69,9 @@ export function MembersTable({ definition, catalog, columns, onColumns: setColum
             </th>
           ))}</tr></thead>
           <tbody>{page.rows.map((row, i) => <tr key={i}>{columns.map((c) => (
-            <td key={c}>{c === 'customer_id' && onCustomer
+            <td key={c} data-column={c} class={MONEY_COLUMNS.has(c) || typeof row[c] === 'number' ? 'num' : ''}>{c === 'customer_id' && onCustomer
               ? <button type="button" class="link" data-customer={cell(row[c])} onClick={() => onCustomer(cell(row[c]))}>{cell(row[c])}</button>
-              : cell(row[c])}</td>
+              : shownCell(lang, c, row[c])}</td>
           ))}</tr>)}</tbody>
         </table>
       )}

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type SavedSegment } from './api.js';
 import { useT } from './i18n.js';
 import type { Json } from './tree.js';
@@ -17,6 +17,8 @@ interface Props {
 export function SegmentsPanel({ segments, current, definition, onOpen, onSaved }: Props) {
   const t = useT();
   const [name, setName] = useState(current ?? '');
+  // The name box follows the segment opened elsewhere (the URL on a reload, back / forward).
+  useEffect(() => setName(current ?? ''), [current]);
   const [note, setNote] = useState<{ text: string; fault: boolean } | undefined>(undefined);
   const [confirming, setConfirming] = useState(false);
   const act = async (work: () => Promise<unknown>, done: string, next: string | undefined) => {

@@ -1,5 +1,6 @@
 import type { Catalog } from './api.js';
 import { message, type Lang } from './i18n.js';
+import { MONEY_COLUMNS, moneyText } from './money.js';
 
 /**
  * A breakdown key's value as a marketer reads it: a coded column's label from the catalog
@@ -9,6 +10,7 @@ import { message, type Lang } from './i18n.js';
 export function valueLabel(lang: Lang, catalog: Catalog | undefined, field: string, value: unknown): string {
   if (value === null || value === undefined) return message(lang, 'noValue');
   const text = String(value);
+  if (MONEY_COLUMNS.has(field)) return moneyText(lang, value);
   if (field === 'rfm') return message(lang, `cell_${text}`); // the RFM分析 condition's names
   if (field === 'channel') return message(lang, `channel_${text}`);
   if (field === 'age_band') return text === 'unknown' ? message(lang, 'unknownAge') : `${text}${message(lang, 'ageSuffix')}`;

@@ -1,12 +1,9 @@
 import { useEditor } from '../editor.js';
 import { useT } from '../i18n.js';
 import { DateRange, Faults, ListInput, NumberRange, Row, Select, TextInput } from '../inputs.js';
+import { hasScope, SCOPE_KEYS } from '../leaf-titles.js';
 import { OrderCodes, OrderFilterForm, OrderGroups } from './order-filter-form.js';
-import { getAt, isObject, type Json, type JsonObject, type Path } from '../tree.js';
-
-const SCOPE_KEYS = ['window', 'shipWindow', 'statuses', 'stores', 'media', 'orderCodes', 'groups'] as const;
-
-export const hasScope = (leaf: JsonObject): boolean => SCOPE_KEYS.some((k) => Object.hasOwn(leaf, k));
+import { getAt, isObject, type Json, type Path } from '../tree.js';
 
 /** One 購入商品 row: products and/or categories, a count range (0 ~ 0: never bought), the unit. */
 function ProductRow({ path, onRemove }: { path: Path; onRemove: () => void }) {
