@@ -8,30 +8,21 @@
  * Without Chromium the suite is skipped with a message (`apt-get install chromium`), and fails
  * under CI=true. KUMIWAKE_CHROMIUM names another executable.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
 
-const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 const UNTIL = '2026-10-31';
 
-if (!HAVE_CHROMIUM) {
-  process.stderr.write(`test/browser: skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set KUMIWAKE_CHROMIUM)\n`);
-}
 
-describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the browser tests under CI', () => {
-  it('need Chromium', () => {
-    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get`);
-  });
-});
+needChromium('the browser tests');
 
 const digits = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
 
@@ -156,9 +147,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
 
     workspace = await openWorkspace({ db, interactive: true });
     server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    ({ browser, page } = await openPage());
   });
 
   afterAll(async () => {
@@ -167,16 +156,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     await workspace?.close();
   });
 
-  /** The count bar once it shows the answer to the latest edit. */
-  async function countShown(total: number): Promise<void> {
-    await page.waitForFunction(
-      (want) => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done' &&
-        Number((document.querySelector('[data-testid=count-total]')?.textContent ?? '').replace(/[^\d]/g, '')) === want,
-      total, { timeout: 10_000 },
-    ).catch(async () => {
-      throw new Error(`the page shows ${await page.textContent('[data-testid=count-total]')} (state ${await page.getAttribute('.count-bar', 'data-state')}), not ${total}`);
-    });
-  }
+  const countShown = (total: number) => countShownOn(page, total);
 
   it('opens in Japanese and counts every customer', async () => {
     await page.goto(server.url);

@@ -12,24 +12,15 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage } from './chromium.js';
 import { openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
 
-const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 const SHOP = new URL('../fixtures/shop/', import.meta.url).pathname;
 
-if (!HAVE_CHROMIUM) {
-  process.stderr.write(`test/browser: skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set KUMIWAKE_CHROMIUM)\n`);
-}
 
-describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the jobs and imports browser tests under CI', () => {
-  it('need Chromium', () => {
-    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get`);
-  });
-});
+needChromium('the jobs and imports browser tests');
 
 /** gender F: 001, 005 (004 is deleted); Tokyo or Osaka: 001, 002 (test/fixtures/shop/customers.csv) */
 const WOMEN = { where: { kind: 'field', field: 'gender', op: 'eq', value: 'F' } };
@@ -64,9 +55,7 @@ describe.runIf(HAVE_CHROMIUM)('jobs and imports in Chromium', () => {
     }
     await workspace.segments.save('vip', WOMEN);
     server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT, jobsDir: join(dir, 'jobs'), outputRoot: join(dir, 'out') });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, acceptDownloads: true });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    ({ browser, page } = await openPage({ acceptDownloads: true }));
   });
 
   afterAll(async () => {

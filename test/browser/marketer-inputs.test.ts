@@ -7,27 +7,18 @@
  * includeDeleted box names deleted customers, and a stopped server is said plainly and counted
  * again once it is back. Counts are compared with the library's one-shot counts (the CLI's path).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
 
-const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 
-if (!HAVE_CHROMIUM) {
-  process.stderr.write(`test/browser: skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set KUMIWAKE_CHROMIUM)\n`);
-}
 
-describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the marketer\'s inputs under CI', () => {
-  it('need Chromium', () => {
-    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get`);
-  });
-});
+needChromium('the marketer\'s inputs');
 
 const ADD = '.group[data-path="where"] > .group-head select[aria-label="条件を追加"]';
 const PERIOD = { from: 'today-90d', to: 'today' };
@@ -77,9 +68,7 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
 
     workspace = await openWorkspace({ db, interactive: true });
     server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    ({ browser, page } = await openPage());
     await page.goto(server.url);
   }, 180_000);
 
@@ -89,16 +78,7 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
     await workspace?.close();
   });
 
-  /** The count bar once it shows the answer to the latest edit. */
-  async function countShown(total: number): Promise<void> {
-    await page.waitForFunction(
-      (want) => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done' &&
-        Number((document.querySelector('[data-testid=count-total]')?.textContent ?? '').replace(/[^\d]/g, '')) === want,
-      total, { timeout: 10_000 },
-    ).catch(async () => {
-      throw new Error(`the page shows ${await page.textContent('[data-testid=count-total]')} (state ${await page.getAttribute('.count-bar', 'data-state')}), not ${total}`);
-    });
-  }
+  const countShown = (total: number) => countShownOn(page, total);
 
   /** The definition as the JSON view holds it. */
   async function shownDefinition(): Promise<unknown> {

@@ -7,28 +7,19 @@
  * `kumiwake count DEF --json` (the CLI, run as a process before the server opens the database)
  * prints for it.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
-const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 
-if (!HAVE_CHROMIUM) {
-  process.stderr.write(`test/browser: skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set KUMIWAKE_CHROMIUM)\n`);
-}
 
-describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the moves and seed searches under CI', () => {
-  it('need Chromium', () => {
-    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get`);
-  });
-});
+needChromium('the moves and seed searches');
 
 /** A generated CSV (CP932, as a cart writes it) as rows of cells; no cell of these files holds a comma. */
 const csvRows = (file: string) => iconv.decode(readFileSync(file), 'cp932').trim().split(/\r?\n/).map((line) => line.split(','));
@@ -118,9 +109,7 @@ describe.runIf(HAVE_CHROMIUM)('moving conditions and the seed searches in Chromi
 
     workspace = await openWorkspace({ db, interactive: true });
     server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    ({ browser, page } = await openPage());
   }, 180_000);
 
   afterAll(async () => {
@@ -129,16 +118,7 @@ describe.runIf(HAVE_CHROMIUM)('moving conditions and the seed searches in Chromi
     await workspace?.close();
   });
 
-  /** The count bar once it shows the answer to the latest edit. */
-  async function countShown(total: number): Promise<void> {
-    await page.waitForFunction(
-      (want) => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done' &&
-        Number((document.querySelector('[data-testid=count-total]')?.textContent ?? '').replace(/[^\d]/g, '')) === want,
-      total, { timeout: 10_000 },
-    ).catch(async () => {
-      throw new Error(`the page shows ${await page.textContent('[data-testid=count-total]')} (state ${await page.getAttribute('.count-bar', 'data-state')}), not ${total}`);
-    });
-  }
+  const countShown = (total: number) => countShownOn(page, total);
 
   /** The JSON view's definition and the count beside it equal the expected definition and the CLI's count of it. */
   async function shows(definition: unknown): Promise<void> {

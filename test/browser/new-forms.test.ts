@@ -6,28 +6,19 @@
  * clicking must be the expected JSON and show the library's one-shot count of it.
  * One browser, one server; a generated shop of 400 customers with subscriptions.
  */
-import { existsSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn } from './chromium.js';
 import { generateSampleData, openWorkspace, parseQuery, printQuery, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
 import { FULL_DOCUMENT, FULL_LEAVES, valuePaths } from './full-leaves.js';
 
-const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 
-if (!HAVE_CHROMIUM) {
-  process.stderr.write(`test/browser: skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set KUMIWAKE_CHROMIUM)\n`);
-}
 
-describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the new forms\' browser tests under CI', () => {
-  it('need Chromium', () => {
-    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get`);
-  });
-});
+needChromium('the new forms\' browser tests');
 
 const leaf = (node: Record<string, unknown>) => ({ where: { all: [node] } });
 
@@ -75,9 +66,7 @@ describe.runIf(HAVE_CHROMIUM)('the new conditions\' forms and the text view in C
     writeFileSync(join(dir, 'jobs', 'champions.json'), JSON.stringify({ query: JOB_QUERY, schedule: '0 9 * * 1', outputs: [{ path: 'champions.csv' }] }));
     workspace = await openWorkspace({ db, interactive: true });
     server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT, jobsDir: join(dir, 'jobs'), outputRoot: join(dir, 'out') });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    ({ browser, page } = await openPage());
     await page.goto(server.url);
   });
 
@@ -103,15 +92,7 @@ describe.runIf(HAVE_CHROMIUM)('the new conditions\' forms and the text view in C
     return JSON.parse(text);
   }
 
-  async function countShown(total: number): Promise<void> {
-    await page.waitForFunction(
-      (want) => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done' &&
-        Number((document.querySelector('[data-testid=count-total]')?.textContent ?? '').replace(/[^\d]/g, '')) === want,
-      total, { timeout: 10_000 },
-    ).catch(async () => {
-      throw new Error(`the page shows ${await page.textContent('[data-testid=count-total]')} (state ${await page.getAttribute('.count-bar', 'data-state')}), not ${total}`);
-    });
-  }
+  const countShown = (total: number) => countShownOn(page, total);
 
   /** Starts from an empty tree and adds one condition of a kind with the tree's own select. */
   async function addLeaf(kind: string): Promise<void> {

@@ -5,23 +5,16 @@
  * condition they concern (the server's English in the title); the open segment in the URL, so a
  * reload reopens it, and a question before leaving unsaved edits; amounts with separators and 円.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
 
-const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 
-describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')('the page\'s language and state under CI', () => {
-  it('need Chromium', () => {
-    throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get`);
-  });
-});
+needChromium('the page\'s language and state');
 
 const UNKNOWN_MAIL = { where: { all: [{ kind: 'mail', event: 'open', mails: ['M0300'] }] } };
 const BAD_NUMBER = { where: { all: [{ kind: 'purchases', orderCount: { min: 'abc' } }] } };
@@ -47,9 +40,7 @@ describe.runIf(HAVE_CHROMIUM)('the page\'s language and state in Chromium', () =
     }
     workspace = await openWorkspace({ db, interactive: true });
     server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
-    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    ({ browser, page } = await openPage());
     await page.goto(server.url);
   }, 180_000);
 

@@ -1,0 +1,41 @@
+/**
+ * What the browser test files share: Debian's Chromium (or KUMIWAKE_CHROMIUM), the built page,
+ * the rule that a file's tests are skipped with a message without Chromium and fail under CI=true
+ * (.ci/run installs it), a page to drive, and waiting for the count the page shows.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
+
+export const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
+export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+export const WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
+
+/** Says why `what`'s tests are skipped without Chromium; under CI=true they fail instead. */
+export function needChromium(what: string): void {
+  if (!HAVE_CHROMIUM) process.stderr.write(`test/browser: skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set KUMIWAKE_CHROMIUM)\n`);
+  describe.runIf(!HAVE_CHROMIUM && process.env.CI === 'true')(`${what} under CI`, () => {
+    it('need Chromium', () => {
+      throw new Error(`no Chromium at ${CHROMIUM}: .ci/run installs it with apt-get`);
+    });
+  });
+}
+
+/** Chromium with one page of 1300 × 1000, whose script errors are written to stderr. */
+export async function openPage(options: { acceptDownloads?: boolean } = {}): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, ...options });
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  return { browser, page };
+}
+
+/** Waits until the count bar shows the answer to the latest edit, and that it is `total`. */
+export async function countShown(page: Page, total: number): Promise<void> {
+  await page.waitForFunction(
+    (want) => document.querySelector('.count-bar')?.getAttribute('data-state') === 'done' &&
+      Number((document.querySelector('[data-testid=count-total]')?.textContent ?? '').replace(/[^\d]/g, '')) === want,
+    total, { timeout: 10_000 },
+  ).catch(async () => {
+    throw new Error(`the page shows ${await page.textContent('[data-testid=count-total]')} (state ${await page.getAttribute('.count-bar', 'data-state')}), not ${total}`);
+  });
+}
