@@ -29,7 +29,7 @@ const JAPANESE: Readonly<Record<string, (value: string | undefined) => string>> 
   'no-customers': () => '顧客データが空です。すべてのセグメントが 0 人になります (先に顧客を取り込んでください)',
   'customers-missing': () => '顧客データにない顧客の受注またはメール履歴があります。それらは誰にも数えられません (ゲスト購入、または顧客ファイルと異なる書き方のID)',
   'loose-value-empty': (v) => `${v === undefined ? 'この値' : quoted(v)}は空白・ハイフン・長音だけなので、表記ゆれを無視すると何もない値になり、思ったより多くの顧客に該当します`,
-  'empty-range': (v) => `基準日では${v === undefined ? 'この範囲' : `範囲${quoted(v)}`}に入る日がありません。この条件に該当する顧客はいません`,
+  'empty-range': (v) => `基準日では${v === undefined ? 'この範囲' : `範囲${quoted(v)}`}に入る日がありません (範囲に入る購入・配信・日付はありません)`,
 };
 
 const quoted = (value: string | undefined) => (value === undefined ? '' : `「${value}」`);
