@@ -14,7 +14,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn } from './chromium.js';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn, importShop, closeAll } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
@@ -101,9 +101,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     // The expected figures come from a one-shot workspace (the CLI's path), closed before the server opens its own.
     const oneShot = await openWorkspace({ db });
     try {
-      for (const [table, file] of [['customers', files.customers], ['products', files.products], ['purchases', files.purchases], ['mails', files.mails], ['mail-events', files.mailEvents]] as const) {
-        await oneShot.import({ table, files: [file] });
-      }
+      await importShop(oneShot, files);
       prefectures = [...((await oneShot.builderCatalog()).values.prefecture ?? [])].slice(0, 2);
       product = readFileSync(files.products, 'utf8').split('\n')[1]!.split(',')[0]!;
       const definition = {
@@ -150,11 +148,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     ({ browser, page } = await openPage());
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await workspace?.close();
-  });
+  afterAll(() => closeAll({ browser, server, workspace }));
 
   const countShown = (total: number) => countShownOn(page, total);
 

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
+import type { GeneratedFiles, Workspace } from '../../src/index.js';
 
 export const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -38,4 +39,20 @@ export async function countShown(page: Page, total: number): Promise<void> {
   ).catch(async () => {
     throw new Error(`the page shows ${await page.textContent('[data-testid=count-total]')} (state ${await page.getAttribute('.count-bar', 'data-state')}), not ${total}`);
   });
+}
+
+/** The tables of a generated shop the page's tests count over, in the order they import. */
+export const shopTables = (files: GeneratedFiles) =>
+  [['customers', files.customers], ['products', files.products], ['purchases', files.purchases], ['mails', files.mails], ['mail-events', files.mailEvents]] as const;
+
+/** Imports a generated shop's tables (shopTables) into `workspace`. */
+export async function importShop(workspace: Workspace, files: GeneratedFiles): Promise<void> {
+  for (const [table, file] of shopTables(files)) await workspace.import({ table, files: [file] });
+}
+
+/** What a file's afterAll closes: the browser, then the server, then the workspace it serves. */
+export async function closeAll(parts: { browser?: Browser; server?: { close(): Promise<void> }; workspace?: Workspace }): Promise<void> {
+  await parts.browser?.close();
+  await parts.server?.close();
+  await parts.workspace?.close();
 }

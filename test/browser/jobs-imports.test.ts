@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage } from './chromium.js';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, closeAll } from './chromium.js';
 import { openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
@@ -58,11 +58,7 @@ describe.runIf(HAVE_CHROMIUM)('jobs and imports in Chromium', () => {
     ({ browser, page } = await openPage({ acceptDownloads: true }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await workspace?.close();
-  });
+  afterAll(() => closeAll({ browser, server, workspace }));
 
   const outcome = async (testId: string, pattern: RegExp) => {
     const locator = page.locator(`[data-testid=${testId}]`);

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn } from './chromium.js';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn, importShop, closeAll } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
@@ -46,9 +46,7 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
     const files = await generateSampleData({ customers: 250, outDir: dir, seed: 41, until: '2026-11-15' });
     const oneShot = await openWorkspace({ db });
     try {
-      for (const [table, file] of [['customers', files.customers], ['products', files.products], ['purchases', files.purchases], ['mails', files.mails], ['mail-events', files.mailEvents]] as const) {
-        await oneShot.import({ table, files: [file] });
-      }
+      await importShop(oneShot, files);
       prefecture = (await oneShot.builderCatalog()).values.prefecture![0]!;
       category = readFileSync(files.products, 'utf8').split(/\r?\n/)[1]!.split(',')[2]!.replace(/"/g, '');
       Object.assign(definitions, {
@@ -72,11 +70,7 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
     await page.goto(server.url);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await workspace?.close();
-  });
+  afterAll(() => closeAll({ browser, server, workspace }));
 
   const countShown = (total: number) => countShownOn(page, total);
 

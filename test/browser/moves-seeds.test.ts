@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn } from './chromium.js';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn, shopTables, closeAll } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -59,7 +59,7 @@ describe.runIf(HAVE_CHROMIUM)('moving conditions and the seed searches in Chromi
     dir = tempDir();
     db = join(dir, 'shop.duckdb');
     const files = await generateSampleData({ customers: 300, outDir: dir, seed: 31, until: '2026-11-15' });
-    for (const [table, file] of [['customers', files.customers], ['products', files.products], ['purchases', files.purchases], ['mails', files.mails], ['mail-events', files.mailEvents]] as const) {
+    for (const [table, file] of shopTables(files)) {
       const imported = runCli(['import', table, file, '--db', db]);
       expect(imported.code, imported.stderr).toBe(0);
     }
@@ -112,11 +112,7 @@ describe.runIf(HAVE_CHROMIUM)('moving conditions and the seed searches in Chromi
     ({ browser, page } = await openPage());
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await workspace?.close();
-  });
+  afterAll(() => closeAll({ browser, server, workspace }));
 
   const countShown = (total: number) => countShownOn(page, total);
 

@@ -10,7 +10,7 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn } from './chromium.js';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn, closeAll } from './chromium.js';
 import { generateSampleData, openWorkspace, parseQuery, printQuery, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
@@ -70,11 +70,7 @@ describe.runIf(HAVE_CHROMIUM)('the new conditions\' forms and the text view in C
     await page.goto(server.url);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await workspace?.close();
-  });
+  afterAll(() => closeAll({ browser, server, workspace }));
 
   const tab = (name: string) => page.click(`main.layout nav.tabs:not(.results-tabs) button:text-is("${name}")`);
 

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage } from './chromium.js';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, importShop, closeAll } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
@@ -32,9 +32,7 @@ describe.runIf(HAVE_CHROMIUM)('the page\'s language and state in Chromium', () =
     const files = await generateSampleData({ customers: 200, outDir: dir, seed: 45, until: '2026-11-15' });
     const oneShot = await openWorkspace({ db });
     try {
-      for (const [table, file] of [['customers', files.customers], ['products', files.products], ['purchases', files.purchases], ['mails', files.mails], ['mail-events', files.mailEvents]] as const) {
-        await oneShot.import({ table, files: [file] });
-      }
+      await importShop(oneShot, files);
     } finally {
       await oneShot.close();
     }
@@ -44,11 +42,7 @@ describe.runIf(HAVE_CHROMIUM)('the page\'s language and state in Chromium', () =
     await page.goto(server.url);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await workspace?.close();
-  });
+  afterAll(() => closeAll({ browser, server, workspace }));
 
   /** Sets the definition through the JSON view, as a marketer pasting one. */
   async function typeDefinition(definition: unknown): Promise<void> {
