@@ -112,36 +112,31 @@ export function encodingToTry(path: string): FirstReading {
   } finally {
     closeSync(fd);
   }
-  if (whole || sample.length === 0) return { encoding: detectEncoding(path), whole: true };
+  const lookAlike = (encoding: Encoding) => (encoding === 'utf-8' && halfWidthKanaLookAlike(sample) ? { kanaLookAlike: true as const } : {});
+  if (whole || sample.length === 0) {
+    const encoding = detectEncoding(path);
+    return { encoding, whole: true, ...lookAlike(encoding) };
+  }
   if (!isUtf8(sample)) return { encoding: 'cp932', whole: true, decidedWhileDecoding: true };
-  return { encoding: 'utf-8', whole: false };
+  return { encoding: 'utf-8', whole: false, ...lookAlike('utf-8') };
 }
 
 /**
- * Whether a file read as UTF-8 may be CP932 after all: no BOM, and every byte above ASCII in the
- * first UTF8_SAMPLE_BYTES is one of CP932's half-width katakana (0xA1-0xDF), which pair up as
- * two-byte UTF-8 characters (ﾏｲ is the bytes of ϲ). A file with a kanji anywhere in its start
- * reads as CP932 or is refused; this one reads as UTF-8 of Greek or Latin letters, which a
- * Japanese shop's file seldom is.
+ * Whether bytes read as UTF-8 may be CP932 after all: no BOM, and every byte above ASCII is one of
+ * CP932's half-width katakana (0xA1-0xDF), which pair up as two-byte UTF-8 characters (ﾏｲ is the
+ * bytes of ϲ). A file with a kanji anywhere in its start reads as CP932 or is refused; this one
+ * reads as UTF-8 of Greek or Latin letters, which a Japanese shop's file seldom is.
  */
-export function halfWidthKanaLookAlike(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(UTF8_SAMPLE_BYTES);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    const bytes = buffer.subarray(0, read);
-    if (startsWithBom(bytes)) return false;
-    let high = false;
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i]!;
-      if (byte < 0x80) continue;
-      if (byte < 0xa1 || byte > 0xdf) return false;
-      high = true;
-    }
-    return high;
-  } finally {
-    closeSync(fd);
+function halfWidthKanaLookAlike(bytes: Uint8Array): boolean {
+  if (startsWithBom(bytes)) return false;
+  let high = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte < 0x80) continue;
+    if (byte < 0xa1 || byte > 0xdf) return false;
+    high = true;
   }
+  return high;
 }
 
 /** How encodingToTry says to read a file first. */
@@ -155,6 +150,8 @@ export interface FirstReading {
    * refuses a mixed file. At 1x the order lines in CP932 took 2.7-4.1 s to detect before the copy.
    */
   readonly decidedWhileDecoding?: true;
+  /** read as UTF-8, though the sample's every byte beyond ASCII is a CP932 half-width katakana byte (halfWidthKanaLookAlike) */
+  readonly kanaLookAlike?: true;
 }
 
 export function looksLikeUtf8(bytes: Uint8Array, truncated: boolean): boolean {

@@ -4,7 +4,7 @@ import type { Logger } from '../../../logger.js';
 import { silentProgress, type ProgressReporter } from '../../../progress.js';
 import type { DecodedCopies } from '../../../import/decoded-copies.js';
 import { dropEofMark, endsWithEofMark } from '../../../import/eof-mark.js';
-import { encodingToTry, halfWidthKanaLookAlike, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
+import { encodingToTry, transcodeToUtf8, type Encoding, type EncodingOption } from '../../../import/encoding.js';
 
 /** A file at least this large shows progress while it is decoded or loaded. */
 export const BIG_FILE = 16 << 20;
@@ -51,7 +51,11 @@ export async function readableFiles(files: readonly string[], copies: DecodedCop
   // Files whose encoding their decoding decides (a large file whose start is not UTF-8).
   const decideWhileDecoding = new Set<string>();
   const toTry = (file: string): Encoding => {
-    const { encoding, whole, decidedWhileDecoding } = encodingToTry(file);
+    const { encoding, whole, decidedWhileDecoding, kanaLookAlike } = encodingToTry(file);
+    // Said once a command: a later attempt (staged) asks again only of a file read as UTF-8 from its start.
+    if (kanaLookAlike && !readAsUtf8.has(file)) {
+      log.warn({ file }, `${file}: read as UTF-8, but its only characters beyond ASCII are also the bytes of CP932's half-width katakana (ﾏｲ reads as ϲ): if it comes from a Shift_JIS system, import it again with --encoding cp932`);
+    }
     if (decidedWhileDecoding) decideWhileDecoding.add(file);
     else if (whole) decided.set(file, encoding);
     else readAsUtf8.add(file);
@@ -65,9 +69,6 @@ export async function readableFiles(files: readonly string[], copies: DecodedCop
       continue;
     }
     const size = statSync(file).size;
-    if (encoding === 'utf-8' && options.encoding !== 'utf-8' && halfWidthKanaLookAlike(file)) {
-      log.warn({ file }, `${file}: read as UTF-8, but its only characters beyond ASCII are also the bytes of CP932's half-width katakana (ﾏｲ reads as ϲ): if it comes from a Shift_JIS system, import it again with --encoding cp932`);
-    }
     if (encoding === 'utf-8') {
       if (!endsWithEofMark(file)) {
         readable.push({ file, path: file, encoding, undecodable: 0 });
