@@ -8,7 +8,7 @@ import { compileMemberIndexes, type CompiledSegment } from '../planner/compile-s
 import { compileSummaryPositions, compileSummaryRowLeaf } from '../planner/summary-rows.js';
 import type { SchemaInfo } from '../planner/context.js';
 import { CustomerBitmap } from './bitmap.js';
-import { assertNoWarnings, segmentWarnings, warningsFromLeaves, type SegmentWarning } from './warnings.js';
+import { assertNoWarnings, leafPaths, segmentWarnings, warningsFromLeaves, type SegmentWarning } from './warnings.js';
 
 /** The connection's copy of customer_summary by customer position (src/planner/summary-rows.ts). */
 const SUMMARY_POSITIONS = 'kumiwake_summary_positions';
@@ -24,16 +24,11 @@ const MAX_SETS = 256;
  */
 export const SET_LEAVES_AT_MOST = 64;
 
-/** Whether a definition is counted by the sets (SET_LEAVES_AT_MOST). */
+/** Whether a definition is counted by the sets (SET_LEAVES_AT_MOST): its distinct leaves, a saved segment one. */
 export function countedBySets(segment: Segment): boolean {
-  const leaves = new Set<string>();
-  const visit = (condition: Condition): boolean => {
-    if (condition.kind === 'all' || condition.kind === 'any') return condition.conditions.every(visit);
-    if (condition.kind === 'not') return visit(condition.condition);
-    leaves.add(JSON.stringify(condition));
-    return leaves.size <= SET_LEAVES_AT_MOST;
-  };
-  return visit(segment.where);
+  const leaves: Array<{ path: string; leaf: Condition }> = [];
+  leafPaths(segment.where, 'where', leaves);
+  return new Set(leaves.map(({ leaf }) => JSON.stringify(leaf))).size <= SET_LEAVES_AT_MOST;
 }
 
 export interface SetCounts {

@@ -64,7 +64,7 @@ export async function warningsFromLeaves(
 }
 
 /** Every leaf of a condition with its JSON path, in reading order (saved segments are leaves here). */
-function leafPaths(condition: Condition, path: string, into: Array<{ path: string; leaf: Condition }>): void {
+export function leafPaths(condition: Condition, path: string, into: Array<{ path: string; leaf: Condition }>): void {
   switch (condition.kind) {
     case 'all':
     case 'any':
