@@ -12,9 +12,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn, importShop, closeAll } from './chromium.js';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, countShown as countShownOn, importShop, closeAll, servedPage } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
@@ -143,9 +143,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     expect(expected.count).toBeGreaterThan(0);
     expect(expected.count).toBeLessThan(expected.everyone);
 
-    workspace = await openWorkspace({ db, interactive: true });
-    server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
-    ({ browser, page } = await openPage());
+    ({ workspace, server, browser, page } = await servedPage(db));
   });
 
   afterAll(() => closeAll({ browser, server, workspace }));

@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
-import type { GeneratedFiles, Workspace } from '../../src/index.js';
+import { openWorkspace, type GeneratedFiles, type Workspace } from '../../src/index.js';
+import { startServer, type RunningServer } from '../../src/server/serve.js';
+import type { ServeOptions } from '../../src/server/options.js';
 
 export const CHROMIUM = process.env.KUMIWAKE_CHROMIUM || '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -55,4 +57,11 @@ export async function closeAll(parts: { browser?: Browser; server?: { close(): P
   await parts.browser?.close();
   await parts.server?.close();
   await parts.workspace?.close();
+}
+
+/** The database `db` served as the page's server serves it (an interactive workspace), and a page to drive it. */
+export async function servedPage(db: string, serverOptions: Omit<ServeOptions, 'host' | 'port' | 'webRoot'> = {}): Promise<{ workspace: Workspace; server: RunningServer; browser: Browser; page: Page }> {
+  const workspace = await openWorkspace({ db, interactive: true });
+  const server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT, ...serverOptions });
+  return { workspace, server, ...(await openPage()) };
 }

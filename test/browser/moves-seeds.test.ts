@@ -10,11 +10,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn, shopTables, closeAll } from './chromium.js';
-import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { HAVE_CHROMIUM, needChromium, countShown as countShownOn, shopTables, closeAll, servedPage } from './chromium.js';
+import { generateSampleData, type Workspace } from '../../src/index.js';
+import type { RunningServer } from '../../src/server/serve.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 
@@ -107,9 +107,7 @@ describe.runIf(HAVE_CHROMIUM)('moving conditions and the seed searches in Chromi
     for (const definition of Object.values(seeds)) expect(cliCount(definition)).toBeLessThan(cliCount({ where: { all: [] } }));
     expect(new Set(Object.values(MOVES).map(cliCount)).size).toBeGreaterThan(2);
 
-    workspace = await openWorkspace({ db, interactive: true });
-    server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
-    ({ browser, page } = await openPage());
+    ({ workspace, server, browser, page } = await servedPage(db));
   }, 180_000);
 
   afterAll(() => closeAll({ browser, server, workspace }));

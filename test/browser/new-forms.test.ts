@@ -8,11 +8,11 @@
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, countShown as countShownOn, closeAll } from './chromium.js';
+import { HAVE_CHROMIUM, needChromium, countShown as countShownOn, closeAll, servedPage } from './chromium.js';
 import { generateSampleData, openWorkspace, parseQuery, printQuery, type Workspace } from '../../src/index.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import type { RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
 import { FULL_DOCUMENT, FULL_LEAVES, valuePaths } from './full-leaves.js';
 
@@ -64,9 +64,7 @@ describe.runIf(HAVE_CHROMIUM)('the new conditions\' forms and the text view in C
     }
     mkdirSync(join(dir, 'jobs'));
     writeFileSync(join(dir, 'jobs', 'champions.json'), JSON.stringify({ query: JOB_QUERY, schedule: '0 9 * * 1', outputs: [{ path: 'champions.csv' }] }));
-    workspace = await openWorkspace({ db, interactive: true });
-    server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT, jobsDir: join(dir, 'jobs'), outputRoot: join(dir, 'out') });
-    ({ browser, page } = await openPage());
+    ({ workspace, server, browser, page } = await servedPage(db, { jobsDir: join(dir, 'jobs'), outputRoot: join(dir, 'out') }));
     await page.goto(server.url);
   });
 

@@ -6,11 +6,11 @@
  * reload reopens it, and a question before leaving unsaved edits; amounts with separators and 円.
  */
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, openPage, importShop, closeAll } from './chromium.js';
+import { HAVE_CHROMIUM, needChromium, importShop, closeAll, servedPage } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import type { RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
 
 
@@ -36,9 +36,7 @@ describe.runIf(HAVE_CHROMIUM)('the page\'s language and state in Chromium', () =
     } finally {
       await oneShot.close();
     }
-    workspace = await openWorkspace({ db, interactive: true });
-    server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT });
-    ({ browser, page } = await openPage());
+    ({ workspace, server, browser, page } = await servedPage(db));
     await page.goto(server.url);
   }, 180_000);
 
