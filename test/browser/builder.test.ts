@@ -14,7 +14,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, countShown as countShownOn, importShop, closeAll, servedPage } from './chromium.js';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, countShown as countShownOn, importShop, closeAll, servedPage, OneShotCounts } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
@@ -72,7 +72,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
   let product: string;
   let expected: { definition: unknown; count: number; reachable: { email: number; line: number; dm: number }; everyone: number; lastIds: string[] };
   /** one-shot counts (the CLI's path) of the other definitions the tests build */
-  const oneShotCounts = new Map<string, number>();
+  const oneShotCounts = new OneShotCounts();
   let saleMails: Array<{ mailId: string }>;
   /** each node's count alone and (inside an AND) with its siblings before it, as one-shot counts of those sub-definitions */
   const nodeCounts = new Map<string, { alone: number; cumulative: number | null }>();
@@ -88,11 +88,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
     where: { all: [{ kind: 'purchases', window: { from: 'today-90d', to: 'today' }, stores: ['100'], groups: { '管理ステイタス': ['通常'] }, orderCount: { min: 2 } }] },
   };
   const tenure = (max: number) => ({ where: { all: [{ kind: 'tenure', min: 0, max }] } });
-  const oneShotCount = (definition: unknown) => {
-    const count = oneShotCounts.get(JSON.stringify(definition));
-    if (count === undefined) throw new Error(`no one-shot count for ${JSON.stringify(definition)}`);
-    return count;
-  };
+  const oneShotCount = (definition: unknown) => oneShotCounts.of(definition);
 
   beforeAll(async () => {
     dir = tempDir();
@@ -134,7 +130,7 @@ describe.runIf(HAVE_CHROMIUM)('the web builder in Chromium', () => {
       outsider = { id: outsiderId, holds: await holdsOf(outsiderId) };
       saleMails = await oneShot.mails({ q: 'セール' });
       for (const other of [mailDefinition(saleMails[0]?.mailId ?? 'none'), periodDefinition, tenure(400), tenure(2000)]) {
-        oneShotCounts.set(JSON.stringify(other), (await oneShot.count({ definition: other })).count);
+        await oneShotCounts.keep(oneShot, other);
       }
     } finally {
       await oneShot.close();

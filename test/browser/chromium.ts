@@ -65,3 +65,18 @@ export async function servedPage(db: string, serverOptions: Omit<ServeOptions, '
   const server = await startServer(workspace, { host: '127.0.0.1', port: 0, webRoot: WEB_ROOT, ...serverOptions });
   return { workspace, server, ...(await openPage()) };
 }
+
+/** The counts a one-shot (not interactive) workspace gives, by definition: what the page must show. */
+export class OneShotCounts {
+  private readonly counts = new Map<string, number>();
+
+  async keep(workspace: Workspace, definition: unknown): Promise<void> {
+    this.counts.set(JSON.stringify(definition), (await workspace.count({ definition })).count);
+  }
+
+  of(definition: unknown): number {
+    const count = this.counts.get(JSON.stringify(definition));
+    if (count === undefined) throw new Error(`no one-shot count for ${JSON.stringify(definition)}`);
+    return count;
+  }
+}

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAVE_CHROMIUM, WEB_ROOT, needChromium, countShown as countShownOn, importShop, closeAll, servedPage } from './chromium.js';
+import { HAVE_CHROMIUM, WEB_ROOT, needChromium, countShown as countShownOn, importShop, closeAll, servedPage, OneShotCounts } from './chromium.js';
 import { generateSampleData, openWorkspace, type Workspace } from '../../src/index.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
 import { tempDir } from '../helpers/cli.js';
@@ -33,12 +33,8 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
   let prefecture: string;
   let category: string;
   const definitions: Record<string, unknown> = {};
-  const oneShotCounts = new Map<string, number>();
-  const oneShotCount = (definition: unknown) => {
-    const count = oneShotCounts.get(JSON.stringify(definition));
-    if (count === undefined) throw new Error(`no one-shot count for ${JSON.stringify(definition)}`);
-    return count;
-  };
+  const oneShotCounts = new OneShotCounts();
+  const oneShotCount = (definition: unknown) => oneShotCounts.of(definition);
 
   beforeAll(async () => {
     dir = tempDir();
@@ -57,7 +53,7 @@ describe.runIf(HAVE_CHROMIUM)('the marketer\'s inputs in Chromium', () => {
         categoryRow: { where: { all: [{ kind: 'purchases', window: { from: 'today-365d', to: 'today' }, orderCount: { min: 1 }, products: [{ count: { min: 1 }, categories: [category] }] }] } },
         tenure: { where: { all: [{ kind: 'tenure', min: 0, max: 30 }] } },
       });
-      for (const definition of Object.values(definitions)) oneShotCounts.set(JSON.stringify(definition), (await oneShot.count({ definition })).count);
+      for (const definition of Object.values(definitions)) await oneShotCounts.keep(oneShot, definition);
     } finally {
       await oneShot.close();
     }
